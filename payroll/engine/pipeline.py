@@ -1,0 +1,122 @@
+"""The ordered steps from pay items to net pay, over a polars frame with one row per worker-month.
+
+The pipeline is a plain list; each step adds columns. ``compute`` takes the worker-month frame
+(see ``WORKER_SCHEMA``) and the long pay-item frame (row, code, amount) and returns the frame with
+every intermediate column, which is each worker's trace.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from payroll import law as law_module
+from payroll import pay_items
+from payroll.engine.income_tax import INCOME_TAX
+from payroll.engine.insurance import (
+    ELIGIBILITY,
+    EMPLOYMENT_INSURANCE,
+    HEALTH_INSURANCE,
+    INDUSTRIAL_ACCIDENT,
+    LONG_TERM_CARE,
+    NATIONAL_PENSION,
+)
+from payroll.engine.step import Context, Output, Step
+from payroll.engine.wages import CLASSIFY_PAY, ITEMS_SCHEMA
+
+WORKER_SCHEMA: dict[str, pl.DataType] = {
+    "row": pl.Int64,
+    "worker_id": pl.Utf8,
+    "month": pl.Utf8,
+    "pay_date": pl.Date,
+    "birth_date": pl.Date,
+    "hire_date": pl.Date,
+    "employment": pl.Utf8,
+    "income_type": pl.Utf8,
+    "family": pl.Int64,
+    "children_8_20": pl.Int64,
+    "children_under_6": pl.Int64,
+    "withholding_ratio": pl.Int64,
+    "monthly_minutes": pl.Int64,
+    "weekly_minutes": pl.Int64,
+    "insurance_base": pl.Int64,
+    "work_days": pl.Int64,
+    "daily_wages": pl.List(pl.Int64),
+}
+
+DEDUCTIONS = ("national_pension", "health_insurance", "long_term_care", "employment_insurance", "income_tax", "local_income_tax")
+EMPLOYER = (
+    "employer_national_pension",
+    "employer_health_insurance",
+    "employer_long_term_care",
+    "employer_employment_insurance",
+    "employer_industrial_accident",
+)
+
+
+def totals(frame: pl.DataFrame, items: pl.DataFrame, ctx: Context) -> pl.DataFrame:
+    f = frame.with_columns(
+        pl.sum_horizontal([pl.col(c) for c in DEDUCTIONS]).cast(pl.Int64).alias("deductions_total"),
+        pl.sum_horizontal([pl.col(c) for c in EMPLOYER]).cast(pl.Int64).alias("employer_total"),
+    )
+    return f.with_columns(
+        (pl.col("gross_pay") - pl.col("noncash_pay") - pl.col("deductions_total")).alias("net_pay"),
+        (pl.col("gross_pay") + pl.col("employer_total")).alias("employer_cost"),
+    )
+
+
+TOTALS = Step(
+    name="totals",
+    article="근로기준법 §43① (임금 전액 지급; 법령에 따른 공제만), §48② (임금명세서)",
+    writes=(
+        Output("deductions_total", "공제 합계"),
+        Output("net_pay", "실지급액"),
+        Output("employer_total", "사용자 부담 보험료 합계"),
+        Output("employer_cost", "사용자 인건비 합계"),
+    ),
+    run=totals,
+)
+
+PIPELINE: tuple[Step, ...] = (
+    CLASSIFY_PAY,
+    ELIGIBILITY,
+    NATIONAL_PENSION,
+    HEALTH_INSURANCE,
+    LONG_TERM_CARE,
+    EMPLOYMENT_INSURANCE,
+    INDUSTRIAL_ACCIDENT,
+    INCOME_TAX,
+    TOTALS,
+)
+
+
+def default_context() -> Context:
+    return Context(law=law_module.current(), catalogue=pay_items.current())
+
+
+def prepare(workers: pl.DataFrame) -> pl.DataFrame:
+    """Fill optional columns, fix dtypes, and derive the dates the law is looked up on."""
+    f = workers
+    for name, dtype in WORKER_SCHEMA.items():
+        if name not in f.columns:
+            f = f.with_columns(pl.lit(None, dtype=dtype).alias(name))
+        elif f.schema[name] != dtype:
+            f = f.with_columns(pl.col(name).cast(dtype))
+    if f.get_column("row").null_count():
+        f = f.drop("row").with_row_index("row").with_columns(pl.col("row").cast(pl.Int64))
+    return f.with_columns(
+        pl.col("month").str.strptime(pl.Date, "%Y-%m").alias("coverage_date"),
+        pl.col("children_8_20").fill_null(0),
+        pl.col("withholding_ratio").fill_null(100),
+        pl.col("income_type").fill_null("regular"),
+        # 소정근로시간 per week from the month's (× 12 months ÷ 365 days × 7 days) when not given.
+        pl.coalesce(pl.col("weekly_minutes"), pl.col("monthly_minutes") * 84 // 365).alias("weekly_minutes"),
+    )
+
+
+def compute(workers: pl.DataFrame, items: pl.DataFrame, ctx: Context | None = None) -> pl.DataFrame:
+    ctx = ctx or default_context()
+    frame = prepare(workers)
+    items = items.select([pl.col(c).cast(t) for c, t in ITEMS_SCHEMA.items()])
+    for step in PIPELINE:
+        frame = step.run(frame, items, ctx)
+    return frame.sort("row")

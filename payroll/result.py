@@ -1,0 +1,82 @@
+"""A computed worker-month as the public JSON shape, and as a readable table."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from payroll.case import CaseIn, case_frames
+from payroll.engine.pipeline import compute, default_context
+from payroll.money import won
+from payroll.trace import trace_of
+
+DEDUCTION_KEYS = ("national_pension", "health_insurance", "long_term_care", "employment_insurance", "income_tax", "local_income_tax")
+EMPLOYER_KEYS = {
+    "national_pension": "employer_national_pension",
+    "health_insurance": "employer_health_insurance",
+    "long_term_care": "employer_long_term_care",
+    "employment_insurance": "employer_employment_insurance",
+    "industrial_accident": "employer_industrial_accident",
+}
+
+
+def result_of_row(row: dict[str, Any], law) -> dict[str, Any]:
+    deductions = {k: int(row[k]) for k in DEDUCTION_KEYS}
+    deductions["total"] = int(row["deductions_total"])
+    employer = {k: int(row[c]) for k, c in EMPLOYER_KEYS.items()}
+    employer["total"] = int(row["employer_total"])
+    return {
+        "worker_id": row["worker_id"],
+        "month": row["month"],
+        "pay_date": row["pay_date"].isoformat(),
+        "gross_pay": int(row["gross_pay"]),
+        "taxable_pay": int(row["taxable_pay"]),
+        "non_taxable_pay": int(row["non_taxable_pay"]),
+        "deductions": deductions,
+        "employer": employer,
+        "net_pay": int(row["net_pay"]),
+        "trace": [_jsonable(t) for t in trace_of(row, law)],
+    }
+
+
+def _jsonable(entry: dict[str, Any]) -> dict[str, Any]:
+    value = entry["value"]
+    if hasattr(value, "isoformat"):
+        value = value.isoformat()
+    return {**entry, "value": value}
+
+
+def calculate(case: CaseIn) -> dict[str, Any]:
+    ctx = default_context()
+    workers, items = case_frames([case])
+    row = compute(workers, items, ctx).row(0, named=True)
+    return result_of_row(row, ctx.law)
+
+
+def render_table(case: CaseIn, result: dict[str, Any]) -> str:
+    lines = [f"근로자 {case.worker.id} — {case.month} 지급일 {case.pay_date.isoformat()}"]
+
+    def line(label: str, amount: int) -> None:
+        lines.append(f"  {label:<28}{won(amount):>14}원")
+
+    lines.append("지급 (pay)")
+    for item in case.pay_items:
+        from payroll import pay_items
+
+        line(pay_items.current().label(item.code), item.amount)
+    line("지급총액 gross", result["gross_pay"])
+    line("  비과세 non-taxable", result["non_taxable_pay"])
+    line("  과세 taxable", result["taxable_pay"])
+    lines.append("공제 (deductions)")
+    labels = {"national_pension": "국민연금", "health_insurance": "건강보험", "long_term_care": "장기요양보험", "employment_insurance": "고용보험", "income_tax": "소득세", "local_income_tax": "지방소득세", "total": "공제 합계"}
+    for k, v in result["deductions"].items():
+        line(labels[k], v)
+    line("실지급액 net pay", result["net_pay"])
+    lines.append("사용자 부담 (employer)")
+    elabels = {**labels, "industrial_accident": "산재보험", "total": "사용자 부담 합계"}
+    for k, v in result["employer"].items():
+        line(elabels[k], v)
+    notes = [t["note"] for t in result["trace"] if ":" in t["note"] and t["step"].startswith("eligibility")]
+    if notes:
+        lines.append("적용 제외·특례")
+        lines += [f"  {n}" for n in notes]
+    return "\n".join(lines)

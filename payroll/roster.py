@@ -1,0 +1,202 @@
+"""Workers and their contracts: the HR master data every module reads.
+
+Two CSV files (UTF-8), one row per worker and one row per contract (a worker renewed three times
+has three contract rows). Dates are ISO. Loading validates every row and names file, row and
+field on error; nothing is dropped.
+
+roster.csv    worker_id, name, birth_date, department, job, employment, income_type, family,
+              children_8_20, children_under_6, withholding_ratio, first_hire_date,
+              insurance_base, bank, account, rrn_masked
+contracts.csv contract_id, worker_id, start, end, pay_type, wage, work_days, start_time,
+              end_time, break_minutes, workplace, duties, meal_allowance, pay_grade
+
+- employment: fixed_term (기간제) | public_service (공무직)
+- income_type: regular | daily (일용근로자 for tax: paid by the day, not employed 3 months on)
+- pay_type: hourly (시급; wage = 시급) | daily (일급; wage = 일급) | monthly (월급; wage = 월 기본급)
+- work_days: scheduled weekdays as digits, Monday=1 … Sunday=7, e.g. "12345"
+- first_hire_date: first hired by this employer (고용보험법 §10②: the 65 rule looks at it)
+- end: empty for a contract without a fixed term (무기계약 공무직)
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from payroll.case import InputError, _field_path
+
+MINUTES_PER_HOUR = 60
+#: weeks per month for scheduled hours: 365 ÷ 7 ÷ 12 (근로기준법 시행령 §6③, the 209-hour month)
+WEEKS_PER_MONTH_NUM, WEEKS_PER_MONTH_DEN = 365, 84
+
+
+class Worker(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    worker_id: str = Field(min_length=1)
+    name: str = Field(min_length=1)
+    birth_date: dt.date
+    department: str = Field(min_length=1)
+    job: str = ""
+    employment: Literal["fixed_term", "public_service"]
+    income_type: Literal["regular", "daily"] = "regular"
+    family: int = Field(default=1, ge=1, le=99)
+    children_8_20: int = Field(default=0, ge=0)
+    children_under_6: int | None = Field(default=None, ge=0)
+    withholding_ratio: Literal[80, 100, 120] = 100
+    first_hire_date: dt.date | None = None
+    insurance_base: int | None = Field(default=None, ge=0)
+    bank: str = ""
+    account: str = ""
+    rrn_masked: str = ""
+
+    @field_validator("rrn_masked")
+    @classmethod
+    def _masked_only(cls, v: str) -> str:
+        digits = [c for c in v if c.isdigit()]
+        if len(digits) > 7:
+            raise ValueError("only a masked 주민등록번호 (e.g. 900101-1******) may be stored here")
+        return v
+
+    @model_validator(mode="after")
+    def _children(self) -> "Worker":
+        if self.children_8_20 > self.family - 1:
+            raise ValueError(f"children_8_20 ({self.children_8_20}) must be counted in family ({self.family})")
+        return self
+
+
+class Contract(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    contract_id: str = Field(min_length=1)
+    worker_id: str = Field(min_length=1)
+    start: dt.date
+    end: dt.date | None = None
+    pay_type: Literal["hourly", "daily", "monthly"]
+    wage: int = Field(ge=0)
+    work_days: str = Field(pattern=r"^[1-7]{1,7}$")
+    start_time: dt.time
+    end_time: dt.time
+    break_minutes: int = Field(default=0, ge=0, le=600)
+    workplace: str = ""
+    duties: str = ""
+    meal_allowance: int = Field(default=0, ge=0)
+    pay_grade: str = ""
+
+    @model_validator(mode="after")
+    def _period(self) -> "Contract":
+        if self.end is not None and self.end < self.start:
+            raise ValueError(f"end {self.end} is before start {self.start}")
+        if self.daily_minutes <= 0:
+            raise ValueError("scheduled day has no working time after the break")
+        return self
+
+    @property
+    def weekdays(self) -> frozenset[int]:
+        """Scheduled ISO weekdays (Monday=1)."""
+        return frozenset(int(c) for c in self.work_days)
+
+    @property
+    def daily_minutes(self) -> int:
+        """Scheduled minutes of one working day, break excluded (a night shift wraps midnight)."""
+        start = self.start_time.hour * 60 + self.start_time.minute
+        end = self.end_time.hour * 60 + self.end_time.minute
+        span = end - start if end > start else end + 24 * 60 - start
+        return span - self.break_minutes
+
+    @property
+    def weekly_minutes(self) -> int:
+        return self.daily_minutes * len(self.weekdays)
+
+    @property
+    def monthly_minutes(self) -> int:
+        """Scheduled (소정) minutes in an average month, 주휴 excluded: weekly × 365/7/12."""
+        return self.weekly_minutes * WEEKS_PER_MONTH_NUM // WEEKS_PER_MONTH_DEN
+
+    def covers(self, day: dt.date) -> bool:
+        return self.start <= day and (self.end is None or day <= self.end)
+
+
+@dataclass(frozen=True)
+class Roster:
+    workers: dict[str, Worker]
+    contracts: tuple[Contract, ...]
+
+    def contracts_of(self, worker_id: str) -> list[Contract]:
+        return sorted((c for c in self.contracts if c.worker_id == worker_id), key=lambda c: c.start)
+
+    def contract_on(self, worker_id: str, day: dt.date) -> Contract | None:
+        for c in self.contracts_of(worker_id):
+            if c.covers(day):
+                return c
+        return None
+
+    def contracts_in_month(self, worker_id: str, first: dt.date, last: dt.date) -> list[Contract]:
+        return [c for c in self.contracts_of(worker_id) if c.start <= last and (c.end is None or c.end >= first)]
+
+
+def _read_rows(path: Path) -> list[dict[str, str]]:
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read: {exc.strerror}") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            text = raw.decode("cp949")
+        except UnicodeDecodeError:
+            raise InputError(f"{path}: neither UTF-8 nor CP949 text") from None
+    reader = csv.DictReader(io.StringIO(text))
+    if not reader.fieldnames:
+        raise InputError(f"{path}: empty file (no header row)")
+    return list(reader)
+
+
+def _parse(model: type[BaseModel], path: Path, rows: list[dict[str, str]]) -> list:
+    out = []
+    for line, row in enumerate(rows, start=2):  # line 1 is the header
+        cleaned = {k.strip(): (v.strip() if isinstance(v, str) else v) for k, v in row.items() if k is not None}
+        cleaned = {k: v for k, v in cleaned.items() if v not in ("", None)}
+        if None in row:
+            raise InputError(f"{path}: row {line}: more cells than header columns")
+        try:
+            out.append(model.model_validate(cleaned))
+        except ValidationError as exc:
+            err = exc.errors()[0]
+            where = _field_path(tuple(err["loc"])) or "(row)"
+            msg = "unknown column" if err["type"] == "extra_forbidden" else err["msg"].removeprefix("Value error, ")
+            raise InputError(f"{path}: row {line}: {where}: {msg}") from None
+    return out
+
+
+def load_roster(roster_csv: Path, contracts_csv: Path) -> Roster:
+    roster_csv, contracts_csv = Path(roster_csv), Path(contracts_csv)
+    workers: dict[str, Worker] = {}
+    for line, w in enumerate(_parse(Worker, roster_csv, _read_rows(roster_csv)), start=2):
+        if w.worker_id in workers:
+            raise InputError(f"{roster_csv}: row {line}: worker_id: duplicate {w.worker_id!r}")
+        workers[w.worker_id] = w
+    contracts = _parse(Contract, contracts_csv, _read_rows(contracts_csv))
+    seen: set[str] = set()
+    for line, c in enumerate(contracts, start=2):
+        if c.contract_id in seen:
+            raise InputError(f"{contracts_csv}: row {line}: contract_id: duplicate {c.contract_id!r}")
+        seen.add(c.contract_id)
+        if c.worker_id not in workers:
+            raise InputError(f"{contracts_csv}: row {line}: worker_id: {c.worker_id!r} is not in {roster_csv.name}")
+    by_worker: dict[str, list[Contract]] = {}
+    for c in contracts:
+        by_worker.setdefault(c.worker_id, []).append(c)
+    for wid, cs in by_worker.items():
+        cs.sort(key=lambda c: c.start)
+        for a, b in zip(cs, cs[1:]):
+            if a.end is None or b.start <= a.end:
+                raise InputError(f"{contracts_csv}: contracts {a.contract_id} and {b.contract_id} of worker {wid} overlap")
+    return Roster(workers=workers, contracts=tuple(contracts))

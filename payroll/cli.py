@@ -70,6 +70,18 @@ def main() -> None:
         sys.exit(3)
 
 
-from payroll.commands import core as _core  # noqa: E402  (registers commands on `cli`)
+# Each area registers its commands from payroll/commands/<area>.py (a `register(cli)` function).
+COMMAND_AREAS = ("core", "attendance", "runs", "documents", "leave", "welfare", "users")
 
-_core.register(cli)
+
+def _register_areas() -> None:
+    import importlib
+    import importlib.util
+
+    for area in COMMAND_AREAS:
+        name = f"payroll.commands.{area}"
+        if importlib.util.find_spec(name) is not None:
+            importlib.import_module(name).register(cli)
+
+
+_register_areas()

@@ -41,7 +41,16 @@ WORKER_SCHEMA: dict[str, pl.DataType] = {
     "insurance_base": pl.Int64,
     "work_days": pl.Int64,
     "daily_wages": pl.List(pl.Int64),
+    # Set by the leaver's settlement (issue 5): signed — a refund is negative.
+    "settlement_income_tax": pl.Int64,
+    "settlement_local_income_tax": pl.Int64,
+    # 퇴직소득세 withheld from a 퇴직금 paid with this pay.
+    "retirement_income_tax": pl.Int64,
+    "retirement_local_income_tax": pl.Int64,
 }
+
+#: deductions computed outside the monthly pipeline (settlement, 퇴직소득) and carried in as columns
+CARRIED_DEDUCTIONS = ("settlement_income_tax", "settlement_local_income_tax", "retirement_income_tax", "retirement_local_income_tax")
 
 DEDUCTIONS = ("national_pension", "health_insurance", "long_term_care", "employment_insurance", "income_tax", "local_income_tax")
 EMPLOYER = (
@@ -55,7 +64,7 @@ EMPLOYER = (
 
 def totals(frame: pl.DataFrame, items: pl.DataFrame, ctx: Context) -> pl.DataFrame:
     f = frame.with_columns(
-        pl.sum_horizontal([pl.col(c) for c in DEDUCTIONS]).cast(pl.Int64).alias("deductions_total"),
+        pl.sum_horizontal([pl.col(c) for c in DEDUCTIONS + CARRIED_DEDUCTIONS]).cast(pl.Int64).alias("deductions_total"),
         pl.sum_horizontal([pl.col(c) for c in EMPLOYER]).cast(pl.Int64).alias("employer_total"),
     )
     return f.with_columns(
@@ -68,6 +77,10 @@ TOTALS = Step(
     name="totals",
     article="근로기준법 §43① (임금 전액 지급; 법령에 따른 공제만), §48② (임금명세서)",
     writes=(
+        Output("settlement_income_tax", "중도퇴사 연말정산 소득세 (환급은 음수)"),
+        Output("settlement_local_income_tax", "중도퇴사 연말정산 지방소득세 (환급은 음수)"),
+        Output("retirement_income_tax", "퇴직소득세"),
+        Output("retirement_local_income_tax", "퇴직소득 지방소득세"),
         Output("deductions_total", "공제 합계"),
         Output("net_pay", "실지급액"),
         Output("employer_total", "사용자 부담 보험료 합계"),
@@ -108,6 +121,7 @@ def prepare(workers: pl.DataFrame) -> pl.DataFrame:
         pl.col("children_8_20").fill_null(0),
         pl.col("withholding_ratio").fill_null(100),
         pl.col("income_type").fill_null("regular"),
+        *[pl.col(c).fill_null(0) for c in CARRIED_DEDUCTIONS],
         # 소정근로시간 per week from the month's (× 12 months ÷ 365 days × 7 days) when not given.
         pl.coalesce(pl.col("weekly_minutes"), pl.col("monthly_minutes") * 84 // 365).alias("weekly_minutes"),
     )

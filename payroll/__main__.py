@@ -1,0 +1,3 @@
+from payroll.cli import main
+
+main()

@@ -1,0 +1,136 @@
+"""The rules as data: every parameter cited, dated, checked, and covering every month without gap or overlap."""
+
+import datetime as dt
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from payroll import law as law_module
+from payroll.law import RuleError, load
+
+COVERAGE_START = dt.date(2025, 1, 1)
+COVERAGE_END = dt.date(2026, 12, 31)
+
+
+def months(start, end):
+    d = start
+    while d <= end:
+        yield d
+        d = (d.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+
+
+def test_every_parameter_covers_every_month_exactly_once(law):
+    problems = []
+    for p in law.parameters.values():
+        for first in months(COVERAGE_START, COVERAGE_END):
+            last = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+            for day in (first, last):
+                hits = [q for q in p.periods if q.covers(day)]
+                if len(hits) != 1:
+                    problems.append((p.name, day, len(hits)))
+        for a, b in zip(p.periods, p.periods[1:]):
+            if (b.start - a.end).days != 1:
+                problems.append((p.name, "gap", a.end, b.start))
+    assert problems == []
+
+
+def test_every_value_has_a_structured_citation_and_a_checked_date(law):
+    for p in law.parameters.values():
+        assert p.last_checked >= dt.date(2026, 1, 1), p.name
+        for period in p.periods:
+            c = period.citation
+            assert c.law and c.article and c.promulgation and c.effective, p.name
+
+
+def test_statute_and_employer_policy_are_separate(law):
+    assert law.parameter("living_wage.hourly").source == "employer"
+    assert law.parameter("industrial_accident.business_rate").source == "employer"
+    assert law.parameter("minimum_wage.hourly").source == "statute"
+
+
+def test_published_figures(law):
+    on26, on25 = law.on(dt.date(2026, 6, 1)), law.on(dt.date(2025, 6, 1))
+    assert on26["minimum_wage.hourly"] == 10_320 and on25["minimum_wage.hourly"] == 10_030
+    assert on26["living_wage.hourly"] == 12_121
+    assert str(on26["national_pension.employee_rate"]) == "19/400"  # 4.75%
+    assert str(on26["health_insurance.employee_rate"]) == "719/20000"  # 3.595%
+    assert on26["non_taxable.meal_monthly"] == 200_000
+
+
+def test_overlapping_periods_are_rejected(tmp_path):
+    (tmp_path / "statute").mkdir()
+    (tmp_path / "employer").mkdir()
+    (tmp_path / "statute" / "x.toml").write_text(
+        """
+[p]
+label = "p"
+unit = "won"
+last_checked = 2026-11-25
+[[p.values]]
+from = 2025-01-01
+to = 2025-12-31
+value = 1
+ref = { law = "L", article = "A", promulgation = "P", effective = 2025-01-01 }
+[[p.values]]
+from = 2025-06-01
+to = 2026-12-31
+value = 2
+ref = { law = "L", article = "A", promulgation = "P", effective = 2025-06-01 }
+""",
+        encoding="utf-8",
+    )
+    with pytest.raises(RuleError, match="overlap"):
+        load(tmp_path)
+
+
+def test_float_rates_are_rejected(tmp_path):
+    (tmp_path / "statute").mkdir()
+    (tmp_path / "employer").mkdir()
+    (tmp_path / "statute" / "x.toml").write_text(
+        """
+[r]
+label = "r"
+unit = "rate"
+last_checked = 2026-11-25
+[[r.values]]
+from = 2025-01-01
+to = 2026-12-31
+value = 0.0475
+ref = { law = "L", article = "A", promulgation = "P", effective = 2025-01-01 }
+""",
+        encoding="utf-8",
+    )
+    with pytest.raises(RuleError, match="decimal string"):
+        load(tmp_path)
+
+
+def test_switches_follow_the_decisions(law):
+    expected = {
+        "long_term_care.method": "per_party",
+        "long_term_care.ratio": "statute",
+        "employment_insurance.rounding": "floor10",
+        "insurance.base": "declared",
+        "settlement.no_claim_path": "better_of",
+    }
+    for name, value in expected.items():
+        assert law.switches[name].default == value == law.switches[name].value
+
+
+def test_switch_alternatives_change_the_result(monkeypatch):
+    from payroll.engine.pipeline import compute
+    from payroll.engine.step import Context
+    from payroll import pay_items
+    from payroll.case import case_frames
+    from tests.helpers import case
+
+    frames = case_frames([case(pay=5_000_000, month="2026-11", pay_date="2026-11-10")])
+    monkeypatch.setenv("PAYROLL_SWITCH_LONG_TERM_CARE_RATIO", "exact")
+    exact_law = load()
+    row = compute(*frames, Context(exact_law, pay_items.current())).row(0, named=True)
+    assert row["long_term_care"] == 23_620  # the exact ratio keeps the pre-2026-11 result
+    assert exact_law.content_hash != law_module.current().content_hash
+    monkeypatch.setenv("PAYROLL_SWITCH_EMPLOYMENT_INSURANCE_ROUNDING", "floor1")
+    frames = case_frames([case(pay=2_156_881)])
+    row = compute(*frames, Context(load(), pay_items.current())).row(0, named=True)
+    assert row["employment_insurance"] == 2_156_881 * 9 // 1000  # 19,411 (floor to 1원)

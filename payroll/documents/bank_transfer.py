@@ -1,0 +1,49 @@
+"""The bank-transfer file of a month: who gets how much, into which account.
+
+Format (UTF-8 with a byte-order mark so Excel opens Korean text correctly; CRLF line ends, RFC
+4180 quoting): a header line ``worker_id,name,bank,account,net_pay``, then one line per worker
+sorted by worker id, ``net_pay`` in whole won without separators. The account is written as
+given (keep the hyphens: Excel then leaves it as text and keeps leading zeros).
+
+Every worker of the results is in the file, a 0원 line included (nothing is dropped silently; the
+bank's upload may skip it). A negative net pay cannot be transferred and is refused. With
+``total=True`` a last line ``TOTAL,<n>명,,,<sum>`` is added for a person checking the file by eye;
+leave it off (the default) for bank upload formats that take detail lines only.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import polars as pl
+
+from payroll.case import InputError
+
+COLUMNS = ("worker_id", "name", "bank", "account", "net_pay")
+BOM = "\ufeff"
+
+
+def bank_transfer_csv(results: pl.DataFrame, *, total: bool = False, source: str = "results") -> bytes:
+    """The transfer list as CSV bytes (deterministic). ``results`` needs the five columns above."""
+    missing = [c for c in COLUMNS if c not in results.columns]
+    if missing:
+        raise InputError(f"{source}: bank transfer needs the column(s) {', '.join(missing)}")
+    frame = results.select(COLUMNS).sort("worker_id")
+    for i, row in enumerate(frame.iter_rows(named=True)):
+        for field in ("worker_id", "name", "bank", "account"):
+            if row[field] is None or str(row[field]).strip() == "":
+                raise InputError(f"{source}: worker {row['worker_id']} (row {i + 1}): field {field} is empty; cannot transfer")
+        if row["net_pay"] is None:
+            raise InputError(f"{source}: worker {row['worker_id']} (row {i + 1}): net_pay is missing")
+        if int(row["net_pay"]) < 0:
+            raise InputError(f"{source}: worker {row['worker_id']} (row {i + 1}): net_pay {int(row['net_pay']):,} is negative; a transfer cannot be negative")
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(COLUMNS)
+    for row in frame.iter_rows():
+        worker_id, name, bank, account, net = row
+        writer.writerow([worker_id, name, bank, account, int(net)])
+    if total:
+        writer.writerow(["TOTAL", f"{frame.height}명", "", "", int(frame.get_column("net_pay").sum() or 0)])
+    return (BOM + out.getvalue()).encode("utf-8")

@@ -1,0 +1,446 @@
+"""임금명세서 (payslip): one worker's month as a one-page PDF, read from the engine row and its trace.
+
+근로기준법 §48②: at each payment the employer gives a written or electronic 임금명세서 showing
+"임금의 구성항목·계산방법, 제43조제1항 단서에 따라 임금의 일부를 공제한 경우의 내역 등
+대통령령으로 정하는 사항". 시행령 §27의2 lists them; each is on this page:
+
+1. 성명, 생년월일, 사원번호 등 근로자를 특정할 수 있는 정보 → 성명, 생년월일, 사원번호, 부서
+   (never the 주민등록번호: the row's birth date only).
+2. 임금지급일 → 임금지급일.
+3. 임금 총액 → the 지급 table's total (``gross_pay``).
+4. 기본급, 각종 수당, 상여금, 성과금, 그 밖의 임금의 구성항목별 금액 → one line per pay item;
+   an item not paid in cash (a taxable benefit) says so.
+5. 출근일수·근로시간 수 등에 따라 달라지는 항목의 계산방법, 연장·야간·휴일근로의 시간 수 →
+   the 계산방법 column of each hour- or day-based item, and the 근로시간 block that always shows
+   the 연장·야간·휴일 hours (0 when there were none).
+6. 공제 항목별 금액과 총액 → the 공제 table and its total.
+
+Beyond the decree: 비과세 and 과세 totals, the 실지급액 with its arithmetic, the employer, and a
+계산 근거 section read from the trace (the articles and the rates in force on the row's dates).
+
+Not modelled: 시행령 §27의2 4호 단서 (pay in kind: 품명·수량·평가총액) — the district pays no
+wages in kind; a non-cash taxable benefit (the employer-paid excess of a group insurance
+premium) is listed with its 평가액 and marked as not paid out.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from collections.abc import Sequence
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+from payroll import pay_items as pay_items_module
+from payroll.case import InputError
+from payroll.documents.pdf import Doc, minutes_text, render, won_text
+
+# Hour-based pay items whose hours the decree requires: code → (label, result column of minutes).
+HOURS_ITEMS = {
+    "overtime_pay": ("연장근로", "overtime_minutes"),
+    "night_pay": ("야간근로", "night_minutes"),
+    "holiday_work_pay": ("휴일근로", "holiday_work_minutes"),
+}
+
+DEDUCTION_LABELS = {
+    "national_pension": "국민연금",
+    "health_insurance": "건강보험",
+    "long_term_care": "장기요양보험",
+    "employment_insurance": "고용보험",
+    "income_tax": "소득세",
+    "local_income_tax": "지방소득세",
+    "settlement_income_tax": "중도퇴사 정산 소득세",
+    "settlement_local_income_tax": "중도퇴사 정산 지방소득세",
+    "retirement_income_tax": "퇴직소득세",
+    "retirement_local_income_tax": "퇴직소득 지방소득세",
+}
+#: shown even when zero (the monthly deductions); the others only when not zero
+ALWAYS_SHOWN = ("national_pension", "health_insurance", "long_term_care", "employment_insurance", "income_tax", "local_income_tax")
+
+TAX_TEXT = {
+    "taxable": "과세",
+    "non_taxable_limited": "비과세(한도)",
+    "non_taxable": "비과세",
+    "separate": "퇴직소득",
+}
+EMPLOYMENT_TEXT = {"public_service": "공무직", "fixed_term": "기간제"}
+
+# Steps whose trace explains a deduction, in payslip order: step → heading.
+BASIS_STEPS = {
+    "national_pension": "국민연금",
+    "health_insurance": "건강보험",
+    "long_term_care": "장기요양보험",
+    "employment_insurance": "고용보험",
+    "income_tax": "소득세·지방소득세",
+}
+
+
+def _deduction_columns() -> tuple[str, ...]:
+    from payroll.engine import pipeline
+
+    return tuple(pipeline.DEDUCTIONS) + tuple(getattr(pipeline, "CARRIED_DEDUCTIONS", ()))
+
+
+def as_date(value: Any) -> dt.date | None:
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value))
+
+
+def _korean_date(day: dt.date | None) -> str:
+    return f"{day.year}년 {day.month}월 {day.day}일" if day else "—"
+
+
+def _int(value: Any) -> int:
+    return 0 if value is None else int(value)
+
+
+# --- the trace, read back ------------------------------------------------------------------
+
+_RATIO = re.compile(r"^(\d+)/(\d+)$")
+
+
+def percent_text(value: str) -> str:
+    """'19/400' → '4.75%'; a non-terminating ratio keeps its exact form with an approximation."""
+    m = _RATIO.match(value.strip())
+    if not m:
+        return value
+    frac = Fraction(int(m.group(1)), int(m.group(2))) * 100
+    den = frac.denominator
+    while den % 2 == 0:
+        den //= 2
+    while den % 5 == 0:
+        den //= 5
+    if den == 1:  # terminating decimal: exact
+        text = format(Decimal(frac.numerator) / Decimal(frac.denominator), "f")
+        text = text.rstrip("0").rstrip(".") if "." in text else text
+        return f"{text}%"
+    approx = Decimal(frac.numerator) / Decimal(frac.denominator)
+    return f"{value} (≈{approx.quantize(Decimal('0.0001'))}%)"
+
+
+def _short_citation(text: str) -> str:
+    """'국민연금법 §88 (법률 제…, 시행 2026-01-01) — note' → '국민연금법 §88'."""
+    text = text.split(" — ")[0]
+    at = text.rfind(", 시행 ")
+    if at < 0:
+        return text.strip()
+    depth = 0
+    for i in range(at, -1, -1):  # the '(' that opens the promulgation group
+        ch = text[i]
+        if ch == ")":
+            depth += 1
+        elif ch == "(":
+            if depth == 0:
+                return text[:i].strip()
+            depth -= 1
+    return text.strip()
+
+
+def _value_text(value: str) -> str:
+    value = value.strip()
+    if _RATIO.match(value):
+        return percent_text(value)
+    if re.fullmatch(r"-?\d+", value) and len(value) >= 4:
+        return f"{int(value):,}"
+    return value
+
+
+def _split_top(text: str, sep: str = "; ") -> list[str]:
+    """Split on ``sep`` outside parentheses (labels and citations may hold '; ' inside them)."""
+    parts, depth, start, i = [], 0, 0, 0
+    while i < len(text):
+        ch = text[i]
+        if ch in "(<":
+            depth += 1
+        elif ch in ")>":
+            depth = max(0, depth - 1)
+        elif depth == 0 and text.startswith(sep, i):
+            parts.append(text[start:i])
+            i += len(sep)
+            start = i
+            continue
+        i += 1
+    parts.append(text[start:])
+    return parts
+
+
+_DECISION = re.compile(r",? decision D\d+(?:, [^;]*)?")
+
+
+def parse_reference(reference: str) -> tuple[str, list[tuple[str, str, str]]]:
+    """A trace reference → (article, [(parameter label, value, short citation)])."""
+    parts = _split_top(reference)
+    article = _DECISION.sub("", parts[0]).strip()
+    params = []
+    for part in parts[1:]:
+        head, sep, citation = part.partition(" — ")
+        label, colon, value = head.rpartition(": ")
+        if not sep or not colon:
+            continue
+        params.append((label, _value_text(value), _short_citation(citation)))
+    return article, params
+
+
+def _trace_by_step(trace: Sequence[dict]) -> dict[str, dict[str, dict]]:
+    out: dict[str, dict[str, dict]] = {}
+    for entry in trace:
+        step, _, column = str(entry["step"]).partition(".")
+        out.setdefault(step, {})[column] = entry
+    return out
+
+
+def _employee_rate(params: list[tuple[str, str, str]]) -> str | None:
+    for label, value, _ in params:
+        if "근로자" in label and value.endswith("%"):
+            return value
+    return None
+
+
+def _deduction_method(column: str, row: dict, steps: dict[str, dict[str, dict]]) -> str:
+    def ref(step: str) -> list[tuple[str, str, str]]:
+        entries = steps.get(step, {})
+        if not entries:
+            return []
+        return parse_reference(next(iter(entries.values()))["reference"])[1]
+
+    if column == "national_pension" and "np_base" in row:
+        rate = _employee_rate(ref("national_pension"))
+        base = f"기준소득월액 {won_text(_int(row['np_base']))}원"
+        return f"{base} × {rate}, 10원 미만 절사" if rate else base
+    if column == "health_insurance" and "hi_base" in row:
+        rate = _employee_rate(ref("health_insurance"))
+        base = f"보수월액 {won_text(_int(row['hi_base']))}원"
+        return f"{base} × {rate}, 10원 미만 절사" if rate else base
+    if column == "long_term_care":
+        ratio = next((v for label, v, _ in ref("long_term_care") if "비율" in label), None)
+        return f"건강보험료 {won_text(_int(row.get('health_insurance')))}원 × {ratio}, 10원 미만 절사" if ratio else "건강보험료 × 장기요양보험료율 ÷ 건강보험료율"
+    if column == "employment_insurance" and "ei_base" in row:
+        rate = _employee_rate(ref("employment_insurance"))
+        base = f"보수 {won_text(_int(row['ei_base']))}원"
+        return f"{base} × {rate}, 10원 미만 절사" if rate else base
+    if column == "income_tax":
+        note = row.get("income_tax_note")
+        if note:
+            return str(note)
+        entry = steps.get("income_tax", {}).get("income_tax")
+        return entry["note"] if entry else ""
+    if column == "local_income_tax":
+        return "소득세 × 10%, 10원 미만 절사 (지방세법 §103의13)"
+    if column.startswith("settlement"):
+        return "중도퇴사자 연말정산 (소득세법 §137); 음수는 환급"
+    if column.startswith("retirement"):
+        return "퇴직소득 원천징수 (소득세법 §146)"
+    return ""
+
+
+# --- the document --------------------------------------------------------------------------
+
+
+def _hours(result: dict, items: Sequence[dict]) -> dict[str, int]:
+    """연장·야간·휴일 minutes: from the row's columns, else from the hour-based items."""
+    out = {}
+    by_code: dict[str, list[dict]] = {}
+    for item in items:
+        by_code.setdefault(item["code"], []).append(item)
+    for code, (label, column) in HOURS_ITEMS.items():
+        if result.get(column) is not None:
+            out[label] = int(result[column])
+            continue
+        paid = [i for i in by_code.get(code, []) if _int(i.get("amount"))]
+        if any(i.get("minutes") is None for i in paid):
+            raise InputError(
+                f"payslip {result.get('worker_id')}: pay item {code} is paid but its hours are unknown "
+                f"(neither the result column {column} nor the item's minutes): 근로기준법 시행령 §27의2 5호 requires them"
+            )
+        out[label] = sum(int(i["minutes"]) for i in paid)
+    return out
+
+
+def _check(result: dict, items: Sequence[dict]) -> None:
+    wid = result.get("worker_id")
+    for field in ("worker_id", "name", "birth_date", "pay_date", "month"):
+        if result.get(field) in (None, ""):
+            raise InputError(f"payslip {wid}: result field {field!r} is missing; the 임금명세서 must show it (근로기준법 시행령 §27의2)")
+    total = sum(int(i["amount"]) for i in items)
+    if total != int(result["gross_pay"]):
+        raise InputError(f"payslip {wid}: the pay items sum to {total:,} but gross_pay is {int(result['gross_pay']):,}")
+
+
+def payslip_pdf(result: dict, items: list[dict], trace: list[dict], employer: dict) -> bytes:
+    """The 임금명세서 of one worker-month as PDF bytes (deterministic).
+
+    ``result``: the worker's engine row (``compute()`` columns) plus ``name`` and ``department``
+    (and, when the timesheet knows them, ``overtime_minutes``, ``night_minutes``,
+    ``holiday_work_minutes``). ``items``: ``{code, label, amount, method, minutes}`` per pay item,
+    in display order. ``trace``: ``payroll.trace.trace_of(row, law)``. ``employer``: ``{name}``
+    and optionally ``business_number``, ``address``, ``contact``.
+    """
+    _check(result, items)
+    if not employer or not employer.get("name"):
+        raise InputError(f"payslip {result.get('worker_id')}: employer name is missing")
+    hours = _hours(result, items)
+    steps = _trace_by_step(trace)
+    catalogue = pay_items_module.current()
+    month = str(result["month"])
+    year, mon = (int(x) for x in month.split("-"))
+    pay_date = as_date(result["pay_date"])
+    birth = as_date(result["birth_date"])
+    last_day = calendar.monthrange(year, mon)[1]
+    gross = int(result["gross_pay"])
+    noncash = _int(result.get("noncash_pay"))
+    separate = _int(result.get("separate_pay"))
+    deductions_total = int(result["deductions_total"])
+    net = int(result["net_pay"])
+    if gross - noncash - deductions_total != net:
+        raise InputError(f"payslip {result['worker_id']}: 임금 총액 {gross:,} − 비현금 {noncash:,} − 공제 {deductions_total:,} ≠ 실지급액 {net:,}")
+
+    employment = EMPLOYMENT_TEXT.get(str(result.get("employment")), str(result.get("employment") or "—"))
+    if result.get("income_type") == "daily":
+        employment = f"{employment} (일용근로소득)"
+
+    def build(doc: Doc) -> None:
+        doc.title("임금명세서", f"{year}년 {mon}월분")
+        doc.kv(
+            [
+                ("성명", str(result["name"])),
+                ("사원번호", str(result["worker_id"])),
+                ("생년월일", _korean_date(birth)),
+                ("부서", str(result.get("department") or "—")),
+                ("임금지급일", _korean_date(pay_date)),
+                ("임금 산정기간", f"{year}-{mon:02d}-01 ~ {year}-{mon:02d}-{last_day:02d}"),
+                ("고용형태", employment),
+                ("사업장", str(employer["name"])),
+            ]
+        )
+        doc.heading("근로시간")
+        doc.kv(
+            [
+                ("소정근로시간", f"월 {minutes_text(result.get('monthly_minutes'))}"),
+                ("연장근로", minutes_text(hours["연장근로"])),
+                ("야간근로", minutes_text(hours["야간근로"])),
+                ("휴일근로", minutes_text(hours["휴일근로"])),
+            ],
+            columns=2,
+        )
+
+        doc.heading("지급 내역")
+        rows = []
+        for item in items:
+            code = item["code"]
+            known = catalogue.items.get(code)
+            tax = item.get("tax") or (known.tax if known else None)
+            kind = TAX_TEXT.get(tax, "") if tax else ""
+            if known is not None and not known.cash:
+                kind = "과세 (현금 지급 아님)"
+            method = item.get("method") or ""
+            if item.get("minutes") is not None and not method:
+                method = f"{minutes_text(int(item['minutes']))}"
+            rows.append(
+                [
+                    item.get("label") or catalogue.label(code),
+                    minutes_text(item["minutes"]) if item.get("minutes") is not None else "",
+                    method,
+                    kind,
+                    int(item["amount"]),
+                ]
+            )
+        doc.table(
+            ["항목", "시간", "계산방법", "구분", "금액 (원)"],
+            rows,
+            widths=[24, 13, 55, 13, 18],
+            amount_cols={4},
+            total=["임금 총액", "", "", "", gross],
+        )
+        summary = [
+            ["과세 근로소득 (월급여액)", _int(result.get("taxable_pay"))],
+            ["비과세 근로소득", _int(result.get("non_taxable_pay"))],
+        ]
+        if separate:
+            summary.append(["퇴직소득 (근로소득 아님)", separate])
+        if noncash:
+            summary.append(["현금으로 지급하지 않는 과세분", noncash])
+        doc.table(["임금 총액의 구성", "금액 (원)"], summary, widths=[105, 18], amount_cols={1}, size="small")
+
+        doc.heading("공제 내역")
+        drows = []
+        for column in _deduction_columns():
+            amount = _int(result.get(column))
+            if column not in ALWAYS_SHOWN and amount == 0:
+                continue
+            drows.append([DEDUCTION_LABELS.get(column, column), _deduction_method(column, result, steps), amount])
+        doc.table(["항목", "계산방법", "금액 (원)"], drows, widths=[24, 81, 18], amount_cols={2}, total=["공제 합계", "", deductions_total])
+
+        doc.spacer(2)
+        arithmetic = f"임금 총액 {won_text(gross)}"
+        if noncash:
+            arithmetic += f" − 현금 지급 아닌 과세분 {won_text(noncash)}"
+        arithmetic += f" − 공제 합계 {won_text(deductions_total)}"
+        doc.table(["실지급액", "", "금액 (원)"], [["", arithmetic, ""]], widths=[24, 81, 18], amount_cols={2}, total=["실지급액", "", net])
+
+        doc.heading("계산 근거 (적용 법령과 요율)")
+        for step, heading in BASIS_STEPS.items():
+            entries = steps.get(step)
+            if not entries:
+                continue
+            article, params = parse_reference(next(iter(entries.values()))["reference"])
+            if step == "income_tax":
+                values = []
+                for column, label in (("table_tax", "간이세액표 세액"), ("child_tax_deduction", "자녀 공제")):
+                    if column in entries and entries[column]["value"] is not None:
+                        values.append(f"{label} {won_text(int(entries[column]['value']))}원")
+                text = f"{heading}: {article}. " + ", ".join(values)
+            else:
+                shown = [f"{label} {value} ({citation})" for label, value, citation in params if "(사용자" not in label]
+                text = f"{heading}: {article}. " + "; ".join(shown)
+            doc.paragraph(text, size="tiny")
+        notes = [e["note"] for e in steps.get("eligibility", {}).values() if ":" in str(e.get("note", ""))]
+        for note in notes:
+            doc.paragraph(f"적용 제외·특례 — {note}", size="tiny")
+        if _int(result.get("non_taxable_pay")):
+            cls = steps.get("classify_pay", {})
+            if cls:
+                article, params = parse_reference(next(iter(cls.values()))["reference"])
+                limits = "; ".join(f"{label} {value}원 ({citation})" for label, value, citation in params)
+                doc.paragraph(f"비과세: {article}. {limits}", size="tiny")
+        doc.spacer(2)
+        issuer = [str(employer["name"])]
+        for key in ("business_number", "address", "contact"):
+            if employer.get(key):
+                issuer.append(str(employer[key]))
+        doc.paragraph("발행: " + " · ".join(issuer) + " — 근로기준법 §48② 및 시행령 §27의2에 따른 임금명세서", size="small")
+
+    return render(
+        build,
+        title=f"임금명세서 {result['worker_id']} {month}",
+        author=str(employer["name"]),
+        subject=f"{month} 임금명세서",
+        footer=f"{employer['name']} · {result['worker_id']} · {month} 임금명세서 (지급일 {pay_date.isoformat() if pay_date else '—'})",
+    )
+
+
+def payslip_items(row: dict, items: Sequence[dict], catalogue=None) -> list[dict]:
+    """Pay items of one row in the shape :func:`payslip_pdf` takes, from ``{code, amount, ...}`` rows.
+
+    ``label`` from the catalogue when missing; ``method`` and ``minutes`` kept when given, else
+    None. Items keep their order. A helper for callers that hold the engine's long item frame.
+    """
+    catalogue = catalogue or pay_items_module.current()
+    out = []
+    for item in items:
+        out.append(
+            {
+                "code": item["code"],
+                "label": item.get("label") or catalogue.label(item["code"]),
+                "amount": int(item["amount"]),
+                "method": item.get("method"),
+                "minutes": item.get("minutes"),
+            }
+        )
+    return out

@@ -1,0 +1,238 @@
+"""A small shared layout for A4 documents: title, key/value blocks, won tables, notes, footer.
+
+Every PDF of the project (payslips, notices, receipts) is built the same way::
+
+    def build(doc: Doc) -> None:
+        doc.title("임금명세서", "2026년 4월분")
+        doc.kv([("성명", "홍길동"), ("사원번호", "W001")])
+        doc.table(["항목", "금액"], [["기본급", 2_500_000]], amount_cols={1}, total=["합계", 2_500_000])
+
+    pdf_bytes = render(build, title="임금명세서 W001 2026-04", footer="…")
+
+``render`` is deterministic: ``rl_config.invariant = 1`` (set in ``fonts``) fixes the creation
+date and document id, and the only font is the embedded Noto Sans KR subset, so the same
+content gives the same bytes in any process. Integers in amount columns are shown as won with
+thousands separators and right-aligned; money is never a float here.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from xml.sax.saxutils import escape
+
+from payroll.documents.fonts import register_fonts  # sets rl_config.invariant on import
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+PAGE_SIZE = A4
+MARGIN = 14 * mm
+CONTENT_WIDTH = PAGE_SIZE[0] - 2 * MARGIN
+GRID = colors.HexColor("#9AA3AD")
+HEADER_BG = colors.HexColor("#E8EDF2")
+TOTAL_BG = colors.HexColor("#F4F6F8")
+
+
+def won_text(amount: int) -> str:
+    """1234567 → '1,234,567'; negative (a refund, a 소급 reversal) → '-1,234'."""
+    if isinstance(amount, bool) or not isinstance(amount, int):
+        raise TypeError(f"amounts must be integer won, got {type(amount).__name__}: {amount!r}")
+    return f"{amount:,}"
+
+
+def minutes_text(minutes: int | None) -> str:
+    """615 → '10시간 15분'; 600 → '10시간'; None → '—'."""
+    if minutes is None:
+        return "—"
+    hours, rest = divmod(int(minutes), 60)
+    return f"{hours}시간 {rest}분" if rest else f"{hours}시간"
+
+
+@dataclass
+class Styles:
+    regular: str
+    bold: str
+    base: ParagraphStyle = field(init=False)
+    small: ParagraphStyle = field(init=False)
+    tiny: ParagraphStyle = field(init=False)
+    cell: ParagraphStyle = field(init=False)
+    cell_bold: ParagraphStyle = field(init=False)
+    cell_right: ParagraphStyle = field(init=False)
+    heading: ParagraphStyle = field(init=False)
+    title: ParagraphStyle = field(init=False)
+    subtitle: ParagraphStyle = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.base = ParagraphStyle("base", fontName=self.regular, fontSize=9, leading=12, wordWrap="CJK")
+        self.small = ParagraphStyle("small", parent=self.base, fontSize=7.5, leading=9.5)
+        self.tiny = ParagraphStyle("tiny", parent=self.base, fontSize=6.5, leading=8)
+        self.cell = ParagraphStyle("cell", parent=self.base, fontSize=8.5, leading=10.5)
+        self.cell_bold = ParagraphStyle("cell_bold", parent=self.cell, fontName=self.bold)
+        self.cell_right = ParagraphStyle("cell_right", parent=self.cell, alignment=TA_RIGHT)
+        self.heading = ParagraphStyle("heading", parent=self.base, fontName=self.bold, fontSize=10, leading=13, spaceBefore=5, spaceAfter=2)
+        self.title = ParagraphStyle("title", parent=self.base, fontName=self.bold, fontSize=17, leading=21, alignment=TA_CENTER)
+        self.subtitle = ParagraphStyle("subtitle", parent=self.base, fontSize=10, leading=13, alignment=TA_CENTER, spaceAfter=4)
+
+
+class Doc:
+    """Collects flowables; the build function of a document calls these methods in order."""
+
+    def __init__(self, styles: Styles) -> None:
+        self.styles = styles
+        self.story: list = []
+
+    # --- text -------------------------------------------------------------------------------
+    def title(self, text: str, subtitle: str | None = None) -> None:
+        self.story.append(Paragraph(escape(text), self.styles.title))
+        if subtitle:
+            self.story.append(Paragraph(escape(subtitle), self.styles.subtitle))
+        else:
+            self.story.append(Spacer(1, 3 * mm))
+
+    def heading(self, text: str) -> None:
+        self.story.append(Paragraph(escape(text), self.styles.heading))
+
+    def paragraph(self, text: str, size: str = "base") -> None:
+        self.story.append(Paragraph(escape(text), getattr(self.styles, size)))
+
+    def spacer(self, height_mm: float = 2) -> None:
+        self.story.append(Spacer(1, height_mm * mm))
+
+    # --- blocks -----------------------------------------------------------------------------
+    def kv(self, pairs: Sequence[tuple[str, str]], columns: int = 2) -> None:
+        """A grid of label/value pairs, ``columns`` pairs per line."""
+        s = self.styles
+        rows: list[list] = []
+        line: list = []
+        for label, value in pairs:
+            line += [Paragraph(escape(label), s.cell_bold), Paragraph(escape(str(value)), s.cell)]
+            if len(line) == 2 * columns:
+                rows.append(line)
+                line = []
+        if line:
+            line += [""] * (2 * columns - len(line))
+            rows.append(line)
+        label_w = 24 * mm
+        value_w = CONTENT_WIDTH / columns - label_w
+        table = Table(rows, colWidths=[label_w, value_w] * columns)
+        style = [
+            ("GRID", (0, 0), (-1, -1), 0.5, GRID),
+            ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+            ("TOPPADDING", (0, 0), (-1, -1), 2),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+        ]
+        style += [("BACKGROUND", (2 * c, 0), (2 * c, -1), HEADER_BG) for c in range(columns)]
+        table.setStyle(TableStyle(style))
+        self.story.append(table)
+
+    def table(
+        self,
+        header: Sequence[str],
+        rows: Iterable[Sequence[object]],
+        *,
+        widths: Sequence[float] | None = None,
+        amount_cols: Iterable[int] = (),
+        total: Sequence[object] | None = None,
+        wrap_cols: Iterable[int] = (),
+        size: str = "cell",
+    ) -> None:
+        """A table; integers in ``amount_cols`` as right-aligned won, ``total`` as a bold last row.
+
+        ``widths`` are fractions of the content width (they need not sum to 1; they are scaled).
+        Text in ``wrap_cols`` wraps inside its cell (Korean breaks anywhere).
+        """
+        s = self.styles
+        amount_cols = set(amount_cols)
+        wrap_cols = set(wrap_cols)
+        cell_style = getattr(s, size)
+        right_style = ParagraphStyle(f"{size}_right", parent=cell_style, alignment=TA_RIGHT)
+        bold_style = ParagraphStyle(f"{size}_bold", parent=cell_style, fontName=s.bold)
+        bold_right = ParagraphStyle(f"{size}_bold_right", parent=right_style, fontName=s.bold)
+
+        def cell(value: object, col: int, bold: bool) -> object:
+            if col in amount_cols and isinstance(value, int) and not isinstance(value, bool):
+                return Paragraph(won_text(value), bold_right if bold else right_style)
+            text = "" if value is None else str(value)
+            if col in amount_cols:
+                return Paragraph(escape(text), bold_right if bold else right_style)
+            return Paragraph(escape(text), bold_style if bold else cell_style)
+
+        data = [[Paragraph(escape(h), ParagraphStyle("h", parent=bold_style, alignment=TA_RIGHT if i in amount_cols else TA_LEFT)) for i, h in enumerate(header)]]
+        data += [[cell(v, i, False) for i, v in enumerate(r)] for r in rows]
+        if total is not None:
+            data.append([cell(v, i, True) for i, v in enumerate(total)])
+        if widths is None:
+            widths = [1] * len(header)
+        scale = CONTENT_WIDTH / sum(widths)
+        table = Table(data, colWidths=[w * scale for w in widths], repeatRows=1)
+        style = [
+            ("GRID", (0, 0), (-1, -1), 0.5, GRID),
+            ("BACKGROUND", (0, 0), (-1, 0), HEADER_BG),
+            ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+            ("TOPPADDING", (0, 0), (-1, -1), 1.5),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
+        ]
+        if total is not None:
+            style.append(("BACKGROUND", (0, -1), (-1, -1), TOTAL_BG))
+        table.setStyle(TableStyle(style))
+        self.story.append(table)
+
+    def keep_together(self, build: Callable[["Doc"], None]) -> None:
+        """Flowables added by ``build`` stay on one page when they fit."""
+        inner = Doc(self.styles)
+        build(inner)
+        self.story.append(KeepTogether(inner.story))
+
+
+def render(
+    build: Callable[[Doc], None],
+    *,
+    title: str,
+    author: str = "",
+    subject: str = "",
+    footer: str | None = None,
+) -> bytes:
+    """Run ``build`` on a fresh A4 document and return the PDF bytes (deterministic)."""
+    regular, bold = register_fonts()
+    styles = Styles(regular, bold)
+    doc = Doc(styles)
+    build(doc)
+    buffer = io.BytesIO()
+    template = SimpleDocTemplate(
+        buffer,
+        pagesize=PAGE_SIZE,
+        leftMargin=MARGIN,
+        rightMargin=MARGIN,
+        topMargin=MARGIN,
+        bottomMargin=MARGIN + 4 * mm,
+        title=title,
+        author=author,
+        subject=subject,
+        creator="payroll",
+        producer="payroll (ReportLab)",
+    )
+
+    def on_page(canvas, document) -> None:
+        canvas.saveState()
+        canvas.setFont(regular, 7)
+        canvas.setFillColor(colors.HexColor("#5A6570"))
+        y = MARGIN - 2 * mm
+        if footer:
+            canvas.drawString(MARGIN, y, footer)
+        canvas.drawRightString(PAGE_SIZE[0] - MARGIN, y, f"{document.page}쪽")
+        canvas.restoreState()
+
+    template.build(doc.story, onFirstPage=on_page, onLaterPages=on_page)
+    return buffer.getvalue()
+
+
+def page_count(pdf: bytes) -> int:
+    """Pages in a PDF we rendered (for tests and the one-page check)."""
+    from pypdf import PdfReader
+
+    return len(PdfReader(io.BytesIO(pdf)).pages)

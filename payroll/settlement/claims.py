@@ -1,0 +1,220 @@
+"""Year-to-date figures and the 소득·세액공제신고서 claims: the inputs of a settlement.
+
+YTD CSV (``--ytd FILE``), UTF-8 (or CP949), one row per worker and tax year::
+
+    worker_id, year, total_pay, non_taxable, national_pension, health_insurance,
+    long_term_care, employment_insurance, income_tax, local_income_tax[, leaving_date, birth_date]
+
+- total_pay: 총급여 from 1 January (비과세 excluded), won
+- non_taxable: 비과세 소득 of the same period (shown on the certificate; not taxed)
+- national_pension … employment_insurance: the worker's own premiums withheld in the year
+- income_tax, local_income_tax: tax already withheld in the year (기납부세액)
+- leaving_date: empty for a worker still employed (year-end settlement)
+
+Claims file (JSON; one object or a list of objects), the 소득·세액공제신고서 of a worker::
+
+    {"worker_id": "W001", "year": 2026,
+     "dependants": [{"name": "배우자", "relationship": "spouse", "birth_date": "1990-01-01",
+                     "income": 0, "wage_only": false, "disabled": false}],
+     "self_disabled": false, "woman": false, "single_parent": false,
+     "insurance_premiums": 600000, "disabled_insurance_premiums": 0,
+     "births": [2], "itemise": "auto"}
+
+- relationship: spouse | ascendant (직계존속) | descendant (직계비속·입양자) | sibling | foster (위탁아동)
+  | recipient (기초생활수급자)
+- income: the dependant's 소득금액 for the year; ``wage_only`` true means ``income`` is 총급여 of
+  wages only (the 500만원 test of §50①)
+- births: the birth order (1, 2, 3…) of each child born or adopted in the year (§59의2③)
+- itemise: auto (the lower tax of itemising and the 표준세액공제) | itemised | standard
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from payroll.case import InputError, _field_path
+
+YTD_COLUMNS = (
+    "worker_id", "year", "total_pay", "non_taxable", "national_pension", "health_insurance",
+    "long_term_care", "employment_insurance", "income_tax", "local_income_tax",
+)
+YTD_OPTIONAL = ("leaving_date", "birth_date")
+
+
+@dataclass(frozen=True)
+class YearToDate:
+    """A worker's figures from 1 January to the settlement date (all integer won)."""
+
+    worker_id: str
+    year: int
+    total_pay: int
+    non_taxable: int = 0
+    national_pension: int = 0
+    health_insurance: int = 0
+    long_term_care: int = 0
+    employment_insurance: int = 0
+    income_tax: int = 0
+    local_income_tax: int = 0
+    leaving_date: dt.date | None = None
+    birth_date: dt.date | None = None
+
+    @property
+    def premiums(self) -> int:
+        """§52① premiums: 건강 + 장기요양 + 고용 (the worker's share)."""
+        return self.health_insurance + self.long_term_care + self.employment_insurance
+
+
+class DependantIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = ""
+    relationship: Literal["spouse", "ascendant", "descendant", "sibling", "foster", "recipient"]
+    birth_date: dt.date
+    income: int = Field(default=0, ge=0)
+    wage_only: bool = False
+    disabled: bool = False
+
+
+class ClaimsIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    worker_id: str = Field(min_length=1)
+    year: int = Field(ge=2000, le=2100)
+    dependants: list[DependantIn] = []
+    self_disabled: bool = False
+    woman: bool = False
+    single_parent: bool = False
+    insurance_premiums: int = Field(default=0, ge=0)
+    disabled_insurance_premiums: int = Field(default=0, ge=0)
+    births: list[int] = []
+    itemise: Literal["auto", "itemised", "standard"] = "auto"
+
+
+@dataclass(frozen=True)
+class Claims:
+    worker_id: str
+    year: int
+    dependants: tuple[DependantIn, ...] = ()
+    self_disabled: bool = False
+    woman: bool = False
+    single_parent: bool = False
+    insurance_premiums: int = 0
+    disabled_insurance_premiums: int = 0
+    births: tuple[int, ...] = field(default=())
+    itemise: str = "auto"
+
+    @classmethod
+    def from_model(cls, m: ClaimsIn) -> "Claims":
+        return cls(m.worker_id, m.year, tuple(m.dependants), m.self_disabled, m.woman, m.single_parent,
+                   m.insurance_premiums, m.disabled_insurance_premiums, tuple(m.births), m.itemise)
+
+
+def _text(path: Path) -> str:
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read: {exc.strerror}") from None
+    for enc in ("utf-8-sig", "cp949"):
+        try:
+            return raw.decode(enc)
+        except UnicodeDecodeError:
+            continue
+    raise InputError(f"{path}: neither UTF-8 nor CP949 text")
+
+
+def _int_cell(path: Path, line: int, name: str, value: str, *, minimum: int = 0) -> int:
+    text = value.replace(",", "").strip()
+    try:
+        number = int(text)
+    except ValueError:
+        raise InputError(f"{path}: row {line}: {name}: not a whole number of won: {value!r}") from None
+    if number < minimum:
+        raise InputError(f"{path}: row {line}: {name}: must be ≥ {minimum}, got {number}")
+    return number
+
+
+def _date_cell(path: Path, line: int, name: str, value: str | None) -> dt.date | None:
+    if value is None or not value.strip():
+        return None
+    try:
+        return dt.date.fromisoformat(value.strip())
+    except ValueError:
+        raise InputError(f"{path}: row {line}: {name}: not a date (YYYY-MM-DD): {value!r}") from None
+
+
+def load_ytd_csv(path: str | Path) -> list[YearToDate]:
+    """Read a YTD CSV (module docstring); every row is validated, none dropped."""
+    path = Path(path)
+    reader = csv.DictReader(io.StringIO(_text(path)))
+    header = [h.strip() for h in (reader.fieldnames or [])]
+    if not header:
+        raise InputError(f"{path}: empty file (no header row)")
+    missing = [c for c in YTD_COLUMNS if c not in header]
+    if missing:
+        raise InputError(f"{path}: missing column(s): {', '.join(missing)}")
+    unknown = [c for c in header if c not in YTD_COLUMNS + YTD_OPTIONAL]
+    if unknown:
+        raise InputError(f"{path}: unknown column(s): {', '.join(unknown)}")
+    out: list[YearToDate] = []
+    seen: set[tuple[str, int]] = set()
+    for line, raw in enumerate(reader, start=2):
+        if None in raw:
+            raise InputError(f"{path}: row {line}: more cells than header columns")
+        row = {k.strip(): (v or "") for k, v in raw.items()}
+        wid = row["worker_id"].strip()
+        if not wid:
+            raise InputError(f"{path}: row {line}: worker_id: empty")
+        year = _int_cell(path, line, "year", row["year"], minimum=2000)
+        key = (wid, year)
+        if key in seen:
+            raise InputError(f"{path}: row {line}: worker_id: duplicate {wid!r} for {year}")
+        seen.add(key)
+        values = {c: _int_cell(path, line, c, row[c]) for c in YTD_COLUMNS[2:]}
+        leaving = _date_cell(path, line, "leaving_date", row.get("leaving_date"))
+        if leaving is not None and leaving.year != year:
+            raise InputError(f"{path}: row {line}: leaving_date: {leaving} is not in {year}")
+        out.append(YearToDate(worker_id=wid, year=year, leaving_date=leaving,
+                              birth_date=_date_cell(path, line, "birth_date", row.get("birth_date")), **values))
+    return out
+
+
+def parse_claims(text: str, source: str) -> list[Claims]:
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{source}: not valid JSON: {exc.msg} (line {exc.lineno})") from None
+    items = doc if isinstance(doc, list) else [doc]
+    out = []
+    for i, item in enumerate(items):
+        where = f"{source}[{i}]" if isinstance(doc, list) else source
+        try:
+            model = ClaimsIn.model_validate(item)
+        except ValidationError as exc:
+            err = exc.errors()[0]
+            loc = _field_path(tuple(err["loc"])) or "(document)"
+            msg = "unknown field" if err["type"] == "extra_forbidden" else err["msg"].removeprefix("Value error, ")
+            raise InputError(f"{where}: {loc}: {msg}") from None
+        for j, order in enumerate(model.births):
+            if order < 1:
+                raise InputError(f"{where}: births[{j}]: a birth order is 1 or more, got {order}")
+        out.append(Claims.from_model(model))
+    return out
+
+
+def load_claims(path: str | Path) -> dict[tuple[str, int], Claims]:
+    path = Path(path)
+    claims = parse_claims(_text(path), str(path))
+    out: dict[tuple[str, int], Claims] = {}
+    for c in claims:
+        if (c.worker_id, c.year) in out:
+            raise InputError(f"{path}: worker {c.worker_id} has two claims for {c.year}")
+        out[(c.worker_id, c.year)] = c
+    return out

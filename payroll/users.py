@@ -1,0 +1,162 @@
+"""Console users: add, list, disable, unlock, authenticate — the functions both the CLI and the web call.
+
+Passwords are hashed with argon2id (argon2-cffi's defaults). A password never comes from a
+command-line argument (it would sit in the shell history and in ``ps``): the CLI reads standard
+input or a file. Five failed logins in a row lock the account until ``payroll user unlock``;
+a successful login resets the count. Every outcome is written to the audit log.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Callable
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from sqlmodel import Session, select
+
+from payroll.case import InputError
+from payroll.web.audit import record
+from payroll.web.models import ROLES, ConsoleUser
+
+MAX_FAILED_LOGINS = 5
+MIN_PASSWORD_LENGTH = 8
+NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+
+_hasher = PasswordHasher()
+# A hash to verify against when the name is unknown, so the answer takes the same time either way.
+_DUMMY_HASH = _hasher.hash("not-a-password-of-anyone")
+
+Clock = Callable[[], dt.datetime]
+
+
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+
+
+@dataclass(frozen=True)
+class UserView:
+    name: str
+    role: str
+    disabled: bool
+    locked: bool
+    failed_logins: int
+
+
+def _view(u: ConsoleUser) -> UserView:
+    return UserView(u.name, u.role, u.disabled, u.locked, u.failed_logins)
+
+
+def validate_password(password: str) -> str:
+    password = password.rstrip("\r\n")
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise InputError(f"password: at least {MIN_PASSWORD_LENGTH} characters")
+    if "\n" in password or "\r" in password:
+        raise InputError("password: one line only")
+    return password
+
+
+def add_user(db: Session, name: str, role: str, password: str, *, clock: Clock = utc_now, actor: str = "cli") -> UserView:
+    if not NAME_PATTERN.match(name):
+        raise InputError(f"user name {name!r}: letters, digits, '.', '_' or '-' only, at most 64")
+    if role not in ROLES:
+        raise InputError(f"--role: {role!r} is not one of {', '.join(ROLES)}")
+    password = validate_password(password)
+    if db.exec(select(ConsoleUser).where(ConsoleUser.name == name)).first() is not None:
+        raise InputError(f"user {name!r} already exists")
+    user = ConsoleUser(name=name, role=role, password_hash=_hasher.hash(password), created_at=clock())
+    db.add(user)
+    record(db, actor, "user_add", name, f"role={role}", clock=clock)
+    db.commit()
+    db.refresh(user)
+    return _view(user)
+
+
+def list_users(db: Session) -> list[UserView]:
+    return [_view(u) for u in db.exec(select(ConsoleUser).order_by(ConsoleUser.name)).all()]
+
+
+def _get(db: Session, name: str) -> ConsoleUser:
+    user = db.exec(select(ConsoleUser).where(ConsoleUser.name == name)).first()
+    if user is None:
+        raise InputError(f"no user named {name!r}")
+    return user
+
+
+def disable_user(db: Session, name: str, *, clock: Clock = utc_now, actor: str = "cli") -> UserView:
+    """Disable an account and end its sessions at once."""
+    from payroll.web.models import ConsoleSession
+
+    user = _get(db, name)
+    user.disabled = True
+    db.add(user)
+    for s in db.exec(select(ConsoleSession).where(ConsoleSession.user_id == user.id)).all():
+        db.delete(s)
+    record(db, actor, "user_disable", name, clock=clock)
+    db.commit()
+    return _view(user)
+
+
+def unlock_user(db: Session, name: str, *, clock: Clock = utc_now, actor: str = "cli") -> UserView:
+    user = _get(db, name)
+    user.locked = False
+    user.failed_logins = 0
+    db.add(user)
+    record(db, actor, "user_unlock", name, clock=clock)
+    db.commit()
+    return _view(user)
+
+
+class LoginRefused(Exception):
+    """The login failed; ``reason`` is one of "invalid", "locked", "disabled"."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+def authenticate(db: Session, name: str, password: str, *, clock: Clock = utc_now, source: str = "") -> ConsoleUser:
+    """The user when ``password`` is right and the account usable; else :class:`LoginRefused`.
+
+    A wrong password counts towards the lock-out; the fifth in a row locks the account. An
+    unknown name is answered like a wrong password (same message, same argon2 work).
+    """
+    user = db.exec(select(ConsoleUser).where(ConsoleUser.name == name)).first() if name else None
+    if user is None:
+        try:
+            _hasher.verify(_DUMMY_HASH, password or "")
+        except VerificationError:
+            pass
+        record(db, name[:64] or "?", "login_failed", "", f"unknown user {source}".strip(), clock=clock)
+        db.commit()
+        raise LoginRefused("invalid")
+    if user.locked:
+        record(db, user.name, "login_refused", "", f"locked {source}".strip(), clock=clock)
+        db.commit()
+        raise LoginRefused("locked")
+    try:
+        ok = _hasher.verify(user.password_hash, password or "")
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        ok = False
+    if not ok:
+        user.failed_logins += 1
+        if user.failed_logins >= MAX_FAILED_LOGINS:
+            user.locked = True
+        db.add(user)
+        record(db, user.name, "login_failed", "", f"attempt {user.failed_logins}{' → locked' if user.locked else ''} {source}".strip(), clock=clock)
+        db.commit()
+        raise LoginRefused("locked" if user.locked else "invalid")
+    if user.disabled:
+        record(db, user.name, "login_refused", "", f"disabled {source}".strip(), clock=clock)
+        db.commit()
+        raise LoginRefused("disabled")
+    user.failed_logins = 0
+    if _hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = _hasher.hash(password)
+    db.add(user)
+    record(db, user.name, "login", "", source, clock=clock)
+    db.commit()
+    db.refresh(user)
+    return user

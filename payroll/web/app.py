@@ -1,0 +1,189 @@
+"""The HR console: FastAPI app factory, error pages, limits, templates.
+
+Routes live in ``payroll/web/pages/*.py``; each parses the request, checks the role with a
+:class:`payroll.web.auth.Guard` and calls the same functions the CLI calls. No payroll logic here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from pathlib import Path
+from typing import Any, Callable
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from payroll.case import InputError
+from payroll.law import RuleError
+from payroll.money import won
+from payroll.users import utc_now
+from payroll.web.audit import mask_rrn
+from payroll.web.auth import Forbidden, NotAuthenticated
+from payroll.web.models import ROLE_LABELS
+
+WEB_DIR = Path(__file__).resolve().parent
+MAX_BODY_BYTES = 20 * 1024 * 1024  # the largest upload the console accepts (an attendance export of a year fits)
+KST = dt.timezone(dt.timedelta(hours=9))
+
+log = logging.getLogger("payroll.web")
+
+templates = Jinja2Templates(directory=str(WEB_DIR / "templates"))
+
+
+def _won(value: Any) -> str:
+    if value is None or value == "":
+        return "—"
+    return won(int(value))
+
+
+def _kst(value: dt.datetime | None) -> str:
+    if value is None:
+        return "—"
+    return value.replace(tzinfo=dt.timezone.utc).astimezone(KST).strftime("%Y-%m-%d %H:%M:%S")
+
+
+templates.env.filters["won"] = _won
+templates.env.filters["kst"] = _kst
+templates.env.filters["mask_rrn"] = mask_rrn
+templates.env.globals["ROLE_LABELS"] = ROLE_LABELS
+
+
+def render(request: Request, name: str, context: dict | None = None, status_code: int = 200) -> HTMLResponse:
+    ctx = {"principal": getattr(request.state, "principal", None), **(context or {})}
+    return templates.TemplateResponse(request, name, ctx, status_code=status_code)
+
+
+class BodyLimit:
+    """Refuse request bodies over ``limit`` bytes (413), by Content-Length and while streaming."""
+
+    def __init__(self, app, limit: int):
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        for key, value in scope.get("headers", []):
+            if key == b"content-length":
+                try:
+                    too_big = int(value) > self.limit
+                except ValueError:
+                    too_big = True
+                if too_big:
+                    return await _too_large(send, self.limit)
+        seen = 0
+
+        async def limited_receive():
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.limit:
+                    raise _BodyTooLarge()
+            return message
+
+        try:
+            await self.app(scope, limited_receive, send)
+        except _BodyTooLarge:
+            await _too_large(send, self.limit)
+
+
+class _BodyTooLarge(Exception):
+    pass
+
+
+async def _too_large(send, limit: int) -> None:
+    body = f"파일이 너무 큽니다 (최대 {limit // (1024 * 1024)} MiB).".encode()
+    await send({"type": "http.response.start", "status": 413, "headers": [(b"content-type", b"text/plain; charset=utf-8"), (b"content-length", str(len(body)).encode())]})
+    await send({"type": "http.response.body", "body": body})
+
+
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "no-referrer",
+    "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-src 'self'; object-src 'self'; frame-ancestors 'self'; form-action 'self'; base-uri 'none'",
+    "Cache-Control": "no-store",
+}
+
+
+def create_app(
+    db_url: str | None = None,
+    *,
+    store=None,
+    data_dir: str | Path | None = None,
+    secure_cookies: bool = False,
+    clock: Callable[[], dt.datetime] = utc_now,
+    max_body_bytes: int = MAX_BODY_BYTES,
+) -> FastAPI:
+    """The console on the store at ``db_url`` (or an already open ``store``)."""
+    from payroll.web.db import open_db
+    from payroll.web.pages import register_pages
+
+    app = FastAPI(title="payroll HR console", docs_url=None, redoc_url=None, openapi_url=None)
+    app.state.store = store if store is not None else open_db(db_url)
+    app.state.clock = clock
+    app.state.secure_cookies = secure_cookies
+    app.state.max_body_bytes = max_body_bytes
+    app.state.data_dir = Path(data_dir) if data_dir else _default_data_dir(app.state.store.url)
+    app.state.jobs = {}
+
+    app.mount("/static", StaticFiles(directory=str(WEB_DIR / "static")), name="static")
+    register_pages(app)
+
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next):
+        response = await call_next(request)
+        for k, v in SECURITY_HEADERS.items():
+            if k == "Cache-Control" and request.url.path.startswith(("/static/", "/fonts/")):
+                continue
+            response.headers.setdefault(k, v)
+        return response
+
+    @app.exception_handler(NotAuthenticated)
+    async def _login_redirect(request: Request, exc: NotAuthenticated):
+        if request.headers.get("hx-request"):
+            return Response(status_code=401, headers={"HX-Redirect": "/login"})
+        return RedirectResponse("/login", status_code=303)
+
+    @app.exception_handler(Forbidden)
+    async def _forbidden(request: Request, exc: Forbidden):
+        return render(request, "error.html", {"title": "권한 없음", "message": exc.message}, status_code=403)
+
+    @app.exception_handler(InputError)
+    async def _input_error(request: Request, exc: InputError):
+        return render(request, "error.html", {"title": "입력 오류", "message": mask_rrn(str(exc))}, status_code=400)
+
+    @app.exception_handler(RuleError)
+    async def _rule_error(request: Request, exc: RuleError):
+        return render(request, "error.html", {"title": "규칙 오류", "message": mask_rrn(str(exc))}, status_code=400)
+
+    @app.exception_handler(RequestValidationError)
+    async def _bad_request(request: Request, exc: RequestValidationError):
+        fields = ", ".join(".".join(str(p) for p in e.get("loc", ())[1:]) or "요청" for e in exc.errors()[:3])
+        return render(request, "error.html", {"title": "입력 오류", "message": f"요청 값이 올바르지 않습니다: {fields}"}, status_code=400)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(request: Request, exc: StarletteHTTPException):
+        titles = {404: "찾을 수 없음", 405: "허용되지 않는 요청", 409: "처리할 수 없음", 413: "파일이 너무 큼"}
+        message = exc.detail if isinstance(exc.detail, str) and exc.status_code != 404 else "요청한 화면이나 파일이 없습니다."
+        return render(request, "error.html", {"title": titles.get(exc.status_code, "오류"), "message": message}, status_code=exc.status_code)
+
+    @app.exception_handler(Exception)
+    async def _internal(request: Request, exc: Exception):  # never a stack trace on the page
+        log.error("internal error on %s %s: %s", request.method, request.url.path, type(exc).__name__, exc_info=exc)
+        return render(request, "error.html", {"title": "내부 오류", "message": "처리 중 오류가 발생했습니다. 관리자에게 문의하세요."}, status_code=500)
+
+    app.add_middleware(BodyLimit, limit=max_body_bytes)
+    return app
+
+
+def _default_data_dir(url: str) -> Path:
+    if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
+        return Path(url.removeprefix("sqlite:///")).expanduser().resolve().parent / "payroll-data"
+    return Path("payroll-data").resolve()

@@ -1,0 +1,37 @@
+"""The audit log: one row per login, upload, run, close, payslip download, replay (never a full 주민등록번호).
+
+The rows go to the store's ``audit_log`` table, the same one the CLI writes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Callable
+
+from sqlmodel import Session, select
+
+from payroll.store.models import AuditLog
+
+# A 주민등록번호 (6 digits, optional dash or space, 7 digits) is masked before anything reaches the log.
+_RRN = re.compile(r"(?<!\d)(\d{6})[- ]?([1-8])\d{6}(?!\d)")
+
+
+def mask_rrn(text: str) -> str:
+    return _RRN.sub(lambda m: f"{m.group(1)}-{m.group(2)}******", text)
+
+
+def record(db: Session, actor: str, action: str, target: str = "", detail: str = "", *, clock: Callable[[], dt.datetime]) -> AuditLog:
+    """Add an audit row to ``db`` (the caller commits with its own change, so both land or neither)."""
+    row = AuditLog(at=clock(), actor=actor[:120], action=action[:64], target=mask_rrn(target)[:200], detail=mask_rrn(detail))
+    db.add(row)
+    return row
+
+
+def recent(db: Session, limit: int = 200, action: str | None = None, actor: str | None = None) -> list[AuditLog]:
+    q = select(AuditLog)
+    if action:
+        q = q.where(AuditLog.action == action)
+    if actor:
+        q = q.where(AuditLog.actor == actor)
+    return list(db.exec(q.order_by(AuditLog.id.desc()).limit(limit)).all())

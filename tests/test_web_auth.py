@@ -1,0 +1,170 @@
+"""Console accounts and sessions: argon2, lock-out, cookies, CSRF, expiry, the CLI."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+from sqlmodel import select
+
+from payroll import users
+from payroll.case import InputError
+from payroll.store.models import AuditLog
+from payroll.web.auth import SESSION_COOKIE
+from payroll.web.models import ConsoleSession, ConsoleUser
+from test_web_fixtures import PASSWORDS, FrozenClock, client, clock, csrf_from, login, store  # noqa: F401
+
+
+def test_password_is_an_argon2_hash(store):
+    with store.session() as s:
+        u = s.exec(select(ConsoleUser).where(ConsoleUser.name == "clerk")).one()
+    assert u.password_hash.startswith("$argon2id$")
+    assert PASSWORDS["clerk"] not in u.password_hash
+
+
+def test_add_user_refuses_bad_input(store, clock):
+    with store.session() as s:
+        with pytest.raises(InputError, match="already exists"):
+            users.add_user(s, "clerk", "clerk", "long-enough-pw", clock=clock)
+        with pytest.raises(InputError, match="role"):
+            users.add_user(s, "x", "admin", "long-enough-pw", clock=clock)
+        with pytest.raises(InputError, match="at least 8"):
+            users.add_user(s, "y", "clerk", "short", clock=clock)
+        with pytest.raises(InputError, match="user name"):
+            users.add_user(s, "../etc", "clerk", "long-enough-pw", clock=clock)
+
+
+def test_login_sets_a_strict_httponly_cookie_and_logs_it(client, store):
+    r = login(client, "clerk", PASSWORDS["clerk"])
+    assert r.status_code == 303 and r.headers["location"] == "/months"
+    cookie = [h for h in r.headers.get_list("set-cookie") if h.startswith(SESSION_COOKIE + "=")][0].lower()
+    assert "httponly" in cookie and "samesite=strict" in cookie and "max-age=28800" in cookie
+    token = client.cookies.get(SESSION_COOKIE)
+    with store.session() as s:
+        rows = s.exec(select(ConsoleSession)).all()
+        assert len(rows) == 1 and rows[0].token_hash != token  # only the hash is stored
+        actions = [a.action for a in s.exec(select(AuditLog).where(AuditLog.actor == "clerk")).all()]
+    assert "login" in actions
+    assert client.get("/months").status_code == 200
+
+
+def test_wrong_password_and_unknown_user_give_the_same_answer(client):
+    a = login(client, "clerk", "wrong-password")
+    b = login(client, "nobody", "wrong-password")
+    assert a.status_code == b.status_code == 401
+    assert "아이디 또는 비밀번호가 맞지 않습니다" in a.text and "아이디 또는 비밀번호가 맞지 않습니다" in b.text
+
+
+def test_five_failures_lock_the_account(client, store, clock):
+    for i in range(4):
+        assert "맞지 않습니다" in login(client, "clerk", f"wrong-{i}-xxxx").text
+    r = login(client, "clerk", "wrong-4-xxxx")
+    assert "잠겼습니다" in r.text
+    r = login(client, "clerk", PASSWORDS["clerk"])  # the right password no longer opens it
+    assert r.status_code == 401 and "잠겼습니다" in r.text and SESSION_COOKIE not in client.cookies
+    with store.session() as s:
+        users.unlock_user(s, "clerk", clock=clock)
+    assert login(client, "clerk", PASSWORDS["clerk"]).status_code == 303
+
+
+def test_success_resets_the_failure_count(client, store):
+    for i in range(4):
+        login(client, "clerk", f"wrong-{i}-xxxx")
+    assert login(client, "clerk", PASSWORDS["clerk"]).status_code == 303
+    with store.session() as s:
+        assert s.exec(select(ConsoleUser).where(ConsoleUser.name == "clerk")).one().failed_logins == 0
+
+
+def test_login_form_needs_its_csrf_token(client):
+    client.get("/login")
+    r = client.post("/login", data={"name": "clerk", "password": PASSWORDS["clerk"], "csrf_token": "forged"})
+    assert r.status_code == 403 and SESSION_COOKIE not in client.cookies
+
+
+def test_unauthenticated_is_sent_to_login(client):
+    r = client.get("/months")
+    assert r.status_code == 303 and r.headers["location"] == "/login"
+    r = client.get("/months", headers={"HX-Request": "true"})
+    assert r.status_code == 401 and r.headers["HX-Redirect"] == "/login"
+
+
+def test_session_expires_when_idle_and_after_eight_hours(client, clock):
+    login(client, "clerk", PASSWORDS["clerk"])
+    clock.advance(minutes=29)
+    assert client.get("/months").status_code == 200
+    clock.advance(minutes=30)
+    assert client.get("/months").status_code == 303
+    login(client, "clerk", PASSWORDS["clerk"])
+    for _ in range(16):  # 7 h 44 min of activity
+        clock.advance(minutes=29)
+        assert client.get("/months").status_code == 200
+    clock.advance(minutes=29)  # 8 h 13 min after login
+    assert client.get("/months").status_code == 303
+
+
+def test_forged_session_cookie_is_refused(client):
+    client.cookies.set(SESSION_COOKIE, "x" * 43)
+    assert client.get("/months").status_code == 303
+
+
+def test_disable_ends_sessions(client, store, clock):
+    login(client, "clerk", PASSWORDS["clerk"])
+    with store.session() as s:
+        users.disable_user(s, "clerk", clock=clock)
+    assert client.get("/months").status_code == 303
+    r = login(client, "clerk", PASSWORDS["clerk"])
+    assert r.status_code == 401 and "사용이 중지된" in r.text
+
+
+def test_logout_needs_csrf_and_ends_the_session(client):
+    login(client, "clerk", PASSWORDS["clerk"])
+    token = csrf_from(client.get("/months").text)
+    assert client.post("/logout", data={"csrf_token": "nope"}).status_code == 403
+    assert client.post("/logout", data={"csrf_token": token}).status_code == 303
+    assert client.get("/months").status_code == 303
+
+
+def test_security_headers_and_no_stack_trace(client):
+    login(client, "clerk", PASSWORDS["clerk"])
+    r = client.get("/no/such/page")
+    assert r.status_code == 404 and "Traceback" not in r.text
+    r = client.get("/months")
+    assert r.headers["x-frame-options"] == "DENY" and "default-src 'self'" in r.headers["content-security-policy"]
+    assert r.headers["cache-control"] == "no-store"
+
+
+def test_korean_font_is_served(client):
+    r = client.get("/fonts/regular.ttf")
+    assert r.status_code == 200 and r.headers["content-type"] == "font/ttf"
+    assert r.content[:4] == b"\x00\x01\x00\x00"  # TrueType outlines
+    assert client.get("/fonts/..%2Fetc.ttf").status_code == 404
+    css = client.get("/static/console.css").text
+    assert "@font-face" in css and "/fonts/regular.ttf" in css
+
+
+def _cli(args, tmp_path, stdin=""):
+    return subprocess.run([sys.executable, "-c", "from payroll.cli import main; main()", *args],
+                          input=stdin, capture_output=True, text=True, cwd=tmp_path, timeout=120)
+
+
+def test_cli_user_commands(tmp_path):
+    db = f"sqlite:///{tmp_path / 'u.db'}"
+    r = _cli(["user", "add", "lee", "--role", "approver", "--db", db], tmp_path, stdin="a-good-password\n")
+    assert r.returncode == 0, r.stderr
+    assert "a-good-password" not in r.stdout + r.stderr
+    pwfile = tmp_path / "pw.txt"
+    pwfile.write_text("another-password\n")
+    r = _cli(["user", "add", "park", "--role", "auditor", "--password-file", str(pwfile), "--db", db], tmp_path)
+    assert r.returncode == 0, r.stderr
+    r = _cli(["user", "add", "choi", "--role", "clerk", "--password", "x", "--db", db], tmp_path)
+    assert r.returncode == 2  # there is no --password option
+    r = _cli(["user", "add", "choi", "--role", "clerk", "--db", db], tmp_path, stdin="short\n")
+    assert r.returncode == 2 and "at least 8" in r.stderr and "Traceback" not in r.stderr
+    r = _cli(["user", "disable", "park", "--db", db], tmp_path)
+    assert r.returncode == 0
+    r = _cli(["user", "list", "--db", db], tmp_path)
+    lines = r.stdout.splitlines()
+    assert lines == ["lee                      approver  active", "park                     auditor   disabled"]
+    r = _cli(["user", "disable", "ghost", "--db", db], tmp_path)
+    assert r.returncode == 2 and "no user named 'ghost'" in r.stderr

@@ -1,0 +1,80 @@
+"""Shared fixtures of the console tests (imported by tests/test_web*.py; holds no tests itself)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+
+PASSWORDS = {"clerk": "clerk-pass-1234", "approver": "approver-pass-1234", "auditor": "auditor-pass-1234"}
+START = dt.datetime(2026, 10, 15, 0, 0, 0)  # frozen: tests never read the wall clock
+
+
+class FrozenClock:
+    def __init__(self, now: dt.datetime = START):
+        self.now = now
+
+    def __call__(self) -> dt.datetime:
+        return self.now
+
+    def advance(self, **kw) -> None:
+        self.now += dt.timedelta(**kw)
+
+
+def make_store(tmp_path):
+    from payroll.web.db import open_db
+
+    return open_db(f"sqlite:///{tmp_path / 'console.db'}")
+
+
+def add_users(store, clock):
+    from payroll import users
+
+    with store.session() as s:
+        for role, password in PASSWORDS.items():
+            users.add_user(s, role, role, password, clock=clock)
+
+
+def make_client(store, clock, tmp_path):
+    from fastapi.testclient import TestClient
+
+    from payroll.web.app import create_app
+
+    app = create_app(store=store, clock=clock, data_dir=tmp_path / "data")
+    return TestClient(app, base_url="http://127.0.0.1", raise_server_exceptions=False, follow_redirects=False)
+
+
+def csrf_from(html: str) -> str:
+    m = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert m, "no CSRF field on the page"
+    return m.group(1)
+
+
+def login(client, name: str, password: str):
+    page = client.get("/login")
+    return client.post("/login", data={"name": name, "password": password, "csrf_token": csrf_from(page.text)})
+
+
+def session_csrf(client) -> str:
+    page = client.get("/months")
+    return csrf_from(page.text)
+
+
+@pytest.fixture
+def clock():
+    return FrozenClock()
+
+
+@pytest.fixture
+def store(tmp_path, clock):
+    st = make_store(tmp_path)
+    add_users(st, clock)
+    yield st
+    st.dispose()
+
+
+@pytest.fixture
+def client(store, clock, tmp_path):
+    with make_client(store, clock, tmp_path) as c:
+        yield c

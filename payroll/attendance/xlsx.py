@@ -1,0 +1,66 @@
+"""Write small XLSX reports with openpyxl, byte-for-byte deterministic.
+
+openpyxl stamps ``docProps/core.xml`` with the time of saving and the zip entries with the
+current time; both are replaced by a fixed instant so the same frames give the same bytes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import zipfile
+from pathlib import Path
+
+import polars as pl
+
+FIXED_INSTANT = "2000-01-01T00:00:00Z"
+_STAMP = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:(?:created|modified)>)")
+
+
+def _cell(value: object) -> object:
+    if isinstance(value, (list, tuple)):
+        return ", ".join(str(v) for v in value)
+    return value
+
+
+def xlsx_bytes(sheets: dict[str, pl.DataFrame | list[list[object]]], widths: dict[str, int] | None = None) -> bytes:
+    from openpyxl import Workbook
+
+    wb = Workbook(write_only=True)
+    for title, content in sheets.items():
+        ws = wb.create_sheet(title=title[:31])
+        if isinstance(content, pl.DataFrame):
+            ws.append(list(content.columns))
+            for row in content.iter_rows():
+                ws.append([_cell(v) for v in row])
+        else:
+            for row in content:
+                ws.append([_cell(v) for v in row])
+    wb.properties.creator = "payroll"
+    wb.properties.created = dt.datetime(2000, 1, 1)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return normalise_zip(buf.getvalue())
+
+
+def normalise_zip(data: bytes) -> bytes:
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            body = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                body = _STAMP.sub(rb"\g<1>" + FIXED_INSTANT.encode() + rb"\g<2>", body)
+            fixed = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = 0o600 << 16
+            dst.writestr(fixed, body)
+    return out.getvalue()
+
+
+def write_xlsx(path: Path | str, sheets: dict[str, pl.DataFrame | list[list[object]]]) -> Path:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(xlsx_bytes(sheets))
+    return path

@@ -1,0 +1,381 @@
+"""The monthly batch run: import inputs, build, compute in one vectorised pass, render, record.
+
+A run is atomic. Outputs are written to a hidden scratch directory beside their final place and
+renamed into place when complete; the run record (the run, every worker's result, any 소급분
+lines) is then written in one database transaction. A run killed half-way leaves no run record
+and no output directory under its final name (only a ``.partial-…`` scratch directory, removed
+by the next run); running it again completes. Input files are stored by hash before the build
+(content-addressed, so keeping them is harmless).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import re
+import secrets
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+import polars as pl
+from sqlalchemy import insert
+from sqlmodel import Session, select
+
+from payroll import pay_items as pay_items_module
+from payroll.case import InputError
+from payroll.engine.pipeline import compute, default_context
+from payroll.engine.step import Context
+from payroll.runs import inputs as inputs_module
+from payroll.runs.hashing import canonical_json, code_version, run_hash, sha256_bytes
+from payroll.runs.inputs import ADJUSTMENTS_NAME, StagedInputs, check_month
+from payroll.runs.outputs import Renderers, default_renderers, jsonable, render_all
+from payroll.store.db import Store, now
+from payroll.store.models import MonthLock, RetroItem, Run, WorkerResult
+from payroll.trace import trace_of
+
+BuildFn = Callable[[StagedInputs], Any]  # returns an object with .workers, .items, .warnings (MonthBuild)
+RETRO_CODE = "retroactive_pay"
+ITEM_COLUMNS = {"row": pl.Int64, "code": pl.Utf8, "amount": pl.Int64, "method": pl.Utf8, "minutes": pl.Int64}
+SUMMARY_FIELDS = ("gross_pay", "taxable_pay", "deductions_total", "income_tax", "local_income_tax", "net_pay")
+
+
+class MonthClosed(InputError):
+    """A plain run of a closed month (exit code 2)."""
+
+
+def build_from_files(staged: StagedInputs):
+    """The production build: roster + contracts + attendance → :class:`payroll.timesheet.monthly.MonthBuild`."""
+    from payroll.roster import load_roster
+    from payroll.timesheet.monthly import MonthInputs, build_month
+
+    roster = load_roster(staged.roster, staged.contracts)
+    return build_month(
+        MonthInputs(
+            month=staged.month, pay_date=staged.pay_date, roster=roster, attendance=staged.attendance,
+            corrections=staged.corrections, leave=staged.leave, overtime=staged.overtime, profile=staged.profile,
+        )
+    )
+
+
+def employer_of(staged: StagedInputs) -> dict:
+    """The employer block of the payslips: ``employer.toml`` in the inputs directory (an input like any other)."""
+    path = staged.employer
+    if path is None:
+        raise InputError(f"{staged.root}/employer.toml is missing: the 임금명세서 names the employer (name = \"…\", optional business_number, address, contact)")
+    import tomllib
+
+    try:
+        with open(path, "rb") as fh:
+            doc = tomllib.load(fh)
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise InputError(f"{path}: cannot read: {exc}") from None
+    unknown = set(doc) - {"name", "business_number", "address", "contact"}
+    if unknown:
+        raise InputError(f"{path}: unknown key {sorted(unknown)[0]!r} (known: name, business_number, address, contact)")
+    if not isinstance(doc.get("name"), str) or not doc["name"].strip():
+        raise InputError(f"{path}: name: the employer's name is required")
+    return {k: str(v) for k, v in doc.items()}
+
+
+@dataclass
+class Computed:
+    frame: pl.DataFrame  # the engine's output, one row per worker-month (every column: the trace)
+    items: pl.DataFrame  # row, code, label, amount, method, minutes (retroactive lines included)
+    rows: list[dict]
+    item_lists: list[list[dict]]
+    traces: list[list[dict]]
+    warnings: list[str] = field(default_factory=list)
+
+    def stored_results(self) -> list[dict]:
+        """What the run record keeps per worker-month: the full row, its items and its trace (JSON-safe)."""
+        return [{"row": jsonable(r), "items": it, "trace": tr} for r, it, tr in zip(self.rows, self.item_lists, self.traces)]
+
+
+def _items_frame(items: pl.DataFrame) -> pl.DataFrame:
+    cols = []
+    for name, dtype in ITEM_COLUMNS.items():
+        if name in items.columns:
+            cols.append(pl.col(name).cast(dtype))
+        elif name in ("row", "code", "amount"):
+            raise InputError(f"the build's pay items lack the column {name!r}")
+        else:
+            cols.append(pl.lit(None, dtype=dtype).alias(name))
+    return items.select(cols)
+
+
+def _adjustments(staged: StagedInputs) -> list[dict]:
+    if staged.adjustments is None:
+        return []
+    return json.loads(Path(staged.adjustments).read_text(encoding="utf-8"))
+
+
+ROSTER_COLUMNS = ("name", "department", "job", "bank", "account")
+
+
+def _with_roster_columns(workers: pl.DataFrame, staged: StagedInputs) -> pl.DataFrame:
+    """Name, department, job, bank and account from the roster where the build did not carry them."""
+    missing = [c for c in ROSTER_COLUMNS if c not in workers.columns]
+    if not missing:
+        return workers
+    from payroll.roster import load_roster
+
+    roster = load_roster(staged.roster, staged.contracts)
+    table = pl.DataFrame(
+        {"worker_id": list(roster.workers), **{c: [getattr(w, c) for w in roster.workers.values()] for c in missing}},
+        schema={"worker_id": pl.Utf8, **{c: pl.Utf8 for c in missing}},
+    )
+    return workers.join(table, on="worker_id", how="left")
+
+
+def compute_month(staged: StagedInputs, build: BuildFn, ctx: Context) -> Computed:
+    """Build the month from the staged files, add the carried 소급분 lines, compute every worker at once."""
+    built = build(staged)
+    workers: pl.DataFrame = built.workers
+    items = _items_frame(built.items)
+    warnings = list(getattr(built, "warnings", ()))
+    if workers.height == 0:
+        raise InputError(f"{staged.month}: the build produced no worker-months (roster {staged.roster})")
+    if "worker_id" not in workers.columns or "row" not in workers.columns:
+        raise InputError("the build's worker frame needs 'row' and 'worker_id'")
+    workers = _with_roster_columns(workers, staged)
+    adjustments = _adjustments(staged)
+    if adjustments:
+        first_row = workers.group_by("worker_id").agg(pl.col("row").min()).to_dict(as_series=False)
+        row_of = dict(zip(first_row["worker_id"], first_row["row"]))
+        extra = {"row": [], "code": [], "amount": [], "method": [], "minutes": []}
+        for adj in adjustments:
+            row = row_of.get(adj["worker_id"])
+            if row is None:
+                warnings.append(f"소급분 {adj['amount']:,}원 of worker {adj['worker_id']} ({adj['method']}) is not paid in {staged.month}: the worker has no pay this month — settle it by hand")
+                continue
+            extra["row"].append(row)
+            extra["code"].append(RETRO_CODE)
+            extra["amount"].append(int(adj["amount"]))
+            extra["method"].append(adj["method"])
+            extra["minutes"].append(None)
+        items = pl.concat([items, pl.DataFrame(extra, schema=ITEM_COLUMNS)])
+    frame = compute(workers, items, ctx)
+    catalogue = ctx.catalogue
+    items = items.with_columns(pl.col("code").map_elements(catalogue.label, return_dtype=pl.Utf8).alias("label"))
+    items = items.select("row", "code", "label", "amount", "method", "minutes")
+    rows = frame.to_dicts()
+    by_row: dict[int, list[dict]] = {}
+    for it in items.to_dicts():
+        by_row.setdefault(it["row"], []).append({k: it[k] for k in ("code", "label", "amount", "method", "minutes")})
+    item_lists = [by_row.get(r["row"], []) for r in rows]
+    traces = [jsonable(trace_of(r, ctx.law)) for r in rows]
+    return Computed(frame=frame, items=items, rows=rows, item_lists=item_lists, traces=traces, warnings=warnings)
+
+
+# --- month state --------------------------------------------------------------------------
+
+
+def next_month(month: str) -> str:
+    y, m = (int(x) for x in month.split("-"))
+    return f"{y + (m == 12)}-{m % 12 + 1:02d}"
+
+
+def effective_run_id(session: Session, month: str) -> str | None:
+    """The run in force for a closed month: the closing run, or the last correction in its chain."""
+    lock = session.get(MonthLock, month)
+    if lock is None:
+        return None
+    current = lock.run_id
+    while True:
+        nxt = session.exec(select(Run.run_id).where(Run.corrects_run_id == current, Run.kind == "correction")).first()
+        if nxt is None:
+            return current
+        current = nxt
+
+
+def next_open_month(session: Session, month: str) -> str:
+    m = next_month(month)
+    while session.get(MonthLock, m) is not None:
+        m = next_month(m)
+    return m
+
+
+def pending_adjustments(session: Session, month: str) -> list[dict]:
+    """The 소급분 lines to be paid in ``month``, in a fixed order (they become the run's adjustments input)."""
+    rows = session.exec(select(RetroItem).where(RetroItem.pay_month == month)).all()
+    out = [
+        {"worker_id": r.worker_id, "belongs_month": r.belongs_month, "source_code": r.source_code, "amount": int(r.amount), "method": r.method}
+        for r in rows
+    ]
+    return sorted(out, key=lambda a: (a["worker_id"], a["belongs_month"], a["source_code"], a["amount"], a["method"]))
+
+
+def adjustments_bytes(adjustments: list[dict]) -> bytes:
+    return (json.dumps(adjustments, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode()
+
+
+def retro_lines(old_results: list[dict], computed: Computed, belongs_month: str, catalogue) -> list[dict]:
+    """Per worker, per pay item: new − old (signed; an overpayment is negative), with a method text."""
+    def sums(pairs):
+        out: dict[tuple[str, str], int] = {}
+        for wid, code, amount in pairs:
+            out[(wid, code)] = out.get((wid, code), 0) + int(amount)
+        return out
+
+    old = sums((r["row"]["worker_id"], it["code"], it["amount"]) for r in old_results for it in r["items"])
+    new = sums((row["worker_id"], it["code"], it["amount"]) for row, its in zip(computed.rows, computed.item_lists) for it in its)
+    lines = []
+    for key in sorted(set(old) | set(new)):
+        before, after = old.get(key, 0), new.get(key, 0)
+        if before == after:
+            continue
+        wid, code = key
+        sign = "환수" if after < before else "추가 지급"
+        lines.append({
+            "worker_id": wid, "source_code": code, "old_amount": before, "new_amount": after, "amount": after - before,
+            "method": f"{belongs_month}분 {catalogue.label(code)} 소급분 ({sign}): {before:,}원 → {after:,}원 = {after - before:+,}원",
+        })
+    return lines
+
+
+# --- the run ------------------------------------------------------------------------------
+
+
+def _new_run_id(month: str) -> str:
+    return f"{month}-{secrets.token_hex(4)}"
+
+
+def _remove_stale_partials(parent: Path) -> None:
+    if not parent.is_dir():
+        return
+    for p in parent.glob(".partial-*"):
+        m = re.match(r"^\.partial-.*-(\d+)$", p.name)
+        pid = int(m.group(1)) if m else None
+        if pid is not None and pid != os.getpid():
+            try:
+                os.kill(pid, 0)
+                continue  # that run is still going
+            except ProcessLookupError:
+                pass
+            except PermissionError:
+                continue
+        shutil.rmtree(p, ignore_errors=True)
+
+
+def load_results(session: Session, run_id: str) -> list[dict]:
+    rows = session.exec(select(WorkerResult).where(WorkerResult.run_id == run_id).order_by(WorkerResult.row)).all()
+    return [json.loads(r.result_json) for r in rows]
+
+
+def execute_run(store: Store, month: str, *, inputs_dir: Path, out_root: Path, pay_date: dt.date | None = None,
+                correction: bool = False, actor: str = "cli", build: BuildFn | None = None, renderers: Renderers | None = None,
+                progress: bool = False, jobs: int | None = None, ctx: Context | None = None) -> dict:
+    """Run (or, with ``correction``, re-run a closed) month; return the summary of the recorded run."""
+    check_month(month)
+    build = build or build_from_files
+    renderers = renderers or default_renderers()
+    ctx = ctx or default_context()
+    root = Path(inputs_dir)
+    files = inputs_module.collect(root, month)
+    with store.session() as s:
+        lock = s.get(MonthLock, month)
+        corrected: Run | None = None
+        if lock is not None and not correction:
+            raise MonthClosed(
+                f"{month} is closed (closed {lock.closed_at:%Y-%m-%d %H:%M} UTC by {lock.closed_by}, run {lock.run_id}); "
+                f"a closed month changes only through an approved correction run: payroll run {month} --correction"
+            )
+        if correction:
+            if lock is None:
+                raise InputError(f"{month} is not closed: --correction is for a closed month; run it normally")
+            corrected = s.get(Run, effective_run_id(s, month))
+        if pay_date is None and corrected is not None:
+            pay_date = corrected.pay_date
+        pay_date = inputs_module.pay_date_of(root, month, pay_date)
+        adjustments = pending_adjustments(s, month)
+        extra = [("adjustments", ADJUSTMENTS_NAME, adjustments_bytes(adjustments))] if adjustments else []
+        manifest = inputs_module.import_files(s, root, files, extra)
+        old_results = load_results(s, corrected.run_id) if corrected else []
+        corrected_hash = corrected.run_hash if corrected else None
+        corrected_id = corrected.run_id if corrected else None
+
+    with tempfile.TemporaryDirectory(prefix="payroll-adj-") as scratch:
+        staged_files = list(files)
+        if adjustments:
+            adj_path = Path(scratch) / ADJUSTMENTS_NAME
+            adj_path.parent.mkdir(parents=True)
+            adj_path.write_bytes(extra[0][2])
+            staged_files.append(("adjustments", adj_path))
+        staged = inputs_module.stage(root, month, pay_date, staged_files, manifest)
+        employer = employer_of(staged)
+        computed = compute_month(staged, build, ctx)
+
+    run_id = _new_run_id(month)
+    parent = Path(out_root) / month
+    parent.mkdir(parents=True, exist_ok=True)
+    _remove_stale_partials(parent)
+    final = parent / run_id
+    partial = parent / f".partial-{run_id}-{os.getpid()}"
+    try:
+        outputs = render_all(partial, computed.frame, computed.items, computed.rows, computed.item_lists, computed.traces, employer, renderers, progress, jobs)
+    except BaseException:
+        shutil.rmtree(partial, ignore_errors=True)
+        raise
+    return _record(store, month=month, pay_date=pay_date, correction=correction, corrected_id=corrected_id, corrected_hash=corrected_hash,
+                   old_results=old_results, manifest=manifest, computed=computed, outputs=outputs, run_id=run_id,
+                   partial=partial, final=final, actor=actor, ctx=ctx)
+
+
+def _totals(frame: pl.DataFrame) -> dict[str, int]:
+    return {f: int(frame.get_column(f).sum()) for f in ("gross_pay", "deductions_total", "net_pay")}
+
+
+def _record(store: Store, *, month, pay_date, correction, corrected_id, corrected_hash, old_results, manifest, computed: Computed,
+            outputs, run_id, partial: Path, final: Path, actor, ctx: Context) -> dict:
+    results = computed.stored_results()
+    result_texts = [canonical_json(r) for r in results]
+    results_sha = sha256_bytes(("\n".join(result_texts)).encode())
+    kind = "correction" if correction else "regular"
+    code = code_version()
+    rh = run_hash(month=month, pay_date=pay_date.isoformat(), kind=kind, corrects_run_hash=corrected_hash, rules_hash=ctx.law.content_hash,
+                  code=code, inputs=manifest, outputs=outputs, results_sha256=results_sha)
+    totals = _totals(computed.frame)
+    retro: list[dict] = []
+    pay_month = None
+    os.replace(partial, final)  # outputs visible under their final name only when complete
+    try:
+        with store.session() as s:
+            lock = s.get(MonthLock, month)
+            if lock is not None and not correction:
+                raise MonthClosed(f"{month} was closed while this run was computing; nothing was recorded")
+            if correction:
+                if effective_run_id(s, month) != corrected_id:
+                    raise InputError(f"{month}: another correction was recorded meanwhile; run the correction again")
+                pay_month = next_open_month(s, month)
+                retro = retro_lines(old_results, computed, month, ctx.catalogue)
+            run = Run(
+                run_id=run_id, month=month, pay_date=pay_date, kind=kind, corrects_run_id=corrected_id, rules_hash=ctx.law.content_hash,
+                code_version=code, inputs_manifest=json.dumps(manifest, ensure_ascii=False, sort_keys=True),
+                outputs_manifest=json.dumps(outputs, ensure_ascii=False, sort_keys=True),
+                warnings=json.dumps(computed.warnings, ensure_ascii=False), run_hash=rh, workers=computed.frame.height,
+                gross_pay_total=totals["gross_pay"], deductions_total=totals["deductions_total"], net_pay_total=totals["net_pay"],
+                out_dir=str(final.resolve()), created_at=now(), created_by=actor,
+            )
+            s.add(run)
+            s.flush()
+            records = [
+                {"run_id": run_id, "row": int(r["row"]), "worker_id": str(r["worker_id"]), "result_json": text, **{f: int(r[f] or 0) for f in SUMMARY_FIELDS}}
+                for r, text in zip(computed.rows, result_texts)
+            ]
+            s.execute(insert(WorkerResult.__table__), records)
+            for line in retro:
+                s.add(RetroItem(correction_run_id=run_id, corrected_run_id=corrected_id, belongs_month=month, pay_month=pay_month, **line))
+            store.audit(actor, f"run.{kind}", run_id, {"month": month, "run_hash": rh, "workers": computed.frame.height, "corrects": corrected_id, "retro_lines": len(retro)}, session=s)
+    except BaseException:
+        shutil.rmtree(final, ignore_errors=True)
+        raise
+    return {
+        "run_id": run_id, "run_hash": rh, "month": month, "pay_date": pay_date.isoformat(), "kind": kind, "corrects_run_id": corrected_id,
+        "workers": computed.frame.height, "gross_pay_total": totals["gross_pay"], "deductions_total": totals["deductions_total"],
+        "net_pay_total": totals["net_pay"], "out_dir": str(final.resolve()), "outputs": len(outputs), "warnings": computed.warnings,
+        "retro_lines": len(retro), "retro_pay_month": pay_month,
+    }

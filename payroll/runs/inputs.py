@@ -1,0 +1,187 @@
+"""The inputs of a month: where they are found, how they are stored (by hash) and given back.
+
+Layout of an inputs directory (``payroll run MONTH --inputs DIR``, default ``./inputs``)::
+
+    DIR/
+      roster.csv              workers (payroll.roster); DIR/MONTH/roster.csv overrides it
+      contracts.csv           contracts (payroll.roster); DIR/MONTH/contracts.csv overrides it
+      employer.toml           the employer on the payslips: name = "…" (required), business_number,
+                              address, contact; DIR/MONTH/employer.toml overrides it
+      MONTH/                  e.g. 2026-06/
+        attendance/           one or more device exports (*.csv, *.xlsx, *.xls), any names
+        corrections.csv       optional: attendance corrections
+        leave.csv             optional: leave taken
+        overtime.csv          optional: approved overtime
+        run.toml              optional: pay_date = 2026-07-10, profile = "<attendance profile>"
+
+Every file is stored once in ``input_blobs`` under the sha256 of its bytes; a run's inputs
+manifest lists (role, name relative to DIR, sha256, size). A replay writes the blobs back under
+the same relative names in a scratch directory and builds the month from there.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlmodel import Session, select
+
+from payroll.case import InputError
+from payroll.runs.hashing import sha256_bytes
+from payroll.store.db import now
+from payroll.store.models import InputBlob
+
+MONTH_RE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+ATTENDANCE_SUFFIXES = (".csv", ".xlsx", ".xls")
+OPTIONAL_FILES = ("corrections", "leave", "overtime")
+ADJUSTMENTS_NAME = "_payroll/adjustments.json"  # the 소급분 lines a run carries (written by the run, not by HR)
+
+
+def check_month(month: str) -> str:
+    if not MONTH_RE.match(month or ""):
+        raise InputError(f"MONTH: expected YYYY-MM, got {month!r}")
+    return month
+
+
+@dataclass(frozen=True)
+class StagedInputs:
+    """The month's input files, as paths (the original ones, or a replay's restored copies)."""
+
+    month: str
+    pay_date: dt.date
+    root: Path
+    roster: Path
+    contracts: Path
+    attendance: tuple[Path, ...]
+    corrections: Path | None = None
+    leave: Path | None = None
+    overtime: Path | None = None
+    profile: str | None = None
+    adjustments: Path | None = None
+    employer: Path | None = None
+    manifest: tuple[dict, ...] = field(default=(), compare=False)
+
+
+def _config(path: Path) -> dict:
+    try:
+        with path.open("rb") as fh:
+            doc = tomllib.load(fh)
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise InputError(f"{path}: cannot read: {exc}") from None
+    unknown = set(doc) - {"pay_date", "profile"}
+    if unknown:
+        raise InputError(f"{path}: unknown key {sorted(unknown)[0]!r} (known: pay_date, profile)")
+    if "pay_date" in doc and not (isinstance(doc["pay_date"], dt.date) and not isinstance(doc["pay_date"], dt.datetime)):
+        raise InputError(f"{path}: pay_date: expected a TOML date such as 2026-07-10")
+    if "profile" in doc and not isinstance(doc["profile"], str):
+        raise InputError(f"{path}: profile: expected a string")
+    return doc
+
+
+def collect(root: Path, month: str) -> list[tuple[str, Path]]:
+    """(role, path) of every input file of ``month`` under ``root``, in a fixed order."""
+    root = Path(root)
+    if not root.is_dir():
+        raise InputError(f"--inputs: {root} is not a directory")
+    mdir = root / month
+    if not mdir.is_dir():
+        raise InputError(f"{mdir}: no inputs for {month} (expected {root}/{month}/attendance/…)")
+    files: list[tuple[str, Path]] = []
+    for role in ("roster", "contracts"):
+        p = mdir / f"{role}.csv"
+        p = p if p.is_file() else root / f"{role}.csv"
+        if not p.is_file():
+            raise InputError(f"{root}: {role}.csv is missing (expected {root}/{role}.csv or {mdir}/{role}.csv)")
+        files.append((role, p))
+    p = mdir / "employer.toml"
+    p = p if p.is_file() else root / "employer.toml"
+    if p.is_file():
+        files.append(("employer", p))
+    adir = mdir / "attendance"
+    attendance = sorted(p for p in adir.iterdir() if p.is_file() and p.suffix.lower() in ATTENDANCE_SUFFIXES) if adir.is_dir() else []
+    if not attendance:
+        raise InputError(f"{adir}: no attendance export (*.csv, *.xlsx, *.xls)")
+    files += [("attendance", p) for p in attendance]
+    for role in OPTIONAL_FILES:
+        p = mdir / f"{role}.csv"
+        if p.is_file():
+            files.append((role, p))
+    if (mdir / "run.toml").is_file():
+        files.append(("config", mdir / "run.toml"))
+    return files
+
+
+def pay_date_of(root: Path, month: str, given: dt.date | None) -> dt.date:
+    if given is not None:
+        return given
+    cfg_path = Path(root) / month / "run.toml"
+    if cfg_path.is_file():
+        cfg = _config(cfg_path)
+        if "pay_date" in cfg:
+            return cfg["pay_date"]
+    raise InputError(f"no pay date for {month}: give --pay-date YYYY-MM-DD or pay_date in {cfg_path}")
+
+
+def stage(root: Path, month: str, pay_date: dt.date, files: list[tuple[str, Path]], manifest: list[dict] = ()) -> StagedInputs:
+    by_role: dict[str, list[Path]] = {}
+    for role, p in files:
+        by_role.setdefault(role, []).append(p)
+    profile = None
+    if "config" in by_role:
+        profile = _config(by_role["config"][0]).get("profile")
+    one = lambda role: by_role[role][0] if role in by_role else None  # noqa: E731
+    return StagedInputs(
+        month=month, pay_date=pay_date, root=Path(root), roster=by_role["roster"][0], contracts=by_role["contracts"][0],
+        attendance=tuple(by_role.get("attendance", ())), corrections=one("corrections"), leave=one("leave"), overtime=one("overtime"),
+        profile=profile, adjustments=one("adjustments"), employer=one("employer"), manifest=tuple(manifest),
+    )
+
+
+def store_blob(session: Session, data: bytes) -> str:
+    """Put ``data`` in ``input_blobs`` unless its hash is there already (reuse); return the hash."""
+    digest = sha256_bytes(data)
+    if session.get(InputBlob, digest) is None:
+        session.add(InputBlob(sha256=digest, size=len(data), content=data, created_at=now()))
+        session.flush()
+    return digest
+
+
+def import_files(session: Session, root: Path, files: list[tuple[str, Path]], extra: list[tuple[str, str, bytes]] = ()) -> list[dict]:
+    """Store each file by hash; return the manifest [{role, name, sha256, size}] (names relative to ``root``)."""
+    manifest = []
+    for role, path in files:
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise InputError(f"{path}: cannot read: {exc.strerror}") from None
+        name = path.resolve().relative_to(Path(root).resolve()).as_posix()
+        manifest.append({"role": role, "name": name, "sha256": store_blob(session, data), "size": len(data)})
+    for role, name, data in extra:
+        manifest.append({"role": role, "name": name, "sha256": store_blob(session, data), "size": len(data)})
+    return manifest
+
+
+def restore(session: Session, manifest: list[dict], into: Path) -> tuple[list[tuple[str, Path]], list[str]]:
+    """Write each blob of ``manifest`` under ``into``; return (role, path) pairs and problems found."""
+    files, problems = [], []
+    for entry in manifest:
+        blob = session.get(InputBlob, entry["sha256"])
+        if blob is None:
+            problems.append(f"input {entry['name']}: blob {entry['sha256'][:12]}… is missing from the store")
+            continue
+        data = bytes(blob.content)
+        if sha256_bytes(data) != entry["sha256"]:
+            problems.append(f"input {entry['name']} ({entry['role']}): stored content no longer matches its sha256 {entry['sha256'][:12]}… (changed since the run)")
+        target = into / entry["name"]
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+        files.append((entry["role"], target))
+    return files, problems
+
+
+def blob_bytes(session: Session, sha: str) -> bytes | None:
+    blob = session.exec(select(InputBlob).where(InputBlob.sha256 == sha)).first()
+    return bytes(blob.content) if blob else None

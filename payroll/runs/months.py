@@ -1,0 +1,39 @@
+"""Closing a month: after ``close`` only an approved correction run changes it."""
+
+from __future__ import annotations
+
+from sqlmodel import select
+
+from payroll.case import InputError
+from payroll.runs.batch import adjustments_bytes, check_month, pending_adjustments
+from payroll.runs.inputs import blob_bytes
+from payroll.store.db import Store, now
+from payroll.store.models import MonthLock, Run
+import json
+
+
+def close_month(store: Store, month: str, actor: str, run_id: str | None = None) -> dict:
+    """Lock ``month`` on its latest run (or ``run_id``). Refused when 소급분 lines for it were not yet paid in a run."""
+    check_month(month)
+    with store.session() as s:
+        lock = s.get(MonthLock, month)
+        if lock is not None:
+            raise InputError(f"{month} is already closed (closed {lock.closed_at:%Y-%m-%d %H:%M} UTC by {lock.closed_by}, run {lock.run_id})")
+        if run_id is not None:
+            run = s.get(Run, run_id)
+            if run is None or run.month != month or run.kind != "regular":
+                raise InputError(f"--run {run_id}: not a regular run of {month}")
+        else:
+            run = s.exec(select(Run).where(Run.month == month, Run.kind == "regular").order_by(Run.created_at.desc(), Run.run_id.desc())).first()
+            if run is None:
+                raise InputError(f"{month} has no run to close; run it first: payroll run {month}")
+        pending = pending_adjustments(s, month)
+        if pending:
+            carried = next((e for e in json.loads(run.inputs_manifest) if e["role"] == "adjustments"), None)
+            have = blob_bytes(s, carried["sha256"]) if carried else None
+            if have != adjustments_bytes(pending):
+                raise InputError(f"{month}: {len(pending)} 소급분 line(s) to be paid in {month} are not in run {run.run_id}; run {month} again before closing")
+        lock = MonthLock(month=month, run_id=run.run_id, closed_at=now(), closed_by=actor)
+        s.add(lock)
+        store.audit(actor, "month.close", month, {"run_id": run.run_id, "run_hash": run.run_hash}, session=s)
+    return {"month": month, "run_id": run.run_id, "run_hash": run.run_hash, "closed_by": actor, "closed_at": lock.closed_at.isoformat()}

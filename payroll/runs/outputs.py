@@ -1,0 +1,165 @@
+"""Render a computed month into files: payslip PDFs (over all cores), register, bank CSV, filings.
+
+Every output is a pure function of the computed rows, so a replay renders the same bytes. The
+files are written into a scratch directory; the caller renames it into place when all is done.
+Layout of a run's output directory::
+
+    payslips/<worker_id>.pdf    임금명세서, one per worker-month (``<worker_id>_<row>.pdf`` if a worker has two rows)
+    register.xlsx               급여대장 with department subtotals
+    bank_transfer.csv           실지급액 per account
+    filings/withholding.csv     원천징수이행상황신고서 근로소득 lines (A01/A02/A03/A10, A20)
+    filings/insurance.csv       4대보험 summary (employee and employer shares per insurance)
+    filings/filings.json        both summaries as JSON
+    filings/filings.xlsx        both summaries as a workbook
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+import sys
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+import polars as pl
+
+from payroll.runs.hashing import sha256_bytes, sha256_file
+
+#: test hook: the run process kills itself (SIGKILL) once this many payslips are written
+KILL_AFTER_ENV = "PAYROLL_RUN_KILL_AFTER"
+#: number of payslip processes (default: every core)
+JOBS_ENV = "PAYROLL_JOBS"
+CHUNK = 24
+
+
+@dataclass(frozen=True)
+class Renderers:
+    """The document functions a run calls (module-level functions, so a process pool can pickle them)."""
+
+    payslip: Callable[[dict, list[dict], list[dict], dict], bytes]
+    others: Callable[[pl.DataFrame, pl.DataFrame, dict], dict[str, bytes]]  # (rows, items, employer) → {relative path: bytes}
+
+
+def default_renderers() -> Renderers:
+    from payroll.documents.payslip import payslip_pdf
+
+    return Renderers(payslip=payslip_pdf, others=month_documents)
+
+
+def month_documents(rows: pl.DataFrame, items: pl.DataFrame, employer: dict) -> dict[str, bytes]:
+    """The month-level documents from ``payroll.documents``: register, bank transfer, filings."""
+    from payroll.documents import filings
+    from payroll.documents.bank_transfer import bank_transfer_csv
+    from payroll.documents.register import register_xlsx
+
+    return {
+        "register.xlsx": register_xlsx(rows, items),
+        "bank_transfer.csv": bank_transfer_csv(rows),
+        "filings/withholding.csv": filings.withholding_csv(rows),
+        "filings/insurance.csv": filings.insurance_csv(rows),
+        "filings/filings.json": filings.filings_json(rows),
+        "filings/filings.xlsx": filings.filings_xlsx(rows),
+    }
+
+
+def payslip_names(rows: pl.DataFrame) -> list[str]:
+    ids = rows.get_column("worker_id").to_list()
+    seen: dict[str, int] = {}
+    for wid in ids:
+        seen[wid] = seen.get(wid, 0) + 1
+    return [f"payslips/{wid}.pdf" if seen[wid] == 1 else f"payslips/{wid}_{r}.pdf" for wid, r in zip(ids, rows.get_column("row").to_list())]
+
+
+def _render_chunk(render: Callable, employer: dict, target: str, jobs: list[tuple[str, dict, list[dict], list[dict]]]) -> list[tuple[str, str]]:
+    out = []
+    for name, row, items, trace in jobs:
+        data = render(row, items, trace, employer)
+        path = Path(target) / name
+        path.write_bytes(data)
+        out.append((name, sha256_bytes(data)))
+    return out
+
+
+def _jobs_count() -> int:
+    env = os.environ.get(JOBS_ENV)
+    if env and env.isdigit() and int(env) > 0:
+        return int(env)
+    return os.cpu_count() or 1
+
+
+class _KillHook:
+    def __init__(self) -> None:
+        env = os.environ.get(KILL_AFTER_ENV)
+        self.after = int(env) if env and env.isdigit() else None
+
+    def check(self, done: int) -> None:
+        if self.after is not None and done >= self.after:
+            sys.stderr.flush()
+            os.kill(os.getpid(), signal.SIGKILL)
+
+
+def render_payslips(target: Path, names: list[str], rows: list[dict], items: list[list[dict]], traces: list[list[dict]],
+                    employer: dict, render: Callable, progress: bool = False, jobs: int | None = None) -> dict[str, str]:
+    """Write one payslip per row into ``target`` (over ``jobs`` processes); return {name: sha256}."""
+    (target / "payslips").mkdir(parents=True, exist_ok=True)
+    work = list(zip(names, rows, items, traces))
+    jobs = jobs or _jobs_count()
+    hook = _KillHook()
+    bar = _bar(len(work), "payslips", progress)
+    hashes: dict[str, str] = {}
+    chunks = [work[i:i + CHUNK] for i in range(0, len(work), CHUNK)]
+    try:
+        if jobs <= 1 or len(chunks) <= 1:
+            for chunk in chunks:
+                for name, digest in _render_chunk(render, employer, str(target), chunk):
+                    hashes[name] = digest
+                bar.update(len(chunk))
+                hook.check(len(hashes))
+        else:
+            ctx = multiprocessing.get_context("forkserver")
+            ctx.set_forkserver_preload(["payroll.documents.payslip"])
+            with ProcessPoolExecutor(max_workers=min(jobs, len(chunks)), mp_context=ctx) as pool:
+                futures = [pool.submit(_render_chunk, render, employer, str(target), chunk) for chunk in chunks]
+                for fut in as_completed(futures):
+                    for name, digest in fut.result():
+                        hashes[name] = digest
+                    bar.update(CHUNK)
+                    hook.check(len(hashes))
+    finally:
+        bar.close()
+    return hashes
+
+
+def _bar(total: int, desc: str, enabled: bool):
+    from tqdm import tqdm
+
+    return tqdm(total=total, desc=desc, unit="명", file=sys.stderr, disable=not enabled, leave=False)
+
+
+def render_all(target: Path, rows: pl.DataFrame, items: pl.DataFrame, row_dicts: list[dict], item_lists: list[list[dict]],
+               traces: list[list[dict]], employer: dict, renderers: Renderers, progress: bool = False, jobs: int | None = None) -> dict[str, str]:
+    """Every output of the month into ``target``; returns the manifest {relative path: sha256}."""
+    manifest = render_payslips(target, payslip_names(rows), row_dicts, item_lists, traces, employer, renderers.payslip, progress, jobs)
+    for name, data in renderers.others(rows, items, employer).items():
+        path = target / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+        manifest[name] = sha256_bytes(data)
+    return dict(sorted(manifest.items()))
+
+
+def hash_tree(root: Path) -> dict[str, str]:
+    return {p.relative_to(root).as_posix(): sha256_file(p) for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def jsonable(value: Any) -> Any:
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {k: jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [jsonable(v) for v in value]
+    return value

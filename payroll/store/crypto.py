@@ -1,0 +1,89 @@
+"""주민등록번호 at rest: Fernet (AES-128-CBC + HMAC-SHA256) with a key kept outside the repository.
+
+The key (a Fernet key: 32 random bytes, url-safe base64) comes from, first that is set:
+``PAYROLL_KEY`` (the key itself) or ``PAYROLL_KEY_FILE`` (a file holding it). ``payroll key new
+FILE`` writes a fresh one with mode 0600. There is no default key: without one, nothing is
+encrypted or decrypted. A number is shown only masked (``900101-1******``) or as a birth date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import re
+from pathlib import Path
+
+from cryptography.fernet import Fernet, InvalidToken
+
+from payroll.case import InputError
+
+KEY_ENV = "PAYROLL_KEY"
+KEY_FILE_ENV = "PAYROLL_KEY_FILE"
+RRN_RE = re.compile(r"^(\d{6})-?(\d)(\d{6})$")
+#: 주민등록번호 7th digit → century of birth (1/2/5/6: 1900s, 3/4/7/8: 2000s, 9/0: 1800s)
+CENTURY = {"1": 1900, "2": 1900, "5": 1900, "6": 1900, "3": 2000, "4": 2000, "7": 2000, "8": 2000, "9": 1800, "0": 1800}
+
+
+def load_key() -> bytes:
+    text = os.environ.get(KEY_ENV)
+    source = f"${KEY_ENV}"
+    if not text:
+        path = os.environ.get(KEY_FILE_ENV)
+        if not path:
+            raise InputError(f"no encryption key: set {KEY_FILE_ENV} to a key file (payroll key new FILE) or {KEY_ENV}")
+        try:
+            text = Path(path).read_text(encoding="ascii")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise InputError(f"{KEY_FILE_ENV}={path}: cannot read the key file: {getattr(exc, 'strerror', exc)}") from None
+        source = path
+    key = text.strip().encode("ascii", "replace")
+    try:
+        Fernet(key)
+    except (ValueError, TypeError):
+        raise InputError(f"{source}: not a Fernet key (32 bytes, url-safe base64; make one with `payroll key new FILE`)") from None
+    return key
+
+
+def key_id(key: bytes) -> str:
+    return hashlib.sha256(key).hexdigest()[:16]
+
+
+def new_key_file(path: Path) -> str:
+    path = Path(path)
+    if path.exists():
+        raise InputError(f"{path}: exists; refusing to overwrite a key")
+    key = Fernet.generate_key()
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(key + b"\n")
+    return key_id(key)
+
+
+def parse_rrn(text: str, where: str = "주민등록번호") -> tuple[str, dt.date]:
+    """Validate a 주민등록번호 and return (13 digits, birth date). The number never appears in an error."""
+    m = RRN_RE.match(text.strip())
+    if not m:
+        raise InputError(f"{where}: not a 주민등록번호 (13 digits, YYMMDD-NNNNNNN)")
+    front, gender, rest = m.groups()
+    try:
+        birth = dt.date(CENTURY[gender] + int(front[:2]), int(front[2:4]), int(front[4:6]))
+    except ValueError:
+        raise InputError(f"{where}: the first six digits are not a date") from None
+    return front + gender + rest, birth
+
+
+def mask(rrn13: str) -> str:
+    """'9001011234567' → '900101-1******'."""
+    return f"{rrn13[:6]}-{rrn13[6]}******"
+
+
+def encrypt(rrn13: str, key: bytes) -> bytes:
+    return Fernet(key).encrypt(rrn13.encode("ascii"))
+
+
+def decrypt(token: bytes, key: bytes) -> str:
+    try:
+        return Fernet(key).decrypt(token).decode("ascii")
+    except InvalidToken:
+        raise InputError("the encryption key does not open this record (wrong PAYROLL_KEY/PAYROLL_KEY_FILE?)") from None

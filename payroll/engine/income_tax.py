@@ -43,14 +43,6 @@ TAX_PARAMS = {
 }
 
 
-def _cell_for_family(family: pl.Expr) -> pl.Expr:
-    """The table cell for 공제대상가족 수 n; above 11, 별표2 비고 4: t11 − (t10 − t11) × (n − 11), not below 0."""
-    cells = pl.concat_list([pl.col(f"tax_{n}") for n in range(1, TABLE_FAMILIES + 1)])
-    within = cells.list.get((family.clip(upper_bound=TABLE_FAMILIES) - 1).cast(pl.Int64), null_on_oob=True)
-    beyond = (pl.col("tax_11") - (pl.col("tax_10") - pl.col("tax_11")) * (family - TABLE_FAMILIES)).clip(lower_bound=0)
-    return pl.when(family > TABLE_FAMILIES).then(beyond).otherwise(within)
-
-
 def _high_income_addition(law: Law, frame: pl.DataFrame) -> pl.Expr:
     """The 별표2 formula rows above 10,000천원: 가산액 + (W − 하한) × 율, for the row's pay date."""
     expr = pl.lit(0, dtype=pl.Int64)
@@ -64,23 +56,42 @@ def _high_income_addition(law: Law, frame: pl.DataFrame) -> pl.Expr:
     return expr
 
 
+def _table_cells(table: pl.DataFrame, pay: pl.Series, family: pl.Series) -> pl.Series:
+    """The cell of each (W, n): binary search for the row, then a gather from the flattened body.
+
+    Above 11 family members, 별표2 비고 4: tax(11) − (tax(10) − tax(11)) × (n − 11), never below 0.
+    Below the first row the tax is 0.
+    """
+    row = table.get_column("pay_from").search_sorted(pay, side="right").cast(pl.Int64) - 1
+    flat = table.select(pl.concat_list([f"tax_{n}" for n in range(1, TABLE_FAMILIES + 1)]).alias("cells")).explode("cells").to_series()
+    safe_row = row.clip(lower_bound=0)
+
+    def column(n: pl.Series | int) -> pl.Series:
+        return flat.gather(safe_row * TABLE_FAMILIES + (n - 1))
+
+    t10, t11 = column(10), column(11)
+    within = column(family.clip(upper_bound=TABLE_FAMILIES))
+    beyond = (t11 - (t10 - t11) * (family - TABLE_FAMILIES)).clip(lower_bound=0)
+    cell = pl.select(pl.when(family > TABLE_FAMILIES).then(beyond).otherwise(within)).to_series()
+    return pl.select(pl.when(row < 0).then(0).otherwise(cell)).to_series().cast(pl.Int64)
+
+
 def simplified_table_tax(frame: pl.DataFrame, law: Law) -> pl.DataFrame:
     """Adds ``table_tax``: the 간이세액표 amount before children and ratio (0 below the first row)."""
-    out = []
-    for table_path in frame.get_column("it_table").unique().to_list():
-        part = frame.filter(pl.col("it_table") == table_path)
+    f = frame.with_columns(pl.col("taxable_pay").clip(lower_bound=0).alias("_w"))
+    f = f.with_columns(pl.min_horizontal(pl.col("_w"), pl.col("it_top")).alias("_lookup"))
+    cell = pl.Series("_cell", [0] * f.height, dtype=pl.Int64)
+    for table_path in f.get_column("it_table").unique().to_list():
         table = table_frame(str(law.data_file(table_path)))
-        part = part.with_columns(
-            pl.col("taxable_pay").clip(lower_bound=0).alias("_w"),
-        ).with_columns(pl.min_horizontal(pl.col("_w"), pl.col("it_top")).alias("_lookup"))
-        part = part.sort("_lookup").join_asof(table, left_on="_lookup", right_on="pay_from", strategy="backward")
-        cell = _cell_for_family(pl.col("family")).fill_null(0)
-        high = pl.col("_w") > pl.col("it_top")
-        part = part.with_columns(
-            pl.when(high).then(floor10_expr(cell + _high_income_addition(law, part))).otherwise(cell).cast(pl.Int64).alias("table_tax")
-        )
-        out.append(part.drop(["_w", "_lookup", *table.columns]))
-    return pl.concat(out).sort("row") if out else frame.with_columns(pl.lit(0, dtype=pl.Int64).alias("table_tax"))
+        mask = f.get_column("it_table") == table_path
+        these = _table_cells(table, f.get_column("_lookup"), f.get_column("family"))
+        cell = pl.select(pl.when(mask).then(these).otherwise(cell)).to_series()
+    f = f.with_columns(cell.alias("_cell"))
+    high = pl.col("_w") > pl.col("it_top")
+    f = f.with_columns(
+        pl.when(high).then(floor10_expr(pl.col("_cell") + _high_income_addition(law, f))).otherwise(pl.col("_cell")).cast(pl.Int64).alias("table_tax")
+    )
+    return f.drop("_w", "_lookup", "_cell")
 
 
 def income_tax(frame: pl.DataFrame, items: pl.DataFrame, ctx: Context) -> pl.DataFrame:
@@ -98,14 +109,17 @@ def income_tax(frame: pl.DataFrame, items: pl.DataFrame, ctx: Context) -> pl.Dat
 
     # 일용근로자: Σ over the days paid of (일급 − 150,000) × 6% × (1 − 55%), floored to 10원 (decision D9).
     # With the day-by-day wages known each day counts on its own; otherwise the days were paid alike.
-    per_day = (
-        f.select("row", "daily_wages", "it_daily_ded")
-        .filter(pl.col("daily_wages").is_not_null())
-        .explode("daily_wages")
-        .group_by("row")
-        .agg((pl.col("daily_wages") - pl.col("it_daily_ded")).clip(lower_bound=0).sum().alias("_daily_listed"))
-    )
-    f = f.join(per_day, on="row", how="left")
+    listed = f.filter(pl.col("daily_wages").is_not_null())
+    if listed.height:
+        per_day = (
+            listed.select("row", "daily_wages", "it_daily_ded")
+            .explode("daily_wages")
+            .group_by("row")
+            .agg((pl.col("daily_wages") - pl.col("it_daily_ded")).clip(lower_bound=0).sum().alias("_daily_listed"))
+        )
+        f = f.join(per_day, on="row", how="left")
+    else:
+        f = f.with_columns(pl.lit(None, dtype=pl.Int64).alias("_daily_listed"))
     daily_excess = pl.coalesce(
         pl.col("_daily_listed"),
         (pl.col("taxable_pay") - pl.col("it_daily_ded") * pl.col("work_days").fill_null(1)).clip(lower_bound=0),

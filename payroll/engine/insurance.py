@@ -48,7 +48,6 @@ ELIGIBILITY_PARAMS = {
 def eligibility(frame: pl.DataFrame, items: pl.DataFrame, ctx: Context) -> pl.DataFrame:
     f = with_params(frame, ctx.law, "coverage_date", ELIGIBILITY_PARAMS)
     month_start = pl.col("coverage_date")
-    month_end = month_start.dt.month_end()
     minutes = pl.col("monthly_minutes")
     week_minutes = pl.col("weekly_minutes")
     age_at_start = age_at(pl.col("birth_date"), month_start)
@@ -61,7 +60,11 @@ def eligibility(frame: pl.DataFrame, items: pl.DataFrame, ctx: Context) -> pl.Da
     np_old = age_day_before >= pl.col("np_max_age")
     hi_short = minutes < pl.col("hi_min_hours") * HOUR
     ei_short = (minutes < pl.col("ei_min_month_hours") * HOUR) | (week_minutes < pl.col("ei_min_week_hours") * HOUR)
-    ei_long_enough = pl.col("hire_date").dt.offset_by(pl.format("{}mo", pl.col("ei_exception_months"))) <= month_end.dt.offset_by("1d")
+    # hire_date + k months ≤ the first day of next month (offset_by clamps to month end, so only a
+    # hire on the 1st lands exactly on that day): compare year·12 + month, then the day.
+    hire_ym = pl.col("hire_date").dt.year().cast(pl.Int32) * 12 + pl.col("hire_date").dt.month().cast(pl.Int32) + pl.col("ei_exception_months").cast(pl.Int32)
+    next_ym = month_start.dt.year().cast(pl.Int32) * 12 + month_start.dt.month().cast(pl.Int32) + 1
+    ei_long_enough = (hire_ym < next_ym) | ((hire_ym == next_ym) & (pl.col("hire_date").dt.day() == 1))
     ei_covered = ~ei_short | ei_long_enough | daily
     hired_at_65 = age_at(pl.col("birth_date"), pl.col("hire_date")) >= pl.col("ei_hire_age_limit")
 

@@ -1,0 +1,266 @@
+"""퇴직금 and 퇴직소득세 of one leaver, every figure with its reference.
+
+Eligibility (근로자퇴직급여 보장법 §4①): 계속근로기간 1년 이상 and 4주 평균 1주 소정근로시간
+15시간 이상. The 계속근로기간 is the chain of the worker's contracts that ends on the last working
+day, each starting the day after the previous one ends (a renewal without a gap) and each
+scheduling 15 hours a week or more; a gap, or a contract under 15 hours, ends the chain (such a
+period is outside §4①). A contract of exactly one year qualifies: 2025-03-01 … 2026-02-28 is one
+year (365 days, the 퇴직일 being 2026-03-01); 2025-03-01 … 2026-02-27 is not.
+
+평균임금 (근로기준법 §2①6): the wages paid for the 3 calendar months before the 퇴직일 (the day
+after the last working day) ÷ the calendar days of those months. Months cut by the window count
+pro rata by calendar days (truncated to the won). 상여금 and 연차수당 paid in the 12 months before
+are added at 3/12 when given (고용노동부 practice for 평균임금; optional inputs). When the daily
+average is below the 1일 통상임금, the 통상임금 is used (§2②).
+
+퇴직금 = 1일 평균임금 × 30 × 재직일수 ÷ 365 (퇴직급여법 §8①). Rounding: the daily average is kept
+exact (a fraction of won, never rounded), and the product is truncated to the whole won once, at
+the end — truncation, because 퇴직급여법 sets a minimum ("30일분 이상") that the employer may round
+up but never down, and we must not overstate the ``severance_pay`` line to a cent the worker was
+not paid; the trace shows the exact daily figure.
+
+퇴직소득세: 퇴직소득금액 − 근속연수공제 (§48①1; 1년 미만은 1년) → ÷ 근속연수 × 12 = 환산급여 →
+− 환산급여공제 (§48①2) = 과세표준 → 기본세율 (§55①) = 환산산출세액 → ÷ 12 × 근속연수 (§55②) =
+산출세액, each step truncated to the won; the withholding drops the part below 10원 (국고금관리법
+§47) and the 지방소득세 is 10% of it, floored to 10원 (decision D7). Paid into an IRP/연금계좌:
+nothing is withheld (§146②; flag ``to_pension_account``).
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any
+
+from payroll import law as law_module
+from payroll.law import Law
+from payroll.money import floor10
+from payroll.roster import WEEKS_PER_MONTH_DEN, WEEKS_PER_MONTH_NUM, Contract
+from payroll.settlement.brackets import bracket_amount, service_rows, service_years_deduction
+
+DAY = dt.timedelta(days=1)
+
+
+def add_years(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February → 28 February
+        return day.replace(year=day.year + years, day=28)
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    m = day.month - 1 + months
+    year, month = day.year + m // 12, m % 12 + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def continuous_service(contracts: list[Contract], last_day: dt.date, min_weekly_minutes: int) -> tuple[dt.date | None, list[Contract], str]:
+    """The start of the unbroken chain of contracts ending on ``last_day``, and the chain."""
+    chain: list[Contract] = []
+    ordered = sorted((c for c in contracts if c.start <= last_day), key=lambda c: c.start)
+    if not ordered:
+        return None, [], "no contract covers the last working day"
+    current = ordered[-1]
+    if not current.covers(last_day):
+        return None, [], f"the last working day {last_day} is outside contract {current.contract_id}"
+    reason = ""
+    for c in reversed(ordered):
+        if chain and c.end is not None and c.end + DAY != chain[0].start:
+            reason = f"gap before {chain[0].contract_id} (previous contract {c.contract_id} ended {c.end})"
+            break
+        if c.weekly_minutes < min_weekly_minutes:
+            reason = f"contract {c.contract_id} schedules {c.weekly_minutes / 60:g} h a week (under 15 h)"  # float ok: message
+            break
+        chain.insert(0, c)
+    if not chain:
+        return None, [], reason
+    return chain[0].start, chain, reason
+
+
+def service_years(start: dt.date, last_day: dt.date) -> int:
+    """근속연수 (§48①): whole years from ``start`` to ``last_day``; a part year counts as a full year."""
+    full = 0
+    while add_years(start, full + 1) - DAY <= last_day:
+        full += 1
+    part = add_years(start, full) <= last_day
+    return max(1, full + (1 if part else 0))
+
+
+def ordinary_daily_wage(contract: Contract) -> Fraction:
+    """1일 통상임금 from the contract (근로기준법 시행령 §6): the day's scheduled hours at the ordinary rate.
+
+    hourly: 시급 × 1일 소정근로시간; daily: 일급; monthly: 월 기본급 ÷ 월 통상임금 산정 기준시간 ×
+    1일 소정근로시간. The monthly 식대 (an ordinary item in the pay catalogue) is spread the same way.
+    The 기준시간 is (weekly scheduled + 주휴) × 365 ÷ 7 ÷ 12, 주휴 being weekly ÷ 40 × 8 hours, at most 8.
+    """
+    daily = contract.daily_minutes
+    weekly = contract.weekly_minutes
+    holiday = min(weekly * 8 // 40, 8 * 60)
+    monthly_paid_minutes = Fraction((weekly + holiday) * WEEKS_PER_MONTH_NUM, WEEKS_PER_MONTH_DEN)
+    if contract.pay_type == "hourly":
+        base = Fraction(contract.wage * daily, 60)
+    elif contract.pay_type == "daily":
+        base = Fraction(contract.wage)
+    else:
+        base = Fraction(contract.wage) * daily / monthly_paid_minutes
+    meal = Fraction(contract.meal_allowance) * daily / monthly_paid_minutes if contract.meal_allowance else Fraction(0)
+    return base + meal
+
+
+def _month_key(day: dt.date) -> str:
+    return f"{day.year:04d}-{day.month:02d}"
+
+
+@dataclass(frozen=True)
+class Severance:
+    worker_id: str
+    eligible: bool
+    reason: str
+    service_start: dt.date | None
+    last_working_day: dt.date
+    leaving_date: dt.date  # 퇴직일 = the day after the last working day
+    service_days: int
+    window: tuple[dt.date, dt.date] | None
+    window_days: int
+    window_wages: int
+    daily_average: Fraction
+    daily_ordinary: Fraction
+    daily_wage: Fraction
+    severance_pay: int
+    years: int
+    retirement_income_tax: int
+    retirement_local_income_tax: int
+    to_pension_account: bool
+    tax_steps: dict[str, int] = field(default_factory=dict)
+    trace: list[dict[str, Any]] = field(default_factory=list)
+
+    def carried_columns(self) -> dict[str, int]:
+        """The engine's carried columns for the final run (with a ``severance_pay`` pay item)."""
+        return {"retirement_income_tax": self.retirement_income_tax, "retirement_local_income_tax": self.retirement_local_income_tax}
+
+    def pay_item(self) -> dict[str, Any]:
+        return {"code": "severance_pay", "amount": self.severance_pay}
+
+    def as_dict(self) -> dict[str, Any]:
+        def d(x):
+            return x.isoformat() if isinstance(x, dt.date) else x
+
+        return {
+            "worker_id": self.worker_id, "eligible": self.eligible, "reason": self.reason,
+            "service_start": d(self.service_start), "last_working_day": d(self.last_working_day), "leaving_date": d(self.leaving_date),
+            "service_days": self.service_days, "window": [d(self.window[0]), d(self.window[1])] if self.window else None,
+            "window_days": self.window_days, "window_wages": self.window_wages,
+            "daily_average": f"{self.daily_average.numerator}/{self.daily_average.denominator}",
+            "daily_ordinary": f"{self.daily_ordinary.numerator}/{self.daily_ordinary.denominator}",
+            "severance_pay": self.severance_pay, "years": self.years,
+            "retirement_income_tax": self.retirement_income_tax, "retirement_local_income_tax": self.retirement_local_income_tax,
+            "to_pension_account": self.to_pension_account, "tax_steps": self.tax_steps, "trace": self.trace,
+        }
+
+
+def _won_floor(x: Fraction) -> int:
+    return x.numerator // x.denominator
+
+
+def compute_severance(
+    worker_id: str,
+    contracts: list[Contract],
+    last_working_day: dt.date,
+    monthly_wages: dict[str, int],
+    *,
+    bonus_12m: int = 0,
+    annual_leave_pay_12m: int = 0,
+    daily_ordinary: Fraction | None = None,
+    to_pension_account: bool = False,
+    law: Law | None = None,
+) -> Severance:
+    """퇴직금 and its tax for a worker whose last working day is ``last_working_day``.
+
+    ``monthly_wages``: "YYYY-MM" → the wages (임금 총액: every pay item that is 임금, taxable or not,
+    before deductions) paid for that month. The 3 months before the 퇴직일 must all be present.
+    """
+    law = law or law_module.current()
+    leaving = last_working_day + DAY
+    on = law.on(leaving)
+    trace: list[dict[str, Any]] = []
+
+    def add(step: str, value: Any, ref: str, note: str) -> None:
+        trace.append({"step": f"severance.{step}", "value": value, "reference": ref, "note": note})
+
+    min_minutes = int(on["retirement.min_weekly_hours"] * 60)
+    start, chain, why = continuous_service(contracts, last_working_day, min_minutes)
+    service_days = (last_working_day - start).days + 1 if start else 0
+    min_years = on["retirement.min_service_years"]
+    eligible = start is not None and add_years(start, min_years) - DAY <= last_working_day
+    ref4 = str(on.citation("retirement.min_service_years")) + "; " + str(on.citation("retirement.min_weekly_hours"))
+    add("service_start", start.isoformat() if start else None, ref4, "계속근로 시작일 (갱신 계약 포함, 공백·15시간 미만 계약에서 끊김)" + (f": {why}" if why else ""))
+    add("service_days", service_days, ref4, f"재직일수 {start} … {last_working_day} (퇴직일 {leaving})")
+    reason = "" if eligible else (why or f"계속근로기간 {service_days}일: 1년 미만")
+    add("eligible", eligible, ref4, "퇴직급여 지급 대상" if eligible else f"지급 대상 아님: {reason}")
+    zero = Fraction(0)
+    if not eligible:
+        return Severance(worker_id, False, reason, start, last_working_day, leaving, service_days, None, 0, 0, zero, zero, zero, 0, 0, 0, 0, to_pension_account, {}, trace)
+
+    months = on["retirement.average_wage_months"]
+    w_start, w_end = add_months(leaving, -months), last_working_day
+    window_days = (w_end - w_start).days + 1
+    wages = 0
+    day = w_start.replace(day=1)
+    while day <= w_end:
+        key = _month_key(day)
+        last = dt.date(day.year, day.month, calendar.monthrange(day.year, day.month)[1])
+        lo, hi = max(day, w_start), min(last, w_end)
+        if key not in monthly_wages:
+            raise ValueError(f"wages of {key} are needed for the 평균임금 of {worker_id} ({w_start} … {w_end})")
+        covered = (hi - lo).days + 1
+        in_month = (last - day).days + 1
+        wages += monthly_wages[key] * covered // in_month
+        day = last + DAY
+    ref_avg = str(on.citation("retirement.average_wage_months"))
+    add("window", f"{w_start.isoformat()} … {w_end.isoformat()}", ref_avg, f"평균임금 산정기간 {window_days}일 (퇴직일 이전 {months}개월)")
+    add("window_wages", wages, ref_avg, "산정기간 임금 총액 (기간에 걸친 달은 달력 일수로 안분, 원 미만 절사)")
+    extra = Fraction((bonus_12m + annual_leave_pay_12m) * months, 12)
+    if extra:
+        add("bonus_addition", _won_floor(extra), ref_avg, "상여금·연차수당 (최근 12개월) × 3/12 가산")
+    average = (wages + extra) / window_days
+    ordinary = daily_ordinary if daily_ordinary is not None else ordinary_daily_wage(chain[-1])
+    used = max(average, ordinary)
+    add("daily_average", _won_floor(average), ref_avg, f"1일 평균임금 (정확한 값 {float(average):.4f}원으로 계산)")  # float ok: display
+    add("daily_ordinary", _won_floor(ordinary), ref_avg, f"1일 통상임금 (정확한 값 {float(ordinary):.4f}원)")  # float ok: display
+    add("daily_wage", _won_floor(used), ref_avg, "적용: " + ("통상임금 (평균임금보다 큼, 근로기준법 §2②)" if ordinary > average else "평균임금"))
+    per_year, year_days = on["retirement.days_per_year_of_service"], on["retirement.days_in_year"]
+    pay = _won_floor(used * per_year * service_days / year_days)
+    add("severance_pay", pay, str(on.citation("retirement.days_per_year_of_service")) + "; " + str(on.citation("retirement.days_in_year")),
+        f"퇴직금 = 1일 임금 × {per_year} × {service_days} ÷ {year_days} (원 미만 절사)")
+
+    # 퇴직소득세
+    years = service_years(start, last_working_day)
+    income = pay
+    ded_years = min(service_years_deduction(years, service_rows(on["retirement.service_years_deduction"])), income)
+    twelve = on["retirement.months_per_year"]
+    converted = (income - ded_years) * twelve // years
+    ded_conv = min(bracket_amount(converted, on["retirement.converted_pay_deduction"]), converted)
+    base = converted - ded_conv
+    converted_tax = bracket_amount(base, on["year_end.basic_rate"])
+    tax = converted_tax * years // twelve
+    withheld = 0 if to_pension_account else floor10(tax)
+    local_rate = law.on(leaving)["income_tax.local_income_tax_rate"]
+    local = floor10(withheld * local_rate.numerator // local_rate.denominator)
+    steps = {"retirement_income": income, "years": years, "service_years_deduction": ded_years, "converted_pay": converted,
+             "converted_pay_deduction": ded_conv, "tax_base": base, "converted_tax": converted_tax, "computed_tax": tax,
+             "withheld_income_tax": withheld, "withheld_local_income_tax": local}
+    c = on.citation
+    add("years", years, str(c("retirement.service_years_deduction")), "근속연수 (1년 미만의 기간은 1년, §48①)")
+    add("service_years_deduction", ded_years, str(c("retirement.service_years_deduction")), "근속연수공제 (퇴직소득금액 한도, §48②)")
+    add("converted_pay", converted, str(c("retirement.months_per_year")), "환산급여 = (퇴직소득금액 − 근속연수공제) ÷ 근속연수 × 12")
+    add("converted_pay_deduction", ded_conv, str(c("retirement.converted_pay_deduction")), "환산급여공제")
+    add("tax_base", base, "소득세법 §14⑥", "퇴직소득 과세표준")
+    add("converted_tax", converted_tax, str(c("year_end.basic_rate")), "환산산출세액 (기본세율)")
+    add("computed_tax", tax, "소득세법 §55② (÷ 12 × 근속연수)", "퇴직소득 산출세액 (원 미만 절사)")
+    add("retirement_income_tax", withheld, "소득세법 §146 (원천징수), §146② (연금계좌 이체 시 미징수); 국고금관리법 §47",
+        "퇴직소득세 원천징수 (10원 미만 절사)" + (" — 연금계좌 이체: 원천징수하지 않음" if to_pension_account else ""))
+    add("retirement_local_income_tax", local, str(law.on(leaving).citation("income_tax.local_income_tax_rate")), "퇴직소득 지방소득세 (10%, 10원 미만 절사)")
+    return Severance(worker_id, True, "", start, last_working_day, leaving, service_days, (w_start, w_end), window_days, wages,
+                     average, ordinary, used, pay, years, withheld, local, to_pension_account, steps, trace)

@@ -1,0 +1,80 @@
+"""퇴직금 (퇴직급여법 §4, §8; 근로기준법 §2) and 퇴직소득세 (소득세법 §48, §55②), by hand."""
+
+import datetime as dt
+from fractions import Fraction
+
+from payroll.roster import Contract
+from payroll.severance import compute_severance, service_years
+
+
+def contract(cid, start, end, wage=2_500_000, pay_type="monthly", days="12345", end_time=dt.time(18)):
+    return Contract(contract_id=cid, worker_id="W1", start=start, end=end, pay_type=pay_type, wage=wage, work_days=days,
+                    start_time=dt.time(9), end_time=end_time, break_minutes=60)
+
+
+def test_exactly_one_year_qualifies():
+    # 2025-03-01 … 2026-02-28: 365 days, 퇴직일 2026-03-01. Window 2025-12-01 … 2026-02-28 = 31+31+28 = 90 days,
+    # wages 3 × 2,500,000 = 7,500,000 → 평균 83,333.33. 통상: 2,500,000 × 8h ÷ ((40+8)h × 365/7/12)
+    # = 2,500,000 × 480 × 84 ÷ (2,880 × 365) = 7,000,000/73 = 95,890.41 > 평균 → 통상 (§2②).
+    # 퇴직금 = 7,000,000/73 × 30 × 365 ÷ 365 = 2,876,712.33 → 2,876,712.
+    # 세: 근속 1년, 공제 1,000,000; 환산 1,876,712 × 12 = 22,520,544; 공제 8,000,000 + 60% × 14,520,544
+    # = 16,712,326 (원 미만 절사); 과세표준 5,808,218; × 6% = 348,493; ÷ 12 × 1 = 29,041 → 29,040; 지방 2,900.
+    c = [contract("C1", dt.date(2025, 3, 1), dt.date(2026, 2, 28))]
+    s = compute_severance("W1", c, dt.date(2026, 2, 28), {"2025-12": 2_500_000, "2026-01": 2_500_000, "2026-02": 2_500_000})
+    assert s.eligible and s.service_days == 365 and s.window_days == 90
+    assert s.daily_ordinary == Fraction(7_000_000, 73) and s.daily_wage == s.daily_ordinary
+    assert s.severance_pay == 2_876_712
+    assert s.tax_steps["converted_pay_deduction"] == 16_712_326
+    assert (s.retirement_income_tax, s.retirement_local_income_tax) == (29_040, 2_900)
+    assert s.carried_columns() == {"retirement_income_tax": 29_040, "retirement_local_income_tax": 2_900}
+    assert s.pay_item() == {"code": "severance_pay", "amount": 2_876_712}
+
+
+def test_one_year_minus_a_day_gets_nothing():
+    c = [contract("C1", dt.date(2025, 3, 1), dt.date(2026, 2, 27))]
+    s = compute_severance("W1", c, dt.date(2026, 2, 27), {})
+    assert not s.eligible and s.severance_pay == 0 and s.retirement_income_tax == 0
+    assert "1년 미만" in s.reason
+
+
+def test_three_years_with_a_raise_in_the_last_three_months():
+    # Renewed without a gap: 2023-07-01 … 2026-03-31 at 2,500,000, then 2026-04-01 … 2026-06-30 at 2,800,000.
+    # 재직일수 2023-07-01 … 2026-06-30 = 1,096 (2024 is a leap year). Window 2026-04-01 … 06-30 = 91 days;
+    # wages 3 × 3,300,000 (2,800,000 + 500,000 연장) = 9,900,000 → 평균 108,791.21;
+    # 통상 2,800,000 × 480 × 84 ÷ (2,880 × 365) = 107,397.26 < 평균 → 평균.
+    # 퇴직금 = 9,900,000 × 30 × 1,096 ÷ (91 × 365) = 9,800,150.5… → 9,800,150.
+    # 세: 근속 3년, 공제 3,000,000; 환산 6,800,150 ÷ 3 × 12 = 27,200,600; 공제 8,000,000 + 60% × 19,200,600
+    # = 19,520,360; 과세표준 7,680,240 × 6% = 460,814; ÷ 12 × 3 = 115,203 → 115,200; 지방 11,520.
+    c = [contract("C1", dt.date(2023, 7, 1), dt.date(2026, 3, 31)), contract("C2", dt.date(2026, 4, 1), dt.date(2026, 6, 30), wage=2_800_000)]
+    wages = {"2026-04": 3_300_000, "2026-05": 3_300_000, "2026-06": 3_300_000}
+    s = compute_severance("W1", c, dt.date(2026, 6, 30), wages)
+    assert s.service_start == dt.date(2023, 7, 1) and s.service_days == 1_096 and s.window_days == 91
+    assert s.daily_wage == s.daily_average == Fraction(9_900_000, 91)
+    assert s.severance_pay == 9_800_150 and s.years == 3
+    assert (s.retirement_income_tax, s.retirement_local_income_tax) == (115_200, 11_520)
+
+
+def test_window_not_aligned_to_months_is_prorated():
+    # last day 2026-03-15 → 퇴직일 03-16; window 2025-12-16 … 2026-03-15: 16 + 31 + 28 + 15 = 90 days
+    # wages: Dec 3,100,000 × 16/31 = 1,600,000; Jan 3,000,000; Feb 2,800,000; Mar 3,100,000 × 15/31 = 1,500,000
+    c = [contract("C1", dt.date(2024, 1, 2), dt.date(2026, 3, 15))]
+    wages = {"2025-12": 3_100_000, "2026-01": 3_000_000, "2026-02": 2_800_000, "2026-03": 3_100_000}
+    s = compute_severance("W1", c, dt.date(2026, 3, 15), wages)
+    assert s.window_days == 90 and s.window_wages == 8_900_000
+
+
+def test_gap_and_short_hours_break_the_chain():
+    # a gap: 2024 contract, then 2025-03-01 … 2026-02-27 — only the last one counts: under a year
+    c = [contract("C0", dt.date(2024, 1, 1), dt.date(2024, 12, 31)), contract("C1", dt.date(2025, 3, 1), dt.date(2026, 2, 27))]
+    s = compute_severance("W1", c, dt.date(2026, 2, 27), {})
+    assert not s.eligible and "gap" in s.reason
+    # 3 days × 4 h = 12 h a week: outside §4①
+    short = [contract("C1", dt.date(2024, 1, 1), dt.date(2026, 2, 27), pay_type="hourly", wage=10_320, days="135", end_time=dt.time(14))]
+    s = compute_severance("W1", short, dt.date(2026, 2, 27), {})
+    assert not s.eligible and "15 h" in s.reason
+
+
+def test_service_years_counts_a_part_year_as_a_year():
+    assert service_years(dt.date(2023, 7, 1), dt.date(2026, 6, 30)) == 3
+    assert service_years(dt.date(2023, 7, 1), dt.date(2026, 7, 1)) == 4
+    assert service_years(dt.date(2025, 3, 1), dt.date(2025, 12, 31)) == 1

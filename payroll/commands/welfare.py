@@ -1,0 +1,360 @@
+"""`payroll welfare insurance enrol|plans|report` and `payroll welfare fertility apply|decide|cancel|report`."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from pathlib import Path
+
+import click
+
+from payroll import law as law_module
+from payroll.case import InputError, dumps
+from payroll.money import won
+
+
+def _law():
+    return law_module.current()
+
+
+def _roster(roster_csv: str, contracts_csv: str):
+    from payroll.roster import load_roster
+
+    return load_roster(Path(roster_csv), Path(contracts_csv))
+
+
+def _store(db: str | None):
+    from payroll.store import open_store
+
+    return open_store(db)
+
+
+def _date(value: str | None, where: str) -> dt.date | None:
+    if value is None or value == "":
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise InputError(f"{where}: not a date (YYYY-MM-DD): {value!r}") from None
+
+
+def _datetime(value: str | None, where: str) -> dt.datetime | None:
+    if value is None or value == "":
+        return None
+    try:
+        out = dt.datetime.fromisoformat(value)
+    except ValueError:
+        raise InputError(f"{where}: not a date-time (YYYY-MM-DDTHH:MM[:SS]): {value!r}") from None
+    if out.tzinfo is not None:
+        raise InputError(f"{where}: give local time without a zone offset: {value!r}")
+    return out
+
+
+def _int(value: str, where: str) -> int:
+    try:
+        return int(value.replace(",", ""))
+    except ValueError:
+        raise InputError(f"{where}: not a whole number of won: {value!r}") from None
+
+
+def _csv_rows(path: str, required: tuple[str, ...], optional: tuple[str, ...] = ()) -> list[tuple[int, dict[str, str]]]:
+    try:
+        raw = Path(path).read_bytes()
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read: {exc.strerror}") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InputError(f"{path}: not UTF-8 text") from None
+    reader = csv.DictReader(io.StringIO(text))
+    header = [h.strip() for h in (reader.fieldnames or [])]
+    if not header:
+        raise InputError(f"{path}: empty file (no header row)")
+    missing = [c for c in required if c not in header]
+    if missing:
+        raise InputError(f"{path}: missing column(s) {', '.join(missing)}")
+    unknown = [c for c in header if c not in required + optional]
+    if unknown:
+        raise InputError(f"{path}: unknown column(s) {', '.join(unknown)}")
+    out = []
+    for line, row in enumerate(reader, start=2):
+        if None in row:
+            raise InputError(f"{path}: row {line}: more cells than header columns")
+        out.append((line, {k.strip(): (v or "").strip() for k, v in row.items()}))
+    return out
+
+
+roster_options = [
+    click.option("--roster", "roster_csv", required=True, type=click.Path(dir_okay=False), help="roster.csv (payroll/roster.py)"),
+    click.option("--contracts", "contracts_csv", required=True, type=click.Path(dir_okay=False), help="contracts.csv"),
+]
+db_option = click.option("--db", help="database URL or SQLite path (default: $PAYROLL_DB, else payroll.db)")
+
+
+def with_roster(fn):
+    for opt in reversed(roster_options):
+        fn = opt(fn)
+    return fn
+
+
+@click.group("welfare")
+def welfare_group() -> None:
+    """복리후생: 단체보험 선택보장, 난임 시술비 지원."""
+
+
+@welfare_group.group("insurance")
+def insurance_group() -> None:
+    """단체보험 선택보장: 가입, 플랜, 보고서."""
+
+
+@welfare_group.group("fertility")
+def fertility_group() -> None:
+    """난임 시술비 지원: 신청, 결정, 취소, 보고서."""
+
+
+# --- insurance -------------------------------------------------------------------------------
+
+
+@insurance_group.command("enrol")
+@with_roster
+@db_option
+@click.option("--worker", "worker_id", help="worker_id")
+@click.option("--plan", help="plan code (see `payroll welfare insurance plans`)")
+@click.option("--start", "start_text", help="cover start YYYY-MM-DD")
+@click.option("--end", "end_text", help="cover end YYYY-MM-DD (default: with the employment)")
+@click.option("--id", "enrolment_id", help="enrolment id (default GI-00001, …)")
+@click.option("--file", "file_path", type=click.Path(dir_okay=False), help="CSV: worker_id, plan, start[, end, enrolment_id]")
+def insurance_enrol(roster_csv, contracts_csv, db, worker_id, plan, start_text, end_text, enrolment_id, file_path):
+    """단체보험 가입 등록 (한 명 또는 CSV 파일)."""
+    from payroll.welfare import service
+
+    law, roster = _law(), _roster(roster_csv, contracts_csv)
+    if file_path:
+        if worker_id or plan or start_text or end_text or enrolment_id:
+            raise InputError("--file and --worker/--plan/--start/--end/--id are separate modes; give one")
+        rows = [
+            (f"{file_path}: row {line}", r["worker_id"], r["plan"], _date(r["start"], f"{file_path}: row {line}: start"), _date(r.get("end"), f"{file_path}: row {line}: end"), r.get("enrolment_id") or None)
+            for line, r in _csv_rows(file_path, ("worker_id", "plan", "start"), ("end", "enrolment_id"))
+        ]
+    else:
+        if not (worker_id and plan and start_text):
+            raise InputError("--worker, --plan and --start are required (or --file)")
+        rows = [("", worker_id, plan, _date(start_text, "--start"), _date(end_text, "--end"), enrolment_id)]
+    store = _store(db)
+    with store.session() as s:
+        for where, wid, pl_code, start, end, eid in rows:
+            if start is None:
+                raise InputError(f"{where}: start: required")
+            try:
+                e, p = service.enrol(s, law, roster, wid, pl_code, start, end, eid)
+            except InputError as exc:
+                raise InputError(f"{where}: {exc}" if where else str(exc)) from None
+            store.audit("cli", "welfare.insurance.enrol", e.enrolment_id, {"worker_id": wid, "plan": pl_code, "start": start.isoformat(), "end": end.isoformat() if end else None}, session=s)
+            click.echo(f"{e.enrolment_id} {wid} {p.label} ({p.code}) {start}…{end or '계약 종료'}: 연 보험료 {won(p.premium_yearly)}원, {p.billing} 청구, 보장 {', '.join(p.covers)}")
+
+
+@insurance_group.command("plans")
+@click.option("--date", "date_text", required=True, help="기준일 YYYY-MM-DD")
+@click.option("--json", "as_json", is_flag=True)
+def insurance_plans(date_text, as_json):
+    """그날 제공되는 단체보험 플랜."""
+    from payroll.welfare import group_insurance as gi
+
+    day = _date(date_text, "--date")
+    plans = gi.plans_on(_law(), day)
+    rows = [{"plan": p.code, "label": p.label, "covers": list(p.covers), "premium_yearly": p.premium_yearly, "billing": p.billing, "employment": list(p.employment), "min_contract_months": p.min_contract_months} for p in plans.values()]
+    if as_json:
+        click.echo(dumps({"date": day.isoformat(), "plans": rows}))
+        return
+    for r in rows:
+        click.echo(f"{r['plan']:<10} {r['label']}  연 {won(r['premium_yearly'])}원 ({r['billing']})  대상 {', '.join(r['employment'])}, 계약 {r['min_contract_months']}개월 이상")
+        click.echo(f"{'':<10} 보장: {', '.join(r['covers'])}")
+
+
+@insurance_group.command("report")
+@with_roster
+@db_option
+@click.option("--year", type=int, required=True)
+@click.option("--json", "as_json", is_flag=True)
+def insurance_report(roster_csv, contracts_csv, db, year, as_json):
+    """가입자 (플랜·부서별), 연간 보험료, 근로자별 과세 초과분."""
+    from payroll.welfare import service
+
+    law, roster = _law(), _roster(roster_csv, contracts_csv)
+    with _store(db).session() as s:
+        report = service.insurance_report(law, roster, service.enrolments(s), year, service.payments(s))
+    if as_json:
+        click.echo(dumps(report))
+        return
+    click.echo(f"단체보험 {year}년 — 비과세 한도 연 {won(report['non_taxable_limit'])}원 (소득세법 시행령 §17의4)")
+    click.echo("가입자 (플랜·부서별)")
+    for r in report["enrolled_by_plan_and_department"]:
+        click.echo(f"  {r['plan_label']:<8} {r['department']:<16} {r['workers']:>5}명")
+    click.echo("연간 보험료 (사용자 부담)")
+    for r in report["premium_cost"]:
+        click.echo(f"  {r['plan_label']:<8} {r['workers']:>5}명 {won(r['premium']):>16}원")
+    click.echo(f"  {'합계':<14} {won(report['premium_cost_total']):>16}원")
+    click.echo("과세 초과분 (근로자별)")
+    for r in report["taxable_excess_by_worker"]:
+        click.echo(f"  {r['worker_id']:<12} 보험료 {won(r['premium']):>12}원  과세 {won(r['taxable']):>10}원")
+    for r in report["taxable_excess_by_month"]:
+        click.echo(f"    {r['worker_id']} {r['month']}: {r['method']}")
+    for r in report["cover_notes"]:
+        click.echo(f"  ※ {r['enrolment_id']} {r['worker_id']} {r['plan']}: {r['note']}")
+
+
+# --- fertility -------------------------------------------------------------------------------
+
+
+@fertility_group.command("apply")
+@with_roster
+@db_option
+@click.option("--worker", "worker_id")
+@click.option("--treatment-date", "treatment_text", help="시술일 YYYY-MM-DD")
+@click.option("--cost", "cost_text", help="증빙된 시술비 (원)")
+@click.option("--evidence", help="증빙 참조 (영수증 번호 등)")
+@click.option("--submitted-at", "submitted_text", help="신청 일시 YYYY-MM-DDTHH:MM")
+@click.option("--id", "application_id", help="application id (default F<year>-<seq>)")
+@click.option("--file", "file_path", type=click.Path(dir_okay=False), help="CSV: worker_id, treatment_date, cost, evidence, submitted_at[, application_id]")
+@click.option("--json", "as_json", is_flag=True)
+def fertility_apply(roster_csv, contracts_csv, db, worker_id, treatment_text, cost_text, evidence, submitted_text, application_id, file_path, as_json):
+    """난임 시술비 신청 등록 → 신청 순서대로 승인 또는 대기 (예산 소진 시 대기)."""
+    from payroll.welfare import service
+    from payroll.welfare.fertility import WAITLISTED
+
+    law, roster = _law(), _roster(roster_csv, contracts_csv)
+    if file_path:
+        if any(v is not None for v in (worker_id, treatment_text, cost_text, evidence, submitted_text, application_id)):
+            raise InputError("--file and the single-application options are separate modes; give one")
+        rows = []
+        for line, r in _csv_rows(file_path, ("worker_id", "treatment_date", "cost", "evidence", "submitted_at"), ("application_id",)):
+            where = f"{file_path}: row {line}"
+            rows.append((where, r["worker_id"], _date(r["treatment_date"], f"{where}: treatment_date"), _int(r["cost"], f"{where}: cost"), r["evidence"], _datetime(r["submitted_at"], f"{where}: submitted_at"), r.get("application_id") or None))
+        rows.sort(key=lambda x: x[5] or dt.datetime.min)  # submission order; stable for ties (file order)
+    else:
+        missing = [o for o, v in (("--worker", worker_id), ("--treatment-date", treatment_text), ("--cost", cost_text), ("--evidence", evidence), ("--submitted-at", submitted_text)) if v is None]
+        if missing:
+            raise InputError(f"{', '.join(missing)} required (or --file)")
+        rows = [("", worker_id, _date(treatment_text, "--treatment-date"), _int(cost_text, "--cost"), evidence, _datetime(submitted_text, "--submitted-at"), application_id)]
+    store = _store(db)
+    decisions = []
+    with store.session() as s:
+        for where, wid, tdate, cost, ev, sub, aid in rows:
+            if tdate is None or sub is None:
+                raise InputError(f"{where}: treatment_date and submitted_at are required")
+            d = service.apply(s, law, roster, wid, tdate, cost, ev, sub, aid, where)
+            store.audit("cli", "welfare.fertility.apply", d.application_id, {"status": d.status, "amount": d.amount}, session=s)
+            decisions.append(d)
+    if as_json:
+        click.echo(dumps([service.decision_row(d) for d in decisions]))
+    else:
+        for d in decisions:
+            click.echo(service.describe(d))
+    for d in decisions:
+        if d.status == WAITLISTED:
+            click.echo(f"budget exhausted: {d.application_id} waitlisted — {d.reason}", err=True)
+
+
+@fertility_group.command("decide")
+@with_roster
+@db_option
+@click.option("--applications", "apps_file", type=click.Path(dir_okay=False), help="decide a CSV of applications without the database")
+@click.option("--cancellations", "cancels_file", type=click.Path(dir_okay=False), help="with --applications: CSV application_id, cancelled_at[, reason]")
+@click.option("--year", type=int, help="only this programme year")
+@click.option("--as-of", "as_of_text", help="replay events up to this date-time")
+@click.option("--json", "as_json", is_flag=True)
+def fertility_decide(roster_csv, contracts_csv, db, apps_file, cancels_file, year, as_of_text, as_json):
+    """신청·취소를 신청 순서대로 재생한 결정 (결정은 입력의 순수 함수)."""
+    from payroll.welfare import fertility as fx
+    from payroll.welfare import service
+
+    law, roster = _law(), _roster(roster_csv, contracts_csv)
+    as_of = _datetime(as_of_text, "--as-of")
+    if apps_file:
+        apps, seen = [], set()
+        for line, r in _csv_rows(apps_file, ("worker_id", "treatment_date", "cost", "evidence", "submitted_at"), ("application_id",)):
+            where = f"{apps_file}: row {line}"
+            a = fx.Application(
+                r.get("application_id") or f"row{line}", r["worker_id"], _date(r["treatment_date"], f"{where}: treatment_date"), _int(r["cost"], f"{where}: cost"),
+                r["evidence"], _datetime(r["submitted_at"], f"{where}: submitted_at"),
+            )
+            if a.application_id in seen:
+                raise InputError(f"{where}: application_id: duplicate {a.application_id!r}")
+            if a.cost < 0:
+                raise InputError(f"{where}: cost: must be ≥ 0, got {a.cost}")
+            if a.worker_id not in roster.workers:
+                raise InputError(f"{where}: worker_id: {a.worker_id!r} is not in the roster")
+            seen.add(a.application_id)
+            apps.append(a)
+        cancels = []
+        if cancels_file:
+            for line, r in _csv_rows(cancels_file, ("application_id", "cancelled_at"), ("reason",)):
+                cancels.append(fx.Cancellation(r["application_id"], _datetime(r["cancelled_at"], f"{cancels_file}: row {line}: cancelled_at"), r.get("reason", "")))
+        led = service.replay(law, roster, apps, cancels, as_of)
+    else:
+        if cancels_file:
+            raise InputError("--cancellations goes with --applications")
+        with _store(db).session() as s:
+            led = service.ledger(s, law, roster, as_of)
+    rows = [d for d in led.decisions.values() if year is None or d.year == year]
+    if as_json:
+        years = sorted({d.year for d in rows})
+        click.echo(dumps({"decisions": [service.decision_row(d) for d in rows], "budget": {str(y): {"budget": led.budget.get(y, 0), "used": led.used.get(y, 0), "remaining": led.remaining(y)} for y in years}}))
+        return
+    for d in rows:
+        click.echo(service.describe(d))
+    for y in sorted({d.year for d in rows}):
+        click.echo(f"{y}년 예산 {won(led.budget.get(y, 0))}원, 승인 {won(led.used.get(y, 0))}원, 잔액 {won(led.remaining(y))}원")
+
+
+@fertility_group.command("cancel")
+@with_roster
+@db_option
+@click.argument("application_id")
+@click.option("--at", "at_text", required=True, help="취소 일시 YYYY-MM-DDTHH:MM")
+@click.option("--reason", default="", help="취소 사유")
+def fertility_cancel(roster_csv, contracts_csv, db, application_id, at_text, reason):
+    """승인 또는 대기 중인 신청 취소: 예산을 돌려받고 대기자 중 먼저 신청한 순서로 승인."""
+    from payroll.welfare import service
+
+    law, roster = _law(), _roster(roster_csv, contracts_csv)
+    store = _store(db)
+    with store.session() as s:
+        result = service.cancel(s, law, roster, application_id, _datetime(at_text, "--at"), reason)
+        store.audit("cli", "welfare.fertility.cancel", application_id, {"promoted": [d.application_id for d in result.promoted]}, session=s)
+    click.echo(service.describe(result.cancelled))
+    for d in result.promoted:
+        click.echo(f"promoted: {service.describe(d)}")
+
+
+@fertility_group.command("report")
+@with_roster
+@db_option
+@click.option("--year", type=int, required=True)
+@click.option("--json", "as_json", is_flag=True)
+def fertility_report(roster_csv, contracts_csv, db, year, as_json):
+    """예산 사용액·잔액, 승인 목록, 대기 목록."""
+    from payroll.welfare import service
+
+    law, roster = _law(), _roster(roster_csv, contracts_csv)
+    with _store(db).session() as s:
+        report = service.fertility_report(law, service.ledger(s, law, roster), year)
+    if as_json:
+        click.echo(dumps(report))
+        return
+    click.echo(f"난임 시술비 지원 {year}년: 예산 {won(report['budget'])}원, 사용 {won(report['used'])}원, 잔액 {won(report['remaining'])}원")
+    for title, key in (("승인", "approved"), ("대기 (신청 순)", "waitlist"), ("반려", "rejected"), ("취소", "cancelled")):
+        click.echo(f"{title} {len(report[key])}건")
+        for r in report[key]:
+            amount = f" {won(r['amount'])}원" if key in ("approved", "waitlist") else ""
+            click.echo(f"  {r['application_id']} {r['worker_id']} 시술일 {r['treatment_date']} 신청 {r['submitted_at']}{amount} — {r['reason']}")
+
+
+def register(cli: click.Group) -> None:
+    from payroll.cli import guarded
+
+    for group in (insurance_group, fertility_group):
+        for command in group.commands.values():
+            command.callback = guarded(command.callback)
+    cli.add_command(welfare_group)

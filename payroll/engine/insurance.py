@@ -52,6 +52,9 @@ def eligibility(frame: pl.DataFrame, items: pl.DataFrame, ctx: Context) -> pl.Da
     week_minutes = pl.col("weekly_minutes")
     age_at_start = age_at(pl.col("birth_date"), month_start)
     age_day_before = age_at(pl.col("birth_date"), month_start.dt.offset_by("-1d"))
+    # 국민연금법 §17① and 국민건강보험법 §69②: charged from the month after the month of acquisition,
+    # unless acquired on the 1st. Not modelled: §17① 3호 (a worker who asks to pay for the hiring month)
+    # and §17① 1호's same-month-loss exception; both need a declaration the inputs do not carry.
     hired_mid_month = pl.col("hire_date") > month_start
     daily = pl.col("income_type") == "daily"
 
@@ -73,7 +76,7 @@ def eligibility(frame: pl.DataFrame, items: pl.DataFrame, ctx: Context) -> pl.Da
         pl.when(np_old).then(pl.lit("60세 이상: 사업장가입자 아님 (국민연금법 §8①, §12①4)"))
         .when(np_young).then(pl.lit("18세 미만: 사업장가입자 아님 (국민연금법 §8①)"))
         .when(np_short).then(pl.lit("1개월 소정근로시간 60시간 미만: 적용 제외 (국민연금법 시행령 §2 4호)"))
-        .when(hired_mid_month).then(pl.lit("월 중 자격취득: 취득일이 속하는 달의 다음 달부터 (국민연금법 §17②)"))
+        .when(hired_mid_month).then(pl.lit("월 중 자격취득: 취득일이 속하는 달의 다음 달부터 (국민연금법 §17①, §88②)"))
         .otherwise(None).alias("np_note"),
         (~hi_short & ~hired_mid_month).alias("hi_applies"),
         pl.when(hi_short).then(pl.lit("1개월 소정근로시간 60시간 미만: 직장가입자 제외 (국민건강보험법 시행령 §9 1호)"))
@@ -92,7 +95,7 @@ def eligibility(frame: pl.DataFrame, items: pl.DataFrame, ctx: Context) -> pl.Da
 
 ELIGIBILITY = Step(
     name="eligibility",
-    article="국민연금법 §8·§17, 국민건강보험법 §69②·시행령 §9, 고용보험법 §10·시행령 §3",
+    article="국민연금법 §8·§12·§17①·§88②, 국민건강보험법 §69②·시행령 §9, 고용보험법 §10·시행령 §3",
     writes=(
         Output("np_applies", "국민연금 적용", "np_note"),
         Output("hi_applies", "건강보험 적용", "hi_note"),

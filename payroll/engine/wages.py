@@ -37,13 +37,20 @@ def _limit_table(frame: pl.DataFrame, ctx: Context) -> pl.DataFrame:
 
 
 def classify_pay(frame: pl.DataFrame, items: pl.DataFrame, ctx: Context) -> pl.DataFrame:
-    it = items.join(catalogue_frame(ctx.catalogue), on="code", how="left")
+    cat = catalogue_frame(ctx.catalogue)
+    code = pl.col("code")
+    it = items.with_columns(
+        code.replace_strict(cat["code"], cat["tax"], return_dtype=pl.Utf8).alias("tax"),
+        code.replace_strict(cat["code"], cat["cash"], return_dtype=pl.Boolean).alias("cash"),
+        code.replace_strict(cat["code"], cat["limit_group"], default=None, return_dtype=pl.Utf8).alias("limit_group"),
+    )
     amount = pl.col("amount")
+    zero = pl.lit(0, dtype=pl.Int64)
     per_row = it.group_by("row").agg(
         amount.sum().alias("gross_pay"),
-        amount.filter(pl.col("tax") == "separate").sum().alias("separate_pay"),
-        amount.filter(~pl.col("cash")).sum().alias("noncash_pay"),
-        amount.filter(pl.col("tax") == "non_taxable").sum().alias("_nt_full"),
+        pl.when(pl.col("tax") == "separate").then(amount).otherwise(zero).sum().alias("separate_pay"),
+        pl.when(~pl.col("cash")).then(amount).otherwise(zero).sum().alias("noncash_pay"),
+        pl.when(pl.col("tax") == "non_taxable").then(amount).otherwise(zero).sum().alias("_nt_full"),
     )
     limited = it.filter(pl.col("tax") == "non_taxable_limited").group_by(["row", "limit_group"]).agg(amount.sum().alias("group_total"))
     if limited.height:
@@ -63,8 +70,8 @@ def classify_pay(frame: pl.DataFrame, items: pl.DataFrame, ctx: Context) -> pl.D
     else:
         limited = pl.DataFrame(schema={"row": pl.Int64, "_nt_limited": pl.Int64})
     out = frame.join(per_row, on="row", how="left").join(limited, on="row", how="left")
-    zero = ["gross_pay", "separate_pay", "noncash_pay", "_nt_full", "_nt_limited"]
-    out = out.with_columns([pl.col(c).fill_null(0).cast(pl.Int64) for c in zero])
+    zero_cols = ["gross_pay", "separate_pay", "noncash_pay", "_nt_full", "_nt_limited"]
+    out = out.with_columns([pl.col(c).fill_null(0).cast(pl.Int64) for c in zero_cols])
     out = out.with_columns((pl.col("_nt_full") + pl.col("_nt_limited")).alias("non_taxable_pay"))
     out = out.with_columns((pl.col("gross_pay") - pl.col("separate_pay") - pl.col("non_taxable_pay")).alias("taxable_pay"))
     return out.drop("_nt_full", "_nt_limited")

@@ -32,6 +32,8 @@ from reportlab.pdfbase import pdfmetrics  # noqa: E402  (after invariant is set)
 from reportlab.pdfbase.ttfonts import TTFont  # noqa: E402
 
 FONT_CACHE_ENV = "PAYROLL_FONT_CACHE"
+#: bump when the way an instance is built changes (a new cache directory, never a stale file)
+BUILD_VERSION = 2
 SOURCE_PACKAGE = "justmytype_intl_cjk"
 SOURCE_RELATIVE = ("fonts", "ofl", "notosanskr", "NotoSansKR[wght].ttf")
 LICENSE_NOTE = "Noto Sans KR © Google, SIL Open Font License 1.1 (via PyPI justmytype-intl-cjk)"
@@ -86,7 +88,7 @@ def _cache_dir() -> Path:
     st = src.stat()
     import fontTools
 
-    key = f"{_source_digest(str(src), st.st_size, st.st_mtime_ns)[:16]}-fonttools{fontTools.version}"
+    key = f"{_source_digest(str(src), st.st_size, st.st_mtime_ns)[:16]}-fonttools{fontTools.version}-build{BUILD_VERSION}"
     return cache_root() / key
 
 
@@ -95,11 +97,14 @@ def _build(src: Path, wght: int, target: Path) -> None:
     from fontTools.varLib import instancer
 
     font = FTFont(str(src), recalcTimestamp=False)
-    static = instancer.instantiateVariableFont(font, {"wght": wght}, inplace=False)
+    # updateFontNames: the instance names itself (…-Regular, …-Bold) from the STAT table,
+    # rather than keeping the variable font's default-instance name (…-Thin).
+    static = instancer.instantiateVariableFont(font, {"wght": wght}, inplace=False, updateFontNames=True)
     fd, tmp = tempfile.mkstemp(prefix=target.name + ".", suffix=".tmp", dir=target.parent)
     os.close(fd)
     try:
         static.save(tmp)
+        os.chmod(tmp, 0o644)  # readable by the web console's process too
         os.replace(tmp, target)
     finally:
         if os.path.exists(tmp):

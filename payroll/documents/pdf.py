@@ -121,6 +121,7 @@ class Doc:
         value_w = CONTENT_WIDTH / columns - label_w
         table = Table(rows, colWidths=[label_w, value_w] * columns)
         style = [
+            ("FONTNAME", (0, 0), (-1, -1), s.regular),  # empty cells too: never Helvetica
             ("GRID", (0, 0), (-1, -1), 0.5, GRID),
             ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
             ("TOPPADDING", (0, 0), (-1, -1), 2),
@@ -171,6 +172,7 @@ class Doc:
         scale = CONTENT_WIDTH / sum(widths)
         table = Table(data, colWidths=[w * scale for w in widths], repeatRows=1)
         style = [
+            ("FONTNAME", (0, 0), (-1, -1), s.regular),  # empty cells too: never Helvetica
             ("GRID", (0, 0), (-1, -1), 0.5, GRID),
             ("BACKGROUND", (0, 0), (-1, 0), HEADER_BG),
             ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
@@ -215,6 +217,7 @@ def render(
         subject=subject,
         creator="payroll",
         producer="payroll (ReportLab)",
+        initialFontName=regular,  # each page starts in our font: no text is ever set in Helvetica
     )
 
     def on_page(canvas, document) -> None:

@@ -1,0 +1,253 @@
+"""The ledger's inputs besides the roster: the leave file, the attendance summary, the notice register.
+
+leave.csv (the timesheet's leave file; the timesheet reads the same file for the month's hours)
+    worker_id, date, kind, minutes
+    kind: 연차 | 반차 | 병가 | 공가 | 무급; minutes empty = the worker's scheduled day
+    (for 반차: half of it). The ledger uses 연차 and 반차; 무급 full days are absences when no
+    attendance summary is given.
+
+attendance summary (``--attendance-summary``; the timesheet's per worker-day rows)
+    worker_id, date, scheduled, attended, counted_as_attended   (booleans: true/false, 1/0)
+    counted_as_attended: a day §60⑥ counts as attended (업무상 부상·질병 휴업, 출산전후휴가,
+    육아휴직, …); the timesheet decides which.
+
+notice register (data/leave_notices.csv; appended by ``payroll leave notices``)
+    worker_id, period_end, stage, notice_date, minutes
+    stage: first | second | first_late | second_late (§61①/② 1호, 2호 and their 단서)
+
+Every row is validated; an error names the file, the row (line number, header = 1) and the field,
+and nothing is applied.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+
+from payroll.case import InputError
+from payroll.roster import Contract, Roster
+
+LEAVE_KINDS = ("연차", "반차", "병가", "공가", "무급")
+ANNUAL_KINDS = ("연차", "반차")
+STAGES = ("first", "second", "first_late", "second_late")
+LEAVE_COLUMNS = ("worker_id", "date", "kind", "minutes")
+ATTENDANCE_COLUMNS = ("worker_id", "date", "scheduled", "attended", "counted_as_attended")
+REGISTER_COLUMNS = ("worker_id", "period_end", "stage", "notice_date", "minutes")
+
+LEAVE_SCHEMA = {"worker_id": pl.Utf8, "date": pl.Date, "kind": pl.Utf8, "minutes": pl.Int64, "source_row": pl.Int64}
+ATTENDANCE_SCHEMA = {"worker_id": pl.Utf8, "date": pl.Date, "scheduled": pl.Boolean, "attended": pl.Boolean, "counted_as_attended": pl.Boolean}
+
+
+def _read_text(path: Path) -> str:
+    try:
+        raw = Path(path).read_bytes()
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read: {exc.strerror}") from None
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            return raw.decode("cp949")
+        except UnicodeDecodeError:
+            raise InputError(f"{path}: neither UTF-8 nor CP949 text") from None
+
+
+def _rows(path: Path, required: tuple[str, ...]) -> list[tuple[int, dict[str, str]]]:
+    reader = csv.DictReader(io.StringIO(_read_text(path)))
+    if not reader.fieldnames:
+        raise InputError(f"{path}: empty file (no header row)")
+    header = [h.strip() for h in reader.fieldnames]
+    missing = [c for c in required if c not in header]
+    if missing:
+        raise InputError(f"{path}: row 1: missing column(s) {', '.join(missing)}")
+    out = []
+    for line, row in enumerate(reader, start=2):
+        if None in row:
+            raise InputError(f"{path}: row {line}: more cells than header columns")
+        cleaned = {k.strip(): (v or "").strip() for k, v in row.items()}
+        if not any(cleaned.values()):
+            continue  # a blank line
+        out.append((line, cleaned))
+    return out
+
+
+def _date(path: Path, line: int, field: str, text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise InputError(f"{path}: row {line}: {field}: not a date (YYYY-MM-DD): {text!r}") from None
+
+
+def _bool(path: Path, line: int, field: str, text: str) -> bool:
+    low = text.lower()
+    if low in ("true", "1", "yes", "y"):
+        return True
+    if low in ("false", "0", "no", "n"):
+        return False
+    raise InputError(f"{path}: row {line}: {field}: not a boolean (true/false): {text!r}")
+
+
+@dataclass(frozen=True)
+class LeaveDay:
+    worker_id: str
+    date: dt.date
+    kind: str
+    minutes: int  # resolved: an empty cell is the scheduled day (반차: half of it)
+    source: str
+    line: int
+
+
+def _resolve_minutes(kind: str, given: int | None, contract: Contract) -> int:
+    if given is not None:
+        return given
+    return contract.daily_minutes // 2 if kind == "반차" else contract.daily_minutes
+
+
+def load_leave(path: Path | None, roster: Roster) -> list[LeaveDay]:
+    """Read and check the leave file against the roster; raise on the first bad row, apply nothing."""
+    if path is None:
+        return []
+    path = Path(path)
+    days: list[LeaveDay] = []
+    for line, row in _rows(path, LEAVE_COLUMNS):
+        wid = row["worker_id"]
+        if not wid:
+            raise InputError(f"{path}: row {line}: worker_id: empty")
+        if wid not in roster.workers:
+            raise InputError(f"{path}: row {line}: worker_id: {wid!r} is not in the roster")
+        day = _date(path, line, "date", row["date"])
+        kind = row["kind"]
+        if kind not in LEAVE_KINDS:
+            raise InputError(f"{path}: row {line}: kind: unknown leave kind {kind!r} (known: {', '.join(LEAVE_KINDS)})")
+        given: int | None = None
+        if row["minutes"]:
+            try:
+                given = int(row["minutes"])
+            except ValueError:
+                raise InputError(f"{path}: row {line}: minutes: not a whole number of minutes: {row['minutes']!r}") from None
+            if given <= 0:
+                raise InputError(f"{path}: row {line}: minutes: must be > 0 (empty = the scheduled day)")
+        contract = roster.contract_on(wid, day)
+        if contract is None:
+            raise InputError(f"{path}: row {line}: date: {day.isoformat()} is outside every contract of worker {wid}")
+        if day.isoweekday() not in contract.weekdays:
+            raise InputError(f"{path}: row {line}: date: {day.isoformat()} is not a scheduled day of contract {contract.contract_id} (work_days {contract.work_days})")
+        minutes = _resolve_minutes(kind, given, contract)
+        if minutes > contract.daily_minutes:
+            raise InputError(f"{path}: row {line}: minutes: {minutes} is more than the scheduled day ({contract.daily_minutes}) of contract {contract.contract_id}")
+        days.append(LeaveDay(wid, day, kind, minutes, str(path), line))
+    # overlapping leave: one worker-day may hold several part-day rows, never more than the day
+    by_day: dict[tuple[str, dt.date], list[LeaveDay]] = {}
+    for d in days:
+        by_day.setdefault((d.worker_id, d.date), []).append(d)
+    for (wid, day), group in by_day.items():
+        if len(group) < 2:
+            continue
+        contract = roster.contract_on(wid, day)
+        assert contract is not None
+        total = sum(d.minutes for d in group)
+        if total > contract.daily_minutes or any(d.minutes == contract.daily_minutes for d in group):
+            first, second = group[0], group[1]
+            raise InputError(
+                f"{path}: row {second.line}: date: leave of worker {wid} on {day.isoformat()} overlaps row {first.line} "
+                f"({total} minutes against a scheduled day of {contract.daily_minutes})"
+            )
+    days.sort(key=lambda d: (d.worker_id, d.date, d.line))
+    return days
+
+
+def load_attendance(path: Path | None) -> pl.DataFrame | None:
+    """The per worker-day attendance summary from CSV, or None when not given."""
+    if path is None:
+        return None
+    path = Path(path)
+    records = []
+    seen: set[tuple[str, dt.date]] = set()
+    for line, row in _rows(path, ATTENDANCE_COLUMNS):
+        wid = row["worker_id"]
+        if not wid:
+            raise InputError(f"{path}: row {line}: worker_id: empty")
+        day = _date(path, line, "date", row["date"])
+        if (wid, day) in seen:
+            raise InputError(f"{path}: row {line}: date: worker {wid} has two rows for {day.isoformat()}")
+        seen.add((wid, day))
+        records.append((wid, day, *(_bool(path, line, f, row[f]) for f in ATTENDANCE_COLUMNS[2:])))
+    return pl.DataFrame(records, schema=ATTENDANCE_SCHEMA, orient="row")
+
+
+def check_attendance_frame(frame: pl.DataFrame, source: str = "attendance summary") -> pl.DataFrame:
+    """Accept the timesheet's frame (extra columns ignored) and return the five columns the ledger reads."""
+    missing = [c for c in ATTENDANCE_COLUMNS if c not in frame.columns]
+    if missing:
+        raise InputError(f"{source}: missing column(s) {', '.join(missing)}")
+    out = frame.select(ATTENDANCE_COLUMNS).cast(ATTENDANCE_SCHEMA)
+    nulls = out.null_count().row(0)
+    for name, n in zip(ATTENDANCE_COLUMNS, nulls):
+        if n:
+            raise InputError(f"{source}: {name}: {n} empty value(s)")
+    dup = out.group_by("worker_id", "date").len().filter(pl.col("len") > 1)
+    if dup.height:
+        wid, day, _ = dup.sort("worker_id", "date").row(0)
+        raise InputError(f"{source}: date: worker {wid} has two rows for {day.isoformat()}")
+    return out
+
+
+@dataclass(frozen=True)
+class Notice:
+    worker_id: str
+    period_end: dt.date  # last day of the use period the notice is about
+    stage: str
+    notice_date: dt.date
+    minutes: int | None
+
+
+def load_register(path: Path | None) -> list[Notice]:
+    if path is None or not Path(path).exists():
+        return []
+    path = Path(path)
+    out = []
+    keys: set[tuple[str, dt.date, str]] = set()
+    for line, row in _rows(path, REGISTER_COLUMNS):
+        wid = row["worker_id"]
+        if not wid:
+            raise InputError(f"{path}: row {line}: worker_id: empty")
+        end = _date(path, line, "period_end", row["period_end"])
+        stage = row["stage"]
+        if stage not in STAGES:
+            raise InputError(f"{path}: row {line}: stage: unknown stage {stage!r} (known: {', '.join(STAGES)})")
+        when = _date(path, line, "notice_date", row["notice_date"])
+        minutes = None
+        if row["minutes"]:
+            try:
+                minutes = int(row["minutes"])
+            except ValueError:
+                raise InputError(f"{path}: row {line}: minutes: not a whole number: {row['minutes']!r}") from None
+        key = (wid, end, stage)
+        if key in keys:
+            raise InputError(f"{path}: row {line}: stage: {stage} notice for worker {wid}, period ending {end.isoformat()}, is recorded twice")
+        keys.add(key)
+        out.append(Notice(wid, end, stage, when, minutes))
+    return out
+
+
+def append_register(path: Path, notices: list[Notice]) -> None:
+    """Add notices to the register atomically (write the whole new file, then rename)."""
+    path = Path(path)
+    existing = load_register(path)
+    keys = {(n.worker_id, n.period_end, n.stage) for n in existing}
+    new = [n for n in notices if (n.worker_id, n.period_end, n.stage) not in keys]
+    rows = existing + new
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(REGISTER_COLUMNS)
+    for n in rows:
+        writer.writerow([n.worker_id, n.period_end.isoformat(), n.stage, n.notice_date.isoformat(), "" if n.minutes is None else n.minutes])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(buf.getvalue(), encoding="utf-8")
+    tmp.replace(path)

@@ -1,0 +1,574 @@
+"""The 연차 ledger (근로기준법 §60, §61): per worker, across renewed contracts, in integer minutes.
+
+Service. Contracts of one worker follow one another; a renewal keeps the service continuous, and
+a gap of more than ``leave.continuity_max_gap_days`` calendar days without a contract ends it
+(the setting and its reason are shown). Each service has its own first year.
+
+Accrual (grants, each a dated entry with its article):
+- first year, §60② "계속하여 근로한 기간이 1년 미만인 근로자 … 에게 1개월 개근 시 1일의 유급휴가를
+  주어야 한다": month m (1 … 11) of the service fully attended → 1 day on the day after month m
+  ends, if the service still runs that day. The 12th month ends on the anniversary, so a contract
+  of exactly one year earns 11 days only (대법원 2021.10.14. 2021다227100).
+- each anniversary k ≥ 1 the service reaches (it must still run that day), §60① "1년간 80퍼센트
+  이상 출근한 근로자에게 15일": attendance of year k ≥ 80% → 15 days + 1 per 2 years beyond the
+  first (§60④), at most 25; under 80% → 1 day per fully attended month of year k (§60②).
+- §18③: no grant while the contract in force has under 15 scheduled hours a week.
+- Days §60⑥ counts as attended come from the attendance summary (``counted_as_attended``).
+- Part-timers (시행령 §9 별표2 4호 나목): a day of leave is (weekly scheduled hours ÷ 40) × 8 hours;
+  a grant of n days is n × that, rounded up to a whole hour. Everything is kept in minutes; a
+  full-time worker's day is 480 minutes.
+
+Use: 연차/반차 rows of the leave file, taken from the grants open on that day (the earliest to
+lapse first). A day beyond the balance is an exception, never a negative balance.
+
+End of a grant (§60⑦: unused for a year → it lapses; the first-year days at the end of the first
+year): with a recorded 사용촉진 (§61) in its windows it lapses unpaid; without, the unused minutes
+are paid (연차수당) in the month after the use period ends. When the service ends (the last
+contract ends with no renewal within the gap), every unused minute is paid with the last pay
+(§36 금품청산), notices or not.
+
+Invariant, checked after every entry: accrued − used − paid out − lapsed = remaining ≥ 0.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+import polars as pl
+
+from payroll import law as law_module
+from payroll.case import InputError
+from payroll.holidays import paid_holidays
+from payroll.law import Law
+from payroll.leave.inputs import ANNUAL_KINDS, LeaveDay, Notice, check_attendance_frame
+from payroll.leave.timing import ONE_DAY, Window, months_end, promotion_windows, years_end
+from payroll.roster import Contract, Roster
+
+ART_MONTHLY = "근로기준법 §60②"
+ART_ANNUAL = "근로기준법 §60①④"
+ART_USE = "근로기준법 §60⑤"
+ART_LAPSE = "근로기준법 §60⑦, §61"
+ART_LAPSE_PAY = "근로기준법 §60⑦ (사용촉진 없음: 미사용 연차수당)"
+ART_LEAVING = "근로기준법 §36 (금품청산), §60"
+ART_PART_TIME = "근로기준법 시행령 §9 별표2 4호 나목"
+ART_SHORT_HOURS = "근로기준법 §18③"
+
+FALLBACK_NOTE = (
+    "출근 기록 없음: 계약상 소정근로일(공휴일 제외) 중 무급휴가(하루 전체)가 아닌 날을 출근으로 보았습니다 "
+    "(attendance summary not given: scheduled days not on full-day unpaid leave are treated as attended)"
+)
+
+
+@dataclass
+class Gap:
+    after: str  # contract id
+    before: str
+    days: int  # calendar days without a contract
+    limit: int
+    bridged: bool
+    reason: str
+
+
+@dataclass
+class Service:
+    start: dt.date
+    end: dt.date | None  # None: open-ended
+    contracts: list[Contract]
+    gaps: list[Gap] = field(default_factory=list)
+
+    def contract_on_or_before(self, day: dt.date) -> Contract:
+        chosen = self.contracts[0]
+        for c in self.contracts:
+            if c.start <= day:
+                chosen = c
+        return chosen
+
+    def runs_on(self, day: dt.date) -> bool:
+        return self.start <= day and (self.end is None or day <= self.end)
+
+
+@dataclass
+class Grant:
+    grant_id: str
+    worker_id: str
+    date: dt.date
+    expiry: dt.date  # last day of the use period
+    days: int
+    minutes: int
+    first_year: bool
+    article: str
+    note: str
+    contract_id: str
+    remaining: int = 0
+
+
+@dataclass
+class Entry:
+    worker_id: str
+    date: dt.date
+    kind: str  # accrual | use | payout | lapse
+    minutes: int  # ≥ 0; the kind gives the sign
+    balance: int  # remaining after this entry
+    grant_id: str
+    article: str
+    note: str = ""
+    reason: str = ""  # payout: leaving | lapse
+    amount: int | None = None
+    pay_month: str | None = None
+    method: str = ""
+
+
+@dataclass
+class LeaveException:
+    worker_id: str
+    date: dt.date
+    minutes: int
+    kind: str
+    note: str
+    source: str = ""
+
+
+@dataclass
+class WorkerLedger:
+    worker_id: str
+    as_of: dt.date
+    services: list[Service]
+    grants: list[Grant]
+    entries: list[Entry]
+    exceptions: list[LeaveException]
+    attendance_note: str
+    notes: list[str] = field(default_factory=list)
+
+    def totals(self, upto: dt.date | None = None) -> dict[str, int]:
+        out = {"accrued": 0, "used": 0, "paid_out": 0, "lapsed": 0}
+        key = {"accrual": "accrued", "use": "used", "payout": "paid_out", "lapse": "lapsed"}
+        for e in self.entries:
+            if upto is None or e.date <= upto:
+                out[key[e.kind]] += e.minutes
+        out["remaining"] = out["accrued"] - out["used"] - out["paid_out"] - out["lapsed"]
+        return out
+
+
+# --- attendance -----------------------------------------------------------------------------------
+
+
+@dataclass
+class Attendance:
+    """Sorted scheduled days and the subset not attended (neither attended nor counted as attended)."""
+
+    scheduled: list[dt.date]
+    absent: list[dt.date]
+
+    def _count(self, days: list[dt.date], first: dt.date, last: dt.date) -> int:
+        return bisect.bisect_right(days, last) - bisect.bisect_left(days, first)
+
+    def scheduled_in(self, first: dt.date, last: dt.date) -> int:
+        return self._count(self.scheduled, first, last)
+
+    def absent_in(self, first: dt.date, last: dt.date) -> int:
+        return self._count(self.absent, first, last)
+
+    def fully_attended(self, first: dt.date, last: dt.date) -> bool:
+        """개근: at least one scheduled day, and none missed."""
+        return self.scheduled_in(first, last) > 0 and self.absent_in(first, last) == 0
+
+
+def _fallback_days(contracts: list[Contract], leave: list[LeaveDay], first: dt.date, last: dt.date, law: Law) -> tuple[list[dt.date], list[dt.date]]:
+    """Scheduled days of the contracts in [first, last] (paid public holidays excluded) and the full-day 무급 among them."""
+    unpaid: dict[dt.date, int] = {}
+    for d in leave:
+        if d.kind == "무급":
+            unpaid[d.date] = unpaid.get(d.date, 0) + d.minutes
+    scheduled: list[dt.date] = []
+    absent: list[dt.date] = []
+    holidays_by_year: dict[int, dict[dt.date, str]] = {}
+    for c in contracts:
+        day = max(c.start, first)
+        end = min(c.end or last, last)
+        while day <= end:
+            if day.isoweekday() in c.weekdays:
+                hol = holidays_by_year.get(day.year)
+                if hol is None:
+                    hol = holidays_by_year[day.year] = paid_holidays(day.year, law)
+                if day not in hol:
+                    scheduled.append(day)
+                    if unpaid.get(day, 0) >= c.daily_minutes:
+                        absent.append(day)
+            day += ONE_DAY
+    return scheduled, absent
+
+
+def attendance_of(contracts: list[Contract], leave: list[LeaveDay], upto: dt.date, law: Law,
+                  summary: pl.DataFrame | None, coverage: tuple[dt.date, dt.date] | None) -> Attendance:
+    """The summary's days inside its coverage; the fallback (scheduled, not on full-day 무급) outside it."""
+    if summary is None or coverage is None:
+        scheduled, absent = _fallback_days(contracts, leave, dt.date.min, upto, law)
+        return Attendance(sorted(scheduled), sorted(absent))
+    lo, hi = coverage
+    sched = summary.filter(pl.col("scheduled") & (pl.col("date") <= upto))
+    absent_frame = sched.filter(~pl.col("attended") & ~pl.col("counted_as_attended"))
+    scheduled = sched.get_column("date").to_list()
+    absent = absent_frame.get_column("date").to_list()
+    before = _fallback_days(contracts, leave, dt.date.min, lo - ONE_DAY, law)
+    after = _fallback_days(contracts, leave, hi + ONE_DAY, upto, law) if hi < upto else ([], [])
+    return Attendance(sorted(scheduled + before[0] + after[0]), sorted(absent + before[1] + after[1]))
+
+
+# --- services ---------------------------------------------------------------------------------------
+
+
+def services_of(contracts: list[Contract], law: Law) -> list[Service]:
+    out: list[Service] = []
+    for c in sorted(contracts, key=lambda c: c.start):
+        if out and out[-1].end is not None:
+            prev = out[-1]
+            on = law.on(c.start)
+            limit = on["leave.continuity_max_gap_days"]
+            gap_days = (c.start - prev.end).days - 1
+            bridged = gap_days <= limit
+            gap = Gap(prev.contracts[-1].contract_id, c.contract_id, gap_days, limit, bridged, on["leave.continuity_reason"])
+            if bridged:
+                prev.contracts.append(c)
+                prev.end = c.end
+                prev.gaps.append(gap)
+                continue
+            out.append(Service(c.start, c.end, [c], [gap]))
+            continue
+        out.append(Service(c.start, c.end, [c]))
+    return out
+
+
+# --- rates and amounts --------------------------------------------------------------------------------
+
+
+def leave_day_minutes(contract: Contract, law: Law, day: dt.date) -> int:
+    """Minutes of one day of 연차 for this contract: 8 h × weekly scheduled hours ÷ 40 (별표2), at most 8 h."""
+    on = law.on(day)
+    full = int(on["annual_leave.full_time_weekly_hours"]) * 60
+    day_minutes = int(on["annual_leave.part_time_day_hours"]) * 60
+    return min(contract.weekly_minutes, full) * day_minutes // full
+
+
+def grant_minutes(days: int, contract: Contract, law: Law, day: dt.date) -> int:
+    """days × (weekly ÷ 40) × 8 h in minutes, rounded up to a whole hour (별표2 4호 나목 후단)."""
+    on = law.on(day)
+    full = int(on["annual_leave.full_time_weekly_hours"]) * 60
+    day_minutes = int(on["annual_leave.part_time_day_hours"]) * 60
+    exact = Fraction(days * min(contract.weekly_minutes, full) * day_minutes, full)
+    unit = int(on["annual_leave.part_time_round_up_minutes"])
+    return -((-exact) // unit) * unit  # ceiling to the unit
+
+
+def monthly_paid_minutes(contract: Contract, law: Law, day: dt.date) -> int:
+    """월 소정근로시간 incl. 주휴, rounded up to the hour: (weekly + 주휴) × 365/7/12 (40 h → 209 h)."""
+    on = law.on(day)
+    weekly = contract.weekly_minutes
+    full = int(on["annual_leave.full_time_weekly_hours"]) * 60
+    day_minutes = int(on["annual_leave.part_time_day_hours"]) * 60
+    weekly_holiday = 0
+    if weekly >= int(on["annual_leave.min_weekly_hours"]) * 60:
+        weekly_holiday = min(weekly, full) * day_minutes // full
+    exact = Fraction((weekly + weekly_holiday) * 365, 84)
+    return -((-exact) // 60) * 60
+
+
+def hourly_ordinary_wage(contract: Contract, law: Law, day: dt.date) -> tuple[Fraction, str]:
+    """통상임금 per hour (exact) and how it was found, by ``leave.ordinary_wage_basis``."""
+    on = law.on(day)
+    basis = on["leave.ordinary_wage_basis"]
+    month_minutes = monthly_paid_minutes(contract, law, day)
+    if contract.pay_type == "hourly":
+        rate, how = Fraction(contract.wage), f"시급 {contract.wage:,}원"
+    elif contract.pay_type == "daily":
+        rate = Fraction(contract.wage * 60, contract.daily_minutes)
+        how = f"일급 {contract.wage:,}원 ÷ {_hours(contract.daily_minutes)}"
+    else:
+        rate = Fraction(contract.wage * 60, month_minutes)
+        how = f"월급 {contract.wage:,}원 ÷ {_hours(month_minutes)}"
+    if basis == "wage_and_meal" and contract.meal_allowance:
+        rate += Fraction(contract.meal_allowance * 60, month_minutes)
+        how += f" + 식대 {contract.meal_allowance:,}원 ÷ {_hours(month_minutes)}"
+    return rate, how
+
+
+def _hours(minutes: int) -> str:
+    h, m = divmod(minutes, 60)
+    return f"{h}시간 {m}분" if m else f"{h}시간"
+
+
+def _rate_text(rate: Fraction) -> str:
+    if rate.denominator == 1:
+        return f"{rate.numerator:,}원"
+    whole, rest = divmod(rate.numerator * 100, rate.denominator)  # display only: 2 decimals, truncated
+    return f"{whole // 100:,}.{whole % 100:02d}원"
+
+
+def _days_text(minutes: int, unit: int) -> str:
+    if unit and minutes % unit == 0:
+        return f"{minutes // unit}일"
+    whole, rest = divmod(minutes * 100, unit)
+    return f"{whole // 100}.{whole % 100:02d}일" + ("" if rest == 0 else "…")
+
+
+def payout(minutes: int, contract: Contract, law: Law, day: dt.date) -> tuple[int, str]:
+    """연차수당: minutes × hourly 통상임금, floored to the won; the 계산방법 as days × hours × rate."""
+    rate, how = hourly_ordinary_wage(contract, law, day)
+    amount = minutes * rate.numerator // (60 * rate.denominator)
+    unit = leave_day_minutes(contract, law, day)
+    if unit and minutes % unit == 0:
+        method = f"{minutes // unit}일 × {_hours(unit)} × {_rate_text(rate)} = {amount:,}원 (통상시급: {how})"
+    else:
+        method = f"{_hours(minutes)} ({_days_text(minutes, unit)} × {_hours(unit)}) × {_rate_text(rate)} = {amount:,}원 (통상시급: {how})"
+    return amount, method
+
+
+def _month(day: dt.date) -> str:
+    return f"{day.year:04d}-{day.month:02d}"
+
+
+def _next_month(day: dt.date) -> str:
+    return _month((day.replace(day=28) + dt.timedelta(days=4)).replace(day=1))
+
+
+# --- the ledger -----------------------------------------------------------------------------------
+
+
+def _grants_for(worker_id: str, service: Service, att: Attendance, as_of: dt.date, law: Law, notes: list[str]) -> list[Grant]:
+    grants: list[Grant] = []
+    start = service.start
+    first_year_end = years_end(start, 1)
+
+    def eligible(contract: Contract, day: dt.date) -> bool:
+        limit = law.on(day)["annual_leave.min_weekly_hours"] * 60
+        if contract.weekly_minutes < limit:
+            note = f"계약 {contract.contract_id} 주 {_hours(contract.weekly_minutes)} < 15시간 — 이 계약 기간에는 연차 없음 ({ART_SHORT_HOURS})"
+            if note not in notes:
+                notes.append(note)
+            return False
+        return True
+
+    # first year: months 1 … 11. Part-time hours are rounded up on the running total of the year,
+    # so eleven 3.6-hour days make 40 hours, not 44.
+    on0 = law.on(start)
+    cum_days = 0
+    for m in range(1, on0["annual_leave.first_year_max_days"] + 1):
+        m_first = months_end(start, m - 1) + ONE_DAY if m > 1 else start
+        m_last = months_end(start, m)
+        g_day = m_last + ONE_DAY
+        if g_day > as_of or not service.runs_on(g_day):
+            break
+        if not att.fully_attended(m_first, m_last):
+            continue
+        contract = service.contract_on_or_before(g_day)
+        if not eligible(contract, g_day):
+            continue
+        on = law.on(g_day)
+        days = on["annual_leave.first_year_days_per_month"]
+        cum_days += days
+        minutes = grant_minutes(cum_days, contract, law, g_day) - grant_minutes(cum_days - days, contract, law, g_day)
+        grants.append(Grant(f"{worker_id}:{g_day.isoformat()}:M{m}", worker_id, g_day, first_year_end, days, minutes, True, ART_MONTHLY,
+                            f"{m}개월차 개근 ({m_first.isoformat()}~{m_last.isoformat()})", contract.contract_id))
+    # anniversaries
+    k = 1
+    while True:
+        y_first = start if k == 1 else years_end(start, k - 1) + ONE_DAY
+        y_last = years_end(start, k)
+        g_day = y_last + ONE_DAY
+        if g_day > as_of or not service.runs_on(g_day):
+            break
+        contract = service.contract_on_or_before(g_day)
+        expiry = years_end(g_day, 1)
+        on = law.on(g_day)
+        if eligible(contract, g_day):
+            sched = att.scheduled_in(y_first, y_last)
+            present = sched - att.absent_in(y_first, y_last)
+            threshold = on["annual_leave.attendance_threshold"]
+            if sched and present * threshold.denominator >= threshold.numerator * sched:
+                extra = max(0, (k - on["annual_leave.seniority_first_years"]) // on["annual_leave.seniority_step_years"])
+                days = min(on["annual_leave.base_days"] + extra, on["annual_leave.max_days"])
+                note = f"{k}년차 출근율 {present}/{sched} ≥ 80%: {on['annual_leave.base_days']}일 + 가산 {days - on['annual_leave.base_days']}일"
+                article = ART_ANNUAL
+            else:
+                months = 0
+                for m in range(1, 13):
+                    a = months_end(y_first, m - 1) + ONE_DAY if m > 1 else y_first
+                    b = months_end(y_first, m)
+                    months += att.fully_attended(a, b)
+                days = months * on["annual_leave.first_year_days_per_month"]
+                note = f"{k}년차 출근율 {present}/{sched} < 80%: 개근한 달 {months}개월 × 1일"
+                article = ART_MONTHLY
+            if days:
+                minutes = grant_minutes(days, contract, law, g_day)
+                grants.append(Grant(f"{worker_id}:{g_day.isoformat()}:Y{k}", worker_id, g_day, expiry, days, minutes, False, article, note, contract.contract_id))
+        k += 1
+    return grants
+
+
+def _procedure_ok(grant: Grant, notices: dict[str, Notice], law: Law) -> tuple[bool, str]:
+    """Was the §61 procedure recorded in time for this grant's use period?"""
+    on = law.on(grant.date)
+    windows = promotion_windows(grant.expiry, grant.first_year, on)
+    reply = on["annual_leave.promotion_reply_days"]
+    first, second = "first", "second"
+    if grant.first_year and "first" in notices and grant.date > notices["first"].notice_date:
+        first, second = "first_late", "second_late"
+    n1, n2 = notices.get(first), notices.get(second)
+    if n1 is None:
+        return False, f"{first} 사용촉진 기록 없음"
+    if not windows[first].contains(n1.notice_date):
+        w = windows[first]
+        return False, f"{first} 사용촉진 {n1.notice_date.isoformat()}: 기한 밖 ({w.start}~{w.end}, {w.article})"
+    if n2 is None:
+        return False, f"{second} 사용촉진 기록 없음"
+    if n2.notice_date < n1.notice_date + dt.timedelta(days=reply) or not windows[second].contains(n2.notice_date):
+        return False, f"{second} 사용촉진 {n2.notice_date.isoformat()}: 기한 밖 ({n1.notice_date + dt.timedelta(days=reply)}~{windows[second].end}, {windows[second].article})"
+    return True, f"사용촉진 {n1.notice_date.isoformat()}, {n2.notice_date.isoformat()} ({windows[second].article})"
+
+
+def build_worker_ledger(
+    worker_id: str,
+    contracts: list[Contract],
+    leave: list[LeaveDay],
+    as_of: dt.date,
+    law: Law,
+    attendance: pl.DataFrame | None = None,
+    notices: list[Notice] = (),
+    coverage: tuple[dt.date, dt.date] | None = None,
+) -> WorkerLedger:
+    """The ledger of one worker up to and including ``as_of``.
+
+    ``attendance``: this worker's rows of the attendance summary, which covers the dates
+    ``coverage`` (first, last) for every worker; outside it (or with no summary) the fallback applies.
+    """
+    contracts = sorted(contracts, key=lambda c: c.start)
+    services = services_of(contracts, law)
+    if attendance is not None and coverage is None and attendance.height:
+        coverage = (attendance.get_column("date").min(), attendance.get_column("date").max())
+    att = attendance_of(contracts, leave, as_of, law, attendance, coverage)
+    if attendance is None or coverage is None:
+        att_note = FALLBACK_NOTE
+    else:
+        att_note = f"출근: attendance summary {coverage[0].isoformat()}~{coverage[1].isoformat()} (scheduled / attended / counted_as_attended, §60⑥)"
+        if contracts[0].start < coverage[0] or coverage[1] < as_of:
+            att_note += "; outside it: " + FALLBACK_NOTE
+    notes: list[str] = []
+    grants: list[Grant] = []
+    for s in services:
+        grants += _grants_for(worker_id, s, att, as_of, law, notes)
+    by_period: dict[dt.date, dict[str, Notice]] = {}
+    for n in notices:
+        by_period.setdefault(n.period_end, {})[n.stage] = n
+
+    # events, in date order; on one date: accruals, then uses, then leaving / lapses
+    uses = [d for d in leave if d.kind in ANNUAL_KINDS and d.date <= as_of]
+    dates = sorted({g.date for g in grants} | {u.date for u in uses} | {g.expiry for g in grants if g.expiry <= as_of}
+                   | {s.end for s in services if s.end is not None and s.end <= as_of})
+    open_grants: list[Grant] = []
+    entries: list[Entry] = []
+    exceptions: list[LeaveException] = []
+    balance = 0
+    for day in dates:
+        for g in (g for g in grants if g.date == day):
+            g.remaining = g.minutes
+            open_grants.append(g)
+            balance += g.minutes
+            entries.append(Entry(worker_id, day, "accrual", g.minutes, balance, g.grant_id, g.article, g.note))
+        for u in (u for u in uses if u.date == day):
+            need = u.minutes
+            for g in sorted((g for g in open_grants if g.remaining > 0 and g.date <= day <= g.expiry), key=lambda g: (g.expiry, g.date)):
+                take = min(need, g.remaining)
+                g.remaining -= take
+                need -= take
+                balance -= take
+                entries.append(Entry(worker_id, day, "use", take, balance, g.grant_id, ART_USE, f"{u.kind} ({u.source} row {u.line})"))
+                if need == 0:
+                    break
+            if need:
+                exceptions.append(LeaveException(worker_id, day, need, "over_balance",
+                                                 f"{u.kind} {_hours(need)}: 남은 연차를 넘는 사용 — 원장에 반영하지 않음 (무급 처리 여부 확인)", f"{u.source} row {u.line}"))
+        ending = next((s for s in services if s.end == day), None)
+        closing = sorted((g for g in open_grants if g.remaining > 0 and (g.expiry == day or ending is not None)), key=lambda g: g.date)
+        if ending is not None and closing:
+            # the service ends: every unused minute is paid with the last pay (one entry, one amount)
+            minutes = sum(g.remaining for g in closing)
+            for g in closing:
+                g.remaining = 0
+            balance -= minutes
+            contract = ending.contract_on_or_before(day)
+            amount, method = payout(minutes, contract, law, day)
+            entries.append(Entry(worker_id, day, "payout", minutes, balance, ",".join(g.grant_id for g in closing), ART_LEAVING,
+                                 "퇴직: 미사용 연차 전부 마지막 임금과 함께 지급", "leaving", amount, _month(day), method))
+        elif closing:
+            spared: list[Grant] = []
+            unpaid: list[Grant] = []
+            whys: dict[bool, list[str]] = {True: [], False: []}
+            for g in closing:
+                ok, why = _procedure_ok(g, by_period.get(g.expiry, {}), law)
+                (spared if ok else unpaid).append(g)
+                if why not in whys[ok]:
+                    whys[ok].append(why)
+            if spared:
+                minutes = sum(g.remaining for g in spared)
+                for g in spared:
+                    g.remaining = 0
+                balance -= minutes
+                entries.append(Entry(worker_id, day, "lapse", minutes, balance, ",".join(g.grant_id for g in spared), ART_LAPSE,
+                                     f"사용기간 종료, 사용촉진 이행 — 보상 없이 소멸 ({'; '.join(whys[True])})"))
+            if unpaid:
+                minutes = sum(g.remaining for g in unpaid)
+                for g in unpaid:
+                    g.remaining = 0
+                balance -= minutes
+                service = next(s for s in services if s.runs_on(day))
+                contract = service.contract_on_or_before(day)
+                amount, method = payout(minutes, contract, law, day)
+                entries.append(Entry(worker_id, day, "payout", minutes, balance, ",".join(g.grant_id for g in unpaid), ART_LAPSE_PAY,
+                                     f"사용기간 종료, {'; '.join(whys[False])} — 다음 달 지급", "lapse", amount, _next_month(day), method))
+        open_grants = [g for g in open_grants if g.remaining > 0 and g.expiry > day]
+        if balance < 0 or balance != sum(g.remaining for g in open_grants):  # the invariant, checked as we go
+            raise AssertionError(f"ledger of {worker_id} broke its invariant on {day}")
+    return WorkerLedger(worker_id, as_of, services, grants, entries, exceptions, att_note, notes)
+
+
+def build_ledgers(
+    roster: Roster,
+    leave: list[LeaveDay],
+    as_of: dt.date,
+    *,
+    attendance: pl.DataFrame | None = None,
+    notices: list[Notice] = (),
+    law: Law | None = None,
+    workers: list[str] | None = None,
+) -> dict[str, WorkerLedger]:
+    """Every worker's ledger (or those in ``workers``) as of ``as_of``."""
+    law = law or law_module.current()
+    if attendance is not None:
+        attendance = check_attendance_frame(attendance)
+    ids = sorted(workers if workers is not None else roster.workers)
+    for wid in ids:
+        if wid not in roster.workers:
+            raise InputError(f"worker {wid!r} is not in the roster")
+    leave_by: dict[str, list[LeaveDay]] = {}
+    for d in leave:
+        leave_by.setdefault(d.worker_id, []).append(d)
+    notices_by: dict[str, list[Notice]] = {}
+    for n in notices:
+        notices_by.setdefault(n.worker_id, []).append(n)
+    att_by: dict[str, pl.DataFrame] = {}
+    if attendance is not None:
+        att_by = {k[0]: v for k, v in attendance.filter(pl.col("worker_id").is_in(ids)).partition_by("worker_id", as_dict=True).items()}
+    empty = pl.DataFrame(schema=attendance.schema) if attendance is not None else None
+    coverage = None
+    if attendance is not None and attendance.height:
+        coverage = (attendance.get_column("date").min(), attendance.get_column("date").max())
+    out = {}
+    for wid in ids:
+        contracts = roster.contracts_of(wid)
+        if not contracts:
+            continue
+        out[wid] = build_worker_ledger(wid, contracts, leave_by.get(wid, []), as_of, law,
+                                       att_by.get(wid, empty) if attendance is not None else None, notices_by.get(wid, []), coverage)
+    return out

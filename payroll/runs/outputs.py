@@ -113,10 +113,10 @@ def render_payslips(target: Path, names: list[str], rows: list[dict], items: lis
     chunks = [work[i:i + CHUNK] for i in range(0, len(work), CHUNK)]
     try:
         if jobs <= 1 or len(chunks) <= 1:
-            for chunk in chunks:
-                for name, digest in _render_chunk(render, employer, str(target), chunk):
+            for job in work:
+                for name, digest in _render_chunk(render, employer, str(target), [job]):
                     hashes[name] = digest
-                bar.update(len(chunk))
+                bar.update(1)
                 hook.check(len(hashes))
         else:
             ctx = multiprocessing.get_context("forkserver")

@@ -1,0 +1,239 @@
+"""`payroll run`, `close`, `replay`, `diff`, `explain`, `demo`, `key`, `rrn`: the monthly batch and its audit."""
+
+from __future__ import annotations
+
+import getpass
+import json
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from payroll.case import InputError, dumps
+from payroll.money import won
+
+DB_HELP = "database URL or SQLite file (default: $PAYROLL_DB, else ./payroll.db)"
+
+
+def _actor(by: str | None) -> str:
+    if by:
+        return by
+    try:
+        return getpass.getuser()
+    except Exception:  # noqa: BLE001 - no login name in a container
+        return "cli"
+
+
+def _store(db: str | None):
+    from payroll.store import open_store
+
+    return open_store(db)
+
+
+def _print_summary(summary: dict) -> None:
+    kind = "정정 run" if summary["kind"] == "correction" else "run"
+    click.echo(f"{kind} {summary['run_id']} — {summary['month']} (지급일 {summary['pay_date']})")
+    if summary.get("corrects_run_id"):
+        click.echo(f"  corrects run {summary['corrects_run_id']}")
+    click.echo(f"  workers          {summary['workers']:>14,}")
+    click.echo(f"  임금 총액         {won(summary['gross_pay_total']):>14}원")
+    click.echo(f"  공제 합계         {won(summary['deductions_total']):>14}원")
+    click.echo(f"  실지급액 합계     {won(summary['net_pay_total']):>14}원")
+    click.echo(f"  run hash         {summary['run_hash']}")
+    click.echo(f"  outputs          {summary['out_dir']}  ({summary['outputs']} files; payslips in {Path(summary['out_dir']) / 'payslips'})")
+    if summary.get("retro_lines"):
+        click.echo(f"  소급분            {summary['retro_lines']} line(s) carried into {summary['retro_pay_month']} (code retroactive_pay)")
+    for w in summary.get("warnings", []):
+        click.echo(f"warning: {w}", err=True)
+
+
+@click.command("run")
+@click.argument("month")
+@click.option("--pay-date", "pay_date_text", help="지급일 YYYY-MM-DD (default: pay_date in INPUTS/MONTH/run.toml)")
+@click.option("--inputs", "inputs_dir", default="inputs", show_default=True, type=click.Path(file_okay=False), help="inputs directory (see docs/runs.md)")
+@click.option("--out", "out_dir", default="runs", show_default=True, type=click.Path(file_okay=False), help="outputs go to OUT/MONTH/RUN_ID/")
+@click.option("--correction", is_flag=True, help="approved correction run of a closed month (소급분 go to the next open month)")
+@click.option("--db", help=DB_HELP)
+@click.option("--by", help="who runs it (audit log; default: login name)")
+@click.option("--json", "as_json", is_flag=True, help="print one JSON object (no progress bar)")
+def run_command(month, pay_date_text, inputs_dir, out_dir, correction, db, by, as_json):
+    """한 달 급여 일괄 계산: 입력 → 계산 → 임금명세서·급여대장·이체·신고 자료 → 기록."""
+    from payroll.cli import parse_date
+    from payroll.runs.batch import execute_run
+
+    store = _store(db)
+    summary = execute_run(
+        store, month, inputs_dir=Path(inputs_dir), out_root=Path(out_dir), pay_date=parse_date(pay_date_text, "--pay-date"),
+        correction=correction, actor=_actor(by), progress=not as_json and sys.stderr.isatty(),
+    )
+    if as_json:
+        click.echo(dumps(summary))
+    else:
+        _print_summary(summary)
+
+
+@click.command("close")
+@click.argument("month")
+@click.option("--run", "run_id", help="close on this run (default: the month's latest regular run)")
+@click.option("--db", help=DB_HELP)
+@click.option("--by", help="who closes it (default: login name)")
+@click.option("--json", "as_json", is_flag=True)
+def close_command(month, run_id, db, by, as_json):
+    """월 마감: 이후 그 달은 정정 run(--correction)으로만 바뀐다."""
+    from payroll.runs.months import close_month
+
+    result = close_month(_store(db), month, _actor(by), run_id)
+    if as_json:
+        click.echo(dumps(result))
+    else:
+        click.echo(f"{month} closed on run {result['run_id']} by {result['closed_by']} ({result['closed_at']} UTC)")
+
+
+@click.command("replay")
+@click.argument("run_id")
+@click.option("--db", help=DB_HELP)
+@click.option("--json", "as_json", is_flag=True)
+def replay_command(run_id, db, as_json):
+    """저장된 입력·규칙으로 다시 계산하고 모든 산출물을 바이트 단위로 대조 (동일: 0, 다름: 1)."""
+    from payroll.runs.audit import replay
+
+    report = replay(_store(db), run_id, progress=not as_json and sys.stderr.isatty())
+    if as_json:
+        click.echo(dumps(report.as_dict()))
+    else:
+        for n in report.notes:
+            click.echo(f"note: {n}")
+        if report.identical:
+            click.echo(f"run {run_id}: identical — {report.outputs_checked} outputs byte for byte, every worker's result")
+        else:
+            click.echo(f"run {run_id}: DIFFERS ({len(report.problems)} problem(s))")
+            for p in report.problems:
+                click.echo(f"  {p}")
+    sys.exit(0 if report.identical else 1)
+
+
+@click.command("diff")
+@click.argument("run_a")
+@click.argument("run_b")
+@click.option("--db", help=DB_HELP)
+@click.option("--json", "as_json", is_flag=True)
+def diff_command(run_a, run_b, db, as_json):
+    """두 run 비교: 입력 파일, 근로자별·항목별 금액."""
+    from payroll.runs.audit import diff_runs
+
+    d = diff_runs(_store(db), run_a, run_b)
+    if as_json:
+        click.echo(dumps(d))
+        return
+    click.echo(f"{run_a} → {run_b}" + (" (same run hash)" if d["same_hash"] else ""))
+    for line in d["inputs"] + d["other"]:
+        click.echo(f"  {line}")
+    if not d["workers"]:
+        click.echo("  no worker's amounts differ")
+    for line in d["workers"]:
+        click.echo(f"  {line}")
+
+
+@click.command("explain")
+@click.argument("run_id")
+@click.argument("worker_id")
+@click.option("--db", help=DB_HELP)
+@click.option("--json", "as_json", is_flag=True)
+def explain_command(run_id, worker_id, db, as_json):
+    """한 근로자의 계산 과정 (trace): 항목, 단계, 근거 조문."""
+    from payroll.runs.audit import explain
+
+    results = explain(_store(db), run_id, worker_id)
+    if as_json:
+        click.echo(dumps([{"worker_id": worker_id, "items": r["items"], "trace": r["trace"]} for r in results]))
+        return
+    for r in results:
+        row = r["row"]
+        click.echo(f"{row['worker_id']} {row.get('name') or ''} — {row['month']} (지급일 {row['pay_date']}), run {run_id}")
+        click.echo("지급 항목")
+        for it in r["items"]:
+            method = f"  [{it['method']}]" if it.get("method") else ""
+            click.echo(f"  {it['label']:<24}{won(int(it['amount'])):>14}원{method}")
+        click.echo("계산 과정")
+        for t in r["trace"]:
+            value = t["value"]
+            shown = won(value) if isinstance(value, int) and not isinstance(value, bool) else str(value)
+            click.echo(f"  {t['step']:<48}{shown:>14}  {t['note']}")
+            click.echo(f"  {'':<48}{'':>14}  ↳ {t['reference']}")
+
+
+@click.command("demo")
+@click.option("--out", "out_dir", default="payroll-demo", show_default=True, type=click.Path(file_okay=False), help="demo directory (database, inputs, outputs)")
+@click.option("--json", "as_json", is_flag=True)
+def demo_command(out_dir, as_json):
+    """번들 표본으로 한 달을 새 내장 DB에서 처음부터 끝까지 실행하고 임금명세서 위치를 알려 준다."""
+    from payroll.runs.demo import run_demo
+
+    summary = run_demo(Path(out_dir), progress=not as_json and sys.stderr.isatty())
+    if as_json:
+        click.echo(dumps(summary))
+        return
+    _print_summary(summary)
+    click.echo(f"database: {summary['db']}")
+    click.echo(f"payslips: {summary['payslips']} ({summary['workers']} PDF files)")
+    click.echo(f"try: payroll replay {summary['run_id']} --db {summary['db']}")
+
+
+@click.group("key")
+def key_group():
+    """암호화 키 (주민등록번호 보관용)."""
+
+
+@key_group.command("new")
+@click.argument("path", type=click.Path(dir_okay=False))
+def key_new(path):
+    """새 키 파일을 만든다 (mode 0600). PAYROLL_KEY_FILE로 가리킨다; 저장소에 넣지 말 것."""
+    from payroll.store.crypto import new_key_file
+
+    kid = new_key_file(Path(path))
+    click.echo(f"key {kid} written to {path}; export PAYROLL_KEY_FILE={os.path.abspath(path)}")
+
+
+@click.group("rrn")
+def rrn_group():
+    """주민등록번호: 암호화해 보관하고 가린 형태로만 보인다."""
+
+
+@rrn_group.command("import")
+@click.argument("csv_file", type=click.Path(dir_okay=False))
+@click.option("--db", help=DB_HELP)
+@click.option("--by", help="who imports (default: login name)")
+def rrn_import(csv_file, db, by):
+    """CSV (worker_id, rrn) → encrypted personal-data table."""
+    from payroll.store.personal import import_rrn_csv
+
+    n = import_rrn_csv(_store(db), Path(csv_file), _actor(by))
+    click.echo(f"{n} 주민등록번호 stored encrypted")
+
+
+@rrn_group.command("show")
+@click.argument("worker_id")
+@click.option("--db", help=DB_HELP)
+@click.option("--json", "as_json", is_flag=True)
+def rrn_show(worker_id, db, as_json):
+    """가린 번호와 생년월일 (원문은 보이지 않는다)."""
+    from payroll.store.personal import shown
+
+    got = shown(_store(db), worker_id)
+    if got is None:
+        raise InputError(f"no 주민등록번호 stored for worker {worker_id!r}")
+    masked, birth = got
+    click.echo(dumps({"worker_id": worker_id, "masked": masked, "birth_date": birth.isoformat()}) if as_json else f"{worker_id}: {masked} (생년월일 {birth.isoformat()})")
+
+
+def register(cli: click.Group) -> None:
+    from payroll.cli import guarded
+
+    for command in (run_command, close_command, replay_command, diff_command, explain_command, demo_command):
+        command.callback = guarded(command.callback)
+        cli.add_command(command)
+    for group in (key_group, rrn_group):
+        for sub in group.commands.values():
+            sub.callback = guarded(sub.callback)
+        cli.add_command(group)

@@ -433,3 +433,14 @@ def test_fonts_are_static_truetype_instances_outside_the_repo():
         font = TTFont(str(path), lazy=True)
         assert "fvar" not in font and "glyf" in font
         assert font["OS/2"].usWeightClass == wght
+
+
+def test_payslip_refuses_an_hour_based_item_without_method(month, law):
+    results, items = month
+    row = results.row(0, named=True)
+    pi = payslip_items(items, 0)
+    for item in pi:
+        if item["code"] == "overtime_pay":
+            item["method"] = None
+    with pytest.raises(InputError, match="overtime_pay.*계산방법"):
+        payslip_pdf(row, pi, trace_of(row, law), EMPLOYER)

@@ -146,3 +146,8 @@ def register_fonts() -> tuple[str, str]:
     regular, bold = names
     pdfmetrics.registerFontFamily(regular, normal=regular, bold=bold, italic=regular, boldItalic=bold)
     return regular, bold
+
+
+if __name__ == "__main__":  # `python -m payroll.documents.fonts`: build the cache at install time
+    for weight in WEIGHTS:
+        print(font_path(weight))

@@ -268,6 +268,14 @@ def _check(result: dict, items: Sequence[dict]) -> None:
     for field in ("worker_id", "name", "birth_date", "pay_date", "month"):
         if result.get(field) in (None, ""):
             raise InputError(f"payslip {wid}: result field {field!r} is missing; the 임금명세서 must show it (근로기준법 시행령 §27의2)")
+    catalogue = pay_items_module.current()
+    for item in items:
+        known = catalogue.items.get(item["code"])
+        if known is not None and known.hour_based and int(item["amount"]) != 0 and not item.get("method"):
+            raise InputError(
+                f"payslip {wid}: pay item {item['code']} ({known.label}) depends on hours or days worked but has no 계산방법 "
+                "(근로기준법 시행령 §27의2 5호)"
+            )
     total = sum(int(i["amount"]) for i in items)
     if total != int(result["gross_pay"]):
         raise InputError(f"payslip {wid}: the pay items sum to {total:,} but gross_pay is {int(result['gross_pay']):,}")
@@ -340,8 +348,6 @@ def payslip_pdf(result: dict, items: list[dict], trace: list[dict], employer: di
             if known is not None and not known.cash:
                 kind = "과세 (현금 지급 아님)"
             method = item.get("method") or ""
-            if item.get("minutes") is not None and not method:
-                method = f"{minutes_text(int(item['minutes']))}"
             rows.append(
                 [
                     item.get("label") or catalogue.label(code),

@@ -24,10 +24,11 @@ from xml.sax.saxutils import escape
 
 from payroll.documents.fonts import register_fonts  # sets rl_config.invariant on import
 from reportlab.lib import colors
-from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
+from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 PAGE_SIZE = A4
@@ -36,6 +37,7 @@ CONTENT_WIDTH = PAGE_SIZE[0] - 2 * MARGIN
 GRID = colors.HexColor("#9AA3AD")
 HEADER_BG = colors.HexColor("#E8EDF2")
 TOTAL_BG = colors.HexColor("#F4F6F8")
+CELL_PAD = 4  # points, left and right inside a cell
 
 
 def won_text(amount: int) -> str:
@@ -68,7 +70,7 @@ class Styles:
     subtitle: ParagraphStyle = field(init=False)
 
     def __post_init__(self) -> None:
-        self.base = ParagraphStyle("base", fontName=self.regular, fontSize=9, leading=12, wordWrap="CJK")
+        self.base = ParagraphStyle("base", fontName=self.regular, fontSize=9, leading=12)  # Korean is spaced: wrapping at spaces is right and faster than CJK wrapping
         self.small = ParagraphStyle("small", parent=self.base, fontSize=7.5, leading=9.5)
         self.tiny = ParagraphStyle("tiny", parent=self.base, fontSize=6.5, leading=8)
         self.cell = ParagraphStyle("cell", parent=self.base, fontSize=8.5, leading=10.5)
@@ -104,30 +106,41 @@ class Doc:
         self.story.append(Spacer(1, height_mm * mm))
 
     # --- blocks -----------------------------------------------------------------------------
+    def _fits(self, text: str, font: str, size: float, width: float) -> bool:
+        return stringWidth(text, font, size) <= width - 2 * CELL_PAD
+
     def kv(self, pairs: Sequence[tuple[str, str]], columns: int = 2) -> None:
         """A grid of label/value pairs, ``columns`` pairs per line."""
         s = self.styles
+        label_w = 24 * mm
+        value_w = CONTENT_WIDTH / columns - label_w
+        size = s.cell.fontSize
         rows: list[list] = []
         line: list = []
         for label, value in pairs:
-            line += [Paragraph(escape(label), s.cell_bold), Paragraph(escape(str(value)), s.cell)]
+            value = str(value)
+            shown = value if self._fits(value, s.regular, size, value_w) else Paragraph(escape(value), s.cell)
+            line += [label, shown]
             if len(line) == 2 * columns:
                 rows.append(line)
                 line = []
         if line:
             line += [""] * (2 * columns - len(line))
             rows.append(line)
-        label_w = 24 * mm
-        value_w = CONTENT_WIDTH / columns - label_w
         table = Table(rows, colWidths=[label_w, value_w] * columns)
         style = [
-            ("FONTNAME", (0, 0), (-1, -1), s.regular),  # empty cells too: never Helvetica
+            ("FONTNAME", (0, 0), (-1, -1), s.regular),
+            ("FONTSIZE", (0, 0), (-1, -1), size),
+            ("LEADING", (0, 0), (-1, -1), s.cell.leading),
             ("GRID", (0, 0), (-1, -1), 0.5, GRID),
             ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
             ("TOPPADDING", (0, 0), (-1, -1), 2),
-            ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
+            ("LEFTPADDING", (0, 0), (-1, -1), CELL_PAD),
+            ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PAD),
         ]
-        style += [("BACKGROUND", (2 * c, 0), (2 * c, -1), HEADER_BG) for c in range(columns)]
+        for c in range(columns):
+            style += [("BACKGROUND", (2 * c, 0), (2 * c, -1), HEADER_BG), ("FONTNAME", (2 * c, 0), (2 * c, -1), s.bold)]
         table.setStyle(TableStyle(style))
         self.story.append(table)
 
@@ -139,48 +152,54 @@ class Doc:
         widths: Sequence[float] | None = None,
         amount_cols: Iterable[int] = (),
         total: Sequence[object] | None = None,
-        wrap_cols: Iterable[int] = (),
         size: str = "cell",
+        wrap_cols: Iterable[int] = (),  # accepted for compatibility: every column wraps when it must
     ) -> None:
         """A table; integers in ``amount_cols`` as right-aligned won, ``total`` as a bold last row.
 
         ``widths`` are fractions of the content width (they need not sum to 1; they are scaled).
-        Text in ``wrap_cols`` wraps inside its cell (Korean breaks anywhere).
+        A text longer than its column wraps inside the cell (Korean breaks anywhere); short
+        texts are drawn as plain strings, which is what keeps a page fast to render.
         """
         s = self.styles
         amount_cols = set(amount_cols)
-        wrap_cols = set(wrap_cols)
-        cell_style = getattr(s, size)
-        right_style = ParagraphStyle(f"{size}_right", parent=cell_style, alignment=TA_RIGHT)
-        bold_style = ParagraphStyle(f"{size}_bold", parent=cell_style, fontName=s.bold)
-        bold_right = ParagraphStyle(f"{size}_bold_right", parent=right_style, fontName=s.bold)
-
-        def cell(value: object, col: int, bold: bool) -> object:
-            if col in amount_cols and isinstance(value, int) and not isinstance(value, bool):
-                return Paragraph(won_text(value), bold_right if bold else right_style)
-            text = "" if value is None else str(value)
-            if col in amount_cols:
-                return Paragraph(escape(text), bold_right if bold else right_style)
-            return Paragraph(escape(text), bold_style if bold else cell_style)
-
-        data = [[Paragraph(escape(h), ParagraphStyle("h", parent=bold_style, alignment=TA_RIGHT if i in amount_cols else TA_LEFT)) for i, h in enumerate(header)]]
-        data += [[cell(v, i, False) for i, v in enumerate(r)] for r in rows]
-        if total is not None:
-            data.append([cell(v, i, True) for i, v in enumerate(total)])
+        base = getattr(s, size)
+        font_size = base.fontSize
         if widths is None:
             widths = [1] * len(header)
         scale = CONTENT_WIDTH / sum(widths)
-        table = Table(data, colWidths=[w * scale for w in widths], repeatRows=1)
+        col_w = [w * scale for w in widths]
+        bold_style = ParagraphStyle(f"{size}_bold", parent=base, fontName=s.bold)
+
+        def cell(value: object, col: int, bold: bool) -> object:
+            if col in amount_cols and isinstance(value, int) and not isinstance(value, bool):
+                return won_text(value)
+            text = "" if value is None else str(value)
+            if self._fits(text, s.bold if bold else s.regular, font_size, col_w[col]) and "\n" not in text:
+                return text
+            return Paragraph(escape(text), bold_style if bold else base)
+
+        data = [[cell(h, i, True) for i, h in enumerate(header)]]
+        data += [[cell(v, i, False) for i, v in enumerate(r)] for r in rows]
+        if total is not None:
+            data.append([cell(v, i, True) for i, v in enumerate(total)])
+        table = Table(data, colWidths=col_w, repeatRows=1)
         style = [
             ("FONTNAME", (0, 0), (-1, -1), s.regular),  # empty cells too: never Helvetica
+            ("FONTNAME", (0, 0), (-1, 0), s.bold),
+            ("FONTSIZE", (0, 0), (-1, -1), font_size),
+            ("LEADING", (0, 0), (-1, -1), base.leading),
             ("GRID", (0, 0), (-1, -1), 0.5, GRID),
             ("BACKGROUND", (0, 0), (-1, 0), HEADER_BG),
             ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
             ("TOPPADDING", (0, 0), (-1, -1), 1.5),
-            ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
+            ("LEFTPADDING", (0, 0), (-1, -1), CELL_PAD),
+            ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PAD),
         ]
+        style += [("ALIGN", (c, 0), (c, -1), "RIGHT") for c in sorted(amount_cols)]
         if total is not None:
-            style.append(("BACKGROUND", (0, -1), (-1, -1), TOTAL_BG))
+            style += [("BACKGROUND", (0, -1), (-1, -1), TOTAL_BG), ("FONTNAME", (0, -1), (-1, -1), s.bold)]
         table.setStyle(TableStyle(style))
         self.story.append(table)
 

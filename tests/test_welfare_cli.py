@@ -1,0 +1,159 @@
+"""Welfare through the store and the command line: errors exit 2 in one line, budgets waitlist."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+import sqlalchemy as sa
+from click.testing import CliRunner
+
+from payroll.cli import cli
+from payroll.roster import load_roster
+from payroll.store import open_store
+from payroll.welfare import models, service
+
+ROSTER = """worker_id,name,birth_date,department,job,employment,family
+W1,김하나,1990-05-10,환경과,환경미화,public_service,1
+W2,이둘,1980-03-10,복지과,상담,fixed_term,1
+W4,최넷,1970-01-01,민원과,안내,fixed_term,1
+"""
+CONTRACTS = """contract_id,worker_id,start,end,pay_type,wage,work_days,start_time,end_time,break_minutes
+C1,W1,2020-01-01,,monthly,2500000,12345,09:00,18:00,60
+C2,W2,2025-07-01,2026-12-31,monthly,2300000,12345,09:00,18:00,60
+C5,W4,2026-01-01,2026-04-30,monthly,2300000,12345,09:00,18:00,60
+"""
+
+
+@pytest.fixture()
+def env(tmp_path):
+    (tmp_path / "roster.csv").write_text(ROSTER, encoding="utf-8")
+    (tmp_path / "contracts.csv").write_text(CONTRACTS, encoding="utf-8")
+    return tmp_path
+
+
+def run(env, *args):
+    base = ["--roster", str(env / "roster.csv"), "--contracts", str(env / "contracts.csv"), "--db", str(env / "w.db")]
+    group, command = args[0], args[1]
+    return CliRunner().invoke(cli, ["welfare", group, command, *base, *args[2:]])
+
+
+def one_line_error(result, text):
+    assert result.exit_code == 2, (result.exit_code, result.output, result.stderr)
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: ") and text in lines[0], result.stderr
+    assert "Traceback" not in result.output
+
+
+def apply(env, worker, day, cost, at, evidence="R"):
+    return run(env, "fertility", "apply", "--worker", worker, "--treatment-date", day, "--cost", str(cost), "--evidence", evidence, "--submitted-at", at)
+
+
+def test_fertility_apply_errors_exit_2_in_one_line(env):
+    one_line_error(apply(env, "W9", "2026-03-02", 600_000, "2026-03-03T09:00"), "'W9' is not in the roster")
+    one_line_error(apply(env, "W4", "2026-06-02", 600_000, "2026-06-03T09:00"), "outside the employment of worker W4")
+    one_line_error(apply(env, "W1", "2026-03-02", -1, "2026-03-03T09:00"), "cost: must be ≥ 0")
+    assert apply(env, "W1", "2026-03-02", 600_000, "2026-03-03T09:00").exit_code == 0
+    one_line_error(apply(env, "W1", "2026-03-02", 600_000, "2026-03-04T09:00"), "duplicate application")
+    one_line_error(apply(env, "W2", "2026-03-02", 600_000, "2026-03-02T09:00"), "before the last recorded event")
+    one_line_error(apply(env, "W1", "2026-13-02", 600_000, "2026-03-05T09:00"), "not a date")
+
+
+def test_an_exhausted_budget_waitlists_loudly_and_a_cancellation_promotes(env):
+    # W2 is 45 in 2026: 1,000,000 a treatment; the 2026 budget is 20,000,000
+    rows = ["worker_id,treatment_date,cost,evidence,submitted_at"]
+    for i in range(21):
+        day = dt.date(2026, 1, 5) + dt.timedelta(days=7 * i)
+        rows.append(f"W2,{day},1200000,RCPT-{i},{day + dt.timedelta(days=1)}T09:00")
+    (env / "apps.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    r = run(env, "fertility", "apply", "--file", str(env / "apps.csv"))
+    assert r.exit_code == 0, r.stderr
+    out = r.stdout.strip().splitlines()
+    assert len(out) == 21 and all(": approved 1,000,000원" in line for line in out[:20])
+    assert ": waitlisted 1,000,000원" in out[20]
+    assert r.stderr.strip() == f"budget exhausted: F2026-0021 waitlisted — {out[20].split(' — ', 1)[1]}"
+    rep = json.loads(run(env, "fertility", "report", "--year", "2026", "--json").stdout)
+    assert (rep["budget"], rep["used"], rep["remaining"], len(rep["approved"]), len(rep["waitlist"])) == (20_000_000, 20_000_000, 0, 20, 1)
+    c = run(env, "fertility", "cancel", "F2026-0003", "--at", "2026-07-01T10:00", "--reason", "시술 취소")
+    assert c.exit_code == 0, c.stderr
+    assert c.stdout.splitlines()[1].startswith("promoted: F2026-0021 W2")
+    rep = json.loads(run(env, "fertility", "report", "--year", "2026", "--json").stdout)
+    assert (rep["used"], len(rep["approved"]), len(rep["waitlist"]), len(rep["cancelled"])) == (20_000_000, 20, 0, 1)
+    one_line_error(run(env, "fertility", "cancel", "F2026-0003", "--at", "2026-07-02T10:00"), "already cancelled")
+    one_line_error(run(env, "fertility", "cancel", "F2026-0099", "--at", "2026-07-02T10:00"), "not recorded")
+
+
+def test_decide_from_files_is_deterministic_and_needs_no_database(env):
+    (env / "a.csv").write_text(
+        "application_id,worker_id,treatment_date,cost,evidence,submitted_at\n"
+        "X2,W2,2026-03-10,300000,R2,2026-03-11T10:00\n"
+        "X1,W1,2026-03-10,900000,R1,2026-03-11T09:00\n",
+        encoding="utf-8",
+    )
+    (env / "c.csv").write_text("application_id,cancelled_at\nX1,2026-03-12T09:00\n", encoding="utf-8")
+    args = ("fertility", "decide", "--applications", str(env / "a.csv"), "--cancellations", str(env / "c.csv"), "--json")
+    first, second = run(env, *args), run(env, *args)
+    assert first.exit_code == 0 and first.stdout == second.stdout
+    out = json.loads(first.stdout)
+    assert [(d["application_id"], d["status"], d["amount"]) for d in out["decisions"]] == [("X1", "cancelled", 500_000), ("X2", "approved", 300_000)]
+    assert not (env / "w.db").exists()
+    (env / "bad.csv").write_text("worker_id,treatment_date,cost,evidence,submitted_at\nW1,2026-03-10,-5,R,2026-03-11T09:00\n", encoding="utf-8")
+    one_line_error(run(env, "fertility", "decide", "--applications", str(env / "bad.csv")), "bad.csv: row 2: cost: must be ≥ 0")
+
+
+def test_insurance_enrol_errors_and_report(env):
+    one_line_error(run(env, "insurance", "enrol", "--worker", "W9", "--plan", "fixed", "--start", "2026-01-01"), "'W9': not in the roster")
+    one_line_error(run(env, "insurance", "enrol", "--worker", "W4", "--plan", "fixed", "--start", "2025-01-01"), "not employed on that date")
+    one_line_error(run(env, "insurance", "enrol", "--worker", "W1", "--plan", "gold", "--start", "2026-01-01"), "not offered")
+    assert run(env, "insurance", "enrol", "--worker", "W1", "--plan", "indemnity", "--start", "2025-03-01").exit_code == 0
+    assert run(env, "insurance", "enrol", "--worker", "W1", "--plan", "fixed", "--start", "2025-03-01").exit_code == 0
+    assert run(env, "insurance", "enrol", "--worker", "W2", "--plan", "fixed", "--start", "2025-07-01").exit_code == 0
+    one_line_error(run(env, "insurance", "enrol", "--worker", "W1", "--plan", "fixed", "--start", "2026-01-01"), "enrolments overlap")
+    rep = json.loads(run(env, "insurance", "report", "--year", "2026", "--json").stdout)
+    assert rep["premium_cost"] == [
+        {"plan": "fixed", "plan_label": "정액형", "premium": 624_000, "workers": 2},
+        {"plan": "indemnity", "plan_label": "실손형", "premium": 420_000, "workers": 1},
+    ]
+    assert {(r["plan"], r["department"], r["workers"]) for r in rep["enrolled_by_plan_and_department"]} == {("fixed", "환경과", 1), ("fixed", "복지과", 1), ("indemnity", "환경과", 1)}
+    assert rep["taxable_excess_by_worker"] == [{"worker_id": "W1", "premium": 732_000, "taxable": 32_000}]
+    text = run(env, "insurance", "report", "--year", "2026")
+    assert text.exit_code == 0 and "과세 초과분" in text.stdout and "누계 706,000원" in text.stdout
+
+
+def test_welfare_pay_items_marks_paid_once(env):
+    roster = load_roster(env / "roster.csv", env / "contracts.csv")
+    store = open_store(str(env / "w.db"))
+    with store.session() as s:
+        service.enrol(s, _law(), roster, "W1", "indemnity", dt.date(2025, 3, 1))
+        service.enrol(s, _law(), roster, "W1", "fixed", dt.date(2025, 3, 1))
+        service.apply(s, _law(), roster, "W2", dt.date(2026, 11, 2), 2_000_000, "R", dt.datetime(2026, 11, 3, 9))
+    with store.session() as s:
+        nov = service.welfare_pay_items("2026-11", dt.date(2026, 11, 20), s, roster, mark_paid=True)
+    assert nov.columns == ["worker_id", "code", "amount", "method", "minutes"]
+    assert nov.select("worker_id", "code", "amount").rows() == [("W1", "group_insurance_taxable", 6_000), ("W2", "fertility_support", 1_000_000)]
+    with store.session() as s:
+        again = service.welfare_pay_items("2026-11", dt.date(2026, 11, 20), s, roster, mark_paid=True)
+        dec = service.welfare_pay_items("2026-12", dt.date(2026, 12, 20), s, roster)
+        assert len(service.payments(s)) == 2
+    assert again.equals(nov)
+    assert dec.select("worker_id", "code", "amount").rows() == [("W1", "group_insurance_taxable", 26_000)]
+    r = run(env, "fertility", "cancel", "F2026-0001", "--at", "2026-11-25T09:00")
+    one_line_error(r, "already paid in the 2026-11 run")
+
+
+def test_models_match_the_welfare_migration(env):
+    store = open_store(str(env / "m.db"))
+    insp = sa.inspect(store.engine)
+    for model in (models.InsuranceEnrolment, models.FertilityApplication, models.FertilityCancellation, models.WelfarePayment):
+        table = model.__table__
+        have = {c["name"]: c for c in insp.get_columns(table.name)}
+        assert set(have) == {c.name for c in table.columns}, table.name
+    for table, col in (("welfare_fertility_applications", "cost"), ("welfare_payments", "amount")):
+        assert isinstance({c["name"]: c["type"] for c in insp.get_columns(table)}[col], sa.Integer)
+
+
+def _law():
+    from payroll import law
+
+    return law.current()

@@ -1,0 +1,77 @@
+"""HR's small input files for the timesheet: leave days and overtime approvals (CSV, UTF-8 or CP949).
+
+leave.csv     worker_id,date,kind,minutes   kind: 연차 | 반차 | 병가 | 공가 | 무급;
+              minutes empty = the scheduled day (반차: half of it). All kinds but 무급 are paid.
+overtime.csv  worker_id,date,start,end,reason   approved work outside the schedule (start/end HH:MM;
+              end ≤ start = the next day). Time before the scheduled start counts only when approved.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import polars as pl
+
+from payroll.attendance.checks import parse_clock, parse_iso_date, read_small_csv
+from payroll.case import InputError
+from payroll.roster import Roster
+
+LEAVE_KINDS = {"연차": True, "반차": True, "병가": True, "공가": True, "무급": False}
+LEAVE_SCHEMA = {"worker_id": pl.Utf8, "date": pl.Date, "kind": pl.Utf8, "minutes": pl.Int64, "paid": pl.Boolean, "line": pl.Int64}
+APPROVAL_SCHEMA = {"worker_id": pl.Utf8, "date": pl.Date, "appr_start": pl.Datetime("us"), "appr_end": pl.Datetime("us"), "reason": pl.Utf8}
+
+
+def load_leave(path: Path | None, roster: Roster) -> pl.DataFrame:
+    if path is None:
+        return pl.DataFrame(schema=LEAVE_SCHEMA)
+    path = Path(path)
+    rows = []
+    seen: set[tuple[str, dt.date, str]] = set()
+    for line, r in read_small_csv(path, ("worker_id", "date", "kind", "minutes"), "leave"):
+        where = f"{path}: row {line}"
+        wid = r["worker_id"]
+        if wid not in roster.workers:
+            raise InputError(f"{where}: worker_id: {wid!r} is not in the roster")
+        day = parse_iso_date(r["date"], f"{where}: date")
+        if roster.contract_on(wid, day) is None:
+            raise InputError(f"{where}: date: {day} is outside every contract of worker {wid}")
+        kind = r["kind"]
+        if kind not in LEAVE_KINDS:
+            raise InputError(f"{where}: kind: unknown leave kind {kind!r} (known: {', '.join(LEAVE_KINDS)})")
+        minutes = None
+        if r["minutes"]:
+            try:
+                minutes = int(r["minutes"])
+            except ValueError:
+                raise InputError(f"{where}: minutes: not a whole number of minutes: {r['minutes']!r}") from None
+            if not 0 < minutes <= 1440:
+                raise InputError(f"{where}: minutes: must be between 1 and 1440, got {minutes}")
+        if (wid, day, kind) in seen:
+            raise InputError(f"{where}: worker {wid} has {kind} on {day} twice")
+        seen.add((wid, day, kind))
+        rows.append((wid, day, kind, minutes, LEAVE_KINDS[kind], line))
+    return pl.DataFrame(rows, schema=LEAVE_SCHEMA, orient="row")
+
+
+def load_approvals(path: Path | None, roster: Roster) -> pl.DataFrame:
+    if path is None:
+        return pl.DataFrame(schema=APPROVAL_SCHEMA)
+    path = Path(path)
+    rows = []
+    for line, r in read_small_csv(path, ("worker_id", "date", "start", "end", "reason"), "overtime"):
+        where = f"{path}: row {line}"
+        wid = r["worker_id"]
+        if wid not in roster.workers:
+            raise InputError(f"{where}: worker_id: {wid!r} is not in the roster")
+        day = parse_iso_date(r["date"], f"{where}: date")
+        a, b = parse_clock(r["start"], f"{where}: start"), parse_clock(r["end"], f"{where}: end")
+        if a is None or b is None:
+            raise InputError(f"{where}: start/end: both are required")
+        base = dt.datetime.combine(day, dt.time())
+        rows.append((wid, day, base + dt.timedelta(minutes=a), base + dt.timedelta(minutes=b + (1440 if b <= a else 0)), r["reason"]))
+    frame = pl.DataFrame(rows, schema=APPROVAL_SCHEMA, orient="row")
+    # several approvals on one day: the earliest start and the latest end
+    return frame.group_by(["worker_id", "date"], maintain_order=True).agg(
+        pl.col("appr_start").min(), pl.col("appr_end").max(), pl.col("reason").str.join("; ")
+    )

@@ -1,0 +1,141 @@
+"""The month's timesheet and pay items for every worker — the door the monthly batch run uses.
+
+    build = build_month(MonthInputs(month="2026-06", pay_date=date(2026, 7, 10), roster=roster,
+                                    attendance=(Path("punches.csv"),), leave=Path("leave.csv")))
+    result = payroll.engine.pipeline.compute(build.workers, build.items)
+
+``workers`` has the engine's ``WORKER_SCHEMA`` columns plus name, department, job, contract_id,
+pay_type, wage, leave_date, overtime_minutes, night_minutes, holiday_work_minutes and
+worked_minutes; ``items`` has row, code, amount, method (계산방법) and minutes. One worker row per
+worker with a contract in the month; where two contracts touch the month, the later one gives
+the contract columns and the lines of both are kept (each with its own method).
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+
+from payroll import law as law_module
+from payroll.attendance.checks import CheckResult, check_files
+from payroll.case import InputError
+from payroll.engine.pipeline import WORKER_SCHEMA
+from payroll.roster import Roster
+from payroll.timesheet.days import build_days, build_weeks
+from payroll.timesheet.inputs import load_approvals, load_leave
+from payroll.timesheet.wages import pay_lines
+
+EXTRA_WORKER_SCHEMA = {
+    "name": pl.Utf8, "department": pl.Utf8, "job": pl.Utf8, "contract_id": pl.Utf8, "pay_type": pl.Utf8, "wage": pl.Int64,
+    "leave_date": pl.Date, "overtime_minutes": pl.Int64, "night_minutes": pl.Int64, "holiday_work_minutes": pl.Int64, "worked_minutes": pl.Int64,
+}
+ITEM_SCHEMA = {"row": pl.Int64, "code": pl.Utf8, "amount": pl.Int64, "method": pl.Utf8, "minutes": pl.Int64}
+CODE_ORDER = ["base_pay", "weekly_holiday_pay", "public_holiday_pay", "overtime_pay", "night_pay", "holiday_work_pay", "position_allowance", "risk_allowance", "meal"]
+TIMESHEET_COLUMNS = [
+    "worker_id", "contract_id", "date", "weekday", "week", "scheduled", "workday", "public_holiday", "holiday_name", "holiday",
+    "first_in", "last_out", "shifts", "worked", "regular", "overtime", "night", "holiday_work", "holiday_over8",
+    "late", "early_leave", "absent", "leave_kinds", "paid_leave", "unpaid_leave", "public_holiday_minutes", "daily_min",
+]
+
+
+@dataclass(frozen=True)
+class MonthInputs:
+    month: str
+    pay_date: dt.date
+    roster: Roster
+    attendance: tuple[Path, ...]
+    corrections: Path | None = None
+    leave: Path | None = None
+    overtime: Path | None = None
+    profile: str | None = None
+
+
+@dataclass(frozen=True)
+class MonthBuild:
+    workers: pl.DataFrame
+    items: pl.DataFrame
+    exceptions: pl.DataFrame
+    timesheet: pl.DataFrame
+    warnings: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class MonthDetail:
+    """Everything behind a MonthBuild (for the 근무상황부 and the attendance report)."""
+
+    build: MonthBuild
+    check: CheckResult
+    days: pl.DataFrame
+    weeks: pl.DataFrame
+    lines: pl.DataFrame
+
+
+def month_bounds(month: str) -> tuple[dt.date, dt.date]:
+    if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", month or ""):
+        raise InputError(f"month: expected YYYY-MM, got {month!r}")
+    year, mon = int(month[:4]), int(month[5:])
+    return dt.date(year, mon, 1), dt.date(year, mon, calendar.monthrange(year, mon)[1])
+
+
+def build_month(inputs: MonthInputs) -> MonthBuild:
+    return build_month_detail(inputs).build
+
+
+def build_month_detail(inputs: MonthInputs, law: law_module.Law | None = None) -> MonthDetail:
+    law = law or law_module.current()
+    first, last = month_bounds(inputs.month)
+    roster = inputs.roster
+    dup = int(law.on(first)["timesheet.duplicate_window_minutes"])
+    checked = check_files([Path(p) for p in inputs.attendance], roster, inputs.corrections, inputs.profile, dup, (first, last))
+    leave = load_leave(inputs.leave, roster)
+    approvals = load_approvals(inputs.overtime, roster)
+    days = build_days(roster, checked.shifts, leave, approvals, first, last, law)
+    weeks = build_weeks(days, first, last, law)
+    lines, summary, warnings = pay_lines(days, weeks, roster, first, last, law)
+
+    # one worker row per worker with a contract in the month; the later contract gives the columns
+    rows = []
+    for wid in sorted(roster.workers):
+        cs = roster.contracts_in_month(wid, first, last)
+        if not cs:
+            continue
+        w, c = roster.workers[wid], cs[-1]
+        first_start = roster.contracts_of(wid)[0].start
+        leave_date = c.end if c.end is not None and first <= c.end <= last else None
+        rows.append({
+            "worker_id": wid, "month": inputs.month, "pay_date": inputs.pay_date, "birth_date": w.birth_date,
+            "hire_date": w.first_hire_date or first_start, "employment": w.employment, "income_type": w.income_type,
+            "family": w.family, "children_8_20": w.children_8_20, "children_under_6": w.children_under_6,
+            "withholding_ratio": w.withholding_ratio, "monthly_minutes": c.monthly_minutes, "weekly_minutes": c.weekly_minutes,
+            "insurance_base": w.insurance_base, "daily_wages": None,
+            "name": w.name, "department": w.department, "job": w.job, "contract_id": c.contract_id, "pay_type": c.pay_type,
+            "wage": c.wage, "leave_date": leave_date,
+        })
+    schema = {k: v for k, v in WORKER_SCHEMA.items() if k not in ("row", "work_days")}
+    schema.update({k: v for k, v in EXTRA_WORKER_SCHEMA.items() if k in ("name", "department", "job", "contract_id", "pay_type", "wage", "leave_date")})
+    workers = pl.DataFrame(rows, schema=schema)
+    workers = workers.with_row_index("row").with_columns(pl.col("row").cast(pl.Int64))
+    totals = summary.group_by("worker_id").agg(
+        pl.col("overtime").sum().alias("overtime_minutes"), pl.col("night").sum().alias("night_minutes"),
+        pl.col("holiday_work").sum().alias("holiday_work_minutes"), pl.col("worked").sum().alias("worked_minutes"),
+        pl.col("days_worked").sum().alias("_days"),
+    )
+    workers = workers.join(totals, on="worker_id", how="left").with_columns(
+        [pl.col(c).fill_null(0).cast(pl.Int64) for c in ("overtime_minutes", "night_minutes", "holiday_work_minutes", "worked_minutes")]
+    ).with_columns(pl.when(pl.col("_days") > 0).then(pl.col("_days")).otherwise(None).cast(pl.Int64).alias("work_days")).drop("_days")
+    workers = workers.select([*WORKER_SCHEMA, *EXTRA_WORKER_SCHEMA]).sort("row")
+    workers = workers.with_columns([pl.col(c).cast(t) for c, t in {**WORKER_SCHEMA, **EXTRA_WORKER_SCHEMA}.items()])
+
+    order = {c: i for i, c in enumerate(CODE_ORDER)}
+    items = lines.join(workers.select("worker_id", "row"), on="worker_id", how="inner").with_columns(
+        pl.col("code").replace_strict(order, default=len(order), return_dtype=pl.Int64).alias("_o")
+    ).sort(["row", "_o", "contract_id", "minutes"], nulls_last=True).select([pl.col(c).cast(t) for c, t in ITEM_SCHEMA.items()])
+
+    timesheet = days.filter(pl.col("in_month")).select(TIMESHEET_COLUMNS).sort(["worker_id", "date"])
+    build = MonthBuild(workers=workers, items=items, exceptions=checked.exceptions, timesheet=timesheet, warnings=tuple(sorted(set(warnings))))
+    return MonthDetail(build=build, check=checked, days=days, weeks=weeks, lines=lines)

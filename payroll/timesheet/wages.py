@@ -1,0 +1,214 @@
+"""Minutes → pay lines (integer won), each with its 계산방법 and the minutes it pays.
+
+Rounding: every line is rounded down to the won on its own — ``amount = ⌊rate × minutes ÷ 60 ×
+multiplier⌋`` computed in integers with the exact fractions (no float). Lines are per worker
+*and contract*, so a renewal inside the month at another wage shows both.
+
+시급·일급 (hourly, daily):
+- base_pay            시급 × (정규 + 유급휴가 minutes); 일급 ÷ 소정 1일 minutes for 일급
+- weekly_holiday_pay  주휴 minutes (see ``days.build_weeks``) at the same rate
+- public_holiday_pay  a scheduled day that is a paid public holiday: its scheduled minutes
+                      (근로기준법 §55②; nothing for a day not scheduled or under 15 h a week, §18③)
+월급 (monthly, 공무직): the pay table (``timesheet.public_service_pay_table`` by pay_grade, else the
+contract's wage) and the fixed allowances, × calendar days covered ÷ days of the month when the
+contract starts or ends inside it (일할계산). Paid holidays are inside the monthly pay.
+All: premiums on 통상시급 = 통상임금 (rate + the ``ordinary`` fixed allowances, 식대 included) ÷ the
+month's paid hours (209 h for 40 h a week; (weekly + 주휴) × 365/7/12 rounded to the hour for a
+part-timer): overtime_pay ×1.5, night_pay +0.5 on every night minute (it stacks), holiday_work_pay
+×1.5 up to 8 h a day and ×2.0 beyond (two lines). 식대 ``meal`` = the contract's meal_allowance,
+prorated by calendar days like the monthly pay.
+
+Not modelled here (stated so a clerk knows): a 월급 worker's 결근 is not deducted automatically
+(a warning names the days); the 통상시급 of a worker with two contracts in one month is each
+contract's own.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from decimal import Decimal
+from fractions import Fraction
+
+import polars as pl
+
+from payroll import law as law_module
+from payroll import pay_items
+from payroll.case import InputError
+from payroll.law import RuleError
+from payroll.money import won
+from payroll.roster import Roster
+from payroll.timesheet.days import Policy
+
+LINE_SCHEMA = {"worker_id": pl.Utf8, "contract_id": pl.Utf8, "code": pl.Utf8, "amount": pl.Int64, "minutes": pl.Int64, "method": pl.Utf8}
+
+
+def hm(minutes: int) -> str:
+    h, m = divmod(int(minutes), 60)
+    if m and h:
+        return f"{h:,}시간 {m}분"
+    return f"{m}분" if m else f"{h:,}시간"
+
+
+def _mult(f: Fraction) -> str:
+    return format(Decimal(f.numerator) / Decimal(f.denominator), "f").rstrip("0").rstrip(".")
+
+
+def paid_month_minutes_expr(weekly: pl.Expr, covered: pl.Expr, pol: Policy, full_hours: int) -> pl.Expr:
+    wh = pl.when(covered).then(pl.min_horizontal(weekly * pol.weekly_holiday_max // pol.weekly_cap, pl.lit(pol.weekly_holiday_max))).otherwise(0)
+    # (weekly + 주휴) × 365 / 7 / 12 minutes, rounded half up to the hour
+    hours = ((weekly + wh) * 365 * 2 + 84 * 60) // (2 * 84 * 60)
+    return pl.when(weekly >= pol.weekly_cap).then(full_hours * 60).otherwise(pl.max_horizontal(hours, pl.lit(1)) * 60)
+
+
+def pay_lines(
+    days: pl.DataFrame,
+    weeks: pl.DataFrame,
+    roster: Roster,
+    first: dt.date,
+    last: dt.date,
+    law: law_module.Law | None = None,
+) -> tuple[pl.DataFrame, pl.DataFrame, list[str]]:
+    """(lines, per-contract summary, warnings)."""
+    law = law or law_module.current()
+    on = law.on(first)
+    pol = Policy.on(first, law)
+    catalogue = pay_items.current(law.rules_dir)
+    dim = calendar.monthrange(first.year, first.month)[1]
+    op, np_, hp, hp2 = (on[f"working_time.{n}"] for n in ("overtime_premium", "night_premium", "holiday_premium", "holiday_premium_over8"))
+    full_hours = int(on["working_time.full_time_monthly_hours"])
+    table = on["timesheet.public_service_pay_table"]
+    allowance_table = on["timesheet.public_service_allowances"]
+    minimum = int(on["minimum_wage.hourly"])
+    for job, codes in allowance_table.items():
+        for code, amount in codes.items():
+            if code not in catalogue:
+                raise RuleError(f"timesheet.public_service_allowances[{job!r}]: unknown pay code {code!r}")
+            if not isinstance(amount, int) or amount < 0:
+                raise RuleError(f"timesheet.public_service_allowances[{job!r}].{code}: must be whole won ≥ 0")
+    meal_ordinary = catalogue["meal"].ordinary
+
+    month_days = days.filter(pl.col("in_month"))
+    s = month_days.group_by(["worker_id", "contract_id"], maintain_order=True).agg(
+        pl.len().alias("days_covered"),
+        *(pl.col(c).sum() for c in ("regular", "paid_leave", "overtime", "night", "holiday_base", "holiday_over8", "holiday_work", "worked", "public_holiday_minutes", "late", "early_leave")),
+        (pl.col("worked") > 0).sum().alias("days_worked"),
+        pl.col("absent").sum().alias("absent_days"),
+        pl.col("date").filter(pl.col("absent")).alias("absent_dates"),
+        pl.col("leave_off_schedule").sum().alias("leave_off_schedule"),
+        pl.first("pay_type"), pl.first("wage"), pl.first("daily_min"), pl.first("weekly_min"), pl.first("monthly_min"),
+        pl.first("meal"), pl.first("pay_grade"), pl.first("covered_by_55"), pl.first("c_start"), pl.first("c_end"),
+    )
+    wk = weeks.group_by(["worker_id", "contract_id"]).agg(pl.col("weekly_holiday_minutes").sum())
+    s = s.join(wk, on=["worker_id", "contract_id"], how="left").with_columns(pl.col("weekly_holiday_minutes").fill_null(0))
+    s = s.with_columns(paid_month_minutes_expr(pl.col("weekly_min"), pl.col("covered_by_55"), pol, full_hours).alias("pm"))
+
+    warnings: list[str] = []
+    # monthly pay table and fixed allowances (a few hundred contracts: plain Python is fine here)
+    base_full, allow_rows = [], []
+    for r in s.select("worker_id", "contract_id", "pay_type", "wage", "pay_grade").iter_rows(named=True):
+        if r["pay_type"] != "monthly":
+            base_full.append(0)
+            continue
+        amount = r["wage"]
+        if r["pay_grade"]:
+            if r["pay_grade"] not in table:
+                raise InputError(f"contracts: contract {r['contract_id']}: pay_grade {r['pay_grade']!r} is not in timesheet.public_service_pay_table ({', '.join(table)})")
+            amount = int(table[r["pay_grade"]])
+            if r["wage"] not in (0, amount):
+                warnings.append(f"{r['worker_id']}: 계약 {r['contract_id']} 월급 {won(r['wage'])}원 ≠ 보수표 {r['pay_grade']} {won(amount)}원 — 보수표 적용")
+        base_full.append(amount)
+        job = roster.workers[r["worker_id"]].job
+        merged = {**allowance_table.get("*", {}), **allowance_table.get(job, {})}
+        for code, amt in sorted(merged.items()):
+            allow_rows.append((r["worker_id"], r["contract_id"], code, int(amt), catalogue[code].ordinary))
+    s = s.with_columns(pl.Series("base_full", base_full, dtype=pl.Int64))
+    allow = pl.DataFrame(allow_rows, schema={"worker_id": pl.Utf8, "contract_id": pl.Utf8, "code": pl.Utf8, "full": pl.Int64, "ordinary": pl.Boolean}, orient="row")
+    ord_allow = allow.filter("ordinary").group_by(["worker_id", "contract_id"]).agg(pl.col("full").sum().alias("ord_allow"))
+    s = s.join(ord_allow, on=["worker_id", "contract_id"], how="left").with_columns(pl.col("ord_allow").fill_null(0))
+
+    meal_ord = pl.col("meal") if meal_ordinary else pl.lit(0)
+    pt = pl.col("pay_type")
+    # 통상임금 per minute = ord_num / ord_den; base rate per minute = base_num / base_den
+    s = s.with_columns(
+        pl.when(pt == "hourly").then(pl.col("wage") * pl.col("pm") + meal_ord * 60)
+        .when(pt == "daily").then(pl.col("wage") * pl.col("pm") + meal_ord * pl.col("daily_min"))
+        .otherwise(pl.col("base_full") + pl.col("ord_allow") + meal_ord).alias("ord_num"),
+        pl.when(pt == "hourly").then(60 * pl.col("pm")).when(pt == "daily").then(pl.col("daily_min") * pl.col("pm")).otherwise(pl.col("pm")).alias("ord_den"),
+        pl.when(pt == "daily").then(pl.col("daily_min")).otherwise(60).alias("base_den"),
+    )
+    full_month = pl.col("days_covered") == dim
+
+    def prorate(col: pl.Expr) -> pl.Expr:
+        return pl.when(full_month).then(col).otherwise(col * pl.col("days_covered") // dim)
+
+    def premium(minutes: str, mult: Fraction) -> pl.Expr:
+        return pl.col("ord_num") * pl.col(minutes) * mult.numerator // (pl.col("ord_den") * mult.denominator)
+
+    hourly_like = pt != "monthly"
+    keys = ["worker_id", "contract_id"]
+    parts = []
+
+    def add(code: str, amount: pl.Expr, minutes: pl.Expr | None, cond: pl.Expr = pl.lit(True), kind: str = "") -> None:
+        parts.append(s.filter(cond).select(*keys, pl.lit(code).alias("code"), amount.cast(pl.Int64).alias("amount"),
+                                           (minutes if minutes is not None else pl.lit(None)).cast(pl.Int64).alias("minutes"), pl.lit(kind).alias("_kind")))
+
+    add("base_pay", pl.col("wage") * (pl.col("regular") + pl.col("paid_leave")) // pl.col("base_den"), pl.col("regular") + pl.col("paid_leave"), hourly_like, "base")
+    add("base_pay", prorate(pl.col("base_full")), None, pt == "monthly", "monthly")
+    add("weekly_holiday_pay", pl.col("wage") * pl.col("weekly_holiday_minutes") // pl.col("base_den"), pl.col("weekly_holiday_minutes"), hourly_like, "rate")
+    add("public_holiday_pay", pl.col("wage") * pl.col("public_holiday_minutes") // pl.col("base_den"), pl.col("public_holiday_minutes"), hourly_like, "rate")
+    add("overtime_pay", premium("overtime", 1 + op), pl.col("overtime"), kind=f"ord:{_mult(1 + op)}")
+    add("night_pay", premium("night", np_), pl.col("night"), kind=f"ord:{_mult(np_)}")
+    add("holiday_work_pay", premium("holiday_base", 1 + hp), pl.col("holiday_base"), kind=f"ord:{_mult(1 + hp)}")
+    add("holiday_work_pay", premium("holiday_over8", 1 + hp2), pl.col("holiday_over8"), kind=f"ord:{_mult(1 + hp2)}")
+    add("meal", prorate(pl.col("meal")), None, kind="prorate")
+    lines = pl.concat(parts)
+    if allow.height:
+        al = allow.join(s.select(*keys, "days_covered"), on=keys, how="inner").select(
+            *keys, "code", pl.when(pl.col("days_covered") == dim).then(pl.col("full")).otherwise(pl.col("full") * pl.col("days_covered") // dim).alias("amount"),
+            pl.lit(None, dtype=pl.Int64).alias("minutes"), pl.lit("prorate").alias("_kind"),
+        )
+        lines = pl.concat([lines, al.with_columns(pl.col("amount").cast(pl.Int64))])
+    lines = lines.filter(pl.col("amount") > 0)
+    info = s.select(*keys, "pay_type", "wage", "base_full", "meal", "pm", "daily_min", "days_covered", "ord_num", "ord_den", "ord_allow")
+    allow_full = allow.select(*keys, "code", "full") if allow.height else pl.DataFrame(schema={"worker_id": pl.Utf8, "contract_id": pl.Utf8, "code": pl.Utf8, "full": pl.Int64})
+    lines = lines.join(info, on=keys, how="left").join(allow_full, on=[*keys, "code"], how="left")
+    methods = [_method(r, dim, meal_ordinary) for r in lines.iter_rows(named=True)]
+    lines = lines.with_columns(pl.Series("method", methods, dtype=pl.Utf8)).select(list(LINE_SCHEMA))
+
+    # warnings: 최저임금 and what the monthly pay does not do by itself
+    low = s.filter(pl.col("ord_num") * 60 < minimum * pl.col("ord_den"))
+    for r in low.iter_rows(named=True):
+        warnings.append(f"{r['worker_id']}: 계약 {r['contract_id']} 통상시급 {won(r['ord_num'] * 60 // r['ord_den'])}원 < 최저임금 {won(minimum)}원 (최저임금법 §6)")
+    for r in s.filter((pl.col("pay_type") == "monthly") & (pl.col("absent_days") > 0)).iter_rows(named=True):
+        dates = ", ".join(d.isoformat() for d in r["absent_dates"])
+        warnings.append(f"{r['worker_id']}: 월급 근로자 결근 {r['absent_days']}일 ({dates}) — 월급에서 자동 공제하지 않음, 확인 필요")
+    for r in s.filter(pl.col("leave_off_schedule") > 0).iter_rows(named=True):
+        warnings.append(f"{r['worker_id']}: 소정근로일이 아닌 날의 휴가 {r['leave_off_schedule']}건 — 반영하지 않음")
+    return lines, s, warnings
+
+
+def _method(r: dict, dim: int, meal_ordinary: bool) -> str:
+    kind, code, minutes = r["_kind"], r["code"], r["minutes"]
+    pt = r["pay_type"]
+    rate_text = f"일급 {won(r['wage'])}원 ÷ {hm(r['daily_min'])}" if pt == "daily" else f"{won(r['wage'])}원"
+    if code in ("base_pay", "weekly_holiday_pay", "public_holiday_pay") and minutes is not None:
+        return f"{rate_text} × {hm(minutes)}"
+    if code == "base_pay":
+        full = r["base_full"]
+        if r["days_covered"] == dim:
+            return f"월 기본급 {won(full)}원"
+        return f"월 기본급 {won(full)}원 × {r['days_covered']}일 ÷ {dim}일 (일할계산)"
+    if minutes is not None:  # premiums on 통상시급
+        mult = kind.split(":", 1)[1]
+        if pt == "monthly":
+            ordinary = f"통상임금 {won(r['ord_num'])}원 ÷ {r['pm'] // 60}시간"
+        else:
+            ordinary = rate_text
+            if meal_ordinary and r["meal"]:
+                ordinary = f"({rate_text} + 식대 {won(r['meal'])}원 ÷ {r['pm'] // 60}시간)"
+        return f"{ordinary} × {hm(minutes)} × {mult}"
+    full = r["meal"] if code == "meal" else r["full"]
+    if r["days_covered"] == dim:
+        return f"월 {won(full)}원"
+    return f"월 {won(full)}원 × {r['days_covered']}일 ÷ {dim}일 (일할계산)"

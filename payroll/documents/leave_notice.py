@@ -37,8 +37,8 @@ def _date(d: dt.date) -> str:
 def _days(minutes: int, unit: int) -> str:
     if unit and minutes % unit == 0:
         return f"{minutes // unit}일"
-    whole = minutes * 100 // unit
-    return f"약 {whole // 100}.{whole % 100:02d}일"
+    whole, rest = divmod(minutes * 100, unit)
+    return f"{'' if rest == 0 else '약 '}{whole // 100}.{whole % 100:02d}일"
 
 
 def render_notice(data: LeaveNoticeData) -> bytes:

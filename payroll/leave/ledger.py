@@ -336,6 +336,12 @@ def _next_month(day: dt.date) -> str:
 # --- the ledger -----------------------------------------------------------------------------------
 
 
+def annual_days(completed_years: int, on) -> int:
+    """§60①④: 15 days, plus 1 for every 2 years of service beyond the first, at most 25."""
+    extra = max(0, (completed_years - on["annual_leave.seniority_first_years"]) // on["annual_leave.seniority_step_years"])
+    return min(on["annual_leave.base_days"] + extra, on["annual_leave.max_days"])
+
+
 def _grants_for(worker_id: str, service: Service, att: Attendance, as_of: dt.date, law: Law, notes: list[str]) -> list[Grant]:
     grants: list[Grant] = []
     start = service.start
@@ -387,8 +393,7 @@ def _grants_for(worker_id: str, service: Service, att: Attendance, as_of: dt.dat
             present = sched - att.absent_in(y_first, y_last)
             threshold = on["annual_leave.attendance_threshold"]
             if sched and present * threshold.denominator >= threshold.numerator * sched:
-                extra = max(0, (k - on["annual_leave.seniority_first_years"]) // on["annual_leave.seniority_step_years"])
-                days = min(on["annual_leave.base_days"] + extra, on["annual_leave.max_days"])
+                days = annual_days(k, on)
                 note = f"{k}년차 출근율 {present}/{sched} ≥ 80%: {on['annual_leave.base_days']}일 + 가산 {days - on['annual_leave.base_days']}일"
                 article = ART_ANNUAL
             else:
@@ -410,8 +415,11 @@ def _grants_for(worker_id: str, service: Service, att: Attendance, as_of: dt.dat
 def _procedure_ok(grant: Grant, notices: dict[str, Notice], law: Law) -> tuple[bool, str]:
     """Was the §61 procedure recorded in time for this grant's use period?"""
     on = law.on(grant.date)
-    windows = promotion_windows(grant.expiry, grant.first_year, on)
-    reply = on["annual_leave.promotion_reply_days"]
+    try:
+        windows = promotion_windows(grant.expiry, grant.first_year, on)
+        reply = on["annual_leave.promotion_reply_days"]
+    except law_module.RuleError as exc:  # e.g. first-year days granted before §61② (2020-03-31)
+        return False, f"사용촉진 규정 없음 ({exc})"
     first, second = "first", "second"
     if grant.first_year and "first" in notices and grant.date > notices["first"].notice_date:
         first, second = "first_late", "second_late"

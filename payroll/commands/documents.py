@@ -1,0 +1,233 @@
+"""`payroll doc …` (근로계약서, 중도포기서, 경력증명서, 원천징수영수증, 퇴직소득 영수증, 일용 지급명세)
+and `payroll settle` (a leaver's settlement preview with its trace)."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+from pathlib import Path
+
+import click
+
+from payroll.case import InputError, dumps
+from payroll.money import won
+
+KINDS = ("contract", "resignation", "career", "withholding", "severance", "daily")
+
+
+def _roster(roster, contracts):
+    from payroll.roster import load_roster
+
+    if not roster or not contracts:
+        raise InputError("--roster and --contracts are required")
+    return load_roster(Path(roster), Path(contracts))
+
+
+def _write(out: Path, stem: str, pdf: bytes, data: dict) -> list[Path]:
+    out.mkdir(parents=True, exist_ok=True)
+    p, j = out / f"{stem}.pdf", out / f"{stem}.json"
+    p.write_bytes(pdf)
+    j.write_text(dumps(data) + "\n", encoding="utf-8")
+    return [p, j]
+
+
+def load_wages_csv(path: str | Path) -> dict[str, dict[str, int]]:
+    """worker_id, month (YYYY-MM), wages → {worker: {month: wages}} for the 평균임금."""
+    path = Path(path)
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read: {exc.strerror}") from None
+    except UnicodeDecodeError:
+        raise InputError(f"{path}: not UTF-8 text") from None
+    reader = csv.DictReader(io.StringIO(text))
+    missing = [c for c in ("worker_id", "month", "wages") if c not in (reader.fieldnames or [])]
+    if missing:
+        raise InputError(f"{path}: missing column(s): {', '.join(missing)}")
+    out: dict[str, dict[str, int]] = {}
+    for line, row in enumerate(reader, start=2):
+        try:
+            dt.date.fromisoformat(row["month"].strip() + "-01")
+            amount = int(row["wages"])
+        except ValueError:
+            raise InputError(f"{path}: row {line}: month or wages: not YYYY-MM / a whole number") from None
+        if amount < 0:
+            raise InputError(f"{path}: row {line}: wages: must be ≥ 0")
+        month = row["month"].strip()
+        if month in out.setdefault(row["worker_id"].strip(), {}):
+            raise InputError(f"{path}: row {line}: month: {month} given twice for {row['worker_id']}")
+        out[row["worker_id"].strip()][month] = amount
+    return out
+
+
+def _ytd_for(ytd_file, worker_id: str, year: int | None):
+    from payroll.settlement import load_ytd_csv
+
+    if not ytd_file:
+        raise InputError("--ytd FILE is required (year-to-date figures; see docs/documents-hr.md)")
+    rows = [r for r in load_ytd_csv(ytd_file) if r.worker_id == worker_id and (year is None or r.year == year)]
+    if not rows:
+        raise InputError(f"{ytd_file}: no row for worker {worker_id}" + (f" in {year}" if year else ""))
+    if len(rows) > 1:
+        raise InputError(f"{ytd_file}: worker {worker_id} has rows for several years; give --year")
+    return rows[0]
+
+
+def _claims_for(claims_file, ytd):
+    if not claims_file:
+        return None
+    from payroll.settlement import load_claims
+
+    return load_claims(claims_file).get((ytd.worker_id, ytd.year))
+
+
+@click.command("doc")
+@click.argument("kind", type=click.Choice(KINDS))
+@click.argument("worker_id", required=False)
+@click.option("--all", "all_workers", is_flag=True, help="every worker the document applies to")
+@click.option("--roster", type=click.Path(dir_okay=False), help="roster.csv")
+@click.option("--contracts", type=click.Path(dir_okay=False), help="contracts.csv")
+@click.option("--year", type=int, help="귀속연도 (withholding)")
+@click.option("--out", "out_dir", default="out", show_default=True, type=click.Path(file_okay=False))
+@click.option("--data", "data_dir", default="data", show_default=True, type=click.Path(file_okay=False), help="registers (중도포기서, 경력증명서 발급대장)")
+@click.option("--date", "date_text", help="발급일·제출일 YYYY-MM-DD (기본: 오늘)")
+@click.option("--ytd", "ytd_file", type=click.Path(dir_okay=False), help="year-to-date CSV (withholding)")
+@click.option("--claims", "claims_file", type=click.Path(dir_okay=False), help="소득·세액공제신고서 JSON (withholding)")
+@click.option("--last-day", "last_day", help="최종 근무일 YYYY-MM-DD (resignation, severance)")
+@click.option("--reason", default="", help="중도포기 사유 (resignation)")
+@click.option("--wages", "wages_file", type=click.Path(dir_okay=False), help="worker_id,month,wages CSV (severance)")
+@click.option("--irp", is_flag=True, help="퇴직금을 연금계좌로 이체 (severance: 원천징수 없음)")
+@click.option("--daily", "daily_file", type=click.Path(dir_okay=False), help="일용 지급 CSV (daily)")
+@click.option("--month", help="귀속월 YYYY-MM (daily)")
+@click.option("--purpose", default="", help="용도 (career)")
+def doc_command(kind, worker_id, all_workers, roster, contracts, year, out_dir, data_dir, date_text, ytd_file, claims_file,
+                last_day, reason, wages_file, irp, daily_file, month, purpose):
+    """HR 문서 (PDF + JSON): contract | resignation | career | withholding | severance | daily."""
+    from payroll.cli import parse_date
+    from payroll.documents.office import load_office
+
+    if bool(worker_id) == bool(all_workers):
+        raise InputError("give a WORKER_ID or --all (not both)")
+    issued = parse_date(date_text, "--date") or dt.date.today()
+    r = _roster(roster, contracts)
+    office = load_office()
+    out, data = Path(out_dir), Path(data_dir)
+    if worker_id and worker_id not in r.workers:
+        raise InputError(f"{roster}: no worker {worker_id!r}")
+    ids = [worker_id] if worker_id else sorted(r.workers)
+    written: list[Path] = []
+    for wid in ids:
+        w = r.workers[wid]
+        cs = r.contracts_of(wid)
+        if kind == "contract":
+            from payroll.documents.contract import contract_data, contract_pdf
+
+            for c in cs:
+                written += _write(out, f"contract-{c.contract_id}", contract_pdf(w, c, office), contract_data(w, c, office))
+        elif kind == "resignation":
+            from payroll.documents import resignation as rs
+
+            if all_workers:
+                raise InputError("resignation is for one worker: give WORKER_ID")
+            day = parse_date(last_day, "--last-day")
+            if day is None:
+                raise InputError("--last-day is required for a 중도포기서")
+            c = r.contract_on(wid, day)
+            if c is None:
+                raise InputError(f"--last-day: worker {wid} has no contract on {day}")
+            res = rs.validate(w, c, day, reason, issued)
+            written += _write(out, f"resignation-{wid}-{c.contract_id}", rs.resignation_pdf(w, c, res, office), rs.resignation_data(w, c, res, office))
+            written.append(rs.record(data, res))
+            click.echo(f"recorded: {wid} leaves after {day} (contract {c.contract_id}); settle with `payroll settle {wid} --ytd …`")
+        elif kind == "career":
+            from payroll.documents import career
+
+            if not cs:
+                continue
+            number = career.next_issue_number(data, issued)
+            written += _write(out, f"career-{wid}-{number}", career.career_pdf(w, cs, office, issued, number, purpose),
+                              career.career_data(w, cs, office, issued, number, purpose))
+            written.append(career.record_issue(data, number, wid, issued, purpose))
+        elif kind == "withholding":
+            from payroll.documents.resignation import leaving_date
+            from payroll.documents.withholding_receipt import withholding_data, withholding_pdf
+            from payroll.settlement import settle
+
+            try:
+                y = _ytd_for(ytd_file, wid, year)
+            except InputError:
+                if all_workers:
+                    continue
+                raise
+            s = settle(y, _claims_for(claims_file, y))
+            end = y.leaving_date or leaving_date(data, wid) or dt.date(y.year, 12, 31)
+            starts = [c.start for c in cs if c.start.year <= y.year and (c.end is None or c.end.year >= y.year)]
+            start = max(dt.date(y.year, 1, 1), min(starts)) if starts else dt.date(y.year, 1, 1)
+            written += _write(out, f"withholding-{wid}-{y.year}", withholding_pdf(w, s, office, (start, end), issued),
+                              withholding_data(w, s, office, (start, end), issued))
+        elif kind == "severance":
+            from payroll.documents.resignation import leaving_date
+            from payroll.documents.retirement_receipt import retirement_data, retirement_pdf
+            from payroll.severance import compute_severance
+
+            day = parse_date(last_day, "--last-day") or leaving_date(data, wid)
+            if day is None:
+                if all_workers:
+                    continue
+                raise InputError(f"--last-day is required (no 중도포기서 recorded for {wid} in {data})")
+            if not wages_file:
+                raise InputError("--wages FILE (worker_id,month,wages) is required for the 평균임금")
+            wages = load_wages_csv(wages_file).get(wid, {})
+            try:
+                s = compute_severance(wid, cs, day, wages, to_pension_account=irp)
+            except ValueError as exc:
+                raise InputError(f"{wages_file}: {exc}") from None
+            if not s.eligible:
+                click.echo(f"{wid}: 퇴직금 지급 대상 아님 — {s.reason}")
+                continue
+            written += _write(out, f"severance-{wid}", retirement_pdf(w, s, office, issued), retirement_data(w, s, office, issued))
+        elif kind == "daily":
+            from payroll.documents.daily_statement import daily_data, daily_pdf, load_daily_csv
+
+            if w.income_type != "daily":
+                if all_workers:
+                    continue
+                raise InputError(f"worker {wid} is not a daily worker (income_type = {w.income_type})")
+            if not daily_file or not month:
+                raise InputError("--daily FILE and --month YYYY-MM are required")
+            rows = load_daily_csv(daily_file)
+            written += _write(out, f"daily-{wid}-{month}", daily_pdf(w, month, rows, office, issued), daily_data(w, month, rows, office, issued))
+    for p in written:
+        click.echo(str(p))
+
+
+@click.command("settle")
+@click.argument("worker_id")
+@click.option("--ytd", "ytd_file", type=click.Path(dir_okay=False), required=True, help="year-to-date CSV")
+@click.option("--claims", "claims_file", type=click.Path(dir_okay=False), help="소득·세액공제신고서 JSON")
+@click.option("--year", type=int)
+@click.option("--json", "as_json", is_flag=True)
+def settle_command(worker_id, ytd_file, claims_file, year, as_json):
+    """중도퇴사자 (또는 연말) 정산 미리보기: 두 경로와 근거를 모두 보여 줌."""
+    from payroll.settlement import settle
+
+    y = _ytd_for(ytd_file, worker_id, year)
+    s = settle(y, _claims_for(claims_file, y))
+    if as_json:
+        click.echo(dumps(s.as_dict()))
+        return
+    click.echo(f"{worker_id} {y.year}년 정산 — 적용 경로: {s.path}")
+    for t in s.trace:
+        click.echo(f"  {t['note']:<48} {won(t['value']):>14}")
+        click.echo(f"  {'':<48} ↳ {t['reference']}")
+    click.echo(f"최종 급여명세서: 연말정산 소득세 {won(s.income_tax)}원, 지방소득세 {won(s.local_income_tax)}원 (음수는 환급)")
+
+
+def register(cli: click.Group) -> None:
+    from payroll.cli import guarded
+
+    for command in (doc_command, settle_command):
+        command.callback = guarded(command.callback)
+        cli.add_command(command)

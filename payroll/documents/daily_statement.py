@@ -1,0 +1,76 @@
+"""일용근로소득 지급명세 (소득세법 §164①; 시행규칙 별지 제24호서식(4) 의 내용), per worker per month.
+
+Input rows (from the runs, or a CSV: worker_id, month, work_days, taxable_pay, non_taxable,
+income_tax, local_income_tax) for the daily workers (``income_type = daily``).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from pathlib import Path
+from typing import Any
+
+from payroll.case import InputError
+from payroll.documents.office import Office, korean_date
+from payroll.documents.pdf import Doc, render
+from payroll.roster import Worker
+
+COLUMNS = ("worker_id", "month", "work_days", "taxable_pay", "non_taxable", "income_tax", "local_income_tax")
+
+
+def load_daily_csv(path: str | Path) -> list[dict[str, Any]]:
+    path = Path(path)
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read: {exc.strerror}") from None
+    except UnicodeDecodeError:
+        raise InputError(f"{path}: not UTF-8 text") from None
+    reader = csv.DictReader(io.StringIO(text))
+    missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
+    if missing:
+        raise InputError(f"{path}: missing column(s): {', '.join(missing)}")
+    out = []
+    for line, row in enumerate(reader, start=2):
+        rec: dict[str, Any] = {"worker_id": row["worker_id"].strip(), "month": row["month"].strip()}
+        try:
+            dt.date.fromisoformat(rec["month"] + "-01")
+        except ValueError:
+            raise InputError(f"{path}: row {line}: month: not YYYY-MM: {rec['month']!r}") from None
+        for c in COLUMNS[2:]:
+            try:
+                rec[c] = int(row[c])
+            except (TypeError, ValueError):
+                raise InputError(f"{path}: row {line}: {c}: not a whole number: {row[c]!r}") from None
+            if rec[c] < 0:
+                raise InputError(f"{path}: row {line}: {c}: must be ≥ 0")
+        out.append(rec)
+    return out
+
+
+def daily_data(worker: Worker, month: str, rows: list[dict[str, Any]], office: Office, issued: dt.date) -> dict[str, Any]:
+    mine = [r for r in rows if r["worker_id"] == worker.worker_id and r["month"] == month]
+    total = {c: sum(r[c] for r in mine) for c in COLUMNS[2:]}
+    return {"document": "일용근로소득 지급명세", "month": month, "issued_on": issued.isoformat(),
+            "payer": {"name": office.name, "business_number": office.business_number, "address": office.address},
+            "earner": {"worker_id": worker.worker_id, "name": worker.name, "rrn": worker.rrn_masked or "(미기재)"},
+            **total}
+
+
+def daily_pdf(worker: Worker, month: str, rows: list[dict[str, Any]], office: Office, issued: dt.date) -> bytes:
+    d = daily_data(worker, month, rows, office, issued)
+
+    def build(doc: Doc) -> None:
+        doc.title("일용근로소득 지급명세서", f"{month} 귀속 · 소득자 보관용")
+        doc.kv([("지급자", office.name), ("사업자등록번호", office.business_number), ("소재지", office.address), ("대표자", office.representative)])
+        doc.kv([("성명", worker.name), ("주민등록번호", d["earner"]["rrn"]), ("사원번호", worker.worker_id), ("소속", worker.department)])
+        doc.table(["귀속월", "근무일수", "과세소득", "비과세소득", "소득세", "지방소득세"],
+                  [[month, d["work_days"], d["taxable_pay"], d["non_taxable"], d["income_tax"], d["local_income_tax"]]],
+                  amount_cols={1, 2, 3, 4, 5})
+        doc.paragraph("소득세 = (일급 − 150,000원) × 6% × (1 − 55%), 1,000원 미만 소액부징수 (소득세법 §47②, §59③, §86, §134③).", size="small")
+        doc.paragraph(f"{korean_date(issued)}   지급자 {office.name} (서명 또는 인)", size="small")
+
+    return render(build, title=f"일용근로소득 지급명세 {worker.worker_id} {month}", author=office.name,
+                  footer=f"{office.name} · 일용근로소득 지급명세 {month} {worker.worker_id}")

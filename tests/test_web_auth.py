@@ -130,7 +130,7 @@ def test_security_headers_and_no_stack_trace(client):
     r = client.get("/no/such/page")
     assert r.status_code == 404 and "Traceback" not in r.text
     r = client.get("/months")
-    assert r.headers["x-frame-options"] == "DENY" and "default-src 'self'" in r.headers["content-security-policy"]
+    assert r.headers["x-frame-options"] == "SAMEORIGIN" and "default-src 'self'" in r.headers["content-security-policy"]
     assert r.headers["cache-control"] == "no-store"
 
 

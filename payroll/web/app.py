@@ -24,6 +24,7 @@ from payroll.money import won
 from payroll.users import utc_now
 from payroll.web.audit import mask_rrn
 from payroll.web.auth import Forbidden, NotAuthenticated
+from payroll.web.jobs import Jobs
 from payroll.web.models import ROLE_LABELS
 
 WEB_DIR = Path(__file__).resolve().parent
@@ -105,7 +106,7 @@ async def _too_large(send, limit: int) -> None:
 
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
-    "X-Frame-Options": "DENY",
+    "X-Frame-Options": "SAMEORIGIN",
     "Referrer-Policy": "no-referrer",
     "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-src 'self'; object-src 'self'; frame-ancestors 'self'; form-action 'self'; base-uri 'none'",
     "Cache-Control": "no-store",
@@ -117,6 +118,7 @@ def create_app(
     *,
     store=None,
     data_dir: str | Path | None = None,
+    inputs_dir: str | Path | None = None,
     secure_cookies: bool = False,
     clock: Callable[[], dt.datetime] = utc_now,
     max_body_bytes: int = MAX_BODY_BYTES,
@@ -131,7 +133,9 @@ def create_app(
     app.state.secure_cookies = secure_cookies
     app.state.max_body_bytes = max_body_bytes
     app.state.data_dir = Path(data_dir) if data_dir else _default_data_dir(app.state.store.url)
-    app.state.jobs = {}
+    app.state.inputs_dir = Path(inputs_dir) if inputs_dir else app.state.data_dir / "inputs"
+    app.state.inputs_dir.mkdir(parents=True, exist_ok=True)
+    app.state.jobs = Jobs(clock)
 
     app.mount("/static", StaticFiles(directory=str(WEB_DIR / "static")), name="static")
     register_pages(app)

@@ -34,7 +34,7 @@ def month_overview(app) -> list[MonthRow]:
         for run in db.exec(select(Run).order_by(Run.created_at, Run.run_id)).all():
             months.setdefault(run.month, []).append(run)
         locks = {lock.month: lock for lock in db.exec(select(MonthLock)).all()}
-    inputs = app.state.data_dir / "inputs"
+    inputs = app.state.inputs_dir
     if inputs.is_dir():
         for p in inputs.iterdir():
             if p.is_dir() and len(p.name) == 7 and p.name[4] == "-":
@@ -55,3 +55,82 @@ def month_overview(app) -> list[MonthRow]:
         rows.append(MonthRow(month, status, shown.run_id if shown else None, shown.workers if shown else None, shown.gross_pay_total if shown else None,
                              shown.net_pay_total if shown else None, None, len(runs)))
     return rows
+
+
+def month_status(app, month: str) -> MonthRow:
+    for row in month_overview(app):
+        if row.month == month:
+            return row
+    return MonthRow(month, "open", None, None, None, None, None, 0)
+
+
+def runs_of(app, month: str) -> list[Run]:
+    with Session(app.state.store.engine) as db:
+        return list(db.exec(select(Run).where(Run.month == month).order_by(Run.created_at.desc(), Run.run_id.desc())).all())
+
+
+def lock_of(app, month: str) -> MonthLock | None:
+    with Session(app.state.store.engine) as db:
+        return db.get(MonthLock, month)
+
+
+def get_run(app, run_id: str) -> Run:
+    from payroll.runs.audit import get_run as runs_get_run
+
+    return runs_get_run(app.state.store, run_id)
+
+
+def results_of(app, run_id: str) -> list[dict]:
+    from payroll.runs.batch import load_results
+
+    with Session(app.state.store.engine) as db:
+        return load_results(db, run_id)
+
+
+def department_totals(results: list[dict]) -> list[dict]:
+    """The register's totals by department (sums of the stored results, for display)."""
+    by: dict[str, dict] = {}
+    for r in results:
+        row = r["row"]
+        d = by.setdefault(str(row.get("department") or "—"), {"department": str(row.get("department") or "—"), "workers": 0, "gross_pay": 0, "deductions_total": 0, "net_pay": 0})
+        d["workers"] += 1
+        for k in ("gross_pay", "deductions_total", "net_pay"):
+            d[k] += int(row.get(k) or 0)
+    return [by[k] for k in sorted(by)]
+
+
+def payslip_entries(run: Run) -> dict[str, str]:
+    """{worker_id or worker_id_row: manifest name} of the run's payslips (names come from the run record only)."""
+    import json
+
+    out = {}
+    for name in json.loads(run.outputs_manifest):
+        if name.startswith("payslips/") and name.endswith(".pdf") and "/" not in name[len("payslips/"):]:
+            out[name[len("payslips/"):-len(".pdf")]] = name
+    return out
+
+
+def output_bytes(run: Run, name: str) -> bytes:
+    """The bytes of one recorded output, checked against the run's manifest hash (never a user path)."""
+    import json
+    from pathlib import Path
+
+    from payroll.case import InputError
+    from payroll.runs.hashing import sha256_bytes
+
+    manifest = json.loads(run.outputs_manifest)
+    if name not in manifest:
+        raise KeyError(name)
+    path = Path(run.out_dir) / name
+    try:
+        data = path.read_bytes()
+    except OSError:
+        raise InputError(f"{run.run_id}: {name} is not in the run's output directory") from None
+    if sha256_bytes(data) != manifest[name]:
+        raise InputError(f"{run.run_id}: {name} differs from the recorded sha256; ask the auditor to replay the run")
+    return data
+
+
+def all_runs(app) -> list[Run]:
+    with Session(app.state.store.engine) as db:
+        return list(db.exec(select(Run).order_by(Run.created_at.desc(), Run.run_id.desc()).limit(200)).all())

@@ -1,4 +1,4 @@
-"""web: console users and their server-side sessions.
+"""web: console users, their server-side sessions, and the uploads made in the console.
 
 Revision ID: web_0001
 Revises:
@@ -39,9 +39,25 @@ def upgrade() -> None:
         sa.Column("expires_at", sa.DateTime, nullable=False),
     )
     op.create_index("ix_console_session_user_id", "console_session", ["user_id"])
+    op.create_table(
+        "console_upload",
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("month", sa.String(7), nullable=False),
+        sa.Column("kind", sa.String(16), nullable=False),
+        sa.Column("original_name", sa.String(200), nullable=False),
+        sa.Column("stored_name", sa.String(200), nullable=False),
+        sa.Column("sha256", sa.String(64), sa.ForeignKey("input_blobs.sha256"), nullable=False),
+        sa.Column("size", sa.BigInteger, nullable=False),
+        sa.Column("uploaded_by", sa.String(64), nullable=False),
+        sa.Column("uploaded_at", sa.DateTime, nullable=False),
+        sa.Column("removed", sa.Boolean, nullable=False, server_default=sa.false()),
+    )
+    op.create_index("ix_console_upload_month", "console_upload", ["month"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_console_upload_month", "console_upload")
+    op.drop_table("console_upload")
     op.drop_index("ix_console_session_user_id", "console_session")
     op.drop_table("console_session")
     op.drop_index("ix_console_user_name", "console_user")

@@ -6,7 +6,7 @@ from fastapi import FastAPI
 
 
 def register_pages(app: FastAPI) -> None:
-    from payroll.web.pages import audit, months, session
+    from payroll.web.pages import audit, month, months, runs, session
 
-    for module in (session, months, audit):
+    for module in (session, months, month, runs, audit):
         app.include_router(module.router)

@@ -1,0 +1,218 @@
+"""The console's inputs directory: uploads go where ``payroll run MONTH --inputs DIR`` reads them.
+
+Layout (see :mod:`payroll.runs.inputs`)::
+
+    DIR/roster.csv, DIR/contracts.csv, DIR/employer.toml      common master data
+    DIR/MONTH/attendance/<sha256[:16]>.<csv|xlsx|xls>         device exports (any number)
+    DIR/MONTH/corrections.csv, leave.csv, overtime.csv        HR's small files (one each)
+    DIR/MONTH/run.toml                                        pay_date (written by the run form)
+
+An upload is bounded in size (by the app) and in type (suffix and, for exports, the reader's own
+sniffing), written to a scratch file, read with the same importer the CLI uses (a bad file is
+refused with the importer's message and nothing changes), then stored in ``input_blobs`` by its
+sha256, recorded in ``console_upload`` and moved into place under a name we choose — the
+uploaded file name is kept only for display and never becomes a path.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import os
+import re
+import tempfile
+import types
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlmodel import Session, select
+
+from payroll.case import InputError
+from payroll.runs.hashing import sha256_bytes
+from payroll.runs.inputs import check_month, store_blob
+from payroll.web.audit import mask_rrn, record
+from payroll.web.models import ConsoleUpload
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str
+    label: str
+    suffixes: tuple[str, ...]
+    target: str  # relative to the inputs dir; {month} and {digest} are filled in
+    common: bool = False
+
+
+KINDS: dict[str, Kind] = {k.name: k for k in (
+    Kind("attendance", "근태 기록 (지문인식기 내보내기)", (".csv", ".xlsx", ".xls"), "{month}/attendance/{digest}{suffix}"),
+    Kind("corrections", "근태 정정 (worker_id,date,in,out,reason)", (".csv",), "{month}/corrections.csv"),
+    Kind("leave", "휴가 (worker_id,date,kind,minutes)", (".csv",), "{month}/leave.csv"),
+    Kind("overtime", "연장근로 승인 (worker_id,date,start,end,reason)", (".csv",), "{month}/overtime.csv"),
+    Kind("roster", "근로자 명부 (공통)", (".csv",), "roster.csv", common=True),
+    Kind("contracts", "근로계약 (공통)", (".csv",), "contracts.csv", common=True),
+    Kind("employer", "사업장 정보 employer.toml (공통)", (".toml",), "employer.toml", common=True),
+)}
+
+_SAFE_NAME = re.compile(r"[^0-9A-Za-z가-힣._ ()\-]+")
+
+
+def display_name(filename: str | None) -> str:
+    """The uploaded file's name for display: no directories, no odd characters, no 주민등록번호."""
+    base = (filename or "").replace("\\", "/").rsplit("/", 1)[-1]
+    base = _SAFE_NAME.sub("_", mask_rrn(base)).strip(" .") or "upload"
+    return base[:120]
+
+
+def roster_of(root: Path):
+    from payroll.roster import load_roster
+
+    r, c = root / "roster.csv", root / "contracts.csv"
+    if r.is_file() and c.is_file():
+        return load_roster(r, c)
+    return None
+
+
+def month_bounds(month: str) -> tuple[dt.date, dt.date]:
+    y, m = (int(x) for x in month.split("-"))
+    first = dt.date(y, m, 1)
+    last = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+    return first, last
+
+
+def _validate(kind: str, path: Path, root: Path, month: str) -> str:
+    """Read the file with the importer the CLI uses; a one-line summary, or InputError."""
+    if kind == "attendance":
+        from payroll.attendance.readers import read_export
+
+        export = read_export(path)
+        return f"{export.profile} 형식, {export.frame.height}행"
+    if kind == "corrections":
+        from payroll.attendance.checks import load_corrections
+
+        return f"정정 {load_corrections(path, roster_of(root)).height}건"
+    if kind in ("leave", "overtime"):
+        roster = roster_of(root)
+        if roster is None:
+            raise InputError("근로자 명부(roster.csv)와 근로계약(contracts.csv)을 먼저 올리세요")
+        from payroll.timesheet.inputs import load_approvals, load_leave
+
+        frame = load_leave(path, roster) if kind == "leave" else load_approvals(path, roster)
+        return f"{frame.height}건"
+    if kind in ("roster", "contracts"):
+        from payroll.roster import load_roster
+
+        other = root / ("contracts.csv" if kind == "roster" else "roster.csv")
+        if not other.is_file():
+            return "짝이 되는 파일을 올리면 함께 검사합니다"
+        roster = load_roster(path, other) if kind == "roster" else load_roster(other, path)
+        return f"근로자 {len(roster.workers)}명, 계약 {len(roster.contracts)}건"
+    if kind == "employer":
+        from payroll.runs.batch import employer_of
+
+        employer = employer_of(types.SimpleNamespace(employer=path, root=root))
+        return employer["name"]
+    raise InputError(f"unknown upload kind {kind!r}")
+
+
+def save_upload(db: Session, root: Path, month: str, kind: str, filename: str | None, data: bytes, *, actor: str, clock) -> tuple[ConsoleUpload, str]:
+    """Validate and keep one uploaded file; returns its record and the importer's summary."""
+    check_month(month)
+    spec = KINDS.get(kind)
+    if spec is None:
+        raise InputError(f"파일 종류를 고르세요 ({', '.join(KINDS)})")
+    shown = display_name(filename)
+    suffix = Path(shown).suffix.lower()
+    if suffix not in spec.suffixes:
+        raise InputError(f"{shown}: {spec.label} 파일은 {', '.join(spec.suffixes)} 형식만 받습니다")
+    if not data:
+        raise InputError(f"{shown}: 빈 파일입니다")
+    digest = sha256_bytes(data)
+    relative = spec.target.format(month=month, digest=digest[:16], suffix=suffix)
+    target = root / relative
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".upload-", suffix=suffix, dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        try:
+            summary = _validate(kind, Path(tmp), root, month)
+        except InputError as exc:  # the importer's message, about the name the clerk knows
+            raise InputError(str(exc).replace(tmp, shown)) from None
+        store_blob(db, data)
+        row = ConsoleUpload(month=month, kind=kind, original_name=shown, stored_name=relative, sha256=digest, size=len(data), uploaded_by=actor, uploaded_at=clock())
+        db.add(row)
+        record(db, actor, "upload", f"{month}/{kind}", f"{shown} sha256={digest} size={len(data)} → {relative}", clock=clock)
+        db.commit()
+        os.replace(tmp, target)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    db.refresh(row)
+    return row, summary
+
+
+def current_uploads(db: Session, root: Path, month: str) -> list[ConsoleUpload]:
+    """The uploads of ``month`` (and the common files) that are in place now, newest first."""
+    rows = db.exec(select(ConsoleUpload).where(ConsoleUpload.removed == False).order_by(ConsoleUpload.id.desc())).all()  # noqa: E712
+    out, seen = [], set()
+    for r in rows:
+        if r.stored_name in seen:
+            continue
+        if not (r.month == month or KINDS[r.kind].common):
+            continue
+        p = root / r.stored_name
+        if not p.is_file() or sha256_bytes(p.read_bytes()) != r.sha256:
+            continue
+        seen.add(r.stored_name)
+        out.append(r)
+    return out
+
+
+def remove_attendance(db: Session, root: Path, month: str, upload_id: int, *, actor: str, clock) -> ConsoleUpload:
+    """Take an attendance export out of the month (its blob and record stay)."""
+    row = db.get(ConsoleUpload, upload_id)
+    if row is None or row.month != month or row.kind != "attendance" or row.removed:
+        raise InputError("그런 근태 파일이 없습니다")
+    path = root / row.stored_name
+    if path.is_file():
+        path.unlink()
+    row.removed = True
+    db.add(row)
+    record(db, actor, "upload_remove", f"{month}/attendance", f"{row.original_name} sha256={row.sha256}", clock=clock)
+    db.commit()
+    return row
+
+
+CORRECTION_HEADER = ("worker_id", "date", "in", "out", "reason")
+
+
+def apply_correction(db: Session, root: Path, month: str, worker_id: str, day: str, time_in: str, time_out: str, reason: str, *, actor: str, clock) -> str:
+    """Add (or replace) one line of the month's corrections.csv, checked by the same loader as an upload."""
+    path = root / month / "corrections.csv"
+    lines: list[dict[str, str]] = []
+    if path.is_file():
+        from payroll.attendance.checks import read_small_csv
+
+        lines = [r for _, r in read_small_csv(path, CORRECTION_HEADER, "corrections")]
+    lines = [r for r in lines if not (r["worker_id"] == worker_id and r["date"] == day)]
+    lines.append({"worker_id": worker_id, "date": day, "in": time_in, "out": time_out, "reason": reason})
+    buf = io.StringIO(newline="")
+    w = csv.DictWriter(buf, fieldnames=CORRECTION_HEADER, extrasaction="ignore", lineterminator="\n")
+    w.writeheader()
+    for r in sorted(lines, key=lambda r: (r["worker_id"], r["date"])):
+        w.writerow(r)
+    _, summary = save_upload(db, root, month, "corrections", "corrections.csv", buf.getvalue().encode("utf-8"), actor=actor, clock=clock)
+    return summary
+
+
+def exceptions(root: Path, month: str):
+    """The month's attendance check (the same call as ``payroll attendance check``), or None without exports."""
+    from payroll.attendance.checks import check_files
+
+    adir = root / month / "attendance"
+    paths = sorted(p for p in adir.iterdir() if p.is_file() and not p.name.startswith(".")) if adir.is_dir() else []
+    if not paths:
+        return None
+    corrections = root / month / "corrections.csv"
+    return check_files(paths, roster_of(root), corrections if corrections.is_file() else None, month=month_bounds(month))

@@ -1,0 +1,167 @@
+"""One month: imports (uploads, exceptions, corrections), the run, close and correction."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+from fastapi.responses import RedirectResponse
+from sqlmodel import Session
+
+from payroll.case import InputError
+from payroll.runs.inputs import check_month
+from payroll.web import inputs as web_inputs
+from payroll.web import services
+from payroll.web.app import render
+from payroll.web.auth import ANYONE, APPROVER, CLERK, Principal
+
+router = APIRouter()
+
+
+def _root(request: Request):
+    return request.app.state.inputs_dir
+
+
+def _filters(exc, code: str, worker: str, date: str):
+    import polars as pl
+
+    frame = exc.exceptions
+    if code:
+        frame = frame.filter(pl.col("code") == code)
+    if worker:
+        frame = frame.filter(pl.col("worker_id").fill_null("").str.contains(worker, literal=True))
+    if date:
+        frame = frame.filter(pl.col("date").cast(pl.Utf8).fill_null("") == date)
+    return frame
+
+
+def _month_context(request: Request, month: str, code: str = "", worker: str = "", date: str = "", message: str | None = None, error: str | None = None) -> dict:
+    app = request.app
+    root = _root(request)
+    with Session(app.state.store.engine) as db:
+        uploads = web_inputs.current_uploads(db, root, month)
+    names = {u.stored_name.rsplit("/", 1)[-1]: u.original_name for u in uploads}
+    exc, exc_error, rows, codes = None, None, [], []
+    try:
+        exc = web_inputs.exceptions(root, month)
+    except InputError as e:
+        exc_error = str(e).replace(str(root) + "/", "")
+    if exc is not None:
+        codes = sorted(set(exc.exceptions.get_column("code").to_list()))
+        rows = _filters(exc, code, worker, date).to_dicts()
+        for r in rows:
+            r["source_name"] = names.get(str(r["source"]).rsplit("/", 1)[-1], str(r["source"]).rsplit("/", 1)[-1])
+    return {
+        "month": month, "status": services.month_status(app, month), "runs": services.runs_of(app, month), "lock": services.lock_of(app, month),
+        "uploads": uploads, "kinds": web_inputs.KINDS, "exc": exc, "exc_error": exc_error, "exc_rows": rows, "codes": codes,
+        "filter": {"code": code, "worker": worker, "date": date}, "message": message, "error": error,
+    }
+
+
+@router.get("/months/{month}")
+async def month_page(request: Request, month: str, code: str = "", worker: str = "", date: str = "", user: Principal = Depends(ANYONE)):
+    check_month(month)
+    return render(request, "month.html", _month_context(request, month, code[:32], worker[:64], date[:10]))
+
+
+@router.get("/months/{month}/exceptions")
+async def exceptions_table(request: Request, month: str, code: str = "", worker: str = "", date: str = "", user: Principal = Depends(ANYONE)):
+    """The exceptions table alone (htmx swaps it in when a filter changes)."""
+    check_month(month)
+    return render(request, "_exceptions.html", _month_context(request, month, code[:32], worker[:64], date[:10]))
+
+
+@router.post("/months/{month}/uploads")
+async def upload(request: Request, month: str, kind: str = Form(""), file: UploadFile | None = File(None), user: Principal = Depends(CLERK)):
+    check_month(month)
+    app = request.app
+    if file is None or not file.filename:
+        return render(request, "month.html", _month_context(request, month, error="올릴 파일을 고르세요."), status_code=400)
+    data = await file.read()
+    try:
+        with Session(app.state.store.engine, expire_on_commit=False) as db:
+            row, summary = web_inputs.save_upload(db, _root(request), month, kind, file.filename, data, actor=user.name, clock=app.state.clock)
+    except InputError as exc:
+        return render(request, "month.html", _month_context(request, month, error=str(exc)), status_code=400)
+    return render(request, "month.html", _month_context(request, month, message=f"{row.original_name}: 올렸습니다 ({summary}, sha256 {row.sha256[:12]}…)"))
+
+
+@router.post("/months/{month}/uploads/{upload_id}/remove")
+async def remove_upload(request: Request, month: str, upload_id: int, user: Principal = Depends(CLERK)):
+    check_month(month)
+    app = request.app
+    try:
+        with Session(app.state.store.engine, expire_on_commit=False) as db:
+            row = web_inputs.remove_attendance(db, _root(request), month, upload_id, actor=user.name, clock=app.state.clock)
+    except InputError as exc:
+        return render(request, "month.html", _month_context(request, month, error=str(exc)), status_code=400)
+    return render(request, "month.html", _month_context(request, month, message=f"{row.original_name}: 이 달의 근태 자료에서 뺐습니다"))
+
+
+@router.post("/months/{month}/corrections")
+async def correct(request: Request, month: str, worker_id: str = Form(""), date: str = Form(""), time_in: str = Form(""), time_out: str = Form(""),
+                  reason: str = Form(""), user: Principal = Depends(CLERK)):
+    check_month(month)
+    app = request.app
+    try:
+        with Session(app.state.store.engine, expire_on_commit=False) as db:
+            summary = web_inputs.apply_correction(db, _root(request), month, worker_id.strip()[:64], date.strip()[:10], time_in.strip()[:8], time_out.strip()[:8],
+                                                  reason.strip()[:200], actor=user.name, clock=app.state.clock)
+    except InputError as exc:
+        return render(request, "month.html", _month_context(request, month, error=str(exc).replace(str(_root(request)) + "/", "")), status_code=400)
+    return render(request, "month.html", _month_context(request, month, message=f"{worker_id} {date}: 정정했습니다 ({summary})"))
+
+
+def _start_run(request: Request, month: str, pay_date: str, user: Principal, correction: bool):
+    from payroll.runs.batch import execute_run
+
+    app = request.app
+    day = None
+    if pay_date:
+        try:
+            day = dt.date.fromisoformat(pay_date)
+        except ValueError:
+            raise InputError(f"지급일: 날짜(YYYY-MM-DD)가 아닙니다: {pay_date!r}") from None
+    out_root = app.state.data_dir / "runs"
+    store, root = app.state.store, _root(request)
+
+    def work():
+        return execute_run(store, month, inputs_dir=root, out_root=out_root, pay_date=day, correction=correction, actor=user.name)
+
+    job = app.state.jobs.start("correction" if correction else "run", month, user.name, work, progress_dir=out_root / month)
+    return RedirectResponse(f"/jobs/{job.id}", status_code=303)
+
+
+@router.post("/months/{month}/run")
+async def start_run(request: Request, month: str, pay_date: str = Form(""), user: Principal = Depends(CLERK)):
+    """Start the month's run (refused by the run itself when the month is closed)."""
+    check_month(month)
+    try:
+        lock = services.lock_of(request.app, month)
+        if lock is not None:  # execute_run refuses too; say so before starting a job
+            raise InputError(f"{month}은(는) 마감되었습니다 ({lock.closed_by}, 실행 {lock.run_id}). 마감된 달은 승인자가 승인하는 정정 실행으로만 바뀝니다.")
+        return _start_run(request, month, pay_date, user, correction=False)
+    except InputError as exc:
+        return render(request, "month.html", _month_context(request, month, error=str(exc)), status_code=400)
+
+
+@router.post("/months/{month}/correction")
+async def approve_correction(request: Request, month: str, pay_date: str = Form(""), user: Principal = Depends(APPROVER)):
+    """The approver approves and starts a correction run of a closed month (``payroll run MONTH --correction``)."""
+    check_month(month)
+    try:
+        return _start_run(request, month, pay_date, user, correction=True)
+    except InputError as exc:
+        return render(request, "month.html", _month_context(request, month, error=str(exc)), status_code=400)
+
+
+@router.post("/months/{month}/close")
+async def close(request: Request, month: str, user: Principal = Depends(APPROVER)):
+    from payroll.runs.months import close_month
+
+    check_month(month)
+    try:
+        result = close_month(request.app.state.store, month, user.name)
+    except InputError as exc:
+        return render(request, "month.html", _month_context(request, month, error=str(exc)), status_code=400)
+    return render(request, "month.html", _month_context(request, month, message=f"{month} 마감했습니다 (실행 {result['run_id']})"))

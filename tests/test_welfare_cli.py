@@ -157,3 +157,19 @@ def _law():
     from payroll import law
 
     return law.current()
+
+
+def test_items_of_workers_without_pay_this_month_stay_due(env):
+    roster = load_roster(env / "roster.csv", env / "contracts.csv")
+    store = open_store(str(env / "w.db"))
+    with store.session() as s:
+        service.apply(s, _law(), roster, "W4", dt.date(2026, 4, 20), 800_000, "R", dt.datetime(2026, 4, 28, 9))
+    warnings: list[str] = []
+    with store.session() as s:  # W4 left on 2026-04-30; the May run has no row for W4
+        may = service.welfare_pay_items("2026-05", dt.date(2026, 5, 20), s, roster, mark_paid=True, workers=["W1", "W2"], warnings=warnings)
+    assert may.height == 0
+    assert warnings == ["fertility_support 800,000원 of worker W4 is not paid in 2026-05: the worker has no pay this month; it stays due for the next run"]
+    with store.session() as s:
+        assert service.payments(s) == []
+        final = service.welfare_pay_items("2026-06", dt.date(2026, 6, 20), s, roster, mark_paid=True, workers=["W4"])
+    assert final.select("worker_id", "amount").rows() == [("W4", 800_000)]

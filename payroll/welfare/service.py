@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Iterable
 
 import polars as pl
 from sqlmodel import Session, select
@@ -294,14 +295,34 @@ def compute_pay_items(
     return frame, new
 
 
-def welfare_pay_items(month: str, pay_date: dt.date, session: Session, roster, *, law: Law | None = None, mark_paid: bool = False) -> pl.DataFrame:
+def welfare_pay_items(
+    month: str,
+    pay_date: dt.date,
+    session: Session,
+    roster,
+    *,
+    law: Law | None = None,
+    mark_paid: bool = False,
+    workers: Iterable[str] | None = None,
+    warnings: list[str] | None = None,
+) -> pl.DataFrame:
     """The month's welfare pay items for the run (columns worker_id, code, amount, method, minutes).
 
-    With ``mark_paid`` the items are recorded as paid in ``month`` in the same session (commit it
+    ``workers``: the worker_ids that have a worker-month in this run. When given, items of other
+    workers (a leaver whose support was approved after the last pay) are left out, not marked, and
+    stay due for a later run; a line saying so is appended to ``warnings``.
+    With ``mark_paid`` the returned items are recorded as paid in ``month`` in this session (commit it
     with the run): a later month will not pay them again, and this month returns the same items.
     """
     law = law or law_module.current()
     frame, new = compute_pay_items(month, pay_date, roster, law, enrolments(session), applications(session), cancellations(session), payments(session))
+    if workers is not None:
+        keep = set(workers)
+        for r in frame.filter(~pl.col("worker_id").is_in(list(keep))).to_dicts():
+            if warnings is not None:
+                warnings.append(f"{r['code']} {r['amount']:,}원 of worker {r['worker_id']} is not paid in {month}: the worker has no pay this month; it stays due for the next run")
+        frame = frame.filter(pl.col("worker_id").is_in(list(keep)))
+        new = [r for r in new if r["worker_id"] in keep]
     if mark_paid and new:
         at = _now()
         for r in new:

@@ -225,7 +225,7 @@ def services_of(contracts: list[Contract], law: Law) -> list[Service]:
     for c in sorted(contracts, key=lambda c: c.start):
         if out and out[-1].end is not None:
             prev = out[-1]
-            on = law.on(c.start)
+            on = law.on(prev.end + ONE_DAY)  # the setting in force when the gap begins
             limit = on["leave.continuity_max_gap_days"]
             gap_days = (c.start - prev.end).days - 1
             bridged = gap_days <= limit

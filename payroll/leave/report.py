@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import zipfile
 
 from payroll.law import Law
@@ -103,7 +104,10 @@ def _deterministic(xlsx: bytes) -> bytes:
             info = zipfile.ZipInfo(name, date_time=FIXED_TIME.timetuple()[:6])
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o600 << 16
-            dst.writestr(info, src.read(name))
+            body = src.read(name)
+            if name == "docProps/core.xml":  # openpyxl stamps the save time into dcterms:modified
+                body = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)", rb"\g<1>2000-01-01T00:00:00Z\g<2>", body)
+            dst.writestr(info, body)
     return out.getvalue()
 
 

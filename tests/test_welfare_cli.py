@@ -173,3 +173,15 @@ def test_items_of_workers_without_pay_this_month_stay_due(env):
         assert service.payments(s) == []
         final = service.welfare_pay_items("2026-06", dt.date(2026, 6, 20), s, roster, mark_paid=True, workers=["W4"])
     assert final.select("worker_id", "amount").rows() == [("W4", 800_000)]
+
+
+def test_enrol_file_names_the_row_and_is_all_or_nothing(env):
+    (env / "e.csv").write_text("worker_id,plan,start\nW1,fixed,2026-01-01\nW2,fixed,2026-02-30\n", encoding="utf-8")
+    one_line_error(run(env, "insurance", "enrol", "--file", str(env / "e.csv")), "e.csv: row 3: start: not a date")
+    (env / "e.csv").write_text("worker_id,plan,start\nW1,fixed,2026-01-01\nW4,indemnity,2026-01-01\n", encoding="utf-8")
+    one_line_error(run(env, "insurance", "enrol", "--file", str(env / "e.csv")), "e.csv: row 3: plan indemnity: needs a contract of at least 6 months")
+    rep = json.loads(run(env, "insurance", "report", "--year", "2026", "--json").stdout)
+    assert rep["premium_cost"] == []  # row 2 was not kept
+    (env / "e.csv").write_text("worker_id,plan,start\nW1,fixed,2026-01-01\nW2,fixed,2025-07-01\n", encoding="utf-8")
+    ok = run(env, "insurance", "enrol", "--file", str(env / "e.csv"))
+    assert ok.exit_code == 0 and [line.split()[0] for line in ok.stdout.splitlines()] == ["GI-00001", "GI-00002"]

@@ -114,13 +114,17 @@ def _exc(frame: pl.DataFrame, code: str, detail: pl.Expr | str, date: pl.Expr | 
     )
 
 
+def _hhmm(minutes: pl.Expr) -> pl.Expr:
+    return pl.format("{}:{}", (minutes // 60).cast(pl.Utf8).str.zfill(2), (minutes % 60).cast(pl.Utf8).str.zfill(2))
+
+
 def _known_mask(frame: pl.DataFrame, roster: Roster | None) -> pl.Expr:
     if roster is None:
         return pl.col("worker_id").is_not_null()
     return pl.col("worker_id").is_in(list(roster.workers))
 
 
-def _punch_shifts(frame: pl.DataFrame, roster: Roster | None, anchors: pl.DataFrame, dup_window: int) -> tuple[pl.DataFrame, list[pl.DataFrame]]:
+def _punch_shifts(frame: pl.DataFrame, roster: Roster | None, anchors: pl.DataFrame, dup_window: int, month: tuple[dt.date, dt.date] | None = None) -> tuple[pl.DataFrame, list[pl.DataFrame]]:
     """Shifts, exceptions and the (source, line) of every punch row used."""
     excs = []
     unknown = frame.filter(~_known_mask(frame, roster))
@@ -131,6 +135,10 @@ def _punch_shifts(frame: pl.DataFrame, roster: Roster | None, anchors: pl.DataFr
     p = known.filter(pl.col("ts").is_not_null()).join(anchors, on="worker_id", how="left")
     p = p.with_columns(pl.col("anchor").fill_null(DEFAULT_ANCHOR_MINUTES))
     p = p.with_columns((pl.col("ts") - pl.duration(minutes=pl.col("anchor"))).dt.date().alias("date"))
+    if month is not None:  # the tail of a shift that started in another month belongs to that month
+        other = (pl.col("date") < month[0]) | (pl.col("date") > month[1])
+        excs.append(_exc(p.filter(other), "other_month", pl.format("{}: 근무일 {}", pl.col("raw_time"), pl.col("date"))))
+        p = p.filter(~other)
     p = p.sort(["worker_id", "ts", "source", "line"])
     gap = (pl.col("ts") - pl.col("ts").shift(1).over("worker_id")).dt.total_minutes()
     p = p.with_columns((gap.is_not_null() & (gap < dup_window)).alias("_dup"))
@@ -159,8 +167,12 @@ def _punch_shifts(frame: pl.DataFrame, roster: Roster | None, anchors: pl.DataFr
     return shifts, excs
 
 
-def _daily_shifts(frame: pl.DataFrame, roster: Roster | None) -> tuple[pl.DataFrame, list[pl.DataFrame], pl.DataFrame]:
+def _daily_shifts(frame: pl.DataFrame, roster: Roster | None, month: tuple[dt.date, dt.date] | None = None) -> tuple[pl.DataFrame, list[pl.DataFrame], pl.DataFrame]:
     excs = []
+    if month is not None:
+        other = pl.col("date").is_not_null() & ((pl.col("date") < month[0]) | (pl.col("date") > month[1]))
+        excs.append(_exc(frame.filter(other), "other_month", pl.format("근무일 {}", pl.col("date"))))
+        frame = frame.filter(~other)
     unknown = frame.filter(~_known_mask(frame, roster))
     excs.append(_exc(unknown, "unknown_worker", pl.format("사번 {}", pl.col("worker_id").fill_null("(빈칸)"))))
     d = frame.filter(_known_mask(frame, roster))
@@ -171,10 +183,10 @@ def _daily_shifts(frame: pl.DataFrame, roster: Roster | None) -> tuple[pl.DataFr
     excs.append(_exc(d.filter(malformed), "malformed_time", pl.format("일자 {} 출근 {} 퇴근 {}", pl.col("raw_date").fill_null("(빈칸)"), pl.col("raw_in").fill_null(""), pl.col("raw_out").fill_null(""))))
     ok = d.filter(~malformed)
     absent = ok.filter(pl.col("in_min").is_null() & pl.col("out_min").is_null())
-    excs.append(_exc(ok.filter(pl.col("in_min").is_null() & pl.col("out_min").is_not_null()), "missing_in", pl.format("퇴근 {}만 있음", pl.col("raw_out"))))
-    excs.append(_exc(ok.filter(pl.col("in_min").is_not_null() & pl.col("out_min").is_null()), "missing_out", pl.format("출근 {}만 있음", pl.col("raw_in"))))
+    excs.append(_exc(ok.filter(pl.col("in_min").is_null() & pl.col("out_min").is_not_null()), "missing_in", pl.format("퇴근 {}만 있음", _hhmm(pl.col("out_min")))))
+    excs.append(_exc(ok.filter(pl.col("in_min").is_not_null() & pl.col("out_min").is_null()), "missing_out", pl.format("출근 {}만 있음", _hhmm(pl.col("in_min")))))
     both = ok.filter(pl.col("in_min").is_not_null() & pl.col("out_min").is_not_null())
-    excs.append(_exc(both.filter(pl.col("in_min") == pl.col("out_min")), "single_punch", pl.format("출근 = 퇴근 {}", pl.col("raw_in"))))
+    excs.append(_exc(both.filter(pl.col("in_min") == pl.col("out_min")), "single_punch", pl.format("출근 = 퇴근 {}", _hhmm(pl.col("in_min")))))
     both = both.filter(pl.col("in_min") != pl.col("out_min"))
     start = pl.col("date").cast(pl.Datetime("us"))
     shifts = both.select(
@@ -279,10 +291,10 @@ def check(
         f = e.frame
         all_rows.append(f.select(pl.col("source"), pl.col("line")))
         if e.shape == "punch":
-            s, x = _punch_shifts(f, roster, anchors, dup_window)
+            s, x = _punch_shifts(f, roster, anchors, dup_window, month)
             absences_parts.append(pl.DataFrame(schema={"worker_id": pl.Utf8, "date": pl.Date, "ref": pl.Utf8}))
         else:
-            s, x, a = _daily_shifts(f, roster)
+            s, x, a = _daily_shifts(f, roster, month)
             absences_parts.append(a)
         shift_parts.append(s.select(list(SHIFT_SCHEMA)))
         exc_parts.extend(x)

@@ -1,0 +1,170 @@
+"""The console's pages over a real month: uploads, exceptions, corrections, run, payslips, close, replay."""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+
+import pytest
+from sqlmodel import select
+
+from payroll.store.models import AuditLog
+from test_web_fixtures import PASSWORDS, FrozenClock, add_users, csrf_from, login, make_client, make_store
+from test_web_month_data import BROKEN_DAY, MONTH, PAY_DATE, attendance_csv, contracts_csv, employer_toml, roster_csv
+
+
+@pytest.fixture
+def env(tmp_path):
+    clock = FrozenClock()
+    store = make_store(tmp_path)
+    add_users(store, clock)
+    clients = {}
+    for role in ("clerk", "approver", "auditor"):
+        c = make_client(store, clock, tmp_path)
+        c.__enter__()
+        assert login(c, role, PASSWORDS[role]).status_code == 303
+        c.csrf = csrf_from(c.get("/months").text)
+        clients[role] = c
+    yield store, clients
+    for c in clients.values():
+        c.__exit__(None, None, None)
+    store.dispose()
+
+
+def upload(c, kind, name, data, month=MONTH):
+    return c.post(f"/months/{month}/uploads", data={"kind": kind, "csrf_token": c.csrf}, files={"file": (name, data, "application/octet-stream")})
+
+
+def upload_month(c):
+    for kind, name, data in (("roster", "명부.csv", roster_csv()), ("contracts", "계약.csv", contracts_csv()), ("employer", "employer.toml", employer_toml()),
+                             ("attendance", "지문인식_6월.csv", attendance_csv())):
+        r = upload(c, kind, name, data)
+        assert r.status_code == 200, r.text
+        assert "올렸습니다" in r.text
+
+
+def run_month(c, month=MONTH):
+    r = c.post(f"/months/{month}/run", data={"pay_date": PAY_DATE, "csrf_token": c.csrf})
+    assert r.status_code == 303, r.text
+    job_id = r.headers["location"].rsplit("/", 1)[-1]
+    job = c.app.state.jobs.wait(job_id)
+    page = c.get(f"/jobs/{job_id}")
+    return job, page
+
+
+def test_uploads_are_kept_by_hash_and_bad_files_show_the_importer_message(env, tmp_path):
+    store, c = env
+    clerk = c["clerk"]
+    upload_month(clerk)
+    page = clerk.get(f"/months/{MONTH}").text
+    assert "지문인식_6월.csv" in page
+    stored = list((tmp_path / "data" / "inputs" / MONTH / "attendance").iterdir())
+    assert len(stored) == 1 and stored[0].name.endswith(".csv") and "지문" not in stored[0].name  # our name, not the upload's
+    r = upload(clerk, "attendance", "../../etc/passwd.csv", b"no,header,that,matches\n1,2,3,4\n")
+    assert r.status_code == 400 and "passwd.csv" in r.text and "Traceback" not in r.text
+    assert not (tmp_path / "etc").exists()
+    r = upload(clerk, "attendance", "export.pdf", b"%PDF-1.4")
+    assert r.status_code == 400 and ".csv, .xlsx, .xls" in r.text
+    r = upload(clerk, "corrections", "c.csv", b"worker_id,date,in,out,reason\nW999,2026-06-10,09:00,18:00,x\n")
+    assert r.status_code == 400 and "not in the roster" in r.text
+    with store.session() as s:
+        ups = s.exec(select(AuditLog).where(AuditLog.action == "upload")).all()
+    assert len(ups) == 4 and all("sha256=" in u.detail for u in ups)
+
+
+def test_body_size_is_bounded(tmp_path):
+    from fastapi.testclient import TestClient
+
+    from payroll.web.app import create_app
+
+    clock = FrozenClock()
+    store = make_store(tmp_path)
+    add_users(store, clock)
+    with TestClient(create_app(store=store, clock=clock, data_dir=tmp_path / "d", max_body_bytes=10_000), base_url="http://127.0.0.1", follow_redirects=False) as c:
+        login(c, "clerk", PASSWORDS["clerk"])
+        c.csrf = csrf_from(c.get("/months").text)
+        r = upload(c, "attendance", "big.csv", b"x" * 20_000)
+        assert r.status_code == 413
+
+
+def test_exceptions_filter_and_correction(env):
+    store, c = env
+    clerk = c["clerk"]
+    upload_month(clerk)
+    page = clerk.get(f"/months/{MONTH}").text
+    assert "missing_out" in page and BROKEN_DAY in page
+    part = clerk.get(f"/months/{MONTH}/exceptions", params={"code": "missing_out", "worker": "W002"}, headers={"HX-Request": "true"}).text
+    assert part.startswith('<div id="exceptions">') and part.count('data-code="missing_out"') == 1
+    none = clerk.get(f"/months/{MONTH}/exceptions", params={"worker": "W001", "code": "missing_out"}).text
+    assert 'data-code="missing_out"' not in none
+    r = clerk.post(f"/months/{MONTH}/corrections", data={"worker_id": "W002", "date": BROKEN_DAY, "time_in": "09:00", "time_out": "18:00", "reason": "퇴근 타각 누락", "csrf_token": clerk.csrf})
+    assert r.status_code == 200 and "정정했습니다" in r.text
+    assert "정정됨" in r.text
+    r = clerk.post(f"/months/{MONTH}/corrections", data={"worker_id": "W002", "date": BROKEN_DAY, "time_in": "9시", "time_out": "18:00", "reason": "x", "csrf_token": clerk.csrf})
+    assert r.status_code == 400 and "not a time" in r.text
+
+
+def test_run_register_worker_payslips_close_and_replay(env):
+    store, c = env
+    clerk, approver, auditor = c["clerk"], c["approver"], c["auditor"]
+    upload_month(clerk)
+    job, page = run_month(clerk)
+    assert job.state == "done", job.error
+    run_id = job.result["run_id"]
+    assert "완료: 3명" in page.text
+    months = clerk.get("/months").text
+    assert MONTH in months and f"{job.result['net_pay_total']:,}" in months
+    run = clerk.get(f"/runs/{run_id}").text
+    assert "총무과" in run and "환경과" in run and f"{job.result['gross_pay_total']:,}" in run
+    w = clerk.get(f"/runs/{run_id}/workers/W001").text
+    assert "계산방법" in w and "근거 조문" in w and "국민연금법" in w
+    pdf = clerk.get(f"/runs/{run_id}/payslips/W001.pdf")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF") and "inline" in pdf.headers["content-disposition"]
+    dl = clerk.get(f"/runs/{run_id}/payslips/W001.pdf", params={"download": 1})
+    assert dl.headers["content-disposition"] == f'attachment; filename="payslip-{MONTH}-W001.pdf"'
+    assert clerk.get(f"/runs/{run_id}/payslips/..%2F..%2Fregister.pdf").status_code == 404
+    z = clerk.get(f"/runs/{run_id}/payslips.zip")
+    names = zipfile.ZipFile(io.BytesIO(z.content)).namelist()
+    assert names == [f"payslip-{MONTH}-W00{i}.pdf" for i in (1, 2, 3)]
+    assert clerk.get(f"/runs/{run_id}/payslips.zip").content == z.content  # same run, same bytes
+
+    # the clerk cannot close; the approver closes; the clerk's re-run is refused
+    assert clerk.post(f"/months/{MONTH}/close", data={"csrf_token": clerk.csrf}).status_code == 403
+    r = approver.post(f"/months/{MONTH}/close", data={"csrf_token": approver.csrf})
+    assert r.status_code == 200 and "마감했습니다" in r.text
+    r = clerk.post(f"/months/{MONTH}/run", data={"pay_date": PAY_DATE, "csrf_token": clerk.csrf})
+    assert r.status_code == 400 and "마감되었습니다" in r.text
+
+    # the auditor cannot run, but replays: identical
+    assert auditor.post(f"/months/{MONTH}/run", data={"pay_date": PAY_DATE, "csrf_token": auditor.csrf}).status_code == 403
+    r = auditor.post(f"/runs/{run_id}/replay", data={"csrf_token": auditor.csrf})
+    assert r.status_code == 303
+    job_id = r.headers["location"].rsplit("/", 1)[-1]
+    rep = auditor.app.state.jobs.wait(job_id)
+    assert rep.state == "done" and rep.result.identical, rep.result
+    assert "identical" in auditor.get(f"/jobs/{job_id}").text
+    d = auditor.get("/diff", params={"a": run_id, "b": run_id}).text
+    assert "identical" in d
+
+    log = auditor.get("/audit").text
+    for action in ("login", "upload", "run.regular", "month.close", "payslip_download", "payslip_zip", "run.replay"):
+        assert f"<td>{action}</td>" in log, action
+
+    # the approver approves a correction run of the closed month
+    r = approver.post(f"/months/{MONTH}/correction", data={"csrf_token": approver.csrf})
+    assert r.status_code == 303
+    corr = approver.app.state.jobs.wait(r.headers["location"].rsplit("/", 1)[-1])
+    assert corr.state == "done", corr.error
+    assert corr.result["kind"] == "correction"
+    assert "정정" in clerk.get("/months").text
+
+
+def test_no_full_resident_number_on_pages(env):
+    store, c = env
+    clerk = c["clerk"]
+    upload_month(clerk)
+    job, _ = run_month(clerk)
+    texts = [clerk.get(u).text for u in ("/months", f"/months/{MONTH}", f"/runs/{job.result['run_id']}", f"/runs/{job.result['run_id']}/workers/W001")]
+    for t in texts:
+        assert not re.search(r"\d{6}-?[1-8]\d{6}", t)

@@ -444,3 +444,37 @@ def test_payslip_refuses_an_hour_based_item_without_method(month, law):
             item["method"] = None
     with pytest.raises(InputError, match="overtime_pay.*계산방법"):
         payslip_pdf(row, pi, trace_of(row, law), EMPLOYER)
+
+
+def test_payslip_of_a_leaver_shows_settlement_and_severance(law):
+    """A leaver's last pay: the settlement refund and the 퇴직금 with its tax, all on one page."""
+    import json as _json
+
+    from payroll.case import case_frames, parse_case
+    from payroll.engine.pipeline import compute, default_context
+
+    doc = {
+        "pay_date": "2026-04-24", "month": "2026-04",
+        "worker": {"id": "W009", "birth_date": "1970-02-03", "hire_date": "2019-01-01", "employment": "public_service",
+                   "income_type": "regular", "family": 2, "monthly_hours": 209},
+        "pay_items": [{"code": "base_pay", "amount": 3_000_000}, {"code": "severance_pay", "amount": 21_000_000}],
+    }
+    workers, items = case_frames([parse_case(_json.dumps(doc))])
+    workers = workers.with_columns(
+        pl.lit(-84_000).alias("settlement_income_tax"), pl.lit(-8_400).alias("settlement_local_income_tax"),
+        pl.lit(310_000).alias("retirement_income_tax"), pl.lit(31_000).alias("retirement_local_income_tax"),
+    )
+    row = compute(workers, items, default_context()).row(0, named=True)
+    row.update(name="정다운", department="총무과", overtime_minutes=0, night_minutes=0, holiday_work_minutes=0)
+    pi = [
+        {"code": "base_pay", "label": "기본급", "amount": 3_000_000, "method": "월 209시간 × 14,354원", "minutes": 209 * 60},
+        {"code": "severance_pay", "label": "퇴직금", "amount": 21_000_000, "method": "평균임금 × 30일 × 재직일수/365", "minutes": None},
+    ]
+    pdf = payslip_pdf(row, pi, trace_of(row, law), EMPLOYER)
+    flat = _flat(_text(pdf))
+    assert page_count(pdf) == 1
+    for label, amount in (("중도퇴사정산소득세", "-84,000"), ("중도퇴사정산지방소득세", "-8,400"), ("퇴직소득세", "310,000"), ("퇴직소득지방소득세", "31,000")):
+        assert re.search(re.escape(label) + r".{0,60}?(?<![0-9,])" + re.escape(amount), flat), label
+    assert "퇴직소득(근로소득아님)21,000,000" in flat
+    assert f"{row['net_pay']:,}" in flat
+    assert row["deductions_total"] == sum(row[c] for c in ("national_pension", "health_insurance", "long_term_care", "employment_insurance", "income_tax", "local_income_tax")) - 84_000 - 8_400 + 310_000 + 31_000

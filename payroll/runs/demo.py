@@ -1,0 +1,72 @@
+"""`payroll demo`: the whole monthly job on the bundled small samples, in a fresh embedded database.
+
+The demo directory (``--out``, default ``./payroll-demo``) gets:
+
+    payroll.db                 a fresh SQLite database (an old demo database there is replaced)
+    inputs/                    the samples laid out as ``payroll run`` reads them (docs/runs.md)
+    runs/2026-06/<run id>/     payslips/, register.xlsx, bank_transfer.csv, filings/
+
+The samples are ``samples/small`` (about 40 generated workers of every kind, June 2026, exports in
+several formats and encodings); the employer on the payslips is a sample name.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+from payroll.case import InputError
+
+SAMPLES = Path(__file__).resolve().parent.parent.parent / "samples" / "small"
+MONTH = "2026-06"
+PAY_DATE = dt.date(2026, 7, 10)
+EXPORTS = ("daily_utf8.csv", "daily_bom.csv", "punch_cp949.csv", "punch.xlsx", "daily.xls")
+EMPLOYER = 'name = "○○구청 (견본)"\naddress = "서울특별시 ○○구 (견본 자료)"\n'
+MARKER = ".payroll-demo"
+
+
+def stage_samples(target: Path, samples: Path = SAMPLES) -> Path:
+    """Lay the bundled samples out as an inputs directory under ``target``."""
+    if not (samples / "roster.csv").is_file():
+        raise InputError(f"{samples}: the bundled samples are missing (python -m samples.generate --out {samples} --small)")
+    target.mkdir(parents=True, exist_ok=True)
+    for name in ("roster.csv", "contracts.csv"):
+        shutil.copyfile(samples / name, target / name)
+    (target / "employer.toml").write_text(EMPLOYER, encoding="utf-8")
+    mdir = target / MONTH
+    (mdir / "attendance").mkdir(parents=True, exist_ok=True)
+    for name in EXPORTS:
+        if (samples / name).is_file():
+            shutil.copyfile(samples / name, mdir / "attendance" / name)
+    for name in ("corrections.csv", "leave.csv", "overtime.csv"):
+        if (samples / name).is_file():
+            shutil.copyfile(samples / name, mdir / name)
+    (mdir / "run.toml").write_text(f"pay_date = {PAY_DATE.isoformat()}\n", encoding="utf-8")
+    return target
+
+
+def run_demo(out: Path, progress: bool = False) -> dict:
+    from payroll.runs.batch import execute_run
+    from payroll.store import open_store
+
+    out = Path(out)
+    if out.exists() and any(out.iterdir()) and not (out / MARKER).exists():
+        raise InputError(f"--out {out}: exists and is not a demo directory; choose an empty or new directory")
+    for name in ("payroll.db", "inputs", "runs"):
+        p = out / name
+        if p.is_dir():
+            shutil.rmtree(p)
+        elif p.exists():
+            p.unlink()
+    out.mkdir(parents=True, exist_ok=True)
+    (out / MARKER).write_text("made by `payroll demo`; the command replaces this directory's contents\n", encoding="utf-8")
+    inputs = stage_samples(out / "inputs")
+    db = (out / "payroll.db").resolve()
+    store = open_store(str(db))
+    summary = execute_run(store, MONTH, inputs_dir=inputs, out_root=out / "runs", actor="demo", progress=progress)
+    store.dispose()
+    summary["db"] = str(db)
+    summary["inputs_dir"] = str(inputs.resolve())
+    summary["payslips"] = str(Path(summary["out_dir"]) / "payslips")
+    return summary

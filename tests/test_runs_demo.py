@@ -1,0 +1,35 @@
+"""`payroll demo` end to end on the bundled samples: real build, real documents, replay identical."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+from pypdf import PdfReader
+
+from payroll.cli import cli
+
+
+def test_demo_runs_the_month_and_replays_identically(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    res = runner.invoke(cli, ["demo", "--out", "demo", "--json"])
+    assert res.exit_code == 0, res.output
+    summary = json.loads(res.output)
+    assert {"run_id", "workers", "net_pay_total", "out_dir", "payslips", "db"} <= set(summary)
+    slips = sorted(Path(summary["payslips"]).glob("*.pdf"))
+    assert len(slips) == summary["workers"] >= 30
+    text = PdfReader(str(slips[0])).pages[0].extract_text()
+    assert "임금명세서" in text and "실지급액" in text
+    res = runner.invoke(cli, ["replay", summary["run_id"], "--db", summary["db"]])
+    assert res.exit_code == 0, res.output
+    again = json.loads(runner.invoke(cli, ["demo", "--out", "demo", "--json"]).output)
+    assert again["run_hash"] == summary["run_hash"] and again["run_id"] != summary["run_id"]
+
+
+def test_demo_refuses_a_foreign_directory(tmp_path):
+    (tmp_path / "mine.txt").write_text("keep me")
+    res = CliRunner().invoke(cli, ["demo", "--out", str(tmp_path)])
+    assert res.exit_code == 2 and "not a demo directory" in res.output
+    assert (tmp_path / "mine.txt").read_text() == "keep me"

@@ -180,8 +180,23 @@ def load_attendance(path: Path | None) -> pl.DataFrame | None:
     return pl.DataFrame(records, schema=ATTENDANCE_SCHEMA, orient="row")
 
 
+def from_timesheet_days(days: pl.DataFrame) -> pl.DataFrame:
+    """The timesheet's per worker-day rows (payroll.timesheet.days.build_days) as the attendance summary.
+
+    Its ``workday`` (a scheduled day that is not a paid holiday) inside the month built is the
+    scheduled day; its ``attended`` (worked, or on paid leave) is attended. The timesheet does not
+    yet mark the §60⑥ periods, so ``counted_as_attended`` is false until it does.
+    """
+    out = days.filter(pl.col("in_month")) if "in_month" in days.columns else days
+    counted = pl.col("counted_as_attended") if "counted_as_attended" in days.columns else pl.lit(False)
+    return out.select(pl.col("worker_id"), pl.col("date"), pl.col("workday").alias("scheduled"), pl.col("attended"), counted.alias("counted_as_attended"))
+
+
 def check_attendance_frame(frame: pl.DataFrame, source: str = "attendance summary") -> pl.DataFrame:
-    """Accept the timesheet's frame (extra columns ignored) and return the five columns the ledger reads."""
+    """Accept the summary frame, or the timesheet's day frame (``workday`` column), and return the
+    five columns the ledger reads (extra columns ignored)."""
+    if "counted_as_attended" not in frame.columns and "workday" in frame.columns:
+        frame = from_timesheet_days(frame)
     missing = [c for c in ATTENDANCE_COLUMNS if c not in frame.columns]
     if missing:
         raise InputError(f"{source}: missing column(s) {', '.join(missing)}")

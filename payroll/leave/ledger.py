@@ -176,6 +176,16 @@ class Attendance:
         return self.scheduled_in(first, last) > 0 and self.absent_in(first, last) == 0
 
 
+_HOLIDAYS: dict[tuple[str, int], dict[dt.date, str]] = {}
+
+
+def _holidays(year: int, law: Law) -> dict[dt.date, str]:
+    key = (law.content_hash, year)
+    if key not in _HOLIDAYS:
+        _HOLIDAYS[key] = paid_holidays(year, law)
+    return _HOLIDAYS[key]
+
+
 def _fallback_days(contracts: list[Contract], leave: list[LeaveDay], first: dt.date, last: dt.date, law: Law) -> tuple[list[dt.date], list[dt.date]]:
     """Scheduled days of the contracts in [first, last] (paid public holidays excluded) and the full-day 무급 among them."""
     unpaid: dict[dt.date, int] = {}
@@ -184,18 +194,19 @@ def _fallback_days(contracts: list[Contract], leave: list[LeaveDay], first: dt.d
             unpaid[d.date] = unpaid.get(d.date, 0) + d.minutes
     scheduled: list[dt.date] = []
     absent: list[dt.date] = []
-    holidays_by_year: dict[int, dict[dt.date, str]] = {}
     for c in contracts:
         day = max(c.start, first)
         end = min(c.end or last, last)
+        weekdays = c.weekdays
+        daily = c.daily_minutes
+        year, hol = 0, {}
         while day <= end:
-            if day.isoweekday() in c.weekdays:
-                hol = holidays_by_year.get(day.year)
-                if hol is None:
-                    hol = holidays_by_year[day.year] = paid_holidays(day.year, law)
+            if day.isoweekday() in weekdays:
+                if day.year != year:
+                    year, hol = day.year, _holidays(day.year, law)
                 if day not in hol:
                     scheduled.append(day)
-                    if unpaid.get(day, 0) >= c.daily_minutes:
+                    if day in unpaid and unpaid[day] >= daily:
                         absent.append(day)
             day += ONE_DAY
     return scheduled, absent
@@ -225,7 +236,7 @@ def services_of(contracts: list[Contract], law: Law) -> list[Service]:
     for c in sorted(contracts, key=lambda c: c.start):
         if out and out[-1].end is not None:
             prev = out[-1]
-            on = law.on(prev.end + ONE_DAY)  # the setting in force when the gap begins
+            on = law.on(prev.end)  # the setting in force on the last day before the gap
             limit = on["leave.continuity_max_gap_days"]
             gap_days = (c.start - prev.end).days - 1
             bridged = gap_days <= limit
@@ -452,6 +463,12 @@ def build_worker_ledger(
     ``coverage`` (first, last) for every worker; outside it (or with no summary) the fallback applies.
     """
     contracts = sorted(contracts, key=lambda c: c.start)
+    # contracts after ``as_of`` matter only to tell whether a service ending by then continues
+    known = [c for c in contracts if c.start <= as_of]
+    later = [c for c in contracts if c.start > as_of]
+    if later and (not known or (known[-1].end is not None and known[-1].end <= as_of)):
+        known.append(later[0])
+    contracts = known or contracts[:1]
     services = services_of(contracts, law)
     if attendance is not None and coverage is None and attendance.height:
         coverage = (attendance.get_column("date").min(), attendance.get_column("date").max())
@@ -572,9 +589,12 @@ def build_ledgers(
     coverage = None
     if attendance is not None and attendance.height:
         coverage = (attendance.get_column("date").min(), attendance.get_column("date").max())
+    contracts_by: dict[str, list[Contract]] = {}
+    for c in roster.contracts:  # one pass (Roster.contracts_of scans every contract per call)
+        contracts_by.setdefault(c.worker_id, []).append(c)
     out = {}
     for wid in ids:
-        contracts = roster.contracts_of(wid)
+        contracts = sorted(contracts_by.get(wid, []), key=lambda c: c.start)
         if not contracts:
             continue
         out[wid] = build_worker_ledger(wid, contracts, leave_by.get(wid, []), as_of, law,

@@ -2,7 +2,10 @@
 
     python benchmarks/full_month.py [--workers 1165] [--jobs N] [--json]
 
-1. Generates the inputs (benchmarks/month_inputs.py; not timed).
+1. Generates the inputs with the project's generator (``samples.generate``: the district's 1,165
+   workers, June 2026, five exports in several formats, leave, overtime, corrections; not timed)
+   and lays them out as ``payroll run`` reads them. ``--simple`` uses benchmarks/month_inputs.py
+   (one clean daily sheet) instead.
 2. ``payroll run`` in-process on a fresh SQLite file: import (inputs stored by hash) → timesheets
    (``build_month``) → compute (one vectorised pass) → payslip PDFs over all cores → register,
    bank CSV, filings → one run record. Prints the wall time of each phase and the total.
@@ -69,9 +72,10 @@ def bare_floor(n: int, jobs: int) -> tuple[float, int]:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--workers", type=int, default=1165)
+    ap.add_argument("--workers", type=int, default=1165, help="with --simple only (the generator's set is 1,165)")
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     ap.add_argument("--json", action="store_true")
+    ap.add_argument("--simple", action="store_true", help="one clean daily sheet (benchmarks/month_inputs.py) instead of samples.generate")
     args = ap.parse_args()
 
     from payroll.documents.fonts import register_fonts
@@ -92,7 +96,16 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory(prefix="payroll-bench-") as tmp:
         tmp = Path(tmp)
-        inputs = month_inputs.write(tmp / "inputs", args.workers)
+        if args.simple:
+            inputs = month_inputs.write(tmp / "inputs", args.workers)
+        else:
+            sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+            from samples.generate import write_set
+
+            from payroll.runs.demo import stage_samples
+
+            write_set(tmp / "generated", "2026-06", small=False)
+            inputs = stage_samples(tmp / "inputs", tmp / "generated")
         os.environ["PAYROLL_JOBS"] = str(args.jobs)
         batch.build_from_files = timed("timesheets (build_month)", batch.build_from_files)
         batch.compute = timed("compute (vectorised)", batch.compute)
@@ -106,12 +119,12 @@ def main() -> None:
         summary = batch.execute_run(store, "2026-06", inputs_dir=inputs, out_root=tmp / "out", actor="bench")
         total = time.perf_counter() - t0  # float ok
         pdf_bytes = sum(p.stat().st_size for p in (Path(summary["out_dir"]) / "payslips").iterdir())
-        floor, floor_bytes = bare_floor(args.workers, args.jobs)
+        floor, floor_bytes = bare_floor(summary["workers"], args.jobs)
     rss = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) * 1024
     result = {
         "workers": summary["workers"], "jobs": args.jobs, "total_s": round(total, 2), "phases_s": {k: round(v, 3) for k, v in phases.items()},
         "bare_floor_s": round(floor, 2), "ratio_to_floor": round(total / floor, 2), "peak_rss_mib": round(rss / 2**20, 1),
-        "payslip_kib_avg": round(pdf_bytes / summary["workers"] / 1024, 1), "bare_kib_avg": round(floor_bytes / args.workers / 1024, 1),
+        "payslip_kib_avg": round(pdf_bytes / summary["workers"] / 1024, 1), "bare_kib_avg": round(floor_bytes / summary["workers"] / 1024, 1),
         "net_pay_total": summary["net_pay_total"],
     }
     if args.json:
@@ -121,7 +134,7 @@ def main() -> None:
     for k, v in result["phases_s"].items():
         print(f"  {k:<34}{v:>8.2f} s")
     print(f"  {'whole job (wall)':<34}{result['total_s']:>8.2f} s   peak RSS {result['peak_rss_mib']:.0f} MiB")
-    print(f"  {'bare ReportLab floor':<34}{result['bare_floor_s']:>8.2f} s   ({args.workers:,} one-page PDFs)")
+    print(f"  {'bare ReportLab floor':<34}{result['bare_floor_s']:>8.2f} s   ({result['workers']:,} one-page PDFs)")
     print(f"  ratio whole job / floor            {result['ratio_to_floor']:>8.2f}  (target ≤ 1.5)")
     print(f"  payslip {result['payslip_kib_avg']} KiB avg; bare page {result['bare_kib_avg']} KiB avg")
 

@@ -20,7 +20,6 @@ from __future__ import annotations
 import io
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from xml.sax.saxutils import escape
 
 from payroll.documents.fonts import register_fonts  # sets rl_config.invariant on import
 from reportlab.lib import colors
@@ -29,7 +28,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, KeepTogether, SimpleDocTemplate, Spacer, Table, TableStyle
 
 PAGE_SIZE = A4
 MARGIN = 14 * mm
@@ -53,6 +52,79 @@ def minutes_text(minutes: int | None) -> str:
         return "—"
     hours, rest = divmod(int(minutes), 60)
     return f"{hours}시간 {rest}분" if rest else f"{hours}시간"
+
+
+def split_lines(text: str, font: str, size: float, width: float) -> list[str]:
+    """Greedy line breaking at spaces (Korean is spaced); a word wider than the line breaks anywhere.
+
+    Whitespace runs collapse to one space, as in a ReportLab Paragraph.
+    """
+    words = text.split()
+    lines: list[str] = []
+    line = ""
+    space = stringWidth(" ", font, size)
+    line_w = 0.0
+    for word in words:
+        w = stringWidth(word, font, size)
+        if line and line_w + space + w <= width:
+            line += " " + word
+            line_w += space + w
+            continue
+        if line:
+            lines.append(line)
+        while w > width and len(word) > 1:  # an unbreakable run: cut it at the width
+            cut = len(word) - 1
+            while cut > 1 and stringWidth(word[:cut], font, size) > width:
+                cut -= 1
+            lines.append(word[:cut])
+            word = word[cut:]
+            w = stringWidth(word, font, size)
+        line, line_w = word, w
+    if line:
+        lines.append(line)
+    return lines
+
+
+class TextBlock(Flowable):
+    """Plain text wrapped at spaces and drawn line by line: a Paragraph without markup parsing.
+
+    Our documents never use inline markup, and parsing it was most of a page's layout time.
+    """
+
+    def __init__(self, text: str, style: ParagraphStyle) -> None:
+        super().__init__()
+        self.text = text
+        self.style = style
+        self.lines: list[str] = []
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        st = self.style
+        self.width = availWidth
+        self.lines = split_lines(self.text, st.fontName, st.fontSize, availWidth - st.leftIndent - st.rightIndent)
+        self.height = len(self.lines) * st.leading
+        return availWidth, self.height
+
+    def getSpaceBefore(self) -> float:
+        return self.style.spaceBefore
+
+    def getSpaceAfter(self) -> float:
+        return self.style.spaceAfter
+
+    def draw(self) -> None:
+        st = self.style
+        canvas = self.canv
+        canvas.setFont(st.fontName, st.fontSize)
+        canvas.setFillColor(st.textColor)
+        # baseline of the first line: as a Paragraph sets it (leading minus the descent share)
+        y = self.height - st.fontSize
+        for line in self.lines:
+            if st.alignment == TA_CENTER:
+                canvas.drawCentredString(self.width / 2, y, line)
+            elif st.alignment == TA_RIGHT:
+                canvas.drawRightString(self.width - st.rightIndent, y, line)
+            else:
+                canvas.drawString(st.leftIndent, y, line)
+            y -= st.leading
 
 
 @dataclass
@@ -90,17 +162,17 @@ class Doc:
 
     # --- text -------------------------------------------------------------------------------
     def title(self, text: str, subtitle: str | None = None) -> None:
-        self.story.append(Paragraph(escape(text), self.styles.title))
+        self.story.append(TextBlock(text, self.styles.title))
         if subtitle:
-            self.story.append(Paragraph(escape(subtitle), self.styles.subtitle))
+            self.story.append(TextBlock(subtitle, self.styles.subtitle))
         else:
             self.story.append(Spacer(1, 3 * mm))
 
     def heading(self, text: str) -> None:
-        self.story.append(Paragraph(escape(text), self.styles.heading))
+        self.story.append(TextBlock(text, self.styles.heading))
 
     def paragraph(self, text: str, size: str = "base") -> None:
-        self.story.append(Paragraph(escape(text), getattr(self.styles, size)))
+        self.story.append(TextBlock(text, getattr(self.styles, size)))
 
     def spacer(self, height_mm: float = 2) -> None:
         self.story.append(Spacer(1, height_mm * mm))
@@ -119,7 +191,7 @@ class Doc:
         line: list = []
         for label, value in pairs:
             value = str(value)
-            shown = value if self._fits(value, s.regular, size, value_w) else Paragraph(escape(value), s.cell)
+            shown = value if self._fits(value, s.regular, size, value_w) else TextBlock(value, s.cell)
             line += [label, shown]
             if len(line) == 2 * columns:
                 rows.append(line)
@@ -177,7 +249,7 @@ class Doc:
             text = "" if value is None else str(value)
             if self._fits(text, s.bold if bold else s.regular, font_size, col_w[col]) and "\n" not in text:
                 return text
-            return Paragraph(escape(text), bold_style if bold else base)
+            return TextBlock(text, bold_style if bold else base)
 
         data = [[cell(h, i, True) for i, h in enumerate(header)]]
         data += [[cell(v, i, False) for i, v in enumerate(r)] for r in rows]

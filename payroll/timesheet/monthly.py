@@ -134,7 +134,7 @@ def build_month_detail(inputs: MonthInputs, law: law_module.Law | None = None) -
     order = {c: i for i, c in enumerate(CODE_ORDER)}
     items = lines.join(workers.select("worker_id", "row"), on="worker_id", how="inner").with_columns(
         pl.col("code").replace_strict(order, default=len(order), return_dtype=pl.Int64).alias("_o")
-    ).sort(["row", "_o", "contract_id", "minutes"], nulls_last=True).select([pl.col(c).cast(t) for c, t in ITEM_SCHEMA.items()])
+    ).sort(["row", "_o", "contract_id", "seq"], nulls_last=True).select([pl.col(c).cast(t) for c, t in ITEM_SCHEMA.items()])
 
     timesheet = days.filter(pl.col("in_month")).select(TIMESHEET_COLUMNS).sort(["worker_id", "date"])
     build = MonthBuild(workers=workers, items=items, exceptions=checked.exceptions, timesheet=timesheet, warnings=tuple(sorted(set(warnings))))

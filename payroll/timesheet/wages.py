@@ -40,7 +40,7 @@ from payroll.money import won
 from payroll.roster import Roster
 from payroll.timesheet.days import Policy
 
-LINE_SCHEMA = {"worker_id": pl.Utf8, "contract_id": pl.Utf8, "code": pl.Utf8, "amount": pl.Int64, "minutes": pl.Int64, "method": pl.Utf8}
+LINE_SCHEMA = {"worker_id": pl.Utf8, "contract_id": pl.Utf8, "code": pl.Utf8, "amount": pl.Int64, "minutes": pl.Int64, "method": pl.Utf8, "seq": pl.Int64}
 
 
 def hm(minutes: int) -> str:
@@ -168,8 +168,9 @@ def pay_lines(
             *keys, "code", pl.when(pl.col("days_covered") == dim).then(pl.col("full")).otherwise(pl.col("full") * pl.col("days_covered") // dim).alias("amount"),
             pl.lit(None, dtype=pl.Int64).alias("minutes"), pl.lit("prorate").alias("_kind"),
         )
+        al = al.sort([*keys, "code"])
         lines = pl.concat([lines, al.with_columns(pl.col("amount").cast(pl.Int64))])
-    lines = lines.filter(pl.col("amount") > 0)
+    lines = lines.with_columns(pl.int_range(pl.len(), dtype=pl.Int64).alias("seq")).filter(pl.col("amount") > 0)
     info = s.select(*keys, "pay_type", "wage", "base_full", "meal", "pm", "daily_min", "days_covered", "ord_num", "ord_den", "ord_allow")
     allow_full = allow.select(*keys, "code", "full") if allow.height else pl.DataFrame(schema={"worker_id": pl.Utf8, "contract_id": pl.Utf8, "code": pl.Utf8, "full": pl.Int64})
     lines = lines.join(info, on=keys, how="left").join(allow_full, on=[*keys, "code"], how="left")

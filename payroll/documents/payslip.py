@@ -430,23 +430,3 @@ def payslip_pdf(result: dict, items: list[dict], trace: list[dict], employer: di
         footer=f"{employer['name']} · {result['worker_id']} · {month} 임금명세서 (지급일 {pay_date.isoformat() if pay_date else '—'})",
     )
 
-
-def payslip_items(row: dict, items: Sequence[dict], catalogue=None) -> list[dict]:
-    """Pay items of one row in the shape :func:`payslip_pdf` takes, from ``{code, amount, ...}`` rows.
-
-    ``label`` from the catalogue when missing; ``method`` and ``minutes`` kept when given, else
-    None. Items keep their order. A helper for callers that hold the engine's long item frame.
-    """
-    catalogue = catalogue or pay_items_module.current()
-    out = []
-    for item in items:
-        out.append(
-            {
-                "code": item["code"],
-                "label": item.get("label") or catalogue.label(item["code"]),
-                "amount": int(item["amount"]),
-                "method": item.get("method"),
-                "minutes": item.get("minutes"),
-            }
-        )
-    return out

@@ -56,6 +56,12 @@ class Worker(BaseModel):
     account: str = ""
     rrn_masked: str = ""
 
+    @field_validator("withholding_ratio", mode="before")
+    @classmethod
+    def _ratio_from_text(cls, v: object) -> object:
+        # CSV cells arrive as text; the allowed values are the integers 80, 100, 120.
+        return int(v) if isinstance(v, str) and v.strip().isdigit() else v
+
     @field_validator("rrn_masked")
     @classmethod
     def _masked_only(cls, v: str) -> str:

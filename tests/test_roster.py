@@ -1,0 +1,45 @@
+"""The HR master data loader."""
+
+import pytest
+
+from payroll.case import InputError
+from payroll.roster import load_roster
+
+HEADER_R = "worker_id,name,birth_date,department,employment,withholding_ratio\n"
+HEADER_C = "contract_id,worker_id,start,end,pay_type,wage,work_days,start_time,end_time,break_minutes\n"
+
+
+def write(tmp_path, roster, contracts):
+    r, c = tmp_path / "roster.csv", tmp_path / "contracts.csv"
+    r.write_text(HEADER_R + roster, encoding="utf-8")
+    c.write_text(HEADER_C + contracts, encoding="utf-8")
+    return r, c
+
+
+def test_loads_text_cells_and_scheduled_hours(tmp_path):
+    roster = load_roster(*write(tmp_path, "W1,홍길동,1980-01-01,총무과,fixed_term,120\n", "C1,W1,2026-01-01,2026-12-31,hourly,12121,12345,09:00,18:00,60\n"))
+    assert roster.workers["W1"].withholding_ratio == 120
+    contract = roster.contracts[0]
+    assert contract.weekly_minutes == 40 * 60
+    assert contract.monthly_minutes == 40 * 60 * 365 // 84  # 173.8 h of 소정근로 a month
+
+
+def test_night_shift_wraps_midnight(tmp_path):
+    roster = load_roster(*write(tmp_path, "W1,홍길동,1980-01-01,관제,fixed_term,100\n", "C1,W1,2026-01-01,,hourly,12121,1234567,22:00,06:00,60\n"))
+    assert roster.contracts[0].daily_minutes == 7 * 60
+
+
+@pytest.mark.parametrize(
+    "roster_row,contract_row,needle",
+    [
+        ("W1,홍길동,1980-01-01,총무과,fixed_term,90\n", "C1,W1,2026-01-01,,hourly,1,12345,09:00,18:00,60\n", "row 2: withholding_ratio"),
+        ("W1,홍길동,1980-13-01,총무과,fixed_term,100\n", "C1,W1,2026-01-01,,hourly,1,12345,09:00,18:00,60\n", "row 2: birth_date"),
+        ("W1,홍길동,1980-01-01,총무과,fixed_term,100\n", "C1,W9,2026-01-01,,hourly,1,12345,09:00,18:00,60\n", "row 2: worker_id"),
+        ("W1,홍길동,1980-01-01,총무과,fixed_term,100\n", "C1,W1,2026-01-01,2025-01-01,hourly,1,12345,09:00,18:00,60\n", "before start"),
+        ("W1,홍길동,1980-01-01,총무과,fixed_term,100\n", "C1,W1,2026-01-01,,hourly,-5,12345,09:00,18:00,60\n", "row 2: wage"),
+        ("W1,홍길동,1980-01-01,총무과,fixed_term,100\n", "C1,W1,2026-01-01,,hourly,1,12345,09:00,18:00,60\nC2,W1,2026-06-01,,hourly,1,12345,09:00,18:00,60\n", "overlap"),
+    ],
+)
+def test_bad_rows_name_file_row_and_field(tmp_path, roster_row, contract_row, needle):
+    with pytest.raises(InputError, match=needle):
+        load_roster(*write(tmp_path, roster_row, contract_row))

@@ -256,3 +256,58 @@ def test_same_inputs_same_bytes(tmp_path):
     b = run(tmp_path, staff, rows)
     assert a.build.items.equals(b.build.items) and a.build.workers.equals(b.build.workers)
     assert worker_xlsx(a, "A") == worker_xlsx(b, "A")
+
+
+@pytest.mark.parametrize("body,match", [
+    ("worker_id,date,kind,minutes\nA,2026-06-02,출장,\n", "unknown leave kind '출장'"),
+    ("worker_id,date,kind,minutes\nA,2027-06-02,연차,\n", "outside every contract"),
+    ("worker_id,date,kind,minutes\nA,2026-06-02,반차,half\n", "row 2: minutes"),
+    ("worker_id,date,kind,minutes\nA,2026-06-02,연차,\nA,2026-06-02,연차,\n", "twice"),
+])
+def test_bad_leave_file_is_an_input_error(tmp_path, body, match):
+    from payroll.case import InputError
+    from payroll.timesheet.inputs import load_leave
+
+    staff = roster((worker("A"), contract("A")))
+    path = tmp_path / "leave.csv"
+    path.write_text(body, encoding="utf-8")
+    with pytest.raises(InputError, match=match):
+        load_leave(path, staff)
+
+
+def test_half_day_leave_and_explicit_minutes(tmp_path):
+    staff = roster((worker("A"), contract("A")))
+    rows = [r for r in full_days("A", dt.date(2026, 6, 1), dt.date(2026, 6, 30)) if r[1] not in ("2026-06-15", "2026-06-16")]
+    rows.append(("A", "2026-06-15", "14:00", "18:00"))  # 반차 in the morning: 4 h worked
+    d = run(tmp_path, staff, rows, leave=[("A", "2026-06-15", "반차", ""), ("A", "2026-06-16", "병가", "480")])
+    day15 = d.build.timesheet.filter(pl.col("date") == dt.date(2026, 6, 15)).row(0, named=True)
+    assert (day15["worked"], day15["paid_leave"], day15["absent"]) == (240, 240, False)
+    got = {c: (a, m) for c, a, m in lines(d, "A")}
+    assert got["base_pay"] == (W * 168, 168 * 60) and got["weekly_holiday_pay"] == (W * 32, 32 * 60)
+
+
+def test_cli_timesheet_writes_the_worker_sheets(tmp_path):
+    from click.testing import CliRunner
+
+    from payroll.cli import cli
+
+    small = Path(__file__).resolve().parent.parent / "samples" / "small"
+    exports = [str(small / n) for n in ("daily_utf8.csv", "daily_bom.csv", "punch_cp949.csv", "punch.xlsx", "daily.xls")]
+    out = tmp_path / "sheets"
+    result = CliRunner().invoke(cli, [
+        "attendance", "timesheet", *exports, "--month", "2026-06", "--pay-date", "2026-07-10",
+        "--roster", str(small / "roster.csv"), "--contracts", str(small / "contracts.csv"),
+        "--leave", str(small / "leave.csv"), "--overtime", str(small / "overtime.csv"), "--corrections", str(small / "corrections.csv"),
+        "--worker", "T00009", "--out", str(out),
+    ])
+    assert result.exit_code == 0, result.output + result.stderr
+    assert "T00009" in result.output and "기본급" in result.output and "야간근로수당" in result.output
+    files = sorted(p.name for p in out.iterdir())
+    assert files == ["근무상황부_2026-06_T00009.xlsx"]
+    import fastexcel
+
+    sheet = fastexcel.read_excel((out / files[0]).read_bytes()).load_sheet(0, header_row=None, dtypes="string").to_polars()
+    first_col = sheet.to_series(0).to_list()
+    assert "월 합계" in first_col and sum(1 for v in first_col if v and v.endswith("주 합계")) == 5
+    bad = CliRunner().invoke(cli, ["attendance", "timesheet", exports[0], "--month", "2026-13", "--pay-date", "2026-07-10", "--roster", str(small / "roster.csv"), "--contracts", str(small / "contracts.csv")])
+    assert bad.exit_code == 2 and "month: expected YYYY-MM" in bad.stderr

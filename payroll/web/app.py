@@ -48,6 +48,24 @@ def _kst(value: dt.datetime | None) -> str:
     return value.replace(tzinfo=dt.timezone.utc).astimezone(KST).strftime("%Y-%m-%d %H:%M:%S")
 
 
+def _reference(text: str) -> dict:
+    """A trace reference split for display: the article, then each parameter with its value and citation."""
+    from payroll.documents.payslip import parse_reference
+
+    article, params = parse_reference(str(text or ""))
+    return {"article": article, "params": params}
+
+
+def _trace_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "예" if value else "아니오"
+    if isinstance(value, int):
+        return won(value)
+    return "" if value is None else str(value)
+
+
+templates.env.filters["reference"] = _reference
+templates.env.filters["trace_value"] = _trace_value
 templates.env.filters["won"] = _won
 templates.env.filters["kst"] = _kst
 templates.env.filters["mask_rrn"] = mask_rrn

@@ -311,3 +311,33 @@ def test_cli_timesheet_writes_the_worker_sheets(tmp_path):
     assert "월 합계" in first_col and sum(1 for v in first_col if v and v.endswith("주 합계")) == 5
     bad = CliRunner().invoke(cli, ["attendance", "timesheet", exports[0], "--month", "2026-13", "--pay-date", "2026-07-10", "--roster", str(small / "roster.csv"), "--contracts", str(small / "contracts.csv")])
     assert bad.exit_code == 2 and "month: expected YYYY-MM" in bad.stderr
+
+
+def test_punch_rounding_is_configurable(tmp_path):
+    """With 10-minute 'inward' rounding (출근 up, 퇴근 down), 09:03–18:17 counts as 09:10–18:10; the default
+    (1 minute) keeps the punches. Applied to a Saturday so no schedule clamps the times."""
+    import shutil
+
+    from payroll import law as law_module
+    from payroll.attendance.checks import check
+    from payroll.attendance.readers import read_export
+    from payroll.law import default_rules_dir
+    from payroll.timesheet.days import build_days
+    from payroll.timesheet.inputs import APPROVAL_SCHEMA, LEAVE_SCHEMA
+
+    rules = tmp_path / "rules"
+    shutil.copytree(default_rules_dir(), rules)
+    toml = rules / "employer" / "timesheet.toml"
+    text = toml.read_text(encoding="utf-8")
+    text = text.replace("to = 2026-12-31\nvalue = 1\n", "to = 2026-12-31\nvalue = 10\n", 1).replace('value = "nearest"', 'value = "inward"', 1)
+    toml.write_text(text, encoding="utf-8")
+    rounded = law_module.load(rules)
+    assert rounded.on(dt.date(2026, 6, 1))["timesheet.rounding_minutes"] == 10
+    staff = roster((worker("A"), contract("A", brk=0)))
+    path = write_daily(tmp_path / "d.csv", [("A", "2026-06-13", "09:03", "18:17")])
+    r = check([read_export(path)], staff)
+    empty_leave, empty_ot = pl.DataFrame(schema=LEAVE_SCHEMA), pl.DataFrame(schema=APPROVAL_SCHEMA)
+    first, last = dt.date(2026, 6, 1), dt.date(2026, 6, 30)
+    day = lambda law: build_days(staff, r.shifts, empty_leave, empty_ot, first, last, law).filter(pl.col("date") == dt.date(2026, 6, 13)).row(0, named=True)  # noqa: E731
+    assert day(rounded)["worked"] == 540
+    assert day(law_module.current())["worked"] == 554

@@ -168,3 +168,45 @@ def test_no_full_resident_number_on_pages(env):
     texts = [clerk.get(u).text for u in ("/months", f"/months/{MONTH}", f"/runs/{job.result['run_id']}", f"/runs/{job.result['run_id']}/workers/W001")]
     for t in texts:
         assert not re.search(r"\d{6}-?[1-8]\d{6}", t)
+
+
+def test_run_outputs_filings_and_documents_welfare_leave_pages(env):
+    store, c = env
+    clerk, auditor = c["clerk"], c["auditor"]
+    upload_month(clerk)
+    job, _ = run_month(clerk)
+    run_id = job.result["run_id"]
+    run = clerk.get(f"/runs/{run_id}").text
+    assert "filings/withholding.csv" in run
+    f = clerk.get(f"/runs/{run_id}/file", params={"name": "filings/withholding.csv"})
+    assert f.status_code == 200 and f.headers["content-disposition"] == f'attachment; filename="{MONTH}-filings-withholding.csv"'
+    assert clerk.get(f"/runs/{run_id}/file", params={"name": "../../../etc/passwd"}).status_code == 404
+    assert clerk.get(f"/runs/{run_id}/file", params={"name": "/etc/passwd"}).status_code == 404
+
+    # workers: contracts (근로계약서), 경력증명서 issue, 연차 ledger
+    assert "김민준" in clerk.get("/workers").text
+    w = clerk.get("/workers/W001")
+    assert w.status_code == 200 and "C001" in w.text and 'id="leave-ledger"' in w.text and "msg error" not in w.text, w.text[:500]
+    pdf = clerk.get("/workers/W001/contracts/C001.pdf")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    assert clerk.get("/workers/W001/contracts/C999.pdf").status_code == 404
+    r = clerk.post("/workers/W001/career", data={"purpose": "제출용", "csrf_token": clerk.csrf})
+    assert r.status_code == 200 and r.content.startswith(b"%PDF") and r.headers["content-disposition"].startswith('attachment; filename="career-W001-')
+    assert auditor.post("/workers/W001/career", data={"purpose": "x", "csrf_token": auditor.csrf}).status_code == 403
+    assert "career-form" not in auditor.get("/workers/W001").text
+
+    # welfare: fertility budget and waitlist, group insurance
+    wf = clerk.get("/welfare", params={"year": 2026})
+    assert wf.status_code == 200 and "남은 예산" in wf.text
+    r = clerk.post("/welfare/fertility", data={"worker_id": "W002", "treatment_date": "2026-05-20", "cost": "1,500,000", "evidence": "R-1", "csrf_token": clerk.csrf})
+    assert r.status_code == 200 and "F2026-0001 W002 시술일 2026-05-20: approved 500,000원" in r.text
+    assert "19,500,000원" in clerk.get("/welfare", params={"year": 2026}).text  # the budget left
+    r = clerk.post("/welfare/insurance", data={"worker_id": "W002", "plan": "nope", "start": "2026-05-20", "csrf_token": clerk.csrf})
+    assert r.status_code == 400 and "not offered" in r.text
+    r = clerk.post("/welfare/insurance", data={"worker_id": "W002", "plan": "fixed", "start": "2026-06-01", "csrf_token": clerk.csrf})
+    assert r.status_code == 200 and "GI-00001: W002" in r.text, r.text[-2000:]
+    r = clerk.post("/welfare/fertility", data={"worker_id": "W002", "treatment_date": "not-a-date", "cost": "1", "csrf_token": clerk.csrf})
+    assert r.status_code == 400 and "시술일" in r.text
+    with store.session() as s:
+        actions = {a.action for a in s.exec(select(AuditLog)).all()}
+    assert {"output_download", "document_view", "document_issue"} <= actions

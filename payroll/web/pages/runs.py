@@ -58,7 +58,8 @@ async def run_page(request: Request, run_id: str, user: Principal = Depends(ANYO
         key = wid if wid in slips else f"{wid}_{row.get('row')}"
         workers.append({"worker_id": wid, "name": row.get("name") or "", "department": row.get("department") or "", "gross_pay": row.get("gross_pay"),
                         "deductions_total": row.get("deductions_total"), "net_pay": row.get("net_pay"), "slip": key if key in slips else None})
-    return render(request, "run.html", {"run": run, "departments": services.department_totals(results), "workers": workers,
+    others = sorted(n for n in json.loads(run.outputs_manifest) if not n.startswith("payslips/"))
+    return render(request, "run.html", {"run": run, "departments": services.department_totals(results), "workers": workers, "others": others,
                                         "warnings": json.loads(run.warnings), "lock": services.lock_of(request.app, run.month)})
 
 
@@ -107,6 +108,29 @@ async def payslips_zip(request: Request, run_id: str, user: Principal = Depends(
             zf.writestr(info, services.output_bytes(run, entries[slip]))
     _audit(request, user, "payslip_zip", run_id, f"month={run.month} payslips={len(entries)}")
     return Response(buf.getvalue(), media_type="application/zip", headers={"Content-Disposition": f'attachment; filename="payslips-{run.month}-{_ascii(run.run_id)}.zip"'})
+
+
+MEDIA_TYPES = {".pdf": "application/pdf", ".csv": "text/csv; charset=utf-8", ".json": "application/json",
+               ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+
+
+@router.get("/runs/{run_id}/file")
+async def run_file(request: Request, run_id: str, name: str = "", user: Principal = Depends(ANYONE)):
+    """One recorded output of the run (the register, the bank file, the month's filing summaries).
+
+    ``name`` must be a key of the run's outputs manifest: it selects, it never builds a path.
+    """
+    import json
+    from pathlib import PurePosixPath
+
+    run = _run(request, run_id)
+    if name not in json.loads(run.outputs_manifest):
+        raise HTTPException(404)
+    data = services.output_bytes(run, name)
+    _audit(request, user, "output_download", f"{run_id}/{name}", f"month={run.month}")
+    leaf = PurePosixPath(name)
+    return Response(data, media_type=MEDIA_TYPES.get(leaf.suffix, "application/octet-stream"),
+                    headers={"Content-Disposition": f'attachment; filename="{run.month}-{_ascii(str(leaf.with_suffix("")).replace("/", "-"))}{leaf.suffix}"'})
 
 
 def _ascii(text: str) -> str:

@@ -210,3 +210,45 @@ def test_run_outputs_filings_and_documents_welfare_leave_pages(env):
     with store.session() as s:
         actions = {a.action for a in s.exec(select(AuditLog)).all()}
     assert {"output_download", "document_view", "document_issue"} <= actions
+
+
+def test_months_at_a_glance_counts_open_exceptions(env):
+    store, c = env
+    clerk = c["clerk"]
+    upload_month(clerk)
+    row = re.search(rf'<a href="/months/{MONTH}">{MONTH}</a>.*?</tr>', clerk.get("/months").text, re.S).group(0)
+    cells = re.findall(r'<td class="num">([^<]*)</td>', row)
+    assert cells[-1] == "1"  # W002's missing 퇴근
+    clerk.post(f"/months/{MONTH}/corrections", data={"worker_id": "W002", "date": BROKEN_DAY, "time_in": "09:00", "time_out": "18:00", "reason": "누락", "csrf_token": clerk.csrf})
+    row = re.search(rf'<a href="/months/{MONTH}">{MONTH}</a>.*?</tr>', clerk.get("/months").text, re.S).group(0)
+    assert re.findall(r'<td class="num">([^<]*)</td>', row)[-1] == "0"
+
+
+def test_payroll_serve_binds_loopback_and_serves_the_login_page(tmp_path):
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen([sys.executable, "-c", "from payroll.cli import main; main()", "serve", "--port", str(port), "--db", str(tmp_path / "s.db")],
+                            cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                body = urllib.request.urlopen(f"http://127.0.0.1:{port}/login", timeout=2).read().decode()
+                break
+            except OSError:
+                if time.monotonic() > deadline or proc.poll() is not None:
+                    raise AssertionError(proc.stderr.read() if proc.poll() is not None else "serve did not start")
+                time.sleep(0.2)
+        assert "로그인" in body
+        listening = subprocess.run(["ss", "-ltnH", f"sport = :{port}"], capture_output=True, text=True).stdout if __import__("shutil").which("ss") else f"127.0.0.1:{port}"
+        assert f"127.0.0.1:{port}" in listening and f"0.0.0.0:{port}" not in listening
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)

@@ -96,15 +96,16 @@ def user_unlock(name, db_url):
 @click.option("--host", default="127.0.0.1", show_default=True, help="주소 (기본은 이 컴퓨터에서만 접속)")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="포트")
 @click.option("--db", "db_url", help=DB_HELP)
-@click.option("--data-dir", type=click.Path(file_okay=False), help="업로드와 실행 결과 폴더 (기본: DB 옆 payroll-data)")
+@click.option("--data-dir", type=click.Path(file_okay=False), help="실행 결과·발급 서류 폴더 (기본: SQLite DB 옆 payroll-data, 아니면 ./payroll-data)")
+@click.option("--inputs", "inputs_dir", type=click.Path(file_okay=False), help="입력 폴더 (payroll run --inputs와 같은 구조; 기본: DATA-DIR/inputs)")
 @click.option("--secure-cookies", is_flag=True, help="HTTPS 뒤에서 실행할 때: 쿠키에 Secure 속성")
-def serve_command(host, port, db_url, data_dir, secure_cookies):
+def serve_command(host, port, db_url, data_dir, inputs_dir, secure_cookies):
     """HR 콘솔(웹)을 실행합니다."""
     import uvicorn
 
     from payroll.web.app import create_app
 
-    app = create_app(db_url=db_url, data_dir=data_dir, secure_cookies=secure_cookies)
+    app = create_app(db_url=db_url, data_dir=data_dir, inputs_dir=inputs_dir, secure_cookies=secure_cookies)
     if host not in ("127.0.0.1", "localhost", "::1"):
         click.echo(f"warning: listening on {host}: other machines can reach the console; use HTTPS (--secure-cookies) in front of it", err=True)
     click.echo(f"HR 콘솔: http://{'[' + host + ']' if ':' in host else host}:{port}/  (Ctrl+C로 종료)")

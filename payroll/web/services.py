@@ -27,8 +27,8 @@ class MonthRow:
     runs: int
 
 
-def month_overview(app) -> list[MonthRow]:
-    """One row per month that has inputs or runs, newest first."""
+def month_overview(app, only: str | None = None, with_exceptions: bool = True) -> list[MonthRow]:
+    """One row per month that has inputs or runs, newest first (``only``: that month alone)."""
     months: dict[str, list[Run]] = {}
     with Session(app.state.store.engine) as db:
         for run in db.exec(select(Run).order_by(Run.created_at, Run.run_id)).all():
@@ -41,6 +41,8 @@ def month_overview(app) -> list[MonthRow]:
                 months.setdefault(p.name, [])
     rows = []
     for month in sorted(months, reverse=True):
+        if only is not None and month != only:
+            continue
         runs = months[month]
         regular = [r for r in runs if r.kind == "regular"]
         corrections = [r for r in runs if r.kind == "correction"]
@@ -53,14 +55,25 @@ def month_overview(app) -> list[MonthRow]:
         if corrections:
             shown = corrections[-1]
         rows.append(MonthRow(month, status, shown.run_id if shown else None, shown.workers if shown else None, shown.gross_pay_total if shown else None,
-                             shown.net_pay_total if shown else None, None, len(runs)))
+                             shown.net_pay_total if shown else None, open_exceptions(app, month) if with_exceptions else None, len(runs)))
     return rows
 
 
+def open_exceptions(app, month: str) -> int | None:
+    """Attendance errors of the month not yet resolved by a correction (None without exports or when unreadable)."""
+    from payroll.case import InputError
+    from payroll.web.inputs import exceptions
+
+    try:
+        result = exceptions(app.state.inputs_dir, month)
+    except InputError:
+        return None
+    return None if result is None else result.open_errors.height
+
+
 def month_status(app, month: str) -> MonthRow:
-    for row in month_overview(app):
-        if row.month == month:
-            return row
+    for row in month_overview(app, only=month, with_exceptions=False):
+        return row
     return MonthRow(month, "open", None, None, None, None, None, 0)
 
 

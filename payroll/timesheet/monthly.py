@@ -122,6 +122,10 @@ def build_month_detail(inputs: MonthInputs, law: law_module.Law | None = None) -
     schema = {k: v for k, v in WORKER_SCHEMA.items() if k not in ("row", "work_days")}
     schema.update({k: v for k, v in EXTRA_WORKER_SCHEMA.items() if k in ("name", "department", "job", "contract_id", "pay_type", "wage", "leave_date")})
     workers = pl.DataFrame(rows, schema=schema)
+    scheduled = summary.select("contract_id", "scheduled_taxable_pay")
+    workers = workers.join(scheduled, on="contract_id", how="left").with_columns(
+        pl.coalesce(pl.col("insurance_base"), pl.col("scheduled_taxable_pay")).alias("insurance_base")
+    ).drop("scheduled_taxable_pay")
     workers = workers.with_row_index("row").with_columns(pl.col("row").cast(pl.Int64))
     totals = summary.group_by("worker_id").agg(
         pl.col("overtime").sum().alias("overtime_minutes"), pl.col("night").sum().alias("night_minutes"),

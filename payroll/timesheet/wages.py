@@ -127,8 +127,19 @@ def pay_lines(
     ord_allow = allow.filter("ordinary").group_by(["worker_id", "contract_id"]).agg(pl.col("full").sum().alias("ord_allow"))
     s = s.join(ord_allow, on=["worker_id", "contract_id"], how="left").with_columns(pl.col("ord_allow").fill_null(0))
 
+    taxable_codes = [c for c, item in catalogue.items.items() if item.tax == "taxable"]
+    tax_allow = allow.filter(pl.col("code").is_in(taxable_codes)).group_by(["worker_id", "contract_id"]).agg(pl.col("full").sum().alias("tax_allow"))
+    s = s.join(tax_allow, on=["worker_id", "contract_id"], how="left").with_columns(pl.col("tax_allow").fill_null(0))
+
     meal_ord = pl.col("meal") if meal_ordinary else pl.lit(0)
     pt = pl.col("pay_type")
+    # Decision D11: the declared 보수월액 defaults to the contract's scheduled monthly taxable pay — a full
+    # month at the scheduled hours with 주휴 (hourly, daily) or the pay table with taxable allowances (monthly).
+    s = s.with_columns(
+        pl.when(pt == "hourly").then(pl.col("wage") * pl.col("pm") // 60)
+        .when(pt == "daily").then(pl.col("wage") * pl.col("pm") // pl.col("daily_min"))
+        .otherwise(pl.col("base_full") + pl.col("tax_allow")).cast(pl.Int64).alias("scheduled_taxable_pay")
+    )
     # 통상임금 per minute = ord_num / ord_den; base rate per minute = base_num / base_den
     s = s.with_columns(
         pl.when(pt == "hourly").then(pl.col("wage") * pl.col("pm") + meal_ord * 60)

@@ -76,7 +76,8 @@ def replay(store: Store, run_id: str, *, build: BuildFn | None = None, renderers
         staged = inputs_module.stage(root, run.month, run.pay_date, files, manifest)
         computed = compute_month(staged, build, ctx)
         out = Path(tmp) / "out"
-        fresh = render_all(out, computed.frame, computed.items, computed.rows, computed.item_lists, computed.traces, employer_of(staged), renderers, progress, jobs)
+        fresh = render_all(out, computed.frame, computed.items, computed.rows, computed.item_lists, computed.traces, employer_of(staged), renderers, progress, jobs,
+                           extra=computed.outputs)
         for name in sorted(set(recorded) | set(fresh)):
             if name not in fresh:
                 report.problems.append(f"output {name}: recorded but not produced by the replay")

@@ -29,6 +29,7 @@ from payroll import pay_items as pay_items_module
 from payroll.case import InputError
 from payroll.engine.pipeline import compute, default_context
 from payroll.engine.step import Context
+from payroll.runs import extras, history as history_module
 from payroll.runs import inputs as inputs_module
 from payroll.runs.hashing import canonical_json, code_version, run_hash, sha256_bytes
 from payroll.runs.inputs import ADJUSTMENTS_NAME, StagedInputs, check_month
@@ -39,6 +40,7 @@ from payroll.trace import trace_of
 
 BuildFn = Callable[[StagedInputs], Any]  # returns an object with .workers, .items, .warnings (MonthBuild)
 RETRO_CODE = "retroactive_pay"
+DATA_ENV = "PAYROLL_DATA"  # the data directory of `payroll leave` (its notice register is read by the run)
 ITEM_COLUMNS = {"row": pl.Int64, "code": pl.Utf8, "amount": pl.Int64, "method": pl.Utf8, "minutes": pl.Int64}
 SUMMARY_FIELDS = ("gross_pay", "taxable_pay", "deductions_total", "income_tax", "local_income_tax", "net_pay")
 
@@ -89,6 +91,7 @@ class Computed:
     item_lists: list[list[dict]]
     traces: list[list[dict]]
     warnings: list[str] = field(default_factory=list)
+    outputs: dict[str, bytes] = field(default_factory=dict)  # extra run outputs of the build (attendance exceptions)
 
     def stored_results(self) -> list[dict]:
         """What the run record keeps per worker-month: the full row, its items and its trace (JSON-safe)."""
@@ -116,14 +119,11 @@ def _adjustments(staged: StagedInputs) -> list[dict]:
 ROSTER_COLUMNS = ("name", "department", "job", "bank", "account")
 
 
-def _with_roster_columns(workers: pl.DataFrame, staged: StagedInputs) -> pl.DataFrame:
+def _with_roster_columns(workers: pl.DataFrame, roster) -> pl.DataFrame:
     """Name, department, job, bank and account from the roster where the build did not carry them."""
     missing = [c for c in ROSTER_COLUMNS if c not in workers.columns]
     if not missing:
         return workers
-    from payroll.roster import load_roster
-
-    roster = load_roster(staged.roster, staged.contracts)
     table = pl.DataFrame(
         {"worker_id": list(roster.workers), **{c: [getattr(w, c) for w in roster.workers.values()] for c in missing}},
         schema={"worker_id": pl.Utf8, **{c: pl.Utf8 for c in missing}},
@@ -131,8 +131,46 @@ def _with_roster_columns(workers: pl.DataFrame, staged: StagedInputs) -> pl.Data
     return workers.join(table, on="worker_id", how="left")
 
 
+def _adjustment_lines(adjustments: list[dict]) -> pl.DataFrame:
+    return pl.DataFrame(
+        {
+            "worker_id": [a["worker_id"] for a in adjustments],
+            "code": [RETRO_CODE] * len(adjustments),
+            "amount": [int(a["amount"]) for a in adjustments],
+            "method": [a["method"] for a in adjustments],
+            "minutes": [None] * len(adjustments),
+        },
+        schema=extras.WELFARE_SCHEMA,
+    )
+
+
+def exceptions_report(built, staged: StagedInputs) -> dict[str, bytes]:
+    """The build's attendance exceptions (payroll.attendance.checks) as a run output, when it has them.
+    File names are given relative to the inputs directory (a replay reads them from elsewhere)."""
+    exc = getattr(built, "exceptions", None)
+    if exc is None:
+        return {}
+    from payroll.attendance.xlsx import xlsx_bytes
+
+    cols = [c for c in ("source", "line", "worker_id", "date", "code", "label", "severity", "detail", "resolved_by") if c in exc.columns]
+    exc = exc.select(cols)
+    roots = sorted({str(Path(staged.root)), str(Path(staged.root).resolve())}, key=len, reverse=True)
+    texts = []
+    for name, dtype in exc.schema.items():
+        if dtype == pl.Utf8:
+            e = pl.col(name)
+            for root in roots:
+                e = e.str.replace_all(root.rstrip("/") + "/", "", literal=True)
+            texts.append(e.alias(name))
+    exc = exc.with_columns(texts)
+    return {"attendance/exceptions.xlsx": xlsx_bytes({"예외": exc})}
+
+
 def compute_month(staged: StagedInputs, build: BuildFn, ctx: Context) -> Computed:
-    """Build the month from the staged files, add the carried 소급분 lines, compute every worker at once."""
+    """Build the month from the staged files, add the carried 소급분 lines, 연차수당 and welfare items,
+    compute every worker at once; then the leavers' settlement and 퇴직금, and compute again."""
+    from payroll.roster import load_roster
+
     built = build(staged)
     workers: pl.DataFrame = built.workers
     items = _items_frame(built.items)
@@ -141,24 +179,37 @@ def compute_month(staged: StagedInputs, build: BuildFn, ctx: Context) -> Compute
         raise InputError(f"{staged.month}: the build produced no worker-months (roster {staged.roster})")
     if "worker_id" not in workers.columns or "row" not in workers.columns:
         raise InputError("the build's worker frame needs 'row' and 'worker_id'")
-    workers = _with_roster_columns(workers, staged)
+    roster = load_roster(staged.roster, staged.contracts)
+    workers = _with_roster_columns(workers, roster)
+    first_row = workers.group_by("worker_id").agg(pl.col("row").min()).sort("worker_id").to_dict(as_series=False)
+    row_of = dict(zip(first_row["worker_id"], first_row["row"]))
+    month = staged.month
+    parts = [items]
     adjustments = _adjustments(staged)
     if adjustments:
-        first_row = workers.group_by("worker_id").agg(pl.col("row").min()).to_dict(as_series=False)
-        row_of = dict(zip(first_row["worker_id"], first_row["row"]))
-        extra = {"row": [], "code": [], "amount": [], "method": [], "minutes": []}
-        for adj in adjustments:
-            row = row_of.get(adj["worker_id"])
-            if row is None:
-                warnings.append(f"소급분 {adj['amount']:,}원 of worker {adj['worker_id']} ({adj['method']}) is not paid in {staged.month}: the worker has no pay this month — settle it by hand")
-                continue
-            extra["row"].append(row)
-            extra["code"].append(RETRO_CODE)
-            extra["amount"].append(int(adj["amount"]))
-            extra["method"].append(adj["method"])
-            extra["minutes"].append(None)
-        items = pl.concat([items, pl.DataFrame(extra, schema=ITEM_COLUMNS)])
+        parts.append(extras.attach(_adjustment_lines(adjustments), row_of, warnings, lambda r: (
+            f"소급분 {r['amount']:,}원 of worker {r['worker_id']} ({r['method']}) is not paid in {month}: the worker has no pay this month — settle it by hand")))
+    payouts = extras.leave_payouts(staged, roster, getattr(built, "timesheet", None), ctx, warnings)
+    if payouts.height:
+        parts.append(extras.attach(extras.leave_lines(payouts), row_of, warnings, lambda r: (
+            f"연차수당 {r['amount']:,}원 of worker {r['worker_id']} ({r['method']}) is not paid in {month}: the worker has no pay this month — settle it by hand")))
+    welfare = extras.welfare_lines(staged)
+    if welfare.height:
+        parts.append(extras.attach(welfare, row_of, warnings, lambda r: (
+            f"{r['code']} {r['amount']:,}원 of worker {r['worker_id']} is not paid in {month}: the worker has no pay this month; it stays due for the next run")))
+    items = pl.concat(parts) if len(parts) > 1 else items
     frame = compute(workers, items, ctx)
+    leaving_pay = {r["worker_id"]: int(r["amount"]) for r in payouts.filter(pl.col("reason") == "leaving").group_by("worker_id").agg(pl.col("amount").sum()).to_dicts()}
+    leavers = extras.settle_leavers(staged, roster, frame, items, leaving_pay, ctx, warnings)
+    extra_traces: dict[int, list[dict]] = {}
+    if leavers is not None and leavers.columns.height:
+        workers = extras.apply_leavers(workers, leavers)
+        if leavers.items.height:
+            items = pl.concat([items, leavers.items])
+        frame = compute(workers, items, ctx)
+        extra_traces = leavers.traces
+    elif leavers is not None:
+        extra_traces = leavers.traces
     catalogue = ctx.catalogue
     items = items.with_columns(pl.col("code").map_elements(catalogue.label, return_dtype=pl.Utf8).alias("label"))
     items = items.select("row", "code", "label", "amount", "method", "minutes")
@@ -167,8 +218,9 @@ def compute_month(staged: StagedInputs, build: BuildFn, ctx: Context) -> Compute
     for it in items.to_dicts():
         by_row.setdefault(it["row"], []).append({k: it[k] for k in ("code", "label", "amount", "method", "minutes")})
     item_lists = [by_row.get(r["row"], []) for r in rows]
-    traces = [jsonable(trace_of(r, ctx.law)) for r in rows]
-    return Computed(frame=frame, items=items, rows=rows, item_lists=item_lists, traces=traces, warnings=warnings)
+    traces = [jsonable(trace_of(r, ctx.law)) + extra_traces.get(r["row"], []) for r in rows]
+    return Computed(frame=frame, items=items, rows=rows, item_lists=item_lists, traces=traces, warnings=warnings,
+                    outputs=exceptions_report(built, staged))
 
 
 # --- month state --------------------------------------------------------------------------
@@ -293,6 +345,8 @@ def execute_run(store: Store, month: str, *, inputs_dir: Path, out_root: Path, p
         pay_date = inputs_module.pay_date_of(root, month, pay_date)
         adjustments = pending_adjustments(s, month)
         extra = [("adjustments", ADJUSTMENTS_NAME, adjustments_bytes(adjustments))] if adjustments else []
+        roster, welfare_rows, db_extra = _database_inputs(s, root, month, pay_date, files, ctx)
+        extra += db_extra
         manifest = inputs_module.import_files(s, root, files, extra)
         old_results = load_results(s, corrected.run_id) if corrected else []
         corrected_hash = corrected.run_hash if corrected else None
@@ -300,11 +354,11 @@ def execute_run(store: Store, month: str, *, inputs_dir: Path, out_root: Path, p
 
     with tempfile.TemporaryDirectory(prefix="payroll-adj-") as scratch:
         staged_files = list(files)
-        if adjustments:
-            adj_path = Path(scratch) / ADJUSTMENTS_NAME
-            adj_path.parent.mkdir(parents=True)
-            adj_path.write_bytes(extra[0][2])
-            staged_files.append(("adjustments", adj_path))
+        for role, name, data in extra:
+            path = Path(scratch) / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
+            staged_files.append((role, path))
         staged = inputs_module.stage(root, month, pay_date, staged_files, manifest)
         employer = employer_of(staged)
         computed = compute_month(staged, build, ctx)
@@ -316,13 +370,52 @@ def execute_run(store: Store, month: str, *, inputs_dir: Path, out_root: Path, p
     final = parent / run_id
     partial = parent / f".partial-{run_id}-{os.getpid()}"
     try:
-        outputs = render_all(partial, computed.frame, computed.items, computed.rows, computed.item_lists, computed.traces, employer, renderers, progress, jobs)
+        outputs = render_all(partial, computed.frame, computed.items, computed.rows, computed.item_lists, computed.traces, employer, renderers, progress, jobs,
+                             extra=computed.outputs)
     except BaseException:
         shutil.rmtree(partial, ignore_errors=True)
         raise
     return _record(store, month=month, pay_date=pay_date, correction=correction, corrected_id=corrected_id, corrected_hash=corrected_hash,
                    old_results=old_results, manifest=manifest, computed=computed, outputs=outputs, run_id=run_id,
-                   partial=partial, final=final, actor=actor, ctx=ctx)
+                   partial=partial, final=final, actor=actor, ctx=ctx, roster=roster, welfare_rows=welfare_rows)
+
+
+def _database_inputs(session: Session, root: Path, month: str, pay_date: dt.date, files: list[tuple[str, Path]], ctx: Context):
+    """The inputs a run takes from the database (and the data directory), as (role, name, bytes) to store
+    and stage like any file: the month's welfare items, the leavers' stored pay, the leave taken in
+    earlier runs, the 사용촉진 notice register. Returns (roster, welfare rows, extra files)."""
+    from payroll.roster import load_roster
+    from payroll.welfare.service import welfare_pay_items
+
+    by_role = {role: path for role, path in files}
+    roster = load_roster(by_role["roster"], by_role["contracts"])
+    extra: list[tuple[str, str, bytes]] = []
+    welfare_rows = extras.welfare_rows(welfare_pay_items(month, pay_date, session, roster, law=ctx.law))
+    if welfare_rows:
+        extra.append(("welfare", inputs_module.WELFARE_NAME, extras.welfare_bytes(welfare_rows)))
+    leavers = history_module.leavers_of(roster, month)
+    if leavers:
+        extra.append(("history", inputs_module.HISTORY_NAME, history_module.history_bytes(history_module.history(session, month, leavers))))
+    read = lambda role: by_role[role].read_bytes() if role in by_role else None  # noqa: E731
+    leave = history_module.leave_history(session, month, read("opening_leave"), read("leave"))
+    if leave is not None:
+        extra.append(("leave_history", inputs_module.LEAVE_HISTORY_NAME, leave))
+    if "notices" not in by_role:
+        register = Path(os.environ.get(DATA_ENV) or "data") / "leave_notices.csv"
+        if register.is_file():
+            extra.append(("notices", inputs_module.NOTICES_NAME, register.read_bytes()))
+    return roster, welfare_rows, extra
+
+
+def _mark_welfare_paid(session: Session, month: str, pay_date: dt.date, roster, computed: Computed, staged_rows: list[dict], ctx: Context) -> None:
+    """Record the welfare items this run pays, in the run's own transaction (they commit or roll back with it)."""
+    from payroll.welfare.service import welfare_pay_items
+
+    paid_workers = sorted(set(computed.frame.get_column("worker_id").to_list()))
+    now_rows = extras.welfare_rows(welfare_pay_items(month, pay_date, session, roster, law=ctx.law, mark_paid=True, workers=paid_workers))
+    expected = [r for r in staged_rows if r["worker_id"] in set(paid_workers)]
+    if now_rows != expected:
+        raise InputError(f"{month}: the welfare records changed while this run was computing; nothing was recorded — run {month} again")
 
 
 def _totals(frame: pl.DataFrame) -> dict[str, int]:
@@ -330,7 +423,7 @@ def _totals(frame: pl.DataFrame) -> dict[str, int]:
 
 
 def _record(store: Store, *, month, pay_date, correction, corrected_id, corrected_hash, old_results, manifest, computed: Computed,
-            outputs, run_id, partial: Path, final: Path, actor, ctx: Context) -> dict:
+            outputs, run_id, partial: Path, final: Path, actor, ctx: Context, roster=None, welfare_rows: list[dict] = ()) -> dict:
     results = computed.stored_results()
     result_texts = [canonical_json(r) for r in results]
     results_sha = sha256_bytes(("\n".join(result_texts)).encode())
@@ -352,6 +445,8 @@ def _record(store: Store, *, month, pay_date, correction, corrected_id, correcte
                     raise InputError(f"{month}: another correction was recorded meanwhile; run the correction again")
                 pay_month = next_open_month(s, month)
                 retro = retro_lines(old_results, computed, month, ctx.catalogue)
+            if welfare_rows:
+                _mark_welfare_paid(s, month, pay_date, roster, computed, welfare_rows, ctx)
             run = Run(
                 run_id=run_id, month=month, pay_date=pay_date, kind=kind, corrects_run_id=corrected_id, rules_hash=ctx.law.content_hash,
                 code_version=code, inputs_manifest=json.dumps(manifest, ensure_ascii=False, sort_keys=True),

@@ -13,6 +13,19 @@ Layout of an inputs directory (``payroll run MONTH --inputs DIR``, default ``./i
         leave.csv             optional: leave taken
         overtime.csv          optional: approved overtime
         run.toml              optional: pay_date = 2026-07-10, profile = "<attendance profile>"
+        claims.json           optional: 소득·세액공제신고서 claims for a leaver's settlement (payroll.settlement.claims)
+      leave_notices.csv       optional: the 사용촉진 notice register (payroll.leave.inputs); MONTH/ overrides it;
+                              when absent here, DATA/leave_notices.csv ($PAYROLL_DATA, else ./data) is used if present
+      leave_history.csv       optional: 연차 taken before the first run in this system (format of leave.csv)
+      ytd.csv                 optional: year-to-date pay before the first run in this system (payroll.settlement.claims)
+      wages.csv               optional: worker_id, month, wages of months before the first run (평균임금 of a 퇴직금)
+      claims.json             optional: as MONTH/claims.json, for every month
+
+Files the run writes itself (from the database, stored and hashed like the others so a replay sees
+the same): ``_payroll/adjustments.json`` (소급분 lines due), ``_payroll/welfare.json`` (the month's
+welfare pay items), ``_payroll/history.json`` (the leavers' stored pay of the 12 months before),
+``_payroll/leave_history.csv`` (연차 taken in the months already run) and
+``_payroll/leave_notices.csv`` (the notice register from the data directory).
 
 Every file is stored once in ``input_blobs`` under the sha256 of its bytes; a run's inputs
 manifest lists (role, name relative to DIR, sha256, size). A replay writes the blobs back under
@@ -38,6 +51,13 @@ MONTH_RE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 ATTENDANCE_SUFFIXES = (".csv", ".xlsx", ".xls")
 OPTIONAL_FILES = ("corrections", "leave", "overtime")
 ADJUSTMENTS_NAME = "_payroll/adjustments.json"  # the 소급분 lines a run carries (written by the run, not by HR)
+WELFARE_NAME = "_payroll/welfare.json"  # the month's welfare pay items (payroll.welfare.service)
+HISTORY_NAME = "_payroll/history.json"  # the leavers' figures from the stored runs of the 12 months before
+LEAVE_HISTORY_NAME = "_payroll/leave_history.csv"  # 연차 taken in earlier months (from their runs' leave files)
+NOTICES_NAME = "_payroll/leave_notices.csv"  # the notice register of the data directory
+#: optional files looked up in DIR/MONTH/ first, then in DIR/ (role, file name)
+SHARED_OPTIONAL = (("notices", "leave_notices.csv"), ("claims", "claims.json"), ("opening_ytd", "ytd.csv"), ("opening_wages", "wages.csv"),
+                   ("opening_leave", "leave_history.csv"))
 
 
 def check_month(month: str) -> str:
@@ -62,6 +82,14 @@ class StagedInputs:
     profile: str | None = None
     adjustments: Path | None = None
     employer: Path | None = None
+    notices: Path | None = None
+    claims: Path | None = None
+    opening_ytd: Path | None = None
+    opening_wages: Path | None = None
+    opening_leave: Path | None = None
+    welfare: Path | None = None
+    history: Path | None = None
+    leave_history: Path | None = None
     manifest: tuple[dict, ...] = field(default=(), compare=False)
 
 
@@ -111,6 +139,11 @@ def collect(root: Path, month: str) -> list[tuple[str, Path]]:
             files.append((role, p))
     if (mdir / "run.toml").is_file():
         files.append(("config", mdir / "run.toml"))
+    for role, name in SHARED_OPTIONAL:
+        p = mdir / name
+        p = p if p.is_file() else root / name
+        if p.is_file():
+            files.append((role, p))
     return files
 
 
@@ -136,7 +169,9 @@ def stage(root: Path, month: str, pay_date: dt.date, files: list[tuple[str, Path
     return StagedInputs(
         month=month, pay_date=pay_date, root=Path(root), roster=by_role["roster"][0], contracts=by_role["contracts"][0],
         attendance=tuple(by_role.get("attendance", ())), corrections=one("corrections"), leave=one("leave"), overtime=one("overtime"),
-        profile=profile, adjustments=one("adjustments"), employer=one("employer"), manifest=tuple(manifest),
+        profile=profile, adjustments=one("adjustments"), employer=one("employer"), notices=one("notices"), claims=one("claims"),
+        opening_ytd=one("opening_ytd"), opening_wages=one("opening_wages"), opening_leave=one("opening_leave"), welfare=one("welfare"),
+        history=one("history"), leave_history=one("leave_history"), manifest=tuple(manifest),
     )
 
 

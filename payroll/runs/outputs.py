@@ -11,6 +11,7 @@ Layout of a run's output directory::
     filings/insurance.csv       4대보험 summary (employee and employer shares per insurance)
     filings/filings.json        both summaries as JSON
     filings/filings.xlsx        both summaries as a workbook
+    attendance/exceptions.xlsx  the build's attendance exceptions (when the build reports them)
 """
 
 from __future__ import annotations
@@ -140,10 +141,12 @@ def _bar(total: int, desc: str, enabled: bool):
 
 
 def render_all(target: Path, rows: pl.DataFrame, items: pl.DataFrame, row_dicts: list[dict], item_lists: list[list[dict]],
-               traces: list[list[dict]], employer: dict, renderers: Renderers, progress: bool = False, jobs: int | None = None) -> dict[str, str]:
-    """Every output of the month into ``target``; returns the manifest {relative path: sha256}."""
+               traces: list[list[dict]], employer: dict, renderers: Renderers, progress: bool = False, jobs: int | None = None,
+               extra: dict[str, bytes] | None = None) -> dict[str, str]:
+    """Every output of the month into ``target`` (``extra``: further files already rendered, such as the
+    build's attendance exceptions); returns the manifest {relative path: sha256}."""
     manifest = render_payslips(target, payslip_names(rows), row_dicts, item_lists, traces, employer, renderers.payslip, progress, jobs)
-    for name, data in renderers.others(rows, items, employer).items():
+    for name, data in {**renderers.others(rows, items, employer), **(extra or {})}.items():
         path = target / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)

@@ -181,6 +181,13 @@ def compute_month(staged: StagedInputs, build: BuildFn, ctx: Context) -> Compute
         raise InputError("the build's worker frame needs 'row' and 'worker_id'")
     roster = load_roster(staged.roster, staged.contracts)
     workers = _with_roster_columns(workers, roster)
+    # leave_date: the last day of employment when it ends this month and no contract continues it (a
+    # renewal is not a leaving: no settlement, no 퇴직금, not 중도퇴사 in the withholding summary)
+    ends = history_module.leavers_of(roster, staged.month)
+    workers = workers.drop("leave_date", strict=False).join(
+        pl.DataFrame({"worker_id": list(ends), "leave_date": list(ends.values())}, schema={"worker_id": pl.Utf8, "leave_date": pl.Date}),
+        on="worker_id", how="left",
+    ).sort("row")
     first_row = workers.group_by("worker_id").agg(pl.col("row").min()).sort("worker_id").to_dict(as_series=False)
     row_of = dict(zip(first_row["worker_id"], first_row["row"]))
     month = staged.month

@@ -96,7 +96,7 @@ def user_unlock(name, db_url):
 @click.option("--host", default="127.0.0.1", show_default=True, help="주소 (기본은 이 컴퓨터에서만 접속)")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="포트")
 @click.option("--db", "db_url", help=DB_HELP)
-@click.option("--data-dir", type=click.Path(file_okay=False), help="실행 결과·발급 서류 폴더 (기본: SQLite DB 옆 payroll-data, 아니면 ./payroll-data)")
+@click.option("--data-dir", type=click.Path(file_okay=False), help="작업 폴더: DIR/inputs, DIR/runs, DIR/documents (기본: SQLite DB가 있는 폴더, 아니면 현재 폴더)")
 @click.option("--inputs", "inputs_dir", type=click.Path(file_okay=False), help="입력 폴더 (payroll run --inputs와 같은 구조; 기본: DATA-DIR/inputs)")
 @click.option("--secure-cookies", is_flag=True, help="HTTPS 뒤에서 실행할 때: 쿠키에 Secure 속성")
 def serve_command(host, port, db_url, data_dir, inputs_dir, secure_cookies):

@@ -206,6 +206,7 @@ def create_app(
 
 
 def _default_data_dir(url: str) -> Path:
+    """Beside an SQLite database (``DIR/inputs``, ``DIR/runs``: the layout of ``payroll run`` and ``payroll demo``), else here."""
     if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
-        return Path(url.removeprefix("sqlite:///")).expanduser().resolve().parent / "payroll-data"
-    return Path("payroll-data").resolve()
+        return Path(url.removeprefix("sqlite:///")).expanduser().resolve().parent
+    return Path.cwd()

@@ -10,9 +10,16 @@ import io
 import zipfile
 
 import pytest
+from playwright.sync_api import expect
+
+from pathlib import Path
 
 from test_web_fixtures import PASSWORDS
-from test_web_month_data import BROKEN_DAY, MONTH, PAY_DATE, attendance_csv, contracts_csv, employer_toml, roster_csv
+from test_web_month_data import MONTH, PAY_DATE, employer_toml
+
+SAMPLES = Path(__file__).resolve().parents[2] / "samples" / "small"  # the bundled sample month (June 2026)
+EXPORTS = ("daily_utf8.csv", "daily_bom.csv", "punch_cp949.csv", "punch.xlsx", "daily.xls")  # five devices, three vendors
+FIX = ("T00035", "2026-06-09", "08:50", "18:00")  # a 퇴근 missing from the sample exports
 
 pytestmark = pytest.mark.browser
 
@@ -43,12 +50,11 @@ def _shot(page, artifacts, name):
 def files(console):
     d = console["tmp"] / "upload"
     d.mkdir()
-    out = {}
-    for kind, name, data in (("roster", "roster.csv", roster_csv()), ("contracts", "contracts.csv", contracts_csv()),
-                             ("employer", "employer.toml", employer_toml()), ("attendance", "지문인식_2026-06.csv", attendance_csv())):
-        (d / name).write_bytes(data)
-        out[kind] = d / name
-    return out
+    (d / "employer.toml").write_bytes(employer_toml())  # the samples name no employer
+    uploads = [("roster", SAMPLES / "roster.csv"), ("contracts", SAMPLES / "contracts.csv"), ("employer", d / "employer.toml")]
+    uploads += [("attendance", SAMPLES / n) for n in EXPORTS]
+    uploads += [(k, SAMPLES / f"{k}.csv") for k in ("leave", "overtime", "corrections")]
+    return uploads
 
 
 @pytest.fixture(scope="module")
@@ -69,11 +75,11 @@ def test_clerk_does_the_month(console, browser, files, artifacts, state):
     page.fill("#month", MONTH)
     page.click("#open-month button")
     assert page.url.endswith(f"/months/{MONTH}")
-    for kind in ("roster", "contracts", "employer", "attendance"):
+    for kind, path in files:
         page.select_option("#kind", kind)
-        page.set_input_files("#file", str(files[kind]))
+        page.set_input_files("#file", str(path))
         page.click("#upload-form button")
-        assert page.locator(".msg.ok").inner_text().endswith(")"), page.content()[:500]
+        assert page.locator(".msg.ok").inner_text().startswith(f"{path.name}: 올렸습니다"), page.content()[:500]
     # a bad file: the importer's message, not a stack trace
     page.select_option("#kind", "corrections")
     page.set_input_files("#file", files={"name": "bad.csv", "mimeType": "text/csv", "buffer": b"who,when\nW001,x\n"})
@@ -82,47 +88,60 @@ def test_clerk_does_the_month(console, browser, files, artifacts, state):
     assert "lacks column" in err and "Traceback" not in page.content()
 
     # the exceptions table, filtered with htmx, and the fix
-    rows = page.locator("#exceptions-table tbody tr[data-code=missing_out]")
-    assert rows.count() == 1 and BROKEN_DAY in rows.first.inner_text()
+    wid, day, t_in, t_out = FIX
+    codes = page.locator("#exceptions-table tbody tr").evaluate_all("rows => rows.map(r => r.dataset.code)")
+    assert {"unknown_worker", "malformed_time", "missing_out", "missing_in"} <= set(codes)
     page.select_option("#f-code", "missing_out")
-    page.wait_for_function("document.querySelectorAll('#exceptions-table tbody tr').length === 1")
+    expect(page.locator("#exceptions-table tbody tr:not([data-code=missing_out])")).to_have_count(0)  # htmx swapped the table
+    page.fill("#f-worker", wid)
+    page.dispatch_event("#f-worker", "change")
+    expect(page.locator("#exceptions-table tbody tr").filter(has_not_text=wid)).to_have_count(0)
+    assert page.locator("#exceptions-table tbody tr").count() == 2
     _assert_hangul_renders(page)
     _shot(page, artifacts, "month-exceptions")
-    row = page.locator("#exceptions-table tbody tr[data-code=missing_out]").first
-    row.locator("input[name=time_in]").fill("09:00")
-    row.locator("input[name=time_out]").fill("18:00")
+    row = page.locator("#exceptions-table tbody tr", has_text=day).first
+    row.locator("input[name=time_in]").fill(t_in)
+    row.locator("input[name=time_out]").fill(t_out)
     row.locator("input[name=reason]").fill("퇴근 타각 누락")
     row.locator("button").click()
     assert "정정했습니다" in page.locator(".msg.ok").inner_text()
-    assert "정정됨" in page.locator("#exceptions-table tbody tr[data-code=missing_out]").first.inner_text()
+    fixed = page.locator("#exceptions-table tbody tr[data-code=missing_out]", has_text=day).first.inner_text()
+    assert wid in fixed and "정정됨" in fixed
 
     # the run, watched by htmx polling
     page.fill("#pay_date", PAY_DATE)
     page.click("#run-form button")
-    page.wait_for_selector("#job-done", timeout=120_000)
-    assert "완료: 3명" in page.inner_text("#job-done")
+    page.wait_for_selector("#job-done, #job-error", timeout=120_000)
+    assert page.locator("#job-error").count() == 0, page.inner_text("#job-error")
+    assert "완료: 40명" in page.inner_text("#job-done")
     _shot(page, artifacts, "run-done")
     page.click("#open-run")
     run_id = page.url.rsplit("/", 1)[-1]
     state["run_id"] = run_id
-    assert "총무과" in page.inner_text("#departments") and "환경과" in page.inner_text("#departments")
+    assert page.locator("#departments tbody tr").count() >= 2
+    workers = page.locator("#workers tbody tr").count()
+    assert workers == 40
     _assert_hangul_renders(page)
     _shot(page, artifacts, "register")
 
     # one worker: 계산방법 and articles; the payslip in the page and downloaded
-    page.click("#workers a[href$='/workers/W001']")
+    first = page.locator("#workers tbody tr td a").first
+    wid = first.inner_text()
+    first.click()
     assert "근거 조문" in page.content()
     _shot(page, artifacts, "worker")
-    pdf = page.request.get(f"{url}/runs/{run_id}/payslips/W001.pdf")
-    assert pdf.status == 200 and pdf.body().startswith(b"%PDF")
+    src = page.locator("iframe.pdf").get_attribute("src")
+    pdf = page.request.get(f"{url}{src}")
+    assert pdf.status == 200 and pdf.body().startswith(b"%PDF") and pdf.headers["content-type"] == "application/pdf"
     with page.expect_download() as dl:
         page.click("#payslip-download")
-    assert dl.value.suggested_filename == f"payslip-{MONTH}-W001.pdf"
+    assert dl.value.suggested_filename == f"payslip-{MONTH}-{wid}.pdf"
     page.goto(f"{url}/runs/{run_id}")
     with page.expect_download() as dl:
         page.click("#zip-link")
     data = open(dl.value.path(), "rb").read()
-    assert zipfile.ZipFile(io.BytesIO(data)).namelist() == [f"payslip-{MONTH}-W00{i}.pdf" for i in (1, 2, 3)]
+    names = zipfile.ZipFile(io.BytesIO(data)).namelist()
+    assert len(names) == workers and f"payslip-{MONTH}-{wid}.pdf" in names
     ctx.close()
 
 
@@ -166,7 +185,8 @@ def test_auditor_replays_identical_but_cannot_run(console, browser, artifacts, s
     assert refused.status == 403
     page.goto(f"{url}/runs/{run_id}")
     page.click("#replay-form button")
-    page.wait_for_selector("#replay-result", timeout=120_000)
+    page.wait_for_selector("#replay-result, #job-error", timeout=120_000)
+    assert page.locator("#job-error").count() == 0, page.inner_text("#job-error")
     assert page.inner_text("#replay-result").startswith("identical")
     _assert_hangul_renders(page)
     _shot(page, artifacts, "replay")

@@ -167,7 +167,7 @@ def test_no_full_resident_number_on_pages(env):
     job, _ = run_month(clerk)
     texts = [clerk.get(u).text for u in ("/months", f"/months/{MONTH}", f"/runs/{job.result['run_id']}", f"/runs/{job.result['run_id']}/workers/W001")]
     for t in texts:
-        assert not re.search(r"\d{6}-?[1-8]\d{6}", t)
+        assert not re.search(r"(?<![\w-])\d{6}-?[1-8]\d{6}(?![\w-])", t)  # not inside a random token
 
 
 def test_run_outputs_filings_and_documents_welfare_leave_pages(env):
@@ -252,3 +252,15 @@ def test_payroll_serve_binds_loopback_and_serves_the_login_page(tmp_path):
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def test_a_resident_number_in_a_bad_file_is_masked_on_the_page_and_in_the_log(env):
+    store, c = env
+    clerk = c["clerk"]
+    upload_month(clerk)
+    r = upload(clerk, "corrections", "c.csv", "worker_id,date,in,out,reason\n900101-1234567,2026-06-10,09:00,18:00,x\n".encode())
+    assert r.status_code == 400 and "900101-1******" in r.text and "1234567" not in r.text
+    r = upload(clerk, "leave", "900101-1234567.csv", b"nope\n")
+    assert "1234567" not in r.text
+    with store.session() as s:
+        assert all("1234567" not in (a.target + a.detail) for a in s.exec(select(AuditLog)).all())

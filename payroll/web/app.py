@@ -74,6 +74,9 @@ templates.env.globals["ROLE_LABELS"] = ROLE_LABELS
 
 def render(request: Request, name: str, context: dict | None = None, status_code: int = 200) -> HTMLResponse:
     ctx = {"principal": getattr(request.state, "principal", None), **(context or {})}
+    for key in ("error", "message", "exc_error", "ledger_error"):  # messages may quote input rows: never a full 주민등록번호
+        if isinstance(ctx.get(key), str):
+            ctx[key] = mask_rrn(ctx[key])
     return templates.TemplateResponse(request, name, ctx, status_code=status_code)
 
 

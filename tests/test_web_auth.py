@@ -168,3 +168,11 @@ def test_cli_user_commands(tmp_path):
     assert lines == ["lee                      approver  active", "park                     auditor   disabled"]
     r = _cli(["user", "disable", "ghost", "--db", db], tmp_path)
     assert r.returncode == 2 and "no user named 'ghost'" in r.stderr
+
+
+def test_expired_sessions_are_removed_at_the_next_login(client, store, clock):
+    login(client, "clerk", PASSWORDS["clerk"])
+    clock.advance(hours=9)
+    login(client, "approver", PASSWORDS["approver"])
+    with store.session() as s:
+        assert len(s.exec(select(ConsoleSession)).all()) == 1

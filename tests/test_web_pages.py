@@ -177,7 +177,7 @@ def test_run_outputs_filings_and_documents_welfare_leave_pages(env):
     job, _ = run_month(clerk)
     run_id = job.result["run_id"]
     run = clerk.get(f"/runs/{run_id}").text
-    assert "filings/withholding.csv" in run
+    assert "filings/withholding.csv" in run and "근로소득 간이세액 (A01)" in run and 'id="filings-insurance"' in run
     f = clerk.get(f"/runs/{run_id}/file", params={"name": "filings/withholding.csv"})
     assert f.status_code == 200 and f.headers["content-disposition"] == f'attachment; filename="{MONTH}-filings-withholding.csv"'
     assert clerk.get(f"/runs/{run_id}/file", params={"name": "../../../etc/passwd"}).status_code == 404

@@ -60,7 +60,13 @@ def _digest(token: str) -> str:
 
 
 def new_session(db: Session, user: ConsoleUser, now: dt.datetime) -> str:
-    """Create a session row for ``user``; returns the cookie value (only its hash is stored)."""
+    """Create a session row for ``user``; returns the cookie value (only its hash is stored).
+
+    Sessions that have expired (anyone's) are deleted on the way.
+    """
+    from sqlalchemy import delete, or_
+
+    db.execute(delete(ConsoleSession).where(or_(ConsoleSession.expires_at <= now, ConsoleSession.last_seen <= now - IDLE_TIMEOUT)))
     token = secrets.token_urlsafe(32)
     db.add(ConsoleSession(token_hash=_digest(token), user_id=user.id, csrf_token=secrets.token_urlsafe(32), created_at=now, last_seen=now, expires_at=now + ABSOLUTE_TIMEOUT))
     return token

@@ -17,6 +17,8 @@ from payroll.web.auth import ANYONE, APPROVER, CLERK, Principal
 
 router = APIRouter()
 
+MAX_EXCEPTION_ROWS = 500  # a page shows at most this many; the filters narrow the rest
+
 
 def _root(request: Request):
     return request.app.state.inputs_dir
@@ -41,19 +43,21 @@ def _month_context(request: Request, month: str, code: str = "", worker: str = "
     with Session(app.state.store.engine) as db:
         uploads = web_inputs.current_uploads(db, root, month)
     names = {u.stored_name.rsplit("/", 1)[-1]: u.original_name for u in uploads}
-    exc, exc_error, rows, codes = None, None, [], []
+    exc, exc_error, rows, codes, shown_total = None, None, [], [], 0
     try:
         exc = web_inputs.exceptions(root, month)
     except InputError as e:
         exc_error = str(e).replace(str(root) + "/", "")
     if exc is not None:
         codes = sorted(set(exc.exceptions.get_column("code").to_list()))
-        rows = _filters(exc, code, worker, date).to_dicts()
+        filtered = _filters(exc, code, worker, date)
+        shown_total = filtered.height
+        rows = filtered.head(MAX_EXCEPTION_ROWS).to_dicts()
         for r in rows:
             r["source_name"] = names.get(str(r["source"]).rsplit("/", 1)[-1], str(r["source"]).rsplit("/", 1)[-1])
     return {
         "month": month, "status": services.month_status(app, month), "runs": services.runs_of(app, month), "lock": services.lock_of(app, month),
-        "uploads": uploads, "kinds": web_inputs.KINDS, "exc": exc, "exc_error": exc_error, "exc_rows": rows, "codes": codes,
+        "uploads": uploads, "kinds": web_inputs.KINDS, "exc": exc, "exc_error": exc_error, "exc_rows": rows, "exc_matching": shown_total, "codes": codes,
         "filter": {"code": code, "worker": worker, "date": date}, "message": message, "error": error,
     }
 

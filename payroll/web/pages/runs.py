@@ -59,7 +59,13 @@ async def run_page(request: Request, run_id: str, user: Principal = Depends(ANYO
         workers.append({"worker_id": wid, "name": row.get("name") or "", "department": row.get("department") or "", "gross_pay": row.get("gross_pay"),
                         "deductions_total": row.get("deductions_total"), "net_pay": row.get("net_pay"), "slip": key if key in slips else None})
     others = sorted(n for n in json.loads(run.outputs_manifest) if not n.startswith("payslips/"))
-    return render(request, "run.html", {"run": run, "departments": services.department_totals(results), "workers": workers, "others": others,
+    filings = None
+    if "filings/filings.json" in others:  # the month's filing summaries, as the documents area wrote them
+        try:
+            filings = json.loads(services.output_bytes(run, "filings/filings.json"))
+        except (InputError, ValueError):
+            filings = None
+    return render(request, "run.html", {"run": run, "departments": services.department_totals(results), "workers": workers, "others": others, "filings": filings,
                                         "warnings": json.loads(run.warnings), "lock": services.lock_of(request.app, run.month)})
 
 

@@ -195,6 +195,9 @@ def test_run_outputs_filings_and_documents_welfare_leave_pages(env):
     assert auditor.post("/workers/W001/career", data={"purpose": "x", "csrf_token": auditor.csrf}).status_code == 403
     assert "career-form" not in auditor.get("/workers/W001").text
 
+    lr = clerk.get(f"/leave/{MONTH}/report.xlsx")
+    assert lr.status_code == 200 and lr.content[:2] == b"PK" and lr.headers["content-disposition"] == f'attachment; filename="leave-report-{MONTH}.xlsx"'
+
     # welfare: fertility budget and waitlist, group insurance
     wf = clerk.get("/welfare", params={"year": 2026})
     assert wf.status_code == 200 and "남은 예산" in wf.text

@@ -72,11 +72,11 @@ def _leave_file(root: Path) -> Path | None:
     return tmp
 
 
-def _ledger(request: Request, roster, worker_id: str, as_of: dt.date) -> dict | None:
+def _ledgers(request: Request, roster, as_of: dt.date, workers: list[str] | None):
+    """The 연차 ledgers as ``payroll leave ledger/report`` builds them, from the console's inputs."""
     from payroll import law as law_module
     from payroll.leave.inputs import load_leave, load_register
     from payroll.leave.ledger import build_ledgers
-    from payroll.leave.report import ledger_json
 
     law = law_module.current()
     leave_path = _leave_file(request.app.state.inputs_dir)
@@ -86,10 +86,32 @@ def _ledger(request: Request, roster, worker_id: str, as_of: dt.date) -> dict | 
         if leave_path is not None:
             leave_path.unlink(missing_ok=True)
     notices = load_register(None)
-    ledgers = build_ledgers(roster, leave, as_of, notices=notices, law=law, workers=[worker_id])
+    return build_ledgers(roster, leave, as_of, notices=notices, law=law, workers=workers), law, notices
+
+
+def _ledger(request: Request, roster, worker_id: str, as_of: dt.date) -> dict | None:
+    from payroll.leave.report import ledger_json
+
+    ledgers, law, notices = _ledgers(request, roster, as_of, [worker_id])
     if worker_id not in ledgers:
         return None
     return ledger_json(ledgers[worker_id], roster, law, notices)
+
+
+@router.get("/leave/{month}/report.xlsx")
+async def leave_report(request: Request, month: str, user: Principal = Depends(ANYONE)):
+    """The month's 연차 report (발생, 사용, 잔여, 소멸 예정, 사용촉진 대상; ``payroll leave report``)."""
+    from payroll.leave.report import month_report
+    from payroll.runs.inputs import check_month
+
+    check_month(month)
+    roster = _roster(request)
+    _, last = web_inputs.month_bounds(month)
+    ledgers, law, notices = _ledgers(request, roster, last, None)
+    data = month_report(ledgers, roster, month, law, notices)
+    _audit(request, user, "output_download", f"leave-report/{month}")
+    return Response(data, media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    headers={"Content-Disposition": f'attachment; filename="leave-report-{month}.xlsx"'})
 
 
 @router.get("/workers")

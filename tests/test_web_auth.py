@@ -176,3 +176,15 @@ def test_expired_sessions_are_removed_at_the_next_login(client, store, clock):
     login(client, "approver", PASSWORDS["approver"])
     with store.session() as s:
         assert len(s.exec(select(ConsoleSession)).all()) == 1
+
+
+def test_web_migration_makes_every_column_of_the_models(store):
+    import sqlalchemy as sa
+
+    from payroll.web.models import ConsoleUpload
+
+    insp = sa.inspect(store.engine)
+    for model in (ConsoleUser, ConsoleSession, ConsoleUpload):
+        table = model.__table__
+        columns = {c["name"] for c in insp.get_columns(table.name)}
+        assert {c.name for c in table.columns} == columns, table.name

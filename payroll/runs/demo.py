@@ -39,9 +39,12 @@ def stage_samples(target: Path, samples: Path = SAMPLES) -> Path:
     for name in EXPORTS:
         if (samples / name).is_file():
             shutil.copyfile(samples / name, mdir / "attendance" / name)
-    for name in ("corrections.csv", "leave.csv", "overtime.csv"):
+    for name in ("corrections.csv", "leave.csv", "overtime.csv", "claims.json"):
         if (samples / name).is_file():
             shutil.copyfile(samples / name, mdir / name)
+    for name in ("leave_notices.csv", "leave_history.csv", "leave_opening.csv", "ytd.csv", "wages.csv"):  # optional (docs/runs.md)
+        if (samples / name).is_file():
+            shutil.copyfile(samples / name, target / name)
     (mdir / "run.toml").write_text(f"pay_date = {PAY_DATE.isoformat()}\n", encoding="utf-8")
     return target
 

@@ -67,28 +67,41 @@ def attendance_of(timesheet: pl.DataFrame | None) -> pl.DataFrame | None:
     return f.select("worker_id", "date", "workday", "attended")
 
 
-#: the first parameter of the ledger; a service that began before its first value cannot be walked
+#: the first parameter of the ledger; a service that began before its first value may not be walkable
 LEDGER_PARAMETER = "annual_leave.first_year_max_days"
 
 
 def leave_payouts(staged, roster: Roster, timesheet: pl.DataFrame | None, ctx: Context, warnings: list[str]) -> pl.DataFrame:
     """The 연차수당 payouts due in the month (payroll.leave.pay.leave_payouts): worker_id, date, reason, …
 
-    The ledger walks each worker's service from its first day under the rules in force then
-    (rules/statute/annual_leave.toml). Workers with a contract that began before those rules start
-    are left out, and a warning names them: their 연차수당 is settled by hand until the rules reach back.
+    The ledger walks each worker's service under the rules in force on each date. When the rules do
+    not reach back to the start of some services (a RuleError), the workers with a contract that
+    began before the first date of the ledger's rules are left out and a warning names them: their
+    연차수당 is settled by hand (or from ``leave_opening.csv``) until the rules reach back.
     """
+    import inspect
+
+    from payroll.law import RuleError
     from payroll.leave.pay import leave_payouts as payouts
 
-    since = min(p.start for p in ctx.law.parameter(LEDGER_PARAMETER).periods)
-    early = sorted({c.worker_id for c in roster.contracts if c.start < since})
-    if early:
-        shown = ", ".join(early[:10]) + (f" … ({len(early)} workers)" if len(early) > 10 else "")
-        warnings.append(f"연차 ledger: service began before {since} (the first date of {LEDGER_PARAMETER} in rules/statute/annual_leave.toml) "
-                        f"for {shown}; their 연차수당 is not computed by this run — settle it by hand")
-    workers = [w for w in sorted(roster.workers) if w not in set(early)]
     leave = staged.leave_history or staged.leave
-    return payouts(roster, staged.month, leave=leave, attendance=attendance_of(timesheet), notices=staged.notices, law=ctx.law, workers=workers)
+    kw = dict(leave=leave, attendance=attendance_of(timesheet), notices=staged.notices, law=ctx.law)
+    if staged.leave_opening is not None:
+        if "opening" not in inspect.signature(payouts).parameters:
+            raise InputError(f"{staged.leave_opening}: opening balances are not read by this version of payroll.leave")
+        kw["opening"] = staged.leave_opening
+    try:
+        return payouts(roster, staged.month, **kw)
+    except RuleError:
+        since = min(p.start for p in ctx.law.parameter(LEDGER_PARAMETER).periods)
+        early = sorted({c.worker_id for c in roster.contracts if c.start < since})
+        if not early:
+            raise
+    shown = ", ".join(early[:10]) + (f" … ({len(early)} workers)" if len(early) > 10 else "")
+    warnings.append(f"연차 ledger: service began before {since} (the first date of {LEDGER_PARAMETER} in rules/statute/annual_leave.toml) "
+                    f"for {shown}; their 연차수당 is not computed by this run — settle it by hand")
+    workers = [w for w in sorted(roster.workers) if w not in set(early)]
+    return payouts(roster, staged.month, workers=workers, **kw)
 
 
 def leave_lines(payouts: pl.DataFrame) -> pl.DataFrame:

@@ -17,6 +17,7 @@ Layout of an inputs directory (``payroll run MONTH --inputs DIR``, default ``./i
       leave_notices.csv       optional: the 사용촉진 notice register (payroll.leave.inputs); MONTH/ overrides it;
                               when absent here, DATA/leave_notices.csv ($PAYROLL_DATA, else ./data) is used if present
       leave_history.csv       optional: 연차 taken before the first run in this system (format of leave.csv)
+      leave_opening.csv       optional: 연차 opening balances (payroll.leave.inputs; worker_id, as_of, minutes, note)
       ytd.csv                 optional: year-to-date pay before the first run in this system (payroll.settlement.claims)
       wages.csv               optional: worker_id, month, wages of months before the first run (평균임금 of a 퇴직금)
       claims.json             optional: as MONTH/claims.json, for every month
@@ -57,7 +58,7 @@ LEAVE_HISTORY_NAME = "_payroll/leave_history.csv"  # 연차 taken in earlier mon
 NOTICES_NAME = "_payroll/leave_notices.csv"  # the notice register of the data directory
 #: optional files looked up in DIR/MONTH/ first, then in DIR/ (role, file name)
 SHARED_OPTIONAL = (("notices", "leave_notices.csv"), ("claims", "claims.json"), ("opening_ytd", "ytd.csv"), ("opening_wages", "wages.csv"),
-                   ("opening_leave", "leave_history.csv"))
+                   ("opening_leave", "leave_history.csv"), ("leave_opening", "leave_opening.csv"))
 
 
 def check_month(month: str) -> str:
@@ -87,6 +88,7 @@ class StagedInputs:
     opening_ytd: Path | None = None
     opening_wages: Path | None = None
     opening_leave: Path | None = None
+    leave_opening: Path | None = None
     welfare: Path | None = None
     history: Path | None = None
     leave_history: Path | None = None
@@ -170,7 +172,7 @@ def stage(root: Path, month: str, pay_date: dt.date, files: list[tuple[str, Path
         month=month, pay_date=pay_date, root=Path(root), roster=by_role["roster"][0], contracts=by_role["contracts"][0],
         attendance=tuple(by_role.get("attendance", ())), corrections=one("corrections"), leave=one("leave"), overtime=one("overtime"),
         profile=profile, adjustments=one("adjustments"), employer=one("employer"), notices=one("notices"), claims=one("claims"),
-        opening_ytd=one("opening_ytd"), opening_wages=one("opening_wages"), opening_leave=one("opening_leave"), welfare=one("welfare"),
+        opening_ytd=one("opening_ytd"), opening_wages=one("opening_wages"), opening_leave=one("opening_leave"), leave_opening=one("leave_opening"), welfare=one("welfare"),
         history=one("history"), leave_history=one("leave_history"), manifest=tuple(manifest),
     )
 

@@ -3,7 +3,8 @@
 Inputs (defaults in the data directory ``--data-dir``, env ``PAYROLL_DATA``, else ``./data``):
   --roster roster.csv, --contracts contracts.csv, --leave leave.csv (optional if missing),
   --attendance-summary FILE (optional; without it scheduled days not on unpaid leave count as
-  attended, and the output says so), --register leave_notices.csv (the notice register).
+  attended, and the output says so), --register leave_notices.csv (the notice register),
+  --opening leave_opening.csv (optional: unused 연차 carried in on a date; the ledger starts there).
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ def input_options(fn):
         click.option("--leave", "leave_path", help="휴가 파일 worker_id,date,kind,minutes (기본: DATA/leave.csv, 없으면 휴가 없음)"),
         click.option("--attendance-summary", "attendance_path", help="일별 출근 요약 worker_id,date,scheduled,attended,counted_as_attended"),
         click.option("--register", "register_path", help="사용촉진 기록부 CSV (기본: DATA/leave_notices.csv)"),
+        click.option("--opening", "opening_path", help="이월 잔여 worker_id,as_of,minutes,note (기본: DATA/leave_opening.csv, 없으면 이월 없음)"),
     ]
     for option in reversed(options):
         fn = option(fn)
@@ -40,8 +42,8 @@ def input_options(fn):
 
 
 class Inputs:
-    def __init__(self, data_dir, roster_path, contracts_path, leave_path, attendance_path, register_path):
-        from payroll.leave.inputs import load_attendance, load_leave, load_register
+    def __init__(self, data_dir, roster_path, contracts_path, leave_path, attendance_path, register_path, opening_path=None):
+        from payroll.leave.inputs import load_attendance, load_leave, load_opening, load_register
 
         base = _data_dir(data_dir)
         self.roster = load_roster(Path(roster_path or base / "roster.csv"), Path(contracts_path or base / "contracts.csv"))
@@ -52,12 +54,17 @@ class Inputs:
         self.attendance = load_attendance(Path(attendance_path)) if attendance_path else None
         self.register_path = Path(register_path) if register_path else base / "leave_notices.csv"
         self.notices = load_register(self.register_path)
+        opening = Path(opening_path) if opening_path else base / "leave_opening.csv"
+        if opening_path and not opening.exists():
+            raise InputError(f"{opening}: cannot read: no such file")
+        self.opening = load_opening(opening if opening.exists() else None, self.roster)
         self.law = law_module.current()
 
     def ledgers(self, as_of: dt.date, workers: list[str] | None = None):
         from payroll.leave.ledger import build_ledgers
 
-        return build_ledgers(self.roster, self.leave, as_of, attendance=self.attendance, notices=self.notices, law=self.law, workers=workers)
+        return build_ledgers(self.roster, self.leave, as_of, attendance=self.attendance, notices=self.notices, law=self.law, workers=workers,
+                             opening=self.opening)
 
 
 def _month(value: str) -> str:

@@ -15,6 +15,13 @@ notice register (data/leave_notices.csv; appended by ``payroll leave notices``)
     worker_id, period_end, stage, notice_date, minutes
     stage: first | second | first_late | second_late (§61①/② 1호, 2호 and their 단서)
 
+opening balances (data/leave_opening.csv; optional, for workers whose 연차 history lies in an
+earlier system or before the rules' coverage)
+    worker_id, as_of, minutes, note
+    minutes: the worker's unused 연차 at the end of ``as_of`` (every grant, use and lapse dated on
+    or before it is in the figure); the ledger starts the next day. One row per worker; note is free
+    text shown in the ledger (e.g. "2025년 연차관리대장 이월").
+
 Every row is validated; an error names the file, the row (line number, header = 1) and the field,
 and nothing is applied.
 """
@@ -38,6 +45,7 @@ STAGES = ("first", "second", "first_late", "second_late")
 LEAVE_COLUMNS = ("worker_id", "date", "kind", "minutes")
 ATTENDANCE_COLUMNS = ("worker_id", "date", "scheduled", "attended", "counted_as_attended")
 REGISTER_COLUMNS = ("worker_id", "period_end", "stage", "notice_date", "minutes")
+OPENING_COLUMNS = ("worker_id", "as_of", "minutes")  # and an optional ``note``
 
 LEAVE_SCHEMA = {"worker_id": pl.Utf8, "date": pl.Date, "kind": pl.Utf8, "minutes": pl.Int64, "source_row": pl.Int64}
 ATTENDANCE_SCHEMA = {"worker_id": pl.Utf8, "date": pl.Date, "scheduled": pl.Boolean, "attended": pl.Boolean, "counted_as_attended": pl.Boolean}
@@ -266,3 +274,46 @@ def append_register(path: Path, notices: list[Notice]) -> None:
     tmp = path.with_name(path.name + ".tmp")
     tmp.write_text(buf.getvalue(), encoding="utf-8")
     tmp.replace(path)
+
+
+@dataclass(frozen=True)
+class Opening:
+    """Unused 연차 carried into the ledger: the balance at the end of ``as_of``."""
+
+    worker_id: str
+    as_of: dt.date
+    minutes: int
+    note: str
+    source: str
+    line: int
+
+
+def load_opening(path: Path | None, roster: Roster) -> list[Opening]:
+    """Read the opening balances (worker_id, as_of, minutes, note); raise on the first bad row.
+
+    Checked here: the worker is in the roster, the date and the whole non-negative minutes, one row
+    per worker. That ``as_of`` lies in a service of the worker and within the rules' coverage is
+    checked by the ledger (it knows the services)."""
+    if path is None:
+        return []
+    path = Path(path)
+    out: list[Opening] = []
+    seen: dict[str, int] = {}
+    for line, row in _rows(path, OPENING_COLUMNS):
+        wid = row["worker_id"]
+        if not wid:
+            raise InputError(f"{path}: row {line}: worker_id: empty")
+        if wid not in roster.workers:
+            raise InputError(f"{path}: row {line}: worker_id: {wid!r} is not in the roster")
+        if wid in seen:
+            raise InputError(f"{path}: row {line}: worker_id: worker {wid} already has an opening balance (row {seen[wid]}); give one row per worker")
+        seen[wid] = line
+        day = _date(path, line, "as_of", row["as_of"])
+        try:
+            minutes = int(row["minutes"])
+        except ValueError:
+            raise InputError(f"{path}: row {line}: minutes: not a whole number of minutes: {row['minutes']!r}") from None
+        if minutes < 0:
+            raise InputError(f"{path}: row {line}: minutes: must be 0 or more (unused 연차 in minutes; a full-time day = 480)")
+        out.append(Opening(wid, day, minutes, row.get("note", ""), str(path), line))
+    return out

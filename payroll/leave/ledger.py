@@ -27,7 +27,20 @@ are paid (연차수당) in the month after the use period ends. When the service
 contract ends with no renewal within the gap), every unused minute is paid with the last pay
 (§36 금품청산), notices or not.
 
-Invariant, checked after every entry: accrued − used − paid out − lapsed = remaining ≥ 0.
+Where the ledger starts (payroll systems migrate; the ledger needs no history before the rules):
+- the rules' coverage (``coverage_start``) is the first day every figure the ledger reads has a
+  value in rules/ (2018-05-29, the first-year regime of 법률 제15108호). A service that began
+  before it is walked from its first anniversary on or after that day, its years of service still
+  counted from its real start (§60④); what came before is taken as settled, and the ledger says so.
+- an opening balance (``leave_opening.csv``: the unused minutes at the end of ``as_of``) starts the
+  worker's ledger the day after ``as_of``: one grant of those minutes that runs to the end of the
+  leave year it falls in (the first year's end in the first year); grants, uses and services
+  before it are in the figure.
+- attendance before the ledger's start is not asked for: those days count as attended, and a
+  grant whose year lies wholly before the start is given in full.
+
+Invariant, checked after every entry: accrued − used − paid out − lapsed = remaining ≥ 0
+(an opening balance is an accrual entry).
 """
 
 from __future__ import annotations
@@ -43,7 +56,7 @@ from payroll import law as law_module
 from payroll.case import InputError
 from payroll.holidays import paid_holidays
 from payroll.law import Law
-from payroll.leave.inputs import ANNUAL_KINDS, LeaveDay, Notice, check_attendance_frame
+from payroll.leave.inputs import ANNUAL_KINDS, LeaveDay, Notice, Opening, check_attendance_frame
 from payroll.leave.timing import ONE_DAY, Window, months_end, promotion_windows, years_end
 from payroll.roster import Contract, Roster
 
@@ -55,6 +68,22 @@ ART_LAPSE_PAY = "근로기준법 §60⑦ (사용촉진 없음: 미사용 연차�
 ART_LEAVING = "근로기준법 §36 (금품청산), §60"
 ART_PART_TIME = "근로기준법 시행령 §9 별표2 4호 나목"
 ART_SHORT_HOURS = "근로기준법 §18③"
+ART_OPENING = "이월 잔여 (leave_opening.csv)"
+
+#: every figure a grant, a use period or a payout reads; the ledger covers the dates all of them cover
+COVERAGE_PARAMETERS = (
+    "annual_leave.first_year_days_per_month", "annual_leave.first_year_max_days", "annual_leave.base_days",
+    "annual_leave.attendance_threshold", "annual_leave.seniority_first_years", "annual_leave.seniority_step_years",
+    "annual_leave.max_days", "annual_leave.min_weekly_hours", "annual_leave.full_time_weekly_hours",
+    "annual_leave.part_time_day_hours", "annual_leave.part_time_round_up_minutes", "annual_leave.use_period_years",
+    "leave.continuity_max_gap_days", "leave.ordinary_wage_basis",
+)
+
+
+def coverage_start(law: Law) -> dt.date:
+    """The first day on which every parameter of COVERAGE_PARAMETERS has a value (the rules' periods
+    are contiguous, tests/test_rules_data.py)."""
+    return max(law.parameter(name).periods[0].start for name in COVERAGE_PARAMETERS)
 
 FALLBACK_NOTE = (
     "출근 기록 없음: 계약상 소정근로일(공휴일 제외) 중 무급휴가(하루 전체)가 아닌 날을 출근으로 보았습니다 "
@@ -78,6 +107,8 @@ class Service:
     end: dt.date | None  # None: open-ended
     contracts: list[Contract]
     gaps: list[Gap] = field(default_factory=list)
+    # the first day the ledger evaluates (None: the service start); dt.date.max: wholly settled
+    ledger_start: dt.date | None = None
 
     def contract_on_or_before(self, day: dt.date) -> Contract:
         chosen = self.contracts[0]
@@ -213,18 +244,19 @@ def _fallback_days(contracts: list[Contract], leave: list[LeaveDay], first: dt.d
 
 
 def attendance_of(contracts: list[Contract], leave: list[LeaveDay], upto: dt.date, law: Law,
-                  summary: pl.DataFrame | None, coverage: tuple[dt.date, dt.date] | None) -> Attendance:
-    """The summary's days inside its coverage; the fallback (scheduled, not on full-day 무급) outside it."""
+                  summary: pl.DataFrame | None, coverage: tuple[dt.date, dt.date] | None, since: dt.date = dt.date.min) -> Attendance:
+    """The summary's days inside its coverage; the fallback (scheduled, not on full-day 무급) outside it.
+    Days before ``since`` are not needed (the ledger starts later) and are left out."""
     if summary is None or coverage is None:
-        scheduled, absent = _fallback_days(contracts, leave, dt.date.min, upto, law)
+        scheduled, absent = _fallback_days(contracts, leave, since, upto, law)
         return Attendance(sorted(scheduled), sorted(absent))
     lo, hi = coverage
-    sched = summary.filter(pl.col("scheduled") & (pl.col("date") <= upto))
+    sched = summary.filter(pl.col("scheduled") & (pl.col("date") <= upto) & (pl.col("date") >= since))
     absent_frame = sched.filter(~pl.col("attended") & ~pl.col("counted_as_attended"))
     scheduled = sched.get_column("date").to_list()
     absent = absent_frame.get_column("date").to_list()
-    before = _fallback_days(contracts, leave, dt.date.min, lo - ONE_DAY, law)
-    after = _fallback_days(contracts, leave, hi + ONE_DAY, upto, law) if hi < upto else ([], [])
+    before = _fallback_days(contracts, leave, since, lo - ONE_DAY, law) if since < lo else ([], [])
+    after = _fallback_days(contracts, leave, max(hi + ONE_DAY, since), upto, law) if hi < upto else ([], [])
     return Attendance(sorted(scheduled + before[0] + after[0]), sorted(absent + before[1] + after[1]))
 
 
@@ -233,14 +265,20 @@ def attendance_of(contracts: list[Contract], leave: list[LeaveDay], upto: dt.dat
 
 def services_of(contracts: list[Contract], law: Law) -> list[Service]:
     out: list[Service] = []
+    first_setting = law.parameter("leave.continuity_max_gap_days").periods[0].start
     for c in sorted(contracts, key=lambda c: c.start):
         if out and out[-1].end is not None:
             prev = out[-1]
-            on = law.on(prev.end)  # the setting in force on the last day before the gap
+            # the setting in force on the last day before the gap (a gap older than every setting: the first one)
+            day = max(prev.end, first_setting)
+            on = law.on(day)
             limit = on["leave.continuity_max_gap_days"]
             gap_days = (c.start - prev.end).days - 1
             bridged = gap_days <= limit
-            gap = Gap(prev.contracts[-1].contract_id, c.contract_id, gap_days, limit, bridged, on["leave.continuity_reason"])
+            reason = on["leave.continuity_reason"]
+            if day != prev.end:
+                reason += f" (설정이 {first_setting.isoformat()}부터 있어 그날의 설정을 적용)"
+            gap = Gap(prev.contracts[-1].contract_id, c.contract_id, gap_days, limit, bridged, reason)
             if bridged:
                 prev.contracts.append(c)
                 prev.end = c.end
@@ -353,9 +391,18 @@ def annual_days(completed_years: int, on) -> int:
     return min(on["annual_leave.base_days"] + extra, on["annual_leave.max_days"])
 
 
+def leave_year_start(start: dt.date, day: dt.date) -> dt.date:
+    """The first day of the leave year (counted from the service start) that holds ``day``."""
+    k = 0
+    while years_end(start, k + 1) < day:
+        k += 1
+    return start if k == 0 else years_end(start, k) + ONE_DAY
+
+
 def _grants_for(worker_id: str, service: Service, att: Attendance, as_of: dt.date, law: Law, notes: list[str]) -> list[Grant]:
     grants: list[Grant] = []
     start = service.start
+    begin = service.ledger_start or start  # grants before it are settled (or in the opening balance)
     first_year_end = years_end(start, 1)
 
     def eligible(contract: Contract, day: dt.date) -> bool:
@@ -367,28 +414,35 @@ def _grants_for(worker_id: str, service: Service, att: Attendance, as_of: dt.dat
             return False
         return True
 
+    def fully_attended(first: dt.date, last: dt.date) -> bool:
+        """개근 of [first, last]; days before the ledger's start count as attended (not asked for)."""
+        if last < begin:
+            return True
+        return att.scheduled_in(first, last) > 0 and att.absent_in(max(first, begin), last) == 0
+
     # first year: months 1 … 11. Part-time hours are rounded up on the running total of the year,
     # so eleven 3.6-hour days make 40 hours, not 44.
-    on0 = law.on(start)
-    cum_days = 0
-    for m in range(1, on0["annual_leave.first_year_max_days"] + 1):
-        m_first = months_end(start, m - 1) + ONE_DAY if m > 1 else start
-        m_last = months_end(start, m)
-        g_day = m_last + ONE_DAY
-        if g_day > as_of or not service.runs_on(g_day):
-            break
-        if not att.fully_attended(m_first, m_last):
-            continue
-        contract = service.contract_on_or_before(g_day)
-        if not eligible(contract, g_day):
-            continue
-        on = law.on(g_day)
-        days = on["annual_leave.first_year_days_per_month"]
-        cum_days += days
-        minutes = grant_minutes(cum_days, contract, law, g_day) - grant_minutes(cum_days - days, contract, law, g_day)
-        grants.append(Grant(f"{worker_id}:{g_day.isoformat()}:M{m}", worker_id, g_day, first_year_end, days, minutes, True, ART_MONTHLY,
-                            f"{m}개월차 개근 ({m_first.isoformat()}~{m_last.isoformat()})", contract.contract_id))
-    # anniversaries
+    if first_year_end >= begin:
+        on0 = law.on(max(start, begin))
+        cum_days = 0
+        for m in range(1, on0["annual_leave.first_year_max_days"] + 1):
+            m_first = months_end(start, m - 1) + ONE_DAY if m > 1 else start
+            m_last = months_end(start, m)
+            g_day = m_last + ONE_DAY
+            if g_day > as_of or not service.runs_on(g_day):
+                break
+            if g_day < begin or not fully_attended(m_first, m_last):
+                continue
+            contract = service.contract_on_or_before(g_day)
+            if not eligible(contract, g_day):
+                continue
+            on = law.on(g_day)
+            days = on["annual_leave.first_year_days_per_month"]
+            cum_days += days
+            minutes = grant_minutes(cum_days, contract, law, g_day) - grant_minutes(cum_days - days, contract, law, g_day)
+            grants.append(Grant(f"{worker_id}:{g_day.isoformat()}:M{m}", worker_id, g_day, first_year_end, days, minutes, True, ART_MONTHLY,
+                                f"{m}개월차 개근 ({m_first.isoformat()}~{m_last.isoformat()})", contract.contract_id))
+    # anniversaries (years of service counted from the real start, §60④)
     k = 1
     while True:
         y_first = start if k == 1 else years_end(start, k - 1) + ONE_DAY
@@ -396,26 +450,36 @@ def _grants_for(worker_id: str, service: Service, att: Attendance, as_of: dt.dat
         g_day = y_last + ONE_DAY
         if g_day > as_of or not service.runs_on(g_day):
             break
+        if g_day < begin:
+            k += 1
+            continue
         contract = service.contract_on_or_before(g_day)
-        expiry = years_end(g_day, 1)
         on = law.on(g_day)
+        expiry = years_end(g_day, on["annual_leave.use_period_years"])
         if eligible(contract, g_day):
-            sched = att.scheduled_in(y_first, y_last)
-            present = sched - att.absent_in(y_first, y_last)
-            threshold = on["annual_leave.attendance_threshold"]
-            if sched and present * threshold.denominator >= threshold.numerator * sched:
+            if y_last < begin:  # the whole year lies before the ledger's start: taken as settled
                 days = annual_days(k, on)
-                note = f"{k}년차 출근율 {present}/{sched} ≥ 80%: {on['annual_leave.base_days']}일 + 가산 {days - on['annual_leave.base_days']}일"
+                note = (f"{k}년차 ({y_first.isoformat()}~{y_last.isoformat()}): 원장 시작 전의 해 — 출근율을 묻지 않고 80% 이상으로 봄: "
+                        f"{on['annual_leave.base_days']}일 + 가산 {days - on['annual_leave.base_days']}일")
                 article = ART_ANNUAL
             else:
-                months = 0
-                for m in range(1, 13):
-                    a = months_end(y_first, m - 1) + ONE_DAY if m > 1 else y_first
-                    b = months_end(y_first, m)
-                    months += att.fully_attended(a, b)
-                days = months * on["annual_leave.first_year_days_per_month"]
-                note = f"{k}년차 출근율 {present}/{sched} < 80%: 개근한 달 {months}개월 × 1일"
-                article = ART_MONTHLY
+                sched = att.scheduled_in(y_first, y_last)
+                present = sched - att.absent_in(max(y_first, begin), y_last)
+                threshold = on["annual_leave.attendance_threshold"]
+                since = f" (원장 시작 {begin.isoformat()} 전의 날은 출근으로 봄)" if begin > y_first else ""
+                if sched and present * threshold.denominator >= threshold.numerator * sched:
+                    days = annual_days(k, on)
+                    note = f"{k}년차 출근율 {present}/{sched} ≥ 80%{since}: {on['annual_leave.base_days']}일 + 가산 {days - on['annual_leave.base_days']}일"
+                    article = ART_ANNUAL
+                else:
+                    months = 0
+                    for m in range(1, 13):
+                        a = months_end(y_first, m - 1) + ONE_DAY if m > 1 else y_first
+                        b = months_end(y_first, m)
+                        months += fully_attended(a, b)
+                    days = months * on["annual_leave.first_year_days_per_month"]
+                    note = f"{k}년차 출근율 {present}/{sched} < 80%{since}: 개근한 달 {months}개월 × 1일"
+                    article = ART_MONTHLY
             if days:
                 minutes = grant_minutes(days, contract, law, g_day)
                 grants.append(Grant(f"{worker_id}:{g_day.isoformat()}:Y{k}", worker_id, g_day, expiry, days, minutes, False, article, note, contract.contract_id))
@@ -447,6 +511,50 @@ def _procedure_ok(grant: Grant, notices: dict[str, Notice], law: Law) -> tuple[b
     return True, f"사용촉진 {n1.notice_date.isoformat()}, {n2.notice_date.isoformat()} ({windows[second].article})"
 
 
+def _check_opening(opening: Opening, services: list[Service], law: Law) -> None:
+    where = f"{opening.source}: row {opening.line}: as_of"
+    if not any(s.runs_on(opening.as_of) for s in services):
+        raise InputError(f"{where}: {opening.as_of.isoformat()} is outside every service (contract) of worker {opening.worker_id}")
+    cover = coverage_start(law)
+    if opening.as_of + ONE_DAY < cover:
+        raise InputError(f"{where}: {opening.as_of.isoformat()} is before the rules' coverage (they start {cover.isoformat()}, "
+                         f"rules/statute/annual_leave.toml): give the balance on {(cover - ONE_DAY).isoformat()} or later")
+
+
+def _place_ledger_start(worker_id: str, services: list[Service], opening: Opening | None, law: Law, notes: list[str]) -> Grant | None:
+    """Set each service's ``ledger_start``; the opening balance as a grant (None without one)."""
+    cover = coverage_start(law)
+    grant = None
+    for s in services:
+        if opening is not None and s.start <= opening.as_of:
+            if not s.runs_on(opening.as_of):  # ended before the opening date: in the opening balance
+                s.ledger_start = dt.date.max
+                notes.append(f"근속 {s.start.isoformat()}~{s.end.isoformat() if s.end else ''}: 이월 잔여 기준일({opening.as_of.isoformat()}) 전에 끝남 — 정산된 것으로 봄")
+                continue
+            s.ledger_start = opening.as_of + ONE_DAY
+            year_start = leave_year_start(s.start, opening.as_of)
+            first_year = year_start == s.start
+            expiry = years_end(s.start, 1) if first_year else years_end(year_start, law.on(max(year_start, cover))["annual_leave.use_period_years"])
+            shown = f": {opening.note}" if opening.note else ""
+            grant = Grant(f"{worker_id}:{opening.as_of.isoformat()}:OPEN", worker_id, opening.as_of, expiry, 0, opening.minutes, first_year, ART_OPENING,
+                          f"이월 잔여 {_hours(opening.minutes)} ({opening.source} row {opening.line}{shown}); 사용기간 {expiry.isoformat()}까지",
+                          s.contract_on_or_before(opening.as_of).contract_id)
+            notes.append(f"원장 시작 {s.ledger_start.isoformat()}: {opening.as_of.isoformat()}까지의 발생·사용·소멸은 이월 잔여 {_hours(opening.minutes)}에 "
+                         f"포함된 것으로 봄 ({opening.source} row {opening.line}). 근속연수는 {s.start.isoformat()}부터 셈")
+        elif s.start < cover:
+            k = 1
+            while years_end(s.start, k) + ONE_DAY < cover:
+                k += 1
+            s.ledger_start = years_end(s.start, k) + ONE_DAY
+            if s.end is not None and s.end < s.ledger_start:
+                s.ledger_start = dt.date.max
+                notes.append(f"근속 {s.start.isoformat()}~{s.end.isoformat()}: 규정 적용 시작 {cover.isoformat()} 뒤의 발생일 전에 끝남 — 정산된 것으로 봄")
+                continue
+            notes.append(f"원장 시작 {s.ledger_start.isoformat()} (근속 {s.start.isoformat()} 시작, {k}년차 발생일): 규정 적용 시작 {cover.isoformat()} "
+                         f"(rules/statute/annual_leave.toml) 전의 연차는 정산된 것으로 봄 — 이월 잔여는 leave_opening.csv로. 근속연수는 {s.start.isoformat()}부터 셈")
+    return grant
+
+
 def build_worker_ledger(
     worker_id: str,
     contracts: list[Contract],
@@ -456,13 +564,18 @@ def build_worker_ledger(
     attendance: pl.DataFrame | None = None,
     notices: list[Notice] = (),
     coverage: tuple[dt.date, dt.date] | None = None,
+    opening: Opening | None = None,
 ) -> WorkerLedger:
     """The ledger of one worker up to and including ``as_of``.
 
     ``attendance``: this worker's rows of the attendance summary, which covers the dates
     ``coverage`` (first, last) for every worker; outside it (or with no summary) the fallback applies.
+    ``opening``: the worker's opening balance (leave_opening.csv), if any.
     """
     contracts = sorted(contracts, key=lambda c: c.start)
+    notes: list[str] = []
+    if opening is not None:
+        _check_opening(opening, services_of(contracts, law), law)
     # contracts after ``as_of`` matter only to tell whether a service ending by then continues
     known = [c for c in contracts if c.start <= as_of]
     later = [c for c in contracts if c.start > as_of]
@@ -470,25 +583,42 @@ def build_worker_ledger(
         known.append(later[0])
     contracts = known or contracts[:1]
     services = services_of(contracts, law)
+    opening_grant = _place_ledger_start(worker_id, services, opening, law, notes)
+    if opening_grant is not None and opening_grant.date > as_of:
+        opening_grant = None
     if attendance is not None and coverage is None and attendance.height:
         coverage = (attendance.get_column("date").min(), attendance.get_column("date").max())
-    att = attendance_of(contracts, leave, as_of, law, attendance, coverage)
+    walked = [s for s in services if s.ledger_start != dt.date.max]
+    since = min((leave_year_start(s.start, s.ledger_start) if s.ledger_start else s.start for s in walked), default=as_of)
+    att = attendance_of(contracts, leave, as_of, law, attendance, coverage, since=min(since, as_of))
     if attendance is None or coverage is None:
         att_note = FALLBACK_NOTE
     else:
         att_note = f"출근: attendance summary {coverage[0].isoformat()}~{coverage[1].isoformat()} (scheduled / attended / counted_as_attended, §60⑥)"
         if contracts[0].start < coverage[0] or coverage[1] < as_of:
             att_note += "; outside it: " + FALLBACK_NOTE
-    notes: list[str] = []
-    grants: list[Grant] = []
-    for s in services:
+    grants: list[Grant] = [opening_grant] if opening_grant is not None else []
+    for s in walked:
         grants += _grants_for(worker_id, s, att, as_of, law, notes)
     by_period: dict[dt.date, dict[str, Notice]] = {}
     for n in notices:
         by_period.setdefault(n.period_end, {})[n.stage] = n
 
     # events, in date order; on one date: accruals, then uses, then leaving / lapses
-    uses = [d for d in leave if d.kind in ANNUAL_KINDS and d.date <= as_of]
+    uses = []
+    settled_uses: list[LeaveDay] = []
+    for d in leave:
+        if d.kind not in ANNUAL_KINDS or d.date > as_of:
+            continue
+        home = next((s for s in services if s.runs_on(d.date)), None)
+        if home is not None and home.ledger_start is not None and d.date < home.ledger_start:
+            settled_uses.append(d)
+        else:
+            uses.append(d)
+    if settled_uses:
+        rows = ", ".join(f"row {d.line}" for d in settled_uses[:5]) + (" …" if len(settled_uses) > 5 else "")
+        notes.append(f"원장 시작 전의 연차 사용 {len(settled_uses)}건 ({settled_uses[0].date.isoformat()}~{settled_uses[-1].date.isoformat()}; "
+                     f"{settled_uses[0].source} {rows}): 정산된 것(또는 이월 잔여에 포함된 것)으로 보아 원장에 넣지 않음")
     dates = sorted({g.date for g in grants} | {u.date for u in uses} | {g.expiry for g in grants if g.expiry <= as_of}
                    | {s.end for s in services if s.end is not None and s.end <= as_of})
     open_grants: list[Grant] = []
@@ -567,8 +697,10 @@ def build_ledgers(
     notices: list[Notice] = (),
     law: Law | None = None,
     workers: list[str] | None = None,
+    opening: list[Opening] = (),
 ) -> dict[str, WorkerLedger]:
-    """Every worker's ledger (or those in ``workers``) as of ``as_of``."""
+    """Every worker's ledger (or those in ``workers``) as of ``as_of``; ``opening``: the opening
+    balances (payroll.leave.inputs.load_opening), at most one per worker."""
     law = law or law_module.current()
     if attendance is not None:
         attendance = check_attendance_frame(attendance)
@@ -589,6 +721,11 @@ def build_ledgers(
     coverage = None
     if attendance is not None and attendance.height:
         coverage = (attendance.get_column("date").min(), attendance.get_column("date").max())
+    opening_by: dict[str, Opening] = {}
+    for o in opening:
+        if o.worker_id in opening_by:
+            raise InputError(f"{o.source}: row {o.line}: worker_id: worker {o.worker_id} already has an opening balance (row {opening_by[o.worker_id].line})")
+        opening_by[o.worker_id] = o
     contracts_by: dict[str, list[Contract]] = {}
     for c in roster.contracts:  # one pass (Roster.contracts_of scans every contract per call)
         contracts_by.setdefault(c.worker_id, []).append(c)
@@ -598,5 +735,6 @@ def build_ledgers(
         if not contracts:
             continue
         out[wid] = build_worker_ledger(wid, contracts, leave_by.get(wid, []), as_of, law,
-                                       att_by.get(wid, empty) if attendance is not None else None, notices_by.get(wid, []), coverage)
+                                       att_by.get(wid, empty) if attendance is not None else None, notices_by.get(wid, []), coverage,
+                                       opening_by.get(wid))
     return out

@@ -19,7 +19,7 @@ import polars as pl
 from payroll import law as law_module
 from payroll.case import InputError
 from payroll.law import Law
-from payroll.leave.inputs import LeaveDay, Notice, load_attendance, load_leave, load_register
+from payroll.leave.inputs import LeaveDay, Notice, Opening, load_attendance, load_leave, load_opening, load_register
 from payroll.leave.ledger import build_ledgers
 from payroll.roster import Roster
 
@@ -59,6 +59,12 @@ def _notices(notices: list[Notice] | Path | str | None) -> list[Notice]:
     return load_register(Path(notices))
 
 
+def _opening(opening: list[Opening] | Path | str | None, roster: Roster) -> list[Opening]:
+    if opening is None or isinstance(opening, list):
+        return opening or []
+    return load_opening(Path(opening), roster)
+
+
 def leave_payouts(
     roster: Roster,
     month: str,
@@ -68,11 +74,14 @@ def leave_payouts(
     notices: list[Notice] | Path | str | None = None,
     law: Law | None = None,
     workers: list[str] | None = None,
+    opening: list[Opening] | Path | str | None = None,
 ) -> pl.DataFrame:
-    """Every 연차수당 payout due in ``month`` with its date, reason, article and the grants it settles."""
+    """Every 연차수당 payout due in ``month`` with its date, reason, article and the grants it settles.
+    ``opening``: the opening balances (leave_opening.csv or its rows), if any."""
     law = law or law_module.current()
     _, last = month_bounds(month)
-    ledgers = build_ledgers(roster, _leave(leave, roster), last, attendance=_attendance(attendance), notices=_notices(notices), law=law, workers=workers)
+    ledgers = build_ledgers(roster, _leave(leave, roster), last, attendance=_attendance(attendance), notices=_notices(notices), law=law, workers=workers,
+                            opening=_opening(opening, roster))
     rows = []
     for wid, ledger in ledgers.items():
         for e in ledger.entries:
@@ -91,6 +100,7 @@ def leave_pay_items(
     notices: list[Notice] | Path | str | None = None,
     law: Law | None = None,
     workers: list[str] | None = None,
+    opening: list[Opening] | Path | str | None = None,
 ) -> pl.DataFrame:
     """The month's ``annual_leave_pay`` items: worker_id, code, amount, method, minutes (one row per payout).
 
@@ -100,7 +110,7 @@ def leave_pay_items(
     first, _ = month_bounds(month)
     if pay_date < first:
         raise InputError(f"pay_date: {pay_date.isoformat()} is before the month {month}")
-    payouts = leave_payouts(roster, month, leave=leave, attendance=attendance, notices=notices, law=law, workers=workers)
+    payouts = leave_payouts(roster, month, leave=leave, attendance=attendance, notices=notices, law=law, workers=workers, opening=opening)
     items = payouts.select(
         "worker_id",
         pl.lit(PAY_CODE).alias("code"),

@@ -41,6 +41,8 @@ def ledger_json(ledger: WorkerLedger, roster: Roster, law: Law, notices: list[No
                 "start": s.start.isoformat(),
                 "end": s.end.isoformat() if s.end else None,
                 "contracts": [c.contract_id for c in s.contracts],
+                # the first day the ledger evaluates; null: the service start; "settled": none of it
+                "ledger_start": None if s.ledger_start is None else "settled" if s.ledger_start == dt.date.max else s.ledger_start.isoformat(),
                 "gaps": [{"after": g.after, "before": g.before, "days": g.days, "limit_days": g.limit, "continuous": g.bridged, "reason": g.reason} for g in s.gaps],
             }
             for s in ledger.services
@@ -72,6 +74,10 @@ def render_ledger_text(data: dict) -> str:
     lines = [f"연차 원장 {data['worker_id']} {data['name']} — {data['as_of']} 현재", f"  {data['attendance']}"]
     for s in data["services"]:
         lines.append(f"  근속 {s['start']} ~ {s['end'] or '(기간 없음)'}: 계약 {', '.join(s['contracts'])}")
+        if s.get("ledger_start") == "settled":
+            lines.append("    원장 시작 전에 끝난 근속 — 정산된 것으로 봄")
+        elif s.get("ledger_start"):
+            lines.append(f"    원장 시작 {s['ledger_start']}: 그 전의 연차는 정산된 것(또는 이월 잔여)으로 봄 — 근속연수는 {s['start']}부터 셈")
         for g in s["gaps"]:
             verdict = "계속근로로 통산" if g["continuous"] else "근속 단절 (새 근속)"
             lines.append(f"    공백 {g['after']} → {g['before']}: {g['days']}일 (기준 {g['limit_days']}일 이하 통산) — {verdict}. 사유: {g['reason']}")

@@ -241,7 +241,15 @@ def long_cases(draw):
 
 
 def _after(ledger, cut):
-    return [(e.date, e.kind, e.minutes, e.balance, e.amount, e.pay_month, e.reason) for e in ledger.entries if e.date > cut]
+    """The entries after ``cut`` per day and kind (a use may draw on one grant or on two), with the day's closing balance."""
+    out: dict[tuple, list[int]] = {}
+    for e in ledger.entries:
+        if e.date > cut:
+            row = out.setdefault((e.date, e.kind, e.reason, e.pay_month), [0, 0, 0])
+            row[0] += e.minutes
+            row[1] += e.amount or 0
+    closing = {e.date: e.balance for e in ledger.entries if e.date > cut}
+    return out, closing
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -267,3 +267,13 @@ def test_a_resident_number_in_a_bad_file_is_masked_on_the_page_and_in_the_log(en
     assert "1234567" not in r.text
     with store.session() as s:
         assert all("1234567" not in (a.target + a.detail) for a in s.exec(select(AuditLog)).all())
+
+
+def test_a_run_that_cannot_start_shows_the_runs_message_without_server_paths(env, tmp_path):
+    store, c = env
+    clerk = c["clerk"]
+    for kind, name, data in (("roster", "r.csv", roster_csv()), ("contracts", "c.csv", contracts_csv()), ("attendance", "a.csv", attendance_csv())):
+        assert upload(clerk, kind, name, data).status_code == 200
+    job, page = run_month(clerk)
+    assert job.state == "failed" and "employer.toml is missing" in job.error
+    assert str(tmp_path) not in page.text and 'id="job-error"' in page.text and "Traceback" not in page.text

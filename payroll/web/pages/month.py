@@ -130,7 +130,10 @@ def _start_run(request: Request, month: str, pay_date: str, user: Principal, cor
     store, root = app.state.store, _root(request)
 
     def work():
-        return execute_run(store, month, inputs_dir=root, out_root=out_root, pay_date=day, correction=correction, actor=user.name)
+        try:
+            return execute_run(store, month, inputs_dir=root, out_root=out_root, pay_date=day, correction=correction, actor=user.name)
+        except InputError as exc:  # the same message as the CLI's, with file names relative to the inputs folder
+            raise InputError(str(exc).replace(str(root) + "/", "")) from None
 
     job = app.state.jobs.start("correction" if correction else "run", month, user.name, work, progress_dir=out_root / month)
     return RedirectResponse(f"/jobs/{job.id}", status_code=303)

@@ -13,7 +13,7 @@ from payroll.case import InputError
 from payroll.store.models import AuditLog
 from payroll.web.auth import SESSION_COOKIE
 from payroll.web.models import ConsoleSession, ConsoleUser
-from test_web_fixtures import PASSWORDS, FrozenClock, client, clock, csrf_from, login, store  # noqa: F401
+from test_web_fixtures import PASSWORDS, client, clock, csrf_from, login, store  # noqa: F401
 
 
 def test_password_is_an_argon2_hash(store):

@@ -20,7 +20,7 @@ import secrets
 from dataclasses import dataclass
 
 from fastapi import Request
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from payroll.web.models import ROLES, ConsoleSession, ConsoleUser
 

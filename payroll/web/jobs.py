@@ -10,7 +10,7 @@ import datetime as dt
 import logging
 import secrets
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
@@ -33,7 +33,6 @@ class Job:
     result: Any = None
     error: str | None = None
     progress_dir: Path | None = None  # where the run renders its payslips (counted for progress)
-    extra: dict = field(default_factory=dict)
 
     def progress(self) -> int | None:
         """Payslips rendered so far (the run's scratch directory), if known."""
@@ -51,10 +50,6 @@ class Jobs:
     def get(self, job_id: str) -> Job | None:
         with self._lock:
             return self._jobs.get(job_id)
-
-    def running(self, kind: str, target: str) -> Job | None:
-        with self._lock:
-            return next((j for j in self._jobs.values() if j.kind == kind and j.target == target and j.state == "running"), None)
 
     def start(self, kind: str, target: str, actor: str, fn: Callable[[], Any], progress_dir: Path | None = None) -> Job:
         with self._lock:

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import secrets
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import FileResponse, RedirectResponse
 from sqlmodel import Session
 
 from payroll import users
 from payroll.web.app import render
-from payroll.web.auth import ANYONE, LOGIN_CSRF_COOKIE, SESSION_COOKIE, ABSOLUTE_TIMEOUT, Principal, end_session, new_session, tokens_match
+from payroll.web.auth import ABSOLUTE_TIMEOUT, LOGIN_CSRF_COOKIE, SESSION_COOKIE, end_session, new_session, tokens_match
 
 router = APIRouter()
 

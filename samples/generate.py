@@ -209,6 +209,7 @@ def write_set(out: Path, month: str = "2026-06", small: bool = False, seed: int 
     out.mkdir(parents=True, exist_ok=True)
     workers, contracts, first, last = build_roster(month, small, rng)
     shifts, leave, approvals = simulate(contracts, first, last, rng)
+    contracts = _with_renewed_history(workers, contracts, first)
     wcols = list(workers[0])
     (out / "roster.csv").write_text(_csv_text(wcols, [[w[c] for c in wcols] for w in workers]), encoding="utf-8")
     ccols = [c for c in contracts[0] if not c.startswith("_")]
@@ -256,7 +257,7 @@ def write_set(out: Path, month: str = "2026-06", small: bool = False, seed: int 
     some_daily = next(w for w in workers if route[w["worker_id"]] == "daily_utf8")["worker_id"]
     daily["daily_utf8"].append(["99999", "홍길동", (first + dt.timedelta(days=2)).isoformat(), "09:00", "18:00"])  # unknown id
     daily["daily_utf8"].append([some_daily, names[some_daily], (first + dt.timedelta(days=5)).isoformat(), "25:70", "18:00"])  # malformed
-    leaver = next(c for c in contracts if c["_kind"] == "ft" and c["end"] and dt.date.fromisoformat(c["end"]) < last)
+    leaver = next(c for c in contracts if c["_kind"] == "ft" and c["end"] and first <= dt.date.fromisoformat(c["end"]) < last)
     lr = route[leaver["worker_id"]]
     after = dt.date.fromisoformat(leaver["end"]) + dt.timedelta(days=3)
     if lr.startswith("daily"):
@@ -288,9 +289,75 @@ def write_set(out: Path, month: str = "2026-06", small: bool = False, seed: int 
     (out / "overtime.csv").write_text(_csv_text(ocols, [[x[c] for c in ocols] for x in approvals]), encoding="utf-8")
     kcols = ["worker_id", "date", "in", "out", "reason"]
     (out / "corrections.csv").write_text(_csv_text(kcols, [[x[c] for c in kcols] for x in corrections]), encoding="utf-8")
+    ytd, wages = _leaver_history(workers, contracts, first)
+    (out / "ytd.csv").write_text(_csv_text(list(ytd[0]), [list(r.values()) for r in ytd]), encoding="utf-8")
+    (out / "wages.csv").write_text(_csv_text(list(wages[0]), [list(r.values()) for r in wages]), encoding="utf-8")
     return {"workers": len(workers), "contracts": len(contracts), "shifts": len(shifts), "faults": faults,
             "daily_rows": sum(len(v) for v in daily.values()), "punch_rows": sum(len(v) for v in punch.values()),
             "leave": len(leave), "approvals": len(approvals), "corrections": len(corrections)}
+
+
+def _with_renewed_history(workers: list[dict], contracts: list[dict], first: dt.date) -> list[dict]:
+    """The worker who leaves mid-month (중도포기) was renewed from a one-year contract of the previous
+    year, so the month shows a leaver with 퇴직금 (1 year or more) as well as the settlement."""
+    out = []
+    for c in contracts:
+        if c["_kind"] == "ft" and c["end"] and first.isoformat() <= c["end"] < (first + dt.timedelta(days=31)).isoformat() and c["start"] == dt.date(first.year, 1, 1).isoformat():
+            prev_year = first.year - 1
+            wage = int(law_module.current().on(dt.date(prev_year, 1, 1))["living_wage.hourly"])
+            out.append({**c, "contract_id": c["contract_id"] + "A", "start": dt.date(prev_year, 1, 1).isoformat(), "end": dt.date(prev_year, 12, 31).isoformat(), "wage": wage})
+            for w in workers:
+                if w["worker_id"] == c["worker_id"]:
+                    w["first_hire_date"] = dt.date(prev_year, 1, 1).isoformat()
+        out.append(c)
+    return out
+
+
+def _leaver_history(workers: list[dict], contracts: list[dict], first: dt.date) -> tuple[list[dict], list[dict]]:
+    """Pay of the months before the first run in this system, for the month's leavers: the year to date
+    (ytd.csv, for the 중도퇴사 settlement) and the last months' wages (wages.csv, for 평균임금). Each month is
+    the contract's scheduled month (209 h at the hourly wage) put through the engine."""
+    from payroll.case import parse_case
+    from payroll.case import case_frames
+    from payroll.engine.pipeline import compute
+    import json
+
+    by_id = {w["worker_id"]: w for w in workers}
+    ytd, wages = [], []
+    for c in contracts:
+        last = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+        if not (c["end"] and first.isoformat() <= c["end"] <= last.isoformat() and c["start"] < first.isoformat()):
+            continue
+        w = by_id[c["worker_id"]]
+        cases, months = [], []
+        for back in range(6, 0, -1):
+            year, mon = (first.year, first.month - back) if first.month > back else (first.year - 1, first.month - back + 12)
+            month = f"{year}-{mon:02d}"
+            start = dt.date(year, mon, 1)
+            active = [k for k in contracts if k["worker_id"] == c["worker_id"] and k["start"] <= start.isoformat() and (not k["end"] or k["end"] >= start.isoformat())]
+            if not active:
+                continue
+            pay = int(active[0]["wage"]) * 209
+            pay_date = dt.date(year + (mon == 12), mon % 12 + 1, 10)
+            cases.append(parse_case(json.dumps({
+                "pay_date": pay_date.isoformat(), "month": month,
+                "worker": {"id": w["worker_id"], "birth_date": w["birth_date"], "hire_date": w["first_hire_date"], "employment": w["employment"],
+                           "income_type": "regular", "family": int(w["family"]), "children_8_20": int(w["children_8_20"]), "monthly_hours": 209},
+                "pay_items": [{"code": "base_pay", "amount": pay}],
+            })))
+            months.append(month)
+        rows = compute(*case_frames(cases)).to_dicts()
+        for month, r in zip(months, rows):
+            wages.append({"worker_id": w["worker_id"], "month": month, "wages": r["gross_pay"]})
+        this_year = [r for m, r in zip(months, rows) if m.startswith(str(first.year))]
+        ytd.append({
+            "worker_id": w["worker_id"], "year": first.year,
+            **{k: sum(r[src] for r in this_year) for k, src in (
+                ("total_pay", "taxable_pay"), ("non_taxable", "non_taxable_pay"), ("national_pension", "national_pension"),
+                ("health_insurance", "health_insurance"), ("long_term_care", "long_term_care"),
+                ("employment_insurance", "employment_insurance"), ("income_tax", "income_tax"), ("local_income_tax", "local_income_tax"))},
+        })
+    return ytd, wages
 
 
 def _punch_xlsx(rows: list[list[object]]) -> bytes:

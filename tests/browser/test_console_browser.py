@@ -142,6 +142,15 @@ def test_clerk_does_the_month(console, browser, files, artifacts, state):
     data = open(dl.value.path(), "rb").read()
     names = zipfile.ZipFile(io.BytesIO(data)).namelist()
     assert len(names) == workers and f"payslip-{MONTH}-{wid}.pdf" in names
+
+    # documents, leave and welfare pages
+    page.goto(f"{url}/workers/{wid}")
+    assert page.locator("#contracts tbody tr").count() >= 1 and page.locator("#leave-ledger").count() == 1
+    _assert_hangul_renders(page)
+    _shot(page, artifacts, "worker-documents")
+    page.goto(f"{url}/welfare?year=2026")
+    assert "남은 예산" in page.inner_text("#fertility")
+    _shot(page, artifacts, "welfare")
     ctx.close()
 
 

@@ -8,7 +8,7 @@ import sys
 
 import click
 
-from payroll.case import InputError, dumps
+from payroll.case import InputError
 from payroll.law import RuleError
 
 

@@ -203,7 +203,6 @@ def _csv_text(header: list[str], rows: list[list[object]]) -> str:
 
 
 def write_set(out: Path, month: str = "2026-06", small: bool = False, seed: int = SEED) -> dict[str, int]:
-    from payroll.attendance.xlsx import xlsx_bytes
 
     rng = random.Random(seed)
     out.mkdir(parents=True, exist_ok=True)

@@ -7,7 +7,6 @@ the office (rules/employer/office.toml). The 단시간 form (weekly scheduled ho
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from payroll.documents.office import Office, korean_date, weekday_names, WEEKDAYS

@@ -25,7 +25,6 @@ import polars as pl
 from sqlalchemy import insert
 from sqlmodel import Session, select
 
-from payroll import pay_items as pay_items_module
 from payroll.case import InputError
 from payroll.engine.pipeline import compute, default_context
 from payroll.engine.step import Context

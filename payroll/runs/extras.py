@@ -29,7 +29,6 @@ from fractions import Fraction
 
 import polars as pl
 
-from payroll.case import InputError
 from payroll.engine.step import Context
 from payroll.roster import Roster
 from payroll.runs.history import BONUS_CODES, LEAVE_PAY_CODE, NOT_AVERAGE_WAGE, YTD_FIELDS, leavers_of, month_add, month_range
@@ -67,41 +66,20 @@ def attendance_of(timesheet: pl.DataFrame | None) -> pl.DataFrame | None:
     return f.select("worker_id", "date", "workday", "attended")
 
 
-#: the first parameter of the ledger; a service that began before its first value may not be walkable
-LEDGER_PARAMETER = "annual_leave.first_year_max_days"
-
-
 def leave_payouts(staged, roster: Roster, timesheet: pl.DataFrame | None, ctx: Context, warnings: list[str]) -> pl.DataFrame:
     """The 연차수당 payouts due in the month (payroll.leave.pay.leave_payouts): worker_id, date, reason, …
 
-    The ledger walks each worker's service under the rules in force on each date. When the rules do
-    not reach back to the start of some services (a RuleError), the workers with a contract that
-    began before the first date of the ledger's rules are left out and a warning names them: their
-    연차수당 is settled by hand (or from ``leave_opening.csv``) until the rules reach back.
+    The ledger starts each service where the rules reach (or at an opening balance from
+    ``leave_opening.csv``); a rule missing for a date the month needs is an error of the run, with
+    the rule's own message, never a silently skipped worker.
     """
-    import inspect
-
-    from payroll.law import RuleError
     from payroll.leave.pay import leave_payouts as payouts
 
     leave = staged.leave_history or staged.leave
-    kw = dict(leave=leave, attendance=attendance_of(timesheet), notices=staged.notices, law=ctx.law)
-    if staged.leave_opening is not None:
-        if "opening" not in inspect.signature(payouts).parameters:
-            raise InputError(f"{staged.leave_opening}: opening balances are not read by this version of payroll.leave")
-        kw["opening"] = staged.leave_opening
-    try:
-        return payouts(roster, staged.month, **kw)
-    except RuleError:
-        since = min(p.start for p in ctx.law.parameter(LEDGER_PARAMETER).periods)
-        early = sorted({c.worker_id for c in roster.contracts if c.start < since})
-        if not early:
-            raise
-    shown = ", ".join(early[:10]) + (f" … ({len(early)} workers)" if len(early) > 10 else "")
-    warnings.append(f"연차 ledger: service began before {since} (the first date of {LEDGER_PARAMETER} in rules/statute/annual_leave.toml) "
-                    f"for {shown}; their 연차수당 is not computed by this run — settle it by hand")
-    workers = [w for w in sorted(roster.workers) if w not in set(early)]
-    return payouts(roster, staged.month, workers=workers, **kw)
+    return payouts(
+        roster, staged.month, leave=leave, attendance=attendance_of(timesheet), notices=staged.notices, law=ctx.law,
+        opening=staged.leave_opening,
+    )
 
 
 def leave_lines(payouts: pl.DataFrame) -> pl.DataFrame:

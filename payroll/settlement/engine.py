@@ -52,7 +52,6 @@ import polars as pl
 
 from payroll import law as law_module
 from payroll.law import Law
-from payroll.money import rate
 from payroll.settlement.brackets import bracket_expr, limit_expr, limit_rows
 from payroll.settlement.claims import Claims, YearToDate
 

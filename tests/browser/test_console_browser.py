@@ -10,7 +10,8 @@ import io
 import zipfile
 
 import pytest
-from playwright.sync_api import expect
+
+expect = pytest.importorskip("playwright.sync_api", reason="Playwright for Python is not installed").expect
 
 from pathlib import Path
 

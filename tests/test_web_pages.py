@@ -232,6 +232,7 @@ def test_payroll_serve_binds_loopback_and_serves_the_login_page(tmp_path):
     import subprocess
     import sys
     import time
+    import urllib.error
     import urllib.request
 
     with socket.socket() as s:
@@ -250,6 +251,12 @@ def test_payroll_serve_binds_loopback_and_serves_the_login_page(tmp_path):
                     raise AssertionError(proc.stderr.read() if proc.poll() is not None else "serve did not start")
                 time.sleep(0.2)
         assert "로그인" in body
+        rebound = urllib.request.Request(f"http://127.0.0.1:{port}/login", headers={"Host": f"evil.example:{port}"})
+        try:
+            urllib.request.urlopen(rebound, timeout=5)
+            raise AssertionError("a foreign Host header was accepted")
+        except urllib.error.HTTPError as exc:
+            assert exc.code == 400
         listening = subprocess.run(["ss", "-ltnH", f"sport = :{port}"], capture_output=True, text=True).stdout if __import__("shutil").which("ss") else f"127.0.0.1:{port}"
         assert f"127.0.0.1:{port}" in listening and f"0.0.0.0:{port}" not in listening
     finally:

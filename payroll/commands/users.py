@@ -99,13 +99,15 @@ def user_unlock(name, db_url):
 @click.option("--data-dir", type=click.Path(file_okay=False), help="작업 폴더: DIR/inputs, DIR/runs, DIR/documents (기본: SQLite DB가 있는 폴더, 아니면 현재 폴더)")
 @click.option("--inputs", "inputs_dir", type=click.Path(file_okay=False), help="입력 폴더 (payroll run --inputs와 같은 구조; 기본: DATA-DIR/inputs)")
 @click.option("--secure-cookies", is_flag=True, help="HTTPS 뒤에서 실행할 때: 쿠키에 Secure 속성")
-def serve_command(host, port, db_url, data_dir, inputs_dir, secure_cookies):
+@click.option("--allowed-host", "allowed_hosts", multiple=True, help="받아들일 Host 이름 (여러 번; 기본: --host와 localhost, 127.0.0.1, ::1)")
+def serve_command(host, port, db_url, data_dir, inputs_dir, secure_cookies, allowed_hosts):
     """HR 콘솔(웹)을 실행합니다."""
     import uvicorn
 
     from payroll.web.app import create_app
 
-    app = create_app(db_url=db_url, data_dir=data_dir, inputs_dir=inputs_dir, secure_cookies=secure_cookies)
+    hosts = list(allowed_hosts) or sorted({host, "localhost", "127.0.0.1", "::1", "[::1]"})
+    app = create_app(db_url=db_url, data_dir=data_dir, inputs_dir=inputs_dir, secure_cookies=secure_cookies, allowed_hosts=hosts)
     if host not in ("127.0.0.1", "localhost", "::1"):
         click.echo(f"warning: listening on {host}: other machines can reach the console; use HTTPS (--secure-cookies) in front of it", err=True)
     click.echo(f"HR 콘솔: http://{'[' + host + ']' if ':' in host else host}:{port}/  (Ctrl+C로 종료)")

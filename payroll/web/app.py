@@ -143,6 +143,7 @@ def create_app(
     secure_cookies: bool = False,
     clock: Callable[[], dt.datetime] = utc_now,
     max_body_bytes: int = MAX_BODY_BYTES,
+    allowed_hosts: list[str] | None = None,
 ) -> FastAPI:
     """The console on the store at ``db_url`` (or an already open ``store``)."""
     from payroll.web.db import open_db
@@ -205,6 +206,10 @@ def create_app(
         return render(request, "error.html", {"title": "내부 오류", "message": "처리 중 오류가 발생했습니다. 관리자에게 문의하세요."}, status_code=500)
 
     app.add_middleware(BodyLimit, limit=max_body_bytes)
+    if allowed_hosts:  # a Host header naming another site (DNS rebinding) is refused with 400
+        from starlette.middleware.trustedhost import TrustedHostMiddleware
+
+        app.add_middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts)
     return app
 
 

@@ -33,3 +33,24 @@ def test_demo_refuses_a_foreign_directory(tmp_path):
     res = CliRunner().invoke(cli, ["demo", "--out", str(tmp_path)])
     assert res.exit_code == 2 and "not a demo directory" in res.output
     assert (tmp_path / "mine.txt").read_text() == "keep me"
+
+
+def test_demo_creates_the_console_users_with_passwords_in_a_private_file(tmp_path):
+    import stat
+
+    from payroll.store import open_store
+    from payroll.users import authenticate
+
+    res = CliRunner().invoke(cli, ["demo", "--out", str(tmp_path / "demo"), "--json"])
+    assert res.exit_code == 0, res.output
+    summary = json.loads(res.output)
+    users_file = Path(summary["users_file"])
+    assert stat.S_IMODE(users_file.stat().st_mode) == 0o600
+    rows = [line.split("\t") for line in users_file.read_text(encoding="utf-8").splitlines() if not line.startswith("#")]
+    assert {role for _, role, _ in rows} == {"clerk", "approver", "auditor"}
+    store = open_store(summary["db"])
+    with store.session() as session:
+        for name, role, password in rows:
+            assert authenticate(session, name, password).role == role
+    store.dispose()
+    assert all(password not in res.output for _, _, password in rows)

@@ -177,6 +177,8 @@ def demo_command(out_dir, as_json):
     click.echo(f"database: {summary['db']}")
     click.echo(f"payslips: {summary['payslips']} ({summary['workers']} PDF files)")
     click.echo(f"try: payroll replay {summary['run_id']} --db {summary['db']}")
+    click.echo(f"console: payroll serve --db {summary['db']}  →  http://127.0.0.1:8000/")
+    click.echo(f"         log in as {', '.join(summary['console_users'].values())} (passwords in {summary['users_file']})")
 
 
 @click.group("key")

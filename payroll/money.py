@@ -18,9 +18,9 @@ Won = int
 TEN_WON_ARTICLE = "국고금관리법 §47 (국민연금법 §117 준용)"
 #: 국민연금법 시행령 §5: 기준소득월액 drops amounts under 1,000원.
 THOUSAND_WON_ARTICLE = "국민연금법 시행령 §5"
-#: 소득세법 §86 1호: a withholding under 1,000원 is not collected (소액부징수).
+#: 소득세법 §86 1호: a withholding under the limit (1,000원, rules/statute/income_tax.toml
+#: ``small_amount_limit``) is not collected (소액부징수).
 SMALL_AMOUNT_ARTICLE = "소득세법 §86 1호"
-SMALL_AMOUNT_LIMIT: Won = 1_000
 
 
 def rate(value: str | int | Decimal | Fraction) -> Fraction:
@@ -64,10 +64,10 @@ def floor1000(amount: Won) -> Won:
     return floor_to(amount, 1_000)
 
 
-def small_amount_exempt(tax: Won) -> Won:
-    """소득세법 §86 1호: a withholding under 1,000원 is not collected."""
+def small_amount_exempt(tax: Won, limit: Won) -> Won:
+    """소득세법 §86 1호: a withholding under ``limit`` (1,000원) is not collected."""
     _require_int(tax)
-    return 0 if tax < SMALL_AMOUNT_LIMIT else tax
+    return 0 if tax < limit else tax
 
 
 # --- the same rules as polars expressions (Int64 in, Int64 out) -------------------------------
@@ -90,8 +90,8 @@ def floor1000_expr(amount: pl.Expr) -> pl.Expr:
     return floor_to_expr(amount, 1_000)
 
 
-def small_amount_exempt_expr(tax: pl.Expr) -> pl.Expr:
-    return pl.when(tax < SMALL_AMOUNT_LIMIT).then(0).otherwise(tax).cast(pl.Int64)
+def small_amount_exempt_expr(tax: pl.Expr, limit: pl.Expr) -> pl.Expr:
+    return pl.when(tax < limit).then(0).otherwise(tax).cast(pl.Int64)
 
 
 def won(amount: Won) -> str:

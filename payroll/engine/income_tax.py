@@ -15,7 +15,7 @@ import polars as pl
 from payroll.engine.params import param_columns, rate_on, with_params
 from payroll.engine.step import Context, Output, Step
 from payroll.law import Law, LawOnDate
-from payroll.money import SMALL_AMOUNT_LIMIT, floor10_expr
+from payroll.money import floor10_expr, small_amount_exempt_expr
 
 TABLE_FAMILIES = 11
 
@@ -39,6 +39,7 @@ TAX_PARAMS = {
     "it_daily_ded": "income_tax.daily_deduction",
     "it_daily_rate": _daily_rate,
     "it_local": "income_tax.local_income_tax_rate",
+    "it_small": "income_tax.small_amount_limit",
 }
 
 
@@ -104,7 +105,7 @@ def income_tax(frame: pl.DataFrame, items: pl.DataFrame, ctx: Context) -> pl.Dat
     )
     adjusted = floor10_expr((pl.col("table_tax") - child).clip(lower_bound=0) * pl.col("withholding_ratio") // 100)
     if ctx.law.switch("income_tax.small_amount") == "final":
-        adjusted = pl.when(adjusted < SMALL_AMOUNT_LIMIT).then(0).otherwise(adjusted)
+        adjusted = small_amount_exempt_expr(adjusted, pl.col("it_small"))
 
     # 일용근로자: Σ over the days paid of (일급 − 150,000) × 6% × (1 − 55%), floored to 10원 (decision D9).
     # With the day-by-day wages known each day counts on its own; otherwise the days were paid alike.
@@ -124,7 +125,7 @@ def income_tax(frame: pl.DataFrame, items: pl.DataFrame, ctx: Context) -> pl.Dat
         (pl.col("taxable_pay") - pl.col("it_daily_ded") * pl.col("work_days").fill_null(1)).clip(lower_bound=0),
     )
     daily_tax = floor10_expr(rate_on(daily_excess, "it_daily_rate"))
-    daily_tax = pl.when(daily_tax < SMALL_AMOUNT_LIMIT).then(0).otherwise(daily_tax)
+    daily_tax = small_amount_exempt_expr(daily_tax, pl.col("it_small"))
 
     is_daily = pl.col("income_type") == "daily"
     f = f.with_columns(

@@ -130,6 +130,21 @@ def test_opening_in_the_first_year_equals_the_walked_ledger(law):
     assert kinds(opened, "payout")[0].amount == kinds(walked, "payout")[0].amount == 11 * DAY
 
 
+def test_part_time_first_year_cut_by_an_opening_rounds_on_the_running_total_from_the_start(law):
+    # 28 h a week: a day is 5.6 h (별표2 4호 나목); the first year's hours are rounded up on the running
+    # total from the service start: 11 days = 61.6 h → 62 h. An opening balance after month 7
+    # (7 days = 39.2 h → 40 h) must continue that total (month 8: ⌈44.8⌉ − 40 = 5 h), not restart it (6 h)
+    r = roster(contract("k0", "P", D(2018, 5, 29), None, days="1234567", hours=(9, 13), brk=0))
+    walked = one(r, D(2019, 6, 30), law=law)
+    at_cut = walked.totals(D(2019, 1, 1))["remaining"]
+    assert at_cut == 40 * 60
+    opened = one(r, D(2019, 6, 30), law=law, opening=[Opening("P", D(2019, 1, 1), at_cut, "", "leave_opening.csv", 2)])
+    first_year = [e.minutes // 60 for e in kinds(opened, "accrual") if e.date <= D(2019, 5, 28)]
+    assert first_year == [40, 5, 6, 5, 6]
+    lapse = [e for e in kinds(opened, "payout") if e.date == D(2019, 5, 28)]
+    assert [e.minutes for e in lapse] == [e.minutes for e in kinds(walked, "payout") if e.date == D(2019, 5, 28)] == [62 * 60]
+
+
 def test_a_service_that_ended_before_the_rules_is_settled(law):
     r = roster(contract("o1", "O", D(2016, 1, 1), D(2017, 12, 31)), contract("o2", "O", D(2026, 1, 1), D(2026, 12, 31)))
     ledger = one(r, D(2026, 12, 31), law=law)

@@ -35,7 +35,8 @@ Where the ledger starts (payroll systems migrate; the ledger needs no history be
 - an opening balance (``leave_opening.csv``: the unused minutes at the end of ``as_of``) starts the
   worker's ledger the day after ``as_of``: one grant of those minutes that runs to the end of the
   leave year it falls in (the first year's end in the first year); grants, uses and services
-  before it are in the figure.
+  before it are in the figure. A part-timer's first-year months before it still count in the
+  year's running total of days, so the hours granted after it round as the walked year does.
 - attendance before the ledger's start is not asked for: those days count as attended, and a
   grant whose year lies wholly before the start is given in full.
 
@@ -57,7 +58,7 @@ from payroll.case import InputError
 from payroll.holidays import paid_holidays
 from payroll.law import Law
 from payroll.leave.inputs import ANNUAL_KINDS, LeaveDay, Notice, Opening, check_attendance_frame
-from payroll.leave.timing import ONE_DAY, Window, months_end, promotion_windows, years_end
+from payroll.leave.timing import ONE_DAY, months_end, promotion_windows, years_end
 from payroll.roster import Contract, Roster
 
 ART_MONTHLY = "근로기준법 §60②"
@@ -420,8 +421,9 @@ def _grants_for(worker_id: str, service: Service, att: Attendance, as_of: dt.dat
             return True
         return att.scheduled_in(first, last) > 0 and att.absent_in(max(first, begin), last) == 0
 
-    # first year: months 1 … 11. Part-time hours are rounded up on the running total of the year,
-    # so eleven 3.6-hour days make 40 hours, not 44.
+    # first year: months 1 … 11. Part-time hours are rounded up on the running total of the year
+    # from the service start, so eleven 3.6-hour days make 40 hours, not 44 — also when an opening
+    # balance cuts the year (the months before it count in the total).
     if first_year_end >= begin:
         on0 = law.on(max(start, begin))
         cum_days = 0
@@ -431,13 +433,18 @@ def _grants_for(worker_id: str, service: Service, att: Attendance, as_of: dt.dat
             g_day = m_last + ONE_DAY
             if g_day > as_of or not service.runs_on(g_day):
                 break
-            if g_day < begin or not fully_attended(m_first, m_last):
-                continue
             contract = service.contract_on_or_before(g_day)
-            if not eligible(contract, g_day):
-                continue
             on = law.on(g_day)
             days = on["annual_leave.first_year_days_per_month"]
+            if g_day < begin:
+                # before an opening balance (its minutes hold this month's grant): the month still
+                # counts in the running total, so the grants after it round as the walked year does.
+                # The month counts as attended (not asked for); §18③ as it stood then.
+                if contract.weekly_minutes >= on["annual_leave.min_weekly_hours"] * 60:
+                    cum_days += days
+                continue
+            if not fully_attended(m_first, m_last) or not eligible(contract, g_day):
+                continue
             cum_days += days
             minutes = grant_minutes(cum_days, contract, law, g_day) - grant_minutes(cum_days - days, contract, law, g_day)
             grants.append(Grant(f"{worker_id}:{g_day.isoformat()}:M{m}", worker_id, g_day, first_year_end, days, minutes, True, ART_MONTHLY,

@@ -102,6 +102,8 @@ def claim_columns(claims: Claims | None, year: int, law: Law, birth_date: dt.dat
     wage_limit = on["year_end.dependant_wage_only_limit"]
     young, old, elderly = on["year_end.descendant_max_age"], on["year_end.ascendant_min_age"], on["year_end.elderly_age"]
     child_min = on["year_end.child_tax_credit_min_age"]
+    # 부칙 <제21548호> 제2조③: a birth-year cohort with its own minimum age (2017년생: 13세 in 2026)
+    cohort_min = {int(born): int(age) for born, age in on["year_end.child_tax_credit_cohort_min_age"]}
     basic = children = 0
     additional = on["year_end.disabled_deduction"] if claims.self_disabled else 0
     if birth_date is not None and _age(year, birth_date) >= elderly:
@@ -126,7 +128,7 @@ def claim_columns(claims: Claims | None, year: int, law: Law, birth_date: dt.dat
             additional += on["year_end.elderly_deduction"]
         if d.disabled:
             additional += on["year_end.disabled_deduction"]
-        if d.relationship in ("descendant", "foster") and age >= child_min:
+        if d.relationship in ("descendant", "foster") and age >= cohort_min.get(d.birth_date.year, child_min):
             children += 1
     births = 0
     for order in claims.births:
@@ -212,9 +214,12 @@ def _settle_year(frame: pl.DataFrame, law: Law, no_claim_path: str) -> pl.DataFr
 
     def path(prefix: str, personal: pl.Expr, pension: pl.Expr, premiums: bool, standard: bool, family_credits: bool) -> list[pl.Expr]:
         """The columns of one path, each named ``<prefix>_<step>``."""
-        left = (c("earned_income") - personal - pension).clip(lower_bound=0)
-        special = pl.min_horizontal(c("premiums_paid"), left) if premiums else pl.lit(0, dtype=pl.Int64)
-        base = (left - special).clip(lower_bound=0)
+        # §51의3③: when 인적공제 + 연금보험료공제 + 특별소득공제 exceed the income, the excess is
+        # 연금보험료공제 not taken — so the §52 premiums come first and the pension takes what is left.
+        after_personal = (c("earned_income") - personal).clip(lower_bound=0)
+        special = pl.min_horizontal(c("premiums_paid"), after_personal) if premiums else pl.lit(0, dtype=pl.Int64)
+        pension = pl.min_horizontal(pension, after_personal - special)
+        base = (after_personal - special - pension).clip(lower_bound=0)
         computed = bracket_expr(base, rates)
         eitc = pl.min_horizontal(bracket_expr(computed, credit_rows), limit_expr(c("total_pay"), limit))
         ins = ((c("insurance_base") * ins_rate.numerator // ins_rate.denominator)

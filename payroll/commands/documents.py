@@ -16,20 +16,68 @@ from payroll.money import won
 KINDS = ("contract", "resignation", "career", "withholding", "severance", "daily")
 
 
+#: where a file not given on the command line is looked for, in order (the inputs layout of
+#: docs/runs.md keeps roster.csv, contracts.csv, ytd.csv and wages.csv side by side)
+SEARCH_DIRS = (".", "inputs")
+
+
+def _find(given, name: str, option: str, beside: Path | None = None, required: bool = True) -> Path | None:
+    """``given``, else ``name`` beside the roster, else in ./ or ./inputs/; the error says which option to give."""
+    if given:
+        return Path(given)
+    places = ([beside] if beside is not None else []) + [Path(d) for d in SEARCH_DIRS]
+    for d in places:
+        if (d / name).is_file():
+            return d / name
+    if not required:
+        return None
+    looked = ", ".join(dict.fromkeys(f"{d}/" for d in places))
+    raise InputError(f"{option} FILE is required: no {name} in {looked} (e.g. {option} samples/small/{name})")
+
+
 def _roster(roster, contracts):
     from payroll.roster import load_roster
 
-    if not roster or not contracts:
-        raise InputError("--roster and --contracts are required")
-    return load_roster(Path(roster), Path(contracts))
+    roster_path = _find(roster, "roster.csv", "--roster")
+    contracts_path = _find(contracts, "contracts.csv", "--contracts", beside=roster_path.parent)
+    return load_roster(roster_path, contracts_path), roster_path.parent
+
+
+def _leaving_day(data: Path, r, wid: str, until: dt.date) -> tuple[dt.date | None, str]:
+    """The worker's last working day and where it comes from: a recorded 중도포기서, else the end of
+    the worker's service (the last contract's end, not continued by another) on or before ``until``."""
+    from payroll.documents.resignation import leaving_date
+
+    day = leaving_date(data, wid)
+    if day is not None:
+        return day, f"중도포기서 ({data / 'resignations.csv'})"
+    cs = sorted(r.contracts_of(wid), key=lambda c: c.start)
+    if not cs or any(c.end is None for c in cs):
+        return None, "no 중도포기서 and an open-ended contract"
+    end = max(c.end for c in cs)
+    if end > until:
+        return None, f"still employed on {until} (contract ends {end})"
+    return end, "계약 종료"
+
+
+def _stamp_date(data: dict) -> dt.date | None:
+    """The document's own date (issue or submission), which stamps its XLSX; None → the zip epoch."""
+    for key in ("issued_on", "submitted_on"):
+        if data.get(key):
+            return dt.date.fromisoformat(data[key])
+    return None
 
 
 def _write(out: Path, stem: str, pdf: bytes, data: dict) -> list[Path]:
+    """``<stem>.pdf`` and its data twice: ``<stem>.json`` and ``<stem>.xlsx`` (payroll/documents/data_xlsx.py)."""
+    from payroll.documents.data_xlsx import data_workbook
+
     out.mkdir(parents=True, exist_ok=True)
-    p, j = out / f"{stem}.pdf", out / f"{stem}.json"
+    p, j, x = out / f"{stem}.pdf", out / f"{stem}.json", out / f"{stem}.xlsx"
     p.write_bytes(pdf)
     j.write_text(dumps(data) + "\n", encoding="utf-8")
-    return [p, j]
+    x.write_bytes(data_workbook(data, _stamp_date(data)))
+    return [p, j, x]
 
 
 def load_wages_csv(path: str | Path) -> dict[str, dict[str, int]]:
@@ -86,17 +134,17 @@ def _claims_for(claims_file, ytd):
 @click.argument("kind", type=click.Choice(KINDS))
 @click.argument("worker_id", required=False)
 @click.option("--all", "all_workers", is_flag=True, help="every worker the document applies to")
-@click.option("--roster", type=click.Path(dir_okay=False), help="roster.csv")
-@click.option("--contracts", type=click.Path(dir_okay=False), help="contracts.csv")
+@click.option("--roster", type=click.Path(dir_okay=False), help="roster.csv (default: ./roster.csv, else ./inputs/roster.csv)")
+@click.option("--contracts", type=click.Path(dir_okay=False), help="contracts.csv (default: beside the roster, else ./ or ./inputs/)")
 @click.option("--year", type=int, help="귀속연도 (withholding)")
 @click.option("--out", "out_dir", default="out", show_default=True, type=click.Path(file_okay=False))
 @click.option("--data", "data_dir", default="data", show_default=True, type=click.Path(file_okay=False), help="registers (중도포기서, 경력증명서 발급대장)")
 @click.option("--date", "date_text", help="발급일·제출일 YYYY-MM-DD (기본: 오늘)")
-@click.option("--ytd", "ytd_file", type=click.Path(dir_okay=False), help="year-to-date CSV (withholding)")
+@click.option("--ytd", "ytd_file", type=click.Path(dir_okay=False), help="year-to-date CSV (withholding; default: ytd.csv beside the roster)")
 @click.option("--claims", "claims_file", type=click.Path(dir_okay=False), help="소득·세액공제신고서 JSON (withholding)")
-@click.option("--last-day", "last_day", help="최종 근무일 YYYY-MM-DD (resignation, severance)")
+@click.option("--last-day", "last_day", help="최종 근무일 YYYY-MM-DD (resignation; severance default: the recorded 중도포기서, else the end of the last contract)")
 @click.option("--reason", default="", help="중도포기 사유 (resignation)")
-@click.option("--wages", "wages_file", type=click.Path(dir_okay=False), help="worker_id,month,wages CSV (severance)")
+@click.option("--wages", "wages_file", type=click.Path(dir_okay=False), help="worker_id,month,wages CSV (severance; default: wages.csv beside the roster)")
 @click.option("--irp", is_flag=True, help="퇴직금을 연금계좌로 이체 (severance: 원천징수 없음)")
 @click.option("--daily", "daily_file", type=click.Path(dir_okay=False), help="일용 지급 CSV (daily)")
 @click.option("--month", help="귀속월 YYYY-MM (daily)")
@@ -110,13 +158,15 @@ def doc_command(kind, worker_id, all_workers, roster, contracts, year, out_dir, 
     if bool(worker_id) == bool(all_workers):
         raise InputError("give a WORKER_ID or --all (not both)")
     issued = parse_date(date_text, "--date") or dt.date.today()
-    r = _roster(roster, contracts)
+    r, inputs = _roster(roster, contracts)
     office = load_office()
     out, data = Path(out_dir), Path(data_dir)
     if worker_id and worker_id not in r.workers:
         raise InputError(f"{roster}: no worker {worker_id!r}")
     ids = [worker_id] if worker_id else sorted(r.workers)
     written: list[Path] = []
+    skipped: list[str] = []
+    not_leaving: list[str] = []  # severance --all: no 중도포기서 and service not ended by --date
     for wid in ids:
         w = r.workers[wid]
         cs = r.contracts_of(wid)
@@ -150,39 +200,45 @@ def doc_command(kind, worker_id, all_workers, roster, contracts, year, out_dir, 
                               career.career_data(w, cs, office, issued, number, purpose))
             written.append(career.record_issue(data, number, wid, issued, purpose))
         elif kind == "withholding":
-            from payroll.documents.resignation import leaving_date
             from payroll.documents.withholding_receipt import withholding_data, withholding_pdf
             from payroll.settlement import settle
 
+            ytd_path = _find(ytd_file, "ytd.csv", "--ytd", beside=inputs)
             try:
-                y = _ytd_for(ytd_file, wid, year)
-            except InputError:
+                y = _ytd_for(ytd_path, wid, year)
+            except InputError as exc:
                 if all_workers:
+                    skipped.append(f"{wid}: {exc}")
                     continue
                 raise
             s = settle(y, _claims_for(claims_file, y))
-            end = y.leaving_date or leaving_date(data, wid) or dt.date(y.year, 12, 31)
+            left, _ = _leaving_day(data, r, wid, dt.date(y.year, 12, 31))
+            end = y.leaving_date or (left if left is not None and left.year == y.year else None) or dt.date(y.year, 12, 31)
             starts = [c.start for c in cs if c.start.year <= y.year and (c.end is None or c.end.year >= y.year)]
             start = max(dt.date(y.year, 1, 1), min(starts)) if starts else dt.date(y.year, 1, 1)
             written += _write(out, f"withholding-{wid}-{y.year}", withholding_pdf(w, s, office, (start, end), issued),
                               withholding_data(w, s, office, (start, end), issued))
         elif kind == "severance":
-            from payroll.documents.resignation import leaving_date
             from payroll.documents.retirement_receipt import retirement_data, retirement_pdf
             from payroll.severance import compute_severance
 
-            day = parse_date(last_day, "--last-day") or leaving_date(data, wid)
+            day = parse_date(last_day, "--last-day")
             if day is None:
-                if all_workers:
-                    continue
-                raise InputError(f"--last-day is required (no 중도포기서 recorded for {wid} in {data})")
-            if not wages_file:
-                raise InputError("--wages FILE (worker_id,month,wages) is required for the 평균임금")
-            wages = load_wages_csv(wages_file).get(wid, {})
+                day, why = _leaving_day(data, r, wid, issued)
+                if day is None:
+                    if all_workers:
+                        not_leaving.append(wid)
+                        continue
+                    raise InputError(f"--last-day is required for {wid}: {why} (no 중도포기서 in {data / 'resignations.csv'})")
+            wages_path = _find(wages_file, "wages.csv", "--wages", beside=inputs)
+            wages = load_wages_csv(wages_path).get(wid, {})
             try:
                 s = compute_severance(wid, cs, day, wages, to_pension_account=irp)
             except ValueError as exc:
-                raise InputError(f"{wages_file}: {exc}") from None
+                if all_workers:
+                    skipped.append(f"{wid}: {exc}")
+                    continue
+                raise InputError(f"{wages_path}: {exc} (a row worker_id,month,wages for each month)") from None
             if not s.eligible:
                 click.echo(f"{wid}: 퇴직금 지급 대상 아님 — {s.reason}")
                 continue
@@ -200,11 +256,17 @@ def doc_command(kind, worker_id, all_workers, roster, contracts, year, out_dir, 
             written += _write(out, f"daily-{wid}-{month}", daily_pdf(w, month, rows, office, issued), daily_data(w, month, rows, office, issued))
     for p in written:
         click.echo(str(p))
+    if not_leaving:
+        click.echo(f"{len(not_leaving)} worker(s) not leaving by {issued} (no 중도포기서, contract not ended): no 퇴직금", err=True)
+    if skipped:
+        click.echo(f"{len(skipped)} worker(s) skipped:", err=True)
+        for line in skipped:
+            click.echo(f"  {line}", err=True)
 
 
 @click.command("settle")
 @click.argument("worker_id")
-@click.option("--ytd", "ytd_file", type=click.Path(dir_okay=False), required=True, help="year-to-date CSV")
+@click.option("--ytd", "ytd_file", type=click.Path(dir_okay=False), help="year-to-date CSV (default: ytd.csv in ./ or ./inputs/)")
 @click.option("--claims", "claims_file", type=click.Path(dir_okay=False), help="소득·세액공제신고서 JSON")
 @click.option("--year", type=int)
 @click.option("--json", "as_json", is_flag=True)
@@ -212,7 +274,8 @@ def settle_command(worker_id, ytd_file, claims_file, year, as_json):
     """중도퇴사자 (또는 연말) 정산 미리보기: 두 경로와 근거를 모두 보여 줌."""
     from payroll.settlement import settle
 
-    y = _ytd_for(ytd_file, worker_id, year)
+    ytd_path = _find(ytd_file, "ytd.csv", "--ytd")
+    y = _ytd_for(ytd_path, worker_id, year)
     s = settle(y, _claims_for(claims_file, y))
     if as_json:
         click.echo(dumps(s.as_dict()))

@@ -21,8 +21,13 @@ def retirement_data(worker: Worker, s: Severance, office: Office, issued: dt.dat
         "earner": {"worker_id": worker.worker_id, "name": worker.name, "rrn": worker.rrn_masked or "(미기재)"},
         "service": {"start": s.service_start.isoformat() if s.service_start else None, "last_working_day": s.last_working_day.isoformat(),
                     "leaving_date": s.leaving_date.isoformat(), "days": s.service_days, "years": s.years},
+        "average_wage": {"window": [s.window[0].isoformat(), s.window[1].isoformat()] if s.window else None, "window_days": s.window_days,
+                         "window_wages": s.window_wages, "daily_average": f"{s.daily_average.numerator}/{s.daily_average.denominator}",
+                         "daily_ordinary": f"{s.daily_ordinary.numerator}/{s.daily_ordinary.denominator}",
+                         "daily_wage": f"{s.daily_wage.numerator}/{s.daily_wage.denominator}"},
         "severance_pay": s.severance_pay,
         "tax_steps": t,
+        "trace": s.trace,  # every step with its reference (퇴직급여법 §8①, 근로기준법 §2, 소득세법 §48, §55②, §146)
         "tax": {"income_tax": s.retirement_income_tax, "local_income_tax": s.retirement_local_income_tax},
         "to_pension_account": s.to_pension_account,
     }

@@ -116,7 +116,9 @@ def test_insurance_enrol_errors_and_report(env):
         {"plan": "indemnity", "plan_label": "실손형", "premium": 420_000, "workers": 1},
     ]
     assert {(r["plan"], r["department"], r["workers"]) for r in rep["enrolled_by_plan_and_department"]} == {("fixed", "환경과", 1), ("fixed", "복지과", 1), ("indemnity", "환경과", 1)}
-    assert rep["taxable_excess_by_worker"] == [{"worker_id": "W1", "premium": 732_000, "taxable": 32_000}]
+    # no run yet: the whole year's excess is still to come
+    assert rep["taxable_excess_by_worker"] == [{"worker_id": "W1", "premium": 732_000, "taxable": 32_000, "taxed_in_runs": 0, "department": "환경과"}]
+    assert [(r["month"], r["taxable"], r["paid_in_run"]) for r in rep["taxable_excess_by_month"]] == [("2026-11", 6_000, False), ("2026-12", 26_000, False)]
     text = run(env, "insurance", "report", "--year", "2026")
     assert text.exit_code == 0 and "과세 초과분" in text.stdout and "누계 706,000원" in text.stdout
 

@@ -177,13 +177,16 @@ def insurance_plans(date_text, as_json):
 @db_option
 @click.option("--year", type=int, required=True)
 @click.option("--json", "as_json", is_flag=True)
-def insurance_report(roster_csv, contracts_csv, db, year, as_json):
+@click.option("--xlsx", "xlsx_path", type=click.Path(dir_okay=False), help="also write the report as an XLSX workbook")
+def insurance_report(roster_csv, contracts_csv, db, year, as_json, xlsx_path):
     """가입자 (플랜·부서별), 연간 보험료, 근로자별 과세 초과분."""
     from payroll.welfare import service
 
     law, roster = _law(), _roster(roster_csv, contracts_csv)
     with _store(db).session() as s:
         report = service.insurance_report(law, roster, service.enrolments(s), year, service.payments(s))
+    if xlsx_path:
+        _write(xlsx_path, service.insurance_report_xlsx(report))
     if as_json:
         click.echo(dumps(report))
         return
@@ -197,9 +200,10 @@ def insurance_report(roster_csv, contracts_csv, db, year, as_json):
     click.echo(f"  {'합계':<14} {won(report['premium_cost_total']):>16}원")
     click.echo("과세 초과분 (근로자별)")
     for r in report["taxable_excess_by_worker"]:
-        click.echo(f"  {r['worker_id']:<12} 보험료 {won(r['premium']):>12}원  과세 {won(r['taxable']):>10}원")
+        click.echo(f"  {r['worker_id']:<12} {r['department'] or '':<10} 보험료 {won(r['premium']):>12}원  과세 {won(r['taxable']):>10}원  (급여 반영 {won(r['taxed_in_runs'])}원)")
     for r in report["taxable_excess_by_month"]:
-        click.echo(f"    {r['worker_id']} {r['month']}: {r['method']}")
+        state = "급여 반영" if r["paid_in_run"] else "예정"
+        click.echo(f"    {r['worker_id']} {r['month']} [{state}]: {r['method']}")
     for r in report["cover_notes"]:
         click.echo(f"  ※ {r['enrolment_id']} {r['worker_id']} {r['plan']}: {r['note']}")
 
@@ -333,22 +337,34 @@ def fertility_cancel(roster_csv, contracts_csv, db, application_id, at_text, rea
 @db_option
 @click.option("--year", type=int, required=True)
 @click.option("--json", "as_json", is_flag=True)
-def fertility_report(roster_csv, contracts_csv, db, year, as_json):
-    """예산 사용액·잔액, 승인 목록, 대기 목록."""
+@click.option("--xlsx", "xlsx_path", type=click.Path(dir_okay=False), help="also write the report as an XLSX workbook")
+def fertility_report(roster_csv, contracts_csv, db, year, as_json, xlsx_path):
+    """예산 사용액·잔액, 승인 목록 (지급 월), 대기 목록."""
     from payroll.welfare import service
 
     law, roster = _law(), _roster(roster_csv, contracts_csv)
     with _store(db).session() as s:
-        report = service.fertility_report(law, service.ledger(s, law, roster), year)
+        report = service.fertility_report(law, service.ledger(s, law, roster), year, service.payments(s))
+    if xlsx_path:
+        _write(xlsx_path, service.fertility_report_xlsx(report))
     if as_json:
         click.echo(dumps(report))
         return
-    click.echo(f"난임 시술비 지원 {year}년: 예산 {won(report['budget'])}원, 사용 {won(report['used'])}원, 잔액 {won(report['remaining'])}원")
+    click.echo(f"난임 시술비 지원 {year}년: 예산 {won(report['budget'])}원, 승인 {won(report['used'])}원 (지급 완료 {won(report['paid'])}원), 잔액 {won(report['remaining'])}원")
     for title, key in (("승인", "approved"), ("대기 (신청 순)", "waitlist"), ("반려", "rejected"), ("취소", "cancelled")):
         click.echo(f"{title} {len(report[key])}건")
         for r in report[key]:
             amount = f" {won(r['amount'])}원" if key in ("approved", "waitlist") else ""
-            click.echo(f"  {r['application_id']} {r['worker_id']} 시술일 {r['treatment_date']} 신청 {r['submitted_at']}{amount} — {r['reason']}")
+            paid = (f" [{r['paid_month']} 급여 지급]" if r["paid_month"] else " [다음 급여에 지급 예정]") if key == "approved" else ""
+            click.echo(f"  {r['application_id']} {r['worker_id']} 시술일 {r['treatment_date']} 신청 {r['submitted_at']}{amount}{paid} — {r['reason']}")
+
+
+def _write(path: str, data: bytes) -> None:
+    try:
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        Path(path).write_bytes(data)
+    except OSError as exc:
+        raise InputError(f"--xlsx {path}: cannot write: {exc.strerror}") from None
 
 
 def register(cli: click.Group) -> None:

@@ -150,7 +150,7 @@ def test_a_new_vendor_needs_only_a_toml(tmp_path, monkeypatch):
 
 def test_malformed_cells_are_kept_for_the_report(tmp_path):
     path = tmp_path / "d.csv"
-    path.write_text(_csv(KOREAN_HEADER, [["T1", "김", "2026-06-31", "09:00", "18:00"], ["T1", "김", "2026-06-02", "9시", "18:00"]]), encoding="utf-8")
+    path.write_text(_csv(KOREAN_HEADER, [["T1", "김", "2026-06-31", "09:00", "18:00"], ["T1", "김", "2026-06-02", "아홉시", "18:00"]]), encoding="utf-8")
     f = read_export(path).frame
     assert f.get_column("date").to_list() == [None, dt.date(2026, 6, 2)]
     assert f.get_column("in_min").to_list() == [540, None]

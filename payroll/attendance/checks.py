@@ -18,6 +18,7 @@ outside_contract   error     the shift's day is not covered by any of the worker
 duplicate          info      a punch within ``timesheet.duplicate_window_minutes`` of the previous
 crosses_midnight   info      the shift ends on a later calendar day (kept as one shift)
 other_month        info      the shift belongs to a day outside the month being built
+not_data           info      not a record: a totals/footer line, a repeated header, a failed authentication
 =================  ========  ==============================================================
 
 Punches are grouped into the worker's *business day*: the 24 hours that start 6 hours before the
@@ -52,6 +53,7 @@ SEVERITY = {
     "duplicate": "info",
     "crosses_midnight": "info",
     "other_month": "info",
+    "not_data": "info",
 }
 LABELS = {
     "unknown_worker": "명부에 없는 사번",
@@ -64,6 +66,7 @@ LABELS = {
     "duplicate": "중복 타각",
     "crosses_midnight": "자정 넘는 근무 (한 근무로 처리)",
     "other_month": "다른 달의 근무일",
+    "not_data": "근무 기록이 아닌 행 (합계·머리말 등)",
 }
 DEFAULT_ANCHOR_MINUTES = 180  # 03:00 without a roster
 ANCHOR_BEFORE_START = 360
@@ -81,6 +84,7 @@ class CheckResult:
     rows: pl.DataFrame  # source, line, used, reported — one row per input row
     absences: pl.DataFrame  # worker_id, date: daily-sheet rows with no punches (used as "no work")
     files: tuple[tuple[str, str, str, str, int], ...]  # (path, format, profile, shape, rows)
+    notes: tuple[str, ...] = ()  # e.g. a workbook's sheets that were not read
 
     @property
     def open_errors(self) -> pl.DataFrame:
@@ -290,6 +294,12 @@ def check(
     for e in exports:
         f = e.frame
         all_rows.append(f.select(pl.col("source"), pl.col("line")))
+        if e.skipped.height:  # totals, footers, repeated headers: rows of the file, reported, never used
+            all_rows.append(e.skipped.select(pl.col("source"), pl.col("line")))
+            exc_parts.append(e.skipped.select(
+                "source", "line", pl.lit(None, dtype=pl.Utf8).alias("worker_id"), pl.lit(None, dtype=pl.Date).alias("date"),
+                pl.lit("not_data").alias("code"), pl.col("detail"),
+            ))
         if e.shape == "punch":
             s, x = _punch_shifts(f, roster, anchors, dup_window, month)
             absences_parts.append(pl.DataFrame(schema={"worker_id": pl.Utf8, "date": pl.Date, "ref": pl.Utf8}))
@@ -360,8 +370,10 @@ def check(
         pl.col("ref").is_in(used_refs.get_column("ref").implode()).alias("used"),
         pl.col("ref").is_in(exceptions.select(_ref(pl.col("source"), pl.col("line"))).to_series().implode()).alias("reported"),
     ).drop("ref")
-    files = tuple((str(e.path), e.format, e.profile, e.shape, e.frame.height) for e in exports)
-    return CheckResult(shifts=shifts.select(list(SHIFT_SCHEMA)), exceptions=exceptions, corrections=corr, rows=rows, absences=absences.select("worker_id", "date"), files=files)
+    files = tuple((str(e.path), e.format, e.profile, e.shape, e.frame.height + e.skipped.height) for e in exports)
+    notes = tuple(f"{e.path}: read {e.describe()}" for e in exports if e.describe() != e.format)
+    notes += tuple(f"{e.path}: {n}" for e in exports for n in e.notes)
+    return CheckResult(shifts=shifts.select(list(SHIFT_SCHEMA)), exceptions=exceptions, corrections=corr, rows=rows, absences=absences.select("worker_id", "date"), files=files, notes=notes)
 
 
 def _refs_exc(shifts: pl.DataFrame, code: str, detail: pl.Expr) -> pl.DataFrame:

@@ -1,33 +1,53 @@
-"""Read an attendance export — CSV (UTF-8, UTF-8 with BOM, CP949/EUC-KR), XLSX or legacy XLS.
+"""Read an attendance export — CSV/TSV text (UTF-8, UTF-8 with BOM, UTF-16 with BOM, CP949/EUC-KR;
+comma, tab, semicolon or bar separated), XLSX or legacy XLS.
 
 The format is detected from the bytes, never from the extension: ``PK\\x03\\x04`` is an XLSX (zip),
-``D0 CF 11 E0`` an XLS (OLE2); anything else must decode as UTF-8 (BOM or not) or CP949 text.
-Spreadsheets are read with calamine (``fastexcel``) with every cell as text; calamine gives a
-time-only cell as ``1899-12-31 HH:MM:SS``, so the date part of a time cell is ignored.
+``D0 CF 11 E0`` an XLS (OLE2); anything else must decode as text. Spreadsheets are read with
+calamine (``fastexcel``) with every cell as text, at their real row numbers; merged cells are
+filled with the value of their first cell (a 사번 merged over a worker's rows belongs to each).
 
-The header row picks the vendor profile and the shape (raw punch log or daily sheet). The
-result keeps every data row with its line number; a cell that does not parse stays null next to
-its raw text, so the checks can report it (malformed time) instead of dropping the row.
+What real exports put around the table is tolerated:
+
+- title rows and blank rows above the header ("근태 현황", "조회기간: …") — the header is the
+  first row (of the first 30) that fits a vendor profile; a two-row header (a merged "근무시간"
+  over "출근 | 퇴근") is read as one;
+- a workbook's other sheets — the first sheet whose header fits is read, with every later sheet
+  that fits the same profile and shape (their rows are named ``file[sheet]``); the rest are
+  listed in :attr:`Export.notes`;
+- totals, footer and repeated header rows (합계, 소계, 출력일시 …, see ``summary_labels``) and
+  punches of an ignored kind (인증 실패) — kept in :attr:`Export.skipped` and reported by the
+  checks as ``not_data``; every other row is a record;
+- extra columns (부서, 직급, 비고) — ignored.
+
+Dates and times in the usual spellings are parsed (see :func:`date_expr` and
+:func:`clock_expr`); a cell that does not parse stays null next to its raw text, so the checks
+can report it (malformed time) instead of dropping the row.
 """
 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
-from dataclasses import dataclass
-from pathlib import Path
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
 
 import polars as pl
 
-from payroll.attendance.profiles import Profile, detect, norm_header
+from payroll.attendance.profiles import Profile, all_profiles, fit, get_profile, norm_header, norm_value
 from payroll.case import InputError
 
 XLSX_MAGIC = b"PK\x03\x04"
 XLS_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+HEADER_SCAN_ROWS = 30  # the header is looked for among the first 30 non-blank rows
+DELIMITERS = (",", "\t", ";", "|")
+EXCEL_EPOCH = dt.date(1899, 12, 30)  # serial 0 in the 1900 date system (with Lotus' leap-year bug)
+CALAMINE_TIME_DAY = dt.date(1899, 12, 31)  # calamine's date of a time-only cell
 
-DATE_FORMATS = ("%Y-%m-%d", "%Y.%m.%d", "%Y/%m/%d", "%Y%m%d")
-TIME_FORMATS = ("%H:%M:%S", "%H:%M", "%H%M")
-TS_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y.%m.%d %H:%M:%S", "%Y.%m.%d %H:%M", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y%m%d%H%M%S")
+# full-width digits and punctuation → ASCII (NFKC for the characters dates and times use)
+_FULL_WIDTH = {chr(0xFF10 + i): str(i) for i in range(10)} | {"：": ":", "－": "-", "／": "/", "．": ".", "\u3000": " ", "＋": "+", "（": "(", "）": ")"}
 
 
 @dataclass(frozen=True)
@@ -36,14 +56,30 @@ class Export:
 
     both: source, line, worker_id, name
     punch: raw_time, ts (Datetime), raw_direction, direction ("in" | "out" | null), device
-    daily: raw_date, date (Date), raw_in, raw_out, in_min, out_min (minutes after midnight)
+    daily: raw_date, date (Date), raw_in, raw_out, in_min, out_min (minutes after the day's
+    midnight; a time on the next day is ≥ 1440)
+
+    ``skipped``: source, line, detail — rows that are not records (totals, footers, repeated
+    headers, ignored punch kinds); the checks report them as ``not_data``.
     """
 
     path: Path
-    format: str  # csv-utf-8 | csv-utf-8-sig | csv-cp949 | xlsx | xls
+    format: str  # csv-utf-8 | csv-utf-8-sig | csv-utf-16 | csv-cp949 | xlsx | xls
     profile: str
     shape: str  # punch | daily
     frame: pl.DataFrame
+    sheet: str | None = None  # the sheet(s) read, for a workbook
+    header_line: int = 1  # the (last) header row
+    skipped: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema={"source": pl.Utf8, "line": pl.Int64, "detail": pl.Utf8}))
+    notes: tuple[str, ...] = ()
+
+    def describe(self) -> str:
+        where = f"{self.format}"
+        if self.sheet is not None:
+            where += f" sheet {self.sheet}"
+        if self.header_line != 1:
+            where += f" header row {self.header_line}"
+        return where
 
 
 def sniff(raw: bytes) -> str:
@@ -54,13 +90,34 @@ def sniff(raw: bytes) -> str:
     return "csv"
 
 
+def _utf16_without_bom(raw: bytes) -> str | None:
+    """'utf-16-le' / 'utf-16-be' when every other byte of an ASCII-heavy text is zero."""
+    sample = raw[:4000]
+    if len(sample) < 4:
+        return None
+    even, odd = sample[0::2], sample[1::2]
+    if odd.count(0) > 0.4 * len(odd) and even.count(0) < 0.05 * len(even):
+        return "utf-16-le"
+    if even.count(0) > 0.4 * len(even) and odd.count(0) < 0.05 * len(odd):
+        return "utf-16-be"
+    return None
+
+
 def decode_text(raw: bytes, source: str) -> tuple[str, str]:
-    """(text, encoding name) — UTF-8 with BOM, UTF-8, then CP949; binary content is refused."""
+    """(text, encoding name) — UTF-8 with BOM, UTF-16 (BOM, or an ASCII-heavy text without one),
+    UTF-8, then CP949; binary content is refused."""
     if raw.startswith(b"\xef\xbb\xbf"):
         try:
             text, enc = raw[3:].decode("utf-8"), "utf-8-sig"
         except UnicodeDecodeError as exc:
             raise InputError(f"{source}: starts with a UTF-8 byte-order mark but byte {exc.start + 3} is not UTF-8 (file damaged or truncated?)") from None
+    elif raw.startswith((b"\xff\xfe", b"\xfe\xff")) or _utf16_without_bom(raw):
+        codec = "utf-16" if raw.startswith((b"\xff\xfe", b"\xfe\xff")) else _utf16_without_bom(raw)
+        try:
+            text, enc = raw.decode(codec), "utf-16"
+        except UnicodeDecodeError as exc:
+            raise InputError(f"{source}: UTF-16 text but byte {exc.start} does not decode (file damaged or truncated?)") from None
+        text = text.lstrip("\ufeff")
     else:
         try:
             text, enc = raw.decode("utf-8"), "utf-8"
@@ -68,127 +125,407 @@ def decode_text(raw: bytes, source: str) -> tuple[str, str]:
             try:
                 text, enc = raw.decode("cp949"), "cp949"
             except UnicodeDecodeError as exc:
-                raise InputError(f"{source}: not a CSV, XLSX or XLS file (neither UTF-8 nor CP949 text; bad byte at offset {exc.start})") from None
+                raise InputError(f"{source}: not a CSV, XLSX or XLS file (neither UTF-8, UTF-16 nor CP949 text; bad byte at offset {exc.start})") from None
     controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\r\n")
     if "\x00" in text or controls > max(2, len(text) // 1000):
         raise InputError(f"{source}: not a CSV, XLSX or XLS file (binary content)")
     return text, enc
 
 
-def _csv_rows(text: str, source: str, ends_with_newline: bool) -> tuple[list[str], list[tuple[int, list[str]]]]:
+def _delimiter(text: str) -> str:
+    """The separator that splits the first lines into the most frequent width above one."""
+    lines = [ln for ln in text[:16384].splitlines()[:60] if ln.strip()]
+    best, best_score = ",", (0, 0)
+    for d in DELIMITERS:
+        try:
+            widths = [len(r) for r in csv.reader(lines, delimiter=d)]
+        except csv.Error:
+            continue
+        counts: dict[int, int] = {}
+        for w in widths:
+            if w > 1:
+                counts[w] = counts.get(w, 0) + 1
+        if not counts:
+            continue
+        width, freq = max(counts.items(), key=lambda kv: (kv[1], kv[0]))
+        if (freq, width) > best_score:
+            best, best_score = d, (freq, width)
+    return best
+
+
+Table = list[tuple[int, list[str]]]  # (line or row number, cells) of the non-blank rows
+
+
+def _csv_table(text: str, source: str) -> Table:
+    delimiter = _delimiter(text)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    rows: Table = []
     try:
-        sample = text[:4096]
-        delimiter = "\t" if sample.count("\t") > sample.count(",") else ","
-        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-        header: list[str] | None = None
-        rows: list[tuple[int, list[str]]] = []
+        start = 1
         for cells in reader:
-            line = reader.line_num
-            if not any(c.strip() for c in cells):
-                continue
-            if header is None:
-                header = [c.strip() for c in cells]
-                continue
-            rows.append((line, cells))
+            if any(c.strip() for c in cells):
+                rows.append((start, cells))
+            start = reader.line_num + 1
     except csv.Error as exc:
         raise InputError(f"{source}: line {reader.line_num}: not valid CSV: {exc}") from None
-    if header is None:
+    if not rows:
         raise InputError(f"{source}: empty file (no header row)")
-    width = len(header)
+    return rows
+
+
+def _check_widths(source: str, width: int, rows: Table, ends_with_newline: bool) -> Table:
+    """Text rows against the header: trailing empty cells are dropped and a short row (a footer, a
+    totals line) padded; a row cut at the end of the file, or with more cells than the header, is an error."""
+    out: Table = []
     for i, (line, cells) in enumerate(rows):
-        if len(cells) != width:
-            if i == len(rows) - 1 and not ends_with_newline and len(cells) < width:
+        if len(cells) > width and not any(c.strip() for c in cells[width:]):
+            cells = cells[:width]
+        if len(cells) > width:
+            raise InputError(f"{source}: line {line}: {len(cells)} cells but the header has {width} (an unquoted separator inside a value?)")
+        if len(cells) < width:
+            if i == len(rows) - 1 and not ends_with_newline:
                 raise InputError(f"{source}: line {line}: the file ends in the middle of a row ({len(cells)} of {width} cells) — truncated?")
-            raise InputError(f"{source}: line {line}: {len(cells)} cells but the header has {width}")
-    return header, rows
+            cells = cells + [""] * (width - len(cells))
+        out.append((line, cells))
+    return out
 
 
-def _spreadsheet(path: Path, raw: bytes, kind: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
+def _col_index(ref: str) -> int:
+    n = 0
+    for ch in ref:
+        n = n * 26 + (ord(ch) - 64)
+    return n - 1
+
+
+_CELL = re.compile(r"([A-Z]+)(\d+)")
+
+
+def _xlsx_merges(raw: bytes) -> dict[str, list[tuple[int, int, int, int]]]:
+    """Sheet name → merged ranges (first row, last row, first col, last col; 0-based)."""
+    try:
+        z = zipfile.ZipFile(io.BytesIO(raw))
+        wb = z.read("xl/workbook.xml").decode("utf-8")
+        rels = z.read("xl/_rels/workbook.xml.rels").decode("utf-8")
+    except (KeyError, zipfile.BadZipFile, UnicodeDecodeError):
+        return {}
+    targets = {}
+    for m in re.finditer(r"<Relationship\b[^>]*>", rels):
+        tag = m.group(0)
+        rid, tgt = re.search(r'\bId="([^"]+)"', tag), re.search(r'\bTarget="([^"]+)"', tag)
+        if rid and tgt:
+            targets[rid.group(1)] = tgt.group(1)
+    out: dict[str, list[tuple[int, int, int, int]]] = {}
+    for m in re.finditer(r"<(?:\w+:)?sheet\b[^>]*>", wb):
+        tag = m.group(0)
+        name, rid = re.search(r'\bname="([^"]*)"', tag), re.search(r'\br:id="([^"]+)"|\bid="([^"]+)"', tag)
+        if not name or not rid:
+            continue
+        target = targets.get(rid.group(1) or rid.group(2))
+        if not target:
+            continue
+        member = target.lstrip("/") if target.startswith("/") else str(PurePosixPath("xl") / target)
+        try:
+            xml = z.read(member).decode("utf-8")
+        except (KeyError, UnicodeDecodeError):
+            continue
+        ranges = []
+        for ref in re.findall(r'<(?:\w+:)?mergeCell\b[^>]*\bref="([A-Z]+\d+):([A-Z]+\d+)"', xml):
+            (c1, r1), (c2, r2) = (_CELL.fullmatch(x).groups() for x in ref)  # type: ignore[union-attr]
+            ranges.append((int(r1) - 1, int(r2) - 1, _col_index(c1), _col_index(c2)))
+        unescaped = name.group(1).replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"').replace("&apos;", "'")
+        out[unescaped] = ranges
+    return out
+
+
+def _xls_merges(raw: bytes) -> dict[str, list[tuple[int, int, int, int]]]:
+    try:
+        import xlrd
+
+        book = xlrd.open_workbook(file_contents=raw, formatting_info=True, on_demand=True)
+        out = {}
+        for i, name in enumerate(book.sheet_names()):
+            sh = book.sheet_by_index(i)
+            out[name] = [(r1, r2 - 1, c1, c2 - 1) for r1, r2, c1, c2 in sh.merged_cells]
+        return out
+    except Exception:  # merged ranges are a nicety; calamine decides whether the file reads  # noqa: BLE001
+        return {}
+
+
+def _spreadsheet_tables(path: Path, raw: bytes, kind: str) -> list[tuple[str, Table]]:
     import fastexcel
 
     try:
         reader = fastexcel.read_excel(raw)
-        sheet = reader.load_sheet(0, dtypes="string", header_row=0)
-        frame = sheet.to_polars()
+        names = list(reader.sheet_names)
+        frames = [reader.load_sheet(i, header_row=None, skip_rows=0, dtypes="string").to_polars() for i in range(len(names))]
     except Exception as exc:  # calamine raises its own error types for damaged files
         message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise InputError(f"{path}: cannot read as {kind.upper()} (damaged or truncated?): {message}") from None
-    header = [str(c).strip() for c in frame.columns]
-    rows = []
-    for i, values in enumerate(frame.iter_rows()):
-        cells = ["" if v is None else str(v) for v in values]
-        if any(c.strip() for c in cells):
-            rows.append((i + 2, cells))  # row 1 is the header
-    return header, rows
+    merges = _xlsx_merges(raw) if kind == "xlsx" else _xls_merges(raw)
+    tables = []
+    for name, frame in zip(names, frames, strict=True):
+        grid = [["" if v is None else str(v) for v in values] for values in frame.iter_rows()]
+        for r1, r2, c1, c2 in merges.get(name, []):
+            if r1 >= len(grid) or c1 >= len(grid[r1]):
+                continue
+            value = grid[r1][c1]
+            for r in range(r1, min(r2, len(grid) - 1) + 1):
+                for c in range(c1, min(c2, len(grid[r]) - 1) + 1):
+                    if not grid[r][c].strip():
+                        grid[r][c] = value
+        tables.append((name, [(i + 1, cells) for i, cells in enumerate(grid) if any(c.strip() for c in cells)]))
+    return tables
+
+
+@dataclass(frozen=True)
+class _Found:
+    profile: Profile
+    shape: str
+    mapping: dict[str, int]
+    header: list[str]
+    header_line: int
+    data: Table  # the rows after the header
+
+
+def _find_header(table: Table, profile: str | None) -> _Found | None:
+    """The first of the first rows that fits a profile (alone, or with the next row as a two-row header)."""
+    scan = table[:HEADER_SCAN_ROWS]
+    for i, (line, cells) in enumerate(scan):
+        candidates = [(cells, i + 1)]
+        if i + 1 < len(table):
+            below = table[i + 1][1]
+            width = max(len(cells), len(below))
+            up = cells + [""] * (width - len(cells))
+            lo = below + [""] * (width - len(below))
+            candidates.append(([b if b.strip() else a for a, b in zip(up, lo, strict=True)], i + 2))
+            candidates.append(([(a if a != b else "") + b for a, b in zip(up, lo, strict=True)], i + 2))
+        for header, nxt in candidates:
+            hit = fit([h.strip() for h in header], profile)
+            if hit:
+                prof, shape, mapping = hit
+                return _Found(prof, shape, mapping, [h.strip() for h in header], table[nxt - 1][0], table[nxt:])
+    return None
 
 
 def _id_expr(col: pl.Expr) -> pl.Expr:
-    text = col.str.strip_chars()
+    text = col.str.replace_many(_FULL_WIDTH).str.strip_chars()
     text = text.str.replace(r"^(\d+)\.0+$", "${1}")  # a numeric id cell read back as 1003.0
+    text = text.str.replace(r"^'(.+)$", "${1}")  # Excel's text marker '00123
     return pl.when(text == "").then(None).otherwise(text)
 
 
-def _blank_null(col: pl.Expr) -> pl.Expr:
-    text = col.str.strip_chars()
-    return pl.when(text == "").then(None).otherwise(text)
+def _blank_null(col: pl.Expr, blanks: frozenset[str] = frozenset()) -> pl.Expr:
+    text = col.str.replace_many(_FULL_WIDTH).str.strip_chars()
+    key = text.str.replace_all(r"\s", "").str.to_lowercase()
+    return pl.when((text == "") | key.is_in(sorted(blanks))).then(None).otherwise(text)
 
 
-def parse_date_expr(col: pl.Expr) -> pl.Expr:
-    """A date from the usual spellings; a datetime cell keeps its date."""
-    text = col.str.strip_chars().str.split(" ").list.first().str.split("T").list.first()
-    return pl.coalesce([text.str.strptime(pl.Date, f, strict=False) for f in DATE_FORMATS])
+def _prep(col: pl.Expr) -> pl.Expr:
+    """Full-width → ASCII, Korean 년월일 → y-m-d, weekday marks removed, spaces squeezed."""
+    t = col.str.replace_many(_FULL_WIDTH).str.strip_chars()
+    t = t.str.replace(r"(\d{4})\s*년\s*(\d{1,2})\s*월\s*(\d{1,2})\s*일", "${1}-${2}-${3}")
+    t = t.str.replace_all(r"\(\s*[월화수목금토일]\s*(?:요일)?\s*\)|[월화수목금토일]요일", " ")
+    t = t.str.replace_all(r"(?i)\(\s*(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?\s*\)", " ")
+    return t.str.replace_all(r"\s+", " ").str.strip_chars()
 
 
-def parse_time_expr(col: pl.Expr) -> pl.Expr:
-    """Minutes after midnight from 'HH:MM[:SS]' or a calamine time cell '1899-12-31 HH:MM:SS'."""
-    text = col.str.strip_chars().str.split(" ").list.last()
-    t = pl.coalesce([text.str.strptime(pl.Time, f, strict=False) for f in TIME_FORMATS])
-    return (t.dt.hour().cast(pl.Int64) * 60 + t.dt.minute().cast(pl.Int64)).alias("_t")
+_YMD = r"(\d{4})\s*[-./]\s*(\d{1,2})\s*[-./]\s*(\d{1,2})\.?"
+_COMPACT = r"(\d{4})(\d{2})(\d{2})"
+_SLASHED = r"(\d{1,2})/(\d{1,2})/(\d{4})"
+_SHORT = r"(\d{2})[-.](\d{1,2})[-.](\d{1,2})\.?"
+_DATE_PART = rf"(?:{_YMD}|{_COMPACT}|{_SLASHED}|{_SHORT})"
 
 
-def parse_ts_expr(col: pl.Expr) -> pl.Expr:
-    text = col.str.strip_chars()
-    return pl.coalesce([text.str.strptime(pl.Datetime("us"), f, strict=False) for f in TS_FORMATS]).dt.truncate("1m")
+def _ymd(y: pl.Expr, m: pl.Expr, d: pl.Expr) -> pl.Expr:
+    return pl.concat_str([y, m.str.zfill(2), d.str.zfill(2)], separator="-").str.strptime(pl.Date, "%Y-%m-%d", strict=False)
 
 
-def _normalise(path: Path, profile: Profile, shape: str, mapping: dict[str, str], header: list[str], rows: list[tuple[int, list[str]]]) -> pl.DataFrame:
-    index = {h: i for i, h in enumerate(header)}
-    cols: dict[str, list] = {"line": [line for line, _ in rows]}
-    for fld, head in mapping.items():
-        j = index[head]
-        cols[fld] = [cells[j] for _, cells in rows]
-    base = pl.DataFrame(cols, schema={"line": pl.Int64, **{f: pl.Utf8 for f in mapping}})
-    for fld in ("name", "device", "direction", "timestamp", "date", "time"):
+def _serial_date(days: pl.Expr) -> pl.Expr:
+    return pl.lit(EXCEL_EPOCH) + pl.duration(days=days)
+
+
+def _split_date(text: pl.Expr, day_first: bool) -> tuple[pl.Expr, pl.Expr]:
+    """(the date of a leading date part, the rest of the text) of a prepared text."""
+    m = rf"^{_DATE_PART}(?:[T\s]+|$)"
+    g = lambda i: text.str.extract(m, i)  # noqa: E731
+    slashed_m, slashed_d = (g(8), g(7)) if day_first else (g(7), g(8))
+    date = pl.coalesce([
+        _ymd(g(1), g(2), g(3)),
+        _ymd(g(4), g(5), g(6)),
+        _ymd(g(9), slashed_m, slashed_d),
+        _ymd(pl.lit("20") + g(10), g(11), g(12)),
+    ])
+    rest = pl.when(text.str.contains(m)).then(text.str.replace(m, "")).otherwise(text)
+    return date, rest
+
+
+def _number(text: pl.Expr) -> pl.Expr:
+    """An Excel serial (days, with a fraction for the time) written as a plain number."""
+    return pl.when(text.str.contains(r"^\d+(?:\.\d+)?$") & ~text.str.contains(r"^\d{3,4}$|^\d{8}$|^\d{12}$|^\d{14}$")).then(text.cast(pl.Float64, strict=False))  # float ok: a serial
+
+
+def date_expr(col: pl.Expr, day_first: bool = False) -> pl.Expr:
+    """A date from 2026-06-01, 2026.06.01, 2026/06/01, 2026. 6. 1., 20260601, 2026년 6월 1일,
+    26.06.01 (yy.mm.dd), 06/01/2026 (month first unless ``day_first``), each with or without a
+    weekday — (월), 월요일, (Mon) — or a time after it, and an Excel serial number (46174)."""
+    text = _prep(col)
+    date, _ = _split_date(text, day_first)
+    serial = _number(text)
+    from_serial = pl.when((serial >= 2) & (serial < 2958466)).then(_serial_date(serial.floor().cast(pl.Int64)))
+    return pl.coalesce([date, from_serial])
+
+
+def clock_expr(col: pl.Expr, day_first: bool = False, next_day: bool = True) -> tuple[pl.Expr, pl.Expr]:
+    """(date or null, minutes) of a time cell.
+
+    Minutes after midnight from 9:05, 09:05, 09:05:33 (seconds dropped), 0905, 오전 9:05 / 오후
+    6:10, 9:05 AM, 18시05분, 18시, an Excel fraction (0.378472…), calamine's 1899-12-31 09:05:00;
+    "24:10", "+1 06:00", "06:00(+1)", "익일 06:00" and a [h]:mm 1900-01-01 06:00 are on the next
+    day (≥ 1440). The date is that of a full date-time cell (2026-06-02 06:03), for the caller to
+    compare with the row's date; null for a time alone. Without ``next_day`` (a punch's own
+    timestamp) a time on the next day is no time.
+    """
+    text = _prep(col)
+    nxt = text.str.contains(r"^\+\s*1\b|\(\s*\+\s*1\s*\)|\+\s*1$|익일|다음\s*날|\(익\)")
+    text = text.str.replace_all(r"^\+\s*1\s*|\(\s*\+\s*1\s*\)|\+\s*1$|익일|다음\s*날|\(익\)", " ").str.strip_chars()
+    text = text.str.replace(r"^(\d{8})(\d{4}|\d{6})$", "${1} ${2}")  # 20260601085510
+    date, rest = _split_date(text, day_first)
+    rest = rest.str.strip_chars()
+    pm = rest.str.contains(r"(?i)오후|\bp\.?m\.?$|^p\.?m\.?\b")
+    am = rest.str.contains(r"(?i)오전|\ba\.?m\.?$|^a\.?m\.?\b")
+    rest = rest.str.replace_all(r"(?i)오전|오후|\b[ap]\.?m\.?(?:\s|$)|^[ap]\.?m\.?\b", " ").str.strip_chars()
+    rest = rest.str.replace(r"^(\d{1,2})\s*시\s*(?:(\d{1,2})\s*분)?\s*(?:(\d{1,2})\s*초)?$", "${1}:${2}")
+    rest = rest.str.replace(r"^(\d{1,2}):$", "${1}:00").str.replace(r"^(\d{1,2}):(\d)$", "${1}:0${2}")
+    rest = rest.str.replace(r"^(\d{1,2})(\d{2})$", "${1}:${2}")  # 0905, 905
+    rest = rest.str.replace(r"^(\d{2})(\d{2})(\d{2})$", "${1}:${2}:${3}")  # 085510
+    hm = r"^(\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?$"
+    h = rest.str.extract(hm, 1).cast(pl.Int64)
+    m = rest.str.extract(hm, 2).cast(pl.Int64)
+    h = pl.when(pm & (h < 12)).then(h + 12).when(am & (h == 12)).then(0).otherwise(h)
+    valid = (m < 60) & (h < 48) & ~((pm | am) & (h > 23))
+    clock = pl.when(valid).then(h * 60 + m)
+    serial = _number(text)  # 0.378472 (a time), 1.25 ([h]:mm over a day), 46174.375 (a date-time)
+    serial_min = ((serial - serial.floor()) * 86400).round(0).cast(pl.Int64) // 60  # float ok: a serial
+    serial_days = serial.floor().cast(pl.Int64)
+    from_serial = pl.when(serial < 2).then(serial_days * 1440 + serial_min)
+    serial_date = pl.when((serial >= 2) & (serial < 2958466)).then(_serial_date(serial_days))
+    minutes = pl.coalesce([clock, from_serial, pl.when(serial_date.is_not_null()).then(serial_min)])
+    date = pl.coalesce([date, serial_date])
+    # a spreadsheet's time-only cell: 1899-12-30/31 is no date, 1900-01-01 is a [h]:mm value past 24 h
+    epoch_days = (date - pl.lit(CALAMINE_TIME_DAY)).dt.total_days()
+    is_epoch = date <= pl.lit(dt.date(1900, 1, 1))
+    minutes = minutes + pl.when(is_epoch).then(epoch_days.clip(0, None) * 1440).otherwise(0) + pl.when(nxt).then(1440).otherwise(0)
+    date = pl.when(is_epoch).then(None).otherwise(date)
+    if not next_day:
+        minutes = pl.when(minutes < 1440).then(minutes)
+    return date, minutes
+
+
+def _day_first(values: pl.Series) -> bool:
+    """06/01/2026 is month first, unless a value of the column only fits day first (25/06/2026)."""
+    parts = values.str.extract_groups(r"(\d{1,2})/(\d{1,2})/\d{4}")
+    first = parts.struct.field("1").cast(pl.Int64, strict=False)
+    second = parts.struct.field("2").cast(pl.Int64, strict=False)
+    return bool((first > 12).any()) and not bool((second > 12).any())
+
+
+def _summary_mask(profile: Profile, cols: list[str]) -> pl.Expr:
+    labels = list(profile.summary_labels or ())
+    if not labels or not cols:
+        return pl.lit(False)
+    alt = "|".join(re.escape(x) for x in sorted(labels, key=len, reverse=True))
+    pattern = rf"^(?:{alt})(?:$|[^\p{{L}}])"
+    hits = [pl.col(c).fill_null("").str.replace_all(r"\s", "").str.to_lowercase().str.contains(pattern) for c in cols]
+    return pl.any_horizontal(hits)
+
+
+def _normalise(source_of: list[str], profile: Profile, shape: str, mapping: dict[str, int], header: list[str], rows: Table) -> tuple[pl.DataFrame, pl.DataFrame]:
+    cols: dict[str, list] = {"line": [line for line, _ in rows], "source": source_of}
+    for fld, j in mapping.items():
+        cols[fld] = [cells[j] if j < len(cells) else "" for _, cells in rows]
+    cols["_first"] = [next((c for c in cells if c.strip()), "") for _, cells in rows]
+    cols["_rowtext"] = [" | ".join(c.strip() for c in cells if c.strip())[:120] for _, cells in rows]
+    normed_header = [norm_header(h) for h in header]
+    cols["_is_header"] = [[norm_header(c) for c in cells[: len(header)]] == normed_header for _, cells in rows]
+    base = pl.DataFrame(cols, schema={"line": pl.Int64, "source": pl.Utf8, **{f: pl.Utf8 for f in mapping}, "_first": pl.Utf8, "_rowtext": pl.Utf8, "_is_header": pl.Boolean})
+    for fld in ("name", "device", "direction", "timestamp", "date", "time", "in", "out", "out_date"):
         if fld not in base.columns:
             base = base.with_columns(pl.lit(None, dtype=pl.Utf8).alias(fld))
-    out = base.with_columns(pl.lit(str(path)).alias("source"), _id_expr(pl.col("worker_id")).alias("worker_id"), _blank_null(pl.col("name")).alias("name"))
+    blanks = profile.blank_values or frozenset()
+
+    # rows that are no record: repeated headers, totals and footers, ignored punch kinds
+    ident = [c for c in ("_first", "worker_id", "name", "date", "timestamp") if c in mapping or c == "_first"]
+    summary = _summary_mask(profile, ident)
+    reason = (
+        pl.when(pl.col("_is_header")).then(pl.lit("반복된 제목 행"))
+        .when(summary).then(pl.format("합계·머리말·꼬리말 행: {}", pl.col("_rowtext")))
+    )
+    if shape == "punch" and profile.direction_ignore:
+        key = pl.col("direction").fill_null("").str.replace_many(_FULL_WIDTH).str.replace_all(r"\s", "").str.to_lowercase()
+        ignore = sorted(profile.direction_ignore)
+        reason = reason.when(key.is_in(ignore)).then(pl.format("출퇴근 기록이 아닌 인증: {}", pl.col("direction")))
+    base = base.with_columns(reason.otherwise(None).alias("_skip"))
+    skipped = base.filter(pl.col("_skip").is_not_null()).select("source", "line", pl.col("_skip").alias("detail"))
+    base = base.filter(pl.col("_skip").is_null())
+
+    out = base.with_columns(_id_expr(pl.col("worker_id")).alias("worker_id"), _blank_null(pl.col("name")).alias("name"))
     if shape == "punch":
-        raw_time = pl.when(pl.col("timestamp").is_not_null()).then(pl.col("timestamp")).otherwise(
-            pl.concat_str([pl.col("date").str.strip_chars().str.split(" ").list.first(), pl.col("time").str.strip_chars().str.split(" ").list.last()], separator=" ")
-        )
-        out = out.with_columns(_blank_null(raw_time).alias("raw_time"))
-        out = out.with_columns(parse_ts_expr(pl.col("raw_time")).alias("ts"))
+        day_first = _day_first(pl.concat([base.get_column("timestamp"), base.get_column("date")]).drop_nulls())
+        ts_text = _blank_null(pl.col("timestamp"), blanks)
+        date_text = _blank_null(pl.col("date"), blanks)
+        time_text = _blank_null(pl.col("time"), blanks)
+        clock_text = ts_text if "timestamp" in mapping else time_text
+        own_date, minutes = clock_expr(clock_text, day_first, next_day=False)
+        day = pl.coalesce([own_date, date_expr(date_text, day_first)])  # a time-only timestamp takes the date column's
+        raw_time = pl.when(own_date.is_null() & date_text.is_not_null()).then(pl.concat_str([date_text, clock_text], separator=" ", ignore_nulls=True)).otherwise(clock_text)
+        ts = pl.when(day.is_not_null() & minutes.is_not_null()).then(day.cast(pl.Datetime("us")) + pl.duration(minutes=minutes))
         raw_dir = _blank_null(pl.col("direction"))
-        normed = raw_dir.str.to_lowercase().str.strip_chars()
+        normed = raw_dir.str.replace_many(_FULL_WIDTH).str.replace_all(r"\s", "").str.to_lowercase()
         out = out.with_columns(
+            raw_time.alias("raw_time"),
+            ts.alias("ts"),
             raw_dir.alias("raw_direction"),
-            pl.when(normed.is_in(list(profile.direction_in))).then(pl.lit("in"))
-            .when(normed.is_in(list(profile.direction_out))).then(pl.lit("out"))
+            pl.when(normed.is_in(sorted(profile.direction_in))).then(pl.lit("in"))
+            .when(normed.is_in(sorted(profile.direction_out))).then(pl.lit("out"))
             .otherwise(None).alias("direction"),
             _blank_null(pl.col("device")).alias("device"),
         )
-        return out.select("source", "line", "worker_id", "name", "raw_time", "ts", "raw_direction", "direction", "device")
+        frame = out.select("source", "line", "worker_id", "name", "raw_time", "ts", "raw_direction", "direction", "device")
+        return frame, skipped
+    day_first = _day_first(pl.concat([base.get_column(c) for c in ("date", "in", "out", "out_date")]).drop_nulls())
     out = out.with_columns(
-        _blank_null(pl.col("date")).alias("raw_date"),
-        _blank_null(pl.col("in")).alias("raw_in"),
-        _blank_null(pl.col("out")).alias("raw_out"),
+        _blank_null(pl.col("date"), blanks).alias("raw_date"),
+        _blank_null(pl.col("in"), blanks).alias("raw_in"),
+        _blank_null(pl.col("out"), blanks).alias("raw_out"),
+        _blank_null(pl.col("out_date"), blanks).alias("_raw_out_date"),
     )
-    out = out.with_columns(
-        parse_date_expr(pl.col("raw_date")).alias("date"),
-        parse_time_expr(pl.col("raw_in")).alias("in_min"),
-        parse_time_expr(pl.col("raw_out")).alias("out_min"),
-    )
-    return out.select("source", "line", "worker_id", "name", "raw_date", "date", "raw_in", "raw_out", "in_min", "out_min")
+    day = date_expr(pl.col("raw_date"), day_first)
+    in_date, in_min = clock_expr(pl.col("raw_in"), day_first)
+    out_date, out_min = clock_expr(pl.col("raw_out"), day_first)
+    out_date = pl.coalesce([out_date, date_expr(pl.col("_raw_out_date"), day_first)])
+
+    def shifted(own: pl.Expr, minutes: pl.Expr) -> pl.Expr:
+        # a full date-time in a time cell: its days after the row's date (0 or 1), else no time
+        offset = (own - pl.col("date")).dt.total_days()
+        return pl.when(own.is_null()).then(minutes).when((offset >= 0) & (offset <= 1)).then(minutes + offset * 1440)
+
+    out = out.with_columns(day.alias("date"))
+    out = out.with_columns(shifted(in_date, in_min).alias("in_min"), shifted(out_date, out_min).alias("out_min"))
+    frame = out.select("source", "line", "worker_id", "name", "raw_date", "date", "raw_in", "raw_out", "in_min", "out_min")
+    return frame, skipped
+
+
+def _duplicate_fields(source: str, header: list[str], mapping: dict[str, int], line: int) -> None:
+    """A header naming a column we use twice is ambiguous: refuse it."""
+    used = {norm_header(header[j]) for j in mapping.values()}
+    seen: dict[str, int] = {}
+    for h in header:
+        key = norm_header(h)
+        if key in used:
+            seen[key] = seen.get(key, 0) + 1
+    dupes = [h for h in dict.fromkeys(header) if seen.get(norm_header(h), 0) > 1]
+    if dupes:
+        raise InputError(f"{source}: line {line}: the header row repeats the column {dupes[0]!r}")
 
 
 def read_export(path: Path | str, profile: str | None = None) -> Export:
@@ -200,15 +537,52 @@ def read_export(path: Path | str, profile: str | None = None) -> Export:
         raise InputError(f"{path}: cannot read: {exc.strerror}") from None
     if not raw.strip():
         raise InputError(f"{path}: empty file")
+    if profile:
+        get_profile(profile)  # an unknown name is its own error
     kind = sniff(raw)
-    if kind in ("xlsx", "xls"):
-        header, rows = _spreadsheet(path, raw, kind)
-        fmt = kind
-    else:
+    if kind == "csv":
         text, enc = decode_text(raw, str(path))
-        header, rows = _csv_rows(text, str(path), raw.endswith((b"\n", b"\r")))
-        fmt = f"csv-{enc}"
-    if len(set(norm_header(h) for h in header)) != len(header):
-        raise InputError(f"{path}: the header row repeats a column name")
-    prof, shape, mapping = detect(header, str(path), profile)
-    return Export(path=path, format=fmt, profile=prof.name, shape=shape, frame=_normalise(path, prof, shape, mapping, header, rows))
+        table = _csv_table(text, str(path))
+        found = _find_header(table, profile)
+        if found is None:
+            _no_header(path, table, profile)
+        _duplicate_fields(str(path), found.header, found.mapping, found.header_line)
+        data = _check_widths(str(path), len(found.header), found.data, raw.endswith((b"\n", b"\r")))
+        frame, skipped = _normalise([str(path)] * len(data), found.profile, found.shape, found.mapping, found.header, data)
+        return Export(path=path, format=f"csv-{enc}", profile=found.profile.name, shape=found.shape, frame=frame,
+                      header_line=found.header_line, skipped=skipped)
+
+    tables = _spreadsheet_tables(path, raw, kind)
+    hits = [(name, table, _find_header(table, profile)) for name, table in tables]
+    fitting = [(n, t, f) for n, t, f in hits if f is not None]
+    if not fitting:
+        nonempty = next((t for _, t in tables if t), [])
+        _no_header(path, nonempty, profile, sheets=[n for n, _ in tables])
+    first = fitting[0][2]
+    assert first is not None
+    chosen = [(n, f) for n, _, f in fitting if f is not None and (f.profile.name, f.shape) == (first.profile.name, first.shape)]
+    notes = []
+    for n, t, f in hits:
+        if f is None:
+            if t:
+                notes.append(f"sheet {n!r}: header fits no profile, not read")
+        elif (f.profile.name, f.shape) != (first.profile.name, first.shape):
+            notes.append(f"sheet {n!r}: fits {f.profile.name} {f.shape}, not read (the workbook is read as {first.profile.name} {first.shape})")
+    frames, skipped = [], []
+    for name, f in chosen:
+        source = str(path) if len(chosen) == 1 else f"{path}[{name}]"
+        _duplicate_fields(source, f.header, f.mapping, f.header_line)
+        fr, sk = _normalise([source] * len(f.data), f.profile, f.shape, f.mapping, f.header, f.data)
+        frames.append(fr)
+        skipped.append(sk)
+    sheet_names = ", ".join(repr(n) for n, _ in chosen)
+    return Export(path=path, format=kind, profile=first.profile.name, shape=first.shape, frame=pl.concat(frames),
+                  sheet=sheet_names, header_line=first.header_line, skipped=pl.concat(skipped), notes=tuple(notes))
+
+
+def _no_header(path: Path, table: Table, profile: str | None, sheets: list[str] | None = None) -> None:
+    candidates = [get_profile(profile)] if profile else list(all_profiles())
+    which = f"profile {profile!r}" if profile else f"any attendance profile ({', '.join(p.name for p in candidates)})"
+    shown = ", ".join(repr(h.strip()) for h in (table[0][1] if table else [])[:8] if h.strip()) or "(none)"
+    where = f" in any sheet ({', '.join(repr(s) for s in sheets)})" if sheets else ""
+    raise InputError(f"{path}: the header row does not fit {which} (looked at the first {HEADER_SCAN_ROWS} rows{where}); first row: {shown}")

@@ -14,6 +14,7 @@ def summary_rows(result: CheckResult) -> list[list[object]]:
     rows: list[list[object]] = [["파일", "형식", "프로필", "모양", "행 수"]]
     for path, fmt, profile, shape, n in result.files:
         rows.append([path, fmt, profile, "타각 기록" if shape == "punch" else "일별 출퇴근", n])
+    rows.extend([["참고", note] for note in result.notes])
     rows.append([])
     used = result.rows.filter("used").height
     reported = result.rows.filter("reported").height
@@ -34,6 +35,7 @@ def render_text(result: CheckResult, limit: int = 200) -> str:
     out = []
     for path, fmt, profile, shape, n in result.files:
         out.append(f"{path}: {fmt}, profile {profile}, {'punch log' if shape == 'punch' else 'daily sheet'}, {n} rows")
+    out.extend(f"  note: {note}" for note in result.notes)
     used = result.rows.filter("used").height
     reported = result.rows.filter("reported").height
     out.append(f"rows {result.rows.height}: used {used}, reported {reported}; shifts {result.shifts.height}; corrections applied {result.corrections.height}")

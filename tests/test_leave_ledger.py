@@ -190,10 +190,56 @@ def test_fallback_attendance_is_stated_and_unpaid_days_break_the_month(law):
 
 
 def test_monthly_worker_ordinary_hourly_wage(law):
+    """월급 ÷ 209 × 8: the 통상임금 is the monthly pay the timesheet pays — the contract's wage (no
+    pay_grade) + the all-jobs 직무수당 30,000 (rules/employer/timesheet.toml, ordinary in pay_items.toml)
+    + 식대 200,000 (house basis wage_and_meal): (2,156,880 + 30,000 + 200,000) ÷ 209 h."""
     c = contract("m1", "M", D(2026, 1, 1), None, pay="monthly", wage=2_156_880, meal=200_000)
     rate, how = hourly_ordinary_wage(c, law, D(2026, 6, 1))
-    assert rate * 209 == 2_156_880 + 200_000  # 209 h month, 식대 included by the house basis
-    assert "209시간" in how
+    assert rate * 209 == 2_156_880 + 30_000 + 200_000
+    assert how == "(월급 2,156,880원 + 직무수당 30,000원) ÷ 209시간 + 식대 200,000원 ÷ 209시간"
+
+
+def test_monthly_leaver_is_paid_on_the_pay_table_and_ordinary_allowances(law):
+    """공무직 환경미화 on 공무직1-1 (2,560,000 in 2026) whose contract carries wage 0 (the table pays it):
+    통상임금 = 2,560,000 + 직무수당 30,000 + 위험근무수당 60,000 + 식대 140,000 = 2,790,000 a month.
+    Hired 2025-01-01, renewed, leaves 2026-06-30 with the 15 days of 2026-01-01 unused (the first-year
+    11 lapsed on 2025-12-31 and were paid in 2026-01):
+    15 × 8 h × 2,790,000 ÷ 209 h = 120 × 13,349.282… = 1,601,913.8… → 1,601,913원 (floored)."""
+    from payroll.roster import Roster, Worker
+
+    kw = dict(pay="monthly", wage=0, meal=140_000, hours=(6, 15))
+    c1 = contract("e1", "E", D(2025, 1, 1), D(2025, 12, 31), **kw)
+    c2 = contract("e2", "E", D(2026, 1, 1), D(2026, 6, 30), **kw)
+    c1, c2 = (c.model_copy(update={"pay_grade": "공무직1-1"}) for c in (c1, c2))
+    w = Worker(worker_id="E", name="근로자E", birth_date=D(1970, 1, 1), department="청소행정과", employment="public_service", job="환경미화")
+    r = Roster({"E": w}, (c1, c2))
+    (paid,) = leave_payouts(r, "2026-06", law=law).to_dicts()
+    assert (paid["reason"], paid["minutes"]) == ("leaving", 15 * 480)
+    assert paid["amount"] == 15 * 8 * 2_790_000 // 209 == 1_601_913
+    assert paid["method"] == ("15일 × 8시간 × 13,349.28원 = 1,601,913원 (통상시급: (월급 보수표 공무직1-1 2,560,000원 + 직무수당 30,000원 "
+                              "+ 위험근무수당 60,000원) ÷ 209시간 + 식대 140,000원 ÷ 209시간)")
+    # the lapse of the first-year days in 2025 is paid on the 2025 table (공무직1-1 = 2,470,000):
+    # 11 × 8 h × (2,470,000 + 90,000 + 140,000) ÷ 209 h = 88 × 2,700,000 ÷ 209 = 1,136,842.1 → 1,136,842
+    (jan,) = leave_payouts(r, "2026-01", law=law).to_dicts()
+    assert (jan["reason"], jan["amount"]) == ("lapse", 88 * 2_700_000 // 209) and jan["amount"] == 1_136_842
+
+
+def test_monthly_part_timer_month_rounds_half_up(law):
+    """20 h a week on a monthly wage: (20 + 4 주휴) × 365 ÷ 7 ÷ 12 = 104.29 → 104 h (rounded as the
+    timesheet and working_time.full_time_monthly_hours round; never up to 105, which would lower the rate).
+    30 h: (30 + 6) × 365/84 = 156.43 → 156 h; 35 h: (35 + 7) × 365/84 = 182.5 → 183 h (half up)."""
+    from payroll.leave.ledger import monthly_paid_minutes
+
+    on = D(2026, 6, 1)
+    c20 = contract("h1", "H", D(2026, 1, 1), None, pay="monthly", wage=1_100_000, hours=(9, 13), brk=0)
+    assert monthly_paid_minutes(c20, law, on) == 104 * 60
+    c30 = contract("h2", "H", D(2026, 1, 1), None, pay="monthly", wage=1_100_000, hours=(9, 15), brk=0)
+    assert monthly_paid_minutes(c30, law, on) == 156 * 60
+    c35 = contract("h3", "H", D(2026, 1, 1), None, pay="monthly", wage=1_100_000, hours=(9, 16), brk=0)
+    assert monthly_paid_minutes(c35, law, on) == 183 * 60
+    assert monthly_paid_minutes(contract("h4", "H", D(2026, 1, 1), None), law, on) == 209 * 60
+    rate, _ = hourly_ordinary_wage(c20, law, on)
+    assert rate * 104 == 1_100_000 + 30_000
 
 
 def test_leave_file_errors_name_file_row_and_field(tmp_path, law):

@@ -313,7 +313,10 @@ def grant_minutes(days: int, contract: Contract, law: Law, day: dt.date) -> int:
 
 
 def monthly_paid_minutes(contract: Contract, law: Law, day: dt.date) -> int:
-    """월 소정근로시간 incl. 주휴, rounded up to the hour: (weekly + 주휴) × 365/7/12 (40 h → 209 h)."""
+    """월 소정근로시간 incl. 주휴: (weekly + 주휴) × 365/7/12, rounded half up to the hour (40 h → 208.57
+    → 209 h; 20 h → 104.29 → 104 h), as the timesheet's 통상시급 rounds it
+    (``working_time.full_time_monthly_hours``: "시간 단위로 반올림"). Rounding up would lower the
+    hourly rate and underpay the 연차수당 of a part-timer."""
     on = law.on(day)
     weekly = contract.weekly_minutes
     full = int(on["annual_leave.full_time_weekly_hours"]) * 60
@@ -322,11 +325,39 @@ def monthly_paid_minutes(contract: Contract, law: Law, day: dt.date) -> int:
     if weekly >= int(on["annual_leave.min_weekly_hours"]) * 60:
         weekly_holiday = min(weekly, full) * day_minutes // full
     exact = Fraction((weekly + weekly_holiday) * 365, 84)
-    return -((-exact) // 60) * 60
+    return ((exact + 30) // 60) * 60  # half up to the hour
 
 
-def hourly_ordinary_wage(contract: Contract, law: Law, day: dt.date) -> tuple[Fraction, str]:
-    """통상임금 per hour (exact) and how it was found, by ``leave.ordinary_wage_basis``."""
+def monthly_ordinary_pay(contract: Contract, job: str | None, law: Law, day: dt.date) -> tuple[int, bool, list[tuple[str, int]], str]:
+    """A 월급 worker's monthly 통상임금 before 식대, as the timesheet pays it: the 공무직 pay table
+    (``timesheet.public_service_pay_table`` by pay_grade) or the contract's wage, plus the fixed
+    allowances of the worker's job (``timesheet.public_service_allowances``) that pay_items.toml
+    marks ordinary (통상임금, 시행령 §6). → (base, from the table, [(label, amount)], note).
+
+    On a day the employer tables do not cover (service before 2025), the contract's wage alone,
+    and the note says so."""
+    from payroll import pay_items
+
+    on = law.on(day)
+    try:
+        table = on["timesheet.public_service_pay_table"]
+        allowances = on["timesheet.public_service_allowances"]
+    except law_module.RuleError:
+        return contract.wage, False, [], " (보수표·정액수당 규정이 없는 날: 계약 월급)"
+    from_table = bool(contract.pay_grade) and contract.pay_grade in table
+    base = int(table[contract.pay_grade]) if from_table else contract.wage
+    catalogue = pay_items.current(law.rules_dir)
+    merged = {**allowances.get("*", {}), **allowances.get(job or "", {})}
+    parts = [(catalogue.label(code), int(amount)) for code, amount in sorted(merged.items())
+             if code in catalogue and catalogue[code].ordinary and int(amount) > 0]
+    return base, from_table, parts, ""
+
+
+def hourly_ordinary_wage(contract: Contract, law: Law, day: dt.date, job: str | None = None) -> tuple[Fraction, str]:
+    """통상임금 per hour (exact) and how it was found, by ``leave.ordinary_wage_basis``.
+
+    월급: (월 기본급 + 통상임금인 정액수당) ÷ 월 소정근로시간 (40 h → 209 h), the pay and allowances
+    the timesheet pays (``monthly_ordinary_pay``; ``job`` is the roster's job of the worker)."""
     on = law.on(day)
     basis = on["leave.ordinary_wage_basis"]
     month_minutes = monthly_paid_minutes(contract, law, day)
@@ -336,8 +367,10 @@ def hourly_ordinary_wage(contract: Contract, law: Law, day: dt.date) -> tuple[Fr
         rate = Fraction(contract.wage * 60, contract.daily_minutes)
         how = f"일급 {contract.wage:,}원 ÷ {_hours(contract.daily_minutes)}"
     else:
-        rate = Fraction(contract.wage * 60, month_minutes)
-        how = f"월급 {contract.wage:,}원 ÷ {_hours(month_minutes)}"
+        base, from_table, parts, note = monthly_ordinary_pay(contract, job, law, day)
+        rate = Fraction((base + sum(a for _, a in parts)) * 60, month_minutes)
+        shown = f"월급 {'보수표 ' + contract.pay_grade + ' ' if from_table else ''}{base:,}원" + "".join(f" + {name} {amount:,}원" for name, amount in parts)
+        how = (f"({shown})" if parts else shown) + f" ÷ {_hours(month_minutes)}{note}"
     if basis == "wage_and_meal" and contract.meal_allowance:
         rate += Fraction(contract.meal_allowance * 60, month_minutes)
         how += f" + 식대 {contract.meal_allowance:,}원 ÷ {_hours(month_minutes)}"
@@ -363,9 +396,9 @@ def _days_text(minutes: int, unit: int) -> str:
     return f"{whole // 100}.{whole % 100:02d}일" + ("" if rest == 0 else "…")
 
 
-def payout(minutes: int, contract: Contract, law: Law, day: dt.date) -> tuple[int, str]:
+def payout(minutes: int, contract: Contract, law: Law, day: dt.date, job: str | None = None) -> tuple[int, str]:
     """연차수당: minutes × hourly 통상임금, floored to the won; the 계산방법 as days × hours × rate."""
-    rate, how = hourly_ordinary_wage(contract, law, day)
+    rate, how = hourly_ordinary_wage(contract, law, day, job)
     amount = minutes * rate.numerator // (60 * rate.denominator)
     unit = leave_day_minutes(contract, law, day)
     if unit and minutes % unit == 0:
@@ -572,12 +605,14 @@ def build_worker_ledger(
     notices: list[Notice] = (),
     coverage: tuple[dt.date, dt.date] | None = None,
     opening: Opening | None = None,
+    job: str | None = None,
 ) -> WorkerLedger:
     """The ledger of one worker up to and including ``as_of``.
 
     ``attendance``: this worker's rows of the attendance summary, which covers the dates
     ``coverage`` (first, last) for every worker; outside it (or with no summary) the fallback applies.
     ``opening``: the worker's opening balance (leave_opening.csv), if any.
+    ``job``: the roster's job of the worker (a 월급 worker's fixed allowances in the 통상임금).
     """
     contracts = sorted(contracts, key=lambda c: c.start)
     notes: list[str] = []
@@ -660,7 +695,7 @@ def build_worker_ledger(
                 g.remaining = 0
             balance -= minutes
             contract = ending.contract_on_or_before(day)
-            amount, method = payout(minutes, contract, law, day)
+            amount, method = payout(minutes, contract, law, day, job)
             entries.append(Entry(worker_id, day, "payout", minutes, balance, ",".join(g.grant_id for g in closing), ART_LEAVING,
                                  "퇴직: 미사용 연차 전부 마지막 임금과 함께 지급", "leaving", amount, _month(day), method))
         elif closing:
@@ -686,7 +721,7 @@ def build_worker_ledger(
                 balance -= minutes
                 service = next(s for s in services if s.runs_on(day))
                 contract = service.contract_on_or_before(day)
-                amount, method = payout(minutes, contract, law, day)
+                amount, method = payout(minutes, contract, law, day, job)
                 entries.append(Entry(worker_id, day, "payout", minutes, balance, ",".join(g.grant_id for g in unpaid), ART_LAPSE_PAY,
                                      f"사용기간 종료, {'; '.join(whys[False])} — 다음 달 지급", "lapse", amount, _next_month(day), method))
         open_grants = [g for g in open_grants if g.remaining > 0 and g.expiry > day]
@@ -743,5 +778,5 @@ def build_ledgers(
             continue
         out[wid] = build_worker_ledger(wid, contracts, leave_by.get(wid, []), as_of, law,
                                        att_by.get(wid, empty) if attendance is not None else None, notices_by.get(wid, []), coverage,
-                                       opening_by.get(wid))
+                                       opening_by.get(wid), roster.workers[wid].job)
     return out

@@ -62,6 +62,13 @@ def test_40h_worker_may_2026_labour_day_and_substitute_holiday(tmp_path):
     assert items.get_column("method").to_list() == ["12,121원 × 144시간", "12,121원 × 40시간", "12,121원 × 24시간"]
     weeks = d.weeks.select("rest_date", "weekly_holiday_minutes", "weekly_holiday_note").rows()
     assert [w[0].day for w in weeks] == [3, 10, 17, 24, 31] and all(w[1] == 480 for w in weeks)
+    # the holiday weeks (Sundays 05-03 with 05-01, 05-10 with 05-05, 05-31 with 05-25) keep their 주휴:
+    # a paid holiday is not a missed 소정근로일
+    assert all(w[2] == "개근" for w in weeks)
+    ts = d.build.timesheet
+    hol = ts.filter(pl.col("public_holiday_minutes") > 0)
+    assert hol.get_column("date").to_list() == [dt.date(2026, 5, 1), dt.date(2026, 5, 5), dt.date(2026, 5, 25)]
+    assert not ts.get_column("absent").any()
 
 
 def test_20h_part_timer_whose_off_day_is_the_holiday(tmp_path):
@@ -105,7 +112,12 @@ def test_ten_hours_on_election_day(tmp_path, approved):
     assert got[("base_pay", 21 * 480)] == W * 168
     assert got[("weekly_holiday_pay", 4 * 480)] == W * 32
     methods = d.build.items.filter(pl.col("code") == "holiday_work_pay").get_column("method").to_list()
-    assert methods[0] == "12,121원 × 8시간 × 1.5"
+    # the clerk sees the holiday itself and each premium band on its own line
+    assert methods == (["12,121원 × 8시간 × 1.5", "12,121원 × 2시간 × 2"] if approved else ["12,121원 × 8시간 × 1.5"])
+    assert d.build.items.filter(pl.col("code") == "public_holiday_pay").get_column("method").to_list() == ["12,121원 × 8시간"]
+    # total for the day: 96,968 + 145,452 + 48,484 = 290,904 = 12,121 × 24 (8 × 1 + 8 × 1.5 + 2 × 2)
+    if approved:
+        assert got[("public_holiday_pay", 480)] + got[("holiday_work_pay", 480)] + got[("holiday_work_pay", 120)] == W * 24
 
 
 def test_holiday_work_on_labour_day_night_shift_across_the_month_boundary(tmp_path):
@@ -263,6 +275,9 @@ def test_same_inputs_same_bytes(tmp_path):
     ("worker_id,date,kind,minutes\nA,2027-06-02,연차,\n", "outside every contract"),
     ("worker_id,date,kind,minutes\nA,2026-06-02,반차,half\n", "row 2: minutes"),
     ("worker_id,date,kind,minutes\nA,2026-06-02,연차,\nA,2026-06-02,연차,\n", "twice"),
+    # a full day of 연차 and a 병가 on the same day: overlapping (the 연차 ledger rejects the same file)
+    ("worker_id,date,kind,minutes\nA,2026-06-02,연차,\nA,2026-06-02,병가,\n", "row 3: date: leave of worker A on 2026-06-02 overlaps row 2"),
+    ("worker_id,date,kind,minutes\nA,2026-06-02,반차,\nA,2026-06-02,병가,300\n", "row 3: date: .* overlaps row 2 \\(540 minutes"),
 ])
 def test_bad_leave_file_is_an_input_error(tmp_path, body, match):
     from payroll.case import InputError
@@ -273,6 +288,15 @@ def test_bad_leave_file_is_an_input_error(tmp_path, body, match):
     path.write_text(body, encoding="utf-8")
     with pytest.raises(InputError, match=match):
         load_leave(path, staff)
+
+
+def test_two_half_days_on_one_day_are_not_an_overlap(tmp_path):
+    from payroll.timesheet.inputs import load_leave
+
+    staff = roster((worker("A"), contract("A")))
+    path = tmp_path / "leave.csv"
+    path.write_text("worker_id,date,kind,minutes\nA,2026-06-02,반차,\nA,2026-06-02,병가,240\n", encoding="utf-8")
+    assert load_leave(path, staff).get_column("line").to_list() == [2, 3]
 
 
 def test_half_day_leave_and_explicit_minutes(tmp_path):

@@ -51,7 +51,25 @@ def load_leave(path: Path | None, roster: Roster) -> pl.DataFrame:
             raise InputError(f"{where}: worker {wid} has {kind} on {day} twice")
         seen.add((wid, day, kind))
         rows.append((wid, day, kind, minutes, LEAVE_KINDS[kind], line))
+    _check_overlap(path, rows, roster)
     return pl.DataFrame(rows, schema=LEAVE_SCHEMA, orient="row")
+
+
+def _check_overlap(path: Path, rows: list[tuple], roster: Roster) -> None:
+    """Overlapping leave (the rule payroll.leave.inputs applies, so the month's timesheet and the 연차
+    ledger reject the same file): one worker-day may hold several part-day rows, never a full day
+    beside another row and never more than the scheduled day."""
+    by_day: dict[tuple[str, dt.date], list[tuple]] = {}
+    for r in rows:
+        by_day.setdefault((r[0], r[1]), []).append(r)
+    for (wid, day), group in by_day.items():
+        if len(group) < 2:
+            continue
+        daily = roster.contract_on(wid, day).daily_minutes
+        spans = [(m if m is not None else daily // 2 if kind == "반차" else daily) for _, _, kind, m, _, _ in group]
+        if sum(spans) > daily or daily in spans:
+            raise InputError(f"{path}: row {group[1][5]}: date: leave of worker {wid} on {day} overlaps row {group[0][5]} "
+                             f"({sum(spans)} minutes against a scheduled day of {daily})")
 
 
 def load_approvals(path: Path | None, roster: Roster) -> pl.DataFrame:

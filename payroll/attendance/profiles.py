@@ -11,7 +11,7 @@ case ignored, a trailing parenthesised note dropped ("출근시간(HH:MM)" = "�
 ``summary_labels`` (top level) lists the first words of rows that are not records — 합계,
 소계, 출력일시… — reported as ``not_data``; a profile without the key uses the generic one's.
 ``blank_values`` lists cell texts that mean "no time" ("-", "--:--", "미타각"); likewise
-inherited from the generic profile. A new vendor needs a new TOML file, never code.
+inherited from the generic profile, as is ``[punch.direction_values] ignore``. A new vendor needs a new TOML file, never code.
 """
 
 from __future__ import annotations
@@ -54,7 +54,7 @@ class Profile:
     daily: dict[str, tuple[str, ...]]
     direction_in: frozenset[str]
     direction_out: frozenset[str]
-    direction_ignore: frozenset[str] = frozenset()
+    direction_ignore: frozenset[str] | None = None  # None: the generic profile's
     summary_labels: tuple[str, ...] | None = None  # None: the generic profile's
     blank_values: frozenset[str] | None = None  # None: the generic profile's
 
@@ -129,7 +129,7 @@ def load_profile(path: Path) -> Profile:
         daily=daily,
         direction_in=frozenset(norm_value(v) for v in dv.get("in", ())),
         direction_out=frozenset(norm_value(v) for v in dv.get("out", ())),
-        direction_ignore=frozenset(norm_value(v) for v in dv.get("ignore", ())),
+        direction_ignore=frozenset(norm_value(v) for v in dv["ignore"]) if "ignore" in dv else None,
         summary_labels=tuple(norm_value(v) for v in summary) if summary is not None else None,
         blank_values=frozenset(norm_value(v) for v in blanks) if blanks is not None else None,
     )
@@ -146,7 +146,8 @@ def _load_all(folder: str) -> tuple[Profile, ...]:
     if generic is not None:  # summary labels and blank values default to the generic profile's
         profiles = [
             replace(p, summary_labels=p.summary_labels if p.summary_labels is not None else generic.summary_labels,
-                    blank_values=p.blank_values if p.blank_values is not None else generic.blank_values)
+                    blank_values=p.blank_values if p.blank_values is not None else generic.blank_values,
+                    direction_ignore=p.direction_ignore if p.direction_ignore is not None else generic.direction_ignore)
             for p in profiles
         ]
     # the generic profile is tried last: a vendor profile that fits is more specific

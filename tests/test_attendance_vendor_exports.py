@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from payroll.attendance.checks import check
-from payroll.attendance.readers import clock_expr, date_expr, read_export
+from payroll.attendance.readers import parse_clocks, parse_dates, read_export
 from payroll.attendance.xlsx import xlsx_bytes
 from payroll.case import InputError
 from payroll.cli import cli
@@ -97,12 +97,11 @@ def test_a_row_that_only_looks_like_a_label_is_a_record(tmp_path):
 
 
 def _dates(values, day_first=False):
-    return pl.DataFrame({"v": values}).select(date_expr(pl.col("v"), day_first)).to_series().to_list()
+    return parse_dates(pl.Series(values, dtype=pl.Utf8), day_first).to_list()
 
 
 def _clocks(values):
-    d, m = clock_expr(pl.col("v"))
-    return pl.DataFrame({"v": values}).select(d.alias("d"), m.alias("m")).rows()
+    return parse_clocks(pl.Series(values, dtype=pl.Utf8)).rows()
 
 
 def test_date_spellings():

@@ -19,8 +19,8 @@ What real exports put around the table is tolerated:
   checks as ``not_data``; every other row is a record;
 - extra columns (부서, 직급, 비고) — ignored.
 
-Dates and times in the usual spellings are parsed (see :func:`date_expr` and
-:func:`clock_expr`); a cell that does not parse stays null next to its raw text, so the checks
+Dates and times in the usual spellings are parsed (see :func:`parse_dates` and
+:func:`parse_clocks`); a cell that does not parse stays null next to its raw text, so the checks
 can report it (malformed time) instead of dropping the row.
 """
 
@@ -344,19 +344,21 @@ def _serial_date(days: pl.Expr) -> pl.Expr:
     return pl.lit(EXCEL_EPOCH) + pl.duration(days=days)
 
 
-def _split_date(text: pl.Expr, day_first: bool) -> tuple[pl.Expr, pl.Expr]:
-    """(the date of a leading date part, the rest of the text) of a prepared text."""
+def _split_date(f: pl.DataFrame, day_first: bool) -> pl.DataFrame:
+    """Columns _d (the date of a leading date part) and _rest (the text after it) from _t."""
     m = rf"^{_DATE_PART}(?:[T\s]+|$)"
-    g = lambda i: text.str.extract(m, i)  # noqa: E731
+    f = f.with_columns(pl.col("_t").str.extract_groups(m).alias("_g"))
+    g = lambda i: pl.col("_g").struct.field(str(i))  # noqa: E731
     slashed_m, slashed_d = (g(8), g(7)) if day_first else (g(7), g(8))
-    date = pl.coalesce([
-        _ymd(g(1), g(2), g(3)),
-        _ymd(g(4), g(5), g(6)),
-        _ymd(g(9), slashed_m, slashed_d),
-        _ymd(pl.lit("20") + g(10), g(11), g(12)),
-    ])
-    rest = pl.when(text.str.contains(m)).then(text.str.replace(m, "")).otherwise(text)
-    return date, rest
+    return f.with_columns(
+        pl.coalesce([
+            _ymd(g(1), g(2), g(3)),
+            _ymd(g(4), g(5), g(6)),
+            _ymd(g(9), slashed_m, slashed_d),
+            _ymd(pl.lit("20") + g(10), g(11), g(12)),
+        ]).alias("_d"),
+        pl.col("_t").str.replace(m, "").alias("_rest"),
+    ).drop("_g")
 
 
 def _number(text: pl.Expr) -> pl.Expr:
@@ -364,19 +366,28 @@ def _number(text: pl.Expr) -> pl.Expr:
     return pl.when(text.str.contains(r"^\d+(?:\.\d+)?$") & ~text.str.contains(r"^\d{3,4}$|^\d{8}$|^\d{12}$|^\d{14}$")).then(text.cast(pl.Float64, strict=False))  # float ok: a serial
 
 
-def date_expr(col: pl.Expr, day_first: bool = False) -> pl.Expr:
-    """A date from 2026-06-01, 2026.06.01, 2026/06/01, 2026. 6. 1., 20260601, 2026년 6월 1일,
+def _unique_frame(values: pl.Series) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(the distinct values as column _v, the values' order as _v) — parse each spelling once."""
+    order = pl.DataFrame({"_v": values.cast(pl.Utf8)})
+    return order.unique(maintain_order=True), order
+
+
+def parse_dates(values: pl.Series, day_first: bool = False) -> pl.Series:
+    """Dates from 2026-06-01, 2026.06.01, 2026/06/01, 2026. 6. 1., 20260601, 2026년 6월 1일,
     26.06.01 (yy.mm.dd), 06/01/2026 (month first unless ``day_first``), each with or without a
     weekday — (월), 월요일, (Mon) — or a time after it, and an Excel serial number (46174)."""
-    text = _prep(col)
-    date, _ = _split_date(text, day_first)
-    serial = _number(text)
-    from_serial = pl.when((serial >= 2) & (serial < 2958466)).then(_serial_date(serial.floor().cast(pl.Int64)))
-    return pl.coalesce([date, from_serial])
+    u, order = _unique_frame(values)
+    f = _split_date(u.with_columns(_prep(pl.col("_v")).alias("_t")), day_first)
+    f = f.with_columns(_number(pl.col("_t")).alias("_n"))
+    f = f.with_columns(pl.coalesce([
+        pl.col("_d"),
+        pl.when((pl.col("_n") >= 2) & (pl.col("_n") < 2958466)).then(_serial_date(pl.col("_n").floor().cast(pl.Int64))),
+    ]).alias("date"))
+    return order.join(f.select("_v", "date"), on="_v", how="left", nulls_equal=True, maintain_order="left").get_column("date")
 
 
-def clock_expr(col: pl.Expr, day_first: bool = False, next_day: bool = True) -> tuple[pl.Expr, pl.Expr]:
-    """(date or null, minutes) of a time cell.
+def parse_clocks(values: pl.Series, day_first: bool = False, next_day: bool = True) -> pl.DataFrame:
+    """Columns ``date`` (or null) and ``minutes`` of time cells.
 
     Minutes after midnight from 9:05, 09:05, 09:05:33 (seconds dropped), 0905, 오전 9:05 / 오후
     6:10, 9:05 AM, 18시05분, 18시, an Excel fraction (0.378472…), calamine's 1899-12-31 09:05:00;
@@ -385,40 +396,55 @@ def clock_expr(col: pl.Expr, day_first: bool = False, next_day: bool = True) -> 
     compare with the row's date; null for a time alone. Without ``next_day`` (a punch's own
     timestamp) a time on the next day is no time.
     """
-    text = _prep(col)
-    nxt = text.str.contains(r"^\+\s*1\b|\(\s*\+\s*1\s*\)|\+\s*1$|익일|다음\s*날|\(익\)")
-    text = text.str.replace_all(r"^\+\s*1\s*|\(\s*\+\s*1\s*\)|\+\s*1$|익일|다음\s*날|\(익\)", " ").str.strip_chars()
-    text = text.str.replace(r"^(\d{8})(\d{4}|\d{6})$", "${1} ${2}")  # 20260601085510
-    date, rest = _split_date(text, day_first)
-    rest = rest.str.strip_chars()
-    pm = rest.str.contains(r"(?i)오후|\bp\.?m\.?$|^p\.?m\.?\b")
-    am = rest.str.contains(r"(?i)오전|\ba\.?m\.?$|^a\.?m\.?\b")
-    rest = rest.str.replace_all(r"(?i)오전|오후|\b[ap]\.?m\.?(?:\s|$)|^[ap]\.?m\.?\b", " ").str.strip_chars()
-    rest = rest.str.replace(r"^(\d{1,2})\s*시\s*(?:(\d{1,2})\s*분)?\s*(?:(\d{1,2})\s*초)?$", "${1}:${2}")
-    rest = rest.str.replace(r"^(\d{1,2}):$", "${1}:00").str.replace(r"^(\d{1,2}):(\d)$", "${1}:0${2}")
-    rest = rest.str.replace(r"^(\d{1,2})(\d{2})$", "${1}:${2}")  # 0905, 905
-    rest = rest.str.replace(r"^(\d{2})(\d{2})(\d{2})$", "${1}:${2}:${3}")  # 085510
-    hm = r"^(\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?$"
-    h = rest.str.extract(hm, 1).cast(pl.Int64)
-    m = rest.str.extract(hm, 2).cast(pl.Int64)
-    h = pl.when(pm & (h < 12)).then(h + 12).when(am & (h == 12)).then(0).otherwise(h)
+    u, order = _unique_frame(values)
+    marks = r"^\+\s*1\s*|\(\s*\+\s*1\s*\)|\+\s*1$|익일|다음\s*날|\(익\)"
+    f = u.with_columns(_prep(pl.col("_v")).alias("_t0"))
+    f = f.with_columns(
+        pl.col("_t0").str.contains(marks).alias("_nxt"),
+        pl.col("_t0").str.replace_all(marks, " ").str.strip_chars().str.replace(r"^(\d{8})(\d{4}|\d{6})$", "${1} ${2}").alias("_t"),
+    )
+    f = _split_date(f, day_first)
+    rest = pl.col("_rest").str.strip_chars()
+    f = f.with_columns(
+        rest.str.contains(r"(?i)오후|\bp\.?m\.?$|^p\.?m\.?\b").alias("_pm"),
+        rest.str.contains(r"(?i)오전|\ba\.?m\.?$|^a\.?m\.?\b").alias("_am"),
+        rest.str.replace_all(r"(?i)오전|오후|\b[ap]\.?m\.?(?:\s|$)|^[ap]\.?m\.?\b", " ").str.strip_chars()
+        .str.replace(r"^(\d{1,2})\s*시\s*(?:(\d{1,2})\s*분)?\s*(?:(\d{1,2})\s*초)?$", "${1}:${2}")
+        .str.replace(r"^(\d{1,2}):$", "${1}:00").str.replace(r"^(\d{1,2}):(\d)$", "${1}:0${2}")
+        .str.replace(r"^(\d{1,2})(\d{2})$", "${1}:${2}")  # 0905, 905
+        .str.replace(r"^(\d{2})(\d{2})(\d{2})$", "${1}:${2}:${3}")  # 085510
+        .str.extract_groups(r"^(\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?$").alias("_hm"),
+        _number(pl.col("_t")).alias("_n"),
+    )
+    h = pl.col("_hm").struct.field("1").cast(pl.Int64)
+    m = pl.col("_hm").struct.field("2").cast(pl.Int64)
+    pm, am = pl.col("_pm"), pl.col("_am")
+    f = f.with_columns(
+        pl.when(pm & (h < 12)).then(h + 12).when(am & (h == 12)).then(0).otherwise(h).alias("_h"),
+        m.alias("_m"),
+        pl.col("_n").floor().cast(pl.Int64).alias("_days"),
+        (((pl.col("_n") - pl.col("_n").floor()) * 86400).round(0).cast(pl.Int64) // 60).alias("_smin"),  # float ok: a serial
+    )
+    h, m, n = pl.col("_h"), pl.col("_m"), pl.col("_n")
     valid = (m < 60) & (h < 48) & ~((pm | am) & (h > 23))
-    clock = pl.when(valid).then(h * 60 + m)
-    serial = _number(text)  # 0.378472 (a time), 1.25 ([h]:mm over a day), 46174.375 (a date-time)
-    serial_min = ((serial - serial.floor()) * 86400).round(0).cast(pl.Int64) // 60  # float ok: a serial
-    serial_days = serial.floor().cast(pl.Int64)
-    from_serial = pl.when(serial < 2).then(serial_days * 1440 + serial_min)
-    serial_date = pl.when((serial >= 2) & (serial < 2958466)).then(_serial_date(serial_days))
-    minutes = pl.coalesce([clock, from_serial, pl.when(serial_date.is_not_null()).then(serial_min)])
-    date = pl.coalesce([date, serial_date])
+    serial_date = pl.when((n >= 2) & (n < 2958466)).then(_serial_date(pl.col("_days")))
+    f = f.with_columns(
+        pl.coalesce([
+            pl.when(valid).then(h * 60 + m),
+            pl.when(n < 2).then(pl.col("_days") * 1440 + pl.col("_smin")),  # 0.378472 (a time), 1.25 ([h]:mm over a day)
+            pl.when(serial_date.is_not_null()).then(pl.col("_smin")),  # 46174.375 (a date-time)
+        ]).alias("_min"),
+        pl.coalesce([pl.col("_d"), serial_date]).alias("_date"),
+    )
     # a spreadsheet's time-only cell: 1899-12-30/31 is no date, 1900-01-01 is a [h]:mm value past 24 h
-    epoch_days = (date - pl.lit(CALAMINE_TIME_DAY)).dt.total_days()
+    date = pl.col("_date")
     is_epoch = date <= pl.lit(dt.date(1900, 1, 1))
-    minutes = minutes + pl.when(is_epoch).then(epoch_days.clip(0, None) * 1440).otherwise(0) + pl.when(nxt).then(1440).otherwise(0)
-    date = pl.when(is_epoch).then(None).otherwise(date)
+    epoch_days = (date - pl.lit(CALAMINE_TIME_DAY)).dt.total_days().clip(0, None)
+    minutes = pl.col("_min") + pl.when(is_epoch).then(epoch_days * 1440).otherwise(0) + pl.when(pl.col("_nxt")).then(1440).otherwise(0)
     if not next_day:
         minutes = pl.when(minutes < 1440).then(minutes)
-    return date, minutes
+    f = f.select("_v", pl.when(is_epoch).then(None).otherwise(date).alias("date"), minutes.alias("minutes"))
+    return order.join(f, on="_v", how="left", nulls_equal=True, maintain_order="left").select("date", "minutes")
 
 
 def _day_first(values: pl.Series) -> bool:
@@ -471,14 +497,19 @@ def _normalise(source_of: list[str], profile: Profile, shape: str, mapping: dict
     out = base.with_columns(_id_expr(pl.col("worker_id")).alias("worker_id"), _blank_null(pl.col("name")).alias("name"))
     if shape == "punch":
         day_first = _day_first(pl.concat([base.get_column("timestamp"), base.get_column("date")]).drop_nulls())
-        ts_text = _blank_null(pl.col("timestamp"), blanks)
-        date_text = _blank_null(pl.col("date"), blanks)
-        time_text = _blank_null(pl.col("time"), blanks)
-        clock_text = ts_text if "timestamp" in mapping else time_text
-        own_date, minutes = clock_expr(clock_text, day_first, next_day=False)
-        day = pl.coalesce([own_date, date_expr(date_text, day_first)])  # a time-only timestamp takes the date column's
-        raw_time = pl.when(own_date.is_null() & date_text.is_not_null()).then(pl.concat_str([date_text, clock_text], separator=" ", ignore_nulls=True)).otherwise(clock_text)
-        ts = pl.when(day.is_not_null() & minutes.is_not_null()).then(day.cast(pl.Datetime("us")) + pl.duration(minutes=minutes))
+        out = out.with_columns(
+            _blank_null(pl.col("timestamp" if "timestamp" in mapping else "time"), blanks).alias("_clock"),
+            _blank_null(pl.col("date"), blanks).alias("_date"),
+        )
+        clocks = parse_clocks(out.get_column("_clock"), day_first, next_day=False)
+        out = out.with_columns(
+            clocks.get_column("date").alias("_own"), clocks.get_column("minutes").alias("_minutes"),
+            parse_dates(out.get_column("_date"), day_first).alias("_day"),
+        )
+        day = pl.coalesce([pl.col("_own"), pl.col("_day")])  # a time-only timestamp takes the date column's
+        clock_text, date_text = pl.col("_clock"), pl.col("_date")
+        raw_time = pl.when(pl.col("_own").is_null() & date_text.is_not_null()).then(pl.concat_str([date_text, clock_text], separator=" ", ignore_nulls=True)).otherwise(clock_text)
+        ts = pl.when(day.is_not_null() & pl.col("_minutes").is_not_null()).then(day.cast(pl.Datetime("us")) + pl.duration(minutes=pl.col("_minutes")))
         raw_dir = _blank_null(pl.col("direction"))
         normed = raw_dir.str.replace_many(_FULL_WIDTH).str.replace_all(r"\s", "").str.to_lowercase()
         out = out.with_columns(
@@ -499,10 +530,17 @@ def _normalise(source_of: list[str], profile: Profile, shape: str, mapping: dict
         _blank_null(pl.col("out"), blanks).alias("raw_out"),
         _blank_null(pl.col("out_date"), blanks).alias("_raw_out_date"),
     )
-    day = date_expr(pl.col("raw_date"), day_first)
-    in_date, in_min = clock_expr(pl.col("raw_in"), day_first)
-    out_date, out_min = clock_expr(pl.col("raw_out"), day_first)
-    out_date = pl.coalesce([out_date, date_expr(pl.col("_raw_out_date"), day_first)])
+    ins = parse_clocks(out.get_column("raw_in"), day_first)
+    outs = parse_clocks(out.get_column("raw_out"), day_first)
+    out = out.with_columns(
+        parse_dates(out.get_column("raw_date"), day_first).alias("_day"),
+        ins.get_column("date").alias("_in_date"), ins.get_column("minutes").alias("_in_min"),
+        outs.get_column("date").alias("_out_date"), outs.get_column("minutes").alias("_out_min"),
+        parse_dates(out.get_column("_raw_out_date"), day_first).alias("_out_date_col"),
+    )
+    day = pl.col("_day")
+    in_date, in_min = pl.col("_in_date"), pl.col("_in_min")
+    out_date, out_min = pl.coalesce([pl.col("_out_date"), pl.col("_out_date_col")]), pl.col("_out_min")
 
     def shifted(own: pl.Expr, minutes: pl.Expr) -> pl.Expr:
         # a full date-time in a time cell: its days after the row's date (0 or 1), else no time

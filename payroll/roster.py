@@ -206,3 +206,19 @@ def load_roster(roster_csv: Path, contracts_csv: Path) -> Roster:
             if a.end is None or b.start <= a.end:
                 raise InputError(f"{contracts_csv}: contracts {a.contract_id} and {b.contract_id} of worker {wid} overlap")
     return Roster(workers=workers, contracts=tuple(contracts))
+
+
+def with_resignations(roster: Roster, resignations: list[tuple[str, str, dt.date]], source: str = "resignations") -> Roster:
+    """The roster after recorded 중도포기서: each (worker_id, contract_id, last working day) ends that
+    contract on that day, so the timesheet, the leaver's settlement, 연차수당 and 퇴직금 all follow it."""
+    by_id = {c.contract_id: c for c in roster.contracts}
+    ends: dict[str, dt.date] = {}
+    for line, (worker_id, contract_id, last_day) in enumerate(resignations, start=2):
+        contract = by_id.get(contract_id)
+        if contract is None or contract.worker_id != worker_id:
+            raise InputError(f"{source}: row {line}: contract_id: {contract_id!r} is not a contract of worker {worker_id!r}")
+        if not contract.covers(last_day):
+            raise InputError(f"{source}: row {line}: last_working_day: {last_day} is outside contract {contract_id}")
+        ends[contract_id] = min(last_day, ends.get(contract_id, last_day))
+    contracts = tuple(c.model_copy(update={"end": ends[c.contract_id]}) if c.contract_id in ends else c for c in roster.contracts)
+    return Roster(workers=roster.workers, contracts=contracts)

@@ -43,3 +43,18 @@ def test_night_shift_wraps_midnight(tmp_path):
 def test_bad_rows_name_file_row_and_field(tmp_path, roster_row, contract_row, needle):
     with pytest.raises(InputError, match=needle):
         load_roster(*write(tmp_path, roster_row, contract_row))
+
+
+def test_a_recorded_resignation_ends_the_contract_on_the_last_working_day(tmp_path):
+    import datetime as dt
+
+    from payroll.roster import with_resignations
+
+    roster = load_roster(*write(tmp_path, "W1,홍길동,1980-01-01,총무과,fixed_term,100\n", "C1,W1,2026-01-01,2026-12-31,hourly,12121,12345,09:00,18:00,60\n"))
+    after = with_resignations(roster, [("W1", "C1", dt.date(2026, 6, 19))])
+    assert after.contracts[0].end == dt.date(2026, 6, 19)
+    assert roster.contracts[0].end == dt.date(2026, 12, 31)  # the roster itself is not edited
+    with pytest.raises(InputError, match="row 2: contract_id"):
+        with_resignations(roster, [("W1", "C9", dt.date(2026, 6, 19))])
+    with pytest.raises(InputError, match="row 2: last_working_day"):
+        with_resignations(roster, [("W1", "C1", dt.date(2027, 1, 5))])

@@ -76,8 +76,11 @@ def resignation_pdf(worker: Worker, contract: Contract, r: Resignation, office: 
 
 def read_register(data_dir: Path) -> list[Resignation]:
     path = Path(data_dir) / REGISTER
-    if not path.exists():
-        return []
+    return read_register_file(path) if path.exists() else []
+
+
+def read_register_file(path: Path) -> list[Resignation]:
+    path = Path(path)
     out = []
     with path.open(newline="", encoding="utf-8") as fh:
         for line, row in enumerate(csv.DictReader(fh), start=2):

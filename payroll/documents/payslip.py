@@ -31,6 +31,7 @@ import re
 from collections.abc import Sequence
 from decimal import Decimal
 from fractions import Fraction
+from functools import lru_cache
 from typing import Any
 
 from payroll import pay_items as pay_items_module
@@ -176,6 +177,14 @@ _DECISION = re.compile(r",? decision D\d+(?:, [^;]*)?")
 
 def parse_reference(reference: str) -> tuple[str, list[tuple[str, str, str]]]:
     """A trace reference → (article, [(parameter label, value, short citation)])."""
+    article, params = _parsed_reference(reference)
+    return article, list(params)
+
+
+@lru_cache(maxsize=4096)
+def _parsed_reference(reference: str) -> tuple[str, tuple[tuple[str, str, str], ...]]:
+    """:func:`parse_reference`, memoised: every worker of a month cites the same few references,
+    and splitting them was a tenth of a payslip's time."""
     parts = _split_top(reference)
     article = _DECISION.sub("", parts[0]).strip()
     params = []
@@ -185,7 +194,7 @@ def parse_reference(reference: str) -> tuple[str, list[tuple[str, str, str]]]:
         if not sep or not colon:
             continue
         params.append((label, _value_text(value), _short_citation(citation)))
-    return article, params
+    return article, tuple(params)
 
 
 def _trace_by_step(trace: Sequence[dict]) -> dict[str, dict[str, dict]]:
@@ -208,7 +217,7 @@ def _deduction_method(column: str, row: dict, steps: dict[str, dict[str, dict]])
         entries = steps.get(step, {})
         if not entries:
             return []
-        return parse_reference(next(iter(entries.values()))["reference"])[1]
+        return _parsed_reference(next(iter(entries.values()))["reference"])[1]
 
     if column == "national_pension" and "np_base" in row:
         rate = _employee_rate(ref("national_pension"))
@@ -395,7 +404,7 @@ def payslip_pdf(result: dict, items: list[dict], trace: list[dict], employer: di
             entries = steps.get(step)
             if not entries:
                 continue
-            article, params = parse_reference(next(iter(entries.values()))["reference"])
+            article, params = _parsed_reference(next(iter(entries.values()))["reference"])
             if step == "income_tax":
                 values = []
                 for column, label in (("table_tax", "간이세액표 세액"), ("child_tax_deduction", "자녀 공제")):
@@ -412,7 +421,7 @@ def payslip_pdf(result: dict, items: list[dict], trace: list[dict], employer: di
         if _int(result.get("non_taxable_pay")):
             cls = steps.get("classify_pay", {})
             if cls:
-                article, params = parse_reference(next(iter(cls.values()))["reference"])
+                article, params = _parsed_reference(next(iter(cls.values()))["reference"])
                 limits = "; ".join(f"{label} {value}원 ({citation})" for label, value, citation in params)
                 doc.paragraph(f"비과세: {article}. {limits}", size="tiny")
         doc.spacer(2)

@@ -13,6 +13,7 @@ Deterministic: no clock — the workbook's dates are the month's pay date (see `
 from __future__ import annotations
 
 import datetime as dt
+from copy import copy
 
 import polars as pl
 from openpyxl import Workbook
@@ -111,10 +112,17 @@ def register_xlsx(results: pl.DataFrame, items: pl.DataFrame) -> bytes:
         cell.border = BORDER
     r = header_row + 1
 
+    styled: dict[tuple, object] = {}  # (text or money, fill, bold) → the style of the first such cell
+
     def write(values: list, fill=None, bold: bool = False) -> None:
         nonlocal r
         for j, v in enumerate(values, start=1):
             cell = ws.cell(row=r, column=j, value=v)
+            key = (j > 3, id(fill), bold)
+            style = styled.get(key)
+            if style is not None:  # the same style ids as setting each attribute again, without hashing them per cell
+                cell._style = copy(style)
+                continue
             cell.border = BORDER
             if j > 3:
                 cell.number_format = WON_FORMAT
@@ -122,6 +130,7 @@ def register_xlsx(results: pl.DataFrame, items: pl.DataFrame) -> bytes:
                 cell.fill = fill
             if bold:
                 cell.font = BOLD
+            styled[key] = cell._style
         r += 1
 
     sums = frame.group_by("department").agg([pl.len().alias("_n")] + [pl.col(c).sum() for c in money]).sort("department")

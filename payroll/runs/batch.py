@@ -32,7 +32,7 @@ from payroll.runs import extras, history as history_module
 from payroll.runs import inputs as inputs_module
 from payroll.runs.hashing import canonical_json, code_version, run_hash, sha256_bytes
 from payroll.runs.inputs import ADJUSTMENTS_NAME, StagedInputs, check_month
-from payroll.runs.outputs import Renderers, default_renderers, jsonable, render_all
+from payroll.runs.outputs import Renderers, default_renderers, jsonable, render_all, start_pool
 from payroll.store.db import Store, now
 from payroll.store.models import MonthLock, RetroItem, Run, WorkerResult
 from payroll.trace import trace_of
@@ -334,6 +334,7 @@ def execute_run(store: Store, month: str, *, inputs_dir: Path, out_root: Path, p
     ctx = ctx or default_context()
     root = Path(inputs_dir)
     files = inputs_module.collect(root, month)
+    start_pool(jobs)  # the payslip processes' server loads the font while the month is computed
     with store.session() as s:
         lock = s.get(MonthLock, month)
         corrected: Run | None = None

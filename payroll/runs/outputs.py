@@ -33,7 +33,8 @@ from payroll.runs.hashing import sha256_bytes, sha256_file
 KILL_AFTER_ENV = "PAYROLL_RUN_KILL_AFTER"
 #: number of payslip processes (default: every core)
 JOBS_ENV = "PAYROLL_JOBS"
-CHUNK = 24
+#: imported by the payslip processes' server before it forks them (the renderer, the font)
+WORKER_MODULE = "payroll.runs.payslip_worker"
 
 
 @dataclass(frozen=True)
@@ -102,16 +103,57 @@ class _KillHook:
             os.kill(os.getpid(), signal.SIGKILL)
 
 
+def _chunk_size(count: int, jobs: int) -> int:
+    """Payslips per task: at most 24 (the last task's length is how unevenly the processes finish;
+    a task costs about a millisecond to send), and at least four tasks per process on a small run."""
+    return max(4, min(24, -(-count // (jobs * 4))))
+
+
+def _pool_context():
+    """A ``forkserver`` whose server has loaded the renderer and the font (:mod:`payroll.runs.payslip_worker`).
+
+    Not ``fork``: the run's process holds polars' thread pool and a database connection, which a
+    fork would copy mid-use. Under the ``payroll`` command the server also imports the CLI, which
+    each worker would otherwise import again when it re-runs the main script.
+    """
+    ctx = multiprocessing.get_context("forkserver")
+    preload = [WORKER_MODULE]
+    if "payroll.cli" in sys.modules:
+        preload.append("payroll.cli")
+    ctx.set_forkserver_preload(preload)
+    return ctx
+
+
+def start_pool(jobs: int | None = None) -> None:
+    """Start the payslip processes' server now, so that it loads the font while the month computes.
+
+    Returns at once; a no-op for a single process. A run calls it first thing; rendering later
+    forks its workers from the already warm server.
+    """
+    if (jobs or _jobs_count()) <= 1:
+        return
+    from multiprocessing import forkserver
+
+    _pool_context()
+    forkserver.ensure_running()
+
+
 def render_payslips(target: Path, names: list[str], rows: list[dict], items: list[list[dict]], traces: list[list[dict]],
-                    employer: dict, render: Callable, progress: bool = False, jobs: int | None = None) -> dict[str, str]:
-    """Write one payslip per row into ``target`` (over ``jobs`` processes); return {name: sha256}."""
+                    employer: dict, render: Callable, progress: bool = False, jobs: int | None = None,
+                    meanwhile: Callable[[], None] | None = None) -> dict[str, str]:
+    """Write one payslip per row into ``target`` (over ``jobs`` processes); return {name: sha256}.
+
+    ``meanwhile``: other work for this process while the pool renders (the run renders the
+    register then); with a single process it runs after the payslips.
+    """
     (target / "payslips").mkdir(parents=True, exist_ok=True)
     work = list(zip(names, rows, items, traces))
     jobs = jobs or _jobs_count()
     hook = _KillHook()
     bar = _bar(len(work), "payslips", progress)
     hashes: dict[str, str] = {}
-    chunks = [work[i:i + CHUNK] for i in range(0, len(work), CHUNK)]
+    size = _chunk_size(len(work), jobs)
+    chunks = [work[i:i + size] for i in range(0, len(work), size)]
     try:
         if jobs <= 1 or len(chunks) <= 1:
             for job in work:
@@ -119,15 +161,23 @@ def render_payslips(target: Path, names: list[str], rows: list[dict], items: lis
                     hashes[name] = digest
                 bar.update(1)
                 hook.check(len(hashes))
+            if meanwhile is not None:
+                meanwhile()
         else:
-            ctx = multiprocessing.get_context("forkserver")
-            ctx.set_forkserver_preload(["payroll.documents.payslip"])
-            with ProcessPoolExecutor(max_workers=min(jobs, len(chunks)), mp_context=ctx) as pool:
+            with ProcessPoolExecutor(max_workers=min(jobs, len(chunks)), mp_context=_pool_context()) as pool:
                 futures = [pool.submit(_render_chunk, render, employer, str(target), chunk) for chunk in chunks]
+                if meanwhile is not None:
+                    try:
+                        meanwhile()
+                    except BaseException:
+                        for fut in futures:
+                            fut.cancel()
+                        raise
                 for fut in as_completed(futures):
-                    for name, digest in fut.result():
+                    done = fut.result()
+                    for name, digest in done:
                         hashes[name] = digest
-                    bar.update(CHUNK)
+                    bar.update(len(done))
                     hook.check(len(hashes))
     finally:
         bar.close()
@@ -145,13 +195,18 @@ def render_all(target: Path, rows: pl.DataFrame, items: pl.DataFrame, row_dicts:
                extra: dict[str, bytes] | None = None) -> dict[str, str]:
     """Every output of the month into ``target`` (``extra``: further files already rendered, such as the
     build's attendance exceptions); returns the manifest {relative path: sha256}."""
-    manifest = render_payslips(target, payslip_names(rows), row_dicts, item_lists, traces, employer, renderers.payslip, progress, jobs)
-    for name, data in {**renderers.others(rows, items, employer), **(extra or {})}.items():
-        path = target / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
-        manifest[name] = sha256_bytes(data)
-    return dict(sorted(manifest.items()))
+    others: dict[str, str] = {}
+
+    def month_files() -> None:  # in this process, while the pool renders the payslips
+        for name, data in {**renderers.others(rows, items, employer), **(extra or {})}.items():
+            path = target / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
+            others[name] = sha256_bytes(data)
+
+    manifest = render_payslips(target, payslip_names(rows), row_dicts, item_lists, traces, employer, renderers.payslip, progress, jobs,
+                               meanwhile=month_files)
+    return dict(sorted({**manifest, **others}.items()))
 
 
 def hash_tree(root: Path) -> dict[str, str]:

@@ -106,7 +106,7 @@ def serve_command(host, port, db_url, data_dir, inputs_dir, secure_cookies, allo
 
     from payroll.web.app import create_app
 
-    hosts = list(allowed_hosts) or sorted({host, "localhost", "127.0.0.1", "::1", "[::1]"})
+    hosts = list(allowed_hosts) or [host, "localhost", "127.0.0.1", "::1"]  # IPv6 names are bracketed by create_app
     app = create_app(db_url=db_url, data_dir=data_dir, inputs_dir=inputs_dir, secure_cookies=secure_cookies, allowed_hosts=hosts)
     if host not in ("127.0.0.1", "localhost", "::1"):
         click.echo(f"warning: listening on {host}: other machines can reach the console; use HTTPS (--secure-cookies) in front of it", err=True)

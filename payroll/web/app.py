@@ -209,8 +209,27 @@ def create_app(
     if allowed_hosts:  # a Host header naming another site (DNS rebinding) is refused with 400
         from starlette.middleware.trustedhost import TrustedHostMiddleware
 
-        app.add_middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts)
+        app.add_middleware(TrustedHostMiddleware, allowed_hosts=host_patterns(allowed_hosts))
     return app
+
+
+def host_patterns(names: list[str]) -> list[str]:
+    """The names a Host header is compared with. An IPv6 address comes in a Host header in brackets
+    (``[::1]:8000``, RFC 3986 §3.2.2), so ``::1`` or ``[0:0::1]`` given by the user becomes ``[::1]``;
+    names are compared in lower case."""
+    import ipaddress
+
+    out: list[str] = []
+    for name in names:
+        name = name.strip().lower()
+        bare = name[1:-1] if name.startswith("[") and name.endswith("]") else name
+        try:
+            address = ipaddress.ip_address(bare)
+        except ValueError:
+            out.append(name)
+            continue
+        out.append(f"[{address.compressed}]" if address.version == 6 else address.compressed)
+    return sorted(set(out))
 
 
 def _default_data_dir(url: str) -> Path:

@@ -52,6 +52,13 @@ KINDS: dict[str, Kind] = {k.name: k for k in (
     Kind("roster", "근로자 명부 (공통)", (".csv",), "roster.csv", common=True),
     Kind("contracts", "근로계약 (공통)", (".csv",), "contracts.csv", common=True),
     Kind("employer", "사업장 정보 employer.toml (공통)", (".toml",), "employer.toml", common=True),
+    # the optional files of docs/runs.md that carry what happened before the first run in this system
+    Kind("ytd", "연초부터의 급여·세액 ytd.csv (공통: 이 시스템 이전 달)", (".csv",), "ytd.csv", common=True),
+    Kind("wages", "이전 달 임금 wages.csv (공통: 퇴직금 평균임금)", (".csv",), "wages.csv", common=True),
+    Kind("leave_opening", "연차 이월 잔여 leave_opening.csv (공통)", (".csv",), "leave_opening.csv", common=True),
+    Kind("leave_history", "이전 휴가 사용 leave_history.csv (공통)", (".csv",), "leave_history.csv", common=True),
+    Kind("notices", "연차 사용촉진 기록부 leave_notices.csv (공통)", (".csv",), "leave_notices.csv", common=True),
+    Kind("claims", "소득·세액공제신고서 claims.json (공통)", (".json",), "claims.json", common=True),
 )}
 
 _SAFE_NAME = re.compile(r"[^0-9A-Za-z가-힣._ ()\-]+")
@@ -107,6 +114,29 @@ def _validate(kind: str, path: Path, root: Path, month: str) -> str:
             return "짝이 되는 파일을 올리면 함께 검사합니다"
         roster = load_roster(path, other) if kind == "roster" else load_roster(other, path)
         return f"근로자 {len(roster.workers)}명, 계약 {len(roster.contracts)}건"
+    if kind == "ytd":
+        from payroll.settlement import load_ytd_csv
+
+        return f"{len(load_ytd_csv(path))}행"
+    if kind == "wages":
+        from payroll.commands.documents import load_wages_csv
+
+        return f"근로자 {len(load_wages_csv(path))}명"
+    if kind == "claims":
+        from payroll.settlement import load_claims
+
+        return f"신고서 {len(load_claims(path))}건"
+    if kind == "notices":
+        from payroll.leave.inputs import load_register
+
+        return f"기록 {len(load_register(path))}건"
+    if kind in ("leave_opening", "leave_history"):
+        roster = roster_of(root)
+        if roster is None:
+            raise InputError("근로자 명부(roster.csv)와 근로계약(contracts.csv)을 먼저 올리세요")
+        from payroll.leave.inputs import load_leave, load_opening
+
+        return f"{len(load_opening(path, roster) if kind == 'leave_opening' else load_leave(path, roster))}건"
     if kind == "employer":
         from payroll.runs.batch import employer_of
 

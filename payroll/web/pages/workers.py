@@ -56,8 +56,11 @@ def _pdf(data: bytes, filename: str, attachment: bool) -> Response:
 
 
 def _leave_file(root: Path) -> Path | None:
-    """Every month's leave.csv of the inputs directory as one file for the ledger (header once)."""
+    """Every month's leave.csv of the inputs directory, after the leave taken before the first run
+    (``leave_history.csv``, the layout of docs/runs.md), as one file for the ledger (header once)."""
     files = sorted(p for p in root.glob("????-??/leave.csv") if p.is_file())
+    if (root / "leave_history.csv").is_file():
+        files.insert(0, root / "leave_history.csv")
     if not files:
         return None
     from payroll.attendance.readers import decode_text
@@ -75,18 +78,23 @@ def _leave_file(root: Path) -> Path | None:
 def _ledgers(request: Request, roster, as_of: dt.date, workers: list[str] | None):
     """The 연차 ledgers as ``payroll leave ledger/report`` builds them, from the console's inputs."""
     from payroll import law as law_module
-    from payroll.leave.inputs import load_leave, load_register
+    from payroll.leave.inputs import load_leave, load_opening, load_register
     from payroll.leave.ledger import build_ledgers
 
     law = law_module.current()
-    leave_path = _leave_file(request.app.state.inputs_dir)
+    root = request.app.state.inputs_dir
+    leave_path = _leave_file(root)
     try:
         leave = load_leave(leave_path, roster)
     finally:
         if leave_path is not None:
             leave_path.unlink(missing_ok=True)
-    notices = load_register(None)
-    return build_ledgers(roster, leave, as_of, notices=notices, law=law, workers=workers), law, notices
+    # the files `payroll leave ledger` and the run read: the notice register and the opening balances
+    register = next((p for p in (root / "leave_notices.csv", request.app.state.data_dir / "leave_notices.csv") if p.is_file()), None)
+    notices = load_register(register)
+    opening_path = root / "leave_opening.csv"
+    opening = load_opening(opening_path if opening_path.is_file() else None, roster)
+    return build_ledgers(roster, leave, as_of, notices=notices, law=law, workers=workers, opening=opening), law, notices
 
 
 def _ledger(request: Request, roster, worker_id: str, as_of: dt.date) -> dict | None:
@@ -132,7 +140,96 @@ async def worker(request: Request, worker_id: str, as_of: str = "", user: Princi
         ledger = _ledger(request, roster, w.worker_id, day)
     except InputError as exc:
         ledger_error = str(exc).replace(str(request.app.state.inputs_dir) + "/", "")
-    return render(request, "worker_docs.html", {"w": w, "contracts": roster.contracts_of(w.worker_id), "ledger": ledger, "ledger_error": ledger_error, "as_of": day.isoformat()})
+    return render(request, "worker_docs.html", {"w": w, "contracts": roster.contracts_of(w.worker_id), "ledger": ledger, "ledger_error": ledger_error, "as_of": day.isoformat(),
+                                                "receipts": _receipt_years(request, roster, w.worker_id)})
+
+
+def _receipt_years(request: Request, roster, worker_id: str) -> dict:
+    """The years a withholding receipt can be drawn for: the years the worker leaves (stored runs)
+    and the years of the worker's rows in ytd.csv (as ``payroll doc withholding --ytd``)."""
+    from payroll.runs.receipts import receipt_years
+
+    with Session(request.app.state.store.engine) as db:
+        leaving, severance = receipt_years(db, roster, worker_id)
+    if (roster.workers[worker_id].income_type or "regular") == "daily":  # 일용: taxed when paid, no settlement
+        return {"withholding": [], "severance": severance}
+    ytd_years: list[int] = []
+    ytd = request.app.state.inputs_dir / "ytd.csv"
+    if ytd.is_file():
+        from payroll.settlement import load_ytd_csv
+
+        try:
+            ytd_years = sorted({y.year for y in load_ytd_csv(ytd) if y.worker_id == worker_id})
+        except InputError:
+            ytd_years = []
+    return {"withholding": sorted(set(leaving) | set(ytd_years)), "severance": severance}
+
+
+def _year(year: str) -> int:
+    if not (len(year) == 4 and year.isdigit() and 2000 <= int(year) <= 2100):
+        raise HTTPException(404)
+    return int(year)
+
+
+def _claims_file(root: Path, month: str | None) -> Path | None:
+    """claims.json as the run finds it: MONTH/claims.json, else the inputs folder's."""
+    for p in ([root / month / "claims.json"] if month else []) + [root / "claims.json"]:
+        if p.is_file():
+            return p
+    return None
+
+
+@router.get("/workers/{worker_id}/withholding/{year}.pdf")
+async def withholding_receipt(request: Request, worker_id: str, year: str, user: Principal = Depends(ANYONE)):
+    """근로소득 원천징수영수증 of a year: for a leaver, the settlement the leaving month's run withheld
+    (year to date from the stored runs plus ytd.csv, checked against that run); otherwise the row of
+    ytd.csv (``payroll doc withholding --ytd``)."""
+    from payroll.documents.office import load_office
+    from payroll.documents.withholding_receipt import withholding_pdf
+    from payroll.runs.receipts import leaver_settlement, leaving_of, receipt_years
+    from payroll.settlement import load_ytd_csv, settle
+
+    y = _year(year)
+    roster, w = _worker(request, worker_id)
+    root = request.app.state.inputs_dir
+    ytd_file = root / "ytd.csv"
+    with Session(request.app.state.store.engine) as db:
+        from_runs = y in receipt_years(db, roster, w.worker_id)[0]
+        if from_runs:
+            month = leaving_of(db, roster, w.worker_id, y).month
+            s, leaving = leaver_settlement(db, roster, w.worker_id, y, ytd_csv=ytd_file, claims_json=_claims_file(root, month))
+            end, source = leaving.last_day, f"run={leaving.run_id}"
+    if not from_runs:
+        row = next((r for r in load_ytd_csv(ytd_file) if r.worker_id == w.worker_id and r.year == y), None) if ytd_file.is_file() else None
+        if row is None:
+            raise InputError(f"ytd.csv: no row for {w.worker_id} in {y} (a receipt from the stored runs is for a year the worker leaves in)")
+        from payroll.settlement import load_claims
+
+        claims = _claims_file(root, None)
+        s = settle(row, load_claims(claims).get((w.worker_id, y)) if claims else None)
+        end, source = row.leaving_date or dt.date(y, 12, 31), "ytd.csv"
+    starts = [c.start for c in roster.contracts_of(w.worker_id) if c.start.year <= y and (c.end is None or c.end.year >= y)]
+    start = max(dt.date(y, 1, 1), min(starts)) if starts else dt.date(y, 1, 1)
+    pdf = withholding_pdf(w, s, load_office(), (start, end), _today(request))
+    _audit(request, user, "document_view", f"withholding/{w.worker_id}/{y}", source)
+    return _pdf(pdf, f"withholding-{_ascii(w.worker_id)}-{y}.pdf", attachment=False)
+
+
+@router.get("/workers/{worker_id}/severance/{year}.pdf")
+async def retirement_receipt(request: Request, worker_id: str, year: str, user: Principal = Depends(ANYONE)):
+    """퇴직소득 원천징수영수증 of the 퇴직금 the leaving month's run paid (wages from the stored runs
+    and wages.csv, checked against that run)."""
+    from payroll.documents.office import load_office
+    from payroll.documents.retirement_receipt import retirement_pdf
+    from payroll.runs.receipts import leaver_severance
+
+    y = _year(year)
+    roster, w = _worker(request, worker_id)
+    with Session(request.app.state.store.engine) as db:
+        s, leaving = leaver_severance(db, roster, w.worker_id, y, wages_csv=request.app.state.inputs_dir / "wages.csv")
+    pdf = retirement_pdf(w, s, load_office(), _today(request))
+    _audit(request, user, "document_view", f"severance/{w.worker_id}/{y}", f"run={leaving.run_id}")
+    return _pdf(pdf, f"severance-{_ascii(w.worker_id)}-{y}.pdf", attachment=False)
 
 
 @router.get("/workers/{worker_id}/contracts/{contract_id}.pdf")

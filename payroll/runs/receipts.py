@@ -1,0 +1,184 @@
+"""A leaver's 원천징수영수증 inputs from the stored runs: what the leaving month's run settled and paid.
+
+The month's run settles a leaver (중도퇴사자 연말정산) and pays the 퇴직금 (payroll.runs.extras
+``settle_leavers``); it stores the results, not the ``Settlement`` and ``Severance`` objects the two
+receipts (payroll.documents.withholding_receipt, payroll.documents.retirement_receipt) are drawn
+from. These functions gather the same figures again from the stored runs — with
+:func:`payroll.runs.history.history`, the function the run itself reads them with — and from the
+same optional files (``ytd.csv``, ``wages.csv``, ``claims.json``), call the settlement and severance
+modules, and check the result against what the leaving month's run paid. A receipt that would
+differ from the payslip is refused with a message, never issued.
+
+Public functions: :func:`leaver_settlement` and :func:`leaver_severance`; both raise
+``payroll.case.InputError`` (file, worker and month named) when a figure cannot be had.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlmodel import Session, select
+
+from payroll.case import InputError
+from payroll.roster import Roster
+from payroll.runs.history import LEAVE_PAY_CODE, YTD_FIELDS, history, month_add, month_range, paid_runs, service_end_in
+from payroll.store.models import WorkerResult
+
+
+@dataclass(frozen=True)
+class Leaving:
+    worker_id: str
+    last_day: dt.date
+    month: str  # the month the service ends in (the run that settled it)
+    run_id: str  # that month's paid run
+    row: dict  # the worker's stored result row of that run
+    items: list[dict]
+
+
+def leaving_years(roster: Roster, worker_id: str) -> list[int]:
+    """The years in which the worker's service ends (a contract end not continued by another)."""
+    return sorted({c.end.year for c in roster.contracts_of(worker_id)
+                   if c.end is not None and service_end_in(roster, worker_id, c.end.strftime("%Y-%m")) == c.end})
+
+
+def receipt_years(session: Session, roster: Roster, worker_id: str) -> tuple[list[int], list[int]]:
+    """(years with a leaving month already run, those of them whose run paid a 퇴직금): the years
+    the two receipts can be drawn for from the stored runs."""
+    settled, severance = [], []
+    for year in leaving_years(roster, worker_id):
+        try:
+            leaving = leaving_of(session, roster, worker_id, year)
+        except InputError:
+            continue
+        settled.append(year)
+        if any(it["code"] == "severance_pay" and int(it["amount"]) for it in leaving.items):
+            severance.append(year)
+    return settled, severance
+
+
+def leaving_of(session: Session, roster: Roster, worker_id: str, year: int) -> Leaving:
+    """The worker's service end in ``year`` and the paid run of that month (InputError when none)."""
+    if worker_id not in roster.workers:
+        raise InputError(f"roster.csv: no worker {worker_id!r}")
+    ends = [(m, service_end_in(roster, worker_id, m)) for m in (f"{year:04d}-{k:02d}" for k in range(1, 13))]
+    ends = [(m, d) for m, d in ends if d is not None]
+    if not ends:
+        raise InputError(f"contracts.csv: {worker_id} does not leave in {year} (a receipt from the stored runs is for a leaver; "
+                         f"give the year's figures in ytd.csv)")
+    month, last_day = ends[-1]
+    run = paid_runs(session, [month]).get(month)
+    if run is None:
+        raise InputError(f"{worker_id} leaves on {last_day}: no run of {month} yet — run the month first")
+    results = session.exec(select(WorkerResult).where(WorkerResult.run_id == run.run_id, WorkerResult.worker_id == worker_id)
+                           .order_by(WorkerResult.row)).all()
+    if not results:
+        raise InputError(f"{worker_id} leaves on {last_day}: not in the run {run.run_id} of {month}")
+    first = json.loads(results[0].result_json)
+    items = [it for r in results for it in json.loads(r.result_json)["items"]]
+    return Leaving(worker_id, last_day, month, run.run_id, first["row"], items)
+
+
+def _stored_months(session: Session, worker_id: str, through: str) -> dict[str, dict[str, int]]:
+    """month → the worker's figures in the paid runs of the 13 months up to ``through`` (the run's window)."""
+    months = dict(history(session, through, [worker_id])["workers"][worker_id])
+    months.update(history(session, month_add(through, 1), [worker_id])["workers"][worker_id])
+    return months
+
+
+def _employed(roster: Roster, worker_id: str, month: str) -> bool:
+    first, last = month_range(month)
+    return any(c.start <= last and (c.end is None or c.end >= first) for c in roster.contracts_of(worker_id))
+
+
+def leaver_settlement(session: Session, roster: Roster, worker_id: str, year: int, *, ytd_csv: Path | None = None, claims_json: Path | None = None):
+    """(Settlement, Leaving) of a worker who left in ``year``: year to date from the paid runs of the
+    year (plus the row of ``ytd_csv`` for months before the first run here), as the leaving month's
+    run summed it; checked against that run's ``settlement_income_tax``."""
+    from payroll.settlement import YearToDate, load_claims, load_ytd_csv, settle
+
+    w = roster.workers.get(worker_id)
+    if w is not None and (w.income_type or "regular") == "daily":
+        raise InputError(f"{worker_id}: 일용근로소득 is taxed when paid (소득세법 §73①4), not settled: its statement is the 일용근로소득 지급명세서")
+    leaving = leaving_of(session, roster, worker_id, year)
+    months = {m: f for m, f in _stored_months(session, worker_id, leaving.month).items() if m.startswith(f"{year:04d}-")}
+    opening = None
+    if ytd_csv is not None and ytd_csv.is_file():
+        opening = next((y for y in load_ytd_csv(ytd_csv) if y.worker_id == worker_id and y.year == year), None)
+    missing = [m for m in (f"{year:04d}-{k:02d}" for k in range(1, int(leaving.month[5:]) + 1))
+               if m not in months and _employed(roster, worker_id, m)]
+    if missing and opening is None:
+        raise InputError(f"{worker_id} leaves on {leaving.last_day}: no stored pay for {', '.join(missing)} (employed then) — "
+                         f"give the earlier pay of {year} in ytd.csv")
+    # the leaving month's own settlement is what this receipt shows, not tax already paid
+    tot = {k: sum(f[k] for f in months.values()) for k in YTD_FIELDS}
+    last = months.get(leaving.month, {})
+    settled_before = tot["settlement_income_tax"] - last.get("settlement_income_tax", 0)
+    settled_local_before = tot["settlement_local_income_tax"] - last.get("settlement_local_income_tax", 0)
+    o = opening
+    ytd = YearToDate(
+        worker_id=worker_id, year=year,
+        total_pay=tot["taxable_pay"] + (o.total_pay if o else 0),
+        non_taxable=tot["non_taxable_pay"] + (o.non_taxable if o else 0),
+        national_pension=tot["national_pension"] + (o.national_pension if o else 0),
+        health_insurance=tot["health_insurance"] + (o.health_insurance if o else 0),
+        long_term_care=tot["long_term_care"] + (o.long_term_care if o else 0),
+        employment_insurance=tot["employment_insurance"] + (o.employment_insurance if o else 0),
+        income_tax=tot["income_tax"] + settled_before + (o.income_tax if o else 0),
+        local_income_tax=tot["local_income_tax"] + settled_local_before + (o.local_income_tax if o else 0),
+        leaving_date=leaving.last_day, birth_date=_date(leaving.row.get("birth_date")),
+    )
+    claims = load_claims(claims_json).get((worker_id, year)) if claims_json is not None and claims_json.is_file() else None
+    s = settle(ytd, claims)
+    paid = (int(leaving.row.get("settlement_income_tax") or 0), int(leaving.row.get("settlement_local_income_tax") or 0))
+    if (s.income_tax, s.local_income_tax) != paid:
+        raise InputError(f"{worker_id}: the settlement from the stored runs ({s.income_tax:,} / {s.local_income_tax:,}원) differs from what the run "
+                         f"{leaving.run_id} of {leaving.month} withheld ({paid[0]:,} / {paid[1]:,}원); the inputs changed since — "
+                         f"run a correction of {leaving.month} before issuing the receipt")
+    return s, leaving
+
+
+def leaver_severance(session: Session, roster: Roster, worker_id: str, year: int, *, wages_csv: Path | None = None):
+    """(Severance, Leaving) of a worker who left in ``year``, from the wages of the paid runs (and
+    ``wages_csv`` for months before them) as the leaving month's run took them; checked against the
+    ``severance_pay`` item and the 퇴직소득세 that run paid. InputError when the run paid no 퇴직금."""
+    from payroll.leave.ledger import ART_LEAVING
+    from payroll.severance import compute_severance
+
+    leaving = leaving_of(session, roster, worker_id, year)
+    paid = sum(int(it["amount"]) for it in leaving.items if it["code"] == "severance_pay")
+    if paid == 0:
+        raise InputError(f"{worker_id} leaves on {leaving.last_day}: the run {leaving.run_id} of {leaving.month} paid no 퇴직금 "
+                         f"(not eligible, or its warnings name the missing wages)")
+    months = _stored_months(session, worker_id, leaving.month)
+    # the 연차수당 paid because the worker leaves is not in the 평균임금 (it arises only by leaving)
+    leaving_leave_pay = sum(int(it["amount"]) for it in leaving.items
+                            if it["code"] == LEAVE_PAY_CODE and str(it.get("method") or "").endswith(f"[{ART_LEAVING}]"))
+    wages: dict[str, int] = {}
+    if wages_csv is not None and wages_csv.is_file():
+        from payroll.commands.documents import load_wages_csv
+
+        wages.update(load_wages_csv(wages_csv).get(worker_id, {}))
+    wages.update({m: f["wages"] for m, f in months.items()})
+    window_start = month_add(leaving.month, -12)
+    bonus_12m = sum(f["bonus"] for m, f in months.items() if m >= window_start)
+    leave_12m = sum(f["annual_leave_pay"] for m, f in months.items() if m >= window_start) - leaving_leave_pay
+    try:
+        s = compute_severance(worker_id, roster.contracts_of(worker_id), leaving.last_day, wages, bonus_12m=bonus_12m, annual_leave_pay_12m=leave_12m)
+    except ValueError as exc:
+        raise InputError(f"{worker_id} leaves on {leaving.last_day}: 퇴직금: {exc}; give them in wages.csv (worker_id, month, wages)") from None
+    taxes = (int(leaving.row.get("retirement_income_tax") or 0), int(leaving.row.get("retirement_local_income_tax") or 0))
+    if (s.severance_pay, s.retirement_income_tax, s.retirement_local_income_tax) != (paid, *taxes):
+        raise InputError(f"{worker_id}: the 퇴직금 from the stored runs ({s.severance_pay:,}원, tax {s.retirement_income_tax:,} / "
+                         f"{s.retirement_local_income_tax:,}원) differs from what the run {leaving.run_id} of {leaving.month} paid "
+                         f"({paid:,}원, tax {taxes[0]:,} / {taxes[1]:,}원); run a correction of {leaving.month} before issuing the receipt")
+    return s, leaving
+
+
+def _date(value) -> dt.date | None:
+    if value is None or value == "" or isinstance(value, dt.date):
+        return value or None
+    return dt.date.fromisoformat(str(value)[:10])
+

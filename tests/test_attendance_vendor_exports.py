@@ -315,3 +315,8 @@ def test_cli_reads_a_messy_export_and_keeps_its_exit_codes(tmp_path):
     broken = _write(tmp_path / "x.csv", [["사번", "일자", "출근", "퇴근"], ["T1", "2026-06-01", "09:00", "18:00", "oops"]])
     result = CliRunner().invoke(cli, ["attendance", "check", str(broken)])
     assert result.exit_code == 2 and "x.csv: line 2" in result.stderr
+
+
+def test_a_status_column_named_like_the_time_does_not_shadow_it(tmp_path):
+    path = _write(tmp_path / "d.csv", [["사번", "일자", "출근", "출근시간", "퇴근", "퇴근시간"], ["T1", "2026-06-01", "지각", "09:12", "정상", "18:00"]])
+    assert read_export(path).frame.select("in_min", "out_min").row(0) == (552, 1080)

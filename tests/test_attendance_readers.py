@@ -6,7 +6,6 @@ import datetime as dt
 import io
 import random
 
-import polars as pl
 import pytest
 from click.testing import CliRunner
 

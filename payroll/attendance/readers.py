@@ -36,7 +36,13 @@ from pathlib import Path, PurePosixPath
 
 import polars as pl
 
-from payroll.attendance.profiles import Profile, all_profiles, fit, get_profile, norm_header, norm_value
+from payroll.attendance.profiles import (
+    Profile,
+    all_profiles,
+    fit,
+    get_profile,
+    norm_header,
+)
 from payroll.case import InputError
 
 XLSX_MAGIC = b"PK\x03\x04"
@@ -247,7 +253,7 @@ def _xls_merges(raw: bytes) -> dict[str, list[tuple[int, int, int, int]]]:
             sh = book.sheet_by_index(i)
             out[name] = [(r1, r2 - 1, c1, c2 - 1) for r1, r2, c1, c2 in sh.merged_cells]
         return out
-    except Exception:  # merged ranges are a nicety; calamine decides whether the file reads  # noqa: BLE001
+    except Exception:  # noqa: BLE001 — merged ranges are a nicety; calamine decides whether the file reads
         return {}
 
 
@@ -348,7 +354,7 @@ def _split_date(f: pl.DataFrame, day_first: bool) -> pl.DataFrame:
     """Columns _d (the date of a leading date part) and _rest (the text after it) from _t."""
     m = rf"^{_DATE_PART}(?:[T\s]+|$)"
     f = f.with_columns(pl.col("_t").str.extract_groups(m).alias("_g"))
-    g = lambda i: pl.col("_g").struct.field(str(i))  # noqa: E731
+    g = lambda i: pl.col("_g").struct.field(str(i))
     slashed_m, slashed_d = (g(8), g(7)) if day_first else (g(7), g(8))
     return f.with_columns(
         pl.coalesce([

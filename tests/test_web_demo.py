@@ -180,6 +180,27 @@ def test_no_settlement_receipt_for_a_daily_worker_and_none_before_the_month_is_r
     assert clerk.get(f"/workers/{LEAVER}/withholding/20x6.pdf").status_code == 404
 
 
+ROW = re.compile(r'<tr data-code="([^"]+)">\s*<td>.*?</td><td>.*?</td><td>([^<]*)</td><td>([^<]*)</td>', re.S)
+
+
+def _exception_rows(html: str) -> list[tuple[str, str, str]]:
+    return ROW.findall(html)
+
+
+def test_the_demo_months_exceptions_filter_by_reason_worker_and_date(demo):
+    app, here, client = demo
+    auditor = client("demo-auditor")
+    every = _exception_rows(auditor.get("/months/2026-06/exceptions").text)
+    assert len(every) >= 3 and len({r[0] for r in every}) >= 2, "the sample month has exceptions of several reasons"
+    code, worker, date = next(r for r in every if r[1] != "—" and r[2] != "—")
+    for params, keep in (({"code": code}, lambda r: r[0] == code), ({"worker": worker}, lambda r: worker in r[1]),
+                         ({"date": date}, lambda r: r[2] == date), ({"code": code, "worker": worker, "date": date},
+                                                                      lambda r: (r[0], r[1], r[2]) == (code, worker, date))):
+        shown = _exception_rows(auditor.get("/months/2026-06/exceptions", params=params, headers={"HX-Request": "true"}).text)
+        assert shown and shown == [r for r in every if keep(r)], params
+    assert _exception_rows(auditor.get("/months/2026-06/exceptions", params={"date": "2026-05-01"}).text) == []
+
+
 def _upload(c, kind, name, data):
     return c.post("/months/2026-06/uploads", data={"kind": kind, "csrf_token": c.csrf}, files={"file": (name, data, "text/csv")})
 
@@ -212,6 +233,8 @@ def test_the_ledger_page_reads_the_opening_balances(demo):
     r = _upload(clerk, "leave_opening", "이월.csv", f"worker_id,as_of,minutes,note\n{LEAVER},2025-12-31,2400,2025 연차관리대장 이월\n".encode())
     assert r.status_code == 200, r.text
     after = clerk.get(f"/workers/{LEAVER}?as_of=2026-06-30").text
+    # a day of leave names its file and row as the clerk knows them, never a server path
+    assert "연차 (2026-06/leave.csv row " in after and str(here) not in after and "/tmp" not in after
     assert "이월 잔여 (leave_opening.csv)" in after and "2025 연차관리대장 이월" in after
     r = _upload(clerk, "leave_opening", "이월.csv", b"worker_id,as_of,minutes,note\nNOBODY,2025-12-31,2400,\n")
     assert r.status_code == 400 and "이월.csv" in r.text and "Traceback" not in r.text

@@ -18,6 +18,7 @@ from pathlib import Path
 from test_web_fixtures import PASSWORDS
 from test_web_month_data import MONTH, PAY_DATE, employer_toml
 
+LEAVER = "T00025"  # the sample month's leaver (settlement and 퇴직금)
 SAMPLES = Path(__file__).resolve().parents[2] / "samples" / "small"  # the bundled sample month (June 2026)
 EXPORTS = ("daily_utf8.csv", "daily_bom.csv", "punch_cp949.csv", "punch.xlsx", "daily.xls")  # five devices, three vendors
 FIX = ("T00035", "2026-06-09", "08:50", "18:00")  # a 퇴근 missing from the sample exports
@@ -55,6 +56,8 @@ def files(console):
     uploads = [("roster", SAMPLES / "roster.csv"), ("contracts", SAMPLES / "contracts.csv"), ("employer", d / "employer.toml")]
     uploads += [("attendance", SAMPLES / n) for n in EXPORTS]
     uploads += [(k, SAMPLES / f"{k}.csv") for k in ("leave", "overtime", "corrections")]
+    # the leaver's pay before the first run here: her settlement and 퇴직금 (docs/runs.md)
+    uploads += [("ytd", SAMPLES / "ytd.csv"), ("wages", SAMPLES / "wages.csv")]
     return uploads
 
 
@@ -123,6 +126,9 @@ def test_clerk_does_the_month(console, browser, files, artifacts, state):
     workers = page.locator("#workers tbody tr").count()
     assert workers == 40
     _assert_hangul_renders(page)
+    register = page.content()
+    assert "not computed" not in register, "the leaver's settlement and 퇴직금 need the uploaded ytd.csv and wages.csv"
+    assert "근로소득 중도퇴사 (A02)" in register and "퇴직소득 (A20)" in register
     _shot(page, artifacts, "register")
 
     # one worker: 계산방법 and articles; the payslip in the page and downloaded
@@ -149,6 +155,14 @@ def test_clerk_does_the_month(console, browser, files, artifacts, state):
     assert page.locator("#contracts tbody tr").count() >= 1 and page.locator("#leave-ledger").count() == 1
     _assert_hangul_renders(page)
     _shot(page, artifacts, "worker-documents")
+    # the leaver's withholding receipts, drawn from the run
+    page.goto(f"{url}/workers/{LEAVER}")
+    links = page.locator("#receipts a")
+    assert links.count() == 2, page.content()[:500]
+    for i in range(2):
+        pdf = page.request.get(f"{url}{links.nth(i).get_attribute('href')}")
+        assert pdf.status == 200 and pdf.body().startswith(b"%PDF"), pdf.text()[:300]
+    _shot(page, artifacts, "leaver-documents")
     page.goto(f"{url}/welfare?year=2026")
     assert "남은 예산" in page.inner_text("#fertility")
     _shot(page, artifacts, "welfare")

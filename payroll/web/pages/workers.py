@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-import tempfile
 from pathlib import Path
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
@@ -55,45 +55,39 @@ def _pdf(data: bytes, filename: str, attachment: bool) -> Response:
     return Response(data, media_type="application/pdf", headers={"Content-Disposition": f'{disposition}; filename="{filename}"'})
 
 
-def _leave_file(root: Path) -> Path | None:
-    """Every month's leave.csv of the inputs directory, after the leave taken before the first run
-    (``leave_history.csv``, the layout of docs/runs.md), as one file for the ledger (header once)."""
-    files = sorted(p for p in root.glob("????-??/leave.csv") if p.is_file())
-    if (root / "leave_history.csv").is_file():
-        files.insert(0, root / "leave_history.csv")
-    if not files:
-        return None
-    from payroll.attendance.readers import decode_text
+def _leave_days(root: Path, roster) -> list:
+    """The leave taken, as the run's ledger sees it: ``leave_history.csv`` (before the first run
+    here), then every month's ``leave.csv``; a later file wins for the same worker, date and kind
+    (payroll.runs.history.leave_history). Each day keeps its own file and row for the page."""
+    from payroll.leave.inputs import load_leave
 
-    lines: list[str] = []
-    for i, p in enumerate(files):
-        text, _ = decode_text(p.read_bytes(), str(p))
-        rows = text.splitlines()
-        lines += rows if i == 0 else rows[1:]
-    tmp = Path(tempfile.mkstemp(prefix="payroll-leave-", suffix=".csv")[1])
-    tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return tmp
+    files = ([root / "leave_history.csv"] if (root / "leave_history.csv").is_file() else []) + sorted(p for p in root.glob("????-??/leave.csv") if p.is_file())
+    merged: dict = {}
+    for path in files:
+        try:
+            days = load_leave(path, roster)
+        except InputError as exc:
+            raise InputError(str(exc).replace(str(root) + "/", "")) from None
+        shown = str(path.relative_to(root))  # the page names the file as the clerk knows it, never a server path
+        for d in days:
+            merged[(d.worker_id, d.date, d.kind)] = dataclasses.replace(d, source=shown)
+    return [merged[k] for k in sorted(merged)]
 
 
 def _ledgers(request: Request, roster, as_of: dt.date, workers: list[str] | None):
     """The 연차 ledgers as ``payroll leave ledger/report`` builds them, from the console's inputs."""
     from payroll import law as law_module
-    from payroll.leave.inputs import load_leave, load_opening, load_register
+    from payroll.leave.inputs import load_opening, load_register
     from payroll.leave.ledger import build_ledgers
 
     law = law_module.current()
     root = request.app.state.inputs_dir
-    leave_path = _leave_file(root)
-    try:
-        leave = load_leave(leave_path, roster)
-    finally:
-        if leave_path is not None:
-            leave_path.unlink(missing_ok=True)
+    leave = _leave_days(root, roster)
     # the files `payroll leave ledger` and the run read: the notice register and the opening balances
     register = next((p for p in (root / "leave_notices.csv", request.app.state.data_dir / "leave_notices.csv") if p.is_file()), None)
     notices = load_register(register)
     opening_path = root / "leave_opening.csv"
-    opening = load_opening(opening_path if opening_path.is_file() else None, roster)
+    opening = [dataclasses.replace(o, source=opening_path.name) for o in load_opening(opening_path if opening_path.is_file() else None, roster)]
     return build_ledgers(roster, leave, as_of, notices=notices, law=law, workers=workers, opening=opening), law, notices
 
 

@@ -134,3 +134,17 @@ def test_switch_alternatives_change_the_result(monkeypatch):
     frames = case_frames([case(pay=2_156_881)])
     row = compute(*frames, Context(load(), pay_items.current())).row(0, named=True)
     assert row["employment_insurance"] == 2_156_881 * 9 // 1000  # 19,411 (floor to 1원)
+
+
+def test_a_worker_leaving_on_new_years_eve_can_be_paid_severance():
+    # The 퇴직일 of a contract ending 2026-12-31 is 2027-01-01: the 퇴직소득 rules must reach it.
+    import datetime as dt
+
+    from payroll.roster import Contract
+    from payroll.severance.calc import compute_severance
+
+    contract = Contract(contract_id="C1", worker_id="W1", start=dt.date(2026, 1, 1), end=dt.date(2026, 12, 31), pay_type="hourly",
+                        wage=12_121, work_days="12345", start_time=dt.time(9), end_time=dt.time(18), break_minutes=60)
+    wages = {f"2026-{m:02d}": 2_533_289 for m in range(1, 13)}
+    result = compute_severance("W1", [contract], dt.date(2026, 12, 31), wages)
+    assert result.severance_pay > 0 and result.retirement_income_tax >= 0

@@ -264,7 +264,7 @@ def _spreadsheet_tables(path: Path, raw: bytes, kind: str) -> list[tuple[str, Ta
         reader = fastexcel.read_excel(raw)
         names = list(reader.sheet_names)
         frames = [reader.load_sheet(i, header_row=None, skip_rows=0, dtypes="string").to_polars() for i in range(len(names))]
-    except Exception as exc:  # calamine raises its own error types for damaged files
+    except Exception as exc:  # noqa: BLE001 — calamine raises its own error types for damaged files
         message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise InputError(f"{path}: cannot read as {kind.upper()} (damaged or truncated?): {message}") from None
     merges = _xlsx_merges(raw) if kind == "xlsx" else _xls_merges(raw)

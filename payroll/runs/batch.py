@@ -90,11 +90,28 @@ class Computed:
     item_lists: list[list[dict]]
     traces: list[list[dict]]
     warnings: list[str] = field(default_factory=list)
-    outputs: dict[str, bytes] = field(default_factory=dict)  # extra run outputs of the build (attendance exceptions)
+    #: renders the build's extra run outputs (attendance exceptions) when first asked for: a run asks
+    #: while its payslip processes work
+    render_outputs: Callable[[], dict[str, bytes]] | None = None
+    _outputs: dict[str, bytes] | None = field(default=None, repr=False)
+    _result_texts: list[str] | None = field(default=None, repr=False)
+
+    @property
+    def outputs(self) -> dict[str, bytes]:
+        """The build's extra run outputs, {relative path: bytes}."""
+        if self._outputs is None:
+            self._outputs = self.render_outputs() if self.render_outputs is not None else {}
+        return self._outputs
 
     def stored_results(self) -> list[dict]:
         """What the run record keeps per worker-month: the full row, its items and its trace (JSON-safe)."""
         return [{"row": jsonable(r), "items": it, "trace": tr} for r, it, tr in zip(self.rows, self.item_lists, self.traces)]
+
+    def result_texts(self) -> list[str]:
+        """:meth:`stored_results` as canonical JSON texts (made once; a run makes them while its payslips render)."""
+        if self._result_texts is None:
+            self._result_texts = [canonical_json(r) for r in self.stored_results()]
+        return self._result_texts
 
 
 def _items_frame(items: pl.DataFrame) -> pl.DataFrame:
@@ -226,7 +243,7 @@ def compute_month(staged: StagedInputs, build: BuildFn, ctx: Context) -> Compute
     item_lists = [by_row.get(r["row"], []) for r in rows]
     traces = [jsonable(trace_of(r, ctx.law)) + extra_traces.get(r["row"], []) for r in rows]
     return Computed(frame=frame, items=items, rows=rows, item_lists=item_lists, traces=traces, warnings=warnings,
-                    outputs=exceptions_report(built, staged))
+                    render_outputs=lambda: exceptions_report(built, staged))
 
 
 # --- month state --------------------------------------------------------------------------
@@ -378,7 +395,7 @@ def execute_run(store: Store, month: str, *, inputs_dir: Path, out_root: Path, p
     partial = parent / f".partial-{run_id}-{os.getpid()}"
     try:
         outputs = render_all(partial, computed.frame, computed.items, computed.rows, computed.item_lists, computed.traces, employer, renderers, progress, jobs,
-                             extra=computed.outputs)
+                             extra=lambda: computed.outputs, meanwhile=computed.result_texts)
     except BaseException:
         shutil.rmtree(partial, ignore_errors=True)
         raise
@@ -431,8 +448,7 @@ def _totals(frame: pl.DataFrame) -> dict[str, int]:
 
 def _record(store: Store, *, month, pay_date, correction, corrected_id, corrected_hash, old_results, manifest, computed: Computed,
             outputs, run_id, partial: Path, final: Path, actor, ctx: Context, roster=None, welfare_rows: list[dict] = ()) -> dict:
-    results = computed.stored_results()
-    result_texts = [canonical_json(r) for r in results]
+    result_texts = computed.result_texts()
     results_sha = sha256_bytes(("\n".join(result_texts)).encode())
     kind = "correction" if correction else "regular"
     code = code_version()

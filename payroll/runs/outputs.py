@@ -192,17 +192,25 @@ def _bar(total: int, desc: str, enabled: bool):
 
 def render_all(target: Path, rows: pl.DataFrame, items: pl.DataFrame, row_dicts: list[dict], item_lists: list[list[dict]],
                traces: list[list[dict]], employer: dict, renderers: Renderers, progress: bool = False, jobs: int | None = None,
-               extra: dict[str, bytes] | None = None) -> dict[str, str]:
-    """Every output of the month into ``target`` (``extra``: further files already rendered, such as the
-    build's attendance exceptions); returns the manifest {relative path: sha256}."""
+               extra: dict[str, bytes] | Callable[[], dict[str, bytes]] | None = None,
+               meanwhile: Callable[[], object] | None = None) -> dict[str, str]:
+    """Every output of the month into ``target``; returns the manifest {relative path: sha256}.
+
+    ``extra``: further files (such as the build's attendance exceptions), or a function that renders
+    them. The month files, ``extra`` and then ``meanwhile`` (other work of the caller's) run in this
+    process while the payslip processes work.
+    """
     others: dict[str, str] = {}
 
     def month_files() -> None:  # in this process, while the pool renders the payslips
-        for name, data in {**renderers.others(rows, items, employer), **(extra or {})}.items():
+        more = extra() if callable(extra) else extra
+        for name, data in {**renderers.others(rows, items, employer), **(more or {})}.items():
             path = target / name
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(data)
             others[name] = sha256_bytes(data)
+        if meanwhile is not None:
+            meanwhile()
 
     manifest = render_payslips(target, payslip_names(rows), row_dicts, item_lists, traces, employer, renderers.payslip, progress, jobs,
                                meanwhile=month_files)

@@ -158,6 +158,7 @@ def run_month(inputs: Path, tmp: Path, jobs: int, k: int) -> tuple[dict, float, 
              (outputs, "render_payslips", f"payslips + month files ({jobs} processes)"),
              (outputs, "month_documents", "  of which register, bank CSV, filings (main process)"), (batch, "_record", "run record (DB)")]
     originals = [(mod, name, getattr(mod, name)) for mod, name, _ in saved]
+    phases.update({label: 0.0 for _, _, label in saved})  # printed in this order
     for mod, name, label in saved:
         setattr(mod, name, timed(label, getattr(mod, name)))
     renderers = outputs.Renderers(payslip=__import__("payroll.documents.payslip", fromlist=["x"]).payslip_pdf, others=outputs.month_documents)

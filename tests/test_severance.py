@@ -14,20 +14,21 @@ def contract(cid, start, end, wage=2_500_000, pay_type="monthly", days="12345", 
 
 def test_exactly_one_year_qualifies():
     # 2025-03-01 … 2026-02-28: 365 days, 퇴직일 2026-03-01. Window 2025-12-01 … 2026-02-28 = 31+31+28 = 90 days,
-    # wages 3 × 2,500,000 = 7,500,000 → 평균 83,333.33. 통상: 2,500,000 × 8h ÷ ((40+8)h × 365/7/12)
-    # = 2,500,000 × 480 × 84 ÷ (2,880 × 365) = 7,000,000/73 = 95,890.41 > 평균 → 통상 (§2②).
-    # 퇴직금 = 7,000,000/73 × 30 × 365 ÷ 365 = 2,876,712.33 → 2,876,712.
-    # 세: 근속 1년, 공제 1,000,000; 환산 1,876,712 × 12 = 22,520,544; 공제 8,000,000 + 60% × 14,520,544
-    # = 16,712,326 (원 미만 절사); 과세표준 5,808,218; × 6% = 348,493; ÷ 12 × 1 = 29,041 → 29,040; 지방 2,900.
+    # wages 3 × 2,500,000 = 7,500,000 → 평균 83,333.33. 통상 (the timesheet's 통상임금: the monthly wage + the
+    # all-jobs 직무수당 30,000 of rules/employer/timesheet.toml, ordinary in pay_items.toml) over 209 h:
+    # (2,500,000 + 30,000) × 8 h ÷ 209 h = 1,840,000/19 = 96,842.11 > 평균 → 통상 (§2②).
+    # 퇴직금 = 1,840,000/19 × 30 × 365 ÷ 365 = 2,905,263.16 → 2,905,263.
+    # 세: 근속 1년, 공제 1,000,000; 환산 1,905,263 × 12 = 22,863,156; 공제 8,000,000 + 60% × 14,863,156
+    # = 16,917,893 (원 미만 절사); 과세표준 5,945,263; × 6% = 356,715; ÷ 12 × 1 = 29,726 → 29,720; 지방 2,970.
     c = [contract("C1", dt.date(2025, 3, 1), dt.date(2026, 2, 28))]
     s = compute_severance("W1", c, dt.date(2026, 2, 28), {"2025-12": 2_500_000, "2026-01": 2_500_000, "2026-02": 2_500_000})
     assert s.eligible and s.service_days == 365 and s.window_days == 90
-    assert s.daily_ordinary == Fraction(7_000_000, 73) and s.daily_wage == s.daily_ordinary
-    assert s.severance_pay == 2_876_712
-    assert s.tax_steps["converted_pay_deduction"] == 16_712_326
-    assert (s.retirement_income_tax, s.retirement_local_income_tax) == (29_040, 2_900)
-    assert s.carried_columns() == {"retirement_income_tax": 29_040, "retirement_local_income_tax": 2_900}
-    assert s.pay_item() == {"code": "severance_pay", "amount": 2_876_712}
+    assert s.daily_ordinary == Fraction(1_840_000, 19) and s.daily_wage == s.daily_ordinary
+    assert s.severance_pay == 2_905_263
+    assert s.tax_steps["converted_pay_deduction"] == 16_917_893
+    assert (s.retirement_income_tax, s.retirement_local_income_tax) == (29_720, 2_970)
+    assert s.carried_columns() == {"retirement_income_tax": 29_720, "retirement_local_income_tax": 2_970}
+    assert s.pay_item() == {"code": "severance_pay", "amount": 2_905_263}
 
 
 def test_one_year_minus_a_day_gets_nothing():
@@ -41,7 +42,7 @@ def test_three_years_with_a_raise_in_the_last_three_months():
     # Renewed without a gap: 2023-07-01 … 2026-03-31 at 2,500,000, then 2026-04-01 … 2026-06-30 at 2,800,000.
     # 재직일수 2023-07-01 … 2026-06-30 = 1,096 (2024 is a leap year). Window 2026-04-01 … 06-30 = 91 days;
     # wages 3 × 3,300,000 (2,800,000 + 500,000 연장) = 9,900,000 → 평균 108,791.21;
-    # 통상 2,800,000 × 480 × 84 ÷ (2,880 × 365) = 107,397.26 < 평균 → 평균.
+    # 통상 (2,800,000 + 직무수당 30,000) × 8 h ÷ 209 h = 108,325.36 < 평균 → 평균.
     # 퇴직금 = 9,900,000 × 30 × 1,096 ÷ (91 × 365) = 9,800,150.5… → 9,800,150.
     # 세: 근속 3년, 공제 3,000,000; 환산 6,800,150 ÷ 3 × 12 = 27,200,600; 공제 8,000,000 + 60% × 19,200,600
     # = 19,520,360; 과세표준 7,680,240 × 6% = 460,814; ÷ 12 × 3 = 115,203 → 115,200; 지방 11,520.

@@ -59,6 +59,7 @@ from payroll.holidays import paid_holidays
 from payroll.law import Law
 from payroll.leave.inputs import ANNUAL_KINDS, LeaveDay, Notice, Opening, check_attendance_frame
 from payroll.leave.timing import ONE_DAY, months_end, promotion_windows, years_end
+from payroll.ordinary_wage import ordinary_wage, paid_month_minutes
 from payroll.roster import Contract, Roster
 
 ART_MONTHLY = "근로기준법 §60②"
@@ -313,68 +314,18 @@ def grant_minutes(days: int, contract: Contract, law: Law, day: dt.date) -> int:
 
 
 def monthly_paid_minutes(contract: Contract, law: Law, day: dt.date) -> int:
-    """월 소정근로시간 incl. 주휴: (weekly + 주휴) × 365/7/12, rounded half up to the hour (40 h → 208.57
-    → 209 h; 20 h → 104.29 → 104 h), as the timesheet's 통상시급 rounds it
-    (``working_time.full_time_monthly_hours``: "시간 단위로 반올림"). Rounding up would lower the
-    hourly rate and underpay the 연차수당 of a part-timer."""
-    on = law.on(day)
-    weekly = contract.weekly_minutes
-    full = int(on["annual_leave.full_time_weekly_hours"]) * 60
-    day_minutes = int(on["annual_leave.part_time_day_hours"]) * 60
-    weekly_holiday = 0
-    if weekly >= int(on["annual_leave.min_weekly_hours"]) * 60:
-        weekly_holiday = min(weekly, full) * day_minutes // full
-    exact = Fraction((weekly + weekly_holiday) * 365, 84)
-    return ((exact + 30) // 60) * 60  # half up to the hour
-
-
-def monthly_ordinary_pay(contract: Contract, job: str | None, law: Law, day: dt.date) -> tuple[int, bool, list[tuple[str, int]], str]:
-    """A 월급 worker's monthly 통상임금 before 식대, as the timesheet pays it: the 공무직 pay table
-    (``timesheet.public_service_pay_table`` by pay_grade) or the contract's wage, plus the fixed
-    allowances of the worker's job (``timesheet.public_service_allowances``) that pay_items.toml
-    marks ordinary (통상임금, 시행령 §6). → (base, from the table, [(label, amount)], note).
-
-    On a day the employer tables do not cover (service before 2025), the contract's wage alone,
-    and the note says so."""
-    from payroll import pay_items
-
-    on = law.on(day)
-    try:
-        table = on["timesheet.public_service_pay_table"]
-        allowances = on["timesheet.public_service_allowances"]
-    except law_module.RuleError:
-        return contract.wage, False, [], " (보수표·정액수당 규정이 없는 날: 계약 월급)"
-    from_table = bool(contract.pay_grade) and contract.pay_grade in table
-    base = int(table[contract.pay_grade]) if from_table else contract.wage
-    catalogue = pay_items.current(law.rules_dir)
-    merged = {**allowances.get("*", {}), **allowances.get(job or "", {})}
-    parts = [(catalogue.label(code), int(amount)) for code, amount in sorted(merged.items())
-             if code in catalogue and catalogue[code].ordinary and int(amount) > 0]
-    return base, from_table, parts, ""
+    """월 소정근로시간 incl. 주휴 (40 h → 209 h; 20 h → 104.29 → 104 h, rounded half up to the hour), as the
+    timesheet's 통상시급 counts it: ``payroll.ordinary_wage.paid_month_minutes``."""
+    return paid_month_minutes(contract.weekly_minutes, law, day)
 
 
 def hourly_ordinary_wage(contract: Contract, law: Law, day: dt.date, job: str | None = None) -> tuple[Fraction, str]:
-    """통상임금 per hour (exact) and how it was found, by ``leave.ordinary_wage_basis``.
-
-    월급: (월 기본급 + 통상임금인 정액수당) ÷ 월 소정근로시간 (40 h → 209 h), the pay and allowances
-    the timesheet pays (``monthly_ordinary_pay``; ``job`` is the roster's job of the worker)."""
-    on = law.on(day)
-    basis = on["leave.ordinary_wage_basis"]
-    month_minutes = monthly_paid_minutes(contract, law, day)
-    if contract.pay_type == "hourly":
-        rate, how = Fraction(contract.wage), f"시급 {contract.wage:,}원"
-    elif contract.pay_type == "daily":
-        rate = Fraction(contract.wage * 60, contract.daily_minutes)
-        how = f"일급 {contract.wage:,}원 ÷ {_hours(contract.daily_minutes)}"
-    else:
-        base, from_table, parts, note = monthly_ordinary_pay(contract, job, law, day)
-        rate = Fraction((base + sum(a for _, a in parts)) * 60, month_minutes)
-        shown = f"월급 {'보수표 ' + contract.pay_grade + ' ' if from_table else ''}{base:,}원" + "".join(f" + {name} {amount:,}원" for name, amount in parts)
-        how = (f"({shown})" if parts else shown) + f" ÷ {_hours(month_minutes)}{note}"
-    if basis == "wage_and_meal" and contract.meal_allowance:
-        rate += Fraction(contract.meal_allowance * 60, month_minutes)
-        how += f" + 식대 {contract.meal_allowance:,}원 ÷ {_hours(month_minutes)}"
-    return rate, how
+    """통상임금 per hour (exact) and how it was found: ``payroll.ordinary_wage`` (the pay table and the
+    ordinary fixed allowances of ``job``, the roster's job of the worker, as the timesheet pays them),
+    with 식대 by ``leave.ordinary_wage_basis``."""
+    basis = law.on(day)["leave.ordinary_wage_basis"]
+    w = ordinary_wage(contract, job, law, day, include_meal=basis == "wage_and_meal")
+    return w.hourly, w.how
 
 
 def _hours(minutes: int) -> str:

@@ -11,7 +11,9 @@ year (365 days, the 퇴직일 being 2026-03-01); 2025-03-01 … 2026-02-27 is no
 after the last working day) ÷ the calendar days of those months. Months cut by the window count
 pro rata by calendar days (truncated to the won). 상여금 and 연차수당 paid in the 12 months before
 are added at 3/12 when given (고용노동부 practice for 평균임금; optional inputs). When the daily
-average is below the 1일 통상임금, the 통상임금 is used (§2②).
+average is below the 1일 통상임금, the 통상임금 is used (§2②): 1일 소정근로시간 × 통상시급 of the contract
+in force on the last working day, as the timesheet and the 연차 ledger count it (``payroll.ordinary_wage``:
+the 공무직 pay table, the ordinary fixed allowances of the worker's job, 식대; 209 h for 40 h a week).
 
 퇴직금 = 1일 평균임금 × 30 × 재직일수 ÷ 365 (퇴직급여법 §8①). Rounding: the daily average is kept
 exact (a fraction of won, never rounded), and the product is truncated to the whole won once, at
@@ -37,7 +39,8 @@ from typing import Any
 from payroll import law as law_module
 from payroll.law import Law
 from payroll.money import floor10
-from payroll.roster import WEEKS_PER_MONTH_DEN, WEEKS_PER_MONTH_NUM, Contract
+from payroll.ordinary_wage import ordinary_wage
+from payroll.roster import Contract
 from payroll.settlement.brackets import bracket_amount, service_rows, service_years_deduction
 
 DAY = dt.timedelta(days=1)
@@ -86,27 +89,6 @@ def service_years(start: dt.date, last_day: dt.date) -> int:
         full += 1
     part = add_years(start, full) <= last_day
     return max(1, full + (1 if part else 0))
-
-
-def ordinary_daily_wage(contract: Contract) -> Fraction:
-    """1일 통상임금 from the contract (근로기준법 시행령 §6): the day's scheduled hours at the ordinary rate.
-
-    hourly: 시급 × 1일 소정근로시간; daily: 일급; monthly: 월 기본급 ÷ 월 통상임금 산정 기준시간 ×
-    1일 소정근로시간. The monthly 식대 (an ordinary item in the pay catalogue) is spread the same way.
-    The 기준시간 is (weekly scheduled + 주휴) × 365 ÷ 7 ÷ 12, 주휴 being weekly ÷ 40 × 8 hours, at most 8.
-    """
-    daily = contract.daily_minutes
-    weekly = contract.weekly_minutes
-    holiday = min(weekly * 8 // 40, 8 * 60)
-    monthly_paid_minutes = Fraction((weekly + holiday) * WEEKS_PER_MONTH_NUM, WEEKS_PER_MONTH_DEN)
-    if contract.pay_type == "hourly":
-        base = Fraction(contract.wage * daily, 60)
-    elif contract.pay_type == "daily":
-        base = Fraction(contract.wage)
-    else:
-        base = Fraction(contract.wage) * daily / monthly_paid_minutes
-    meal = Fraction(contract.meal_allowance) * daily / monthly_paid_minutes if contract.meal_allowance else Fraction(0)
-    return base + meal
 
 
 def _month_key(day: dt.date) -> str:
@@ -175,11 +157,15 @@ def compute_severance(
     daily_ordinary: Fraction | None = None,
     to_pension_account: bool = False,
     law: Law | None = None,
+    job: str | None = None,
 ) -> Severance:
     """퇴직금 and its tax for a worker whose last working day is ``last_working_day``.
 
     ``monthly_wages``: "YYYY-MM" → the wages (임금 총액: every pay item that is 임금, taxable or not,
     before deductions) paid for that month. The 3 months before the 퇴직일 must all be present.
+    ``job``: the roster's job of the worker (the fixed allowances of a 월급 worker in the 1일 통상임금,
+    ``payroll.ordinary_wage``); None → the duties of the contract in force on the last working day.
+    ``daily_ordinary``: a 1일 통상임금 given by the caller instead of the one computed.
     """
     law = law or law_module.current()
     leaving = last_working_day + DAY
@@ -225,10 +211,16 @@ def compute_severance(
     if extra:
         add("bonus_addition", _won_floor(extra), ref_avg, "상여금·연차수당 (최근 12개월) × 3/12 가산")
     average = (wages + extra) / window_days
-    ordinary = daily_ordinary if daily_ordinary is not None else ordinary_daily_wage(chain[-1])
+    if daily_ordinary is not None:
+        ordinary, ord_note = daily_ordinary, "1일 통상임금 (주어진 값"
+    else:
+        last_contract = chain[-1]
+        ow = ordinary_wage(last_contract, last_contract.duties if job is None else job, law, last_working_day)
+        ordinary = ow.daily
+        ord_note = f"1일 통상임금 = 1일 소정 {ow.daily_minutes // 60}시간{f' {ow.daily_minutes % 60}분' if ow.daily_minutes % 60 else ''} × 통상시급 ({ow.how}) (근로기준법 시행령 §6"
     used = max(average, ordinary)
     add("daily_average", _won_floor(average), ref_avg, f"1일 평균임금 (정확한 값 {float(average):.4f}원으로 계산)")  # float ok: display
-    add("daily_ordinary", _won_floor(ordinary), ref_avg, f"1일 통상임금 (정확한 값 {float(ordinary):.4f}원)")  # float ok: display
+    add("daily_ordinary", _won_floor(ordinary), ref_avg, f"{ord_note}; 정확한 값 {float(ordinary):.4f}원)")  # float ok: display
     add("daily_wage", _won_floor(used), ref_avg, "적용: " + ("통상임금 (평균임금보다 큼, 근로기준법 §2②)" if ordinary > average else "평균임금"))
     per_year, year_days = on["retirement.days_per_year_of_service"], on["retirement.days_in_year"]
     pay = _won_floor(used * per_year * service_days / year_days)

@@ -31,7 +31,7 @@ import polars as pl
 
 from payroll.engine.step import Context
 from payroll.roster import Roster
-from payroll.runs.history import BONUS_CODES, LEAVE_PAY_CODE, NOT_AVERAGE_WAGE, YTD_FIELDS, leavers_of, month_add, month_range
+from payroll.runs.history import BONUS_CODES, LEAVE_PAY_CODE, NOT_AVERAGE_WAGE, YTD_FIELDS, last_twelve_pay_months, leavers_of, month_add, month_range
 
 ITEM_SCHEMA = {"row": pl.Int64, "code": pl.Utf8, "amount": pl.Int64, "method": pl.Utf8, "minutes": pl.Int64}
 SEVERANCE_CODE = "severance_pay"
@@ -233,9 +233,9 @@ def settle_leavers(staged, roster: Roster, frame: pl.DataFrame, items: pl.DataFr
         # --- 퇴직금 ---
         wages = dict(opening_wages.get(wid, {}))
         wages.update({m: f["wages"] for m, f in months.items()})
-        window_start = month_add(month, -12)
-        bonus_12m = sum(f["bonus"] for m, f in months.items() if m >= window_start)
-        leave_12m = sum(f["annual_leave_pay"] - f.get("leaving_leave_pay", 0) for m, f in months.items() if m >= window_start)
+        year_back = last_twelve_pay_months(months, month)
+        bonus_12m = sum(f["bonus"] for f in year_back)
+        leave_12m = sum(f["annual_leave_pay"] - f.get("leaving_leave_pay", 0) for f in year_back)
         try:
             s = compute_severance(wid, roster.contracts_of(wid), last_day, wages, bonus_12m=bonus_12m, annual_leave_pay_12m=leave_12m, law=law)
         except ValueError as exc:

@@ -184,3 +184,10 @@ def leave_history(session: Session, month: str, opening: bytes | None, current: 
     for key in sorted(merged):
         w.writerow([merged[key][c] for c in LEAVE_COLUMNS])
     return out.getvalue().encode()
+
+
+def last_twelve_pay_months(months: dict[str, dict], month: str) -> list[dict]:
+    """The pay months among the 12 that end with ``month`` — the window of the 3/12 additions
+    (상여금, 연차수당) to the 평균임금 of a 퇴직금 (고용노동부 평균임금 산정 practice)."""
+    start = month_add(month, -11)
+    return [figures for m, figures in sorted(months.items()) if start <= m <= month]

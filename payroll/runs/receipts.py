@@ -24,7 +24,7 @@ from sqlmodel import Session, select
 
 from payroll.case import InputError
 from payroll.roster import Roster
-from payroll.runs.history import LEAVE_PAY_CODE, YTD_FIELDS, history, month_add, month_range, paid_runs, service_end_in
+from payroll.runs.history import LEAVE_PAY_CODE, YTD_FIELDS, history, last_twelve_pay_months, month_add, month_range, paid_runs, service_end_in
 from payroll.store.models import WorkerResult
 
 
@@ -162,9 +162,9 @@ def leaver_severance(session: Session, roster: Roster, worker_id: str, year: int
 
         wages.update(load_wages_csv(wages_csv).get(worker_id, {}))
     wages.update({m: f["wages"] for m, f in months.items()})
-    window_start = month_add(leaving.month, -12)
-    bonus_12m = sum(f["bonus"] for m, f in months.items() if m >= window_start)
-    leave_12m = sum(f["annual_leave_pay"] for m, f in months.items() if m >= window_start) - leaving_leave_pay
+    year_back = last_twelve_pay_months(months, leaving.month)
+    bonus_12m = sum(f["bonus"] for f in year_back)
+    leave_12m = sum(f["annual_leave_pay"] for f in year_back) - leaving_leave_pay
     try:
         s = compute_severance(worker_id, roster.contracts_of(worker_id), leaving.last_day, wages, bonus_12m=bonus_12m, annual_leave_pay_12m=leave_12m)
     except ValueError as exc:

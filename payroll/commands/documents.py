@@ -233,7 +233,7 @@ def doc_command(kind, worker_id, all_workers, roster, contracts, year, out_dir, 
             wages_path = _find(wages_file, "wages.csv", "--wages", beside=inputs)
             wages = load_wages_csv(wages_path).get(wid, {})
             try:
-                s = compute_severance(wid, cs, day, wages, to_pension_account=irp)
+                s = compute_severance(wid, cs, day, wages, to_pension_account=irp, job=w.job)
             except ValueError as exc:
                 if all_workers:
                     skipped.append(f"{wid}: {exc}")

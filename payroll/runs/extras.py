@@ -237,7 +237,7 @@ def settle_leavers(staged, roster: Roster, frame: pl.DataFrame, items: pl.DataFr
         bonus_12m = sum(f["bonus"] for f in year_back)
         leave_12m = sum(f["annual_leave_pay"] - f.get("leaving_leave_pay", 0) for f in year_back)
         try:
-            s = compute_severance(wid, roster.contracts_of(wid), last_day, wages, bonus_12m=bonus_12m, annual_leave_pay_12m=leave_12m, law=law)
+            s = compute_severance(wid, roster.contracts_of(wid), last_day, wages, bonus_12m=bonus_12m, annual_leave_pay_12m=leave_12m, job=roster.workers[wid].job, law=law)
         except ValueError as exc:
             warnings.append(f"{wid} leaves on {last_day}: 퇴직금 not computed — {exc}; give them in wages.csv (worker_id, month, wages) and run again")
             continue

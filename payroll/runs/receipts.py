@@ -166,7 +166,7 @@ def leaver_severance(session: Session, roster: Roster, worker_id: str, year: int
     bonus_12m = sum(f["bonus"] for f in year_back)
     leave_12m = sum(f["annual_leave_pay"] for f in year_back) - leaving_leave_pay
     try:
-        s = compute_severance(worker_id, roster.contracts_of(worker_id), leaving.last_day, wages, bonus_12m=bonus_12m, annual_leave_pay_12m=leave_12m)
+        s = compute_severance(worker_id, roster.contracts_of(worker_id), leaving.last_day, wages, bonus_12m=bonus_12m, annual_leave_pay_12m=leave_12m, job=roster.workers[worker_id].job)
     except ValueError as exc:
         raise InputError(f"{worker_id} leaves on {leaving.last_day}: 퇴직금: {exc}; give them in wages.csv (worker_id, month, wages)") from None
     taxes = (int(leaving.row.get("retirement_income_tax") or 0), int(leaving.row.get("retirement_local_income_tax") or 0))

@@ -50,10 +50,9 @@ class MonthClosed(InputError):
 
 def build_from_files(staged: StagedInputs):
     """The production build: roster + contracts + attendance → :class:`payroll.timesheet.monthly.MonthBuild`."""
-    from payroll.roster import load_roster
     from payroll.timesheet.monthly import MonthInputs, build_month
 
-    roster = load_roster(staged.roster, staged.contracts)
+    roster = inputs_module.load_month_roster(staged.roster, staged.contracts, staged.resignations)
     return build_month(
         MonthInputs(
             month=staged.month, pay_date=staged.pay_date, roster=roster, attendance=staged.attendance,
@@ -185,8 +184,6 @@ def exceptions_report(built, staged: StagedInputs) -> dict[str, bytes]:
 def compute_month(staged: StagedInputs, build: BuildFn, ctx: Context) -> Computed:
     """Build the month from the staged files, add the carried 소급분 lines, 연차수당 and welfare items,
     compute every worker at once; then the leavers' settlement and 퇴직금, and compute again."""
-    from payroll.roster import load_roster
-
     built = build(staged)
     workers: pl.DataFrame = built.workers
     items = _items_frame(built.items)
@@ -195,7 +192,7 @@ def compute_month(staged: StagedInputs, build: BuildFn, ctx: Context) -> Compute
         raise InputError(f"{staged.month}: the build produced no worker-months (roster {staged.roster})")
     if "worker_id" not in workers.columns or "row" not in workers.columns:
         raise InputError("the build's worker frame needs 'row' and 'worker_id'")
-    roster = load_roster(staged.roster, staged.contracts)
+    roster = inputs_module.load_month_roster(staged.roster, staged.contracts, staged.resignations)
     workers = _with_roster_columns(workers, roster)
     # leave_date: the last day of employment when it ends this month and no contract continues it (a
     # renewal is not a leaving: no settlement, no 퇴직금, not 중도퇴사 in the withholding summary)
@@ -408,11 +405,10 @@ def _database_inputs(session: Session, root: Path, month: str, pay_date: dt.date
     """The inputs a run takes from the database (and the data directory), as (role, name, bytes) to store
     and stage like any file: the month's welfare items, the leavers' stored pay, the leave taken in
     earlier runs, the 사용촉진 notice register. Returns (roster, welfare rows, extra files)."""
-    from payroll.roster import load_roster
     from payroll.welfare.service import welfare_pay_items
 
     by_role = {role: path for role, path in files}
-    roster = load_roster(by_role["roster"], by_role["contracts"])
+    roster = inputs_module.load_month_roster(by_role["roster"], by_role["contracts"], by_role.get("resignations"))
     extra: list[tuple[str, str, bytes]] = []
     welfare_rows = extras.welfare_rows(welfare_pay_items(month, pay_date, session, roster, law=ctx.law))
     if welfare_rows:

@@ -18,6 +18,7 @@ Layout of an inputs directory (``payroll run MONTH --inputs DIR``, default ``./i
                               when absent here, DATA/leave_notices.csv ($PAYROLL_DATA, else ./data) is used if present
       leave_history.csv       optional: 연차 taken before the first run in this system (format of leave.csv)
       leave_opening.csv       optional: 연차 opening balances (payroll.leave.inputs; worker_id, as_of, minutes, note)
+      resignations.csv        optional: the 중도포기서 register (payroll doc resignation): each ends its contract early
       ytd.csv                 optional: year-to-date pay before the first run in this system (payroll.settlement.claims)
       wages.csv               optional: worker_id, month, wages of months before the first run (평균임금 of a 퇴직금)
       claims.json             optional: as MONTH/claims.json, for every month
@@ -58,7 +59,8 @@ LEAVE_HISTORY_NAME = "_payroll/leave_history.csv"  # 연차 taken in earlier mon
 NOTICES_NAME = "_payroll/leave_notices.csv"  # the notice register of the data directory
 #: optional files looked up in DIR/MONTH/ first, then in DIR/ (role, file name)
 SHARED_OPTIONAL = (("notices", "leave_notices.csv"), ("claims", "claims.json"), ("opening_ytd", "ytd.csv"), ("opening_wages", "wages.csv"),
-                   ("opening_leave", "leave_history.csv"), ("leave_opening", "leave_opening.csv"))
+                   ("opening_leave", "leave_history.csv"), ("leave_opening", "leave_opening.csv"),
+                   ("resignations", "resignations.csv"))
 
 
 def check_month(month: str) -> str:
@@ -89,6 +91,7 @@ class StagedInputs:
     opening_wages: Path | None = None
     opening_leave: Path | None = None
     leave_opening: Path | None = None
+    resignations: Path | None = None
     welfare: Path | None = None
     history: Path | None = None
     leave_history: Path | None = None
@@ -172,7 +175,7 @@ def stage(root: Path, month: str, pay_date: dt.date, files: list[tuple[str, Path
         month=month, pay_date=pay_date, root=Path(root), roster=by_role["roster"][0], contracts=by_role["contracts"][0],
         attendance=tuple(by_role.get("attendance", ())), corrections=one("corrections"), leave=one("leave"), overtime=one("overtime"),
         profile=profile, adjustments=one("adjustments"), employer=one("employer"), notices=one("notices"), claims=one("claims"),
-        opening_ytd=one("opening_ytd"), opening_wages=one("opening_wages"), opening_leave=one("opening_leave"), leave_opening=one("leave_opening"), welfare=one("welfare"),
+        opening_ytd=one("opening_ytd"), opening_wages=one("opening_wages"), opening_leave=one("opening_leave"), leave_opening=one("leave_opening"), resignations=one("resignations"), welfare=one("welfare"),
         history=one("history"), leave_history=one("leave_history"), manifest=tuple(manifest),
     )
 
@@ -222,3 +225,17 @@ def restore(session: Session, manifest: list[dict], into: Path) -> tuple[list[tu
 def blob_bytes(session: Session, sha: str) -> bytes | None:
     blob = session.exec(select(InputBlob).where(InputBlob.sha256 == sha)).first()
     return bytes(blob.content) if blob else None
+
+
+def load_month_roster(roster: Path, contracts: Path, resignations: Path | None = None):
+    """The roster a run uses: roster.csv and contracts.csv, with every 중도포기서 recorded in
+    resignations.csv (the register ``payroll doc resignation`` keeps) ending its contract on the last
+    working day — so the timesheet, the leaver's settlement, 연차수당 and 퇴직금 follow it."""
+    from payroll.documents.resignation import read_register_file
+    from payroll.roster import load_roster, with_resignations
+
+    base = load_roster(roster, contracts)
+    if resignations is None:
+        return base
+    recorded = [(r.worker_id, r.contract_id, r.last_working_day) for r in read_register_file(resignations)]
+    return with_resignations(base, recorded, source=str(resignations))

@@ -1,0 +1,24 @@
+"""A 중도포기서 recorded in the register makes the worker a leaver of the month's run."""
+
+from __future__ import annotations
+
+from payroll.runs.batch import execute_run
+from payroll.runs.demo import stage_samples
+from payroll.store import open_store
+
+
+def test_a_recorded_resignation_makes_the_run_settle_the_leaver(tmp_path):
+    inputs = stage_samples(tmp_path / "inputs")
+    (inputs / "resignations.csv").write_text(
+        "worker_id,contract_id,last_working_day,reason,submitted_on\nT00030,C00030,2026-06-15,개인 사정,2026-06-10\n", encoding="utf-8"
+    )
+    store = open_store(str(tmp_path / "payroll.db"))
+    summary = execute_run(store, "2026-06", inputs_dir=inputs, out_root=tmp_path / "runs", actor="test")
+    store.dispose()
+    out = tmp_path / "runs" / "2026-06" / summary["run_id"]
+    from pypdf import PdfReader
+
+    text = PdfReader(str(out / "payslips" / "T00030.pdf")).pages[0].extract_text()
+    assert "연차수당" in text  # unused 연차 paid with the last pay (근로기준법 §36)
+    # the run treats 2026-06-15 as the leaving date; without a year-to-date file it says what to give
+    assert any("T00030 leaves on 2026-06-15" in w for w in summary["warnings"]), summary["warnings"]

@@ -478,3 +478,11 @@ def test_payslip_of_a_leaver_shows_settlement_and_severance(law):
     assert "퇴직소득(근로소득아님)21,000,000" in flat
     assert f"{row['net_pay']:,}" in flat
     assert row["deductions_total"] == sum(row[c] for c in ("national_pension", "health_insurance", "long_term_care", "employment_insurance", "income_tax", "local_income_tax")) - 84_000 - 8_400 + 310_000 + 31_000
+
+
+def test_bank_transfer_lists_a_shortfall_as_zero_when_the_run_asks(month):
+    results, _ = month
+    short = results.with_columns(pl.when(pl.col("worker_id") == "W003").then(-10).otherwise(pl.col("net_pay")).alias("net_pay"))
+    rows = list(csv.reader(io.StringIO(bank_transfer_csv(short, shortfall_as_zero=True, total=True).decode("utf-8-sig"))))
+    assert next(r for r in rows if r[0] == "W003")[4] == "0"
+    assert int(rows[-1][4]) == short.get_column("net_pay").clip(lower_bound=0).sum()

@@ -22,3 +22,21 @@ def test_a_recorded_resignation_makes_the_run_settle_the_leaver(tmp_path):
     assert "연차수당" in text  # unused 연차 paid with the last pay (근로기준법 §36)
     # the run treats 2026-06-15 as the leaving date; without a year-to-date file it says what to give
     assert any("T00030 leaves on 2026-06-15" in w for w in summary["warnings"]), summary["warnings"]
+
+
+def test_a_worker_whose_deductions_exceed_the_pay_does_not_stop_the_month(tmp_path):
+    # Almost nobody punched in: hourly workers have no pay but owe premiums on the declared 보수월액.
+    inputs = stage_samples(tmp_path / "inputs")
+    attendance = inputs / "2026-06" / "attendance"
+    for f in attendance.iterdir():
+        f.unlink()
+    (attendance / "daily.csv").write_text("사번,성명,일자,출근시각,퇴근시각\nT00030,강진준,2026-06-01,09:00,18:00\n", encoding="utf-8")
+    for name in ("corrections.csv", "leave.csv", "overtime.csv"):
+        (inputs / "2026-06" / name).unlink(missing_ok=True)
+    store = open_store(str(tmp_path / "payroll.db"))
+    summary = execute_run(store, "2026-06", inputs_dir=inputs, out_root=tmp_path / "runs", actor="test")
+    store.dispose()
+    short = [w for w in summary["warnings"] if "공제 합계가 이달 지급액보다" in w]
+    assert short, summary["warnings"]
+    bank = (tmp_path / "runs" / "2026-06" / summary["run_id"] / "bank_transfer.csv").read_text(encoding="utf-8-sig")
+    assert all(int(line.split(",")[-1]) >= 0 for line in bank.splitlines()[1:])

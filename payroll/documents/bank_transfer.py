@@ -24,8 +24,11 @@ COLUMNS = ("worker_id", "name", "bank", "account", "net_pay")
 BOM = "\ufeff"
 
 
-def bank_transfer_csv(results: pl.DataFrame, *, total: bool = False, source: str = "results") -> bytes:
-    """The transfer list as CSV bytes (deterministic). ``results`` needs the five columns above."""
+def bank_transfer_csv(results: pl.DataFrame, *, total: bool = False, source: str = "results", shortfall_as_zero: bool = False) -> bytes:
+    """The transfer list as CSV bytes (deterministic). ``results`` needs the five columns above.
+
+    A negative net pay (deductions above the pay of the month) is refused, unless ``shortfall_as_zero``:
+    then that worker is listed with 0 — the monthly run does so and names the shortfall in its warnings."""
     missing = [c for c in COLUMNS if c not in results.columns]
     if missing:
         raise InputError(f"{source}: bank transfer needs the column(s) {', '.join(missing)}")
@@ -36,14 +39,14 @@ def bank_transfer_csv(results: pl.DataFrame, *, total: bool = False, source: str
                 raise InputError(f"{source}: worker {row['worker_id']} (row {i + 1}): field {field} is empty; cannot transfer")
         if row["net_pay"] is None:
             raise InputError(f"{source}: worker {row['worker_id']} (row {i + 1}): net_pay is missing")
-        if int(row["net_pay"]) < 0:
+        if int(row["net_pay"]) < 0 and not shortfall_as_zero:
             raise InputError(f"{source}: worker {row['worker_id']} (row {i + 1}): net_pay {int(row['net_pay']):,} is negative; a transfer cannot be negative")
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(COLUMNS)
     for row in frame.iter_rows():
         worker_id, name, bank, account, net = row
-        writer.writerow([worker_id, name, bank, account, int(net)])
+        writer.writerow([worker_id, name, bank, account, max(int(net), 0)])
     if total:
-        writer.writerow(["TOTAL", f"{frame.height}명", "", "", int(frame.get_column("net_pay").sum() or 0)])
+        writer.writerow(["TOTAL", f"{frame.height}명", "", "", int(frame.get_column("net_pay").clip(lower_bound=0).sum() or 0)])
     return (BOM + out.getvalue()).encode("utf-8")

@@ -230,6 +230,9 @@ def compute_month(staged: StagedInputs, build: BuildFn, ctx: Context) -> Compute
         extra_traces = leavers.traces
     elif leavers is not None:
         extra_traces = leavers.traces
+    for r in frame.filter(pl.col("net_pay") < 0).select("worker_id", "net_pay").iter_rows(named=True):
+        warnings.append(f"{r['worker_id']}: 공제 합계가 이달 지급액보다 {-r['net_pay']:,}원 많음 — 이체 0원; "
+                        f"그 금액은 근로자 부담분으로 다음 급여에서 공제하거나 본인이 납부 (근로기준법 §43①)")
     catalogue = ctx.catalogue
     items = items.with_columns(pl.col("code").map_elements(catalogue.label, return_dtype=pl.Utf8).alias("label"))
     items = items.select("row", "code", "label", "amount", "method", "minutes")

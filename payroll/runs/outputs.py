@@ -59,7 +59,7 @@ def month_documents(rows: pl.DataFrame, items: pl.DataFrame, employer: dict) -> 
 
     return {
         "register.xlsx": register_xlsx(rows, items),
-        "bank_transfer.csv": bank_transfer_csv(rows),
+        "bank_transfer.csv": bank_transfer_csv(rows, shortfall_as_zero=True),
         "filings/withholding.csv": filings.withholding_csv(rows),
         "filings/insurance.csv": filings.insurance_csv(rows),
         "filings/filings.json": filings.filings_json(rows),

@@ -56,7 +56,7 @@ def minutes_text(minutes: int | None) -> str:
     return f"{hours}시간 {rest}분" if rest else f"{hours}시간"
 
 
-def split_lines(text: str, font: str, size: float, width: float) -> list[str]:
+def split_lines(text: str, font: str, size: float, width: float) -> list[str]:  # float ok: layout points or seconds, not money
     """Greedy line breaking at spaces (Korean is spaced); a word wider than the line breaks anywhere.
 
     Whitespace runs collapse to one space, as in a ReportLab Paragraph.
@@ -99,17 +99,17 @@ class TextBlock(Flowable):
         self.style = style
         self.lines: list[str] = []
 
-    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # float ok: layout points or seconds, not money
         st = self.style
         self.width = availWidth
         self.lines = split_lines(self.text, st.fontName, st.fontSize, availWidth - st.leftIndent - st.rightIndent)
         self.height = len(self.lines) * st.leading
         return availWidth, self.height
 
-    def getSpaceBefore(self) -> float:
+    def getSpaceBefore(self) -> float:  # float ok: layout points or seconds, not money
         return self.style.spaceBefore
 
-    def getSpaceAfter(self) -> float:
+    def getSpaceAfter(self) -> float:  # float ok: layout points or seconds, not money
         return self.style.spaceAfter
 
     def draw(self) -> None:
@@ -190,11 +190,11 @@ class Doc:
     def paragraph(self, text: str, size: str = "base") -> None:
         self.story.append(TextBlock(text, getattr(self.styles, size)))
 
-    def spacer(self, height_mm: float = 2) -> None:
+    def spacer(self, height_mm: float = 2) -> None:  # float ok: layout points or seconds, not money
         self.story.append(Spacer(1, height_mm * mm))
 
     # --- blocks -----------------------------------------------------------------------------
-    def _fits(self, text: str, font: str, size: float, width: float) -> bool:
+    def _fits(self, text: str, font: str, size: float, width: float) -> bool:  # float ok: layout points or seconds, not money
         return stringWidth(text, font, size) <= width - 2 * CELL_PAD
 
     def kv(self, pairs: Sequence[tuple[str, str]], columns: int = 2) -> None:

@@ -75,7 +75,7 @@ class Jobs:
         finally:
             job.finished = self.clock()
 
-    def wait(self, job_id: str, timeout: float = 600) -> Job:
+    def wait(self, job_id: str, timeout: float = 600) -> Job:  # float ok: layout points or seconds, not money
         """For tests and scripts: block until the job ends."""
         import time
 

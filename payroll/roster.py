@@ -30,6 +30,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from payroll.case import InputError, _field_path
+from payroll.csvfile import read_text
 
 MINUTES_PER_HOUR = 60
 #: weeks per month for scheduled hours: 365 ÷ 7 ÷ 12 (근로기준법 시행령 §6③, the 209-hour month)
@@ -148,18 +149,7 @@ class Roster:
 
 
 def _read_rows(path: Path) -> list[dict[str, str]]:
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read: {exc.strerror}") from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        try:
-            text = raw.decode("cp949")
-        except UnicodeDecodeError:
-            raise InputError(f"{path}: neither UTF-8 nor CP949 text") from None
-    reader = csv.DictReader(io.StringIO(text))
+    reader = csv.DictReader(io.StringIO(read_text(path)))
     if not reader.fieldnames:
         raise InputError(f"{path}: empty file (no header row)")
     return list(reader)

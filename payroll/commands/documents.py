@@ -3,14 +3,13 @@ and `payroll settle` (a leaver's settlement preview with its trace)."""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from pathlib import Path
 
 import click
 
 from payroll.case import InputError, dumps
+from payroll.csvfile import read_rows
 from payroll.money import won
 
 KINDS = ("contract", "resignation", "career", "withholding", "severance", "daily")
@@ -83,18 +82,8 @@ def _write(out: Path, stem: str, pdf: bytes, data: dict) -> list[Path]:
 def load_wages_csv(path: str | Path) -> dict[str, dict[str, int]]:
     """worker_id, month (YYYY-MM), wages → {worker: {month: wages}} for the 평균임금."""
     path = Path(path)
-    try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read: {exc.strerror}") from None
-    except UnicodeDecodeError:
-        raise InputError(f"{path}: not UTF-8 text") from None
-    reader = csv.DictReader(io.StringIO(text))
-    missing = [c for c in ("worker_id", "month", "wages") if c not in (reader.fieldnames or [])]
-    if missing:
-        raise InputError(f"{path}: missing column(s): {', '.join(missing)}")
     out: dict[str, dict[str, int]] = {}
-    for line, row in enumerate(reader, start=2):
+    for line, row in read_rows(path, ("worker_id", "month", "wages")):
         try:
             dt.date.fromisoformat(row["month"].strip() + "-01")
             amount = int(row["wages"])

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from pathlib import Path
 
 import click
+
+from payroll.csvfile import read_rows
 
 from payroll import law as law_module
 from payroll.case import InputError, dumps
@@ -56,33 +56,6 @@ def _int(value: str, where: str) -> int:
         return int(value.replace(",", ""))
     except ValueError:
         raise InputError(f"{where}: not a whole number of won: {value!r}") from None
-
-
-def _csv_rows(path: str, required: tuple[str, ...], optional: tuple[str, ...] = ()) -> list[tuple[int, dict[str, str]]]:
-    try:
-        raw = Path(path).read_bytes()
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read: {exc.strerror}") from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise InputError(f"{path}: not UTF-8 text") from None
-    reader = csv.DictReader(io.StringIO(text))
-    header = [h.strip() for h in (reader.fieldnames or [])]
-    if not header:
-        raise InputError(f"{path}: empty file (no header row)")
-    missing = [c for c in required if c not in header]
-    if missing:
-        raise InputError(f"{path}: missing column(s) {', '.join(missing)}")
-    unknown = [c for c in header if c not in required + optional]
-    if unknown:
-        raise InputError(f"{path}: unknown column(s) {', '.join(unknown)}")
-    out = []
-    for line, row in enumerate(reader, start=2):
-        if None in row:
-            raise InputError(f"{path}: row {line}: more cells than header columns")
-        out.append((line, {k.strip(): (v or "").strip() for k, v in row.items()}))
-    return out
 
 
 roster_options = [
@@ -135,7 +108,7 @@ def insurance_enrol(roster_csv, contracts_csv, db, worker_id, plan, start_text, 
             raise InputError("--file and --worker/--plan/--start/--end/--id are separate modes; give one")
         rows = [
             (f"{file_path}: row {line}", r["worker_id"], r["plan"], _date(r["start"], f"{file_path}: row {line}: start"), _date(r.get("end"), f"{file_path}: row {line}: end"), r.get("enrolment_id") or None)
-            for line, r in _csv_rows(file_path, ("worker_id", "plan", "start"), ("end", "enrolment_id"))
+            for line, r in read_rows(file_path, ("worker_id", "plan", "start"), ("end", "enrolment_id"))
         ]
     else:
         if not (worker_id and plan and start_text):
@@ -232,7 +205,7 @@ def fertility_apply(roster_csv, contracts_csv, db, worker_id, treatment_text, co
         if any(v is not None for v in (worker_id, treatment_text, cost_text, evidence, submitted_text, application_id)):
             raise InputError("--file and the single-application options are separate modes; give one")
         rows = []
-        for line, r in _csv_rows(file_path, ("worker_id", "treatment_date", "cost", "evidence", "submitted_at"), ("application_id",)):
+        for line, r in read_rows(file_path, ("worker_id", "treatment_date", "cost", "evidence", "submitted_at"), ("application_id",)):
             where = f"{file_path}: row {line}"
             rows.append((where, r["worker_id"], _date(r["treatment_date"], f"{where}: treatment_date"), _int(r["cost"], f"{where}: cost"), r["evidence"], _datetime(r["submitted_at"], f"{where}: submitted_at"), r.get("application_id") or None))
         rows.sort(key=lambda x: x[5] or dt.datetime.min)  # submission order; stable for ties (file order)
@@ -277,7 +250,7 @@ def fertility_decide(roster_csv, contracts_csv, db, apps_file, cancels_file, yea
     as_of = _datetime(as_of_text, "--as-of")
     if apps_file:
         apps, seen = [], set()
-        for line, r in _csv_rows(apps_file, ("worker_id", "treatment_date", "cost", "evidence", "submitted_at"), ("application_id",)):
+        for line, r in read_rows(apps_file, ("worker_id", "treatment_date", "cost", "evidence", "submitted_at"), ("application_id",)):
             where = f"{apps_file}: row {line}"
             a = fx.Application(
                 r.get("application_id") or f"row{line}", r["worker_id"], _date(r["treatment_date"], f"{where}: treatment_date"), _int(r["cost"], f"{where}: cost"),
@@ -293,7 +266,7 @@ def fertility_decide(roster_csv, contracts_csv, db, apps_file, cancels_file, yea
             apps.append(a)
         cancels = []
         if cancels_file:
-            for line, r in _csv_rows(cancels_file, ("application_id", "cancelled_at"), ("reason",)):
+            for line, r in read_rows(cancels_file, ("application_id", "cancelled_at"), ("reason",)):
                 cancels.append(fx.Cancellation(r["application_id"], _datetime(r["cancelled_at"], f"{cancels_file}: row {line}: cancelled_at"), r.get("reason", "")))
         led = service.replay(law, roster, apps, cancels, as_of)
     else:

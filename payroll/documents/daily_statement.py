@@ -6,13 +6,12 @@ income_tax, local_income_tax) for the daily workers (``income_type = daily``).
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from pathlib import Path
 from typing import Any
 
 from payroll.case import InputError
+from payroll.csvfile import read_rows
 from payroll.documents.office import Office, korean_date
 from payroll.documents.pdf import Doc, render
 from payroll.roster import Worker
@@ -22,18 +21,8 @@ COLUMNS = ("worker_id", "month", "work_days", "taxable_pay", "non_taxable", "inc
 
 def load_daily_csv(path: str | Path) -> list[dict[str, Any]]:
     path = Path(path)
-    try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read: {exc.strerror}") from None
-    except UnicodeDecodeError:
-        raise InputError(f"{path}: not UTF-8 text") from None
-    reader = csv.DictReader(io.StringIO(text))
-    missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
-    if missing:
-        raise InputError(f"{path}: missing column(s): {', '.join(missing)}")
     out = []
-    for line, row in enumerate(reader, start=2):
+    for line, row in read_rows(path, COLUMNS):
         rec: dict[str, Any] = {"worker_id": row["worker_id"].strip(), "month": row["month"].strip()}
         try:
             dt.date.fromisoformat(rec["month"] + "-01")

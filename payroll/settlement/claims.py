@@ -30,9 +30,7 @@ Claims file (JSON; one object or a list of objects), the 소득·세액공제신
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,6 +39,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from payroll.case import InputError, _field_path
+from payroll.csvfile import read_rows, read_text
 
 YTD_COLUMNS = (
     "worker_id", "year", "total_pay", "non_taxable", "national_pension", "health_insurance",
@@ -117,19 +116,6 @@ class Claims:
                    m.insurance_premiums, m.disabled_insurance_premiums, tuple(m.births), m.itemise)
 
 
-def _text(path: Path) -> str:
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read: {exc.strerror}") from None
-    for enc in ("utf-8-sig", "cp949"):
-        try:
-            return raw.decode(enc)
-        except UnicodeDecodeError:
-            continue
-    raise InputError(f"{path}: neither UTF-8 nor CP949 text")
-
-
 def _int_cell(path: Path, line: int, name: str, value: str, *, minimum: int = 0) -> int:
     text = value.replace(",", "").strip()
     try:
@@ -153,22 +139,10 @@ def _date_cell(path: Path, line: int, name: str, value: str | None) -> dt.date |
 def load_ytd_csv(path: str | Path) -> list[YearToDate]:
     """Read a YTD CSV (module docstring); every row is validated, none dropped."""
     path = Path(path)
-    reader = csv.DictReader(io.StringIO(_text(path)))
-    header = [h.strip() for h in (reader.fieldnames or [])]
-    if not header:
-        raise InputError(f"{path}: empty file (no header row)")
-    missing = [c for c in YTD_COLUMNS if c not in header]
-    if missing:
-        raise InputError(f"{path}: missing column(s): {', '.join(missing)}")
-    unknown = [c for c in header if c not in YTD_COLUMNS + YTD_OPTIONAL]
-    if unknown:
-        raise InputError(f"{path}: unknown column(s): {', '.join(unknown)}")
+    rows = read_rows(path, YTD_COLUMNS, YTD_OPTIONAL)
     out: list[YearToDate] = []
     seen: set[tuple[str, int]] = set()
-    for line, raw in enumerate(reader, start=2):
-        if None in raw:
-            raise InputError(f"{path}: row {line}: more cells than header columns")
-        row = {k.strip(): (v or "") for k, v in raw.items()}
+    for line, row in rows:
         wid = row["worker_id"].strip()
         if not wid:
             raise InputError(f"{path}: row {line}: worker_id: empty")
@@ -211,7 +185,7 @@ def parse_claims(text: str, source: str) -> list[Claims]:
 
 def load_claims(path: str | Path) -> dict[tuple[str, int], Claims]:
     path = Path(path)
-    claims = parse_claims(_text(path), str(path))
+    claims = parse_claims(read_text(path), str(path))
     out: dict[tuple[str, int], Claims] = {}
     for c in claims:
         if (c.worker_id, c.year) in out:

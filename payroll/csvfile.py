@@ -1,0 +1,51 @@
+"""Small HR CSV files (roster, contracts, year-to-date, wages, registers): one reader for all of them.
+
+The text is UTF-8 (with or without BOM) or CP949, as Excel saves it on a Korean Windows machine. Every
+problem is an InputError naming the file, and the row and column where there is one; no row is
+dropped.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+from payroll.case import InputError
+
+
+def read_text(path: str | Path) -> str:
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read: {exc.strerror}") from None
+    for encoding in ("utf-8-sig", "cp949"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise InputError(f"{path}: neither UTF-8 nor CP949 text")
+
+
+def read_rows(path: str | Path, required: tuple[str, ...] = (), optional: tuple[str, ...] | None = None) -> list[tuple[int, dict[str, str]]]:
+    """(line number, {column: stripped cell}) for every data row. ``required`` columns must be there;
+    with ``optional`` given, any other column is an error too."""
+    path = Path(path)
+    reader = csv.DictReader(io.StringIO(read_text(path)))
+    header = [h.strip() for h in (reader.fieldnames or [])]
+    if not header:
+        raise InputError(f"{path}: empty file (no header row)")
+    missing = [c for c in required if c not in header]
+    if missing:
+        raise InputError(f"{path}: missing column(s): {', '.join(missing)}")
+    if optional is not None:
+        unknown = [c for c in header if c not in tuple(required) + tuple(optional)]
+        if unknown:
+            raise InputError(f"{path}: unknown column(s): {', '.join(unknown)}")
+    rows = []
+    for line, row in enumerate(reader, start=2):
+        if None in row:
+            raise InputError(f"{path}: row {line}: more cells than header columns")
+        rows.append((line, {k.strip(): (v or "").strip() for k, v in row.items() if k is not None}))
+    return rows

@@ -31,7 +31,7 @@ import polars as pl
 
 from payroll.engine.step import Context
 from payroll.roster import Roster
-from payroll.runs.history import BONUS_CODES, LEAVE_PAY_CODE, NOT_AVERAGE_WAGE, YTD_FIELDS, last_twelve_pay_months, leavers_of, month_add, month_range
+from payroll.runs.history import BONUS_CODES, LEAVE_PAY_CODE, NOT_AVERAGE_WAGE, YTD_FIELDS, last_twelve_pay_months, year_to_date, leavers_of, month_add, month_range
 
 ITEM_SCHEMA = {"row": pl.Int64, "code": pl.Utf8, "amount": pl.Int64, "method": pl.Utf8, "minutes": pl.Int64}
 SEVERANCE_CODE = "severance_pay"
@@ -213,21 +213,8 @@ def settle_leavers(staged, roster: Roster, frame: pl.DataFrame, items: pl.DataFr
                     f"give the earlier pay of {year} in ytd.csv (payroll.settlement.claims format) and run again"
                 )
             else:
-                year_months = [f for m, f in sorted(months.items()) if m.startswith(f"{year:04d}-")]
-                tot = {k: sum(f[k] for f in year_months) for k in YTD_FIELDS}
-                o = opening.get(wid)
-                ytd = YearToDate(
-                    worker_id=wid, year=year,
-                    total_pay=tot["taxable_pay"] + (o.total_pay if o else 0),
-                    non_taxable=tot["non_taxable_pay"] + (o.non_taxable if o else 0),
-                    national_pension=tot["national_pension"] + (o.national_pension if o else 0),
-                    health_insurance=tot["health_insurance"] + (o.health_insurance if o else 0),
-                    long_term_care=tot["long_term_care"] + (o.long_term_care if o else 0),
-                    employment_insurance=tot["employment_insurance"] + (o.employment_insurance if o else 0),
-                    income_tax=tot["income_tax"] + tot["settlement_income_tax"] + (o.income_tax if o else 0),
-                    local_income_tax=tot["local_income_tax"] + tot["settlement_local_income_tax"] + (o.local_income_tax if o else 0),
-                    leaving_date=last_day, birth_date=_date(info[wid]["birth_date"]),
-                )
+                ytd = year_to_date(wid, year, months, opening.get(wid), leaving_date=last_day, leaving_month=month,
+                                   birth_date=_date(info[wid]["birth_date"]))
                 ytds.append(ytd)
                 ytd_gross[wid] = ytd.total_pay + ytd.non_taxable
         # --- 퇴직금 ---

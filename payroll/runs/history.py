@@ -191,3 +191,34 @@ def last_twelve_pay_months(months: dict[str, dict], month: str) -> list[dict]:
     (상여금, 연차수당) to the 평균임금 of a 퇴직금 (고용노동부 평균임금 산정 practice)."""
     start = month_add(month, -11)
     return [figures for m, figures in sorted(months.items()) if start <= m <= month]
+
+
+def year_to_date(worker_id: str, year: int, months: dict[str, dict], opening, *, leaving_date: dt.date,
+                 leaving_month: str, birth_date: dt.date | None):
+    """A leaver's 총급여, premiums and tax already withheld for ``year``: the stored pay months of the
+    year (``months``, as :func:`history` gives them) plus the ``ytd.csv`` row (``opening``) for months
+    before the first run here. Tax already withheld counts the settlement taxes of earlier months, never
+    the leaving month's own settlement (that is what is being computed)."""
+    from payroll.settlement import YearToDate
+
+    in_year = [f for m, f in sorted(months.items()) if m.startswith(f"{year:04d}-")]
+    tot = {k: sum(f[k] for f in in_year) for k in YTD_FIELDS}
+    last = months.get(leaving_month, {})
+    settled = tot["settlement_income_tax"] - last.get("settlement_income_tax", 0)
+    settled_local = tot["settlement_local_income_tax"] - last.get("settlement_local_income_tax", 0)
+
+    def plus(name: str) -> int:
+        return getattr(opening, name) if opening is not None else 0
+
+    return YearToDate(
+        worker_id=worker_id, year=year,
+        total_pay=tot["taxable_pay"] + plus("total_pay"),
+        non_taxable=tot["non_taxable_pay"] + plus("non_taxable"),
+        national_pension=tot["national_pension"] + plus("national_pension"),
+        health_insurance=tot["health_insurance"] + plus("health_insurance"),
+        long_term_care=tot["long_term_care"] + plus("long_term_care"),
+        employment_insurance=tot["employment_insurance"] + plus("employment_insurance"),
+        income_tax=tot["income_tax"] + settled + plus("income_tax"),
+        local_income_tax=tot["local_income_tax"] + settled_local + plus("local_income_tax"),
+        leaving_date=leaving_date, birth_date=birth_date,
+    )

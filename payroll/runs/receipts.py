@@ -24,7 +24,7 @@ from sqlmodel import Session, select
 
 from payroll.case import InputError
 from payroll.roster import Roster
-from payroll.runs.history import LEAVE_PAY_CODE, YTD_FIELDS, history, last_twelve_pay_months, month_add, month_range, paid_runs, service_end_in
+from payroll.runs.history import LEAVE_PAY_CODE, history, last_twelve_pay_months, month_add, year_to_date, month_range, paid_runs, service_end_in
 from payroll.store.models import WorkerResult
 
 
@@ -97,7 +97,7 @@ def leaver_settlement(session: Session, roster: Roster, worker_id: str, year: in
     """(Settlement, Leaving) of a worker who left in ``year``: year to date from the paid runs of the
     year (plus the row of ``ytd_csv`` for months before the first run here), as the leaving month's
     run summed it; checked against that run's ``settlement_income_tax``."""
-    from payroll.settlement import YearToDate, load_claims, load_ytd_csv, settle
+    from payroll.settlement import load_claims, load_ytd_csv, settle
 
     w = roster.workers.get(worker_id)
     if w is not None and (w.income_type or "regular") == "daily":
@@ -112,24 +112,8 @@ def leaver_settlement(session: Session, roster: Roster, worker_id: str, year: in
     if missing and opening is None:
         raise InputError(f"{worker_id} leaves on {leaving.last_day}: no stored pay for {', '.join(missing)} (employed then) — "
                          f"give the earlier pay of {year} in ytd.csv")
-    # the leaving month's own settlement is what this receipt shows, not tax already paid
-    tot = {k: sum(f[k] for f in months.values()) for k in YTD_FIELDS}
-    last = months.get(leaving.month, {})
-    settled_before = tot["settlement_income_tax"] - last.get("settlement_income_tax", 0)
-    settled_local_before = tot["settlement_local_income_tax"] - last.get("settlement_local_income_tax", 0)
-    o = opening
-    ytd = YearToDate(
-        worker_id=worker_id, year=year,
-        total_pay=tot["taxable_pay"] + (o.total_pay if o else 0),
-        non_taxable=tot["non_taxable_pay"] + (o.non_taxable if o else 0),
-        national_pension=tot["national_pension"] + (o.national_pension if o else 0),
-        health_insurance=tot["health_insurance"] + (o.health_insurance if o else 0),
-        long_term_care=tot["long_term_care"] + (o.long_term_care if o else 0),
-        employment_insurance=tot["employment_insurance"] + (o.employment_insurance if o else 0),
-        income_tax=tot["income_tax"] + settled_before + (o.income_tax if o else 0),
-        local_income_tax=tot["local_income_tax"] + settled_local_before + (o.local_income_tax if o else 0),
-        leaving_date=leaving.last_day, birth_date=_date(leaving.row.get("birth_date")),
-    )
+    ytd = year_to_date(worker_id, year, months, opening, leaving_date=leaving.last_day, leaving_month=leaving.month,
+                       birth_date=_date(leaving.row.get("birth_date")))
     claims = load_claims(claims_json).get((worker_id, year)) if claims_json is not None and claims_json.is_file() else None
     s = settle(ytd, claims)
     paid = (int(leaving.row.get("settlement_income_tax") or 0), int(leaving.row.get("settlement_local_income_tax") or 0))

@@ -9,6 +9,12 @@ Every PDF of the project (payslips, notices, receipts) is built the same way::
 
     pdf_bytes = render(build, title="임금명세서 W001 2026-04", footer="…")
 
+The blocks are laid out and drawn straight onto a ReportLab canvas — no platypus story, frames
+or table objects. Our documents need only stacked blocks of fixed-width columns, and the
+general machinery cost more than the drawing itself (a month renders 1,165 payslips). All text
+of a page goes into one PDF text object drawn over the page's fills and rules. Blocks flow onto
+a new page when they do not fit; a table repeats its header row there.
+
 ``render`` is deterministic: ``rl_config.invariant = 1`` (set in ``fonts``) fixes the creation
 date and document id, and the only font is the embedded Noto Sans KR subset, so the same
 content gives the same bytes in any process. Integers in amount columns are shown as won with
@@ -19,26 +25,31 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from payroll.documents.fonts import register_fonts  # sets rl_config.invariant on import
+from reportlab import rl_config
 from reportlab.lib import colors
-from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfdoc, pdfmetrics
+from reportlab.lib.rl_accel import fp_str
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import Flowable, KeepTogether, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.pdfgen.canvas import Canvas
 
 PAGE_SIZE = A4
 MARGIN = 14 * mm
 CONTENT_WIDTH = PAGE_SIZE[0] - 2 * MARGIN
+TOP = PAGE_SIZE[1] - MARGIN
+BOTTOM = MARGIN + 4 * mm  # room for the footer line below
 GRID = colors.HexColor("#9AA3AD")
 HEADER_BG = colors.HexColor("#E8EDF2")
 TOTAL_BG = colors.HexColor("#F4F6F8")
+TEXT = colors.black
+FOOTER_TEXT = colors.HexColor("#5A6570")
 CELL_PAD = 4  # points, left and right inside a cell
+RULE_WIDTH = 0.5
 
 
 def won_text(amount: int) -> str:
@@ -59,7 +70,7 @@ def minutes_text(minutes: int | None) -> str:
 def split_lines(text: str, font: str, size: float, width: float) -> list[str]:  # float ok: layout points or seconds, not money
     """Greedy line breaking at spaces (Korean is spaced); a word wider than the line breaks anywhere.
 
-    Whitespace runs collapse to one space, as in a ReportLab Paragraph.
+    Whitespace runs (newlines included) collapse to one space.
     """
     words = text.split()
     lines: list[str] = []
@@ -87,150 +98,156 @@ def split_lines(text: str, font: str, size: float, width: float) -> list[str]:  
     return lines
 
 
-class TextBlock(Flowable):
-    """Plain text wrapped at spaces and drawn line by line: a Paragraph without markup parsing.
-
-    Our documents never use inline markup, and parsing it was most of a page's layout time.
-    """
-
-    def __init__(self, text: str, style: ParagraphStyle) -> None:
-        super().__init__()
-        self.text = text
-        self.style = style
-        self.lines: list[str] = []
-
-    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # float ok: layout points or seconds, not money
-        st = self.style
-        self.width = availWidth
-        self.lines = split_lines(self.text, st.fontName, st.fontSize, availWidth - st.leftIndent - st.rightIndent)
-        self.height = len(self.lines) * st.leading
-        return availWidth, self.height
-
-    def getSpaceBefore(self) -> float:  # float ok: layout points or seconds, not money
-        return self.style.spaceBefore
-
-    def getSpaceAfter(self) -> float:  # float ok: layout points or seconds, not money
-        return self.style.spaceAfter
-
-    def draw(self) -> None:
-        st = self.style
-        canvas = self.canv
-        canvas.setFont(st.fontName, st.fontSize)
-        canvas.setFillColor(st.textColor)
-        # baseline of the first line: as a Paragraph sets it (leading minus the descent share)
-        y = self.height - st.fontSize
-        for line in self.lines:
-            if st.alignment == TA_CENTER:
-                canvas.drawCentredString(self.width / 2, y, line)
-            elif st.alignment == TA_RIGHT:
-                canvas.drawRightString(self.width - st.rightIndent, y, line)
-            else:
-                canvas.drawString(st.leftIndent, y, line)
-            y -= st.leading
+# --- styles -----------------------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(frozen=True)
+class TextStyle:
+    font: str
+    size: float  # float ok: layout points, not money
+    leading: float  # float ok: layout points, not money
+    align: str = "left"  # left | centre | right
+    space_before: float = 0  # float ok: layout points, not money
+    space_after: float = 0  # float ok: layout points, not money
+
+
+@dataclass(frozen=True)
 class Styles:
     regular: str
     bold: str
-    base: ParagraphStyle = field(init=False)
-    small: ParagraphStyle = field(init=False)
-    tiny: ParagraphStyle = field(init=False)
-    cell: ParagraphStyle = field(init=False)
-    cell_bold: ParagraphStyle = field(init=False)
-    cell_right: ParagraphStyle = field(init=False)
-    heading: ParagraphStyle = field(init=False)
-    title: ParagraphStyle = field(init=False)
-    subtitle: ParagraphStyle = field(init=False)
 
-    def __post_init__(self) -> None:
-        self.base = ParagraphStyle("base", fontName=self.regular, fontSize=9, leading=12)  # Korean is spaced: wrapping at spaces is right and faster than CJK wrapping
-        self.small = ParagraphStyle("small", parent=self.base, fontSize=7.5, leading=9.5)
-        self.tiny = ParagraphStyle("tiny", parent=self.base, fontSize=6.5, leading=8)
-        self.cell = ParagraphStyle("cell", parent=self.base, fontSize=8.5, leading=10.5)
-        self.cell_bold = ParagraphStyle("cell_bold", parent=self.cell, fontName=self.bold)
-        self.cell_right = ParagraphStyle("cell_right", parent=self.cell, alignment=TA_RIGHT)
-        self.heading = ParagraphStyle("heading", parent=self.base, fontName=self.bold, fontSize=10, leading=13, spaceBefore=5, spaceAfter=2)
-        self.title = ParagraphStyle("title", parent=self.base, fontName=self.bold, fontSize=17, leading=21, alignment=TA_CENTER)
-        self.subtitle = ParagraphStyle("subtitle", parent=self.base, fontSize=10, leading=13, alignment=TA_CENTER, spaceAfter=4)
-        self._bold: dict[str, ParagraphStyle] = {}
+    def text(self, size: str, bold: bool = False) -> TextStyle:
+        """base 9/12, small 7.5/9.5, tiny 6.5/8, cell 8.5/10.5 (points: size/leading)."""
+        size_pt, leading = {"base": (9, 12), "small": (7.5, 9.5), "tiny": (6.5, 8), "cell": (8.5, 10.5)}[size]
+        return TextStyle(self.bold if bold else self.regular, size_pt, leading)
 
-    def bold_of(self, size: str) -> ParagraphStyle:
-        """The bold variant of the style ``size`` (made once per Styles)."""
-        style = self._bold.get(size)
-        if style is None:
-            style = self._bold[size] = ParagraphStyle(f"{size}_bold", parent=getattr(self, size), fontName=self.bold)
-        return style
+    @property
+    def title(self) -> TextStyle:
+        return TextStyle(self.bold, 17, 21, align="centre")
+
+    @property
+    def subtitle(self) -> TextStyle:
+        return TextStyle(self.regular, 10, 13, align="centre", space_after=4)
+
+    @property
+    def heading(self) -> TextStyle:
+        return TextStyle(self.bold, 10, 13, space_before=5, space_after=2)
 
 
 @lru_cache(maxsize=4)
 def styles_for(regular: str, bold: str) -> Styles:
-    """The shared, read-only styles of a font pair (building ParagraphStyles for every page showed in profiles)."""
     return Styles(regular, bold)
 
 
+# --- blocks -----------------------------------------------------------------------------------
+
+
+@dataclass
+class _Lines:
+    """A paragraph: lines already broken to the content width."""
+
+    style: TextStyle
+    lines: list[str]
+    indent: float = 0  # float ok: layout points, not money
+
+
+@dataclass
+class _Space:
+    height: float  # float ok: layout points, not money
+
+
+@dataclass
+class _Cell:
+    lines: list[str]
+    font: str
+    align: str = "left"
+    fill: colors.Color | None = None
+
+
+@dataclass
+class _Row:
+    cells: list[_Cell]
+    height: float  # float ok: layout points, not money
+
+
+@dataclass
+class _Grid:
+    """A ruled table: fixed column widths spanning the content width; ``header`` repeats on a new page."""
+
+    widths: list[float]
+    size: float  # float ok: layout points, not money
+    leading: float  # float ok: layout points, not money
+    pad_top: float  # float ok: layout points, not money
+    pad_bottom: float  # float ok: layout points, not money
+    rows: list[_Row]
+    header: bool
+
+
 class Doc:
-    """Collects flowables; the build function of a document calls these methods in order."""
+    """Collects blocks; the build function of a document calls these methods in order."""
 
     def __init__(self, styles: Styles) -> None:
         self.styles = styles
-        self.story: list = []
+        self.blocks: list[_Lines | _Space | _Grid] = []
 
     # --- text -------------------------------------------------------------------------------
+    def _text(self, text: str, style: TextStyle, indent: float = 0) -> None:  # float ok: layout points, not money
+        lines = split_lines(text, style.font, style.size, CONTENT_WIDTH - 2 * indent)
+        self.blocks.append(_Lines(style, lines, indent))
+
     def title(self, text: str, subtitle: str | None = None) -> None:
-        self.story.append(TextBlock(text, self.styles.title))
+        self._text(text, self.styles.title)
         if subtitle:
-            self.story.append(TextBlock(subtitle, self.styles.subtitle))
+            self._text(subtitle, self.styles.subtitle)
         else:
-            self.story.append(Spacer(1, 3 * mm))
+            self.spacer(3)
 
     def heading(self, text: str) -> None:
-        self.story.append(TextBlock(text, self.styles.heading))
+        self._text(text, self.styles.heading)
 
     def paragraph(self, text: str, size: str = "base") -> None:
-        self.story.append(TextBlock(text, getattr(self.styles, size)))
+        self._text(text, replace(self.styles.text(size), space_before=2), indent=CELL_PAD)  # a little air below a table
 
     def spacer(self, height_mm: float = 2) -> None:  # float ok: layout points or seconds, not money
-        self.story.append(Spacer(1, height_mm * mm))
+        self.blocks.append(_Space(height_mm * mm))
 
-    # --- blocks -----------------------------------------------------------------------------
-    def _fits(self, text: str, font: str, size: float, width: float) -> bool:  # float ok: layout points or seconds, not money
-        return stringWidth(text, font, size) <= width - 2 * CELL_PAD
+    # --- ruled blocks -----------------------------------------------------------------------
+    def _grid(self, data: list[list[tuple[str, str, str, colors.Color | None]]], widths: list[float], style: TextStyle,
+              pad_top: float, pad_bottom: float, header: bool) -> None:  # float ok: layout points, not money
+        """``data``: rows of (text, font, align, fill) cells; a text wider than its column wraps."""
+        rows = []
+        for cells in data:
+            row = []
+            for (text, font, align, fill), width in zip(cells, widths):
+                inner = width - 2 * CELL_PAD
+                if "\n" not in text and stringWidth(text, font, style.size) <= inner:
+                    lines = [text] if text else []
+                else:
+                    lines = split_lines(text, font, style.size, inner)
+                row.append(_Cell(lines, font, align, fill))
+            height = max(1, *(len(c.lines) for c in row)) * style.leading + pad_top + pad_bottom
+            rows.append(_Row(row, height))
+        self.blocks.append(_Grid(list(widths), style.size, style.leading, pad_top, pad_bottom, rows, header))
 
     def kv(self, pairs: Sequence[tuple[str, str]], columns: int = 2) -> None:
-        """A grid of label/value pairs, ``columns`` pairs per line."""
+        """A grid of label/value pairs, ``columns`` pairs per line; the labels bold on a tinted ground."""
         s = self.styles
-        label_w = 24 * mm
+        cell = s.text("cell")
+        widest = max((stringWidth(str(label), s.bold, cell.size) for label, _ in pairs), default=0)
+        label_w = min(max(24 * mm, widest + 2 * CELL_PAD), 0.4 * CONTENT_WIDTH / columns)  # a label stays on one line when it can
         value_w = CONTENT_WIDTH / columns - label_w
-        size = s.cell.fontSize
-        rows: list[list] = []
+        data: list[list] = []
         line: list = []
         for label, value in pairs:
-            value = str(value)
-            shown = value if self._fits(value, s.regular, size, value_w) else TextBlock(value, s.cell)
-            line += [label, shown]
+            line += [(str(label), s.bold, "left", HEADER_BG), (str(value), s.regular, "left", None)]
             if len(line) == 2 * columns:
-                rows.append(line)
+                data.append(line)
                 line = []
         if line:
-            line += [""] * (2 * columns - len(line))
-            rows.append(line)
-        table = Table(rows, colWidths=[label_w, value_w] * columns)
-        style = [
-            ("FONTNAME", (0, 0), (-1, -1), s.regular),
-            ("FONTSIZE", (0, 0), (-1, -1), size),
-            ("LEADING", (0, 0), (-1, -1), s.cell.leading),
-            ("GRID", (0, 0), (-1, -1), 0.5, GRID),
-            ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-            ("TOPPADDING", (0, 0), (-1, -1), 2),
-            ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
-            ("LEFTPADDING", (0, 0), (-1, -1), CELL_PAD),
-            ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PAD),
-        ]
-        for c in range(columns):
-            style += [("BACKGROUND", (2 * c, 0), (2 * c, -1), HEADER_BG), ("FONTNAME", (2 * c, 0), (2 * c, -1), s.bold)]
-        table.setStyle(TableStyle(style))
-        self.story.append(table)
+            while len(line) < 2 * columns:
+                line += [("", s.bold, "left", HEADER_BG), ("", s.regular, "left", None)]
+            data.append(line)
+        self._grid(data, [label_w, value_w] * columns, cell, 2, 2.5, header=False)
 
     def table(
         self,
@@ -241,61 +258,158 @@ class Doc:
         amount_cols: Iterable[int] = (),
         total: Sequence[object] | None = None,
         size: str = "cell",
-        wrap_cols: Iterable[int] = (),  # accepted for compatibility: every column wraps when it must
     ) -> None:
         """A table; integers in ``amount_cols`` as right-aligned won, ``total`` as a bold last row.
 
         ``widths`` are fractions of the content width (they need not sum to 1; they are scaled).
-        A text longer than its column wraps inside the cell (Korean breaks anywhere); short
-        texts are drawn as plain strings, which is what keeps a page fast to render.
+        A text longer than its column wraps inside the cell.
         """
         s = self.styles
         amount_cols = set(amount_cols)
-        base = getattr(s, size)
-        font_size = base.fontSize
         if widths is None:
             widths = [1] * len(header)
         scale = CONTENT_WIDTH / sum(widths)
         col_w = [w * scale for w in widths]
-        bold_style = s.bold_of(size)
 
-        def cell(value: object, col: int, bold: bool) -> object:
-            if col in amount_cols and isinstance(value, int) and not isinstance(value, bool):
-                return won_text(value)
-            text = "" if value is None else str(value)
-            if self._fits(text, s.bold if bold else s.regular, font_size, col_w[col]) and "\n" not in text:
-                return text
-            return TextBlock(text, bold_style if bold else base)
+        def line(values: Sequence[object], font: str, fill) -> list:
+            cells = []
+            for col, value in enumerate(values):
+                if col in amount_cols and isinstance(value, int) and not isinstance(value, bool):
+                    value = won_text(value)
+                cells.append(("" if value is None else str(value), font, "right" if col in amount_cols else "left", fill))
+            return cells
 
-        data = [[cell(h, i, True) for i, h in enumerate(header)]]
-        data += [[cell(v, i, False) for i, v in enumerate(r)] for r in rows]
+        data = [line(header, s.bold, HEADER_BG)] + [line(r, s.regular, None) for r in rows]
         if total is not None:
-            data.append([cell(v, i, True) for i, v in enumerate(total)])
-        table = Table(data, colWidths=col_w, repeatRows=1)
-        style = [
-            ("FONTNAME", (0, 0), (-1, -1), s.regular),  # empty cells too: never Helvetica
-            ("FONTNAME", (0, 0), (-1, 0), s.bold),
-            ("FONTSIZE", (0, 0), (-1, -1), font_size),
-            ("LEADING", (0, 0), (-1, -1), base.leading),
-            ("GRID", (0, 0), (-1, -1), 0.5, GRID),
-            ("BACKGROUND", (0, 0), (-1, 0), HEADER_BG),
-            ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-            ("TOPPADDING", (0, 0), (-1, -1), 1.5),
-            ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
-            ("LEFTPADDING", (0, 0), (-1, -1), CELL_PAD),
-            ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PAD),
-        ]
-        style += [("ALIGN", (c, 0), (c, -1), "RIGHT") for c in sorted(amount_cols)]
-        if total is not None:
-            style += [("BACKGROUND", (0, -1), (-1, -1), TOTAL_BG), ("FONTNAME", (0, -1), (-1, -1), s.bold)]
-        table.setStyle(TableStyle(style))
-        self.story.append(table)
+            data.append(line(total, s.bold, TOTAL_BG))
+        self._grid(data, col_w, s.text(size), 1.5, 2.5, header=True)
 
-    def keep_together(self, build: Callable[["Doc"], None]) -> None:
-        """Flowables added by ``build`` stay on one page when they fit."""
-        inner = Doc(self.styles)
-        build(inner)
-        self.story.append(KeepTogether(inner.story))
+
+# --- drawing ----------------------------------------------------------------------------------
+
+
+class _Page:
+    """One page being drawn: fills and rules go straight to the canvas; text collects in one text
+    object, drawn over them when the page ends."""
+
+    def __init__(self, canvas: Canvas, footer: str | None, regular: str) -> None:
+        self.canvas = canvas
+        self.footer = footer
+        self.regular = regular
+        self.number = 0
+        self._start()
+
+    def _start(self) -> None:
+        self.number += 1
+        self.y = TOP
+        self.fresh = True  # nothing drawn yet: space before a block is dropped here
+        self.text = self.canvas.beginText()
+        self.font: tuple[str, float] | None = None
+        self.colour = None
+        self.canvas.setLineWidth(RULE_WIDTH)
+        self.canvas.setStrokeColor(GRID)
+
+    def draw_text(self, x: float, y: float, text: str, font: str, size: float, align: str = "left", colour=TEXT) -> None:  # float ok: layout points, not money
+        if not text:
+            return
+        t = self.text
+        if self.font != (font, size):
+            t.setFont(font, size)
+            self.font = (font, size)
+        if self.colour is not colour:
+            t.setFillColor(colour)
+            self.colour = colour
+        if align == "right":
+            x -= stringWidth(text, font, size)
+        elif align == "centre":
+            x -= stringWidth(text, font, size) / 2
+        t.setTextOrigin(x, y)
+        t.textOut(text)
+
+    def room(self) -> float:  # float ok: layout points, not money
+        return self.y - BOTTOM
+
+    def finish(self) -> None:
+        y = MARGIN - 2 * mm
+        if self.footer:
+            self.draw_text(MARGIN, y, self.footer, self.regular, 7, colour=FOOTER_TEXT)
+        self.draw_text(PAGE_SIZE[0] - MARGIN, y, f"{self.number}쪽", self.regular, 7, align="right", colour=FOOTER_TEXT)
+        self.canvas.drawText(self.text)
+        self.canvas.showPage()
+
+    def next(self) -> None:
+        self.finish()
+        self._start()
+
+
+def _draw_lines(page: _Page, block: _Lines) -> None:
+    st = block.style
+    if not page.fresh:
+        page.y -= st.space_before
+    x = {"left": MARGIN + block.indent, "centre": PAGE_SIZE[0] / 2, "right": MARGIN + CONTENT_WIDTH - block.indent}[st.align]
+    for line in block.lines:
+        if page.room() < st.leading and not page.fresh:
+            page.next()
+        page.draw_text(x, page.y - st.size, line, st.font, st.size, st.align)  # baseline one size below the line's top
+        page.y -= st.leading
+        page.fresh = False
+    page.y -= st.space_after
+
+
+def _draw_grid(page: _Page, grid: _Grid) -> None:
+    canvas = page.canvas
+    xs = [MARGIN]
+    for w in grid.widths:
+        xs.append(xs[-1] + w)
+    body = grid.rows[1:] if grid.header else grid.rows
+
+    def rules(top: float, bottoms: list[float]) -> None:
+        segs = [(xs[0], top, xs[-1], top)] + [(xs[0], b, xs[-1], b) for b in bottoms]
+        segs += [(x, top, x, bottoms[-1]) for x in xs]
+        canvas.lines(segs)
+
+    def draw_row(row: _Row) -> None:
+        top, bottom = page.y, page.y - row.height
+        col = 0
+        while col < len(row.cells):  # one rectangle per run of equally filled cells
+            fill = row.cells[col].fill
+            end = col
+            while end + 1 < len(row.cells) and row.cells[end + 1].fill is fill:
+                end += 1
+            if fill is not None:
+                canvas.setFillColor(fill)
+                canvas.rect(xs[col], bottom, xs[end + 1] - xs[col], row.height, stroke=0, fill=1)
+            col = end + 1
+        mid = (top - grid.pad_top + bottom + grid.pad_bottom) / 2
+        for cell, left, right in zip(row.cells, xs, xs[1:]):
+            x = right - CELL_PAD if cell.align == "right" else left + CELL_PAD
+            y = mid + len(cell.lines) * grid.leading / 2 - grid.size  # the lines centred in the row
+            for line in cell.lines:
+                page.draw_text(x, y, line, cell.font, grid.size, cell.align)
+                y -= grid.leading
+        page.y = bottom
+        page.fresh = False
+
+    top, bottoms = page.y, []
+    if grid.header:
+        if page.room() < grid.rows[0].height + (body[0].height if body else 0) and not page.fresh:
+            page.next()
+            top = page.y
+        draw_row(grid.rows[0])
+        bottoms.append(page.y)
+    for row in body:
+        if page.room() < row.height and not page.fresh:
+            if bottoms:
+                rules(top, bottoms)
+            page.next()
+            top, bottoms = page.y, []
+            if grid.header:
+                draw_row(grid.rows[0])
+                bottoms.append(page.y)
+        draw_row(row)
+        bottoms.append(page.y)
+    if bottoms:
+        rules(top, bottoms)
 
 
 # --- embedding the font subsets, faster (the bytes are the same) -----------------------------
@@ -326,6 +440,24 @@ class _MemoFlate:
         return pdfdoc.PDFZCompress.decode(encoded)
 
 
+class _NumberArray(pdfdoc.PDFArray):
+    """A PDFArray of numbers (a font subset's Widths) that formats its elements in one call.
+
+    ``pdfdoc.format`` turns each number into bytes through three Python calls; a page's two
+    Widths arrays hold a few hundred numbers, which made them a large share of saving a page.
+    ``fp_str`` is the same formatter, so the bytes are those of a plain PDFArray."""
+
+    def format(self, document, IND=b"\n "):
+        if not self.sequence or not all(type(e) in (int, float) for e in self.sequence):
+            return super().format(document, IND)
+        items = fp_str(*self.sequence).encode("ascii").split(b" ")
+        if (self.multiline and rl_config.pdfMultiLine) or self.multiline == "forced":
+            return b"[ " + IND.join(items) + b" ]"
+        for i in reversed(range(10, len(items), 10)):  # PDFArray.format's line break every 10 elements
+            items.insert(i, b"\n ")
+        return b"[ " + b" ".join(items) + b" ]"
+
+
 @lru_cache(maxsize=4)
 def _tune_faces(*font_names: str) -> None:
     """Make our TrueType faces cheaper to embed, per process, without changing a byte.
@@ -335,11 +467,14 @@ def _tune_faces(*font_names: str) -> None:
     rebuilds and recompresses subsets that are the same from page to page. Here the face keeps
     the tables it has read (they are immutable bytes), the last few subsets it built (a subset is
     a pure function of its character list) and, through :class:`_MemoFlate`, their compressed
-    streams. Each is a pure memo, so the PDF bytes are exactly those of plain ReportLab.
+    streams and ToUnicode maps; the subsets' Widths arrays are formatted by :class:`_NumberArray`.
+    Each is a pure memo or the same formatter, so the PDF bytes are exactly those of plain
+    ReportLab (tests/test_runs_pool.py renders both and compares).
     """
     flate = _MemoFlate()
     for name in font_names:
-        face = getattr(pdfmetrics.getFont(name), "face", None)
+        font = pdfmetrics.getFont(name)
+        face = getattr(font, "face", None)
         if face is None or getattr(face, "_payroll_tuned", False):
             continue
         tables: dict[str, bytes] = {}
@@ -361,14 +496,30 @@ def _tune_faces(*font_names: str) -> None:
                 data = _subsets[key] = _make(subset)
             return data
 
-        def add_objects(doc, fontname, subset, _add=add_subset_objects, _face=face):
+        def add_subset(doc, fontname, subset, _add=add_subset_objects, _face=face):
             ref = _add(doc, fontname, subset)
             stream = doc.idToObject.get(f"fontFile:{_face.filename}({fontname})")
             if stream is not None and stream.filters == [pdfdoc.PDFZCompress]:
                 stream.filters = [flate]
             return ref
 
-        face.get_table, face.makeSubset, face.addSubsetObjects = cached_table, cached_subset, add_objects
+        def add_font(doc, _add=font.addObjects, _font=font):
+            state = _font.state.get(doc)
+            names = [_font.getSubsetInternalName(n, doc)[1:] for n in range(len(state.subsets))] if state else []
+            _add(doc)
+            fonts = doc.idToObject["BasicFonts"].dict
+            for internal in names:
+                pdf_font = fonts.get(internal)
+                if pdf_font is None:
+                    continue
+                if type(getattr(pdf_font, "Widths", None)) is pdfdoc.PDFArray:
+                    pdf_font.Widths = _NumberArray(pdf_font.Widths.sequence)
+                cmap = doc.idToObject.get(f"toUnicodeCMap:{pdf_font.BaseFont}")
+                if cmap is not None and cmap.filters == [pdfdoc.PDFZCompress]:
+                    cmap.filters = [flate]
+
+        face.get_table, face.makeSubset, face.addSubsetObjects = cached_table, cached_subset, add_subset
+        font.addObjects = add_font
         face._payroll_tuned = True
 
 
@@ -376,7 +527,6 @@ def warm() -> tuple[str, str]:
     """Register the fonts and prepare their faces and styles now (a process pool does it before forking)."""
     regular, bold = register_fonts()
     _tune_faces(regular, bold)
-    styles_for(regular, bold)
     return regular, bold
 
 
@@ -390,36 +540,26 @@ def render(
 ) -> bytes:
     """Run ``build`` on a fresh A4 document and return the PDF bytes (deterministic)."""
     regular, bold = warm()
-    styles = styles_for(regular, bold)
-    doc = Doc(styles)
+    doc = Doc(styles_for(regular, bold))
     build(doc)
     buffer = io.BytesIO()
-    template = SimpleDocTemplate(
-        buffer,
-        pagesize=PAGE_SIZE,
-        leftMargin=MARGIN,
-        rightMargin=MARGIN,
-        topMargin=MARGIN,
-        bottomMargin=MARGIN + 4 * mm,
-        title=title,
-        author=author,
-        subject=subject,
-        creator="payroll",
-        producer="payroll (ReportLab)",
-        initialFontName=regular,  # each page starts in our font: no text is ever set in Helvetica
-    )
-
-    def on_page(canvas, document) -> None:
-        canvas.saveState()
-        canvas.setFont(regular, 7)
-        canvas.setFillColor(colors.HexColor("#5A6570"))
-        y = MARGIN - 2 * mm
-        if footer:
-            canvas.drawString(MARGIN, y, footer)
-        canvas.drawRightString(PAGE_SIZE[0] - MARGIN, y, f"{document.page}쪽")
-        canvas.restoreState()
-
-    template.build(doc.story, onFirstPage=on_page, onLaterPages=on_page)
+    canvas = Canvas(buffer, pagesize=PAGE_SIZE, initialFontName=regular)  # each page starts in our font: never Helvetica
+    canvas.setTitle(title)
+    canvas.setAuthor(author)
+    canvas.setSubject(subject)
+    canvas.setCreator("payroll")
+    canvas.setProducer("payroll (ReportLab)")
+    page = _Page(canvas, footer, regular)
+    for block in doc.blocks:
+        if isinstance(block, _Space):
+            if not page.fresh:
+                page.y -= min(block.height, page.room())
+        elif isinstance(block, _Lines):
+            _draw_lines(page, block)
+        else:
+            _draw_grid(page, block)
+    page.finish()
+    canvas.save()
     return buffer.getvalue()
 
 

@@ -28,9 +28,11 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import gc
 import io
 import re
 import zipfile
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -52,6 +54,7 @@ DELIMITERS = (",", "\t", ";", "|")
 EXCEL_EPOCH = dt.date(1899, 12, 30)  # serial 0 in the 1900 date system (with Lotus' leap-year bug)
 CALAMINE_TIME_DAY = dt.date(1899, 12, 31)  # calamine's date of a time-only cell
 
+_CONTROL_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")  # C0 controls other than tab, CR and LF
 # full-width digits and punctuation → ASCII (NFKC for the characters dates and times use)
 _FULL_WIDTH = {chr(0xFF10 + i): str(i) for i in range(10)} | {"：": ":", "－": "-", "／": "/", "．": ".", "\u3000": " ", "＋": "+", "（": "(", "）": ")"}
 
@@ -132,7 +135,7 @@ def decode_text(raw: bytes, source: str) -> tuple[str, str]:
                 text, enc = raw.decode("cp949"), "cp949"
             except UnicodeDecodeError as exc:
                 raise InputError(f"{source}: not a CSV, XLSX or XLS file (neither UTF-8, UTF-16 nor CP949 text; bad byte at offset {exc.start})") from None
-    controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\r\n")
+    controls = len(_CONTROL_CHARS.findall(text))
     if "\x00" in text or controls > max(2, len(text) // 1000):
         raise InputError(f"{source}: not a CSV, XLSX or XLS file (binary content)")
     return text, enc
@@ -169,7 +172,7 @@ def _csv_table(text: str, source: str) -> Table:
     try:
         start = 1
         for cells in reader:
-            if any(c.strip() for c in cells):
+            if "".join(cells).strip():  # some cell is not blank
                 rows.append((start, cells))
             start = reader.line_num + 1
     except csv.Error as exc:
@@ -235,7 +238,10 @@ def _xlsx_merges(raw: bytes) -> dict[str, list[tuple[int, int, int, int]]]:
         except (KeyError, UnicodeDecodeError):
             continue
         ranges = []
-        for ref in re.findall(r'<(?:\w+:)?mergeCell\b[^>]*\bref="([A-Z]+\d+):([A-Z]+\d+)"', xml):
+        # the merged ranges follow the (large) cell data: scan from the tag of the first mention only
+        first = xml.find("mergeCell")
+        tail = xml[max(xml.rfind("<", 0, first), 0):] if first >= 0 else ""
+        for ref in re.findall(r'<(?:\w+:)?mergeCell\b[^>]*\bref="([A-Z]+\d+):([A-Z]+\d+)"', tail):
             (c1, r1), (c2, r2) = (_CELL.fullmatch(x).groups() for x in ref)  # type: ignore[union-attr]
             ranges.append((int(r1) - 1, int(r2) - 1, _col_index(c1), _col_index(c2)))
         unescaped = name.group(1).replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"').replace("&apos;", "'")
@@ -270,7 +276,10 @@ def _spreadsheet_tables(path: Path, raw: bytes, kind: str) -> list[tuple[str, Ta
     merges = _xlsx_merges(raw) if kind == "xlsx" else _xls_merges(raw)
     tables = []
     for name, frame in zip(names, frames, strict=True):
-        grid = [["" if v is None else str(v) for v in values] for values in frame.iter_rows()]
+        if all(t in (pl.Utf8, pl.Null) for t in frame.dtypes):  # every cell read as text (or none): no per-cell conversion
+            grid = [list(values) for values in frame.select(pl.all().cast(pl.Utf8).fill_null("")).rows()]
+        else:
+            grid = [["" if v is None else str(v) for v in values] for values in frame.iter_rows()]
         for r1, r2, c1, c2 in merges.get(name, []):
             if r1 >= len(grid) or c1 >= len(grid[r1]):
                 continue
@@ -279,7 +288,7 @@ def _spreadsheet_tables(path: Path, raw: bytes, kind: str) -> list[tuple[str, Ta
                 for c in range(c1, min(c2, len(grid[r]) - 1) + 1):
                     if not grid[r][c].strip():
                         grid[r][c] = value
-        tables.append((name, [(i + 1, cells) for i, cells in enumerate(grid) if any(c.strip() for c in cells)]))
+        tables.append((name, [(i + 1, cells) for i, cells in enumerate(grid) if "".join(cells).strip()]))
     return tables
 
 
@@ -471,15 +480,51 @@ def _summary_mask(profile: Profile, cols: list[str]) -> pl.Expr:
     return pl.any_horizontal(hits)
 
 
+def _first_filled(cells: list[str]) -> str:
+    for c in cells:
+        if c.strip():
+            return c
+    return ""
+
+
+def _repeated_header_flags(header: list[str], cells_of: list[list[str]]) -> list[bool]:
+    """Whether each row repeats the header (cell by cell under :func:`norm_header`).
+
+    A month's export has tens of thousands of rows and few distinct spellings per column, so each
+    spelling is normalised once, and a row stops being compared at its first cell that differs."""
+    width = len(header)
+    expected = [norm_header(h) for h in header]
+    memo: dict[str, str] = {}
+
+    def normed(text: str) -> str:
+        key = memo.get(text)
+        if key is None:
+            key = memo[text] = norm_header(text)
+        return key
+
+    flags = []
+    for cells in cells_of:
+        if len(cells) < width:
+            flags.append(False)
+            continue
+        for j in range(width):
+            if normed(cells[j]) != expected[j]:
+                flags.append(False)
+                break
+        else:
+            flags.append(True)
+    return flags
+
+
 def _normalise(source_of: list[str], profile: Profile, shape: str, mapping: dict[str, int], header: list[str], rows: Table) -> tuple[pl.DataFrame, pl.DataFrame]:
+    cells_of = [cells for _, cells in rows]
     cols: dict[str, list] = {"line": [line for line, _ in rows], "source": source_of}
+    short = min(map(len, cells_of), default=0)
     for fld, j in mapping.items():
-        cols[fld] = [cells[j] if j < len(cells) else "" for _, cells in rows]
-    cols["_first"] = [next((c for c in cells if c.strip()), "") for _, cells in rows]
-    cols["_rowtext"] = [" | ".join(c.strip() for c in cells if c.strip())[:120] for _, cells in rows]
-    normed_header = [norm_header(h) for h in header]
-    cols["_is_header"] = [[norm_header(c) for c in cells[: len(header)]] == normed_header for _, cells in rows]
-    base = pl.DataFrame(cols, schema={"line": pl.Int64, "source": pl.Utf8, **{f: pl.Utf8 for f in mapping}, "_first": pl.Utf8, "_rowtext": pl.Utf8, "_is_header": pl.Boolean})
+        cols[fld] = [cells[j] for cells in cells_of] if j < short else [cells[j] if j < len(cells) else "" for cells in cells_of]
+    cols["_first"] = [_first_filled(cells) for cells in cells_of]
+    cols["_is_header"] = _repeated_header_flags(header, cells_of)
+    base = pl.DataFrame(cols, schema={"line": pl.Int64, "source": pl.Utf8, **{f: pl.Utf8 for f in mapping}, "_first": pl.Utf8, "_is_header": pl.Boolean})
     for fld in ("name", "device", "direction", "timestamp", "date", "time", "in", "out", "out_date"):
         if fld not in base.columns:
             base = base.with_columns(pl.lit(None, dtype=pl.Utf8).alias(fld))
@@ -487,10 +532,16 @@ def _normalise(source_of: list[str], profile: Profile, shape: str, mapping: dict
 
     # rows that are no record: repeated headers, totals and footers, ignored punch kinds
     ident = [c for c in ("_first", "worker_id", "name", "date", "timestamp") if c in mapping or c == "_first"]
-    summary = _summary_mask(profile, ident)
+    base = base.with_columns(_summary_mask(profile, ident).alias("_summary"))
+    # the whole row's text is shown only for a totals/footer row: spelled out for those few rows alone
+    summary_rows = base.select(pl.col("_summary") & ~pl.col("_is_header")).to_series().arg_true().to_list()
+    rowtext: list[str | None] = [None] * len(cells_of)
+    for i in summary_rows:
+        rowtext[i] = " | ".join(c.strip() for c in cells_of[i] if c.strip())[:120]
+    base = base.with_columns(pl.Series("_rowtext", rowtext, dtype=pl.Utf8))
     reason = (
         pl.when(pl.col("_is_header")).then(pl.lit("반복된 제목 행"))
-        .when(summary).then(pl.format("합계·머리말·꼬리말 행: {}", pl.col("_rowtext")))
+        .when(pl.col("_summary")).then(pl.format("합계·머리말·꼬리말 행: {}", pl.col("_rowtext")))
     )
     if shape == "punch" and profile.direction_ignore:
         key = pl.col("direction").fill_null("").str.replace_many(_FULL_WIDTH).str.replace_all(r"\s", "").str.to_lowercase()
@@ -572,9 +623,29 @@ def _duplicate_fields(source: str, header: list[str], mapping: dict[str, int], l
         raise InputError(f"{source}: line {line}: the header row repeats the column {dupes[0]!r}")
 
 
+@contextmanager
+def _cycle_collector_paused():
+    """A month's export is tens of thousands of row lists holding only strings: they form no cycles
+    and die with the read, yet their allocation alone starts the cycle collector over and over, each
+    pass walking the whole process heap (≈0.1 s of a month's 0.5 s read). Reference counting still
+    frees everything; the collector resumes when the read ends."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
 def read_export(path: Path | str, profile: str | None = None) -> Export:
     """Read one export file; raise :class:`InputError` (naming the file) when it cannot be read."""
-    path = Path(path)
+    with _cycle_collector_paused():
+        return _read_export(Path(path), profile)
+
+
+def _read_export(path: Path, profile: str | None) -> Export:
     try:
         raw = path.read_bytes()
     except OSError as exc:

@@ -272,12 +272,11 @@ def _hours(result: dict, items: Sequence[dict]) -> dict[str, int]:
     return out
 
 
-def _check(result: dict, items: Sequence[dict]) -> None:
+def _check(result: dict, items: Sequence[dict], catalogue) -> None:
     wid = result.get("worker_id")
     for field in ("worker_id", "name", "birth_date", "pay_date", "month"):
         if result.get(field) in (None, ""):
             raise InputError(f"payslip {wid}: result field {field!r} is missing; the 임금명세서 must show it (근로기준법 시행령 §27의2)")
-    catalogue = pay_items_module.current()
     for item in items:
         known = catalogue.items.get(item["code"])
         if known is not None and known.hour_based and int(item["amount"]) != 0 and not item.get("method"):
@@ -299,12 +298,12 @@ def payslip_pdf(result: dict, items: list[dict], trace: list[dict], employer: di
     in display order. ``trace``: ``payroll.trace.trace_of(row, law)``. ``employer``: ``{name}``
     and optionally ``business_number``, ``address``, ``contact``.
     """
-    _check(result, items)
+    catalogue = pay_items_module.current()
+    _check(result, items, catalogue)
     if not employer or not employer.get("name"):
         raise InputError(f"payslip {result.get('worker_id')}: employer name is missing")
     hours = _hours(result, items)
     steps = _trace_by_step(trace)
-    catalogue = pay_items_module.current()
     month = str(result["month"])
     year, mon = (int(x) for x in month.split("-"))
     pay_date = as_date(result["pay_date"])

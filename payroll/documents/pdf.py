@@ -75,10 +75,11 @@ def split_lines(text: str, font: str, size: float, width: float) -> list[str]:  
     words = text.split()
     lines: list[str] = []
     line = ""
-    space = stringWidth(" ", font, size)
+    measure = pdfmetrics.getFont(font).stringWidth  # the font's own method: a page measures every word, skip the lookups
+    space = measure(" ", size)
     line_w = 0.0
     for word in words:
-        w = stringWidth(word, font, size)
+        w = measure(word, size)
         if line and line_w + space + w <= width:
             line += " " + word
             line_w += space + w
@@ -87,11 +88,11 @@ def split_lines(text: str, font: str, size: float, width: float) -> list[str]:  
             lines.append(line)
         while w > width and len(word) > 1:  # an unbreakable run: cut it at the width
             cut = len(word) - 1
-            while cut > 1 and stringWidth(word[:cut], font, size) > width:
+            while cut > 1 and measure(word[:cut], size) > width:
                 cut -= 1
             lines.append(word[:cut])
             word = word[cut:]
-            w = stringWidth(word, font, size)
+            w = measure(word, size)
         line, line_w = word, w
     if line:
         lines.append(line)
@@ -324,7 +325,7 @@ class _Page:
         elif align == "centre":
             x -= stringWidth(text, font, size) / 2
         t.setTextOrigin(x, y)
-        t.textOut(text)
+        t._textOut(text)  # textOut also measures the string to advance a cursor we never use
 
     def room(self) -> float:  # float ok: layout points, not money
         return self.y - BOTTOM

@@ -214,3 +214,39 @@ def test_cli_exit_code_2_with_one_clear_line(tmp_path, kind):
     assert result.stderr.startswith("error: ") and str(path) in result.stderr
     assert "Traceback" not in result.output + result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def _xlsx_by_openpyxl_append(sheets: dict) -> bytes:
+    """The report workbook as openpyxl writes it with ``append`` (xlsx_bytes before SheetCells)."""
+    import polars as pl
+    from openpyxl import Workbook
+
+    from payroll.attendance.xlsx import _cell, normalise_zip
+
+    wb = Workbook(write_only=True)
+    for title, content in sheets.items():
+        ws = wb.create_sheet(title=title[:31])
+        rows = [list(content.columns), *content.iter_rows()] if isinstance(content, pl.DataFrame) else content
+        for row in rows:
+            ws.append([_cell(v) for v in row])
+    wb.properties.creator = "payroll"
+    wb.properties.created = dt.datetime(2000, 1, 1)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return normalise_zip(buf.getvalue())
+
+
+def test_xlsx_bytes_are_what_openpyxl_append_writes():
+    import polars as pl
+
+    exceptions = pl.DataFrame({
+        "source": ["근태/daily.csv", "a&b <c>"], "line": [3, None], "worker_id": ["W001", " W002 "],
+        "date": [dt.date(2026, 6, 1), None], "detail": ["=1+1", ""], "hours": [1.5, float("nan")], "ok": [True, False],
+        "days": [[1, 2], []],
+    })
+    sheets = {
+        "요약": [["항목", "값"], [], ["근무일", 21], ["시각", dt.time(9, 5)], ["일시", dt.datetime(2026, 6, 1, 9)], [None, "#N/A"]],
+        "예외": exceptions,
+        "a very long sheet title that is cut at 31": [["x"]],
+    }
+    assert xlsx_bytes(sheets) == _xlsx_by_openpyxl_append(sheets)

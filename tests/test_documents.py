@@ -486,3 +486,117 @@ def test_bank_transfer_lists_a_shortfall_as_zero_when_the_run_asks(month):
     rows = list(csv.reader(io.StringIO(bank_transfer_csv(short, shortfall_as_zero=True, total=True).decode("utf-8-sig"))))
     assert next(r for r in rows if r[0] == "W003")[4] == "0"
     assert int(rows[-1][4]) == short.get_column("net_pay").clip(lower_bound=0).sum()
+
+
+# --- SheetCells: the register's and the exceptions workbook's cell writer -----------------------
+
+TRICKY_VALUES = [
+    "text", " padded ", "  ", "a&b<c>d\"'", "", "한글 이름", "tab\tand\nline", "=SUM(A1:A2)", "=", "#N/A", "x" * 33000,
+    None, 0, -5, 2_759_044_891, 10**17, 1.5, -0.1, float("nan"), float("inf"), True, False,
+    dt.date(2026, 6, 1), dt.date(1900, 2, 1), dt.datetime(2026, 6, 1, 9, 30), dt.time(9, 5), dt.timedelta(hours=3),
+    __import__("decimal").Decimal("1.25"),
+]
+
+
+def _styles():
+    from payroll.documents.xlsx import BOLD, BORDER, CENTER, HEADER_FILL, TOTAL_FILL, WON_FORMAT
+
+    return [
+        {},
+        {"font": BOLD, "fill": HEADER_FILL, "border": BORDER, "alignment": CENTER},
+        {"border": BORDER, "number_format": WON_FORMAT},
+        {"number_format": "yyyy-mm-dd", "fill": TOTAL_FILL},
+    ]
+
+
+def _openpyxl_reference(write_only: bool) -> bytes:
+    """The tricky values written cell by cell by openpyxl itself, one row per style."""
+    from openpyxl.cell import WriteOnlyCell
+
+    from payroll.documents.xlsx import workbook_bytes
+
+    wb = openpyxl.Workbook(write_only=write_only)
+    ws = wb.create_sheet("s") if write_only else wb.active
+    for r, style in enumerate(_styles(), start=1):
+        values = ["first", *TRICKY_VALUES]
+        row = []
+        for j, v in enumerate(values, start=1):
+            cell = WriteOnlyCell(ws) if write_only else ws.cell(row=r, column=j)
+            for name, attr in style.items():
+                setattr(cell, name, attr)
+            cell.value = v
+            row.append(cell)
+        if write_only:
+            ws.append(row)
+    if write_only:
+        ws.append([])
+        ws.append(["after an empty row"])
+    return workbook_bytes(wb, dt.datetime(2026, 7, 10))
+
+
+def _sheet_cells_version(write_only: bool) -> bytes:
+    from payroll.documents.xlsx import SheetCells, workbook_bytes
+
+    wb = openpyxl.Workbook(write_only=write_only)
+    cells = SheetCells(wb.create_sheet("s") if write_only else wb.active)
+    for style in _styles():
+        s = cells.style(**style)
+        values = ["first", *TRICKY_VALUES]
+        cells.append(values, [s] * len(values))
+    if write_only:
+        cells.append([])
+        cells.append(["after an empty row"])
+    return workbook_bytes(wb, dt.datetime(2026, 7, 10), [cells])
+
+
+@pytest.mark.parametrize("write_only", [False, True])
+def test_sheet_cells_write_the_bytes_openpyxl_writes(write_only):
+    # every kind of value (texts openpyxl makes formulas or errors of, dates that get a number format, NaN…)
+    # under every kind of style: the whole package is byte for byte what openpyxl's own cell writer gives
+    assert _sheet_cells_version(write_only) == _openpyxl_reference(write_only)
+
+
+def test_sheet_cells_refuse_what_openpyxl_refuses():
+    from openpyxl.utils.exceptions import IllegalCharacterError
+
+    from payroll.documents.xlsx import SheetCells
+
+    cells = SheetCells(openpyxl.Workbook().active)
+    with pytest.raises(IllegalCharacterError):
+        cells.append(["bell\x07"])
+    with pytest.raises(ValueError):
+        cells.append([{"a": 1}])
+
+
+def test_sheet_cells_need_a_sheet_without_openpyxl_cells():
+    from payroll.documents.xlsx import SheetCells, workbook_bytes
+
+    wb = openpyxl.Workbook()
+    cells = SheetCells(wb.active)
+    cells.append(["mine"])
+    wb.active.cell(row=5, column=1, value="openpyxl's")
+    with pytest.raises(RuntimeError, match="SheetCells"):
+        workbook_bytes(wb, dt.datetime(2026, 7, 10), [cells])
+
+
+def test_register_styles_widths_and_frozen_header(month):
+    results, items = month
+    columns, _ = register_table(results, items)
+    wb = openpyxl.load_workbook(io.BytesIO(register_xlsx(results, items)))
+    assert wb.sheetnames == ["급여대장", "항목"]
+    ws = wb["급여대장"]
+    assert ws.freeze_panes == "D4"
+    assert ws.dimensions == f"A1:{openpyxl.utils.get_column_letter(len(columns))}{3 + results.height + 3 + 1}"  # 3 departments, 합계
+    assert ws["A1"].font.bold and ws["A1"].font.size == 14
+    assert ws.column_dimensions["A"].width == 16 and ws.column_dimensions["B"].width == 11
+    rows = list(ws.iter_rows(min_row=3))
+    header, body = rows[0], rows[1:]
+    assert all(c.font.bold and c.fill.fgColor.rgb == "00E8EDF2" and c.alignment.horizontal == "center" for c in header)
+    for row in body:
+        kind = "합계" if row[0].value == "합계" else ("소계" if str(row[1].value).startswith("소계") else "worker")
+        fill = {"합계": "00DDE3EA", "소계": "00F4F6F8", "worker": None}[kind]
+        for j, c in enumerate(row):
+            assert c.border.left.style == "thin"
+            assert c.font.bold == (kind != "worker")
+            assert (c.fill.fgColor.rgb if c.fill.fill_type else None) == fill
+            assert c.number_format == ("#,##0;-#,##0;0" if j >= 3 else "General")

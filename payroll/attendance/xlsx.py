@@ -10,9 +10,14 @@ import datetime as dt
 import io
 import re
 import zipfile
+from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import polars as pl
+
+if TYPE_CHECKING:
+    from payroll.documents.xlsx import SheetCells
 
 FIXED_INSTANT = "2000-01-01T00:00:00Z"
 _STAMP = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:(?:created|modified)>)")
@@ -27,29 +32,37 @@ def _cell(value: object) -> object:
 def xlsx_bytes(sheets: dict[str, pl.DataFrame | list[list[object]]], widths: dict[str, int] | None = None) -> bytes:
     from openpyxl import Workbook
 
+    from payroll.documents.xlsx import SheetCells
+
     wb = Workbook(write_only=True)
+    written = []
     for title, content in sheets.items():
-        ws = wb.create_sheet(title=title[:31])
+        # the cells are serialised by SheetCells (openpyxl's per-cell writer is most of the time of a large sheet)
+        cells = SheetCells(wb.create_sheet(title=title[:31]))
         if isinstance(content, pl.DataFrame):
-            ws.append(list(content.columns))
+            cells.append(list(content.columns))
             for row in content.iter_rows():
-                ws.append([_cell(v) for v in row])
+                cells.append([_cell(v) for v in row])
         else:
             for row in content:
-                ws.append([_cell(v) for v in row])
+                cells.append([_cell(v) for v in row])
+        written.append(cells)
     wb.properties.creator = "payroll"
     wb.properties.created = dt.datetime(2000, 1, 1)
     buf = io.BytesIO()
     wb.save(buf)
-    return normalise_zip(buf.getvalue())
+    return normalise_zip(buf.getvalue(), written)
 
 
-def normalise_zip(data: bytes) -> bytes:
+def normalise_zip(data: bytes, cells: Sequence[SheetCells] = ()) -> bytes:
+    """``data`` with fixed stamps; ``cells``: the sheets written with SheetCells, put into the package."""
+    from payroll.documents.xlsx import splice_cells
+
     src = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as dst:
         for info in src.infolist():
-            body = src.read(info.filename)
+            body = splice_cells(info.filename, src.read(info.filename), cells)
             if info.filename == "docProps/core.xml":
                 body = _STAMP.sub(rb"\g<1>" + FIXED_INSTANT.encode() + rb"\g<2>", body)
             fixed = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))

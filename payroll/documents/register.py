@@ -13,7 +13,6 @@ Deterministic: no clock — the workbook's dates are the month's pay date (see `
 from __future__ import annotations
 
 import datetime as dt
-from copy import copy
 
 import polars as pl
 from openpyxl import Workbook
@@ -22,7 +21,7 @@ from openpyxl.utils import get_column_letter
 
 from payroll import pay_items as pay_items_module
 from payroll.documents.payslip import DEDUCTION_LABELS
-from payroll.documents.xlsx import BOLD, BORDER, CENTER, HEADER_FILL, SUBTOTAL_FILL, TOTAL_FILL, WON_FORMAT, stamp_for, workbook_bytes
+from payroll.documents.xlsx import BOLD, BORDER, CENTER, HEADER_FILL, SUBTOTAL_FILL, TOTAL_FILL, WON_FORMAT, SheetCells, stamp_for, workbook_bytes
 
 NO_DEPARTMENT = "(부서 미지정)"
 TITLE_FONT = Font(bold=True, size=14)
@@ -101,49 +100,37 @@ def register_xlsx(results: pl.DataFrame, items: pl.DataFrame) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = "급여대장"
+    cells = SheetCells(ws)
+    # registered in the order the cells first use them, which keeps the workbook's style table as it was
+    title_style = cells.style(font=TITLE_FONT)
+    header_style = cells.style(font=BOLD, fill=HEADER_FILL, border=BORDER, alignment=CENTER)
+    text_style = cells.style(border=BORDER)
+    money_style = cells.style(border=BORDER, number_format=WON_FORMAT)
+    subtotal_text = cells.style(border=BORDER, fill=SUBTOTAL_FILL, font=BOLD)
+    subtotal_money = cells.style(border=BORDER, number_format=WON_FORMAT, fill=SUBTOTAL_FILL, font=BOLD)
+    total_text = cells.style(border=BORDER, fill=TOTAL_FILL, font=BOLD)
+    total_money = cells.style(border=BORDER, number_format=WON_FORMAT, fill=TOTAL_FILL, font=BOLD)
+    worker_styles = [text_style] * 3 + [money_style] * len(money)
+    subtotal_styles = [subtotal_text] * 3 + [subtotal_money] * len(money)
+    total_styles = [total_text] * 3 + [total_money] * len(money)
+
     title = f"급여대장 {', '.join(months)}" + (f" (지급일 {', '.join(str(d) for d in pay_dates)})" if pay_dates else "")
-    ws.cell(row=1, column=1, value=title).font = TITLE_FONT
+    cells.append([title], [title_style])
+    cells.append([])
     header_row = 3
-    for j, (_, header) in enumerate(columns, start=1):
-        cell = ws.cell(row=header_row, column=j, value=header)
-        cell.font = BOLD
-        cell.fill = HEADER_FILL
-        cell.alignment = CENTER
-        cell.border = BORDER
-    r = header_row + 1
-
-    styled: dict[tuple, object] = {}  # (text or money, fill, bold) → the style of the first such cell
-
-    def write(values: list, fill=None, bold: bool = False) -> None:
-        nonlocal r
-        for j, v in enumerate(values, start=1):
-            cell = ws.cell(row=r, column=j, value=v)
-            key = (j > 3, id(fill), bold)
-            style = styled.get(key)
-            if style is not None:  # the same style ids as setting each attribute again, without hashing them per cell
-                cell._style = copy(style)
-                continue
-            cell.border = BORDER
-            if j > 3:
-                cell.number_format = WON_FORMAT
-            if fill is not None:
-                cell.fill = fill
-            if bold:
-                cell.font = BOLD
-            styled[key] = cell._style
-        r += 1
+    cells.append([header for _, header in columns], [header_style] * len(columns))
 
     sums = frame.group_by("department").agg([pl.len().alias("_n")] + [pl.col(c).sum() for c in money]).sort("department")
-    by_dept = {row["department"]: row for row in sums.iter_rows(named=True)}
+    by_dept = {row[0]: row[1:] for row in sums.iter_rows()}
     for (dept,), part in frame.group_by(["department"], maintain_order=True):
         for row in part.iter_rows():
-            write(list(row))
-        s = by_dept[dept]
-        write([dept, f"소계 {s['_n']}명", ""] + [int(s[c]) for c in money], fill=SUBTOTAL_FILL, bold=True)
+            cells.append(row, worker_styles)
+        count, *totals = by_dept[dept]
+        cells.append([dept, f"소계 {count}명", ""] + [int(v) for v in totals], subtotal_styles)
     grand = frame.select([pl.col(c).sum() for c in money]).row(0) if frame.height else [0] * len(money)
-    write(["합계", f"{frame.height}명", ""] + [int(v) for v in grand], fill=TOTAL_FILL, bold=True)
+    cells.append(["합계", f"{frame.height}명", ""] + [int(v) for v in grand], total_styles)
 
-    ws.freeze_panes = ws.cell(row=header_row + 1, column=4)
+    ws.freeze_panes = f"D{header_row + 1}"  # a string: ws.cell() would put a cell into the sheet SheetCells writes
     for j, (col, header) in enumerate(columns, start=1):
         ws.column_dimensions[get_column_letter(j)].width = 16 if j == 1 else (11 if j <= 3 else max(12, min(18, len(header) * 2)))
 
@@ -151,4 +138,4 @@ def register_xlsx(results: pl.DataFrame, items: pl.DataFrame) -> bytes:
     codes.append(["column", "header"])
     for col, header in columns:
         codes.append([col, header])
-    return workbook_bytes(wb, stamp_for(last_pay))
+    return workbook_bytes(wb, stamp_for(last_pay), [cells])

@@ -384,7 +384,7 @@ def _number(text: pl.Expr) -> pl.Expr:
 def _unique_frame(values: pl.Series) -> tuple[pl.DataFrame, pl.DataFrame]:
     """(the distinct values as column _v, the values' order as _v) — parse each spelling once."""
     order = pl.DataFrame({"_v": values.cast(pl.Utf8)})
-    return order.unique(maintain_order=True), order
+    return order.unique(), order  # the distinct values in any order: they are joined back by value
 
 
 def parse_dates(values: pl.Series, day_first: bool = False) -> pl.Series:
@@ -470,14 +470,26 @@ def _day_first(values: pl.Series) -> bool:
     return bool((first > 12).any()) and not bool((second > 12).any())
 
 
-def _summary_mask(profile: Profile, cols: list[str]) -> pl.Expr:
+def _by_distinct(values: pl.Series, **exprs: pl.Expr) -> pl.DataFrame:
+    """The columns ``exprs`` (written on ``pl.col("_v")``, value by value) in the order of ``values``,
+    each computed once per distinct value: an export repeats a few hundred ids, names, dates and
+    times over thousands of rows, and the text clean-up is the costly part."""
+    distinct, order = _unique_frame(values)
+    return order.join(distinct.with_columns(**exprs), on="_v", how="left", nulls_equal=True, maintain_order="left").drop("_v")
+
+
+def _summary_flags(profile: Profile, base: pl.DataFrame, cols: list[str]) -> pl.Series:
+    """Rows that start, in one of ``cols``, with a summary label (합계, 출력일시 …)."""
+    flags = pl.Series("_summary", [False] * base.height, dtype=pl.Boolean)
     labels = list(profile.summary_labels or ())
     if not labels or not cols:
-        return pl.lit(False)
+        return flags
     alt = "|".join(re.escape(x) for x in sorted(labels, key=len, reverse=True))
     pattern = rf"^(?:{alt})(?:$|[^\p{{L}}])"
-    hits = [pl.col(c).fill_null("").str.replace_all(r"\s", "").str.to_lowercase().str.contains(pattern) for c in cols]
-    return pl.any_horizontal(hits)
+    hit = pl.col("_v").fill_null("").str.replace_all(r"\s", "").str.to_lowercase().str.contains(pattern)
+    for c in cols:
+        flags = flags | _by_distinct(base.get_column(c), _summary=hit).to_series()
+    return flags.alias("_summary")
 
 
 def _first_filled(cells: list[str]) -> str:
@@ -532,7 +544,7 @@ def _normalise(source_of: list[str], profile: Profile, shape: str, mapping: dict
 
     # rows that are no record: repeated headers, totals and footers, ignored punch kinds
     ident = [c for c in ("_first", "worker_id", "name", "date", "timestamp") if c in mapping or c == "_first"]
-    base = base.with_columns(_summary_mask(profile, ident).alias("_summary"))
+    base = base.with_columns(_summary_flags(profile, base, ident))
     # the whole row's text is shown only for a totals/footer row: spelled out for those few rows alone
     summary_rows = base.select(pl.col("_summary") & ~pl.col("_is_header")).to_series().arg_true().to_list()
     rowtext: list[str | None] = [None] * len(cells_of)
@@ -544,19 +556,23 @@ def _normalise(source_of: list[str], profile: Profile, shape: str, mapping: dict
         .when(pl.col("_summary")).then(pl.format("합계·머리말·꼬리말 행: {}", pl.col("_rowtext")))
     )
     if shape == "punch" and profile.direction_ignore:
-        key = pl.col("direction").fill_null("").str.replace_many(_FULL_WIDTH).str.replace_all(r"\s", "").str.to_lowercase()
-        ignore = sorted(profile.direction_ignore)
-        reason = reason.when(key.is_in(ignore)).then(pl.format("출퇴근 기록이 아닌 인증: {}", pl.col("direction")))
+        key = pl.col("_v").fill_null("").str.replace_many(_FULL_WIDTH).str.replace_all(r"\s", "").str.to_lowercase()
+        base = base.with_columns(*_by_distinct(base.get_column("direction"), _ignored=key.is_in(sorted(profile.direction_ignore))))
+        reason = reason.when(pl.col("_ignored")).then(pl.format("출퇴근 기록이 아닌 인증: {}", pl.col("direction")))
     base = base.with_columns(reason.otherwise(None).alias("_skip"))
     skipped = base.filter(pl.col("_skip").is_not_null()).select("source", "line", pl.col("_skip").alias("detail"))
     base = base.filter(pl.col("_skip").is_null())
 
-    out = base.with_columns(_id_expr(pl.col("worker_id")).alias("worker_id"), _blank_null(pl.col("name")).alias("name"))
+    v = pl.col("_v")
+    out = base.with_columns(
+        *_by_distinct(base.get_column("worker_id"), worker_id=_id_expr(v)),
+        *_by_distinct(base.get_column("name"), name=_blank_null(v)),
+    )
     if shape == "punch":
         day_first = _day_first(pl.concat([base.get_column("timestamp"), base.get_column("date")]).drop_nulls())
         out = out.with_columns(
-            _blank_null(pl.col("timestamp" if "timestamp" in mapping else "time"), blanks).alias("_clock"),
-            _blank_null(pl.col("date"), blanks).alias("_date"),
+            *_by_distinct(base.get_column("timestamp" if "timestamp" in mapping else "time"), _clock=_blank_null(v, blanks)),
+            *_by_distinct(base.get_column("date"), _date=_blank_null(v, blanks)),
         )
         clocks = parse_clocks(out.get_column("_clock"), day_first, next_day=False)
         out = out.with_columns(
@@ -567,25 +583,28 @@ def _normalise(source_of: list[str], profile: Profile, shape: str, mapping: dict
         clock_text, date_text = pl.col("_clock"), pl.col("_date")
         raw_time = pl.when(pl.col("_own").is_null() & date_text.is_not_null()).then(pl.concat_str([date_text, clock_text], separator=" ", ignore_nulls=True)).otherwise(clock_text)
         ts = pl.when(day.is_not_null() & pl.col("_minutes").is_not_null()).then(day.cast(pl.Datetime("us")) + pl.duration(minutes=pl.col("_minutes")))
-        raw_dir = _blank_null(pl.col("direction"))
+        raw_dir = _blank_null(v)
         normed = raw_dir.str.replace_many(_FULL_WIDTH).str.replace_all(r"\s", "").str.to_lowercase()
         out = out.with_columns(
             raw_time.alias("raw_time"),
             ts.alias("ts"),
-            raw_dir.alias("raw_direction"),
-            pl.when(normed.is_in(sorted(profile.direction_in))).then(pl.lit("in"))
-            .when(normed.is_in(sorted(profile.direction_out))).then(pl.lit("out"))
-            .otherwise(None).alias("direction"),
-            _blank_null(pl.col("device")).alias("device"),
+            *_by_distinct(
+                base.get_column("direction"),
+                raw_direction=raw_dir,
+                direction=pl.when(normed.is_in(sorted(profile.direction_in))).then(pl.lit("in"))
+                .when(normed.is_in(sorted(profile.direction_out))).then(pl.lit("out"))
+                .otherwise(None),
+            ),
+            *_by_distinct(base.get_column("device"), device=_blank_null(v)),
         )
         frame = out.select("source", "line", "worker_id", "name", "raw_time", "ts", "raw_direction", "direction", "device")
         return frame, skipped
     day_first = _day_first(pl.concat([base.get_column(c) for c in ("date", "in", "out", "out_date")]).drop_nulls())
     out = out.with_columns(
-        _blank_null(pl.col("date"), blanks).alias("raw_date"),
-        _blank_null(pl.col("in"), blanks).alias("raw_in"),
-        _blank_null(pl.col("out"), blanks).alias("raw_out"),
-        _blank_null(pl.col("out_date"), blanks).alias("_raw_out_date"),
+        *_by_distinct(base.get_column("date"), raw_date=_blank_null(v, blanks)),
+        *_by_distinct(base.get_column("in"), raw_in=_blank_null(v, blanks)),
+        *_by_distinct(base.get_column("out"), raw_out=_blank_null(v, blanks)),
+        *_by_distinct(base.get_column("out_date"), _raw_out_date=_blank_null(v, blanks)),
     )
     ins = parse_clocks(out.get_column("raw_in"), day_first)
     outs = parse_clocks(out.get_column("raw_out"), day_first)

@@ -9,13 +9,19 @@ overtime.csv  worker_id,date,start,end,reason   approved work outside the schedu
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 
 import polars as pl
 
-from payroll.attendance.checks import parse_clock, parse_iso_date, read_small_csv
+from payroll.attendance.checks import (
+    contract_lookup,
+    parse_clock,
+    parse_iso_date,
+    read_small_csv,
+)
 from payroll.case import InputError
-from payroll.roster import Roster
+from payroll.roster import Contract, Roster
 
 LEAVE_KINDS = {"연차": True, "반차": True, "병가": True, "공가": True, "무급": False}
 LEAVE_SCHEMA = {"worker_id": pl.Utf8, "date": pl.Date, "kind": pl.Utf8, "minutes": pl.Int64, "paid": pl.Boolean, "line": pl.Int64}
@@ -26,6 +32,7 @@ def load_leave(path: Path | None, roster: Roster) -> pl.DataFrame:
     if path is None:
         return pl.DataFrame(schema=LEAVE_SCHEMA)
     path = Path(path)
+    contract_on = contract_lookup(roster)
     rows = []
     seen: set[tuple[str, dt.date, str]] = set()
     for line, r in read_small_csv(path, ("worker_id", "date", "kind", "minutes"), "leave"):
@@ -34,7 +41,7 @@ def load_leave(path: Path | None, roster: Roster) -> pl.DataFrame:
         if wid not in roster.workers:
             raise InputError(f"{where}: worker_id: {wid!r} is not in the roster")
         day = parse_iso_date(r["date"], f"{where}: date")
-        if roster.contract_on(wid, day) is None:
+        if contract_on(wid, day) is None:
             raise InputError(f"{where}: date: {day} is outside every contract of worker {wid}")
         kind = r["kind"]
         if kind not in LEAVE_KINDS:
@@ -51,11 +58,11 @@ def load_leave(path: Path | None, roster: Roster) -> pl.DataFrame:
             raise InputError(f"{where}: worker {wid} has {kind} on {day} twice")
         seen.add((wid, day, kind))
         rows.append((wid, day, kind, minutes, LEAVE_KINDS[kind], line))
-    _check_overlap(path, rows, roster)
+    _check_overlap(path, rows, contract_on)
     return pl.DataFrame(rows, schema=LEAVE_SCHEMA, orient="row")
 
 
-def _check_overlap(path: Path, rows: list[tuple], roster: Roster) -> None:
+def _check_overlap(path: Path, rows: list[tuple], contract_on: Callable[[str, dt.date], Contract | None]) -> None:
     """Overlapping leave (the rule payroll.leave.inputs applies, so the month's timesheet and the 연차
     ledger reject the same file): one worker-day may hold several part-day rows, never a full day
     beside another row and never more than the scheduled day."""
@@ -65,7 +72,7 @@ def _check_overlap(path: Path, rows: list[tuple], roster: Roster) -> None:
     for (wid, day), group in by_day.items():
         if len(group) < 2:
             continue
-        daily = roster.contract_on(wid, day).daily_minutes
+        daily = contract_on(wid, day).daily_minutes
         spans = [(m if m is not None else daily // 2 if kind == "반차" else daily) for _, _, kind, m, _, _ in group]
         if sum(spans) > daily or daily in spans:
             raise InputError(f"{path}: row {group[1][5]}: date: leave of worker {wid} on {day} overlaps row {group[0][5]} "

@@ -268,3 +268,66 @@ def test_payouts_frame_explains_each_amount(law):
     (row,) = frame.to_dicts()
     assert row["reason"] == "leaving" and row["minutes"] == 5 * 216 + (-(5 * 216) % 60)  # 5 × 3.6 h → 18 h
     assert row["amount"] == 18 * 10_320
+
+
+def _scheduled_day_by_day(contracts, leave, first, last, law):
+    """The fallback's definition, walked one calendar day at a time (the ledger's own is cached per week pattern and year)."""
+    from payroll.holidays import paid_holidays
+
+    unpaid = {}
+    for d in leave:
+        if d.kind == "무급":
+            unpaid[d.date] = unpaid.get(d.date, 0) + d.minutes
+    scheduled, absent = [], []
+    for c in contracts:
+        day, end = max(c.start, first), min(c.end or last, last)
+        while day <= end:
+            if day.isoweekday() in c.weekdays and day not in paid_holidays(day.year, law):
+                scheduled.append(day)
+                if unpaid.get(day, 0) >= c.daily_minutes:
+                    absent.append(day)
+            day += dt.timedelta(days=1)
+    return scheduled, absent
+
+
+def test_fallback_days_match_the_calendar_walk_across_years_and_contracts(law):
+    from payroll.leave.ledger import _fallback_days
+
+    contracts = [contract("f1", "F", D(2024, 12, 20), D(2025, 6, 30)), contract("f2", "F", D(2025, 7, 1), None, days="246", hours=(9, 13), brk=0)]
+    leave = [
+        LeaveDay("F", D(2025, 1, 2), "무급", 480, "leave.csv", 2),  # a full scheduled day: absent
+        LeaveDay("F", D(2025, 1, 1), "무급", 480, "leave.csv", 3),  # 신정: not a scheduled day
+        LeaveDay("F", D(2025, 2, 3), "무급", 240, "leave.csv", 4),  # half a day: not absent
+        LeaveDay("F", D(2025, 2, 4), "무급", 240, "leave.csv", 5),  # two halves of one day: absent
+        LeaveDay("F", D(2025, 2, 4), "무급", 240, "leave.csv", 6),
+        LeaveDay("F", D(2025, 7, 3), "무급", 240, "leave.csv", 7),  # the 4-hour contract's whole Thursday
+        LeaveDay("F", D(2025, 7, 4), "무급", 240, "leave.csv", 8),  # a Friday the second contract does not schedule
+        LeaveDay("F", D(2025, 7, 8), "연차", 240, "leave.csv", 9),  # not 무급
+    ]
+    for first, last in [(D(2024, 1, 1), D(2026, 3, 31)), (D(2025, 1, 2), D(2025, 1, 2)), (D(2025, 6, 30), D(2025, 7, 3)), (D(2026, 1, 1), D(2025, 12, 31))]:
+        assert _fallback_days(contracts, leave, first, last, law) == _scheduled_day_by_day(contracts, leave, first, last, law)
+    _, absent = _fallback_days(contracts, leave, D(2024, 1, 1), D(2026, 3, 31), law)
+    assert absent == [D(2025, 1, 2), D(2025, 2, 4), D(2025, 7, 3)]
+
+
+def test_the_roster_and_one_worker_read_the_summary_alike(law):
+    from payroll.leave.ledger import build_worker_ledger
+
+    r = roster(contract("p1", "P", D(2025, 1, 1), None), contract("q1", "Q", D(2025, 3, 10), None, days="135"))
+    days = pl.date_range(D(2025, 6, 1), D(2025, 12, 31), eager=True)
+    frame = pl.concat([
+        pl.DataFrame({"worker_id": wid, "date": days}).with_columns(
+            scheduled=pl.col("date").dt.weekday() <= 5,
+            attended=~pl.col("date").dt.month().is_between(7 if wid == "P" else 8, 9 if wid == "P" else 8),
+            counted_as_attended=pl.lit(False),
+        )
+        for wid in ("P", "Q")
+    ])
+    as_of = D(2026, 4, 1)
+    ledgers = build_ledgers(r, [], as_of, law=law, attendance=frame)
+    coverage = (D(2025, 6, 1), D(2025, 12, 31))
+    for wid in ("P", "Q"):
+        alone = build_worker_ledger(wid, list(r.contracts_of(wid)), [], as_of, law, frame.filter(pl.col("worker_id") == wid), coverage=coverage)
+        assert alone == ledgers[wid]
+    assert "< 80%" in next(e.note for e in ledgers["P"].entries if e.date == D(2026, 1, 1))
+    assert "≥ 80%" in next(e.note for e in ledgers["Q"].entries if e.date == D(2026, 3, 10))

@@ -82,10 +82,16 @@ COVERAGE_PARAMETERS = (
 )
 
 
+_COVERAGE_START: dict[str, dt.date] = {}
+
+
 def coverage_start(law: Law) -> dt.date:
     """The first day on which every parameter of COVERAGE_PARAMETERS has a value (the rules' periods
-    are contiguous, tests/test_rules_data.py)."""
-    return max(law.parameter(name).periods[0].start for name in COVERAGE_PARAMETERS)
+    are contiguous, tests/test_rules_data.py). Kept per rules content: every worker's ledger asks."""
+    start = _COVERAGE_START.get(law.content_hash)
+    if start is None:
+        start = _COVERAGE_START[law.content_hash] = max(law.parameter(name).periods[0].start for name in COVERAGE_PARAMETERS)
+    return start
 
 FALLBACK_NOTE = (
     "출근 기록 없음: 계약상 소정근로일(공휴일 제외) 중 무급휴가(하루 전체)가 아닌 날을 출근으로 보았습니다 "
@@ -209,6 +215,32 @@ class Attendance:
         return self.scheduled_in(first, last) > 0 and self.absent_in(first, last) == 0
 
 
+@dataclass
+class SummaryDays:
+    """One worker's rows of the attendance summary, as sorted dates: the scheduled days and those among
+    them neither attended nor counted as attended."""
+
+    scheduled: list[dt.date]
+    absent: list[dt.date]
+
+    def between(self, first: dt.date, last: dt.date) -> tuple[list[dt.date], list[dt.date]]:
+        def cut(days: list[dt.date]) -> list[dt.date]:
+            return days[bisect.bisect_left(days, first):bisect.bisect_right(days, last)]
+        return cut(self.scheduled), cut(self.absent)
+
+
+def summary_days(attendance: pl.DataFrame, upto: dt.date) -> dict[str, SummaryDays]:
+    """Every worker's scheduled and absent days up to ``upto`` in one pass over the summary (a filter
+    per worker costs a polars query each, which dominated the ledger of a whole roster)."""
+    grouped = (
+        attendance.filter(pl.col("scheduled") & (pl.col("date") <= upto))
+        .sort("worker_id", "date")
+        .group_by("worker_id", maintain_order=True)
+        .agg(pl.col("date").alias("scheduled"), pl.col("date").filter(~pl.col("attended") & ~pl.col("counted_as_attended")).alias("absent"))
+    )
+    return {wid: SummaryDays(scheduled, absent) for wid, scheduled, absent in grouped.iter_rows()}
+
+
 _HOLIDAYS: dict[tuple[str, int], dict[dt.date, str]] = {}
 
 
@@ -217,6 +249,26 @@ def _holidays(year: int, law: Law) -> dict[dt.date, str]:
     if key not in _HOLIDAYS:
         _HOLIDAYS[key] = paid_holidays(year, law)
     return _HOLIDAYS[key]
+
+
+_WORKDAYS: dict[tuple[str, frozenset[int], int], list[dt.date]] = {}
+
+
+def _workdays_of_year(weekdays: frozenset[int], year: int, law: Law) -> list[dt.date]:
+    """The days of ``year`` on ``weekdays`` that are not paid public holidays, sorted: shared by every
+    contract with that week, so the fallback walks the calendar once per pattern and year, not per worker."""
+    key = (law.content_hash, weekdays, year)
+    days = _WORKDAYS.get(key)
+    if days is None:
+        hol = _holidays(year, law)
+        day, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+        days = []
+        while day <= end:
+            if day.isoweekday() in weekdays and day not in hol:
+                days.append(day)
+            day += ONE_DAY
+        _WORKDAYS[key] = days
+    return days
 
 
 def _fallback_days(contracts: list[Contract], leave: list[LeaveDay], first: dt.date, last: dt.date, law: Law) -> tuple[list[dt.date], list[dt.date]]:
@@ -228,35 +280,35 @@ def _fallback_days(contracts: list[Contract], leave: list[LeaveDay], first: dt.d
     scheduled: list[dt.date] = []
     absent: list[dt.date] = []
     for c in contracts:
-        day = max(c.start, first)
+        begin = max(c.start, first)
         end = min(c.end or last, last)
+        if begin > end:
+            continue
         weekdays = c.weekdays
-        daily = c.daily_minutes
-        year, hol = 0, {}
-        while day <= end:
-            if day.isoweekday() in weekdays:
-                if day.year != year:
-                    year, hol = day.year, _holidays(day.year, law)
-                if day not in hol:
-                    scheduled.append(day)
-                    if day in unpaid and unpaid[day] >= daily:
+        own: list[dt.date] = []
+        for year in range(begin.year, end.year + 1):
+            days = _workdays_of_year(weekdays, year, law)
+            own += days[bisect.bisect_left(days, begin):bisect.bisect_right(days, end)]
+        scheduled += own
+        if unpaid:
+            daily = c.daily_minutes
+            for day in sorted(unpaid):
+                if unpaid[day] >= daily and begin <= day <= end:
+                    i = bisect.bisect_left(own, day)
+                    if i < len(own) and own[i] == day:
                         absent.append(day)
-            day += ONE_DAY
     return scheduled, absent
 
 
 def attendance_of(contracts: list[Contract], leave: list[LeaveDay], upto: dt.date, law: Law,
-                  summary: pl.DataFrame | None, coverage: tuple[dt.date, dt.date] | None, since: dt.date = dt.date.min) -> Attendance:
+                  summary: SummaryDays | None, coverage: tuple[dt.date, dt.date] | None, since: dt.date = dt.date.min) -> Attendance:
     """The summary's days inside its coverage; the fallback (scheduled, not on full-day 무급) outside it.
     Days before ``since`` are not needed (the ledger starts later) and are left out."""
     if summary is None or coverage is None:
         scheduled, absent = _fallback_days(contracts, leave, since, upto, law)
         return Attendance(sorted(scheduled), sorted(absent))
     lo, hi = coverage
-    sched = summary.filter(pl.col("scheduled") & (pl.col("date") <= upto) & (pl.col("date") >= since))
-    absent_frame = sched.filter(~pl.col("attended") & ~pl.col("counted_as_attended"))
-    scheduled = sched.get_column("date").to_list()
-    absent = absent_frame.get_column("date").to_list()
+    scheduled, absent = summary.between(since, upto)
     before = _fallback_days(contracts, leave, since, lo - ONE_DAY, law) if since < lo else ([], [])
     after = _fallback_days(contracts, leave, max(hi + ONE_DAY, since), upto, law) if hi < upto else ([], [])
     return Attendance(sorted(scheduled + before[0] + after[0]), sorted(absent + before[1] + after[1]))
@@ -303,14 +355,35 @@ def leave_day_minutes(contract: Contract, law: Law, day: dt.date) -> int:
     return min(contract.weekly_minutes, full) * day_minutes // full
 
 
+_RULE_ON: dict[tuple[str, dt.date, str], object] = {}
+
+
+def _rule(law: Law, day: dt.date, name: str):
+    """``law.on(day)[name]``, looked up once per rules content, date and name: a roster's ledgers ask
+    for the same few figures on the same grant dates thousands of times."""
+    key = (law.content_hash, day, name)
+    try:
+        return _RULE_ON[key]
+    except KeyError:
+        value = _RULE_ON[key] = law.on(day)[name]
+        return value
+
+
+def _grant_rules(law: Law, day: dt.date) -> tuple[int, int, int]:
+    """(full-time weekly minutes, minutes of a full-time day of 연차, rounding unit) in force on ``day``."""
+    return (int(_rule(law, day, "annual_leave.full_time_weekly_hours")) * 60, int(_rule(law, day, "annual_leave.part_time_day_hours")) * 60,
+            int(_rule(law, day, "annual_leave.part_time_round_up_minutes")))
+
+
+def _granted_minutes(days: int, weekly_minutes: int, rules: tuple[int, int, int]) -> int:
+    full, day_minutes, unit = rules
+    # days × min(weekly, full) × day ÷ full, ceiling to the unit, in integers (the exact fraction's ceiling)
+    return -((-(days * min(weekly_minutes, full) * day_minutes)) // (full * unit)) * unit
+
+
 def grant_minutes(days: int, contract: Contract, law: Law, day: dt.date) -> int:
     """days × (weekly ÷ 40) × 8 h in minutes, rounded up to a whole hour (별표2 4호 나목 후단)."""
-    on = law.on(day)
-    full = int(on["annual_leave.full_time_weekly_hours"]) * 60
-    day_minutes = int(on["annual_leave.part_time_day_hours"]) * 60
-    exact = Fraction(days * min(contract.weekly_minutes, full) * day_minutes, full)
-    unit = int(on["annual_leave.part_time_round_up_minutes"])
-    return -((-exact) // unit) * unit  # ceiling to the unit
+    return _granted_minutes(days, contract.weekly_minutes, _grant_rules(law, day))
 
 
 def monthly_paid_minutes(contract: Contract, law: Law, day: dt.date) -> int:
@@ -390,10 +463,18 @@ def _grants_for(worker_id: str, service: Service, att: Attendance, as_of: dt.dat
     begin = service.ledger_start or start  # grants before it are settled (or in the opening balance)
     first_year_end = years_end(start, 1)
 
+    # Contract.weekly_minutes is recomputed on every access and the loops below ask for it per month;
+    # keyed by the object, since a hand-built roster need not have unique contract ids
+    weekly_by_contract = {id(c): c.weekly_minutes for c in service.contracts}
+
+    def weekly_of(contract: Contract) -> int:
+        return weekly_by_contract[id(contract)]
+
     def eligible(contract: Contract, day: dt.date) -> bool:
-        limit = law.on(day)["annual_leave.min_weekly_hours"] * 60
-        if contract.weekly_minutes < limit:
-            note = f"계약 {contract.contract_id} 주 {_hours(contract.weekly_minutes)} < 15시간 — 이 계약 기간에는 연차 없음 ({ART_SHORT_HOURS})"
+        limit = _rule(law, day, "annual_leave.min_weekly_hours") * 60
+        weekly = weekly_of(contract)
+        if weekly < limit:
+            note = f"계약 {contract.contract_id} 주 {_hours(weekly)} < 15시간 — 이 계약 기간에는 연차 없음 ({ART_SHORT_HOURS})"
             if note not in notes:
                 notes.append(note)
             return False
@@ -411,26 +492,28 @@ def _grants_for(worker_id: str, service: Service, att: Attendance, as_of: dt.dat
     if first_year_end >= begin:
         on0 = law.on(max(start, begin))
         cum_days = 0
+        m_last = start - ONE_DAY
         for m in range(1, on0["annual_leave.first_year_max_days"] + 1):
-            m_first = months_end(start, m - 1) + ONE_DAY if m > 1 else start
+            m_first = m_last + ONE_DAY  # the day after the previous month's end (months_end(start, m - 1))
             m_last = months_end(start, m)
             g_day = m_last + ONE_DAY
             if g_day > as_of or not service.runs_on(g_day):
                 break
             contract = service.contract_on_or_before(g_day)
-            on = law.on(g_day)
-            days = on["annual_leave.first_year_days_per_month"]
+            days = _rule(law, g_day, "annual_leave.first_year_days_per_month")
             if g_day < begin:
                 # before an opening balance (its minutes hold this month's grant): the month still
                 # counts in the running total, so the grants after it round as the walked year does.
                 # The month counts as attended (not asked for); §18③ as it stood then.
-                if contract.weekly_minutes >= on["annual_leave.min_weekly_hours"] * 60:
+                if weekly_of(contract) >= _rule(law, g_day, "annual_leave.min_weekly_hours") * 60:
                     cum_days += days
                 continue
             if not fully_attended(m_first, m_last) or not eligible(contract, g_day):
                 continue
             cum_days += days
-            minutes = grant_minutes(cum_days, contract, law, g_day) - grant_minutes(cum_days - days, contract, law, g_day)
+            rules = _grant_rules(law, g_day)
+            weekly = weekly_of(contract)
+            minutes = _granted_minutes(cum_days, weekly, rules) - _granted_minutes(cum_days - days, weekly, rules)
             grants.append(Grant(f"{worker_id}:{g_day.isoformat()}:M{m}", worker_id, g_day, first_year_end, days, minutes, True, ART_MONTHLY,
                                 f"{m}개월차 개근 ({m_first.isoformat()}~{m_last.isoformat()})", contract.contract_id))
     # anniversaries (years of service counted from the real start, §60④)
@@ -464,15 +547,16 @@ def _grants_for(worker_id: str, service: Service, att: Attendance, as_of: dt.dat
                     article = ART_ANNUAL
                 else:
                     months = 0
+                    b = y_first - ONE_DAY
                     for m in range(1, 13):
-                        a = months_end(y_first, m - 1) + ONE_DAY if m > 1 else y_first
+                        a = b + ONE_DAY  # the day after the previous month's end (months_end(y_first, m - 1))
                         b = months_end(y_first, m)
                         months += fully_attended(a, b)
                     days = months * on["annual_leave.first_year_days_per_month"]
                     note = f"{k}년차 출근율 {present}/{sched} < 80%{since}: 개근한 달 {months}개월 × 1일"
                     article = ART_MONTHLY
             if days:
-                minutes = grant_minutes(days, contract, law, g_day)
+                minutes = _granted_minutes(days, weekly_of(contract), _grant_rules(law, g_day))
                 grants.append(Grant(f"{worker_id}:{g_day.isoformat()}:Y{k}", worker_id, g_day, expiry, days, minutes, False, article, note, contract.contract_id))
         k += 1
     return grants
@@ -552,7 +636,7 @@ def build_worker_ledger(
     leave: list[LeaveDay],
     as_of: dt.date,
     law: Law,
-    attendance: pl.DataFrame | None = None,
+    attendance: pl.DataFrame | SummaryDays | None = None,
     notices: list[Notice] = (),
     coverage: tuple[dt.date, dt.date] | None = None,
     opening: Opening | None = None,
@@ -560,8 +644,9 @@ def build_worker_ledger(
 ) -> WorkerLedger:
     """The ledger of one worker up to and including ``as_of``.
 
-    ``attendance``: this worker's rows of the attendance summary, which covers the dates
-    ``coverage`` (first, last) for every worker; outside it (or with no summary) the fallback applies.
+    ``attendance``: this worker's rows of the attendance summary (a frame, or its days as
+    :func:`summary_days` gives them), which covers the dates ``coverage`` (first, last) for every
+    worker; outside it (or with no summary) the fallback applies.
     ``opening``: the worker's opening balance (leave_opening.csv), if any.
     ``job``: the roster's job of the worker (a 월급 worker's fixed allowances in the 통상임금).
     """
@@ -579,8 +664,11 @@ def build_worker_ledger(
     opening_grant = _place_ledger_start(worker_id, services, opening, law, notes)
     if opening_grant is not None and opening_grant.date > as_of:
         opening_grant = None
-    if attendance is not None and coverage is None and attendance.height:
-        coverage = (attendance.get_column("date").min(), attendance.get_column("date").max())
+    if isinstance(attendance, pl.DataFrame):
+        if coverage is None and attendance.height:
+            coverage = (attendance.get_column("date").min(), attendance.get_column("date").max())
+        # every row is this worker's, whatever its worker_id says (as the frame was always read)
+        attendance = summary_days(attendance.with_columns(pl.lit(worker_id, pl.Utf8).alias("worker_id")), as_of).get(worker_id, SummaryDays([], []))
     walked = [s for s in services if s.ledger_start != dt.date.max]
     since = min((leave_year_start(s.start, s.ledger_start) if s.ledger_start else s.start for s in walked), default=as_of)
     att = attendance_of(contracts, leave, as_of, law, attendance, coverage, since=min(since, as_of))
@@ -614,17 +702,23 @@ def build_worker_ledger(
                      f"{settled_uses[0].source} {rows}): 정산된 것(또는 이월 잔여에 포함된 것)으로 보아 원장에 넣지 않음")
     dates = sorted({g.date for g in grants} | {u.date for u in uses} | {g.expiry for g in grants if g.expiry <= as_of}
                    | {s.end for s in services if s.end is not None and s.end <= as_of})
+    grants_on: dict[dt.date, list[Grant]] = {}
+    for g in grants:
+        grants_on.setdefault(g.date, []).append(g)
+    uses_on: dict[dt.date, list[LeaveDay]] = {}
+    for u in uses:
+        uses_on.setdefault(u.date, []).append(u)
     open_grants: list[Grant] = []
     entries: list[Entry] = []
     exceptions: list[LeaveException] = []
     balance = 0
     for day in dates:
-        for g in (g for g in grants if g.date == day):
+        for g in grants_on.get(day, ()):
             g.remaining = g.minutes
             open_grants.append(g)
             balance += g.minutes
             entries.append(Entry(worker_id, day, "accrual", g.minutes, balance, g.grant_id, g.article, g.note))
-        for u in (u for u in uses if u.date == day):
+        for u in uses_on.get(day, ()):
             need = u.minutes
             for g in sorted((g for g in open_grants if g.remaining > 0 and g.date <= day <= g.expiry), key=lambda g: (g.expiry, g.date)):
                 take = min(need, g.remaining)
@@ -707,10 +801,10 @@ def build_ledgers(
     notices_by: dict[str, list[Notice]] = {}
     for n in notices:
         notices_by.setdefault(n.worker_id, []).append(n)
-    att_by: dict[str, pl.DataFrame] = {}
+    att_by: dict[str, SummaryDays] = {}
     if attendance is not None:
-        att_by = {k[0]: v for k, v in attendance.filter(pl.col("worker_id").is_in(ids)).partition_by("worker_id", as_dict=True).items()}
-    empty = pl.DataFrame(schema=attendance.schema) if attendance is not None else None
+        att_by = summary_days(attendance.filter(pl.col("worker_id").is_in(ids)), as_of)
+    no_rows = SummaryDays([], [])
     coverage = None
     if attendance is not None and attendance.height:
         coverage = (attendance.get_column("date").min(), attendance.get_column("date").max())
@@ -728,6 +822,6 @@ def build_ledgers(
         if not contracts:
             continue
         out[wid] = build_worker_ledger(wid, contracts, leave_by.get(wid, []), as_of, law,
-                                       att_by.get(wid, empty) if attendance is not None else None, notices_by.get(wid, []), coverage,
+                                       att_by.get(wid, no_rows) if attendance is not None else None, notices_by.get(wid, []), coverage,
                                        opening_by.get(wid), roster.workers[wid].job)
     return out

@@ -34,6 +34,7 @@ import re
 import zipfile
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path, PurePosixPath
 
 import polars as pl
@@ -249,11 +250,43 @@ def _xlsx_merges(raw: bytes) -> dict[str, list[tuple[int, int, int, int]]]:
     return out
 
 
+XLS_MERGEDCELLS = 0x00E5  # the BIFF record that lists a sheet's merged ranges
+
+
+def _xls_may_merge(book: object) -> bool:
+    """False when no record of the workbook stream is a MERGEDCELLS, so no sheet has merged cells.
+
+    xlrd finds merged ranges only by parsing every cell of a sheet (most of an XLS read); a walk
+    over the record headers alone is a few milliseconds. The walk follows the records exactly as
+    xlrd reads them (header, then length bytes), from the stream's start; should it miss a sheet's
+    first record, or fail in any way, the answer is True and xlrd decides."""
+    try:
+        from struct import unpack_from
+
+        mem, pos, end = book.mem, book.base, book.base + book.stream_len  # type: ignore[attr-defined]
+        starts = sorted(book._sh_abs_posn)  # type: ignore[attr-defined]  # each sheet's BOF record
+        reached = 0
+        while pos + 4 <= end:
+            while reached < len(starts) and starts[reached] <= pos:
+                if starts[reached] < pos:
+                    return True
+                reached += 1
+            code, length = unpack_from("<HH", mem, pos)
+            if code == XLS_MERGEDCELLS:
+                return True
+            pos += 4 + length
+        return reached < len(starts)
+    except Exception:  # noqa: BLE001 — any surprise: let xlrd look
+        return True
+
+
 def _xls_merges(raw: bytes) -> dict[str, list[tuple[int, int, int, int]]]:
     try:
         import xlrd
 
         book = xlrd.open_workbook(file_contents=raw, formatting_info=True, on_demand=True)
+        if not _xls_may_merge(book):
+            return {name: [] for name in book.sheet_names()}
         out = {}
         for i, name in enumerate(book.sheet_names()):
             sh = book.sheet_by_index(i)
@@ -391,6 +424,8 @@ def parse_dates(values: pl.Series, day_first: bool = False) -> pl.Series:
     """Dates from 2026-06-01, 2026.06.01, 2026/06/01, 2026. 6. 1., 20260601, 2026년 6월 1일,
     26.06.01 (yy.mm.dd), 06/01/2026 (month first unless ``day_first``), each with or without a
     weekday — (월), 월요일, (Mon) — or a time after it, and an Excel serial number (46174)."""
+    if values.null_count() == values.len():  # a column the export does not have
+        return pl.Series("date", [None] * values.len(), dtype=pl.Date)
     u, order = _unique_frame(values)
     f = _split_date(u.with_columns(_prep(pl.col("_v")).alias("_t")), day_first)
     f = f.with_columns(_number(pl.col("_t")).alias("_n"))
@@ -411,6 +446,8 @@ def parse_clocks(values: pl.Series, day_first: bool = False, next_day: bool = Tr
     compare with the row's date; null for a time alone. Without ``next_day`` (a punch's own
     timestamp) a time on the next day is no time.
     """
+    if values.null_count() == values.len():  # a column the export does not have
+        return pl.DataFrame({"date": [None] * values.len(), "minutes": [None] * values.len()}, schema={"date": pl.Date, "minutes": pl.Int64})
     u, order = _unique_frame(values)
     marks = r"^\+\s*1\s*|\(\s*\+\s*1\s*\)|\+\s*1$|익일|다음\s*날|\(익\)"
     f = u.with_columns(_prep(pl.col("_v")).alias("_t0"))
@@ -470,26 +507,33 @@ def _day_first(values: pl.Series) -> bool:
     return bool((first > 12).any()) and not bool((second > 12).any())
 
 
-def _by_distinct(values: pl.Series, **exprs: pl.Expr) -> pl.DataFrame:
-    """The columns ``exprs`` (written on ``pl.col("_v")``, value by value) in the order of ``values``,
-    each computed once per distinct value: an export repeats a few hundred ids, names, dates and
-    times over thousands of rows, and the text clean-up is the costly part."""
-    distinct, order = _unique_frame(values)
-    return order.join(distinct.with_columns(**exprs), on="_v", how="left", nulls_equal=True, maintain_order="left").drop("_v")
+class _CellTexts:
+    """The cell texts of an export's columns, each distinct text cleaned once.
+
+    An export repeats a few hundred ids, names, dates and times over thousands of rows, and polars'
+    text clean-up (full-width folding, regular expressions) costs per row and again per call: so
+    every clean-up (``exprs``, written on ``pl.col("_v")`` value by value) runs once, over the
+    distinct texts of all the columns, and :meth:`of` hands a column's results back row by row."""
+
+    def __init__(self, columns: list[pl.Series], **exprs: pl.Expr) -> None:
+        distinct = pl.concat(columns).drop_nulls().unique()
+        self._enum = pl.Enum(distinct)
+        self._null_at = distinct.len()  # a null cell's results: the row after the distinct texts
+        self._done = pl.DataFrame({"_v": distinct.extend_constant(None, 1)}, schema={"_v": pl.Utf8}).with_columns(**exprs)
+
+    def of(self, column: pl.Series, result: str, name: str) -> pl.Series:
+        at = column.cast(self._enum).to_physical().cast(pl.UInt32).fill_null(self._null_at)
+        return self._done.get_column(result).gather(at).alias(name)
 
 
-def _summary_flags(profile: Profile, base: pl.DataFrame, cols: list[str]) -> pl.Series:
-    """Rows that start, in one of ``cols``, with a summary label (합계, 출력일시 …)."""
-    flags = pl.Series("_summary", [False] * base.height, dtype=pl.Boolean)
+def _summary_hit(profile: Profile, text: pl.Expr) -> pl.Expr | None:
+    """Whether a cell starts with a summary label (합계, 출력일시 …); None for a profile without labels."""
     labels = list(profile.summary_labels or ())
-    if not labels or not cols:
-        return flags
+    if not labels:
+        return None
     alt = "|".join(re.escape(x) for x in sorted(labels, key=len, reverse=True))
     pattern = rf"^(?:{alt})(?:$|[^\p{{L}}])"
-    hit = pl.col("_v").fill_null("").str.replace_all(r"\s", "").str.to_lowercase().str.contains(pattern)
-    for c in cols:
-        flags = flags | _by_distinct(base.get_column(c), _summary=hit).to_series()
-    return flags.alias("_summary")
+    return text.fill_null("").str.replace_all(r"\s", "").str.to_lowercase().str.contains(pattern)
 
 
 def _first_filled(cells: list[str]) -> str:
@@ -499,13 +543,22 @@ def _first_filled(cells: list[str]) -> str:
     return ""
 
 
+def _first_cells(cells_of: list[list[str]]) -> list[str]:
+    """Each row's first non-blank cell (most often its very first)."""
+    return [cells[0] if cells and cells[0].strip() else _first_filled(cells) for cells in cells_of]
+
+
 def _repeated_header_flags(header: list[str], cells_of: list[list[str]]) -> list[bool]:
     """Whether each row repeats the header (cell by cell under :func:`norm_header`).
 
     A month's export has tens of thousands of rows and few distinct spellings per column, so each
-    spelling is normalised once, and a row stops being compared at its first cell that differs."""
+    spelling is normalised once: the first cells' first, and only a row whose first cell matches is
+    compared further."""
     width = len(header)
     expected = [norm_header(h) for h in header]
+    flags = [False] * len(cells_of)
+    if not width:
+        return flags
     memo: dict[str, str] = {}
 
     def normed(text: str) -> str:
@@ -514,17 +567,10 @@ def _repeated_header_flags(header: list[str], cells_of: list[list[str]]) -> list
             key = memo[text] = norm_header(text)
         return key
 
-    flags = []
-    for cells in cells_of:
-        if len(cells) < width:
-            flags.append(False)
-            continue
-        for j in range(width):
-            if normed(cells[j]) != expected[j]:
-                flags.append(False)
-                break
-        else:
-            flags.append(True)
+    heads = {first for first in {cells[0] for cells in cells_of if cells} if normed(first) == expected[0]}
+    for i, cells in enumerate(cells_of):
+        if cells and cells[0] in heads and len(cells) >= width and all(normed(cells[j]) == expected[j] for j in range(1, width)):
+            flags[i] = True
     return flags
 
 
@@ -533,18 +579,38 @@ def _normalise(source_of: list[str], profile: Profile, shape: str, mapping: dict
     cols: dict[str, list] = {"line": [line for line, _ in rows], "source": source_of}
     short = min(map(len, cells_of), default=0)
     for fld, j in mapping.items():
-        cols[fld] = [cells[j] for cells in cells_of] if j < short else [cells[j] if j < len(cells) else "" for cells in cells_of]
-    cols["_first"] = [_first_filled(cells) for cells in cells_of]
+        cols[fld] = list(map(itemgetter(j), cells_of)) if j < short else [cells[j] if j < len(cells) else "" for cells in cells_of]
+    cols["_first"] = _first_cells(cells_of)
     cols["_is_header"] = _repeated_header_flags(header, cells_of)
     base = pl.DataFrame(cols, schema={"line": pl.Int64, "source": pl.Utf8, **{f: pl.Utf8 for f in mapping}, "_first": pl.Utf8, "_is_header": pl.Boolean})
     for fld in ("name", "device", "direction", "timestamp", "date", "time", "in", "out", "out_date"):
         if fld not in base.columns:
             base = base.with_columns(pl.lit(None, dtype=pl.Utf8).alias(fld))
     blanks = profile.blank_values or frozenset()
+    v = pl.col("_v")
+    cleanups = {"id": _id_expr(v), "blank": _blank_null(v), "blank_or_mark": _blank_null(v, blanks)}
+    summary_hit = _summary_hit(profile, v)
+    if summary_hit is not None:
+        cleanups["summary"] = summary_hit
+    if shape == "punch":
+        normed_dir = _blank_null(v).str.replace_many(_FULL_WIDTH).str.replace_all(r"\s", "").str.to_lowercase()
+        cleanups["direction"] = (
+            pl.when(normed_dir.is_in(sorted(profile.direction_in))).then(pl.lit("in"))
+            .when(normed_dir.is_in(sorted(profile.direction_out))).then(pl.lit("out"))
+            .otherwise(None)
+        )
+        if profile.direction_ignore:
+            key = v.fill_null("").str.replace_many(_FULL_WIDTH).str.replace_all(r"\s", "").str.to_lowercase()
+            cleanups["ignored"] = key.is_in(sorted(profile.direction_ignore))
+    texts = _CellTexts([base.get_column(c) for c in ("_first", *mapping)], **cleanups)
 
     # rows that are no record: repeated headers, totals and footers, ignored punch kinds
     ident = [c for c in ("_first", "worker_id", "name", "date", "timestamp") if c in mapping or c == "_first"]
-    base = base.with_columns(_summary_flags(profile, base, ident))
+    summary = pl.Series("_summary", [False] * base.height, dtype=pl.Boolean)
+    if summary_hit is not None:
+        for c in ident:
+            summary = summary | texts.of(base.get_column(c), "summary", "_summary")
+    base = base.with_columns(summary.alias("_summary"))
     # the whole row's text is shown only for a totals/footer row: spelled out for those few rows alone
     summary_rows = base.select(pl.col("_summary") & ~pl.col("_is_header")).to_series().arg_true().to_list()
     rowtext: list[str | None] = [None] * len(cells_of)
@@ -556,23 +622,21 @@ def _normalise(source_of: list[str], profile: Profile, shape: str, mapping: dict
         .when(pl.col("_summary")).then(pl.format("합계·머리말·꼬리말 행: {}", pl.col("_rowtext")))
     )
     if shape == "punch" and profile.direction_ignore:
-        key = pl.col("_v").fill_null("").str.replace_many(_FULL_WIDTH).str.replace_all(r"\s", "").str.to_lowercase()
-        base = base.with_columns(*_by_distinct(base.get_column("direction"), _ignored=key.is_in(sorted(profile.direction_ignore))))
+        base = base.with_columns(texts.of(base.get_column("direction"), "ignored", "_ignored"))
         reason = reason.when(pl.col("_ignored")).then(pl.format("출퇴근 기록이 아닌 인증: {}", pl.col("direction")))
     base = base.with_columns(reason.otherwise(None).alias("_skip"))
     skipped = base.filter(pl.col("_skip").is_not_null()).select("source", "line", pl.col("_skip").alias("detail"))
     base = base.filter(pl.col("_skip").is_null())
 
-    v = pl.col("_v")
     out = base.with_columns(
-        *_by_distinct(base.get_column("worker_id"), worker_id=_id_expr(v)),
-        *_by_distinct(base.get_column("name"), name=_blank_null(v)),
+        texts.of(base.get_column("worker_id"), "id", "worker_id"),
+        texts.of(base.get_column("name"), "blank", "name"),
     )
     if shape == "punch":
         day_first = _day_first(pl.concat([base.get_column("timestamp"), base.get_column("date")]).drop_nulls())
         out = out.with_columns(
-            *_by_distinct(base.get_column("timestamp" if "timestamp" in mapping else "time"), _clock=_blank_null(v, blanks)),
-            *_by_distinct(base.get_column("date"), _date=_blank_null(v, blanks)),
+            texts.of(base.get_column("timestamp" if "timestamp" in mapping else "time"), "blank_or_mark", "_clock"),
+            texts.of(base.get_column("date"), "blank_or_mark", "_date"),
         )
         clocks = parse_clocks(out.get_column("_clock"), day_first, next_day=False)
         out = out.with_columns(
@@ -583,36 +647,32 @@ def _normalise(source_of: list[str], profile: Profile, shape: str, mapping: dict
         clock_text, date_text = pl.col("_clock"), pl.col("_date")
         raw_time = pl.when(pl.col("_own").is_null() & date_text.is_not_null()).then(pl.concat_str([date_text, clock_text], separator=" ", ignore_nulls=True)).otherwise(clock_text)
         ts = pl.when(day.is_not_null() & pl.col("_minutes").is_not_null()).then(day.cast(pl.Datetime("us")) + pl.duration(minutes=pl.col("_minutes")))
-        raw_dir = _blank_null(v)
-        normed = raw_dir.str.replace_many(_FULL_WIDTH).str.replace_all(r"\s", "").str.to_lowercase()
         out = out.with_columns(
             raw_time.alias("raw_time"),
             ts.alias("ts"),
-            *_by_distinct(
-                base.get_column("direction"),
-                raw_direction=raw_dir,
-                direction=pl.when(normed.is_in(sorted(profile.direction_in))).then(pl.lit("in"))
-                .when(normed.is_in(sorted(profile.direction_out))).then(pl.lit("out"))
-                .otherwise(None),
-            ),
-            *_by_distinct(base.get_column("device"), device=_blank_null(v)),
+            texts.of(base.get_column("direction"), "blank", "raw_direction"),
+            texts.of(base.get_column("direction"), "direction", "direction"),
+            texts.of(base.get_column("device"), "blank", "device"),
         )
         frame = out.select("source", "line", "worker_id", "name", "raw_time", "ts", "raw_direction", "direction", "device")
         return frame, skipped
     day_first = _day_first(pl.concat([base.get_column(c) for c in ("date", "in", "out", "out_date")]).drop_nulls())
     out = out.with_columns(
-        *_by_distinct(base.get_column("date"), raw_date=_blank_null(v, blanks)),
-        *_by_distinct(base.get_column("in"), raw_in=_blank_null(v, blanks)),
-        *_by_distinct(base.get_column("out"), raw_out=_blank_null(v, blanks)),
-        *_by_distinct(base.get_column("out_date"), _raw_out_date=_blank_null(v, blanks)),
+        texts.of(base.get_column("date"), "blank_or_mark", "raw_date"),
+        texts.of(base.get_column("in"), "blank_or_mark", "raw_in"),
+        texts.of(base.get_column("out"), "blank_or_mark", "raw_out"),
+        texts.of(base.get_column("out_date"), "blank_or_mark", "_raw_out_date"),
     )
-    ins = parse_clocks(out.get_column("raw_in"), day_first)
-    outs = parse_clocks(out.get_column("raw_out"), day_first)
+    # each parse runs once over both columns (its cost is mostly per call): the halves are sliced apart
+    n = out.height
+    clocks = parse_clocks(pl.concat([out.get_column("raw_in"), out.get_column("raw_out")]), day_first)
+    ins, outs = clocks.slice(0, n), clocks.slice(n, n)
+    dates = parse_dates(pl.concat([out.get_column("raw_date"), out.get_column("_raw_out_date")]), day_first)
     out = out.with_columns(
-        parse_dates(out.get_column("raw_date"), day_first).alias("_day"),
+        dates.slice(0, n).alias("_day"),
         ins.get_column("date").alias("_in_date"), ins.get_column("minutes").alias("_in_min"),
         outs.get_column("date").alias("_out_date"), outs.get_column("minutes").alias("_out_min"),
-        parse_dates(out.get_column("_raw_out_date"), day_first).alias("_out_date_col"),
+        dates.slice(n, n).alias("_out_date_col"),
     )
     day = pl.col("_day")
     in_date, in_min = pl.col("_in_date"), pl.col("_in_min")

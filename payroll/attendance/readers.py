@@ -210,6 +210,11 @@ def _col_index(ref: str) -> int:
 _CELL = re.compile(r"([A-Z]+)(\d+)")
 
 
+def _sheet_name_unescaped(text: str) -> str:
+    """A sheet name as written in workbook.xml (XML entities) → as calamine names it."""
+    return text.replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"').replace("&apos;", "'")
+
+
 def _xlsx_merges(raw: bytes) -> dict[str, list[tuple[int, int, int, int]]]:
     """Sheet name → merged ranges (first row, last row, first col, last col; 0-based)."""
     try:
@@ -235,18 +240,24 @@ def _xlsx_merges(raw: bytes) -> dict[str, list[tuple[int, int, int, int]]]:
             continue
         member = target.lstrip("/") if target.startswith("/") else str(PurePosixPath("xl") / target)
         try:
-            xml = z.read(member).decode("utf-8")
-        except (KeyError, UnicodeDecodeError):
+            body = z.read(member)
+        except KeyError:
+            continue
+        if b"mergeCell" not in body:  # most sheets: no merged ranges, and no need to decode megabytes of cells
+            out[_sheet_name_unescaped(name.group(1))] = []
+            continue
+        try:
+            xml = body.decode("utf-8")
+        except UnicodeDecodeError:
             continue
         ranges = []
         # the merged ranges follow the (large) cell data: scan from the tag of the first mention only
         first = xml.find("mergeCell")
-        tail = xml[max(xml.rfind("<", 0, first), 0):] if first >= 0 else ""
+        tail = xml[max(xml.rfind("<", 0, first), 0):]
         for ref in re.findall(r'<(?:\w+:)?mergeCell\b[^>]*\bref="([A-Z]+\d+):([A-Z]+\d+)"', tail):
             (c1, r1), (c2, r2) = (_CELL.fullmatch(x).groups() for x in ref)  # type: ignore[union-attr]
             ranges.append((int(r1) - 1, int(r2) - 1, _col_index(c1), _col_index(c2)))
-        unescaped = name.group(1).replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"').replace("&apos;", "'")
-        out[unescaped] = ranges
+        out[_sheet_name_unescaped(name.group(1))] = ranges
     return out
 
 
@@ -310,7 +321,8 @@ def _spreadsheet_tables(path: Path, raw: bytes, kind: str) -> list[tuple[str, Ta
     tables = []
     for name, frame in zip(names, frames, strict=True):
         if all(t in (pl.Utf8, pl.Null) for t in frame.dtypes):  # every cell read as text (or none): no per-cell conversion
-            grid = [list(values) for values in frame.select(pl.all().cast(pl.Utf8).fill_null("")).rows()]
+            text = frame.select(pl.all().cast(pl.Utf8).fill_null(""))
+            grid = list(map(list, zip(*(text.get_column(c).to_list() for c in text.columns), strict=True)))
         else:
             grid = [["" if v is None else str(v) for v in values] for values in frame.iter_rows()]
         for r1, r2, c1, c2 in merges.get(name, []):

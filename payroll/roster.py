@@ -24,6 +24,7 @@ import csv
 import datetime as dt
 import io
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Literal
 
@@ -38,7 +39,7 @@ WEEKS_PER_MONTH_NUM, WEEKS_PER_MONTH_DEN = 365, 84
 
 
 class Worker(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", frozen=True)  # shared read-only (a run loads a roster once)
 
     worker_id: str = Field(min_length=1)
     name: str = Field(min_length=1)
@@ -79,7 +80,7 @@ class Worker(BaseModel):
 
 
 class Contract(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", frozen=True)  # shared read-only (a run loads a roster once)
 
     contract_id: str = Field(min_length=1)
     worker_id: str = Field(min_length=1)
@@ -135,8 +136,16 @@ class Roster:
     workers: dict[str, Worker]
     contracts: tuple[Contract, ...]
 
+    @cached_property
+    def _contracts_by_worker(self) -> dict[str, list[Contract]]:
+        by_worker: dict[str, list[Contract]] = {}
+        for c in sorted(self.contracts, key=lambda c: c.start):
+            by_worker.setdefault(c.worker_id, []).append(c)
+        return by_worker
+
     def contracts_of(self, worker_id: str) -> list[Contract]:
-        return sorted((c for c in self.contracts if c.worker_id == worker_id), key=lambda c: c.start)
+        """The worker's contracts by start date (a new list: callers may sort or filter it)."""
+        return list(self._contracts_by_worker.get(worker_id, ()))
 
     def contract_on(self, worker_id: str, day: dt.date) -> Contract | None:
         for c in self.contracts_of(worker_id):

@@ -45,7 +45,7 @@ from pathlib import Path
 from sqlmodel import Session, select
 
 from payroll.case import InputError
-from payroll.runs.hashing import sha256_bytes
+from payroll.runs.hashing import sha256_bytes, sha256_file
 from payroll.store.db import now
 from payroll.store.models import InputBlob
 
@@ -231,6 +231,26 @@ def load_month_roster(roster: Path, contracts: Path, resignations: Path | None =
     """The roster a run uses: roster.csv and contracts.csv, with every 중도포기서 recorded in
     resignations.csv (the register ``payroll doc resignation`` keeps) ending its contract on the last
     working day — so the timesheet, the leaver's settlement, 연차수당 and 퇴직금 follow it."""
+    paths = (Path(roster), Path(contracts), Path(resignations) if resignations is not None else None)
+    try:
+        key = tuple((str(p), sha256_file(p)) if p is not None else None for p in paths)
+    except OSError:
+        key = None  # a missing file: let the loader name it
+    if key is not None and key in _ROSTERS:
+        return _ROSTERS[key]
+    loaded = _load_month_roster(*paths)
+    if key is not None:
+        _ROSTERS.clear()  # only the latest: a run asks for the same roster several times in a row
+        _ROSTERS[key] = loaded
+    return loaded
+
+
+#: the last roster loaded, by its files' paths and contents (Worker and Contract are frozen models,
+#: so sharing one Roster between the parts of a run is safe)
+_ROSTERS: dict[tuple, object] = {}
+
+
+def _load_month_roster(roster: Path, contracts: Path, resignations: Path | None):
     from payroll.documents.resignation import read_register_file
     from payroll.roster import load_roster, with_resignations
 

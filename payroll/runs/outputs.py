@@ -222,6 +222,8 @@ def hash_tree(root: Path) -> dict[str, str]:
 
 
 def jsonable(value: Any) -> Any:
+    if value is None or type(value) in (int, str, bool):  # most values of a row and its trace
+        return value
     if hasattr(value, "isoformat"):
         return value.isoformat()
     if isinstance(value, dict):

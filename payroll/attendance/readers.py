@@ -28,11 +28,9 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import gc
 import io
 import re
 import zipfile
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from operator import itemgetter
 from pathlib import Path, PurePosixPath
@@ -46,6 +44,7 @@ from payroll.attendance.profiles import (
     get_profile,
     norm_header,
 )
+from payroll import cyclegc
 from payroll.case import InputError
 
 XLSX_MAGIC = b"PK\x03\x04"
@@ -714,25 +713,9 @@ def _duplicate_fields(source: str, header: list[str], mapping: dict[str, int], l
         raise InputError(f"{source}: line {line}: the header row repeats the column {dupes[0]!r}")
 
 
-@contextmanager
-def _cycle_collector_paused():
-    """A month's export is tens of thousands of row lists holding only strings: they form no cycles
-    and die with the read, yet their allocation alone starts the cycle collector over and over, each
-    pass walking the whole process heap (≈0.1 s of a month's 0.5 s read). Reference counting still
-    frees everything; the collector resumes when the read ends."""
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
-
-
 def read_export(path: Path | str, profile: str | None = None) -> Export:
     """Read one export file; raise :class:`InputError` (naming the file) when it cannot be read."""
-    with _cycle_collector_paused():
+    with cyclegc.paused():  # tens of thousands of row lists of strings: no cycles
         return _read_export(Path(path), profile)
 
 

@@ -25,6 +25,7 @@ import polars as pl
 from sqlalchemy import insert
 from sqlmodel import Session, select
 
+from payroll import cyclegc
 from payroll.case import InputError
 from payroll.engine.pipeline import compute, default_context
 from payroll.engine.step import Context
@@ -385,7 +386,8 @@ def execute_run(store: Store, month: str, *, inputs_dir: Path, out_root: Path, p
             staged_files.append((role, path))
         staged = inputs_module.stage(root, month, pay_date, staged_files, manifest)
         employer = employer_of(staged)
-        computed = compute_month(staged, build, ctx)
+        with cyclegc.paused():  # the month's rows, items and traces are many small acyclic objects
+            computed = compute_month(staged, build, ctx)
 
     run_id = _new_run_id(month)
     parent = Path(out_root) / month

@@ -33,12 +33,21 @@ class RuleError(Exception):
     """A rule file is malformed, or nothing is in force on the date asked."""
 
 
+#: the rules shipped with the package (resolved once: documents ask for the rules per page)
+PACKAGE_RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
+
+
 def default_rules_dir() -> Path:
     env = os.environ.get(RULES_DIR_ENV)
     if env:
         return Path(env)
-    here = Path(__file__).resolve().parent.parent / "rules"
-    return here
+    return PACKAGE_RULES_DIR
+
+
+def resolved_rules_dir(rules_dir: Path | None = None) -> str:
+    """``rules_dir`` (default: :func:`default_rules_dir`) as an absolute path, the key of the per-process caches."""
+    directory = Path(rules_dir or default_rules_dir())
+    return str(directory if directory == PACKAGE_RULES_DIR else directory.resolve())
 
 
 @dataclass(frozen=True)
@@ -278,7 +287,7 @@ def _cached(rules_dir: str) -> Law:
 
 def current(rules_dir: Path | None = None) -> Law:
     """The rules in ``rules_dir`` (default: the repository's), loaded once per process."""
-    return _cached(str(Path(rules_dir or default_rules_dir()).resolve()))
+    return _cached(resolved_rules_dir(rules_dir))
 
 
 def read_csv_ints(path: Path) -> tuple[list[str], list[list[int]]]:

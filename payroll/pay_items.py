@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from payroll.law import RuleError, default_rules_dir
+from payroll.law import RuleError, default_rules_dir, resolved_rules_dir
 
 TAX_TREATMENTS = ("taxable", "non_taxable_limited", "non_taxable", "separate")
 
@@ -71,4 +71,4 @@ def _cached(path: str) -> Catalogue:
 
 
 def current(rules_dir: Path | None = None) -> Catalogue:
-    return _cached(str(Path(rules_dir or default_rules_dir()).resolve()))
+    return _cached(resolved_rules_dir(rules_dir))

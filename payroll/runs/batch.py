@@ -95,6 +95,7 @@ class Computed:
     render_outputs: Callable[[], dict[str, bytes]] | None = None
     _outputs: dict[str, bytes] | None = field(default=None, repr=False)
     _result_texts: list[str] | None = field(default=None, repr=False)
+    _results_sha256: str | None = field(default=None, repr=False)
 
     @property
     def outputs(self) -> dict[str, bytes]:
@@ -112,6 +113,12 @@ class Computed:
         if self._result_texts is None:
             self._result_texts = [canonical_json(r) for r in self.stored_results()]
         return self._result_texts
+
+    def results_sha256(self) -> str:
+        """The hash of every result text, one per line: what the run hash covers of the results (made once, like the texts)."""
+        if self._results_sha256 is None:
+            self._results_sha256 = sha256_bytes("\n".join(self.result_texts()).encode())
+        return self._results_sha256
 
 
 def _items_frame(items: pl.DataFrame) -> pl.DataFrame:
@@ -397,7 +404,7 @@ def execute_run(store: Store, month: str, *, inputs_dir: Path, out_root: Path, p
     partial = parent / f".partial-{run_id}-{os.getpid()}"
     try:
         outputs = render_all(partial, computed.frame, computed.items, computed.rows, computed.item_lists, computed.traces, employer, renderers, progress, jobs,
-                             extra=lambda: computed.outputs, meanwhile=computed.result_texts)
+                             extra=lambda: computed.outputs, meanwhile=computed.results_sha256)
     except BaseException:
         shutil.rmtree(partial, ignore_errors=True)
         raise
@@ -450,7 +457,7 @@ def _totals(frame: pl.DataFrame) -> dict[str, int]:
 def _record(store: Store, *, month, pay_date, correction, corrected_id, corrected_hash, old_results, manifest, computed: Computed,
             outputs, run_id, partial: Path, final: Path, actor, ctx: Context, roster=None, welfare_rows: list[dict] = ()) -> dict:
     result_texts = computed.result_texts()
-    results_sha = sha256_bytes(("\n".join(result_texts)).encode())
+    results_sha = computed.results_sha256()
     kind = "correction" if correction else "regular"
     code = code_version()
     rh = run_hash(month=month, pay_date=pay_date.isoformat(), kind=kind, corrects_run_hash=corrected_hash, rules_hash=ctx.law.content_hash,

@@ -27,7 +27,7 @@ from payroll.case import InputError
 from payroll.documents import filings
 from payroll.documents.bank_transfer import bank_transfer_csv
 from payroll.documents.fonts import font_path, register_fonts
-from payroll.documents.pdf import page_count
+from payroll.documents.pdf import page_count, render
 from payroll.documents.payslip import parse_reference, payslip_pdf, percent_text
 from payroll.documents.register import register_table, register_xlsx
 from payroll.trace import trace_of
@@ -197,6 +197,35 @@ def test_one_page_with_many_items(month, law):
     row["gross_pay"] += sum(a for _, a in extra)
     row["net_pay"] += sum(a for _, a in extra)
     assert page_count(payslip_pdf(row, pi, trace_of(row, law), EMPLOYER)) == 1
+
+
+def test_a_long_table_flows_onto_new_pages_with_its_header():
+    def build(doc):
+        doc.title("긴 표", "여러 쪽")
+        doc.table(["번호", "내용", "금액 (원)"], [[f"행{i:03d}", "가나다라 " * (1 + i % 7), i * 1_000] for i in range(120)],
+                  widths=[1, 4, 1], amount_cols={2}, total=["합계", "", sum(i * 1_000 for i in range(120))])
+        doc.paragraph("표 다음 문단 " * 60, size="small")
+
+    pages = [p.extract_text() for p in PdfReader(io.BytesIO(render(build, title="t", footer="꼬리말"))).pages]
+    assert len(pages) >= 3
+    for n, text in enumerate(pages, start=1):
+        assert "꼬리말" in text and f"{n}쪽" in text
+        if n < len(pages):
+            assert "번호" in text and "금액 (원)" in text  # the header row starts every page of the table
+    shown = [m for text in pages for m in re.findall(r"행\d{3}", text)]
+    assert shown == [f"행{i:03d}" for i in range(120)]  # every row once, in order
+    assert f"{sum(i * 1_000 for i in range(120)):,}" in pages[-1] and "표 다음 문단" in pages[-1]
+
+
+def test_a_long_kv_label_keeps_one_line_and_a_long_value_wraps():
+    long_value = "근로자와 사용자는 " * 30
+
+    def build(doc):
+        doc.kv([("8. 사회보험 적용여부", long_value.strip())], columns=1)
+
+    text = PdfReader(io.BytesIO(render(build, title="t"))).pages[0].extract_text()
+    assert "8. 사회보험 적용여부" in text.splitlines()[0]
+    assert text.replace("\n", " ").count("근로자와 사용자는") == 30
 
 
 # --- golden bytes: the same input gives the same PDF in every process ------------------------

@@ -137,24 +137,22 @@ class Roster:
     contracts: tuple[Contract, ...]
 
     @cached_property
-    def _contracts_by_worker(self) -> dict[str, list[Contract]]:
+    def contracts_by_worker(self) -> dict[str, tuple[Contract, ...]]:
+        """Each worker's contracts by start date (the roster's order among equal starts), gathered once."""
         by_worker: dict[str, list[Contract]] = {}
         for c in sorted(self.contracts, key=lambda c: c.start):
             by_worker.setdefault(c.worker_id, []).append(c)
-        return by_worker
+        return {wid: tuple(cs) for wid, cs in by_worker.items()}
 
     def contracts_of(self, worker_id: str) -> list[Contract]:
         """The worker's contracts by start date (a new list: callers may sort or filter it)."""
-        return list(self._contracts_by_worker.get(worker_id, ()))
+        return list(self.contracts_by_worker.get(worker_id, ()))
 
     def contract_on(self, worker_id: str, day: dt.date) -> Contract | None:
-        for c in self.contracts_of(worker_id):
-            if c.covers(day):
-                return c
-        return None
+        return next((c for c in self.contracts_by_worker.get(worker_id, ()) if c.covers(day)), None)
 
     def contracts_in_month(self, worker_id: str, first: dt.date, last: dt.date) -> list[Contract]:
-        return [c for c in self.contracts_of(worker_id) if c.start <= last and (c.end is None or c.end >= first)]
+        return [c for c in self.contracts_by_worker.get(worker_id, ()) if c.start <= last and (c.end is None or c.end >= first)]
 
 
 def _read_rows(path: Path) -> list[dict[str, str]]:

@@ -34,7 +34,6 @@ import csv
 import datetime as dt
 import io
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,7 +41,7 @@ import polars as pl
 
 from payroll.attendance.readers import Export, read_export
 from payroll.case import InputError
-from payroll.roster import Contract, Roster
+from payroll.roster import Roster
 
 SEVERITY = {
     "unknown_worker": "error",
@@ -260,22 +259,9 @@ def parse_iso_date(text: str, where: str) -> dt.date:
         raise InputError(f"{where}: not a date (YYYY-MM-DD): {text!r}") from None
 
 
-def contract_lookup(roster: Roster) -> Callable[[str, dt.date], Contract | None]:
-    """:meth:`Roster.contract_on` with each worker's contracts gathered once: HR's files have hundreds
-    of rows, and a scan of the whole roster per row was most of their load time."""
-    by_worker: dict[str, list[Contract]] = {}
-    for c in sorted(roster.contracts, key=lambda c: c.start):  # stable: the roster's order among equal starts
-        by_worker.setdefault(c.worker_id, []).append(c)
-
-    def contract_on(worker_id: str, day: dt.date) -> Contract | None:
-        return next((c for c in by_worker.get(worker_id, ()) if c.covers(day)), None)
-
-    return contract_on
-
-
 def load_corrections(path: Path, roster: Roster | None) -> pl.DataFrame:
     """worker_id,date,in,out,reason. in/out both empty = no work that day; out ≤ in = next day."""
-    contract_on = contract_lookup(roster) if roster is not None else None
+    contract_on = roster.contract_on if roster is not None else None
     rows = []
     for line, r in read_small_csv(path, ("worker_id", "date", "in", "out", "reason"), "corrections"):
         where = f"{path}: row {line}"

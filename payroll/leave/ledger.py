@@ -813,12 +813,9 @@ def build_ledgers(
         if o.worker_id in opening_by:
             raise InputError(f"{o.source}: row {o.line}: worker_id: worker {o.worker_id} already has an opening balance (row {opening_by[o.worker_id].line})")
         opening_by[o.worker_id] = o
-    contracts_by: dict[str, list[Contract]] = {}
-    for c in roster.contracts:  # one pass (Roster.contracts_of scans every contract per call)
-        contracts_by.setdefault(c.worker_id, []).append(c)
     out = {}
     for wid in ids:
-        contracts = sorted(contracts_by.get(wid, []), key=lambda c: c.start)
+        contracts = roster.contracts_of(wid)
         if not contracts:
             continue
         out[wid] = build_worker_ledger(wid, contracts, leave_by.get(wid, []), as_of, law,

@@ -15,7 +15,6 @@ from pathlib import Path
 import polars as pl
 
 from payroll.attendance.checks import (
-    contract_lookup,
     parse_clock,
     parse_iso_date,
     read_small_csv,
@@ -32,7 +31,7 @@ def load_leave(path: Path | None, roster: Roster) -> pl.DataFrame:
     if path is None:
         return pl.DataFrame(schema=LEAVE_SCHEMA)
     path = Path(path)
-    contract_on = contract_lookup(roster)
+    contract_on = roster.contract_on
     rows = []
     seen: set[tuple[str, dt.date, str]] = set()
     for line, r in read_small_csv(path, ("worker_id", "date", "kind", "minutes"), "leave"):

@@ -99,16 +99,13 @@ def build_month_detail(inputs: MonthInputs, law: law_module.Law | None = None) -
     lines, summary, warnings = pay_lines(days, weeks, roster, first, last, law)
 
     # one worker row per worker with a contract in the month; the later contract gives the columns
-    by_worker: dict[str, list] = {}
-    for c in sorted(roster.contracts, key=lambda c: (c.worker_id, c.start)):
-        by_worker.setdefault(c.worker_id, []).append(c)
     rows = []
-    for wid in sorted(by_worker):
-        cs = [c for c in by_worker[wid] if c.start <= last and (c.end is None or c.end >= first)]
+    for wid, contracts in sorted(roster.contracts_by_worker.items()):
+        cs = roster.contracts_in_month(wid, first, last)
         if not cs:
             continue
         w, c = roster.workers[wid], cs[-1]
-        first_start = by_worker[wid][0].start
+        first_start = contracts[0].start
         leave_date = c.end if c.end is not None and first <= c.end <= last else None
         rows.append({
             "worker_id": wid, "month": inputs.month, "pay_date": inputs.pay_date, "birth_date": w.birth_date,

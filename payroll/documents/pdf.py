@@ -175,7 +175,7 @@ class _Row:
 class _Grid:
     """A ruled table: fixed column widths spanning the content width; ``header`` repeats on a new page."""
 
-    widths: list[float]
+    widths: list[float]  # float ok: layout points, not money
     size: float  # float ok: layout points, not money
     leading: float  # float ok: layout points, not money
     pad_top: float  # float ok: layout points, not money
@@ -213,7 +213,7 @@ class Doc:
         self.blocks.append(_Space(height_mm * mm))
 
     # --- ruled blocks -----------------------------------------------------------------------
-    def _grid(self, data: list[list[tuple[str, str, str, colors.Color | None]]], widths: list[float], style: TextStyle,
+    def _grid(self, data: list[list[tuple[str, str, str, colors.Color | None]]], widths: list[float], style: TextStyle,  # float ok: layout points
               pad_top: float, pad_bottom: float, header: bool) -> None:  # float ok: layout points, not money
         """``data``: rows of (text, font, align, fill) cells; a text wider than its column wraps."""
         rows = []
@@ -255,7 +255,7 @@ class Doc:
         header: Sequence[str],
         rows: Iterable[Sequence[object]],
         *,
-        widths: Sequence[float] | None = None,
+        widths: Sequence[float] | None = None,  # float ok: layout points, not money
         amount_cols: Iterable[int] = (),
         total: Sequence[object] | None = None,
         size: str = "cell",
@@ -305,7 +305,7 @@ class _Page:
         self.y = TOP
         self.fresh = True  # nothing drawn yet: space before a block is dropped here
         self.text = self.canvas.beginText()
-        self.font: tuple[str, float] | None = None
+        self.font: tuple[str, float] | None = None  # float ok: a font size in points
         self.colour = None
         self.canvas.setLineWidth(RULE_WIDTH)
         self.canvas.setStrokeColor(GRID)
@@ -364,7 +364,7 @@ def _draw_grid(page: _Page, grid: _Grid) -> None:
         xs.append(xs[-1] + w)
     body = grid.rows[1:] if grid.header else grid.rows
 
-    def rules(top: float, bottoms: list[float]) -> None:
+    def rules(top: float, bottoms: list[float]) -> None:  # float ok: layout points, not money
         segs = [(xs[0], top, xs[-1], top)] + [(xs[0], b, xs[-1], b) for b in bottoms]
         segs += [(x, top, x, bottoms[-1]) for x in xs]
         canvas.lines(segs)
@@ -449,7 +449,7 @@ class _NumberArray(pdfdoc.PDFArray):
     ``fp_str`` is the same formatter, so the bytes are those of a plain PDFArray."""
 
     def format(self, document, IND=b"\n "):
-        if not self.sequence or not all(type(e) in (int, float) for e in self.sequence):
+        if not self.sequence or not all(type(e) in (int, float) for e in self.sequence):  # float ok: font metrics, formatted as ReportLab does
             return super().format(document, IND)
         items = fp_str(*self.sequence).encode("ascii").split(b" ")
         if (self.multiline and rl_config.pdfMultiLine) or self.multiline == "forced":

@@ -112,7 +112,7 @@ class SheetCells:
                 if not s:
                     continue
                 out.append(f'<c r="{letters[j]}{r}"{sa} t="n" />')
-            elif t is float and v - v == 0:  # finite; NaN and infinities go to openpyxl
+            elif t is float and v - v == 0:  # float ok: a finite cell value (NaN and infinities go to openpyxl)
                 out.append(f'<c r="{letters[j]}{r}"{sa} t="n"><v>{v:.16g}</v></c>')
             elif t is bool:
                 out.append(f'<c r="{letters[j]}{r}"{sa} t="b"><v>{int(v)}</v></c>')

@@ -58,11 +58,16 @@ def test_published_figures(law):
     assert on26["non_taxable.meal_monthly"] == 200_000
 
 
-def test_overlapping_periods_are_rejected(tmp_path):
+def _rules_with(tmp_path, statute_toml: str):
+    """A rules directory holding one statute file (and an empty employer folder)."""
     (tmp_path / "statute").mkdir()
     (tmp_path / "employer").mkdir()
-    (tmp_path / "statute" / "x.toml").write_text(
-        """
+    (tmp_path / "statute" / "x.toml").write_text(statute_toml, encoding="utf-8")
+    return tmp_path
+
+
+def test_overlapping_periods_are_rejected(tmp_path):
+    rules = _rules_with(tmp_path, """
 [p]
 label = "p"
 unit = "won"
@@ -77,18 +82,13 @@ from = 2025-06-01
 to = 2026-12-31
 value = 2
 ref = { law = "L", article = "A", promulgation = "P", effective = 2025-06-01 }
-""",
-        encoding="utf-8",
-    )
+""")
     with pytest.raises(RuleError, match="overlap"):
-        load(tmp_path)
+        load(rules)
 
 
 def test_float_rates_are_rejected(tmp_path):
-    (tmp_path / "statute").mkdir()
-    (tmp_path / "employer").mkdir()
-    (tmp_path / "statute" / "x.toml").write_text(
-        """
+    rules = _rules_with(tmp_path, """
 [r]
 label = "r"
 unit = "rate"
@@ -98,11 +98,9 @@ from = 2025-01-01
 to = 2026-12-31
 value = 0.0475
 ref = { law = "L", article = "A", promulgation = "P", effective = 2025-01-01 }
-""",
-        encoding="utf-8",
-    )
+""")
     with pytest.raises(RuleError, match="decimal string"):
-        load(tmp_path)
+        load(rules)
 
 
 def test_switches_follow_the_decisions(law):

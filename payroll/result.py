@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from payroll.case import CaseIn, case_frames
-from payroll.engine.pipeline import compute, default_context
+from payroll.engine.pipeline import DEDUCTION_LABELS, DEDUCTIONS, compute, default_context
 from payroll.money import won
 from payroll.trace import trace_of
 
-DEDUCTION_KEYS = ("national_pension", "health_insurance", "long_term_care", "employment_insurance", "income_tax", "local_income_tax")
+DEDUCTION_KEYS = DEDUCTIONS
 EMPLOYER_KEYS = {
     "national_pension": "employer_national_pension",
     "health_insurance": "employer_health_insurance",
@@ -67,7 +67,7 @@ def render_table(case: CaseIn, result: dict[str, Any]) -> str:
     line("  비과세 non-taxable", result["non_taxable_pay"])
     line("  과세 taxable", result["taxable_pay"])
     lines.append("공제 (deductions)")
-    labels = {"national_pension": "국민연금", "health_insurance": "건강보험", "long_term_care": "장기요양보험", "employment_insurance": "고용보험", "income_tax": "소득세", "local_income_tax": "지방소득세", "total": "공제 합계"}
+    labels = {**{k: DEDUCTION_LABELS[k] for k in DEDUCTION_KEYS}, "total": "공제 합계"}
     for k, v in result["deductions"].items():
         line(labels[k], v)
     line("실지급액 net pay", result["net_pay"])

@@ -37,6 +37,7 @@ from typing import Any
 from payroll import pay_items as pay_items_module
 from payroll.case import InputError
 from payroll.documents.pdf import Doc, minutes_text, render, won_text
+from payroll.engine.pipeline import CARRIED_DEDUCTIONS, DEDUCTION_LABELS, DEDUCTIONS
 
 # Hour-based pay items whose hours the decree requires: code → (label, result column of minutes).
 HOURS_ITEMS = {
@@ -45,18 +46,6 @@ HOURS_ITEMS = {
     "holiday_work_pay": ("휴일근로", "holiday_work_minutes"),
 }
 
-DEDUCTION_LABELS = {
-    "national_pension": "국민연금",
-    "health_insurance": "건강보험",
-    "long_term_care": "장기요양보험",
-    "employment_insurance": "고용보험",
-    "income_tax": "소득세",
-    "local_income_tax": "지방소득세",
-    "settlement_income_tax": "중도퇴사 정산 소득세",
-    "settlement_local_income_tax": "중도퇴사 정산 지방소득세",
-    "retirement_income_tax": "퇴직소득세",
-    "retirement_local_income_tax": "퇴직소득 지방소득세",
-}
 #: shown even when zero (the monthly deductions); the others only when not zero
 ALWAYS_SHOWN = ("national_pension", "health_insurance", "long_term_care", "employment_insurance", "income_tax", "local_income_tax")
 
@@ -76,12 +65,6 @@ BASIS_STEPS = {
     "employment_insurance": "고용보험",
     "income_tax": "소득세·지방소득세",
 }
-
-
-def _deduction_columns() -> tuple[str, ...]:
-    from payroll.engine import pipeline
-
-    return tuple(pipeline.DEDUCTIONS) + tuple(getattr(pipeline, "CARRIED_DEDUCTIONS", ()))
 
 
 def as_date(value: Any) -> dt.date | None:
@@ -384,7 +367,7 @@ def payslip_pdf(result: dict, items: list[dict], trace: list[dict], employer: di
 
         doc.heading("공제 내역")
         drows = []
-        for column in _deduction_columns():
+        for column in DEDUCTIONS + CARRIED_DEDUCTIONS:
             amount = _int(result.get(column))
             if column not in ALWAYS_SHOWN and amount == 0:
                 continue

@@ -20,7 +20,6 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from payroll import pay_items as pay_items_module
-from payroll.documents.payslip import DEDUCTION_LABELS
 from payroll.documents.xlsx import BOLD, BORDER, CENTER, HEADER_FILL, SUBTOTAL_FILL, TOTAL_FILL, WON_FORMAT, SheetCells, stamp_for, workbook_bytes
 
 NO_DEPARTMENT = "(부서 미지정)"
@@ -39,10 +38,10 @@ EMPLOYER_COLUMNS = (
 def _deduction_columns(results: pl.DataFrame) -> list[tuple[str, str]]:
     from payroll.engine import pipeline
 
-    regular = [(c, DEDUCTION_LABELS[c]) for c in pipeline.DEDUCTIONS]
+    regular = [(c, pipeline.DEDUCTION_LABELS[c]) for c in pipeline.DEDUCTIONS]
     carried = [
-        (c, DEDUCTION_LABELS.get(c, c))
-        for c in getattr(pipeline, "CARRIED_DEDUCTIONS", ())
+        (c, pipeline.DEDUCTION_LABELS.get(c, c))
+        for c in pipeline.CARRIED_DEDUCTIONS
         if c in results.columns and results.get_column(c).fill_null(0).abs().sum() > 0
     ]
     return regular + carried + [("deductions_total", "공제 합계"), ("net_pay", "실지급액")]

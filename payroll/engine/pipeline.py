@@ -53,6 +53,19 @@ WORKER_SCHEMA: dict[str, pl.DataType] = {
 CARRIED_DEDUCTIONS = ("settlement_income_tax", "settlement_local_income_tax", "retirement_income_tax", "retirement_local_income_tax")
 
 DEDUCTIONS = ("national_pension", "health_insurance", "long_term_care", "employment_insurance", "income_tax", "local_income_tax")
+#: how payslips, the register and the audit name each deduction column
+DEDUCTION_LABELS = {
+    "national_pension": "국민연금",
+    "health_insurance": "건강보험",
+    "long_term_care": "장기요양보험",
+    "employment_insurance": "고용보험",
+    "income_tax": "소득세",
+    "local_income_tax": "지방소득세",
+    "settlement_income_tax": "중도퇴사 정산 소득세",
+    "settlement_local_income_tax": "중도퇴사 정산 지방소득세",
+    "retirement_income_tax": "퇴직소득세",
+    "retirement_local_income_tax": "퇴직소득 지방소득세",
+}
 EMPLOYER = (
     "employer_national_pension",
     "employer_health_insurance",

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from payroll.case import InputError
-from payroll.engine.pipeline import default_context
+from payroll.engine.pipeline import DEDUCTION_LABELS, DEDUCTIONS, default_context
 from payroll.engine.step import Context
 from payroll.runs import inputs as inputs_module
 from payroll.runs.batch import BuildFn, build_from_files, compute_month, employer_of, load_results
@@ -21,12 +21,7 @@ AMOUNT_FIELDS = {
     "gross_pay": "임금 총액",
     "non_taxable_pay": "비과세",
     "taxable_pay": "과세",
-    "national_pension": "국민연금",
-    "health_insurance": "건강보험",
-    "long_term_care": "장기요양보험",
-    "employment_insurance": "고용보험",
-    "income_tax": "소득세",
-    "local_income_tax": "지방소득세",
+    **{c: DEDUCTION_LABELS[c] for c in DEDUCTIONS},
     "deductions_total": "공제 합계",
     "net_pay": "실지급액",
     "employer_total": "사용자 부담 합계",

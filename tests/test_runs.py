@@ -23,21 +23,8 @@ from payroll.runs.months import close_month
 from payroll.store import open_store
 from payroll.store.models import InputBlob, Run
 from test_runs_support import ITEMS, MONTH, NEXT, ROSTER, fake_build, write_inputs, write_items
-from test_store import PG_URL, _fresh_pg
 
 TESTS = Path(__file__).resolve().parent
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def store(request, tmp_path):
-    if request.param == "postgres":
-        if not PG_URL:
-            pytest.skip("PAYROLL_TEST_PG_URL is not set")
-        s = open_store(_fresh_pg(PG_URL))
-    else:
-        s = open_store(str(tmp_path / "p.db"))
-    yield s
-    s.dispose()
 
 
 @pytest.fixture

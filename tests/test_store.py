@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import uuid
 
 import pytest
 import sqlalchemy as sa
@@ -14,32 +12,6 @@ from payroll.store import crypto, database_url, open_store
 from payroll.store.db import version_locations
 from payroll.store.models import BASE_REVISION, SQLModel
 from payroll.store.personal import import_rrn_csv, put_rrn, shown, verify_rrn
-
-PG_URL = os.environ.get("PAYROLL_TEST_PG_URL")
-
-
-def _fresh_pg(url: str) -> str:
-    """A new empty schema on the test server, reached through the search_path."""
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    eng = sa.create_engine(database_url(url))
-    with eng.begin() as c:
-        c.exec_driver_sql(f"CREATE SCHEMA {schema}")
-    eng.dispose()
-    sep = "&" if "?" in url else "?"
-    return f"{database_url(url)}{sep}options=-csearch_path%3D{schema}"
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def store(request, tmp_path):
-    if request.param == "postgres":
-        if not PG_URL:
-            pytest.skip("PAYROLL_TEST_PG_URL is not set")
-        s = open_store(_fresh_pg(PG_URL))
-    else:
-        s = open_store(str(tmp_path / "t.db"))
-    yield s
-    s.dispose()
-
 
 def test_database_url_choice(monkeypatch):
     monkeypatch.delenv("PAYROLL_DB", raising=False)

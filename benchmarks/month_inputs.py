@@ -53,7 +53,9 @@ def write(out: Path, workers: int = 1165, month: str = "2026-06", pay_date: dt.d
         plans.append((wid, roster[-1]["name"], part_time, i % 25 == 0))
     _csv(out / "roster.csv", roster)
     _csv(out / "contracts.csv", contracts)
-    (out / "employer.toml").write_text('name = "○○구청 (벤치마크)"\n', encoding="utf-8")
+    (out / "employer.toml").write_text(
+        'name = "○○구청 (벤치마크)"\nbusiness_number = "305-83-00005"\nrepresentative = "○○구청장"\naddress = "서울특별시 ○○구"\npay_day = 10\n',
+        encoding="utf-8")
     mdir = out / month / "attendance"
     mdir.mkdir(parents=True, exist_ok=True)
     (out / month / "run.toml").write_text(f"pay_date = {pay_date.isoformat()}\n", encoding="utf-8")

@@ -12,7 +12,10 @@ on 일급, some aged 60+ and some first hired at 65+, contracts that start or en
 Files written: roster.csv, contracts.csv (payroll.roster format), five exports of the month in
 both shapes and several encodings — daily_utf8.csv (generic), daily_bom.csv (UTF-8 with BOM),
 punch_cp949.csv (vendor_a punch log), punch.xlsx (vendor_b punch log, separate Date/Time),
-daily.xls (vendor_a daily sheet, legacy XLS) — and leave.csv, overtime.csv, corrections.csv.
+daily.xls (vendor_a daily sheet, legacy XLS) — and leave.csv, overtime.csv, corrections.csv, the
+employer's settings (employer.toml with its 직인 seal.png) and decisions.csv: the clerk's decision for
+each worker whose attendance errors the corrections leave open (payroll.runs.decisions), so that
+``payroll run`` takes the month as it is.
 Realistic faults: a few percent missing punches, duplicate punches, late arrivals, absences,
 an unknown id, a malformed time, a punch after a contract ended, a worker in two exports with
 an overlapping interval, the tail of a night shift that began in the previous month. Work on
@@ -34,6 +37,19 @@ from pathlib import Path
 from payroll import law as law_module
 
 SEED = 20260610
+EMPLOYER_TOML = """\
+# 사업장 설정: 모든 문서 (임금명세서, 급여대장, 근로계약서, 증명서, 원천징수영수증)가 이 파일을 읽는다 (payroll/employer.py)
+name = "서울특별시 ○○구청"
+business_number = "305-83-00005"
+representative = "○○구청장 홍길동"
+address = "서울특별시 ○○구 ○○로 1"
+phone = "02-0000-0000"
+pay_day = 10                       # 임금지급일: 매월 10일 (휴일이면 그 전 근무일)
+pay_month = "next"                 # 전월분을 지급
+pay_method = "근로자 명의 예금통장에 입금"
+issuer_department = "총무과"
+seal_image = "seal.png"            # 직인
+"""
 SURNAMES = "김이박최정강조윤장임한오서신권황안송류홍"
 GIVEN = "민서지현수영준우진하은도윤예연성훈태경미정석희나래"
 
@@ -291,9 +307,68 @@ def write_set(out: Path, month: str = "2026-06", small: bool = False, seed: int 
     ytd, wages = _leaver_history(workers, contracts, first)
     (out / "ytd.csv").write_text(_csv_text(list(ytd[0]), [list(r.values()) for r in ytd]), encoding="utf-8")
     (out / "wages.csv").write_text(_csv_text(list(wages[0]), [list(r.values()) for r in wages]), encoding="utf-8")
+    (out / "employer.toml").write_text(EMPLOYER_TOML, encoding="utf-8")
+    (out / "seal.png").write_bytes(seal_png("○○구청장인"))
+    decided = _decisions(out, month)
+    (out / "decisions.csv").write_bytes(decided)
     return {"workers": len(workers), "contracts": len(contracts), "shifts": len(shifts), "faults": faults,
             "daily_rows": sum(len(v) for v in daily.values()), "punch_rows": sum(len(v) for v in punch.values()),
             "leave": len(leave), "approvals": len(approvals), "corrections": len(corrections)}
+
+
+def seal_png(text: str) -> bytes:
+    """A square red 직인 with the text in two columns, as an office seal looks (PNG, 240 px)."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    from payroll.documents.fonts import font_path
+
+    size = 240
+    img = Image.new("RGBA", (size, size), (255, 255, 255, 0))
+    draw = ImageDraw.Draw(img)
+    red = (200, 30, 30, 255)
+    draw.rectangle([8, 8, size - 9, size - 9], outline=red, width=12)
+    chars = [c for c in text if not c.isspace()]
+    half = (len(chars) + 1) // 2
+    font = ImageFont.truetype(str(font_path("bold")), 58)
+    for col, part in enumerate((chars[:half], chars[half:])):  # read right column first, top to bottom
+        x = size - 36 - 58 - col * 84
+        for i, ch in enumerate(part):
+            draw.text((x, 26 + i * (size - 52) // max(len(part), 1)), ch, fill=red, font=font)
+    buf = io.BytesIO()
+    img.save(buf, format="PNG", optimize=False)
+    return buf.getvalue()
+
+
+def _decisions(out: Path, month: str) -> bytes:
+    """The clerk's decisions for the errors the corrections leave open: the worker with the most open
+    errors is held (지급 보류) while the department checks; a worker with only missing punches is paid
+    the scheduled hours; anything else (an overlap, a day outside the contract, a malformed time, an
+    id not on the roster) is paid as punched."""
+    from payroll.attendance.checks import check_files
+    from payroll.roster import load_roster
+    from payroll.runs.decisions import AS_PUNCHED, HOLD, SCHEDULED, decision_key, decisions_csv
+
+    y, m = (int(x) for x in month.split("-"))
+    bounds = (dt.date(y, m, 1), dt.date(y, m, calendar.monthrange(y, m)[1]))
+    exports = [out / n for n in ("daily_utf8.csv", "daily_bom.csv", "punch_cp949.csv", "punch.xlsx", "daily.xls")]
+    roster = load_roster(out / "roster.csv", out / "contracts.csv")
+    errors = check_files(exports, roster, out / "corrections.csv", month=bounds).open_errors
+    by_worker: dict[str, list[str]] = {}
+    for wid, code in errors.select("worker_id", "code").iter_rows():
+        by_worker.setdefault(decision_key(wid), []).append(code)
+    counted = sorted((w for w in by_worker if w in roster.workers), key=lambda w: (-len(by_worker[w]), w))
+    held = counted[0] if counted else None
+    rows = []
+    for wid, codes in sorted(by_worker.items()):
+        if wid == held:
+            rows.append((wid, HOLD, "근무 기록 확인 중 — 확인 후 정정 실행으로 지급"))
+        elif wid in roster.workers and set(codes) <= {"missing_in", "missing_out", "single_punch"}:
+            rows.append((wid, SCHEDULED, "부서장 확인: 소정근로시간 정상 근무"))
+        elif wid in roster.workers:
+            rows.append((wid, AS_PUNCHED, "기록 확인: 기록대로 지급"))
+        else:
+            rows.append((wid, AS_PUNCHED, "명부에 없는 사번 — 지급 대상 아님"))
+    return decisions_csv(rows)
 
 
 def _with_renewed_history(workers: list[dict], contracts: list[dict], first: dt.date) -> list[dict]:

@@ -115,15 +115,47 @@ def test_corrections_resolve_and_are_recorded(tmp_path, staff):
     assert shifts == [(dt.date(2026, 6, 2), dt.datetime(2026, 6, 2, 9), "correction")]  # 06-03 removed
 
 
+def test_a_correction_may_give_only_one_side(tmp_path, staff):
+    """출근 only or 퇴근 only: the other side comes from the day's own record (a lone punch, a daily row's
+    one time, or the day's shift); a 퇴근 not after the 출근 ends the next day."""
+    d = write_daily(tmp_path / "d.csv", [
+        ("A", "2026-06-02", "", "18:03"),        # missing_in: give 출근 only
+        ("A", "2026-06-04", "08:50", ""),        # missing_out: give 퇴근 only
+        ("A", "2026-06-05", "10:30", "18:00"),   # a late 출근 corrected (the shift's 퇴근 kept)
+        ("N", "2026-06-01", "21:46", ""),        # night shift, 퇴근 given the next morning
+    ])
+    corr = tmp_path / "c.csv"
+    corr.write_text("worker_id,date,in,out,reason\nA,2026-06-02,09:00,,출근 미타각\nA,2026-06-04,,18:00,퇴근 미타각\n"
+                    "A,2026-06-05,09:00,,지문 오류\nN,2026-06-01,,06:00,퇴근 미타각\n", encoding="utf-8")
+    r = check([read_export(d)], staff, corrections=corr, month=JUNE)
+    assert r.clean
+    got = r.shifts.sort("worker_id", "date").select("worker_id", "date", "in_ts", "out_ts").rows()
+    assert got == [
+        ("A", dt.date(2026, 6, 2), dt.datetime(2026, 6, 2, 9), dt.datetime(2026, 6, 2, 18, 3)),
+        ("A", dt.date(2026, 6, 4), dt.datetime(2026, 6, 4, 8, 50), dt.datetime(2026, 6, 4, 18)),
+        ("A", dt.date(2026, 6, 5), dt.datetime(2026, 6, 5, 9), dt.datetime(2026, 6, 5, 18)),
+        ("N", dt.date(2026, 6, 1), dt.datetime(2026, 6, 1, 21, 46), dt.datetime(2026, 6, 2, 6)),
+    ]
+
+
+def test_a_one_sided_correction_needs_the_other_side_in_the_record(tmp_path, staff):
+    d = write_daily(tmp_path / "d.csv", [("A", "2026-06-02", "09:00", "18:00")])
+    corr = tmp_path / "c.csv"
+    corr.write_text("worker_id,date,in,out,reason\nA,2026-06-03,09:00,,출근만\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"c.csv: 2행: 퇴근\(out\): 비어 있고 A의 2026-06-03 기록에도"):
+        check([read_export(d)], staff, corrections=corr, month=JUNE)
+
+
 @pytest.mark.parametrize("body,match", [
-    ("worker_id,date,in,out,reason\nA,2026-06-02,09:00,,x\n", "give both times"),
-    ("worker_id,date,in,out,reason\nA,2026-06-02,09:00,18:00,\n", "reason: required"),
-    ("worker_id,date,in,out,reason\nQ,2026-06-02,09:00,18:00,x\n", "not in the roster"),
-    ("worker_id,date,in,out,reason\nE,2026-06-29,09:00,18:00,x\n", "outside every contract"),
-    ("worker_id,date,in,out,reason\nA,2026-06-31,09:00,18:00,x\n", "row 2: date"),
-    ("worker_id,date,in,out\nA,2026-06-02,09:00,18:00\n", "lacks column"),
+    ("worker_id,date,in,out,reason\nA,2026-06-02,09:00,18:00,\n", r"2행: 사유\(reason\): 정정 사유를 적으세요"),
+    ("worker_id,date,in,out,reason\nQ,2026-06-02,09:00,18:00,x\n", r"2행: 사번\(worker_id\): Q은\(는\) 명부에 없습니다"),
+    ("worker_id,date,in,out,reason\nE,2026-06-29,09:00,18:00,x\n", r"2행: 일자\(date\): 2026-06-29은\(는\) E의 어느 계약"),
+    ("worker_id,date,in,out,reason\nA,2026-06-31,09:00,18:00,x\n", r"2행: 일자\(date\): 날짜\(YYYY-MM-DD\)가 아닙니다"),
+    ("worker_id,date,in,out,reason\nA,2026-06-02,25:70,18:00,x\n", r"2행: 출근\(in\): 시각\(HH:MM\)이 아닙니다: '25:70'"),
+    ("worker_id,date,in,out\nA,2026-06-02,09:00,18:00\n", "근태 정정 파일에 열이 없습니다: reason"),
 ])
 def test_bad_corrections_are_input_errors(tmp_path, staff, body, match):
+    """Korean messages naming the row and the field."""
     d = write_daily(tmp_path / "d.csv", [("A", "2026-06-02", "09:00", "18:00")])
     corr = tmp_path / "c.csv"
     corr.write_text(body, encoding="utf-8")
@@ -142,15 +174,19 @@ def test_cli_exit_codes_and_xlsx(tmp_path):
     base = ["attendance", "check", "--roster", str(roster_csv), "--contracts", str(contracts_csv)]
     ok = runner.invoke(cli, [*base, str(clean)])
     assert ok.exit_code == 0, ok.output + ok.stderr
-    assert "clean: no open exceptions" in ok.output
+    assert "깨끗함: 미해결 오류 없음" in ok.output
     out = tmp_path / "report.xlsx"
     bad = runner.invoke(cli, [*base, str(dirty), "--out", str(out)])
     assert bad.exit_code == 1
     assert "missing_out" in bad.output and "unknown_worker" in bad.output
     import fastexcel
 
-    sheets = fastexcel.read_excel(out.read_bytes()).sheet_names
-    assert sheets == ["요약", "예외", "보정", "근무"]
+    book = fastexcel.read_excel(out.read_bytes())
+    assert book.sheet_names == ["요약", "오류·경고", "참고", "보정", "근무"]
+    errors = book.load_sheet("오류·경고").to_polars()
+    assert errors.columns[:6] == ["구분", "처리", "사유", "부서", "사번", "성명"]
+    assert errors.get_column("구분").to_list() == ["오류", "오류"] and set(errors.get_column("사유")) == {"퇴근 기록 없음", "명부에 없는 사번"}
+    assert errors.row(0, named=True)["부서"] == "(명부에 없음)" or errors.row(1, named=True)["부서"] == "(명부에 없음)"
     first = out.read_bytes()
     again = runner.invoke(cli, [*base, str(dirty), "--out", str(out)])
     assert again.exit_code == 1 and out.read_bytes() == first  # same inputs, same bytes

@@ -258,11 +258,17 @@ def test_attendance_exceptions_are_a_run_output(tmp_path, monkeypatch):
     assert "attendance/exceptions.xlsx" in manifest
     from openpyxl import load_workbook
 
-    ws = load_workbook(path).active
+    book = load_workbook(path)
+    assert book.sheetnames == ["요약", "오류·경고", "참고"]
+    ws = book["오류·경고"]
     header = [c.value for c in ws[1]]
-    assert header[:4] == ["source", "line", "worker_id", "date"]
-    sources = {r[0] for r in ws.iter_rows(min_row=2, values_only=True)}
+    assert header[:3] == ["구분", "처리", "사유"] and "파일" in header
+    rows = [dict(zip(header, r)) for r in ws.iter_rows(min_row=2, values_only=True)]
+    sources = {r["파일"] for r in rows}
     assert sources and all(s.startswith("2026-06/attendance/") for s in sources), sources
+    # every error of the demo month is corrected or decided (the run refuses otherwise); decided ones name the decision
+    assert {r["처리"] for r in rows} <= {"정정됨", "결정됨"} and "결정됨" in {r["처리"] for r in rows}
+    assert any(r["처리 내역"].startswith("2026-06/decisions.csv:") for r in rows if r["처리"] == "결정됨")
     # the demo's leaver T00025 is paid the 연차 of the months she served (first year, §60②)
     res = runner.invoke(cli, ["explain", summary["run_id"], "T00025", "--db", summary["db"], "--json"])
     assert res.exit_code == 0 and "annual_leave_pay" in res.output

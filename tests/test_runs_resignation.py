@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from payroll.runs.batch import execute_run
+import pytest
+
+from payroll.runs.batch import RunRefused, execute_run
 from payroll.runs.demo import stage_samples
 from payroll.store import open_store
 
@@ -13,6 +15,12 @@ def test_a_recorded_resignation_makes_the_run_settle_the_leaver(tmp_path):
         "worker_id,contract_id,last_working_day,reason,submitted_on\nT00030,C00030,2026-06-15,개인 사정,2026-06-10\n", encoding="utf-8"
     )
     store = open_store(str(tmp_path / "payroll.db"))
+    # the punches after the last working day are outside the contract: refused until the clerk decides
+    with pytest.raises(RunRefused) as refused:
+        execute_run(store, "2026-06", inputs_dir=inputs, out_root=tmp_path / "runs", actor="test")
+    assert {(f.worker_id, f.code) for f in refused.value.findings} == {("T00030", "outside_contract")}
+    with open(inputs / "2026-06" / "decisions.csv", "a", encoding="utf-8") as fh:
+        fh.write("T00030,as_punched,중도포기 이후 타각 — 근무 아님\n")
     summary = execute_run(store, "2026-06", inputs_dir=inputs, out_root=tmp_path / "runs", actor="test")
     store.dispose()
     out = tmp_path / "runs" / "2026-06" / summary["run_id"]

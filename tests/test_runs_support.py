@@ -49,7 +49,10 @@ ITEMS = [
     ("W006", "base_pay", 1_078_440, "104.5시간 × 10,320원", 6270),
 ]
 
-EMPLOYER = 'name = "○○구청 (시험)"\nbusiness_number = "000-00-00000"\n'
+EMPLOYER = (
+    'name = "○○구청 (시험)"\nbusiness_number = "305-83-00005"\nrepresentative = "○○구청장"\n'
+    'address = "서울특별시 ○○구 ○○로 1"\npay_day = 10\n'
+)
 
 
 def write_inputs(root: Path, month: str = MONTH, items=ITEMS, pay_date: dt.date = PAY_DATE) -> Path:

@@ -43,7 +43,9 @@ def contracts_csv() -> bytes:
 
 
 def employer_toml() -> bytes:
-    return 'name = "○○구청 (시험)"\nbusiness_number = "000-00-00000"\n'.encode("utf-8")
+    from test_runs_support import EMPLOYER
+
+    return EMPLOYER.encode("utf-8")
 
 
 def attendance_csv() -> bytes:

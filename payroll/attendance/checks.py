@@ -129,8 +129,8 @@ def _known_mask(frame: pl.DataFrame, roster: Roster | None) -> pl.Expr:
     return pl.col("worker_id").is_in(list(roster.workers))
 
 
-def _punch_shifts(frame: pl.DataFrame, roster: Roster | None, anchors: pl.DataFrame, dup_window: int, month: tuple[dt.date, dt.date] | None = None) -> tuple[pl.DataFrame, list[pl.DataFrame]]:
-    """Shifts, exceptions and the (source, line) of every punch row used."""
+def _punch_shifts(frame: pl.DataFrame, roster: Roster | None, anchors: pl.DataFrame, dup_window: int, month: tuple[dt.date, dt.date] | None = None) -> tuple[pl.DataFrame, list[pl.DataFrame], pl.DataFrame]:
+    """Shifts, exceptions, and every punch kept on its business day (worker_id, date, ts)."""
     excs = []
     unknown = frame.filter(~_known_mask(frame, roster))
     excs.append(_exc(unknown, "unknown_worker", pl.format("사번 {}", pl.col("worker_id").fill_null("(빈칸)")), pl.col("ts").dt.date()))
@@ -169,10 +169,11 @@ def _punch_shifts(frame: pl.DataFrame, roster: Roster | None, anchors: pl.DataFr
         pl.col("ts").min().alias("in_ts"), pl.col("ts").max().alias("out_ts"),
         _ref(pl.col("source"), pl.col("line")).alias("refs"),
     ).drop("_pair").with_columns(pl.lit("punch").alias("origin"))
-    return shifts, excs
+    return shifts, excs, p.select("worker_id", "date", "ts")
 
 
-def _daily_shifts(frame: pl.DataFrame, roster: Roster | None, month: tuple[dt.date, dt.date] | None = None) -> tuple[pl.DataFrame, list[pl.DataFrame], pl.DataFrame]:
+def _daily_shifts(frame: pl.DataFrame, roster: Roster | None, month: tuple[dt.date, dt.date] | None = None) -> tuple[pl.DataFrame, list[pl.DataFrame], pl.DataFrame, pl.DataFrame]:
+    """Shifts, exceptions, absences (rows without a time), and every time of a row (worker_id, date, ts)."""
     excs = []
     if month is not None:
         other = pl.col("date").is_not_null() & ((pl.col("date") < month[0]) | (pl.col("date") > month[1]))
@@ -202,7 +203,10 @@ def _daily_shifts(frame: pl.DataFrame, roster: Roster | None, month: tuple[dt.da
         pl.concat_list(_ref(pl.col("source"), pl.col("line"))).alias("refs"),
     )
     absences = absent.select("worker_id", "date", _ref(pl.col("source"), pl.col("line")).alias("ref"))
-    return shifts, excs, absences
+    times = pl.concat([
+        ok.filter(pl.col(c).is_not_null()).select("worker_id", "date", (start + pl.duration(minutes=pl.col(c))).alias("ts")) for c in ("in_min", "out_min")
+    ])
+    return shifts, excs, absences, times
 
 
 _PLAIN_CLOCK = re.compile(r"([0-9]{2}):([0-9]{2})")
@@ -221,30 +225,31 @@ def parse_clock(text: str, where: str) -> int | None:
             return t.hour * 60 + t.minute
         except ValueError:
             continue
-    raise InputError(f"{where}: not a time (HH:MM): {text!r}")
+    raise InputError(f"{where}: 시각(HH:MM)이 아닙니다: {text!r}")
 
 
 def read_small_csv(path: Path, required: tuple[str, ...], what: str) -> list[tuple[int, dict[str, str]]]:
-    """A small HR-made CSV (corrections, leave, overtime approvals): UTF-8/BOM or CP949, strict."""
+    """A small HR-made CSV (corrections, leave, overtime approvals, decisions): UTF-8/BOM or CP949, strict.
+    ``what`` names the file in the messages (Korean: "근태 정정")."""
     from payroll.attendance.readers import decode_text
 
     path = Path(path)
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise InputError(f"{path}: cannot read: {exc.strerror}") from None
+        raise InputError(f"{path}: 읽을 수 없습니다: {exc.strerror}") from None
     text, _ = decode_text(raw, str(path))
     reader = csv.DictReader(io.StringIO(text, newline=""))
     if not reader.fieldnames:
-        raise InputError(f"{path}: empty {what} file (no header row)")
+        raise InputError(f"{path}: {what} 파일이 비어 있습니다 (머리글 행이 없음)")
     header = [h.strip() for h in reader.fieldnames]
     missing = [c for c in required if c not in header]
     if missing:
-        raise InputError(f"{path}: {what} file lacks column(s) {', '.join(missing)} (header: {', '.join(header)})")
+        raise InputError(f"{path}: {what} 파일에 열이 없습니다: {', '.join(missing)} (필요한 열: {', '.join(required)}; 이 파일의 머리글: {', '.join(header)})")
     rows = []
     for row in reader:
         if None in row:
-            raise InputError(f"{path}: row {reader.line_num}: more cells than header columns")
+            raise InputError(f"{path}: {reader.line_num}행: 머리글보다 칸이 많습니다")
         cleaned = {k.strip(): (v or "").strip() for k, v in row.items()}
         if not any(cleaned.values()):
             continue
@@ -256,38 +261,70 @@ def parse_iso_date(text: str, where: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text.strip())
     except ValueError:
-        raise InputError(f"{where}: not a date (YYYY-MM-DD): {text!r}") from None
+        raise InputError(f"{where}: 날짜(YYYY-MM-DD)가 아닙니다: {text!r}") from None
+
+
+CORRECTION_FIELDS = {"worker_id": "사번", "date": "일자", "in": "출근", "out": "퇴근", "reason": "사유"}
 
 
 def load_corrections(path: Path, roster: Roster | None) -> pl.DataFrame:
-    """worker_id,date,in,out,reason. in/out both empty = no work that day; out ≤ in = next day."""
+    """worker_id,date,in,out,reason. Both times empty: no work that day. Only one of them: that side
+    is corrected and the other is taken from the day's own punches (see :func:`check`). Both, with
+    out ≤ in: the shift ends the next day. Messages name the row and the field (사번, 일자, 출근…)."""
     contract_on = roster.contract_on if roster is not None else None
     rows = []
-    for line, r in read_small_csv(path, ("worker_id", "date", "in", "out", "reason"), "corrections"):
-        where = f"{path}: row {line}"
+    for line, r in read_small_csv(path, tuple(CORRECTION_FIELDS), "근태 정정"):
+        where = f"{path}: {line}행"
         wid = r["worker_id"]
         if not wid:
-            raise InputError(f"{where}: worker_id: required")
+            raise InputError(f"{where}: 사번(worker_id): 비어 있습니다")
         if roster is not None and wid not in roster.workers:
-            raise InputError(f"{where}: worker_id: {wid!r} is not in the roster")
-        day = parse_iso_date(r["date"], f"{where}: date")
+            raise InputError(f"{where}: 사번(worker_id): {wid}은(는) 명부에 없습니다")
+        day = parse_iso_date(r["date"], f"{where}: 일자(date)")
         if contract_on is not None and contract_on(wid, day) is None:
-            raise InputError(f"{where}: date: {day} is outside every contract of worker {wid}")
-        a, b = parse_clock(r["in"], f"{where}: in"), parse_clock(r["out"], f"{where}: out")
-        if (a is None) != (b is None):
-            raise InputError(f"{where}: in/out: give both times, or neither (no work that day)")
+            raise InputError(f"{where}: 일자(date): {day}은(는) {wid}의 어느 계약 기간에도 들지 않습니다")
+        a, b = parse_clock(r["in"], f"{where}: 출근(in)"), parse_clock(r["out"], f"{where}: 퇴근(out)")
         if not r["reason"]:
-            raise InputError(f"{where}: reason: required (the correction is recorded)")
+            raise InputError(f"{where}: 사유(reason): 정정 사유를 적으세요 (정정은 기록에 남습니다)")
         base = dt.datetime.combine(day, dt.time())
         in_ts = base + dt.timedelta(minutes=a) if a is not None else None
-        out_ts = base + dt.timedelta(minutes=b + (1440 if b <= a else 0)) if a is not None else None
-        rows.append((line, wid, day, in_ts, out_ts, r["reason"], str(path)))
-    frame = pl.DataFrame(rows, schema=CORR_SCHEMA, orient="row")
+        out_ts = base + dt.timedelta(minutes=b + (1440 if a is not None and b <= a else 0)) if b is not None else None
+        side = "both" if (a is None) == (b is None) else ("in" if a is not None else "out")
+        rows.append((line, wid, day, in_ts, out_ts, r["reason"], str(path), side))
+    frame = pl.DataFrame(rows, schema={**CORR_SCHEMA, "side": pl.Utf8}, orient="row")
     dup = frame.filter(pl.struct("worker_id", "date").is_duplicated())
     if dup.height:
         first = dup.row(0, named=True)
-        raise InputError(f"{path}: row {first['line']}: worker {first['worker_id']} on {first['date']} is corrected twice")
+        raise InputError(f"{path}: {first['line']}행: {first['worker_id']}의 {first['date']} 정정이 두 번 있습니다 (하루에 한 줄)")
     return frame
+
+
+def _complete_one_sided(corr: pl.DataFrame, shifts: pl.DataFrame, punches: pl.DataFrame) -> pl.DataFrame:
+    """Fill the missing side of a one-sided correction from the day's own record: its shifts and its
+    lone punches (the earliest time for 출근, the latest for 퇴근). A 퇴근 not after the 출근 is the next
+    day's. A side the record does not have either is an error naming the row."""
+    partial = corr.filter(pl.col("side") != "both")
+    if partial.height == 0:
+        return corr.drop("side")
+    known = pl.concat([
+        punches.select("worker_id", "date", "ts"),
+        shifts.select("worker_id", "date", pl.col("in_ts").alias("ts")),
+        shifts.select("worker_id", "date", pl.col("out_ts").alias("ts")),
+    ]).group_by("worker_id", "date").agg(pl.col("ts").min().alias("_first"), pl.col("ts").max().alias("_last"))
+    partial = partial.join(known, on=["worker_id", "date"], how="left")
+    filled = partial.with_columns(
+        pl.when(pl.col("side") == "in").then(pl.col("in_ts")).otherwise(pl.col("_first")).alias("in_ts"),
+        pl.when(pl.col("side") == "out").then(pl.col("out_ts")).otherwise(pl.col("_last")).alias("out_ts"),
+    )
+    filled = filled.with_columns(
+        pl.when(pl.col("out_ts") <= pl.col("in_ts")).then(pl.col("out_ts") + pl.duration(days=1)).otherwise(pl.col("out_ts")).alias("out_ts")
+    )
+    bad = filled.filter(pl.col("in_ts").is_null() | pl.col("out_ts").is_null() | (pl.col("out_ts") - pl.col("in_ts") > pl.duration(hours=24)))
+    if bad.height:
+        r = bad.row(0, named=True)
+        missing = "퇴근(out)" if r["side"] == "in" else "출근(in)"
+        raise InputError(f"{r['source']}: {r['line']}행: {missing}: 비어 있고 {r['worker_id']}의 {r['date']} 기록에도 쓸 시각이 없습니다 — 출근과 퇴근을 모두 적으세요")
+    return pl.concat([corr.filter(pl.col("side") == "both").drop("side"), filled.select(list(CORR_SCHEMA))]).sort("worker_id", "date")
 
 
 def check(
@@ -296,9 +333,12 @@ def check(
     corrections: Path | None = None,
     dup_window: int = 5,
     month: tuple[dt.date, dt.date] | None = None,
+    extra_corrections: pl.DataFrame | None = None,
 ) -> CheckResult:
+    """``extra_corrections`` (CORR_SCHEMA): corrections made elsewhere than a file, e.g. the days of a
+    run's ``scheduled`` decisions (payroll.runs.decisions); the file's own win for the same day."""
     anchors = _anchor_table(roster)
-    shift_parts, exc_parts, absences_parts, all_rows = [], [], [], []
+    shift_parts, exc_parts, absences_parts, all_rows, punch_parts = [], [], [], [], []
     for e in exports:
         f = e.frame
         all_rows.append(f.select(pl.col("source"), pl.col("line")))
@@ -309,11 +349,12 @@ def check(
                 pl.lit("not_data").alias("code"), pl.col("detail"),
             ))
         if e.shape == "punch":
-            s, x = _punch_shifts(f, roster, anchors, dup_window, month)
+            s, x, t = _punch_shifts(f, roster, anchors, dup_window, month)
             absences_parts.append(pl.DataFrame(schema={"worker_id": pl.Utf8, "date": pl.Date, "ref": pl.Utf8}))
         else:
-            s, x, a = _daily_shifts(f, roster, month)
+            s, x, a, t = _daily_shifts(f, roster, month)
             absences_parts.append(a)
+        punch_parts.append(t.select("worker_id", pl.col("date").cast(pl.Date), pl.col("ts").cast(pl.Datetime("us"))))
         shift_parts.append(s.select(list(SHIFT_SCHEMA)))
         exc_parts.extend(x)
     shifts = pl.concat(shift_parts) if shift_parts else pl.DataFrame(schema=SHIFT_SCHEMA)
@@ -338,7 +379,15 @@ def check(
     shifts = shifts.filter(~pl.col("_ov")).drop("_ov")
 
     # corrections replace whatever the exports said for that worker and day
-    corr = load_corrections(Path(corrections), roster) if corrections else pl.DataFrame(schema=CORR_SCHEMA)
+    corr = load_corrections(Path(corrections), roster) if corrections else pl.DataFrame(schema={**CORR_SCHEMA, "side": pl.Utf8})
+    if corr.height:
+        punches = pl.concat(punch_parts) if punch_parts else pl.DataFrame(schema={"worker_id": pl.Utf8, "date": pl.Date, "ts": pl.Datetime("us")})
+        corr = _complete_one_sided(corr, shifts, punches)
+    else:
+        corr = corr.drop("side")
+    if extra_corrections is not None and extra_corrections.height:
+        extra = extra_corrections.select(list(CORR_SCHEMA)).join(corr.select("worker_id", "date"), on=["worker_id", "date"], how="anti")
+        corr = pl.concat([corr, extra]).sort("worker_id", "date")
     if corr.height:
         keys = corr.select("worker_id", "date").with_columns(pl.lit(True).alias("_c"))
         replaced = shifts.join(keys, on=["worker_id", "date"], how="left")
@@ -404,14 +453,15 @@ def contract_frame(roster: Roster) -> pl.DataFrame:
     )
 
 
-def check_files(paths: list[Path], roster: Roster | None = None, corrections: Path | None = None, profile: str | None = None, dup_window: int | None = None, month: tuple[dt.date, dt.date] | None = None) -> CheckResult:
+def check_files(paths: list[Path], roster: Roster | None = None, corrections: Path | None = None, profile: str | None = None, dup_window: int | None = None,
+                month: tuple[dt.date, dt.date] | None = None, extra_corrections: pl.DataFrame | None = None) -> CheckResult:
     exports = [read_export(p, profile) for p in paths]
     if dup_window is None:
         from payroll import law as law_module
 
         day = month[0] if month else _first_day(exports)
         dup_window = int(law_module.current().on(day)["timesheet.duplicate_window_minutes"]) if day else 5
-    return check(exports, roster, corrections, dup_window, month)
+    return check(exports, roster, corrections, dup_window, month, extra_corrections)
 
 
 def _first_day(exports: list[Export]) -> dt.date | None:

@@ -49,8 +49,8 @@ def check_command(files, roster, contracts, corrections, profile, month, out, li
     result = check_files([Path(f) for f in files], r, Path(corrections) if corrections else None, profile, dup, bounds)
     click.echo(render_text(result, limit))
     if out:
-        write_report(result, out)
-        click.echo(f"report: {out}")
+        write_report(result, out, r)
+        click.echo(f"보고서: {out}")
     sys.exit(0 if result.clean else 1)
 
 

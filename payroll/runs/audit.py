@@ -11,7 +11,8 @@ from payroll.case import InputError
 from payroll.engine.pipeline import DEDUCTION_LABELS, DEDUCTIONS, default_context
 from payroll.engine.step import Context
 from payroll.runs import inputs as inputs_module
-from payroll.runs.batch import BuildFn, build_from_files, compute_month, employer_of, load_results
+from payroll.runs.compute import BuildFn, build_from_files, compute_month
+from payroll.runs.retro import load_results
 from payroll.runs.hashing import canonical_json, code_version, sha256_file
 from payroll.runs.outputs import Renderers, default_renderers, render_all
 from payroll.store.db import Store
@@ -71,7 +72,7 @@ def replay(store: Store, run_id: str, *, build: BuildFn | None = None, renderers
         staged = inputs_module.stage(root, run.month, run.pay_date, files, manifest)
         computed = compute_month(staged, build, ctx)
         out = Path(tmp) / "out"
-        fresh = render_all(out, computed.frame, computed.items, computed.rows, computed.item_lists, computed.traces, employer_of(staged), renderers, progress, jobs,
+        fresh = render_all(out, computed.frame, computed.items, computed.rows, computed.item_lists, computed.traces, computed.employer, renderers, progress, jobs,
                            extra=computed.outputs)
         for name in sorted(set(recorded) | set(fresh)):
             if name not in fresh:

@@ -17,310 +17,39 @@ import re
 import secrets
 import shutil
 import tempfile
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Callable
 
 import polars as pl
 from sqlalchemy import insert
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from payroll import cyclegc
 from payroll.case import InputError
-from payroll.engine.pipeline import compute, default_context
+from payroll.employer import load_employer
+from payroll.engine.pipeline import default_context
 from payroll.engine.step import Context
 from payroll.runs import extras, history as history_module
 from payroll.runs import inputs as inputs_module
-from payroll.runs.hashing import canonical_json, code_version, run_hash, sha256_bytes
-from payroll.runs.inputs import ADJUSTMENTS_NAME, StagedInputs, check_month
-from payroll.runs.outputs import Renderers, default_renderers, jsonable, render_all, start_pool
+from payroll.runs.compute import BuildFn, Computed, build_from_files, compute_month, employer_of  # noqa: F401 - the run's public names
+from payroll.runs.hashing import code_version, run_hash
+from payroll.runs.inputs import ADJUSTMENTS_NAME, check_month
+from payroll.runs.outputs import Renderers, default_renderers, render_all, start_pool
+from payroll.runs.prechecks import RunRefused, refuse_if_any  # noqa: F401 - RunRefused: what a refused run raises
+from payroll.runs.retro import (  # noqa: F401 - months.py and the console read the month state from here
+    adjustments_bytes, effective_run_id, load_results, next_month, next_open_month, pending_adjustments, retro_lines,
+)
 from payroll.store.db import Store, now
 from payroll.store.models import MonthLock, RetroItem, Run, WorkerResult
-from payroll.trace import trace_of
 
-BuildFn = Callable[[StagedInputs], Any]  # returns an object with .workers, .items, .warnings (MonthBuild)
-RETRO_CODE = "retroactive_pay"
 DATA_ENV = "PAYROLL_DATA"  # the data directory of `payroll leave` (its notice register is read by the run)
-ITEM_COLUMNS = {"row": pl.Int64, "code": pl.Utf8, "amount": pl.Int64, "method": pl.Utf8, "minutes": pl.Int64}
 SUMMARY_FIELDS = ("gross_pay", "taxable_pay", "deductions_total", "income_tax", "local_income_tax", "net_pay")
+#: progress(stage, done, total): the run reports where it is (the console shows it)
+Progress = Callable[[str, int, int], None]
 
 
 class MonthClosed(InputError):
     """A plain run of a closed month (exit code 2)."""
-
-
-def build_from_files(staged: StagedInputs):
-    """The production build: roster + contracts + attendance → :class:`payroll.timesheet.monthly.MonthBuild`."""
-    from payroll.timesheet.monthly import MonthInputs, build_month
-
-    roster = inputs_module.load_month_roster(staged.roster, staged.contracts, staged.resignations)
-    return build_month(
-        MonthInputs(
-            month=staged.month, pay_date=staged.pay_date, roster=roster, attendance=staged.attendance,
-            corrections=staged.corrections, leave=staged.leave, overtime=staged.overtime, profile=staged.profile,
-        )
-    )
-
-
-def employer_of(staged: StagedInputs) -> dict:
-    """The employer block of the payslips: ``employer.toml`` in the inputs directory (an input like any other)."""
-    path = staged.employer
-    if path is None:
-        raise InputError(f"{staged.root}/employer.toml is missing: the 임금명세서 names the employer (name = \"…\", optional business_number, address, contact)")
-    import tomllib
-
-    try:
-        with open(path, "rb") as fh:
-            doc = tomllib.load(fh)
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise InputError(f"{path}: cannot read: {exc}") from None
-    unknown = set(doc) - {"name", "business_number", "address", "contact"}
-    if unknown:
-        raise InputError(f"{path}: unknown key {sorted(unknown)[0]!r} (known: name, business_number, address, contact)")
-    if not isinstance(doc.get("name"), str) or not doc["name"].strip():
-        raise InputError(f"{path}: name: the employer's name is required")
-    return {k: str(v) for k, v in doc.items()}
-
-
-@dataclass
-class Computed:
-    frame: pl.DataFrame  # the engine's output, one row per worker-month (every column: the trace)
-    items: pl.DataFrame  # row, code, label, amount, method, minutes (retroactive lines included)
-    rows: list[dict]
-    item_lists: list[list[dict]]
-    traces: list[list[dict]]
-    warnings: list[str] = field(default_factory=list)
-    #: renders the build's extra run outputs (attendance exceptions) when first asked for: a run asks
-    #: while its payslip processes work
-    render_outputs: Callable[[], dict[str, bytes]] | None = None
-    _outputs: dict[str, bytes] | None = field(default=None, repr=False)
-    _result_texts: list[str] | None = field(default=None, repr=False)
-    _results_sha256: str | None = field(default=None, repr=False)
-
-    @property
-    def outputs(self) -> dict[str, bytes]:
-        """The build's extra run outputs, {relative path: bytes}."""
-        if self._outputs is None:
-            self._outputs = self.render_outputs() if self.render_outputs is not None else {}
-        return self._outputs
-
-    def stored_results(self) -> list[dict]:
-        """What the run record keeps per worker-month: the full row, its items and its trace (JSON-safe)."""
-        return [{"row": jsonable(r), "items": it, "trace": tr} for r, it, tr in zip(self.rows, self.item_lists, self.traces)]
-
-    def result_texts(self) -> list[str]:
-        """:meth:`stored_results` as canonical JSON texts (made once; a run makes them while its payslips render)."""
-        if self._result_texts is None:
-            self._result_texts = [canonical_json(r) for r in self.stored_results()]
-        return self._result_texts
-
-    def results_sha256(self) -> str:
-        """The hash of every result text, one per line: what the run hash covers of the results (made once, like the texts)."""
-        if self._results_sha256 is None:
-            self._results_sha256 = sha256_bytes("\n".join(self.result_texts()).encode())
-        return self._results_sha256
-
-
-def _items_frame(items: pl.DataFrame) -> pl.DataFrame:
-    cols = []
-    for name, dtype in ITEM_COLUMNS.items():
-        if name in items.columns:
-            cols.append(pl.col(name).cast(dtype))
-        elif name in ("row", "code", "amount"):
-            raise InputError(f"the build's pay items lack the column {name!r}")
-        else:
-            cols.append(pl.lit(None, dtype=dtype).alias(name))
-    return items.select(cols)
-
-
-def _adjustments(staged: StagedInputs) -> list[dict]:
-    if staged.adjustments is None:
-        return []
-    return json.loads(Path(staged.adjustments).read_text(encoding="utf-8"))
-
-
-ROSTER_COLUMNS = ("name", "department", "job", "bank", "account")
-
-
-def _with_roster_columns(workers: pl.DataFrame, roster) -> pl.DataFrame:
-    """Name, department, job, bank and account from the roster where the build did not carry them."""
-    missing = [c for c in ROSTER_COLUMNS if c not in workers.columns]
-    if not missing:
-        return workers
-    table = pl.DataFrame(
-        {"worker_id": list(roster.workers), **{c: [getattr(w, c) for w in roster.workers.values()] for c in missing}},
-        schema={"worker_id": pl.Utf8, **{c: pl.Utf8 for c in missing}},
-    )
-    return workers.join(table, on="worker_id", how="left")
-
-
-def _adjustment_lines(adjustments: list[dict]) -> pl.DataFrame:
-    return pl.DataFrame(
-        {
-            "worker_id": [a["worker_id"] for a in adjustments],
-            "code": [RETRO_CODE] * len(adjustments),
-            "amount": [int(a["amount"]) for a in adjustments],
-            "method": [a["method"] for a in adjustments],
-            "minutes": [None] * len(adjustments),
-        },
-        schema=extras.WELFARE_SCHEMA,
-    )
-
-
-def exceptions_report(built, staged: StagedInputs) -> dict[str, bytes]:
-    """The build's attendance exceptions (payroll.attendance.checks) as a run output, when it has them.
-    File names are given relative to the inputs directory (a replay reads them from elsewhere)."""
-    exc = getattr(built, "exceptions", None)
-    if exc is None:
-        return {}
-    from payroll.attendance.xlsx import xlsx_bytes
-
-    cols = [c for c in ("source", "line", "worker_id", "date", "code", "label", "severity", "detail", "resolved_by") if c in exc.columns]
-    exc = exc.select(cols)
-    roots = sorted({str(Path(staged.root)), str(Path(staged.root).resolve())}, key=len, reverse=True)
-    texts = []
-    for name, dtype in exc.schema.items():
-        if dtype == pl.Utf8:
-            e = pl.col(name)
-            for root in roots:
-                e = e.str.replace_all(root.rstrip("/") + "/", "", literal=True)
-            texts.append(e.alias(name))
-    exc = exc.with_columns(texts)
-    return {"attendance/exceptions.xlsx": xlsx_bytes({"예외": exc})}
-
-
-def compute_month(staged: StagedInputs, build: BuildFn, ctx: Context) -> Computed:
-    """Build the month from the staged files, add the carried 소급분 lines, 연차수당 and welfare items,
-    compute every worker at once; then the leavers' settlement and 퇴직금, and compute again."""
-    built = build(staged)
-    workers: pl.DataFrame = built.workers
-    items = _items_frame(built.items)
-    warnings = list(getattr(built, "warnings", ()))
-    if workers.height == 0:
-        raise InputError(f"{staged.month}: the build produced no worker-months (roster {staged.roster})")
-    if "worker_id" not in workers.columns or "row" not in workers.columns:
-        raise InputError("the build's worker frame needs 'row' and 'worker_id'")
-    roster = inputs_module.load_month_roster(staged.roster, staged.contracts, staged.resignations)
-    workers = _with_roster_columns(workers, roster)
-    # leave_date: the last day of employment when it ends this month and no contract continues it (a
-    # renewal is not a leaving: no settlement, no 퇴직금, not 중도퇴사 in the withholding summary)
-    ends = history_module.leavers_of(roster, staged.month)
-    workers = workers.drop("leave_date", strict=False).join(
-        pl.DataFrame({"worker_id": list(ends), "leave_date": list(ends.values())}, schema={"worker_id": pl.Utf8, "leave_date": pl.Date}),
-        on="worker_id", how="left",
-    ).sort("row")
-    first_row = workers.group_by("worker_id").agg(pl.col("row").min()).sort("worker_id").to_dict(as_series=False)
-    row_of = dict(zip(first_row["worker_id"], first_row["row"]))
-    month = staged.month
-    parts = [items]
-    adjustments = _adjustments(staged)
-    if adjustments:
-        parts.append(extras.attach(_adjustment_lines(adjustments), row_of, warnings, lambda r: (
-            f"소급분 {r['amount']:,}원 of worker {r['worker_id']} ({r['method']}) is not paid in {month}: the worker has no pay this month — settle it by hand")))
-    payouts = extras.leave_payouts(staged, roster, getattr(built, "timesheet", None), ctx, warnings)
-    if payouts.height:
-        parts.append(extras.attach(extras.leave_lines(payouts), row_of, warnings, lambda r: (
-            f"연차수당 {r['amount']:,}원 of worker {r['worker_id']} ({r['method']}) is not paid in {month}: the worker has no pay this month — settle it by hand")))
-    welfare = extras.welfare_lines(staged)
-    if welfare.height:
-        parts.append(extras.attach(welfare, row_of, warnings, lambda r: (
-            f"{r['code']} {r['amount']:,}원 of worker {r['worker_id']} is not paid in {month}: the worker has no pay this month; it stays due for the next run")))
-    items = pl.concat(parts) if len(parts) > 1 else items
-    frame = compute(workers, items, ctx)
-    leaving_pay = {r["worker_id"]: int(r["amount"]) for r in payouts.filter(pl.col("reason") == "leaving").group_by("worker_id").agg(pl.col("amount").sum()).to_dicts()}
-    leavers = extras.settle_leavers(staged, roster, frame, items, leaving_pay, ctx, warnings)
-    extra_traces: dict[int, list[dict]] = {}
-    if leavers is not None and leavers.columns.height:
-        workers = extras.apply_leavers(workers, leavers)
-        if leavers.items.height:
-            items = pl.concat([items, leavers.items])
-        frame = compute(workers, items, ctx)
-        extra_traces = leavers.traces
-    elif leavers is not None:
-        extra_traces = leavers.traces
-    for r in frame.filter(pl.col("net_pay") < 0).select("worker_id", "net_pay").iter_rows(named=True):
-        warnings.append(f"{r['worker_id']}: 공제 합계가 이달 지급액보다 {-r['net_pay']:,}원 많음 — 이체 0원; "
-                        f"그 금액은 근로자 부담분으로 다음 급여에서 공제하거나 본인이 납부 (근로기준법 §43①)")
-    catalogue = ctx.catalogue
-    items = items.with_columns(pl.col("code").map_elements(catalogue.label, return_dtype=pl.Utf8).alias("label"))
-    items = items.select("row", "code", "label", "amount", "method", "minutes")
-    rows = frame.to_dicts()
-    by_row: dict[int, list[dict]] = {}
-    for it in items.to_dicts():
-        by_row.setdefault(it["row"], []).append({k: it[k] for k in ("code", "label", "amount", "method", "minutes")})
-    item_lists = [by_row.get(r["row"], []) for r in rows]
-    traces = [jsonable(trace_of(r, ctx.law)) + extra_traces.get(r["row"], []) for r in rows]
-    return Computed(frame=frame, items=items, rows=rows, item_lists=item_lists, traces=traces, warnings=warnings,
-                    render_outputs=lambda: exceptions_report(built, staged))
-
-
-# --- month state --------------------------------------------------------------------------
-
-
-def next_month(month: str) -> str:
-    y, m = (int(x) for x in month.split("-"))
-    return f"{y + (m == 12)}-{m % 12 + 1:02d}"
-
-
-def effective_run_id(session: Session, month: str) -> str | None:
-    """The run in force for a closed month: the closing run, or the last correction in its chain."""
-    lock = session.get(MonthLock, month)
-    if lock is None:
-        return None
-    current = lock.run_id
-    while True:
-        nxt = session.exec(select(Run.run_id).where(Run.corrects_run_id == current, Run.kind == "correction")).first()
-        if nxt is None:
-            return current
-        current = nxt
-
-
-def next_open_month(session: Session, month: str) -> str:
-    m = next_month(month)
-    while session.get(MonthLock, m) is not None:
-        m = next_month(m)
-    return m
-
-
-def pending_adjustments(session: Session, month: str) -> list[dict]:
-    """The 소급분 lines to be paid in ``month``, in a fixed order (they become the run's adjustments input)."""
-    rows = session.exec(select(RetroItem).where(RetroItem.pay_month == month)).all()
-    out = [
-        {"worker_id": r.worker_id, "belongs_month": r.belongs_month, "source_code": r.source_code, "amount": int(r.amount), "method": r.method}
-        for r in rows
-    ]
-    return sorted(out, key=lambda a: (a["worker_id"], a["belongs_month"], a["source_code"], a["amount"], a["method"]))
-
-
-def adjustments_bytes(adjustments: list[dict]) -> bytes:
-    return (json.dumps(adjustments, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode()
-
-
-def retro_lines(old_results: list[dict], computed: Computed, belongs_month: str, catalogue) -> list[dict]:
-    """Per worker, per pay item: new − old (signed; an overpayment is negative), with a method text."""
-    def sums(pairs):
-        out: dict[tuple[str, str], int] = {}
-        for wid, code, amount in pairs:
-            out[(wid, code)] = out.get((wid, code), 0) + int(amount)
-        return out
-
-    old = sums((r["row"]["worker_id"], it["code"], it["amount"]) for r in old_results for it in r["items"])
-    new = sums((row["worker_id"], it["code"], it["amount"]) for row, its in zip(computed.rows, computed.item_lists) for it in its)
-    lines = []
-    for key in sorted(set(old) | set(new)):
-        before, after = old.get(key, 0), new.get(key, 0)
-        if before == after:
-            continue
-        wid, code = key
-        sign = "환수" if after < before else "추가 지급"
-        lines.append({
-            "worker_id": wid, "source_code": code, "old_amount": before, "new_amount": after, "amount": after - before,
-            "method": f"{belongs_month}분 {catalogue.label(code)} 소급분 ({sign}): {before:,}원 → {after:,}원 = {after - before:+,}원",
-        })
-    return lines
-
-
-# --- the run ------------------------------------------------------------------------------
 
 
 def _new_run_id(month: str) -> str:
@@ -344,21 +73,23 @@ def _remove_stale_partials(parent: Path) -> None:
         shutil.rmtree(p, ignore_errors=True)
 
 
-def load_results(session: Session, run_id: str) -> list[dict]:
-    rows = session.exec(select(WorkerResult).where(WorkerResult.run_id == run_id).order_by(WorkerResult.row)).all()
-    return [json.loads(r.result_json) for r in rows]
-
-
 def execute_run(store: Store, month: str, *, inputs_dir: Path, out_root: Path, pay_date: dt.date | None = None,
                 correction: bool = False, actor: str = "cli", build: BuildFn | None = None, renderers: Renderers | None = None,
-                progress: bool = False, jobs: int | None = None, ctx: Context | None = None) -> dict:
-    """Run (or, with ``correction``, re-run a closed) month; return the summary of the recorded run."""
+                progress: bool = False, jobs: int | None = None, ctx: Context | None = None, on_progress: Progress | None = None) -> dict:
+    """Run (or, with ``correction``, re-run a closed) month; return the summary of the recorded run.
+
+    Refused (:class:`RunRefused`, nothing recorded) while the month has attendance errors neither
+    corrected nor decided (payroll.runs.prechecks). ``on_progress(stage, done, total)`` is told where
+    the run is: ``inputs``, ``compute``, ``payslips`` (done of total), ``record``."""
     check_month(month)
     build = build or build_from_files
     renderers = renderers or default_renderers()
     ctx = ctx or default_context()
+    report = on_progress or (lambda stage, done, total: None)
     root = Path(inputs_dir)
     files = inputs_module.collect(root, month)
+    employer = load_employer(root / inputs_module.EMPLOYER_FILE)  # validated before anything is done
+    report("inputs", 0, 0)
     start_pool(jobs)  # the payslip processes' server loads the font while the month is computed
     with store.session() as s:
         lock = s.get(MonthLock, month)
@@ -374,7 +105,7 @@ def execute_run(store: Store, month: str, *, inputs_dir: Path, out_root: Path, p
             corrected = s.get(Run, effective_run_id(s, month))
         if pay_date is None and corrected is not None:
             pay_date = corrected.pay_date
-        pay_date = inputs_module.pay_date_of(root, month, pay_date)
+        pay_date = inputs_module.pay_date_of(root, month, pay_date, employer)
         adjustments = pending_adjustments(s, month)
         extra = [("adjustments", ADJUSTMENTS_NAME, adjustments_bytes(adjustments))] if adjustments else []
         roster, welfare_rows, db_extra = _database_inputs(s, root, month, pay_date, files, ctx)
@@ -392,9 +123,9 @@ def execute_run(store: Store, month: str, *, inputs_dir: Path, out_root: Path, p
             path.write_bytes(data)
             staged_files.append((role, path))
         staged = inputs_module.stage(root, month, pay_date, staged_files, manifest)
-        employer = employer_of(staged)
+        report("compute", 0, 0)
         with cyclegc.paused():  # the month's rows, items and traces are many small acyclic objects
-            computed = compute_month(staged, build, ctx)
+            computed = compute_month(staged, build, ctx, precheck=refuse_if_any)
 
     run_id = _new_run_id(month)
     parent = Path(out_root) / month
@@ -403,11 +134,13 @@ def execute_run(store: Store, month: str, *, inputs_dir: Path, out_root: Path, p
     final = parent / run_id
     partial = parent / f".partial-{run_id}-{os.getpid()}"
     try:
-        outputs = render_all(partial, computed.frame, computed.items, computed.rows, computed.item_lists, computed.traces, employer, renderers, progress, jobs,
-                             extra=lambda: computed.outputs, meanwhile=computed.results_sha256)
+        outputs = render_all(partial, computed.frame, computed.items, computed.rows, computed.item_lists, computed.traces, computed.employer, renderers, progress, jobs,
+                             extra=lambda: computed.outputs, meanwhile=computed.results_sha256,
+                             on_done=lambda done, total: report("payslips", done, total))
     except BaseException:
         shutil.rmtree(partial, ignore_errors=True)
         raise
+    report("record", 0, 0)
     return _record(store, month=month, pay_date=pay_date, correction=correction, corrected_id=corrected_id, corrected_hash=corrected_hash,
                    old_results=old_results, manifest=manifest, computed=computed, outputs=outputs, run_id=run_id,
                    partial=partial, final=final, actor=actor, ctx=ctx, roster=roster, welfare_rows=welfare_rows)
@@ -451,6 +184,7 @@ def _mark_welfare_paid(session: Session, month: str, pay_date: dt.date, roster, 
 
 
 def _totals(frame: pl.DataFrame) -> dict[str, int]:
+    """The run's totals: what is paid this month (a held worker's row is recorded, not paid)."""
     return {f: int(frame.get_column(f).sum()) for f in ("gross_pay", "deductions_total", "net_pay")}
 
 
@@ -462,7 +196,7 @@ def _record(store: Store, *, month, pay_date, correction, corrected_id, correcte
     code = code_version()
     rh = run_hash(month=month, pay_date=pay_date.isoformat(), kind=kind, corrects_run_hash=corrected_hash, rules_hash=ctx.law.content_hash,
                   code=code, inputs=manifest, outputs=outputs, results_sha256=results_sha)
-    totals = _totals(computed.frame)
+    totals = _totals(computed.paid)
     retro: list[dict] = []
     pay_month = None
     os.replace(partial, final)  # outputs visible under their final name only when complete
@@ -503,5 +237,5 @@ def _record(store: Store, *, month, pay_date, correction, corrected_id, correcte
         "run_id": run_id, "run_hash": rh, "month": month, "pay_date": pay_date.isoformat(), "kind": kind, "corrects_run_id": corrected_id,
         "workers": computed.frame.height, "gross_pay_total": totals["gross_pay"], "deductions_total": totals["deductions_total"],
         "net_pay_total": totals["net_pay"], "out_dir": str(final.resolve()), "outputs": len(outputs), "warnings": computed.warnings,
-        "retro_lines": len(retro), "retro_pay_month": pay_month,
+        "retro_lines": len(retro), "retro_pay_month": pay_month, "held": computed.held(),
     }

@@ -8,7 +8,9 @@ The demo directory (``--out``, default ``./payroll-demo``) gets:
     demo-users.txt             the console's demo clerk, approver and auditor with random passwords (mode 0600)
 
 The samples are ``samples/small`` (about 40 generated workers of every kind, June 2026, exports in
-several formats and encodings); the employer on the payslips is a sample name.
+several formats and encodings), with a sample employer (``employer.toml``, its 직인 ``seal.png``)
+and the clerk's decisions on the attendance errors the corrections leave open (``decisions.csv``).
+``payroll samples --out DIR`` writes the same inputs directory alone.
 """
 
 from __future__ import annotations
@@ -23,33 +25,31 @@ from payroll.case import InputError
 
 SAMPLES = Path(__file__).resolve().parent.parent.parent / "samples" / "small"
 MONTH = "2026-06"
-PAY_DATE = dt.date(2026, 7, 10)
+PAY_DATE = dt.date(2026, 7, 10)  # employer.toml's pay day (10일, 전월분) for 2026-06
 EXPORTS = ("daily_utf8.csv", "daily_bom.csv", "punch_cp949.csv", "punch.xlsx", "daily.xls")
-EMPLOYER = 'name = "○○구청 (견본)"\naddress = "서울특별시 ○○구 (견본 자료)"\n'
 MARKER = ".payroll-demo"
 DEMO_USERS = (("demo-clerk", "clerk"), ("demo-approver", "approver"), ("demo-auditor", "auditor"))
 
 
 def stage_samples(target: Path, samples: Path = SAMPLES) -> Path:
-    """Lay the bundled samples out as an inputs directory under ``target``."""
+    """Lay the bundled samples out as an inputs directory under ``target`` (the layout of docs/runs.md:
+    ``payroll run 2026-06 --inputs TARGET`` takes it as it is). The pay date is the employer's."""
     if not (samples / "roster.csv").is_file():
-        raise InputError(f"{samples}: the bundled samples are missing (python -m samples.generate --out {samples} --small)")
+        raise InputError(f"{samples}: 번들 표본이 없습니다 (python -m samples.generate --out {samples} --small)")
     target.mkdir(parents=True, exist_ok=True)
-    for name in ("roster.csv", "contracts.csv"):
+    for name in ("roster.csv", "contracts.csv", "employer.toml", "seal.png"):
         shutil.copyfile(samples / name, target / name)
-    (target / "employer.toml").write_text(EMPLOYER, encoding="utf-8")
     mdir = target / MONTH
     (mdir / "attendance").mkdir(parents=True, exist_ok=True)
     for name in EXPORTS:
         if (samples / name).is_file():
             shutil.copyfile(samples / name, mdir / "attendance" / name)
-    for name in ("corrections.csv", "leave.csv", "overtime.csv", "claims.json"):
+    for name in ("corrections.csv", "leave.csv", "overtime.csv", "decisions.csv", "claims.json"):
         if (samples / name).is_file():
             shutil.copyfile(samples / name, mdir / name)
     for name in ("leave_notices.csv", "leave_history.csv", "leave_opening.csv", "ytd.csv", "wages.csv"):  # optional (docs/runs.md)
         if (samples / name).is_file():
             shutil.copyfile(samples / name, target / name)
-    (mdir / "run.toml").write_text(f"pay_date = {PAY_DATE.isoformat()}\n", encoding="utf-8")
     return target
 
 

@@ -5,14 +5,17 @@ Layout of an inputs directory (``payroll run MONTH --inputs DIR``, default ``./i
     DIR/
       roster.csv              workers (payroll.roster); DIR/MONTH/roster.csv overrides it
       contracts.csv           contracts (payroll.roster); DIR/MONTH/contracts.csv overrides it
-      employer.toml           the employer on the payslips: name = "…" (required), business_number,
-                              address, contact; DIR/MONTH/employer.toml overrides it
+      employer.toml           the employer's settings, read by every document (payroll/employer.py):
+                              name, business_number, representative, address, pay_day (required), …
+      seal.png                optional: the 직인 image employer.toml names (seal_image)
       MONTH/                  e.g. 2026-06/
         attendance/           one or more device exports (*.csv, *.xlsx, *.xls), any names
         corrections.csv       optional: attendance corrections
         leave.csv             optional: leave taken
         overtime.csv          optional: approved overtime
-        run.toml              optional: pay_date = 2026-07-10, profile = "<attendance profile>"
+        run.toml              optional: pay_date = 2026-07-10 (default: employer.toml's pay day), profile = "<attendance profile>"
+        decisions.csv         optional: per worker, what to do with the attendance errors left open
+                              (payroll.runs.decisions: hold, scheduled, as_punched, with a reason)
         claims.json           optional: 소득·세액공제신고서 claims for a leaver's settlement (payroll.settlement.claims)
       leave_notices.csv       optional: the 사용촉진 notice register (payroll.leave.inputs); MONTH/ overrides it;
                               when absent here, DATA/leave_notices.csv ($PAYROLL_DATA, else ./data) is used if present
@@ -51,7 +54,8 @@ from payroll.store.models import InputBlob
 
 MONTH_RE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 ATTENDANCE_SUFFIXES = (".csv", ".xlsx", ".xls")
-OPTIONAL_FILES = ("corrections", "leave", "overtime")
+OPTIONAL_FILES = ("corrections", "leave", "overtime", "decisions")
+EMPLOYER_FILE = "employer.toml"
 ADJUSTMENTS_NAME = "_payroll/adjustments.json"  # the 소급분 lines a run carries (written by the run, not by HR)
 WELFARE_NAME = "_payroll/welfare.json"  # the month's welfare pay items (payroll.welfare.service)
 HISTORY_NAME = "_payroll/history.json"  # the leavers' figures from the stored runs of the 12 months before
@@ -85,6 +89,8 @@ class StagedInputs:
     profile: str | None = None
     adjustments: Path | None = None
     employer: Path | None = None
+    seal: Path | None = None
+    decisions: Path | None = None
     notices: Path | None = None
     claims: Path | None = None
     opening_ytd: Path | None = None
@@ -129,10 +135,13 @@ def collect(root: Path, month: str) -> list[tuple[str, Path]]:
         if not p.is_file():
             raise InputError(f"{root}: {role}.csv is missing (expected {root}/{role}.csv or {mdir}/{role}.csv)")
         files.append((role, p))
-    p = mdir / "employer.toml"
-    p = p if p.is_file() else root / "employer.toml"
-    if p.is_file():
-        files.append(("employer", p))
+    p = root / EMPLOYER_FILE
+    if not p.is_file():
+        raise InputError(f"{p}: 사업장 설정 파일이 없습니다: 이름, 사업자등록번호, 대표자, 소재지, 임금지급일을 적으세요 (docs/runs.md)")
+    files.append(("employer", p))
+    seal = _seal_file(p)
+    if seal is not None:
+        files.append(("seal", seal))
     adir = mdir / "attendance"
     attendance = sorted(p for p in adir.iterdir() if p.is_file() and p.suffix.lower() in ATTENDANCE_SUFFIXES) if adir.is_dir() else []
     if not attendance:
@@ -152,7 +161,21 @@ def collect(root: Path, month: str) -> list[tuple[str, Path]]:
     return files
 
 
-def pay_date_of(root: Path, month: str, given: dt.date | None) -> dt.date:
+def _seal_file(employer_toml: Path) -> Path | None:
+    """The 직인 image ``employer.toml`` names (an input: the documents that print it are outputs)."""
+    try:
+        with employer_toml.open("rb") as fh:
+            name = tomllib.load(fh).get("seal_image")
+    except (OSError, tomllib.TOMLDecodeError):
+        return None  # the employer's own validation names the problem
+    if isinstance(name, str) and name and "/" not in name and "\\" not in name and not name.startswith("."):
+        p = employer_toml.parent / name
+        return p if p.is_file() else None
+    return None
+
+
+def pay_date_of(root: Path, month: str, given: dt.date | None, employer=None) -> dt.date:
+    """The run's pay date: ``--pay-date``, else ``pay_date`` in ``MONTH/run.toml``, else the employer's pay day."""
     if given is not None:
         return given
     cfg_path = Path(root) / month / "run.toml"
@@ -160,7 +183,9 @@ def pay_date_of(root: Path, month: str, given: dt.date | None) -> dt.date:
         cfg = _config(cfg_path)
         if "pay_date" in cfg:
             return cfg["pay_date"]
-    raise InputError(f"no pay date for {month}: give --pay-date YYYY-MM-DD or pay_date in {cfg_path}")
+    if employer is not None:
+        return employer.pay_date_for(month)
+    raise InputError(f"{month}의 지급일이 없습니다: --pay-date YYYY-MM-DD, {cfg_path}의 pay_date, 또는 employer.toml의 pay_day를 주세요")
 
 
 def stage(root: Path, month: str, pay_date: dt.date, files: list[tuple[str, Path]], manifest: list[dict] = ()) -> StagedInputs:
@@ -174,7 +199,7 @@ def stage(root: Path, month: str, pay_date: dt.date, files: list[tuple[str, Path
     return StagedInputs(
         month=month, pay_date=pay_date, root=Path(root), roster=by_role["roster"][0], contracts=by_role["contracts"][0],
         attendance=tuple(by_role.get("attendance", ())), corrections=one("corrections"), leave=one("leave"), overtime=one("overtime"),
-        profile=profile, adjustments=one("adjustments"), employer=one("employer"), notices=one("notices"), claims=one("claims"),
+        profile=profile, adjustments=one("adjustments"), employer=one("employer"), seal=one("seal"), decisions=one("decisions"), notices=one("notices"), claims=one("claims"),
         opening_ytd=one("opening_ytd"), opening_wages=one("opening_wages"), opening_leave=one("opening_leave"), leave_opening=one("leave_opening"), resignations=one("resignations"), welfare=one("welfare"),
         history=one("history"), leave_history=one("leave_history"), manifest=tuple(manifest),
     )

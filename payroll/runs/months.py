@@ -5,7 +5,8 @@ from __future__ import annotations
 from sqlmodel import select
 
 from payroll.case import InputError
-from payroll.runs.batch import adjustments_bytes, check_month, pending_adjustments
+from payroll.runs.inputs import check_month
+from payroll.runs.retro import adjustments_bytes, pending_adjustments
 from payroll.runs.inputs import blob_bytes
 from payroll.store.db import Store, now
 from payroll.store.models import MonthLock, Run

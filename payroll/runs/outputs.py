@@ -52,18 +52,20 @@ def default_renderers() -> Renderers:
 
 
 def month_documents(rows: pl.DataFrame, items: pl.DataFrame, employer: dict) -> dict[str, bytes]:
-    """The month-level documents from ``payroll.documents``: register, bank transfer, filings."""
+    """The month-level documents from ``payroll.documents``: register (every row, a held one marked
+    보류), bank transfer and filings (the rows paid: a held worker gets no transfer and no withholding)."""
     from payroll.documents import filings
     from payroll.documents.bank_transfer import bank_transfer_csv
     from payroll.documents.register import register_xlsx
 
+    paid = rows.filter(pl.col("pay_state") != "held") if "pay_state" in rows.columns else rows  # a held worker: no transfer, nothing withheld
     return {
         "register.xlsx": register_xlsx(rows, items),
-        "bank_transfer.csv": bank_transfer_csv(rows, shortfall_as_zero=True),
-        "filings/withholding.csv": filings.withholding_csv(rows),
-        "filings/insurance.csv": filings.insurance_csv(rows),
-        "filings/filings.json": filings.filings_json(rows),
-        "filings/filings.xlsx": filings.filings_xlsx(rows),
+        "bank_transfer.csv": bank_transfer_csv(paid, shortfall_as_zero=True),
+        "filings/withholding.csv": filings.withholding_csv(paid),
+        "filings/insurance.csv": filings.insurance_csv(paid),
+        "filings/filings.json": filings.filings_json(paid),
+        "filings/filings.xlsx": filings.filings_xlsx(paid),
     }
 
 
@@ -140,11 +142,12 @@ def start_pool(jobs: int | None = None) -> None:
 
 def render_payslips(target: Path, names: list[str], rows: list[dict], items: list[list[dict]], traces: list[list[dict]],
                     employer: dict, render: Callable, progress: bool = False, jobs: int | None = None,
-                    meanwhile: Callable[[], None] | None = None) -> dict[str, str]:
+                    meanwhile: Callable[[], None] | None = None, on_done: Callable[[int, int], None] | None = None) -> dict[str, str]:
     """Write one payslip per row into ``target`` (over ``jobs`` processes); return {name: sha256}.
 
     ``meanwhile``: other work for this process while the pool renders (the run renders the
-    register then); with a single process it runs after the payslips.
+    register then); with a single process it runs after the payslips. ``on_done(done, total)``:
+    told as payslips are written.
     """
     (target / "payslips").mkdir(parents=True, exist_ok=True)
     work = list(zip(names, rows, items, traces))
@@ -160,6 +163,8 @@ def render_payslips(target: Path, names: list[str], rows: list[dict], items: lis
                 for name, digest in _render_chunk(render, employer, str(target), [job]):
                     hashes[name] = digest
                 bar.update(1)
+                if on_done is not None:
+                    on_done(len(hashes), len(work))
                 hook.check(len(hashes))
             if meanwhile is not None:
                 meanwhile()
@@ -178,6 +183,8 @@ def render_payslips(target: Path, names: list[str], rows: list[dict], items: lis
                     for name, digest in done:
                         hashes[name] = digest
                     bar.update(len(done))
+                    if on_done is not None:
+                        on_done(len(hashes), len(work))
                     hook.check(len(hashes))
     finally:
         bar.close()
@@ -193,7 +200,7 @@ def _bar(total: int, desc: str, enabled: bool):
 def render_all(target: Path, rows: pl.DataFrame, items: pl.DataFrame, row_dicts: list[dict], item_lists: list[list[dict]],
                traces: list[list[dict]], employer: dict, renderers: Renderers, progress: bool = False, jobs: int | None = None,
                extra: dict[str, bytes] | Callable[[], dict[str, bytes]] | None = None,
-               meanwhile: Callable[[], object] | None = None) -> dict[str, str]:
+               meanwhile: Callable[[], object] | None = None, on_done: Callable[[int, int], None] | None = None) -> dict[str, str]:
     """Every output of the month into ``target``; returns the manifest {relative path: sha256}.
 
     ``extra``: further files (such as the build's attendance exceptions), or a function that renders
@@ -213,7 +220,7 @@ def render_all(target: Path, rows: pl.DataFrame, items: pl.DataFrame, row_dicts:
             meanwhile()
 
     manifest = render_payslips(target, payslip_names(rows), row_dicts, item_lists, traces, employer, renderers.payslip, progress, jobs,
-                               meanwhile=month_files)
+                               meanwhile=month_files, on_done=on_done)
     return dict(sorted({**manifest, **others}.items()))
 
 

@@ -53,6 +53,8 @@ class MonthInputs:
     leave: Path | None = None
     overtime: Path | None = None
     profile: str | None = None
+    #: corrections that come from elsewhere than the corrections file (a run's ``scheduled`` decisions)
+    extra_corrections: pl.DataFrame | None = None
 
 
 @dataclass(frozen=True)
@@ -86,12 +88,19 @@ def build_month(inputs: MonthInputs) -> MonthBuild:
     return build_month_detail(inputs).build
 
 
+def check_month_attendance(inputs: MonthInputs, law: law_module.Law | None = None) -> CheckResult:
+    """The attendance check of the month, as the build makes it."""
+    law = law or law_module.current()
+    first, last = month_bounds(inputs.month)
+    dup = int(law.on(first)["timesheet.duplicate_window_minutes"])
+    return check_files([Path(p) for p in inputs.attendance], inputs.roster, inputs.corrections, inputs.profile, dup, (first, last), inputs.extra_corrections)
+
+
 def build_month_detail(inputs: MonthInputs, law: law_module.Law | None = None) -> MonthDetail:
     law = law or law_module.current()
     first, last = month_bounds(inputs.month)
     roster = inputs.roster
-    dup = int(law.on(first)["timesheet.duplicate_window_minutes"])
-    checked = check_files([Path(p) for p in inputs.attendance], roster, inputs.corrections, inputs.profile, dup, (first, last))
+    checked = check_month_attendance(inputs, law)
     leave = load_leave(inputs.leave, roster)
     approvals = load_approvals(inputs.overtime, roster)
     days = build_days(roster, checked.shifts, leave, approvals, first, last, law)

@@ -1,0 +1,261 @@
+"""Compute a month from its staged inputs: build, check, add the carried items, compute in one pass.
+
+Used by the run (payroll.runs.batch) and by the replay (payroll.runs.audit), so both compute the
+same from the same files. The run alone passes a ``precheck``: a month with open attendance errors
+is refused before anything is computed (payroll.runs.prechecks); a replay reproduces what was run.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+import polars as pl
+
+from payroll.case import InputError
+from payroll.employer import Employer, load_employer
+from payroll.engine.pipeline import compute
+from payroll.engine.step import Context
+from payroll.runs import decisions as decisions_module
+from payroll.runs import extras, history as history_module
+from payroll.runs import inputs as inputs_module
+from payroll.runs.hashing import canonical_json, sha256_bytes
+from payroll.runs.inputs import StagedInputs
+from payroll.runs.outputs import jsonable
+from payroll.runs.prechecks import PrecheckInput
+from payroll.trace import trace_of
+
+BuildFn = Callable[[StagedInputs], Any]  # returns an object with .workers, .items, .warnings (MonthBuild)
+Precheck = Callable[[PrecheckInput], None]  # raises payroll.runs.prechecks.RunRefused
+RETRO_CODE = "retroactive_pay"
+ITEM_COLUMNS = {"row": pl.Int64, "code": pl.Utf8, "amount": pl.Int64, "method": pl.Utf8, "minutes": pl.Int64}
+ROSTER_COLUMNS = ("name", "department", "job", "bank", "account")
+PAID, HELD = "paid", "held"  # the pay_state of a result row: held = 지급 보류 (no transfer, no withholding line)
+
+
+def build_from_files(staged: StagedInputs):
+    """The production build: roster + contracts + attendance → :class:`payroll.timesheet.monthly.MonthBuild`.
+    A ``scheduled`` decision turns each open error day of its worker into the contract's shift, so the
+    month's attendance is checked once more with those days (only when such a decision exists)."""
+    from payroll.timesheet.monthly import MonthInputs, build_month, check_month_attendance
+
+    roster = inputs_module.load_month_roster(staged.roster, staged.contracts, staged.resignations)
+    month_inputs = MonthInputs(
+        month=staged.month, pay_date=staged.pay_date, roster=roster, attendance=staged.attendance,
+        corrections=staged.corrections, leave=staged.leave, overtime=staged.overtime, profile=staged.profile,
+    )
+    decided = decisions_module.load_decisions(staged.decisions, roster)
+    if any(d.decision == decisions_module.SCHEDULED for d in decided.values()):
+        first = check_month_attendance(month_inputs)
+        month_inputs = dataclasses.replace(month_inputs, extra_corrections=decisions_module.scheduled_corrections(first.exceptions, decided, roster))
+    return build_month(month_inputs)
+
+
+def employer_of(staged: StagedInputs) -> Employer:
+    """The employer's settings of the run (``employer.toml`` of the inputs, validated)."""
+    if staged.employer is None:
+        raise InputError(f"{staged.root}/employer.toml: 사업장 설정 파일이 없습니다 (docs/runs.md)")
+    return load_employer(staged.employer)
+
+
+@dataclass
+class Computed:
+    frame: pl.DataFrame  # the engine's output, one row per worker-month (every column: the trace)
+    items: pl.DataFrame  # row, code, label, amount, method, minutes (retroactive lines included)
+    rows: list[dict]
+    item_lists: list[list[dict]]
+    traces: list[list[dict]]
+    warnings: list[str] = field(default_factory=list)
+    employer: dict = field(default_factory=dict)  # the payslips' employer block (payroll.employer.Employer.payslip_block)
+    #: renders the build's extra run outputs (attendance exceptions) when first asked for: a run asks
+    #: while its payslip processes work
+    render_outputs: Callable[[], dict[str, bytes]] | None = None
+    _outputs: dict[str, bytes] | None = field(default=None, repr=False)
+    _result_texts: list[str] | None = field(default=None, repr=False)
+    _results_sha256: str | None = field(default=None, repr=False)
+
+    @property
+    def outputs(self) -> dict[str, bytes]:
+        """The build's extra run outputs, {relative path: bytes}."""
+        if self._outputs is None:
+            self._outputs = self.render_outputs() if self.render_outputs is not None else {}
+        return self._outputs
+
+    @property
+    def paid(self) -> pl.DataFrame:
+        """The rows paid this month (a held worker's row is recorded, not paid)."""
+        return self.frame.filter(pl.col("pay_state") != HELD) if "pay_state" in self.frame.columns else self.frame
+
+    def held(self) -> list[dict]:
+        """The held workers: worker id, name, the net pay not transferred, and the decision's note."""
+        if "pay_state" not in self.frame.columns:
+            return []
+        rows = self.frame.filter(pl.col("pay_state") == HELD).select("worker_id", "name", "net_pay", "attendance_note")
+        return [{"worker_id": r[0], "name": r[1], "net_pay": int(r[2]), "note": r[3]} for r in rows.iter_rows()]
+
+    def stored_results(self) -> list[dict]:
+        """What the run record keeps per worker-month: the full row, its items and its trace (JSON-safe)."""
+        return [{"row": jsonable(r), "items": it, "trace": tr} for r, it, tr in zip(self.rows, self.item_lists, self.traces)]
+
+    def result_texts(self) -> list[str]:
+        """:meth:`stored_results` as canonical JSON texts (made once; a run makes them while its payslips render)."""
+        if self._result_texts is None:
+            self._result_texts = [canonical_json(r) for r in self.stored_results()]
+        return self._result_texts
+
+    def results_sha256(self) -> str:
+        """The hash of every result text, one per line: what the run hash covers of the results (made once, like the texts)."""
+        if self._results_sha256 is None:
+            self._results_sha256 = sha256_bytes("\n".join(self.result_texts()).encode())
+        return self._results_sha256
+
+
+def _items_frame(items: pl.DataFrame) -> pl.DataFrame:
+    cols = []
+    for name, dtype in ITEM_COLUMNS.items():
+        if name in items.columns:
+            cols.append(pl.col(name).cast(dtype))
+        elif name in ("row", "code", "amount"):
+            raise InputError(f"the build's pay items lack the column {name!r}")
+        else:
+            cols.append(pl.lit(None, dtype=dtype).alias(name))
+    return items.select(cols)
+
+
+def _adjustments(staged: StagedInputs) -> list[dict]:
+    if staged.adjustments is None:
+        return []
+    return json.loads(Path(staged.adjustments).read_text(encoding="utf-8"))
+
+
+def _with_roster_columns(workers: pl.DataFrame, roster) -> pl.DataFrame:
+    """Name, department, job, bank and account from the roster where the build did not carry them."""
+    missing = [c for c in ROSTER_COLUMNS if c not in workers.columns]
+    if not missing:
+        return workers
+    table = pl.DataFrame(
+        {"worker_id": list(roster.workers), **{c: [getattr(w, c) for w in roster.workers.values()] for c in missing}},
+        schema={"worker_id": pl.Utf8, **{c: pl.Utf8 for c in missing}},
+    )
+    return workers.join(table, on="worker_id", how="left")
+
+
+def _adjustment_lines(adjustments: list[dict]) -> pl.DataFrame:
+    return pl.DataFrame(
+        {
+            "worker_id": [a["worker_id"] for a in adjustments],
+            "code": [RETRO_CODE] * len(adjustments),
+            "amount": [int(a["amount"]) for a in adjustments],
+            "method": [a["method"] for a in adjustments],
+            "minutes": [None] * len(adjustments),
+        },
+        schema=extras.WELFARE_SCHEMA,
+    )
+
+
+def exceptions_report(exceptions: pl.DataFrame | None, staged: StagedInputs, roster=None) -> dict[str, bytes]:
+    """The month's attendance exceptions (decisions applied) as a run output, when the build has them.
+    File names are given relative to the inputs directory (a replay reads them from elsewhere)."""
+    if exceptions is None:
+        return {}
+    from payroll.attendance.report import exceptions_workbook
+
+    return {"attendance/exceptions.xlsx": exceptions_workbook(exceptions, roster, root=Path(staged.root))}
+
+
+def _decision_columns(frame: pl.DataFrame, exceptions: pl.DataFrame | None, decided: dict, warnings: list[str]) -> pl.DataFrame:
+    """``pay_state`` (paid | held) and ``attendance_note`` (the decision the payslip and register print)."""
+    workers = frame.get_column("worker_id").to_list()
+    notes = decisions_module.decision_notes(exceptions if exceptions is not None else pl.DataFrame(schema={
+        "worker_id": pl.Utf8, "date": pl.Date, "code": pl.Utf8, "severity": pl.Utf8, "resolved_by": pl.Utf8}), decided, workers)
+    held = sorted(w for w, d in decided.items() if d.decision == decisions_module.HOLD and w in set(workers))
+    present = set(workers)
+    for wid, d in sorted(decided.items()):
+        if wid in present:
+            warnings.append(f"{wid}: {d.label} — {d.reason}" + (" (이 달 이체하지 않음)" if d.decision == decisions_module.HOLD else ""))
+        elif d.decision != decisions_module.AS_PUNCHED:
+            warnings.append(f"{wid}: {d.label} 결정이 있지만 이 달 계산 대상이 아닙니다 (decisions.csv {d.line}행)")
+    return frame.with_columns(
+        pl.when(pl.col("worker_id").is_in(held)).then(pl.lit(HELD)).otherwise(pl.lit(PAID)).alias("pay_state"),
+        pl.col("worker_id").replace_strict(notes, default=None, return_dtype=pl.Utf8).alias("attendance_note"),
+    )
+
+
+def compute_month(staged: StagedInputs, build: BuildFn, ctx: Context, precheck: Precheck | None = None) -> Computed:
+    """Build the month from the staged files, apply the decisions and the prechecks, add the carried
+    소급분 lines, 연차수당 and welfare items, compute every worker at once; then the leavers'
+    settlement and 퇴직금, and compute again."""
+    employer = employer_of(staged)
+    roster = inputs_module.load_month_roster(staged.roster, staged.contracts, staged.resignations)
+    decided = decisions_module.load_decisions(staged.decisions, roster)
+    built = build(staged)
+    exceptions = getattr(built, "exceptions", None)
+    if exceptions is not None:
+        exceptions = decisions_module.mark_decided(exceptions, decided)
+    if precheck is not None:
+        precheck(PrecheckInput(month=staged.month, root=Path(staged.root), exceptions=exceptions, roster=roster))
+    workers: pl.DataFrame = built.workers
+    items = _items_frame(built.items)
+    warnings = list(getattr(built, "warnings", ()))
+    expected = employer.pay_date_for(staged.month, ctx.law)
+    if staged.pay_date != expected:
+        warnings.append(f"지급일 {staged.pay_date.isoformat()}: 사업장 설정의 임금지급일 ({employer.pay_day_text()}, 이 달은 {expected.isoformat()})과 다릅니다")
+    if workers.height == 0:
+        raise InputError(f"{staged.month}: the build produced no worker-months (roster {staged.roster})")
+    if "worker_id" not in workers.columns or "row" not in workers.columns:
+        raise InputError("the build's worker frame needs 'row' and 'worker_id'")
+    workers = _with_roster_columns(workers, roster)
+    # leave_date: the last day of employment when it ends this month and no contract continues it (a
+    # renewal is not a leaving: no settlement, no 퇴직금, not 중도퇴사 in the withholding summary)
+    ends = history_module.leavers_of(roster, staged.month)
+    workers = workers.drop("leave_date", strict=False).join(
+        pl.DataFrame({"worker_id": list(ends), "leave_date": list(ends.values())}, schema={"worker_id": pl.Utf8, "leave_date": pl.Date}),
+        on="worker_id", how="left",
+    ).sort("row")
+    first_row = workers.group_by("worker_id").agg(pl.col("row").min()).sort("worker_id").to_dict(as_series=False)
+    row_of = dict(zip(first_row["worker_id"], first_row["row"]))
+    month = staged.month
+    parts = [items]
+    adjustments = _adjustments(staged)
+    if adjustments:
+        parts.append(extras.attach(_adjustment_lines(adjustments), row_of, warnings, lambda r: (
+            f"{r['worker_id']}: 소급분 {r['amount']:,}원 ({r['method']})을 {month}에 지급하지 못함 — 이 달 급여가 없는 근로자; 따로 정산하세요")))
+    payouts = extras.leave_payouts(staged, roster, getattr(built, "timesheet", None), ctx, warnings)
+    if payouts.height:
+        parts.append(extras.attach(extras.leave_lines(payouts), row_of, warnings, lambda r: (
+            f"{r['worker_id']}: 연차수당 {r['amount']:,}원 ({r['method']})을 {month}에 지급하지 못함 — 이 달 급여가 없는 근로자; 따로 정산하세요")))
+    welfare = extras.welfare_lines(staged)
+    if welfare.height:
+        parts.append(extras.attach(welfare, row_of, warnings, lambda r: (
+            f"{r['worker_id']}: {r['code']} {r['amount']:,}원을 {month}에 지급하지 못함 — 이 달 급여가 없는 근로자; 다음 실행까지 남겨 둡니다")))
+    items = pl.concat(parts) if len(parts) > 1 else items
+    frame = compute(workers, items, ctx)
+    leaving_pay = {r["worker_id"]: int(r["amount"]) for r in payouts.filter(pl.col("reason") == "leaving").group_by("worker_id").agg(pl.col("amount").sum()).to_dicts()}
+    leavers = extras.settle_leavers(staged, roster, frame, items, leaving_pay, ctx, warnings)
+    extra_traces: dict[int, list[dict]] = {}
+    if leavers is not None and leavers.columns.height:
+        workers = extras.apply_leavers(workers, leavers)
+        if leavers.items.height:
+            items = pl.concat([items, leavers.items])
+        frame = compute(workers, items, ctx)
+        extra_traces = leavers.traces
+    elif leavers is not None:
+        extra_traces = leavers.traces
+    frame = _decision_columns(frame, exceptions, decided, warnings)
+    for r in frame.filter(pl.col("net_pay") < 0).select("worker_id", "net_pay").iter_rows(named=True):
+        warnings.append(f"{r['worker_id']}: 공제 합계가 이달 지급액보다 {-r['net_pay']:,}원 많음 — 이체 0원; "
+                        f"그 금액은 근로자 부담분으로 다음 급여에서 공제하거나 본인이 납부 (근로기준법 §43①)")
+    catalogue = ctx.catalogue
+    items = items.with_columns(pl.col("code").map_elements(catalogue.label, return_dtype=pl.Utf8).alias("label"))
+    items = items.select("row", "code", "label", "amount", "method", "minutes")
+    rows = frame.to_dicts()
+    by_row: dict[int, list[dict]] = {}
+    for it in items.to_dicts():
+        by_row.setdefault(it["row"], []).append({k: it[k] for k in ("code", "label", "amount", "method", "minutes")})
+    item_lists = [by_row.get(r["row"], []) for r in rows]
+    traces = [jsonable(trace_of(r, ctx.law)) + extra_traces.get(r["row"], []) for r in rows]
+    return Computed(frame=frame, items=items, rows=rows, item_lists=item_lists, traces=traces, warnings=warnings,
+                    employer=employer.payslip_block(), render_outputs=lambda: exceptions_report(exceptions, staged, roster))

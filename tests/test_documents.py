@@ -289,6 +289,10 @@ def _sheet_rows(data: bytes):
     return values[0], values[1:]
 
 
+#: the register's text columns: who the worker is (시행령 §27① 1–5호), then its state and note at the end
+REGISTER_TEXT = {"부서", "사원번호", "성명", "생년월일", "고용 연월일", "종사 업무", "임금 계산기초", "공제대상가족", "지급 상태", "비고"}
+
+
 def test_register_totals_equal_the_sum_of_rows(month):
     results, items = month
     data = register_xlsx(results, items)
@@ -299,7 +303,8 @@ def test_register_totals_equal_the_sum_of_rows(month):
     assert len(workers) == results.height == 5
     assert len(grand) == 1
     assert {r[0] for r in subtotals} == {"청소행정과", "공원녹지과", "(부서 미지정)"}
-    for j in range(3, len(header)):
+    numeric = [j for j, h in enumerate(header) if h not in REGISTER_TEXT]
+    for j in numeric:
         assert grand[0][j] == sum(r[j] for r in workers), header[j]
         for sub in subtotals:
             assert sub[j] == sum(r[j] for r in workers if r[0] == sub[0]), (header[j], sub[0])
@@ -308,7 +313,7 @@ def test_register_totals_equal_the_sum_of_rows(month):
     assert grand[0][col["실지급액"]] == results.get_column("net_pay").sum()
     assert grand[0][col["소득세"]] == results.get_column("income_tax").sum()
     # the register equals the payslips: each worker's items add up to the 임금 총액 column
-    item_cols = [j for j, h in enumerate(header) if j >= 3 and j < col["임금 총액"]]
+    item_cols = [j for j, h in enumerate(header) if col["휴일근로시간수"] < j < col["임금 총액"]]
     for r in workers:
         assert sum(r[j] or 0 for j in item_cols) == r[col["임금 총액"]]
         assert r[col["임금 총액"]] - r[col["공제 합계"]] - (results.filter(pl.col("worker_id") == r[1]).item(0, "noncash_pay")) == r[col["실지급액"]]
@@ -504,7 +509,10 @@ def test_payslip_of_a_leaver_shows_settlement_and_severance(law):
     assert page_count(pdf) == 1
     for label, amount in (("중도퇴사정산소득세", "-84,000"), ("중도퇴사정산지방소득세", "-8,400"), ("퇴직소득세", "310,000"), ("퇴직소득지방소득세", "31,000")):
         assert re.search(re.escape(label) + r".{0,60}?(?<![0-9,])" + re.escape(amount), flat), label
-    assert "퇴직소득(근로소득아님)21,000,000" in flat
+    # 퇴직금 is not 임금: its own section after the 임금 총액, which is the wages alone
+    assert "임금총액3,000,000" in flat and "퇴직금계21,000,000" in flat
+    assert flat.index("임금총액3,000,000") < flat.index("퇴직금(임금총액에들지않음") < flat.index("퇴직금계21,000,000")
+    assert "임금총액3,000,000+퇴직금21,000,000" in flat  # the 실지급액 arithmetic adds it back
     assert f"{row['net_pay']:,}" in flat
     assert row["deductions_total"] == sum(row[c] for c in ("national_pension", "health_insurance", "long_term_care", "employment_insurance", "income_tax", "local_income_tax")) - 84_000 - 8_400 + 310_000 + 31_000
 
@@ -616,6 +624,11 @@ def test_register_styles_widths_and_frozen_header(month):
     ws = wb["급여대장"]
     assert ws.freeze_panes == "D4"
     assert ws.dimensions == f"A1:{openpyxl.utils.get_column_letter(len(columns))}{3 + results.height + 3 + 1}"  # 3 departments, 합계
+    # print setup: A3 landscape, one page wide, the title and header rows on every page, page numbers
+    assert int(ws.page_setup.paperSize) == 8 and ws.page_setup.orientation == "landscape"
+    assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 0
+    assert ws.print_title_rows == "$1:$3"
+    assert "&P" in ws.oddFooter.center.text and "&N" in ws.oddFooter.center.text
     assert ws["A1"].font.bold and ws["A1"].font.size == 14
     assert ws.column_dimensions["A"].width == 16 and ws.column_dimensions["B"].width == 11
     rows = list(ws.iter_rows(min_row=3))
@@ -628,4 +641,7 @@ def test_register_styles_widths_and_frozen_header(month):
             assert c.border.left.style == "thin"
             assert c.font.bold == (kind != "worker")
             assert (c.fill.fgColor.rgb if c.fill.fill_type else None) == fill
-            assert c.number_format == ("#,##0;-#,##0;0" if j >= 3 else "General")
+            name = header[j].value
+            expected = ("General" if name in REGISTER_TEXT else "#,##0" if name == "근로일수" else "#,##0.00" if name.endswith("시간수")
+                        else "#,##0;-#,##0;0")
+            assert c.number_format == expected, name

@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -14,12 +15,14 @@ from pypdf import PdfReader
 from payroll.cli import cli
 from payroll.documents import career, resignation
 from payroll.documents.contract import contract_data, contract_pdf
-from payroll.documents.office import load_office
+from payroll.employer import load_employer
 from payroll.documents.retirement_receipt import retirement_pdf
 from payroll.documents.withholding_receipt import withholding_pdf
 from payroll.roster import load_roster
 from payroll.settlement import YearToDate, settle
 from payroll.severance import compute_severance
+
+SAMPLE_EMPLOYER = Path(__file__).resolve().parents[1] / "samples" / "small" / "employer.toml"
 
 ISSUED = dt.date(2026, 10, 15)  # frozen: tests never read today's date
 
@@ -40,6 +43,8 @@ C4,D1,2026-05-01,2026-05-31,daily,120000,12345,08:00,17:00,60,○○공원,조�
 def files(tmp_path):
     (tmp_path / "roster.csv").write_text(ROSTER, encoding="utf-8")
     (tmp_path / "contracts.csv").write_text(CONTRACTS, encoding="utf-8")
+    for name in ("employer.toml", "seal.png"):  # the employer's settings sit beside the roster (the inputs layout)
+        (tmp_path / name).write_bytes((SAMPLE_EMPLOYER.parent / name).read_bytes())
     return tmp_path
 
 
@@ -54,12 +59,12 @@ def has_all(text: str, *needles: str) -> None:
 
 def test_contract_full_time_and_part_time(files):
     r = load_roster(files / "roster.csv", files / "contracts.csv")
-    office = load_office()
+    office = load_employer(SAMPLE_EMPLOYER)
     w1, c2 = r.workers["W1"], r.contracts_of("W1")[1]
     pdf = contract_pdf(w1, c2, office)
     has_all(text_of(pdf), "기간제근로자표준근로계약서", "근로계약기간", "2025년3월1일", "2026년2월28일", "근무장소", "○○구청환경과",
             "업무의내용", "가로청소", "소정근로시간", "09:00", "18:00", "휴게시간60분", "근무일/휴일", "매주5일", "주휴일", "일요일",
-            "임금", "월급", "2,600,000원", "식대200,000원", "임금지급일", "매월20일", "지급방법", "예금통장",
+            "임금", "월급", "2,600,000원", "식대200,000원", "임금지급일", "매월10일(전월분)", "지급방법", "예금통장",
             "연차유급휴가", "사회보험적용여부", "고용보험", "산재보험", "국민연금", "건강보험", "근로계약서교부",
             office.name.replace(" ", ""), office.representative.replace(" ", ""), "김하나", "(서명)")
     assert pdf == contract_pdf(w1, c2, office)  # byte-stable
@@ -72,7 +77,7 @@ def test_contract_full_time_and_part_time(files):
 
 def test_resignation_records_leaving_date(files, tmp_path):
     r = load_roster(files / "roster.csv", files / "contracts.csv")
-    office = load_office()
+    office = load_employer(SAMPLE_EMPLOYER)
     w, c = r.workers["W2"], r.contracts_of("W2")[0]
     res = resignation.validate(w, c, dt.date(2026, 9, 30), "학업", ISSUED)
     pdf = resignation.resignation_pdf(w, c, res, office)
@@ -91,7 +96,7 @@ def test_career_two_contracts_with_a_gap(files, tmp_path):
     # C1 2024-03-01 … 2024-12-31 = 10 months (306 days); gap 2025-01-01 … 02-28;
     # C2 2025-03-01 … 2026-02-28 = 1 year (365 days). Total 1년 10개월 0일, 671 days — the gap excluded.
     r = load_roster(files / "roster.csv", files / "contracts.csv")
-    office = load_office()
+    office = load_employer(SAMPLE_EMPLOYER)
     cs = r.contracts_of("W1")
     data = career.career_data(r.workers["W1"], cs, office, ISSUED, "2026-0001")
     assert [(p["years"], p["months"], p["day_part"], p["days"]) for p in data["periods"]] == [(0, 10, 0, 306), (1, 0, 0, 365)]
@@ -102,12 +107,12 @@ def test_career_two_contracts_with_a_gap(files, tmp_path):
     assert career.next_issue_number(tmp_path, ISSUED) == "2026-0002"
     pdf = career.career_pdf(r.workers["W1"], cs, office, ISSUED, number, "제출용")
     has_all(text_of(pdf), "경력증명서", "발급번호제2026-0001호", "김하나", "환경과", "2024-03-01~2024-12-31", "2025-03-01~2026-02-28",
-            "1년10개월0일", "671", "가로청소", "2026년10월15일", "[직인]", office.name.replace(" ", ""))
+            "1년10개월0일", "671", "가로청소", "2026년10월15일", "(직인)", office.name.replace(" ", ""))
 
 
 def test_withholding_receipt_sections(files):
     r = load_roster(files / "roster.csv", files / "contracts.csv")
-    office = load_office()
+    office = load_employer(SAMPLE_EMPLOYER)
     s = settle(YearToDate("W1", 2026, 50_000_000, non_taxable=2_400_000, national_pension=2_375_000, health_insurance=1_797_500,
                           long_term_care=236_000, employment_insurance=450_000, income_tax=3_000_000, local_income_tax=300_000))
     pdf = withholding_pdf(r.workers["W1"], s, office, (dt.date(2026, 1, 1), dt.date(2026, 10, 31)), ISSUED)
@@ -122,7 +127,7 @@ def test_retirement_receipt(files):
     r = load_roster(files / "roster.csv", files / "contracts.csv")
     s = compute_severance("W1", r.contracts_of("W1"), dt.date(2026, 2, 28), {"2025-12": 2_800_000, "2026-01": 2_800_000, "2026-02": 2_800_000})
     assert s.eligible and s.service_start == dt.date(2025, 3, 1)  # the 2024 contract is cut off by the gap
-    pdf = retirement_pdf(r.workers["W1"], s, load_office(), ISSUED)
+    pdf = retirement_pdf(r.workers["W1"], s, load_employer(SAMPLE_EMPLOYER), ISSUED)
     has_all(text_of(pdf), "퇴직소득원천징수영수증", "근속연수", "퇴직급여", f"{s.severance_pay:,}", "근속연수공제", "환산급여",
             "환산급여별공제", "퇴직소득과세표준", "차감원천징수세액", f"{s.retirement_income_tax:,}", f"{s.retirement_local_income_tax:,}")
 
@@ -132,9 +137,9 @@ def test_pdf_bytes_identical_in_a_fresh_process(files):
         import sys, hashlib, datetime as dt
         from payroll.roster import load_roster
         from payroll.documents import career
-        from payroll.documents.office import load_office
+        from payroll.employer import load_employer
         r = load_roster(r"{files / 'roster.csv'}", r"{files / 'contracts.csv'}")
-        pdf = career.career_pdf(r.workers["W1"], r.contracts_of("W1"), load_office(), dt.date(2026, 10, 15), "2026-0001")
+        pdf = career.career_pdf(r.workers["W1"], r.contracts_of("W1"), load_employer(r"{SAMPLE_EMPLOYER}"), dt.date(2026, 10, 15), "2026-0001")
         sys.stdout.write(hashlib.sha256(pdf).hexdigest())
     """)
     a = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout

@@ -13,10 +13,12 @@ from pypdf import PdfReader
 
 from payroll.cli import cli
 from payroll.documents.data_xlsx import data_workbook, read_back
-from payroll.documents.office import load_office
+from payroll.employer import load_employer
 from payroll.documents.withholding_receipt import withholding_data, withholding_pdf
 from payroll.roster import load_roster
 from payroll.settlement import YearToDate, settle
+
+SAMPLE_EMPLOYER = Path(__file__).resolve().parents[1] / "samples" / "small" / "employer.toml"
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples" / "small"
 ROSTER = """worker_id,name,birth_date,department,job,employment,income_type,family,rrn_masked
@@ -65,6 +67,8 @@ def inputs(tmp_path):
     d.mkdir()
     for name, text in (("roster.csv", ROSTER), ("contracts.csv", CONTRACTS), ("ytd.csv", YTD), ("wages.csv", WAGES), ("daily.csv", DAILY)):
         (d / name).write_text(text, encoding="utf-8")
+    for name in ("employer.toml", "seal.png"):
+        (d / name).write_bytes((SAMPLE_EMPLOYER.parent / name).read_bytes())
     return d
 
 
@@ -117,8 +121,8 @@ def test_withholding_receipt_has_every_form_field(inputs):
     s = settle(YearToDate("W1", 2026, 50_000_000, non_taxable=2_400_000, national_pension=2_375_000, health_insurance=1_797_500,
                           long_term_care=236_000, employment_insurance=450_000, income_tax=3_000_000, local_income_tax=300_000))
     period = (dt.date(2026, 1, 1), dt.date(2026, 9, 30))
-    d = withholding_data(r.workers["W1"], s, load_office(), period, dt.date(2026, 10, 15))
-    t = text_of(withholding_pdf(r.workers["W1"], s, load_office(), period, dt.date(2026, 10, 15)))
+    d = withholding_data(r.workers["W1"], s, load_employer(SAMPLE_EMPLOYER), period, dt.date(2026, 10, 15))
+    t = text_of(withholding_pdf(r.workers["W1"], s, load_employer(SAMPLE_EMPLOYER), period, dt.date(2026, 10, 15)))
     labels = ["Ⅰ.근무처별소득명세", "주(현)", "종(전)", "근무기간", "감면기간", "급여", "상여", "인정상여", "Ⅱ.비과세및감면소득명세", "비과세소득계",
               "감면소득계", "Ⅲ.세액명세", "결정세액", "기납부세액종(전)근무지", "기납부세액주(현)근무지", "납부특례세액", "차감징수세액", "소득세",
               "지방소득세", "농어촌특별세", "실효세율", "정산명세", "총급여", "근로소득공제", "근로소득금액", "기본공제:본인", "기본공제:배우자·부양가족",

@@ -126,6 +126,7 @@ def _claims_for(claims_file, ytd):
 @click.option("--roster", type=click.Path(dir_okay=False), help="roster.csv (default: ./roster.csv, else ./inputs/roster.csv)")
 @click.option("--contracts", type=click.Path(dir_okay=False), help="contracts.csv (default: beside the roster, else ./ or ./inputs/)")
 @click.option("--year", type=int, help="귀속연도 (withholding)")
+@click.option("--employer", "employer_file", type=click.Path(dir_okay=False), help="사업장 설정 employer.toml (default: beside the roster, else ./ or ./inputs/)")
 @click.option("--out", "out_dir", default="out", show_default=True, type=click.Path(file_okay=False))
 @click.option("--data", "data_dir", default="data", show_default=True, type=click.Path(file_okay=False), help="registers (중도포기서, 경력증명서 발급대장)")
 @click.option("--date", "date_text", help="발급일·제출일 YYYY-MM-DD (기본: 오늘)")
@@ -138,17 +139,17 @@ def _claims_for(claims_file, ytd):
 @click.option("--daily", "daily_file", type=click.Path(dir_okay=False), help="일용 지급 CSV (daily)")
 @click.option("--month", help="귀속월 YYYY-MM (daily)")
 @click.option("--purpose", default="", help="용도 (career)")
-def doc_command(kind, worker_id, all_workers, roster, contracts, year, out_dir, data_dir, date_text, ytd_file, claims_file,
+def doc_command(kind, worker_id, all_workers, roster, contracts, year, employer_file, out_dir, data_dir, date_text, ytd_file, claims_file,
                 last_day, reason, wages_file, irp, daily_file, month, purpose):
     """HR 문서 (PDF + JSON): contract | resignation | career | withholding | severance | daily."""
     from payroll.cli import parse_date
-    from payroll.documents.office import load_office
+    from payroll.employer import load_employer
 
     if bool(worker_id) == bool(all_workers):
         raise InputError("give a WORKER_ID or --all (not both)")
     issued = parse_date(date_text, "--date") or dt.date.today()
     r, inputs = _roster(roster, contracts)
-    office = load_office()
+    office = load_employer(_find(employer_file, "employer.toml", "--employer", beside=inputs))
     out, data = Path(out_dir), Path(data_dir)
     if worker_id and worker_id not in r.workers:
         raise InputError(f"{roster}: no worker {worker_id!r}")

@@ -14,7 +14,8 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from payroll.documents.office import Office, korean_date
+from payroll.documents.office import korean_date
+from payroll.employer import Employer
 from payroll.documents.pdf import Doc, render
 from payroll.roster import Contract, Worker
 from payroll.severance.calc import add_months
@@ -77,7 +78,7 @@ def record_issue(data_dir: Path, number: str, worker_id: str, issued: dt.date, p
     return path
 
 
-def career_data(worker: Worker, contracts: list[Contract], office: Office, issued: dt.date, number: str, purpose: str = "") -> dict[str, Any]:
+def career_data(worker: Worker, contracts: list[Contract], office: Employer, issued: dt.date, number: str, purpose: str = "") -> dict[str, Any]:
     ps = periods(contracts, issued)
     y, m, d, days = total_length(ps)
     return {
@@ -93,7 +94,7 @@ def career_data(worker: Worker, contracts: list[Contract], office: Office, issue
     }
 
 
-def career_pdf(worker: Worker, contracts: list[Contract], office: Office, issued: dt.date, number: str, purpose: str = "") -> bytes:
+def career_pdf(worker: Worker, contracts: list[Contract], office: Employer, issued: dt.date, number: str, purpose: str = "") -> bytes:
     data = career_data(worker, contracts, office, issued, number, purpose)
     t = data["total"]
 
@@ -114,6 +115,7 @@ def career_pdf(worker: Worker, contracts: list[Contract], office: Office, issued
         doc.paragraph(korean_date(issued))
         doc.spacer(3)
         doc.kv([("발급기관", office.name), ("주소", office.address), ("발급부서", office.issuer_department or "—"),
-                ("대표자", f"{office.representative}   [직인]")], columns=2)
+                ("대표자", office.representative)], columns=2)
+        doc.signature(f"{office.name} {office.representative}   (직인)", office.seal_png)
 
     return render(build, title=f"경력증명서 {number}", author=office.name, footer=f"{office.name} · 경력증명서 제{number}호")

@@ -1,7 +1,8 @@
 """근로계약서: the 고용노동부 표준근로계약서 for 기간제 workers, and its 단시간 variant.
 
 One document per contract, filled from the contract record (payroll/roster.py), the worker and
-the office (rules/employer/office.toml). The 단시간 form (weekly scheduled hours under 40) adds the
+the employer's settings (``employer.toml``, payroll/employer.py: the same name and 임금지급일 the
+payslips print). The 단시간 form (weekly scheduled hours under 40) adds the
 근로일별 근로시간 table. ``contract_data`` is the same content as data (JSON).
 """
 
@@ -9,7 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from payroll.documents.office import Office, korean_date, weekday_names, WEEKDAYS
+from payroll.documents.office import korean_date, weekday_names, WEEKDAYS
+from payroll.employer import Employer
 from payroll.documents.pdf import Doc, minutes_text, render, won_text
 from payroll.roster import Contract, Worker
 
@@ -27,14 +29,15 @@ def weekly_holiday(contract: Contract) -> str:
     return "없음 (근무일 조정 필요)"
 
 
-def contract_data(worker: Worker, contract: Contract, office: Office) -> dict[str, Any]:
+def contract_data(worker: Worker, contract: Contract, office: Employer) -> dict[str, Any]:
     part_time = contract.weekly_minutes < FULL_TIME_WEEKLY_MINUTES
     insured = contract.weekly_minutes >= SHORT_WEEKLY_MINUTES
     return {
         "document": "근로계약서",
         "form": "단시간근로자 표준근로계약서" if part_time else "기간제 근로자 표준근로계약서",
         "contract_id": contract.contract_id,
-        "employer": {"name": office.name, "address": office.address, "representative": office.representative, "phone": office.phone},
+        "employer": {"name": office.name, "business_number": office.business_number, "address": office.address,
+                     "representative": office.representative, "phone": office.phone},
         "worker": {"worker_id": worker.worker_id, "name": worker.name, "birth_date": worker.birth_date.isoformat(), "department": worker.department},
         "period": {"start": contract.start.isoformat(), "end": contract.end.isoformat() if contract.end else None},
         "workplace": contract.workplace or worker.department,
@@ -44,7 +47,7 @@ def contract_data(worker: Worker, contract: Contract, office: Office) -> dict[st
         "work_days": weekday_names(contract.work_days),
         "weekly_holiday": weekly_holiday(contract),
         "wage": {"type": PAY_TYPES[contract.pay_type], "amount": contract.wage, "meal_allowance": contract.meal_allowance,
-                 "pay_grade": contract.pay_grade, "pay_day": f"매월 {office.pay_day}일", "method": office.pay_method},
+                 "pay_grade": contract.pay_grade, "pay_day": office.pay_day_text(), "method": office.pay_method},
         "annual_leave": "근로기준법 제60조에서 정하는 바에 따라 부여함",
         "social_insurance": {"고용보험": True, "산재보험": True, "국민연금": insured, "건강보험": insured},
         "delivery": "사업주는 근로계약을 체결함과 동시에 본 계약서를 사본하여 근로자의 교부요구와 관계없이 근로자에게 교부함 (근로기준법 제17조 이행)",
@@ -52,7 +55,7 @@ def contract_data(worker: Worker, contract: Contract, office: Office) -> dict[st
     }
 
 
-def contract_pdf(worker: Worker, contract: Contract, office: Office) -> bytes:
+def contract_pdf(worker: Worker, contract: Contract, office: Employer) -> bytes:
     d = contract_data(worker, contract, office)
 
     def build(doc: Doc) -> None:
@@ -94,9 +97,10 @@ def contract_pdf(worker: Worker, contract: Contract, office: Office) -> bytes:
         doc.spacer(2)
         doc.kv([
             ("(사업주) 사업체명", office.name), ("전화", office.phone or "—"),
-            ("주소", office.address), ("대표자", f"{office.representative}   (서명)"),
+            ("주소", office.address), ("사업자등록번호", office.business_number),
             ("(근로자) 성명", f"{worker.name}   (서명)"), ("생년월일", worker.birth_date.isoformat()),
             ("소속", worker.department), ("사원번호", worker.worker_id),
         ], columns=2)
+        doc.signature(f"사업주 대표자 {office.representative}   (서명 또는 인)", office.seal_png)
 
     return render(build, title=f"근로계약서 {contract.contract_id}", author=office.name, footer=f"{office.name} · 근로계약서 {contract.contract_id}")

@@ -1,46 +1,10 @@
-"""The employer block of every HR document, read from rules/employer/office.toml."""
+"""Helpers the HR documents share: Korean dates and weekday names.
+
+The employer block of every document (name, 사업자등록번호, 대표자, 소재지, 임금지급일, 직인) is
+:class:`payroll.employer.Employer`, read from the one ``employer.toml`` of the inputs directory.
+"""
 
 from __future__ import annotations
-
-import tomllib
-from dataclasses import dataclass
-from pathlib import Path
-
-from payroll.case import InputError
-from payroll.law import default_rules_dir
-
-REQUIRED = ("name", "address", "representative", "business_number")
-
-
-@dataclass(frozen=True)
-class Office:
-    name: str
-    address: str
-    representative: str
-    business_number: str
-    phone: str = ""
-    pay_day: int = 20
-    pay_method: str = "근로자 명의 예금통장에 입금"
-    issuer_department: str = ""
-
-
-def load_office(rules_dir: Path | None = None) -> Office:
-    path = Path(rules_dir or default_rules_dir()) / "employer" / "office.toml"
-    try:
-        with path.open("rb") as fh:
-            raw = tomllib.load(fh)
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read: {exc.strerror}") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise InputError(f"{path}: not valid TOML: {exc}") from None
-    missing = [k for k in REQUIRED if not str(raw.get(k, "")).strip()]
-    if missing:
-        raise InputError(f"{path}: missing {', '.join(missing)}")
-    known = set(Office.__dataclass_fields__)
-    unknown = sorted(set(raw) - known)
-    if unknown:
-        raise InputError(f"{path}: unknown key(s): {', '.join(unknown)}")
-    return Office(**raw)
 
 
 def korean_date(day) -> str:

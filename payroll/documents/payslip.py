@@ -17,6 +17,11 @@
 
 Beyond the decree: 비과세 and 과세 totals, the 실지급액 with its arithmetic, the employer, and a
 계산 근거 section read from the trace (the articles and the rates in force on the row's dates).
+A deduction that is 0 because the worker is not covered says why instead of a formula ("60세 이상
+— 국민연금 제외"). 퇴직금 is not 임금 (근로자퇴직급여 보장법 §2): it has its own section after the
+임금 총액, whose 계산방법 says whether the 평균임금 or the 통상임금 was used and why (근로기준법 §2②).
+The clerk's attendance decision for the month (payroll.runs.decisions) is printed under the hours;
+a held worker's payslip says that nothing is paid this month.
 
 Not modelled: 시행령 §27의2 4호 단서 (pay in kind: 품명·수량·평가총액) — the district pays no
 wages in kind; a non-cash taxable benefit (the employer-paid excess of a group insurance
@@ -195,7 +200,38 @@ def _employee_rate(params: list[tuple[str, str, str]]) -> str | None:
     return None
 
 
+#: deduction → (the row's "applies" flag, its note column, the insurance's name): why a 0 is a 0
+EXEMPTION = {
+    "national_pension": ("np_applies", "np_note", "국민연금"),
+    "health_insurance": ("hi_applies", "hi_note", "건강보험"),
+    "long_term_care": ("hi_applies", "hi_note", "장기요양보험"),
+    "employment_insurance": ("ei_unemployment_applies", "ei_note", "고용보험(실업급여)"),
+}
+_NOTE = re.compile(r"^(?P<reason>[^:]+):\s*(?P<rest>.*?)\s*(?:\((?P<article>[^()]*(?:\([^()]*\)[^()]*)*)\))?$")
+
+
+def exemption_text(column: str, row: dict) -> str | None:
+    """Why a deduction is 0 for this worker — "60세 이상 — 국민연금 제외 (국민연금법 §8①, §12①4)" — or
+    None when the worker is covered (or the amount is not 0)."""
+    spec = EXEMPTION.get(column)
+    if spec is None or _int(row.get(column)) != 0:
+        return None
+    flag, note_column, name = spec
+    if row.get(flag) is not False:
+        return None
+    note = str(row.get(note_column) or "")
+    m = _NOTE.match(note)
+    if not m:
+        return f"{name} 제외" + (f" — {note}" if note else "")
+    article = f" ({m.group('article')})" if m.group("article") else ""
+    return f"{m.group('reason').strip()} — {name} 제외{article}"
+
+
 def _deduction_method(column: str, row: dict, steps: dict[str, dict[str, dict]]) -> str:
+    exempt = exemption_text(column, row)
+    if exempt:
+        return exempt
+
     def ref(step: str) -> list[tuple[str, str, str]]:
         entries = steps.get(step, {})
         if not entries:
@@ -300,6 +336,11 @@ def payslip_pdf(result: dict, items: list[dict], trace: list[dict], employer: di
     if gross - noncash - deductions_total != net:
         raise InputError(f"payslip {result['worker_id']}: 임금 총액 {gross:,} − 비현금 {noncash:,} − 공제 {deductions_total:,} ≠ 실지급액 {net:,}")
 
+    separate_codes = {code for code, known in catalogue.items.items() if known.tax == "separate"}
+    severance_items = [i for i in items if (i.get("tax") or ("separate" if i["code"] in separate_codes else None)) == "separate"]
+    wage_items = [i for i in items if i not in severance_items]
+    wages_total = gross - separate  # 임금 총액: 퇴직금 is not 임금
+    held = result.get("pay_state") == "held"
     employment = EMPLOYMENT_TEXT.get(str(result.get("employment")), str(result.get("employment") or "—"))
     if result.get("income_type") == "daily":
         employment = f"{employment} (일용근로소득)"
@@ -329,9 +370,15 @@ def payslip_pdf(result: dict, items: list[dict], trace: list[dict], employer: di
             columns=2,
         )
 
+        if result.get("attendance_note"):
+            doc.paragraph(str(result["attendance_note"]), size="small")
+        if held:
+            doc.paragraph("지급 보류: 이 달에는 지급하지 않습니다 (이체 없음, 원천징수 없음). 보류가 풀리면 다시 계산해 지급합니다 — "
+                          "마감 전이면 이 달을 다시 실행하고, 마감 후이면 정정 실행의 소급분으로 다음 지급일에 지급합니다.", size="small")
+
         doc.heading("지급 내역")
         rows = []
-        for item in items:
+        for item in wage_items:
             code = item["code"]
             known = catalogue.items.get(code)
             tax = item.get("tax") or (known.tax if known else None)
@@ -353,17 +400,20 @@ def payslip_pdf(result: dict, items: list[dict], trace: list[dict], employer: di
             rows,
             widths=[24, 13, 55, 13, 18],
             amount_cols={4},
-            total=["임금 총액", "", "", "", gross],
+            total=["임금 총액", "", "", "", wages_total],
         )
         summary = [
             ["과세 근로소득 (월급여액)", _int(result.get("taxable_pay"))],
             ["비과세 근로소득", _int(result.get("non_taxable_pay"))],
         ]
-        if separate:
-            summary.append(["퇴직소득 (근로소득 아님)", separate])
         if noncash:
             summary.append(["현금으로 지급하지 않는 과세분", noncash])
         doc.table(["임금 총액의 구성", "금액 (원)"], summary, widths=[105, 18], amount_cols={1}, size="small")
+
+        if severance_items:
+            doc.heading("퇴직금 (임금 총액에 들지 않음 — 근로자퇴직급여 보장법 §8, 퇴직소득)")
+            doc.table(["항목", "계산방법", "금액 (원)"], [[i.get("label") or catalogue.label(i["code"]), i.get("method") or "", int(i["amount"])] for i in severance_items],
+                      widths=[24, 81, 18], amount_cols={2}, total=["퇴직금 계", "", separate])
 
         doc.heading("공제 내역")
         drows = []
@@ -375,11 +425,16 @@ def payslip_pdf(result: dict, items: list[dict], trace: list[dict], employer: di
         doc.table(["항목", "계산방법", "금액 (원)"], drows, widths=[24, 81, 18], amount_cols={2}, total=["공제 합계", "", deductions_total])
 
         doc.spacer(2)
-        arithmetic = f"임금 총액 {won_text(gross)}"
+        arithmetic = f"임금 총액 {won_text(wages_total)}"
+        if separate:
+            arithmetic += f" + 퇴직금 {won_text(separate)}"
         if noncash:
             arithmetic += f" − 현금 지급 아닌 과세분 {won_text(noncash)}"
         arithmetic += f" − 공제 합계 {won_text(deductions_total)}"
-        doc.table(["실지급액", "", "금액 (원)"], [["", arithmetic, ""]], widths=[24, 81, 18], amount_cols={2}, total=["실지급액", "", net])
+        if held:
+            arithmetic += " — 지급 보류: 이 달 이체하지 않음"
+        doc.table(["실지급액", "", "금액 (원)"], [["", arithmetic, ""]], widths=[24, 81, 18], amount_cols={2},
+                  total=["실지급액 (보류)" if held else "실지급액", "", net])
 
         doc.heading("계산 근거 (적용 법령과 요율)")
         for step, heading in BASIS_STEPS.items():

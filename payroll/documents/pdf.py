@@ -184,12 +184,26 @@ class _Grid:
     header: bool
 
 
+@dataclass
+class _Signature:
+    """A signing line, right-aligned, with the employer's 직인 (a PNG) stamped over its end."""
+
+    style: TextStyle
+    text: str
+    seal: bytes | None
+    size: float  # float ok: layout points, not money
+
+
 class Doc:
     """Collects blocks; the build function of a document calls these methods in order."""
 
     def __init__(self, styles: Styles) -> None:
         self.styles = styles
-        self.blocks: list[_Lines | _Space | _Grid] = []
+        self.blocks: list[_Lines | _Space | _Grid | _Signature] = []
+
+    def signature(self, text: str, seal: bytes | None = None, size_mm: float = 16) -> None:  # float ok: layout points, not money
+        """``text`` (e.g. "○○구청장 (인)") at the right margin, with ``seal`` stamped over its end when given."""
+        self.blocks.append(_Signature(self.styles.text("base"), text, seal, size_mm * mm))
 
     # --- text -------------------------------------------------------------------------------
     def _text(self, text: str, style: TextStyle, indent: float = 0) -> None:  # float ok: layout points, not money
@@ -355,6 +369,22 @@ def _draw_lines(page: _Page, block: _Lines) -> None:
         page.y -= st.leading
         page.fresh = False
     page.y -= st.space_after
+
+
+def _draw_signature(page: _Page, block: _Signature) -> None:
+    from reportlab.lib.utils import ImageReader
+
+    need = max(block.size, block.style.leading) + 2 * mm
+    if page.room() < need and not page.fresh:
+        page.next()
+    right = MARGIN + CONTENT_WIDTH - CELL_PAD
+    baseline = page.y - need / 2 - block.style.size / 3
+    page.draw_text(right - (block.size / 2 if block.seal else 0), baseline, block.text, block.style.font, block.style.size, "right")
+    if block.seal:
+        page.canvas.drawImage(ImageReader(io.BytesIO(block.seal)), right - block.size, page.y - need / 2 - block.size / 2,
+                              block.size, block.size, mask="auto")
+    page.y -= need
+    page.fresh = False
 
 
 def _draw_grid(page: _Page, grid: _Grid) -> None:
@@ -557,6 +587,8 @@ def render(
                 page.y -= min(block.height, page.room())
         elif isinstance(block, _Lines):
             _draw_lines(page, block)
+        elif isinstance(block, _Signature):
+            _draw_signature(page, block)
         else:
             _draw_grid(page, block)
     page.finish()

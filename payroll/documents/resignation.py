@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from payroll.case import InputError
-from payroll.documents.office import Office, korean_date
+from payroll.documents.office import korean_date
+from payroll.employer import Employer
 from payroll.documents.pdf import Doc, render
 from payroll.roster import Contract, Worker
 
@@ -41,7 +42,7 @@ def validate(worker: Worker, contract: Contract, last_day: dt.date, reason: str,
     return Resignation(worker.worker_id, contract.contract_id, last_day, reason.strip(), submitted)
 
 
-def resignation_data(worker: Worker, contract: Contract, r: Resignation, office: Office) -> dict[str, Any]:
+def resignation_data(worker: Worker, contract: Contract, r: Resignation, office: Employer) -> dict[str, Any]:
     return {
         "document": "중도포기서",
         "worker": {"worker_id": worker.worker_id, "name": worker.name, "birth_date": worker.birth_date.isoformat(), "department": worker.department, "job": worker.job},
@@ -53,7 +54,7 @@ def resignation_data(worker: Worker, contract: Contract, r: Resignation, office:
     }
 
 
-def resignation_pdf(worker: Worker, contract: Contract, r: Resignation, office: Office) -> bytes:
+def resignation_pdf(worker: Worker, contract: Contract, r: Resignation, office: Employer) -> bytes:
     def build(doc: Doc) -> None:
         doc.title("중 도 포 기 서")
         doc.kv([("성명", worker.name), ("생년월일", worker.birth_date.isoformat()), ("소속", worker.department), ("사원번호", worker.worker_id),

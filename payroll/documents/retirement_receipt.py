@@ -5,19 +5,20 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from payroll.documents.office import Office, korean_date
+from payroll.documents.office import korean_date
+from payroll.employer import Employer
 from payroll.documents.pdf import Doc, render
 from payroll.roster import Worker
 from payroll.severance.calc import Severance
 
 
-def retirement_data(worker: Worker, s: Severance, office: Office, issued: dt.date) -> dict[str, Any]:
+def retirement_data(worker: Worker, s: Severance, office: Employer, issued: dt.date) -> dict[str, Any]:
     t = s.tax_steps
     return {
         "document": "퇴직소득 원천징수영수증",
         "form": "소득세법 시행규칙 별지 제24호서식(2)",
         "issued_on": issued.isoformat(),
-        "withholder": {"name": office.name, "business_number": office.business_number, "representative": office.representative, "address": office.address},
+        "withholder": {"name": office.agent.name, "business_number": office.agent.business_number, "representative": office.agent.representative, "address": office.agent.address},
         "earner": {"worker_id": worker.worker_id, "name": worker.name, "rrn": worker.rrn_masked or "(미기재)"},
         "service": {"start": s.service_start.isoformat() if s.service_start else None, "last_working_day": s.last_working_day.isoformat(),
                     "leaving_date": s.leaving_date.isoformat(), "days": s.service_days, "years": s.years},
@@ -33,14 +34,15 @@ def retirement_data(worker: Worker, s: Severance, office: Office, issued: dt.dat
     }
 
 
-def retirement_pdf(worker: Worker, s: Severance, office: Office, issued: dt.date) -> bytes:
+def retirement_pdf(worker: Worker, s: Severance, office: Employer, issued: dt.date) -> bytes:
     d = retirement_data(worker, s, office, issued)
     t = s.tax_steps
 
     def build(doc: Doc) -> None:
         doc.title("퇴직소득 원천징수영수증", "[별지 제24호서식(2)] 소득자 보관용")
         doc.heading("징수의무자")
-        doc.kv([("법인명(상호)", office.name), ("대표자(성명)", office.representative), ("사업자등록번호", office.business_number), ("소재지(주소)", office.address)])
+        agent = office.agent  # 원천징수의무자 (employer.toml: the employer unless [withholding_agent] names another)
+        doc.kv([("법인명(상호)", agent.name), ("대표자(성명)", agent.representative), ("사업자등록번호", agent.business_number), ("소재지(주소)", agent.address)])
         doc.heading("소득자")
         doc.kv([("성명", worker.name), ("주민등록번호", d["earner"]["rrn"]), ("사원번호", worker.worker_id), ("퇴직사유", "자발적 퇴직 / 계약만료")])
         doc.heading("근속연수")
@@ -60,6 +62,7 @@ def retirement_pdf(worker: Worker, s: Severance, office: Office, issued: dt.date
         if s.to_pension_account:
             doc.paragraph("연금계좌로 이체되어 원천징수하지 않음 (소득세법 §146②).", size="small")
         doc.paragraph("위의 원천징수세액(퇴직소득)을 정히 영수(지급)합니다.", size="small")
-        doc.paragraph(f"{korean_date(issued)}   징수(보고)의무자 {office.name} {office.representative} (서명 또는 인)", size="small")
+        doc.paragraph(korean_date(issued), size="small")
+        doc.signature(f"징수(보고)의무자 {agent.name} {agent.representative}   (서명 또는 인)", office.seal_png if office.withholding_agent is None else None)
 
     return render(build, title=f"퇴직소득 원천징수영수증 {worker.worker_id}", author=office.name, footer=f"{office.name} · 퇴직소득 원천징수영수증 {worker.worker_id}")

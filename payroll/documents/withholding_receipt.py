@@ -14,7 +14,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from payroll.documents.office import Office, korean_date
+from payroll.documents.office import korean_date
+from payroll.employer import Employer
 from payroll.documents.pdf import Doc, render
 from payroll.roster import Worker
 from payroll.settlement.engine import Settlement
@@ -46,7 +47,7 @@ def _effective_rate(determined: int, total_pay: int) -> str:
     return f"{per_mille // 10}.{per_mille % 10}%"
 
 
-def withholding_data(worker: Worker, s: Settlement, office: Office, period: tuple[dt.date, dt.date], issued: dt.date) -> dict[str, Any]:
+def withholding_data(worker: Worker, s: Settlement, office: Employer, period: tuple[dt.date, dt.date], issued: dt.date) -> dict[str, Any]:
     r = s.row
     x = _split(r)
     return {
@@ -54,7 +55,7 @@ def withholding_data(worker: Worker, s: Settlement, office: Office, period: tupl
         "form": "소득세법 시행규칙 별지 제24호서식(1)",
         "year": s.year,
         "issued_on": issued.isoformat(),
-        "withholder": {"name": office.name, "business_number": office.business_number, "representative": office.representative, "address": office.address},
+        "withholder": {"name": office.agent.name, "business_number": office.agent.business_number, "representative": office.agent.representative, "address": office.agent.address},
         "earner": {"worker_id": worker.worker_id, "name": worker.name, "rrn": worker.rrn_masked or "(미기재)", "department": worker.department},
         "workplace_income": {"kind": "주(현)", "workplace": office.name, "business_number": office.business_number,
                              "period": [period[0].isoformat(), period[1].isoformat()], "reduction_period": None,
@@ -89,14 +90,15 @@ def withholding_data(worker: Worker, s: Settlement, office: Office, period: tupl
     }
 
 
-def withholding_pdf(worker: Worker, s: Settlement, office: Office, period: tuple[dt.date, dt.date], issued: dt.date) -> bytes:
+def withholding_pdf(worker: Worker, s: Settlement, office: Employer, period: tuple[dt.date, dt.date], issued: dt.date) -> bytes:
     d = withholding_data(worker, s, office, period, issued)
     st, tax = d["settlement"], d["tax"]
 
     def build(doc: Doc) -> None:
         doc.title("근로소득 원천징수영수증", f"[별지 제24호서식(1)] {s.year}년 귀속 · 소득자 보관용")
         doc.heading("징수의무자")
-        doc.kv([("법인명(상호)", office.name), ("대표자(성명)", office.representative), ("사업자등록번호", office.business_number), ("소재지(주소)", office.address)])
+        agent = office.agent  # 원천징수의무자 (employer.toml: the employer unless [withholding_agent] names another)
+        doc.kv([("법인명(상호)", agent.name), ("대표자(성명)", agent.representative), ("사업자등록번호", agent.business_number), ("소재지(주소)", agent.address)])
         doc.heading("소득자")
         doc.kv([("성명", worker.name), ("주민등록번호", d["earner"]["rrn"]), ("사원번호", worker.worker_id), ("소속", worker.department)])
         doc.heading("Ⅰ. 근무처별 소득명세")
@@ -133,7 +135,8 @@ def withholding_pdf(worker: Worker, s: Settlement, office: Office, period: tuple
             ["결정세액", st["determined_tax"]],
         ], widths=[3, 1], amount_cols={1})
         doc.paragraph("위의 원천징수액(근로소득)을 정히 영수(지급)합니다.", size="small")
-        doc.paragraph(f"{korean_date(issued)}   징수(보고)의무자 {office.name} {office.representative} (서명 또는 인)", size="small")
+        doc.paragraph(korean_date(issued), size="small")
+        doc.signature(f"징수(보고)의무자 {agent.name} {agent.representative}   (서명 또는 인)", office.seal_png if office.withholding_agent is None else None)
 
     return render(build, title=f"근로소득 원천징수영수증 {worker.worker_id} {s.year}", author=office.name,
                   footer=f"{office.name} · 근로소득 원천징수영수증 {s.year} {worker.worker_id}")

@@ -52,6 +52,19 @@ def attach(lines: pl.DataFrame, row_of: dict[str, int], warnings: list[str], mes
     return lines.join(rows, on="worker_id", how="inner").select([pl.col(c).cast(t) for c, t in ITEM_SCHEMA.items()])
 
 
+def severance_method(s) -> str:
+    """The 계산방법 of a 퇴직금: which daily wage was used — the 평균임금, or the 통상임금 when the
+    평균임금 is lower (근로기준법 §2②) — and the formula of 근로자퇴직급여 보장법 §8①."""
+    window = (f"산정기간 {s.window[0]} … {s.window[1]} {s.window_days}일의 임금 {s.window_wages:,}원 ÷ {s.window_days}일")
+    average, ordinary = _won_text(s.daily_average), _won_text(s.daily_ordinary)
+    if s.daily_ordinary > s.daily_average:
+        basis = (f"통상임금 적용: 1일 평균임금 {average}원 ({window})이 1일 통상임금 {ordinary}원보다 적어 "
+                 f"통상임금을 평균임금으로 함 (근로기준법 §2②)")
+    else:
+        basis = f"평균임금 적용: 1일 평균임금 {average}원 ({window}; 근로기준법 §2①6)이 1일 통상임금 {ordinary}원 이상"
+    return f"{basis}. 퇴직금 = {_won_text(s.daily_wage)}원 × 30일 × 재직일수 {s.service_days:,}일 ÷ 365 [근로자퇴직급여 보장법 §8①]"
+
+
 # --- 연차수당 -----------------------------------------------------------------------------------
 
 
@@ -230,8 +243,7 @@ def settle_leavers(staged, roster: Roster, frame: pl.DataFrame, items: pl.DataFr
             continue
         traces.setdefault(row, [])
         if s.eligible and s.severance_pay > 0:
-            method = (f"1일 평균임금 {_won_text(s.daily_wage)}원 × 30일 × 재직일수 {s.service_days:,}일 ÷ 365 "
-                      f"(산정기간 {s.window[0]} … {s.window[1]}, {s.window_days}일 임금 {s.window_wages:,}원) [근로자퇴직급여 보장법 §8①]")
+            method = severance_method(s)
             sev_rows.append({"row": row, "code": SEVERANCE_CODE, "amount": s.severance_pay, "method": method, "minutes": None})
             retirement[wid] = (s.retirement_income_tax, s.retirement_local_income_tax)
         traces[row] += [_plain(t) for t in s.trace]

@@ -11,6 +11,7 @@ from fastapi.responses import Response
 from sqlmodel import Session
 
 from payroll.case import InputError
+from payroll.employer import employer_in
 from payroll.web import inputs as web_inputs
 from payroll.web.app import render
 from payroll.web.audit import record
@@ -178,7 +179,6 @@ async def withholding_receipt(request: Request, worker_id: str, year: str, user:
     """근로소득 원천징수영수증 of a year: for a leaver, the settlement the leaving month's run withheld
     (year to date from the stored runs plus ytd.csv, checked against that run); otherwise the row of
     ytd.csv (``payroll doc withholding --ytd``)."""
-    from payroll.documents.office import load_office
     from payroll.documents.withholding_receipt import withholding_pdf
     from payroll.runs.receipts import leaver_settlement, leaving_of, receipt_years
     from payroll.settlement import load_ytd_csv, settle
@@ -204,7 +204,7 @@ async def withholding_receipt(request: Request, worker_id: str, year: str, user:
         end, source = row.leaving_date or dt.date(y, 12, 31), "ytd.csv"
     starts = [c.start for c in roster.contracts_of(w.worker_id) if c.start.year <= y and (c.end is None or c.end.year >= y)]
     start = max(dt.date(y, 1, 1), min(starts)) if starts else dt.date(y, 1, 1)
-    pdf = withholding_pdf(w, s, load_office(), (start, end), _today(request))
+    pdf = withholding_pdf(w, s, employer_in(request.app.state.inputs_dir), (start, end), _today(request))
     _audit(request, user, "document_view", f"withholding/{w.worker_id}/{y}", source)
     return _pdf(pdf, f"withholding-{_ascii(w.worker_id)}-{y}.pdf", attachment=False)
 
@@ -213,7 +213,6 @@ async def withholding_receipt(request: Request, worker_id: str, year: str, user:
 async def retirement_receipt(request: Request, worker_id: str, year: str, user: Principal = Depends(ANYONE)):
     """퇴직소득 원천징수영수증 of the 퇴직금 the leaving month's run paid (wages from the stored runs
     and wages.csv, checked against that run)."""
-    from payroll.documents.office import load_office
     from payroll.documents.retirement_receipt import retirement_pdf
     from payroll.runs.receipts import leaver_severance
 
@@ -221,7 +220,7 @@ async def retirement_receipt(request: Request, worker_id: str, year: str, user: 
     roster, w = _worker(request, worker_id)
     with Session(request.app.state.store.engine) as db:
         s, leaving = leaver_severance(db, roster, w.worker_id, y, wages_csv=request.app.state.inputs_dir / "wages.csv")
-    pdf = retirement_pdf(w, s, load_office(), _today(request))
+    pdf = retirement_pdf(w, s, employer_in(request.app.state.inputs_dir), _today(request))
     _audit(request, user, "document_view", f"severance/{w.worker_id}/{y}", f"run={leaving.run_id}")
     return _pdf(pdf, f"severance-{_ascii(w.worker_id)}-{y}.pdf", attachment=False)
 
@@ -230,13 +229,12 @@ async def retirement_receipt(request: Request, worker_id: str, year: str, user: 
 async def contract_pdf(request: Request, worker_id: str, contract_id: str, user: Principal = Depends(ANYONE)):
     """The 근로계약서 of one contract (``payroll doc contract``)."""
     from payroll.documents.contract import contract_pdf as make
-    from payroll.documents.office import load_office
 
     roster, w = _worker(request, worker_id)
     c = next((c for c in roster.contracts_of(w.worker_id) if c.contract_id == contract_id), None)
     if c is None:
         raise HTTPException(404)
-    data = make(w, c, load_office())
+    data = make(w, c, employer_in(request.app.state.inputs_dir))
     _audit(request, user, "document_view", f"contract/{c.contract_id}", f"worker={w.worker_id}")
     return _pdf(data, f"contract-{_ascii(c.contract_id)}.pdf", attachment=False)
 
@@ -245,7 +243,6 @@ async def contract_pdf(request: Request, worker_id: str, contract_id: str, user:
 async def career_certificate(request: Request, worker_id: str, purpose: str = Form(""), user: Principal = Depends(CLERK)):
     """Issue a 경력증명서 (numbered, entered in the issue register; ``payroll doc career``)."""
     from payroll.documents import career
-    from payroll.documents.office import load_office
 
     roster, w = _worker(request, worker_id)
     cs = roster.contracts_of(w.worker_id)
@@ -254,7 +251,7 @@ async def career_certificate(request: Request, worker_id: str, purpose: str = Fo
     issued = _today(request)
     data_dir = _documents_dir(request)
     number = career.next_issue_number(data_dir, issued)
-    pdf = career.career_pdf(w, cs, load_office(), issued, number, purpose.strip()[:100])
+    pdf = career.career_pdf(w, cs, employer_in(request.app.state.inputs_dir), issued, number, purpose.strip()[:100])
     career.record_issue(data_dir, number, w.worker_id, issued, purpose.strip()[:100])
     _audit(request, user, "document_issue", f"career/{number}", f"worker={w.worker_id}")
     return _pdf(pdf, f"career-{_ascii(w.worker_id)}-{_ascii(number)}.pdf", attachment=True)
@@ -264,7 +261,6 @@ async def career_certificate(request: Request, worker_id: str, purpose: str = Fo
 async def resignation(request: Request, worker_id: str, last_day: str = Form(""), reason: str = Form(""), user: Principal = Depends(CLERK)):
     """Record a 중도포기서 and give its PDF (``payroll doc resignation``)."""
     from payroll.documents import resignation as rs
-    from payroll.documents.office import load_office
 
     roster, w = _worker(request, worker_id)
     try:
@@ -275,7 +271,7 @@ async def resignation(request: Request, worker_id: str, last_day: str = Form("")
     if c is None:
         raise InputError(f"최종 근무일: {w.worker_id}은(는) {day}에 계약이 없습니다")
     res = rs.validate(w, c, day, reason.strip()[:200], _today(request))
-    pdf = rs.resignation_pdf(w, c, res, load_office())
+    pdf = rs.resignation_pdf(w, c, res, employer_in(request.app.state.inputs_dir))
     rs.record(_documents_dir(request), res)
     _audit(request, user, "document_issue", f"resignation/{c.contract_id}", f"worker={w.worker_id} last_day={day}")
     return _pdf(pdf, f"resignation-{_ascii(w.worker_id)}-{_ascii(c.contract_id)}.pdf", attachment=True)

@@ -67,9 +67,11 @@ def test_report_is_deterministic(data, tmp_path):
     rows = {r[0]: r for r in ws.iter_rows(min_row=2, values_only=True)}
     header = [c.value for c in ws[1]]
     a = dict(zip(header, rows["A"]))
-    assert (a["발생(분)"], a["사용(분)"], a["잔여(분)"]) == (9 * 480, 480, 8 * 480)
+    assert (a["발생 (시간)"], a["사용 (시간)"], a["잔여 (시간)"]) == (9 * 8, 8, 8 * 8)  # hours, never minutes
+    assert a["잔여"] == "8일"
     assert "1차 사용촉진" in a["사용촉진 (이달)"]
-    assert a["3개월 내 소멸 예정(분)"] == 8 * 480  # the first-year days end on 12-31
+    assert a["3개월 내 소멸 예정 (시간)"] == 8 * 8  # the first-year days end on 12-31
+    assert not any("분" in str(h) for h in header)
     b = dict(zip(header, rows["B"]))
     assert "2026-07-01~2026-07-10 (missed)" in b["사용촉진 (이달)"]  # B's window was July
 

@@ -7,7 +7,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from payroll.documents.pdf import minutes_text, render
+from payroll.documents.pdf import render
+from payroll.leave.units import hours_text, leave_text
 
 
 @dataclass(frozen=True)
@@ -53,7 +54,10 @@ def render_notice(data: LeaveNoticeData) -> bytes:
             ("사용기간 종료일", _date(data.period_end)), ("근거", data.article),
         ])
         doc.spacer(3)
-        unused = f"{minutes_text(data.minutes)} ({_days(data.minutes, data.day_minutes)}, 1일 = {minutes_text(data.day_minutes)})"
+        if data.day_minutes == 8 * 60:
+            unused = leave_text(data.minutes)
+        else:  # a part-timer's day of leave is shorter: the hours, and the days of this worker's schedule
+            unused = f"{hours_text(data.minutes)} (이 근로자의 소정근로일로 {_days(data.minutes, data.day_minutes)}, 1일 = {hours_text(data.day_minutes)})"
         if second:
             doc.paragraph(
                 f"귀하는 사용하지 아니한 연차 유급휴가 {unused}에 대하여 촉구를 받은 후 10일 이내에 사용 시기를 "
@@ -61,11 +65,11 @@ def render_notice(data: LeaveNoticeData) -> bytes:
                 "지정된 날에 휴가를 사용하지 아니하는 경우, 사용기간이 끝나면 그 휴가는 소멸하며 이에 대한 보상 의무가 없습니다."
             )
             doc.spacer(2)
-            rows = [[_date(d), minutes_text(m)] for d, m in data.designated]
+            rows = [[_date(d), hours_text(m)] for d, m in data.designated]
             covered = sum(m for _, m in data.designated)
-            doc.table(["지정일", "시간"], rows, widths=[0.6, 0.4], total=["합계", minutes_text(covered)])
+            doc.table(["지정일", "시간"], rows, widths=[0.6, 0.4], total=["합계", hours_text(covered)])
             if covered < data.minutes:
-                doc.paragraph(f"사용기간 안의 남은 소정근로일이 부족하여 {minutes_text(data.minutes - covered)}은 지정하지 못했습니다.", "small")
+                doc.paragraph(f"사용기간 안의 남은 소정근로일이 부족하여 {hours_text(data.minutes - covered)}은 지정하지 못했습니다.", "small")
         else:
             reply = f"{_date(data.reply_by)}까지" if data.reply_by else "이 촉구를 받은 날부터 10일 이내에"
             doc.paragraph(

@@ -2,7 +2,8 @@
 
 Sheets: 연차현황 (per worker: accrued, used, paid out, lapsed, remaining, expiring within 3 months,
 notices due), 원장 (the month's entries), 예외 (uses beyond the balance), 설정 (continuity setting,
-attendance source). Minutes are integers; hours and days are shown beside them as text.
+attendance source). Amounts are in hours (a number, to the hundredth) with days and hours beside
+them as text (8시간 = 1일; payroll.leave.units) — never in minutes; the JSON data keeps the exact minutes.
 The file is byte-identical for the same inputs (fixed document dates and zip timestamps).
 """
 
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from decimal import Decimal
 import re
 import zipfile
 
@@ -18,14 +20,15 @@ from payroll.leave.inputs import Notice
 from payroll.leave.ledger import WorkerLedger, leave_day_minutes
 from payroll.leave.notices import notices_for
 from payroll.leave.timing import STAGE_LABELS, shift_months
+from payroll.leave.units import leave_text
 from payroll.roster import Roster
 
 FIXED_TIME = dt.datetime(2000, 1, 1, 0, 0, 0)
 
 
-def hours_text(minutes: int) -> str:
-    h, m = divmod(minutes, 60)
-    return f"{h}시간 {m}분" if m else f"{h}시간"
+def hours(minutes: int) -> Decimal:
+    """Minutes as a number of hours (to the hundredth) for a spreadsheet cell."""
+    return (Decimal(int(minutes)) / 60).quantize(Decimal("0.01"))
 
 
 def ledger_json(ledger: WorkerLedger, roster: Roster, law: Law, notices: list[Notice]) -> dict:
@@ -81,21 +84,24 @@ def render_ledger_text(data: dict) -> str:
         for g in s["gaps"]:
             verdict = "계속근로로 통산" if g["continuous"] else "근속 단절 (새 근속)"
             lines.append(f"    공백 {g['after']} → {g['before']}: {g['days']}일 (기준 {g['limit_days']}일 이하 통산) — {verdict}. 사유: {g['reason']}")
-    lines.append(f"  {'날짜':<10} {'구분':<8} {'분':>7} {'잔여(분)':>8}  근거 / 내용")
+    lines.append(f"  {'날짜':<10} {'구분':<8} {'연차':>16} {'잔여':>18}  근거 / 내용")
     names = {"accrual": "발생", "use": "사용", "payout": "수당지급", "lapse": "소멸"}
     for e in data["entries"]:
-        text = f"  {e['date']:<10} {names[e['kind']]:<8} {e['minutes']:>7} {e['balance']:>8}  {e['article']} — {e['note']}"
+        day = dt.date.fromisoformat(e["date"])
+        text = f"  {e['date']:<10} {names[e['kind']]:<8} {leave_text(e['minutes'], day):>16} {leave_text(e['balance'], day):>18}  {e['article']} — {e['note']}"
         if e["kind"] == "payout":
             text += f" [{e['pay_month']} 지급 {e['amount']:,}원: {e['method']}]"
         lines.append(text)
     t = data["totals_minutes"]
+    as_of = dt.date.fromisoformat(data["as_of"])
     lines.append(
-        f"  합계: 발생 {hours_text(t['accrued'])} − 사용 {hours_text(t['used'])} − 수당 {hours_text(t['paid_out'])} − 소멸 {hours_text(t['lapsed'])} = 잔여 {hours_text(t['remaining'])}"
+        f"  합계: 발생 {leave_text(t['accrued'], as_of)} − 사용 {leave_text(t['used'], as_of)} − 수당 {leave_text(t['paid_out'], as_of)} − "
+        f"소멸 {leave_text(t['lapsed'], as_of)} = 잔여 {leave_text(t['remaining'], as_of)}"
     )
     for x in data["exceptions"]:
         lines.append(f"  예외 {x['date']}: {x['note']} ({x['source']})")
     for n in data["notices"]:
-        lines.append(f"  사용촉진 {n['label']} ({n['status']}): {n['from']} ~ {n['by']}, 미사용 {hours_text(n['minutes'])}, 사용기간 {n['period_end']} [{n['article']}]")
+        lines.append(f"  사용촉진 {n['label']} ({n['status']}): {n['from']} ~ {n['by']}, 미사용 {leave_text(n['minutes'], as_of)}, 사용기간 {n['period_end']} [{n['article']}]")
     for note in data["notes"]:
         lines.append(f"  참고: {note}")
     return "\n".join(lines)
@@ -127,12 +133,12 @@ def month_report(ledgers: dict[str, WorkerLedger], roster: Roster, month: str, l
     wb = Workbook()
     ws = wb.active
     ws.title = "연차현황"
-    ws.append(["사번", "성명", "소속", "1일(분)", "발생(분)", "사용(분)", "수당지급(분)", "소멸(분)", "잔여(분)", "잔여",
-               "이달 발생(분)", "이달 사용(분)", "3개월 내 소멸 예정(분)", "소멸 예정일", "사용촉진 (이달)", "예외", "이달 연차수당(원)"])
+    ws.append(["사번", "성명", "소속", "1일 (시간)", "발생 (시간)", "사용 (시간)", "수당지급 (시간)", "소멸 (시간)", "잔여 (시간)", "잔여",
+               "이달 발생 (시간)", "이달 사용 (시간)", "3개월 내 소멸 예정 (시간)", "소멸 예정일", "사용촉진 (이달)", "예외", "이달 연차수당(원)"])
     entries_ws = wb.create_sheet("원장")
-    entries_ws.append(["사번", "날짜", "구분", "분", "잔여(분)", "근거", "내용", "지급월", "금액(원)", "계산방법", "발생 건"])
+    entries_ws.append(["사번", "날짜", "구분", "연차 (시간)", "잔여 (시간)", "연차", "잔여", "근거", "내용", "지급월", "금액(원)", "계산방법", "발생 건"])
     exc_ws = wb.create_sheet("예외")
-    exc_ws.append(["사번", "날짜", "분", "내용", "출처"])
+    exc_ws.append(["사번", "날짜", "연차 (시간)", "연차", "내용", "출처"])
     names = {"accrual": "발생", "use": "사용", "payout": "수당지급", "lapse": "소멸"}
     for wid in sorted(ledgers):
         ledger = ledgers[wid]
@@ -147,15 +153,17 @@ def month_report(ledgers: dict[str, WorkerLedger], roster: Roster, month: str, l
         pay = sum(e.amount or 0 for e in ledger.entries if e.kind == "payout" and e.pay_month == month)
         contract = roster.contract_on(wid, last) or roster.contracts_of(wid)[-1]
         unit = leave_day_minutes(contract, law, min(last, contract.end or last))
-        ws.append([wid, worker.name, worker.department, unit, t["accrued"], t["used"], t["paid_out"], t["lapsed"], t["remaining"], hours_text(t["remaining"]),
-                   month_acc, month_use, sum(g.remaining for g in expiring), ", ".join(sorted({g.expiry.isoformat() for g in expiring})),
+        ws.append([wid, worker.name, worker.department, hours(unit), hours(t["accrued"]), hours(t["used"]), hours(t["paid_out"]), hours(t["lapsed"]),
+                   hours(t["remaining"]), leave_text(t["remaining"], last),
+                   hours(month_acc), hours(month_use), hours(sum(g.remaining for g in expiring)), ", ".join(sorted({g.expiry.isoformat() for g in expiring})),
                    due_text, len([x for x in ledger.exceptions if first <= x.date <= last]), pay])
         for e in ledger.entries:
             if first <= e.date <= last or (e.kind == "payout" and e.pay_month == month):
-                entries_ws.append([wid, e.date.isoformat(), names[e.kind], e.minutes, e.balance, e.article, e.note, e.pay_month or "", e.amount if e.amount is not None else "", e.method, e.grant_id])
+                entries_ws.append([wid, e.date.isoformat(), names[e.kind], hours(e.minutes), hours(e.balance), leave_text(e.minutes, e.date), leave_text(e.balance, e.date),
+                                   e.article, e.note, e.pay_month or "", e.amount if e.amount is not None else "", e.method, e.grant_id])
         for x in ledger.exceptions:
             if first <= x.date <= last:
-                exc_ws.append([wid, x.date.isoformat(), x.minutes, x.note, x.source])
+                exc_ws.append([wid, x.date.isoformat(), hours(x.minutes), leave_text(x.minutes, x.date), x.note, x.source])
     settings = wb.create_sheet("설정")
     on = law.on(last)
     settings.append(["항목", "값", "근거"])

@@ -199,8 +199,10 @@ def test_csrf_on_multipart_and_htmx_header_and_across_sessions(store, clock, tmp
         token_a = csrf_from(a.get("/months").text)
         token_b = csrf_from(b.get("/months").text)
         assert token_a != token_b
-        files = {"file": ("x.csv", b"a,b\n", "text/csv")}
+        files = [("files", ("x.csv", b"a,b\n", "text/csv"))]
         assert a.post("/months/2026-06/uploads", data={"kind": "attendance"}, files=files).status_code == 403
         assert a.post("/months/2026-06/uploads", data={"kind": "attendance", "csrf_token": token_b}, files=files).status_code == 403
         r = a.post("/months/2026-06/uploads", data={"kind": "attendance"}, files=files, headers={"X-CSRF-Token": token_a})
-        assert r.status_code == 400 and "x.csv" in r.text  # past the guard: the importer's message
+        assert r.status_code == 303  # past the guard: an import job, whose page gives the importer's message
+        job = a.app.state.jobs.wait(r.headers["location"].rsplit("/", 1)[-1])
+        assert job.result["files"][0]["ok"] is False and "x.csv" in job.result["files"][0]["summary"]

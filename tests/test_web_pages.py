@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import io
 import re
 import zipfile
@@ -33,7 +34,13 @@ def env(tmp_path):
 
 
 def upload(c, kind, name, data, month=MONTH):
-    return c.post(f"/months/{month}/uploads", data={"kind": kind, "csrf_token": c.csrf}, files={"file": (name, data, "application/octet-stream")})
+    """Send one file; an import is a job: the job's page once it has ended (each file: 읽음 or 거부)."""
+    r = c.post(f"/months/{month}/uploads", data={"kind": kind, "csrf_token": c.csrf}, files=[("files", (name, data, "application/octet-stream"))])
+    if r.status_code != 303:
+        return r
+    job_id = r.headers["location"].rsplit("/", 1)[-1]
+    c.app.state.jobs.wait(job_id)
+    return c.get(f"/jobs/{job_id}")
 
 
 def upload_month(c):
@@ -41,7 +48,14 @@ def upload_month(c):
                              ("attendance", "지문인식_6월.csv", attendance_csv())):
         r = upload(c, kind, name, data)
         assert r.status_code == 200, r.text
-        assert "올렸습니다" in r.text
+        assert 'data-ok="yes"' in r.text and "읽음" in r.text, r.text[-2000:]
+
+
+def fix_month(c, month=MONTH):
+    """W002's missing 퇴근 corrected (the 퇴근 alone: the 출근 comes from the day's record)."""
+    r = c.post(f"/months/{month}/corrections", data={"worker_id": "W002", "date": BROKEN_DAY, "time_in": "", "time_out": "18:00", "reason": "퇴근 타각 누락",
+                                                     "csrf_token": c.csrf})
+    assert r.status_code == 200 and "정정했습니다" in r.text, r.text[-3000:]
 
 
 def run_month(c, month=MONTH):
@@ -62,12 +76,12 @@ def test_uploads_are_kept_by_hash_and_bad_files_show_the_importer_message(env, t
     stored = list((tmp_path / "data" / "inputs" / MONTH / "attendance").iterdir())
     assert len(stored) == 1 and stored[0].name.endswith(".csv") and "지문" not in stored[0].name  # our name, not the upload's
     r = upload(clerk, "attendance", "../../etc/passwd.csv", b"no,header,that,matches\n1,2,3,4\n")
-    assert r.status_code == 400 and "passwd.csv" in r.text and "Traceback" not in r.text
+    assert 'data-ok="no"' in r.text and "passwd.csv" in r.text and "Traceback" not in r.text
     assert not (tmp_path / "etc").exists()
     r = upload(clerk, "attendance", "export.pdf", b"%PDF-1.4")
-    assert r.status_code == 400 and ".csv, .xlsx, .xls" in r.text
+    assert 'data-ok="no"' in r.text and ".csv, .xlsx, .xls" in r.text
     r = upload(clerk, "corrections", "c.csv", b"worker_id,date,in,out,reason\nW999,2026-06-10,09:00,18:00,x\n")
-    assert r.status_code == 400 and "not in the roster" in r.text
+    assert 'data-ok="no"' in r.text and "사번(worker_id): W999은(는) 명부에 없습니다" in r.text
     with store.session() as s:
         ups = s.exec(select(AuditLog).where(AuditLog.action == "upload")).all()
     assert len(ups) == 4 and all("sha256=" in u.detail for u in ups)
@@ -84,7 +98,7 @@ def test_body_size_is_bounded(tmp_path):
     with TestClient(create_app(store=store, clock=clock, data_dir=tmp_path / "d", max_body_bytes=10_000), base_url="http://127.0.0.1", follow_redirects=False) as c:
         login(c, "clerk", PASSWORDS["clerk"])
         c.csrf = csrf_from(c.get("/months").text)
-        r = upload(c, "attendance", "big.csv", b"x" * 20_000)
+        r = c.post("/months/2026-06/uploads", data={"kind": "attendance", "csrf_token": c.csrf}, files=[("files", ("big.csv", b"x" * 20_000, "text/csv"))])
         assert r.status_code == 413
 
 
@@ -93,22 +107,30 @@ def test_exceptions_filter_and_correction(env):
     clerk = c["clerk"]
     upload_month(clerk)
     page = clerk.get(f"/months/{MONTH}").text
-    assert "missing_out" in page and BROKEN_DAY in page
+    assert "퇴근 기록 없음" in page and BROKEN_DAY in page
     part = clerk.get(f"/months/{MONTH}/exceptions", params={"code": "missing_out", "worker": "W002"}, headers={"HX-Request": "true"}).text
-    assert part.startswith('<div id="exceptions">') and part.count('data-code="missing_out"') == 1
+    assert part.startswith('<div id="exceptions">') and part.count('<tr data-code="missing_out"') == 1
     none = clerk.get(f"/months/{MONTH}/exceptions", params={"worker": "W001", "code": "missing_out"}).text
-    assert 'data-code="missing_out"' not in none
+    assert '<tr data-code="missing_out"' not in none
+    assert '<tr data-code="missing_out"' in clerk.get(f"/months/{MONTH}/exceptions", params={"department": "총무과"}).text  # W002's
+    assert '<tr data-code="missing_out"' not in clerk.get(f"/months/{MONTH}/exceptions", params={"department": "환경과"}).text
+    # the preview shows the day before and after, and saves nothing
+    r = clerk.post(f"/months/{MONTH}/corrections/preview", data={"worker_id": "W002", "date": BROKEN_DAY, "time_out": "18:00", "reason": "퇴근 타각 누락",
+                                                                 "csrf_token": clerk.csrf}, headers={"HX-Request": "true"})
+    assert r.status_code == 200 and "정정 후" in r.text and "09:00" in r.text and "18:00" in r.text and "8시간" in r.text, r.text
+    assert '<tr data-code="missing_out" data-state="미해결"' in clerk.get(f"/months/{MONTH}").text
     r = clerk.post(f"/months/{MONTH}/corrections", data={"worker_id": "W002", "date": BROKEN_DAY, "time_in": "09:00", "time_out": "18:00", "reason": "퇴근 타각 누락", "csrf_token": clerk.csrf})
     assert r.status_code == 200 and "정정했습니다" in r.text
-    assert "정정됨" in r.text
+    assert 'data-state="정정됨"' in r.text
     r = clerk.post(f"/months/{MONTH}/corrections", data={"worker_id": "W002", "date": BROKEN_DAY, "time_in": "9시", "time_out": "18:00", "reason": "x", "csrf_token": clerk.csrf})
-    assert r.status_code == 400 and "not a time" in r.text
+    assert r.status_code == 400 and "출근(in): 시각(HH:MM)이 아닙니다: '9시'" in html.unescape(r.text)
 
 
 def test_run_register_worker_payslips_close_and_replay(env):
     store, c = env
     clerk, approver, auditor = c["clerk"], c["approver"], c["auditor"]
     upload_month(clerk)
+    fix_month(clerk)
     job, page = run_month(clerk)
     assert job.state == "done", job.error
     run_id = job.result["run_id"]
@@ -130,8 +152,13 @@ def test_run_register_worker_payslips_close_and_replay(env):
     assert clerk.get(f"/runs/{run_id}/payslips.zip").content == z.content  # same run, same bytes
 
     # the clerk cannot close; the approver closes; the clerk's re-run is refused
-    assert clerk.post(f"/months/{MONTH}/close", data={"csrf_token": clerk.csrf}).status_code == 403
-    r = approver.post(f"/months/{MONTH}/close", data={"csrf_token": approver.csrf})
+    assert clerk.post(f"/months/{MONTH}/close", data={"csrf_token": clerk.csrf, "confirm": "yes"}).status_code == 403
+    assert clerk.get(f"/months/{MONTH}/close").status_code == 403
+    confirm = approver.get(f"/months/{MONTH}/close").text
+    assert run_id in confirm and "지급 보류 0명" in confirm and 'name="confirm"' in confirm
+    r = approver.post(f"/months/{MONTH}/close", data={"csrf_token": approver.csrf, "run_id": run_id})
+    assert r.status_code == 400 and "확인했다고 표시하세요" in r.text  # no explicit confirmation: not closed
+    r = approver.post(f"/months/{MONTH}/close", data={"csrf_token": approver.csrf, "run_id": run_id, "confirm": "yes"})
     assert r.status_code == 200 and "마감했습니다" in r.text
     r = clerk.post(f"/months/{MONTH}/run", data={"pay_date": PAY_DATE, "csrf_token": clerk.csrf})
     assert r.status_code == 400 and "마감되었습니다" in r.text
@@ -142,14 +169,14 @@ def test_run_register_worker_payslips_close_and_replay(env):
     assert r.status_code == 303
     job_id = r.headers["location"].rsplit("/", 1)[-1]
     rep = auditor.app.state.jobs.wait(job_id)
-    assert rep.state == "done" and rep.result.identical, rep.result
-    assert "identical" in auditor.get(f"/jobs/{job_id}").text
+    assert rep.state == "done" and rep.result["identical"], rep.result
+    assert "동일함" in auditor.get(f"/jobs/{job_id}").text
     d = auditor.get("/diff", params={"a": run_id, "b": run_id}).text
-    assert "identical" in d
+    assert "동일함" in d
 
     log = auditor.get("/audit").text
     for action in ("login", "upload", "run.regular", "month.close", "payslip_download", "payslip_zip", "run.replay"):
-        assert f"<td>{action}</td>" in log, action
+        assert f"<code>{action}</code>" in log, action
 
     # the approver approves a correction run of the closed month
     r = approver.post(f"/months/{MONTH}/correction", data={"csrf_token": approver.csrf})
@@ -164,6 +191,7 @@ def test_no_full_resident_number_on_pages(env):
     store, c = env
     clerk = c["clerk"]
     upload_month(clerk)
+    fix_month(clerk)
     job, _ = run_month(clerk)
     texts = [clerk.get(u).text for u in ("/months", f"/months/{MONTH}", f"/runs/{job.result['run_id']}", f"/runs/{job.result['run_id']}/workers/W001")]
     for t in texts:
@@ -174,6 +202,7 @@ def test_run_outputs_filings_and_documents_welfare_leave_pages(env):
     store, c = env
     clerk, auditor = c["clerk"], c["auditor"]
     upload_month(clerk)
+    fix_month(clerk)
     job, _ = run_month(clerk)
     run_id = job.result["run_id"]
     run = clerk.get(f"/runs/{run_id}").text
@@ -269,7 +298,7 @@ def test_a_resident_number_in_a_bad_file_is_masked_on_the_page_and_in_the_log(en
     clerk = c["clerk"]
     upload_month(clerk)
     r = upload(clerk, "corrections", "c.csv", "worker_id,date,in,out,reason\n900101-1234567,2026-06-10,09:00,18:00,x\n".encode())
-    assert r.status_code == 400 and "900101-1******" in r.text and "1234567" not in r.text
+    assert 'data-ok="no"' in r.text and "900101-1******" in r.text and "1234567" not in r.text
     r = upload(clerk, "leave", "900101-1234567.csv", b"nope\n")
     assert "1234567" not in r.text
     with store.session() as s:
@@ -281,6 +310,8 @@ def test_a_run_that_cannot_start_shows_the_runs_message_without_server_paths(env
     clerk = c["clerk"]
     for kind, name, data in (("roster", "r.csv", roster_csv()), ("contracts", "c.csv", contracts_csv()), ("attendance", "a.csv", attendance_csv())):
         assert upload(clerk, kind, name, data).status_code == 200
+    assert 'id="employer-missing"' in clerk.get(f"/months/{MONTH}").text
+    fix_month(clerk)
     job, page = run_month(clerk)
-    assert job.state == "failed" and "employer.toml is missing" in job.error
+    assert job.state == "failed" and "employer.toml: 사업장 설정 파일이 없습니다" in job.error
     assert str(tmp_path) not in page.text and 'id="job-error"' in page.text and "Traceback" not in page.text

@@ -64,12 +64,45 @@ def _trace_value(value: Any) -> str:
     return "" if value is None else str(value)
 
 
+def _leave(minutes: Any, as_of: Any = None) -> str:
+    """연차 in days and hours (payroll.leave.units), never minutes."""
+    from payroll.leave.units import leave_text
+
+    if minutes is None or minutes == "":
+        return "—"
+    day = dt.date.fromisoformat(str(as_of)) if as_of else None
+    return leave_text(int(minutes), day)
+
+
+def _hours(minutes: Any) -> str:
+    from payroll.leave.units import hours_text
+
+    return "—" if minutes is None or minutes == "" else hours_text(int(minutes))
+
+
 templates.env.filters["reference"] = _reference
 templates.env.filters["trace_value"] = _trace_value
 templates.env.filters["won"] = _won
 templates.env.filters["kst"] = _kst
 templates.env.filters["mask_rrn"] = mask_rrn
+templates.env.filters["leave"] = _leave
+templates.env.filters["hours"] = _hours
 templates.env.globals["ROLE_LABELS"] = ROLE_LABELS
+#: what the audit log's action codes mean (the code itself is shown beside it)
+ACTION_LABELS = {
+    "login": "로그인", "login_failed": "로그인 실패", "lockout": "계정 잠김", "logout": "로그아웃", "upload": "파일 올림", "upload_remove": "파일 뺌",
+    "run.regular": "급여 계산", "run.correction": "정정 실행", "run.replay": "재현 검증", "month.close": "월 마감", "payslip_view": "임금명세서 보기",
+    "payslip_download": "임금명세서 내려받기", "payslip_zip": "임금명세서 ZIP", "output_download": "출력 파일 내려받기", "diff": "실행 비교",
+    "explain": "계산 과정 보기", "user.add": "사용자 추가", "user.disable": "사용자 중지", "user.unlock": "잠금 해제",
+}
+#: the run's outputs by their manifest names
+OUTPUT_LABELS = {
+    "register.xlsx": "급여대장 (임금대장) XLSX", "bank_transfer.csv": "계좌 이체 파일 CSV", "filings/withholding.csv": "원천징수이행상황신고 자료 CSV",
+    "filings/insurance.csv": "4대보험 요약 CSV", "filings/filings.json": "신고 요약 JSON", "filings/filings.xlsx": "신고 요약 XLSX",
+    "attendance/exceptions.xlsx": "근태 예외 보고서 XLSX",
+}
+templates.env.globals["ACTION_LABELS"] = ACTION_LABELS
+templates.env.globals["OUTPUT_LABELS"] = OUTPUT_LABELS
 
 
 def render(request: Request, name: str, context: dict | None = None, status_code: int = 200) -> HTMLResponse:
@@ -149,7 +182,7 @@ def create_app(
     from payroll.web.db import open_db
     from payroll.web.pages import register_pages
 
-    app = FastAPI(title="payroll HR console", docs_url=None, redoc_url=None, openapi_url=None)
+    app = FastAPI(title="급여 콘솔", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.store = store if store is not None else open_db(db_url)
     app.state.clock = clock
     app.state.secure_cookies = secure_cookies
@@ -157,7 +190,9 @@ def create_app(
     app.state.data_dir = Path(data_dir) if data_dir else _default_data_dir(app.state.store.url)
     app.state.inputs_dir = Path(inputs_dir) if inputs_dir else app.state.data_dir / "inputs"
     app.state.inputs_dir.mkdir(parents=True, exist_ok=True)
-    app.state.jobs = Jobs(clock)
+    app.state.jobs = Jobs(app.state.store, clock)
+    app.state.jobs.interrupt_stale()  # a job left "running" by an earlier process never finishes
+    _check_employer(app.state.inputs_dir)
 
     app.mount("/static", StaticFiles(directory=str(WEB_DIR / "static")), name="static")
     register_pages(app)
@@ -211,6 +246,15 @@ def create_app(
 
         app.add_middleware(TrustedHostMiddleware, allowed_hosts=host_patterns(allowed_hosts))
     return app
+
+
+def _check_employer(inputs_dir: Path) -> None:
+    """The employer's settings are validated when the console starts: a wrong ``employer.toml`` stops
+    it with the key named (a missing one is asked for on the pages, where the clerk uploads it)."""
+    from payroll.employer import FILE_NAME, load_employer
+
+    if (inputs_dir / FILE_NAME).is_file():
+        load_employer(inputs_dir / FILE_NAME)
 
 
 def host_patterns(names: list[str]) -> list[str]:

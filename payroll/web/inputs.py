@@ -5,6 +5,7 @@ Layout (see :mod:`payroll.runs.inputs`)::
     DIR/roster.csv, DIR/contracts.csv, DIR/employer.toml      common master data
     DIR/MONTH/attendance/<sha256[:16]>.<csv|xlsx|xls>         device exports (any number)
     DIR/MONTH/corrections.csv, leave.csv, overtime.csv        HR's small files (one each)
+    DIR/MONTH/decisions.csv                                   the clerk's decisions on open attendance errors
     DIR/MONTH/run.toml                                        pay_date (written by the run form)
 
 An upload is bounded in size (by the app) and in type (suffix and, for exports, the reader's own
@@ -22,7 +23,6 @@ import io
 import os
 import re
 import tempfile
-import types
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -49,9 +49,11 @@ KINDS: dict[str, Kind] = {k.name: k for k in (
     Kind("corrections", "근태 정정 (worker_id,date,in,out,reason)", (".csv",), "{month}/corrections.csv"),
     Kind("leave", "휴가 (worker_id,date,kind,minutes)", (".csv",), "{month}/leave.csv"),
     Kind("overtime", "연장근로 승인 (worker_id,date,start,end,reason)", (".csv",), "{month}/overtime.csv"),
+    Kind("decisions", "근태 결정 (worker_id,decision,reason)", (".csv",), "{month}/decisions.csv"),
     Kind("roster", "근로자 명부 (공통)", (".csv",), "roster.csv", common=True),
     Kind("contracts", "근로계약 (공통)", (".csv",), "contracts.csv", common=True),
-    Kind("employer", "사업장 정보 employer.toml (공통)", (".toml",), "employer.toml", common=True),
+    Kind("employer", "사업장 설정 employer.toml (공통)", (".toml",), "employer.toml", common=True),
+    Kind("seal", "직인 이미지 seal.png (공통)", (".png",), "seal.png", common=True),
     # the optional files of docs/runs.md that carry what happened before the first run in this system
     Kind("ytd", "연초부터의 급여·세액 ytd.csv (공통: 이 시스템 이전 달)", (".csv",), "ytd.csv", common=True),
     Kind("wages", "이전 달 임금 wages.csv (공통: 퇴직금 평균임금)", (".csv",), "wages.csv", common=True),
@@ -93,7 +95,18 @@ def _validate(kind: str, path: Path, root: Path, month: str) -> str:
         from payroll.attendance.readers import read_export
 
         export = read_export(path)
-        return f"{export.profile} 형식, {export.frame.height}행"
+        return f"프로필 {export.profile}, {export.frame.height + export.skipped.height}행"
+    if kind == "decisions":
+        from payroll.runs.decisions import load_decisions
+
+        return f"결정 {len(load_decisions(path, roster_of(root)))}건"
+    if kind == "seal":
+        from payroll.employer import MAX_SEAL_BYTES
+
+        data = path.read_bytes()
+        if len(data) > MAX_SEAL_BYTES or not data.startswith(b"\x89PNG\r\n\x1a\n"):
+            raise InputError(f"직인 이미지는 {MAX_SEAL_BYTES // 1024} KiB 이하의 PNG여야 합니다")
+        return "직인 이미지 (employer.toml의 seal_image = \"seal.png\")"
     if kind == "corrections":
         from payroll.attendance.checks import load_corrections
 
@@ -138,11 +151,19 @@ def _validate(kind: str, path: Path, root: Path, month: str) -> str:
 
         return f"{len(load_opening(path, roster) if kind == 'leave_opening' else load_leave(path, roster))}건"
     if kind == "employer":
-        from payroll.runs.batch import employer_of
+        from payroll.employer import parse_employer
 
-        employer = employer_of(types.SimpleNamespace(employer=path, root=root))
-        return employer["name"]
-    raise InputError(f"unknown upload kind {kind!r}")
+        import tomllib
+
+        try:
+            raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+            raise InputError(f"employer.toml: TOML 형식이 아닙니다: {exc}") from None
+        if "seal_image" in raw and not (root / "seal.png").is_file() and raw.get("seal_image") == "seal.png":
+            raise InputError("employer.toml: seal_image (직인 이미지): 직인 이미지 seal.png를 먼저 올리세요")
+        employer = parse_employer(raw, root / "employer.toml")
+        return f"{employer.name}, 임금지급일 {employer.pay_day_text()}"
+    raise InputError(f"알 수 없는 파일 종류입니다: {kind!r}")
 
 
 def save_upload(db: Session, root: Path, month: str, kind: str, filename: str | None, data: bytes, *, actor: str, clock) -> tuple[ConsoleUpload, str]:
@@ -246,3 +267,64 @@ def exceptions(root: Path, month: str):
         return None
     corrections = root / month / "corrections.csv"
     return check_files(paths, roster_of(root), corrections if corrections.is_file() else None, month=month_bounds(month))
+
+
+@dataclass(frozen=True)
+class MonthCheck:
+    """The month's attendance as a run would see it: the check, the decisions, and what is still open."""
+
+    result: object  # payroll.attendance.checks.CheckResult
+    exceptions: object  # the exceptions with the decisions applied (a polars frame)
+    decisions: dict  # worker id → payroll.runs.decisions.Decision
+    findings: list  # payroll.runs.prechecks.Finding: the errors a run would refuse on
+    roster: object
+
+
+def month_check(root: Path, month: str) -> MonthCheck | None:
+    """The run's precheck on the console's inputs (None without exports)."""
+    from payroll.runs.decisions import load_decisions, mark_decided
+    from payroll.runs.prechecks import PrecheckInput, run_prechecks
+
+    result = exceptions(root, month)
+    if result is None:
+        return None
+    roster = roster_of(root)
+    path = root / month / "decisions.csv"
+    decided = load_decisions(path, roster) if path.is_file() else {}
+    marked = mark_decided(result.exceptions, decided)
+    findings = run_prechecks(PrecheckInput(month=month, root=root, exceptions=marked, roster=roster))
+    return MonthCheck(result, marked, decided, findings, roster)
+
+
+def apply_decision(db: Session, root: Path, month: str, worker_id: str, decision: str, reason: str, *, actor: str, clock) -> str:
+    """Set (or, with ``decision`` empty, take back) one worker's decision in the month's decisions.csv."""
+    from payroll.attendance.checks import read_small_csv
+    from payroll.runs.decisions import COLUMNS, LABELS, decisions_csv
+
+    if decision and decision not in LABELS:
+        raise InputError("결정을 고르세요: 지급 보류, 소정근로시간대로 지급, 기록대로 지급")
+    if decision and not reason:
+        raise InputError(f"{worker_id}: 사유: 결정의 사유를 적으세요 (실행 기록과 임금명세서에 남습니다)")
+    path = root / month / "decisions.csv"
+    rows = [r for _, r in read_small_csv(path, COLUMNS, "근태 결정")] if path.is_file() else []
+    rows = [(r["worker_id"], r["decision"], r["reason"]) for r in rows if r["worker_id"] != worker_id]
+    if decision:
+        rows.append((worker_id, decision, reason))
+    _, summary = save_upload(db, root, month, "decisions", "decisions.csv", decisions_csv(rows), actor=actor, clock=clock)
+    return summary
+
+
+def file_results(check) -> list[dict]:
+    """Each attendance file of the month as read: format, profile, rows, and its errors (open and all)."""
+    import polars as pl
+
+    exc = check.result.exceptions
+    out = []
+    for path, fmt, profile, shape, rows in check.result.files:
+        mine = exc.filter(pl.col("source") == path)
+        errors = mine.filter(pl.col("severity") == "error")
+        out.append({"path": path, "format": fmt, "profile": profile, "shape": "타각 기록" if shape == "punch" else "일별 출퇴근", "rows": rows,
+                    "errors": errors.height, "open": check.exceptions.filter((pl.col("source") == path) & (pl.col("severity") == "error")
+                                                                           & pl.col("resolved_by").is_null()).height,
+                    "notes": mine.filter(pl.col("severity") != "error").height})
+    return out

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import BigInteger, Boolean, Column, DateTime, ForeignKey, Integer, String
+from sqlalchemy import BigInteger, Boolean, Column, DateTime, ForeignKey, Integer, String, Text
 from sqlmodel import Field, SQLModel
 
 ROLES = ("clerk", "approver", "auditor")
@@ -56,3 +56,23 @@ class ConsoleUpload(SQLModel, table=True):
     uploaded_by: str = Field(sa_column=Column(String(64), nullable=False))
     uploaded_at: dt.datetime = Field(sa_column=Column(DateTime, nullable=False))
     removed: bool = Field(default=False, sa_column=Column(Boolean, nullable=False))
+
+
+class ConsoleJob(SQLModel, table=True):
+    """Long work started in the console, kept in the store so that its page survives leaving it (and a
+    restart of the console: a job whose process ended is shown as interrupted)."""
+
+    __tablename__ = "console_job"
+
+    id: str = Field(sa_column=Column(String(32), primary_key=True))
+    kind: str = Field(sa_column=Column(String(16), nullable=False))  # run | correction | replay | import | documents
+    target: str = Field(sa_column=Column(String(64), nullable=False, index=True))  # a month or a run id
+    actor: str = Field(sa_column=Column(String(64), nullable=False))
+    state: str = Field(sa_column=Column(String(16), nullable=False, index=True))  # running | done | failed | refused | interrupted
+    stage: str = Field(default="", sa_column=Column(String(32), nullable=False))
+    done: int = Field(default=0, sa_column=Column(Integer, nullable=False))
+    total: int = Field(default=0, sa_column=Column(Integer, nullable=False))
+    started_at: dt.datetime = Field(sa_column=Column(DateTime, nullable=False))
+    finished_at: dt.datetime | None = Field(default=None, sa_column=Column(DateTime, nullable=True))
+    result_json: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    error: str | None = Field(default=None, sa_column=Column(Text, nullable=True))

@@ -101,10 +101,12 @@ def results_of(app, run_id: str) -> list[dict]:
 
 
 def department_totals(results: list[dict]) -> list[dict]:
-    """The register's totals by department (sums of the stored results, for display)."""
+    """Totals by department of what is paid (a held worker's row is left out, as in the run's totals)."""
     by: dict[str, dict] = {}
     for r in results:
         row = r["row"]
+        if row.get("pay_state") == "held":
+            continue
         d = by.setdefault(str(row.get("department") or "—"), {"department": str(row.get("department") or "—"), "workers": 0, "gross_pay": 0, "deductions_total": 0, "net_pay": 0})
         d["workers"] += 1
         for k in ("gross_pay", "deductions_total", "net_pay"):
@@ -147,3 +149,18 @@ def output_bytes(run: Run, name: str) -> bytes:
 def all_runs(app) -> list[Run]:
     with Session(app.state.store.engine) as db:
         return list(db.exec(select(Run).order_by(Run.created_at.desc(), Run.run_id.desc()).limit(200)).all())
+
+
+def employer_state(app) -> dict:
+    """The employer's settings of the console's inputs: {"ok", "name", "pay_day", "error"} for the pages."""
+    from payroll.case import InputError
+    from payroll.employer import FILE_NAME, employer_in
+
+    path = app.state.inputs_dir / FILE_NAME
+    if not path.is_file():
+        return {"ok": False, "error": "사업장 설정(employer.toml)을 올리세요: 모든 문서가 이 설정의 사업장명·사업자등록번호·임금지급일을 씁니다."}
+    try:
+        e = employer_in(app.state.inputs_dir)
+    except InputError as exc:
+        return {"ok": False, "error": str(exc).replace(str(app.state.inputs_dir) + "/", "")}
+    return {"ok": True, "name": e.name, "business_number": e.business_number, "pay_day": e.pay_day_text(), "seal": e.seal_png is not None}

@@ -1,155 +1,98 @@
-"""One month: imports (uploads, exceptions, corrections), the run, close and correction."""
+"""One month: its page and exceptions, the run (refused while errors are open), the approver's close
+(with what is held and still open, confirmed explicitly) and the correction run."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse
-from sqlmodel import Session
 
 from payroll.case import InputError
 from payroll.runs.inputs import check_month
-from payroll.web import inputs as web_inputs
-from payroll.web import services
+from payroll.web import month_view, services
 from payroll.web.app import render
 from payroll.web.auth import ANYONE, APPROVER, CLERK, Principal
 
 router = APIRouter()
 
-MAX_EXCEPTION_ROWS = 500  # a page shows at most this many; the filters narrow the rest
+
+def _page(request: Request, month: str, status_code: int = 200, template: str = "month.html", **kw):
+    return render(request, template, month_view.month_context(request.app, month, **kw), status_code=status_code)
 
 
-def _root(request: Request):
-    return request.app.state.inputs_dir
-
-
-def _filters(exc, code: str, worker: str, date: str):
-    import polars as pl
-
-    frame = exc.exceptions
-    if code:
-        frame = frame.filter(pl.col("code") == code)
-    if worker:
-        frame = frame.filter(pl.col("worker_id").fill_null("").str.contains(worker, literal=True))
-    if date:
-        frame = frame.filter(pl.col("date").cast(pl.Utf8).fill_null("") == date)
-    return frame
-
-
-def _month_context(request: Request, month: str, code: str = "", worker: str = "", date: str = "", message: str | None = None, error: str | None = None) -> dict:
-    app = request.app
-    root = _root(request)
-    with Session(app.state.store.engine) as db:
-        uploads = web_inputs.current_uploads(db, root, month)
-    names = {u.stored_name.rsplit("/", 1)[-1]: u.original_name for u in uploads}
-    exc, exc_error, rows, codes, shown_total = None, None, [], [], 0
-    try:
-        exc = web_inputs.exceptions(root, month)
-    except InputError as e:
-        exc_error = str(e).replace(str(root) + "/", "")
-    if exc is not None:
-        codes = sorted(set(exc.exceptions.get_column("code").to_list()))
-        filtered = _filters(exc, code, worker, date)
-        shown_total = filtered.height
-        rows = filtered.head(MAX_EXCEPTION_ROWS).to_dicts()
-        for r in rows:
-            r["source_name"] = names.get(str(r["source"]).rsplit("/", 1)[-1], str(r["source"]).rsplit("/", 1)[-1])
-    return {
-        "month": month, "status": services.month_status(app, month), "runs": services.runs_of(app, month), "lock": services.lock_of(app, month),
-        "uploads": uploads, "kinds": web_inputs.KINDS, "exc": exc, "exc_error": exc_error, "exc_rows": rows, "exc_matching": shown_total, "codes": codes,
-        "filter": {"code": code, "worker": worker, "date": date}, "message": message, "error": error,
-    }
+def _filters(code: str, department: str, worker: str, date: str) -> dict:
+    return {"code": code[:32], "department": department[:64], "worker": worker[:64], "date": date[:10]}
 
 
 @router.get("/months/{month}")
-async def month_page(request: Request, month: str, code: str = "", worker: str = "", date: str = "", user: Principal = Depends(ANYONE)):
+async def month_page(request: Request, month: str, code: str = "", department: str = "", worker: str = "", date: str = "", user: Principal = Depends(ANYONE)):
     check_month(month)
-    return render(request, "month.html", _month_context(request, month, code[:32], worker[:64], date[:10]))
+    return _page(request, month, **_filters(code, department, worker, date))
 
 
 @router.get("/months/{month}/exceptions")
-async def exceptions_table(request: Request, month: str, code: str = "", worker: str = "", date: str = "", user: Principal = Depends(ANYONE)):
-    """The exceptions table alone (htmx swaps it in when a filter changes)."""
+async def exceptions_table(request: Request, month: str, code: str = "", department: str = "", worker: str = "", date: str = "", user: Principal = Depends(ANYONE)):
+    """The exceptions report alone (htmx swaps it in when a filter changes)."""
     check_month(month)
-    return render(request, "_exceptions.html", _month_context(request, month, code[:32], worker[:64], date[:10]))
+    return _page(request, month, template="_exceptions.html", **_filters(code, department, worker, date))
 
 
-@router.post("/months/{month}/uploads")
-async def upload(request: Request, month: str, kind: str = Form(""), file: UploadFile | None = File(None), user: Principal = Depends(CLERK)):
-    check_month(month)
-    app = request.app
-    if file is None or not file.filename:
-        return render(request, "month.html", _month_context(request, month, error="올릴 파일을 고르세요."), status_code=400)
-    data = await file.read()
+def _pay_date(text: str) -> dt.date | None:
+    if not text:
+        return None
     try:
-        with Session(app.state.store.engine, expire_on_commit=False) as db:
-            row, summary = web_inputs.save_upload(db, _root(request), month, kind, file.filename, data, actor=user.name, clock=app.state.clock)
-    except InputError as exc:
-        return render(request, "month.html", _month_context(request, month, error=str(exc)), status_code=400)
-    return render(request, "month.html", _month_context(request, month, message=f"{row.original_name}: 올렸습니다 ({summary}, sha256 {row.sha256[:12]}…)"))
-
-
-@router.post("/months/{month}/uploads/{upload_id}/remove")
-async def remove_upload(request: Request, month: str, upload_id: int, user: Principal = Depends(CLERK)):
-    check_month(month)
-    app = request.app
-    try:
-        with Session(app.state.store.engine, expire_on_commit=False) as db:
-            row = web_inputs.remove_attendance(db, _root(request), month, upload_id, actor=user.name, clock=app.state.clock)
-    except InputError as exc:
-        return render(request, "month.html", _month_context(request, month, error=str(exc)), status_code=400)
-    return render(request, "month.html", _month_context(request, month, message=f"{row.original_name}: 이 달의 근태 자료에서 뺐습니다"))
-
-
-@router.post("/months/{month}/corrections")
-async def correct(request: Request, month: str, worker_id: str = Form(""), date: str = Form(""), time_in: str = Form(""), time_out: str = Form(""),
-                  reason: str = Form(""), user: Principal = Depends(CLERK)):
-    check_month(month)
-    app = request.app
-    try:
-        with Session(app.state.store.engine, expire_on_commit=False) as db:
-            summary = web_inputs.apply_correction(db, _root(request), month, worker_id.strip()[:64], date.strip()[:10], time_in.strip()[:8], time_out.strip()[:8],
-                                                  reason.strip()[:200], actor=user.name, clock=app.state.clock)
-    except InputError as exc:
-        return render(request, "month.html", _month_context(request, month, error=str(exc).replace(str(_root(request)) + "/", "")), status_code=400)
-    return render(request, "month.html", _month_context(request, month, message=f"{worker_id} {date}: 정정했습니다 ({summary})"))
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise InputError(f"지급일: 날짜(YYYY-MM-DD)가 아닙니다: {text!r}") from None
 
 
 def _start_run(request: Request, month: str, pay_date: str, user: Principal, correction: bool):
     from payroll.runs.batch import execute_run
 
     app = request.app
-    day = None
-    if pay_date:
-        try:
-            day = dt.date.fromisoformat(pay_date)
-        except ValueError:
-            raise InputError(f"지급일: 날짜(YYYY-MM-DD)가 아닙니다: {pay_date!r}") from None
+    day = _pay_date(pay_date)
     out_root = app.state.data_dir / "runs"
-    store, root = app.state.store, _root(request)
+    store, root = app.state.store, app.state.inputs_dir
 
-    def work():
+    def work(report):
         try:
-            return execute_run(store, month, inputs_dir=root, out_root=out_root, pay_date=day, correction=correction, actor=user.name)
+            return execute_run(store, month, inputs_dir=root, out_root=out_root, pay_date=day, correction=correction, actor=user.name, on_progress=report)
         except InputError as exc:  # the same message as the CLI's, with file names relative to the inputs folder
+            if hasattr(exc, "findings"):
+                raise
             raise InputError(str(exc).replace(str(root) + "/", "")) from None
 
-    job = app.state.jobs.start("correction" if correction else "run", month, user.name, work, progress_dir=out_root / month)
+    job = app.state.jobs.start("correction" if correction else "run", month, user.name, work)
     return RedirectResponse(f"/jobs/{job.id}", status_code=303)
+
+
+def _refusal(request: Request, month: str) -> str | None:
+    """What the run would refuse on, said before a job starts (the run checks again itself)."""
+    from payroll.web.inputs import month_check
+
+    check = month_check(request.app.state.inputs_dir, month)
+    if check is None or not check.findings:
+        return None
+    workers = len({f.worker_id or "(빈칸)" for f in check.findings})
+    return (f"{month}: 미해결 근태 오류 {len(check.findings)}건 (근로자 {workers}명)이 있어 계산하지 않았습니다. "
+            "아래 '계산 전 확인'에서 각 오류를 정정하거나 근로자별로 결정하세요.")
 
 
 @router.post("/months/{month}/run")
 async def start_run(request: Request, month: str, pay_date: str = Form(""), user: Principal = Depends(CLERK)):
-    """Start the month's run (refused by the run itself when the month is closed)."""
+    """Start the month's run: refused while the month is closed or attendance errors are open."""
     check_month(month)
     try:
         lock = services.lock_of(request.app, month)
         if lock is not None:  # execute_run refuses too; say so before starting a job
             raise InputError(f"{month}은(는) 마감되었습니다 ({lock.closed_by}, 실행 {lock.run_id}). 마감된 달은 승인자가 승인하는 정정 실행으로만 바뀝니다.")
+        refused = _refusal(request, month)
+        if refused:
+            return _page(request, month, status_code=409, error=refused)
         return _start_run(request, month, pay_date, user, correction=False)
     except InputError as exc:
-        return render(request, "month.html", _month_context(request, month, error=str(exc)), status_code=400)
+        return _page(request, month, status_code=400, error=str(exc))
 
 
 @router.post("/months/{month}/correction")
@@ -157,18 +100,52 @@ async def approve_correction(request: Request, month: str, pay_date: str = Form(
     """The approver approves and starts a correction run of a closed month (``payroll run MONTH --correction``)."""
     check_month(month)
     try:
+        refused = _refusal(request, month)
+        if refused:
+            return _page(request, month, status_code=409, error=refused)
         return _start_run(request, month, pay_date, user, correction=True)
     except InputError as exc:
-        return render(request, "month.html", _month_context(request, month, error=str(exc)), status_code=400)
+        return _page(request, month, status_code=400, error=str(exc))
+
+
+def _close_context(request: Request, month: str, error: str | None = None) -> dict:
+    """What the approver confirms: the run to be closed, its held workers and decisions, errors still open."""
+    from sqlmodel import Session, select
+
+    from payroll.store.models import Run
+    from payroll.web.inputs import month_check
+
+    app = request.app
+    with Session(app.state.store.engine) as db:
+        run = db.exec(select(Run).where(Run.month == month, Run.kind == "regular").order_by(Run.created_at.desc(), Run.run_id.desc())).first()
+    check, check_error = None, None
+    try:
+        check = month_check(app.state.inputs_dir, month)
+    except InputError as exc:
+        check_error = str(exc).replace(str(app.state.inputs_dir) + "/", "")
+    return {
+        "month": month, "run": run, "lock": services.lock_of(app, month), "error": error,
+        "held": month_view.held_of_run(app, run.run_id) if run else [], "decided": month_view.decided_of_run(app, run.run_id) if run else [],
+        "open_workers": month_view.open_by_worker(check) if check else [], "check_error": check_error,
+    }
+
+
+@router.get("/months/{month}/close")
+async def close_page(request: Request, month: str, user: Principal = Depends(APPROVER)):
+    check_month(month)
+    return render(request, "close.html", _close_context(request, month))
 
 
 @router.post("/months/{month}/close")
-async def close(request: Request, month: str, user: Principal = Depends(APPROVER)):
+async def close(request: Request, month: str, confirm: str = Form(""), run_id: str = Form(""), user: Principal = Depends(APPROVER)):
+    """Close the month on the run shown — only with the approver's explicit confirmation."""
     from payroll.runs.months import close_month
 
     check_month(month)
+    if confirm != "yes":
+        return render(request, "close.html", _close_context(request, month, "마감하려면 위 내용을 확인했다고 표시하세요."), status_code=400)
     try:
-        result = close_month(request.app.state.store, month, user.name)
+        result = close_month(request.app.state.store, month, user.name, run_id[:64] or None)
     except InputError as exc:
-        return render(request, "month.html", _month_context(request, month, error=str(exc)), status_code=400)
-    return render(request, "month.html", _month_context(request, month, message=f"{month} 마감했습니다 (실행 {result['run_id']})"))
+        return render(request, "close.html", _close_context(request, month, str(exc)), status_code=400)
+    return _page(request, month, message=f"{month} 마감했습니다 (실행 {result['run_id']})")

@@ -41,7 +41,7 @@ async def job_page(request: Request, job_id: str, user: Principal = Depends(ANYO
     if job is None:
         raise HTTPException(404)
     template = "_job.html" if request.headers.get("hx-request") else "job.html"
-    return render(request, template, {"job": job})
+    return render(request, template, {"job": job, "month": job.month})
 
 
 @router.get("/runs/{run_id}")
@@ -57,7 +57,8 @@ async def run_page(request: Request, run_id: str, user: Principal = Depends(ANYO
         wid = str(row["worker_id"])
         key = wid if wid in slips else f"{wid}_{row.get('row')}"
         workers.append({"worker_id": wid, "name": row.get("name") or "", "department": row.get("department") or "", "gross_pay": row.get("gross_pay"),
-                        "deductions_total": row.get("deductions_total"), "net_pay": row.get("net_pay"), "slip": key if key in slips else None})
+                        "deductions_total": row.get("deductions_total"), "net_pay": row.get("net_pay"), "slip": key if key in slips else None,
+                        "held": row.get("pay_state") == "held", "note": row.get("attendance_note") or ""})
     others = sorted(n for n in json.loads(run.outputs_manifest) if not n.startswith("payslips/"))
     filings = None
     if "filings/filings.json" in others:  # the month's filing summaries, as the documents area wrote them
@@ -65,8 +66,9 @@ async def run_page(request: Request, run_id: str, user: Principal = Depends(ANYO
             filings = json.loads(services.output_bytes(run, "filings/filings.json"))
         except (InputError, ValueError):
             filings = None
+    held = [{"worker_id": w["worker_id"], "name": w["name"], "net_pay": w["net_pay"]} for w in workers if w["held"]]
     return render(request, "run.html", {"run": run, "departments": services.department_totals(results), "workers": workers, "others": others, "filings": filings,
-                                        "warnings": json.loads(run.warnings), "lock": services.lock_of(request.app, run.month)})
+                                        "warnings": json.loads(run.warnings), "lock": services.lock_of(request.app, run.month), "held": held})
 
 
 @router.get("/runs/{run_id}/workers/{worker_id}")
@@ -150,7 +152,7 @@ async def replay(request: Request, run_id: str, user: Principal = Depends(AUDITO
 
     run = _run(request, run_id)
     store = request.app.state.store
-    job = request.app.state.jobs.start("replay", run.run_id, user.name, lambda: runs_replay(store, run.run_id, actor=user.name))
+    job = request.app.state.jobs.start("replay", run.run_id, user.name, lambda report: (report("replay", 0, 0), runs_replay(store, run.run_id, actor=user.name).as_dict())[1])
     return RedirectResponse(f"/jobs/{job.id}", status_code=303)
 
 

@@ -1,0 +1,129 @@
+"""What a month's page shows: its runs and jobs, the files read, what a run would refuse on (grouped by
+worker, with the decisions taken), and the exceptions report (errors first, notes folded away).
+
+The page calls the functions the run calls (payroll.web.inputs.month_check → payroll.runs.prechecks),
+so what the page says is open is exactly what the run refuses on.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+from sqlmodel import Session
+
+from payroll.case import InputError
+from payroll.web import inputs as web_inputs
+from payroll.web import services
+
+MAX_EXCEPTION_ROWS = 500  # a page shows at most this many; the filters narrow the rest
+MAX_NOTE_ROWS = 200
+
+
+def _strip(text: str, root: Path) -> str:
+    return text.replace(str(root) + "/", "").replace(str(Path(root).resolve()) + "/", "")
+
+
+def open_by_worker(check) -> list[dict]:
+    """The findings a run would refuse on, one entry per worker (the blank id as "(빈칸)")."""
+    from payroll.runs.decisions import BLANK_ID
+
+    groups: dict[str, dict] = {}
+    for f in check.findings:
+        key = f.worker_id or BLANK_ID
+        g = groups.setdefault(key, {"worker_id": key, "name": f.name, "department": f.department, "known": bool(f.name), "findings": []})
+        g["findings"].append(f)
+    return [groups[k] for k in sorted(groups)]
+
+
+def decisions_shown(check) -> list[dict]:
+    workers = getattr(check.roster, "workers", {}) or {}
+    out = []
+    for wid, d in sorted(check.decisions.items()):
+        w = workers.get(wid)
+        out.append({"worker_id": wid, "name": w.name if w else "", "decision": d.decision, "label": d.label, "reason": d.reason})
+    return out
+
+
+def exceptions_context(check, root: Path, names: dict[str, str], code: str = "", department: str = "", worker: str = "", date: str = "") -> dict:
+    """The exceptions report in report order (payroll.attendance.report.ordered), filtered; counts by kind."""
+    from payroll.attendance.report import counts, ordered
+
+    frame = ordered(check.exceptions, check.roster, root)
+    departments = sorted(set(frame.get_column("department").drop_nulls().to_list()))
+    kinds = [(c, label) for _, label, c, _, _ in counts(check.exceptions)]
+    f = frame
+    if code:
+        f = f.filter(pl.col("code") == code)
+    if department:
+        f = f.filter(pl.col("department") == department)
+    if worker:
+        f = f.filter(pl.col("worker_id").fill_null("").str.contains(worker, literal=True))
+    if date:
+        f = f.filter(pl.col("date").cast(pl.Utf8).fill_null("") == date)
+    main = f.filter(pl.col("severity") != "info")
+    notes = f.filter(pl.col("severity") == "info")
+
+    def rows(part: pl.DataFrame, limit: int) -> list[dict]:
+        out = part.head(limit).to_dicts()
+        for r in out:
+            leaf = str(r["source_name"]).rsplit("/", 1)[-1]
+            r["source_name"] = names.get(leaf, leaf)
+        return out
+
+    return {
+        "exc_rows": rows(main, MAX_EXCEPTION_ROWS), "exc_matching": main.height, "note_rows": rows(notes, MAX_NOTE_ROWS), "note_matching": notes.height,
+        "counts": counts(check.exceptions), "departments": departments, "kinds": kinds,
+        "filter": {"code": code, "department": department, "worker": worker, "date": date},
+    }
+
+
+def month_context(app, month: str, *, code: str = "", department: str = "", worker: str = "", date: str = "",
+                  message: str | None = None, error: str | None = None, results: list[dict] | None = None, preview: dict | None = None) -> dict:
+    root = app.state.inputs_dir
+    with Session(app.state.store.engine) as db:
+        uploads = web_inputs.current_uploads(db, root, month)
+    names = {u.stored_name.rsplit("/", 1)[-1]: u.original_name for u in uploads}
+    check, check_error = None, None
+    try:
+        check = web_inputs.month_check(root, month)
+    except InputError as exc:
+        check_error = _strip(str(exc), root)
+    ctx = {
+        "month": month, "status": services.month_status(app, month), "runs": services.runs_of(app, month), "lock": services.lock_of(app, month),
+        "uploads": uploads, "kinds": web_inputs.KINDS, "check": check, "exc_error": check_error, "message": message, "error": error,
+        "upload_results": results or [], "preview": preview, "jobs": app.state.jobs.of_target(month), "employer": services.employer_state(app),
+        "filter": {"code": code, "department": department, "worker": worker, "date": date},
+        "files": [], "open_workers": [], "decisions": [], "exc_rows": [], "note_rows": [], "counts": [], "departments": [], "kinds_found": [],
+        "exc_matching": 0, "note_matching": 0,
+    }
+    if check is not None:
+        files = web_inputs.file_results(check)
+        for f in files:
+            leaf = str(f["path"]).rsplit("/", 1)[-1]
+            f["name"] = names.get(leaf, leaf)
+        ctx.update(files=files, open_workers=open_by_worker(check), decisions=decisions_shown(check))
+        exc = exceptions_context(check, root, names, code, department, worker, date)
+        exc["kinds_found"] = exc.pop("kinds")
+        ctx.update(exc)
+    return ctx
+
+
+def held_of_run(app, run_id: str) -> list[dict]:
+    """The held workers of a run (지급 보류), with the note the payslip prints."""
+    out = []
+    for r in services.results_of(app, run_id):
+        row = r["row"]
+        if row.get("pay_state") == "held":
+            out.append({"worker_id": row["worker_id"], "name": row.get("name") or "", "net_pay": row.get("net_pay"), "note": row.get("attendance_note") or ""})
+    return out
+
+
+def decided_of_run(app, run_id: str) -> list[dict]:
+    """Every worker of a run whose month carries an attendance decision."""
+    out = []
+    for r in services.results_of(app, run_id):
+        row = r["row"]
+        if row.get("attendance_note"):
+            out.append({"worker_id": row["worker_id"], "name": row.get("name") or "", "held": row.get("pay_state") == "held", "note": row["attendance_note"]})
+    return out

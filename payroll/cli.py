@@ -30,6 +30,18 @@ def guarded(fn):
     return wrapper
 
 
+def self_command() -> str:
+    """How to call this program again, as a shell would need it typed: the full path of the ``payroll``
+    script that is running (a fresh shell has no activated environment), else ``python -m payroll``."""
+    import os
+    import shlex
+
+    script = sys.argv[0] if sys.argv else ""
+    if os.path.basename(script) == "payroll" and os.path.isfile(script):
+        return shlex.quote(os.path.abspath(script))
+    return f"{shlex.quote(sys.executable)} -m payroll"
+
+
 def parse_date(value: str | None, option: str) -> dt.date | None:
     if value is None:
         return None

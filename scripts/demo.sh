@@ -5,4 +5,8 @@ cd "$(dirname "$0")/.."
 python3 -m venv .venv
 .venv/bin/python -m pip install --quiet --upgrade pip
 .venv/bin/python -m pip install --quiet -e .
-exec .venv/bin/payroll demo "$@"
+.venv/bin/payroll demo "$@"
+echo
+echo "payroll은 이 폴더의 .venv에 설치되었습니다. 다음 중 하나로 부르세요:"
+echo "  source $(printf '%q' "$PWD/.venv/bin/activate")"
+echo "  $(printf '%q' "$PWD/.venv/bin/payroll") --help"

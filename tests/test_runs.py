@@ -90,9 +90,9 @@ def test_closed_month_refuses_a_plain_rerun(store, inputs, tmp_path):
     first = _run(store, inputs, tmp_path)
     lock = close_month(store, MONTH, "approver")
     assert lock["run_id"] == first["run_id"]
-    with pytest.raises(MonthClosed, match=r"2026-05 is closed .* --correction"):
+    with pytest.raises(MonthClosed, match=r"2026-05은\(는\) 마감되었습니다 .* --correction"):
         _run(store, inputs, tmp_path)
-    with pytest.raises(Exception, match="already closed"):
+    with pytest.raises(Exception, match="이미 마감"):
         close_month(store, MONTH, "approver")
 
 
@@ -117,7 +117,7 @@ def test_cli_refuses_closed_month_with_exit_2(tmp_path, inputs, monkeypatch):
     assert runner.invoke(cli, ["close", MONTH, "--db", db, "--by", "approver"]).exit_code == 0
     res = runner.invoke(cli, ["run", MONTH, *common])
     assert res.exit_code == 2
-    assert "2026-05 is closed" in res.output and "--correction" in res.output and "Traceback" not in res.output
+    assert "2026-05은(는) 마감되었습니다" in res.output and "--correction" in res.output and "Traceback" not in res.output
 
 
 def test_correction_carries_signed_retro_lines_into_next_open_month(store, inputs, tmp_path):
@@ -166,7 +166,7 @@ def test_close_refuses_run_without_pending_retro_lines(store, inputs, tmp_path):
     close_month(store, MONTH, "approver")
     write_items(inputs, MONTH, [(w, c, a + 10_000 if (w, c) == ("W001", "base_pay") else a, m, n) for w, c, a, m, n in ITEMS])
     _run(store, inputs, tmp_path, correction=True)
-    with pytest.raises(Exception, match="소급분 line"):
+    with pytest.raises(Exception, match="지급할 소급분"):
         close_month(store, NEXT, "approver", run_id=june_before["run_id"])
 
 
@@ -260,5 +260,5 @@ def test_unknown_run_and_worker_are_clear_errors(store, inputs, tmp_path):
         replay(store, "2026-05-nope", build=fake_build)
     with pytest.raises(InputError, match="no worker 'W999'"):
         explain(store, run["run_id"], "W999")
-    with pytest.raises(InputError, match="not closed"):
+    with pytest.raises(InputError, match="마감되지 않았습니다"):
         _run(store, inputs, tmp_path, correction=True)

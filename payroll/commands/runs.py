@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from payroll.case import InputError, dumps
+from payroll.cli import self_command
 from payroll.money import won
 
 DB_HELP = "database URL or SQLite file (default: $PAYROLL_DB, else ./payroll.db)"
@@ -31,25 +32,38 @@ def _store(db: str | None):
 
 
 def _print_summary(summary: dict) -> None:
-    kind = "정정 run" if summary["kind"] == "correction" else "run"
+    kind = "정정 실행" if summary["kind"] == "correction" else "실행"
     click.echo(f"{kind} {summary['run_id']} — {summary['month']} (지급일 {summary['pay_date']})")
     if summary.get("corrects_run_id"):
-        click.echo(f"  corrects run {summary['corrects_run_id']}")
-    click.echo(f"  workers          {summary['workers']:>14,}")
+        click.echo(f"  정정 대상         {summary['corrects_run_id']}")
+    click.echo(f"  인원              {summary['workers']:>14,}명")
     click.echo(f"  임금 총액         {won(summary['gross_pay_total']):>14}원")
     click.echo(f"  공제 합계         {won(summary['deductions_total']):>14}원")
     click.echo(f"  실지급액 합계     {won(summary['net_pay_total']):>14}원")
-    click.echo(f"  run hash         {summary['run_hash']}")
-    click.echo(f"  outputs          {summary['out_dir']}  ({summary['outputs']} files; payslips in {Path(summary['out_dir']) / 'payslips'})")
+    held = summary.get("held") or []
+    if held:
+        click.echo(f"  지급 보류         {len(held):>14}명 (이체하지 않음, 위 합계에서 제외)")
+        for h in held:
+            click.echo(f"    {h['worker_id']} {h['name']}: {won(h['net_pay'])}원 — {h['note']}")
+    click.echo(f"  실행 해시         {summary['run_hash']}")
+    click.echo(f"  출력              {summary['out_dir']}  (파일 {summary['outputs']}개; 임금명세서 {Path(summary['out_dir']) / 'payslips'})")
     if summary.get("retro_lines"):
-        click.echo(f"  소급분            {summary['retro_lines']} line(s) carried into {summary['retro_pay_month']} (code retroactive_pay)")
+        click.echo(f"  소급분            {summary['retro_lines']}건을 {summary['retro_pay_month']}에 지급 (코드 retroactive_pay)")
     for w in summary.get("warnings", []):
-        click.echo(f"warning: {w}", err=True)
+        click.echo(f"경고: {w}", err=True)
+
+
+def _refused(exc, as_json: bool) -> None:
+    """A refused run: the list on stderr (or JSON on stdout) and exit code 1."""
+    if as_json:
+        click.echo(dumps({"refused": True, "month": exc.month, "findings": [f.as_dict() for f in exc.findings]}))
+    click.echo(str(exc), err=True)
+    sys.exit(1)
 
 
 @click.command("run")
 @click.argument("month")
-@click.option("--pay-date", "pay_date_text", help="지급일 YYYY-MM-DD (default: pay_date in INPUTS/MONTH/run.toml)")
+@click.option("--pay-date", "pay_date_text", help="지급일 YYYY-MM-DD (기본: INPUTS/MONTH/run.toml의 pay_date, 없으면 employer.toml의 임금지급일)")
 @click.option("--inputs", "inputs_dir", default="inputs", show_default=True, type=click.Path(file_okay=False), help="inputs directory (see docs/runs.md)")
 @click.option("--out", "out_dir", default="runs", show_default=True, type=click.Path(file_okay=False), help="outputs go to OUT/MONTH/RUN_ID/")
 @click.option("--correction", is_flag=True, help="approved correction run of a closed month (소급분 go to the next open month)")
@@ -57,15 +71,21 @@ def _print_summary(summary: dict) -> None:
 @click.option("--by", help="who runs it (audit log; default: login name)")
 @click.option("--json", "as_json", is_flag=True, help="print one JSON object (no progress bar)")
 def run_command(month, pay_date_text, inputs_dir, out_dir, correction, db, by, as_json):
-    """한 달 급여 일괄 계산: 입력 → 계산 → 임금명세서·급여대장·이체·신고 자료 → 기록."""
+    """한 달 급여 일괄 계산: 입력 → 계산 → 임금명세서·급여대장·이체·신고 자료 → 기록.
+
+    미해결 근태 오류가 있으면 계산하지 않고 근로자와 오류를 나열한 뒤 종료 코드 1로 끝난다
+    (각 오류를 MONTH/corrections.csv로 정정하거나 MONTH/decisions.csv로 근로자별로 결정)."""
     from payroll.cli import parse_date
-    from payroll.runs.batch import execute_run
+    from payroll.runs.batch import RunRefused, execute_run
 
     store = _store(db)
-    summary = execute_run(
-        store, month, inputs_dir=Path(inputs_dir), out_root=Path(out_dir), pay_date=parse_date(pay_date_text, "--pay-date"),
-        correction=correction, actor=_actor(by), progress=not as_json and sys.stderr.isatty(),
-    )
+    try:
+        summary = execute_run(
+            store, month, inputs_dir=Path(inputs_dir), out_root=Path(out_dir), pay_date=parse_date(pay_date_text, "--pay-date"),
+            correction=correction, actor=_actor(by), progress=not as_json and sys.stderr.isatty(),
+        )
+    except RunRefused as exc:
+        _refused(exc, as_json)
     if as_json:
         click.echo(dumps(summary))
     else:
@@ -77,16 +97,26 @@ def run_command(month, pay_date_text, inputs_dir, out_dir, correction, db, by, a
 @click.option("--run", "run_id", help="close on this run (default: the month's latest regular run)")
 @click.option("--db", help=DB_HELP)
 @click.option("--by", help="who closes it (default: login name)")
+@click.option("--yes", "confirmed", is_flag=True, help="지급 보류된 근로자가 있어도 확인 없이 마감")
 @click.option("--json", "as_json", is_flag=True)
-def close_command(month, run_id, db, by, as_json):
-    """월 마감: 이후 그 달은 정정 run(--correction)으로만 바뀐다."""
-    from payroll.runs.months import close_month
+def close_command(month, run_id, db, by, confirmed, as_json):
+    """월 마감: 이후 그 달은 정정 실행(--correction)으로만 바뀐다. 보류된 근로자가 있으면 보여 주고 확인을 받는다."""
+    from payroll.runs.months import close_month, held_on_close
 
-    result = close_month(_store(db), month, _actor(by), run_id)
+    store = _store(db)
+    target, held = held_on_close(store, month, run_id)
+    if held and not confirmed:
+        click.echo(f"{month} 마감할 실행 {target}에 지급 보류 {len(held)}명이 있습니다 (이체하지 않음):", err=True)
+        for h in held:
+            click.echo(f"  {h['worker_id']} {h['name']}: {won(h['net_pay'])}원 — {h['note']}", err=True)
+        if not sys.stdin.isatty() or not click.confirm("확인했으며 이대로 마감합니까?", err=True):
+            click.echo("마감하지 않았습니다 (확인했다면 --yes로 다시 실행).", err=True)
+            sys.exit(1)
+    result = close_month(store, month, _actor(by), target)
     if as_json:
         click.echo(dumps(result))
     else:
-        click.echo(f"{month} closed on run {result['run_id']} by {result['closed_by']} ({result['closed_at']} UTC)")
+        click.echo(f"{month} 마감: 실행 {result['run_id']}, {result['closed_by']} ({result['closed_at']} UTC)")
 
 
 @click.command("replay")
@@ -174,11 +204,58 @@ def demo_command(out_dir, as_json):
         click.echo(dumps(summary))
         return
     _print_summary(summary)
-    click.echo(f"database: {summary['db']}")
-    click.echo(f"payslips: {summary['payslips']} ({summary['workers']} PDF files)")
-    click.echo(f"try: payroll replay {summary['run_id']} --db {summary['db']}")
-    click.echo(f"console: payroll serve --db {summary['db']}  →  http://127.0.0.1:8000/")
-    click.echo(f"         log in as {', '.join(summary['console_users'].values())} (passwords in {summary['users_file']})")
+    click.echo(f"데이터베이스: {summary['db']}")
+    click.echo(f"임금명세서: {summary['payslips']} (PDF {summary['workers']}개)")
+    for line in demo_hints(summary):
+        click.echo(line)
+
+
+def demo_hints(summary: dict) -> list[str]:
+    """What to try next, each command on a line of its own, typed as a fresh shell needs it (the full
+    path of this payroll, quoted paths): a line that starts with two spaces can be pasted as it is."""
+    import shlex
+
+    me = self_command()
+    db, inputs = shlex.quote(summary["db"]), shlex.quote(summary["inputs_dir"])
+    samples = shlex.quote(str(Path(summary["db"]).parent / "samples"))
+    users = ", ".join(summary["console_users"].values())
+    return [
+        "",
+        "다음 명령 (한 줄씩 그대로 붙여 넣으세요):",
+        f"  {me} replay {summary['run_id']} --db {db}",
+        f"  {me} explain {summary['run_id']} T00025 --db {db}",
+        f"  {me} samples --out {samples}",
+        f"  {me} run 2026-06 --inputs {samples} --out {shlex.quote(str(Path(summary['db']).parent / 'sample-runs'))} --db {db}",
+        f"  {me} serve --db {db}",
+        f"콘솔: 위 serve 명령 뒤 http://127.0.0.1:8000/ 에서 {users}로 로그인 (비밀번호: {summary['users_file']})",
+        f"입력 폴더 (payroll run --inputs로 읽는 모양): {summary['inputs_dir']}",
+        f"payroll 명령: {me} --help",
+    ]
+
+
+@click.command("samples")
+@click.option("--out", "out_dir", default="inputs", show_default=True, type=click.Path(file_okay=False), help="the inputs directory to write")
+@click.option("--full", is_flag=True, help="the whole generated month (1,165 workers) instead of the bundled small set")
+def samples_command(out_dir, full):
+    """표본 입력 폴더를 쓴다: payroll run 2026-06 --inputs DIR 이 그대로 읽는 모양 (employer.toml 포함)."""
+    import tempfile
+
+    from payroll.runs.demo import MONTH, SAMPLES, generated_samples, stage_samples
+
+    out = Path(out_dir)
+    if out.exists() and any(out.iterdir()):
+        raise InputError(f"--out {out}: 비어 있지 않은 폴더입니다; 새 폴더나 빈 폴더를 주세요")
+    if full:
+        with tempfile.TemporaryDirectory(prefix="payroll-samples-") as tmp:
+            stage_samples(out, generated_samples(Path(tmp)))
+    else:
+        stage_samples(out, SAMPLES)
+    me = self_command()
+    import shlex
+
+    click.echo(f"{out}: {MONTH} 입력 폴더 (근로자 명부, 근로계약, 사업장 설정, 근태 기록, 정정, 근태 결정)")
+    click.echo("다음 명령:")
+    click.echo(f"  {me} run {MONTH} --inputs {shlex.quote(str(out))}")
 
 
 @click.group("key")
@@ -231,7 +308,7 @@ def rrn_show(worker_id, db, as_json):
 def register(cli: click.Group) -> None:
     from payroll.cli import guarded
 
-    for command in (run_command, close_command, replay_command, diff_command, explain_command, demo_command):
+    for command in (run_command, close_command, replay_command, diff_command, explain_command, demo_command, samples_command):
         command.callback = guarded(command.callback)
         cli.add_command(command)
     for group in (key_group, rrn_group):

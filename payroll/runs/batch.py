@@ -96,12 +96,12 @@ def execute_run(store: Store, month: str, *, inputs_dir: Path, out_root: Path, p
         corrected: Run | None = None
         if lock is not None and not correction:
             raise MonthClosed(
-                f"{month} is closed (closed {lock.closed_at:%Y-%m-%d %H:%M} UTC by {lock.closed_by}, run {lock.run_id}); "
-                f"a closed month changes only through an approved correction run: payroll run {month} --correction"
+                f"{month}은(는) 마감되었습니다 ({lock.closed_at:%Y-%m-%d %H:%M} UTC, {lock.closed_by}, 실행 {lock.run_id}); "
+                f"마감된 달은 승인된 정정 실행으로만 바뀝니다: payroll run {month} --correction"
             )
         if correction:
             if lock is None:
-                raise InputError(f"{month} is not closed: --correction is for a closed month; run it normally")
+                raise InputError(f"{month}은(는) 마감되지 않았습니다: --correction은 마감된 달의 정정입니다; 그냥 실행하세요")
             corrected = s.get(Run, effective_run_id(s, month))
         if pay_date is None and corrected is not None:
             pay_date = corrected.pay_date
@@ -204,10 +204,10 @@ def _record(store: Store, *, month, pay_date, correction, corrected_id, correcte
         with store.session() as s:
             lock = s.get(MonthLock, month)
             if lock is not None and not correction:
-                raise MonthClosed(f"{month} was closed while this run was computing; nothing was recorded")
+                raise MonthClosed(f"{month}이(가) 계산하는 동안 마감되었습니다; 아무것도 기록하지 않았습니다")
             if correction:
                 if effective_run_id(s, month) != corrected_id:
-                    raise InputError(f"{month}: another correction was recorded meanwhile; run the correction again")
+                    raise InputError(f"{month}: 그사이 다른 정정 실행이 기록되었습니다; 정정을 다시 실행하세요")
                 pay_month = next_open_month(s, month)
                 retro = retro_lines(old_results, computed, month, ctx.catalogue)
             if welfare_rows:

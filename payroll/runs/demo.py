@@ -53,6 +53,20 @@ def stage_samples(target: Path, samples: Path = SAMPLES) -> Path:
     return target
 
 
+def generated_samples(target: Path, month: str = MONTH) -> Path:
+    """The whole generated month (1,165 workers) written by ``samples/generate.py`` into ``target``."""
+    import importlib.util
+
+    script = SAMPLES.parent / "generate.py"
+    if not script.is_file():
+        raise InputError(f"{script}: 표본 생성기가 없습니다 (소스 폴더에서 설치하세요)")
+    spec = importlib.util.spec_from_file_location("payroll_samples_generate", script)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    module.write_set(target, month)
+    return target
+
+
 def run_demo(out: Path, progress: bool = False) -> dict:
     from payroll.runs.batch import execute_run
     from payroll.store import open_store
@@ -60,7 +74,7 @@ def run_demo(out: Path, progress: bool = False) -> dict:
     out = Path(out)
     if out.exists() and any(out.iterdir()) and not (out / MARKER).exists():
         raise InputError(f"--out {out}: exists and is not a demo directory; choose an empty or new directory")
-    for name in ("payroll.db", "inputs", "runs", "demo-users.txt"):
+    for name in ("payroll.db", "inputs", "runs", "demo-users.txt", "samples", "sample-runs"):  # the last two: what its hints write
         p = out / name
         if p.is_dir():
             shutil.rmtree(p)

@@ -13,27 +13,43 @@ from payroll.store.models import MonthLock, Run
 import json
 
 
+def held_on_close(store: Store, month: str, run_id: str | None = None) -> tuple[str | None, list[dict]]:
+    """The run ``payroll close`` would close (``run_id``, else the latest regular run) and its held
+    workers (지급 보류: recorded, not transferred) — what the approver confirms."""
+    from payroll.runs.retro import load_results
+
+    check_month(month)
+    with store.session() as s:
+        if run_id is None:
+            run = s.exec(select(Run).where(Run.month == month, Run.kind == "regular").order_by(Run.created_at.desc(), Run.run_id.desc())).first()
+            run_id = run.run_id if run else None
+        if run_id is None:
+            return None, []
+        held = [r["row"] for r in load_results(s, run_id) if r["row"].get("pay_state") == "held"]
+    return run_id, [{"worker_id": r["worker_id"], "name": r.get("name") or "", "net_pay": int(r.get("net_pay") or 0), "note": r.get("attendance_note") or ""} for r in held]
+
+
 def close_month(store: Store, month: str, actor: str, run_id: str | None = None) -> dict:
     """Lock ``month`` on its latest run (or ``run_id``). Refused when 소급분 lines for it were not yet paid in a run."""
     check_month(month)
     with store.session() as s:
         lock = s.get(MonthLock, month)
         if lock is not None:
-            raise InputError(f"{month} is already closed (closed {lock.closed_at:%Y-%m-%d %H:%M} UTC by {lock.closed_by}, run {lock.run_id})")
+            raise InputError(f"{month}은(는) 이미 마감되었습니다 ({lock.closed_at:%Y-%m-%d %H:%M} UTC, {lock.closed_by}, 실행 {lock.run_id})")
         if run_id is not None:
             run = s.get(Run, run_id)
             if run is None or run.month != month or run.kind != "regular":
-                raise InputError(f"--run {run_id}: not a regular run of {month}")
+                raise InputError(f"--run {run_id}: {month}의 정기 실행이 아닙니다")
         else:
             run = s.exec(select(Run).where(Run.month == month, Run.kind == "regular").order_by(Run.created_at.desc(), Run.run_id.desc())).first()
             if run is None:
-                raise InputError(f"{month} has no run to close; run it first: payroll run {month}")
+                raise InputError(f"{month}에는 마감할 실행이 없습니다. 먼저 계산하세요: payroll run {month}")
         pending = pending_adjustments(s, month)
         if pending:
             carried = next((e for e in json.loads(run.inputs_manifest) if e["role"] == "adjustments"), None)
             have = blob_bytes(s, carried["sha256"]) if carried else None
             if have != adjustments_bytes(pending):
-                raise InputError(f"{month}: {len(pending)} 소급분 line(s) to be paid in {month} are not in run {run.run_id}; run {month} again before closing")
+                raise InputError(f"{month}: 이 달에 지급할 소급분 {len(pending)}건이 실행 {run.run_id}에 없습니다. 마감 전에 {month}을(를) 다시 실행하세요")
         lock = MonthLock(month=month, run_id=run.run_id, closed_at=now(), closed_by=actor)
         s.add(lock)
         store.audit(actor, "month.close", month, {"run_id": run.run_id, "run_hash": run.run_hash}, session=s)

@@ -118,7 +118,7 @@ def refusal_text(month: str, findings: list[Finding]) -> str:
         key = f.worker_id or "(빈칸)"
         if key != current:
             current = key
-            head = " ".join(x for x in (key, f.name, f"({f.department})" if f.department else "") if x)
+            head = " ".join(x for x in (key, f.name, f"({f.department})" if f.department else "(명부에 없는 사번)") if x)
             lines.append(f"  {head}")
         day = f.date.isoformat() if f.date else "일자 없음"
         lines.append(f"    {day}  {f.label} — {f.detail}" + (f"  [{f.where}]" if f.where else ""))

@@ -251,7 +251,7 @@ def test_the_ledger_page_reads_the_opening_balances(demo):
     assert r.status_code == 200, r.text
     after = clerk.get(f"/workers/{LEAVER}?as_of=2026-06-30").text
     # a day of leave names its file and row as the clerk knows them, never a server path
-    assert "연차 (2026-06/leave.csv row " in after and str(here) not in after and "/tmp" not in after
+    assert re.search(r"연차 \(2026-06/leave.csv \d+행\)", after) and str(here) not in after and "/tmp" not in after
     assert "이월 잔여 (leave_opening.csv)" in after and "2025 연차관리대장 이월" in after
     r = _upload(clerk, "leave_opening", "이월.csv", b"worker_id,as_of,minutes,note\nNOBODY,2025-12-31,2400,\n")
     assert 'data-ok="no"' in r.text and "이월.csv" in r.text and "Traceback" not in r.text

@@ -160,7 +160,7 @@ def _split_top(text: str, sep: str = "; ") -> list[str]:
     return parts
 
 
-_DECISION = re.compile(r",? decision D\d+(?:, [^;]*)?")
+_DECISION = re.compile(r",? (?:decision|결정) D\d+(?:, [^;]*)?")
 
 
 def parse_reference(reference: str) -> tuple[str, list[tuple[str, str, str]]]:

@@ -58,7 +58,7 @@ from payroll.case import InputError
 from payroll.holidays import paid_holidays
 from payroll.law import Law
 from payroll.leave.inputs import ANNUAL_KINDS, LeaveDay, Notice, Opening, check_attendance_frame
-from payroll.leave.timing import ONE_DAY, months_end, promotion_windows, years_end
+from payroll.leave.timing import STAGE_LABELS, ONE_DAY, months_end, promotion_windows, years_end
 from payroll.ordinary_wage import ordinary_wage, paid_month_minutes
 from payroll.roster import Contract, Roster
 
@@ -575,14 +575,14 @@ def _procedure_ok(grant: Grant, notices: dict[str, Notice], law: Law) -> tuple[b
         first, second = "first_late", "second_late"
     n1, n2 = notices.get(first), notices.get(second)
     if n1 is None:
-        return False, f"{first} 사용촉진 기록 없음"
+        return False, f"{STAGE_LABELS[first]} 기록 없음"
     if not windows[first].contains(n1.notice_date):
         w = windows[first]
-        return False, f"{first} 사용촉진 {n1.notice_date.isoformat()}: 기한 밖 ({w.start}~{w.end}, {w.article})"
+        return False, f"{STAGE_LABELS[first]} {n1.notice_date.isoformat()}: 기한 밖 ({w.start}~{w.end}, {w.article})"
     if n2 is None:
-        return False, f"{second} 사용촉진 기록 없음"
+        return False, f"{STAGE_LABELS[second]} 기록 없음"
     if n2.notice_date < n1.notice_date + dt.timedelta(days=reply) or not windows[second].contains(n2.notice_date):
-        return False, f"{second} 사용촉진 {n2.notice_date.isoformat()}: 기한 밖 ({n1.notice_date + dt.timedelta(days=reply)}~{windows[second].end}, {windows[second].article})"
+        return False, f"{STAGE_LABELS[second]} {n2.notice_date.isoformat()}: 기한 밖 ({n1.notice_date + dt.timedelta(days=reply)}~{windows[second].end}, {windows[second].article})"
     return True, f"사용촉진 {n1.notice_date.isoformat()}, {n2.notice_date.isoformat()} ({windows[second].article})"
 
 
@@ -612,10 +612,10 @@ def _place_ledger_start(worker_id: str, services: list[Service], opening: Openin
             expiry = years_end(s.start, 1) if first_year else years_end(year_start, law.on(max(year_start, cover))["annual_leave.use_period_years"])
             shown = f": {opening.note}" if opening.note else ""
             grant = Grant(f"{worker_id}:{opening.as_of.isoformat()}:OPEN", worker_id, opening.as_of, expiry, 0, opening.minutes, first_year, ART_OPENING,
-                          f"이월 잔여 {_hours(opening.minutes)} ({opening.source} row {opening.line}{shown}); 사용기간 {expiry.isoformat()}까지",
+                          f"이월 잔여 {_hours(opening.minutes)} ({opening.source} {opening.line}행{shown}); 사용기간 {expiry.isoformat()}까지",
                           s.contract_on_or_before(opening.as_of).contract_id)
             notes.append(f"원장 시작 {s.ledger_start.isoformat()}: {opening.as_of.isoformat()}까지의 발생·사용·소멸은 이월 잔여 {_hours(opening.minutes)}에 "
-                         f"포함된 것으로 봄 ({opening.source} row {opening.line}). 근속연수는 {s.start.isoformat()}부터 셈")
+                         f"포함된 것으로 봄 ({opening.source} {opening.line}행). 근속연수는 {s.start.isoformat()}부터 셈")
         elif s.start < cover:
             k = 1
             while years_end(s.start, k) + ONE_DAY < cover:
@@ -697,7 +697,7 @@ def build_worker_ledger(
         else:
             uses.append(d)
     if settled_uses:
-        rows = ", ".join(f"row {d.line}" for d in settled_uses[:5]) + (" …" if len(settled_uses) > 5 else "")
+        rows = ", ".join(f"{d.line}행" for d in settled_uses[:5]) + (" …" if len(settled_uses) > 5 else "")
         notes.append(f"원장 시작 전의 연차 사용 {len(settled_uses)}건 ({settled_uses[0].date.isoformat()}~{settled_uses[-1].date.isoformat()}; "
                      f"{settled_uses[0].source} {rows}): 정산된 것(또는 이월 잔여에 포함된 것)으로 보아 원장에 넣지 않음")
     dates = sorted({g.date for g in grants} | {u.date for u in uses} | {g.expiry for g in grants if g.expiry <= as_of}
@@ -725,12 +725,12 @@ def build_worker_ledger(
                 g.remaining -= take
                 need -= take
                 balance -= take
-                entries.append(Entry(worker_id, day, "use", take, balance, g.grant_id, ART_USE, f"{u.kind} ({u.source} row {u.line})"))
+                entries.append(Entry(worker_id, day, "use", take, balance, g.grant_id, ART_USE, f"{u.kind} ({u.source} {u.line}행)"))
                 if need == 0:
                     break
             if need:
                 exceptions.append(LeaveException(worker_id, day, need, "over_balance",
-                                                 f"{u.kind} {_hours(need)}: 남은 연차를 넘는 사용 — 원장에 반영하지 않음 (무급 처리 여부 확인)", f"{u.source} row {u.line}"))
+                                                 f"{u.kind} {_hours(need)}: 남은 연차를 넘는 사용 — 원장에 반영하지 않음 (무급 처리 여부 확인)", f"{u.source} {u.line}행"))
         ending = next((s for s in services if s.end == day), None)
         closing = sorted((g for g in open_grants if g.remaining > 0 and (g.expiry == day or ending is not None)), key=lambda g: g.date)
         if ending is not None and closing:

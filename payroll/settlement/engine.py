@@ -357,8 +357,8 @@ def trace_of(row: dict[str, Any], law: Law) -> list[dict[str, Any]]:
         reference = "; ".join(([article] if article else []) + refs)
         note = label
         if column == "applied_determined_tax":
-            chosen = row["path"]
-            filed = "신고서 제출" if row["claims_filed"] else f"신고서 없음, switch settlement.no_claim_path={law.switch('settlement.no_claim_path')}"
+            chosen = {"standard": "표준세액공제", "premiums": "보험료 공제"}.get(row["path"], row["path"])
+            filed = "신고서 제출" if row["claims_filed"] else f"신고서 없음, 설정 settlement.no_claim_path={law.switch('settlement.no_claim_path')}"
             note = f"{label}: {chosen} 경로 적용 ({filed}; 표준 {row['std_determined_tax']:,} / 보험료 {row['itm_determined_tax']:,}, 같으면 표준)"
         if column == "settlement_income_tax" and row["small_amount_exempt"]:
             note += " — 1,000원 미만 소액부징수 (§86 1호)"

@@ -46,21 +46,21 @@ class Kind:
 
 KINDS: dict[str, Kind] = {k.name: k for k in (
     Kind("attendance", "근태 기록 (지문인식기 내보내기)", (".csv", ".xlsx", ".xls"), "{month}/attendance/{digest}{suffix}"),
-    Kind("corrections", "근태 정정 (worker_id,date,in,out,reason)", (".csv",), "{month}/corrections.csv"),
-    Kind("leave", "휴가 (worker_id,date,kind,minutes)", (".csv",), "{month}/leave.csv"),
-    Kind("overtime", "연장근로 승인 (worker_id,date,start,end,reason)", (".csv",), "{month}/overtime.csv"),
-    Kind("decisions", "근태 결정 (worker_id,decision,reason)", (".csv",), "{month}/decisions.csv"),
+    Kind("corrections", "근태 정정 (출근·퇴근 정정)", (".csv",), "{month}/corrections.csv"),
+    Kind("leave", "휴가", (".csv",), "{month}/leave.csv"),
+    Kind("overtime", "연장근로 승인", (".csv",), "{month}/overtime.csv"),
+    Kind("decisions", "근태 결정 (근로자별 처리)", (".csv",), "{month}/decisions.csv"),
     Kind("roster", "근로자 명부 (공통)", (".csv",), "roster.csv", common=True),
     Kind("contracts", "근로계약 (공통)", (".csv",), "contracts.csv", common=True),
-    Kind("employer", "사업장 설정 employer.toml (공통)", (".toml",), "employer.toml", common=True),
-    Kind("seal", "직인 이미지 seal.png (공통)", (".png",), "seal.png", common=True),
+    Kind("employer", "사업장 설정 (공통)", (".toml",), "employer.toml", common=True),
+    Kind("seal", "직인 이미지 (공통)", (".png",), "seal.png", common=True),
     # the optional files of docs/runs.md that carry what happened before the first run in this system
-    Kind("ytd", "연초부터의 급여·세액 ytd.csv (공통: 이 시스템 이전 달)", (".csv",), "ytd.csv", common=True),
-    Kind("wages", "이전 달 임금 wages.csv (공통: 퇴직금 평균임금)", (".csv",), "wages.csv", common=True),
-    Kind("leave_opening", "연차 이월 잔여 leave_opening.csv (공통)", (".csv",), "leave_opening.csv", common=True),
-    Kind("leave_history", "이전 휴가 사용 leave_history.csv (공통)", (".csv",), "leave_history.csv", common=True),
-    Kind("notices", "연차 사용촉진 기록부 leave_notices.csv (공통)", (".csv",), "leave_notices.csv", common=True),
-    Kind("claims", "소득·세액공제신고서 claims.json (공통)", (".json",), "claims.json", common=True),
+    Kind("ytd", "연초부터의 급여·세액 (공통: 이 시스템 이전 달)", (".csv",), "ytd.csv", common=True),
+    Kind("wages", "이전 달 임금 (공통: 퇴직금 평균임금)", (".csv",), "wages.csv", common=True),
+    Kind("leave_opening", "연차 이월 잔여 (공통)", (".csv",), "leave_opening.csv", common=True),
+    Kind("leave_history", "이전 휴가 사용 (공통)", (".csv",), "leave_history.csv", common=True),
+    Kind("notices", "연차 사용촉진 기록부 (공통)", (".csv",), "leave_notices.csv", common=True),
+    Kind("claims", "소득·세액공제신고서 (공통)", (".json",), "claims.json", common=True),
 )}
 
 _SAFE_NAME = re.compile(r"[^0-9A-Za-z가-힣._ ()\-]+")

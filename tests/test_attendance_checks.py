@@ -152,7 +152,7 @@ def test_a_one_sided_correction_needs_the_other_side_in_the_record(tmp_path, sta
     ("worker_id,date,in,out,reason\nE,2026-06-29,09:00,18:00,x\n", r"2행: 일자\(date\): 2026-06-29은\(는\) E의 어느 계약"),
     ("worker_id,date,in,out,reason\nA,2026-06-31,09:00,18:00,x\n", r"2행: 일자\(date\): 날짜\(YYYY-MM-DD\)가 아닙니다"),
     ("worker_id,date,in,out,reason\nA,2026-06-02,25:70,18:00,x\n", r"2행: 출근\(in\): 시각\(HH:MM\)이 아닙니다: '25:70'"),
-    ("worker_id,date,in,out\nA,2026-06-02,09:00,18:00\n", "근태 정정 파일에 열이 없습니다: reason"),
+    ("worker_id,date,in,out\nA,2026-06-02,09:00,18:00\n", "근태 정정 파일에 열이 없습니다: 'reason'"),
 ])
 def test_bad_corrections_are_input_errors(tmp_path, staff, body, match):
     """Korean messages naming the row and the field."""

@@ -245,7 +245,8 @@ def read_small_csv(path: Path, required: tuple[str, ...], what: str) -> list[tup
     header = [h.strip() for h in reader.fieldnames]
     missing = [c for c in required if c not in header]
     if missing:
-        raise InputError(f"{path}: {what} 파일에 열이 없습니다: {', '.join(missing)} (필요한 열: {', '.join(required)}; 이 파일의 머리글: {', '.join(header)})")
+        quoted = lambda names: ", ".join(repr(n) for n in names)  # noqa: E731 - column names as written in the file
+        raise InputError(f"{path}: {what} 파일에 열이 없습니다: {quoted(missing)} (필요한 열: {quoted(required)}; 이 파일의 머리글: {quoted(header)})")
     rows = []
     for row in reader:
         if None in row:

@@ -95,7 +95,7 @@ def _validate(kind: str, path: Path, root: Path, month: str) -> str:
         from payroll.attendance.readers import read_export
 
         export = read_export(path)
-        return f"프로필 {export.profile}, {export.frame.height + export.skipped.height}행"
+        return f"{export.frame.height + export.skipped.height}행을 읽음"
     if kind == "decisions":
         from payroll.runs.decisions import load_decisions
 

@@ -24,14 +24,21 @@ def _strip(text: str, root: Path) -> str:
     return text.replace(str(root) + "/", "").replace(str(Path(root).resolve()) + "/", "")
 
 
-def open_by_worker(check) -> list[dict]:
-    """The findings a run would refuse on, one entry per worker (the blank id as "(빈칸)")."""
+def open_by_worker(check, names: dict[str, str] | None = None) -> list[dict]:
+    """The findings a run would refuse on, one entry per worker (the blank id as "(빈칸)"); a file is
+    named as the clerk uploaded it (``names``: stored name → uploaded name)."""
+    import dataclasses
+
     from payroll.runs.decisions import BLANK_ID
 
     groups: dict[str, dict] = {}
     for f in check.findings:
         key = f.worker_id or BLANK_ID
         g = groups.setdefault(key, {"worker_id": key, "name": f.name, "department": f.department, "known": bool(f.name), "findings": []})
+        if names and f.where:
+            path, _, line = f.where.rpartition(":")
+            leaf = path.rsplit("/", 1)[-1]
+            f = dataclasses.replace(f, where=f"{names.get(leaf, leaf)}:{line}")
         g["findings"].append(f)
     return [groups[k] for k in sorted(groups)]
 
@@ -102,7 +109,7 @@ def month_context(app, month: str, *, code: str = "", department: str = "", work
         for f in files:
             leaf = str(f["path"]).rsplit("/", 1)[-1]
             f["name"] = names.get(leaf, leaf)
-        ctx.update(files=files, open_workers=open_by_worker(check), decisions=decisions_shown(check))
+        ctx.update(files=files, open_workers=open_by_worker(check, names), decisions=decisions_shown(check))
         exc = exceptions_context(check, root, names, code, department, worker, date)
         exc["kinds_found"] = exc.pop("kinds")
         ctx.update(exc)

@@ -3,8 +3,9 @@
 The text a person reads — the page without ``<code>`` elements (codes, file names, hashes, reason
 codes) and ``.id`` spans (worker ids, user names) — may hold Latin letters only in codes: a token
 with a digit, a dot, a slash or an underscore (W0001, 2026-06-ab12cd34, daily.xls, ytd_gross_pay,
-A01) or a word of the allow-list (units and file kinds a Korean office writes in Latin letters).
-Anything else is an English word and fails the test.
+A01), text in quotes (a value or a column name as written in a file: 'date', "who") or a word of
+the allow-list (units and file kinds a Korean office writes in Latin letters). Anything else is an
+English word and fails the test.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ VISIBLE_TEXT = """() => {
 def english_words(text: str) -> list[str]:
     """The English words in ``text`` (codes and the allow-list aside), in order of appearance."""
     found = []
+    text = re.sub(r"'[^'\n]*'|\"[\x20-\x7e]*\"", " ", text)
     for token in re.findall(r"[A-Za-z0-9_./:\-]+", text):
         if re.search(r"[0-9_./]", token):
             continue

@@ -115,9 +115,12 @@ def _close_context(request: Request, month: str, error: str | None = None) -> di
     from payroll.store.models import Run
     from payroll.web.inputs import month_check
 
+    from payroll.web.inputs import current_uploads
+
     app = request.app
     with Session(app.state.store.engine) as db:
         run = db.exec(select(Run).where(Run.month == month, Run.kind == "regular").order_by(Run.created_at.desc(), Run.run_id.desc())).first()
+        names = {u.stored_name.rsplit("/", 1)[-1]: u.original_name for u in current_uploads(db, app.state.inputs_dir, month)}
     check, check_error = None, None
     try:
         check = month_check(app.state.inputs_dir, month)
@@ -126,7 +129,7 @@ def _close_context(request: Request, month: str, error: str | None = None) -> di
     return {
         "month": month, "run": run, "lock": services.lock_of(app, month), "error": error,
         "held": month_view.held_of_run(app, run.run_id) if run else [], "decided": month_view.decided_of_run(app, run.run_id) if run else [],
-        "open_workers": month_view.open_by_worker(check) if check else [], "check_error": check_error,
+        "open_workers": month_view.open_by_worker(check, names) if check else [], "check_error": check_error,
     }
 
 

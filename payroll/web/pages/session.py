@@ -19,7 +19,7 @@ PUBLIC_ROUTES = {("GET", "/login"), ("POST", "/login"), ("POST", "/logout"), ("G
 
 LOGIN_MESSAGES = {
     "invalid": "아이디 또는 비밀번호가 맞지 않습니다.",
-    "locked": "로그인에 5회 실패하여 계정이 잠겼습니다. 관리자에게 잠금 해제(payroll user unlock)를 요청하세요.",
+    "locked": "로그인에 5회 실패하여 계정이 잠겼습니다. 관리자에게 잠금 해제를 요청하세요 (명령 'payroll user unlock').",
     "disabled": "사용이 중지된 계정입니다.",
 }
 

@@ -121,12 +121,12 @@ def _business_number(value: object, where: str) -> str:
     return "-".join(m.groups())
 
 
-def _text(raw: dict, key: str, label: str, where: Path, required: bool) -> str:
+def _text(raw: dict, key: str, label: str, where: Path, required: bool, prefix: str = "") -> str:
     value = raw.get(key, "")
     if not isinstance(value, str):
-        raise InputError(f"{where}: {key} ({label}): 문자열이어야 합니다")
+        raise InputError(f"{where}: {prefix}{key} ({label}): 문자열이어야 합니다")
     if required and not value.strip():
-        raise InputError(f"{where}: {key} ({label}): 필수 항목입니다")
+        raise InputError(f"{where}: {prefix}{key} ({label}): 필수 항목입니다")
     return value.strip()
 
 
@@ -164,7 +164,7 @@ def _agent(value: object, where: Path) -> WithholdingAgent:
     unknown = sorted(set(value) - set(AGENT_KEYS))
     if unknown:
         raise InputError(f"{where}: withholding_agent.{unknown[0]}: 모르는 항목입니다 (쓸 수 있는 항목: {', '.join(AGENT_KEYS)})")
-    fields = {k: _text(value, k, f"원천징수의무자 {label}", where, True) for k, label in AGENT_KEYS.items()}
+    fields = {k: _text(value, k, f"원천징수의무자 {label}", where, True, "withholding_agent.") for k, label in AGENT_KEYS.items()}
     fields["business_number"] = _business_number(fields["business_number"], f"{where}: withholding_agent.business_number")
     return WithholdingAgent(**fields)
 

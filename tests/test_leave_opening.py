@@ -114,7 +114,7 @@ def test_opening_balance_starts_the_ledger(law):
     t = ledger.totals()
     assert t == {"accrued": 2400 + 9600, "used": 1440, "paid_out": 1440 + 9120, "lapsed": 0, "remaining": 0}
     assert any("이월 잔여" in n and "2025-12-31까지" in n for n in ledger.notes)
-    assert any("원장 시작 전의 연차 사용 1건" in n and "row 2" in n for n in ledger.notes)
+    assert any("원장 시작 전의 연차 사용 1건" in n and "2행" in n for n in ledger.notes)
     # the JSON says where the ledger starts
     assert ledger_json(ledger, r, law, [])["services"][0]["ledger_start"] == "2026-01-01"
     # a ledger asked for before the opening date holds nothing

@@ -456,13 +456,31 @@ def contract_frame(roster: Roster) -> pl.DataFrame:
 
 def check_files(paths: list[Path], roster: Roster | None = None, corrections: Path | None = None, profile: str | None = None, dup_window: int | None = None,
                 month: tuple[dt.date, dt.date] | None = None, extra_corrections: pl.DataFrame | None = None) -> CheckResult:
-    exports = [read_export(p, profile) for p in paths]
+    exports = [_read(p, profile) for p in paths]
     if dup_window is None:
         from payroll import law as law_module
 
         day = month[0] if month else _first_day(exports)
         dup_window = int(law_module.current().on(day)["timesheet.duplicate_window_minutes"]) if day else 5
     return check(exports, roster, corrections, dup_window, month, extra_corrections)
+
+
+#: the exports read last, by (path, size, modification time, profile): a run whose ``scheduled``
+#: decisions check the month twice reads each file once (an Export's frames are never modified)
+_READ: dict[tuple, Export] = {}
+
+
+def _read(path: Path, profile: str | None) -> Export:
+    try:
+        st = Path(path).stat()
+        key = (str(Path(path).resolve()), st.st_size, st.st_mtime_ns, profile)
+    except OSError:
+        return read_export(path, profile)  # the reader names the problem
+    if key not in _READ:
+        if len(_READ) >= 16:
+            _READ.clear()
+        _READ[key] = read_export(path, profile)
+    return _READ[key]
 
 
 def _first_day(exports: list[Export]) -> dt.date | None:

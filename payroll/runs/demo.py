@@ -60,8 +60,11 @@ def generated_samples(target: Path, month: str = MONTH) -> Path:
     script = SAMPLES.parent / "generate.py"
     if not script.is_file():
         raise InputError(f"{script}: 표본 생성기가 없습니다 (소스 폴더에서 설치하세요)")
+    import sys
+
     spec = importlib.util.spec_from_file_location("payroll_samples_generate", script)
     module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up there
     spec.loader.exec_module(module)
     module.write_set(target, month)
     return target

@@ -67,11 +67,12 @@ def tax_command(wage, family, children, ratio, date_text, daily_wage, days, as_j
 
 @click.command("calc")
 @click.argument("case_file", type=click.Path(dir_okay=False))
+@click.option("--provisional", is_flag=True, help="잠정: 고시되지 않은 수치는 직전 수치로 (decision D14)")
 @click.option("--json", "as_json", is_flag=True, help="JSON 출력")
-def calc_command(case_file, as_json):
+def calc_command(case_file, provisional, as_json):
     """한 근로자의 한 달: 지급액 → 4대보험 → 소득세 → 실지급액."""
     case = load_case_file(case_file)
-    result = calculate(case)
+    result = calculate(case, provisional=provisional)
     click.echo(dumps(result) if as_json else render_table(case, result))
 
 

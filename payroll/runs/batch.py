@@ -51,6 +51,19 @@ class MonthClosed(InputError):
     """A plain run of a closed month (exit code 2)."""
 
 
+class BelowMinimumWage(InputError):
+    """A contract or pay table pays below 최저임금 for the month (exit code 2, before anything is written)."""
+
+    def __init__(self, month: str, shortfalls: tuple[dict, ...]):
+        lines = [f"{month}: {len(shortfalls)}건의 계약이 최저임금에 미달합니다 (최저임금법 §6①) — 계약 또는 보수표를 고친 뒤 실행하세요:"]
+        for r in shortfalls:
+            hours = r["paid_minutes"] // 60
+            lines.append(f"  - {r['worker_id']} (계약 {r['contract_id']}): 시간급 {r['hourly']:,}원 < 최저임금 {r['minimum']:,}원 — "
+                         f"시간당 {r['per_hour']:,}원, 이달 {hours}시간 기준 {r['month']:,}원 부족")
+        super().__init__("\n".join(lines))
+        self.shortfalls = shortfalls
+
+
 def build_from_files(staged: StagedInputs):
     """The production build: roster + contracts + attendance → :class:`payroll.timesheet.monthly.MonthBuild`."""
     from payroll.timesheet.monthly import MonthInputs, build_month
@@ -203,6 +216,9 @@ def compute_month(staged: StagedInputs, build: BuildFn, ctx: Context) -> Compute
     """Build the month from the staged files, add the carried 소급분 lines, 연차수당 and welfare items,
     compute every worker at once; then the leavers' settlement and 퇴직금, and compute again."""
     built = build(staged)
+    shortfalls = getattr(built, "minimum_wage_shortfalls", ())
+    if shortfalls:
+        raise BelowMinimumWage(staged.month, shortfalls)
     workers: pl.DataFrame = built.workers
     items = _items_frame(built.items)
     warnings = list(getattr(built, "warnings", ()))

@@ -27,6 +27,7 @@ DEFAULT_DB = "payroll.db"
 RULES_FILE = Path("rules") / "announced.toml"
 
 _active: Path | None = None
+_activated = False  # activated for a database: its folder (None for a server database without PAYROLL_HOME)
 
 
 def folder_for_database(url: str | None) -> Path | None:
@@ -45,9 +46,16 @@ def folder_for_database(url: str | None) -> Path | None:
 
 
 def activate(folder: Path | None) -> None:
-    """Make ``folder`` the installation of this process (None: back to the environment's)."""
-    global _active
+    """Make ``folder`` the installation of this process (None: it has none)."""
+    global _active, _activated
     _active = Path(folder) if folder is not None else None
+    _activated = True
+
+
+def deactivate() -> None:
+    """Back to the environment's installation (``$PAYROLL_HOME`` or beside ``$PAYROLL_DB``)."""
+    global _active, _activated
+    _active, _activated = None, False
 
 
 def activate_for_database(url: str | None) -> Path | None:
@@ -58,7 +66,7 @@ def activate_for_database(url: str | None) -> Path | None:
 
 
 def directory() -> Path | None:
-    if _active is not None:
+    if _activated:
         return _active
     if os.environ.get(HOME_ENV):
         return Path(os.environ[HOME_ENV])

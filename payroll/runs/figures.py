@@ -125,10 +125,9 @@ def announce(store: Store, key: str, start: dt.date, end: dt.date | None, value_
         if key not in base.parameters:
             raise InputError(f"{key}: no such figure (payroll rules check MONTH lists them)")
         p = base.parameter(key)
-        value = announced.parse_value(p, value_text)
-        figure = announced.Figure(key, start, end or law_module.OPEN_END, value, source.strip(), actor)
         try:
-            text = announced.with_figure(announced.read(path), figure)
+            value = announced.parse_value(p, value_text)
+            text = announced.with_figure(announced.read(path), announced.Figure(key, start, end or law_module.OPEN_END, value, source.strip(), actor))
         except RuleError as exc:
             raise InputError(str(exc)) from None
         new_law = _validated(text)

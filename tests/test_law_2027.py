@@ -348,3 +348,41 @@ def test_a_contract_below_the_2027_minimum_wage_stops_the_run_before_anything_is
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").rglob("*.pdf"))
     with store.session() as s:
         assert s.exec(select(Run)).all() == []
+
+
+# --- the console ----------------------------------------------------------------------------------
+
+
+def test_console_rules_page_announce_by_the_approver_only(tmp_path):
+    from test_web_fixtures import FrozenClock, PASSWORDS, add_users, csrf_from, login, make_client, make_store
+
+    clock = FrozenClock()
+    store = make_store(tmp_path)
+    add_users(store, clock)
+    try:
+        with make_client(store, clock, tmp_path) as c:
+            login(c, "clerk", PASSWORDS["clerk"])
+            month = c.get("/months/2027-01")
+            assert 'name="provisional"' in month.text and "보수월액보험료 상한" in month.text and "/rules/2027-01" in month.text
+            page = c.get("/rules/2027-01")
+            assert page.status_code == 200 and "living_wage.hourly" in page.text and "announce-form" not in page.text
+            refused = c.post("/rules/2027-01/announce", data={"csrf_token": csrf_from(page.text), "key": "living_wage.hourly", "start": "2027-01-01",
+                                                              "end": "2027-12-31", "value": "12,500", "source": "서울특별시 고시 (시험)"})
+            assert refused.status_code == 403
+        with make_client(store, clock, tmp_path) as c:
+            login(c, "approver", PASSWORDS["approver"])
+            page = c.get("/rules/2027-01")
+            token = csrf_from(page.text)
+            bad = c.post("/rules/2027-01/announce", data={"csrf_token": token, "key": "living_wage.hourly", "start": "2027-01-01", "end": "2027-12-31",
+                                                          "value": "열두 원", "source": "서울특별시 고시 (시험)"})
+            assert bad.status_code == 400 and "whole number" in bad.text and "Traceback" not in bad.text
+            ok = c.post("/rules/2027-01/announce", data={"csrf_token": token, "key": "living_wage.hourly", "start": "2027-01-01", "end": "2027-12-31",
+                                                         "value": "12,500", "source": "서울특별시 고시 (시험)"})
+            assert ok.status_code == 200 and "12,500원" in ok.text
+            assert law_module.current().on(D(2027, 3, 1))["living_wage.hourly"] == 12_500
+            confirmed = c.post("/rules/2027-01/confirm", data={"csrf_token": token, "key": "long_term_care.rate_of_income", "year": "2027",
+                                                               "source": "장기요양위원회 동결 (시험)"})
+            assert confirmed.status_code == 200 and "2027년 확인" in confirmed.text
+    finally:
+        installation.deactivate()
+        store.dispose()

@@ -386,3 +386,18 @@ def test_console_rules_page_announce_by_the_approver_only(tmp_path):
     finally:
         installation.deactivate()
         store.dispose()
+
+
+def test_the_leave_ledger_looks_past_2026_and_across_2027_06_10(law):
+    # Was: "no value … in force on 2027-…". A contract running 2026-07-01…2027-06-30: the first-year
+    # days accrue into 2027, across the change of numbering on 2027-06-10, and are paid on leaving.
+    from leave_helpers import contract, roster
+
+    from payroll.leave.ledger import build_ledgers
+
+    r = roster(contract("c1", "A", D(2026, 7, 1), D(2027, 6, 30), wage=10_700))
+    (ledger,) = build_ledgers(r, [], D(2027, 7, 31), law=law).values()
+    accruals = [e for e in ledger.entries if e.kind == "accrual"]
+    assert [e.date for e in accruals] == [D(2026, m, 1) for m in range(8, 13)] + [D(2027, m, 1) for m in range(1, 7)]
+    (paid,) = [e for e in ledger.entries if e.kind == "payout"]
+    assert (paid.date, paid.reason, paid.minutes, paid.amount) == (D(2027, 6, 30), "leaving", 11 * 480, 11 * 8 * 10_700)

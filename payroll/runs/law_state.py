@@ -148,9 +148,9 @@ def rules_note(figures: list[FigureUse]) -> str:
 
 
 def review_warnings(law: Law, day: dt.date) -> list[str]:
-    """Parameters past the date by which an expected amendment was to be checked."""
-    out = []
+    """Parameters past the date by which an expected amendment was to be checked, one line per review."""
+    due: dict[tuple[dt.date, str], list[str]] = {}
     for p in law.parameters.values():
         if p.review_by is not None and day >= p.review_by:
-            out.append(f"규칙 검토 기한 지남 ({p.review_by.isoformat()}): {p.name} ({p.label}) — {p.review_note}")
-    return out
+            due.setdefault((p.review_by, p.review_note), []).append(p.label)
+    return [f"규칙 검토 기한 지남 ({by.isoformat()}): {', '.join(labels)} — {note}" for (by, note), labels in sorted(due.items())]

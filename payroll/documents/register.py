@@ -189,9 +189,13 @@ def register_xlsx(results: pl.DataFrame, items: pl.DataFrame) -> bytes:
             hours_s if c in HOURS_COLUMNS else days_s if c in NUMBER_COLUMNS else money_s if c in summed else text for c in names
         ]
 
-    title = f"급여대장 (임금대장) {', '.join(months)}" + (f" (지급일 {', '.join(str(d) for d in pay_dates)})" if pay_dates else "")
+    notes = sorted(set(results.get_column("rules_note").drop_nulls().to_list())) if "rules_note" in results.columns else []
+    provisional = any(n.startswith("잠정") for n in notes)
+    title = (f"급여대장 (임금대장) {', '.join(months)}" + (f" (지급일 {', '.join(str(d) for d in pay_dates)})" if pay_dates else "")
+             + (" — 잠정" if provisional else ""))
     cells.append([title], [title_style])
-    cells.append(["근로기준법 §48① · 시행령 §27: 근로일수, 근로시간수, 연장·야간·휴일 근로시간수, 임금 내역별 금액, 공제 내역"])
+    subtitle = "근로기준법 §48① · 시행령 §27: 근로일수, 근로시간수, 연장·야간·휴일 근로시간수, 임금 내역별 금액, 공제 내역"
+    cells.append([subtitle + (" — 규칙 상태: " + " / ".join(notes) if notes else "")])  # decision D14: provisional and unconfirmed figures
     header_row = 3
     cells.append([header for _, header in columns], [header_style] * len(columns))
 

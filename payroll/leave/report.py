@@ -11,16 +11,16 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from decimal import Decimal
 import re
 import zipfile
+from decimal import Decimal
 
 from payroll.law import Law
 from payroll.leave.inputs import Notice
 from payroll.leave.ledger import WorkerLedger, leave_day_minutes
 from payroll.leave.notices import notices_for
 from payroll.leave.timing import STAGE_LABELS, shift_months
-from payroll.leave.units import leave_text
+from payroll.leave.units import amount_text, hour_unit, hours_text, leave_text
 from payroll.roster import Roster
 
 FIXED_TIME = dt.datetime(2000, 1, 1, 0, 0, 0)
@@ -51,6 +51,7 @@ def ledger_json(ledger: WorkerLedger, roster: Roster, law: Law, notices: list[No
             for s in ledger.services
         ],
         "totals_minutes": ledger.totals(),
+        **_balance_texts(ledger, roster, law),
         "entries": [
             {
                 "date": e.date.isoformat(), "kind": e.kind, "minutes": e.minutes, "balance": e.balance, "grants": e.grant_id,
@@ -73,6 +74,18 @@ def ledger_json(ledger: WorkerLedger, roster: Roster, law: Law, notices: list[No
     }
 
 
+def _balance_texts(ledger: WorkerLedger, roster: Roster, law: Law) -> dict:
+    """The balance in days and hours of the worker's day; from 2027-06-10 (§60⑤) in hours first."""
+    contracts = roster.contracts_of(ledger.worker_id)
+    contract = roster.contract_on(ledger.worker_id, ledger.as_of) or contracts[-1]
+    day = min(ledger.as_of, contract.end or ledger.as_of)
+    unit = leave_day_minutes(contract, law, day)
+    hour_based = hour_unit(law, ledger.as_of) is not None
+    t = ledger.totals()
+    return {"day_minutes": unit, "hour_based": hour_based,
+            "totals_text": {k: amount_text(v, unit, hour_based) for k, v in t.items()}}
+
+
 def render_ledger_text(data: dict) -> str:
     lines = [f"연차 원장 {data['worker_id']} {data['name']} — {data['as_of']} 현재", f"  {data['attendance']}"]
     for s in data["services"]:
@@ -88,20 +101,18 @@ def render_ledger_text(data: dict) -> str:
     names = {"accrual": "발생", "use": "사용", "payout": "수당지급", "lapse": "소멸"}
     for e in data["entries"]:
         day = dt.date.fromisoformat(e["date"])
-        text = f"  {e['date']:<10} {names[e['kind']]:<8} {leave_text(e['minutes'], day):>16} {leave_text(e['balance'], day):>18}  {e['article']} — {e['note']}"
+        amount, balance = (leave_text(e[k], day, day_minutes=data["day_minutes"]) for k in ("minutes", "balance"))
+        text = f"  {e['date']:<10} {names[e['kind']]:<8} {amount:>16} {balance:>18}  {e['article']} — {e['note']}"
         if e["kind"] == "payout":
             text += f" [{e['pay_month']} 지급 {e['amount']:,}원: {e['method']}]"
         lines.append(text)
-    t = data["totals_minutes"]
-    as_of = dt.date.fromisoformat(data["as_of"])
-    lines.append(
-        f"  합계: 발생 {leave_text(t['accrued'], as_of)} − 사용 {leave_text(t['used'], as_of)} − 수당 {leave_text(t['paid_out'], as_of)} − "
-        f"소멸 {leave_text(t['lapsed'], as_of)} = 잔여 {leave_text(t['remaining'], as_of)}"
-    )
+    t = data["totals_text"]
+    unit = f"1일 = {hours_text(data['day_minutes'])}" + (", 시간 단위 사용 (근로기준법 §60⑤)" if data["hour_based"] else "")
+    lines.append(f"  합계 ({unit}): 발생 {t['accrued']} − 사용 {t['used']} − 수당 {t['paid_out']} − 소멸 {t['lapsed']} = 잔여 {t['remaining']}")
     for x in data["exceptions"]:
         lines.append(f"  예외 {x['date']}: {x['note']} ({x['source']})")
     for n in data["notices"]:
-        lines.append(f"  사용촉진 {n['label']} ({n['status']}): {n['from']} ~ {n['by']}, 미사용 {leave_text(n['minutes'], as_of)}, 사용기간 {n['period_end']} [{n['article']}]")
+        lines.append(f"  사용촉진 {n['label']} ({n['status']}): {n['from']} ~ {n['by']}, 미사용 {amount_text(n['minutes'], data['day_minutes'], data['hour_based'])}, 사용기간 {n['period_end']} [{n['article']}]")
     for note in data["notes"]:
         lines.append(f"  참고: {note}")
     return "\n".join(lines)
@@ -154,16 +165,16 @@ def month_report(ledgers: dict[str, WorkerLedger], roster: Roster, month: str, l
         contract = roster.contract_on(wid, last) or roster.contracts_of(wid)[-1]
         unit = leave_day_minutes(contract, law, min(last, contract.end or last))
         ws.append([wid, worker.name, worker.department, hours(unit), hours(t["accrued"]), hours(t["used"]), hours(t["paid_out"]), hours(t["lapsed"]),
-                   hours(t["remaining"]), leave_text(t["remaining"], last),
+                   hours(t["remaining"]), leave_text(t["remaining"], last, law, unit),
                    hours(month_acc), hours(month_use), hours(sum(g.remaining for g in expiring)), ", ".join(sorted({g.expiry.isoformat() for g in expiring})),
                    due_text, len([x for x in ledger.exceptions if first <= x.date <= last]), pay])
         for e in ledger.entries:
             if first <= e.date <= last or (e.kind == "payout" and e.pay_month == month):
-                entries_ws.append([wid, e.date.isoformat(), names[e.kind], hours(e.minutes), hours(e.balance), leave_text(e.minutes, e.date), leave_text(e.balance, e.date),
+                entries_ws.append([wid, e.date.isoformat(), names[e.kind], hours(e.minutes), hours(e.balance), leave_text(e.minutes, e.date, law, unit), leave_text(e.balance, e.date, law, unit),
                                    e.article, e.note, e.pay_month or "", e.amount if e.amount is not None else "", e.method, e.grant_id])
         for x in ledger.exceptions:
             if first <= x.date <= last:
-                exc_ws.append([wid, x.date.isoformat(), hours(x.minutes), leave_text(x.minutes, x.date), x.note, x.source])
+                exc_ws.append([wid, x.date.isoformat(), hours(x.minutes), leave_text(x.minutes, x.date, law, unit), x.note, x.source])
     settings = wb.create_sheet("설정")
     on = law.on(last)
     settings.append(["항목", "값", "근거"])

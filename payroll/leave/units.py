@@ -1,10 +1,12 @@
-"""How an amount of 연차 is shown: in days and hours, never in minutes.
+"""연차 in days and hours — never in minutes — and hour-based use from 2027-06-10 (근로기준법 §60⑤,
+법률 제21784호, D16).
 
-The ledger counts minutes (exact); people read days and hours. One day is 8 hours (근로기준법
-시행령 별표2 4호 나목: a day of leave is 8 hours for the 통상근로자, and a 단시간근로자's leave is
-counted in those hours), so 92 hours read "11일 4시간 (92시간)". From 2027-06-10 연차 may be taken in
-hour units (근로기준법 §60⑤, 법률 제21784호; decisions.md D16): from then an amount reads as hours
-alone ("92시간"). A part of an hour is shown as a decimal of an hour ("1.5시간"), not as minutes.
+The ledger counts 연차 in minutes of the worker's scheduled day (8 h = 1일 for a full-timer;
+별표2 4호 나목 for a part-timer). People read it as days and hours ("11일 4시간"); a part of an hour
+is a decimal of an hour ("1.5시간"), never minutes. From 2027-06-10 a worker may take 연차 in the
+hour units a 시행령 sets (``annual_leave.hour_unit_minutes``, one hour until the 시행령 is
+confirmed): from then on an amount reads in hours first ("92시간 (11일 4시간)"), and a use of part
+of a day must be a whole number of units.
 """
 
 from __future__ import annotations
@@ -12,26 +14,60 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-DAY_HOURS = 8
-#: 근로기준법 §60⑤ (hour-based 연차), in force from 2027-06-10 (법률 제21784호 부칙 §1; decisions.md D16)
-HOUR_BASED_FROM = dt.date(2027, 6, 10)
+from payroll.case import InputError
+from payroll.law import Law
+
+HOUR_UNIT = "annual_leave.hour_unit_minutes"
+FULL_DAY_MINUTES = 8 * 60  # a full-timer's day of leave (별표2: × 8시간)
+
+
+def hour_unit(law: Law, day: dt.date) -> int | None:
+    """Minutes of one unit of hour-based 연차 on ``day`` (None before §60⑤ is in force)."""
+    p = law.parameter(HOUR_UNIT)
+    if p.state_on(day) in ("not_yet", "missing", "ended", "unknown"):
+        return None
+    return int(law.on(day)[HOUR_UNIT])
+
+
+def check_use(kind: str, given_minutes: int | None, day_minutes: int, day: dt.date, law: Law, where: str) -> None:
+    """A 연차 of part of a day on or after 2027-06-10 is a whole number of hour units."""
+    if kind != "연차" or given_minutes is None or given_minutes >= day_minutes:
+        return
+    unit = hour_unit(law, day)
+    if unit is None or given_minutes % unit == 0:
+        return
+    citation = law.on(day).citation(HOUR_UNIT)
+    raise InputError(f"{where}: minutes: 시간 단위 연차는 {unit}분 단위로 사용합니다 ({given_minutes}분은 {unit}분의 배수가 아님; "
+                     f"근로기준법 §60⑤ — {citation.note})")
 
 
 def hours_text(minutes: int) -> str:
-    """'92시간', '1.5시간', '0.25시간' — hours with the fraction as a decimal (never minutes)."""
+    """'92시간', '1.5시간', '0.25시간': hours, a part of an hour as a decimal (never minutes)."""
     value = (Decimal(int(minutes)) / 60).quantize(Decimal("0.01")).normalize()
-    text = format(value, "f")
-    whole, _, frac = text.partition(".")
+    whole, _, frac = format(value, "f").partition(".")
     return f"{int(whole):,}" + (f".{frac}" if frac else "") + "시간"
 
 
-def leave_text(minutes: int, as_of: dt.date | None = None) -> str:
-    """An amount of 연차: "11일 4시간 (92시간)" (8 h = 1일), or "92시간" from 2027-06-10."""
-    minutes = int(minutes)
-    if as_of is not None and as_of >= HOUR_BASED_FROM:
-        return hours_text(minutes)
-    sign = "-" if minutes < 0 else ""
-    days, rest = divmod(abs(minutes), DAY_HOURS * 60)
-    parts = ([f"{days}일"] if days else []) + ([hours_text(rest)] if rest or not days else [])
-    text = sign + " ".join(parts)
-    return text if not days or not rest else f"{text} ({sign}{hours_text(abs(minutes))})"
+def amount_text(minutes: int, day_minutes: int, hour_based: bool = False) -> str:
+    """'15일', '3일 4시간' (a day of ``day_minutes``); with ``hour_based`` the hours first: '124시간 (15일 4시간)'."""
+    sign = "−" if minutes < 0 else ""
+    minutes = abs(minutes)
+    if day_minutes <= 0:
+        days_part = hours_text(minutes)
+    else:
+        days, rest = divmod(minutes, day_minutes)
+        days_part = " ".join(p for p in (f"{days}일" if days or not rest else "", hours_text(rest) if rest else "") if p)
+    if hour_based:
+        return f"{sign}{hours_text(minutes)} ({days_part})"
+    return f"{sign}{days_part}"
+
+
+def leave_text(minutes: int, day: dt.date | None = None, law: Law | None = None, day_minutes: int = FULL_DAY_MINUTES) -> str:
+    """An amount of 연차 as of ``day``: days and hours (8시간 = 1일 unless ``day_minutes`` says the
+    worker's day), hours first once hour-based 연차 is in force on ``day``."""
+    hour_based = False
+    if day is not None:
+        from payroll import law as law_module
+
+        hour_based = hour_unit(law or law_module.current(), day) is not None
+    return amount_text(int(minutes), day_minutes, hour_based)

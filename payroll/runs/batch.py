@@ -17,26 +17,29 @@ import re
 import secrets
 import shutil
 import tempfile
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 import polars as pl
 from sqlalchemy import insert
 from sqlmodel import Session
 
 from payroll import cyclegc
+from payroll import law as law_module
 from payroll.case import InputError
 from payroll.employer import load_employer
 from payroll.engine.pipeline import default_context
 from payroll.engine.step import Context
 from payroll.runs import extras, history as history_module
 from payroll.runs import inputs as inputs_module
-from payroll.runs.compute import BuildFn, Computed, build_from_files, compute_month, employer_of  # noqa: F401 - the run's public names
+from payroll.runs import law_state, provisional as provisional_module
+from payroll.runs.compute import BelowMinimumWage, BuildFn, Computed, build_from_files, compute_month, employer_of  # noqa: F401 - the run's public names
 from payroll.runs.hashing import code_version, run_hash
-from payroll.runs.inputs import ADJUSTMENTS_NAME, check_month
+from payroll.runs.inputs import ADJUSTMENTS_NAME, INSTALLATION_RULES_NAME, StagedInputs, check_month
 from payroll.runs.outputs import Renderers, default_renderers, render_all, start_pool
 from payroll.runs.prechecks import RunRefused, refuse_if_any  # noqa: F401 - RunRefused: what a refused run raises
-from payroll.runs.retro import (  # noqa: F401 - months.py and the console read the month state from here
+from payroll.runs.retro import (  # noqa: F401 - months.py, provisional.py and the console read the month state from here
     adjustments_bytes, effective_run_id, load_results, next_month, next_open_month, pending_adjustments, retro_lines,
 )
 from payroll.store.db import Store, now
@@ -75,12 +78,15 @@ def _remove_stale_partials(parent: Path) -> None:
 
 def execute_run(store: Store, month: str, *, inputs_dir: Path, out_root: Path, pay_date: dt.date | None = None,
                 correction: bool = False, actor: str = "cli", build: BuildFn | None = None, renderers: Renderers | None = None,
-                progress: bool = False, jobs: int | None = None, ctx: Context | None = None, on_progress: Progress | None = None) -> dict:
+                progress: bool = False, jobs: int | None = None, ctx: Context | None = None, provisional: bool = False,
+                on_progress: Progress | None = None) -> dict:
     """Run (or, with ``correction``, re-run a closed) month; return the summary of the recorded run.
 
     Refused (:class:`RunRefused`, nothing recorded) while the month has attendance errors neither
-    corrected nor decided (payroll.runs.prechecks). ``on_progress(stage, done, total)`` is told where
-    the run is: ``inputs``, ``compute``, ``payslips`` (done of total), ``record``."""
+    corrected nor decided (payroll.runs.prechecks). A figure the month needs that no 고시 has
+    announced yet stops the run (:class:`law_state.MissingFigures`), unless ``provisional``: then the
+    last figure is used and the run says so on every output (D14). ``on_progress(stage, done,
+    total)`` is told where the run is: ``inputs``, ``compute``, ``payslips`` (done of total), ``record``."""
     check_month(month)
     build = build or build_from_files
     renderers = renderers or default_renderers()
@@ -91,6 +97,72 @@ def execute_run(store: Store, month: str, *, inputs_dir: Path, out_root: Path, p
     employer = load_employer(root / inputs_module.EMPLOYER_FILE)  # validated before anything is done
     report("inputs", 0, 0)
     start_pool(jobs)  # the payslip processes' server loads the font while the month is computed
+    base_law = ctx.law
+    probe = law_state.probe(base_law)
+    with law_module.using(probe), law_module.recording() as uses:
+        prepared = _prepare_and_compute(store, month, root, files, pay_date, correction, build, replace(ctx, law=probe), employer, report)
+    figures = law_state.uses_of(probe, uses)
+    missing = [f for f in figures if f.state == "provisional"]
+    if missing and not provisional:
+        raise law_state.MissingFigures(month, missing)
+    law_used = probe if missing else base_law
+    computed = prepared.computed
+    note_figures(computed, figures)
+    computed.warnings.extend(law_state.review_warnings(law_used, prepared.pay_date))
+    run_ctx = replace(ctx, law=law_used)
+
+    run_id = _new_run_id(month)
+    parent = Path(out_root) / month
+    parent.mkdir(parents=True, exist_ok=True)
+    _remove_stale_partials(parent)
+    final = parent / run_id
+    partial = parent / f".partial-{run_id}-{os.getpid()}"
+    try:
+        outputs = render_all(partial, computed.frame, computed.items, computed.rows, computed.item_lists, computed.traces, computed.employer, renderers, progress, jobs,
+                             extra=lambda: computed.outputs, meanwhile=computed.results_sha256,
+                             on_done=lambda done, total: report("payslips", done, total))
+    except BaseException:
+        shutil.rmtree(partial, ignore_errors=True)
+        raise
+    report("record", 0, 0)
+    return _record(store, month=month, pay_date=prepared.pay_date, correction=correction, corrected_id=prepared.corrected_id,
+                   corrected_hash=prepared.corrected_hash, old_results=prepared.old_results, manifest=prepared.manifest, computed=computed,
+                   outputs=outputs, run_id=run_id, partial=partial, final=final, actor=actor, ctx=run_ctx, roster=prepared.roster,
+                   welfare_rows=prepared.welfare_rows, settlement=prepared.settlement)
+
+
+def note_figures(computed: Computed, figures: list) -> None:
+    """Keep the month's provisional and unconfirmed figures on the result (a replay does the same)."""
+    computed.figures = figures
+    note = law_state.rules_note(figures)
+    if note:
+        computed.set_rules_note(note)
+
+
+def law_of_run(staged: StagedInputs, provisional: bool, base: Context) -> Context:
+    """The context a stored run was computed under: the rules here, the figures HR had entered
+    (the run's stored copy, not today's) and its provisional mode."""
+    text = Path(staged.installation_rules).read_text(encoding="utf-8") if staged.installation_rules else None
+    law = law_module.load(base.law.rules_dir, installation=text, provisional=provisional)
+    return replace(base, law=law)
+
+
+@dataclass
+class _Prepared:
+    computed: Computed
+    pay_date: dt.date
+    manifest: list[dict]
+    roster: Any
+    welfare_rows: list[dict]
+    old_results: list[dict]
+    corrected_id: str | None
+    corrected_hash: str | None
+    settlement: provisional_module.Settlement
+
+
+def _prepare_and_compute(store: Store, month: str, root: Path, files: list[tuple[str, Path]], pay_date: dt.date | None, correction: bool,
+                         build: BuildFn, ctx: Context, employer, report: Progress) -> _Prepared:
+    """Store the month's inputs (files and what the run takes from the database) and compute it."""
     with store.session() as s:
         lock = s.get(MonthLock, month)
         corrected: Run | None = None
@@ -107,9 +179,15 @@ def execute_run(store: Store, month: str, *, inputs_dir: Path, out_root: Path, p
             pay_date = corrected.pay_date
         pay_date = inputs_module.pay_date_of(root, month, pay_date, employer)
         adjustments = pending_adjustments(s, month)
+        settlement = provisional_module.Settlement() if correction else provisional_module.settle(s, month, ctx.law, ctx, build)
+        if settlement.adjustments:
+            adjustments = sorted(adjustments + settlement.adjustments,
+                                 key=lambda a: (a["worker_id"], a["belongs_month"], a["source_code"], a["amount"], a["method"]))
         extra = [("adjustments", ADJUSTMENTS_NAME, adjustments_bytes(adjustments))] if adjustments else []
         roster, welfare_rows, db_extra = _database_inputs(s, root, month, pay_date, files, ctx)
         extra += db_extra
+        if ctx.law.installation_text:  # the figures HR entered: a replay lays the same ones over the rules
+            extra.append(("installation_rules", INSTALLATION_RULES_NAME, (ctx.law.installation_text + "\n").encode()))
         manifest = inputs_module.import_files(s, root, files, extra)
         old_results = load_results(s, corrected.run_id) if corrected else []
         corrected_hash = corrected.run_hash if corrected else None
@@ -126,24 +204,8 @@ def execute_run(store: Store, month: str, *, inputs_dir: Path, out_root: Path, p
         report("compute", 0, 0)
         with cyclegc.paused():  # the month's rows, items and traces are many small acyclic objects
             computed = compute_month(staged, build, ctx, precheck=refuse_if_any)
-
-    run_id = _new_run_id(month)
-    parent = Path(out_root) / month
-    parent.mkdir(parents=True, exist_ok=True)
-    _remove_stale_partials(parent)
-    final = parent / run_id
-    partial = parent / f".partial-{run_id}-{os.getpid()}"
-    try:
-        outputs = render_all(partial, computed.frame, computed.items, computed.rows, computed.item_lists, computed.traces, computed.employer, renderers, progress, jobs,
-                             extra=lambda: computed.outputs, meanwhile=computed.results_sha256,
-                             on_done=lambda done, total: report("payslips", done, total))
-    except BaseException:
-        shutil.rmtree(partial, ignore_errors=True)
-        raise
-    report("record", 0, 0)
-    return _record(store, month=month, pay_date=pay_date, correction=correction, corrected_id=corrected_id, corrected_hash=corrected_hash,
-                   old_results=old_results, manifest=manifest, computed=computed, outputs=outputs, run_id=run_id,
-                   partial=partial, final=final, actor=actor, ctx=ctx, roster=roster, welfare_rows=welfare_rows)
+    computed.warnings.extend(settlement.warnings)
+    return _Prepared(computed, pay_date, manifest, roster, welfare_rows, old_results, corrected_id, corrected_hash, settlement)
 
 
 def _database_inputs(session: Session, root: Path, month: str, pay_date: dt.date, files: list[tuple[str, Path]], ctx: Context):
@@ -189,7 +251,8 @@ def _totals(frame: pl.DataFrame) -> dict[str, int]:
 
 
 def _record(store: Store, *, month, pay_date, correction, corrected_id, corrected_hash, old_results, manifest, computed: Computed,
-            outputs, run_id, partial: Path, final: Path, actor, ctx: Context, roster=None, welfare_rows: list[dict] = ()) -> dict:
+            outputs, run_id, partial: Path, final: Path, actor, ctx: Context, roster=None, welfare_rows: list[dict] = (),
+            settlement: provisional_module.Settlement | None = None) -> dict:
     result_texts = computed.result_texts()
     results_sha = computed.results_sha256()
     kind = "correction" if correction else "regular"
@@ -219,6 +282,8 @@ def _record(store: Store, *, month, pay_date, correction, corrected_id, correcte
                 warnings=json.dumps(computed.warnings, ensure_ascii=False), run_hash=rh, workers=computed.frame.height,
                 gross_pay_total=totals["gross_pay"], deductions_total=totals["deductions_total"], net_pay_total=totals["net_pay"],
                 out_dir=str(final.resolve()), created_at=now(), created_by=actor,
+                provisional=ctx.law.provisional and any(f.state == "provisional" for f in computed.figures),
+                law_figures=json.dumps([f.as_dict() for f in computed.figures], ensure_ascii=False, sort_keys=True),
             )
             s.add(run)
             s.flush()
@@ -229,6 +294,8 @@ def _record(store: Store, *, month, pay_date, correction, corrected_id, correcte
             s.execute(insert(WorkerResult.__table__), records)
             for line in retro:
                 s.add(RetroItem(correction_run_id=run_id, corrected_run_id=corrected_id, belongs_month=month, pay_month=pay_month, **line))
+            if settlement is not None and settlement.settled:
+                provisional_module.record(s, run_id, settlement.settled)
             store.audit(actor, f"run.{kind}", run_id, {"month": month, "run_hash": rh, "workers": computed.frame.height, "corrects": corrected_id, "retro_lines": len(retro)}, session=s)
     except BaseException:
         shutil.rmtree(final, ignore_errors=True)
@@ -238,4 +305,8 @@ def _record(store: Store, *, month, pay_date, correction, corrected_id, correcte
         "workers": computed.frame.height, "gross_pay_total": totals["gross_pay"], "deductions_total": totals["deductions_total"],
         "net_pay_total": totals["net_pay"], "out_dir": str(final.resolve()), "outputs": len(outputs), "warnings": computed.warnings,
         "retro_lines": len(retro), "retro_pay_month": pay_month, "held": computed.held(),
+        "provisional": [f.as_dict() for f in computed.figures if f.state == "provisional"],
+        "unconfirmed": [f.as_dict() for f in computed.figures if f.state == "unconfirmed"],
+        "rules_note": law_state.rules_note(computed.figures),
+        "provisional_settled": list(settlement.summary) if settlement is not None else [],
     }

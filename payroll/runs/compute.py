@@ -36,6 +36,19 @@ ROSTER_COLUMNS = ("name", "department", "job", "bank", "account")
 PAID, HELD = "paid", "held"  # the pay_state of a result row: held = 지급 보류 (no transfer, no withholding line)
 
 
+class BelowMinimumWage(InputError):
+    """A contract or pay table pays below 최저임금 for the month (exit code 2, before anything is written)."""
+
+    def __init__(self, month: str, shortfalls: tuple[dict, ...]):
+        lines = [f"{month}: {len(shortfalls)}건의 계약이 최저임금에 미달합니다 (최저임금법 §6①) — 계약 또는 보수표를 고친 뒤 실행하세요:"]
+        for r in shortfalls:
+            hours = r["paid_minutes"] // 60
+            lines.append(f"  - {r['worker_id']} (계약 {r['contract_id']}): 시간급 {r['hourly']:,}원 < 최저임금 {r['minimum']:,}원 — "
+                         f"시간당 {r['per_hour']:,}원, 이달 {hours}시간 기준 {r['month']:,}원 부족")
+        super().__init__("\n".join(lines))
+        self.shortfalls = shortfalls
+
+
 def build_from_files(staged: StagedInputs):
     """The production build: roster + contracts + attendance → :class:`payroll.timesheet.monthly.MonthBuild`.
     A ``scheduled`` decision turns each open error day of its worker into the contract's shift, so the
@@ -70,6 +83,8 @@ class Computed:
     traces: list[list[dict]]
     warnings: list[str] = field(default_factory=list)
     employer: dict = field(default_factory=dict)  # the payslips' employer block (payroll.employer.Employer.payslip_block)
+    #: the provisional and unconfirmed figures the month used (decision D14)
+    figures: list = field(default_factory=list)
     #: renders the build's extra run outputs (attendance exceptions) when first asked for: a run asks
     #: while its payslip processes work
     render_outputs: Callable[[], dict[str, bytes]] | None = None
@@ -83,6 +98,12 @@ class Computed:
         if self._outputs is None:
             self._outputs = self.render_outputs() if self.render_outputs is not None else {}
         return self._outputs
+
+    def set_rules_note(self, note: str) -> None:
+        """The run's D14 note (provisional and unconfirmed figures) on every row: payslips and the register print it."""
+        self.frame = self.frame.with_columns(pl.lit(note, dtype=pl.Utf8).alias("rules_note"))
+        for row in self.rows:
+            row["rules_note"] = note
 
     @property
     def paid(self) -> pl.DataFrame:
@@ -192,6 +213,9 @@ def compute_month(staged: StagedInputs, build: BuildFn, ctx: Context, precheck: 
     roster = inputs_module.load_month_roster(staged.roster, staged.contracts, staged.resignations)
     decided = decisions_module.load_decisions(staged.decisions, roster)
     built = build(staged)
+    shortfalls = getattr(built, "minimum_wage_shortfalls", ())
+    if shortfalls:
+        raise BelowMinimumWage(staged.month, shortfalls)
     exceptions = getattr(built, "exceptions", None)
     if exceptions is not None:
         exceptions = decisions_module.mark_decided(exceptions, decided)

@@ -31,15 +31,16 @@ MARKER = ".payroll-demo"
 DEMO_USERS = (("demo-clerk", "clerk"), ("demo-approver", "approver"), ("demo-auditor", "auditor"))
 
 
-def stage_samples(target: Path, samples: Path = SAMPLES) -> Path:
-    """Lay the bundled samples out as an inputs directory under ``target`` (the layout of docs/runs.md:
-    ``payroll run 2026-06 --inputs TARGET`` takes it as it is). The pay date is the employer's."""
+def stage_samples(target: Path, samples: Path = SAMPLES, month: str = MONTH, pay_date: dt.date | None = None) -> Path:
+    """Lay the bundled samples (or a generated set of ``month``) out as an inputs directory under ``target``
+    (the layout of docs/runs.md: ``payroll run MONTH --inputs TARGET`` takes it as it is). The pay
+    date is the employer's (``employer.toml``) unless ``pay_date`` is given (``MONTH/run.toml``)."""
     if not (samples / "roster.csv").is_file():
         raise InputError(f"{samples}: 번들 표본이 없습니다 (python -m samples.generate --out {samples} --small)")
     target.mkdir(parents=True, exist_ok=True)
     for name in ("roster.csv", "contracts.csv", "employer.toml", "seal.png"):
         shutil.copyfile(samples / name, target / name)
-    mdir = target / MONTH
+    mdir = target / month
     (mdir / "attendance").mkdir(parents=True, exist_ok=True)
     for name in EXPORTS:
         if (samples / name).is_file():
@@ -50,6 +51,8 @@ def stage_samples(target: Path, samples: Path = SAMPLES) -> Path:
     for name in ("leave_notices.csv", "leave_history.csv", "leave_opening.csv", "ytd.csv", "wages.csv"):  # optional (docs/runs.md)
         if (samples / name).is_file():
             shutil.copyfile(samples / name, target / name)
+    if pay_date is not None:
+        (mdir / "run.toml").write_text(f"pay_date = {pay_date.isoformat()}\n", encoding="utf-8")
     return target
 
 

@@ -96,7 +96,12 @@ def month_context(app, month: str, *, code: str = "", department: str = "", work
         check = web_inputs.month_check(root, month)
     except InputError as exc:
         check_error = _strip(str(exc), root)
+    from payroll import law as law_module
+    from payroll.runs.figures import month_states
+
+    states = month_states(law_module.current(), month)
     ctx = {
+        "figures_missing": [f for f in states if f.state == "missing"], "figures_unconfirmed": [f for f in states if f.state == "unconfirmed"],
         "month": month, "status": services.month_status(app, month), "runs": services.runs_of(app, month), "lock": services.lock_of(app, month),
         "uploads": uploads, "kinds": web_inputs.KINDS, "check": check, "exc_error": check_error, "message": message, "error": error,
         "upload_results": results or [], "preview": preview, "jobs": app.state.jobs.of_target(month), "employer": services.employer_state(app),

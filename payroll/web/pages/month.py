@@ -47,7 +47,7 @@ def _pay_date(text: str) -> dt.date | None:
         raise InputError(f"지급일: 날짜(YYYY-MM-DD)가 아닙니다: {text!r}") from None
 
 
-def _start_run(request: Request, month: str, pay_date: str, user: Principal, correction: bool):
+def _start_run(request: Request, month: str, pay_date: str, user: Principal, correction: bool, provisional: bool = False):
     from payroll.runs.batch import execute_run
 
     app = request.app
@@ -57,7 +57,8 @@ def _start_run(request: Request, month: str, pay_date: str, user: Principal, cor
 
     def work(report):
         try:
-            return execute_run(store, month, inputs_dir=root, out_root=out_root, pay_date=day, correction=correction, actor=user.name, on_progress=report)
+            return execute_run(store, month, inputs_dir=root, out_root=out_root, pay_date=day, correction=correction, actor=user.name,
+                               provisional=provisional, on_progress=report)
         except InputError as exc:  # the same message as the CLI's, with file names relative to the inputs folder
             if hasattr(exc, "findings"):
                 raise
@@ -80,7 +81,7 @@ def _refusal(request: Request, month: str) -> str | None:
 
 
 @router.post("/months/{month}/run")
-async def start_run(request: Request, month: str, pay_date: str = Form(""), user: Principal = Depends(CLERK)):
+async def start_run(request: Request, month: str, pay_date: str = Form(""), provisional: str = Form(""), user: Principal = Depends(CLERK)):
     """Start the month's run: refused while the month is closed or attendance errors are open."""
     check_month(month)
     try:
@@ -90,7 +91,7 @@ async def start_run(request: Request, month: str, pay_date: str = Form(""), user
         refused = _refusal(request, month)
         if refused:
             return _page(request, month, status_code=409, error=refused)
-        return _start_run(request, month, pay_date, user, correction=False)
+        return _start_run(request, month, pay_date, user, correction=False, provisional=provisional == "1")
     except InputError as exc:
         return _page(request, month, status_code=400, error=str(exc))
 

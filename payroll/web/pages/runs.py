@@ -68,7 +68,8 @@ async def run_page(request: Request, run_id: str, user: Principal = Depends(ANYO
             filings = None
     held = [{"worker_id": w["worker_id"], "name": w["name"], "net_pay": w["net_pay"]} for w in workers if w["held"]]
     return render(request, "run.html", {"run": run, "departments": services.department_totals(results), "workers": workers, "others": others, "filings": filings,
-                                        "warnings": json.loads(run.warnings), "lock": services.lock_of(request.app, run.month), "held": held})
+                                        "warnings": json.loads(run.warnings), "lock": services.lock_of(request.app, run.month), "held": held,
+                                        "law_figures": json.loads(run.law_figures or "[]")})
 
 
 @router.get("/runs/{run_id}/workers/{worker_id}")

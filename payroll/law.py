@@ -194,7 +194,7 @@ def recording() -> Iterator[dict[tuple[str, str], set[dt.date]]]:
 
 
 def unconfirmed_note(day: dt.date, citation: Citation, pending: str = "") -> str:
-    text = f"{day.year}년 {pending or '요율 고시'} 확인 전 (종기 없이 정한 값을 개정 전까지 적용, decision D14)"
+    text = f"{day.year}년 {pending or '요율 고시'} 확인 전 (종기 없이 정한 값을 개정 전까지 적용, 결정 D14)"
     return f"{citation.note}; {text}" if citation.note else text
 
 
@@ -448,7 +448,7 @@ def _carried_forward(p: Parameter) -> Parameter:
     last = p.periods[-1]
     if last.open_ended or p.end_reason:
         return p
-    citation = dataclasses.replace(last.citation, note=f"잠정: {last.end.isoformat()} 이후 고시 전 — 직전 수치 적용 (provisional, decision D14)")
+    citation = dataclasses.replace(last.citation, note=f"잠정: {last.end.isoformat()} 이후 고시 전 — 직전 수치 적용 (잠정, 결정 D14)")
     carried = Period(last.end + dt.timedelta(days=1), OPEN_END, last.value, citation, ORIGIN_PROVISIONAL)
     return dataclasses.replace(p, periods=p.periods + (carried,))
 

@@ -71,7 +71,7 @@ def value_text(p: Parameter, value: Any) -> str:
     if isinstance(value, int) and not isinstance(value, bool) and (p.unit == "won" or p.unit == "text"):
         return f"{value:,}원"
     if isinstance(value, (dict, list, tuple)):
-        return "표 (rules 참조)"
+        return "표 (규칙 파일 참조)"
     return str(value)
 
 
@@ -125,7 +125,7 @@ def confirm_command(use: FigureUse) -> str:
 
 
 def missing_message(month: str, figures: list[FigureUse]) -> str:
-    lines = [f"{month}: 아직 고시되지 않은 수치가 필요합니다 ({len(figures)}건, decision D14). "
+    lines = [f"{month}: 아직 고시되지 않은 수치가 필요합니다 ({len(figures)}건, 결정 D14). "
              f"고시가 나오면 입력하거나 (payroll rules announce), 직전 수치로 잠정 지급하려면 --provisional 로 실행하세요."]
     for f in figures:
         lines.append(f"  - {f.key} ({f.label}): {f.article} — {f.needed} 고시 필요; 직전 수치 {f.value} ({f.basis})")

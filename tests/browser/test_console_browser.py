@@ -340,7 +340,7 @@ def test_every_page_is_korean_for_every_role(console, browser, artifacts, state)
     jobs = console["app"].state.jobs.of_target(MONTH, limit=20)
     pages = ["/months", f"/months/{MONTH}", f"/months/{MONTH}/close", f"/runs/{run_id}", f"/runs/{run_id}/workers/{LEAVER}",
              f"/runs/{run_id}/workers/{HELD}", "/workers", f"/workers/{LEAVER}", "/workers/P00001", "/welfare?year=2026",
-             f"/diff?a={run_id}&b={run_id}", "/audit", "/diff", "/no-such-page", f"/runs/{run_id}/workers/NOBODY"]
+             f"/diff?a={run_id}&b={run_id}", "/audit", "/diff", "/no-such-page", f"/runs/{run_id}/workers/NOBODY", f"/rules/{MONTH}", "/rules/2027-01"]
     pages += [f"/jobs/{j.id}" for j in jobs]
     for role in ("clerk", "approver", "auditor"):
         ctx = browser.new_context(locale="ko-KR")

@@ -141,10 +141,15 @@ def _seal(value: object, where: Path) -> bytes:
         data = path.read_bytes()
     except OSError:
         raise InputError(f"{where}: seal_image (직인 이미지): {path} 파일이 없습니다") from None
+    return check_seal(data, f"{where}: seal_image (직인 이미지): {name}")
+
+
+def check_seal(data: bytes, where: str) -> bytes:
+    """The 직인 image: a PNG that opens, at most 512 KiB and 2000 pixels a side (``where`` names it)."""
     if len(data) > MAX_SEAL_BYTES:
-        raise InputError(f"{where}: seal_image (직인 이미지): {name}이(가) {MAX_SEAL_BYTES // 1024} KiB보다 큽니다")
+        raise InputError(f"{where}: {MAX_SEAL_BYTES // 1024} KiB보다 큽니다")
     if not data.startswith(b"\x89PNG\r\n\x1a\n"):
-        raise InputError(f"{where}: seal_image (직인 이미지): {name}은(는) PNG 이미지가 아닙니다")
+        raise InputError(f"{where}: PNG 이미지가 아닙니다")
     from PIL import Image
 
     try:
@@ -152,9 +157,9 @@ def _seal(value: object, where: Path) -> bytes:
             width, height = img.size
             img.verify()
     except Exception:  # noqa: BLE001 - any decoder failure is a bad image
-        raise InputError(f"{where}: seal_image (직인 이미지): {name}을(를) 이미지로 읽을 수 없습니다") from None
+        raise InputError(f"{where}: 이미지로 읽을 수 없습니다") from None
     if max(width, height) > MAX_SEAL_PIXELS:
-        raise InputError(f"{where}: seal_image (직인 이미지): {name}이(가) {MAX_SEAL_PIXELS}픽셀보다 큽니다 ({width}×{height})")
+        raise InputError(f"{where}: {MAX_SEAL_PIXELS}픽셀보다 큽니다 ({width}×{height})")
     return data
 
 

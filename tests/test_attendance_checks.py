@@ -236,3 +236,31 @@ def test_sample_small_set_every_row_accounted():
     assert r.rows.height == sum(f[4] for f in r.files)
     found = set(r.exceptions.get_column("code").unique())
     assert {"unknown_worker", "malformed_time", "missing_in", "missing_out", "overlap", "outside_contract", "duplicate", "crosses_midnight", "other_month"} <= found
+
+
+def test_the_report_puts_errors_first_then_warnings_and_folds_the_notes():
+    """Open errors, then the corrected or decided ones, then warnings; the informational notes on a sheet
+    of their own. Counts by kind in report order; Korean headers."""
+    import io as _io
+
+    import openpyxl
+
+    from payroll.attendance.report import COUNT_HEADERS, counts, exceptions_workbook, ordered
+
+    rows = [  # source, line, worker_id, date, code, detail, severity, label, resolved_by
+        ("a.csv", 9, "A", dt.date(2026, 6, 3), "duplicate", "d", "info", "중복 타각", None),
+        ("a.csv", 5, "B", dt.date(2026, 6, 2), "late_punch", "w", "warning", "늦은 타각", None),
+        ("a.csv", 4, "A", dt.date(2026, 6, 2), "missing_out", "x", "error", "퇴근 기록 없음", "c.csv:2 (확인)"),
+        ("a.csv", 3, "B", dt.date(2026, 6, 1), "missing_in", "y", "error", "출근 기록 없음", None),
+        ("a.csv", 2, "A", dt.date(2026, 6, 1), "missing_out", "z", "error", "퇴근 기록 없음", "2026-06/decisions.csv:2 (지급 보류: 확인 중)"),
+    ]
+    frame = pl.DataFrame(rows, schema={"source": pl.Utf8, "line": pl.Int64, "worker_id": pl.Utf8, "date": pl.Date, "code": pl.Utf8, "detail": pl.Utf8,
+                                       "severity": pl.Utf8, "label": pl.Utf8, "resolved_by": pl.Utf8}, orient="row")
+    got = ordered(frame).select("severity_label", "state", "line").rows()
+    assert got == [("오류", "미해결", 3), ("오류", "결정됨", 2), ("오류", "정정됨", 4), ("경고", "—", 5), ("참고", "—", 9)]
+    assert [r[2] for r in counts(frame)] == ["missing_in", "missing_out", "late_punch", "duplicate"]
+    book = openpyxl.load_workbook(_io.BytesIO(exceptions_workbook(frame)))
+    assert book.sheetnames == ["요약", "오류·경고", "참고"]
+    assert [c.value for c in book["요약"][1]] == list(COUNT_HEADERS)
+    main = [r for r in book["오류·경고"].iter_rows(min_row=2, values_only=True)]
+    assert [r[0] for r in main] == ["오류", "오류", "오류", "경고"] and book["참고"].max_row == 2

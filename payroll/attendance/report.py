@@ -13,7 +13,7 @@ from pathlib import Path
 
 import polars as pl
 
-from payroll.attendance.checks import LABELS, SEVERITY, CheckResult
+from payroll.attendance.checks import LABELS, CheckResult
 from payroll.attendance.xlsx import write_xlsx, xlsx_bytes
 
 SEVERITY_RANK = {"error": 0, "warning": 1, "info": 2}
@@ -76,14 +76,16 @@ def korean_table(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def counts(exceptions: pl.DataFrame) -> list[list[object]]:
-    """Counts by kind, in report order: [구분, 사유, 코드, 건수, 미해결]."""
-    agg = exceptions.group_by("code").agg(pl.len().alias("n"), (pl.col("resolved_by").is_null() & (pl.col("severity") == "error")).sum().alias("open"))
-    by_code = {r["code"]: (r["n"], r["open"]) for r in agg.iter_rows(named=True)}
+    """Counts by kind, in report order: [구분, 사유, 코드, 건수, 미해결] (미해결: errors only)."""
+    agg = exceptions.group_by("code", "severity").agg(
+        pl.len().alias("n"), pl.col("resolved_by").is_null().sum().alias("open"),
+        (pl.col("label").first() if "label" in exceptions.columns else pl.lit(None, dtype=pl.Utf8)).alias("label"),
+    )
     rows = []
-    for code in sorted(by_code, key=lambda c: (SEVERITY_RANK.get(SEVERITY.get(c, "info"), 3), c)):
-        severity = SEVERITY.get(code, "info")
-        n, open_ = by_code[code]
-        rows.append([SEVERITY_LABELS.get(severity, severity), LABELS.get(code, code), code, int(n), int(open_) if severity == "error" else "—"])
+    for r in sorted(agg.iter_rows(named=True), key=lambda r: (SEVERITY_RANK.get(r["severity"], 3), r["code"])):
+        severity = r["severity"]
+        rows.append([SEVERITY_LABELS.get(severity, severity), r["label"] or LABELS.get(r["code"], r["code"]), r["code"], int(r["n"]),
+                     int(r["open"]) if severity == "error" else "—"])
     return rows
 
 

@@ -148,7 +148,7 @@ def decision_notes(exceptions: pl.DataFrame, decisions: dict[str, Decision], wor
     by_worker: dict[str, list[str]] = {}
     for wid, day, code, resolved in errors.select("worker_id", "date", "code", "resolved_by").sort("worker_id", "date", nulls_last=True).iter_rows():
         d = decisions.get(wid)
-        if d is None or resolved != d.resolved_by and not (resolved or "").startswith(f"{d.source}:{d.line} ("):
+        if d is None or resolved != d.resolved_by:  # a scheduled day is resolved by the same text (payroll.attendance.checks)
             continue
         by_worker.setdefault(wid, []).append(f"{day:%m-%d} {ERROR_LABELS.get(code, code)}" if day else ERROR_LABELS.get(code, code))
     out = {}

@@ -28,6 +28,7 @@ from pathlib import Path
 
 from sqlmodel import Session, select
 
+from payroll.attendance.corrections import CORRECTION_FIELDS
 from payroll.case import InputError
 from payroll.runs.hashing import sha256_bytes
 from payroll.runs.inputs import check_month, store_blob
@@ -101,11 +102,9 @@ def _validate(kind: str, path: Path, root: Path, month: str) -> str:
 
         return f"결정 {len(load_decisions(path, roster_of(root)))}건"
     if kind == "seal":
-        from payroll.employer import MAX_SEAL_BYTES
+        from payroll.employer import check_seal
 
-        data = path.read_bytes()
-        if len(data) > MAX_SEAL_BYTES or not data.startswith(b"\x89PNG\r\n\x1a\n"):
-            raise InputError(f"직인 이미지는 {MAX_SEAL_BYTES // 1024} KiB 이하의 PNG여야 합니다")
+        check_seal(path.read_bytes(), "직인 이미지")
         return "직인 이미지 (employer.toml의 seal_image = \"seal.png\")"
     if kind == "corrections":
         from payroll.attendance.checks import load_corrections
@@ -235,7 +234,7 @@ def remove_attendance(db: Session, root: Path, month: str, upload_id: int, *, ac
     return row
 
 
-CORRECTION_HEADER = ("worker_id", "date", "in", "out", "reason")
+CORRECTION_HEADER = tuple(CORRECTION_FIELDS)
 
 
 def apply_correction(db: Session, root: Path, month: str, worker_id: str, day: str, time_in: str, time_out: str, reason: str, *, actor: str, clock) -> str:
@@ -245,7 +244,7 @@ def apply_correction(db: Session, root: Path, month: str, worker_id: str, day: s
     if path.is_file():
         from payroll.attendance.checks import read_small_csv
 
-        lines = [r for _, r in read_small_csv(path, CORRECTION_HEADER, "corrections")]
+        lines = [r for _, r in read_small_csv(path, CORRECTION_HEADER, "근태 정정")]
     lines = [r for r in lines if not (r["worker_id"] == worker_id and r["date"] == day)]
     lines.append({"worker_id": worker_id, "date": day, "in": time_in, "out": time_out, "reason": reason})
     buf = io.StringIO(newline="")

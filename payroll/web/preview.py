@@ -12,7 +12,9 @@ from pathlib import Path
 from payroll.case import InputError
 from payroll.leave.units import hours_text
 
-CORRECTION_HEADER = ("worker_id", "date", "in", "out", "reason")
+from payroll.attendance.corrections import CORRECTION_FIELDS
+
+CORRECTION_HEADER = tuple(CORRECTION_FIELDS)
 
 
 def _only(path: Path, worker_id: str, header: tuple[str, ...], what: str, into: Path, drop_day: str | None = None, extra: dict | None = None) -> Path | None:

@@ -18,6 +18,8 @@ outside_contract   error     the shift's day is not covered by any of the worker
 duplicate          info      a punch within ``timesheet.duplicate_window_minutes`` of the previous
 crosses_midnight   info      the shift ends on a later calendar day (kept as one shift)
 other_month        info      the shift belongs to a day outside the month being built
+edge_week          info      a day of the adjacent month in the month's edge weeks: it counts toward the
+                             40-hour week and the 주휴 of that week, and is paid in its own month
 not_data           info      not a record: a totals/footer line, a repeated header, a failed authentication
 =================  ========  ==============================================================
 
@@ -54,6 +56,7 @@ SEVERITY = {
     "duplicate": "info",
     "crosses_midnight": "info",
     "other_month": "info",
+    "edge_week": "info",
     "not_data": "info",
 }
 LABELS = {
@@ -67,6 +70,7 @@ LABELS = {
     "duplicate": "중복 타각",
     "crosses_midnight": "자정 넘는 근무 (한 근무로 처리)",
     "other_month": "다른 달의 근무일",
+    "edge_week": "다른 달의 근무일 (경계 주의 주 40시간·주휴 판단에 사용, 지급은 그 달)",
     "not_data": "근무 기록이 아닌 행 (합계·머리말 등)",
 }
 DEFAULT_ANCHOR_MINUTES = 180  # 03:00 without a roster
@@ -296,8 +300,12 @@ def check(
     corrections: Path | None = None,
     dup_window: int = 5,
     month: tuple[dt.date, dt.date] | None = None,
+    keep: tuple[dt.date, dt.date] | None = None,
 ) -> CheckResult:
+    """``month``: the month built; ``keep``: the business days used (default the month) — the timesheet
+    keeps the whole weeks around the month, whose days of the adjacent months are ``edge_week``."""
     anchors = _anchor_table(roster)
+    keep = keep or month
     shift_parts, exc_parts, absences_parts, all_rows = [], [], [], []
     for e in exports:
         f = e.frame
@@ -309,10 +317,10 @@ def check(
                 pl.lit("not_data").alias("code"), pl.col("detail"),
             ))
         if e.shape == "punch":
-            s, x = _punch_shifts(f, roster, anchors, dup_window, month)
+            s, x = _punch_shifts(f, roster, anchors, dup_window, keep)
             absences_parts.append(pl.DataFrame(schema={"worker_id": pl.Utf8, "date": pl.Date, "ref": pl.Utf8}))
         else:
-            s, x, a = _daily_shifts(f, roster, month)
+            s, x, a = _daily_shifts(f, roster, keep)
             absences_parts.append(a)
         shift_parts.append(s.select(list(SHIFT_SCHEMA)))
         exc_parts.extend(x)
@@ -352,14 +360,24 @@ def check(
 
     # information: overnight shifts, shifts of another month
     exc_parts.append(_refs_exc(shifts.filter(pl.col("out_ts").dt.date() > pl.col("in_ts").dt.date()), "crosses_midnight", pl.format("{}–{}", pl.col("in_ts").dt.strftime("%m-%d %H:%M"), pl.col("out_ts").dt.strftime("%m-%d %H:%M"))))
+    if keep is not None:
+        outside_kept = (pl.col("date") < keep[0]) | (pl.col("date") > keep[1])
+        exc_parts.append(_refs_exc(shifts.filter(outside_kept), "other_month", pl.format("근무일 {}", pl.col("date"))))
+        shifts = shifts.filter(~outside_kept)
+        absences = absences.filter(~outside_kept)
     if month is not None:
-        first, last = month
-        outside_month = (pl.col("date") < first) | (pl.col("date") > last)
-        exc_parts.append(_refs_exc(shifts.filter(outside_month), "other_month", pl.format("근무일 {}", pl.col("date"))))
-        shifts = shifts.filter(~outside_month)
-        absences = absences.filter(~outside_month)
+        edge = (pl.col("date") < month[0]) | (pl.col("date") > month[1])
+        exc_parts.append(_refs_exc(shifts.filter(edge), "edge_week", pl.format("근무일 {}", pl.col("date"))))
 
     exceptions = pl.concat([x.select(list(EXC_SCHEMA)) for x in exc_parts]) if exc_parts else pl.DataFrame(schema=EXC_SCHEMA)
+    if month is not None:
+        # a fault on a day of the adjacent month is that month's to settle: here it only leaves the day
+        # without a record (the week's 주휴 note says so), so it is shown, not an open error of this month
+        edge_error = pl.col("date").is_not_null() & ((pl.col("date") < month[0]) | (pl.col("date") > month[1])) & (pl.col("code").replace_strict(SEVERITY, return_dtype=pl.Utf8) == "error")
+        exceptions = exceptions.with_columns(
+            pl.when(edge_error).then(pl.format("{}: {}", pl.col("code").replace_strict(LABELS, return_dtype=pl.Utf8), pl.col("detail"))).otherwise(pl.col("detail")).alias("detail"),
+            pl.when(edge_error).then(pl.lit("edge_week")).otherwise(pl.col("code")).alias("code"),
+        )
     exceptions = exceptions.with_columns(
         pl.col("code").replace_strict(SEVERITY, return_dtype=pl.Utf8).alias("severity"),
         pl.col("code").replace_strict(LABELS, return_dtype=pl.Utf8).alias("label"),
@@ -404,14 +422,14 @@ def contract_frame(roster: Roster) -> pl.DataFrame:
     )
 
 
-def check_files(paths: list[Path], roster: Roster | None = None, corrections: Path | None = None, profile: str | None = None, dup_window: int | None = None, month: tuple[dt.date, dt.date] | None = None) -> CheckResult:
+def check_files(paths: list[Path], roster: Roster | None = None, corrections: Path | None = None, profile: str | None = None, dup_window: int | None = None, month: tuple[dt.date, dt.date] | None = None, keep: tuple[dt.date, dt.date] | None = None) -> CheckResult:
     exports = [read_export(p, profile) for p in paths]
     if dup_window is None:
         from payroll import law as law_module
 
         day = month[0] if month else _first_day(exports)
         dup_window = int(law_module.current().on(day)["timesheet.duplicate_window_minutes"]) if day else 5
-    return check(exports, roster, corrections, dup_window, month)
+    return check(exports, roster, corrections, dup_window, month, keep)
 
 
 def _first_day(exports: list[Export]) -> dt.date | None:

@@ -471,3 +471,25 @@ def test_punch_rounding_is_configurable(tmp_path):
     day = lambda law: build_days(staff, r.shifts, empty_leave, approved, first, last, law).filter(pl.col("date") == dt.date(2026, 6, 13)).row(0, named=True)  # noqa: E731
     assert day(rounded)["worked"] == 540
     assert day(law_module.current())["worked"] == 554
+
+
+def test_the_previous_months_days_decide_the_40_hour_week_without_being_paid_twice(tmp_path):
+    """July 2026 starts on a Wednesday. The export holds Mon 06-29 and Tue 06-30 (8 h each, and 2 h approved
+    연장 on 06-30). July 1–3: 8 h each; Saturday 07-04 approved 09:00–13:00: 4 h. The week 06-29 … 07-05 has
+    40 h of 정규 by Friday (16 h in June + 24 h in July), so Saturday's 4 h are 연장 (근로기준법 §56①), and
+    July pays none of the June days: 정규 24 h + 연장 4 h (June's 2 h 연장 was June's)."""
+    staff = roster((worker("A"), contract("A")))
+    rows = [("A", "2026-06-29", "09:00", "18:00"), ("A", "2026-06-30", "09:00", "20:00"), ("A", "2026-07-01", "09:00", "18:00"),
+            ("A", "2026-07-02", "09:00", "18:00"), ("A", "2026-07-03", "09:00", "18:00"), ("A", "2026-07-04", "09:00", "13:00")]
+    ot = [("A", "2026-06-30", "18:00", "20:00", "민원"), ("A", "2026-07-04", "09:00", "13:00", "행사")]
+    d = run(tmp_path, staff, rows, month="2026-07", overtime=ot)
+    sat = d.build.timesheet.filter(pl.col("date") == dt.date(2026, 7, 4)).row(0, named=True)
+    assert (sat["worked"], sat["regular"], sat["overtime"]) == (240, 0, 240)
+    got = {(c, m): a for c, a, m in lines(d, "A")}
+    assert got[("overtime_pay", 240)] == W * 240 * 3 // 120
+    assert ("base_pay", 24 * 60) in got  # 07-01 … 07-03 only; the June days are June's
+    # the 주휴 of the week (Sunday 07-05, in July) is due: every scheduled day of the week was attended
+    week = d.weeks.filter(pl.col("rest_date") == dt.date(2026, 7, 5)).row(0, named=True)
+    assert week["weekly_holiday_minutes"] == 480 and week["weekly_holiday_note"] == "개근"
+    edge = d.build.exceptions.filter(pl.col("code") == "edge_week")
+    assert sorted(edge.get_column("date").unique().to_list()) == [dt.date(2026, 6, 29), dt.date(2026, 6, 30)]

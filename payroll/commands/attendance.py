@@ -100,6 +100,9 @@ def timesheet_command(files, month, pay_date, roster, contracts, corrections, le
     if out_dir:
         paths = write_worker_sheets(detail, out_dir, ids)
         click.echo(f"근무상황부: {len(paths)} files in {out_dir}")
+    if open_errors:  # the pay lines stand only once every error is settled (a correction, or an answer)
+        click.echo(f"{open_errors} attendance error(s) open: `payroll attendance check` lists them", err=True)
+        sys.exit(1)
 
 
 def register(cli: click.Group) -> None:

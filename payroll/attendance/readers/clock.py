@@ -67,7 +67,7 @@ def _split_date(f: pl.DataFrame, day_first: bool) -> pl.DataFrame:
 
 def _number(text: pl.Expr) -> pl.Expr:
     """An Excel serial (days, with a fraction for the time) written as a plain number."""
-    return pl.when(text.str.contains(r"^\d+(?:\.\d+)?$") & ~text.str.contains(r"^\d{3,4}$|^\d{8}$|^\d{12}$|^\d{14}$")).then(text.cast(pl.Float64, strict=False))  # float ok: a serial
+    return pl.when(text.str.contains(r"^\d+(?:\.\d+)?$") & ~text.str.contains(r"^\d{3,4}$|^\d{6}$|^\d{8}$|^\d{12}$|^\d{14}$")).then(text.cast(pl.Float64, strict=False))  # float ok: a serial
 
 
 def _unique_frame(values: pl.Series) -> tuple[pl.DataFrame, pl.DataFrame]:

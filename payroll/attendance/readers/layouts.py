@@ -17,7 +17,8 @@ from payroll.attendance.profiles import Profile, norm_value
 from payroll.attendance.readers.export import Table
 from payroll.attendance.readers.text import sniff_delimiter
 
-_CLOCK = re.compile(r"(?<!\d)(\d{1,2}:\d{2})(?::\d{2})?(?!\d)")
+# times one after the other in a report cell, with or without a separator: "08:55\n18:02", "08:5518:02"
+_CLOCK = re.compile(r"(\d{1,2}:\d{2})(?::\d{2})?")
 _DAY_CELL = re.compile(r"^\s*(\d{1,2})(?:\D.*)?$")
 
 

@@ -219,13 +219,17 @@ class Catalog:
             path = Path(wanted)
             if not path.is_file():
                 raise InputError(f"--profile: no profile file {path}")
-            generic = next((p for p in self.profiles if p.name == "generic"), None)
-            return _with_generic_defaults([load_profile(path, installed=True)], generic)[0]
+            return self.load(path)
         for p in self.profiles:
             if wanted in p.names:
                 return p
         known = ", ".join(dict.fromkeys(p.name for p in self.profiles))
         raise InputError(f"--profile: unknown attendance profile {wanted!r} (known: {known}; or the path of a TOML file)")
+
+    def load(self, path: Path) -> Profile:
+        """A profile file outside the folders (a path given to --profile, a proposal), with the generic defaults."""
+        generic = next((p for p in self.profiles if p.name == "generic"), None)
+        return _with_generic_defaults([load_profile(path, installed=True)], generic)[0]
 
     def candidates(self, wanted: str | Profile | None = None) -> list[Profile]:
         if isinstance(wanted, Profile):

@@ -225,3 +225,27 @@ def test_a_profile_mistake_names_the_file_and_key(tmp_path, toml, message):
     path.write_text(toml, encoding="utf-8")
     with pytest.raises(RuleError, match=message):
         load_profile(path)
+
+
+@pytest.mark.parametrize("table,message", [
+    ("user,worker\n1,T001\n", "lacks column"),
+    ("device_user,worker_id\n1,T001\n1,T002\n", "row 3: device user 1 is mapped twice"),
+    ("device_user,worker_id\n1,\n", "row 2: device_user and worker_id are both required"),
+])
+def test_a_bad_device_user_table_is_an_input_error_naming_the_row(tmp_path, table, message):
+    from payroll.attendance.readers.ids import load_device_users
+
+    path = tmp_path / "device_users.csv"
+    path.write_text(table, encoding="utf-8")
+    with pytest.raises(InputError, match=message):
+        load_device_users(path)
+
+
+def test_a_device_user_table_per_device(tmp_path):
+    from payroll.attendance.readers.ids import load_device_users, mapped_ids
+
+    path = tmp_path / "device_users.csv"
+    path.write_text("device,device_user,worker_id\n1,7,T001\n2,7,T002\n,9,T009\n", encoding="utf-8")
+    table = load_device_users(path)
+    got = mapped_ids(table, pl.Series(["7", "7", "9", "5"]), pl.Series(["1", "2", "3", "1"]))
+    assert got.to_list() == ["T001", "T002", "T009", None]

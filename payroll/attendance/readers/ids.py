@@ -6,8 +6,6 @@ back column-wise. A value the profile does not explain is named, so the row is r
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from pathlib import Path
 
@@ -63,23 +61,11 @@ def split_compound(profile: Profile, values: pl.Series) -> tuple[pl.Series, pl.S
 def load_device_users(path: Path) -> dict[tuple[str | None, str], str]:
     """The device-user table: CSV ``device_user,worker_id`` and an optional ``device`` column (numbers
     that differ per device). UTF-8 or CP949; every row validated."""
-    from payroll.attendance.readers.text import decode_text
+    from payroll.attendance.small_files import read_small_csv
 
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read: {exc.strerror}") from None
-    text, _ = decode_text(raw, str(path))
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    header = [h.strip() for h in reader.fieldnames or []]
-    if not {"device_user", "worker_id"} <= set(header):
-        raise InputError(f"{path}: the device-user table needs columns device_user,worker_id[,device] (header: {', '.join(header) or 'none'})")
     out: dict[tuple[str | None, str], str] = {}
-    for row in reader:
-        cells = {k.strip(): (v or "").strip() for k, v in row.items() if k is not None}
-        if not any(cells.values()):
-            continue
-        where = f"{path}: row {reader.line_num}"
+    for line, cells in read_small_csv(path, ("device_user", "worker_id"), "device-user table"):
+        where = f"{path}: row {line}"
         if not cells["device_user"] or not cells["worker_id"]:
             raise InputError(f"{where}: device_user and worker_id are both required")
         key = (cells.get("device") or None, cells["device_user"])

@@ -29,7 +29,7 @@ import polars as pl
 
 from payroll import law as law_module
 from payroll.holidays import holidays_between
-from payroll.roster import Roster
+from payroll.roster import WEEKS_PER_MONTH_DEN, WEEKS_PER_MONTH_NUM, Roster
 from payroll.timesheet.pieces import holiday_line, shift_pieces, split_regular
 
 DAY = 1440
@@ -100,10 +100,12 @@ def contracts_frame(roster: Roster, first: dt.date, last: dt.date) -> pl.DataFra
     for c in roster.contracts:
         if c.start > last or (c.end is not None and c.end < first):
             continue
+        daily, n_days = c.daily_minutes, len(c.weekdays)  # the contract's properties compute afresh on each access: once here
+        weekly = daily * n_days
         rows.append((
             c.worker_id, c.contract_id, c.start, c.end, c.pay_type, c.wage, c.work_days,
-            c.start_time.hour * 60 + c.start_time.minute, c.break_minutes, c.break_offset, c.daily_minutes,
-            c.weekly_minutes, c.monthly_minutes, c.meal_allowance, c.pay_grade, rest_weekday(c.work_days), len(c.weekdays),
+            c.start_time.hour * 60 + c.start_time.minute, c.break_minutes, c.break_offset, daily,
+            weekly, weekly * WEEKS_PER_MONTH_NUM // WEEKS_PER_MONTH_DEN, c.meal_allowance, c.pay_grade, rest_weekday(c.work_days), n_days,
         ))
     schema = {
         "worker_id": pl.Utf8, "contract_id": pl.Utf8, "c_start": pl.Date, "c_end": pl.Date, "pay_type": pl.Utf8,
@@ -246,8 +248,7 @@ def _leave(days: pl.DataFrame, leave: pl.DataFrame) -> pl.DataFrame:
 
 def _paid_minutes(pieces: pl.DataFrame, days: pl.DataFrame, first: dt.date, last: dt.date, pol: Policy) -> pl.DataFrame:
     """Per business day, the minutes paid in the month built (``timesheet.month_attribution``)."""
-    p = split_regular(pieces, days.select("worker_id", "date", "regular"))
-    p = p.join(days.select("worker_id", "date", "c_start", "c_end"), on=["worker_id", "date"], how="left")
+    p = split_regular(pieces, days.select("worker_id", "date", "regular", "c_start", "c_end"))
     if pol.month_attribution == "shift":
         pay_day = pl.col("date")
     else:  # the calendar day, kept inside the contract (its last shift is paid with its last month)

@@ -39,23 +39,24 @@ def _ov(a: pl.Expr, b: pl.Expr, *windows: tuple[pl.Expr, pl.Expr]) -> pl.Expr:
     return (pl.min_horizontal(ends) - pl.max_horizontal(starts)).dt.total_minutes().clip(lower_bound=0)
 
 
-def _counted(*windows: tuple[pl.Expr, pl.Expr]) -> pl.Expr:
-    """Punched minutes inside ``windows`` and inside the allowed windows (schedule ∪ approval)."""
+def _counted(*windows: tuple[pl.Expr, pl.Expr], approved: bool) -> pl.Expr:
+    """Punched minutes inside ``windows`` and inside the allowed windows: the schedule's (a day with a
+    schedule), and with ``approved`` the approved span too (their union)."""
     a, b = pl.col("a"), pl.col("b")
     sched, appr = (pl.col("w1_start"), pl.col("w1_end")), (pl.col("appr_start"), pl.col("appr_end"))
-    has_sched, has_appr = pl.col("workday"), pl.col("appr_start").is_not_null()
     zero = pl.lit(0, dtype=pl.Int64)
-    in_sched = pl.when(has_sched).then(_ov(a, b, *windows, sched)).otherwise(zero)
-    in_appr = pl.when(has_appr).then(_ov(a, b, *windows, appr)).otherwise(zero)
-    in_both = pl.when(has_sched & has_appr).then(_ov(a, b, *windows, sched, appr)).otherwise(zero)
-    return in_sched + in_appr - in_both
+    in_sched = pl.when(pl.col("workday")).then(_ov(a, b, *windows, sched)).otherwise(zero)
+    if not approved:
+        return in_sched
+    in_both = pl.when(pl.col("workday")).then(_ov(a, b, *windows, sched, appr)).otherwise(zero)
+    return in_sched + _ov(a, b, *windows, appr) - in_both
 
 
-def _work(lo: pl.Expr, hi: pl.Expr) -> pl.Expr:
+def _work(lo: pl.Expr, hi: pl.Expr, approved: bool) -> pl.Expr:
     """Counted minutes in [lo, hi), less the contract's break on a day with a schedule."""
     brk = (pl.col("brk_start"), pl.col("brk_end"))
-    on_break = pl.when(pl.col("workday") & (pl.col("break_min") > 0)).then(_counted((lo, hi), brk)).otherwise(pl.lit(0, dtype=pl.Int64))
-    return _counted((lo, hi)) - on_break
+    on_break = pl.when(pl.col("workday") & (pl.col("break_min") > 0)).then(_counted((lo, hi), brk, approved=approved)).otherwise(pl.lit(0, dtype=pl.Int64))
+    return _counted((lo, hi), approved=approved) - on_break
 
 
 def shift_pieces(shifts: pl.DataFrame, hol_dates: pl.Series, *, night_start: int, night_end: int, after_end_needs_approval: bool, carryover: bool) -> pl.DataFrame:
@@ -66,9 +67,20 @@ def shift_pieces(shifts: pl.DataFrame, hol_dates: pl.Series, *, night_start: int
     appr_start/appr_end (null without an approval), covered_by_55, rest_wd, work_days, start_min.
     """
     hol = hol_dates.implode()
-    d0 = pl.col("date").cast(pl.Datetime("us"))
     w1_end = pl.col("sched_end") if after_end_needs_approval else pl.lit(_FAR, dtype=pl.Datetime("us"))
-    p = shifts.with_columns(pl.col("sched_start").alias("w1_start"), w1_end.alias("w1_end"), pl.lit([-1, 0, 1]).alias("k")).explode("k")
+    approved = pl.col("appr_start").is_not_null()
+    # a day off without an approval counts nothing: its shifts make no pieces (most shifts have no
+    # approval, and their minutes need the schedule's window alone)
+    shifts = shifts.filter(pl.col("workday") | approved).with_columns(pl.col("sched_start").alias("w1_start"), w1_end.alias("w1_end"))
+    parts = [_pieces(shifts.filter(~approved), hol, night_start, night_end, carryover, False),
+             _pieces(shifts.filter(approved), hol, night_start, night_end, carryover, True)]
+    # in time order per worker (shifts never overlap): the 휴일 line and the 정규 split below run in frame order
+    return pl.concat(parts).select(*PIECE_KEYS, "cal", "piece_start", "worked", "night", "hol", "hol_day").sort(["worker_id", "piece_start"])
+
+
+def _pieces(shifts: pl.DataFrame, hol: pl.Series, night_start: int, night_end: int, carryover: bool, approved: bool) -> pl.DataFrame:
+    d0 = pl.col("date").cast(pl.Datetime("us"))
+    p = shifts.with_columns(pl.lit([-1, 0, 1]).alias("k")).explode("k")
     day_lo = d0 + pl.duration(days=pl.col("k"))
     day_hi = day_lo + pl.duration(days=1)
     cal = (pl.col("date") + pl.duration(days=pl.col("k"))).cast(pl.Date)
@@ -84,22 +96,21 @@ def shift_pieces(shifts: pl.DataFrame, hol_dates: pl.Series, *, night_start: int
     limit = pl.when(next_scheduled).then(lo + pl.duration(minutes=pl.col("start_min"))).otherwise(hi)
     carried = pl.lit(carryover) & ~is_holiday(pl.col("cal")) & (pl.col("cal") == start_cal + pl.duration(days=1)) & is_holiday(start_cal)
     p = p.with_columns(
-        _work(lo, hi).alias("worked"),
-        (_work(lo, lo + pl.duration(minutes=night_end)) + _work(lo + pl.duration(minutes=night_start), hi)).alias("night"),
+        _work(lo, hi, approved).alias("worked"),
+        (_work(lo, lo + pl.duration(minutes=night_end), approved) + _work(lo + pl.duration(minutes=night_start), hi, approved)).alias("night"),
         is_holiday(pl.col("cal")).alias("_hol_cal"),
         carried.alias("_carried"),
         pl.max_horizontal(pl.col("a"), lo).alias("piece_start"),
     )
-    p = p.with_columns(
-        pl.when(pl.col("_hol_cal")).then(pl.col("worked")).when(pl.col("_carried")).then(_work(lo, pl.min_horizontal(limit, hi))).otherwise(0).alias("hol"),
+    return p.with_columns(
+        pl.when(pl.col("_hol_cal")).then(pl.col("worked")).when(pl.col("_carried")).then(_work(lo, pl.min_horizontal(limit, hi), approved)).otherwise(0).alias("hol"),
         pl.when(pl.col("_hol_cal")).then(pl.col("cal")).when(pl.col("_carried")).then(start_cal).alias("hol_day"),
     )
-    return p.select(*PIECE_KEYS, "cal", "piece_start", "worked", "night", "hol", "hol_day")
 
 
 def holiday_line(pieces: pl.DataFrame, split: int) -> pl.DataFrame:
     """``hol_base`` (up to ``split`` minutes a 휴일 calendar day, in time order) and ``hol_over8`` per piece (§56②)."""
-    h = pieces.sort(["worker_id", "hol_day", "piece_start"], nulls_last=True)
+    h = pieces  # in time order per worker (shift_pieces)
     cum = pl.col("hol").cum_sum().over(["worker_id", "hol_day"])
     before = cum - pl.col("hol")
     base = pl.when(pl.col("hol_day").is_null()).then(0).otherwise((pl.lit(split) - before).clip(0, None))
@@ -108,10 +119,10 @@ def holiday_line(pieces: pl.DataFrame, split: int) -> pl.DataFrame:
 
 
 def split_regular(pieces: pl.DataFrame, regular: pl.DataFrame) -> pl.DataFrame:
-    """A business day's 정규 minutes laid on its pieces in time order (the minutes beyond it are 연장)."""
-    p = pieces.join(regular, on=["worker_id", "date"], how="left").with_columns(pl.col("regular").fill_null(0))
-    p = p.sort(["worker_id", "date", "piece_start"])
+    """A business day's 정규 minutes laid on its pieces in time order (the minutes beyond it are 연장);
+    ``regular`` may carry more columns of the day (joined along)."""
+    p = pieces.join(regular, on=["worker_id", "date"], how="left", maintain_order="left").with_columns(pl.col("regular").fill_null(0))
     nonhol = pl.col("worked") - pl.col("hol")
     before = nonhol.cum_sum().over(["worker_id", "date"]) - nonhol
     p = p.with_columns(pl.min_horizontal((pl.col("regular") - before).clip(0, None), nonhol).alias("reg"))
-    return p.with_columns((nonhol - pl.col("reg")).alias("ot")).drop("regular")
+    return p.with_columns((nonhol - pl.col("reg")).alias("ot"))

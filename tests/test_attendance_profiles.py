@@ -249,3 +249,16 @@ def test_a_device_user_table_per_device(tmp_path):
     table = load_device_users(path)
     got = mapped_ids(table, pl.Series(["7", "7", "9", "5"]), pl.Series(["1", "2", "3", "1"]))
     assert got.to_list() == ["T001", "T002", "T009", None]
+
+
+def test_a_space_separated_log_and_direction_by_pattern(tmp_path):
+    """Runs of blanks between fields (the date and time then are two columns), and a direction written in
+    words the profile names by pattern: 출근(지문), 퇴근 - 카드 …; a word it does not name is an error."""
+    profile = tmp_path / "site.toml"
+    profile.write_text('name = "site"\n[layout]\nkind = "position"\ndelimiter = "space"\n[punch]\nworker_id = 1\ndate = 2\ntime = 3\n'
+                       'direction = 4\nunknown_direction = "error"\n[punch.direction_patterns]\nin = "^출근"\nout = "^퇴근"\n', encoding="utf-8")
+    log = tmp_path / "log.txt"
+    log.write_text("   7  2026-06-01  08:55:03  출근(지문)\n   7  2026-06-01  18:02:41  퇴근-카드\n   7  2026-06-02  08:50:00  외출\n", encoding="utf-8")
+    e = read_export(log, profile=str(profile))
+    assert e.frame.select("worker_id", "ts", "direction").rows() == [("7", D(2026, 6, 1, 8, 55), "in"), ("7", D(2026, 6, 1, 18, 2), "out")]
+    assert e.errors.get_column("line").to_list() == [3] and "'외출'" in e.errors.get_column("detail").item()

@@ -496,3 +496,16 @@ def test_the_previous_months_days_decide_the_40_hour_week_without_being_paid_twi
     assert week["weekly_holiday_minutes"] == 480 and week["weekly_holiday_note"] == "개근"
     edge = d.build.exceptions.filter(pl.col("code") == "edge_week")
     assert sorted(edge.get_column("date").unique().to_list()) == [dt.date(2026, 6, 29), dt.date(2026, 6, 30)]
+
+
+def test_the_worker_sheet_shows_the_minutes_the_month_pays_when_a_night_shift_crosses_into_it(tmp_path):
+    """근무상황부 of May for the CCTV worker of the 04-30 night shift: May's days show no work of that shift
+    (it is 04-30's), and a line '이달 지급 분' shows the 5 h of 휴일근로 May pays."""
+    from payroll.timesheet.sheet import worker_rows
+
+    staff = roster((worker("N", job="CCTV관제"), contract("N", begin="22:00", finish="06:00")))
+    may = run(tmp_path, staff, None, month="2026-05", punches=[("N", "2026-04-30 22:00", "in"), ("N", "2026-05-01 06:00", "out")])
+    rows = worker_rows(may, "N")
+    paid = next(r for r in rows if r and r[0] == "이달 지급 분")
+    month_total = next(r for r in rows if r and r[0] == "월 합계")
+    assert month_total[5] == "" and paid[5] == "5:00" and paid[9] == "5:00"  # worked, 휴일근로

@@ -11,6 +11,8 @@ with ``--profile``, or lets the readers find it.
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,10 +43,6 @@ class Proposal:
     export: Export | None  # the file read with the proposed profile
     notes: list[str] = field(default_factory=list)
     fits: str | None = None  # the name of a profile that already reads the file
-
-    @property
-    def text(self) -> str:
-        return self.toml
 
 
 def _share(mask: pl.Series) -> float:  # float ok: a share of sample cells, no money
@@ -196,7 +194,7 @@ def _spelling(values: pl.Series) -> str:
     return sample[0] if sample else ""
 
 
-def _toml(name: str, label: str, roles: _Roles, layout: str, header: list[str] | None, delimiter: str | None, notes: list[str], fmt: str, samples: dict[str, str]) -> str:
+def _toml(name: str, label: str, roles: _Roles, layout: str, header: list[str] | None, delimiter: str | None, notes: list[str], samples: dict[str, str]) -> str:
     lines = [f"# proposed by `payroll attendance detect` for {label}", *(f"# {n}" for n in notes),
              "# check the columns and the direction values below, then save this file in the installation's",
              "# profile folder (payroll attendance detect FILE --save) or give it to --profile.",
@@ -225,29 +223,27 @@ def _toml(name: str, label: str, roles: _Roles, layout: str, header: list[str] |
     return "\n".join(lines) + "\n"
 
 
-def _table_of(raw: bytes, path: Path) -> tuple[Table, str, str | None, list[str]]:
+def _table_of(raw: bytes, path: Path) -> tuple[Table, str | None, list[str]]:
+    """The rows of cells, the separator (None in a workbook) and what was seen."""
     kind = sniff(raw)
     if kind == "csv":
         text, enc = decode_text(raw, str(path))
         delimiter = sniff_delimiter(text)
         lines = [(i, s) for i, s in enumerate(text.splitlines(), start=1) if s.strip()]
-        import csv
-        import io
-
         widths = [len(next(csv.reader(io.StringIO(s), delimiter=delimiter))) for _, s in lines[:50]]
         if max(widths, default=1) == 1:  # no separator: runs of spaces, or records of one width
             split = [s.split() for _, s in lines[:50]]
             if max(len(c) for c in split) > 1:
-                return [(i, s.split()) for i, s in lines], f"text {enc}", " ", [f"인코딩 {enc}, 공백으로 구분"]
+                return [(i, s.split()) for i, s in lines], " ", [f"인코딩 {enc}, 공백으로 구분"]
             raise InputError(f"{path}: records without a separator (fixed width): write the [punch] spans by hand (layout kind = \"fixed\"; see docs/attendance.md)")
         rows = [(i, next(csv.reader(io.StringIO(s), delimiter=delimiter))) for i, s in lines]
         shown = {"\t": "탭", ",": "쉼표", ";": "세미콜론", "|": "세로 막대"}[delimiter]
-        return rows, f"csv {enc}", delimiter, [f"인코딩 {enc}, 구분자 {shown}"]
+        return rows, delimiter, [f"인코딩 {enc}, 구분자 {shown}"]
     tables = [(n, t) for n, t in spreadsheet_tables(path, raw, kind) if t]
     if not tables:
         raise InputError(f"{path}: every sheet is empty")
     name, table = max(tables, key=lambda nt: len(nt[1]))
-    return table, kind, None, [f"{kind.upper()} 시트 {name!r} ({len(table)}행)"]
+    return table, None, [f"{kind.upper()} 시트 {name!r} ({len(table)}행)"]
 
 
 def propose(raw: bytes, path: Path | str, name: str | None = None, profiles: Catalog | None = None) -> Proposal:
@@ -260,7 +256,7 @@ def propose(raw: bytes, path: Path | str, name: str | None = None, profiles: Cat
             return Proposal(toml="", export=export, notes=[f"이미 프로필 {export.profile}(으)로 읽힘 ({export.frame.height}행)"], fits=export.profile)
     except InputError:
         pass
-    table, fmt, delimiter, notes = _table_of(raw, path)
+    table, delimiter, notes = _table_of(raw, path)
     header = None
     if _is_header(table[0][1], table[1:SAMPLE_ROWS]):
         header, table = [c.strip() for c in table[0][1]], table[1:]
@@ -277,7 +273,7 @@ def propose(raw: bytes, path: Path | str, name: str | None = None, profiles: Cat
     if roles.day_first:
         notes.append("날짜는 일/월/연 순서 (day_first)")
     name = name or re.sub(r"[^a-z0-9-]+", "-", path.stem.lower()).strip("-") or "site"
-    text = _toml(name, path.name, roles, "header" if header else "position", header, delimiter if header is None else None, notes, fmt, samples)
+    text = _toml(name, path.name, roles, "header" if header else "position", header, delimiter if header is None else None, notes, samples)
     return Proposal(toml=text, export=_read_with(text, raw, path, cat), notes=notes)
 
 

@@ -67,9 +67,10 @@ def _normalise_laid(source: str, p: Profile, laid: Laid, cat: Catalog) -> Normal
 
 def _probe(p: Profile, laid: Laid, cat: Catalog, source: str) -> bool:
     """Whether a headerless layout reads the first rows cleanly: nearly every row gives an id (or name) and a time."""
-    head = Laid(laid.rows[:PROBE_ROWS], laid.mapping, [e for e in laid.errors if e[0] <= (laid.rows[min(len(laid.rows), PROBE_ROWS) - 1][0] if laid.rows else 0)])
-    if not head.rows:
+    if not laid.rows:
         return False
+    last_line = laid.rows[:PROBE_ROWS][-1][0]
+    head = Laid(laid.rows[:PROBE_ROWS], laid.mapping, [e for e in laid.errors if e[0] <= last_line])
     try:
         n = _normalise_laid(source, p, head, cat)
     except InputError:

@@ -51,7 +51,7 @@ from payroll.store.db import now
 from payroll.store.models import InputBlob
 
 MONTH_RE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
-ATTENDANCE_SUFFIXES = (".csv", ".xlsx", ".xls")
+ATTENDANCE_SUFFIXES = (".csv", ".xlsx", ".xls", ".txt", ".dat")  # .txt/.dat: device logs (attlog.dat, fixed-width records)
 OPTIONAL_FILES = ("corrections", "leave", "overtime")
 ADJUSTMENTS_NAME = "_payroll/adjustments.json"  # the 소급분 lines a run carries (written by the run, not by HR)
 WELFARE_NAME = "_payroll/welfare.json"  # the month's welfare pay items (payroll.welfare.service)

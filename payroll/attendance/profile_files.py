@@ -1,6 +1,6 @@
 """Where profiles come from: the bundled ones (``rules/attendance/*.toml``) and the installation's own
-folder beside the database (``<folder of the SQLite file>/profiles/``; ``$PAYROLL_PROFILES`` names
-another), searched first — a clerk adds a device by saving a TOML file there (``payroll attendance
+folder beside the database (``profiles/`` in the installation folder of :mod:`payroll.installation`,
+``X/name-installation/profiles/`` beside ``X/name.db``; ``$PAYROLL_PROFILES`` names another), searched first — a clerk adds a device by saving a TOML file there (``payroll attendance
 detect FILE`` proposes one), never by replacing the rules folder.
 
 ``--profile`` takes a profile name (or one of its ``aliases``) or the path of a TOML file.
@@ -27,19 +27,18 @@ _LAYOUT_KEYS = {"kind", "delimiter", "skip_rows", "record", "sheet", "day_first"
 
 
 def installation_dir(db: str | None = None) -> Path:
-    """The installation's profile folder: ``$PAYROLL_PROFILES``, else ``profiles/`` beside the SQLite
-    database (``db``, else ``$PAYROLL_DB``, else ``./payroll.db``); a database server has no folder of
-    its own, so beside the working directory's ``payroll.db``."""
+    """The installation's profile folder: ``$PAYROLL_PROFILES``, else ``profiles/`` in the installation
+    folder of the database (``db``; else the one a command opened, ``$PAYROLL_HOME`` or beside
+    ``$PAYROLL_DB``); a database server without ``$PAYROLL_HOME`` has none: ``./profiles``."""
     if os.environ.get(PROFILES_ENV):
         return Path(os.environ[PROFILES_ENV])
-    from payroll.store.db import database_url
+    from payroll import installation
 
-    url = database_url(db)
-    if url.startswith("sqlite:///"):
-        path = Path(url[len("sqlite:///"):])
-        if str(path) not in ("", ":memory:"):
-            return path.parent / PROFILE_FOLDER
-    return Path(PROFILE_FOLDER)
+    if db is not None:
+        folder = Path(os.environ[installation.HOME_ENV]) if os.environ.get(installation.HOME_ENV) else installation.folder_for_database(db)
+    else:
+        folder = installation.directory()
+    return folder / PROFILE_FOLDER if folder is not None else Path(PROFILE_FOLDER)
 
 
 def _strings(value: object, where: str) -> tuple[str, ...]:

@@ -87,6 +87,9 @@ class Parameter:
     periods: tuple[Period, ...]
     choices: tuple[str, ...] = ()
     description: str = ""
+    #: the first day a parameter new to the law has a value (a section of the law read only from that
+    #: year on); before it the parameter is absent, not guessed
+    introduced: dt.date | None = None
 
     def period_on(self, day: dt.date) -> Period:
         for period in self.periods:
@@ -231,6 +234,7 @@ def _load_parameter(name: str, raw: dict[str, Any], source: str, where: str) -> 
         periods=tuple(periods),
         choices=tuple(raw.get("choices", ())),
         description=str(raw.get("description", "")),
+        introduced=_as_date(raw["introduced"], f"{where}.introduced") if "introduced" in raw else None,
     )
 
 

@@ -23,7 +23,8 @@ def months(start, end):
 def test_every_parameter_covers_every_month_exactly_once(law):
     problems = []
     for p in law.parameters.values():
-        for first in months(COVERAGE_START, COVERAGE_END):
+        # a parameter new to the law (e.g. a 2026 신고서 section) is walked from the day it was introduced
+        for first in months(max(COVERAGE_START, p.introduced or COVERAGE_START), COVERAGE_END):
             last = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
             for day in (first, last):
                 hits = [q for q in p.periods if q.covers(day)]
@@ -33,6 +34,13 @@ def test_every_parameter_covers_every_month_exactly_once(law):
             if (b.start - a.end).days != 1:
                 problems.append((p.name, "gap", a.end, b.start))
     assert problems == []
+
+
+def test_an_introduced_parameter_starts_on_its_introduction_day(law):
+    introduced = [p for p in law.parameters.values() if p.introduced is not None]
+    assert introduced, "the 2026 신고서 sections introduce parameters"
+    for p in introduced:
+        assert p.periods[0].start == p.introduced, p.name
 
 
 def test_every_value_has_a_structured_citation_and_a_checked_date(law):

@@ -16,9 +16,10 @@ labels (``LABELS``) and accepts either.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 SELF = "본인"
 
@@ -45,6 +46,14 @@ class DependantIn(_Row):
     basic: bool = True  # 기본공제를 신청함 (False: listed only, e.g. for 의료비 of a parent over the income limit)
     birth_order: int = Field(default=0, ge=0, le=20)  # 이 해에 출산·입양한 자녀의 순서 (1 첫째, 2 둘째, 3 이상), 0 = 해당 없음
     rrn_masked: str = ""  # 900101-1****** only: the 중복공제 check and the printout name the person by it
+
+    @field_validator("rrn_masked")
+    @classmethod
+    def _masked_only(cls, v: str) -> str:
+        v = v.strip()
+        if v and not re.fullmatch(r"\d{6}-\d\*{6}", v):
+            raise ValueError("주민등록번호는 뒤 6자리를 가려 적으세요 (예: 900101-1******); 전체 번호는 기록하지 않음")
+        return v
 
 
 class InsuranceIn(_Row):

@@ -87,7 +87,7 @@ def year_end_lines(f: pl.DataFrame) -> list[dict[str, Any]]:
     """A04 연말정산, A05 분납신청, A06 납부금액 from the carried 연말정산 lines (payroll.yearend.installments).
 
     Our reading of the form (별지 제21호서식 작성방법; not confirmed against the current 작성요령): in the
-    February return A04 holds the persons settled, their 연간 총급여 and the whole 차감징수세액 (additional
+    February return A04 holds the persons settled, their year's pay (총급여 + 비과세) and the whole 차감징수세액 (additional
     tax less refunds, signed), A05 the part left to March and April (§137④), A06 = A04 − A05; the March
     and April returns put that month's 분납 part on A04 (no persons, no pay) and A06."""
     c = pl.col
@@ -102,7 +102,7 @@ def year_end_lines(f: pl.DataFrame) -> list[dict[str, Any]]:
     return [
         {"code": "A04", "label": LINE_LABELS["A04"], "persons": int(t["persons"] or 0), "total_paid": int(t["pay"] or 0), **base,
          "income_tax": int(t["tax"] or 0), "local_income_tax": int(t["local"] or 0) + local_deferred,
-         "note": "연간 총급여 (2월분) · 차감징수세액 (추가납부 − 환급; 3·4월은 분납분)" if t["lines"] else ""},
+         "note": "연간 총지급액 (총급여 + 비과세, 2월분) · 차감징수세액 (추가납부 − 환급; 3·4월은 분납분)" if t["lines"] else ""},
         {"code": "A05", "label": LINE_LABELS["A05"], "persons": int(t["spread"] or 0), "total_paid": 0, **base,
          "income_tax": int(t["deferred"] or 0), "local_income_tax": 0, "note": "§137④: 3월분·4월분으로 나누어 징수할 금액" if t["deferred"] else ""},
         {"code": "A06", "label": LINE_LABELS["A06"], "persons": 0, "total_paid": 0, **base,

@@ -50,7 +50,7 @@ WORKER_SCHEMA: dict[str, pl.DataType] = {
     # The previous year's 연말정산 (February–April pay, payroll.yearend.installments): signed, a refund is negative.
     "year_end_income_tax": pl.Int64,
     "year_end_local_income_tax": pl.Int64,
-    "year_end_total_pay": pl.Int64,  # 연간 총급여 of the settlement, on the February line (A04 총지급액); not a deduction
+    "year_end_total_pay": pl.Int64,  # 연간 총급여 + 비과세 of the settlement, on the February line (A04 총지급액); not a deduction
     "year_end_deferred": pl.Int64,  # the part of the 추가 납부세액 left to March and April (A05 분납신청); not a deduction
 }
 

@@ -185,8 +185,10 @@ def _settle_year(frame: pl.DataFrame, law: Law, no_claim_path: str) -> pl.DataFr
     return f.with_columns(pl.when(c("small_amount_exempt") & (local_due > 0)).then(0).otherwise(local_due).cast(pl.Int64).alias("settlement_local_income_tax"))
 
 
-def settle_frame(frame: pl.DataFrame, law: Law | None = None, no_claim_path: str | None = None) -> pl.DataFrame:
-    """Every worker's settlement in one pass per tax year (see the module docstring)."""
+def settle_frame(frame: pl.DataFrame, law: Law | None = None, no_claim_path: str | None = None, empty_year: int | None = None) -> pl.DataFrame:
+    """Every worker's settlement in one pass per tax year (see the module docstring).
+
+    With no row, the result has no row either; ``empty_year`` gives it that year's settled columns."""
     law = law or law_module.current()
     no_claim_path = no_claim_path or law.switch("settlement.no_claim_path")
     if no_claim_path not in PATHS:
@@ -199,7 +201,10 @@ def settle_frame(frame: pl.DataFrame, law: Law | None = None, no_claim_path: str
     ).with_row_index("_order")
     parts = [_settle_year(part, law, no_claim_path) for _, part in frame.group_by("year", maintain_order=True)]
     if not parts:
-        return frame
+        if empty_year is None:
+            return frame
+        probe = frame.clear(1).with_columns(pl.lit(empty_year, dtype=frame.schema["year"]).alias("year"))
+        return _settle_year(probe, law, no_claim_path).clear().drop("_order")
     return pl.concat(parts, how="diagonal_relaxed").sort("_order").drop("_order")
 
 

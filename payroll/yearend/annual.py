@@ -126,7 +126,7 @@ def compute_year_end(session: Session, year: int, *, opening_ytd: Path | None = 
     exceptions += duplicate_dependants({wid: c for (wid, _), c in settled_claims.items()})
     frame, issues = build_inputs(ytds, settled_claims, law)
     exceptions += [_exc(i.worker_id, i.code, i.message) for i in issues]
-    frame = settle_frame(frame, law)
+    frame = settle_frame(frame, law, empty_year=year)
     exceptions += _limit_exceptions(frame)
     threshold = law.on(dt.date(year, 12, 31))["year_end_claims.installment_threshold"]
     spread = {}

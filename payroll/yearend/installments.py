@@ -47,8 +47,10 @@ def lines_for_month(session: Session, month: str) -> tuple[str | None, list[dict
         income, local = split(r.income_tax, parts)[index], split(r.local_income_tax, parts)[index]
         if income == 0 and local == 0 and index > 0:
             continue
+        # A04 ④ 총지급액 is the settled pay with its 비과세, as A01 reports the month's (the February line only)
+        paid = r.total_pay + int(records.result_payload(r)["row"]["non_taxable"]) if index == 0 else 0
         out.append({"worker_id": r.worker_id, "year": year, "batch_id": batch.batch_id, "part": index + 1, "parts": parts,
-                    "income_tax": income, "local_income_tax": local, "total_pay": r.total_pay if index == 0 else 0,
+                    "income_tax": income, "local_income_tax": local, "total_pay": paid,
                     "deferred": r.income_tax - income if index == 0 else 0,
                     "determined_tax": r.determined_tax, "settlement_income_tax": r.income_tax})
     return batch.batch_id, sorted(out, key=lambda x: x["worker_id"])

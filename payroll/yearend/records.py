@@ -44,7 +44,15 @@ class Declaration(SQLModel, table=True):
     recorded_by: str = Field(sa_column=Column(String(120), nullable=False))
 
     def claims(self) -> Claims:
-        return Claims.from_model(ClaimsIn.model_validate_json(self.payload))
+        return Claims.from_model(self.model())
+
+    def model(self) -> ClaimsIn:
+        """The 신고서 as submitted (the validated model)."""
+        return ClaimsIn.model_validate_json(self.payload)
+
+    def meta(self) -> dict:
+        return {"version": self.version, "submitted_on": self.submitted_on, "source": self.source, "source_name": self.source_name,
+                "source_sha256": self.source_sha256, "recorded_by": self.recorded_by, "recorded_at": self.recorded_at}
 
 
 class InstallmentChoice(SQLModel, table=True):

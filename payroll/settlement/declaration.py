@@ -162,6 +162,7 @@ class ClaimsIn(BaseModel):
     rent: list[RentIn] = []
     housing: list[HousingIn] = []
     marriage_date: dt.date | None = None  # 혼인신고일 (조특법 §92)
+    head_of_household: bool | None = None  # 세대주 여부 (지급명세서 C15; not a deduction); None = not stated
 
     @model_validator(mode="after")
     def _people(self) -> "ClaimsIn":

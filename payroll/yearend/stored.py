@@ -93,7 +93,7 @@ def stored_year(session: Session, year: int) -> StoredYear:
     # a worker with two rows in a month (two contracts) is one worker-month
     by_month = per_month.group_by("worker_id", "paid_month").agg(
         *[pl.col(k).sum() for k in SUMS], pl.col("name").first(), pl.col("department").first(), pl.col("income_type").first(),
-        pl.col("birth_date").first(), pl.col("leave_date").max())
+        pl.col("birth_date").first(), pl.col("leave_date").max(), pl.col("hi_base").max())
     workers = by_month.sort("paid_month").group_by("worker_id", maintain_order=True).agg(
         *[pl.col(k).sum() for k in SUMS], pl.col("paid_month").alias("months_paid"), pl.col("name").last(), pl.col("department").last(),
         pl.col("income_type").last(), pl.col("birth_date").last(), pl.col("paid_month").min().alias("first_month"),
@@ -103,8 +103,9 @@ def stored_year(session: Session, year: int) -> StoredYear:
                       missing_months=[m for m in months if m not in runs])
 
 
-def roster_of_run(session: Session, run: Run):
-    """The roster a stored run used, rebuilt from its stored roster, contracts (and 중도포기서) blobs."""
+def roster_of_run(session: Session, run: Run, apply_resignations: bool = True):
+    """The roster a stored run used, rebuilt from its stored roster, contracts (and 중도포기서) blobs
+    (``apply_resignations=False``: the contracts as signed, before any 중도포기서 ended one early)."""
     manifest = json.loads(run.inputs_manifest)
     by_role = {e["role"]: e for e in manifest}
     missing = [r for r in ("roster", "contracts") if r not in by_role]
@@ -113,7 +114,7 @@ def roster_of_run(session: Session, run: Run):
     with tempfile.TemporaryDirectory(prefix="payroll-roster-") as tmp:
         paths = {}
         for role in ("roster", "contracts", "resignations"):
-            if role in by_role:
+            if role in by_role and (apply_resignations or role != "resignations"):
                 data = blob_bytes(session, by_role[role]["sha256"])
                 if data is None:
                     raise InputError(f"run {run.run_id}: the stored {role} file is missing from the store")

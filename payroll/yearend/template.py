@@ -76,7 +76,7 @@ PERSON = Col("대상자", "person", "text", False, width=12)
 SHEETS: tuple[Sheet, ...] = (
     Sheet("본인", "", (ID, Col("성명", "name", "text", width=10), Col("부녀자", "woman", "yn"), Col("한부모", "single_parent", "yn"),
                       Col("본인 장애인", "self_disabled", "yn"), Col("혼인신고일", "marriage_date", "date"),
-                      Col("공제 방법", "itemise", "code", codes=ITEMISE), Col("제출일", "submitted_on", "date"))),
+                      Col("공제 방법", "itemise", "code", codes=ITEMISE), Col("제출일", "submitted_on", "date"), Col("세대주", "head_of_household", "yn"))),
     Sheet("부양가족", "dependants", (ID, Col("성명", "name", "text", True), Col("관계", "relationship", "code", True, RELATIONSHIPS, 16),
                                  Col("생년월일", "birth_date", "date", True), Col("소득금액", "income", "money"), Col("근로소득만", "wage_only", "yn"),
                                  Col("장애인", "disabled", "yn"), Col("기본공제", "basic", "yn"), Col("출산·입양 순서", "birth_order", "order"),

@@ -95,6 +95,7 @@ class Claims:
     rent: tuple[RentIn, ...] = ()
     housing: tuple[HousingIn, ...] = ()
     marriage_date: dt.date | None = None
+    head_of_household: bool | None = None
 
     @classmethod
     def from_model(cls, m: ClaimsIn) -> "Claims":

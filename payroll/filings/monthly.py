@@ -112,8 +112,15 @@ def daily_rows(session: Session, month: str) -> tuple[list[dict], Run | None]:
     f = results_frame(session, [run])
     if not f.height or "income_type" not in f.columns:
         return [], run
-    daily = f.filter(pl.col("income_type") == "daily").sort("worker_id")
-    return daily.to_dicts(), run
+    from payroll.yearend.stored import roster_of_run
+
+    daily = f.filter(pl.col("income_type") == "daily").sort("worker_id").to_dicts()
+    if daily:
+        roster = roster_of_run(session, run)
+        for r in daily:
+            w = roster.workers.get(r["worker_id"])
+            r["rrn_masked"] = w.rrn_masked if w else ""
+    return daily, run
 
 
 def movements(session: Session, month: str):

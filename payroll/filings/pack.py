@@ -79,7 +79,7 @@ def _daily_book(rows: list[dict], month: str, cfg: FilingConfig, full, masked, i
         minutes = int(r.get("worked_minutes") or 0)
         hours = (2 * minutes + 60 * count) // (120 * count) if count else 0  # 시간, 반올림
         pay_date = r["pay_date"]
-        data.append([kind, r.get("name") or wid, number or masked(wid).replace("-", ""), 100, "", "", "", "", cfg.occupation_code,
+        data.append([kind, r.get("name") or wid, number or masked(wid, r.get("rrn_masked") or "").replace("-", "") or "(미기재)", 100, "", "", "", "", cfg.occupation_code,
                      *[1 if d in days else None for d in range(1, 32)], count, hours, count, int(r.get("taxable_pay") or 0),
                      int(r.get("taxable_pay") or 0), cfg.leaving_reason_daily if kind in (3, 5) else "", "", "", "Y", pay_date.strftime("%Y%m"),
                      int(r.get("taxable_pay") or 0), int(r.get("non_taxable_pay") or 0), int(r.get("income_tax") or 0), int(r.get("local_income_tax") or 0)])

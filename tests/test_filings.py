@@ -194,9 +194,17 @@ def test_yearend_command_json(year):
     assert doc["summary"]["settled"] == 5 and len(doc["workers"]) == 5 and doc["workers"][0]["trace"]
     folder = Path(doc["out_dir"])
     for wid in ("W001", "W002", "W003", "W005", "W006"):
-        assert (folder / "receipts" / f"withholding-{wid}-2026.pdf").exists() and (folder / "receipts" / f"withholding-{wid}-2026.xlsx").exists()
+        assert (folder / "receipts" / f"withholding-{wid}-2026.pdf").exists() and (folder / "receipts" / f"withholding-{wid}-2026.json").exists()
     sums = (folder / "SHA256SUMS").read_text(encoding="utf-8")
-    assert "exceptions.xlsx" in sums and "results.json" in sums
+    assert "exceptions.xlsx" in sums and "results.json" in sums and "receipts/withholding-W001-2026.pdf" in sums
+    wb = load_workbook(folder / "원천징수영수증-2026.xlsx")
+    rows = list(wb["정산명세"].iter_rows(values_only=True))
+    assert rows[0][:2] == ("사번", "성명") and [r[0] for r in rows[1:]] == ["W001", "W002", "W003", "W005", "W006"]
+    # one worker's receipt again from the stored batch: the same PDF bytes as the batch wrote
+    res = CliRunner().invoke(cli, ["yearend", "receipt", "2026", "W002", "--db", str(tmp / "p.db"), "--out", str(tmp / "one"), "--date", "2027-02-05"])
+    assert res.exit_code == 0, res.output
+    assert (tmp / "one" / "withholding-W002-2026.pdf").read_bytes() == (folder / "receipts" / "withholding-W002-2026.pdf").read_bytes()
+    assert load_workbook(tmp / "one" / "withholding-W002-2026.xlsx").sheetnames[0] == "document"
 
 
 def test_the_demo_month_marks_the_days_of_its_daily_workers(tmp_path, monkeypatch):

@@ -5,6 +5,7 @@
     payroll yearend import F.xlsx --year 2026 record the 신고서 (each worker's next version)
     payroll yearend spread 2026 W001 --spread 분납 (§137④) choice of a worker
     payroll yearend show 2026 W001 [--json]   one worker's result in the latest batch, with its trace
+    payroll yearend receipt 2026 W001         that worker's 원천징수영수증 (PDF, XLSX, JSON)
 """
 
 from __future__ import annotations
@@ -192,6 +193,30 @@ def show_command(year, worker_id, db, as_json):
         click.echo(f"  {'':<48} ↳ {t['reference']}")
     click.echo(f"차감징수세액: 소득세 {won(result.income_tax)}원, 지방소득세 {won(result.local_income_tax)}원 (음수는 환급)"
                + (" — 분납 (2·3·4월)" if result.spread else ""))
+
+
+@yearend_group.command("receipt")
+@click.argument("year")
+@click.argument("worker_id")
+@click.option("--out", "out_dir", default=".", show_default=True, type=click.Path(file_okay=False), help="folder for the PDF, XLSX and JSON")
+@click.option("--date", "date_text", help="발급일 YYYY-MM-DD (default: today)")
+@click.option("--db", help=DB_HELP)
+def receipt_command(year, worker_id, out_dir, date_text, db):
+    """한 근로자의 원천징수영수증 (PDF·XLSX·JSON), 최근 batch에서."""
+    from payroll.cli import parse_date
+    from payroll.yearend.outputs import stored_receipt
+
+    y = _year(year)
+    issued = parse_date(date_text, "--date") or dt.date.today()  # clock ok: the receipt's 발급일; --date sets it
+    with _store(db).session() as s:
+        pdf, xlsx, data = stored_receipt(s, y, worker_id, issued)
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    stem = out / f"withholding-{worker_id}-{y}"
+    stem.with_suffix(".pdf").write_bytes(pdf)
+    stem.with_suffix(".xlsx").write_bytes(xlsx)
+    stem.with_suffix(".json").write_text(json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    click.echo(f"written {stem}.pdf, .xlsx, .json")
 
 
 def register(cli: click.Group) -> None:

@@ -96,22 +96,23 @@ def test_the_year_end_settles_who_stays_and_the_february_run_pays_it(year):
         {"worker_id": "W002", "year": 2026, "dependants": [MOTHER]},
         {"worker_id": "W004", "year": 2026, "woman": True},  # 일용: not settled
     ])
+    _save(store, [{"worker_id": "W006", "year": 2026, "donations": [{"kind": "esop", "amount": 50_000}]}])  # refused: W006 is not settled
     with store.session() as s:
         records.set_installment(s, "W005", 2026, True, "tester", NOW)
         records.set_installment(s, "W002", 2026, True, "tester", NOW)
         ye = compute_year_end(s, 2026)
 
     settled = ye.frame.get_column("worker_id").to_list()
-    assert settled == ["W001", "W002", "W003", "W005", "W006"]
+    assert settled == ["W001", "W002", "W003", "W005"] and ye.not_settled == ["W006"]
     assert ye.summary["employed_on_dec_31"] == 6 and ye.summary["daily_not_settled"] == 1 and ye.summary["months_without_run"] == []
     codes = {(e["worker_id"], e["code"]) for e in ye.exceptions}
-    assert {("W003", "no_declaration"), ("W005", "no_declaration"), ("W006", "no_declaration")} <= codes
+    assert {("W003", "no_declaration"), ("W005", "no_declaration"), ("W006", "declaration_refused")} <= codes
     assert {("W001", "dependant_claimed_twice"), ("W002", "dependant_claimed_twice"), ("W004", "declaration_not_settled")} <= codes
     assert ("W001", "no_declaration") not in codes
 
     rows = {r["worker_id"]: r for r in ye.frame.to_dicts()}
     # 기납부세액 is what the twelve stored runs withheld; a worker with no 신고서 is the D10 (leaver) path exactly
-    for wid in ("W003", "W005", "W006"):
+    for wid in ("W003", "W005"):
         ytd = _ytd_from_runs(store, runs, wid)
         assert rows[wid]["income_tax_paid"] == ytd.income_tax and rows[wid]["total_pay"] == ytd.total_pay
         want = leaver_carried_columns(ytd, None, law_module.current())
@@ -137,13 +138,13 @@ def test_the_year_end_settles_who_stays_and_the_february_run_pays_it(year):
     for wid, r in rows.items():
         want = parts[0] if wid == "W005" else r["settlement_income_tax"]
         assert paid[wid]["year_end_income_tax"] == want, wid
-    assert paid["W004"]["year_end_income_tax"] == 0
+    assert paid["W004"]["year_end_income_tax"] == 0 and paid["W006"]["year_end_income_tax"] == 0
     assert [(x["worker_id"], x["income_tax"]) for x in march] == [("W005", parts[1])] and [x["income_tax"] for x in april] == [parts[2]]
     assert may == []
 
     lines = {line["code"]: line for line in json.loads((Path(feb["out_dir"]) / "filings" / "filings.json").read_text(encoding="utf-8"))["withholding"]}
     total = sum(r["settlement_income_tax"] for r in rows.values())
-    assert lines["A04"]["persons"] == 5 and lines["A04"]["income_tax"] == total
+    assert lines["A04"]["persons"] == 4 and lines["A04"]["income_tax"] == total
     assert lines["A04"]["total_paid"] == sum(r["total_pay"] + r["non_taxable"] for r in rows.values())
     assert lines["A05"]["income_tax"] == parts[1] + parts[2] and lines["A06"]["income_tax"] == total - parts[1] - parts[2]
     assert lines["A10"]["income_tax"] == sum(lines[c]["income_tax"] for c in ("A01", "A02", "A03", "A06"))

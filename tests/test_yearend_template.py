@@ -114,3 +114,10 @@ def test_not_a_workbook_and_wrong_headers():
     wb.save(out)
     with pytest.raises(InputError, match="보험료 시트 1행 머리글"):
         read_declarations(out.getvalue(), "f.xlsx", 2026)
+
+
+def test_a_donation_the_program_does_not_compute_is_refused_at_import():
+    data = _book({"본인": [["W001", "김하나", None, None, None, None, None, "2027-01-10"]], "기부금": [["W001", "고향사랑", 100_000]]})
+    with pytest.raises(InputError) as e:
+        read_declarations(data, "f.xlsx", 2026)
+    assert "본인 시트 2행 '사번'" in str(e.value) and "고향사랑기부금" in str(e.value) and "수기로 정산" in str(e.value)

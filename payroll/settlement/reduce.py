@@ -68,17 +68,33 @@ def _frame(rows: list[dict], schema: dict[str, pl.DataType]) -> pl.DataFrame:
     return pl.DataFrame(rows, schema=schema) if rows else pl.DataFrame(schema=schema)
 
 
+REFUSED_DONATIONS = {"hometown": "고향사랑기부금 (조특법 §58, 개정 2025.12.23)", "esop": "우리사주조합기부금 (조특법 §88의4⑬)"}
+
+
+def refusal(c, year: int, law: Law) -> str | None:
+    """Why this 신고서 cannot be settled by this program (a section the rules of ``year`` do not cover, a
+    기부금 whose article was not read) — or None. Said, never guessed."""
+    supported = set(law.on(dt.date(year, 12, 31))["year_end_claims.claim_sections"])
+    missing = used_sections(c) - supported
+    if missing:
+        names = ", ".join(SECTION_LABELS[s] for s in sorted(missing))
+        return (f"{c.worker_id}: {year}년 귀속 신고서의 {names} 항목은 이 프로그램의 {year}년 규칙에 없음 "
+                f"(그 해 조문과 수치를 확인하지 않음: rules/statute/year_end_claims.toml claim_sections) — 수기로 정산하세요")
+    for d in c.donations:
+        if d.kind in REFUSED_DONATIONS:
+            return (f"{c.worker_id}: 기부금 {REFUSED_DONATIONS[d.kind]}: 이 프로그램은 그 조문을 확인하지 않아 계산하지 않음 — "
+                    f"해당 기부금을 빼고 제출하거나 수기로 정산하세요")
+    return None
+
+
 def refuse_unsupported(claims, year: int, law: Law) -> None:
-    """A 신고서 section the rules of ``year`` do not cover is refused with the reason (never guessed)."""
+    """A 신고서 this program cannot settle is refused with the reason (:func:`refusal`)."""
     from payroll.case import InputError
 
-    supported = set(law.on(dt.date(year, 12, 31))["year_end_claims.claim_sections"])
     for c in claims:
-        missing = used_sections(c) - supported
-        if missing:
-            names = ", ".join(SECTION_LABELS[s] for s in sorted(missing))
-            raise InputError(f"{c.worker_id}: {year}년 귀속 신고서의 {names} 항목은 이 프로그램의 {year}년 규칙에 없음 "
-                             f"(그 해 조문과 수치를 확인하지 않음: rules/statute/year_end_claims.toml claim_sections) — 수기로 정산하세요")
+        reason = refusal(c, year, law)
+        if reason:
+            raise InputError(reason)
 
 
 def reduce_claims(claims: list, year: int, law: Law, self_birth: dict[str, dt.date | None] | None = None) -> tuple[pl.DataFrame, list[Issue]]:
@@ -257,11 +273,6 @@ def _education(claims, people, on, issues) -> pl.DataFrame:
 def _donations(claims, people, on, issues) -> pl.DataFrame:
     c = pl.col
     rows = _rows(claims, "donations", ("kind", "amount"), {"kind": pl.Utf8, "amount": pl.Int64})
-    refused = {"hometown": "고향사랑기부금 (조특법 §58, 개정 2025.12.23)", "esop": "우리사주조합기부금 (조특법 §88의4⑬)"}
-    for r in rows.filter(c("kind").is_in(list(refused))).to_dicts():
-        from payroll.case import InputError
-
-        raise InputError(f"{r['worker_id']}: 기부금 {refused[r['kind']]}: 이 프로그램은 그 조문을 확인하지 않아 계산하지 않음 — 해당 기부금을 빼고 제출하거나 수기로 정산하세요")
     return rows.group_by("worker_id").agg(*(c("amount").filter(c("kind") == k).sum().alias(f"donation_{k}")
                                               for k in ("political", "special", "general", "religious")))
 

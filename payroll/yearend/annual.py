@@ -11,7 +11,8 @@ the year is neither in a stored run nor in ``ytd.csv`` is not settled: that is a
 (never a settlement on part of the year).
 
 Exceptions (the list a clerk works through): no 신고서 (settled on the D10 path, as the law settles a
-worker who files none, §137③); a claim row left out or capped (by the statute's tests and limits);
+worker who files none, §137③); a 신고서 this program refuses (a 기부금 whose article was not read: the
+worker is not settled until it is resubmitted); a claim row left out or capped (by the statute's tests and limits);
 a dependant claimed by two workers (same name and birth date in two 신고서, §50③: one of them only);
 a 분납 request where the additional tax is not over the threshold (§137④); a 신고서 of a worker
 who is not settled; pay months missing.
@@ -33,6 +34,7 @@ from payroll.law import Law
 from payroll.runs.hashing import canonical_json, code_version, sha256_bytes
 from payroll.runs.history import month_range
 from payroll.settlement import YearToDate, build_inputs, load_ytd_csv, settle_frame
+from payroll.settlement.reduce import refusal
 from payroll.settlement.trace import trace_of
 from payroll.store.db import Store, now
 from payroll.yearend import records
@@ -118,7 +120,14 @@ def compute_year_end(session: Session, year: int, *, opening_ytd: Path | None = 
             local_income_tax=g.get("local_income_tax", 0) + g.get("settlement_local_income_tax", 0) + plus("local_income_tax"),
             birth_date=w.birth_date))
         if wid in decls:
-            settled_claims[(wid, year)] = decls[wid].claims()
+            claims = decls[wid].claims()
+            reason = refusal(claims, year, law)
+            if reason:
+                ytds.pop()
+                not_settled.append(wid)
+                exceptions.append(_exc(wid, "declaration_refused", f"신고서 판 {decls[wid].version}: {reason} (정산하지 않음)", "오류"))
+                continue
+            settled_claims[(wid, year)] = claims
         else:
             exceptions.append(_exc(wid, "no_declaration", "소득·세액공제신고서 미제출 — 본인 기본공제와 D10 경로로 정산 (§137③, decision D10)", "안내"))
     for wid in sorted(set(decls) - {y.worker_id for y in ytds}):

@@ -299,6 +299,14 @@ def _assemble(rows: dict[str, list[tuple[int, dict]]], source: str, year: int, e
                     field = next((c.header for c in sheet.columns if len(loc) > 2 and c.key == loc[2]), field)
                 msg = e["msg"].removeprefix("Value error, ")
                 errors.add(where_sheet, where_row or 0, field, f"{msg} (사번 {wid})")
+    from payroll import law as law_module
+    from payroll.settlement.reduce import refusal
+
+    law = law_module.current()
+    for c in out:
+        reason = refusal(c, year, law)
+        if reason:
+            errors.add("본인", dict((wid, n) for n, r in rows["본인"] for wid in [r.get("worker_id")]).get(c.worker_id, 0), "사번", reason)
     errors.raise_if_any()
     return out, submitted
 

@@ -113,6 +113,12 @@ async def declaration_form(request: Request, year: str, user: Principal = Depend
     try:
         doc = _form_claims(get, y)
         claims = ClaimsIn.model_validate(doc)
+        from payroll import law as law_module
+        from payroll.settlement.reduce import refusal
+
+        reason = refusal(claims, y, law_module.current())
+        if reason:
+            raise InputError(reason)
         submitted = dt.date.fromisoformat(get("submitted_on")) if get("submitted_on") else request.app.state.clock().date()
         payload = claims.model_dump_json().encode()
         _save(request, user, [claims], {claims.worker_id: submitted}, "console", "콘솔 입력", hashlib.sha256(payload).hexdigest())

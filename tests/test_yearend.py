@@ -184,3 +184,22 @@ def _run_of(session, month: str) -> str:
 def test_no_december_run_is_a_clear_error(store):
     with store.session() as s, pytest.raises(InputError, match="2026-12"):
         compute_year_end(s, 2026)
+
+
+def test_the_stored_year_reads_the_same_on_sqlite_and_postgresql(store, tmp_path):
+    """The database picks the row and items out of each result text (json_extract / ->): the year's sums
+    are the sums of the stored rows, on both databases."""
+    from payroll.yearend.stored import stored_year
+
+    root = write_year(tmp_path / "inputs", months=["2026-11", "2026-12"])
+    runs = [run(store, root, tmp_path / "out", m) for m in ("2026-11", "2026-12")]
+    with store.session() as s:
+        year = stored_year(s, 2026)
+        rows = [r["row"] for x in runs for r in load_results(s, x["run_id"])]
+    got = {r["worker_id"]: r for r in year.workers.to_dicts()}
+    for wid in {r["worker_id"] for r in rows}:
+        mine = [r for r in rows if r["worker_id"] == wid]
+        for col in ("taxable_pay", "non_taxable_pay", "income_tax", "health_insurance", "national_pension"):
+            assert got[wid][col] == sum(int(r[col]) for r in mine), (wid, col)
+        assert got[wid]["months_paid"] == ["2026-11", "2026-12"]
+    assert got["W001"]["nt_P01"] == 2 * 200_000 and got["W005"]["nt_Q01"] == 2 * 200_000  # 식대 and 보육수당 within their monthly limits

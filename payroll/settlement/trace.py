@@ -72,25 +72,42 @@ ALWAYS = {"total_pay", "non_taxable", "earned_income_deduction", "earned_income"
           "determined_local_tax", "income_tax_paid", "local_income_tax_paid", "settlement_income_tax", "settlement_local_income_tax"}
 
 
+_REFERENCES: dict[tuple[str, int], dict[str, str]] = {}
+
+
+def references(law: Law, year: int) -> dict[str, str]:
+    """column → its reference text for a tax year (the same for every worker: worked out once)."""
+    key = (law.content_hash, year)
+    if key not in _REFERENCES:
+        on = law.on(dt.date(year, 12, 31))
+        out = {}
+        for column, _, params, article in TRACE_STEPS:
+            refs = []
+            for p in params:
+                try:
+                    refs.append(str(on.citation(p)))
+                except RuleError:  # a parameter the year's rules do not have (a 2025 settlement)
+                    continue
+            out[column] = "; ".join(([article] if article else []) + refs)
+        if len(_REFERENCES) > 8:
+            _REFERENCES.clear()
+        _REFERENCES[key] = out
+    return _REFERENCES[key]
+
+
 def trace_of(row: dict[str, Any], law: Law) -> list[dict[str, Any]]:
     """Every figure of one settled row as {step, value, reference, note}."""
-    on = law.on(dt.date(int(row["year"]), 12, 31))
+    refs_of = references(law, int(row["year"]))
     out = []
     for column, label, params, article in TRACE_STEPS:
         value = int(row.get(column) or 0)
         if column not in ALWAYS and value == 0:
             continue
-        refs = []
-        for p in params:
-            try:
-                refs.append(str(on.citation(p)))
-            except RuleError:  # a parameter the year's rules do not have (a 2025 settlement)
-                continue
         note = label
         if column == "applied_determined_tax":
             filed = "신고서 제출" if row["claims_filed"] else f"신고서 없음, switch settlement.no_claim_path={law.switch('settlement.no_claim_path')}"
             note = f"{label}: {row['path']} 경로 적용 ({filed}; 표준 {row['std_determined_tax']:,} / 항목별 {row['itm_determined_tax']:,}, 같으면 표준)"
         if column == "settlement_income_tax" and row["small_amount_exempt"]:
             note += " — 1,000원 미만 소액부징수 (§86 1호)"
-        out.append({"step": f"settlement.{column}", "value": value, "reference": "; ".join(([article] if article else []) + refs), "note": note})
+        out.append({"step": f"settlement.{column}", "value": value, "reference": refs_of[column], "note": note})
     return out

@@ -61,12 +61,14 @@ def _exc(worker_id: str, code: str, message: str, severity: str = "확인") -> d
 
 
 def _employed_months(roster, wid: str, year: int) -> list[str]:
-    out = []
-    for m in range(1, 13):
-        first, last = month_range(f"{year:04d}-{m:02d}")
-        if any(c.start <= last and (c.end is None or c.end >= first) for c in roster.contracts_of(wid)):
-            out.append(f"{year:04d}-{m:02d}")
-    return out
+    """The months of ``year`` a contract of the worker covers (at least one day)."""
+    first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    months: set[int] = set()
+    for c in roster.contracts_of(wid):
+        lo, hi = max(c.start, first), min(c.end or last, last)
+        if lo <= hi:
+            months.update(range(lo.month, hi.month + 1))
+    return [f"{year:04d}-{m:02d}" for m in sorted(months)]
 
 
 def duplicate_dependants(claims: dict[str, object]) -> list[dict]:
@@ -76,14 +78,16 @@ def duplicate_dependants(claims: dict[str, object]) -> list[dict]:
             for wid, c in claims.items() for d in c.dependants if d.basic and d.name]
     if not rows:
         return []
-    f = pl.DataFrame(rows).with_columns(pl.col("worker_id").n_unique().over("name", "birth_date").alias("claimants"))
+    groups = (pl.DataFrame(rows).group_by("name", "birth_date").agg(pl.col("worker_id"), pl.col("rrn"))
+              .filter(pl.col("worker_id").list.n_unique() > 1).sort("name", "birth_date"))
     out = []
-    for r in f.filter(pl.col("claimants") > 1).sort("name", "birth_date", "worker_id").to_dicts():
-        others = sorted({x["worker_id"] for x in rows if x["name"] == r["name"] and x["birth_date"] == r["birth_date"]} - {r["worker_id"]})
-        same_person = all(not x["rrn"] or not r["rrn"] or x["rrn"] == r["rrn"] for x in rows if x["worker_id"] in others and x["name"] == r["name"])
-        if same_person:
-            out.append(_exc(r["worker_id"], "dependant_claimed_twice",
-                            f"부양가족 {r['name']} ({r['birth_date']})이(가) {', '.join(others)}의 신고서에도 기본공제로 있음 — 한 사람만 공제 (§50③)", "오류"))
+    for g in groups.to_dicts():  # only the names claimed more than once
+        pairs = list(zip(g["worker_id"], g["rrn"]))
+        for wid, rrn in sorted(set(pairs)):
+            others = [(w, r) for w, r in pairs if w != wid]
+            if others and all(not r or not rrn or r == rrn for _, r in others):
+                out.append(_exc(wid, "dependant_claimed_twice", f"부양가족 {g['name']} ({g['birth_date']})이(가) {', '.join(sorted({w for w, _ in others}))}의 "
+                                                               f"신고서에도 기본공제로 있음 — 한 사람만 공제 (§50③)", "오류"))
     return out
 
 

@@ -5,7 +5,8 @@ December's pay paid in January still belongs to Y). For each month the paid run 
 :func:`payroll.runs.history.paid_runs` names (the closing run of a closed month — its later
 corrections are 소급분 paid, and counted, in a later month — else the latest regular run).
 
-The result texts are decoded by polars with only the fields needed (the traces are skipped), and the
+The database hands over only the ``row`` and ``items`` of each result text (not the trace, nine tenths
+of it); polars decodes them with only the fields needed, and the
 figures summed per worker with one ``group_by``; 비과세 by group (식대 P01, 보육수당 Q01) is
 recomputed per month from the items with the monthly limits the run applied.
 
@@ -23,6 +24,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import polars as pl
+from sqlalchemy import Text, cast, func
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlmodel import Session, select
 
 from payroll import law as law_module, pay_items
@@ -66,12 +69,26 @@ def _month_limit(group_param: str, pay_dates: list[str]) -> dict[str, int]:
     return out
 
 
+def _row_and_items(session: Session) -> list:
+    """The result text without its trace (nine tenths of it): the database picks ``row`` and ``items``
+    out of the JSON (SQLite json_extract, PostgreSQL ->), so only they travel and are decoded."""
+    col = WorkerResult.result_json
+    dialect = session.get_bind().dialect.name
+    if dialect == "sqlite":
+        row, items = func.json_extract(col, "$.row"), func.json_extract(col, "$.items")
+    elif dialect == "postgresql":
+        row, items = cast(col, JSONB).op("->")("row").cast(Text), cast(col, JSONB).op("->")("items").cast(Text)
+    else:
+        return [col]
+    return [func.coalesce('{"row":' + row + ',"items":' + items + "}", col)]
+
+
 def stored_year(session: Session, year: int) -> StoredYear:
     """The year's pay figures of every worker in the stored runs (see the module docstring)."""
     months = [f"{year:04d}-{m:02d}" for m in range(1, 13)]
     runs = paid_runs(session, months)
     month_of = {r.run_id: m for m, r in runs.items()}
-    rows = session.exec(select(WorkerResult.run_id, WorkerResult.result_json).where(WorkerResult.run_id.in_(list(month_of)))).all() if runs else []
+    rows = session.exec(select(WorkerResult.run_id, *_row_and_items(session)).where(WorkerResult.run_id.in_(list(month_of)))).all() if runs else []
     raw = pl.DataFrame({"run_id": [r[0] for r in rows], "text": [r[1] for r in rows]}, schema={"run_id": pl.Utf8, "text": pl.Utf8})
     decoded = raw.with_columns(pl.col("text").str.json_decode(RESULT_DTYPE).alias("r")).select("run_id", "r")
     flat = decoded.select("run_id", pl.col("r").struct.field("row").alias("row"), pl.col("r").struct.field("items").alias("items")).unnest("row")

@@ -178,7 +178,9 @@ def show_command(year, worker_id, db, as_json):
         batch = records.latest_batch(s, y)
         if batch is None:
             raise InputError(f"no 연말정산 batch for {y}: run `payroll yearend {y}` first")
-        result = next((r for r in records.batch_results(s, batch.batch_id) if r.worker_id == worker_id), None)
+        from sqlmodel import select
+
+        result = s.exec(select(records.Result).where(records.Result.batch_id == batch.batch_id, records.Result.worker_id == worker_id)).first()
         if result is None:
             raise InputError(f"{worker_id} is not in batch {batch.batch_id} (see its exceptions)")
         payload = records.result_payload(result)

@@ -24,7 +24,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from payroll import law as law_module
 from payroll.case import InputError
@@ -78,14 +78,15 @@ def _c_values(lines: list[Line]) -> dict[str, int]:
 def annual_file(session: Session, year: int, cfg: FilingConfig, submitted: dt.date, rrn_of=None) -> AnnualFile:
     """The A/B/C/E records of ``year`` from its latest batch; ``rrn_of(worker_id)`` gives a full number or None."""
     from payroll.yearend.outputs import period_of
-    from payroll.yearend.stored import employed_on, stored_year
+    from payroll.yearend.stored import employed_on
 
     batch = records.latest_batch(session, year)
     if batch is None:
         raise InputError(f"no 연말정산 batch for {year}: run `payroll yearend {year}` first")
-    results = records.batch_results(session, batch.batch_id)
+    results = records.batch_rows(session, batch.batch_id)
     roster, _ = employed_on(session, dt.date(year, 12, 31))
-    nt = {r["worker_id"]: {"P01": int(r["nt_P01"] or 0), "Q01": int(r["nt_Q01"] or 0)} for r in stored_year(session, year).workers.to_dicts()}
+    ids = [r.declaration_id for r in results if r.declaration_id]
+    declarations = {d.id: d for d in session.exec(select(records.Declaration).where(records.Declaration.id.in_(ids))).all()} if ids else {}
     on = law_module.current().on(law_date(year))
     layout = load_layout(LAYOUT)
     biz = cfg.business_number
@@ -99,10 +100,10 @@ def annual_file(session: Session, year: int, cfg: FilingConfig, submitted: dt.da
         w = roster.workers.get(wid)
         if w is None:
             raise InputError(f"{wid}: in batch {batch.batch_id} but not in the {year}-12 run's roster")
-        row = records.result_payload(res)["row"]
-        decl = session.get(records.Declaration, res.declaration_id) if res.declaration_id else None
+        row = res.row
+        decl = declarations.get(res.declaration_id)
         claims = decl.model() if decl else None
-        lines = statement(row, on, claims, nt.get(wid, {"P01": 0, "Q01": 0}))
+        lines = statement(row, on, claims, {"P01": int(row.get("nt_P01") or 0), "Q01": int(row.get("nt_Q01") or 0)})
         full = rrn_of(wid) if rrn_of else None
         rrn = full or masked13(w.rrn_masked)
         out.masked += full is None

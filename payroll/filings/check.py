@@ -184,8 +184,8 @@ def batch_rows(session, year: int) -> list[dict]:
         return []
     roster, _ = employed_on(session, dt.date(year, 12, 31))
     out = []
-    for r in records.batch_results(session, batch.batch_id):
-        row = records.result_payload(r)["row"]
+    for r in records.batch_rows(session, batch.batch_id):
+        row = r.row
         out.append({"worker_id": r.worker_id, "name": roster.workers[r.worker_id].name if r.worker_id in roster.workers else None,
                     "total_pay": r.total_pay, "determined_tax": r.determined_tax, "paid": int(row["income_tax_paid"]), "due": r.income_tax})
     return out

@@ -74,7 +74,9 @@ def byte_len(text: str) -> int:
 
 
 def _text(value: object, f: Field, where: str, cuts: list[str]) -> bytes:
-    text = "" if value is None else str(value)
+    if value is None or value == "":
+        return b" " * f.length
+    text = str(value)
     try:
         raw = text.encode(ENCODING)
     except UnicodeEncodeError as exc:
@@ -93,6 +95,8 @@ def _text(value: object, f: Field, where: str, cuts: list[str]) -> bytes:
 
 
 def _number(value: object, f: Field, where: str) -> bytes:
+    if type(value) is int and 0 <= value < 10 ** f.length:  # the common case, checked cheaply
+        return b"%0*d" % (f.length, value)
     n = 0 if value in (None, "") else value
     if isinstance(n, bool) or not isinstance(n, int) and not (isinstance(n, str) and n.isdigit()):
         raise InputError(f"{where}: {f.id} {f.label}: not a whole number: {value!r}")

@@ -140,6 +140,9 @@ def compute_year_end(session: Session, year: int, *, opening_ytd: Path | None = 
     frame, issues = build_inputs(ytds, settled_claims, law)
     exceptions += [_exc(i.worker_id, i.code, i.message) for i in issues]
     frame = settle_frame(frame, law, empty_year=year)
+    # the 비과세 by code the receipts and the 지급명세서 report (P01 식사대, Q01 보육수당), kept with the row
+    codes = stored.workers.select("worker_id", "nt_P01", "nt_Q01") if stored.workers.height else pl.DataFrame(schema={"worker_id": pl.Utf8, "nt_P01": pl.Int64, "nt_Q01": pl.Int64})
+    frame = frame.join(codes, on="worker_id", how="left").with_columns(pl.col("nt_P01").fill_null(0), pl.col("nt_Q01").fill_null(0))
     exceptions += _limit_exceptions(frame)
     threshold = law.on(dt.date(year, 12, 31))["year_end_claims.installment_threshold"]
     spread = {}

@@ -40,7 +40,7 @@ def lines_for_month(session: Session, month: str) -> tuple[str | None, list[dict
         return None, []
     index = PART_MONTHS.index(month[5:])
     out = []
-    for r in records.batch_results(session, batch.batch_id):
+    for r in records.batch_rows(session, batch.batch_id):
         parts = 3 if r.spread else 1
         if index >= parts:
             continue
@@ -48,7 +48,7 @@ def lines_for_month(session: Session, month: str) -> tuple[str | None, list[dict
         if income == 0 and local == 0 and index > 0:
             continue
         # A04 ④ 총지급액 is the settled pay with its 비과세, as A01 reports the month's (the February line only)
-        paid = r.total_pay + int(records.result_payload(r)["row"]["non_taxable"]) if index == 0 else 0
+        paid = r.total_pay + int(r.row["non_taxable"]) if index == 0 else 0
         out.append({"worker_id": r.worker_id, "year": year, "batch_id": batch.batch_id, "part": index + 1, "parts": parts,
                     "income_tax": income, "local_income_tax": local, "total_pay": paid,
                     "deferred": r.income_tax - income if index == 0 else 0,

@@ -39,9 +39,7 @@ def period_of(roster, worker_id: str, year: int) -> tuple[dt.date, dt.date]:
 
 
 def non_taxable_codes(ye: YearEnd) -> dict[str, dict[str, int]]:
-    f = ye.stored.workers
-    cols = [c for c in ("nt_P01", "nt_Q01") if c in f.columns]
-    return {r["worker_id"]: {c[3:]: int(r[c] or 0) for c in cols} for r in f.select("worker_id", *cols).to_dicts()}
+    return {r["worker_id"]: {"P01": int(r["nt_P01"] or 0), "Q01": int(r["nt_Q01"] or 0)} for r in ye.frame.select("worker_id", "nt_P01", "nt_Q01").to_dicts()}
 
 
 def _json(data: Any) -> bytes:
@@ -197,19 +195,21 @@ def stored_receipt(session, year: int, worker_id: str, issued: dt.date) -> tuple
     from payroll.case import InputError
     from payroll.documents.data_xlsx import data_workbook
     from payroll.yearend import records
-    from payroll.yearend.stored import employed_on, stored_year
+    from payroll.yearend.stored import employed_on
 
     batch = records.latest_batch(session, year)
     if batch is None:
         raise InputError(f"no 연말정산 batch for {year}: run `payroll yearend {year}` first")
-    result = next((r for r in records.batch_results(session, batch.batch_id) if r.worker_id == worker_id), None)
+    from sqlmodel import select
+
+    result = session.exec(select(records.Result).where(records.Result.batch_id == batch.batch_id, records.Result.worker_id == worker_id)).first()
     if result is None:
         raise InputError(f"{worker_id} is not in batch {batch.batch_id} (see its exceptions)")
     payload = records.result_payload(result)
     roster, _ = employed_on(session, dt.date(year, 12, 31))
     decl = session.get(records.Declaration, result.declaration_id) if result.declaration_id else None
-    nt = {r["worker_id"]: {"P01": int(r["nt_P01"] or 0), "Q01": int(r["nt_Q01"] or 0)}
-          for r in stored_year(session, year).workers.filter(pl.col("worker_id") == worker_id).to_dicts()}
+    row = payload["row"]
+    nt = {worker_id: {"P01": int(row.get("nt_P01") or 0), "Q01": int(row.get("nt_Q01") or 0)}}
     start, end = period_of(roster, worker_id, year)
     job = {"worker": roster.workers[worker_id].model_dump(mode="json"), "year": year, "path": payload["row"]["path"], "row": payload["row"],
            "claims": decl.model().model_dump(mode="json") if decl else None, "non_taxable": nt.get(worker_id, {}),

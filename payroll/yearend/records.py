@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from dataclasses import dataclass
 
 from sqlalchemy import BigInteger, Boolean, Column, Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint, func
 from sqlmodel import Field, Session, SQLModel, select
@@ -140,9 +141,31 @@ def latest_batch(session: Session, year: int) -> Batch | None:
     return session.exec(select(Batch).where(Batch.year == year).order_by(Batch.created_at.desc(), Batch.batch_id.desc())).first()
 
 
-def batch_results(session: Session, batch_id: str) -> list[Result]:
-    return list(session.exec(select(Result).where(Result.batch_id == batch_id).order_by(Result.worker_id)).all())
-
-
 def result_payload(r: Result) -> dict:
     return json.loads(r.result_json)
+
+
+@dataclass(frozen=True)
+class ResultRow:
+    """A stored result without its trace: the figures and the settled row."""
+
+    worker_id: str
+    declaration_id: int | None
+    total_pay: int
+    determined_tax: int
+    determined_local_tax: int
+    income_tax: int
+    local_income_tax: int
+    spread: bool
+    row: dict
+
+
+def batch_rows(session: Session, batch_id: str) -> list[ResultRow]:
+    """The batch's results in worker order with their rows (the database leaves the traces behind)."""
+    from payroll.yearend.stored import json_part
+
+    part = json_part(session, Result.result_json, "row")
+    cols = (Result.worker_id, Result.declaration_id, Result.total_pay, Result.determined_tax, Result.determined_local_tax,
+            Result.income_tax, Result.local_income_tax, Result.spread)
+    rows = session.exec(select(*cols, part if part is not None else Result.result_json).where(Result.batch_id == batch_id).order_by(Result.worker_id)).all()
+    return [ResultRow(*r[:8], json.loads(r[8]) if part is not None else json.loads(r[8])["row"]) for r in rows]

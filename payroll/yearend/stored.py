@@ -69,16 +69,22 @@ def _month_limit(group_param: str, pay_dates: list[str]) -> dict[str, int]:
     return out
 
 
-def _row_and_items(session: Session) -> list:
-    """The result text without its trace (nine tenths of it): the database picks ``row`` and ``items``
-    out of the JSON (SQLite json_extract, PostgreSQL ->), so only they travel and are decoded."""
-    col = WorkerResult.result_json
+def json_part(session: Session, column, key: str):
+    """The JSON text of ``key`` of a JSON text column, picked out by the database (SQLite json_extract,
+    PostgreSQL ->), or None on another database (the caller reads the whole text)."""
     dialect = session.get_bind().dialect.name
     if dialect == "sqlite":
-        row, items = func.json_extract(col, "$.row"), func.json_extract(col, "$.items")
-    elif dialect == "postgresql":
-        row, items = cast(col, JSONB).op("->")("row").cast(Text), cast(col, JSONB).op("->")("items").cast(Text)
-    else:
+        return func.json_extract(column, f"$.{key}")
+    if dialect == "postgresql":
+        return cast(column, JSONB).op("->")(key).cast(Text)
+    return None
+
+
+def _row_and_items(session: Session) -> list:
+    """The result text without its trace (nine tenths of it): only ``row`` and ``items`` travel and are decoded."""
+    col = WorkerResult.result_json
+    row, items = json_part(session, col, "row"), json_part(session, col, "items")
+    if row is None:
         return [col]
     return [func.coalesce('{"row":' + row + ',"items":' + items + "}", col)]
 

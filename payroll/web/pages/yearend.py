@@ -34,7 +34,7 @@ def _context(request: Request, year: int, message: str | None = None, error: str
 
     with Session(request.app.state.store.engine) as db:
         batch = records.latest_batch(db, year)
-        results = records.batch_results(db, batch.batch_id) if batch else []
+        results = records.batch_rows(db, batch.batch_id) if batch else []
         decls = records.latest_declarations(db, year)
         spread = records.installment_choices(db, year)
     import json

@@ -12,7 +12,6 @@ import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
-from payroll import law as law_module
 from payroll.case import InputError
 from payroll.cli import cli
 from payroll.filings.annual import annual_file
@@ -22,7 +21,7 @@ from payroll.filings.fixed import Field, Layout, decode, encode, load_layout, sp
 from payroll.filings.monthly import _netted
 from payroll.store import open_store
 from payroll.yearend.annual import compute_year_end, record_batch
-from yearend_support import YEAR_MONTHS, rules_into_2027, run, write_year
+from yearend_support import YEAR_MONTHS, run, write_year
 
 SUBMITTED = dt.date(2027, 3, 2)
 
@@ -63,7 +62,6 @@ def test_the_layouts_have_their_published_lengths():
 def year(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("filings")
     with pytest.MonkeyPatch.context() as mp:
-        mp.setenv(law_module.RULES_DIR_ENV, str(rules_into_2027(tmp)))
         store = open_store(str(tmp / "p.db"))
         root = write_year(tmp / "inputs")
         for m in YEAR_MONTHS:

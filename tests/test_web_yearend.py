@@ -7,14 +7,12 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from payroll import law as law_module
 from test_web_fixtures import add_users, login, make_client, make_store, PASSWORDS, FrozenClock, session_csrf
-from yearend_support import YEAR_MONTHS, rules_into_2027, run, write_year
+from yearend_support import YEAR_MONTHS, run, write_year
 
 
 @pytest.fixture
 def env(tmp_path, monkeypatch):
-    monkeypatch.setenv(law_module.RULES_DIR_ENV, str(rules_into_2027(tmp_path)))
     clock = FrozenClock()
     store = make_store(tmp_path)
     add_users(store, clock)

@@ -23,7 +23,7 @@ from payroll.store import open_store
 from payroll.yearend import records
 from payroll.yearend.annual import compute_year_end, duplicate_dependants, record_batch
 from payroll.yearend.installments import lines_for_month, split
-from yearend_support import YEAR_MONTHS, rules_into_2027, run, write_year
+from yearend_support import YEAR_MONTHS, run, write_year
 
 NOW = dt.datetime(2027, 1, 20, 9, 0)
 MOTHER = {"name": "김엄마", "relationship": "ascendant", "birth_date": "1950-01-01", "rrn_masked": "500101-2******"}
@@ -80,7 +80,6 @@ def _ytd_from_runs(store, runs: dict[str, dict], wid: str) -> YearToDate:
 
 @pytest.fixture
 def year(tmp_path, monkeypatch):
-    monkeypatch.setenv(law_module.RULES_DIR_ENV, str(rules_into_2027(tmp_path)))
     store = open_store(str(tmp_path / "p.db"))
     root = write_year(tmp_path / "inputs")
     runs = {m: run(store, root, tmp_path / "out", m) for m in YEAR_MONTHS}
@@ -152,7 +151,6 @@ def test_the_year_end_settles_who_stays_and_the_february_run_pays_it(year):
 
 
 def test_a_worker_with_months_missing_is_not_settled_until_the_opening_figures_give_them(tmp_path, monkeypatch):
-    monkeypatch.setenv(law_module.RULES_DIR_ENV, str(rules_into_2027(tmp_path)))
     store = open_store(str(tmp_path / "p.db"))
     root = write_year(tmp_path / "inputs", months=["2026-11", "2026-12"])
     for m in ("2026-11", "2026-12"):

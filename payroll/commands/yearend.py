@@ -175,14 +175,7 @@ def show_command(year, worker_id, db, as_json):
 
     y = _year(year)
     with _store(db).session() as s:
-        batch = records.latest_batch(s, y)
-        if batch is None:
-            raise InputError(f"no 연말정산 batch for {y}: run `payroll yearend {y}` first")
-        from sqlmodel import select
-
-        result = s.exec(select(records.Result).where(records.Result.batch_id == batch.batch_id, records.Result.worker_id == worker_id)).first()
-        if result is None:
-            raise InputError(f"{worker_id} is not in batch {batch.batch_id} (see its exceptions)")
+        batch, result = records.worker_result(s, y, worker_id)
         payload = records.result_payload(result)
     if as_json:
         click.echo(json.dumps({"batch_id": batch.batch_id, **payload, "spread": result.spread}, ensure_ascii=False, indent=1, sort_keys=True))

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass, fields
 from pathlib import Path
 
 from payroll.case import InputError
-from payroll.documents.office import Office, load_office
-from payroll.law import default_rules_dir
+from payroll.documents.office import Office, load_office, read_employer_toml
 
 
 @dataclass(frozen=True)
@@ -49,14 +47,7 @@ class FilingConfig:
 
 
 def load_filing_config(rules_dir: Path | None = None) -> FilingConfig:
-    path = Path(rules_dir or default_rules_dir()) / "employer" / "filing.toml"
-    try:
-        with path.open("rb") as fh:
-            raw = tomllib.load(fh)
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read: {exc.strerror}") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise InputError(f"{path}: not valid TOML: {exc}") from None
+    path, raw = read_employer_toml("filing.toml", rules_dir)
     known = {f.name for f in fields(FilingConfig)} - {"office"}
     unknown = sorted(set(raw) - known)
     if unknown:

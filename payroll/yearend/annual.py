@@ -32,7 +32,6 @@ from sqlmodel import Session
 from payroll import law as law_module
 from payroll.law import Law
 from payroll.runs.hashing import canonical_json, code_version, sha256_bytes
-from payroll.runs.history import month_range
 from payroll.settlement import YearToDate, build_inputs, load_ytd_csv, settle_frame
 from payroll.settlement.reduce import refusal
 from payroll.settlement.trace import trace_of

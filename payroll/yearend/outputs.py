@@ -192,19 +192,11 @@ def worker_summary(ye: YearEnd) -> pl.DataFrame:
 
 def stored_receipt(session, year: int, worker_id: str, issued: dt.date) -> tuple[bytes, bytes, dict[str, Any]]:
     """(PDF, XLSX, data) of one worker's 원천징수영수증 from the year's latest batch as stored (console, ``yearend receipt``)."""
-    from payroll.case import InputError
     from payroll.documents.data_xlsx import data_workbook
     from payroll.yearend import records
     from payroll.yearend.stored import employed_on
 
-    batch = records.latest_batch(session, year)
-    if batch is None:
-        raise InputError(f"no 연말정산 batch for {year}: run `payroll yearend {year}` first")
-    from sqlmodel import select
-
-    result = session.exec(select(records.Result).where(records.Result.batch_id == batch.batch_id, records.Result.worker_id == worker_id)).first()
-    if result is None:
-        raise InputError(f"{worker_id} is not in batch {batch.batch_id} (see its exceptions)")
+    _, result = records.worker_result(session, year, worker_id)
     payload = records.result_payload(result)
     roster, _ = employed_on(session, dt.date(year, 12, 31))
     decl = session.get(records.Declaration, result.declaration_id) if result.declaration_id else None

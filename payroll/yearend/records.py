@@ -141,6 +141,19 @@ def latest_batch(session: Session, year: int) -> Batch | None:
     return session.exec(select(Batch).where(Batch.year == year).order_by(Batch.created_at.desc(), Batch.batch_id.desc())).first()
 
 
+def worker_result(session: Session, year: int, worker_id: str) -> tuple[Batch, Result]:
+    """(the year's latest batch, the worker's result in it); a clear error when either is missing."""
+    from payroll.case import InputError
+
+    batch = latest_batch(session, year)
+    if batch is None:
+        raise InputError(f"no 연말정산 batch for {year}: run `payroll yearend {year}` first")
+    result = session.exec(select(Result).where(Result.batch_id == batch.batch_id, Result.worker_id == worker_id)).first()
+    if result is None:
+        raise InputError(f"{worker_id} is not in batch {batch.batch_id} (see its exceptions)")
+    return batch, result
+
+
 def result_payload(r: Result) -> dict:
     return json.loads(r.result_json)
 

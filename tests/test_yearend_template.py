@@ -121,3 +121,31 @@ def test_a_donation_the_program_does_not_compute_is_refused_at_import():
     with pytest.raises(InputError) as e:
         read_declarations(data, "f.xlsx", 2026)
     assert "본인 시트 2행 '사번'" in str(e.value) and "고향사랑기부금" in str(e.value) and "수기로 정산" in str(e.value)
+
+
+def test_the_declaration_printout_shows_what_was_submitted():
+    import datetime as dt
+
+    from pypdf import PdfReader
+
+    from payroll.documents.deduction_declaration import declaration_data, declaration_pdf
+    from payroll.documents.office import load_office
+    from payroll.roster import Worker
+    from payroll.settlement.declaration import ClaimsIn
+
+    w = Worker(worker_id="W001", name="김하나", birth_date=dt.date(1980, 3, 15), department="총무과", employment="public_service",
+               income_type="regular", family=1, children_8_20=0, rrn_masked="800315-2******")
+    c = ClaimsIn.model_validate({"worker_id": "W001", "year": 2026, "woman": True,
+                                 "dependants": [{"name": "김아들", "relationship": "descendant", "birth_date": "2018-03-01", "rrn_masked": "180301-3******"}],
+                                 "medical": [{"person": "김아들", "amount": 1_234_000}], "cards": [{"credit": 9_876_000}],
+                                 "rent": [{"amount": 6_000_000, "homeless_head": True, "landlord": "박임대"}]})
+    meta = {"version": 2, "submitted_on": dt.date(2027, 1, 10), "source": "xlsx", "source_name": "신고서.xlsx", "source_sha256": "ab" * 32,
+            "recorded_by": "clerk", "recorded_at": dt.datetime(2027, 1, 11, 9, 0)}
+    pdf = declaration_pdf(w, c, load_office(), meta, ISSUED)
+    assert pdf == declaration_pdf(w, c, load_office(), meta, ISSUED)  # same data, same bytes
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages).replace(" ", "")
+    for needle in ("근로소득자소득·세액공제신고서", "2026년귀속", "800315-2******", "김아들", "180301-3******", "1,234,000", "9,876,000", "6,000,000",
+                   "박임대", "신고서.xlsx", "판(version)", "보험료", "교육비", "기부금", "신고내용없음"):
+        assert needle in text, needle
+    d = declaration_data(w, c, load_office(), meta, ISSUED)
+    assert d["submission"]["version"] == 2 and d["self"]["woman"] is True and d["medical"][0]["kind"] == "일반"

@@ -20,7 +20,6 @@ import json
 from pathlib import Path
 from typing import Any
 
-import polars as pl
 from openpyxl import Workbook
 
 from payroll.documents.office import Office, load_office
@@ -182,12 +181,6 @@ def write_year_end(ye: YearEnd, batch_id: str, out_root: Path, issued: dt.date, 
         sums[name] = hashlib.sha256(data).hexdigest()
     (target / "SHA256SUMS").write_text("".join(f"{h}  {n}\n" for n, h in sorted(sums.items())), encoding="utf-8")
     return target, sums
-
-
-def worker_summary(ye: YearEnd) -> pl.DataFrame:
-    """One line per settled worker for the console and the command's table."""
-    return ye.frame.select("worker_id", "total_pay", "applied_determined_tax", "income_tax_paid", "settlement_income_tax",
-                           "settlement_local_income_tax", "path", "claims_filed")
 
 
 def stored_receipt(session, year: int, worker_id: str, issued: dt.date) -> tuple[bytes, bytes, dict[str, Any]]:

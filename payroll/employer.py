@@ -215,3 +215,51 @@ def load_employer(path: str | Path) -> Employer:
 def employer_in(directory: str | Path) -> Employer:
     """The settings of an inputs directory (``DIR/employer.toml``)."""
     return load_employer(Path(directory) / FILE_NAME)
+
+
+ENV = "PAYROLL_EMPLOYER"  # a path to the employer.toml of this installation
+
+
+def find_employer(session=None) -> Employer:
+    """The employer's settings where a command has no inputs directory of its own (year-end, filings,
+    the CLI's HR documents): ``$PAYROLL_EMPLOYER``, else ``./inputs/employer.toml``, else
+    ``./employer.toml``, else — given the store's ``session`` — the settings the latest run stored
+    with its inputs (what the payslips of that run printed)."""
+    import os
+
+    named = os.environ.get(ENV)
+    if named:
+        return load_employer(named)
+    for place in (Path("inputs") / FILE_NAME, Path(FILE_NAME)):
+        if place.is_file():
+            return load_employer(place)
+    if session is not None:
+        stored = _stored_employer(session)
+        if stored is not None:
+            return stored
+    raise InputError(f"사업장 설정 파일이 없습니다: ./inputs/{FILE_NAME} 또는 ./{FILE_NAME}을 두거나 {ENV}로 그 경로를 주세요 (docs/documents-hr.md)")
+
+
+def _stored_employer(session) -> Employer | None:
+    """The employer.toml (and 직인) the latest run stored with its inputs."""
+    import json
+    import tempfile
+
+    from sqlmodel import select
+
+    from payroll.runs.inputs import blob_bytes
+    from payroll.store.models import Run
+
+    run = session.exec(select(Run).order_by(Run.created_at.desc(), Run.run_id.desc())).first()
+    if run is None:
+        return None
+    entries = {e["role"]: e for e in json.loads(run.inputs_manifest) if e["role"] in ("employer", "seal")}
+    if "employer" not in entries:
+        return None
+    with tempfile.TemporaryDirectory(prefix="payroll-employer-") as tmp:
+        for role, entry in entries.items():
+            data = blob_bytes(session, entry["sha256"])
+            if data is None:
+                return None
+            (Path(tmp) / Path(entry["name"]).name).write_bytes(data)
+        return load_employer(Path(tmp) / Path(entries["employer"]["name"]).name)

@@ -188,6 +188,7 @@ def _prepare_and_compute(store: Store, month: str, root: Path, files: list[tuple
         extra += db_extra
         if ctx.law.installation_text:  # the figures HR entered: a replay lays the same ones over the rules
             extra.append(("installation_rules", INSTALLATION_RULES_NAME, (ctx.law.installation_text + "\n").encode()))
+        extra += inputs_module.installation_profile_files()
         manifest = inputs_module.import_files(s, root, files, extra)
         old_results = load_results(s, corrected.run_id) if corrected else []
         corrected_hash = corrected.run_hash if corrected else None
@@ -223,6 +224,11 @@ def _database_inputs(session: Session, root: Path, month: str, pay_date: dt.date
     leavers = history_module.leavers_of(roster, month)
     if leavers:
         extra.append(("history", inputs_module.HISTORY_NAME, history_module.history_bytes(history_module.history(session, month, leavers))))
+    from payroll.yearend.installments import lines_bytes, lines_for_month
+
+    batch_id, year_end_lines = lines_for_month(session, month)
+    if year_end_lines:
+        extra.append(("yearend", inputs_module.YEAREND_NAME, lines_bytes(batch_id, year_end_lines)))
     read = lambda role: by_role[role].read_bytes() if role in by_role else None  # noqa: E731
     leave = history_module.leave_history(session, month, read("opening_leave"), read("leave"))
     if leave is not None:

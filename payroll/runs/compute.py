@@ -53,12 +53,15 @@ def build_from_files(staged: StagedInputs):
     """The production build: roster + contracts + attendance → :class:`payroll.timesheet.monthly.MonthBuild`.
     A ``scheduled`` decision turns each open error day of its worker into the contract's shift, so the
     month's attendance is checked once more with those days (only when such a decision exists)."""
+    from payroll.attendance.profile_files import catalog
     from payroll.timesheet.monthly import MonthInputs, build_month, check_month_attendance
 
     roster = inputs_module.load_month_roster(staged.roster, staged.contracts, staged.resignations)
+    # the installation's profiles as the run stored them (none stored: the bundled ones only)
+    profiles = catalog(staged.profiles_dir or Path(staged.root) / inputs_module.INSTALLATION_PROFILES_DIR)
     month_inputs = MonthInputs(
         month=staged.month, pay_date=staged.pay_date, roster=roster, attendance=staged.attendance,
-        corrections=staged.corrections, leave=staged.leave, overtime=staged.overtime, profile=staged.profile,
+        corrections=staged.corrections, leave=staged.leave, overtime=staged.overtime, profile=staged.profile, profiles=profiles,
     )
     decided = decisions_module.load_decisions(staged.decisions, roster)
     if any(d.decision == decisions_module.SCHEDULED for d in decided.values()):
@@ -256,18 +259,19 @@ def compute_month(staged: StagedInputs, build: BuildFn, ctx: Context, precheck: 
         parts.append(extras.attach(welfare, row_of, warnings, lambda r: (
             f"{r['worker_id']}: {r['code']} {r['amount']:,}원을 {month}에 지급하지 못함 — 이 달 급여가 없는 근로자; 다음 실행까지 남겨 둡니다")))
     items = pl.concat(parts) if len(parts) > 1 else items
+    workers, year_end_traces = extras.apply_year_end(staged, workers, row_of, warnings)
     frame = compute(workers, items, ctx)
     leaving_pay = {r["worker_id"]: int(r["amount"]) for r in payouts.filter(pl.col("reason") == "leaving").group_by("worker_id").agg(pl.col("amount").sum()).to_dicts()}
     leavers = extras.settle_leavers(staged, roster, frame, items, leaving_pay, ctx, warnings)
-    extra_traces: dict[int, list[dict]] = {}
+    extra_traces: dict[int, list[dict]] = dict(year_end_traces)
     if leavers is not None and leavers.columns.height:
         workers = extras.apply_leavers(workers, leavers)
         if leavers.items.height:
             items = pl.concat([items, leavers.items])
         frame = compute(workers, items, ctx)
-        extra_traces = leavers.traces
+        extra_traces = _merge_traces(extra_traces, leavers.traces)
     elif leavers is not None:
-        extra_traces = leavers.traces
+        extra_traces = _merge_traces(extra_traces, leavers.traces)
     frame = _decision_columns(frame, exceptions, decided, warnings)
     for r in frame.filter(pl.col("net_pay") < 0).select("worker_id", "net_pay").iter_rows(named=True):
         warnings.append(f"{r['worker_id']}: 공제 합계가 이달 지급액보다 {-r['net_pay']:,}원 많음 — 이체 0원; "
@@ -283,3 +287,10 @@ def compute_month(staged: StagedInputs, build: BuildFn, ctx: Context, precheck: 
     traces = [jsonable(trace_of(r, ctx.law)) + extra_traces.get(r["row"], []) for r in rows]
     return Computed(frame=frame, items=items, rows=rows, item_lists=item_lists, traces=traces, warnings=warnings,
                     employer=employer.payslip_block(), render_outputs=lambda: exceptions_report(exceptions, staged, roster))
+
+
+def _merge_traces(a: dict[int, list[dict]], b: dict[int, list[dict]]) -> dict[int, list[dict]]:
+    out = {k: list(v) for k, v in a.items()}
+    for k, v in b.items():
+        out.setdefault(k, []).extend(v)
+    return out

@@ -28,7 +28,7 @@ from pathlib import Path
 
 from sqlmodel import Session, select
 
-from payroll.attendance.corrections import CORRECTION_FIELDS
+from payroll.attendance.small_files import CORRECTION_FIELDS
 from payroll.case import InputError
 from payroll.runs.hashing import sha256_bytes
 from payroll.runs.inputs import check_month, store_blob
@@ -46,7 +46,7 @@ class Kind:
 
 
 KINDS: dict[str, Kind] = {k.name: k for k in (
-    Kind("attendance", "근태 기록 (지문인식기 내보내기)", (".csv", ".xlsx", ".xls"), "{month}/attendance/{digest}{suffix}"),
+    Kind("attendance", "근태 기록 (지문인식기 내보내기)", (".csv", ".xlsx", ".xls", ".txt", ".dat"), "{month}/attendance/{digest}{suffix}"),
     Kind("corrections", "근태 정정 (출근·퇴근 정정)", (".csv",), "{month}/corrections.csv"),
     Kind("leave", "휴가", (".csv",), "{month}/leave.csv"),
     Kind("overtime", "연장근로 승인", (".csv",), "{month}/overtime.csv"),

@@ -12,7 +12,7 @@ from pathlib import Path
 from payroll.case import InputError
 from payroll.leave.units import hours_text
 
-from payroll.attendance.corrections import CORRECTION_FIELDS
+from payroll.attendance.small_files import CORRECTION_FIELDS
 
 CORRECTION_HEADER = tuple(CORRECTION_FIELDS)
 

@@ -6,7 +6,7 @@ from fastapi import FastAPI
 
 
 def register_pages(app: FastAPI) -> None:
-    from payroll.web.pages import audit, month, month_inputs, months, rules, runs, session, welfare, workers
+    from payroll.web.pages import audit, month, month_inputs, months, rules, runs, session, welfare, workers, yearend
 
-    for module in (session, months, month, month_inputs, runs, workers, welfare, audit, rules):
+    for module in (session, months, month, month_inputs, runs, workers, welfare, yearend, audit, rules):
         app.include_router(module.router)

@@ -40,7 +40,12 @@ def import_files(app, month: str, kind: str, files: list[tuple[str, bytes]], act
                 row, summary = web_inputs.save_upload(db, root, month, kind, name, data, actor=actor, clock=app.state.clock)
             results.append({"name": shown, "ok": True, "summary": summary, "stored": row.stored_name, "sha256": row.sha256})
         except InputError as exc:
-            results.append({"name": shown, "ok": False, "summary": str(exc).replace(str(root) + "/", "")})
+            refused = {"name": shown, "ok": False, "summary": str(exc).replace(str(root) + "/", "")}
+            if kind == "attendance":  # an export no profile reads: the profile detect proposes
+                from payroll.attendance.detect import offer
+
+                refused["proposal"] = offer(data, shown)
+            results.append(refused)
     report("check", len(files), len(files))
     if kind == "attendance" and any(r["ok"] for r in results):
         try:

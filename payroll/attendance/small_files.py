@@ -1,7 +1,7 @@
-"""HR's small attendance files: the strict reader of a small CSV (corrections, leave, overtime,
-decisions), times and dates as HR writes them, and the corrections — with the missing side of a
-one-sided correction taken from the day's own record. Messages name the row and the field in Korean.
-"""
+"""HR's small CSV files beside the exports: the corrections file, and the reading of small strict CSVs
+(leave, overtime approvals, decisions) with their clock and date cells. A correction may give only
+the 출근 or only the 퇴근: the other side is taken from the day's own record. Messages name the row and
+the field in Korean."""
 
 from __future__ import annotations
 
@@ -13,10 +13,9 @@ from pathlib import Path
 
 import polars as pl
 
+from payroll.attendance.codes import CORR_SCHEMA
 from payroll.case import InputError
 from payroll.roster import Roster
-
-CORR_SCHEMA = {"line": pl.Int64, "worker_id": pl.Utf8, "date": pl.Date, "in_ts": pl.Datetime("us"), "out_ts": pl.Datetime("us"), "reason": pl.Utf8, "source": pl.Utf8}
 
 
 _PLAIN_CLOCK = re.compile(r"([0-9]{2}):([0-9]{2})")

@@ -97,10 +97,10 @@ def test_cli_detect_saves_the_proposal_in_the_installation_folder_and_check_uses
     assert res.exit_code == 0, res.output
     assert (tmp_path / "payroll-installation" / "profiles" / "site-log.toml").is_file() and "# saved:" in res.output
     res = CliRunner().invoke(cli, ["attendance", "check", str(bare), "--profile", "site-log", "--db", str(db)])
-    assert "profile site-log" in res.output and res.exit_code in (0, 1)
+    assert "프로필 site-log" in res.output and res.exit_code in (0, 1)
     # found without naming it, too: the installation's folder is searched first
     res = CliRunner().invoke(cli, ["attendance", "check", str(bare), "--db", str(db)])
-    assert "profile site-log" in res.output
+    assert "프로필 site-log" in res.output
     again = CliRunner().invoke(cli, ["attendance", "detect", str(bare), "--name", "site-log", "--save", "--db", str(db)])
     assert again.exit_code == 0 and "새 프로필이 필요 없음" in again.output  # it fits the saved profile now
     # a file a profile already reads: nothing to propose

@@ -228,7 +228,7 @@ def test_a_profile_mistake_names_the_file_and_key(tmp_path, toml, message):
 
 
 @pytest.mark.parametrize("table,message", [
-    ("user,worker\n1,T001\n", "lacks column"),
+    ("user,worker\n1,T001\n", "파일에 열이 없습니다"),
     ("device_user,worker_id\n1,T001\n1,T002\n", "row 3: device user 1 is mapped twice"),
     ("device_user,worker_id\n1,\n", "row 2: device_user and worker_id are both required"),
 ])

@@ -20,8 +20,8 @@ def test_an_installation_profile_edited_after_the_run_does_not_change_its_replay
     generic = (PACKAGE_RULES_DIR / "attendance" / "generic.toml").read_text(encoding="utf-8")
     (profiles / "site-a.toml").write_text(generic.replace('name = "generic"', 'name = "site-a"', 1), encoding="utf-8")
     inputs = stage_samples(tmp_path / "inputs")
-    config = inputs / "2026-06" / "run.toml"
-    config.write_text(config.read_text(encoding="utf-8") + 'profile = "site-a"\n', encoding="utf-8")
+    config = inputs / "2026-06" / "run.toml"  # the samples leave the pay date to employer.toml: run.toml names the profile only
+    config.write_text((config.read_text(encoding="utf-8") if config.is_file() else "") + 'profile = "site-a"\n', encoding="utf-8")
     summary = execute_run(store, "2026-06", inputs_dir=inputs, out_root=tmp_path / "out", jobs=1)
     # the clerk edits the profile in place (it no longer reads these exports) and saves another
     (profiles / "site-a.toml").write_text("name = \"site-a\"\nthis is not a profile any more\n", encoding="utf-8")

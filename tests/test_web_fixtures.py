@@ -23,13 +23,13 @@ class FrozenClock:
 
 
 def make_store(tmp_path):
-    from payroll.web.db import open_db
+    from payroll.store import open_store
 
-    return open_db(f"sqlite:///{tmp_path / 'console.db'}")
+    return open_store(f"sqlite:///{tmp_path / 'console.db'}")
 
 
 def add_users(store, clock):
-    from payroll import users
+    from payroll.record import users
 
     with store.session() as s:
         for role, password in PASSWORDS.items():

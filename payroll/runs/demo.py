@@ -85,7 +85,7 @@ def run_demo(out: Path, progress: bool = False) -> dict:
 def create_demo_users(store, path: Path) -> Path:
     """A clerk, an approver and an auditor for the console, with fresh random passwords kept in a
     file only the owner can read (never on a command line)."""
-    from payroll.users import add_user
+    from payroll.record.users import add_user
 
     lines = []
     with store.session() as session:

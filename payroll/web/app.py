@@ -21,11 +21,11 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from payroll.case import InputError
 from payroll.law import RuleError
 from payroll.money import won
-from payroll.users import utc_now
-from payroll.web.audit import mask_rrn
+from payroll.record.users import utc_now
+from payroll.record.audit import mask_rrn
 from payroll.web.auth import Forbidden, NotAuthenticated
 from payroll.web.jobs import Jobs
-from payroll.web.models import ROLE_LABELS
+from payroll.record.models import ROLE_LABELS
 
 WEB_DIR = Path(__file__).resolve().parent
 MAX_BODY_BYTES = 20 * 1024 * 1024  # the largest upload the console accepts (an attendance export of a year fits)
@@ -146,11 +146,11 @@ def create_app(
     allowed_hosts: list[str] | None = None,
 ) -> FastAPI:
     """The console on the store at ``db_url`` (or an already open ``store``)."""
-    from payroll.web.db import open_db
+    from payroll.store import open_store
     from payroll.web.pages import register_pages
 
     app = FastAPI(title="payroll HR console", docs_url=None, redoc_url=None, openapi_url=None)
-    app.state.store = store if store is not None else open_db(db_url)
+    app.state.store = store if store is not None else open_store(db_url)
     app.state.clock = clock
     app.state.secure_cookies = secure_cookies
     app.state.max_body_bytes = max_body_bytes

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from fastapi import Request
 from sqlmodel import Session
 
-from payroll.web.models import ROLES, ConsoleSession, ConsoleUser
+from payroll.record.models import ROLES, ConsoleSession, ConsoleUser
 
 SESSION_COOKIE = "payroll_session"
 LOGIN_CSRF_COOKIE = "payroll_login_csrf"

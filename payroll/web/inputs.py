@@ -31,7 +31,7 @@ from sqlmodel import Session, select
 from payroll.case import InputError
 from payroll.runs.hashing import sha256_bytes
 from payroll.runs.inputs import check_month, store_blob
-from payroll.web.audit import mask_rrn, record
+from payroll.record.audit import mask_rrn, record
 from payroll.web.models import ConsoleUpload
 
 

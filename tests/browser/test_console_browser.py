@@ -223,7 +223,7 @@ def test_auditor_replays_identical_but_cannot_run(console, browser, artifacts, s
 
 
 def test_five_wrong_passwords_lock_the_account(console, browser, artifacts):
-    from payroll import users
+    from payroll.record import users
 
     url = console["url"]
     store = console["app"].state.store

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import FileResponse, RedirectResponse
 from sqlmodel import Session
 
-from payroll import users
+from payroll.record import users
 from payroll.web.app import render
 from payroll.web.auth import ABSOLUTE_TIMEOUT, LOGIN_CSRF_COOKIE, SESSION_COOKIE, end_session, new_session, tokens_match
 
@@ -64,7 +64,7 @@ async def login(request: Request, name: str = Form(""), password: str = Form("")
 @router.post("/logout")
 async def logout(request: Request, csrf_token: str = Form("")):
     """Ends the session (the form carries the session's CSRF token like every other form)."""
-    from payroll.web.audit import record
+    from payroll.record.audit import record
     from payroll.web.auth import Forbidden, load_principal
 
     app = request.app

@@ -11,7 +11,7 @@ from payroll import law as law_module
 from payroll.case import InputError
 from payroll.web import inputs as web_inputs
 from payroll.web.app import render
-from payroll.web.audit import record
+from payroll.record.audit import record
 from payroll.web.auth import ANYONE, CLERK, Principal
 
 router = APIRouter()

@@ -18,8 +18,8 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from sqlmodel import Session, select
 
 from payroll.case import InputError
-from payroll.web.audit import record
-from payroll.web.models import ROLES, ConsoleUser
+from payroll.record.audit import record
+from payroll.record.models import ROLES, ConsoleUser
 
 MAX_FAILED_LOGINS = 5
 MIN_PASSWORD_LENGTH = 8
@@ -87,7 +87,7 @@ def _get(db: Session, name: str) -> ConsoleUser:
 
 def disable_user(db: Session, name: str, *, clock: Clock = utc_now, actor: str = "cli") -> UserView:
     """Disable an account and end its sessions at once."""
-    from payroll.web.models import ConsoleSession
+    from payroll.record.models import ConsoleSession
 
     user = _get(db, name)
     user.disabled = True

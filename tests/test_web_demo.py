@@ -96,7 +96,7 @@ def test_payroll_serve_on_the_demo_folder_admits_the_demo_users(demo_dir, tmp_pa
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=tmp_path)
     try:
         base = f"http://127.0.0.1:{port}"
-        for _ in range(100):
+        for _ in range(300):  # a loaded machine (the suite on every core) starts it slower
             try:
                 urllib.request.urlopen(f"{base}/login", timeout=2)
                 break

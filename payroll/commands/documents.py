@@ -11,6 +11,7 @@ import click
 from payroll.case import InputError, dumps
 from payroll.csvfile import read_rows
 from payroll.money import won
+from payroll.record.opening import load_wages_csv
 
 KINDS = ("contract", "resignation", "career", "withholding", "severance", "daily")
 
@@ -77,25 +78,6 @@ def _write(out: Path, stem: str, pdf: bytes, data: dict) -> list[Path]:
     j.write_text(dumps(data) + "\n", encoding="utf-8")
     x.write_bytes(data_workbook(data, _stamp_date(data)))
     return [p, j, x]
-
-
-def load_wages_csv(path: str | Path) -> dict[str, dict[str, int]]:
-    """worker_id, month (YYYY-MM), wages → {worker: {month: wages}} for the 평균임금."""
-    path = Path(path)
-    out: dict[str, dict[str, int]] = {}
-    for line, row in read_rows(path, ("worker_id", "month", "wages")):
-        try:
-            dt.date.fromisoformat(row["month"].strip() + "-01")
-            amount = int(row["wages"])
-        except ValueError:
-            raise InputError(f"{path}: row {line}: month or wages: not YYYY-MM / a whole number") from None
-        if amount < 0:
-            raise InputError(f"{path}: row {line}: wages: must be ≥ 0")
-        month = row["month"].strip()
-        if month in out.setdefault(row["worker_id"].strip(), {}):
-            raise InputError(f"{path}: row {line}: month: {month} given twice for {row['worker_id']}")
-        out[row["worker_id"].strip()][month] = amount
-    return out
 
 
 def _ytd_for(ytd_file, worker_id: str, year: int | None):

@@ -29,7 +29,7 @@ from payroll import cyclegc
 from payroll.case import InputError
 from payroll.engine.pipeline import compute, default_context
 from payroll.engine.step import Context
-from payroll.runs import extras, history as history_module
+from payroll.runs import extras, history as history_module, record_inputs
 from payroll.runs import inputs as inputs_module
 from payroll.runs.hashing import canonical_json, code_version, run_hash, sha256_bytes
 from payroll.runs.inputs import ADJUSTMENTS_NAME, StagedInputs, check_month
@@ -377,7 +377,10 @@ def execute_run(store: Store, month: str, *, inputs_dir: Path, out_root: Path, p
         pay_date = inputs_module.pay_date_of(root, month, pay_date)
         adjustments = pending_adjustments(s, month)
         extra = [("adjustments", ADJUSTMENTS_NAME, adjustments_bytes(adjustments))] if adjustments else []
-        roster, welfare_rows, db_extra = _database_inputs(s, root, month, pay_date, files, ctx)
+        files = record_inputs.import_files(s, files, month, actor, allow_closed=correction)
+        roster, record_files = record_inputs.snapshot(s, month)
+        extra += record_files
+        welfare_rows, db_extra = _database_inputs(s, root, month, pay_date, files, roster, record_files, ctx)
         extra += db_extra
         manifest = inputs_module.import_files(s, root, files, extra)
         old_results = load_results(s, corrected.run_id) if corrected else []
@@ -413,14 +416,14 @@ def execute_run(store: Store, month: str, *, inputs_dir: Path, out_root: Path, p
                    partial=partial, final=final, actor=actor, ctx=ctx, roster=roster, welfare_rows=welfare_rows)
 
 
-def _database_inputs(session: Session, root: Path, month: str, pay_date: dt.date, files: list[tuple[str, Path]], ctx: Context):
+def _database_inputs(session: Session, root: Path, month: str, pay_date: dt.date, files: list[tuple[str, Path]], roster, record_files, ctx: Context):
     """The inputs a run takes from the database (and the data directory), as (role, name, bytes) to store
     and stage like any file: the month's welfare items, the leavers' stored pay, the leave taken in
-    earlier runs, the 사용촉진 notice register. Returns (roster, welfare rows, extra files)."""
+    earlier runs, the 사용촉진 notice register. Returns (welfare rows, extra files)."""
     from payroll.welfare.service import welfare_pay_items
 
     by_role = {role: path for role, path in files}
-    roster = inputs_module.load_month_roster(by_role["roster"], by_role["contracts"], by_role.get("resignations"))
+    from_record = {role: data for role, _, data in record_files}
     extra: list[tuple[str, str, bytes]] = []
     welfare_rows = extras.welfare_rows(welfare_pay_items(month, pay_date, session, roster, law=ctx.law))
     if welfare_rows:
@@ -428,15 +431,15 @@ def _database_inputs(session: Session, root: Path, month: str, pay_date: dt.date
     leavers = history_module.leavers_of(roster, month)
     if leavers:
         extra.append(("history", inputs_module.HISTORY_NAME, history_module.history_bytes(history_module.history(session, month, leavers))))
-    read = lambda role: by_role[role].read_bytes() if role in by_role else None  # noqa: E731
-    leave = history_module.leave_history(session, month, read("opening_leave"), read("leave"))
+    read = lambda role: by_role[role].read_bytes() if role in by_role else from_record.get(role)  # noqa: E731
+    leave = history_module.leave_history(session, month, read("opening_leave"), read("leave"), roster.workers)
     if leave is not None:
         extra.append(("leave_history", inputs_module.LEAVE_HISTORY_NAME, leave))
     if "notices" not in by_role:
         register = Path(os.environ.get(DATA_ENV) or "data") / "leave_notices.csv"
         if register.is_file():
             extra.append(("notices", inputs_module.NOTICES_NAME, register.read_bytes()))
-    return roster, welfare_rows, extra
+    return welfare_rows, extra
 
 
 def _mark_welfare_paid(session: Session, month: str, pay_date: dt.date, roster, computed: Computed, staged_rows: list[dict], ctx: Context) -> None:

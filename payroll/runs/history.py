@@ -149,10 +149,12 @@ def _leave_rows(data: bytes) -> list[dict[str, str]]:
     return out
 
 
-def leave_history(session: Session, month: str, opening: bytes | None, current: bytes | None) -> bytes | None:
+def leave_history(session: Session, month: str, opening: bytes | None, current: bytes | None, workers: Iterable[str] | None = None) -> bytes | None:
     """연차 taken up to ``month``: the opening file, each earlier month's paid run's leave file (its own
     month's rows), and this month's file; the later source wins for the same worker, date and kind.
-    None when there is nothing beyond this month's own file (the ledger then reads that file)."""
+    Only the rows of ``workers`` (the month's roster) when given. None when there is nothing beyond
+    this month's own file (the ledger then reads that file)."""
+    keep = None if workers is None else set(workers)
     first_run = session.exec(select(Run.month).where(Run.month < month).order_by(Run.month)).first()
     sources: list[tuple[str | None, bytes]] = []
     if opening is not None:
@@ -177,6 +179,8 @@ def leave_history(session: Session, month: str, opening: bytes | None, current: 
         for row in _leave_rows(data):
             if m is not None and not row["date"].startswith(m):
                 continue  # an earlier run's file speaks for its own month
+            if keep is not None and row["worker_id"] not in keep:
+                continue  # a worker who left before this month
             merged[(row["worker_id"], row["date"], row["kind"])] = row
     out = io.StringIO()
     w = csv.writer(out, lineterminator="\n")

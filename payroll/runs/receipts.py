@@ -142,7 +142,7 @@ def leaver_severance(session: Session, roster: Roster, worker_id: str, year: int
                             if it["code"] == LEAVE_PAY_CODE and str(it.get("method") or "").endswith(f"[{ART_LEAVING}]"))
     wages: dict[str, int] = {}
     if wages_csv is not None and wages_csv.is_file():
-        from payroll.commands.documents import load_wages_csv
+        from payroll.record.opening import load_wages_csv
 
         wages.update(load_wages_csv(wages_csv).get(worker_id, {}))
     wages.update({m: f["wages"] for m, f in months.items()})

@@ -119,7 +119,7 @@ def _validate(kind: str, path: Path, root: Path, month: str) -> str:
 
         return f"{len(load_ytd_csv(path))}행"
     if kind == "wages":
-        from payroll.commands.documents import load_wages_csv
+        from payroll.record.opening import load_wages_csv
 
         return f"근로자 {len(load_wages_csv(path))}명"
     if kind == "claims":

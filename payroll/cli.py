@@ -72,7 +72,7 @@ def main() -> None:
 
 # Each area registers its commands from payroll/commands/<area>.py (a `register(cli)` function);
 # the console registers `payroll serve` itself (payroll/web/command.py).
-COMMAND_AREAS = ("core", "attendance", "runs", "documents", "leave", "welfare", "users")
+COMMAND_AREAS = ("core", "attendance", "runs", "documents", "leave", "welfare", "users", "records")
 COMMAND_MODULES = tuple(f"payroll.commands.{area}" for area in COMMAND_AREAS) + ("payroll.web.command",)
 
 

@@ -169,9 +169,9 @@ def read_contracts_file(path: Path) -> list[Contract]:
 
 def template_bytes(kind: str, fmt: str = "xlsx") -> bytes:
     """A blank import template: the Korean headers, no rows (``payroll import template``)."""
-    words = {"roster": ROSTER_HEADERS, "contracts": CONTRACT_HEADERS}[kind]
+    words = {"roster": list(ROSTER_HEADERS), "contracts": list(CONTRACT_HEADERS), "budgets": ["사업", "연도", "예산"]}[kind]
     if fmt == "csv":
         return ("\ufeff" + ",".join(words) + "\r\n").encode("utf-8")
     from payroll.attendance.xlsx import xlsx_bytes
 
-    return xlsx_bytes({"근로자 명부" if kind == "roster" else "근로계약": [list(words)]})
+    return xlsx_bytes({{"roster": "근로자 명부", "contracts": "근로계약", "budgets": "사업 예산"}[kind]: [words]})

@@ -188,3 +188,10 @@ def roster_as_of(session: Session, day: dt.date, worker_ids: Iterable[str] | Non
 
 def has_workers(session: Session) -> bool:
     return session.exec(select(RecordWorker.worker_id).limit(1)).first() is not None
+
+
+def roster_of_workers(session: Session, worker_ids: Iterable[str], day: dt.date) -> Roster:
+    """The given workers as of ``day`` with all their contracts in parts (as a run reads them: the 연차 ledger)."""
+    loaded = _Loaded(session, worker_ids)
+    workers = {wid: w for wid in sorted(loaded.identities) if (w := loaded.worker(wid, day)) is not None}
+    return Roster(workers=workers, contracts=tuple(p for wid in workers for p in loaded.parts(wid)))

@@ -23,7 +23,7 @@ from payroll.law import RuleError
 from payroll.money import won
 from payroll.record.users import utc_now
 from payroll.record.audit import mask_rrn
-from payroll.web.auth import Forbidden, NotAuthenticated
+from payroll.web.auth import Forbidden, NotAuthenticated, PasswordChangeRequired
 from payroll.web.jobs import Jobs
 from payroll.record.models import ROLE_LABELS
 
@@ -176,6 +176,12 @@ def create_app(
         if request.headers.get("hx-request"):
             return Response(status_code=401, headers={"HX-Redirect": "/login"})
         return RedirectResponse("/login", status_code=303)
+
+    @app.exception_handler(PasswordChangeRequired)
+    async def _password_first(request: Request, exc: PasswordChangeRequired):
+        if request.headers.get("hx-request"):
+            return Response(status_code=401, headers={"HX-Redirect": "/password"})
+        return RedirectResponse("/password", status_code=303)
 
     @app.exception_handler(Forbidden)
     async def _forbidden(request: Request, exc: Forbidden):

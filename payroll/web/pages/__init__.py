@@ -6,7 +6,8 @@ from fastapi import FastAPI
 
 
 def register_pages(app: FastAPI) -> None:
-    from payroll.web.pages import audit, month, months, runs, session, welfare, workers
+    from payroll.web.pages import audit, budgets, me, month, months, record_forms, runs, session, welfare, worker_docs, workers
 
-    for module in (session, months, month, runs, workers, welfare, audit):
+    # record_forms before workers: /workers/new is a form, not a worker id
+    for module in (session, me, months, month, runs, record_forms, workers, worker_docs, budgets, welfare, audit):
         app.include_router(module.router)

@@ -55,7 +55,8 @@ async def login(request: Request, name: str = Form(""), password: str = Form("")
             return _login_page(request, LOGIN_MESSAGES[exc.reason], status_code=401, name=name[:64])
         token = new_session(db, user, clock())
         db.commit()
-    response = RedirectResponse("/months", status_code=303)
+    home = "/password" if user.must_change_password else "/me" if user.role == "worker" else "/months"
+    response = RedirectResponse(home, status_code=303)
     response.set_cookie(SESSION_COOKIE, token, max_age=int(ABSOLUTE_TIMEOUT.total_seconds()), httponly=True, samesite="strict", secure=app.state.secure_cookies, path="/")
     response.delete_cookie(LOGIN_CSRF_COOKIE, path="/login")
     return response

@@ -77,7 +77,10 @@ def _xlsx_rows(path: Path) -> list[list[str]]:
         for k, row in enumerate(ws.iter_rows(values_only=True, max_col=MAX_COLUMNS)):
             if k > MAX_ROWS:
                 raise InputError(f"{path}: 행이 너무 많습니다 (최대 {MAX_ROWS:,}행)")
-            rows.append([_cell_text(v) for v in row])
+            cells = [_cell_text(v) for v in row]
+            while cells and cells[-1] == "":
+                cells.pop()
+            rows.append(cells)
         return rows
     finally:
         wb.close()
@@ -155,7 +158,8 @@ def _parse(path: Path, kind: str, model: type[BaseModel]) -> list:
     if errors:
         shown = errors[:MAX_ERRORS_SHOWN]
         more = f"\n… 외 {len(errors) - len(shown)}건" if len(errors) > len(shown) else ""
-        raise InputError(f"{len(errors)}개 행에 오류가 있어 아무것도 가져오지 않았습니다:\n" + "\n".join(shown) + more)
+        bad_rows = len({e.split("행:", 1)[0] for e in errors})
+        raise InputError(f"{bad_rows}개 행에 오류가 있어 아무것도 가져오지 않았습니다:\n" + "\n".join(shown) + more)
     return out
 
 

@@ -538,13 +538,24 @@ def render(
     author: str = "",
     subject: str = "",
     footer: str | None = None,
+    password: str | None = None,
 ) -> bytes:
-    """Run ``build`` on a fresh A4 document and return the PDF bytes (deterministic)."""
+    """Run ``build`` on a fresh A4 document and return the PDF bytes (deterministic without ``password``).
+
+    ``password``: the PDF opens only with it (ReportLab's standard encryption, 128-bit; printing
+    allowed, changing not; the owner password is random, so such a PDF is not byte-stable)."""
     regular, bold = warm()
     doc = Doc(styles_for(regular, bold))
     build(doc)
     buffer = io.BytesIO()
-    canvas = Canvas(buffer, pagesize=PAGE_SIZE, initialFontName=regular)  # each page starts in our font: never Helvetica
+    encrypt = None
+    if password is not None:
+        import secrets
+
+        from reportlab.lib.pdfencrypt import StandardEncryption
+
+        encrypt = StandardEncryption(password, ownerPassword=secrets.token_hex(16), canPrint=1, canModify=0, canCopy=0, canAnnotate=0, strength=128)
+    canvas = Canvas(buffer, pagesize=PAGE_SIZE, initialFontName=regular, encrypt=encrypt)  # each page starts in our font: never Helvetica
     canvas.setTitle(title)
     canvas.setAuthor(author)
     canvas.setSubject(subject)

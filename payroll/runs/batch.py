@@ -411,9 +411,19 @@ def execute_run(store: Store, month: str, *, inputs_dir: Path, out_root: Path, p
     except BaseException:
         shutil.rmtree(partial, ignore_errors=True)
         raise
-    return _record(store, month=month, pay_date=pay_date, correction=correction, corrected_id=corrected_id, corrected_hash=corrected_hash,
-                   old_results=old_results, manifest=manifest, computed=computed, outputs=outputs, run_id=run_id,
-                   partial=partial, final=final, actor=actor, ctx=ctx, roster=roster, welfare_rows=welfare_rows)
+    summary = _record(store, month=month, pay_date=pay_date, correction=correction, corrected_id=corrected_id, corrected_hash=corrected_hash,
+                      old_results=old_results, manifest=manifest, computed=computed, outputs=outputs, run_id=run_id,
+                      partial=partial, final=final, actor=actor, ctx=ctx, roster=roster, welfare_rows=welfare_rows)
+    summary["budget_warnings"] = budget_warnings(store, month)
+    return summary
+
+
+def budget_warnings(store: Store, month: str) -> list[str]:
+    """The 사업 forecast to overrun their budget of the month's year (a forecast, not part of the run)."""
+    from payroll.record.budgets import overrun_warnings
+
+    with store.session() as s:
+        return overrun_warnings(s, int(month[:4]))
 
 
 def _database_inputs(session: Session, root: Path, month: str, pay_date: dt.date, files: list[tuple[str, Path]], roster, record_files, ctx: Context):

@@ -144,6 +144,7 @@ def create_app(
     clock: Callable[[], dt.datetime] = utc_now,
     max_body_bytes: int = MAX_BODY_BYTES,
     allowed_hosts: list[str] | None = None,
+    smtp=None,
 ) -> FastAPI:
     """The console on the store at ``db_url`` (or an already open ``store``)."""
     from payroll.store import open_store
@@ -158,6 +159,7 @@ def create_app(
     app.state.inputs_dir = Path(inputs_dir) if inputs_dir else app.state.data_dir / "inputs"
     app.state.inputs_dir.mkdir(parents=True, exist_ok=True)
     app.state.jobs = Jobs(clock)
+    app.state.smtp = smtp  # payroll.runs.mail.SmtpConfig: payslips are e-mailed when a month is closed
 
     app.mount("/static", StaticFiles(directory=str(WEB_DIR / "static")), name="static")
     register_pages(app)

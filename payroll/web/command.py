@@ -16,14 +16,20 @@ DB_HELP = "데이터베이스 URL 또는 SQLite 파일 (기본: $PAYROLL_DB, 없
 @click.option("--inputs", "inputs_dir", type=click.Path(file_okay=False), help="입력 폴더 (payroll run --inputs와 같은 구조; 기본: DATA-DIR/inputs)")
 @click.option("--secure-cookies", is_flag=True, help="HTTPS 뒤에서 실행할 때: 쿠키에 Secure 속성")
 @click.option("--allowed-host", "allowed_hosts", multiple=True, help="받아들일 Host 이름 (여러 번; 기본: --host와 localhost, 127.0.0.1, ::1)")
-def serve_command(host, port, db_url, data_dir, inputs_dir, secure_cookies, allowed_hosts):
+@click.option("--smtp", "smtp_file", type=click.Path(dir_okay=False), help="전자우편 설정 TOML (기본: $PAYROLL_SMTP): 마감하면 임금명세서를 보냄")
+def serve_command(host, port, db_url, data_dir, inputs_dir, secure_cookies, allowed_hosts, smtp_file):
     """HR 콘솔(웹)을 실행합니다."""
     import uvicorn
 
     from payroll.web.app import create_app
 
     hosts = list(allowed_hosts) or [host, "localhost", "127.0.0.1", "::1"]  # IPv6 names are bracketed by create_app
-    app = create_app(db_url=db_url, data_dir=data_dir, inputs_dir=inputs_dir, secure_cookies=secure_cookies, allowed_hosts=hosts)
+    import os
+
+    from payroll.runs.mail import SMTP_ENV, load_smtp
+
+    smtp = load_smtp(smtp_file) if smtp_file or os.environ.get(SMTP_ENV) else None
+    app = create_app(db_url=db_url, data_dir=data_dir, inputs_dir=inputs_dir, secure_cookies=secure_cookies, allowed_hosts=hosts, smtp=smtp)
     if host not in ("127.0.0.1", "localhost", "::1"):
         click.echo(f"warning: listening on {host}: other machines can reach the console; use HTTPS (--secure-cookies) in front of it", err=True)
     click.echo(f"HR 콘솔: http://{'[' + host + ']' if ':' in host else host}:{port}/  (Ctrl+C로 종료)")

@@ -8,6 +8,7 @@ in force on the day; never minutes on the page).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import tempfile
 from pathlib import Path
@@ -34,12 +35,13 @@ def ledgers(session: Session, worker_ids: list[str], as_of: dt.date, *, law, not
     notices = load_register(notices_path) if notices_path is not None and notices_path.is_file() else []
     with tempfile.TemporaryDirectory(prefix="payroll-ledger-") as tmp:
         leave, opening = [], []
+        # the page names where a row comes from as the clerk knows it, never a server path
         if taken is not None:
             (Path(tmp) / "leave.csv").write_bytes(taken)
-            leave = load_leave(Path(tmp) / "leave.csv", roster)
+            leave = [dataclasses.replace(d, source=f"{d.date:%Y-%m} 휴가 기록") for d in load_leave(Path(tmp) / "leave.csv", roster)]
         if "leave_opening" in files:
             (Path(tmp) / "leave_opening.csv").write_bytes(files["leave_opening"])
-            opening = load_opening(Path(tmp) / "leave_opening.csv", roster)
+            opening = [dataclasses.replace(o, source="연차 이월 기록") for o in load_opening(Path(tmp) / "leave_opening.csv", roster)]
         built = build_ledgers(roster, leave, as_of, notices=notices, law=law, workers=list(roster.workers), opening=opening)
     return built, roster, notices
 

@@ -30,19 +30,22 @@ SAMPLES = Path(__file__).resolve().parent.parent.parent / "samples" / "small"
 MONTH = "2026-06"
 PAY_DATE = dt.date(2026, 7, 10)
 MONTH_END = dt.date(2026, 6, 30)
+IMPORTS = ("roster.csv", "contracts.csv")
+OPENING = ("ytd.csv", "wages.csv", "leave_opening.csv", "leave_history.csv")
 EXPORTS = ("daily_utf8.csv", "daily_bom.csv", "punch_cp949.csv", "punch.xlsx", "daily.xls")
 EMPLOYER = 'name = "○○구청 (견본)"\naddress = "서울특별시 ○○구 (견본 자료)"\n'
 MARKER = ".payroll-demo"
 DEMO_USERS = (("demo-clerk", "clerk"), ("demo-approver", "approver"), ("demo-auditor", "auditor"))
 
 
-def stage_samples(target: Path, samples: Path = SAMPLES) -> Path:
-    """Lay the bundled samples out as an inputs directory under ``target``."""
+def stage_samples(target: Path, samples: Path = SAMPLES, month: str = MONTH, pay_date: dt.date = PAY_DATE, *, record_files: bool = True) -> Path:
+    """Lay the bundled samples (or a generated set of ``month``) out as an inputs directory under ``target``;
+    without ``record_files`` only the month's own inputs (the people are imported: :func:`import_samples`)."""
     if not (samples / "roster.csv").is_file():
         raise InputError(f"{samples}: the bundled samples are missing (python -m samples.generate --out {samples} --small)")
     target.mkdir(parents=True, exist_ok=True)
     (target / "employer.toml").write_text(EMPLOYER, encoding="utf-8")
-    mdir = target / MONTH
+    mdir = target / month
     (mdir / "attendance").mkdir(parents=True, exist_ok=True)
     for name in EXPORTS:
         if (samples / name).is_file():
@@ -52,7 +55,11 @@ def stage_samples(target: Path, samples: Path = SAMPLES) -> Path:
             shutil.copyfile(samples / name, mdir / name)
     if (samples / "leave_notices.csv").is_file():  # optional (docs/runs.md)
         shutil.copyfile(samples / "leave_notices.csv", target / "leave_notices.csv")
-    (mdir / "run.toml").write_text(f"pay_date = {PAY_DATE.isoformat()}\n", encoding="utf-8")
+    if record_files:  # the old layout: the run imports them into the record first (payroll.runs.record_inputs)
+        for name in IMPORTS + OPENING:
+            if (samples / name).is_file():
+                shutil.copyfile(samples / name, target / name)
+    (mdir / "run.toml").write_text(f"pay_date = {pay_date.isoformat()}\n", encoding="utf-8")
     return target
 
 
@@ -71,7 +78,7 @@ def run_demo(out: Path, progress: bool = False) -> dict:
             p.unlink()
     out.mkdir(parents=True, exist_ok=True)
     (out / MARKER).write_text("made by `payroll demo`; the command replaces this directory's contents\n", encoding="utf-8")
-    inputs = stage_samples(out / "inputs")
+    inputs = stage_samples(out / "inputs", record_files=False)
     db = (out / "payroll.db").resolve()
     store = open_store(str(db))
     imported = import_samples(store, out / "imports")
@@ -86,10 +93,6 @@ def run_demo(out: Path, progress: bool = False) -> dict:
     summary["inputs_dir"] = str(inputs.resolve())
     summary["payslips"] = str(Path(summary["out_dir"]) / "payslips")
     return summary
-
-
-IMPORTS = ("roster.csv", "contracts.csv")
-OPENING = ("ytd.csv", "wages.csv", "leave_opening.csv", "leave_history.csv")
 
 
 def import_samples(store, target: Path, samples: Path = SAMPLES) -> dict[str, int]:

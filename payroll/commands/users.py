@@ -29,23 +29,24 @@ def _read_password(password_file: str | None) -> str:
 
 @click.group("user")
 def user_group() -> None:
-    """콘솔 사용자 관리 (clerk 담당자 · approver 승인자 · auditor 감사자)."""
+    """콘솔 사용자 관리 (clerk 담당자 · approver 승인자 · auditor 감사자 · worker 근로자 본인)."""
 
 
 @user_group.command("add")
 @click.argument("name")
-@click.option("--role", required=True, type=click.Choice(["clerk", "approver", "auditor"]), help="역할")
+@click.option("--role", required=True, type=click.Choice(["clerk", "approver", "auditor", "worker"]), help="역할 (worker: 근로자 본인)")
+@click.option("--worker", "worker_id", help="worker 계정의 근로자 사번 (그 근로자의 서류만 봄)")
 @click.option("--password-file", type=click.Path(dir_okay=False), help="비밀번호가 첫 줄에 있는 파일 (없으면 표준입력)")
 @click.option("--db", "db_url", help=DB_HELP)
-def user_add(name, role, password_file, db_url):
-    """사용자 추가. 비밀번호는 표준입력이나 --password-file로만 받습니다."""
+def user_add(name, role, worker_id, password_file, db_url):
+    """사용자 추가. 비밀번호는 표준입력이나 --password-file로만 받습니다. 근로자 계정은 처음 로그인할 때 비밀번호를 바꿉니다."""
     from payroll.record import users
     from payroll.store import open_store
 
     password = _read_password(password_file)
     store = open_store(db_url)
     with store.session() as s:
-        view = users.add_user(s, name, role, password)
+        view = users.add_user(s, name, role, password, worker_id=worker_id)
     click.echo(f"added {view.name} ({view.role})")
 
 

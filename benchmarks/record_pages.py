@@ -1,6 +1,6 @@
 """The worker page and the worker search with a district's record: 1,165 workers and 12 stored months.
 
-    python benchmarks/record_pages.py [--requests 60] [--db URL]
+    python benchmarks/record_pages.py [--requests 60] [--db URL] [--keep DIR]
 
 Builds a fresh SQLite store (or the PostgreSQL database of ``--db``): the full generated roster and
 contracts (``samples.generate``, 1,165 workers) imported through the change sets, and 12 stored
@@ -108,6 +108,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=60)
     parser.add_argument("--db", help="a database URL (default: a fresh SQLite file)")
+    parser.add_argument("--keep", help="build the SQLite store in DIR once and reuse it on the next call (DIR/bench.db)")
     args = parser.parse_args()
     from fastapi.testclient import TestClient
 
@@ -118,10 +119,27 @@ def main() -> None:
     from payroll.web.app import create_app
 
     with tempfile.TemporaryDirectory(prefix="payroll-bench-") as tmp:
-        store, ids = build(args.db, Path(tmp))
+        if args.keep and (Path(args.keep) / "bench.db").is_file():
+            from sqlalchemy import select as core_select
+
+            from payroll.record.models import RecordWorker
+            from payroll.store import open_store
+
+            store = open_store(str(Path(args.keep) / "bench.db"))
+            with store.session() as s:
+                ids = sorted(s.execute(core_select(RecordWorker.worker_id)).scalars())
+        else:
+            if args.keep:
+                Path(args.keep).mkdir(parents=True, exist_ok=True)
+            store, ids = build(args.db, Path(args.keep) if args.keep else Path(tmp))
         clock = FrozenClock(dt.datetime(2026, 7, 15))
+        from sqlmodel import select
+
+        from payroll.record.models import ConsoleUser
+
         with store.session() as s:
-            add_user(s, "bench-clerk", "clerk", "bench-pass-1234", clock=clock)
+            if s.exec(select(ConsoleUser).where(ConsoleUser.name == "bench-clerk")).first() is None:
+                add_user(s, "bench-clerk", "clerk", "bench-pass-1234", clock=clock)
         client = TestClient(create_app(store=store, clock=clock, data_dir=Path(tmp) / "data"), base_url="http://127.0.0.1", follow_redirects=False)
         login(client, "bench-clerk", "bench-pass-1234")
         rng = random.Random(18)

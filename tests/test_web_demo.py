@@ -159,6 +159,22 @@ def test_a_leavers_withholding_receipts_come_from_the_stored_runs(demo):
     assert f"withholding/{LEAVER}/2026" in targets and f"severance/{LEAVER}/2026" in targets
 
 
+def test_the_cli_and_the_console_give_the_same_receipt_bytes(demo, tmp_path):
+    """One function behind both doors (payroll.record.papers): the same 원천징수영수증, byte for byte."""
+    from click.testing import CliRunner
+
+    from payroll.cli import cli
+    from test_web_fixtures import START
+
+    app, here, client = demo
+    console = client("demo-clerk").get(f"/workers/{LEAVER}/withholding/2026.pdf")
+    assert console.status_code == 200
+    res = CliRunner().invoke(cli, ["doc", "withholding", LEAVER, "--db", str(here / "payroll.db"), "--out", str(tmp_path / "cli"),
+                                   "--date", START.date().isoformat()])
+    assert res.exit_code == 0, res.output
+    assert (tmp_path / "cli" / f"withholding-{LEAVER}-2026.pdf").read_bytes() == console.content
+
+
 def test_receipts_come_from_what_the_run_read_and_are_refused_when_the_stored_run_disagrees(demo):
     app, here, client = demo
     clerk = client("demo-clerk")

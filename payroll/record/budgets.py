@@ -11,7 +11,8 @@ For every 사업 (the budget line on a contract, ``RecordContract.business``) of
   days in a month the contract starts or ends; a contract not yet paid is costed from its terms
   (scheduled hours × 시급, 일급 × scheduled days, or 월급) with the 사업's employer share ratio; a
   contract that ends in the year after a year or more of service adds its 퇴직금 estimate (30 days of
-  the monthly cost per year of service, 퇴직급여법 §8①);
+  the monthly wages per year of service, 퇴직급여법 §8①; a renewal's earlier contracts are not added,
+  so a renewed post's 퇴직금 is under-estimated until its last contract);
 - **forecast** = spent + committed, **left** = budget − forecast; a 사업 whose forecast exceeds its
   budget is an overrun (a warning on the run summary and the month page).
 
@@ -164,7 +165,7 @@ def year_figures(session: Session, year: int) -> dict[str, BusinessYear]:
             cell["workers"] += 1
             cell["pay"], cell["employer"], cell["severance"] = cell["pay"] + pay, cell["employer"] + employer, cell["severance"] + sev
             if wr.worker_id not in last_cost or last_cost[wr.worker_id][0] <= month:
-                last_cost[wr.worker_id] = (month, pay + employer)
+                last_cost[wr.worker_id] = (month, pay, employer)
     last_paid = max(runs) if runs else None
     from_day = month_bounds(last_paid)[1] + dt.timedelta(days=1) if last_paid else dt.date(year, 1, 1)
     ratios = {k: (v.employer, v.pay) for k, v in out.items()}
@@ -176,11 +177,11 @@ def year_figures(session: Session, year: int) -> dict[str, BusinessYear]:
         acc = of(c.business or NO_BUSINESS)
         known = last_cost.get(c.worker_id)
         if known is not None:
-            monthly = known[1]
+            wages, monthly = known[1], known[1] + known[2]
         else:
-            base = _terms_cost(contract_view(c, terms[c.contract_id], None))
+            wages = _terms_cost(contract_view(c, terms[c.contract_id], None))
             employer, pay = ratios.get(c.business or NO_BUSINESS, (0, 0))
-            monthly = base + (base * employer // pay if pay else 0)
+            monthly = wages + (wages * employer // pay if pay else 0)
         day = start
         while day <= end:
             first, last = month_bounds(f"{day:%Y-%m}")
@@ -188,7 +189,7 @@ def year_figures(session: Session, year: int) -> dict[str, BusinessYear]:
             acc.committed += monthly * _days(day, stop) // _days(first, last)
             day = stop + dt.timedelta(days=1)
         if c.end is not None and c.end.year == year and _days(c.start, c.end) >= 365:
-            acc.committed += monthly * _days(c.start, c.end) // 365  # 퇴직금: 30 days' wages per year of service
+            acc.committed += wages * _days(c.start, c.end) // 365  # 퇴직금: 30 days' wages per year of service (no premiums)
         acc.workers.add(c.worker_id)
     return dict(sorted(out.items()))
 

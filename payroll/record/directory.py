@@ -165,16 +165,19 @@ def payslips(session: Session, worker_id: str) -> list[Payslip]:
             latest[r.month] = r.created_at
     out = []
     for r in rows:
-        names = json.loads(r.outputs_manifest)
-        slip = next((n for n in (f"payslips/{worker_id}.pdf", f"payslips/{worker_id}_{r.row}.pdf") if n in names), "")
+        # the manifest is JSON with the names as keys: look the two possible names up in its text (a
+        # month's manifest lists every worker's payslip; parsing it per page would cost more than the page)
+        slip = next((n for n in (f"payslips/{worker_id}.pdf", f"payslips/{worker_id}_{r.row}.pdf")
+                     if json.dumps(n, ensure_ascii=False) + ":" in r.outputs_manifest), "")
         paid = locks.get(r.month) == r.run_id if r.month in locks else (r.kind == "regular" and r.created_at == latest.get(r.month))
         out.append(Payslip(r.month, r.run_id, r.kind, r.pay_date, int(r.gross_pay), int(r.net_pay), paid, slip, r.month in locks))
     return sorted(out, key=lambda p: (p.month, p.paid, p.run_id), reverse=True)
 
 
-def year_to_date(session: Session, worker_id: str, year: int) -> dict[str, int]:
-    """The year's sums over the worker's paid payslips (one run per month)."""
-    paid = {(p.month, p.run_id) for p in payslips(session, worker_id) if p.paid and p.month.startswith(f"{year:04d}-")}
+def year_to_date(session: Session, worker_id: str, year: int, slips: list[Payslip] | None = None) -> dict[str, int]:
+    """The year's sums over the worker's paid payslips (one run per month; ``slips``: :func:`payslips` already read)."""
+    slips = payslips(session, worker_id) if slips is None else slips
+    paid = {(p.month, p.run_id) for p in slips if p.paid and p.month.startswith(f"{year:04d}-")}
     sums = dict.fromkeys(YTD_FIELDS, 0)
     sums["months"] = len({m for m, _ in paid})
     if not paid:

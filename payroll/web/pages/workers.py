@@ -81,10 +81,10 @@ def worker_context(request: Request, worker_id: str, day: dt.date, *, ledger: bo
         status, service_start, service_end = directory.status_on(
             [directory._Contract(c.contract_id, c.start, c.end, c.business) for c in contracts], day)
         slips = directory.payslips(db, worker_id)
-        ytd = directory.year_to_date(db, worker_id, day.year)
+        ytd = directory.year_to_date(db, worker_id, day.year, slips)
         documents = documents_of(db, worker_id)
         resignations = resignations_of(db, worker_id)
-        receipts = _receipt_years(db, worker_id, w)
+        receipts = _receipt_years(db, worker_id, w, slips)
         leave, leave_error = None, None
         if ledger:
             try:
@@ -106,14 +106,14 @@ def worker_context(request: Request, worker_id: str, day: dt.date, *, ledger: bo
             "ledger": leave, "ledger_error": leave_error, "as_of": day.isoformat()}
 
 
-def _receipt_years(db: Session, worker_id: str, w) -> dict:
+def _receipt_years(db: Session, worker_id: str, w, slips) -> dict:
     """The years a receipt can be drawn for from the record: the leaving years already run, and the
     years whose December is paid (퇴직소득: the leaving years whose run paid a 퇴직금)."""
     from payroll.runs.receipts import receipt_years
 
     roster = people.roster_as_of(db, dt.date(9999, 12, 31), [worker_id])
     settled, severance = receipt_years(db, roster, worker_id)
-    full = sorted({int(p.month[:4]) for p in directory.payslips(db, worker_id) if p.paid and p.month.endswith("-12")} - set(settled))
+    full = sorted({int(p.month[:4]) for p in slips if p.paid and p.month.endswith("-12")} - set(settled))
     if (w.income_type or "regular") == "daily":  # 일용: taxed when paid, no settlement
         return {"withholding": [], "severance": severance}
     return {"withholding": sorted(set(settled) | set(full)), "severance": severance}

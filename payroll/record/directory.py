@@ -12,7 +12,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from dataclasses import dataclass, field
 
 from sqlalchemy import func as core_func, select as core_select
@@ -95,8 +94,30 @@ def status_on(contracts: list[_Contract], day: dt.date) -> tuple[str, dt.date | 
     return "left", spans[-1][0], spans[-1][1]
 
 
+#: the last directory read, by (database, day, the audit log's last id): every change of the record
+#: writes an audit row in its own transaction, so a new row means "read again" (a page view that
+#: writes none reuses the rows; a search then filters them in memory)
+_ROWS: dict[tuple, list[WorkerRow]] = {}
+
+
 def search(session: Session, day: dt.date, text: str = "", status: str = "", limit: int | None = None) -> list[WorkerRow]:
+    """The workers matching ``text`` (사번, 성명, 부서, 직종, 사업; any case) and ``status`` on ``day``."""
+    from payroll.store.models import AuditLog
+
+    stamp = (str(session.get_bind().url), day, session.execute(core_select(core_func.max(AuditLog.id))).scalar())
+    rows = _ROWS.get(stamp)
+    if rows is None:
+        rows = _directory(session, day)
+        _ROWS.clear()
+        _ROWS[stamp] = rows
     text = text.strip().lower()
+    out = [r for r in rows if (not text or any(text in s.lower() for s in (r.worker_id, r.name, r.department, r.job, *r.businesses)))
+           and (not status or r.status == status)]
+    return out if limit is None else out[:limit]
+
+
+def _directory(session: Session, day: dt.date) -> list[WorkerRow]:
+    """Every worker of the record on ``day``: a handful of queries of plain columns, no query per worker."""
     versions: dict[str, tuple] = {}
     q = core_select(WorkerVersion.worker_id, WorkerVersion.effective, WorkerVersion.department, WorkerVersion.job, WorkerVersion.employment,
                     WorkerVersion.income_type).where(WorkerVersion.effective <= day).order_by(WorkerVersion.worker_id, WorkerVersion.effective)
@@ -125,16 +146,10 @@ def search(session: Session, day: dt.date, text: str = "", status: str = "", lim
             continue
         cs = contracts.get(wid, [])
         businesses = sorted({c.business for c in cs if c.business})
-        if text and not any(text in s.lower() for s in (wid, name, v[2], v[3], *businesses)):
-            continue
         st, start, end = status_on(cs, day)
-        if status and st != status:
-            continue
         current = next((c for c in reversed(cs) if c.start <= day), cs[0] if cs else None)
         out.append(WorkerRow(wid, name, v[2], v[3], kind_label(v[4], v[5], current.weekly if current else None), businesses, st, start, end, masked or "",
                              current.end if current else None))
-        if limit is not None and len(out) >= limit:
-            break
     return out
 
 
@@ -154,10 +169,12 @@ class Payslip:
 
 def payslips(session: Session, worker_id: str) -> list[Payslip]:
     """Every stored payslip of the worker, newest month first (within a month, the paid run first)."""
-    q = (core_select(WorkerResult.run_id, WorkerResult.row, WorkerResult.gross_pay, WorkerResult.net_pay, Run.month, Run.kind, Run.pay_date, Run.created_at,
-                     Run.outputs_manifest)
+    q = (core_select(WorkerResult.run_id, WorkerResult.row, WorkerResult.gross_pay, WorkerResult.net_pay, Run.month, Run.kind, Run.pay_date, Run.created_at)
          .join(Run, Run.run_id == WorkerResult.run_id).where(WorkerResult.worker_id == worker_id))
     rows = session.execute(q).all()
+    per_run: dict[str, int] = {}
+    for r in rows:
+        per_run[r.run_id] = per_run.get(r.run_id, 0) + 1
     locks = dict(session.execute(core_select(MonthLock.month, MonthLock.run_id)).all())
     latest: dict[str, tuple] = {}
     for r in rows:
@@ -165,10 +182,9 @@ def payslips(session: Session, worker_id: str) -> list[Payslip]:
             latest[r.month] = r.created_at
     out = []
     for r in rows:
-        # the manifest is JSON with the names as keys: look the two possible names up in its text (a
-        # month's manifest lists every worker's payslip; parsing it per page would cost more than the page)
-        slip = next((n for n in (f"payslips/{worker_id}.pdf", f"payslips/{worker_id}_{r.row}.pdf")
-                     if json.dumps(n, ensure_ascii=False) + ":" in r.outputs_manifest), "")
+        # the run names a payslip as payroll.runs.outputs.payslip_names does: by worker, or by worker
+        # and row when the worker has two rows in the run (the manifest is not read: it lists everyone)
+        slip = f"payslips/{worker_id}.pdf" if per_run[r.run_id] == 1 else f"payslips/{worker_id}_{r.row}.pdf"
         paid = locks.get(r.month) == r.run_id if r.month in locks else (r.kind == "regular" and r.created_at == latest.get(r.month))
         out.append(Payslip(r.month, r.run_id, r.kind, r.pay_date, int(r.gross_pay), int(r.net_pay), paid, slip, r.month in locks))
     return sorted(out, key=lambda p: (p.month, p.paid, p.run_id), reverse=True)

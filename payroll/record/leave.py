@@ -23,13 +23,13 @@ def _month_after(day: dt.date) -> str:
     return f"{day.year + (day.month == 12):04d}-{day.month % 12 + 1:02d}"
 
 
-def ledgers(session: Session, worker_ids: list[str], as_of: dt.date, *, law, notices_path: Path | None = None):
-    """({worker_id: WorkerLedger}, roster, notices) as of ``as_of``."""
+def ledgers(session: Session, worker_ids: list[str], as_of: dt.date, *, law, notices_path: Path | None = None, roster=None):
+    """({worker_id: WorkerLedger}, roster, notices) as of ``as_of`` (``roster``: the workers' record in parts, if read already)."""
     from payroll.leave.inputs import load_leave, load_opening, load_register
     from payroll.leave.ledger import build_ledgers
     from payroll.runs.history import leave_history
 
-    roster = roster_of_workers(session, worker_ids, as_of)
+    roster = roster if roster is not None else roster_of_workers(session, worker_ids, as_of)
     files = {role: data for role, _, data in opening_files(session, roster)}
     taken = leave_history(session, _month_after(as_of), files.get("opening_leave"), None, roster.workers)
     notices = load_register(notices_path) if notices_path is not None and notices_path.is_file() else []

@@ -134,6 +134,16 @@ class _Loaded:
     def views(self, worker_id: str, day: dt.date | None = None) -> list[Contract]:
         return [contract_view(c, self.terms[c.contract_id], self.resignations.get(c.contract_id), day) for c in self.contracts.get(worker_id, ())]
 
+    def roster(self, day: dt.date, *, parts: bool = False) -> Roster:
+        """The loaded workers as of ``day`` with their contracts whole (latest terms) or in parts (as a run reads them)."""
+        workers = {wid: w for wid in sorted(self.identities) if (w := self.worker(wid, day)) is not None}
+        return Roster(workers=workers, contracts=tuple(c for wid in workers for c in (self.parts(wid) if parts else self.views(wid))))
+
+
+def load(session: Session, worker_ids: Iterable[str] | None) -> _Loaded:
+    """The record of some workers (or of all, with None) read once, in four queries."""
+    return _Loaded(session, worker_ids)
+
 
 def worker_as_of(session: Session, worker_id: str, day: dt.date) -> Worker | None:
     """The worker's attributes in force on ``day`` (None when the record has no such worker)."""
@@ -181,9 +191,7 @@ def roster_for_month(session: Session, month: str) -> Roster:
 
 def roster_as_of(session: Session, day: dt.date, worker_ids: Iterable[str] | None = None) -> Roster:
     """Every worker of the record (or ``worker_ids``) as of ``day``, each contract whole with its latest terms."""
-    loaded = _Loaded(session, worker_ids)
-    workers = {wid: w for wid in sorted(loaded.identities) if (w := loaded.worker(wid, day)) is not None}
-    return Roster(workers=workers, contracts=tuple(c for wid in workers for c in loaded.views(wid)))
+    return _Loaded(session, worker_ids).roster(day)
 
 
 def has_workers(session: Session) -> bool:
@@ -192,6 +200,4 @@ def has_workers(session: Session) -> bool:
 
 def roster_of_workers(session: Session, worker_ids: Iterable[str], day: dt.date) -> Roster:
     """The given workers as of ``day`` with all their contracts in parts (as a run reads them: the 연차 ledger)."""
-    loaded = _Loaded(session, worker_ids)
-    workers = {wid: w for wid in sorted(loaded.identities) if (w := loaded.worker(wid, day)) is not None}
-    return Roster(workers=workers, contracts=tuple(p for wid in workers for p in loaded.parts(wid)))
+    return _Loaded(session, worker_ids).roster(day, parts=True)

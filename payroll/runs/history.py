@@ -75,18 +75,19 @@ def leavers_of(roster: Roster, month: str) -> dict[str, dt.date]:
 
 
 def paid_runs(session: Session, months: Iterable[str]) -> dict[str, Run]:
-    """month → the run paid for it (closing run of a closed month, else the latest regular run)."""
+    """month → the run paid for it (closing run of a closed month, else the latest regular run); two queries."""
+    months = sorted(set(months))
+    if not months:
+        return {}
+    locks = {m: r for m, r in session.exec(select(MonthLock.month, MonthLock.run_id).where(MonthLock.month.in_(months))).all()}
     out: dict[str, Run] = {}
-    for month in months:
-        lock = session.get(MonthLock, month)
-        if lock is not None:
-            run = session.get(Run, lock.run_id)
-        else:
-            run = session.exec(
-                select(Run).where(Run.month == month, Run.kind == "regular").order_by(Run.created_at.desc(), Run.run_id.desc())
-            ).first()
-        if run is not None:
-            out[month] = run
+    runs = session.exec(select(Run).where(Run.month.in_(months)).order_by(Run.created_at, Run.run_id)).all()
+    for run in runs:  # oldest first: the latest regular run of an open month is the last one seen
+        if run.month in locks:
+            if run.run_id == locks[run.month]:
+                out[run.month] = run
+        elif run.kind == "regular":
+            out[run.month] = run
     return out
 
 

@@ -164,9 +164,12 @@ def upgrade() -> None:
         sa.CheckConstraint("status in ('sent', 'failed', 'bounced')", name="ck_record_payslip_deliveries_status"),
     )
     op.create_index("ix_record_payslip_deliveries_month", "record_payslip_deliveries", ["month"])
+    # a worker's pay history (the worker page, receipts) is read by worker across every run
+    op.create_index("ix_worker_results_by_worker", "worker_results", ["worker_id", "run_id"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_worker_results_by_worker", "worker_results")
     for table in ("record_payslip_deliveries", "record_career_requests", "record_budgets", "record_opening_leave", "record_opening_wages",
                   "record_opening_pay", "record_documents", "record_resignations", "record_contract_terms", "record_contracts",
                   "record_worker_versions", "record_workers"):

@@ -71,24 +71,26 @@ def worker_context(request: Request, worker_id: str, day: dt.date, *, ledger: bo
 
     worker_id = worker_id[:64]
     with Session(request.app.state.store.engine) as db:
-        identity = directory.worker_identity(db, worker_id)
+        record = people.load(db, [worker_id])  # read once: every part of the page uses it
+        identity = record.identities.get(worker_id)
         if identity is None:
             raise HTTPException(404)
-        w = people.worker_as_of(db, worker_id, day)
-        versions = people.versions_of(db, worker_id)
-        contracts = people.contracts_of(db, worker_id)
-        terms = {c.contract_id: people.terms_history(db, c.contract_id) for c in contracts}
+        w = record.worker(worker_id, day)
+        versions = record.versions[worker_id]
+        contracts = record.views(worker_id)
+        terms = {c.contract_id: record.terms[c.contract_id] for c in contracts}
         status, service_start, service_end = directory.status_on(
             [directory._Contract(c.contract_id, c.start, c.end, c.business) for c in contracts], day)
         slips = directory.payslips(db, worker_id)
         ytd = directory.year_to_date(db, worker_id, day.year, slips)
         documents = documents_of(db, worker_id)
         resignations = resignations_of(db, worker_id)
-        receipts = _receipt_years(db, worker_id, w, slips)
+        receipts = _receipt_years(db, worker_id, w, slips, record.roster(dt.date(9999, 12, 31)))
         leave, leave_error = None, None
         if ledger:
             try:
-                built, roster, notices = ledgers(db, [worker_id], day, law=law_module.current(), notices_path=notices_path(request))
+                built, roster, notices = ledgers(db, [worker_id], day, law=law_module.current(), notices_path=notices_path(request),
+                                                 roster=record.roster(day, parts=True))
                 if worker_id in built:
                     from payroll.leave.report import ledger_json
 
@@ -106,12 +108,11 @@ def worker_context(request: Request, worker_id: str, day: dt.date, *, ledger: bo
             "ledger": leave, "ledger_error": leave_error, "as_of": day.isoformat()}
 
 
-def _receipt_years(db: Session, worker_id: str, w, slips) -> dict:
+def _receipt_years(db: Session, worker_id: str, w, slips, roster) -> dict:
     """The years a receipt can be drawn for from the record: the leaving years already run, and the
     years whose December is paid (퇴직소득: the leaving years whose run paid a 퇴직금)."""
     from payroll.runs.receipts import receipt_years
 
-    roster = people.roster_as_of(db, dt.date(9999, 12, 31), [worker_id])
     settled, severance = receipt_years(db, roster, worker_id)
     full = sorted({int(p.month[:4]) for p in slips if p.paid and p.month.endswith("-12")} - set(settled))
     if (w.income_type or "regular") == "daily":  # 일용: taxed when paid, no settlement

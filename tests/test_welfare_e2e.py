@@ -87,8 +87,7 @@ def month_run(tmp_path_factory):
     root = tmp_path_factory.mktemp("welfare-e2e")
     demo = json.loads(invoke("demo", "--out", str(root / "demo"), "--json").output)
     db, inputs = demo["db"], Path(demo["inputs_dir"])
-    imports = inputs.parent / "imports"
-    base = ["--roster", str(imports / "roster.csv"), "--contracts", str(imports / "contracts.csv"), "--db", db]
+    base = ["--db", db]  # the workers and contracts: the demo's record
 
     # 단체보험: T00007 (기간제, a 2026 contract of 12 months) in both plans from January — 실손형
     # 420,000 billed in January, 정액형 312,000 billed 26,000 a month: 706,000 by November

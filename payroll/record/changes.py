@@ -19,7 +19,7 @@ from sqlmodel import Session, select
 from payroll.case import InputError
 from payroll.record.audit import record as audit_record
 from payroll.record.models import SINCE_ALWAYS, ContractTerms, RecordContract, RecordWorker, WorkerVersion
-from payroll.record.people import IDENTITY_FIELDS, TERM_FIELDS, VERSION_FIELDS, _Loaded, month_bounds
+from payroll.record.people import IDENTITY_FIELDS, TERM_FIELDS, VERSION_FIELDS, load, month_bounds, version_on
 from payroll.roster import Contract, Worker
 from payroll.store.db import now
 from payroll.store.models import MonthLock
@@ -97,7 +97,7 @@ def _values(model, fields) -> dict[str, Any]:
 
 def roster_changes(session: Session, workers: list[Worker], effective: dt.date, source: str) -> ChangeSet:
     cs = ChangeSet(source=source, effective=effective, workers={w.worker_id: w for w in workers})
-    loaded = _Loaded(session, None)
+    loaded = load(session, None)
     for w in workers:
         have = loaded.worker(w.worker_id, effective)
         if have is None:
@@ -112,14 +112,14 @@ def roster_changes(session: Session, workers: list[Worker], effective: dt.date, 
     return cs
 
 
-def _missing(loaded: _Loaded, in_file: set[str], day: dt.date) -> list[str]:
+def _missing(loaded, in_file: set[str], day: dt.date) -> list[str]:
     """Workers of the record employed on or after ``day`` who are not in the file."""
     return sorted(wid for wid, cs in loaded.contracts.items() if wid not in in_file and any(c.end is None or c.end >= day for c in cs))
 
 
 def contract_changes(session: Session, contracts: list[Contract], effective: dt.date, source: str, known_workers: set[str] = frozenset()) -> ChangeSet:
     cs = ChangeSet(source=source, effective=effective, contracts={c.contract_id: c for c in contracts})
-    loaded = _Loaded(session, None)
+    loaded = load(session, None)
     views = {c.contract_id: c for wid in loaded.contracts for c in loaded.views(wid, max(effective, SINCE_ALWAYS))}
     for c in contracts:
         if c.worker_id not in loaded.identities and c.worker_id not in known_workers:
@@ -201,7 +201,7 @@ def _new_worker_version(session: Session, w: Worker, effective: dt.date, actor: 
         setattr(identity, f, getattr(w, f))
     session.add(identity)
     versions = session.exec(select(WorkerVersion).where(WorkerVersion.worker_id == w.worker_id).order_by(WorkerVersion.effective)).all()
-    if any(getattr(versions_on(versions, effective), f) != getattr(w, f) for f in VERSION_FIELDS):
+    if any(getattr(version_on(list(versions), effective), f) != getattr(w, f) for f in VERSION_FIELDS):
         check_open(session, effective, None, f"근로자 {w.worker_id}", allow_closed)
         same_day = next((v for v in versions if v.effective == effective), None)
         row = same_day or WorkerVersion(worker_id=w.worker_id, effective=effective)
@@ -209,12 +209,6 @@ def _new_worker_version(session: Session, w: Worker, effective: dt.date, actor: 
             setattr(row, f, v)
         row.recorded_at, row.recorded_by, row.reason = at, actor, reason
         session.add(row)
-
-
-def versions_on(versions, day: dt.date):
-    from payroll.record.people import version_on
-
-    return version_on(list(versions), day)
 
 
 def add_contract(session: Session, c: Contract, actor: str, reason: str, at: dt.datetime) -> None:

@@ -65,7 +65,9 @@ class WorkerRow:
 
 
 @dataclass
-class _Contract:
+class ServiceContract:
+    """What the status of a worker needs of a contract: its period (a 중도포기서 applied) and 사업."""
+
     contract_id: str
     start: dt.date
     end: dt.date | None
@@ -73,12 +75,12 @@ class _Contract:
     weekly: int | None = None
 
 
-def status_on(contracts: list[_Contract], day: dt.date) -> tuple[str, dt.date | None, dt.date | None]:
+def status_on(contracts: list[ServiceContract], day: dt.date) -> tuple[str, dt.date | None, dt.date | None]:
     """(status, start of the current or last service, its end) from contracts sorted by start."""
     if not contracts:
         return "left", None, None
     # a service: contracts following each other without a day between them
-    services: list[list[_Contract]] = []
+    services: list[list[ServiceContract]] = []
     for c in contracts:
         if services and (services[-1][-1].end is None or c.start <= services[-1][-1].end + dt.timedelta(days=1)):
             services[-1].append(c)
@@ -133,12 +135,12 @@ def _directory(session: Session, day: dt.date) -> list[WorkerRow]:
     for cid, _eff, wd, st, en, br in session.execute(core_select(ContractTerms.contract_id, ContractTerms.effective, ContractTerms.work_days, ContractTerms.start_time,
                                                                  ContractTerms.end_time, ContractTerms.break_minutes).order_by(ContractTerms.contract_id, ContractTerms.effective)):
         weekly[cid] = weekly_minutes(wd, st, en, br)  # the latest terms win
-    contracts: dict[str, list[_Contract]] = {}
+    contracts: dict[str, list[ServiceContract]] = {}
     for cid, wid, start, end, business in session.execute(core_select(RecordContract.contract_id, RecordContract.worker_id, RecordContract.start, RecordContract.end,
                                                                        RecordContract.business).order_by(RecordContract.worker_id, RecordContract.start)):
         if cid in ends:
             end = ends[cid] if end is None else min(end, ends[cid])
-        contracts.setdefault(wid, []).append(_Contract(cid, start, end, business or "", weekly.get(cid)))
+        contracts.setdefault(wid, []).append(ServiceContract(cid, start, end, business or "", weekly.get(cid)))
     out = []
     for wid, name, masked in session.execute(core_select(RecordWorker.worker_id, RecordWorker.name, RecordWorker.rrn_masked).order_by(RecordWorker.worker_id)):
         v = versions.get(wid)

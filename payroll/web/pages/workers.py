@@ -80,7 +80,7 @@ def worker_context(request: Request, worker_id: str, day: dt.date, *, ledger: bo
         contracts = record.views(worker_id)
         terms = {c.contract_id: record.terms[c.contract_id] for c in contracts}
         status, service_start, service_end = directory.status_on(
-            [directory._Contract(c.contract_id, c.start, c.end, c.business) for c in contracts], day)
+            [directory.ServiceContract(c.contract_id, c.start, c.end, c.business) for c in contracts], day)
         slips = directory.payslips(db, worker_id)
         ytd = directory.year_to_date(db, worker_id, day.year, slips)
         documents = documents_of(db, worker_id)

@@ -235,3 +235,26 @@ def test_samples_leaver_t00025(demo, tmp_path):
     # 산출 239,899; 근로세액공제 131,944; 표준 130,000 → 0; refund of everything withheld
     assert s["figures"]["std_tax_base"] == 3_998_317 and s["figures"]["applied_determined_tax"] == 0
     assert (s["figures"]["settlement_income_tax"], s["figures"]["settlement_local_income_tax"]) == (-183_150, -18_300)
+
+
+def test_the_demo_register_has_subtotals_by_business_and_the_budget_report_reads_the_run(demo, tmp_path):
+    """The samples' contracts name the 사업 of each post: the June register subtotals them, and the 인건비
+    report's spent equals the register's 임금 총액 + 사용자 부담 (no 퇴직금 is in the 임금 of the report)."""
+    import io
+
+    from openpyxl import load_workbook
+
+    register = next((demo / "runs" / "2026-06").glob("*/register.xlsx"))
+    rows = list(load_workbook(register)["사업별"].iter_rows(values_only=True))
+    names = [r[0] for r in rows[1:-1]]
+    assert "공무직 인건비" in names and "기간제 행정 지원" in names and "공공근로 사업" in names
+    runner = CliRunner()
+    res = runner.invoke(cli, ["budget", "report", "2026", "--out", str(tmp_path / "인건비.xlsx"), "--db", str(demo / "payroll.db")])
+    assert res.exit_code == 0, res.output
+    book = load_workbook(io.BytesIO((tmp_path / "인건비.xlsx").read_bytes()))
+    monthly = {r[0]: r for r in list(book["2026 사업·월별"].iter_rows(values_only=True))[1:]}
+    header = rows[0]
+    gross, employer = header.index("임금 총액"), header.index("사용자 부담 합계")
+    for r in rows[1:-1]:
+        pay, emp, sev = monthly[r[0]][3], monthly[r[0]][4], monthly[r[0]][5]
+        assert pay + sev == r[gross] and emp == r[employer], r[0]

@@ -174,3 +174,32 @@ def test_opening_balances_are_told_apart_by_header_and_need_the_worker(store, tm
         got = {role: data.decode() for role, _, data in opening_files(s, people.roster_for_month(s, "2026-06"))}
     assert got["opening_ytd"].splitlines()[1] == "W2,2026,12000000,0,540000,430000,55000,108000,150000,15000"
     assert got["opening_wages"].splitlines()[1:] == ["W2,2026-03,2100000", "W2,2026-04,2150000"]
+
+
+def test_a_run_reads_the_record_and_its_replay_ignores_later_changes(store, tmp_path):
+    """The old files are imported, the run reads the record as of its month and stores what it read;
+    a change of the record afterwards changes the next run, never the replay of this one."""
+    from payroll.runs.audit import replay
+    from payroll.runs.batch import execute_run
+    from test_runs_support import MONTH, fake_build, write_inputs
+
+    inputs = write_inputs(tmp_path / "inputs")
+    first = execute_run(store, MONTH, inputs_dir=inputs, out_root=tmp_path / "out", build=fake_build, jobs=1, actor="김주무관")
+    with store.session() as s:
+        assert people.worker_as_of(s, "W001", dt.date(2026, 5, 31)).name == "김민준"  # imported from roster.csv
+        actions = {a for a, in s.exec(sa.select(AuditLog.action).where(AuditLog.actor == "김주무관")).all()}
+    assert {"record.hire", "record.contract_add", "run.regular"} <= actions
+    (inputs / "roster.csv").unlink()
+    (inputs / "contracts.csv").unlink()
+    with store.session() as s:
+        moved = people.worker_as_of(s, "W002", dt.date(2026, 6, 1)).model_copy(update={"family": 3, "children_8_20": 2})
+        changes.apply(s, changes.roster_changes(s, [moved], dt.date(2026, 5, 1), "console"), "clerk", "부양가족 신고")
+    report = replay(store, first["run_id"], build=fake_build, jobs=1)
+    assert report.identical, report.problems
+    second = execute_run(store, MONTH, inputs_dir=inputs, out_root=tmp_path / "out", build=fake_build, jobs=1)  # from the record alone
+    assert second["run_hash"] != first["run_hash"]
+    with store.session() as s:
+        from payroll.runs.batch import load_results
+
+        w2 = next(r["row"] for r in load_results(s, second["run_id"]) if r["row"]["worker_id"] == "W002")
+    assert (w2["family"], w2["children_8_20"]) == (3, 2)

@@ -29,7 +29,7 @@ FIELD_LABELS = {
     "employment": "고용 형태", "income_type": "소득 구분", "family": "공제대상가족", "children_8_20": "8~20세 자녀", "children_under_6": "6세 이하 자녀",
     "withholding_ratio": "원천징수 비율", "insurance_base": "보수월액", "pension_base": "기준소득월액", "bank": "은행", "account": "계좌번호", "email": "전자우편",
     "start": "계약 시작일", "end": "계약 종료일", "business": "사업", "pay_type": "임금 형태", "wage": "임금", "pay_grade": "보수 등급", "meal_allowance": "식대",
-    "work_days": "근무 요일", "start_time": "시업", "end_time": "종업", "break_minutes": "휴게(분)", "workplace": "근무 장소", "duties": "업무",
+    "work_days": "근무 요일", "start_time": "시업", "end_time": "종업", "break_minutes": "휴게(분)", "break_start": "휴게 시작", "workplace": "근무 장소", "duties": "업무",
 }
 
 
@@ -220,6 +220,7 @@ def add_contract(session: Session, c: Contract, actor: str, reason: str, at: dt.
 def _terms_row(c: Contract, effective: dt.date, actor: str, reason: str, at: dt.datetime) -> ContractTerms:
     values = _values(c, TERM_FIELDS)
     values["start_time"], values["end_time"] = c.start_time.strftime("%H:%M"), c.end_time.strftime("%H:%M")
+    values["break_start"] = c.break_start.strftime("%H:%M") if c.break_start is not None else None
     return ContractTerms(contract_id=c.contract_id, effective=effective, recorded_at=at, recorded_by=actor, reason=reason, **values)
 
 

@@ -32,7 +32,7 @@ ROSTER_HEADERS = {
 }
 CONTRACT_HEADERS = {
     "계약번호": "contract_id", "사번": "worker_id", "시작일": "start", "종료일": "end", "임금형태": "pay_type", "임금": "wage", "근무요일": "work_days",
-    "시업": "start_time", "종업": "end_time", "휴게(분)": "break_minutes", "근무장소": "workplace", "업무": "duties", "식대": "meal_allowance",
+    "시업": "start_time", "종업": "end_time", "휴게(분)": "break_minutes", "휴게 시작": "break_start", "근무장소": "workplace", "업무": "duties", "식대": "meal_allowance",
     "보수등급": "pay_grade", "사업": "business",
 }
 #: Korean cell values accepted for the coded columns

@@ -126,6 +126,7 @@ class ContractTerms(SQLModel, table=True):
     start_time: str = _col(String(5), nullable=False)
     end_time: str = _col(String(5), nullable=False)
     break_minutes: int = _col(Integer, nullable=False, default=0)
+    break_start: str | None = _col(String(5), nullable=True)  # where the break lies (HH:MM); none: the middle of the shift
     workplace: str = _col(String(100), nullable=False, default="")
     duties: str = _col(String(200), nullable=False, default="")
     recorded_at: dt.datetime = _col(DateTime, nullable=False)

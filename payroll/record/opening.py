@@ -84,8 +84,15 @@ def import_opening(session: Session, path: Path, roster: Roster, actor: str, rea
     kind = kind_of(path)
     at = now()
     if kind == "ytd":
+        from payroll.periods import require_not_before
+
         rows = load_ytd_csv(path)
         _known(path, roster, (r.worker_id for r in rows))
+        for r in rows:  # a leaving date before the hire would draw a 근무기간 that runs backwards
+            w, cs = roster.workers[r.worker_id], roster.contracts_of(r.worker_id)
+            starts = [c.start for c in cs] + ([w.first_hire_date] if w.first_hire_date else [])
+            if r.leaving_date is not None and starts:
+                require_not_before(r.leaving_date, min(starts), f"{path}: worker {r.worker_id} {r.year}: leaving_date")
         for r in rows:
             session.merge(OpeningPay(worker_id=r.worker_id, year=r.year, recorded_at=at, recorded_by=actor, **{k: getattr(r, k) for k in YTD_MONEY}))
         count = len(rows)

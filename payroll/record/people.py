@@ -30,7 +30,7 @@ VERSION_FIELDS = ("department", "job", "employment", "income_type", "family", "c
                   "insurance_base", "pension_base", "bank", "account", "email")
 IDENTITY_FIELDS = ("name", "birth_date", "first_hire_date", "rrn_masked")
 #: ContractTerms columns (the pay terms and the schedule)
-TERM_FIELDS = ("pay_type", "wage", "pay_grade", "meal_allowance", "work_days", "start_time", "end_time", "break_minutes", "workplace", "duties")
+TERM_FIELDS = ("pay_type", "wage", "pay_grade", "meal_allowance", "work_days", "start_time", "end_time", "break_minutes", "break_start", "workplace", "duties")
 PERIOD_FIELDS = ("start", "end", "business")
 
 

@@ -52,13 +52,16 @@ class MonthClosed(InputError):
 
 def build_from_files(staged: StagedInputs):
     """The production build: roster + contracts + attendance → :class:`payroll.timesheet.monthly.MonthBuild`."""
+    from payroll.attendance.profile_files import catalog
     from payroll.timesheet.monthly import MonthInputs, build_month
 
     roster = inputs_module.load_month_roster(staged.roster, staged.contracts, staged.resignations)
+    # the installation's profiles as the run stored them (none stored: the bundled ones only)
+    profiles = catalog(staged.profiles_dir or Path(staged.root) / inputs_module.INSTALLATION_PROFILES_DIR)
     return build_month(
         MonthInputs(
             month=staged.month, pay_date=staged.pay_date, roster=roster, attendance=staged.attendance,
-            corrections=staged.corrections, leave=staged.leave, overtime=staged.overtime, profile=staged.profile,
+            corrections=staged.corrections, leave=staged.leave, overtime=staged.overtime, profile=staged.profile, profiles=profiles,
         )
     )
 
@@ -221,6 +224,7 @@ def _prepare_and_compute(store: Store, month: str, root: Path, files: list[tuple
         extra += db_extra
         if ctx.law.installation_text:  # the figures HR entered: a replay lays the same ones over the rules
             extra.append(("installation_rules", INSTALLATION_RULES_NAME, (ctx.law.installation_text + "\n").encode()))
+        extra += inputs_module.installation_profile_files()
         manifest = inputs_module.import_files(s, root, files, extra)
         old_results = load_results(s, corrected.run_id) if corrected else []
         corrected_hash = corrected.run_hash if corrected else None

@@ -28,7 +28,7 @@ from payroll.roster import Roster
 ROSTER_COLUMNS = ("worker_id", "name", "birth_date", "department", "job", "employment", "income_type", "family", "children_8_20", "children_under_6",
                   "withholding_ratio", "first_hire_date", "insurance_base", "pension_base", "bank", "account", "rrn_masked")
 CONTRACT_COLUMNS = ("contract_id", "worker_id", "start", "end", "pay_type", "wage", "work_days", "start_time", "end_time", "break_minutes",
-                    "workplace", "duties", "meal_allowance", "pay_grade", "business")
+                    "break_start", "workplace", "duties", "meal_allowance", "pay_grade", "business")
 ROSTER_NAME, CONTRACTS_NAME = "_payroll/roster.csv", "_payroll/contracts.csv"
 #: the roles of the old files that are imported into the record before a run
 IMPORTED_ROLES = ("roster", "contracts", "resignations", "opening_ytd", "opening_wages", "opening_leave", "leave_opening")

@@ -23,10 +23,11 @@ import polars as pl
 
 from payroll import law as law_module
 from payroll.attendance.checks import CheckResult, check_files
+from payroll.attendance.profile_files import Catalog
 from payroll.case import InputError
 from payroll.engine.pipeline import WORKER_SCHEMA
 from payroll.roster import Roster
-from payroll.timesheet.days import build_days, build_weeks
+from payroll.timesheet.days import build_days, build_weeks, week_span
 from payroll.timesheet.inputs import load_approvals, load_leave
 from payroll.timesheet.wages import pay_lines
 
@@ -53,6 +54,7 @@ class MonthInputs:
     leave: Path | None = None
     overtime: Path | None = None
     profile: str | None = None
+    profiles: Catalog | None = None  # where profile names are looked up (default: the installation's, then the bundled)
 
 
 @dataclass(frozen=True)
@@ -109,7 +111,9 @@ def build_month_detail(inputs: MonthInputs, law: law_module.Law | None = None) -
     first, last = month_bounds(inputs.month)
     roster = inputs.roster
     dup = int(law.on(first)["timesheet.duplicate_window_minutes"])
-    checked = check_files([Path(p) for p in inputs.attendance], roster, inputs.corrections, inputs.profile, dup, (first, last))
+    # the whole weeks around the month: their days of the adjacent months decide the 40-hour week and the 주휴
+    checked = check_files([Path(p) for p in inputs.attendance], roster, inputs.corrections, inputs.profile, dup, (first, last), week_span(first, last),
+                          profiles=inputs.profiles)
     leave = load_leave(inputs.leave, roster)
     approvals = load_approvals(inputs.overtime, roster)
     days = build_days(roster, checked.shifts, leave, approvals, first, last, law)

@@ -87,6 +87,7 @@ def upgrade() -> None:
         sa.Column("start_time", sa.String(5), nullable=False),
         sa.Column("end_time", sa.String(5), nullable=False),
         sa.Column("break_minutes", sa.Integer, nullable=False, server_default="0"),
+        sa.Column("break_start", sa.String(5), nullable=True),
         sa.Column("workplace", sa.String(100), nullable=False, server_default=""),
         sa.Column("duties", sa.String(200), nullable=False, server_default=""),
         *_who(),

@@ -97,7 +97,12 @@ async def upload(request: Request, month: str, kind: str = Form(""), file: Uploa
         with Session(app.state.store.engine, expire_on_commit=False) as db:
             row, summary = web_inputs.save_upload(db, _root(request), month, kind, file.filename, data, actor=user.name, clock=app.state.clock)
     except InputError as exc:
-        return render(request, "month.html", _month_context(request, month, error=str(exc)), status_code=400)
+        context = _month_context(request, month, error=str(exc))
+        if kind == "attendance":  # an export no profile reads: offer the profile detect proposes
+            from payroll.attendance.detect import offer
+
+            context["proposal"] = offer(data, web_inputs.display_name(file.filename))
+        return render(request, "month.html", context, status_code=400)
     return render(request, "month.html", _month_context(request, month, message=f"{row.original_name}: 올렸습니다 ({summary}, sha256 {row.sha256[:12]}…)"))
 
 

@@ -203,3 +203,24 @@ def test_a_run_reads_the_record_and_its_replay_ignores_later_changes(store, tmp_
 
         w2 = next(r["row"] for r in load_results(s, second["run_id"]) if r["row"]["worker_id"] == "W002")
     assert (w2["family"], w2["children_8_20"]) == (3, 2)
+
+
+def test_a_contracts_break_start_goes_through_the_record_into_the_runs_snapshot(store, tmp_path):
+    from payroll.roster import load_roster
+    from payroll.runs.record_inputs import roster_bytes
+
+    _load(store, tmp_path)
+    night = CONTRACTS.replace("휴게(분),근무장소", "휴게(분),휴게 시작,근무장소").replace("60,○○구청,가로", "60,12:00,○○구청,가로").replace("60,○○구청,상담", "60,,○○구청,상담")
+    with store.session() as s:
+        cs = files.read_contracts_file(_write(tmp_path, "c.csv", night))
+        changes.apply(s, changes.contract_changes(s, cs, SINCE_ALWAYS, "c.csv"), "clerk", "휴게 시각")
+    with store.session() as s:
+        roster = people.roster_for_month(s, "2026-01")
+    assert roster.contract_on("W1", dt.date(2026, 1, 5)).break_start == dt.time(12, 0)
+    assert roster.contract_on("W2", dt.date(2026, 1, 5)).break_start is None
+    r, c = roster_bytes(roster)
+    (tmp_path / "r.csv").write_bytes(r)
+    (tmp_path / "k.csv").write_bytes(c)
+    back = load_roster(tmp_path / "r.csv", tmp_path / "k.csv")  # the snapshot reads back as the same roster
+    assert back.contracts == roster.contracts
+    assert back.workers == {k: w.model_copy(update={"email": ""}) for k, w in roster.workers.items()}  # pay does not read e-mail addresses

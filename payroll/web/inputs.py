@@ -31,7 +31,7 @@ from sqlmodel import Session, select
 from payroll.case import InputError
 from payroll.runs.hashing import sha256_bytes
 from payroll.runs.inputs import check_month, store_blob
-from payroll.web.audit import mask_rrn, record
+from payroll.record.audit import mask_rrn, record
 from payroll.web.models import ConsoleUpload
 
 
@@ -71,13 +71,32 @@ def display_name(filename: str | None) -> str:
     return base[:120]
 
 
-def roster_of(root: Path):
+def roster_of(root: Path, engine=None):
+    """The workers and contracts the console checks uploads against: ``roster.csv`` and ``contracts.csv``
+    uploaded in the inputs folder (the next run imports them), else the record (every worker, every
+    contract); None when there is neither."""
     from payroll.roster import load_roster
 
     r, c = root / "roster.csv", root / "contracts.csv"
     if r.is_file() and c.is_file():
         return load_roster(r, c)
-    return None
+    if engine is None:
+        return None
+    from sqlalchemy import func
+
+    from payroll.record import people
+    from payroll.store.models import AuditLog
+
+    with Session(engine) as db:  # every change of the record writes an audit row: a new one means read again
+        key = (str(engine.url), db.exec(select(func.max(AuditLog.id))).one())
+        if key not in _RECORD_ROSTER:
+            _RECORD_ROSTER.clear()
+            _RECORD_ROSTER[key] = people.roster_as_of(db, dt.date(9999, 12, 31))
+    roster = _RECORD_ROSTER[key]
+    return roster if roster.workers else None
+
+
+_RECORD_ROSTER: dict[tuple, object] = {}
 
 
 def month_bounds(month: str) -> tuple[dt.date, dt.date]:
@@ -87,7 +106,7 @@ def month_bounds(month: str) -> tuple[dt.date, dt.date]:
     return first, last
 
 
-def _validate(kind: str, path: Path, root: Path, month: str) -> str:
+def _validate(kind: str, path: Path, root: Path, month: str, engine=None) -> str:
     """Read the file with the importer the CLI uses; a one-line summary, or InputError."""
     if kind == "attendance":
         from payroll.attendance.readers import read_export
@@ -97,9 +116,9 @@ def _validate(kind: str, path: Path, root: Path, month: str) -> str:
     if kind == "corrections":
         from payroll.attendance.checks import load_corrections
 
-        return f"정정 {load_corrections(path, roster_of(root)).height}건"
+        return f"정정 {load_corrections(path, roster_of(root, engine)).height}건"
     if kind in ("leave", "overtime"):
-        roster = roster_of(root)
+        roster = roster_of(root, engine)
         if roster is None:
             raise InputError("근로자 명부(roster.csv)와 근로계약(contracts.csv)을 먼저 올리세요")
         from payroll.timesheet.inputs import load_approvals, load_leave
@@ -119,7 +138,7 @@ def _validate(kind: str, path: Path, root: Path, month: str) -> str:
 
         return f"{len(load_ytd_csv(path))}행"
     if kind == "wages":
-        from payroll.commands.documents import load_wages_csv
+        from payroll.record.opening import load_wages_csv
 
         return f"근로자 {len(load_wages_csv(path))}명"
     if kind == "claims":
@@ -131,7 +150,7 @@ def _validate(kind: str, path: Path, root: Path, month: str) -> str:
 
         return f"기록 {len(load_register(path))}건"
     if kind in ("leave_opening", "leave_history"):
-        roster = roster_of(root)
+        roster = roster_of(root, engine)
         if roster is None:
             raise InputError("근로자 명부(roster.csv)와 근로계약(contracts.csv)을 먼저 올리세요")
         from payroll.leave.inputs import load_leave, load_opening
@@ -166,7 +185,7 @@ def save_upload(db: Session, root: Path, month: str, kind: str, filename: str | 
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
         try:
-            summary = _validate(kind, Path(tmp), root, month)
+            summary = _validate(kind, Path(tmp), root, month, db.get_bind())
         except InputError as exc:  # the importer's message, about the name the clerk knows
             raise InputError(str(exc).replace(tmp, shown)) from None
         store_blob(db, data)
@@ -236,7 +255,7 @@ def apply_correction(db: Session, root: Path, month: str, worker_id: str, day: s
     return summary
 
 
-def exceptions(root: Path, month: str):
+def exceptions(root: Path, month: str, engine=None):
     """The month's attendance check (the same call as ``payroll attendance check``), or None without exports."""
     from payroll.attendance.checks import check_files
 
@@ -245,4 +264,4 @@ def exceptions(root: Path, month: str):
     if not paths:
         return None
     corrections = root / month / "corrections.csv"
-    return check_files(paths, roster_of(root), corrections if corrections.is_file() else None, month=month_bounds(month))
+    return check_files(paths, roster_of(root, engine), corrections if corrections.is_file() else None, month=month_bounds(month))

@@ -6,9 +6,12 @@ field on error; nothing is dropped.
 
 roster.csv    worker_id, name, birth_date, department, job, employment, income_type, family,
               children_8_20, children_under_6, withholding_ratio, first_hire_date,
-              insurance_base, bank, account, rrn_masked
+              insurance_base, bank, account, rrn_masked (optional: pension_base, email)
 contracts.csv contract_id, worker_id, start, end, pay_type, wage, work_days, start_time,
-              end_time, break_minutes, break_start, workplace, duties, meal_allowance, pay_grade
+              end_time, break_minutes, break_start, workplace, duties, meal_allowance, pay_grade (optional: business)
+
+These files are an import format (``payroll import roster|contracts``, payroll/record); a run reads
+the record and stores the roster it read in this format as its snapshot.
 
 - employment: fixed_term (기간제) | public_service (공무직)
 - income_type: regular | daily (일용근로자 for tax: paid by the day, not employed 3 months on)
@@ -56,10 +59,12 @@ class Worker(BaseModel):
     children_under_6: int | None = Field(default=None, ge=0)
     withholding_ratio: Literal[80, 100, 120] = 100
     first_hire_date: dt.date | None = None
-    insurance_base: int | None = Field(default=None, ge=0)
+    insurance_base: int | None = Field(default=None, ge=0)  # 보수월액 declared (건강·고용)
+    pension_base: int | None = Field(default=None, ge=0)  # 기준소득월액 declared (국민연금)
     bank: str = ""
     account: str = ""
     rrn_masked: str = ""
+    email: str = Field(default="", max_length=200)
 
     @field_validator("withholding_ratio", mode="before")
     @classmethod
@@ -100,6 +105,7 @@ class Contract(BaseModel):
     duties: str = ""
     meal_allowance: int = Field(default=0, ge=0)
     pay_grade: str = ""
+    business: str = ""  # 사업: the budget line that funds the post
 
     @model_validator(mode="after")
     def _period(self) -> "Contract":

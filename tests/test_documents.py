@@ -620,7 +620,17 @@ def test_register_styles_widths_and_frozen_header(month):
     results, items = month
     columns, _ = register_table(results, items)
     wb = openpyxl.load_workbook(io.BytesIO(register_xlsx(results, items)))
-    assert wb.sheetnames == ["급여대장", "항목"]
+    assert wb.sheetnames == ["급여대장", "사업별", "항목"]
+    by_business = list(wb["사업별"].iter_rows(values_only=True))
+    assert by_business[0][:2] == ("사업", "인원") and by_business[-1][:2] == ("합계", f"{results.height}명")
+    # days, hours and money by 사업 (no identity or state columns); the subtotals add up to the grand
+    # total, column for column (hours shown to the hundredth: within a hundredth per 사업)
+    summed = len(by_business[0]) - 2
+    assert summed == len(columns) - 8 - 2 and by_business[0][2] == "근로일수"
+    groups = len(by_business) - 2
+    for k in range(summed):
+        total = sum(r[2 + k] for r in by_business[1:-1])
+        assert total == pytest.approx(by_business[-1][2 + k], abs=0.01 * groups), by_business[0][2 + k]
     ws = wb["급여대장"]
     assert ws.freeze_panes == "D4"
     assert ws.dimensions == f"A1:{openpyxl.utils.get_column_letter(len(columns))}{3 + results.height + 3 + 1}"  # 3 departments, 합계

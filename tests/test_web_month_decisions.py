@@ -10,26 +10,14 @@ import io
 import pytest
 
 from payroll.case import InputError
-from test_web_fixtures import PASSWORDS, FrozenClock, add_users, csrf_from, login, make_client, make_store
+from test_web_fixtures import FrozenClock, make_store, role_clients
 from test_web_month_data import BROKEN_DAY, MONTH, attendance_csv, contracts_csv, employer_toml, roster_csv
 
 
 @pytest.fixture
 def env(tmp_path):
-    clock = FrozenClock()
-    store = make_store(tmp_path)
-    add_users(store, clock)
-    clients = {}
-    for role in ("clerk", "approver"):
-        c = make_client(store, clock, tmp_path)
-        c.__enter__()
-        login(c, role, PASSWORDS[role])
-        c.csrf = csrf_from(c.get("/months").text)
-        clients[role] = c
-    yield clients
-    for c in clients.values():
-        c.__exit__(None, None, None)
-    store.dispose()
+    for store, clients in role_clients(tmp_path, ("clerk", "approver")):
+        yield clients
 
 
 def _post_files(c, kind, files):

@@ -11,26 +11,14 @@ import pytest
 from sqlmodel import select
 
 from payroll.store.models import AuditLog
-from test_web_fixtures import PASSWORDS, FrozenClock, add_users, csrf_from, login, make_client, make_store
+from test_web_fixtures import PASSWORDS, FrozenClock, add_users, csrf_from, login, make_store, role_clients
 from test_web_month_data import BROKEN_DAY, MONTH, PAY_DATE, attendance_csv, contracts_csv, employer_toml, roster_csv
 
 
 @pytest.fixture
 def env(tmp_path):
-    clock = FrozenClock()
-    store = make_store(tmp_path)
-    add_users(store, clock)
-    clients = {}
-    for role in ("clerk", "approver", "auditor"):
-        c = make_client(store, clock, tmp_path)
-        c.__enter__()
-        assert login(c, role, PASSWORDS[role]).status_code == 303
-        c.csrf = csrf_from(c.get("/months").text)
-        clients[role] = c
-    yield store, clients
-    for c in clients.values():
-        c.__exit__(None, None, None)
-    store.dispose()
+    for store, clients in role_clients(tmp_path, ("clerk", "approver", "auditor")):
+        yield store, clients
 
 
 def upload(c, kind, name, data, month=MONTH):

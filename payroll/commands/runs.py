@@ -57,6 +57,8 @@ def _print_summary(summary: dict) -> None:
         click.echo(f"  잠정분 정산       {line}")
     for w in summary.get("warnings", []):
         click.echo(f"경고: {w}", err=True)
+    for w in summary.get("budget_warnings", []):
+        click.echo(f"경고: {w}", err=True)
 
 
 def _refused(exc, as_json: bool) -> None:
@@ -126,6 +128,23 @@ def close_command(month, run_id, db, by, confirmed, as_json):
         click.echo(f"{month} 마감: 실행 {result['run_id']}, {result['closed_by']} ({result['closed_at']} UTC)")
 
 
+@click.command("mail")
+@click.argument("month")
+@click.option("--smtp", "smtp_file", type=click.Path(dir_okay=False), help="SMTP settings TOML (default: $PAYROLL_SMTP; docs/web.md)")
+@click.option("--db", help=DB_HELP)
+@click.option("--by", help="who sends (audit log; default: login name)")
+@click.option("--json", "as_json", is_flag=True)
+def mail_command(month, smtp_file, db, by, as_json):
+    """마감한 달의 임금명세서를 전자우편으로 (PDF, 생년월일 6자리로 열림). 보낸 근로자는 다시 보내지 않는다."""
+    from payroll.runs.mail import load_smtp, send_payslips
+
+    counts = send_payslips(_store(db), month, _actor(by), load_smtp(smtp_file))
+    if as_json:
+        click.echo(dumps(counts))
+    else:
+        click.echo(f"{month}: 보냄 {counts['sent']}, 실패 {counts['failed']}, 반송 {counts['bounced']}, 이미 보냄 {counts['skipped']}")
+
+
 @click.command("replay")
 @click.argument("run_id")
 @click.option("--db", help=DB_HELP)
@@ -139,11 +158,11 @@ def replay_command(run_id, db, as_json):
         click.echo(dumps(report.as_dict()))
     else:
         for n in report.notes:
-            click.echo(f"note: {n}")
+            click.echo(f"참고: {n}")
         if report.identical:
-            click.echo(f"run {run_id}: identical — {report.outputs_checked} outputs byte for byte, every worker's result")
+            click.echo(f"실행 {run_id}: 동일함 (identical) — 산출물 {report.outputs_checked}개가 바이트 단위로, 근로자별 결과가 모두 같습니다")
         else:
-            click.echo(f"run {run_id}: DIFFERS ({len(report.problems)} problem(s))")
+            click.echo(f"실행 {run_id}: 다름 (DIFFERS) — 차이 {len(report.problems)}건")
             for p in report.problems:
                 click.echo(f"  {p}")
     sys.exit(0 if report.identical else 1)
@@ -315,7 +334,7 @@ def rrn_show(worker_id, db, as_json):
 def register(cli: click.Group) -> None:
     from payroll.cli import guarded
 
-    for command in (run_command, close_command, replay_command, diff_command, explain_command, demo_command, samples_command):
+    for command in (run_command, close_command, mail_command, replay_command, diff_command, explain_command, demo_command, samples_command):
         command.callback = guarded(command.callback)
         cli.add_command(command)
     for group in (key_group, rrn_group):

@@ -15,7 +15,9 @@ Rows are sorted by department and worker id; after each department a 소계 row 
 end a 합계 row, then — when a worker's pay is held (지급 보류) — a 보류 row and the 지급 합계 (what
 the bank file transfers). Totals are computed values (not formulas). Print setup: A3 landscape,
 the title and header rows repeated on every page, fitted to one page wide, page numbers in the
-footer. A second sheet (``항목``) lists each column's code for machines.
+footer. A second sheet (``사업별``) has the days, hours and money subtotalled by 사업 (the budget
+line of each worker's contract in the month), for the 인건비 accounts; a third (``항목``) lists
+each column's code for machines.
 
 Deterministic: no clock — the workbook's dates are the month's pay date (see ``xlsx``).
 """
@@ -35,6 +37,7 @@ from payroll import pay_items as pay_items_module
 from payroll.documents.xlsx import BOLD, BORDER, CENTER, HEADER_FILL, SUBTOTAL_FILL, TOTAL_FILL, WON_FORMAT, SheetCells, stamp_for, workbook_bytes
 
 NO_DEPARTMENT = "(부서 미지정)"
+NO_BUSINESS = "(사업 미지정)"
 TITLE_FONT = Font(bold=True, size=14)
 PAY_TYPES = {"hourly": "시급", "daily": "일급", "monthly": "월급"}
 #: the identity columns (text): who the worker is and how the pay is computed (시행령 §27① 1–5호)
@@ -223,11 +226,24 @@ def register_xlsx(results: pl.DataFrame, items: pl.DataFrame) -> bytes:
         ws.column_dimensions[get_column_letter(j)].width = width
     _print_setup(ws, header_row, title)
 
+    by_business = wb.create_sheet("사업별")
+    business_cells = SheetCells(by_business)
+    headers = dict(columns)
+    business_cells.append(["사업", "인원"] + [headers[c] for c in summed], [header_style] * (len(summed) + 2))
+    summed_styles = {kind: [styles[names.index(c)] for c in summed] for kind, styles in styles_by_kind.items()}
+    tagged = frame.with_columns(_business_column(results, frame))
+    for (business,), part in tagged.sort("business").group_by(["business"], maintain_order=True):
+        sums = totals(part)
+        business_cells.append([business, f"{part.height}명"] + [_shown(c, sums[c]) for c in summed], [styles_by_kind["subtotal"][0]] * 2 + summed_styles["subtotal"])
+    sums = totals(frame)
+    business_cells.append(["합계", f"{frame.height}명"] + [_shown(c, sums[c]) for c in summed], [styles_by_kind["total"][0]] * 2 + summed_styles["total"])
+    by_business.column_dimensions["A"].width = 22
+
     codes = wb.create_sheet("항목")
     codes.append(["column", "header"])
     for col, header in columns:
         codes.append([col, header])
-    return workbook_bytes(wb, stamp_for(last_pay), [cells])
+    return workbook_bytes(wb, stamp_for(last_pay), [cells, business_cells])
 
 
 def _print_setup(ws, header_row: int, title: str) -> None:
@@ -245,3 +261,11 @@ def _print_setup(ws, header_row: int, title: str) -> None:
     ws.oddHeader.left.size = 9
     ws.oddFooter.center.text = "&P / &N 쪽"
     ws.oddFooter.center.size = 9
+
+
+def _business_column(results: pl.DataFrame, frame: pl.DataFrame) -> pl.Series:
+    """Each register row's 사업 (the frame is sorted; the results carry ``business`` by worker)."""
+    if "business" not in results.columns:
+        return pl.Series("business", [NO_BUSINESS] * frame.height, dtype=pl.Utf8)
+    by_worker = dict(zip(results.get_column("worker_id").to_list(), results.get_column("business").to_list()))
+    return pl.Series("business", [by_worker.get(w) or NO_BUSINESS for w in frame.get_column("worker_id").to_list()], dtype=pl.Utf8)

@@ -46,7 +46,7 @@ class FilingConfig:
         return out
 
 
-def load_filing_config(rules_dir: Path | None = None, session=None) -> FilingConfig:
+def load_filing_config(rules_dir: Path | None = None, session=None, office: Office | None = None) -> FilingConfig:
     """rules/employer/filing.toml with the employer's settings (employer.toml: ./inputs/, ./, or — with the
     store's ``session`` — the settings the latest run stored; payroll.employer.find_employer)."""
     path, raw = read_employer_toml("filing.toml", rules_dir)
@@ -61,4 +61,4 @@ def load_filing_config(rules_dir: Path | None = None, session=None) -> FilingCon
             raise InputError(f"{path}: {key}: {raw[key]!r} is not {pattern}")
     if raw.get("submitter_kind", 2) not in (1, 2, 3) or raw.get("insurance_kind_default", 5) not in (1, 3, 5):
         raise InputError(f"{path}: submitter_kind must be 1/2/3 and insurance_kind_default 1/3/5")
-    return FilingConfig(office=load_office(rules_dir, session=session), **raw)
+    return FilingConfig(office=office or load_office(rules_dir, session=session), **raw)

@@ -14,8 +14,8 @@ from payroll.runs import inputs as inputs_module
 from payroll import law as law_module
 from payroll.runs import law_state
 from payroll.runs.batch import law_of_run, note_figures
-from payroll.runs.compute import BuildFn, build_from_files, compute_month
-from payroll.runs.retro import load_results
+from payroll.runs.computed import BuildFn, build_from_files, compute_month
+from payroll.runs.month_state import load_results
 from payroll.runs.hashing import canonical_json, code_version, sha256_file
 from payroll.runs.outputs import Renderers, default_renderers, render_all
 from payroll.store.db import Store

@@ -19,7 +19,7 @@ import shutil
 import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Callable
+from typing import Callable
 
 import polars as pl
 from sqlalchemy import insert
@@ -31,17 +31,17 @@ from payroll.case import InputError
 from payroll.employer import load_employer
 from payroll.engine.pipeline import default_context
 from payroll.engine.step import Context
-from payroll.runs import extras, history as history_module
+from payroll.runs import extras, history as history_module, record_inputs
 from payroll.runs import inputs as inputs_module
 from payroll.runs import law_state, provisional as provisional_module
-from payroll.runs.compute import BelowMinimumWage, BuildFn, Computed, build_from_files, compute_month, employer_of  # noqa: F401 - the run's public names
+from payroll.runs.computed import RETRO_CODE, BelowMinimumWage, BuildFn, Computed, build_from_files, compute_month, employer_of, exceptions_report  # noqa: F401 - the run's API
 from payroll.runs.hashing import code_version, run_hash
 from payroll.runs.inputs import ADJUSTMENTS_NAME, INSTALLATION_RULES_NAME, StagedInputs, check_month
-from payroll.runs.outputs import Renderers, default_renderers, render_all, start_pool
-from payroll.runs.prechecks import RunRefused, refuse_if_any  # noqa: F401 - RunRefused: what a refused run raises
-from payroll.runs.retro import (  # noqa: F401 - months.py, provisional.py and the console read the month state from here
+from payroll.runs.month_state import (  # noqa: F401 - the run's API (payroll.runs.months, provisional.py, the console)
     adjustments_bytes, effective_run_id, load_results, next_month, next_open_month, pending_adjustments, retro_lines,
 )
+from payroll.runs.outputs import Renderers, default_renderers, render_all, start_pool
+from payroll.runs.prechecks import RunRefused, refuse_if_any  # noqa: F401 - RunRefused: what a refused run raises
 from payroll.store.db import Store, now
 from payroll.store.models import MonthLock, RetroItem, Run, WorkerResult
 
@@ -100,7 +100,7 @@ def execute_run(store: Store, month: str, *, inputs_dir: Path, out_root: Path, p
     base_law = ctx.law
     probe = law_state.probe(base_law)
     with law_module.using(probe), law_module.recording() as uses:
-        prepared = _prepare_and_compute(store, month, root, files, pay_date, correction, build, replace(ctx, law=probe), employer, report)
+        prepared = _prepare_and_compute(store, month, root, files, pay_date, correction, build, replace(ctx, law=probe), employer, report, actor)
     figures = law_state.uses_of(probe, uses)
     missing = [f for f in figures if f.state == "provisional"]
     if missing and not provisional:
@@ -125,10 +125,12 @@ def execute_run(store: Store, month: str, *, inputs_dir: Path, out_root: Path, p
         shutil.rmtree(partial, ignore_errors=True)
         raise
     report("record", 0, 0)
-    return _record(store, month=month, pay_date=prepared.pay_date, correction=correction, corrected_id=prepared.corrected_id,
-                   corrected_hash=prepared.corrected_hash, old_results=prepared.old_results, manifest=prepared.manifest, computed=computed,
-                   outputs=outputs, run_id=run_id, partial=partial, final=final, actor=actor, ctx=run_ctx, roster=prepared.roster,
-                   welfare_rows=prepared.welfare_rows, settlement=prepared.settlement)
+    summary = _record(store, month=month, pay_date=prepared.pay_date, correction=correction, corrected_id=prepared.corrected_id,
+                      corrected_hash=prepared.corrected_hash, old_results=prepared.old_results, manifest=prepared.manifest, computed=computed,
+                      outputs=outputs, run_id=run_id, partial=partial, final=final, actor=actor, ctx=run_ctx, roster=prepared.roster,
+                      welfare_rows=prepared.welfare_rows, settlement=prepared.settlement)
+    summary["budget_warnings"] = budget_warnings(store, month)
+    return summary
 
 
 def note_figures(computed: Computed, figures: list) -> None:
@@ -152,7 +154,7 @@ class _Prepared:
     computed: Computed
     pay_date: dt.date
     manifest: list[dict]
-    roster: Any
+    roster: object  # payroll.roster.Roster
     welfare_rows: list[dict]
     old_results: list[dict]
     corrected_id: str | None
@@ -161,7 +163,7 @@ class _Prepared:
 
 
 def _prepare_and_compute(store: Store, month: str, root: Path, files: list[tuple[str, Path]], pay_date: dt.date | None, correction: bool,
-                         build: BuildFn, ctx: Context, employer, report: Progress) -> _Prepared:
+                         build: BuildFn, ctx: Context, employer, report: Progress, actor: str = "cli") -> _Prepared:
     """Store the month's inputs (files and what the run takes from the database) and compute it."""
     with store.session() as s:
         lock = s.get(MonthLock, month)
@@ -184,7 +186,10 @@ def _prepare_and_compute(store: Store, month: str, root: Path, files: list[tuple
             adjustments = sorted(adjustments + settlement.adjustments,
                                  key=lambda a: (a["worker_id"], a["belongs_month"], a["source_code"], a["amount"], a["method"]))
         extra = [("adjustments", ADJUSTMENTS_NAME, adjustments_bytes(adjustments))] if adjustments else []
-        roster, welfare_rows, db_extra = _database_inputs(s, root, month, pay_date, files, ctx)
+        files = record_inputs.import_files(s, files, month, actor, allow_closed=correction)
+        roster, record_files = record_inputs.snapshot(s, month)
+        extra += record_files
+        welfare_rows, db_extra = _database_inputs(s, root, month, pay_date, files, roster, record_files, ctx)
         extra += db_extra
         if ctx.law.installation_text:  # the figures HR entered: a replay lays the same ones over the rules
             extra.append(("installation_rules", INSTALLATION_RULES_NAME, (ctx.law.installation_text + "\n").encode()))
@@ -209,14 +214,22 @@ def _prepare_and_compute(store: Store, month: str, root: Path, files: list[tuple
     return _Prepared(computed, pay_date, manifest, roster, welfare_rows, old_results, corrected_id, corrected_hash, settlement)
 
 
-def _database_inputs(session: Session, root: Path, month: str, pay_date: dt.date, files: list[tuple[str, Path]], ctx: Context):
+def budget_warnings(store: Store, month: str) -> list[str]:
+    """The 사업 forecast to overrun their budget of the month's year (a forecast, not part of the run)."""
+    from payroll.record.budgets import overrun_warnings
+
+    with store.session() as s:
+        return overrun_warnings(s, int(month[:4]))
+
+
+def _database_inputs(session: Session, root: Path, month: str, pay_date: dt.date, files: list[tuple[str, Path]], roster, record_files, ctx: Context):
     """The inputs a run takes from the database (and the data directory), as (role, name, bytes) to store
     and stage like any file: the month's welfare items, the leavers' stored pay, the leave taken in
-    earlier runs, the 사용촉진 notice register. Returns (roster, welfare rows, extra files)."""
+    earlier runs, the 사용촉진 notice register. Returns (welfare rows, extra files)."""
     from payroll.welfare.service import welfare_pay_items
 
     by_role = {role: path for role, path in files}
-    roster = inputs_module.load_month_roster(by_role["roster"], by_role["contracts"], by_role.get("resignations"))
+    from_record = {role: data for role, _, data in record_files}
     extra: list[tuple[str, str, bytes]] = []
     welfare_rows = extras.welfare_rows(welfare_pay_items(month, pay_date, session, roster, law=ctx.law))
     if welfare_rows:
@@ -229,15 +242,15 @@ def _database_inputs(session: Session, root: Path, month: str, pay_date: dt.date
     batch_id, year_end_lines = lines_for_month(session, month)
     if year_end_lines:
         extra.append(("yearend", inputs_module.YEAREND_NAME, lines_bytes(batch_id, year_end_lines)))
-    read = lambda role: by_role[role].read_bytes() if role in by_role else None  # noqa: E731
-    leave = history_module.leave_history(session, month, read("opening_leave"), read("leave"))
+    read = lambda role: by_role[role].read_bytes() if role in by_role else from_record.get(role)  # noqa: E731
+    leave = history_module.leave_history(session, month, read("opening_leave"), read("leave"), roster.workers)
     if leave is not None:
         extra.append(("leave_history", inputs_module.LEAVE_HISTORY_NAME, leave))
     if "notices" not in by_role:
         register = Path(os.environ.get(DATA_ENV) or "data") / "leave_notices.csv"
         if register.is_file():
             extra.append(("notices", inputs_module.NOTICES_NAME, register.read_bytes()))
-    return roster, welfare_rows, extra
+    return welfare_rows, extra
 
 
 def _mark_welfare_paid(session: Session, month: str, pay_date: dt.date, roster, computed: Computed, staged_rows: list[dict], ctx: Context) -> None:

@@ -3,8 +3,9 @@
 Layout of an inputs directory (``payroll run MONTH --inputs DIR``, default ``./inputs``)::
 
     DIR/
-      roster.csv              workers (payroll.roster); DIR/MONTH/roster.csv overrides it
-      contracts.csv           contracts (payroll.roster); DIR/MONTH/contracts.csv overrides it
+      roster.csv              optional: workers to import into the record first (payroll.runs.record_inputs);
+                              DIR/MONTH/roster.csv overrides it
+      contracts.csv           optional: contracts to import with it; DIR/MONTH/contracts.csv overrides it
       employer.toml           the employer's settings, read by every document (payroll/employer.py):
                               name, business_number, representative, address, pay_day (required), …
       seal.png                optional: the 직인 image employer.toml names (seal_image)
@@ -27,7 +28,9 @@ Layout of an inputs directory (``payroll run MONTH --inputs DIR``, default ``./i
       claims.json             optional: as MONTH/claims.json, for every month
 
 Files the run writes itself (from the database, stored and hashed like the others so a replay sees
-the same): ``_payroll/adjustments.json`` (소급분 lines due), ``_payroll/welfare.json`` (the month's
+the same): ``_payroll/roster.csv`` and ``_payroll/contracts.csv`` (the record as of the month),
+``_payroll/ytd.csv``, ``_payroll/wages.csv``, ``_payroll/leave_opening.csv`` (the record's opening
+balances of the month's workers), ``_payroll/adjustments.json`` (소급분 lines due), ``_payroll/welfare.json`` (the month's
 welfare pay items), ``_payroll/history.json`` (the leavers' stored pay of the 12 months before),
 ``_payroll/leave_history.csv`` (연차 taken in the months already run),
 ``_payroll/leave_notices.csv`` (the notice register from the data directory),
@@ -139,12 +142,11 @@ def collect(root: Path, month: str) -> list[tuple[str, Path]]:
     if not mdir.is_dir():
         raise InputError(f"{mdir}: no inputs for {month} (expected {root}/{month}/attendance/…)")
     files: list[tuple[str, Path]] = []
-    for role in ("roster", "contracts"):
+    for role in ("roster", "contracts"):  # optional: an import into the record (payroll.runs.record_inputs)
         p = mdir / f"{role}.csv"
         p = p if p.is_file() else root / f"{role}.csv"
-        if not p.is_file():
-            raise InputError(f"{root}: {role}.csv is missing (expected {root}/{role}.csv or {mdir}/{role}.csv)")
-        files.append((role, p))
+        if p.is_file():
+            files.append((role, p))
     p = root / EMPLOYER_FILE
     if not p.is_file():
         raise InputError(f"{p}: 사업장 설정 파일이 없습니다: 이름, 사업자등록번호, 대표자, 소재지, 임금지급일을 적으세요 (docs/runs.md)")

@@ -6,7 +6,7 @@ from sqlmodel import select
 
 from payroll.case import InputError
 from payroll.runs.inputs import check_month
-from payroll.runs.retro import adjustments_bytes, pending_adjustments
+from payroll.runs.month_state import adjustments_bytes, pending_adjustments
 from payroll.runs.inputs import blob_bytes
 from payroll.store.db import Store, now
 from payroll.store.models import MonthLock, ProvisionalSettlement, Run
@@ -18,7 +18,7 @@ import json
 def held_on_close(store: Store, month: str, run_id: str | None = None) -> tuple[str | None, list[dict]]:
     """The run ``payroll close`` would close (``run_id``, else the latest regular run) and its held
     workers (지급 보류: recorded, not transferred) — what the approver confirms."""
-    from payroll.runs.retro import load_results
+    from payroll.runs.month_state import load_results
 
     check_month(month)
     with store.session() as s:

@@ -32,7 +32,7 @@ from payroll.attendance.small_files import CORRECTION_FIELDS
 from payroll.case import InputError
 from payroll.runs.hashing import sha256_bytes
 from payroll.runs.inputs import check_month, store_blob
-from payroll.web.audit import mask_rrn, record
+from payroll.record.audit import mask_rrn, record
 from payroll.web.models import ConsoleUpload
 
 
@@ -74,13 +74,32 @@ def display_name(filename: str | None) -> str:
     return base[:120]
 
 
-def roster_of(root: Path):
+def roster_of(root: Path, engine=None):
+    """The workers and contracts the console checks uploads against: ``roster.csv`` and ``contracts.csv``
+    uploaded in the inputs folder (the next run imports them), else the record (every worker, every
+    contract); None when there is neither."""
     from payroll.roster import load_roster
 
     r, c = root / "roster.csv", root / "contracts.csv"
     if r.is_file() and c.is_file():
         return load_roster(r, c)
-    return None
+    if engine is None:
+        return None
+    from sqlalchemy import func
+
+    from payroll.record import people
+    from payroll.store.models import AuditLog
+
+    with Session(engine) as db:  # every change of the record writes an audit row: a new one means read again
+        key = (str(engine.url), db.exec(select(func.max(AuditLog.id))).one())
+        if key not in _RECORD_ROSTER:
+            _RECORD_ROSTER.clear()
+            _RECORD_ROSTER[key] = people.roster_as_of(db, dt.date(9999, 12, 31))
+    roster = _RECORD_ROSTER[key]
+    return roster if roster.workers else None
+
+
+_RECORD_ROSTER: dict[tuple, object] = {}
 
 
 def month_bounds(month: str) -> tuple[dt.date, dt.date]:
@@ -90,7 +109,7 @@ def month_bounds(month: str) -> tuple[dt.date, dt.date]:
     return first, last
 
 
-def _validate(kind: str, path: Path, root: Path, month: str) -> str:
+def _validate(kind: str, path: Path, root: Path, month: str, engine=None) -> str:
     """Read the file with the importer the CLI uses; a one-line summary, or InputError."""
     if kind == "attendance":
         from payroll.attendance.readers import read_export
@@ -100,7 +119,7 @@ def _validate(kind: str, path: Path, root: Path, month: str) -> str:
     if kind == "decisions":
         from payroll.runs.decisions import load_decisions
 
-        return f"결정 {len(load_decisions(path, roster_of(root)))}건"
+        return f"결정 {len(load_decisions(path, roster_of(root, engine)))}건"
     if kind == "seal":
         from payroll.employer import check_seal
 
@@ -109,9 +128,9 @@ def _validate(kind: str, path: Path, root: Path, month: str) -> str:
     if kind == "corrections":
         from payroll.attendance.checks import load_corrections
 
-        return f"정정 {load_corrections(path, roster_of(root)).height}건"
+        return f"정정 {load_corrections(path, roster_of(root, engine)).height}건"
     if kind in ("leave", "overtime"):
-        roster = roster_of(root)
+        roster = roster_of(root, engine)
         if roster is None:
             raise InputError("근로자 명부(roster.csv)와 근로계약(contracts.csv)을 먼저 올리세요")
         from payroll.timesheet.inputs import load_approvals, load_leave
@@ -131,7 +150,7 @@ def _validate(kind: str, path: Path, root: Path, month: str) -> str:
 
         return f"{len(load_ytd_csv(path))}행"
     if kind == "wages":
-        from payroll.commands.documents import load_wages_csv
+        from payroll.record.opening import load_wages_csv
 
         return f"근로자 {len(load_wages_csv(path))}명"
     if kind == "claims":
@@ -143,7 +162,7 @@ def _validate(kind: str, path: Path, root: Path, month: str) -> str:
 
         return f"기록 {len(load_register(path))}건"
     if kind in ("leave_opening", "leave_history"):
-        roster = roster_of(root)
+        roster = roster_of(root, engine)
         if roster is None:
             raise InputError("근로자 명부(roster.csv)와 근로계약(contracts.csv)을 먼저 올리세요")
         from payroll.leave.inputs import load_leave, load_opening
@@ -186,7 +205,7 @@ def save_upload(db: Session, root: Path, month: str, kind: str, filename: str | 
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
         try:
-            summary = _validate(kind, Path(tmp), root, month)
+            summary = _validate(kind, Path(tmp), root, month, db.get_bind())
         except InputError as exc:  # the importer's message, about the name the clerk knows
             raise InputError(str(exc).replace(tmp, shown)) from None
         store_blob(db, data)
@@ -256,7 +275,7 @@ def apply_correction(db: Session, root: Path, month: str, worker_id: str, day: s
     return summary
 
 
-def exceptions(root: Path, month: str):
+def exceptions(root: Path, month: str, engine=None):
     """The month's attendance check (the same call as ``payroll attendance check``), or None without exports."""
     from payroll.attendance.checks import check_files
 
@@ -265,7 +284,7 @@ def exceptions(root: Path, month: str):
     if not paths:
         return None
     corrections = root / month / "corrections.csv"
-    return check_files(paths, roster_of(root), corrections if corrections.is_file() else None, month=month_bounds(month))
+    return check_files(paths, roster_of(root, engine), corrections if corrections.is_file() else None, month=month_bounds(month))
 
 
 @dataclass(frozen=True)
@@ -279,15 +298,15 @@ class MonthCheck:
     roster: object
 
 
-def month_check(root: Path, month: str) -> MonthCheck | None:
+def month_check(root: Path, month: str, engine=None) -> MonthCheck | None:
     """The run's precheck on the console's inputs (None without exports)."""
     from payroll.runs.decisions import load_decisions, mark_decided
     from payroll.runs.prechecks import PrecheckInput, run_prechecks
 
-    result = exceptions(root, month)
+    result = exceptions(root, month, engine)
     if result is None:
         return None
-    roster = roster_of(root)
+    roster = roster_of(root, engine)
     path = root / month / "decisions.csv"
     decided = load_decisions(path, roster) if path.is_file() else {}
     marked = mark_decided(result.exceptions, decided)

@@ -23,13 +23,13 @@ from sqlmodel import Session, select
 
 from payroll.case import InputError
 from payroll.law import RuleError
-from payroll.web.audit import mask_rrn
+from payroll.record.audit import mask_rrn
 from payroll.web.models import ConsoleJob
 
 log = logging.getLogger("payroll.web.jobs")
 
 Report = Callable[[str, int, int], None]  # (stage, done, total)
-KIND_LABELS = {"run": "급여 계산", "correction": "정정 실행", "replay": "재현 검증", "import": "자료 올리기", "documents": "문서 일괄 발급"}
+KIND_LABELS = {"run": "급여 계산", "correction": "정정 실행", "replay": "재현 검증", "import": "자료 올리기", "documents": "문서 일괄 발급", "mail": "임금명세서 전자우편"}
 STAGE_LABELS = {
     "start": "시작", "inputs": "입력 확인", "compute": "근태 확인·계산", "payslips": "임금명세서 작성", "record": "기록",
     "files": "파일 읽기", "check": "근태 확인", "documents": "문서 작성", "replay": "다시 계산·대조",

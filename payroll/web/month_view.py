@@ -93,15 +93,21 @@ def month_context(app, month: str, *, code: str = "", department: str = "", work
     names = {u.stored_name.rsplit("/", 1)[-1]: u.original_name for u in uploads}
     check, check_error = None, None
     try:
-        check = web_inputs.month_check(root, month)
+        check = web_inputs.month_check(root, month, app.state.store.engine)
     except InputError as exc:
         check_error = _strip(str(exc), root)
     from payroll import law as law_module
+    from payroll.record.budgets import overrun_warnings
     from payroll.runs.figures import month_states
+    from payroll.runs.mail import deliveries
 
     states = month_states(law_module.current(), month)
+    with Session(app.state.store.engine) as db:
+        budget = overrun_warnings(db, int(month[:4]))
+        sent = deliveries(db, month)
     ctx = {
         "figures_missing": [f for f in states if f.state == "missing"], "figures_unconfirmed": [f for f in states if f.state == "unconfirmed"],
+        "budget_warnings": budget, "deliveries": sent, "mail_configured": app.state.smtp is not None,
         "month": month, "status": services.month_status(app, month), "runs": services.runs_of(app, month), "lock": services.lock_of(app, month),
         "uploads": uploads, "kinds": web_inputs.KINDS, "check": check, "exc_error": check_error, "message": message, "error": error,
         "upload_results": results or [], "preview": preview, "jobs": app.state.jobs.of_target(month), "employer": services.employer_state(app),

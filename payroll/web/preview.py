@@ -57,13 +57,13 @@ def _day(root: Path, month: str, worker_id: str, day: dt.date, roster, correctio
     }
 
 
-def preview_correction(root: Path, month: str, worker_id: str, day_text: str, time_in: str, time_out: str, reason: str) -> dict:
+def preview_correction(root: Path, engine, month: str, worker_id: str, day_text: str, time_in: str, time_out: str, reason: str) -> dict:
     """{"before": day, "after": day} for one proposed correction (nothing is saved). Bad input: the
     corrections loader's message, naming the field."""
     from payroll.attendance.checks import parse_iso_date
     from payroll.web.inputs import roster_of
 
-    roster = roster_of(root)
+    roster = roster_of(root, engine)
     if roster is None:
         raise InputError("근로자 명부(roster.csv)와 근로계약(contracts.csv)을 먼저 올리세요")
     if worker_id not in roster.workers:

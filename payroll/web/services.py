@@ -65,7 +65,7 @@ def open_exceptions(app, month: str) -> int | None:
     from payroll.web.inputs import exceptions
 
     try:
-        result = exceptions(app.state.inputs_dir, month)
+        result = exceptions(app.state.inputs_dir, month, app.state.store.engine)
     except InputError:
         return None
     return None if result is None else result.open_errors.height
@@ -164,3 +164,13 @@ def employer_state(app) -> dict:
     except InputError as exc:
         return {"ok": False, "error": str(exc).replace(str(app.state.inputs_dir) + "/", "")}
     return {"ok": True, "name": e.name, "business_number": e.business_number, "pay_day": e.pay_day_text(), "seal": e.seal_png is not None}
+
+
+def employer_of(app, session=None):
+    """The employer's settings every console document reads: the console's ``employer.toml`` (the one
+    the next run takes), else as :func:`payroll.employer.find_employer` finds it (the latest run's)."""
+    from payroll.employer import FILE_NAME, employer_in, find_employer
+
+    if (app.state.inputs_dir / FILE_NAME).is_file():
+        return employer_in(app.state.inputs_dir)
+    return find_employer(session)

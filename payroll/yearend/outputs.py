@@ -183,7 +183,7 @@ def write_year_end(ye: YearEnd, batch_id: str, out_root: Path, issued: dt.date, 
     return target, sums
 
 
-def stored_receipt(session, year: int, worker_id: str, issued: dt.date) -> tuple[bytes, bytes, dict[str, Any]]:
+def stored_receipt(session, year: int, worker_id: str, issued: dt.date, office: Office | None = None) -> tuple[bytes, bytes, dict[str, Any]]:
     """(PDF, XLSX, data) of one worker's 원천징수영수증 from the year's latest batch as stored (console, ``yearend receipt``)."""
     from payroll.documents.data_xlsx import data_workbook
     from payroll.yearend import records
@@ -199,6 +199,6 @@ def stored_receipt(session, year: int, worker_id: str, issued: dt.date) -> tuple
     job = {"worker": roster.workers[worker_id].model_dump(mode="json"), "year": year, "path": payload["row"]["path"], "row": payload["row"],
            "claims": decl.model().model_dump(mode="json") if decl else None, "non_taxable": nt.get(worker_id, {}),
            "period": [start.isoformat(), end.isoformat()], "issued": issued.isoformat()}
-    office = load_office(session=session)  # the employer's settings the runs stored (payroll.employer.find_employer)
+    office = office or load_office(session=session)  # else the employer's settings the runs stored (payroll.employer.find_employer)
     data = receipt_data(job, payload["trace"], office)
     return render_receipt(job, [], payload["trace"], {k: getattr(office, k) for k in office.__dataclass_fields__}), data_workbook(data, issued), data

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-ALLOWED = {"KST", "UTC", "PDF", "XLSX", "XLS", "CSV", "ZIP", "JSON", "TOML", "PNG", "MiB", "KiB", "CCTV", "IRP"}
+ALLOWED = {"KST", "UTC", "PDF", "XLSX", "XLS", "CSV", "ZIP", "JSON", "TOML", "PNG", "MiB", "KiB", "CCTV", "IRP", "SMTP"}
 
 #: the text of the page as read, without codes and ids (run in the page)
 VISIBLE_TEXT = """() => {

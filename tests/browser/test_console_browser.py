@@ -271,6 +271,46 @@ def test_clerk_walks_the_whole_month(console, browser, artifacts, state):
     ctx.close()
 
 
+def test_clerk_finds_a_worker_and_reads_the_page(console, browser, artifacts, state):
+    """/workers: typing narrows the list (htmx), the status filter too; the worker page has the contracts
+    (the earlier one as well), every payslip by month with its download, the year to date, 연차 in days
+    and hours."""
+    url = console["url"]
+    ctx = browser.new_context(accept_downloads=True, locale="ko-KR")
+    page = ctx.new_page()
+    _login(page, url, "clerk")
+    page.goto(f"{url}/workers")
+    total = page.locator("#roster tbody tr").count()
+    assert total == 40, total
+    page.fill("#q", "T0002")
+    expect(page.locator("#roster tbody tr")).to_have_count(10)  # T00020 … T00029, swapped in while typing
+    page.fill("#q", "청소")  # a department
+    expect(page.locator("#roster tbody tr").filter(has_not_text="청소")).to_have_count(0)
+    page.fill("#q", "")
+    page.select_option("#status", "left")
+    page.fill("#as_of", "2026-07-15")
+    page.dispatch_event("#as_of", "change")
+    expect(page.locator("#roster tbody tr").filter(has_not_text="퇴직")).to_have_count(0)
+    left = page.locator("#roster tbody tr td:first-child a").all_inner_texts()
+    assert LEAVER in left, left
+    _assert_hangul_renders(page)
+    _shot(page, artifacts, "workers-search")
+    page.click(f"#roster a:text('{LEAVER}')")
+    assert page.url.endswith(f"/workers/{LEAVER}")
+    page.goto(f"{url}/workers/{LEAVER}?as_of=2026-06-30")  # the year and the 연차 as of the month's end, whatever today is
+    assert page.locator("#contracts li").count() == 2  # renewed: the 2025 contract is kept
+    slip = page.locator("#payslips tbody tr", has_text=MONTH)
+    assert slip.count() == 1 and "지급분" in slip.inner_text()
+    with page.expect_download() as dl:
+        slip.locator("a").click()
+    assert dl.value.suggested_filename == f"payslip-{MONTH}-{LEAVER}.pdf"
+    assert "2026년 누계 (1개월, 지급분)" in page.content()
+    balance = page.inner_text("#leave-balance")
+    assert "일" in balance and "시간" in balance and "분)" not in balance, balance
+    _shot(page, artifacts, "worker-page")
+    ctx.close()
+
+
 def test_approver_sees_what_is_held_and_confirms_the_close(console, browser, artifacts, state):
     url = console["url"]
     ctx = browser.new_context(locale="ko-KR")
@@ -335,18 +375,36 @@ def test_auditor_replays_identical_but_cannot_run(console, browser, artifacts, s
 
 def test_every_page_is_korean_for_every_role(console, browser, artifacts, state):
     """Every page each role can open (and the refusals it meets) reads in Korean: no English word
-    outside codes, file names and ids."""
+    outside codes, file names and ids. The worker role too: its first login changes the password HR
+    gave, then its own page (the others are refused, in Korean)."""
+    from payroll.record import users
+
     url = console["url"]
     run_id = state["run_id"]
     jobs = console["app"].state.jobs.of_target(MONTH, limit=20)
     pages = ["/months", f"/months/{MONTH}", f"/months/{MONTH}/close", f"/runs/{run_id}", f"/runs/{run_id}/workers/{LEAVER}",
-             f"/runs/{run_id}/workers/{HELD}", "/workers", f"/workers/{LEAVER}", "/workers/P00001", "/welfare?year=2026",
+             f"/runs/{run_id}/workers/{HELD}", "/workers", "/workers?status=left", f"/workers/{LEAVER}", "/workers/P00001", "/workers/new",
+             "/record/import", "/requests", "/budgets?year=2026", "/yearend", "/filings", "/welfare?year=2026", "/password", "/me",
              f"/diff?a={run_id}&b={run_id}", "/audit", "/diff", "/no-such-page", f"/runs/{run_id}/workers/NOBODY", f"/rules/{MONTH}", "/rules/2027-01"]
     pages += [f"/jobs/{j.id}" for j in jobs]
-    for role in ("clerk", "approver", "auditor"):
+    with console["app"].state.store.session() as s:
+        users.add_user(s, "worker-t35", "worker", "first-pass-1234", clock=users.utc_now, worker_id=HELD, actor="clerk")
+    for role in ("clerk", "approver", "auditor", "worker"):
         ctx = browser.new_context(locale="ko-KR")
         page = ctx.new_page()
-        _login(page, url, role)
+        if role == "worker":
+            _login(page, url, "worker-t35", "first-pass-1234")
+            assert page.url.endswith("/password")
+            _assert_korean(page, "/password (first login)")
+            page.fill("#current", "first-pass-1234")
+            page.fill("#new", "worker-pass-5678")
+            page.fill("#again", "worker-pass-5678")
+            page.click("#password-form button")
+            page.goto(f"{url}/me")
+            assert HELD in page.content()
+            _shot(page, artifacts, "me")
+        else:
+            _login(page, url, role)
         for path in pages:
             response = page.goto(f"{url}{path}")
             assert response.status in (200, 403, 404), (role, path, response.status)
@@ -356,7 +414,7 @@ def test_every_page_is_korean_for_every_role(console, browser, artifacts, state)
 
 
 def test_five_wrong_passwords_lock_the_account(console, browser, artifacts):
-    from payroll import users
+    from payroll.record import users
 
     url = console["url"]
     store = console["app"].state.store

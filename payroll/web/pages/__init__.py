@@ -6,7 +6,8 @@ from fastapi import FastAPI
 
 
 def register_pages(app: FastAPI) -> None:
-    from payroll.web.pages import audit, month, month_inputs, months, rules, runs, session, welfare, workers, yearend
+    from payroll.web.pages import audit, budgets, me, month, month_inputs, months, record_forms, rules, runs, session, welfare, worker_docs, workers, yearend
 
-    for module in (session, months, month, month_inputs, runs, workers, welfare, yearend, audit, rules):
+    # record_forms before workers: /workers/new is a form, not a worker id
+    for module in (session, me, months, month, month_inputs, runs, record_forms, workers, worker_docs, budgets, welfare, yearend, audit, rules):
         app.include_router(module.router)

@@ -44,7 +44,7 @@ def _pay_date(text: str) -> dt.date | None:
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise InputError(f"지급일: 날짜(YYYY-MM-DD)가 아닙니다: {text!r}") from None
+        raise InputError(f"지급일: 날짜가 아닙니다 (예: 2026-06-30): {text!r}") from None
 
 
 def _start_run(request: Request, month: str, pay_date: str, user: Principal, correction: bool, provisional: bool = False):
@@ -72,7 +72,7 @@ def _refusal(request: Request, month: str) -> str | None:
     """What the run would refuse on, said before a job starts (the run checks again itself)."""
     from payroll.web.inputs import month_check
 
-    check = month_check(request.app.state.inputs_dir, month)
+    check = month_check(request.app.state.inputs_dir, month, request.app.state.store.engine)
     if check is None or not check.findings:
         return None
     workers = len({f.worker_id or "(빈칸)" for f in check.findings})
@@ -124,7 +124,7 @@ def _close_context(request: Request, month: str, error: str | None = None) -> di
         names = {u.stored_name.rsplit("/", 1)[-1]: u.original_name for u in current_uploads(db, app.state.inputs_dir, month)}
     check, check_error = None, None
     try:
-        check = month_check(app.state.inputs_dir, month)
+        check = month_check(app.state.inputs_dir, month, app.state.store.engine)
     except InputError as exc:
         check_error = str(exc).replace(str(app.state.inputs_dir) + "/", "")
     return {
@@ -152,4 +152,29 @@ async def close(request: Request, month: str, confirm: str = Form(""), run_id: s
         result = close_month(request.app.state.store, month, user.name, run_id[:64] or None)
     except InputError as exc:
         return render(request, "close.html", _close_context(request, month, str(exc)), status_code=400)
-    return _page(request, month, message=f"{month} 마감했습니다 (실행 {result['run_id']})")
+    message = f"{month} 마감했습니다 (실행 {result['run_id']})"
+    if request.app.state.smtp is not None:
+        _start_mail(request, month, user)
+        message += " — 임금명세서 전자우편 발송을 시작했습니다"
+    return _page(request, month, message=message)
+
+
+def _start_mail(request: Request, month: str, user: Principal):
+    """E-mail the closed month's payslips in the background (``payroll mail MONTH``)."""
+    from payroll.runs.mail import send_payslips
+
+    app = request.app
+    store, cfg = app.state.store, app.state.smtp
+    return app.state.jobs.start("mail", month, user.name, lambda report: send_payslips(store, month, user.name, cfg))
+
+
+@router.post("/months/{month}/mail")
+async def mail_again(request: Request, month: str, user: Principal = Depends(APPROVER)):
+    """Send again the payslips not yet sent (failed or bounced ones, after the address is fixed)."""
+    check_month(month)
+    if request.app.state.smtp is None:
+        return _page(request, month, status_code=400, error="전자우편(SMTP)이 설정되지 않았습니다: 콘솔을 시작할 때 SMTP 설정 파일을 주세요")
+    if services.lock_of(request.app, month) is None:
+        return _page(request, month, status_code=400, error=f"{month}은(는) 아직 마감되지 않았습니다")
+    job = _start_mail(request, month, user)
+    return RedirectResponse(f"/jobs/{job.id}", status_code=303)

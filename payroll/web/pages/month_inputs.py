@@ -49,7 +49,7 @@ def import_files(app, month: str, kind: str, files: list[tuple[str, bytes]], act
     report("check", len(files), len(files))
     if kind == "attendance" and any(r["ok"] for r in results):
         try:
-            check = web_inputs.month_check(root, month)
+            check = web_inputs.month_check(root, month, app.state.store.engine)
         except InputError as exc:
             check = None
             for r in results:
@@ -110,7 +110,7 @@ async def preview(request: Request, month: str, worker_id: str = Form(""), date:
     check_month(month)
     fields = _correction_fields(worker_id, date, time_in, time_out, reason)
     try:
-        shown = preview_correction(request.app.state.inputs_dir, month, fields["worker_id"], fields["date"], fields["time_in"], fields["time_out"], fields["reason"])
+        shown = preview_correction(request.app.state.inputs_dir, request.app.state.store.engine, month, fields["worker_id"], fields["date"], fields["time_in"], fields["time_out"], fields["reason"])
         error = None
     except InputError as exc:
         shown, error = None, _relative(request, str(exc))
@@ -166,7 +166,7 @@ def contracts_batch(app, month: str, report) -> dict:
     from payroll.timesheet.monthly import month_bounds
 
     root = app.state.inputs_dir
-    roster = web_inputs.roster_of(root)
+    roster = web_inputs.roster_of(root, app.state.store.engine)
     if roster is None:
         raise InputError("근로자 명부(roster.csv)와 근로계약(contracts.csv)을 먼저 올리세요")
     employer = employer_in(root)

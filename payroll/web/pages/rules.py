@@ -35,7 +35,7 @@ def _date(text: str, field: str) -> dt.date | None:
     try:
         return dt.date.fromisoformat(text.strip())
     except ValueError:
-        raise InputError(f"{field}: 날짜(YYYY-MM-DD)가 아닙니다: {text!r}") from None
+        raise InputError(f"{field}: 날짜가 아닙니다 (예: 2026-06-30): {text!r}") from None
 
 
 @router.post("/rules/{month}/announce")

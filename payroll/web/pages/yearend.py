@@ -14,7 +14,7 @@ from sqlmodel import Session
 
 from payroll.case import InputError
 from payroll.web.app import render
-from payroll.web.audit import record
+from payroll.record.audit import record
 from payroll.web.auth import ANYONE, CLERK, Principal
 
 router = APIRouter()
@@ -203,12 +203,13 @@ async def settle(request: Request, year: str, user: Principal = Depends(CLERK)):
 @router.get("/yearend/{year}/receipts/{worker_id}.{ext}")
 async def receipt(request: Request, year: str, worker_id: str, ext: str, user: Principal = Depends(ANYONE)):
     from payroll.yearend.outputs import stored_receipt
+    from payroll.web.services import employer_of
 
     y = _year(year)
     if ext not in ("pdf", "xlsx"):
         raise HTTPException(404)
     with Session(request.app.state.store.engine) as db:
-        pdf, xlsx, _ = stored_receipt(db, y, worker_id[:64], request.app.state.clock().date())
+        pdf, xlsx, _ = stored_receipt(db, y, worker_id[:64], request.app.state.clock().date(), employer_of(request.app, db))
     data, media = (pdf, "application/pdf") if ext == "pdf" else (xlsx, XLSX)
     return Response(data, media_type=media, headers={"Content-Disposition": f'{"inline" if ext == "pdf" else "attachment"}; filename="withholding-{worker_id[:64]}-{y}.{ext}"'})
 
@@ -235,16 +236,17 @@ async def filings_page(request: Request, period: str = "", user: Principal = Dep
 @router.post("/filings")
 async def make_pack(request: Request, period: str = Form(""), user: Principal = Depends(CLERK)):
     from payroll.filings.config import load_filing_config
+    from payroll.web.services import employer_of
     from payroll.filings.pack import monthly_pack, write_pack, yearly_pack
 
     period = period.strip()
     if not PERIOD_RE.match(period):
-        return render(request, "filings.html", {"period": "", "packs": [], "files": [], "message": None, "error": "기간은 YYYY-MM 또는 YYYY로 적으세요."}, status_code=400)
+        return render(request, "filings.html", {"period": "", "packs": [], "files": [], "message": None, "error": "기간은 2026-06처럼 연-월, 또는 2026처럼 연도로 적으세요."}, status_code=400)
     app = request.app
     issued = app.state.clock().date()
     try:
         with Session(app.state.store.engine) as db:
-            cfg = load_filing_config(session=db)
+            cfg = load_filing_config(session=db, office=employer_of(app, db))
             files, readme = monthly_pack(db, period, cfg, issued) if "-" in period else yearly_pack(db, int(period), cfg, issued)
         write_pack(_packs_dir(request), period, files, readme)
     except InputError as exc:

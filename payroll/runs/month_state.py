@@ -1,4 +1,5 @@
-"""The state of a month (closed, corrected) and the 소급분 a correction run carries to a later month.
+"""A month's state in the store: the run in force for a closed month, the next open month, the 소급분
+lines due, the signed differences a correction finds, and a run's stored results.
 
 A held worker (지급 보류, payroll.runs.decisions) was recorded but not paid: for the 소급분 of a
 correction its old amounts count as 0, so releasing the hold in a correction pays the whole of the
@@ -78,9 +79,6 @@ def retro_lines(old_results: list[dict], computed, belongs_month: str, catalogue
             "method": f"{belongs_month}분 {catalogue.label(code)} 소급분 ({sign}): {before:,}원 → {after:,}원 = {after - before:+,}원",
         })
     return lines
-
-
-# --- the run ------------------------------------------------------------------------------
 
 
 def load_results(session: Session, run_id: str) -> list[dict]:

@@ -1,8 +1,10 @@
-"""Compute a month from its staged inputs: build, check, add the carried items, compute in one pass.
+"""A month computed from its staged inputs: build, check, 소급분, 연차수당, welfare items, leavers, one vectorised pass.
 
-Used by the run (payroll.runs.batch) and by the replay (payroll.runs.audit), so both compute the
-same from the same files. The run alone passes a ``precheck``: a month with open attendance errors
-is refused before anything is computed (payroll.runs.prechecks); a replay reproduces what was run.
+:func:`compute_month` is what a run and a replay both call (payroll.runs.batch, payroll.runs.audit),
+so both compute the same from the same files; :class:`Computed` holds its frame, items, rows and
+traces and makes the stored result texts once. The run alone passes a ``precheck``: a month with
+open attendance errors is refused before anything is computed (payroll.runs.prechecks); a replay
+reproduces what was run.
 """
 
 from __future__ import annotations
@@ -167,6 +169,19 @@ def _with_roster_columns(workers: pl.DataFrame, roster) -> pl.DataFrame:
     return workers.join(table, on="worker_id", how="left")
 
 
+def _with_business(workers: pl.DataFrame, roster, month: str) -> pl.DataFrame:
+    """The 사업 (budget line) of each worker's month: the contract in force on the month's last day,
+    else the last contract that reaches into the month (the register's 사업 subtotals read it)."""
+    first, last = history_module.month_range(month)
+    table = {}
+    for wid in roster.workers:
+        cs = roster.contracts_in_month(wid, first, last)
+        current = roster.contract_on(wid, last) or (cs[-1] if cs else None)
+        table[wid] = current.business if current is not None and current.business else None
+    frame = pl.DataFrame({"worker_id": list(table), "business": list(table.values())}, schema={"worker_id": pl.Utf8, "business": pl.Utf8})
+    return workers.drop("business", strict=False).join(frame, on="worker_id", how="left")
+
+
 def _adjustment_lines(adjustments: list[dict]) -> pl.DataFrame:
     return pl.DataFrame(
         {
@@ -234,7 +249,7 @@ def compute_month(staged: StagedInputs, build: BuildFn, ctx: Context, precheck: 
         raise InputError(f"{staged.month}: the build produced no worker-months (roster {staged.roster})")
     if "worker_id" not in workers.columns or "row" not in workers.columns:
         raise InputError("the build's worker frame needs 'row' and 'worker_id'")
-    workers = _with_roster_columns(workers, roster)
+    workers = _with_business(_with_roster_columns(workers, roster), roster, staged.month)
     # leave_date: the last day of employment when it ends this month and no contract continues it (a
     # renewal is not a leaving: no settlement, no 퇴직금, not 중도퇴사 in the withholding summary)
     ends = history_module.leavers_of(roster, staged.month)

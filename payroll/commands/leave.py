@@ -134,7 +134,7 @@ def notices_command(due_text, out_dir, employer, no_record, **paths):
     from payroll.cli import parse_date
     from payroll.documents.leave_notice import LeaveNoticeData, render_notice
     from payroll.leave.inputs import Notice, append_register
-    from payroll.leave.ledger import leave_day_minutes
+    from payroll.leave.amounts import leave_day_minutes
     from payroll.leave.notices import designate_days, notices_for
 
     day = parse_date(due_text, "--due")

@@ -32,8 +32,8 @@ def test_pool_and_single_process_write_the_same_files_and_run_the_side_work_once
     for jobs in (1, 2):
         calls = []
         target = tmp_path / f"jobs{jobs}"
-        hashes = outputs.render_payslips(target, names, rows, [doc["items"]] * len(rows), [doc["trace"]] * len(rows), doc["employer"],
-                                         payslip_pdf, jobs=jobs, meanwhile=lambda calls=calls: calls.append(1))
+        payloads = [(r, doc["items"], doc["trace"]) for r in rows]
+        hashes = outputs.render_payslips(target, names, payloads, doc["employer"], payslip_pdf, jobs=jobs, meanwhile=lambda calls=calls: calls.append(1))
         assert calls == [1]
         assert sorted(hashes) == sorted(names)
         files = {n: (target / n).read_bytes() for n in names}

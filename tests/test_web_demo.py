@@ -6,7 +6,6 @@ read by the pages; IPv6 Host headers."""
 from __future__ import annotations
 
 import io
-import json
 import re
 import shutil
 
@@ -15,7 +14,8 @@ from pypdf import PdfReader
 from sqlmodel import select
 
 from payroll.money import won
-from payroll.store.models import AuditLog, Run, WorkerResult
+from payroll.runs.results import read_results
+from payroll.store.models import AuditLog, Run
 from test_web_fixtures import FrozenClock, csrf_from, login
 
 LEAVER = "T00025"  # the sample month's leaver: renewed contract since 2025-01-01, leaves in 2026-06 (settlement and 퇴직금)
@@ -69,8 +69,7 @@ def _pdf_text(data: bytes) -> str:
 def _stored(app, worker_id: str) -> tuple[dict, list[dict]]:
     with app.state.store.session() as db:
         run = db.exec(select(Run).where(Run.month == "2026-06")).one()
-        r = db.exec(select(WorkerResult).where(WorkerResult.run_id == run.run_id, WorkerResult.worker_id == worker_id)).first()
-    doc = json.loads(r.result_json)
+        doc = read_results(db, run.run_id, worker_id)[0]
     return doc["row"], doc["items"]
 
 

@@ -31,12 +31,13 @@ from payroll.engine.pipeline import compute, default_context
 from payroll.engine.step import Context
 from payroll.runs import extras, history as history_module
 from payroll.runs import inputs as inputs_module
-from payroll.runs.hashing import canonical_json, code_version, run_hash, sha256_bytes
+from payroll.runs.hashing import code_version, run_hash
 from payroll.runs.inputs import ADJUSTMENTS_NAME, StagedInputs, check_month
-from payroll.runs.outputs import Renderers, default_renderers, jsonable, render_all, start_pool
+from payroll.runs import results as results_module
+from payroll.runs.outputs import Renderers, default_renderers, render_all, start_pool
+from payroll.runs.results import StoredResults
 from payroll.store.db import Store, now
-from payroll.store.models import MonthLock, RetroItem, Run, WorkerResult
-from payroll.trace import trace_of
+from payroll.store.models import MonthLock, RetroItem, Run, RunDictionary, WorkerResult
 
 BuildFn = Callable[[StagedInputs], Any]  # returns an object with .workers, .items, .warnings (MonthBuild)
 RETRO_CODE = "retroactive_pay"
@@ -86,16 +87,12 @@ def employer_of(staged: StagedInputs) -> dict:
 class Computed:
     frame: pl.DataFrame  # the engine's output, one row per worker-month (every column: the trace)
     items: pl.DataFrame  # row, code, label, amount, method, minutes (retroactive lines included)
-    rows: list[dict]
-    item_lists: list[list[dict]]
-    traces: list[list[dict]]
+    stored: StoredResults  # what the run record keeps per worker-month: the row, its items and its trace, interned
     warnings: list[str] = field(default_factory=list)
     #: renders the build's extra run outputs (attendance exceptions) when first asked for: a run asks
     #: while its payslip processes work
     render_outputs: Callable[[], dict[str, bytes]] | None = None
     _outputs: dict[str, bytes] | None = field(default=None, repr=False)
-    _result_texts: list[str] | None = field(default=None, repr=False)
-    _results_sha256: str | None = field(default=None, repr=False)
 
     @property
     def outputs(self) -> dict[str, bytes]:
@@ -105,20 +102,12 @@ class Computed:
         return self._outputs
 
     def stored_results(self) -> list[dict]:
-        """What the run record keeps per worker-month: the full row, its items and its trace (JSON-safe)."""
-        return [{"row": jsonable(r), "items": it, "trace": tr} for r, it, tr in zip(self.rows, self.item_lists, self.traces)]
-
-    def result_texts(self) -> list[str]:
-        """:meth:`stored_results` as canonical JSON texts (made once; a run makes them while its payslips render)."""
-        if self._result_texts is None:
-            self._result_texts = [canonical_json(r) for r in self.stored_results()]
-        return self._result_texts
+        """Each worker-month's stored result expanded: {row, items, trace} (JSON-safe)."""
+        return self.stored.expanded()
 
     def results_sha256(self) -> str:
-        """The hash of every result text, one per line: what the run hash covers of the results (made once, like the texts)."""
-        if self._results_sha256 is None:
-            self._results_sha256 = sha256_bytes("\n".join(self.result_texts()).encode())
-        return self._results_sha256
+        """The hash of the run's stored results (made once; a run makes it while its payslips render)."""
+        return self.stored.sha256()
 
 
 def _items_frame(items: pl.DataFrame) -> pl.DataFrame:
@@ -244,14 +233,8 @@ def compute_month(staged: StagedInputs, build: BuildFn, ctx: Context) -> Compute
     catalogue = ctx.catalogue
     items = items.with_columns(pl.col("code").map_elements(catalogue.label, return_dtype=pl.Utf8).alias("label"))
     items = items.select("row", "code", "label", "amount", "method", "minutes")
-    rows = frame.to_dicts()
-    by_row: dict[int, list[dict]] = {}
-    for it in items.to_dicts():
-        by_row.setdefault(it["row"], []).append({k: it[k] for k in ("code", "label", "amount", "method", "minutes")})
-    item_lists = [by_row.get(r["row"], []) for r in rows]
-    traces = [jsonable(trace_of(r, ctx.law)) + extra_traces.get(r["row"], []) for r in rows]
-    return Computed(frame=frame, items=items, rows=rows, item_lists=item_lists, traces=traces, warnings=warnings,
-                    render_outputs=lambda: exceptions_report(built, staged))
+    stored = results_module.encode(frame, items, ctx.law, extra_traces)
+    return Computed(frame=frame, items=items, stored=stored, warnings=warnings, render_outputs=lambda: exceptions_report(built, staged))
 
 
 # --- month state --------------------------------------------------------------------------
@@ -305,7 +288,8 @@ def retro_lines(old_results: list[dict], computed: Computed, belongs_month: str,
         return out
 
     old = sums((r["row"]["worker_id"], it["code"], it["amount"]) for r in old_results for it in r["items"])
-    new = sums((row["worker_id"], it["code"], it["amount"]) for row, its in zip(computed.rows, computed.item_lists) for it in its)
+    paid = computed.items.join(computed.frame.select("row", "worker_id"), on="row", how="inner", maintain_order="left")
+    new = sums(paid.select("worker_id", "code", "amount").iter_rows())
     lines = []
     for key in sorted(set(old) | set(new)):
         before, after = old.get(key, 0), new.get(key, 0)
@@ -345,8 +329,8 @@ def _remove_stale_partials(parent: Path) -> None:
 
 
 def load_results(session: Session, run_id: str) -> list[dict]:
-    rows = session.exec(select(WorkerResult).where(WorkerResult.run_id == run_id).order_by(WorkerResult.row)).all()
-    return [json.loads(r.result_json) for r in rows]
+    """Every stored result of the run, expanded ({row, items, trace}), in row order."""
+    return results_module.read_results(session, run_id)
 
 
 def execute_run(store: Store, month: str, *, inputs_dir: Path, out_root: Path, pay_date: dt.date | None = None,
@@ -403,7 +387,7 @@ def execute_run(store: Store, month: str, *, inputs_dir: Path, out_root: Path, p
     final = parent / run_id
     partial = parent / f".partial-{run_id}-{os.getpid()}"
     try:
-        outputs = render_all(partial, computed.frame, computed.items, computed.rows, computed.item_lists, computed.traces, employer, renderers, progress, jobs,
+        outputs = render_all(partial, computed.frame, computed.items, computed.stored, employer, renderers, progress, jobs,
                              extra=lambda: computed.outputs, meanwhile=computed.results_sha256)
     except BaseException:
         shutil.rmtree(partial, ignore_errors=True)
@@ -454,9 +438,17 @@ def _totals(frame: pl.DataFrame) -> dict[str, int]:
     return {f: int(frame.get_column(f).sum()) for f in ("gross_pay", "deductions_total", "net_pay")}
 
 
+def _result_records(run_id: str, computed: Computed) -> list[dict]:
+    """One worker_results row per worker-month: its stored text and the figures the console lists."""
+    frame = computed.frame.select(
+        pl.lit(run_id).alias("run_id"), pl.col("row").cast(pl.Int64), pl.col("worker_id").cast(pl.Utf8),
+        *[pl.col(f).fill_null(0).cast(pl.Int64) for f in SUMMARY_FIELDS],
+    ).with_columns(computed.stored.texts.alias("result_json"))
+    return frame.to_dicts()
+
+
 def _record(store: Store, *, month, pay_date, correction, corrected_id, corrected_hash, old_results, manifest, computed: Computed,
             outputs, run_id, partial: Path, final: Path, actor, ctx: Context, roster=None, welfare_rows: list[dict] = ()) -> dict:
-    result_texts = computed.result_texts()
     results_sha = computed.results_sha256()
     kind = "correction" if correction else "regular"
     code = code_version()
@@ -488,11 +480,9 @@ def _record(store: Store, *, month, pay_date, correction, corrected_id, correcte
             )
             s.add(run)
             s.flush()
-            records = [
-                {"run_id": run_id, "row": int(r["row"]), "worker_id": str(r["worker_id"]), "result_json": text, **{f: int(r[f] or 0) for f in SUMMARY_FIELDS}}
-                for r, text in zip(computed.rows, result_texts)
-            ]
-            s.execute(insert(WorkerResult.__table__), records)
+            s.add(RunDictionary(run_id=run_id, content=computed.stored.dictionary.as_json()))
+            s.flush()
+            s.execute(insert(WorkerResult.__table__), _result_records(run_id, computed))
             for line in retro:
                 s.add(RetroItem(correction_run_id=run_id, corrected_run_id=corrected_id, belongs_month=month, pay_month=pay_month, **line))
             store.audit(actor, f"run.{kind}", run_id, {"month": month, "run_hash": rh, "workers": computed.frame.height, "corrects": corrected_id, "retro_lines": len(retro)}, session=s)

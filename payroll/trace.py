@@ -98,12 +98,13 @@ def trace_of(row: dict[str, Any], law: Law, steps: tuple[Step, ...] | None = Non
 
 @dataclass
 class TraceTable:
-    """The interned entries of a run's traces: references once, entries as (step, reference index, note)."""
+    """The interned entries of a run's traces: references once; an entry is (step, reference index, note,
+    the row column that holds its value — None when each row carries its own value)."""
 
     references: list[str] = field(default_factory=list)
-    entries: list[tuple[str, int, str]] = field(default_factory=list)
+    entries: list[tuple[str, int, str, str | None]] = field(default_factory=list)
     _reference_ids: dict[str, int] = field(default_factory=dict, repr=False)
-    _entry_ids: dict[tuple[str, int, str], int] = field(default_factory=dict, repr=False)
+    _entry_ids: dict[tuple[str, int, str, str | None], int] = field(default_factory=dict, repr=False)
 
     def reference_id(self, text: str) -> int:
         found = self._reference_ids.get(text)
@@ -112,8 +113,8 @@ class TraceTable:
             self.references.append(text)
         return found
 
-    def entry_id(self, step: str, reference_text: str, note_text: str) -> int:
-        key = (step, self.reference_id(reference_text), note_text)
+    def entry_id(self, step: str, reference_text: str, note_text: str, column: str | None = None) -> int:
+        key = (step, self.reference_id(reference_text), note_text, column)
         found = self._entry_ids.get(key)
         if found is None:
             found = self._entry_ids[key] = len(self.entries)
@@ -128,13 +129,14 @@ def _index_expr(column: str, values: list, default: int) -> pl.Expr:
     return pl.col(column).replace_strict(values, list(range(len(values))), default=default, return_dtype=pl.Int64)
 
 
-def trace_columns(frame: pl.DataFrame, law: Law, table: TraceTable, steps: tuple[Step, ...] | None = None) -> list[tuple[str, pl.Expr]]:
-    """Each output of ``steps`` in the frame, in trace order: (its value column, the expression of each
-    row's entry id in ``table``). Entries are added to ``table`` for every (reference, note) the frame
-    holds; ``table`` must not hold entries of these steps yet (each output's ids are consecutive)."""
+def trace_columns(frame: pl.DataFrame, law: Law, table: TraceTable, steps: tuple[Step, ...] | None = None) -> list[int | pl.Expr]:
+    """Each output of ``steps`` in the frame, in trace order: each row's entry id in ``table`` — an int
+    when every row has the same (most outputs of a month), else an expression. The entry names the
+    output's column, which holds the value. Entries are added to ``table`` for every (reference, note)
+    the frame holds; ``table`` must not hold entries of these steps yet (each output's ids are consecutive)."""
     import polars as pl
 
-    out: list[tuple[str, pl.Expr]] = []
+    out: list[int | pl.Expr] = []
     for step in steps or _pipeline():
         column = frame.get_column(step.date_key) if step.date_key in frame.columns else None
         dates = column.unique().drop_nulls().sort().to_list() if column is not None else []
@@ -157,8 +159,8 @@ def trace_columns(frame: pl.DataFrame, law: Law, table: TraceTable, steps: tuple
             if output.note_column and output.note_column in frame.columns:
                 details += [v for v in frame.get_column(output.note_column).unique().drop_nulls().sort().to_list() if v]
             note_index = _index_expr(output.note_column, details[1:], -1) + 1 if len(details) > 1 else pl.lit(0, dtype=pl.Int64)
-            ids = [table.entry_id(f"{step.name}.{output.column}", ref, note(output, detail)) for ref in refs for detail in details]
+            ids = [table.entry_id(f"{step.name}.{output.column}", ref, note(output, detail), output.column) for ref in refs for detail in details]
             if ids != list(range(ids[0], ids[0] + len(ids))):
                 raise ValueError(f"trace entries of {step.name}.{output.column} are already in the table")
-            out.append((output.column, ref_index * len(details) + note_index + ids[0] if len(ids) > 1 else pl.lit(ids[0], dtype=pl.Int64)))
+            out.append(ref_index * len(details) + note_index + ids[0] if len(ids) > 1 else ids[0])
     return out

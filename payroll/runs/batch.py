@@ -29,6 +29,7 @@ from payroll import cyclegc
 from payroll.case import InputError
 from payroll.engine.pipeline import compute, default_context
 from payroll.engine.step import Context
+from payroll.engine.wages import item_labels
 from payroll.runs import extras, history as history_module
 from payroll.runs import inputs as inputs_module
 from payroll.runs.hashing import code_version, run_hash
@@ -230,8 +231,7 @@ def compute_month(staged: StagedInputs, build: BuildFn, ctx: Context) -> Compute
     for r in frame.filter(pl.col("net_pay") < 0).select("worker_id", "net_pay").iter_rows(named=True):
         warnings.append(f"{r['worker_id']}: 공제 합계가 이달 지급액보다 {-r['net_pay']:,}원 많음 — 이체 0원; "
                         f"그 금액은 근로자 부담분으로 다음 급여에서 공제하거나 본인이 납부 (근로기준법 §43①)")
-    catalogue = ctx.catalogue
-    items = items.with_columns(pl.col("code").map_elements(catalogue.label, return_dtype=pl.Utf8).alias("label"))
+    items = items.with_columns(item_labels(ctx.catalogue).alias("label"))
     items = items.select("row", "code", "label", "amount", "method", "minutes")
     stored = results_module.encode(frame, items, ctx.law, extra_traces)
     return Computed(frame=frame, items=items, stored=stored, warnings=warnings, render_outputs=lambda: exceptions_report(built, staged))

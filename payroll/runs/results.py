@@ -8,11 +8,14 @@ A run stores one *dictionary* (table ``run_dictionaries``) and one short text pe
                  "terms": [text, …],                  texts many rows share (notes, month, department, …)
                  "items": [[code, label], …],         the pay items
                  "references": [text, …],             each step's article and parameters in force
-                 "trace": [[step, reference, note], …]}
-    worker      {"items":[[item, amount, method, minutes], …],"row":[value, …],"trace":[[entry, value], …]}
+                 "trace": [[step, reference, note, column], …]}
+    worker      {"items":[[item, amount, method, minutes], …],"row":[value, …],"trace":[entry, …, [entry, value], …]}
 
 A row value of a ``"v"`` column is the JSON value; of a ``"t"`` column an index into ``terms``; a
-``"c"`` column has the same value in every row of the run and is kept once, in the dictionary.
+``"c"`` column has the same value in every row of the run and is kept once, in the dictionary. A
+trace element is an entry id whose value is the row's value of the entry's column (every step of
+the pipeline), or ``[entry, value]`` for an entry made outside the frame (a leaver's settlement,
+퇴직금).
 The texts are made from the computed frame in polars expressions, without a Python object per
 worker; a month's dictionary has a few dozen references and entries whatever the head count.
 
@@ -85,8 +88,13 @@ class Dictionary:
             items.append({"code": code, "label": label, "amount": amount, "method": method, "minutes": minutes})
         references = self.references
         trace = []
-        for entry, value in data["trace"]:
-            step, ref, note = self.trace[entry]
+        for element in data["trace"]:
+            if isinstance(element, list):  # [entry, its own value]
+                step, ref, note, _ = self.trace[element[0]]
+                value = element[1]
+            else:  # an entry whose value is the row's
+                step, ref, note, column = self.trace[element]
+                value = row[column]
             trace.append({"step": step, "value": value, "reference": references[ref], "note": note})
         return {"row": row, "items": items, "trace": trace}
 
@@ -127,18 +135,29 @@ def _binary():
 # --- making the texts, in columns -----------------------------------------------------------
 
 
-def _json_expr(name: str, dtype) -> pl.Expr:
-    """Each row's value of ``name`` as JSON text (a date as ISO text)."""
-    import polars as pl
+class _Pieces:
+    """The parts of one text expression: literal texts (adjacent ones merged) and column expressions,
+    concatenated in a single ``concat_str`` (no intermediate column per value)."""
 
-    col = pl.col(name)
-    if dtype.is_integer():
-        return col.cast(pl.Utf8).fill_null("null")
-    if dtype == pl.Boolean:
-        return pl.when(col.is_null()).then(pl.lit("null")).when(col).then(pl.lit("true")).otherwise(pl.lit("false"))
-    if dtype == pl.Date:
-        return pl.concat_str(pl.lit('"'), col.dt.strftime("%Y-%m-%d"), pl.lit('"')).fill_null("null")
-    return _encoded(col)
+    def __init__(self) -> None:
+        self.parts: list[str | pl.Expr] = []
+
+    def text(self, value: str) -> None:
+        if self.parts and isinstance(self.parts[-1], str):
+            self.parts[-1] += value
+        elif value:
+            self.parts.append(value)
+
+    def add(self, parts: list[str | pl.Expr]) -> None:
+        for p in parts:
+            self.text(p) if isinstance(p, str) else self.parts.append(p)
+
+    def expr(self) -> pl.Expr:
+        import polars as pl
+
+        if not self.parts:
+            return pl.lit("")
+        return pl.concat_str([pl.lit(p) if isinstance(p, str) else p for p in self.parts])
 
 
 def _encoded(col: pl.Expr) -> pl.Expr:
@@ -148,23 +167,38 @@ def _encoded(col: pl.Expr) -> pl.Expr:
     return pl.struct(col.alias("v")).struct.json_encode().str.slice(5).str.head(-1)
 
 
-def _string_expr(frame: pl.DataFrame, name: str) -> pl.Expr:
-    """A text column as JSON strings: quotes and backslashes escaped; a column holding a control character
-    goes through polars' JSON encoder instead (slower, and rare)."""
+def _json_parts(series: pl.Series) -> list[str | pl.Expr]:
+    """The pieces that write each row's value of ``series`` as JSON (a date as ISO text, as a run stored it)."""
     import polars as pl
 
-    col = pl.col(name)
-    if frame.get_column(name).str.contains(r"[\x00-\x1f]").any():
-        return _encoded(col)
-    escaped = col.str.replace_all("\\", "\\\\", literal=True).str.replace_all('"', '\\"', literal=True)
-    return pl.concat_str(pl.lit('"'), escaped, pl.lit('"')).fill_null("null")
+    col, dtype, nulls = pl.col(series.name), series.dtype, series.null_count() > 0
+    if dtype.is_integer() or dtype == pl.Boolean:  # concat_str writes 12 and true/false
+        return [col.cast(pl.Utf8).fill_null("null")] if nulls else [col]
+    if dtype == pl.Date:
+        return [pl.concat_str(pl.lit('"'), col, pl.lit('"')).fill_null("null")] if nulls else ['"', col, '"']
+    if dtype == pl.Utf8:
+        if series.str.contains(r"[\x00-\x1f]").any():
+            return [_encoded(col)]
+        if series.str.contains(r'["\\]').any():
+            col = col.str.replace_all("\\", "\\\\", literal=True).str.replace_all('"', '\\"', literal=True)
+        return [pl.concat_str(pl.lit('"'), col, pl.lit('"')).fill_null("null")] if nulls else ['"', col, '"']
+    return [_encoded(col)]
 
 
 def _constant(series: pl.Series) -> tuple[bool, Any]:
     """Whether every row holds the same value, and that value as JSON data."""
-    if series.len() == 0 or series.n_unique() != 1:
+    import polars as pl
+
+    n, nulls = series.len(), series.null_count()
+    if n == 0 or (nulls and nulls != n):
         return False, None
-    return True, json.loads(canonical_json(series.item(0)))
+    if nulls == n:
+        return True, None
+    if series.dtype.is_nested():
+        same = series.n_unique() == 1
+    else:
+        same = series.min() == series.max() if series.dtype != pl.Boolean else series.all() or not series.any()
+    return (True, json.loads(canonical_json(series.item(0)))) if same else (False, None)
 
 
 class Encoder:
@@ -188,42 +222,44 @@ class Encoder:
             return found
 
         notes = {o.note_column for s in PIPELINE for o in s.writes if o.note_column}
-        raw: dict[str, pl.Expr] = {}  # every column's JSON, for the trace values
-        row_parts: list[pl.Expr] = []
+        text = _Pieces()
+        text.text('{"items":[')
+        text.add([pl.col("_items").fill_null("")])
+        text.text('],"row":[')
+        first = True
         for name, dtype in frame.schema.items():
             series = frame.get_column(name)
             constant, value = _constant(series)
             if constant:
                 d.columns.append([name, "c", value])
-                raw[name] = pl.lit(canonical_json(value))
                 continue
-            raw[name] = _string_expr(frame, name) if dtype == pl.Utf8 else _json_expr(name, dtype)
+            text.text("" if first else ",")
+            first = False
             if dtype == pl.Utf8 and (name in notes or name in TERM_COLUMNS):
                 values = series.unique().drop_nulls().sort().to_list()
-                ids = [term(v) for v in values]
+                ids = pl.col(name).replace_strict(values, [term(v) for v in values], return_dtype=pl.Int64)
                 d.columns.append([name, "t"])
-                row_parts.append(pl.col(name).replace_strict(values, ids, return_dtype=pl.Int64).cast(pl.Utf8).fill_null("null"))
+                text.add([ids.cast(pl.Utf8).fill_null("null") if series.null_count() else ids])
             else:
                 d.columns.append([name, "v"])
-                row_parts.append(raw[name])
+                text.add(_json_parts(series))
 
         table = TraceTable()
-        trace_parts = [pl.concat_str(pl.lit(",[" if k else "["), ids.cast(pl.Utf8), pl.lit(","), raw[column], pl.lit("]"))
-                       for k, (column, ids) in enumerate(trace_columns(frame, law, table))]
-        extra = self._extra_traces(frame, table, extra_traces or {}, lead="," if trace_parts else "")
+        text.text('],"trace":[')
+        trace = trace_columns(frame, law, table)
+        for k, entry in enumerate(trace):
+            text.text("," if k else "")
+            text.add([str(entry) if isinstance(entry, int) else entry])
+        extra = self._extra_traces(frame, table, extra_traces or {}, lead="," if trace else "")
+        if extra is not None:
+            text.add([pl.col("_extra").fill_null("")])
+        text.text("]}")
         d.references, d.trace = table.references, [list(e) for e in table.entries]
 
         self.frame = frame.join(self._items(items, d), on="row", how="left", maintain_order="left")
         if extra is not None:
             self.frame = self.frame.join(extra, on="row", how="left", maintain_order="left")
-        if extra is not None:  # "," + the row's extra entries, or "" (no when/then: polars 2.1 mis-evaluates replace_strict inside one)
-            trace_parts.append(pl.col("_extra").fill_null(""))
-        trace = pl.concat_str(trace_parts) if trace_parts else pl.lit("")
-        self.text = pl.concat_str(
-            pl.lit('{"items":['), pl.col("_items").fill_null(""),
-            pl.lit('],"row":['), pl.concat_str(row_parts, separator=",") if row_parts else pl.lit(""),
-            pl.lit('],"trace":['), trace, pl.lit("]}"),
-        ).alias("result_json")
+        self.text = text.expr().alias("result_json")
 
     @staticmethod
     def _items(items: pl.DataFrame, d: Dictionary) -> pl.DataFrame:
@@ -234,28 +270,30 @@ class Encoder:
         pairs = list(zip(keys.get_column("code").to_list(), keys.get_column("label").to_list()))
         d.items = [[c, lb] for c, lb in pairs]
         key = pl.concat_str(pl.col("code"), pl.col("label").fill_null(""), separator="\x00")
-        ids = [f"{c}\x00{lb or ''}" for c, lb in pairs]
-        item = pl.concat_str(
-            pl.lit("["), key.replace_strict(ids, list(range(len(ids))), return_dtype=pl.Int64).cast(pl.Utf8), pl.lit(","),
-            _json_expr("amount", items.schema["amount"]), pl.lit(","), _string_expr(items, "method"), pl.lit(","),
-            _json_expr("minutes", items.schema["minutes"]), pl.lit("]"),
-        )
-        return items.select(pl.col("row"), item.alias("_item")).group_by("row", maintain_order=True).agg(pl.col("_item").str.join(",").alias("_items"))
+        item = _Pieces()
+        item.text("[")
+        item.add([key.replace_strict([f"{c}\x00{lb or ''}" for c, lb in pairs], list(range(len(pairs))), return_dtype=pl.Int64), ","])
+        for k, name in enumerate(("amount", "method", "minutes")):
+            item.text("," if k else "")
+            item.add(_json_parts(items.get_column(name)))
+        item.text("]")
+        per_item = items.select(pl.col("row"), item.expr().alias("_item")).sort("row", maintain_order=True)  # stable: each row's items in order
+        return per_item.group_by("row", maintain_order=True).agg(pl.col("_item")).select("row", pl.col("_item").list.join(",").alias("_items"))
 
     @staticmethod
     def _extra_traces(frame: pl.DataFrame, table, extra: dict[int, list[dict]], lead: str) -> pl.DataFrame | None:
-        """Entries computed outside the pipeline (a leaver's settlement, 퇴직금): a few rows, interned here;
-        each row's entries as JSON after ``lead``."""
+        """Entries computed outside the pipeline (a leaver's settlement, 퇴직금): a few rows, interned here,
+        each with its own value; each row's entries as JSON after ``lead``."""
         import polars as pl
 
-        if not extra:
-            return None
         rows, texts = [], []
         for row in sorted(extra):
             parts = [f"[{table.entry_id(str(e['step']), str(e['reference']), str(e['note']))},{canonical_json(e['value'])}]" for e in extra[row]]
             if parts:
                 rows.append(row)
                 texts.append(lead + ",".join(parts))
+        if not rows:
+            return None
         return pl.DataFrame({"row": rows, "_extra": texts}, schema={"row": frame.schema["row"], "_extra": pl.Utf8})
 
     def texts(self, offset: int = 0, length: int | None = None) -> pl.Series:

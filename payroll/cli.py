@@ -1,14 +1,20 @@
-"""The command line: parse, call, print. This contract is public; keep the names."""
+"""The command line: parse, call, print. This contract is public; keep the names.
+
+Commands load lazily: ``payroll tax`` imports its own area (``payroll/commands/core.py``) and the
+rules, never polars, pydantic or ReportLab; each command imports what it needs when it runs.
+``payroll --help`` lists every area's commands, and no area imports those libraries at import.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
+import importlib
 import sys
 
 import click
 
-from payroll.case import InputError
+from payroll.errors import InputError
 from payroll.law import RuleError
 
 
@@ -39,7 +45,43 @@ def parse_date(value: str | None, option: str) -> dt.date | None:
         raise InputError(f"{option}: not a date (YYYY-MM-DD): {value!r}") from None
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+# Each area registers its commands from payroll/commands/<area>.py (a `register(cli)` function);
+# this index says which area holds a command, so that running one imports that area alone.
+COMMAND_AREAS: dict[str, tuple[str, ...]] = {
+    "core": ("tax", "calc", "rules"),
+    "attendance": ("attendance",),
+    "runs": ("run", "close", "replay", "diff", "explain", "demo", "key", "rrn"),
+    "documents": ("doc", "settle"),
+    "leave": ("leave",),
+    "welfare": ("welfare",),
+    "users": ("user", "serve"),
+}
+
+
+class AreaGroup(click.Group):
+    """A group whose commands are registered by their area's module the first time one is asked for."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._loaded: set[str] = set()
+
+    def load_area(self, area: str) -> None:
+        if area not in self._loaded:
+            self._loaded.add(area)
+            importlib.import_module(f"payroll.commands.{area}").register(self)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({name for names in COMMAND_AREAS.values() for name in names} | set(self.commands))
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands:
+            area = next((a for a, names in COMMAND_AREAS.items() if cmd_name in names), None)
+            if area is not None:
+                self.load_area(area)
+        return self.commands.get(cmd_name)
+
+
+@click.group(cls=AreaGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="payroll")
 def cli() -> None:
     """Payroll for the 공무직 and 기간제근로자 of a district office (구청)."""
@@ -68,20 +110,3 @@ def main() -> None:
     except Exception as exc:  # the last guard: a one-line message, never a traceback
         click.echo(f"internal error: {type(exc).__name__}: {exc}", err=True)
         sys.exit(3)
-
-
-# Each area registers its commands from payroll/commands/<area>.py (a `register(cli)` function).
-COMMAND_AREAS = ("core", "attendance", "runs", "documents", "leave", "welfare", "users")
-
-
-def _register_areas() -> None:
-    import importlib
-    import importlib.util
-
-    for area in COMMAND_AREAS:
-        name = f"payroll.commands.{area}"
-        if importlib.util.find_spec(name) is not None:
-            importlib.import_module(name).register(cli)
-
-
-_register_areas()

@@ -8,10 +8,9 @@ import click
 
 from payroll import law as law_module
 from payroll import withholding
-from payroll.case import InputError, dumps, load_case_file
+from payroll.errors import InputError, dumps
 from payroll.law import RuleError
 from payroll.money import won
-from payroll.result import calculate, render_table
 
 
 def _today() -> dt.date:
@@ -70,6 +69,9 @@ def tax_command(wage, family, children, ratio, date_text, daily_wage, days, as_j
 @click.option("--json", "as_json", is_flag=True, help="JSON 출력")
 def calc_command(case_file, as_json):
     """한 근로자의 한 달: 지급액 → 4대보험 → 소득세 → 실지급액."""
+    from payroll.case import load_case_file
+    from payroll.result import calculate, render_table
+
     case = load_case_file(case_file)
     result = calculate(case)
     click.echo(dumps(result) if as_json else render_table(case, result))

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from payroll.case import InputError, dumps
+from payroll.errors import InputError, dumps
 from payroll.csvfile import read_rows
 from payroll.money import won
 

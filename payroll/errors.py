@@ -1,0 +1,16 @@
+"""The error every command and page reports as bad input, and the JSON the commands print.
+
+Kept apart from the models and the engine so that a command imports them without polars or pydantic.
+"""
+
+from __future__ import annotations
+
+import json
+
+
+class InputError(Exception):
+    """Bad input: the message names the file, row or field. The CLI exits with code 2."""
+
+
+def dumps(obj: object) -> str:
+    return json.dumps(obj, ensure_ascii=False, indent=2, sort_keys=False)

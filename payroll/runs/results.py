@@ -69,6 +69,32 @@ class Dictionary:
             raise ValueError(f"stored results of format {doc.get('format')!r}; this code reads format {FORMAT}")
         return cls(doc["columns"], doc["terms"], doc["items"], doc["references"], doc["trace"])
 
+    def picker(self, names: Iterable[str]):
+        """A function from a worker's stored row (the JSON list) to {name: value} of ``names`` alone."""
+        at: dict[str, tuple[str, Any]] = {}
+        position = 0
+        for spec in self.columns:
+            name, kind = spec[0], spec[1]
+            if kind == "c":
+                at[name] = ("c", spec[2])
+            else:
+                at[name] = (kind, position)
+                position += 1
+        wanted = [(n, at.get(n, ("c", None))) for n in names]
+        terms = self.terms
+
+        def pick(values: list) -> dict[str, Any]:
+            out = {}
+            for name, (kind, where) in wanted:
+                if kind == "c":
+                    out[name] = where
+                else:
+                    v = values[where]
+                    out[name] = terms[v] if kind == "t" and v is not None else v
+            return out
+
+        return pick
+
     def expand(self, text: str) -> dict[str, Any]:
         """A worker's stored text → ``{"row": {…}, "items": […], "trace": […]}`` (the format-1 JSON)."""
         data = json.loads(text)
@@ -338,6 +364,22 @@ class Reader:
     def expand(self, run_id: str, text: str) -> dict[str, Any]:
         d = self.dictionary(run_id)
         return json.loads(text) if d is None else d.expand(text)
+
+
+def read_rows(session: Session, run_id: str, names: Iterable[str]) -> list[dict[str, Any]]:
+    """The columns ``names`` of every worker's row, in row order, without expanding items or traces
+    (the console's list of a run's workers)."""
+    from sqlmodel import select
+
+    from payroll.store.models import WorkerResult
+
+    names = list(names)
+    texts = session.exec(select(WorkerResult.result_json).where(WorkerResult.run_id == run_id).order_by(WorkerResult.row)).all()
+    d = dictionary_of(session, run_id)
+    if d is None:
+        return [{n: r.get(n) for n in names} for r in (json.loads(t)["row"] for t in texts)]
+    pick = d.picker(names)
+    return [pick(json.loads(t)["row"]) for t in texts]
 
 
 def read_results(session: Session, run_id: str, worker_id: str | None = None) -> list[dict[str, Any]]:

@@ -32,6 +32,7 @@ from payroll.case import InputError
 from payroll.runs.hashing import sha256_bytes
 from payroll.runs.inputs import check_month, store_blob
 from payroll.web.audit import mask_rrn, record
+from payroll.web.cache import ComputedOnce, file_sha256
 from payroll.web.models import ConsoleUpload
 
 
@@ -191,8 +192,7 @@ def current_uploads(db: Session, root: Path, month: str) -> list[ConsoleUpload]:
             continue
         if not (r.month == month or KINDS[r.kind].common):
             continue
-        p = root / r.stored_name
-        if not p.is_file() or sha256_bytes(p.read_bytes()) != r.sha256:
+        if file_sha256(root / r.stored_name) != r.sha256:
             continue
         seen.add(r.stored_name)
         out.append(r)
@@ -236,13 +236,30 @@ def apply_correction(db: Session, root: Path, month: str, worker_id: str, day: s
     return summary
 
 
+#: the month's attendance checks, by the hashes of their inputs (payroll.web.cache)
+CHECKS: ComputedOnce = ComputedOnce(size=64, errors=(InputError,))
+
+
 def exceptions(root: Path, month: str):
-    """The month's attendance check (the same call as ``payroll attendance check``), or None without exports."""
-    from payroll.attendance.checks import check_files
+    """The month's attendance check (the same call as ``payroll attendance check``), or None without exports.
+
+    Kept by the sha256 of every input (the exports, roster, contracts, corrections) and of the rules:
+    checked once per upload or correction, not per view.
+    """
+    from payroll import law as law_module
 
     adir = root / month / "attendance"
     paths = sorted(p for p in adir.iterdir() if p.is_file() and not p.name.startswith(".")) if adir.is_dir() else []
     if not paths:
         return None
     corrections = root / month / "corrections.csv"
-    return check_files(paths, roster_of(root), corrections if corrections.is_file() else None, month=month_bounds(month))
+    others = [root / "roster.csv", root / "contracts.csv", corrections]
+    key = (str(root.resolve()), month, law_module.current().content_hash, tuple((p.name, file_sha256(p)) for p in paths),
+           tuple(file_sha256(p) for p in others))
+
+    def check():
+        from payroll.attendance.checks import check_files
+
+        return check_files(paths, roster_of(root), corrections if corrections.is_file() else None, month=month_bounds(month))
+
+    return CHECKS.get(key, check)

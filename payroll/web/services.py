@@ -93,18 +93,21 @@ def get_run(app, run_id: str) -> Run:
     return runs_get_run(app.state.store, run_id)
 
 
-def results_of(app, run_id: str) -> list[dict]:
-    from payroll.runs.batch import load_results
+WORKER_COLUMNS = ("row", "worker_id", "name", "department", "gross_pay", "deductions_total", "net_pay")
+
+
+def worker_rows(app, run_id: str) -> list[dict]:
+    """The run's workers as the run page lists them (a few columns of each stored row, nothing expanded)."""
+    from payroll.runs.results import read_rows
 
     with Session(app.state.store.engine) as db:
-        return load_results(db, run_id)
+        return read_rows(db, run_id, WORKER_COLUMNS)
 
 
-def department_totals(results: list[dict]) -> list[dict]:
+def department_totals(rows: list[dict]) -> list[dict]:
     """The register's totals by department (sums of the stored results, for display)."""
     by: dict[str, dict] = {}
-    for r in results:
-        row = r["row"]
+    for row in rows:
         d = by.setdefault(str(row.get("department") or "—"), {"department": str(row.get("department") or "—"), "workers": 0, "gross_pay": 0, "deductions_total": 0, "net_pay": 0})
         d["workers"] += 1
         for k in ("gross_pay", "deductions_total", "net_pay"):

@@ -101,7 +101,7 @@ def _ledger(request: Request, roster, worker_id: str, as_of: dt.date) -> dict | 
 
 
 @router.get("/leave/{month}/report.xlsx")
-async def leave_report(request: Request, month: str, user: Principal = Depends(ANYONE)):
+def leave_report(request: Request, month: str, user: Principal = Depends(ANYONE)):
     """The month's 연차 report (발생, 사용, 잔여, 소멸 예정, 사용촉진 대상; ``payroll leave report``)."""
     from payroll.leave.report import month_report
     from payroll.runs.inputs import check_month
@@ -117,13 +117,13 @@ async def leave_report(request: Request, month: str, user: Principal = Depends(A
 
 
 @router.get("/workers")
-async def workers(request: Request, user: Principal = Depends(ANYONE)):
+def workers(request: Request, user: Principal = Depends(ANYONE)):
     roster = _roster(request)
     return render(request, "workers.html", {"workers": [roster.workers[k] for k in sorted(roster.workers)]})
 
 
 @router.get("/workers/{worker_id}")
-async def worker(request: Request, worker_id: str, as_of: str = "", user: Principal = Depends(ANYONE)):
+def worker(request: Request, worker_id: str, as_of: str = "", user: Principal = Depends(ANYONE)):
     roster, w = _worker(request, worker_id)
     try:
         day = dt.date.fromisoformat(as_of) if as_of else _today(request)
@@ -174,7 +174,7 @@ def _claims_file(root: Path, month: str | None) -> Path | None:
 
 
 @router.get("/workers/{worker_id}/withholding/{year}.pdf")
-async def withholding_receipt(request: Request, worker_id: str, year: str, user: Principal = Depends(ANYONE)):
+def withholding_receipt(request: Request, worker_id: str, year: str, user: Principal = Depends(ANYONE)):
     """근로소득 원천징수영수증 of a year: for a leaver, the settlement the leaving month's run withheld
     (year to date from the stored runs plus ytd.csv, checked against that run); otherwise the row of
     ytd.csv (``payroll doc withholding --ytd``)."""
@@ -210,7 +210,7 @@ async def withholding_receipt(request: Request, worker_id: str, year: str, user:
 
 
 @router.get("/workers/{worker_id}/severance/{year}.pdf")
-async def retirement_receipt(request: Request, worker_id: str, year: str, user: Principal = Depends(ANYONE)):
+def retirement_receipt(request: Request, worker_id: str, year: str, user: Principal = Depends(ANYONE)):
     """퇴직소득 원천징수영수증 of the 퇴직금 the leaving month's run paid (wages from the stored runs
     and wages.csv, checked against that run)."""
     from payroll.documents.office import load_office
@@ -227,7 +227,7 @@ async def retirement_receipt(request: Request, worker_id: str, year: str, user: 
 
 
 @router.get("/workers/{worker_id}/contracts/{contract_id}.pdf")
-async def contract_pdf(request: Request, worker_id: str, contract_id: str, user: Principal = Depends(ANYONE)):
+def contract_pdf(request: Request, worker_id: str, contract_id: str, user: Principal = Depends(ANYONE)):
     """The 근로계약서 of one contract (``payroll doc contract``)."""
     from payroll.documents.contract import contract_pdf as make
     from payroll.documents.office import load_office
@@ -242,7 +242,7 @@ async def contract_pdf(request: Request, worker_id: str, contract_id: str, user:
 
 
 @router.post("/workers/{worker_id}/career")
-async def career_certificate(request: Request, worker_id: str, purpose: str = Form(""), user: Principal = Depends(CLERK)):
+def career_certificate(request: Request, worker_id: str, purpose: str = Form(""), user: Principal = Depends(CLERK)):
     """Issue a 경력증명서 (numbered, entered in the issue register; ``payroll doc career``)."""
     from payroll.documents import career
     from payroll.documents.office import load_office
@@ -261,7 +261,7 @@ async def career_certificate(request: Request, worker_id: str, purpose: str = Fo
 
 
 @router.post("/workers/{worker_id}/resignation")
-async def resignation(request: Request, worker_id: str, last_day: str = Form(""), reason: str = Form(""), user: Principal = Depends(CLERK)):
+def resignation(request: Request, worker_id: str, last_day: str = Form(""), reason: str = Form(""), user: Principal = Depends(CLERK)):
     """Record a 중도포기서 and give its PDF (``payroll doc resignation``)."""
     from payroll.documents import resignation as rs
     from payroll.documents.office import load_office

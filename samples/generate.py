@@ -289,8 +289,9 @@ def write_set(out: Path, month: str = "2026-06", small: bool = False, seed: int 
     kcols = ["worker_id", "date", "in", "out", "reason"]
     (out / "corrections.csv").write_text(_csv_text(kcols, [[x[c] for c in kcols] for x in corrections]), encoding="utf-8")
     ytd, wages = _leaver_history(workers, contracts, first)
-    (out / "ytd.csv").write_text(_csv_text(list(ytd[0]), [list(r.values()) for r in ytd]), encoding="utf-8")
-    (out / "wages.csv").write_text(_csv_text(list(wages[0]), [list(r.values()) for r in wages]), encoding="utf-8")
+    # header-only when nobody with earlier pay leaves this month (a January: no earlier month of the year)
+    (out / "ytd.csv").write_text(_csv_text(YTD_COLUMNS, [[r[c] for c in YTD_COLUMNS] for r in ytd]), encoding="utf-8")
+    (out / "wages.csv").write_text(_csv_text(["worker_id", "month", "wages"], [[r["worker_id"], r["month"], r["wages"]] for r in wages]), encoding="utf-8")
     return {"workers": len(workers), "contracts": len(contracts), "shifts": len(shifts), "faults": faults,
             "daily_rows": sum(len(v) for v in daily.values()), "punch_rows": sum(len(v) for v in punch.values()),
             "leave": len(leave), "approvals": len(approvals), "corrections": len(corrections)}
@@ -310,6 +311,10 @@ def _with_renewed_history(workers: list[dict], contracts: list[dict], first: dt.
                     w["first_hire_date"] = dt.date(prev_year, 1, 1).isoformat()
         out.append(c)
     return out
+
+
+YTD_COLUMNS = ["worker_id", "year", "total_pay", "non_taxable", "national_pension", "health_insurance", "long_term_care",
+               "employment_insurance", "income_tax", "local_income_tax"]
 
 
 def _leaver_history(workers: list[dict], contracts: list[dict], first: dt.date) -> tuple[list[dict], list[dict]]:

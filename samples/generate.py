@@ -82,11 +82,17 @@ def _t(text: str) -> int:
     return int(h) * 60 + int(m)
 
 
+def _sample_law():
+    """The rules with figures not yet announced carried forward: a sample month of next year is
+    built at the last 생활임금 and pay table (a sample is not a payroll run; D14)."""
+    return law_module.load(provisional=True)
+
+
 def build_roster(month: str, small: bool, rng: random.Random):
     year, mon = int(month[:4]), int(month[5:])
     first = dt.date(year, mon, 1)
     last = dt.date(year, mon, calendar.monthrange(year, mon)[1])
-    on = law_module.current().on(first)
+    on = _sample_law().on(first)
     living = int(on["living_wage.hourly"])
     table = on["timesheet.public_service_pay_table"]
     workers, contracts = [], []
@@ -289,9 +295,8 @@ def write_set(out: Path, month: str = "2026-06", small: bool = False, seed: int 
     kcols = ["worker_id", "date", "in", "out", "reason"]
     (out / "corrections.csv").write_text(_csv_text(kcols, [[x[c] for c in kcols] for x in corrections]), encoding="utf-8")
     ytd, wages = _leaver_history(workers, contracts, first)
-    # header-only when nobody with earlier pay leaves this month (a January: no earlier month of the year)
     (out / "ytd.csv").write_text(_csv_text(YTD_COLUMNS, [[r[c] for c in YTD_COLUMNS] for r in ytd]), encoding="utf-8")
-    (out / "wages.csv").write_text(_csv_text(["worker_id", "month", "wages"], [[r["worker_id"], r["month"], r["wages"]] for r in wages]), encoding="utf-8")
+    (out / "wages.csv").write_text(_csv_text(WAGES_COLUMNS, [[r[c] for c in WAGES_COLUMNS] for r in wages]), encoding="utf-8")
     return {"workers": len(workers), "contracts": len(contracts), "shifts": len(shifts), "faults": faults,
             "daily_rows": sum(len(v) for v in daily.values()), "punch_rows": sum(len(v) for v in punch.values()),
             "leave": len(leave), "approvals": len(approvals), "corrections": len(corrections)}
@@ -304,7 +309,7 @@ def _with_renewed_history(workers: list[dict], contracts: list[dict], first: dt.
     for c in contracts:
         if c["_kind"] == "ft" and c["end"] and first.isoformat() <= c["end"] < (first + dt.timedelta(days=31)).isoformat() and c["start"] == dt.date(first.year, 1, 1).isoformat():
             prev_year = first.year - 1
-            wage = int(law_module.current().on(dt.date(prev_year, 1, 1))["living_wage.hourly"])
+            wage = int(_sample_law().on(dt.date(prev_year, 1, 1))["living_wage.hourly"])
             out.append({**c, "contract_id": c["contract_id"] + "A", "start": dt.date(prev_year, 1, 1).isoformat(), "end": dt.date(prev_year, 12, 31).isoformat(), "wage": wage})
             for w in workers:
                 if w["worker_id"] == c["worker_id"]:
@@ -315,6 +320,7 @@ def _with_renewed_history(workers: list[dict], contracts: list[dict], first: dt.
 
 YTD_COLUMNS = ["worker_id", "year", "total_pay", "non_taxable", "national_pension", "health_insurance", "long_term_care",
                "employment_insurance", "income_tax", "local_income_tax"]
+WAGES_COLUMNS = ["worker_id", "month", "wages"]
 
 
 def _leaver_history(workers: list[dict], contracts: list[dict], first: dt.date) -> tuple[list[dict], list[dict]]:

@@ -134,7 +134,7 @@ def test_a_run_stores_a_dictionary_and_short_texts(store, tmp_path):
 
 
 def test_a_run_stored_whole_before_the_dictionary_reads_and_replays_the_same(store, tmp_path):
-    """A run recorded before revision store_0002: one whole JSON per worker, no dictionary."""
+    """A run recorded before revision store_0003_dictionaries: one whole JSON per worker, no dictionary."""
     summary = _run(store, tmp_path)
     run_id = summary["run_id"]
     with store.session() as s:

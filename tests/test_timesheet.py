@@ -353,7 +353,7 @@ def test_punch_rounding_is_configurable(tmp_path):
     shutil.copytree(default_rules_dir(), rules)
     toml = rules / "employer" / "timesheet.toml"
     text = toml.read_text(encoding="utf-8")
-    text = text.replace("to = 2026-12-31\nvalue = 1\n", "to = 2026-12-31\nvalue = 10\n", 1).replace('value = "nearest"', 'value = "inward"', 1)
+    text = text.replace("from = 2025-01-01\nvalue = 1\n", "from = 2025-01-01\nvalue = 10\n", 1).replace('value = "nearest"', 'value = "inward"', 1)
     toml.write_text(text, encoding="utf-8")
     rounded = law_module.load(rules)
     assert rounded.on(dt.date(2026, 6, 1))["timesheet.rounding_minutes"] == 10

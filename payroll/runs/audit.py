@@ -13,8 +13,10 @@ from payroll.case import InputError
 from payroll.engine.pipeline import DEDUCTION_LABELS, DEDUCTIONS, default_context
 from payroll.engine.step import Context
 from payroll.runs import inputs as inputs_module
-from payroll.runs.batch import BuildFn, build_from_files, compute_month, employer_of, load_results
+from payroll import law as law_module
+from payroll.runs import law_state
 from payroll.runs import results as results_module
+from payroll.runs.batch import BuildFn, build_from_files, compute_month, employer_of, law_of_run, load_results, note_figures
 from payroll.runs.hashing import canonical_json, code_version, sha256_file
 from payroll.runs.outputs import Renderers, default_renderers, render_all
 from payroll.store.db import Store
@@ -59,8 +61,6 @@ def replay(store: Store, run_id: str, *, build: BuildFn | None = None, renderers
     renderers = renderers or default_renderers()
     ctx = ctx or default_context()
     report = ReplayReport(run_id=run_id, identical=True)
-    if ctx.law.content_hash != run.rules_hash:
-        report.notes.append(f"rules differ from the run's: run {run.rules_hash[:16]}…, here {ctx.law.content_hash[:16]}…")
     if code_version() != run.code_version:
         report.notes.append(f"code differs from the run's: run {run.code_version}, here {code_version()}")
     manifest = json.loads(run.inputs_manifest)
@@ -73,7 +73,12 @@ def replay(store: Store, run_id: str, *, build: BuildFn | None = None, renderers
             stored_texts = s.exec(select(WorkerResult.result_json).where(WorkerResult.run_id == run_id).order_by(WorkerResult.row)).all()
         report.problems += problems
         staged = inputs_module.stage(root, run.month, run.pay_date, files, manifest)
-        computed = compute_month(staged, build, ctx)
+        ctx = law_of_run(staged, run.provisional, ctx)
+        if ctx.law.content_hash != run.rules_hash:
+            report.notes.append(f"rules differ from the run's: run {run.rules_hash[:16]}…, here {ctx.law.content_hash[:16]}…")
+        with law_module.using(ctx.law), law_module.recording() as uses:
+            computed = compute_month(staged, build, ctx)
+        note_figures(computed, law_state.uses_of(ctx.law, uses))
         out = Path(tmp) / "out"
         fresh = render_all(out, computed.frame, computed.items, computed.stored, employer_of(staged), renderers, progress, jobs,
                            extra=computed.outputs)

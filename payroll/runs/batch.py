@@ -17,7 +17,7 @@ import re
 import secrets
 import shutil
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable
 
@@ -26,15 +26,18 @@ from sqlalchemy import insert
 from sqlmodel import Session, select
 
 from payroll import cyclegc
+from payroll import law as law_module
+from payroll.law import Law
 from payroll.case import InputError
 from payroll.engine.pipeline import compute, default_context
 from payroll.engine.step import Context
 from payroll.engine.wages import item_labels
 from payroll.runs import extras, history as history_module
 from payroll.runs import inputs as inputs_module
-from payroll.runs.hashing import code_version, run_hash
-from payroll.runs.inputs import ADJUSTMENTS_NAME, StagedInputs, check_month
+from payroll.runs import law_state, provisional as provisional_module
 from payroll.runs import results as results_module
+from payroll.runs.hashing import code_version, run_hash
+from payroll.runs.inputs import ADJUSTMENTS_NAME, INSTALLATION_RULES_NAME, StagedInputs, check_month
 from payroll.runs.outputs import Renderers, default_renderers, render_all, start_pool
 from payroll.runs.results import StoredResults
 from payroll.store.db import Store, now
@@ -49,6 +52,19 @@ SUMMARY_FIELDS = ("gross_pay", "taxable_pay", "deductions_total", "income_tax", 
 
 class MonthClosed(InputError):
     """A plain run of a closed month (exit code 2)."""
+
+
+class BelowMinimumWage(InputError):
+    """A contract or pay table pays below 최저임금 for the month (exit code 2, before anything is written)."""
+
+    def __init__(self, month: str, shortfalls: tuple[dict, ...]):
+        lines = [f"{month}: {len(shortfalls)}건의 계약이 최저임금에 미달합니다 (최저임금법 §6①) — 계약 또는 보수표를 고친 뒤 실행하세요:"]
+        for r in shortfalls:
+            hours = r["paid_minutes"] // 60
+            lines.append(f"  - {r['worker_id']} (계약 {r['contract_id']}): 시간급 {r['hourly']:,}원 < 최저임금 {r['minimum']:,}원 — "
+                         f"시간당 {r['per_hour']:,}원, 이달 {hours}시간 기준 {r['month']:,}원 부족")
+        super().__init__("\n".join(lines))
+        self.shortfalls = shortfalls
 
 
 def build_from_files(staged: StagedInputs):
@@ -89,7 +105,11 @@ class Computed:
     frame: pl.DataFrame  # the engine's output, one row per worker-month (every column: the trace)
     items: pl.DataFrame  # row, code, label, amount, method, minutes (retroactive lines included)
     stored: StoredResults  # what the run record keeps per worker-month: the row, its items and its trace, interned
+    law: Law  # the rules the month was computed (and its trace read) with
+    extra_traces: dict[int, list[dict]] = field(default_factory=dict)  # by row: the settlement's and 퇴직금's trace entries
     warnings: list[str] = field(default_factory=list)
+    #: the provisional and unconfirmed figures the month used (decision D14)
+    figures: list = field(default_factory=list)
     #: renders the build's extra run outputs (attendance exceptions) when first asked for: a run asks
     #: while its payslip processes work
     render_outputs: Callable[[], dict[str, bytes]] | None = None
@@ -101,6 +121,16 @@ class Computed:
         if self._outputs is None:
             self._outputs = self.render_outputs() if self.render_outputs is not None else {}
         return self._outputs
+
+    def set_rules_note(self, note: str) -> None:
+        """The run's D14 note (provisional and unconfirmed figures) on every row: payslips and the register print it."""
+        self.frame = self.frame.with_columns(pl.lit(note, dtype=pl.Utf8).alias("rules_note"))
+        self.stored = results_module.encode(self.frame, self.items, self.law, self.extra_traces)
+
+    @property
+    def rows(self) -> list[dict]:
+        """The computed rows as dicts (made when asked for: a run itself works on the frame and the stored texts)."""
+        return self.frame.to_dicts()
 
     def stored_results(self) -> list[dict]:
         """Each worker-month's stored result expanded: {row, items, trace} (JSON-safe)."""
@@ -183,6 +213,9 @@ def compute_month(staged: StagedInputs, build: BuildFn, ctx: Context) -> Compute
     """Build the month from the staged files, add the carried 소급분 lines, 연차수당 and welfare items,
     compute every worker at once; then the leavers' settlement and 퇴직금, and compute again."""
     built = build(staged)
+    shortfalls = getattr(built, "minimum_wage_shortfalls", ())
+    if shortfalls:
+        raise BelowMinimumWage(staged.month, shortfalls)
     workers: pl.DataFrame = built.workers
     items = _items_frame(built.items)
     warnings = list(getattr(built, "warnings", ()))
@@ -234,7 +267,8 @@ def compute_month(staged: StagedInputs, build: BuildFn, ctx: Context) -> Compute
     items = items.with_columns(item_labels(ctx.catalogue).alias("label"))
     items = items.select("row", "code", "label", "amount", "method", "minutes")
     stored = results_module.encode(frame, items, ctx.law, extra_traces)
-    return Computed(frame=frame, items=items, stored=stored, warnings=warnings, render_outputs=lambda: exceptions_report(built, staged))
+    return Computed(frame=frame, items=items, stored=stored, law=ctx.law, extra_traces=extra_traces, warnings=warnings,
+                    render_outputs=lambda: exceptions_report(built, staged))
 
 
 # --- month state --------------------------------------------------------------------------
@@ -335,8 +369,11 @@ def load_results(session: Session, run_id: str) -> list[dict]:
 
 def execute_run(store: Store, month: str, *, inputs_dir: Path, out_root: Path, pay_date: dt.date | None = None,
                 correction: bool = False, actor: str = "cli", build: BuildFn | None = None, renderers: Renderers | None = None,
-                progress: bool = False, jobs: int | None = None, ctx: Context | None = None) -> dict:
-    """Run (or, with ``correction``, re-run a closed) month; return the summary of the recorded run."""
+                progress: bool = False, jobs: int | None = None, ctx: Context | None = None, provisional: bool = False) -> dict:
+    """Run (or, with ``correction``, re-run a closed) month; return the summary of the recorded run.
+
+    A figure the month needs that no 고시 has announced yet stops the run (:class:`law_state.MissingFigures`),
+    unless ``provisional``: then the last figure is used and the run says so on every output (D14)."""
     check_month(month)
     build = build or build_from_files
     renderers = renderers or default_renderers()
@@ -344,6 +381,71 @@ def execute_run(store: Store, month: str, *, inputs_dir: Path, out_root: Path, p
     root = Path(inputs_dir)
     files = inputs_module.collect(root, month)
     start_pool(jobs)  # the payslip processes' server loads the font while the month is computed
+    base_law = ctx.law
+    probe = law_state.probe(base_law)
+    with law_module.using(probe), law_module.recording() as uses:
+        prepared = _prepare_and_compute(store, month, root, files, pay_date, correction, build, replace(ctx, law=probe))
+    figures = law_state.uses_of(probe, uses)
+    missing = [f for f in figures if f.state == "provisional"]
+    if missing and not provisional:
+        raise law_state.MissingFigures(month, missing)
+    law_used = probe if missing else base_law
+    computed = prepared.computed
+    note_figures(computed, figures)
+    computed.warnings.extend(law_state.review_warnings(law_used, prepared.pay_date))
+    run_ctx = replace(ctx, law=law_used)
+
+    run_id = _new_run_id(month)
+    parent = Path(out_root) / month
+    parent.mkdir(parents=True, exist_ok=True)
+    _remove_stale_partials(parent)
+    final = parent / run_id
+    partial = parent / f".partial-{run_id}-{os.getpid()}"
+    try:
+        outputs = render_all(partial, computed.frame, computed.items, computed.stored, prepared.employer, renderers, progress, jobs,
+                             extra=lambda: computed.outputs, meanwhile=computed.results_sha256)
+    except BaseException:
+        shutil.rmtree(partial, ignore_errors=True)
+        raise
+    return _record(store, month=month, pay_date=prepared.pay_date, correction=correction, corrected_id=prepared.corrected_id,
+                   corrected_hash=prepared.corrected_hash, old_results=prepared.old_results, manifest=prepared.manifest, computed=computed,
+                   outputs=outputs, run_id=run_id, partial=partial, final=final, actor=actor, ctx=run_ctx, roster=prepared.roster,
+                   welfare_rows=prepared.welfare_rows, settlement=prepared.settlement)
+
+
+def note_figures(computed: Computed, figures: list) -> None:
+    """Keep the month's provisional and unconfirmed figures on the result (a replay does the same)."""
+    computed.figures = figures
+    note = law_state.rules_note(figures)
+    if note:
+        computed.set_rules_note(note)
+
+
+def law_of_run(staged: StagedInputs, provisional: bool, base: Context) -> Context:
+    """The context a stored run was computed under: the rules here, the figures HR had entered
+    (the run's stored copy, not today's) and its provisional mode."""
+    text = Path(staged.installation_rules).read_text(encoding="utf-8") if staged.installation_rules else None
+    law = law_module.load(base.law.rules_dir, installation=text, provisional=provisional)
+    return replace(base, law=law)
+
+
+@dataclass
+class _Prepared:
+    computed: Computed
+    pay_date: dt.date
+    manifest: list[dict]
+    employer: dict
+    roster: Any
+    welfare_rows: list[dict]
+    old_results: list[dict]
+    corrected_id: str | None
+    corrected_hash: str | None
+    settlement: provisional_module.Settlement
+
+
+def _prepare_and_compute(store: Store, month: str, root: Path, files: list[tuple[str, Path]], pay_date: dt.date | None, correction: bool,
+                         build: BuildFn, ctx: Context) -> _Prepared:
+    """Store the month's inputs (files and what the run takes from the database) and compute it."""
     with store.session() as s:
         lock = s.get(MonthLock, month)
         corrected: Run | None = None
@@ -360,9 +462,15 @@ def execute_run(store: Store, month: str, *, inputs_dir: Path, out_root: Path, p
             pay_date = corrected.pay_date
         pay_date = inputs_module.pay_date_of(root, month, pay_date)
         adjustments = pending_adjustments(s, month)
+        settlement = provisional_module.Settlement() if correction else provisional_module.settle(s, month, ctx.law, ctx, build)
+        if settlement.adjustments:
+            adjustments = sorted(adjustments + settlement.adjustments,
+                                 key=lambda a: (a["worker_id"], a["belongs_month"], a["source_code"], a["amount"], a["method"]))
         extra = [("adjustments", ADJUSTMENTS_NAME, adjustments_bytes(adjustments))] if adjustments else []
         roster, welfare_rows, db_extra = _database_inputs(s, root, month, pay_date, files, ctx)
         extra += db_extra
+        if ctx.law.installation_text:  # the figures HR entered: a replay lays the same ones over the rules
+            extra.append(("installation_rules", INSTALLATION_RULES_NAME, (ctx.law.installation_text + "\n").encode()))
         manifest = inputs_module.import_files(s, root, files, extra)
         old_results = load_results(s, corrected.run_id) if corrected else []
         corrected_hash = corrected.run_hash if corrected else None
@@ -379,22 +487,8 @@ def execute_run(store: Store, month: str, *, inputs_dir: Path, out_root: Path, p
         employer = employer_of(staged)
         with cyclegc.paused():  # the month's rows, items and traces are many small acyclic objects
             computed = compute_month(staged, build, ctx)
-
-    run_id = _new_run_id(month)
-    parent = Path(out_root) / month
-    parent.mkdir(parents=True, exist_ok=True)
-    _remove_stale_partials(parent)
-    final = parent / run_id
-    partial = parent / f".partial-{run_id}-{os.getpid()}"
-    try:
-        outputs = render_all(partial, computed.frame, computed.items, computed.stored, employer, renderers, progress, jobs,
-                             extra=lambda: computed.outputs, meanwhile=computed.results_sha256)
-    except BaseException:
-        shutil.rmtree(partial, ignore_errors=True)
-        raise
-    return _record(store, month=month, pay_date=pay_date, correction=correction, corrected_id=corrected_id, corrected_hash=corrected_hash,
-                   old_results=old_results, manifest=manifest, computed=computed, outputs=outputs, run_id=run_id,
-                   partial=partial, final=final, actor=actor, ctx=ctx, roster=roster, welfare_rows=welfare_rows)
+    computed.warnings.extend(settlement.warnings)
+    return _Prepared(computed, pay_date, manifest, employer, roster, welfare_rows, old_results, corrected_id, corrected_hash, settlement)
 
 
 def _database_inputs(session: Session, root: Path, month: str, pay_date: dt.date, files: list[tuple[str, Path]], ctx: Context):
@@ -448,7 +542,8 @@ def _result_records(run_id: str, computed: Computed) -> list[dict]:
 
 
 def _record(store: Store, *, month, pay_date, correction, corrected_id, corrected_hash, old_results, manifest, computed: Computed,
-            outputs, run_id, partial: Path, final: Path, actor, ctx: Context, roster=None, welfare_rows: list[dict] = ()) -> dict:
+            outputs, run_id, partial: Path, final: Path, actor, ctx: Context, roster=None, welfare_rows: list[dict] = (),
+            settlement: provisional_module.Settlement | None = None) -> dict:
     results_sha = computed.results_sha256()
     kind = "correction" if correction else "regular"
     code = code_version()
@@ -477,6 +572,8 @@ def _record(store: Store, *, month, pay_date, correction, corrected_id, correcte
                 warnings=json.dumps(computed.warnings, ensure_ascii=False), run_hash=rh, workers=computed.frame.height,
                 gross_pay_total=totals["gross_pay"], deductions_total=totals["deductions_total"], net_pay_total=totals["net_pay"],
                 out_dir=str(final.resolve()), created_at=now(), created_by=actor,
+                provisional=ctx.law.provisional and any(f.state == "provisional" for f in computed.figures),
+                law_figures=json.dumps([f.as_dict() for f in computed.figures], ensure_ascii=False, sort_keys=True),
             )
             s.add(run)
             s.flush()
@@ -485,6 +582,8 @@ def _record(store: Store, *, month, pay_date, correction, corrected_id, correcte
             s.execute(insert(WorkerResult.__table__), _result_records(run_id, computed))
             for line in retro:
                 s.add(RetroItem(correction_run_id=run_id, corrected_run_id=corrected_id, belongs_month=month, pay_month=pay_month, **line))
+            if settlement is not None and settlement.settled:
+                provisional_module.record(s, run_id, settlement.settled)
             store.audit(actor, f"run.{kind}", run_id, {"month": month, "run_hash": rh, "workers": computed.frame.height, "corrects": corrected_id, "retro_lines": len(retro)}, session=s)
     except BaseException:
         shutil.rmtree(final, ignore_errors=True)
@@ -494,4 +593,8 @@ def _record(store: Store, *, month, pay_date, correction, corrected_id, correcte
         "workers": computed.frame.height, "gross_pay_total": totals["gross_pay"], "deductions_total": totals["deductions_total"],
         "net_pay_total": totals["net_pay"], "out_dir": str(final.resolve()), "outputs": len(outputs), "warnings": computed.warnings,
         "retro_lines": len(retro), "retro_pay_month": pay_month,
+        "provisional": [f.as_dict() for f in computed.figures if f.state == "provisional"],
+        "unconfirmed": [f.as_dict() for f in computed.figures if f.state == "unconfirmed"],
+        "rules_note": law_state.rules_note(computed.figures),
+        "provisional_settled": list(settlement.summary) if settlement is not None else [],
     }

@@ -26,8 +26,9 @@ Layout of an inputs directory (``payroll run MONTH --inputs DIR``, default ``./i
 Files the run writes itself (from the database, stored and hashed like the others so a replay sees
 the same): ``_payroll/adjustments.json`` (소급분 lines due), ``_payroll/welfare.json`` (the month's
 welfare pay items), ``_payroll/history.json`` (the leavers' stored pay of the 12 months before),
-``_payroll/leave_history.csv`` (연차 taken in the months already run) and
-``_payroll/leave_notices.csv`` (the notice register from the data directory).
+``_payroll/leave_history.csv`` (연차 taken in the months already run),
+``_payroll/leave_notices.csv`` (the notice register from the data directory) and
+``_payroll/installation_rules.toml`` (the figures HR entered, :mod:`payroll.announced`).
 
 Every file is stored once in ``input_blobs`` under the sha256 of its bytes; a run's inputs
 manifest lists (role, name relative to DIR, sha256, size). A replay writes the blobs back under
@@ -57,6 +58,7 @@ WELFARE_NAME = "_payroll/welfare.json"  # the month's welfare pay items (payroll
 HISTORY_NAME = "_payroll/history.json"  # the leavers' figures from the stored runs of the 12 months before
 LEAVE_HISTORY_NAME = "_payroll/leave_history.csv"  # 연차 taken in earlier months (from their runs' leave files)
 NOTICES_NAME = "_payroll/leave_notices.csv"  # the notice register of the data directory
+INSTALLATION_RULES_NAME = "_payroll/installation_rules.toml"  # the figures HR entered (payroll.announced), as the run read them
 #: optional files looked up in DIR/MONTH/ first, then in DIR/ (role, file name)
 SHARED_OPTIONAL = (("notices", "leave_notices.csv"), ("claims", "claims.json"), ("opening_ytd", "ytd.csv"), ("opening_wages", "wages.csv"),
                    ("opening_leave", "leave_history.csv"), ("leave_opening", "leave_opening.csv"),
@@ -95,6 +97,7 @@ class StagedInputs:
     welfare: Path | None = None
     history: Path | None = None
     leave_history: Path | None = None
+    installation_rules: Path | None = None
     manifest: tuple[dict, ...] = field(default=(), compare=False)
 
 
@@ -176,7 +179,7 @@ def stage(root: Path, month: str, pay_date: dt.date, files: list[tuple[str, Path
         attendance=tuple(by_role.get("attendance", ())), corrections=one("corrections"), leave=one("leave"), overtime=one("overtime"),
         profile=profile, adjustments=one("adjustments"), employer=one("employer"), notices=one("notices"), claims=one("claims"),
         opening_ytd=one("opening_ytd"), opening_wages=one("opening_wages"), opening_leave=one("opening_leave"), leave_opening=one("leave_opening"), resignations=one("resignations"), welfare=one("welfare"),
-        history=one("history"), leave_history=one("leave_history"), manifest=tuple(manifest),
+        history=one("history"), leave_history=one("leave_history"), installation_rules=one("installation_rules"), manifest=tuple(manifest),
     )
 
 

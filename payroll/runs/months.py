@@ -8,7 +8,9 @@ from payroll.case import InputError
 from payroll.runs.batch import adjustments_bytes, check_month, pending_adjustments
 from payroll.runs.inputs import blob_bytes
 from payroll.store.db import Store, now
-from payroll.store.models import MonthLock, Run
+from payroll.store.models import MonthLock, ProvisionalSettlement, Run
+from payroll import law as law_module
+from payroll.runs import provisional
 import json
 
 
@@ -33,6 +35,13 @@ def close_month(store: Store, month: str, actor: str, run_id: str | None = None)
             have = blob_bytes(s, carried["sha256"]) if carried else None
             if have != adjustments_bytes(pending):
                 raise InputError(f"{month}: {len(pending)} 소급분 line(s) to be paid in {month} are not in run {run.run_id}; run {month} again before closing")
+        due = provisional.due_keys(s, month, law_module.current())
+        if due:
+            settled = {(r.provisional_run_id, r.key) for r in s.exec(select(ProvisionalSettlement).where(ProvisionalSettlement.settling_run_id == run.run_id)).all()}
+            if not set(due) <= settled:
+                months = sorted({s.get(Run, rid).month for rid, _ in set(due) - settled})
+                raise InputError(f"{month}: 잠정 지급한 {', '.join(months)} 의 수치가 그 뒤 고시되었는데 run {run.run_id} 에 그 소급분이 없습니다; "
+                                 f"{month} 을 다시 실행한 뒤 마감하세요 (payroll run {month})")
         lock = MonthLock(month=month, run_id=run.run_id, closed_at=now(), closed_by=actor)
         s.add(lock)
         store.audit(actor, "month.close", month, {"run_id": run.run_id, "run_hash": run.run_hash}, session=s)

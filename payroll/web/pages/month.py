@@ -60,7 +60,12 @@ def _month_context(request: Request, month: str, code: str = "", worker: str = "
         rows = filtered.head(MAX_EXCEPTION_ROWS).to_dicts()
         for r in rows:
             r["source_name"] = names.get(str(r["source"]).rsplit("/", 1)[-1], str(r["source"]).rsplit("/", 1)[-1])
+    from payroll import law as law_module
+    from payroll.runs.figures import month_states
+
+    states = month_states(law_module.current(), month)
     return {
+        "figures_missing": [f for f in states if f.state == "missing"], "figures_unconfirmed": [f for f in states if f.state == "unconfirmed"],
         "month": month, "status": services.month_status(app, month), "runs": services.runs_of(app, month), "lock": services.lock_of(app, month),
         "uploads": uploads, "kinds": web_inputs.KINDS, "exc": exc, "exc_error": exc_error, "exc_rows": rows, "exc_matching": shown_total, "codes": codes,
         "filter": {"code": code, "worker": worker, "date": date}, "message": message, "error": error,
@@ -127,7 +132,7 @@ def correct(request: Request, month: str, worker_id: str = Form(""), date: str =
     return render(request, "month.html", _month_context(request, month, message=f"{worker_id} {date}: 정정했습니다 ({summary})"))
 
 
-def _start_run(request: Request, month: str, pay_date: str, user: Principal, correction: bool):
+def _start_run(request: Request, month: str, pay_date: str, user: Principal, correction: bool, provisional: bool = False):
     from payroll.runs.batch import execute_run
 
     app = request.app
@@ -142,7 +147,8 @@ def _start_run(request: Request, month: str, pay_date: str, user: Principal, cor
 
     def work():
         try:
-            return execute_run(store, month, inputs_dir=root, out_root=out_root, pay_date=day, correction=correction, actor=user.name)
+            return execute_run(store, month, inputs_dir=root, out_root=out_root, pay_date=day, correction=correction, actor=user.name,
+                               provisional=provisional)
         except InputError as exc:  # the same message as the CLI's, with file names relative to the inputs folder
             raise InputError(str(exc).replace(str(root) + "/", "")) from None
 
@@ -151,14 +157,14 @@ def _start_run(request: Request, month: str, pay_date: str, user: Principal, cor
 
 
 @router.post("/months/{month}/run")
-def start_run(request: Request, month: str, pay_date: str = Form(""), user: Principal = Depends(CLERK)):
+def start_run(request: Request, month: str, pay_date: str = Form(""), provisional: str = Form(""), user: Principal = Depends(CLERK)):
     """Start the month's run (refused by the run itself when the month is closed)."""
     check_month(month)
     try:
         lock = services.lock_of(request.app, month)
         if lock is not None:  # execute_run refuses too; say so before starting a job
             raise InputError(f"{month}은(는) 마감되었습니다 ({lock.closed_by}, 실행 {lock.run_id}). 마감된 달은 승인자가 승인하는 정정 실행으로만 바뀝니다.")
-        return _start_run(request, month, pay_date, user, correction=False)
+        return _start_run(request, month, pay_date, user, correction=False, provisional=provisional == "1")
     except InputError as exc:
         return render(request, "month.html", _month_context(request, month, error=str(exc)), status_code=400)
 

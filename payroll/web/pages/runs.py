@@ -65,7 +65,8 @@ def run_page(request: Request, run_id: str, user: Principal = Depends(ANYONE)):
         except (InputError, ValueError):
             filings = None
     return render(request, "run.html", {"run": run, "departments": services.department_totals(rows), "workers": workers, "others": others, "filings": filings,
-                                        "warnings": json.loads(run.warnings), "lock": services.lock_of(request.app, run.month)})
+                                        "warnings": json.loads(run.warnings), "lock": services.lock_of(request.app, run.month),
+                                        "law_figures": json.loads(run.law_figures or "[]")})
 
 
 @router.get("/runs/{run_id}/workers/{worker_id}")

@@ -7,8 +7,8 @@ worker's ``result_json`` holds ids and values (``payroll.runs.results``). Runs r
 keep their whole JSON and have no dictionary; they are read as they are (immutable records are
 not rewritten: their results hash covers those texts).
 
-Revision ID: store_0002
-Revises: store_0001
+Revision ID: store_0003_dictionaries
+Revises: store_0002_d14
 Create Date: 2026-12-07
 """
 
@@ -17,8 +17,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "store_0002"
-down_revision = "store_0001"
+revision = "store_0003_dictionaries"
+down_revision = "store_0002_d14"
 branch_labels = None
 depends_on = None
 

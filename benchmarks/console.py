@@ -187,7 +187,7 @@ def main() -> None:
     else:
         runs = set_up(data, months)
         state.write_text(json.dumps(runs, ensure_ascii=False, default=str))
-    latest, oldest = runs[months[-1]], runs[months[0]]
+    latest = runs[months[-1]]
     worker = _a_worker(data, latest["run_id"])
     pages = {
         "/months": "/months",

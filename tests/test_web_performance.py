@@ -127,5 +127,27 @@ def test_worker_pages_read_one_stored_row_and_the_run_page_expands_none(clerk, m
         monkeypatch.setattr(results_module.Dictionary, "expand", no_expanding)
         run = clerk.get(f"/runs/{run_id}")
         assert run.status_code == 200 and "W001" in run.text and "W003" in run.text
+        assert statements and not any("result_json" in s for s in statements), statements  # the list and the totals from the rows' own columns
     finally:
         event.remove(engine, "before_cursor_execute", remember)
+
+
+def test_the_run_page_lists_a_page_of_workers_and_finds_one(clerk, monkeypatch):
+    upload_month(clerk)
+    job, _ = run_month(clerk)
+    run_id = job.result["run_id"]
+    monkeypatch.setattr(services, "PAGE_ROWS", 2)
+
+    def listed(html: str) -> list[str]:
+        return re.findall(rf'<a href="/runs/{run_id}/workers/(W\d+)">', html)
+
+    first = clerk.get(f"/runs/{run_id}").text
+    assert listed(first) == ["W001", "W002"] and f"/runs/{run_id}?offset=2" in first
+    assert "3명 중 1–2번째" in first
+    departments = first[first.index('<table id="departments">'):first.index("</tbody>", first.index('<table id="departments">'))]
+    assert sum(int(n) for n in re.findall(r'</td><td class="num">(\d+)</td>', departments)) == 3  # the totals count every worker, not the page
+    second = clerk.get(f"/runs/{run_id}", params={"offset": 2}).text
+    assert listed(second) == ["W003"] and "offset=0" in second
+    found = clerk.get(f"/runs/{run_id}", params={"worker": "W002"}).text
+    assert listed(found) == ["W002"] and "1명 중 1–1번째" in found
+    assert listed(clerk.get(f"/runs/{run_id}", params={"worker": "%"}).text) == []  # a LIKE wildcard is a plain character here

@@ -534,8 +534,9 @@ def _totals(frame: pl.DataFrame) -> dict[str, int]:
 
 def _result_records(run_id: str, computed: Computed) -> list[dict]:
     """One worker_results row per worker-month: its stored text and the figures the console lists."""
+    texts = [pl.col(c).cast(pl.Utf8) if c in computed.frame.columns else pl.lit(None, dtype=pl.Utf8).alias(c) for c in ("name", "department")]
     frame = computed.frame.select(
-        pl.lit(run_id).alias("run_id"), pl.col("row").cast(pl.Int64), pl.col("worker_id").cast(pl.Utf8),
+        pl.lit(run_id).alias("run_id"), pl.col("row").cast(pl.Int64), pl.col("worker_id").cast(pl.Utf8), *texts,
         *[pl.col(f).fill_null(0).cast(pl.Int64) for f in SUMMARY_FIELDS],
     ).with_columns(computed.stored.texts.alias("result_json"))
     return frame.to_dicts()

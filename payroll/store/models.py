@@ -83,6 +83,8 @@ class WorkerResult(SQLModel, table=True):
     income_tax: int = Field(sa_column=Column(BigInteger, nullable=False))
     local_income_tax: int = Field(sa_column=Column(BigInteger, nullable=False))
     net_pay: int = Field(sa_column=Column(BigInteger, nullable=False))
+    name: str | None = Field(default=None, sa_column=Column(String(200), nullable=True))  # NULL in runs recorded before store_0003
+    department: str | None = Field(default=None, sa_column=Column(String(200), nullable=True))
     result_json: str = Field(sa_column=Column(Text, nullable=False))
 
 

@@ -72,13 +72,21 @@ def display_name(filename: str | None) -> str:
     return base[:120]
 
 
+#: the month's attendance checks, by the hashes of their inputs (payroll.web.cache)
+CHECKS: ComputedOnce = ComputedOnce(size=64, errors=(InputError,))
+#: the rosters read, by the hashes of roster.csv and contracts.csv (read-only objects, shared by the pages)
+ROSTERS: ComputedOnce = ComputedOnce(size=8, errors=(InputError,))
+
+
 def roster_of(root: Path):
+    """The roster and contracts of the inputs folder (None while either is missing), read once per
+    version of the two files (kept by their sha256: several pages read it on every view)."""
     from payroll.roster import load_roster
 
     r, c = root / "roster.csv", root / "contracts.csv"
-    if r.is_file() and c.is_file():
-        return load_roster(r, c)
-    return None
+    if not (r.is_file() and c.is_file()):
+        return None
+    return ROSTERS.get((str(r.resolve()), file_sha256(r), file_sha256(c)), lambda: load_roster(r, c))
 
 
 def month_bounds(month: str) -> tuple[dt.date, dt.date]:
@@ -234,10 +242,6 @@ def apply_correction(db: Session, root: Path, month: str, worker_id: str, day: s
         w.writerow(r)
     _, summary = save_upload(db, root, month, "corrections", "corrections.csv", buf.getvalue().encode("utf-8"), actor=actor, clock=clock)
     return summary
-
-
-#: the month's attendance checks, by the hashes of their inputs (payroll.web.cache)
-CHECKS: ComputedOnce = ComputedOnce(size=64, errors=(InputError,))
 
 
 def exceptions(root: Path, month: str):

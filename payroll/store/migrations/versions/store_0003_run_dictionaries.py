@@ -7,6 +7,10 @@ worker's ``result_json`` holds ids and values (``payroll.runs.results``). Runs r
 keep their whole JSON and have no dictionary; they are read as they are (immutable records are
 not rewritten: their results hash covers those texts).
 
+Each worker's row also gets its name and department beside the figures already there, so that the
+console lists a run's workers and sums its departments from these columns alone (NULL for the
+runs recorded before, which the console reads from their JSON).
+
 Revision ID: store_0003_dictionaries
 Revises: store_0002_d14
 Create Date: 2026-12-07
@@ -29,7 +33,13 @@ def upgrade() -> None:
         sa.Column("run_id", sa.String(40), sa.ForeignKey("runs.run_id"), primary_key=True),
         sa.Column("content", sa.Text, nullable=False),
     )
+    with op.batch_alter_table("worker_results") as batch:
+        batch.add_column(sa.Column("name", sa.String(200), nullable=True))
+        batch.add_column(sa.Column("department", sa.String(200), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("worker_results") as batch:
+        batch.drop_column("department")
+        batch.drop_column("name")
     op.drop_table("run_dictionaries")

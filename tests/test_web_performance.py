@@ -102,6 +102,24 @@ def test_the_attendance_check_runs_once_per_change_of_its_inputs(clerk):
     assert web_inputs.CHECKS.computed == before + 1
 
 
+def test_a_restarted_console_reads_the_kept_check_instead_of_checking_again(clerk, monkeypatch):
+    from payroll.attendance import checks
+
+    upload_month(clerk)
+    page = clerk.get(f"/months/{MONTH}").text
+    kept = list((clerk.app.state.data_dir / "cache" / "attendance-checks").glob("*.parquet"))
+    assert len(kept) == 1
+    web_inputs.CHECKS.clear()  # a new process: nothing in memory
+
+    def no_checking(*args, **kwargs):
+        raise AssertionError("the month was checked again")
+
+    monkeypatch.setattr(checks, "check_files", no_checking)
+    again = clerk.get(f"/months/{MONTH}").text
+    assert "missing_out" in again and again.count('data-code="missing_out"') == page.count('data-code="missing_out"')
+    assert clerk.get("/months").status_code == 200
+
+
 def test_worker_pages_read_one_stored_row_and_the_run_page_expands_none(clerk, monkeypatch):
     upload_month(clerk)
     job, _ = run_month(clerk)

@@ -34,6 +34,11 @@ class ComputedOnce(Generic[T]):
         self._busy: dict[Hashable, threading.Lock] = {}
         self.computed = 0  # how many times a value was computed (tests read it)
 
+    def clear(self) -> None:
+        """Forget every value (as a restarted process has)."""
+        with self._lock:
+            self._values.clear()
+
     def _kept(self, key: Hashable) -> tuple[bool, object] | None:
         with self._lock:
             found = self._values.get(key)

@@ -25,6 +25,7 @@ import tempfile
 import types
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlmodel import Session, select
 
@@ -34,6 +35,9 @@ from payroll.runs.inputs import check_month, store_blob
 from payroll.web.audit import mask_rrn, record
 from payroll.web.cache import ComputedOnce, file_sha256
 from payroll.web.models import ConsoleUpload
+
+if TYPE_CHECKING:
+    import polars as pl
 
 
 @dataclass(frozen=True)
@@ -244,13 +248,31 @@ def apply_correction(db: Session, root: Path, month: str, worker_id: str, day: s
     return summary
 
 
-def exceptions(root: Path, month: str):
+@dataclass(frozen=True)
+class MonthCheck:
+    """What the console shows of a month's attendance check: its exceptions (source, line, worker_id,
+    date, code, label, severity, detail, resolved_by)."""
+
+    exceptions: pl.DataFrame
+
+    @property
+    def open_errors(self) -> pl.DataFrame:
+        from payroll.attendance.checks import open_errors_of
+
+        return open_errors_of(self.exceptions)
+
+
+def exceptions(root: Path, month: str, cache_dir: Path | None = None) -> MonthCheck | None:
     """The month's attendance check (the same call as ``payroll attendance check``), or None without exports.
 
     Kept by the sha256 of every input (the exports, roster, contracts, corrections) and of the rules:
-    checked once per upload or correction, not per view.
+    in memory, and in ``cache_dir`` (the console's data folder) so that a restarted console reads the
+    kept exceptions rather than checking every month again — checked once per upload or correction.
     """
+    import hashlib
+
     from payroll import law as law_module
+    from payroll.runs.hashing import code_version
 
     adir = root / month / "attendance"
     paths = sorted(p for p in adir.iterdir() if p.is_file() and not p.name.startswith(".")) if adir.is_dir() else []
@@ -258,12 +280,31 @@ def exceptions(root: Path, month: str):
         return None
     corrections = root / month / "corrections.csv"
     others = [root / "roster.csv", root / "contracts.csv", corrections]
-    key = (str(root.resolve()), month, law_module.current().content_hash, tuple((p.name, file_sha256(p)) for p in paths),
+    key = (str(root.resolve()), month, law_module.current().content_hash, code_version(), tuple((p.name, file_sha256(p)) for p in paths),
            tuple(file_sha256(p) for p in others))
 
-    def check():
+    def check() -> MonthCheck:
+        import polars as pl
+
         from payroll.attendance.checks import check_files
 
-        return check_files(paths, roster_of(root), corrections if corrections.is_file() else None, month=month_bounds(month))
+        kept = cache_dir / f"{hashlib.sha256(repr(key).encode()).hexdigest()}.parquet" if cache_dir is not None else None
+        if kept is not None and kept.is_file():
+            try:
+                return MonthCheck(pl.read_parquet(kept))
+            except (OSError, pl.exceptions.PolarsError):
+                pass  # a damaged file: check again and write it anew
+        result = MonthCheck(check_files(paths, roster_of(root), corrections if corrections.is_file() else None, month=month_bounds(month)).exceptions)
+        if kept is not None:
+            kept.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=".check-", suffix=".parquet", dir=kept.parent)
+            os.close(fd)
+            try:
+                result.exceptions.write_parquet(tmp)
+                os.replace(tmp, kept)
+            finally:
+                if os.path.exists(tmp):
+                    os.unlink(tmp)
+        return result
 
     return CHECKS.get(key, check)

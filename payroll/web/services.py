@@ -62,13 +62,18 @@ def month_overview(app, only: str | None = None, with_exceptions: bool = True) -
     return rows
 
 
+def check_cache(app):
+    """Where the console keeps its attendance checks (payroll.web.inputs.exceptions): its data folder."""
+    return app.state.data_dir / "cache" / "attendance-checks"
+
+
 def open_exceptions(app, month: str) -> int | None:
     """Attendance errors of the month not yet resolved by a correction (None without exports or when unreadable)."""
     from payroll.case import InputError
     from payroll.web.inputs import exceptions
 
     try:
-        result = exceptions(app.state.inputs_dir, month)
+        result = exceptions(app.state.inputs_dir, month, check_cache(app))
     except InputError:
         return None
     return None if result is None else result.open_errors.height

@@ -50,7 +50,7 @@ def _month_context(request: Request, month: str, code: str = "", worker: str = "
     names = {u.stored_name.rsplit("/", 1)[-1]: u.original_name for u in uploads}
     exc, exc_error, rows, codes, shown_total = None, None, [], [], 0
     try:
-        exc = web_inputs.exceptions(root, month)
+        exc = web_inputs.exceptions(root, month, services.check_cache(app))
     except InputError as e:
         exc_error = str(e).replace(str(root) + "/", "")
     if exc is not None:

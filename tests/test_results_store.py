@@ -162,3 +162,22 @@ def test_replay_names_a_changed_stored_result(store, tmp_path):
     report = replay(store, summary["run_id"], build=fake_build, jobs=1)
     assert not report.identical
     assert any(p.startswith("result W001: ") and "→" in p for p in report.problems), report.problems
+
+
+def test_the_computed_month_still_gives_rows_and_item_lists_when_asked(store, tmp_path, monkeypatch):
+    """Callers that read a computed month as dicts get them from the frames, in the stored order."""
+    from payroll.runs import batch
+
+    seen = {}
+    record = batch._record
+
+    def spy(*args, **kwargs):
+        seen["computed"] = kwargs["computed"]
+        return record(*args, **kwargs)
+
+    monkeypatch.setattr(batch, "_record", spy)
+    _run(store, tmp_path)
+    computed = seen["computed"]
+    stored = computed.stored_results()
+    assert computed.item_lists == [r["items"] for r in stored]
+    assert [r["worker_id"] for r in computed.rows] == [r["row"]["worker_id"] for r in stored]

@@ -132,6 +132,14 @@ class Computed:
         """The computed rows as dicts (made when asked for: a run itself works on the frame and the stored texts)."""
         return self.frame.to_dicts()
 
+    @property
+    def item_lists(self) -> list[list[dict]]:
+        """Each row's pay items ({code, label, amount, method, minutes}), in the order of :attr:`rows` (made when asked for)."""
+        by_row: dict[int, list[dict]] = {}
+        for it in self.items.to_dicts():
+            by_row.setdefault(it["row"], []).append({k: it[k] for k in ("code", "label", "amount", "method", "minutes")})
+        return [by_row.get(r, []) for r in self.frame.get_column("row").to_list()]
+
     def stored_results(self) -> list[dict]:
         """Each worker-month's stored result expanded: {row, items, trace} (JSON-safe)."""
         return self.stored.expanded()

@@ -14,8 +14,7 @@ import sys
 
 import click
 
-from payroll.errors import InputError
-from payroll.law import RuleError
+from payroll.errors import InputError, RuleError
 
 
 class UsageFailure(click.ClickException):

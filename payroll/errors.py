@@ -12,5 +12,9 @@ class InputError(Exception):
     """Bad input: the message names the file, row or field. The CLI exits with code 2."""
 
 
+class RuleError(Exception):
+    """A rule file is malformed, or nothing is in force on the date asked (``payroll.law`` raises it)."""
+
+
 def dumps(obj: object) -> str:
     return json.dumps(obj, ensure_ascii=False, indent=2, sort_keys=False)

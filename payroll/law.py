@@ -41,16 +41,13 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterator
 
+from payroll.errors import RuleError  # noqa: F401  (defined with the other errors: the command line catches it without loading the rules)
 from payroll.money import rate
 
 RULES_DIR_ENV = "PAYROLL_RULES"
 UNITS = {"rate", "won", "hours", "years", "months", "days", "count", "choice", "table_file", "brackets", "flag", "text", "dates"}
 ANNOUNCE_KINDS = ("calendar_year", "july_june", "once")
 OPEN_END = dt.date.max  # the `to` of a period in force until amended
-
-
-class RuleError(Exception):
-    """A rule file is malformed, or nothing is in force on the date asked."""
 
 
 #: the rules shipped with the package (resolved once: documents ask for the rules per page)

@@ -6,10 +6,7 @@ import datetime as dt
 
 import click
 
-from payroll import law as law_module
-from payroll import withholding
-from payroll.errors import InputError, dumps
-from payroll.law import RuleError
+from payroll.errors import InputError, RuleError, dumps
 from payroll.money import won
 
 
@@ -40,6 +37,8 @@ def tax_command(wage, family, children, ratio, date_text, daily_wage, days, as_j
             raise InputError("--daily-wage: must be ≥ 0")
         if days < 1:
             raise InputError("--days: must be ≥ 1")
+        from payroll import withholding
+
         row = withholding.daily(daily_wage, days, pay_date)
         basis = f"일용근로자 일급 {won(daily_wage)}원 × {days}일"
     else:
@@ -53,6 +52,8 @@ def tax_command(wage, family, children, ratio, date_text, daily_wage, days, as_j
             raise InputError("--children: must be ≥ 0")
         if children > family - 1:
             raise InputError(f"--children: {children} children must be counted in --family {family} (본인 included)")
+        from payroll import withholding
+
         row = withholding.monthly(wage, family, children, int(ratio), pay_date)
         basis = f"월급여액 {won(wage)}원, 가족 {family}명, 자녀 {children}명, {ratio}%"
     result = {"income_tax": row["income_tax"], "local_income_tax": row["local_income_tax"]}
@@ -96,6 +97,8 @@ def rules_command(ctx, date_text, db, as_json):
     day = parse_date(date_text, "--date") or _today()
     if db:
         _open(db)
+    from payroll import law as law_module
+
     law = law_module.current()
     on = law.on(day)
     rows = []
@@ -144,6 +147,8 @@ def rules_check_command(month, pay_date_text, db, as_json):
 
     check_month(month)
     _open(db)
+    from payroll import law as law_module
+
     states = month_states(law_module.current(), month, parse_date(pay_date_text, "--pay-date"))
     missing = [r for r in states if r.state == "missing"]
     if as_json:

@@ -15,7 +15,6 @@ from pathlib import Path
 
 import click
 
-from payroll import law as law_module
 from payroll.errors import InputError, dumps
 
 DATA_ENV = "PAYROLL_DATA"
@@ -58,6 +57,8 @@ class Inputs:
         if opening_path and not opening.exists():
             raise InputError(f"{opening}: cannot read: no such file")
         self.opening = load_opening(opening if opening.exists() else None, self.roster)
+        from payroll import law as law_module
+
         self.law = law_module.current()
 
     def ledgers(self, as_of: dt.date, workers: list[str] | None = None):

@@ -59,11 +59,13 @@ def pay_date(month: str) -> dt.date:
 
 
 def stage(generated: Path, target: Path, month: str, common: bool) -> None:
-    """Lay a generated month out as `payroll run` reads it (docs/runs.md)."""
+    """Lay a generated month out as `payroll run` reads it (docs/runs.md). Without ``common`` (an
+    earlier month in the console's folder, checked against the latest roster) the exports alone:
+    that month's corrections name contracts of its own roster."""
     (target / month / "attendance").mkdir(parents=True, exist_ok=True)
     for name in EXPORTS:
         shutil.copyfile(generated / name, target / month / "attendance" / name)
-    for name in ("corrections.csv", "leave.csv", "overtime.csv"):
+    for name in ("corrections.csv", "leave.csv", "overtime.csv") if common else ():
         shutil.copyfile(generated / name, target / month / name)
     (target / month / "run.toml").write_text(f"pay_date = {pay_date(month).isoformat()}\n", encoding="utf-8")
     if common:
@@ -91,7 +93,7 @@ def set_up(data: Path, months: list[str]) -> dict:
         generated = data / "generated" / month
         write_set(generated, month, small=False)
         month_inputs = data / "month-inputs" / month
-        stage(generated, month_inputs, month, common=True)
+        stage(generated, month_inputs, month, common=True)  # the run's own folder: everything of its month
         month_db = data / "month-db" / f"{month}.db"
         month_db.parent.mkdir(parents=True, exist_ok=True)
         store = open_store(str(month_db))

@@ -40,6 +40,7 @@ __all__ = ["Doc", "minutes_text", "page_count", "render", "warm", "won_text"]
 def warm() -> tuple[str, str]:
     """Register the fonts and prepare their faces and styles now (a process pool does it before forking)."""
     regular, bold = register_fonts()
+    embedding.page_streams()
     embedding.tune_faces(regular, bold)
     return regular, bold
 

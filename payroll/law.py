@@ -42,6 +42,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from payroll.errors import RuleError  # noqa: F401  (defined with the other errors: the command line catches it without loading the rules)
+from payroll import tomlcache
 from payroll.money import rate
 
 RULES_DIR_ENV = "PAYROLL_RULES"
@@ -399,8 +400,7 @@ def _package_parameters(rules_dir: str, tree_hash: str) -> dict[str, Parameter]:
     root = Path(rules_dir)
     for source in ("statute", "employer"):
         for path in sorted((root / source).glob("*.toml")):
-            with path.open("rb") as fh:
-                doc = tomllib.load(fh)
+            doc = tomlcache.load(path)  # parsed once per version of the file (tomllib is slow to start a command with)
             for key, raw in doc.items():
                 if not isinstance(raw, dict) or "values" not in raw:
                     continue

@@ -10,7 +10,7 @@ import polars as pl
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from payroll import pay_items
-from payroll.errors import InputError, dumps  # noqa: F401  (their home was here; every area imports them from here)
+from payroll.errors import InputError, NotApplicable, dumps  # noqa: F401  (their home was here; every area imports them from here)
 
 MINUTES_PER_HOUR = 60
 

@@ -45,38 +45,43 @@ def parse_date(value: str | None, option: str) -> dt.date | None:
 
 
 # Each area registers its commands from payroll/commands/<area>.py (a `register(cli)` function);
-# this index says which area holds a command, so that running one imports that area alone.
-COMMAND_AREAS: dict[str, tuple[str, ...]] = {
-    "core": ("tax", "calc", "rules"),
-    "attendance": ("attendance",),
-    "runs": ("run", "close", "replay", "diff", "explain", "demo", "key", "rrn"),
-    "documents": ("doc", "settle"),
-    "leave": ("leave",),
-    "welfare": ("welfare",),
-    "users": ("user", "serve"),
+# the console registers `payroll serve` itself (payroll/web/command.py). This index says which
+# module holds a command, so that running one imports that module alone.
+COMMAND_MODULES: dict[str, tuple[str, ...]] = {
+    "payroll.commands.core": ("tax", "calc", "rules"),
+    "payroll.commands.attendance": ("attendance",),
+    "payroll.commands.runs": ("run", "close", "mail", "replay", "diff", "explain", "demo", "key", "rrn"),
+    "payroll.commands.documents": ("doc", "settle"),
+    "payroll.commands.leave": ("leave",),
+    "payroll.commands.welfare": ("welfare",),
+    "payroll.commands.users": ("user",),
+    "payroll.commands.records": ("import", "budget"),
+    "payroll.commands.yearend": ("yearend",),
+    "payroll.commands.filing": ("filing",),
+    "payroll.web.command": ("serve",),
 }
 
 
 class AreaGroup(click.Group):
-    """A group whose commands are registered by their area's module the first time one is asked for."""
+    """A group whose commands are registered by their module the first time one is asked for."""
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self._loaded: set[str] = set()
 
-    def load_area(self, area: str) -> None:
-        if area not in self._loaded:
-            self._loaded.add(area)
-            importlib.import_module(f"payroll.commands.{area}").register(self)
+    def load_module(self, module: str) -> None:
+        if module not in self._loaded:
+            self._loaded.add(module)
+            importlib.import_module(module).register(self)
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted({name for names in COMMAND_AREAS.values() for name in names} | set(self.commands))
+        return sorted({name for names in COMMAND_MODULES.values() for name in names} | set(self.commands))
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         if cmd_name not in self.commands:
-            area = next((a for a, names in COMMAND_AREAS.items() if cmd_name in names), None)
-            if area is not None:
-                self.load_area(area)
+            module = next((m for m, names in COMMAND_MODULES.items() if cmd_name in names), None)
+            if module is not None:
+                self.load_module(module)
         return self.commands.get(cmd_name)
 
 

@@ -6,9 +6,12 @@ field on error; nothing is dropped.
 
 roster.csv    worker_id, name, birth_date, department, job, employment, income_type, family,
               children_8_20, children_under_6, withholding_ratio, first_hire_date,
-              insurance_base, bank, account, rrn_masked
+              insurance_base, bank, account, rrn_masked (optional: pension_base, email)
 contracts.csv contract_id, worker_id, start, end, pay_type, wage, work_days, start_time,
-              end_time, break_minutes, workplace, duties, meal_allowance, pay_grade
+              end_time, break_minutes, break_start, workplace, duties, meal_allowance, pay_grade (optional: business)
+
+These files are an import format (``payroll import roster|contracts``, payroll/record); a run reads
+the record and stores the roster it read in this format as its snapshot.
 
 - employment: fixed_term (기간제) | public_service (공무직)
 - income_type: regular | daily (일용근로자 for tax: paid by the day, not employed 3 months on)
@@ -16,6 +19,9 @@ contracts.csv contract_id, worker_id, start, end, pay_type, wage, work_days, sta
 - work_days: scheduled weekdays as digits, Monday=1 … Sunday=7, e.g. "12345"
 - first_hire_date: first hired by this employer (고용보험법 §10②: the 65 rule looks at it)
 - end: empty for a contract without a fixed term (무기계약 공무직)
+- break_start: optional HH:MM where the contract puts its break (e.g. 12:00, a night shift's 02:00);
+  the break is ``break_minutes`` long from there and must lie inside the scheduled span. Empty: the
+  break sits in the middle of the shift.
 """
 
 from __future__ import annotations
@@ -53,10 +59,12 @@ class Worker(BaseModel):
     children_under_6: int | None = Field(default=None, ge=0)
     withholding_ratio: Literal[80, 100, 120] = 100
     first_hire_date: dt.date | None = None
-    insurance_base: int | None = Field(default=None, ge=0)
+    insurance_base: int | None = Field(default=None, ge=0)  # 보수월액 declared (건강·고용)
+    pension_base: int | None = Field(default=None, ge=0)  # 기준소득월액 declared (국민연금)
     bank: str = ""
     account: str = ""
     rrn_masked: str = ""
+    email: str = Field(default="", max_length=200)
 
     @field_validator("withholding_ratio", mode="before")
     @classmethod
@@ -92,10 +100,12 @@ class Contract(BaseModel):
     start_time: dt.time
     end_time: dt.time
     break_minutes: int = Field(default=0, ge=0, le=600)
+    break_start: dt.time | None = None
     workplace: str = ""
     duties: str = ""
     meal_allowance: int = Field(default=0, ge=0)
     pay_grade: str = ""
+    business: str = ""  # 사업: the budget line that funds the post
 
     @model_validator(mode="after")
     def _period(self) -> "Contract":
@@ -103,6 +113,12 @@ class Contract(BaseModel):
             raise ValueError(f"end {self.end} is before start {self.start}")
         if self.daily_minutes <= 0:
             raise ValueError("scheduled day has no working time after the break")
+        if self.break_start is not None:
+            if self.break_minutes == 0:
+                raise ValueError("break_start is given but break_minutes is 0")
+            if self.break_offset + self.break_minutes > self.daily_minutes + self.break_minutes:
+                raise ValueError(f"break {self.break_start.strftime('%H:%M')} + {self.break_minutes} min is outside the scheduled "
+                                 f"{self.start_time.strftime('%H:%M')}–{self.end_time.strftime('%H:%M')}")
         return self
 
     @property
@@ -117,6 +133,14 @@ class Contract(BaseModel):
         end = self.end_time.hour * 60 + self.end_time.minute
         span = end - start if end > start else end + 24 * 60 - start
         return span - self.break_minutes
+
+    @property
+    def break_offset(self) -> int:
+        """Minutes from the scheduled start to the break: the contract's break_start, else the middle of the shift."""
+        if self.break_start is None:
+            return self.daily_minutes // 2
+        start = self.start_time.hour * 60 + self.start_time.minute
+        return (self.break_start.hour * 60 + self.break_start.minute - start) % (24 * 60)
 
     @property
     def weekly_minutes(self) -> int:

@@ -8,11 +8,11 @@ import sys
 import pytest
 from sqlmodel import select
 
-from payroll import users
+from payroll.record import users
 from payroll.case import InputError
 from payroll.store.models import AuditLog
 from payroll.web.auth import SESSION_COOKIE
-from payroll.web.models import ConsoleSession, ConsoleUser
+from payroll.record.models import ConsoleSession, ConsoleUser
 from test_web_fixtures import PASSWORDS, client, clock, csrf_from, login, store  # noqa: F401
 
 

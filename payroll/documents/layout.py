@@ -145,6 +145,11 @@ class Lines:
 
 
 @dataclass
+class Break:
+    """The next block starts on a new page (a form whose pages are fixed, like the 원천징수영수증)."""
+
+
+@dataclass
 class Space:
     height: float  # float ok: layout points, not money
 
@@ -181,7 +186,7 @@ class Doc:
 
     def __init__(self, styles: Styles) -> None:
         self.styles = styles
-        self.blocks: list[Lines | Space | Grid] = []
+        self.blocks: list[Lines | Space | Grid | Break] = []
 
     # --- text -------------------------------------------------------------------------------
     def _text(self, text: str, style: TextStyle, indent: float = 0) -> None:  # float ok: layout points, not money
@@ -200,6 +205,9 @@ class Doc:
 
     def paragraph(self, text: str, size: str = "base") -> None:
         self._text(text, replace(self.styles.text(size), space_before=2), indent=CELL_PAD)  # a little air below a table
+
+    def page_break(self) -> None:
+        self.blocks.append(Break())
 
     def spacer(self, height_mm: float = 2) -> None:  # float ok: layout points or seconds, not money
         self.blocks.append(Space(height_mm * mm))

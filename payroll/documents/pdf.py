@@ -32,7 +32,7 @@ from reportlab.pdfgen.canvas import Canvas
 from payroll.documents import embedding
 from payroll.documents.drawing import Page, draw_grid, draw_lines
 from payroll.documents.fonts import register_fonts  # sets rl_config.invariant on import
-from payroll.documents.layout import PAGE_SIZE, Doc, Grid, Lines, Space, minutes_text, styles_for, won_text
+from payroll.documents.layout import PAGE_SIZE, Break, Doc, Grid, Lines, Space, minutes_text, styles_for, won_text
 
 __all__ = ["Doc", "minutes_text", "page_count", "render", "warm", "won_text"]
 
@@ -69,17 +69,27 @@ def render(
     subject: str = "",
     footer: str | None = None,
     personal: Iterable[str] = (),
+    password: str | None = None,
 ) -> bytes:
-    """Run ``build`` on a fresh A4 document and return the PDF bytes (deterministic).
+    """Run ``build`` on a fresh A4 document and return the PDF bytes (deterministic without ``password``).
 
     ``personal``: the values that make this document differ from others like it (a worker's name,
     number, department); their characters are embedded apart, after the rest.
+    ``password``: the PDF opens only with it (ReportLab's standard encryption, 128-bit; printing
+    allowed, changing not; the owner password is random, so such a PDF is not byte-stable).
     """
     regular, bold = warm()
     doc = Doc(styles_for(regular, bold))
     build(doc)
     buffer = io.BytesIO()
-    canvas = Canvas(buffer, pagesize=PAGE_SIZE, initialFontName=regular)  # each page starts in our font: never Helvetica
+    encrypt = None
+    if password is not None:
+        import secrets
+
+        from reportlab.lib.pdfencrypt import StandardEncryption
+
+        encrypt = StandardEncryption(password, ownerPassword=secrets.token_hex(16), canPrint=1, canModify=0, canCopy=0, canAnnotate=0, strength=128)
+    canvas = Canvas(buffer, pagesize=PAGE_SIZE, initialFontName=regular, encrypt=encrypt)  # each page starts in our font: never Helvetica
     canvas.setTitle(title)
     canvas.setAuthor(author)
     canvas.setSubject(subject)
@@ -95,7 +105,10 @@ def render(
         seeded[font] = (characters, embedding.seed(canvas._doc, font, characters))
     page = Page(canvas, footer, regular, embedding.TextWriter(canvas, seeded))
     for block in doc.blocks:
-        if isinstance(block, Space):
+        if isinstance(block, Break):
+            if not page.fresh:
+                page.next()
+        elif isinstance(block, Space):
             if not page.fresh:
                 page.y -= min(block.height, page.room())
         elif isinstance(block, Lines):

@@ -17,36 +17,33 @@ import re
 import secrets
 import shutil
 import tempfile
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Callable
 
 import polars as pl
 from sqlalchemy import insert
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from payroll import cyclegc
 from payroll import law as law_module
-from payroll.law import Law
 from payroll.case import InputError
-from payroll.engine.pipeline import compute, default_context
+from payroll.engine.pipeline import default_context
 from payroll.engine.step import Context
-from payroll.engine.wages import item_labels
-from payroll.runs import extras, history as history_module
+from payroll.runs import extras, history as history_module, record_inputs
 from payroll.runs import inputs as inputs_module
 from payroll.runs import law_state, provisional as provisional_module
 from payroll.runs import results as results_module
 from payroll.runs.hashing import code_version, run_hash
 from payroll.runs.inputs import ADJUSTMENTS_NAME, INSTALLATION_RULES_NAME, StagedInputs, check_month
 from payroll.runs.outputs import Renderers, default_renderers, render_all, start_pool
-from payroll.runs.results import StoredResults
 from payroll.store.db import Store, now
 from payroll.store.models import MonthLock, RetroItem, Run, RunDictionary, WorkerResult
+from payroll.runs.computed import RETRO_CODE, BelowMinimumWage, BuildFn, Computed, compute_month, exceptions_report  # noqa: F401 - the run's API
+from payroll.runs.month_state import (  # noqa: F401 - the run's API (payroll.runs.months, the console)
+    adjustments_bytes, effective_run_id, next_month, next_open_month, pending_adjustments, retro_lines,
+)
 
-BuildFn = Callable[[StagedInputs], Any]  # returns an object with .workers, .items, .warnings (MonthBuild)
-RETRO_CODE = "retroactive_pay"
 DATA_ENV = "PAYROLL_DATA"  # the data directory of `payroll leave` (its notice register is read by the run)
-ITEM_COLUMNS = {"row": pl.Int64, "code": pl.Utf8, "amount": pl.Int64, "method": pl.Utf8, "minutes": pl.Int64}
 SUMMARY_FIELDS = ("gross_pay", "taxable_pay", "deductions_total", "income_tax", "local_income_tax", "net_pay")
 
 
@@ -54,28 +51,18 @@ class MonthClosed(InputError):
     """A plain run of a closed month (exit code 2)."""
 
 
-class BelowMinimumWage(InputError):
-    """A contract or pay table pays below 최저임금 for the month (exit code 2, before anything is written)."""
-
-    def __init__(self, month: str, shortfalls: tuple[dict, ...]):
-        lines = [f"{month}: {len(shortfalls)}건의 계약이 최저임금에 미달합니다 (최저임금법 §6①) — 계약 또는 보수표를 고친 뒤 실행하세요:"]
-        for r in shortfalls:
-            hours = r["paid_minutes"] // 60
-            lines.append(f"  - {r['worker_id']} (계약 {r['contract_id']}): 시간급 {r['hourly']:,}원 < 최저임금 {r['minimum']:,}원 — "
-                         f"시간당 {r['per_hour']:,}원, 이달 {hours}시간 기준 {r['month']:,}원 부족")
-        super().__init__("\n".join(lines))
-        self.shortfalls = shortfalls
-
-
 def build_from_files(staged: StagedInputs):
     """The production build: roster + contracts + attendance → :class:`payroll.timesheet.monthly.MonthBuild`."""
+    from payroll.attendance.profile_files import catalog
     from payroll.timesheet.monthly import MonthInputs, build_month
 
     roster = inputs_module.load_month_roster(staged.roster, staged.contracts, staged.resignations)
+    # the installation's profiles as the run stored them (none stored: the bundled ones only)
+    profiles = catalog(staged.profiles_dir or Path(staged.root) / inputs_module.INSTALLATION_PROFILES_DIR)
     return build_month(
         MonthInputs(
             month=staged.month, pay_date=staged.pay_date, roster=roster, attendance=staged.attendance,
-            corrections=staged.corrections, leave=staged.leave, overtime=staged.overtime, profile=staged.profile,
+            corrections=staged.corrections, leave=staged.leave, overtime=staged.overtime, profile=staged.profile, profiles=profiles,
         )
     )
 
@@ -98,252 +85,6 @@ def employer_of(staged: StagedInputs) -> dict:
     if not isinstance(doc.get("name"), str) or not doc["name"].strip():
         raise InputError(f"{path}: name: the employer's name is required")
     return {k: str(v) for k, v in doc.items()}
-
-
-@dataclass
-class Computed:
-    frame: pl.DataFrame  # the engine's output, one row per worker-month (every column: the trace)
-    items: pl.DataFrame  # row, code, label, amount, method, minutes (retroactive lines included)
-    stored: StoredResults  # what the run record keeps per worker-month: the row, its items and its trace, interned
-    law: Law  # the rules the month was computed (and its trace read) with
-    extra_traces: dict[int, list[dict]] = field(default_factory=dict)  # by row: the settlement's and 퇴직금's trace entries
-    warnings: list[str] = field(default_factory=list)
-    #: the provisional and unconfirmed figures the month used (decision D14)
-    figures: list = field(default_factory=list)
-    #: renders the build's extra run outputs (attendance exceptions) when first asked for: a run asks
-    #: while its payslip processes work
-    render_outputs: Callable[[], dict[str, bytes]] | None = None
-    _outputs: dict[str, bytes] | None = field(default=None, repr=False)
-
-    @property
-    def outputs(self) -> dict[str, bytes]:
-        """The build's extra run outputs, {relative path: bytes}."""
-        if self._outputs is None:
-            self._outputs = self.render_outputs() if self.render_outputs is not None else {}
-        return self._outputs
-
-    def set_rules_note(self, note: str) -> None:
-        """The run's D14 note (provisional and unconfirmed figures) on every row: payslips and the register print it."""
-        self.frame = self.frame.with_columns(pl.lit(note, dtype=pl.Utf8).alias("rules_note"))
-        self.stored = results_module.encode(self.frame, self.items, self.law, self.extra_traces)
-
-    @property
-    def rows(self) -> list[dict]:
-        """The computed rows as dicts (made when asked for: a run itself works on the frame and the stored texts)."""
-        return self.frame.to_dicts()
-
-    @property
-    def item_lists(self) -> list[list[dict]]:
-        """Each row's pay items ({code, label, amount, method, minutes}), in the order of :attr:`rows` (made when asked for)."""
-        by_row: dict[int, list[dict]] = {}
-        for it in self.items.to_dicts():
-            by_row.setdefault(it["row"], []).append({k: it[k] for k in ("code", "label", "amount", "method", "minutes")})
-        return [by_row.get(r, []) for r in self.frame.get_column("row").to_list()]
-
-    def stored_results(self) -> list[dict]:
-        """Each worker-month's stored result expanded: {row, items, trace} (JSON-safe)."""
-        return self.stored.expanded()
-
-    def results_sha256(self) -> str:
-        """The hash of the run's stored results (made once; a run makes it while its payslips render)."""
-        return self.stored.sha256()
-
-
-def _items_frame(items: pl.DataFrame) -> pl.DataFrame:
-    cols = []
-    for name, dtype in ITEM_COLUMNS.items():
-        if name in items.columns:
-            cols.append(pl.col(name).cast(dtype))
-        elif name in ("row", "code", "amount"):
-            raise InputError(f"the build's pay items lack the column {name!r}")
-        else:
-            cols.append(pl.lit(None, dtype=dtype).alias(name))
-    return items.select(cols)
-
-
-def _adjustments(staged: StagedInputs) -> list[dict]:
-    if staged.adjustments is None:
-        return []
-    return json.loads(Path(staged.adjustments).read_text(encoding="utf-8"))
-
-
-ROSTER_COLUMNS = ("name", "department", "job", "bank", "account")
-
-
-def _with_roster_columns(workers: pl.DataFrame, roster) -> pl.DataFrame:
-    """Name, department, job, bank and account from the roster where the build did not carry them."""
-    missing = [c for c in ROSTER_COLUMNS if c not in workers.columns]
-    if not missing:
-        return workers
-    table = pl.DataFrame(
-        {"worker_id": list(roster.workers), **{c: [getattr(w, c) for w in roster.workers.values()] for c in missing}},
-        schema={"worker_id": pl.Utf8, **{c: pl.Utf8 for c in missing}},
-    )
-    return workers.join(table, on="worker_id", how="left")
-
-
-def _adjustment_lines(adjustments: list[dict]) -> pl.DataFrame:
-    return pl.DataFrame(
-        {
-            "worker_id": [a["worker_id"] for a in adjustments],
-            "code": [RETRO_CODE] * len(adjustments),
-            "amount": [int(a["amount"]) for a in adjustments],
-            "method": [a["method"] for a in adjustments],
-            "minutes": [None] * len(adjustments),
-        },
-        schema=extras.WELFARE_SCHEMA,
-    )
-
-
-def exceptions_report(built, staged: StagedInputs) -> dict[str, bytes]:
-    """The build's attendance exceptions (payroll.attendance.checks) as a run output, when it has them.
-    File names are given relative to the inputs directory (a replay reads them from elsewhere)."""
-    exc = getattr(built, "exceptions", None)
-    if exc is None:
-        return {}
-    from payroll.attendance.xlsx import xlsx_bytes
-
-    cols = [c for c in ("source", "line", "worker_id", "date", "code", "label", "severity", "detail", "resolved_by") if c in exc.columns]
-    exc = exc.select(cols)
-    roots = sorted({str(Path(staged.root)), str(Path(staged.root).resolve())}, key=len, reverse=True)
-    texts = []
-    for name, dtype in exc.schema.items():
-        if dtype == pl.Utf8:
-            e = pl.col(name)
-            for root in roots:
-                e = e.str.replace_all(root.rstrip("/") + "/", "", literal=True)
-            texts.append(e.alias(name))
-    exc = exc.with_columns(texts)
-    return {"attendance/exceptions.xlsx": xlsx_bytes({"예외": exc})}
-
-
-def compute_month(staged: StagedInputs, build: BuildFn, ctx: Context) -> Computed:
-    """Build the month from the staged files, add the carried 소급분 lines, 연차수당 and welfare items,
-    compute every worker at once; then the leavers' settlement and 퇴직금, and compute again."""
-    built = build(staged)
-    shortfalls = getattr(built, "minimum_wage_shortfalls", ())
-    if shortfalls:
-        raise BelowMinimumWage(staged.month, shortfalls)
-    workers: pl.DataFrame = built.workers
-    items = _items_frame(built.items)
-    warnings = list(getattr(built, "warnings", ()))
-    if workers.height == 0:
-        raise InputError(f"{staged.month}: the build produced no worker-months (roster {staged.roster})")
-    if "worker_id" not in workers.columns or "row" not in workers.columns:
-        raise InputError("the build's worker frame needs 'row' and 'worker_id'")
-    roster = inputs_module.load_month_roster(staged.roster, staged.contracts, staged.resignations)
-    workers = _with_roster_columns(workers, roster)
-    # leave_date: the last day of employment when it ends this month and no contract continues it (a
-    # renewal is not a leaving: no settlement, no 퇴직금, not 중도퇴사 in the withholding summary)
-    ends = history_module.leavers_of(roster, staged.month)
-    workers = workers.drop("leave_date", strict=False).join(
-        pl.DataFrame({"worker_id": list(ends), "leave_date": list(ends.values())}, schema={"worker_id": pl.Utf8, "leave_date": pl.Date}),
-        on="worker_id", how="left",
-    ).sort("row")
-    first_row = workers.group_by("worker_id").agg(pl.col("row").min()).sort("worker_id").to_dict(as_series=False)
-    row_of = dict(zip(first_row["worker_id"], first_row["row"]))
-    month = staged.month
-    parts = [items]
-    adjustments = _adjustments(staged)
-    if adjustments:
-        parts.append(extras.attach(_adjustment_lines(adjustments), row_of, warnings, lambda r: (
-            f"소급분 {r['amount']:,}원 of worker {r['worker_id']} ({r['method']}) is not paid in {month}: the worker has no pay this month — settle it by hand")))
-    payouts = extras.leave_payouts(staged, roster, getattr(built, "timesheet", None), ctx, warnings)
-    if payouts.height:
-        parts.append(extras.attach(extras.leave_lines(payouts), row_of, warnings, lambda r: (
-            f"연차수당 {r['amount']:,}원 of worker {r['worker_id']} ({r['method']}) is not paid in {month}: the worker has no pay this month — settle it by hand")))
-    welfare = extras.welfare_lines(staged)
-    if welfare.height:
-        parts.append(extras.attach(welfare, row_of, warnings, lambda r: (
-            f"{r['code']} {r['amount']:,}원 of worker {r['worker_id']} is not paid in {month}: the worker has no pay this month; it stays due for the next run")))
-    items = pl.concat(parts) if len(parts) > 1 else items
-    frame = compute(workers, items, ctx)
-    leaving_pay = {r["worker_id"]: int(r["amount"]) for r in payouts.filter(pl.col("reason") == "leaving").group_by("worker_id").agg(pl.col("amount").sum()).to_dicts()}
-    leavers = extras.settle_leavers(staged, roster, frame, items, leaving_pay, ctx, warnings)
-    extra_traces: dict[int, list[dict]] = {}
-    if leavers is not None and leavers.columns.height:
-        workers = extras.apply_leavers(workers, leavers)
-        if leavers.items.height:
-            items = pl.concat([items, leavers.items])
-        frame = compute(workers, items, ctx)
-        extra_traces = leavers.traces
-    elif leavers is not None:
-        extra_traces = leavers.traces
-    for r in frame.filter(pl.col("net_pay") < 0).select("worker_id", "net_pay").iter_rows(named=True):
-        warnings.append(f"{r['worker_id']}: 공제 합계가 이달 지급액보다 {-r['net_pay']:,}원 많음 — 이체 0원; "
-                        f"그 금액은 근로자 부담분으로 다음 급여에서 공제하거나 본인이 납부 (근로기준법 §43①)")
-    items = items.with_columns(item_labels(ctx.catalogue).alias("label"))
-    items = items.select("row", "code", "label", "amount", "method", "minutes")
-    stored = results_module.encode(frame, items, ctx.law, extra_traces)
-    return Computed(frame=frame, items=items, stored=stored, law=ctx.law, extra_traces=extra_traces, warnings=warnings,
-                    render_outputs=lambda: exceptions_report(built, staged))
-
-
-# --- month state --------------------------------------------------------------------------
-
-
-def next_month(month: str) -> str:
-    y, m = (int(x) for x in month.split("-"))
-    return f"{y + (m == 12)}-{m % 12 + 1:02d}"
-
-
-def effective_run_id(session: Session, month: str) -> str | None:
-    """The run in force for a closed month: the closing run, or the last correction in its chain."""
-    lock = session.get(MonthLock, month)
-    if lock is None:
-        return None
-    current = lock.run_id
-    while True:
-        nxt = session.exec(select(Run.run_id).where(Run.corrects_run_id == current, Run.kind == "correction")).first()
-        if nxt is None:
-            return current
-        current = nxt
-
-
-def next_open_month(session: Session, month: str) -> str:
-    m = next_month(month)
-    while session.get(MonthLock, m) is not None:
-        m = next_month(m)
-    return m
-
-
-def pending_adjustments(session: Session, month: str) -> list[dict]:
-    """The 소급분 lines to be paid in ``month``, in a fixed order (they become the run's adjustments input)."""
-    rows = session.exec(select(RetroItem).where(RetroItem.pay_month == month)).all()
-    out = [
-        {"worker_id": r.worker_id, "belongs_month": r.belongs_month, "source_code": r.source_code, "amount": int(r.amount), "method": r.method}
-        for r in rows
-    ]
-    return sorted(out, key=lambda a: (a["worker_id"], a["belongs_month"], a["source_code"], a["amount"], a["method"]))
-
-
-def adjustments_bytes(adjustments: list[dict]) -> bytes:
-    return (json.dumps(adjustments, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode()
-
-
-def retro_lines(old_results: list[dict], computed: Computed, belongs_month: str, catalogue) -> list[dict]:
-    """Per worker, per pay item: new − old (signed; an overpayment is negative), with a method text."""
-    def sums(pairs):
-        out: dict[tuple[str, str], int] = {}
-        for wid, code, amount in pairs:
-            out[(wid, code)] = out.get((wid, code), 0) + int(amount)
-        return out
-
-    old = sums((r["row"]["worker_id"], it["code"], it["amount"]) for r in old_results for it in r["items"])
-    paid = computed.items.join(computed.frame.select("row", "worker_id"), on="row", how="inner", maintain_order="left")
-    new = sums(paid.select("worker_id", "code", "amount").iter_rows())
-    lines = []
-    for key in sorted(set(old) | set(new)):
-        before, after = old.get(key, 0), new.get(key, 0)
-        if before == after:
-            continue
-        wid, code = key
-        sign = "환수" if after < before else "추가 지급"
-        lines.append({
-            "worker_id": wid, "source_code": code, "old_amount": before, "new_amount": after, "amount": after - before,
-            "method": f"{belongs_month}분 {catalogue.label(code)} 소급분 ({sign}): {before:,}원 → {after:,}원 = {after - before:+,}원",
-        })
-    return lines
 
 
 # --- the run ------------------------------------------------------------------------------
@@ -392,7 +133,7 @@ def execute_run(store: Store, month: str, *, inputs_dir: Path, out_root: Path, p
     base_law = ctx.law
     probe = law_state.probe(base_law)
     with law_module.using(probe), law_module.recording() as uses:
-        prepared = _prepare_and_compute(store, month, root, files, pay_date, correction, build, replace(ctx, law=probe))
+        prepared = _prepare_and_compute(store, month, root, files, pay_date, correction, build, replace(ctx, law=probe), actor)
     figures = law_state.uses_of(probe, uses)
     missing = [f for f in figures if f.state == "provisional"]
     if missing and not provisional:
@@ -415,10 +156,12 @@ def execute_run(store: Store, month: str, *, inputs_dir: Path, out_root: Path, p
     except BaseException:
         shutil.rmtree(partial, ignore_errors=True)
         raise
-    return _record(store, month=month, pay_date=prepared.pay_date, correction=correction, corrected_id=prepared.corrected_id,
-                   corrected_hash=prepared.corrected_hash, old_results=prepared.old_results, manifest=prepared.manifest, computed=computed,
-                   outputs=outputs, run_id=run_id, partial=partial, final=final, actor=actor, ctx=run_ctx, roster=prepared.roster,
-                   welfare_rows=prepared.welfare_rows, settlement=prepared.settlement)
+    summary = _record(store, month=month, pay_date=prepared.pay_date, correction=correction, corrected_id=prepared.corrected_id,
+                      corrected_hash=prepared.corrected_hash, old_results=prepared.old_results, manifest=prepared.manifest, computed=computed,
+                      outputs=outputs, run_id=run_id, partial=partial, final=final, actor=actor, ctx=run_ctx, roster=prepared.roster,
+                      welfare_rows=prepared.welfare_rows, settlement=prepared.settlement)
+    summary["budget_warnings"] = budget_warnings(store, month)
+    return summary
 
 
 def note_figures(computed: Computed, figures: list) -> None:
@@ -443,7 +186,7 @@ class _Prepared:
     pay_date: dt.date
     manifest: list[dict]
     employer: dict
-    roster: Any
+    roster: object  # payroll.roster.Roster
     welfare_rows: list[dict]
     old_results: list[dict]
     corrected_id: str | None
@@ -452,7 +195,7 @@ class _Prepared:
 
 
 def _prepare_and_compute(store: Store, month: str, root: Path, files: list[tuple[str, Path]], pay_date: dt.date | None, correction: bool,
-                         build: BuildFn, ctx: Context) -> _Prepared:
+                         build: BuildFn, ctx: Context, actor: str = "cli") -> _Prepared:
     """Store the month's inputs (files and what the run takes from the database) and compute it."""
     with store.session() as s:
         lock = s.get(MonthLock, month)
@@ -475,10 +218,14 @@ def _prepare_and_compute(store: Store, month: str, root: Path, files: list[tuple
             adjustments = sorted(adjustments + settlement.adjustments,
                                  key=lambda a: (a["worker_id"], a["belongs_month"], a["source_code"], a["amount"], a["method"]))
         extra = [("adjustments", ADJUSTMENTS_NAME, adjustments_bytes(adjustments))] if adjustments else []
-        roster, welfare_rows, db_extra = _database_inputs(s, root, month, pay_date, files, ctx)
+        files = record_inputs.import_files(s, files, month, actor, allow_closed=correction)
+        roster, record_files = record_inputs.snapshot(s, month)
+        extra += record_files
+        welfare_rows, db_extra = _database_inputs(s, root, month, pay_date, files, roster, record_files, ctx)
         extra += db_extra
         if ctx.law.installation_text:  # the figures HR entered: a replay lays the same ones over the rules
             extra.append(("installation_rules", INSTALLATION_RULES_NAME, (ctx.law.installation_text + "\n").encode()))
+        extra += inputs_module.installation_profile_files()
         manifest = inputs_module.import_files(s, root, files, extra)
         old_results = load_results(s, corrected.run_id) if corrected else []
         corrected_hash = corrected.run_hash if corrected else None
@@ -499,14 +246,22 @@ def _prepare_and_compute(store: Store, month: str, root: Path, files: list[tuple
     return _Prepared(computed, pay_date, manifest, employer, roster, welfare_rows, old_results, corrected_id, corrected_hash, settlement)
 
 
-def _database_inputs(session: Session, root: Path, month: str, pay_date: dt.date, files: list[tuple[str, Path]], ctx: Context):
+def budget_warnings(store: Store, month: str) -> list[str]:
+    """The 사업 forecast to overrun their budget of the month's year (a forecast, not part of the run)."""
+    from payroll.record.budgets import overrun_warnings
+
+    with store.session() as s:
+        return overrun_warnings(s, int(month[:4]))
+
+
+def _database_inputs(session: Session, root: Path, month: str, pay_date: dt.date, files: list[tuple[str, Path]], roster, record_files, ctx: Context):
     """The inputs a run takes from the database (and the data directory), as (role, name, bytes) to store
     and stage like any file: the month's welfare items, the leavers' stored pay, the leave taken in
-    earlier runs, the 사용촉진 notice register. Returns (roster, welfare rows, extra files)."""
+    earlier runs, the 사용촉진 notice register. Returns (welfare rows, extra files)."""
     from payroll.welfare.service import welfare_pay_items
 
     by_role = {role: path for role, path in files}
-    roster = inputs_module.load_month_roster(by_role["roster"], by_role["contracts"], by_role.get("resignations"))
+    from_record = {role: data for role, _, data in record_files}
     extra: list[tuple[str, str, bytes]] = []
     welfare_rows = extras.welfare_rows(welfare_pay_items(month, pay_date, session, roster, law=ctx.law))
     if welfare_rows:
@@ -514,15 +269,20 @@ def _database_inputs(session: Session, root: Path, month: str, pay_date: dt.date
     leavers = history_module.leavers_of(roster, month)
     if leavers:
         extra.append(("history", inputs_module.HISTORY_NAME, history_module.history_bytes(history_module.history(session, month, leavers))))
-    read = lambda role: by_role[role].read_bytes() if role in by_role else None  # noqa: E731
-    leave = history_module.leave_history(session, month, read("opening_leave"), read("leave"))
+    from payroll.yearend.installments import lines_bytes, lines_for_month
+
+    batch_id, year_end_lines = lines_for_month(session, month)
+    if year_end_lines:
+        extra.append(("yearend", inputs_module.YEAREND_NAME, lines_bytes(batch_id, year_end_lines)))
+    read = lambda role: by_role[role].read_bytes() if role in by_role else from_record.get(role)  # noqa: E731
+    leave = history_module.leave_history(session, month, read("opening_leave"), read("leave"), roster.workers)
     if leave is not None:
         extra.append(("leave_history", inputs_module.LEAVE_HISTORY_NAME, leave))
     if "notices" not in by_role:
         register = Path(os.environ.get(DATA_ENV) or "data") / "leave_notices.csv"
         if register.is_file():
             extra.append(("notices", inputs_module.NOTICES_NAME, register.read_bytes()))
-    return roster, welfare_rows, extra
+    return welfare_rows, extra
 
 
 def _mark_welfare_paid(session: Session, month: str, pay_date: dt.date, roster, computed: Computed, staged_rows: list[dict], ctx: Context) -> None:

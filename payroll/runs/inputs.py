@@ -3,8 +3,9 @@
 Layout of an inputs directory (``payroll run MONTH --inputs DIR``, default ``./inputs``)::
 
     DIR/
-      roster.csv              workers (payroll.roster); DIR/MONTH/roster.csv overrides it
-      contracts.csv           contracts (payroll.roster); DIR/MONTH/contracts.csv overrides it
+      roster.csv              optional: workers to import into the record first (payroll.runs.record_inputs);
+                              DIR/MONTH/roster.csv overrides it
+      contracts.csv           optional: contracts to import with it; DIR/MONTH/contracts.csv overrides it
       employer.toml           the employer on the payslips: name = "…" (required), business_number,
                               address, contact; DIR/MONTH/employer.toml overrides it
       MONTH/                  e.g. 2026-06/
@@ -24,11 +25,15 @@ Layout of an inputs directory (``payroll run MONTH --inputs DIR``, default ``./i
       claims.json             optional: as MONTH/claims.json, for every month
 
 Files the run writes itself (from the database, stored and hashed like the others so a replay sees
-the same): ``_payroll/adjustments.json`` (소급분 lines due), ``_payroll/welfare.json`` (the month's
+the same): ``_payroll/roster.csv`` and ``_payroll/contracts.csv`` (the record as of the month),
+``_payroll/ytd.csv``, ``_payroll/wages.csv``, ``_payroll/leave_opening.csv`` (the record's opening
+balances of the month's workers), ``_payroll/adjustments.json`` (소급분 lines due), ``_payroll/welfare.json`` (the month's
 welfare pay items), ``_payroll/history.json`` (the leavers' stored pay of the 12 months before),
 ``_payroll/leave_history.csv`` (연차 taken in the months already run),
-``_payroll/leave_notices.csv`` (the notice register from the data directory) and
-``_payroll/installation_rules.toml`` (the figures HR entered, :mod:`payroll.announced`).
+``_payroll/leave_notices.csv`` (the notice register from the data directory),
+``_payroll/installation_rules.toml`` (the figures HR entered, :mod:`payroll.announced`),
+``_payroll/profiles/*`` (the installation's attendance profiles and device-user tables) and, in
+February–April, ``_payroll/yearend.json`` (the 연말정산 lines of the previous year's latest year-end batch).
 
 Every file is stored once in ``input_blobs`` under the sha256 of its bytes; a run's inputs
 manifest lists (role, name relative to DIR, sha256, size). A replay writes the blobs back under
@@ -51,14 +56,16 @@ from payroll.store.db import now
 from payroll.store.models import InputBlob
 
 MONTH_RE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
-ATTENDANCE_SUFFIXES = (".csv", ".xlsx", ".xls")
+ATTENDANCE_SUFFIXES = (".csv", ".xlsx", ".xls", ".txt", ".dat")  # .txt/.dat: device logs (attlog.dat, fixed-width records)
 OPTIONAL_FILES = ("corrections", "leave", "overtime")
 ADJUSTMENTS_NAME = "_payroll/adjustments.json"  # the 소급분 lines a run carries (written by the run, not by HR)
 WELFARE_NAME = "_payroll/welfare.json"  # the month's welfare pay items (payroll.welfare.service)
 HISTORY_NAME = "_payroll/history.json"  # the leavers' figures from the stored runs of the 12 months before
 LEAVE_HISTORY_NAME = "_payroll/leave_history.csv"  # 연차 taken in earlier months (from their runs' leave files)
 NOTICES_NAME = "_payroll/leave_notices.csv"  # the notice register of the data directory
+YEAREND_NAME = "_payroll/yearend.json"  # the 연말정산 lines due this month (February–April; payroll.yearend.installments)
 INSTALLATION_RULES_NAME = "_payroll/installation_rules.toml"  # the figures HR entered (payroll.announced), as the run read them
+INSTALLATION_PROFILES_DIR = "_payroll/profiles"  # the installation's attendance profiles and device-user tables, as the run read them
 #: optional files looked up in DIR/MONTH/ first, then in DIR/ (role, file name)
 SHARED_OPTIONAL = (("notices", "leave_notices.csv"), ("claims", "claims.json"), ("opening_ytd", "ytd.csv"), ("opening_wages", "wages.csv"),
                    ("opening_leave", "leave_history.csv"), ("leave_opening", "leave_opening.csv"),
@@ -97,7 +104,10 @@ class StagedInputs:
     welfare: Path | None = None
     history: Path | None = None
     leave_history: Path | None = None
+    yearend: Path | None = None
     installation_rules: Path | None = None
+    #: the folder of the installation's attendance profiles as the run read them (a replay restores it)
+    profiles_dir: Path | None = None
     manifest: tuple[dict, ...] = field(default=(), compare=False)
 
 
@@ -126,12 +136,11 @@ def collect(root: Path, month: str) -> list[tuple[str, Path]]:
     if not mdir.is_dir():
         raise InputError(f"{mdir}: no inputs for {month} (expected {root}/{month}/attendance/…)")
     files: list[tuple[str, Path]] = []
-    for role in ("roster", "contracts"):
+    for role in ("roster", "contracts"):  # optional: an import into the record (payroll.runs.record_inputs)
         p = mdir / f"{role}.csv"
         p = p if p.is_file() else root / f"{role}.csv"
-        if not p.is_file():
-            raise InputError(f"{root}: {role}.csv is missing (expected {root}/{role}.csv or {mdir}/{role}.csv)")
-        files.append((role, p))
+        if p.is_file():
+            files.append((role, p))
     p = mdir / "employer.toml"
     p = p if p.is_file() else root / "employer.toml"
     if p.is_file():
@@ -179,8 +188,21 @@ def stage(root: Path, month: str, pay_date: dt.date, files: list[tuple[str, Path
         attendance=tuple(by_role.get("attendance", ())), corrections=one("corrections"), leave=one("leave"), overtime=one("overtime"),
         profile=profile, adjustments=one("adjustments"), employer=one("employer"), notices=one("notices"), claims=one("claims"),
         opening_ytd=one("opening_ytd"), opening_wages=one("opening_wages"), opening_leave=one("opening_leave"), leave_opening=one("leave_opening"), resignations=one("resignations"), welfare=one("welfare"),
-        history=one("history"), leave_history=one("leave_history"), installation_rules=one("installation_rules"), manifest=tuple(manifest),
+        history=one("history"), leave_history=one("leave_history"), installation_rules=one("installation_rules"), yearend=one("yearend"),
+        profiles_dir=one("installation_profile").parent if "installation_profile" in by_role else None, manifest=tuple(manifest),
     )
+
+
+def installation_profile_files() -> list[tuple[str, str, bytes]]:
+    """The installation's attendance profiles and device-user tables, as (role, name, bytes) inputs:
+    a replay reads the exports with the profiles the run had, whatever was edited since."""
+    from payroll.attendance.profile_files import installation_dir
+
+    folder = installation_dir()
+    if not folder.is_dir():
+        return []
+    files = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in (".toml", ".csv"))
+    return [("installation_profile", f"{INSTALLATION_PROFILES_DIR}/{p.name}", p.read_bytes()) for p in files]
 
 
 def store_blob(session: Session, data: bytes) -> str:

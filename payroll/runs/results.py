@@ -355,6 +355,7 @@ class Reader:
     def __init__(self, session: Session) -> None:
         self.session = session
         self._dictionaries: dict[str, Dictionary | None] = {}
+        self._pickers: dict[str, Any] = {}
 
     def dictionary(self, run_id: str) -> Dictionary | None:
         if run_id not in self._dictionaries:
@@ -364,6 +365,23 @@ class Reader:
     def expand(self, run_id: str, text: str) -> dict[str, Any]:
         d = self.dictionary(run_id)
         return json.loads(text) if d is None else d.expand(text)
+
+    def row(self, run_id: str, text: str) -> dict[str, Any]:
+        """The whole row of a stored text (its items and trace left unread)."""
+        return self.row_and_items(run_id, text, items=False)[0]
+
+    def row_and_items(self, run_id: str, text: str, items: bool = True) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+        """The row and the pay items of a stored text (its trace left unread)."""
+        doc = json.loads(text)
+        d = self.dictionary(run_id)
+        if d is None:
+            return doc["row"], doc["items"]
+        pick = self._pickers.get(run_id)
+        if pick is None:
+            pick = self._pickers[run_id] = d.picker([spec[0] for spec in d.columns])
+        listed = [{"code": d.items[i][0], "label": d.items[i][1], "amount": amount, "method": method, "minutes": minutes}
+                  for i, amount, method, minutes in doc["items"]] if items else []
+        return pick(doc["row"]), listed
 
 
 def read_rows(session: Session, run_id: str, names: Iterable[str]) -> list[dict[str, Any]]:

@@ -23,16 +23,18 @@ import polars as pl
 
 from payroll import law as law_module
 from payroll.attendance.checks import CheckResult, check_files
+from payroll.attendance.profile_files import Catalog
 from payroll.case import InputError
 from payroll.engine.pipeline import WORKER_SCHEMA
 from payroll.roster import Roster
-from payroll.timesheet.days import build_days, build_weeks
+from payroll.timesheet.days import build_days, build_weeks, week_span
 from payroll.timesheet.inputs import load_approvals, load_leave
 from payroll.timesheet.wages import pay_lines
 
 EXTRA_WORKER_SCHEMA = {
     "name": pl.Utf8, "department": pl.Utf8, "job": pl.Utf8, "contract_id": pl.Utf8, "pay_type": pl.Utf8, "wage": pl.Int64,
     "leave_date": pl.Date, "overtime_minutes": pl.Int64, "night_minutes": pl.Int64, "holiday_work_minutes": pl.Int64, "worked_minutes": pl.Int64,
+    "work_day_numbers": pl.List(pl.Int64),  # the days of the month worked (1–31): the 근로내용확인신고 marks them (payroll.filings)
 }
 ITEM_SCHEMA = {"row": pl.Int64, "code": pl.Utf8, "amount": pl.Int64, "method": pl.Utf8, "minutes": pl.Int64}
 CODE_ORDER = ["base_pay", "weekly_holiday_pay", "public_holiday_pay", "overtime_pay", "night_pay", "holiday_work_pay", "position_allowance", "risk_allowance", "meal"]
@@ -53,6 +55,7 @@ class MonthInputs:
     leave: Path | None = None
     overtime: Path | None = None
     profile: str | None = None
+    profiles: Catalog | None = None  # where profile names are looked up (default: the installation's, then the bundled)
 
 
 @dataclass(frozen=True)
@@ -109,7 +112,9 @@ def build_month_detail(inputs: MonthInputs, law: law_module.Law | None = None) -
     first, last = month_bounds(inputs.month)
     roster = inputs.roster
     dup = int(law.on(first)["timesheet.duplicate_window_minutes"])
-    checked = check_files([Path(p) for p in inputs.attendance], roster, inputs.corrections, inputs.profile, dup, (first, last))
+    # the whole weeks around the month: their days of the adjacent months decide the 40-hour week and the 주휴
+    checked = check_files([Path(p) for p in inputs.attendance], roster, inputs.corrections, inputs.profile, dup, (first, last), week_span(first, last),
+                          profiles=inputs.profiles)
     leave = load_leave(inputs.leave, roster)
     approvals = load_approvals(inputs.overtime, roster)
     days = build_days(roster, checked.shifts, leave, approvals, first, last, law)
@@ -130,7 +135,7 @@ def build_month_detail(inputs: MonthInputs, law: law_module.Law | None = None) -
             "hire_date": w.first_hire_date or first_start, "employment": w.employment, "income_type": w.income_type,
             "family": w.family, "children_8_20": w.children_8_20, "children_under_6": w.children_under_6,
             "withholding_ratio": w.withholding_ratio, "monthly_minutes": c.monthly_minutes, "weekly_minutes": c.weekly_minutes,
-            "insurance_base": w.insurance_base, "daily_wages": None,
+            "insurance_base": w.insurance_base, "pension_base": w.pension_base, "daily_wages": None,
             "name": w.name, "department": w.department, "job": w.job, "contract_id": c.contract_id, "pay_type": c.pay_type,
             "wage": c.wage, "leave_date": leave_date,
         })
@@ -150,6 +155,9 @@ def build_month_detail(inputs: MonthInputs, law: law_module.Law | None = None) -
     workers = workers.join(totals, on="worker_id", how="left").with_columns(
         [pl.col(c).fill_null(0).cast(pl.Int64) for c in ("overtime_minutes", "night_minutes", "holiday_work_minutes", "worked_minutes")]
     ).with_columns(pl.when(pl.col("_days") > 0).then(pl.col("_days")).otherwise(None).cast(pl.Int64).alias("work_days")).drop("_days")
+    day_numbers = (days.filter(pl.col("in_month") & (pl.col("worked") > 0)).group_by("worker_id")
+                   .agg(pl.col("date").dt.day().cast(pl.Int64).unique().sort().alias("work_day_numbers")))
+    workers = workers.join(day_numbers, on="worker_id", how="left")
     workers = workers.select([*WORKER_SCHEMA, *EXTRA_WORKER_SCHEMA]).sort("row")
     workers = workers.with_columns([pl.col(c).cast(t) for c, t in {**WORKER_SCHEMA, **EXTRA_WORKER_SCHEMA}.items()])
 

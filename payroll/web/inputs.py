@@ -32,7 +32,7 @@ from sqlmodel import Session, select
 from payroll.case import InputError
 from payroll.runs.hashing import sha256_bytes
 from payroll.runs.inputs import check_month, store_blob
-from payroll.web.audit import mask_rrn, record
+from payroll.record.audit import mask_rrn, record
 from payroll.web.cache import ComputedOnce, file_sha256
 from payroll.web.models import ConsoleUpload
 
@@ -50,7 +50,7 @@ class Kind:
 
 
 KINDS: dict[str, Kind] = {k.name: k for k in (
-    Kind("attendance", "근태 기록 (지문인식기 내보내기)", (".csv", ".xlsx", ".xls"), "{month}/attendance/{digest}{suffix}"),
+    Kind("attendance", "근태 기록 (지문인식기 내보내기)", (".csv", ".xlsx", ".xls", ".txt", ".dat"), "{month}/attendance/{digest}{suffix}"),
     Kind("corrections", "근태 정정 (worker_id,date,in,out,reason)", (".csv",), "{month}/corrections.csv"),
     Kind("leave", "휴가 (worker_id,date,kind,minutes)", (".csv",), "{month}/leave.csv"),
     Kind("overtime", "연장근로 승인 (worker_id,date,start,end,reason)", (".csv",), "{month}/overtime.csv"),
@@ -78,19 +78,43 @@ def display_name(filename: str | None) -> str:
 
 #: the month's attendance checks, by the hashes of their inputs (payroll.web.cache)
 CHECKS: ComputedOnce = ComputedOnce(size=64, errors=(InputError,))
-#: the rosters read, by the hashes of roster.csv and contracts.csv (read-only objects, shared by the pages)
+#: the rosters read from roster.csv and contracts.csv, by the files' hashes (read-only objects, shared by the pages)
 ROSTERS: ComputedOnce = ComputedOnce(size=8, errors=(InputError,))
 
 
-def roster_of(root: Path):
-    """The roster and contracts of the inputs folder (None while either is missing), read once per
-    version of the two files (kept by their sha256: several pages read it on every view)."""
+def roster_of(root: Path, engine=None):
+    """The workers and contracts the console checks uploads against: ``roster.csv`` and ``contracts.csv``
+    uploaded in the inputs folder (the next run imports them; read once per version of the two files),
+    else the record (every worker, every contract); None when there is neither."""
     from payroll.roster import load_roster
 
     r, c = root / "roster.csv", root / "contracts.csv"
-    if not (r.is_file() and c.is_file()):
+    if r.is_file() and c.is_file():
+        return ROSTERS.get((str(r.resolve()), file_sha256(r), file_sha256(c)), lambda: load_roster(r, c))
+    if engine is None:
         return None
-    return ROSTERS.get((str(r.resolve()), file_sha256(r), file_sha256(c)), lambda: load_roster(r, c))
+    from payroll.record import people
+
+    key = _record_version(engine)
+    if key not in _RECORD_ROSTER:
+        with Session(engine) as db:
+            _RECORD_ROSTER.clear()
+            _RECORD_ROSTER[key] = people.roster_as_of(db, dt.date(9999, 12, 31))
+    roster = _RECORD_ROSTER[key]
+    return roster if roster.workers else None
+
+
+_RECORD_ROSTER: dict[tuple, object] = {}
+
+
+def _record_version(engine) -> tuple:
+    """The record's version: every change of the record writes an audit row of a ``record.…`` action, so a
+    newer one means read again (views and logins write audit rows too, and change nothing)."""
+    from payroll.store.models import AuditLog
+
+    with Session(engine) as db:
+        last = db.exec(select(AuditLog.id).where(AuditLog.action.startswith("record.")).order_by(AuditLog.id.desc()).limit(1)).first()
+    return (str(engine.url), last)
 
 
 def month_bounds(month: str) -> tuple[dt.date, dt.date]:
@@ -100,7 +124,7 @@ def month_bounds(month: str) -> tuple[dt.date, dt.date]:
     return first, last
 
 
-def _validate(kind: str, path: Path, root: Path, month: str) -> str:
+def _validate(kind: str, path: Path, root: Path, month: str, engine=None) -> str:
     """Read the file with the importer the CLI uses; a one-line summary, or InputError."""
     if kind == "attendance":
         from payroll.attendance.readers import read_export
@@ -110,9 +134,9 @@ def _validate(kind: str, path: Path, root: Path, month: str) -> str:
     if kind == "corrections":
         from payroll.attendance.checks import load_corrections
 
-        return f"정정 {load_corrections(path, roster_of(root)).height}건"
+        return f"정정 {load_corrections(path, roster_of(root, engine)).height}건"
     if kind in ("leave", "overtime"):
-        roster = roster_of(root)
+        roster = roster_of(root, engine)
         if roster is None:
             raise InputError("근로자 명부(roster.csv)와 근로계약(contracts.csv)을 먼저 올리세요")
         from payroll.timesheet.inputs import load_approvals, load_leave
@@ -132,7 +156,7 @@ def _validate(kind: str, path: Path, root: Path, month: str) -> str:
 
         return f"{len(load_ytd_csv(path))}행"
     if kind == "wages":
-        from payroll.commands.documents import load_wages_csv
+        from payroll.record.opening import load_wages_csv
 
         return f"근로자 {len(load_wages_csv(path))}명"
     if kind == "claims":
@@ -144,7 +168,7 @@ def _validate(kind: str, path: Path, root: Path, month: str) -> str:
 
         return f"기록 {len(load_register(path))}건"
     if kind in ("leave_opening", "leave_history"):
-        roster = roster_of(root)
+        roster = roster_of(root, engine)
         if roster is None:
             raise InputError("근로자 명부(roster.csv)와 근로계약(contracts.csv)을 먼저 올리세요")
         from payroll.leave.inputs import load_leave, load_opening
@@ -179,7 +203,7 @@ def save_upload(db: Session, root: Path, month: str, kind: str, filename: str | 
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
         try:
-            summary = _validate(kind, Path(tmp), root, month)
+            summary = _validate(kind, Path(tmp), root, month, db.get_bind())
         except InputError as exc:  # the importer's message, about the name the clerk knows
             raise InputError(str(exc).replace(tmp, shown)) from None
         store_blob(db, data)
@@ -262,12 +286,13 @@ class MonthCheck:
         return open_errors_of(self.exceptions)
 
 
-def exceptions(root: Path, month: str, cache_dir: Path | None = None) -> MonthCheck | None:
+def exceptions(root: Path, month: str, engine=None, cache_dir: Path | None = None) -> MonthCheck | None:
     """The month's attendance check (the same call as ``payroll attendance check``), or None without exports.
 
-    Kept by the sha256 of every input (the exports, roster, contracts, corrections) and of the rules:
-    in memory, and in ``cache_dir`` (the console's data folder) so that a restarted console reads the
-    kept exceptions rather than checking every month again — checked once per upload or correction.
+    Kept by the sha256 of every input (the exports, the roster — its files, or the record's version —
+    and the corrections), of the rules and of the code: in memory, and in ``cache_dir`` (the console's
+    data folder) so that a restarted console reads the kept exceptions rather than checking every
+    month again — checked once per upload or correction.
     """
     import hashlib
 
@@ -279,9 +304,11 @@ def exceptions(root: Path, month: str, cache_dir: Path | None = None) -> MonthCh
     if not paths:
         return None
     corrections = root / month / "corrections.csv"
-    others = [root / "roster.csv", root / "contracts.csv", corrections]
+    roster_key: tuple = tuple(file_sha256(p) for p in (root / "roster.csv", root / "contracts.csv"))
+    if None in roster_key and engine is not None:
+        roster_key = _record_version(engine)
     key = (str(root.resolve()), month, law_module.current().content_hash, code_version(), tuple((p.name, file_sha256(p)) for p in paths),
-           tuple(file_sha256(p) for p in others))
+           roster_key, file_sha256(corrections))
 
     def check() -> MonthCheck:
         import polars as pl
@@ -294,7 +321,8 @@ def exceptions(root: Path, month: str, cache_dir: Path | None = None) -> MonthCh
                 return MonthCheck(pl.read_parquet(kept))
             except (OSError, pl.exceptions.PolarsError):
                 pass  # a damaged file: check again and write it anew
-        result = MonthCheck(check_files(paths, roster_of(root), corrections if corrections.is_file() else None, month=month_bounds(month)).exceptions)
+        roster = roster_of(root, engine)
+        result = MonthCheck(check_files(paths, roster, corrections if corrections.is_file() else None, month=month_bounds(month)).exceptions)
         if kept is not None:
             kept.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(prefix=".check-", suffix=".parquet", dir=kept.parent)

@@ -6,7 +6,8 @@ from fastapi import FastAPI
 
 
 def register_pages(app: FastAPI) -> None:
-    from payroll.web.pages import audit, month, months, rules, runs, session, welfare, workers
+    from payroll.web.pages import audit, budgets, me, month, months, record_forms, rules, runs, session, welfare, worker_docs, workers, yearend
 
-    for module in (session, months, month, runs, workers, welfare, audit, rules):
+    # record_forms before workers: /workers/new is a form, not a worker id
+    for module in (session, me, months, month, runs, record_forms, workers, worker_docs, budgets, welfare, yearend, audit, rules):
         app.include_router(module.router)

@@ -15,7 +15,7 @@ from starlette.concurrency import run_in_threadpool
 
 from payroll.case import InputError
 from payroll.web.app import render
-from payroll.web.audit import record
+from payroll.record.audit import record
 from payroll.web.auth import ANYONE, CLERK, Principal
 
 router = APIRouter()

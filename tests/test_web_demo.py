@@ -6,6 +6,7 @@ read by the pages; IPv6 Host headers."""
 from __future__ import annotations
 
 import io
+import json
 import re
 import shutil
 
@@ -14,8 +15,8 @@ from pypdf import PdfReader
 from sqlmodel import select
 
 from payroll.money import won
-from payroll.runs.results import read_results
-from payroll.store.models import AuditLog, Run
+from payroll.runs.results import dictionary_of, read_results
+from payroll.store.models import AuditLog, Run, WorkerResult
 from test_web_fixtures import FrozenClock, csrf_from, login
 
 LEAVER = "T00025"  # the sample month's leaver: renewed contract since 2025-01-01, leaves in 2026-06 (settlement and 퇴직금)
@@ -189,8 +190,9 @@ def test_receipts_come_from_what_the_run_read_and_are_refused_when_the_stored_ru
     # a stored result that no longer matches the settlement: refused, never issued
     with app.state.store.session() as db:
         stored = db.exec(select(WorkerResult).where(WorkerResult.worker_id == LEAVER)).one()
+        stored_columns = [spec[0] for spec in dictionary_of(db, stored.run_id).columns if spec[1] != "c"]  # the row's values, in order
         doc = json.loads(stored.result_json)
-        doc["row"]["settlement_income_tax"] = int(doc["row"]["settlement_income_tax"]) + 10
+        doc["row"][stored_columns.index("settlement_income_tax")] += 10
         stored.result_json = json.dumps(doc, ensure_ascii=False)
         db.add(stored)
     r = clerk.get(f"/workers/{LEAVER}/withholding/2026.pdf")

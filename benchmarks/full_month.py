@@ -49,6 +49,7 @@ CHUNK = 24  # pages per task, as the run's payslip pool sends at most
 
 def month_here(inputs: Path, out: Path, jobs: int) -> dict:
     from payroll.runs import batch, outputs
+    from payroll.runs import computed as computed_module
     from payroll.runs import results as results_module
     from payroll.store import open_store
 
@@ -64,7 +65,7 @@ def month_here(inputs: Path, out: Path, jobs: int) -> dict:
                 phases[name] = phases.get(name, 0.0) + time.perf_counter() - t  # float ok
         return wrapper
 
-    for mod, name, label in ((batch, "build_from_files", "timesheets (build_month)"), (batch, "compute", "compute (vectorised)"),
+    for mod, name, label in ((batch, "build_from_files", "timesheets (build_month)"), (computed_module, "compute", "compute (vectorised)"),
                              (results_module, "encode", "stored results (trace, texts)"),
                              (outputs, "render_payslips", f"payslips + month files ({jobs} processes)"),
                              (outputs, "month_documents", "  of which register, bank CSV, filings (main process)"),

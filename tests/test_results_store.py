@@ -100,6 +100,15 @@ def test_any_values_round_trip(month, law, names, departments, dates, minutes, f
     assert [again.expand(t) for t in stored.texts] == stored.expanded()
 
 
+@pytest.mark.parametrize("wages", [[[90_000, 95_000]] * 5, [[90_000], None, [], [1, 2, 3], [90_000]]], ids=["same in every row", "different"])
+def test_a_list_column_round_trips_whether_or_not_every_row_holds_the_same(month, law, wages):
+    """A list column (a 일용 worker's daily wages) kept once when every row holds the same list."""
+    frame, items = month
+    frame = frame.with_columns(pl.Series("daily_wages", wages, dtype=pl.List(pl.Int64)))
+    stored = encode(frame, items, law)
+    assert [canonical_json(r) for r in stored.expanded()] == [canonical_json(r) for r in whole_json(frame, items, law, {})]
+
+
 def test_the_hash_covers_the_dictionary_and_every_text(month, law):
     frame, items = month
     stored = encode(frame, items, law)

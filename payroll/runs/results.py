@@ -224,7 +224,8 @@ def _constant(series: pl.Series) -> tuple[bool, Any]:
         same = series.n_unique() == 1
     else:
         same = series.min() == series.max() if series.dtype != pl.Boolean else series.all() or not series.any()
-    return (True, json.loads(canonical_json(series.item(0)))) if same else (False, None)
+    first = series.slice(0, 1).to_list()[0]  # a list column's value as a list (``item`` gives a Series)
+    return (True, json.loads(canonical_json(first))) if same else (False, None)
 
 
 class Encoder:

@@ -1,4 +1,8 @@
-"""One month: imports (uploads, exceptions, corrections), the run, close and correction."""
+"""One month: imports (uploads, exceptions, corrections), the run, close and correction.
+
+The handlers are plain functions: FastAPI runs them in its thread pool, so a page that reads files
+or the database never holds up another request (the upload awaits the body, then does the same).
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,7 @@ import datetime as dt
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse
 from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
 
 from payroll.case import InputError
 from payroll.runs.inputs import check_month
@@ -45,7 +50,7 @@ def _month_context(request: Request, month: str, code: str = "", worker: str = "
     names = {u.stored_name.rsplit("/", 1)[-1]: u.original_name for u in uploads}
     exc, exc_error, rows, codes, shown_total = None, None, [], [], 0
     try:
-        exc = web_inputs.exceptions(root, month, app.state.store.engine)
+        exc = web_inputs.exceptions(root, month, app.state.store.engine, services.check_cache(app))
     except InputError as e:
         exc_error = str(e).replace(str(root) + "/", "")
     if exc is not None:
@@ -74,13 +79,13 @@ def _month_context(request: Request, month: str, code: str = "", worker: str = "
 
 
 @router.get("/months/{month}")
-async def month_page(request: Request, month: str, code: str = "", worker: str = "", date: str = "", user: Principal = Depends(ANYONE)):
+def month_page(request: Request, month: str, code: str = "", worker: str = "", date: str = "", user: Principal = Depends(ANYONE)):
     check_month(month)
     return render(request, "month.html", _month_context(request, month, code[:32], worker[:64], date[:10]))
 
 
 @router.get("/months/{month}/exceptions")
-async def exceptions_table(request: Request, month: str, code: str = "", worker: str = "", date: str = "", user: Principal = Depends(ANYONE)):
+def exceptions_table(request: Request, month: str, code: str = "", worker: str = "", date: str = "", user: Principal = Depends(ANYONE)):
     """The exceptions table alone (htmx swaps it in when a filter changes)."""
     check_month(month)
     return render(request, "_exceptions.html", _month_context(request, month, code[:32], worker[:64], date[:10]))
@@ -89,25 +94,31 @@ async def exceptions_table(request: Request, month: str, code: str = "", worker:
 @router.post("/months/{month}/uploads")
 async def upload(request: Request, month: str, kind: str = Form(""), file: UploadFile | None = File(None), user: Principal = Depends(CLERK)):
     check_month(month)
+    named = file is not None and bool(file.filename)
+    data = await file.read() if named else b""
+    # reading and checking the file (and the month's attendance check after it) blocks: not on the event loop
+    return await run_in_threadpool(_upload, request, month, kind, file.filename if named else None, data, user)
+
+
+def _upload(request: Request, month: str, kind: str, filename: str | None, data: bytes, user: Principal):
     app = request.app
-    if file is None or not file.filename:
+    if filename is None:
         return render(request, "month.html", _month_context(request, month, error="올릴 파일을 고르세요."), status_code=400)
-    data = await file.read()
     try:
         with Session(app.state.store.engine, expire_on_commit=False) as db:
-            row, summary = web_inputs.save_upload(db, _root(request), month, kind, file.filename, data, actor=user.name, clock=app.state.clock)
+            row, summary = web_inputs.save_upload(db, _root(request), month, kind, filename, data, actor=user.name, clock=app.state.clock)
     except InputError as exc:
         context = _month_context(request, month, error=str(exc))
         if kind == "attendance":  # an export no profile reads: offer the profile detect proposes
             from payroll.attendance.detect import offer
 
-            context["proposal"] = offer(data, web_inputs.display_name(file.filename))
+            context["proposal"] = offer(data, web_inputs.display_name(filename))
         return render(request, "month.html", context, status_code=400)
     return render(request, "month.html", _month_context(request, month, message=f"{row.original_name}: 올렸습니다 ({summary}, sha256 {row.sha256[:12]}…)"))
 
 
 @router.post("/months/{month}/uploads/{upload_id}/remove")
-async def remove_upload(request: Request, month: str, upload_id: int, user: Principal = Depends(CLERK)):
+def remove_upload(request: Request, month: str, upload_id: int, user: Principal = Depends(CLERK)):
     check_month(month)
     app = request.app
     try:
@@ -119,7 +130,7 @@ async def remove_upload(request: Request, month: str, upload_id: int, user: Prin
 
 
 @router.post("/months/{month}/corrections")
-async def correct(request: Request, month: str, worker_id: str = Form(""), date: str = Form(""), time_in: str = Form(""), time_out: str = Form(""),
+def correct(request: Request, month: str, worker_id: str = Form(""), date: str = Form(""), time_in: str = Form(""), time_out: str = Form(""),
                   reason: str = Form(""), user: Principal = Depends(CLERK)):
     check_month(month)
     app = request.app
@@ -157,7 +168,7 @@ def _start_run(request: Request, month: str, pay_date: str, user: Principal, cor
 
 
 @router.post("/months/{month}/run")
-async def start_run(request: Request, month: str, pay_date: str = Form(""), provisional: str = Form(""), user: Principal = Depends(CLERK)):
+def start_run(request: Request, month: str, pay_date: str = Form(""), provisional: str = Form(""), user: Principal = Depends(CLERK)):
     """Start the month's run (refused by the run itself when the month is closed)."""
     check_month(month)
     try:
@@ -170,7 +181,7 @@ async def start_run(request: Request, month: str, pay_date: str = Form(""), prov
 
 
 @router.post("/months/{month}/correction")
-async def approve_correction(request: Request, month: str, pay_date: str = Form(""), user: Principal = Depends(APPROVER)):
+def approve_correction(request: Request, month: str, pay_date: str = Form(""), user: Principal = Depends(APPROVER)):
     """The approver approves and starts a correction run of a closed month (``payroll run MONTH --correction``)."""
     check_month(month)
     try:
@@ -180,7 +191,7 @@ async def approve_correction(request: Request, month: str, pay_date: str = Form(
 
 
 @router.post("/months/{month}/close")
-async def close(request: Request, month: str, user: Principal = Depends(APPROVER)):
+def close(request: Request, month: str, user: Principal = Depends(APPROVER)):
     from payroll.runs.months import close_month
 
     check_month(month)
@@ -205,7 +216,7 @@ def _start_mail(request: Request, month: str, user: Principal):
 
 
 @router.post("/months/{month}/mail")
-async def mail_again(request: Request, month: str, user: Principal = Depends(APPROVER)):
+def mail_again(request: Request, month: str, user: Principal = Depends(APPROVER)):
     """Send again the payslips not yet sent (failed or bounced ones, after the address is fixed)."""
     check_month(month)
     if request.app.state.smtp is None:

@@ -11,7 +11,7 @@ import csv
 import io
 from pathlib import Path
 
-from payroll.case import InputError
+from payroll.errors import InputError
 
 
 def read_text(path: str | Path) -> str:

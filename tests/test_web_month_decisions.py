@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 import pytest
 
@@ -70,6 +71,8 @@ def test_the_clerks_month_held_worker_and_confirmed_close(env):
     run_id = job.result["run_id"]
     run = clerk.get(f"/runs/{run_id}").text
     assert 'id="run-held"' in run and "보류" in run
+    departments = run[run.index('<table id="departments">'):run.index("</tbody>", run.index('<table id="departments">'))]
+    assert sum(int(n) for n in re.findall(r'</td><td class="num">(\d+)</td>', departments)) == 2  # the totals are what is paid: W002 left out
     bank = clerk.get(f"/runs/{run_id}/file", params={"name": "bank_transfer.csv"}).content.decode("utf-8-sig")
     assert [r["worker_id"] for r in csv.DictReader(io.StringIO(bank))] == ["W001", "W003"]
 

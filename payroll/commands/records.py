@@ -15,7 +15,7 @@ from pathlib import Path
 
 import click
 
-from payroll.case import InputError, dumps
+from payroll.errors import InputError, dumps
 
 DB_HELP = "database URL or SQLite file (default: $PAYROLL_DB, else ./payroll.db)"
 IMPORT_LABELS = {"roster": "근로자 명부", "contracts": "근로계약"}  # the audit reason of an import names what it is

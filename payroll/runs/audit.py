@@ -7,19 +7,22 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sqlmodel import select
+
 from payroll.case import InputError
 from payroll.engine.pipeline import DEDUCTION_LABELS, DEDUCTIONS, default_context
 from payroll.engine.step import Context
 from payroll.runs import inputs as inputs_module
 from payroll import law as law_module
 from payroll.runs import law_state
+from payroll.runs import results as results_module
 from payroll.runs.batch import law_of_run, note_figures
 from payroll.runs.computed import BuildFn, build_from_files, compute_month
 from payroll.runs.month_state import load_results
 from payroll.runs.hashing import canonical_json, code_version, sha256_file
 from payroll.runs.outputs import Renderers, default_renderers, render_all
 from payroll.store.db import Store
-from payroll.store.models import Run
+from payroll.store.models import Run, WorkerResult
 
 AMOUNT_FIELDS = {
     "gross_pay": "임금 총액",
@@ -68,7 +71,8 @@ def replay(store: Store, run_id: str, *, build: BuildFn | None = None, renderers
         root = Path(tmp) / "inputs"
         with store.session() as s:
             files, problems = inputs_module.restore(s, manifest, root)
-            stored = load_results(s, run_id)
+            dictionary = results_module.dictionary_of(s, run_id)
+            stored_texts = s.exec(select(WorkerResult.result_json).where(WorkerResult.run_id == run_id).order_by(WorkerResult.row)).all()
         report.problems += problems
         staged = inputs_module.stage(root, run.month, run.pay_date, files, manifest)
         ctx = law_of_run(staged, run.provisional, ctx)
@@ -78,7 +82,7 @@ def replay(store: Store, run_id: str, *, build: BuildFn | None = None, renderers
             computed = compute_month(staged, build, ctx)
         note_figures(computed, law_state.uses_of(ctx.law, uses))
         out = Path(tmp) / "out"
-        fresh = render_all(out, computed.frame, computed.items, computed.rows, computed.item_lists, computed.traces, computed.employer, renderers, progress, jobs,
+        fresh = render_all(out, computed.frame, computed.items, computed.stored, computed.employer, renderers, progress, jobs,
                            extra=computed.outputs)
         for name in sorted(set(recorded) | set(fresh)):
             if name not in fresh:
@@ -88,9 +92,7 @@ def replay(store: Store, run_id: str, *, build: BuildFn | None = None, renderers
             elif fresh[name] != recorded[name]:
                 report.problems.append(f"output {name}: bytes differ (recorded sha256 {recorded[name][:12]}…, replay {fresh[name][:12]}…)")
         report.outputs_checked = len(recorded)
-        report.problems += [f"result {line}" for line in diff_results(stored, computed.stored_results())]
-        if [canonical_json(r) for r in stored] != [canonical_json(r) for r in computed.stored_results()] and not any(p.startswith("result ") for p in report.problems):
-            report.problems.append("result rows differ from the stored ones (trace or a non-money column)")
+        report.problems += _compare_results(dictionary, stored_texts, computed)
     disk = Path(run.out_dir)
     if disk.is_dir():
         for name, digest in recorded.items():
@@ -104,6 +106,20 @@ def replay(store: Store, run_id: str, *, build: BuildFn | None = None, renderers
     report.identical = not report.problems
     store.audit(actor, "run.replay", run_id, {"identical": report.identical, "problems": len(report.problems)})
     return report
+
+
+def _compare_results(dictionary, stored_texts: list[str], computed) -> list[str]:
+    """What differs between the stored results and the recomputed ones. A run stored with a dictionary
+    (format 2) must match text for text and dictionary for dictionary; an older run (format 1, whole
+    JSON per worker) is compared with the recomputed results expanded to that form."""
+    if dictionary is not None and dictionary.as_json() == computed.stored.dictionary.as_json() and list(stored_texts) == computed.stored.texts.to_list():
+        return []
+    stored = [dictionary.expand(t) for t in stored_texts] if dictionary is not None else [json.loads(t) for t in stored_texts]
+    fresh = computed.stored_results()
+    problems = [f"result {line}" for line in diff_results(stored, fresh)]
+    if not problems and [canonical_json(r) for r in stored] != [canonical_json(r) for r in fresh]:
+        problems.append("result rows differ from the stored ones (trace or a non-money column)")
+    return problems
 
 
 def _amounts(result: dict) -> dict[str, int]:
@@ -184,7 +200,7 @@ def explain(store: Store, run_id: str, worker_id: str) -> list[dict]:
     """The stored results of ``worker_id`` in ``run_id`` (row, items, trace)."""
     get_run(store, run_id)
     with store.session() as s:
-        results = [r for r in load_results(s, run_id) if str(r["row"]["worker_id"]) == worker_id]
+        results = results_module.read_results(s, run_id, worker_id)
     if not results:
         raise InputError(f"run {run_id} has no worker {worker_id!r}")
     return results

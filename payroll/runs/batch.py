@@ -43,7 +43,7 @@ from payroll.runs.month_state import (  # noqa: F401 - the run's API (payroll.ru
 from payroll.runs.outputs import Renderers, default_renderers, render_all, start_pool
 from payroll.runs.prechecks import RunRefused, refuse_if_any  # noqa: F401 - RunRefused: what a refused run raises
 from payroll.store.db import Store, now
-from payroll.store.models import MonthLock, RetroItem, Run, WorkerResult
+from payroll.store.models import MonthLock, RetroItem, Run, RunDictionary, WorkerResult
 
 DATA_ENV = "PAYROLL_DATA"  # the data directory of `payroll leave` (its notice register is read by the run)
 SUMMARY_FIELDS = ("gross_pay", "taxable_pay", "deductions_total", "income_tax", "local_income_tax", "net_pay")
@@ -118,7 +118,7 @@ def execute_run(store: Store, month: str, *, inputs_dir: Path, out_root: Path, p
     final = parent / run_id
     partial = parent / f".partial-{run_id}-{os.getpid()}"
     try:
-        outputs = render_all(partial, computed.frame, computed.items, computed.rows, computed.item_lists, computed.traces, computed.employer, renderers, progress, jobs,
+        outputs = render_all(partial, computed.frame, computed.items, computed.stored, computed.employer, renderers, progress, jobs,
                              extra=lambda: computed.outputs, meanwhile=computed.results_sha256,
                              on_done=lambda done, total: report("payslips", done, total))
     except BaseException:
@@ -269,10 +269,19 @@ def _totals(frame: pl.DataFrame) -> dict[str, int]:
     return {f: int(frame.get_column(f).sum()) for f in ("gross_pay", "deductions_total", "net_pay")}
 
 
+def _result_records(run_id: str, computed: Computed) -> list[dict]:
+    """One worker_results row per worker-month: its stored text and the figures the console lists."""
+    texts = [pl.col(c).cast(pl.Utf8) if c in computed.frame.columns else pl.lit(None, dtype=pl.Utf8).alias(c) for c in ("name", "department", "pay_state", "attendance_note")]
+    frame = computed.frame.select(
+        pl.lit(run_id).alias("run_id"), pl.col("row").cast(pl.Int64), pl.col("worker_id").cast(pl.Utf8), *texts,
+        *[pl.col(f).fill_null(0).cast(pl.Int64) for f in SUMMARY_FIELDS],
+    ).with_columns(computed.stored.texts.alias("result_json"))
+    return frame.to_dicts()
+
+
 def _record(store: Store, *, month, pay_date, correction, corrected_id, corrected_hash, old_results, manifest, computed: Computed,
             outputs, run_id, partial: Path, final: Path, actor, ctx: Context, roster=None, welfare_rows: list[dict] = (),
             settlement: provisional_module.Settlement | None = None) -> dict:
-    result_texts = computed.result_texts()
     results_sha = computed.results_sha256()
     kind = "correction" if correction else "regular"
     code = code_version()
@@ -306,11 +315,9 @@ def _record(store: Store, *, month, pay_date, correction, corrected_id, correcte
             )
             s.add(run)
             s.flush()
-            records = [
-                {"run_id": run_id, "row": int(r["row"]), "worker_id": str(r["worker_id"]), "result_json": text, **{f: int(r[f] or 0) for f in SUMMARY_FIELDS}}
-                for r, text in zip(computed.rows, result_texts)
-            ]
-            s.execute(insert(WorkerResult.__table__), records)
+            s.add(RunDictionary(run_id=run_id, content=computed.stored.dictionary.as_json()))
+            s.flush()
+            s.execute(insert(WorkerResult.__table__), _result_records(run_id, computed))
             for line in retro:
                 s.add(RetroItem(correction_run_id=run_id, corrected_run_id=corrected_id, belongs_month=month, pay_month=pay_month, **line))
             if settlement is not None and settlement.settled:

@@ -12,6 +12,7 @@ import json
 
 from sqlmodel import Session, select
 
+from payroll.runs import results as results_module
 from payroll.store.models import MonthLock, RetroItem, Run, WorkerResult
 
 HELD = "held"
@@ -82,6 +83,25 @@ def retro_lines(old_results: list[dict], computed, belongs_month: str, catalogue
 
 
 def load_results(session: Session, run_id: str) -> list[dict]:
-    rows = session.exec(select(WorkerResult).where(WorkerResult.run_id == run_id).order_by(WorkerResult.row)).all()
-    return [json.loads(r.result_json) for r in rows]
+    """Every stored result of the run, expanded ({row, items, trace}), in row order."""
+    return results_module.read_results(session, run_id)
 
+
+DECIDED_COLUMNS = ("worker_id", "name", "net_pay", "pay_state", "attendance_note")
+
+
+def decided_rows(session: Session, run_id: str) -> list[dict]:
+    """The run's workers whose month carries an attendance decision (payroll.runs.decisions), in row
+    order: worker_id, name, net_pay, held (지급 보류: recorded, not transferred) and the note the
+    payslip prints — from the worker rows' own columns (store_0004), or the stored JSON of an older run."""
+    from sqlalchemy import or_
+
+    if results_module.has_dictionary(session, run_id):
+        decided = or_(WorkerResult.attendance_note.is_not(None), WorkerResult.pay_state == HELD)
+        columns = [getattr(WorkerResult, c) for c in DECIDED_COLUMNS]
+        found = session.exec(select(*columns).where(WorkerResult.run_id == run_id, decided).order_by(WorkerResult.row)).all()
+        rows = [dict(zip(DECIDED_COLUMNS, r)) for r in found]
+    else:
+        rows = [r for r in results_module.read_rows(session, run_id, DECIDED_COLUMNS) if r["attendance_note"] or r["pay_state"] == HELD]
+    return [{"worker_id": r["worker_id"], "name": r["name"] or "", "net_pay": int(r["net_pay"] or 0), "held": r["pay_state"] == HELD,
+             "note": r["attendance_note"] or ""} for r in rows]

@@ -18,7 +18,7 @@ import json
 def held_on_close(store: Store, month: str, run_id: str | None = None) -> tuple[str | None, list[dict]]:
     """The run ``payroll close`` would close (``run_id``, else the latest regular run) and its held
     workers (지급 보류: recorded, not transferred) — what the approver confirms."""
-    from payroll.runs.month_state import load_results
+    from payroll.runs.month_state import decided_rows
 
     check_month(month)
     with store.session() as s:
@@ -27,8 +27,8 @@ def held_on_close(store: Store, month: str, run_id: str | None = None) -> tuple[
             run_id = run.run_id if run else None
         if run_id is None:
             return None, []
-        held = [r["row"] for r in load_results(s, run_id) if r["row"].get("pay_state") == "held"]
-    return run_id, [{"worker_id": r["worker_id"], "name": r.get("name") or "", "net_pay": int(r.get("net_pay") or 0), "note": r.get("attendance_note") or ""} for r in held]
+        held = [r for r in decided_rows(s, run_id) if r["held"]]
+    return run_id, held
 
 
 def close_month(store: Store, month: str, actor: str, run_id: str | None = None) -> dict:

@@ -93,7 +93,7 @@ def month_context(app, month: str, *, code: str = "", department: str = "", work
     names = {u.stored_name.rsplit("/", 1)[-1]: u.original_name for u in uploads}
     check, check_error = None, None
     try:
-        check = web_inputs.month_check(root, month, app.state.store.engine)
+        check = web_inputs.month_check(root, month, app.state.store.engine, services.check_cache(app))
     except InputError as exc:
         check_error = _strip(str(exc), root)
     from payroll import law as law_module
@@ -127,21 +127,3 @@ def month_context(app, month: str, *, code: str = "", department: str = "", work
     return ctx
 
 
-def held_of_run(app, run_id: str) -> list[dict]:
-    """The held workers of a run (지급 보류), with the note the payslip prints."""
-    out = []
-    for r in services.results_of(app, run_id):
-        row = r["row"]
-        if row.get("pay_state") == "held":
-            out.append({"worker_id": row["worker_id"], "name": row.get("name") or "", "net_pay": row.get("net_pay"), "note": row.get("attendance_note") or ""})
-    return out
-
-
-def decided_of_run(app, run_id: str) -> list[dict]:
-    """Every worker of a run whose month carries an attendance decision."""
-    out = []
-    for r in services.results_of(app, run_id):
-        row = r["row"]
-        if row.get("attendance_note"):
-            out.append({"worker_id": row["worker_id"], "name": row.get("name") or "", "held": row.get("pay_state") == "held", "note": row["attendance_note"]})
-    return out

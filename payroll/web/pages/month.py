@@ -1,5 +1,10 @@
 """One month: its page and exceptions, the run (refused while errors are open), the approver's close
-(with what is held and still open, confirmed explicitly) and the correction run."""
+(with what is held and still open, confirmed explicitly) and the correction run.
+
+The handlers are plain functions: FastAPI runs them in its thread pool, so a page that reads files
+or the database never holds up another request (payroll.web.pages.month_inputs' upload awaits the
+body, then does the same).
+"""
 
 from __future__ import annotations
 
@@ -26,13 +31,13 @@ def _filters(code: str, department: str, worker: str, date: str) -> dict:
 
 
 @router.get("/months/{month}")
-async def month_page(request: Request, month: str, code: str = "", department: str = "", worker: str = "", date: str = "", user: Principal = Depends(ANYONE)):
+def month_page(request: Request, month: str, code: str = "", department: str = "", worker: str = "", date: str = "", user: Principal = Depends(ANYONE)):
     check_month(month)
     return _page(request, month, **_filters(code, department, worker, date))
 
 
 @router.get("/months/{month}/exceptions")
-async def exceptions_table(request: Request, month: str, code: str = "", department: str = "", worker: str = "", date: str = "", user: Principal = Depends(ANYONE)):
+def exceptions_table(request: Request, month: str, code: str = "", department: str = "", worker: str = "", date: str = "", user: Principal = Depends(ANYONE)):
     """The exceptions report alone (htmx swaps it in when a filter changes)."""
     check_month(month)
     return _page(request, month, template="_exceptions.html", **_filters(code, department, worker, date))
@@ -72,7 +77,7 @@ def _refusal(request: Request, month: str) -> str | None:
     """What the run would refuse on, said before a job starts (the run checks again itself)."""
     from payroll.web.inputs import month_check
 
-    check = month_check(request.app.state.inputs_dir, month, request.app.state.store.engine)
+    check = month_check(request.app.state.inputs_dir, month, request.app.state.store.engine, services.check_cache(request.app))
     if check is None or not check.findings:
         return None
     workers = len({f.worker_id or "(빈칸)" for f in check.findings})
@@ -81,7 +86,7 @@ def _refusal(request: Request, month: str) -> str | None:
 
 
 @router.post("/months/{month}/run")
-async def start_run(request: Request, month: str, pay_date: str = Form(""), provisional: str = Form(""), user: Principal = Depends(CLERK)):
+def start_run(request: Request, month: str, pay_date: str = Form(""), provisional: str = Form(""), user: Principal = Depends(CLERK)):
     """Start the month's run: refused while the month is closed or attendance errors are open."""
     check_month(month)
     try:
@@ -97,7 +102,7 @@ async def start_run(request: Request, month: str, pay_date: str = Form(""), prov
 
 
 @router.post("/months/{month}/correction")
-async def approve_correction(request: Request, month: str, pay_date: str = Form(""), user: Principal = Depends(APPROVER)):
+def approve_correction(request: Request, month: str, pay_date: str = Form(""), user: Principal = Depends(APPROVER)):
     """The approver approves and starts a correction run of a closed month (``payroll run MONTH --correction``)."""
     check_month(month)
     try:
@@ -114,34 +119,33 @@ def _close_context(request: Request, month: str, error: str | None = None) -> di
     from sqlmodel import Session, select
 
     from payroll.store.models import Run
-    from payroll.web.inputs import month_check
-
-    from payroll.web.inputs import current_uploads
+    from payroll.web.inputs import current_uploads, month_check
 
     app = request.app
     with Session(app.state.store.engine) as db:
         run = db.exec(select(Run).where(Run.month == month, Run.kind == "regular").order_by(Run.created_at.desc(), Run.run_id.desc())).first()
         names = {u.stored_name.rsplit("/", 1)[-1]: u.original_name for u in current_uploads(db, app.state.inputs_dir, month)}
+    decided = services.decided_of_run(app, run.run_id) if run else []
     check, check_error = None, None
     try:
-        check = month_check(app.state.inputs_dir, month, app.state.store.engine)
+        check = month_check(app.state.inputs_dir, month, app.state.store.engine, services.check_cache(app))
     except InputError as exc:
         check_error = str(exc).replace(str(app.state.inputs_dir) + "/", "")
     return {
         "month": month, "run": run, "lock": services.lock_of(app, month), "error": error,
-        "held": month_view.held_of_run(app, run.run_id) if run else [], "decided": month_view.decided_of_run(app, run.run_id) if run else [],
+        "held": [d for d in decided if d["held"]], "decided": decided,
         "open_workers": month_view.open_by_worker(check, names) if check else [], "check_error": check_error,
     }
 
 
 @router.get("/months/{month}/close")
-async def close_page(request: Request, month: str, user: Principal = Depends(APPROVER)):
+def close_page(request: Request, month: str, user: Principal = Depends(APPROVER)):
     check_month(month)
     return render(request, "close.html", _close_context(request, month))
 
 
 @router.post("/months/{month}/close")
-async def close(request: Request, month: str, confirm: str = Form(""), run_id: str = Form(""), user: Principal = Depends(APPROVER)):
+def close(request: Request, month: str, confirm: str = Form(""), run_id: str = Form(""), user: Principal = Depends(APPROVER)):
     """Close the month on the run shown — only with the approver's explicit confirmation."""
     from payroll.runs.months import close_month
 
@@ -169,7 +173,7 @@ def _start_mail(request: Request, month: str, user: Principal):
 
 
 @router.post("/months/{month}/mail")
-async def mail_again(request: Request, month: str, user: Principal = Depends(APPROVER)):
+def mail_again(request: Request, month: str, user: Principal = Depends(APPROVER)):
     """Send again the payslips not yet sent (failed or bounced ones, after the address is fixed)."""
     check_month(month)
     if request.app.state.smtp is None:

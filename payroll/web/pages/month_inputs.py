@@ -6,11 +6,12 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
 
 from payroll.case import InputError
 from payroll.runs.inputs import check_month
 from payroll.web import inputs as web_inputs
-from payroll.web import month_view
+from payroll.web import month_view, services
 from payroll.web.app import render
 from payroll.web.auth import ANYONE, CLERK, Principal
 
@@ -49,7 +50,7 @@ def import_files(app, month: str, kind: str, files: list[tuple[str, bytes]], act
     report("check", len(files), len(files))
     if kind == "attendance" and any(r["ok"] for r in results):
         try:
-            check = web_inputs.month_check(root, month, app.state.store.engine)
+            check = web_inputs.month_check(root, month, app.state.store.engine, services.check_cache(app))
         except InputError as exc:
             check = None
             for r in results:
@@ -65,18 +66,27 @@ def import_files(app, month: str, kind: str, files: list[tuple[str, bytes]], act
 
 @router.post("/months/{month}/uploads")
 async def upload(request: Request, month: str, kind: str = Form(""), files: list[UploadFile] = File(default=[]), user: Principal = Depends(CLERK)):
-    """One or more files of one kind (a file input with ``multiple``, or dropped on the page): an import job."""
+    """One or more files of one kind (a file input with ``multiple``, or dropped on the page): an import job.
+    Only the body is awaited here; the rest (the page an error shows reads files and the database)
+    runs in the thread pool, as every other handler of the month does."""
     check_month(month)
     chosen = [f for f in files if f is not None and f.filename]
+    error = None
     if not chosen:
-        return _page(request, month, status_code=400, error="올릴 파일을 고르세요 (여러 개를 함께 고르거나 끌어다 놓을 수 있습니다).")
-    if kind not in web_inputs.KINDS:
-        return _page(request, month, status_code=400, error="파일 종류를 고르세요.")
-    if len(chosen) > MAX_FILES:
-        return _page(request, month, status_code=400, error=f"한 번에 {MAX_FILES}개까지 올릴 수 있습니다.")
-    if not web_inputs.KINDS[kind].name == "attendance" and len(chosen) > 1:
-        return _page(request, month, status_code=400, error=f"{web_inputs.KINDS[kind].label}은(는) 한 파일만 올립니다 (여러 파일은 근태 기록만).")
+        error = "올릴 파일을 고르세요 (여러 개를 함께 고르거나 끌어다 놓을 수 있습니다)."
+    elif kind not in web_inputs.KINDS:
+        error = "파일 종류를 고르세요."
+    elif len(chosen) > MAX_FILES:
+        error = f"한 번에 {MAX_FILES}개까지 올릴 수 있습니다."
+    elif not web_inputs.KINDS[kind].name == "attendance" and len(chosen) > 1:
+        error = f"{web_inputs.KINDS[kind].label}은(는) 한 파일만 올립니다 (여러 파일은 근태 기록만)."
+    if error is not None:
+        return await run_in_threadpool(_page, request, month, 400, error=error)
     data = [(f.filename, await f.read()) for f in chosen]
+    return await run_in_threadpool(_start_import, request, month, kind, data, user)
+
+
+def _start_import(request: Request, month: str, kind: str, data: list[tuple[str, bytes]], user: Principal):
     app = request.app
     try:
         job = app.state.jobs.start("import", month, user.name, lambda report: import_files(app, month, kind, data, user.name, report))
@@ -86,7 +96,7 @@ async def upload(request: Request, month: str, kind: str = Form(""), files: list
 
 
 @router.post("/months/{month}/uploads/{upload_id}/remove")
-async def remove_upload(request: Request, month: str, upload_id: int, user: Principal = Depends(CLERK)):
+def remove_upload(request: Request, month: str, upload_id: int, user: Principal = Depends(CLERK)):
     check_month(month)
     app = request.app
     try:
@@ -102,7 +112,7 @@ def _correction_fields(worker_id: str, date: str, time_in: str, time_out: str, r
 
 
 @router.post("/months/{month}/corrections/preview")
-async def preview(request: Request, month: str, worker_id: str = Form(""), date: str = Form(""), time_in: str = Form(""), time_out: str = Form(""),
+def preview(request: Request, month: str, worker_id: str = Form(""), date: str = Form(""), time_in: str = Form(""), time_out: str = Form(""),
                   reason: str = Form(""), user: Principal = Depends(CLERK)):
     """The worker's day now and with the correction (nothing saved); the fragment holds the save button."""
     from payroll.web.preview import preview_correction
@@ -121,7 +131,7 @@ async def preview(request: Request, month: str, worker_id: str = Form(""), date:
 
 
 @router.post("/months/{month}/corrections")
-async def correct(request: Request, month: str, worker_id: str = Form(""), date: str = Form(""), time_in: str = Form(""), time_out: str = Form(""),
+def correct(request: Request, month: str, worker_id: str = Form(""), date: str = Form(""), time_in: str = Form(""), time_out: str = Form(""),
                   reason: str = Form(""), user: Principal = Depends(CLERK)):
     check_month(month)
     app = request.app
@@ -138,7 +148,7 @@ async def correct(request: Request, month: str, worker_id: str = Form(""), date:
 
 
 @router.post("/months/{month}/decisions")
-async def decide(request: Request, month: str, worker_id: str = Form(""), decision: str = Form(""), reason: str = Form(""), user: Principal = Depends(CLERK)):
+def decide(request: Request, month: str, worker_id: str = Form(""), decision: str = Form(""), reason: str = Form(""), user: Principal = Depends(CLERK)):
     """One worker's decision for the month's open attendance errors (empty ``decision``: take it back)."""
     from payroll.runs.decisions import LABELS
 
@@ -188,7 +198,7 @@ def contracts_batch(app, month: str, report) -> dict:
 
 
 @router.post("/months/{month}/documents")
-async def documents(request: Request, month: str, user: Principal = Depends(CLERK)):
+def documents(request: Request, month: str, user: Principal = Depends(CLERK)):
     """The month's 근로계약서, all at once (a document batch job)."""
     check_month(month)
     app = request.app
@@ -200,7 +210,7 @@ async def documents(request: Request, month: str, user: Principal = Depends(CLER
 
 
 @router.get("/jobs/{job_id}/download")
-async def job_download(request: Request, job_id: str, user: Principal = Depends(ANYONE)):
+def job_download(request: Request, job_id: str, user: Principal = Depends(ANYONE)):
     """A finished document batch's ZIP (named by the job's own record, never by the request)."""
     import re
 

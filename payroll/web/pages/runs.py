@@ -36,7 +36,7 @@ def _audit(request: Request, user: Principal, action: str, target: str, detail: 
 
 
 @router.get("/jobs/{job_id}")
-async def job_page(request: Request, job_id: str, user: Principal = Depends(ANYONE)):
+def job_page(request: Request, job_id: str, user: Principal = Depends(ANYONE)):
     job = request.app.state.jobs.get(job_id[:64])
     if job is None:
         raise HTTPException(404)
@@ -45,15 +45,14 @@ async def job_page(request: Request, job_id: str, user: Principal = Depends(ANYO
 
 
 @router.get("/runs/{run_id}")
-async def run_page(request: Request, run_id: str, user: Principal = Depends(ANYONE)):
+def run_page(request: Request, run_id: str, offset: int = 0, worker: str = "", user: Principal = Depends(ANYONE)):
     import json
 
     run = _run(request, run_id)
-    results = services.results_of(request.app, run_id)
+    listed = services.run_workers(request.app, run_id, max(0, offset), worker[:64])
     slips = services.payslip_entries(run)
     workers = []
-    for r in results:
-        row = r["row"]
+    for row in listed.rows:
         wid = str(row["worker_id"])
         key = wid if wid in slips else f"{wid}_{row.get('row')}"
         workers.append({"worker_id": wid, "name": row.get("name") or "", "department": row.get("department") or "", "gross_pay": row.get("gross_pay"),
@@ -66,14 +65,15 @@ async def run_page(request: Request, run_id: str, user: Principal = Depends(ANYO
             filings = json.loads(services.output_bytes(run, "filings/filings.json"))
         except (InputError, ValueError):
             filings = None
-    held = [{"worker_id": w["worker_id"], "name": w["name"], "net_pay": w["net_pay"]} for w in workers if w["held"]]
-    return render(request, "run.html", {"run": run, "departments": services.department_totals(results), "workers": workers, "others": others, "filings": filings,
+    held = [d for d in services.decided_of_run(request.app, run_id) if d["held"]]
+    return render(request, "run.html", {"run": run, "departments": services.department_totals(request.app, run_id), "workers": workers, "listed": listed,
+                                        "page_rows": services.PAGE_ROWS, "others": others, "filings": filings,
                                         "warnings": json.loads(run.warnings), "lock": services.lock_of(request.app, run.month), "held": held,
                                         "law_figures": json.loads(run.law_figures or "[]")})
 
 
 @router.get("/runs/{run_id}/workers/{worker_id}")
-async def worker_page(request: Request, run_id: str, worker_id: str, user: Principal = Depends(ANYONE)):
+def worker_page(request: Request, run_id: str, worker_id: str, user: Principal = Depends(ANYONE)):
     """One worker's result: every amount with its 계산방법 and article (``payroll explain``)."""
     from payroll.runs.audit import explain
 
@@ -93,7 +93,7 @@ async def worker_page(request: Request, run_id: str, worker_id: str, user: Princ
 
 
 @router.get("/runs/{run_id}/payslips/{slip}.pdf")
-async def payslip(request: Request, run_id: str, slip: str, download: int = 0, user: Principal = Depends(ANYONE)):
+def payslip(request: Request, run_id: str, slip: str, download: int = 0, user: Principal = Depends(ANYONE)):
     """One payslip, named by the run record (never a path from the request), checked against its sha256."""
     run = _run(request, run_id)
     name = services.payslip_entries(run).get(slip)
@@ -106,7 +106,7 @@ async def payslip(request: Request, run_id: str, slip: str, download: int = 0, u
 
 
 @router.get("/runs/{run_id}/payslips.zip")
-async def payslips_zip(request: Request, run_id: str, user: Principal = Depends(ANYONE)):
+def payslips_zip(request: Request, run_id: str, user: Principal = Depends(ANYONE)):
     run = _run(request, run_id)
     entries = services.payslip_entries(run)
     buf = io.BytesIO()
@@ -124,7 +124,7 @@ MEDIA_TYPES = {".pdf": "application/pdf", ".csv": "text/csv; charset=utf-8", ".j
 
 
 @router.get("/runs/{run_id}/file")
-async def run_file(request: Request, run_id: str, name: str = "", user: Principal = Depends(ANYONE)):
+def run_file(request: Request, run_id: str, name: str = "", user: Principal = Depends(ANYONE)):
     """One recorded output of the run (the register, the bank file, the month's filing summaries).
 
     ``name`` must be a key of the run's outputs manifest: it selects, it never builds a path.
@@ -147,7 +147,7 @@ def _ascii(text: str) -> str:
 
 
 @router.post("/runs/{run_id}/replay")
-async def replay(request: Request, run_id: str, user: Principal = Depends(AUDITOR)):
+def replay(request: Request, run_id: str, user: Principal = Depends(AUDITOR)):
     """Recompute the run from its stored inputs and compare every byte (``payroll replay``)."""
     from payroll.runs.audit import replay as runs_replay
 
@@ -158,7 +158,7 @@ async def replay(request: Request, run_id: str, user: Principal = Depends(AUDITO
 
 
 @router.get("/diff")
-async def diff(request: Request, a: str = "", b: str = "", user: Principal = Depends(AUDITOR)):
+def diff(request: Request, a: str = "", b: str = "", user: Principal = Depends(AUDITOR)):
     """Two runs side by side (``payroll diff A B``)."""
     from payroll.runs.audit import diff_runs
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, UploadFile
 from fastapi.responses import Response
 from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
 
 from payroll.case import InputError
 from payroll.web.app import render
@@ -45,7 +46,7 @@ def _context(request: Request, year: int, message: str | None = None, error: str
 
 
 @router.get("/yearend")
-async def yearend_page(request: Request, year: int = 0, user: Principal = Depends(ANYONE)):
+def yearend_page(request: Request, year: int = 0, user: Principal = Depends(ANYONE)):
     year = year or request.app.state.clock().year - 1
     if not 2000 <= year <= 2100:
         raise HTTPException(404)
@@ -53,7 +54,7 @@ async def yearend_page(request: Request, year: int = 0, user: Principal = Depend
 
 
 @router.get("/yearend/{year}/template.xlsx")
-async def template(request: Request, year: str, user: Principal = Depends(CLERK)):
+def template(request: Request, year: str, user: Principal = Depends(CLERK)):
     from payroll.yearend.stored import employed_on
     from payroll.yearend.template import template_bytes
 
@@ -92,12 +93,16 @@ async def upload_declarations(request: Request, year: str, file: UploadFile | No
         return render(request, "yearend.html", _context(request, y, error="올릴 신고서 파일(XLSX)을 고르세요."), status_code=400)
     data = await file.read()
     name = Path(file.filename).name[:120]
-    try:
-        claims, submitted = read_declarations(data, name, y)
-        saved = _save(request, user, claims, submitted, "xlsx", name, hashlib.sha256(data).hexdigest())
-    except InputError as exc:
-        return render(request, "yearend.html", _context(request, y, error=str(exc)), status_code=400)
-    return render(request, "yearend.html", _context(request, y, message=f"{name}: 신고서 {len(saved):,}건을 기록했습니다 (근로자마다 새 판)."))
+
+    def work():  # reading the workbook and the record: in the thread pool, not on the event loop
+        try:
+            claims, submitted = read_declarations(data, name, y)
+            saved = _save(request, user, claims, submitted, "xlsx", name, hashlib.sha256(data).hexdigest())
+        except InputError as exc:
+            return render(request, "yearend.html", _context(request, y, error=str(exc)), status_code=400)
+        return render(request, "yearend.html", _context(request, y, message=f"{name}: 신고서 {len(saved):,}건을 기록했습니다 (근로자마다 새 판)."))
+
+    return await run_in_threadpool(work)
 
 
 @router.post("/yearend/{year}/declaration")
@@ -110,24 +115,28 @@ async def declaration_form(request: Request, year: str, user: Principal = Depend
     y = _year(year)
     form = await request.form()
     get = lambda k: str(form.get(k, "")).strip()[:100]  # noqa: E731
-    try:
-        doc = _form_claims(get, y)
-        claims = ClaimsIn.model_validate(doc)
-        from payroll import law as law_module
-        from payroll.settlement.reduce import refusal
 
-        reason = refusal(claims, y, law_module.current())
-        if reason:
-            raise InputError(reason)
-        submitted = dt.date.fromisoformat(get("submitted_on")) if get("submitted_on") else request.app.state.clock().date()
-        payload = claims.model_dump_json().encode()
-        _save(request, user, [claims], {claims.worker_id: submitted}, "console", "콘솔 입력", hashlib.sha256(payload).hexdigest())
-    except ValidationError as exc:
-        msgs = "; ".join(f"{'.'.join(str(x) for x in e['loc'])}: {e['msg'].removeprefix('Value error, ')}" for e in exc.errors()[:10])
-        return render(request, "yearend.html", _context(request, y, error=f"신고서 입력 오류 — {msgs}"), status_code=400)
-    except (InputError, ValueError) as exc:
-        return render(request, "yearend.html", _context(request, y, error=f"신고서 입력 오류 — {exc}"), status_code=400)
-    return render(request, "yearend.html", _context(request, y, message=f"{claims.worker_id}: 신고서를 기록했습니다."))
+    def work():  # the rules and the record: in the thread pool, not on the event loop
+        try:
+            doc = _form_claims(get, y)
+            claims = ClaimsIn.model_validate(doc)
+            from payroll import law as law_module
+            from payroll.settlement.reduce import refusal
+
+            reason = refusal(claims, y, law_module.current())
+            if reason:
+                raise InputError(reason)
+            submitted = dt.date.fromisoformat(get("submitted_on")) if get("submitted_on") else request.app.state.clock().date()
+            payload = claims.model_dump_json().encode()
+            _save(request, user, [claims], {claims.worker_id: submitted}, "console", "콘솔 입력", hashlib.sha256(payload).hexdigest())
+        except ValidationError as exc:
+            msgs = "; ".join(f"{'.'.join(str(x) for x in e['loc'])}: {e['msg'].removeprefix('Value error, ')}" for e in exc.errors()[:10])
+            return render(request, "yearend.html", _context(request, y, error=f"신고서 입력 오류 — {msgs}"), status_code=400)
+        except (InputError, ValueError) as exc:
+            return render(request, "yearend.html", _context(request, y, error=f"신고서 입력 오류 — {exc}"), status_code=400)
+        return render(request, "yearend.html", _context(request, y, message=f"{claims.worker_id}: 신고서를 기록했습니다."))
+
+    return await run_in_threadpool(work)
 
 
 def _money(get, key: str, label: str) -> int:
@@ -169,7 +178,7 @@ def _form_claims(get, year: int) -> dict:
 
 
 @router.post("/yearend/{year}/spread")
-async def spread(request: Request, year: str, worker_id: str = Form(""), choice: str = Form("spread"), user: Principal = Depends(CLERK)):
+def spread(request: Request, year: str, worker_id: str = Form(""), choice: str = Form("spread"), user: Principal = Depends(CLERK)):
     from payroll.yearend import records
 
     y = _year(year)
@@ -185,7 +194,7 @@ async def spread(request: Request, year: str, worker_id: str = Form(""), choice:
 
 
 @router.post("/yearend/{year}/settle")
-async def settle(request: Request, year: str, user: Principal = Depends(CLERK)):
+def settle(request: Request, year: str, user: Principal = Depends(CLERK)):
     """Compute and record the year's batch (the receipts are drawn per worker from it)."""
     from payroll.yearend.annual import compute_year_end, record_batch
 
@@ -201,7 +210,7 @@ async def settle(request: Request, year: str, user: Principal = Depends(CLERK)):
 
 
 @router.get("/yearend/{year}/receipts/{worker_id}.{ext}")
-async def receipt(request: Request, year: str, worker_id: str, ext: str, user: Principal = Depends(ANYONE)):
+def receipt(request: Request, year: str, worker_id: str, ext: str, user: Principal = Depends(ANYONE)):
     from payroll.yearend.outputs import stored_receipt
     from payroll.web.services import employer_of
 
@@ -226,7 +235,7 @@ def _pack_files(request: Request, period: str) -> list[str]:
 
 
 @router.get("/filings")
-async def filings_page(request: Request, period: str = "", user: Principal = Depends(ANYONE)):
+def filings_page(request: Request, period: str = "", user: Principal = Depends(ANYONE)):
     if period and not PERIOD_RE.match(period):
         raise HTTPException(404)
     packs = sorted((p.name for p in (_packs_dir(request) / "filing").glob("*") if p.is_dir()), reverse=True) if (_packs_dir(request) / "filing").is_dir() else []
@@ -234,7 +243,7 @@ async def filings_page(request: Request, period: str = "", user: Principal = Dep
 
 
 @router.post("/filings")
-async def make_pack(request: Request, period: str = Form(""), user: Principal = Depends(CLERK)):
+def make_pack(request: Request, period: str = Form(""), user: Principal = Depends(CLERK)):
     from payroll.filings.config import load_filing_config
     from payroll.web.services import employer_of
     from payroll.filings.pack import monthly_pack, write_pack, yearly_pack
@@ -258,7 +267,7 @@ async def make_pack(request: Request, period: str = Form(""), user: Principal = 
 
 
 @router.get("/filings/{period}/file")
-async def pack_file(request: Request, period: str, name: str = "", user: Principal = Depends(ANYONE)):
+def pack_file(request: Request, period: str, name: str = "", user: Principal = Depends(ANYONE)):
     if not PERIOD_RE.match(period) or name not in _pack_files(request, period):  # only a file the pack listing names: never a path
         raise HTTPException(404)
     data = (_packs_dir(request) / "filing" / period / name).read_bytes()

@@ -71,8 +71,10 @@ def _write(out: Path, stem: str, pdf: bytes, data: dict) -> list[Path]:
     """``<stem>.pdf`` and its data twice: ``<stem>.json`` and ``<stem>.xlsx`` (payroll/documents/data_xlsx.py)."""
     from payroll.documents.data_xlsx import data_workbook
 
+    from payroll.security.identifiers import contained
+
     out.mkdir(parents=True, exist_ok=True)
-    p, j, x = out / f"{stem}.pdf", out / f"{stem}.json", out / f"{stem}.xlsx"
+    p, j, x = (contained(out, f"{stem}{suffix}") for suffix in (".pdf", ".json", ".xlsx"))
     p.write_bytes(pdf)
     j.write_text(dumps(data) + "\n", encoding="utf-8")
     x.write_bytes(data_workbook(data, _stamp_date(data)))
@@ -144,8 +146,12 @@ def doc_command(kind, worker_id, all_workers, roster, contracts, year, out_dir, 
     from payroll.cli import parse_date
     from payroll.documents.office import load_office
 
+    from payroll.security.identifiers import check_month
+
     if bool(worker_id) == bool(all_workers):
         raise InputError("give a WORKER_ID or --all (not both)")
+    if month is not None:
+        check_month(month)  # it names the document files
     issued = parse_date(date_text, "--date") or dt.date.today()
     r, inputs = _roster(roster, contracts)
     office = load_office()

@@ -37,7 +37,6 @@ the same relative names in a scratch directory and builds the month from there.
 from __future__ import annotations
 
 import datetime as dt
-import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,10 +45,10 @@ from sqlmodel import Session, select
 
 from payroll.case import InputError
 from payroll.runs.hashing import sha256_bytes, sha256_file
+from payroll.security.identifiers import check_month, contained  # noqa: F401  (check_month: callers import it from here)
 from payroll.store.db import now
 from payroll.store.models import InputBlob
 
-MONTH_RE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 ATTENDANCE_SUFFIXES = (".csv", ".xlsx", ".xls")
 OPTIONAL_FILES = ("corrections", "leave", "overtime")
 ADJUSTMENTS_NAME = "_payroll/adjustments.json"  # the 소급분 lines a run carries (written by the run, not by HR)
@@ -61,12 +60,6 @@ NOTICES_NAME = "_payroll/leave_notices.csv"  # the notice register of the data d
 SHARED_OPTIONAL = (("notices", "leave_notices.csv"), ("claims", "claims.json"), ("opening_ytd", "ytd.csv"), ("opening_wages", "wages.csv"),
                    ("opening_leave", "leave_history.csv"), ("leave_opening", "leave_opening.csv"),
                    ("resignations", "resignations.csv"))
-
-
-def check_month(month: str) -> str:
-    if not MONTH_RE.match(month or ""):
-        raise InputError(f"MONTH: expected YYYY-MM, got {month!r}")
-    return month
 
 
 @dataclass(frozen=True)
@@ -134,7 +127,8 @@ def collect(root: Path, month: str) -> list[tuple[str, Path]]:
     if p.is_file():
         files.append(("employer", p))
     adir = mdir / "attendance"
-    attendance = sorted(p for p in adir.iterdir() if p.is_file() and p.suffix.lower() in ATTENDANCE_SUFFIXES) if adir.is_dir() else []
+    # a hidden file (an upload being checked, ``.upload-…``; an editor's lock file) is not an export
+    attendance = sorted(p for p in adir.iterdir() if p.is_file() and not p.name.startswith(".") and p.suffix.lower() in ATTENDANCE_SUFFIXES) if adir.is_dir() else []
     if not attendance:
         raise InputError(f"{adir}: no attendance export (*.csv, *.xlsx, *.xls)")
     files += [("attendance", p) for p in attendance]
@@ -215,7 +209,7 @@ def restore(session: Session, manifest: list[dict], into: Path) -> tuple[list[tu
         data = bytes(blob.content)
         if sha256_bytes(data) != entry["sha256"]:
             problems.append(f"input {entry['name']} ({entry['role']}): stored content no longer matches its sha256 {entry['sha256'][:12]}… (changed since the run)")
-        target = into / entry["name"]
+        target = contained(into, entry["name"])  # a name from the record: never a path out of the scratch folder
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
         files.append((entry["role"], target))

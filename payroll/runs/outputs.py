@@ -28,6 +28,7 @@ from typing import Any, Callable
 import polars as pl
 
 from payroll.runs.hashing import sha256_bytes, sha256_file
+from payroll.security.identifiers import contained
 
 #: test hook: the run process kills itself (SIGKILL) once this many payslips are written
 KILL_AFTER_ENV = "PAYROLL_RUN_KILL_AFTER"
@@ -79,8 +80,7 @@ def _render_chunk(render: Callable, employer: dict, target: str, jobs: list[tupl
     out = []
     for name, row, items, trace in jobs:
         data = render(row, items, trace, employer)
-        path = Path(target) / name
-        path.write_bytes(data)
+        contained(target, name).write_bytes(data)
         out.append((name, sha256_bytes(data)))
     return out
 
@@ -205,7 +205,7 @@ def render_all(target: Path, rows: pl.DataFrame, items: pl.DataFrame, row_dicts:
     def month_files() -> None:  # in this process, while the pool renders the payslips
         more = extra() if callable(extra) else extra
         for name, data in {**renderers.others(rows, items, employer), **(more or {})}.items():
-            path = target / name
+            path = contained(target, name)
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(data)
             others[name] = sha256_bytes(data)

@@ -31,6 +31,7 @@ from sqlmodel import Session, select
 from payroll.case import InputError
 from payroll.runs.hashing import sha256_bytes
 from payroll.runs.inputs import check_month, store_blob
+from payroll.security.identifiers import contained
 from payroll.web.audit import mask_rrn, record
 from payroll.web.models import ConsoleUpload
 
@@ -107,11 +108,12 @@ def _validate(kind: str, path: Path, root: Path, month: str) -> str:
         frame = load_leave(path, roster) if kind == "leave" else load_approvals(path, roster)
         return f"{frame.height}건"
     if kind in ("roster", "contracts"):
-        from payroll.roster import load_roster
+        from payroll.roster import load_contracts, load_roster, load_workers
 
         other = root / ("contracts.csv" if kind == "roster" else "roster.csv")
-        if not other.is_file():
-            return "짝이 되는 파일을 올리면 함께 검사합니다"
+        if not other.is_file():  # every row checked now; the pair is checked together when it comes
+            count = len(load_workers(path)) if kind == "roster" else len(load_contracts(path))
+            return f"{'근로자' if kind == 'roster' else '계약'} {count}건; 짝이 되는 파일을 올리면 함께 검사합니다"
         roster = load_roster(path, other) if kind == "roster" else load_roster(other, path)
         return f"근로자 {len(roster.workers)}명, 계약 {len(roster.contracts)}건"
     if kind == "ytd":
@@ -159,7 +161,7 @@ def save_upload(db: Session, root: Path, month: str, kind: str, filename: str | 
         raise InputError(f"{shown}: 빈 파일입니다")
     digest = sha256_bytes(data)
     relative = spec.target.format(month=month, digest=digest[:16], suffix=suffix)
-    target = root / relative
+    target = contained(root, relative)
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".upload-", suffix=suffix, dir=target.parent)
     try:
@@ -191,7 +193,7 @@ def current_uploads(db: Session, root: Path, month: str) -> list[ConsoleUpload]:
             continue
         if not (r.month == month or KINDS[r.kind].common):
             continue
-        p = root / r.stored_name
+        p = contained(root, r.stored_name)
         if not p.is_file() or sha256_bytes(p.read_bytes()) != r.sha256:
             continue
         seen.add(r.stored_name)
@@ -204,7 +206,7 @@ def remove_attendance(db: Session, root: Path, month: str, upload_id: int, *, ac
     row = db.get(ConsoleUpload, upload_id)
     if row is None or row.month != month or row.kind != "attendance" or row.removed:
         raise InputError("그런 근태 파일이 없습니다")
-    path = root / row.stored_name
+    path = contained(root, row.stored_name)
     if path.is_file():
         path.unlink()
     row.removed = True

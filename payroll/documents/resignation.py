@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from payroll.security.cells import csv_writer
 from payroll.case import InputError
 from payroll.documents.office import Office, korean_date
 from payroll.documents.pdf import Doc, render
@@ -101,7 +102,7 @@ def record(data_dir: Path, r: Resignation) -> Path:
     path = data_dir / REGISTER
     new = not path.exists()
     with path.open("a", newline="", encoding="utf-8") as fh:
-        w = csv.writer(fh)
+        w = csv_writer(fh)
         if new:
             w.writerow(COLUMNS)
         w.writerow([r.worker_id, r.contract_id, r.last_working_day.isoformat(), r.reason, r.submitted_on.isoformat()])

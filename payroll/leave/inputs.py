@@ -36,6 +36,7 @@ from pathlib import Path
 
 import polars as pl
 
+from payroll.security.cells import csv_writer
 from payroll.case import InputError
 from payroll.roster import Contract, Roster
 
@@ -266,7 +267,7 @@ def append_register(path: Path, notices: list[Notice]) -> None:
     new = [n for n in notices if (n.worker_id, n.period_end, n.stage) not in keys]
     rows = existing + new
     buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
+    writer = csv_writer(buf, lineterminator="\n")
     writer.writerow(REGISTER_COLUMNS)
     for n in rows:
         writer.writerow([n.worker_id, n.period_end.isoformat(), n.stage, n.notice_date.isoformat(), "" if n.minutes is None else n.minutes])

@@ -22,6 +22,7 @@ from collections.abc import Iterable
 
 from sqlmodel import Session, select
 
+from payroll.security.cells import csv_writer
 from payroll.roster import Roster
 from payroll.runs.inputs import blob_bytes
 from payroll.store.models import MonthLock, Run, WorkerResult
@@ -179,7 +180,7 @@ def leave_history(session: Session, month: str, opening: bytes | None, current: 
                 continue  # an earlier run's file speaks for its own month
             merged[(row["worker_id"], row["date"], row["kind"])] = row
     out = io.StringIO()
-    w = csv.writer(out, lineterminator="\n")
+    w = csv_writer(out, lineterminator="\n")
     w.writerow(LEAVE_COLUMNS)
     for key in sorted(merged):
         w.writerow([merged[key][c] for c in LEAVE_COLUMNS])

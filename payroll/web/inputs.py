@@ -16,7 +16,6 @@ uploaded file name is kept only for display and never becomes a path.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 import os
@@ -31,6 +30,7 @@ from sqlmodel import Session, select
 from payroll.case import InputError
 from payroll.runs.hashing import sha256_bytes
 from payroll.runs.inputs import check_month, store_blob
+from payroll.security.cells import csv_writer
 from payroll.security.identifiers import contained
 from payroll.web.audit import mask_rrn, record
 from payroll.web.models import ConsoleUpload
@@ -230,10 +230,10 @@ def apply_correction(db: Session, root: Path, month: str, worker_id: str, day: s
     lines = [r for r in lines if not (r["worker_id"] == worker_id and r["date"] == day)]
     lines.append({"worker_id": worker_id, "date": day, "in": time_in, "out": time_out, "reason": reason})
     buf = io.StringIO(newline="")
-    w = csv.DictWriter(buf, fieldnames=CORRECTION_HEADER, extrasaction="ignore", lineterminator="\n")
-    w.writeheader()
+    w = csv_writer(buf, lineterminator="\n")
+    w.writerow(CORRECTION_HEADER)
     for r in sorted(lines, key=lambda r: (r["worker_id"], r["date"])):
-        w.writerow(r)
+        w.writerow([r.get(c, "") for c in CORRECTION_HEADER])
     _, summary = save_upload(db, root, month, "corrections", "corrections.csv", buf.getvalue().encode("utf-8"), actor=actor, clock=clock)
     return summary
 

@@ -39,7 +39,8 @@ from pathlib import Path
 
 import polars as pl
 
-from payroll.attendance.readers import Export, read_export
+from payroll.attendance.guarded import read_untrusted_all
+from payroll.attendance.readers import Export
 from payroll.case import InputError
 from payroll.roster import Roster
 
@@ -405,7 +406,7 @@ def contract_frame(roster: Roster) -> pl.DataFrame:
 
 
 def check_files(paths: list[Path], roster: Roster | None = None, corrections: Path | None = None, profile: str | None = None, dup_window: int | None = None, month: tuple[dt.date, dt.date] | None = None) -> CheckResult:
-    exports = [read_export(p, profile) for p in paths]
+    exports = read_untrusted_all(paths, profile)  # each under the limits, in a child process
     if dup_window is None:
         from payroll import law as law_module
 

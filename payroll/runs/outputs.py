@@ -16,7 +16,6 @@ Layout of a run's output directory::
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import signal
 import sys
@@ -34,8 +33,6 @@ from payroll.security.identifiers import contained
 KILL_AFTER_ENV = "PAYROLL_RUN_KILL_AFTER"
 #: number of payslip processes (default: every core)
 JOBS_ENV = "PAYROLL_JOBS"
-#: imported by the payslip processes' server before it forks them (the renderer, the font)
-WORKER_MODULE = "payroll.runs.payslip_worker"
 
 
 @dataclass(frozen=True)
@@ -110,18 +107,11 @@ def _chunk_size(count: int, jobs: int) -> int:
 
 
 def _pool_context():
-    """A ``forkserver`` whose server has loaded the renderer and the font (:mod:`payroll.runs.payslip_worker`).
+    """A ``forkserver`` whose server has loaded the renderer and the font (:mod:`payroll.runs.payslip_worker`):
+    the one every child of the project forks from (:func:`payroll.security.sandbox.process_context`)."""
+    from payroll.security.sandbox import process_context
 
-    Not ``fork``: the run's process holds polars' thread pool and a database connection, which a
-    fork would copy mid-use. Under the ``payroll`` command the server also imports the CLI, which
-    each worker would otherwise import again when it re-runs the main script.
-    """
-    ctx = multiprocessing.get_context("forkserver")
-    preload = [WORKER_MODULE]
-    if "payroll.cli" in sys.modules:
-        preload.append("payroll.cli")
-    ctx.set_forkserver_preload(preload)
-    return ctx
+    return process_context()
 
 
 def start_pool(jobs: int | None = None) -> None:
@@ -164,7 +154,10 @@ def render_payslips(target: Path, names: list[str], rows: list[dict], items: lis
             if meanwhile is not None:
                 meanwhile()
         else:
-            with ProcessPoolExecutor(max_workers=min(jobs, len(chunks)), mp_context=_pool_context()) as pool:
+            from payroll.security.sandbox import die_with_parent
+
+            with ProcessPoolExecutor(max_workers=min(jobs, len(chunks)), mp_context=_pool_context(),
+                                     initializer=die_with_parent, initargs=(os.getpid(),)) as pool:  # no payslip process outlives the run
                 futures = [pool.submit(_render_chunk, render, employer, str(target), chunk) for chunk in chunks]
                 if meanwhile is not None:
                     try:

@@ -62,6 +62,7 @@ KINDS: dict[str, Kind] = {k.name: k for k in (
     Kind("claims", "소득·세액공제신고서 claims.json (공통)", (".json",), "claims.json", common=True),
 )}
 
+STAGING_PREFIX = ".upload-"  # an upload being checked (a hidden file: no run or check reads it)
 _SAFE_NAME = re.compile(r"[^0-9A-Za-z가-힣._ ()\-]+")
 
 
@@ -91,9 +92,9 @@ def month_bounds(month: str) -> tuple[dt.date, dt.date]:
 def _validate(kind: str, path: Path, root: Path, month: str) -> str:
     """Read the file with the importer the CLI uses; a one-line summary, or InputError."""
     if kind == "attendance":
-        from payroll.attendance.readers import read_export
+        from payroll.attendance.guarded import read_untrusted
 
-        export = read_export(path)
+        export = read_untrusted(path)
         return f"{export.profile} 형식, {export.frame.height}행"
     if kind == "corrections":
         from payroll.attendance.checks import load_corrections
@@ -163,7 +164,7 @@ def save_upload(db: Session, root: Path, month: str, kind: str, filename: str | 
     relative = spec.target.format(month=month, digest=digest[:16], suffix=suffix)
     target = contained(root, relative)
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".upload-", suffix=suffix, dir=target.parent)
+    fd, tmp = tempfile.mkstemp(prefix=STAGING_PREFIX, suffix=suffix, dir=target.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)

@@ -14,10 +14,14 @@ reading inside (:func:`payroll.attendance.readers.read_export`):
 from __future__ import annotations
 
 import os
+import threading
+from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from payroll.case import InputError
+from payroll.law import RULES_DIR_ENV
+from payroll.runs.hashing import sha256_file
 from payroll.security import limits as limits_module
 from payroll.security.sandbox import run_isolated
 from payroll.security.spreadsheets import XLS_MAGIC, XLSX_MAGIC, SpreadsheetRefused, check_file
@@ -57,8 +61,18 @@ def read_untrusted(path: Path | str, profile: str | None = None):
     limits = limits_module.current()
     _check_size(path, limits)
     if _is_spreadsheet(path):
-        return run_isolated(_check_and_read, (str(path), profile), what=str(path),
-                            memory_mib=limits.reader_memory_mib, timeout_seconds=limits.reader_timeout_seconds)
+        key = (str(path), sha256_file(path), profile, os.environ.get(RULES_DIR_ENV, ""))
+        with _CACHE_LOCK:
+            if key in _CACHE:
+                _CACHE.move_to_end(key)
+                return _CACHE[key]
+        export = run_isolated(_check_and_read, (str(path), profile), what=str(path),
+                              memory_mib=limits.reader_memory_mib, timeout_seconds=limits.reader_timeout_seconds)
+        with _CACHE_LOCK:
+            _CACHE[key] = export
+            while len(_CACHE) > CACHE_SIZE:
+                _CACHE.popitem(last=False)
+        return export
     from payroll.attendance.readers import read_export
 
     try:
@@ -71,6 +85,13 @@ def read_untrusted(path: Path | str, profile: str | None = None):
         if isinstance(exc, (KeyboardInterrupt, SystemExit)):
             raise
         raise InputError(f"{path}: 읽을 수 없습니다 ({type(exc).__name__})") from None
+
+
+#: the last spreadsheets read, by path, content and profile: a console page that shows a month's
+#: exports again does not start a reading process again (an Export is not changed by its users)
+CACHE_SIZE = 16
+_CACHE: OrderedDict[tuple, object] = OrderedDict()
+_CACHE_LOCK = threading.Lock()
 
 
 def _is_spreadsheet(path: Path) -> bool:

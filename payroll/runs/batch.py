@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import re
 import secrets
 import shutil
 import tempfile
@@ -29,11 +28,14 @@ from payroll import cyclegc
 from payroll.case import InputError
 from payroll.engine.pipeline import compute, default_context
 from payroll.engine.step import Context
-from payroll.runs import extras, history as history_module
+from payroll.runs import approvals, checkpoints, extras, history as history_module
+from payroll.runs import publish as publish_module
 from payroll.runs import inputs as inputs_module
 from payroll.runs.hashing import canonical_json, code_version, run_hash, sha256_bytes
 from payroll.runs.inputs import ADJUSTMENTS_NAME, StagedInputs, check_month
+from payroll.runs.months import adjustments_bytes, effective_run_id, next_open_month, pending_adjustments, retro_lines
 from payroll.runs.outputs import Renderers, default_renderers, jsonable, render_all, start_pool
+from payroll.security import month_lock
 from payroll.store.db import Store, now
 from payroll.store.models import MonthLock, RetroItem, Run, WorkerResult
 from payroll.trace import trace_of
@@ -254,94 +256,11 @@ def compute_month(staged: StagedInputs, build: BuildFn, ctx: Context) -> Compute
                     render_outputs=lambda: exceptions_report(built, staged))
 
 
-# --- month state --------------------------------------------------------------------------
-
-
-def next_month(month: str) -> str:
-    y, m = (int(x) for x in month.split("-"))
-    return f"{y + (m == 12)}-{m % 12 + 1:02d}"
-
-
-def effective_run_id(session: Session, month: str) -> str | None:
-    """The run in force for a closed month: the closing run, or the last correction in its chain."""
-    lock = session.get(MonthLock, month)
-    if lock is None:
-        return None
-    current = lock.run_id
-    while True:
-        nxt = session.exec(select(Run.run_id).where(Run.corrects_run_id == current, Run.kind == "correction")).first()
-        if nxt is None:
-            return current
-        current = nxt
-
-
-def next_open_month(session: Session, month: str) -> str:
-    m = next_month(month)
-    while session.get(MonthLock, m) is not None:
-        m = next_month(m)
-    return m
-
-
-def pending_adjustments(session: Session, month: str) -> list[dict]:
-    """The 소급분 lines to be paid in ``month``, in a fixed order (they become the run's adjustments input)."""
-    rows = session.exec(select(RetroItem).where(RetroItem.pay_month == month)).all()
-    out = [
-        {"worker_id": r.worker_id, "belongs_month": r.belongs_month, "source_code": r.source_code, "amount": int(r.amount), "method": r.method}
-        for r in rows
-    ]
-    return sorted(out, key=lambda a: (a["worker_id"], a["belongs_month"], a["source_code"], a["amount"], a["method"]))
-
-
-def adjustments_bytes(adjustments: list[dict]) -> bytes:
-    return (json.dumps(adjustments, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode()
-
-
-def retro_lines(old_results: list[dict], computed: Computed, belongs_month: str, catalogue) -> list[dict]:
-    """Per worker, per pay item: new − old (signed; an overpayment is negative), with a method text."""
-    def sums(pairs):
-        out: dict[tuple[str, str], int] = {}
-        for wid, code, amount in pairs:
-            out[(wid, code)] = out.get((wid, code), 0) + int(amount)
-        return out
-
-    old = sums((r["row"]["worker_id"], it["code"], it["amount"]) for r in old_results for it in r["items"])
-    new = sums((row["worker_id"], it["code"], it["amount"]) for row, its in zip(computed.rows, computed.item_lists) for it in its)
-    lines = []
-    for key in sorted(set(old) | set(new)):
-        before, after = old.get(key, 0), new.get(key, 0)
-        if before == after:
-            continue
-        wid, code = key
-        sign = "환수" if after < before else "추가 지급"
-        lines.append({
-            "worker_id": wid, "source_code": code, "old_amount": before, "new_amount": after, "amount": after - before,
-            "method": f"{belongs_month}분 {catalogue.label(code)} 소급분 ({sign}): {before:,}원 → {after:,}원 = {after - before:+,}원",
-        })
-    return lines
-
-
 # --- the run ------------------------------------------------------------------------------
 
 
 def _new_run_id(month: str) -> str:
     return f"{month}-{secrets.token_hex(4)}"
-
-
-def _remove_stale_partials(parent: Path) -> None:
-    if not parent.is_dir():
-        return
-    for p in parent.glob(".partial-*"):
-        m = re.match(r"^\.partial-.*-(\d+)$", p.name)
-        pid = int(m.group(1)) if m else None
-        if pid is not None and pid != os.getpid():
-            try:
-                os.kill(pid, 0)
-                continue  # that run is still going
-            except ProcessLookupError:
-                pass
-            except PermissionError:
-                continue
-        shutil.rmtree(p, ignore_errors=True)
 
 
 def load_results(session: Session, run_id: str) -> list[dict]:
@@ -352,17 +271,30 @@ def load_results(session: Session, run_id: str) -> list[dict]:
 def execute_run(store: Store, month: str, *, inputs_dir: Path, out_root: Path, pay_date: dt.date | None = None,
                 correction: bool = False, actor: str = "cli", build: BuildFn | None = None, renderers: Renderers | None = None,
                 progress: bool = False, jobs: int | None = None, ctx: Context | None = None) -> dict:
-    """Run (or, with ``correction``, re-run a closed) month; return the summary of the recorded run."""
+    """Run (or, with ``correction``, re-run a closed) month; return the summary of the recorded run.
+
+    The month is held for the whole run (:mod:`payroll.security.month_lock`): a second run of it,
+    or its close, is refused meanwhile. A correction needs an approver's recorded approval
+    (:mod:`payroll.runs.approvals`)."""
     check_month(month)
-    build = build or build_from_files
-    renderers = renderers or default_renderers()
-    ctx = ctx or default_context()
     root = Path(inputs_dir)
     files = inputs_module.collect(root, month)
     start_pool(jobs)  # the payslip processes' server loads the font while the month is computed
+    run_id = _new_run_id(month)
+    with month_lock.hold(store, month, holder=run_id, kind="correction" if correction else "run", actor=actor):
+        checkpoints.reached("locked")
+        return _execute_held(store, month, run_id, root, files, Path(out_root), pay_date, correction, actor,
+                             build or build_from_files, renderers or default_renderers(), progress, jobs, ctx or default_context())
+
+
+def _execute_held(store: Store, month: str, run_id: str, root: Path, files: list[tuple[str, Path]], out_root: Path, pay_date: dt.date | None,
+                  correction: bool, actor: str, build: BuildFn, renderers: Renderers, progress: bool, jobs: int | None, ctx: Context) -> dict:
+    parent = out_root / month
+    recovered = publish_module.recover(store, parent)  # a run of this month killed earlier: finish or clear its folder
     with store.session() as s:
         lock = s.get(MonthLock, month)
         corrected: Run | None = None
+        approval_id = None
         if lock is not None and not correction:
             raise MonthClosed(
                 f"{month} is closed (closed {lock.closed_at:%Y-%m-%d %H:%M} UTC by {lock.closed_by}, run {lock.run_id}); "
@@ -371,6 +303,7 @@ def execute_run(store: Store, month: str, *, inputs_dir: Path, out_root: Path, p
         if correction:
             if lock is None:
                 raise InputError(f"{month} is not closed: --correction is for a closed month; run it normally")
+            approval_id = approvals.required(s, month).id
             corrected = s.get(Run, effective_run_id(s, month))
         if pay_date is None and corrected is not None:
             pay_date = corrected.pay_date
@@ -383,6 +316,7 @@ def execute_run(store: Store, month: str, *, inputs_dir: Path, out_root: Path, p
         old_results = load_results(s, corrected.run_id) if corrected else []
         corrected_hash = corrected.run_hash if corrected else None
         corrected_id = corrected.run_id if corrected else None
+    checkpoints.reached("imported")
 
     with tempfile.TemporaryDirectory(prefix="payroll-adj-") as scratch:
         staged_files = list(files)
@@ -395,22 +329,29 @@ def execute_run(store: Store, month: str, *, inputs_dir: Path, out_root: Path, p
         employer = employer_of(staged)
         with cyclegc.paused():  # the month's rows, items and traces are many small acyclic objects
             computed = compute_month(staged, build, ctx)
+    checkpoints.reached("computed")
 
-    run_id = _new_run_id(month)
-    parent = Path(out_root) / month
     parent.mkdir(parents=True, exist_ok=True)
-    _remove_stale_partials(parent)
     final = parent / run_id
-    partial = parent / f".partial-{run_id}-{os.getpid()}"
+    partial = publish_module.partial_dir(parent, run_id)
     try:
         outputs = render_all(partial, computed.frame, computed.items, computed.rows, computed.item_lists, computed.traces, employer, renderers, progress, jobs,
                              extra=lambda: computed.outputs, meanwhile=computed.results_sha256)
+        checkpoints.reached("rendered")
+        summary = _record(store, month=month, pay_date=pay_date, correction=correction, corrected_id=corrected_id, corrected_hash=corrected_hash,
+                          old_results=old_results, manifest=manifest, computed=computed, outputs=outputs, run_id=run_id,
+                          final=final, actor=actor, ctx=ctx, roster=roster, welfare_rows=welfare_rows, approval_id=approval_id)
     except BaseException:
-        shutil.rmtree(partial, ignore_errors=True)
+        shutil.rmtree(partial, ignore_errors=True)  # nothing recorded: nothing to publish
         raise
-    return _record(store, month=month, pay_date=pay_date, correction=correction, corrected_id=corrected_id, corrected_hash=corrected_hash,
-                   old_results=old_results, manifest=manifest, computed=computed, outputs=outputs, run_id=run_id,
-                   partial=partial, final=final, actor=actor, ctx=ctx, roster=roster, welfare_rows=welfare_rows)
+    checkpoints.reached("recorded")
+    try:
+        publish_module.publish(partial, final)  # recorded first, then visible under its final name
+    except OSError as exc:
+        summary["warnings"] = [*summary["warnings"], f"the outputs are still in {partial} ({exc.strerror}); the next run of {month} or a replay puts them in place"]
+    checkpoints.reached("published")
+    summary["recovered"] = recovered
+    return summary
 
 
 def _database_inputs(session: Session, root: Path, month: str, pay_date: dt.date, files: list[tuple[str, Path]], ctx: Context):
@@ -455,7 +396,8 @@ def _totals(frame: pl.DataFrame) -> dict[str, int]:
 
 
 def _record(store: Store, *, month, pay_date, correction, corrected_id, corrected_hash, old_results, manifest, computed: Computed,
-            outputs, run_id, partial: Path, final: Path, actor, ctx: Context, roster=None, welfare_rows: list[dict] = ()) -> dict:
+            outputs, run_id, final: Path, actor, ctx: Context, roster=None, welfare_rows: list[dict] = (), approval_id: int | None = None) -> dict:
+    """The run record, in one transaction (the outputs are published by the caller once it commits)."""
     result_texts = computed.result_texts()
     results_sha = computed.results_sha256()
     kind = "correction" if correction else "regular"
@@ -465,40 +407,38 @@ def _record(store: Store, *, month, pay_date, correction, corrected_id, correcte
     totals = _totals(computed.frame)
     retro: list[dict] = []
     pay_month = None
-    os.replace(partial, final)  # outputs visible under their final name only when complete
-    try:
-        with store.session() as s:
-            lock = s.get(MonthLock, month)
-            if lock is not None and not correction:
-                raise MonthClosed(f"{month} was closed while this run was computing; nothing was recorded")
-            if correction:
-                if effective_run_id(s, month) != corrected_id:
-                    raise InputError(f"{month}: another correction was recorded meanwhile; run the correction again")
-                pay_month = next_open_month(s, month)
-                retro = retro_lines(old_results, computed, month, ctx.catalogue)
-            if welfare_rows:
-                _mark_welfare_paid(s, month, pay_date, roster, computed, welfare_rows, ctx)
-            run = Run(
-                run_id=run_id, month=month, pay_date=pay_date, kind=kind, corrects_run_id=corrected_id, rules_hash=ctx.law.content_hash,
-                code_version=code, inputs_manifest=json.dumps(manifest, ensure_ascii=False, sort_keys=True),
-                outputs_manifest=json.dumps(outputs, ensure_ascii=False, sort_keys=True),
-                warnings=json.dumps(computed.warnings, ensure_ascii=False), run_hash=rh, workers=computed.frame.height,
-                gross_pay_total=totals["gross_pay"], deductions_total=totals["deductions_total"], net_pay_total=totals["net_pay"],
-                out_dir=str(final.resolve()), created_at=now(), created_by=actor,
-            )
-            s.add(run)
-            s.flush()
-            records = [
-                {"run_id": run_id, "row": int(r["row"]), "worker_id": str(r["worker_id"]), "result_json": text, **{f: int(r[f] or 0) for f in SUMMARY_FIELDS}}
-                for r, text in zip(computed.rows, result_texts)
-            ]
-            s.execute(insert(WorkerResult.__table__), records)
-            for line in retro:
-                s.add(RetroItem(correction_run_id=run_id, corrected_run_id=corrected_id, belongs_month=month, pay_month=pay_month, **line))
-            store.audit(actor, f"run.{kind}", run_id, {"month": month, "run_hash": rh, "workers": computed.frame.height, "corrects": corrected_id, "retro_lines": len(retro)}, session=s)
-    except BaseException:
-        shutil.rmtree(final, ignore_errors=True)
-        raise
+    with store.session() as s:
+        lock = s.get(MonthLock, month)
+        if lock is not None and not correction:
+            raise MonthClosed(f"{month} was closed while this run was computing; nothing was recorded")
+        if correction:
+            if effective_run_id(s, month) != corrected_id:
+                raise InputError(f"{month}: another correction was recorded meanwhile; run the correction again")
+            pay_month = next_open_month(s, month)
+            retro = retro_lines(old_results, computed, month, ctx.catalogue)
+        if welfare_rows:
+            _mark_welfare_paid(s, month, pay_date, roster, computed, welfare_rows, ctx)
+        run = Run(
+            run_id=run_id, month=month, pay_date=pay_date, kind=kind, corrects_run_id=corrected_id, rules_hash=ctx.law.content_hash,
+            code_version=code, inputs_manifest=json.dumps(manifest, ensure_ascii=False, sort_keys=True),
+            outputs_manifest=json.dumps(outputs, ensure_ascii=False, sort_keys=True),
+            warnings=json.dumps(computed.warnings, ensure_ascii=False), run_hash=rh, workers=computed.frame.height,
+            gross_pay_total=totals["gross_pay"], deductions_total=totals["deductions_total"], net_pay_total=totals["net_pay"],
+            out_dir=str(final.resolve()), created_at=now(), created_by=actor,
+        )
+        s.add(run)
+        s.flush()
+        if correction:
+            approvals.use(s, approval_id, run_id)
+        records = [
+            {"run_id": run_id, "row": int(r["row"]), "worker_id": str(r["worker_id"]), "result_json": text, **{f: int(r[f] or 0) for f in SUMMARY_FIELDS}}
+            for r, text in zip(computed.rows, result_texts)
+        ]
+        s.execute(insert(WorkerResult.__table__), records)
+        for line in retro:
+            s.add(RetroItem(correction_run_id=run_id, corrected_run_id=corrected_id, belongs_month=month, pay_month=pay_month, **line))
+        store.audit(actor, f"run.{kind}", run_id, {"month": month, "run_hash": rh, "workers": computed.frame.height, "corrects": corrected_id,
+                                                   "retro_lines": len(retro), "approval": approval_id}, session=s)
     return {
         "run_id": run_id, "run_hash": rh, "month": month, "pay_date": pay_date.isoformat(), "kind": kind, "corrects_run_id": corrected_id,
         "workers": computed.frame.height, "gross_pay_total": totals["gross_pay"], "deductions_total": totals["deductions_total"],

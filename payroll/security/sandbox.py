@@ -9,7 +9,8 @@ aborts, segfaults, hangs or raises anything but an :class:`InputError`, the call
 Every child this project starts — these readers and the payslip processes — calls
 :func:`die_with_parent` first: ``prctl(PR_SET_PDEATHSIG, SIGKILL)`` (through ``ctypes``) ends it
 when the process that forked it ends, and a watchdog thread ends it when the process that asked
-for it (the run, the server) is gone, so a killed run leaves no helper behind.
+for it (the run, the server) is gone — the one that matters for a forkserver's children, whose
+parent is the forkserver, itself kept alive by them. So a killed run leaves no helper behind.
 
 The children fork from one ``forkserver`` per process (:func:`process_context`), which has
 imported the readers and the payslip renderer once, so a child starts in milliseconds without
@@ -57,25 +58,30 @@ def die_with_parent(parent_pid: int) -> None:
         libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
     except (OSError, AttributeError):  # not Linux: the watchdog alone
         pass
-    if not _alive(parent_pid):
+    if not process_alive(parent_pid):
         os._exit(1)
 
     def watch() -> None:
-        while _alive(parent_pid):
+        while process_alive(parent_pid):
             time.sleep(WATCHDOG_SECONDS)
         os._exit(1)
 
     threading.Thread(target=watch, name="payroll-watchdog", daemon=True).start()
 
 
-def _alive(pid: int) -> bool:
+def process_alive(pid: int) -> bool:
+    """Is ``pid`` running? A zombie (ended, not yet reaped by its own parent) is not."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
     except PermissionError:
         return True
-    return True
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            return fh.read().rsplit(")", 1)[1].split()[0] not in ("Z", "X")
+    except (OSError, IndexError):
+        return True
 
 
 def _address_space() -> int:

@@ -159,6 +159,7 @@ def create_app(
     app.state.inputs_dir.mkdir(parents=True, exist_ok=True)
     remove_staged_uploads(app.state.inputs_dir)
     app.state.jobs = Jobs(clock)
+    _warm_children()
 
     app.mount("/static", StaticFiles(directory=str(WEB_DIR / "static")), name="static")
     register_pages(app)
@@ -212,6 +213,16 @@ def create_app(
 
         app.add_middleware(TrustedHostMiddleware, allowed_hosts=host_patterns(allowed_hosts))
     return app
+
+
+def _warm_children() -> None:
+    """Start the process that reading processes and payslip processes fork from, now, while nobody waits."""
+    from multiprocessing import forkserver
+
+    from payroll.security.sandbox import process_context
+
+    process_context()
+    forkserver.ensure_running()
 
 
 def remove_staged_uploads(inputs_dir: Path) -> None:

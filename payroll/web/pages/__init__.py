@@ -6,7 +6,7 @@ from fastapi import FastAPI
 
 
 def register_pages(app: FastAPI) -> None:
-    from payroll.web.pages import audit, month, months, runs, session, welfare, workers
+    from payroll.web.pages import accounts, audit, month, months, runs, session, welfare, workers
 
-    for module in (session, months, month, runs, workers, welfare, audit):
+    for module in (session, months, month, runs, workers, welfare, audit, accounts):
         app.include_router(module.router)

@@ -111,7 +111,7 @@ def _pool_context():
     the one every child of the project forks from (:func:`payroll.security.sandbox.process_context`)."""
     from payroll.security.sandbox import process_context
 
-    return process_context()
+    return process_context(payslips=True)
 
 
 def start_pool(jobs: int | None = None) -> None:

@@ -23,12 +23,13 @@ import csv
 import re
 from typing import Any, Iterable
 
-from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
-
 FORMULA_STARTS = frozenset("=+-@\t\r")
 #: a number written as text (an amount with separators, a signed rate): never a formula
 _NUMBER_TEXT = re.compile(r"[+-]?\d[\d,]*(?:\.\d+)?")
 REPLACEMENT = "\ufffd"
+#: as openpyxl.cell.cell has them (not imported from there: the console loads this module at start)
+ERROR_CODES = ("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A")
+ILLEGAL_CHARACTERS_RE = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
 
 
 def formula_like(value: Any) -> bool:

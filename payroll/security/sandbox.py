@@ -33,21 +33,28 @@ from payroll.case import InputError
 PR_SET_PDEATHSIG = 1
 ENV_PREFIX = "PAYROLL_"  # the settings a child takes from the process that asks for it
 WATCHDOG_SECONDS = 0.5  # float ok: a polling interval
-#: imported once by the forkserver, before it forks any child (the readers, the payslip renderer)
-PRELOAD = ("payroll.attendance.readers", "payroll.runs.payslip_worker")
+#: imported once by the forkserver, before it forks any child: the readers always; the payslip
+#: renderer (and its warmed font) when payslips are what the server is first started for
+READERS = "payroll.attendance.readers"
+PAYSLIPS = "payroll.runs.payslip_worker"
 
 
-def process_context():
+def process_context(payslips: bool = False):
     """The ``forkserver`` context every child of the project comes from (see the module docstring).
 
     Not ``fork``: the parent holds polars' thread pool, a database connection, or (the console)
-    request threads, which a fork would copy mid-use.
+    request threads, which a fork would copy mid-use. What the server imports is fixed when it
+    starts: a run starts it for its payslips (``payslips=True``: the renderer too), a reader for
+    reading alone (a console page does not wait for the payslip font).
     """
+    from multiprocessing import forkserver
+
     ctx = multiprocessing.get_context("forkserver")
-    preload = list(PRELOAD)
-    if "payroll.cli" in sys.modules:  # under the `payroll` command a child would import it again otherwise
-        preload.append("payroll.cli")
-    ctx.set_forkserver_preload(preload)
+    if getattr(forkserver._forkserver, "_forkserver_pid", None) is None:  # not started yet: choose its imports
+        preload = [READERS, PAYSLIPS] if payslips else [READERS]
+        if "payroll.cli" in sys.modules:  # under the `payroll` command a child would import it again otherwise
+            preload.append("payroll.cli")
+        ctx.set_forkserver_preload(preload)
     return ctx
 
 

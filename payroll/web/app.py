@@ -159,7 +159,7 @@ def create_app(
     app.state.inputs_dir.mkdir(parents=True, exist_ok=True)
     remove_staged_uploads(app.state.inputs_dir)
     app.state.jobs = Jobs(clock)
-    _warm_children()
+    start_reading_processes()
 
     app.mount("/static", StaticFiles(directory=str(WEB_DIR / "static")), name="static")
     register_pages(app)
@@ -215,8 +215,9 @@ def create_app(
     return app
 
 
-def _warm_children() -> None:
-    """Start the process that reading processes and payslip processes fork from, now, while nobody waits."""
+def start_reading_processes() -> None:
+    """Start the server that reading processes fork from now (it returns at once), so the first page
+    that reads a spreadsheet export does not wait for it (:mod:`payroll.security.sandbox`)."""
     from multiprocessing import forkserver
 
     from payroll.security.sandbox import process_context

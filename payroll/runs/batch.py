@@ -31,7 +31,7 @@ from payroll.engine.step import Context
 from payroll.runs import approvals, checkpoints, extras, history as history_module
 from payroll.runs import publish as publish_module
 from payroll.runs import inputs as inputs_module
-from payroll.runs.hashing import canonical_json, code_version, run_hash, sha256_bytes
+from payroll.runs.hashing import canonical_json, code_version, results_digest, run_hash
 from payroll.runs.inputs import ADJUSTMENTS_NAME, StagedInputs, check_month
 from payroll.runs.months import adjustments_bytes, effective_run_id, next_open_month, pending_adjustments, retro_lines
 from payroll.runs.outputs import Renderers, default_renderers, jsonable, render_all, start_pool
@@ -119,7 +119,7 @@ class Computed:
     def results_sha256(self) -> str:
         """The hash of every result text, one per line: what the run hash covers of the results (made once, like the texts)."""
         if self._results_sha256 is None:
-            self._results_sha256 = sha256_bytes("\n".join(self.result_texts()).encode())
+            self._results_sha256 = results_digest(self.result_texts())
         return self._results_sha256
 
 

@@ -28,18 +28,13 @@ from payroll.security.models import MonthActivity
 from payroll.security.sandbox import process_alive
 from payroll.store.db import Store, now
 
-#: first key of the advisory lock (the second is the month, 202606): a number no other lock uses
+#: first key of the advisory lock (the second is a hash of the schema and the month): a number no other lock uses
 ADVISORY_NAMESPACE = 15_2606
 KIND_LABELS = {"run": "실행", "correction": "정정 실행", "close": "마감"}
 
 
 class MonthBusy(InputError):
     """The month is held by another run or close (exit code 2)."""
-
-
-def _month_key(month: str) -> int:
-    year, mon = month.split("-")
-    return int(year) * 100 + int(mon)
 
 
 def _start_time(pid: int) -> str:
@@ -105,9 +100,10 @@ _RELEASE = text("DELETE FROM month_activity WHERE month = :month AND holder = :h
 @contextmanager
 def _hold_postgres(store: Store, month: str, holder: str, kind: str, actor: str) -> Iterator[None]:
     conn = store.engine.connect()
-    key = {"ns": ADVISORY_NAMESPACE, "month": _month_key(month)}
+    key = {"ns": ADVISORY_NAMESPACE, "month": month}
     try:
-        got = conn.execute(text("SELECT pg_try_advisory_lock(:ns, :month)"), key).scalar()
+        # the lock is the database's; its schema is part of the key (one database may hold several stores)
+        got = conn.execute(text("SELECT pg_try_advisory_lock(:ns, hashtext(current_schema() || '/' || :month))"), key).scalar()
         conn.commit()
         if not got:
             raise MonthBusy(busy_message(month, current(store, month)))
@@ -119,7 +115,7 @@ def _hold_postgres(store: Store, month: str, holder: str, kind: str, actor: str)
         finally:
             conn.rollback()
             conn.execute(_RELEASE, {"month": month, "holder": holder})
-            conn.execute(text("SELECT pg_advisory_unlock(:ns, :month)"), key)
+            conn.execute(text("SELECT pg_advisory_unlock(:ns, hashtext(current_schema() || '/' || :month))"), key)
             conn.commit()
     except BaseException:
         conn.invalidate()  # never give a connection that may still hold the lock back to the pool

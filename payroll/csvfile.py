@@ -12,6 +12,7 @@ import io
 from pathlib import Path
 
 from payroll.case import InputError
+from payroll.security.rrn import masked
 
 
 def read_text(path: str | Path) -> str:
@@ -22,9 +23,10 @@ def read_text(path: str | Path) -> str:
         raise InputError(f"{path}: cannot read: {exc.strerror}") from None
     for encoding in ("utf-8-sig", "cp949"):
         try:
-            return raw.decode(encoding)
+            text = raw.decode(encoding)
         except UnicodeDecodeError:
             continue
+        return masked(text)  # a 주민등록번호 in any cell is masked before anything reads it
     raise InputError(f"{path}: neither UTF-8 nor CP949 text")
 
 

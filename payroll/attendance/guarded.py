@@ -8,7 +8,9 @@ reading inside (:func:`payroll.attendance.readers.read_export`):
 2. in a child process under a memory limit (:mod:`payroll.security.sandbox`), the structure of an
    XLSX or XLS is measured (:mod:`payroll.security.spreadsheets`), then the reader reads it;
 3. the export comes back to the caller, or an InputError naming the file — a file that makes the
-   reader crash or run out of memory ends the child, never the run or the server.
+   reader crash or run out of memory ends the child, never the run or the server;
+4. any 주민등록번호 in its cells is masked (:func:`payroll.security.rrn.mask_frame`) before the
+   caller sees it, so no check report, page or document can show one.
 """
 
 from __future__ import annotations
@@ -66,8 +68,8 @@ def read_untrusted(path: Path | str, profile: str | None = None):
             if key in _CACHE:
                 _CACHE.move_to_end(key)
                 return _CACHE[key]
-        export = run_isolated(_check_and_read, (str(path), profile), what=str(path),
-                              memory_mib=limits.reader_memory_mib, timeout_seconds=limits.reader_timeout_seconds)
+        export = _masked(run_isolated(_check_and_read, (str(path), profile), what=str(path),
+                                      memory_mib=limits.reader_memory_mib, timeout_seconds=limits.reader_timeout_seconds))
         with _CACHE_LOCK:
             _CACHE[key] = export
             while len(_CACHE) > CACHE_SIZE:
@@ -76,7 +78,7 @@ def read_untrusted(path: Path | str, profile: str | None = None):
     from payroll.attendance.readers import read_export
 
     try:
-        return read_export(path, profile)
+        return _masked(read_export(path, profile))
     except InputError:
         raise
     except MemoryError:
@@ -92,6 +94,14 @@ def read_untrusted(path: Path | str, profile: str | None = None):
 CACHE_SIZE = 16
 _CACHE: OrderedDict[tuple, object] = OrderedDict()
 _CACHE_LOCK = threading.Lock()
+
+
+def _masked(export):
+    from dataclasses import replace
+
+    from payroll.security.rrn import mask_frame, masked
+
+    return replace(export, frame=mask_frame(export.frame), skipped=mask_frame(export.skipped), notes=tuple(masked(n) for n in export.notes))
 
 
 def _is_spreadsheet(path: Path) -> bool:

@@ -196,6 +196,20 @@ def key_new(path):
     click.echo(f"key {kid} written to {path}; export PAYROLL_KEY_FILE={os.path.abspath(path)}")
 
 
+@key_group.command("rotate")
+@click.option("--new", "new_file", required=True, type=click.Path(dir_okay=False), help="새 키 파일 (payroll key new FILE로 만든 것)")
+@click.option("--db", help=DB_HELP)
+@click.option("--by", help="who rotates (default: login name)")
+def key_rotate(new_file, db, by):
+    """모든 암호화 자료(주민등록번호, 봉인된 입력 원본)를 지금 키(PAYROLL_KEY_FILE)에서 새 키로 다시 암호화한다."""
+    from payroll.store import crypto, keys
+
+    new_key = crypto.read_key_file(Path(new_file))
+    result = keys.rotate(_store(db), new_key, _actor(by))
+    click.echo(f"key {result['from']} → {result['to']}: {result['personal']} 주민등록번호, {result['sealed_inputs']} sealed input(s) re-encrypted; "
+               f"now export PAYROLL_KEY_FILE={os.path.abspath(new_file)}")
+
+
 @click.group("correction")
 def correction_group():
     """마감된 달의 정정 실행: 승인자(approver)의 승인 기록 (콘솔의 정정 승인과 같은 기록)."""

@@ -312,23 +312,23 @@ def _execute_held(store: Store, month: str, run_id: str, root: Path, files: list
         extra = [("adjustments", ADJUSTMENTS_NAME, adjustments_bytes(adjustments))] if adjustments else []
         roster, welfare_rows, db_extra = _database_inputs(s, root, month, pay_date, files, ctx)
         extra += db_extra
-        manifest = inputs_module.import_files(s, root, files, extra)
+        imported = inputs_module.import_files(s, root, files, extra)
+        manifest = imported.manifest
         old_results = load_results(s, corrected.run_id) if corrected else []
         corrected_hash = corrected.run_hash if corrected else None
         corrected_id = corrected.run_id if corrected else None
     checkpoints.reached("imported")
 
-    with tempfile.TemporaryDirectory(prefix="payroll-adj-") as scratch:
-        staged_files = list(files)
-        for role, name, data in extra:
-            path = Path(scratch) / name
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(data)
-            staged_files.append((role, path))
-        staged = inputs_module.stage(root, month, pay_date, staged_files, manifest)
-        employer = employer_of(staged)
-        with cyclegc.paused():  # the month's rows, items and traces are many small acyclic objects
-            computed = compute_month(staged, build, ctx)
+    # the run reads the stored copies (주민등록번호 masked), laid out as in DIR: exactly what a replay restores
+    with tempfile.TemporaryDirectory(prefix="payroll-run-") as scratch:
+        staged = inputs_module.stage(Path(scratch), month, pay_date, inputs_module.write_staged(Path(scratch), imported), manifest)
+        try:
+            employer = employer_of(staged)
+            with cyclegc.paused():  # the month's rows, items and traces are many small acyclic objects
+                computed = compute_month(staged, build, ctx)
+        except InputError as exc:  # name the files the clerk knows
+            raise InputError(str(exc).replace(str(Path(scratch).resolve()), str(root)).replace(scratch, str(root))) from None
+        computed.warnings = [w.replace(scratch, str(root)) for w in imported.notes + computed.warnings]
     checkpoints.reached("computed")
 
     parent.mkdir(parents=True, exist_ok=True)

@@ -183,19 +183,64 @@ def store_blob(session: Session, data: bytes) -> str:
     return digest
 
 
-def import_files(session: Session, root: Path, files: list[tuple[str, Path]], extra: list[tuple[str, str, bytes]] = ()) -> list[dict]:
-    """Store each file by hash; return the manifest [{role, name, sha256, size}] (names relative to ``root``)."""
-    manifest = []
+@dataclass
+class Imported:
+    """The month's files as stored: the manifest, the stored bytes by sha256, and what was masked."""
+
+    manifest: list[dict]
+    contents: dict[str, bytes]
+    notes: list[str]
+
+
+def import_files(session: Session, root: Path, files: list[tuple[str, Path]], extra: list[tuple[str, str, bytes]] = ()) -> Imported:
+    """Store each file by hash; the manifest [{role, name, sha256, size}] (names relative to ``root``).
+
+    What is stored — and what the run then reads, as a replay will — is the file with every
+    주민등록번호 masked (:mod:`payroll.security.rrn`); the manifest says how many were
+    (``rrn_masked``) and the original is sealed under the store's key when one is configured.
+    """
+    from payroll.security import rrn
+    from payroll.security.spreadsheets import check_file
+    from payroll.store import keys
+
+    manifest, contents, notes = [], {}, []
+    key_checked, key = False, None
+    entries = []
     for role, path in files:
         try:
             data = path.read_bytes()
         except OSError as exc:
             raise InputError(f"{path}: cannot read: {exc.strerror}") from None
-        name = path.resolve().relative_to(Path(root).resolve()).as_posix()
-        manifest.append({"role": role, "name": name, "sha256": store_blob(session, data), "size": len(data)})
-    for role, name, data in extra:
-        manifest.append({"role": role, "name": name, "sha256": store_blob(session, data), "size": len(data)})
-    return manifest
+        entries.append((role, path.resolve().relative_to(Path(root).resolve()).as_posix(), data, path))
+    entries += [(role, name, data, None) for role, name, data in extra]
+    for role, name, data, path in entries:
+        if path is not None:
+            check_file(data, str(path))  # a spreadsheet is measured before it is opened to be masked
+        stored, count = rrn.mask_bytes(data)
+        entry = {"role": role, "name": name, "sha256": store_blob(session, stored), "size": len(stored)}
+        if count:
+            entry["rrn_masked"] = count
+            if not key_checked:
+                key, key_checked = keys.available_key(session), True
+            if key is not None:
+                rrn.seal(session, data, stored, count, key)
+                notes.append(f"{name}: 주민등록번호 {count}개를 가려서 썼습니다 (원본은 암호화해 보관)")
+            else:
+                notes.append(f"{name}: 주민등록번호 {count}개를 가려서 썼습니다 (암호화 키가 없어 원본은 보관하지 않음: PAYROLL_KEY_FILE)")
+        manifest.append(entry)
+        contents[entry["sha256"]] = stored
+    return Imported(manifest, contents, notes)
+
+
+def write_staged(into: Path, imported: Imported) -> list[tuple[str, Path]]:
+    """The stored files written under ``into`` by their names: what a run reads (a replay restores the same)."""
+    files = []
+    for entry in imported.manifest:
+        target = contained(into, entry["name"])
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(imported.contents[entry["sha256"]])
+        files.append((entry["role"], target))
+    return files
 
 
 def restore(session: Session, manifest: list[dict], into: Path) -> tuple[list[tuple[str, Path]], list[str]]:

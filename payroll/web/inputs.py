@@ -31,6 +31,9 @@ from payroll.case import InputError
 from payroll.runs.hashing import sha256_bytes
 from payroll.runs.inputs import check_month, store_blob
 from payroll.security.cells import csv_writer
+from payroll.security.rrn import mask_bytes, seal
+from payroll.security.spreadsheets import check_file
+from payroll.store.keys import available_key
 from payroll.security.identifiers import contained
 from payroll.web.audit import mask_rrn, record
 from payroll.web.models import ConsoleUpload
@@ -160,6 +163,9 @@ def save_upload(db: Session, root: Path, month: str, kind: str, filename: str | 
         raise InputError(f"{shown}: {spec.label} 파일은 {', '.join(spec.suffixes)} 형식만 받습니다")
     if not data:
         raise InputError(f"{shown}: 빈 파일입니다")
+    check_file(data, shown)  # size, and a spreadsheet's structure, before anything opens it
+    original = data
+    data, rrn_count = mask_bytes(data)  # what is kept, on disk and in the store: 주민등록번호 masked
     digest = sha256_bytes(data)
     relative = spec.target.format(month=month, digest=digest[:16], suffix=suffix)
     target = contained(root, relative)
@@ -173,6 +179,11 @@ def save_upload(db: Session, root: Path, month: str, kind: str, filename: str | 
         except InputError as exc:  # the importer's message, about the name the clerk knows
             raise InputError(str(exc).replace(tmp, shown)) from None
         store_blob(db, data)
+        if rrn_count:
+            key = available_key(db)
+            if key is not None:
+                seal(db, original, data, rrn_count, key)
+            summary += f"; 주민등록번호 {rrn_count}개를 가려서 저장 ({'원본은 암호화해 보관' if key is not None else '암호화 키가 없어 원본은 보관하지 않음'})"
         row = ConsoleUpload(month=month, kind=kind, original_name=shown, stored_name=relative, sha256=digest, size=len(data), uploaded_by=actor, uploaded_at=clock())
         db.add(row)
         record(db, actor, "upload", f"{month}/{kind}", f"{shown} sha256={digest} size={len(data)} → {relative}", clock=clock)

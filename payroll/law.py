@@ -6,13 +6,31 @@ and ``values``: non-overlapping periods ``from``–``to`` (inclusive), each with
 structured citation (law, article, promulgation, effective). The parameter's name is
 ``<file stem>.<key>``.
 
+How a parameter continues past its last dated value (decision D14) is part of its data:
+
+- ``to`` left out on the last period: in force until amended (a statute text with no end date).
+  With ``confirm = "yearly"`` and ``confirmed_to``, it is a rate a 시행령 sets without an end date
+  but that is reviewed every year: it still applies after ``confirmed_to``, marked "고시 확인 전"
+  until HR confirms it for the year (``payroll rules confirm``).
+- ``announce = "calendar_year" | "july_june" | "once"``: a figure a 고시 sets for a period. After
+  its last period it is *missing*: a run that needs it is refused, unless run as provisional
+  (the last figure carried forward, marked 잠정), until HR enters it (``payroll rules announce``).
+- ``end_reason``: the parameter ends on purpose (the law dropped the rule); nothing is missing.
+
+HR's entries live in the installation's own rules file (:mod:`payroll.announced`), beside the
+database and never inside the package; :func:`load` lays them over the package's periods and
+folds them into the rules hash.
+
 Which date a parameter is looked up on is the engine's business (withholding: the pay date;
 insurance: the first day of the month the premium covers); this module only answers for a date.
 """
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import csv
+import dataclasses
 import datetime as dt
 import hashlib
 import os
@@ -21,12 +39,14 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 from payroll.money import rate
 
 RULES_DIR_ENV = "PAYROLL_RULES"
 UNITS = {"rate", "won", "hours", "years", "months", "days", "count", "choice", "table_file", "brackets", "flag", "text", "dates"}
+ANNOUNCE_KINDS = ("calendar_year", "july_june", "once")
+OPEN_END = dt.date.max  # the `to` of a period in force until amended
 
 
 class RuleError(Exception):
@@ -66,15 +86,26 @@ class Citation:
         return f"{self.law} {self.article}"
 
 
+#: where a period's value comes from
+ORIGIN_RULES = "rules"  # the package's rules/ (statute or employer policy)
+ORIGIN_INSTALLATION = "installation"  # entered by HR (payroll rules announce)
+ORIGIN_PROVISIONAL = "provisional"  # the last figure carried forward in a provisional run (잠정)
+
+
 @dataclass(frozen=True)
 class Period:
     start: dt.date
     end: dt.date
     value: Any
     citation: Citation
+    origin: str = ORIGIN_RULES
 
     def covers(self, day: dt.date) -> bool:
         return self.start <= day <= self.end
+
+    @property
+    def open_ended(self) -> bool:
+        return self.end == OPEN_END
 
 
 @dataclass(frozen=True)
@@ -87,13 +118,88 @@ class Parameter:
     periods: tuple[Period, ...]
     choices: tuple[str, ...] = ()
     description: str = ""
+    announce: str | None = None  # ANNOUNCE_KINDS: a 고시 sets it per period (D14)
+    confirm: str = ""  # "yearly": in force until amended, confirmed year by year (D14); "once": until its 시행령 is confirmed
+    confirmed_to: dt.date | None = None  # the last day a confirmation covers
+    end_reason: str = ""  # the rule ended on purpose after its last period
+    review_by: dt.date | None = None  # an expected amendment to check by this date
+    review_note: str = ""
+    bounds: tuple[Any, Any] | None = None  # the range an entered value must fall in
+    confirmations: tuple[tuple[int, str], ...] = ()  # (year, source) entered by HR
+    pending_from: dt.date | None = None  # an announced figure with no value yet, needed from this date
+    optional: bool = False  # used only once entered (a missing value stops nothing)
+    pending_note: str = ""  # what an unconfirmed value is waiting for (default: the year's 고시)
 
     def period_on(self, day: dt.date) -> Period:
         for period in self.periods:
             if period.covers(day):
+                if period.origin == ORIGIN_PROVISIONAL:
+                    _note_use(self.name, "provisional", day)
+                if self.unconfirmed_on(day):
+                    _note_use(self.name, "unconfirmed", day)
+                    note = unconfirmed_note(day, period.citation, self.pending_note)
+                    return dataclasses.replace(period, citation=dataclasses.replace(period.citation, note=note))
+                confirmed = [source for year, source in self.confirmations if year == day.year]
+                if confirmed and period.origin == ORIGIN_RULES:
+                    note = f"{day.year}년 확인: {confirmed[0]}"
+                    note = f"{period.citation.note}; {note}" if period.citation.note else note
+                    return dataclasses.replace(period, citation=dataclasses.replace(period.citation, note=note))
                 return period
-        span = f"{self.periods[0].start}…{self.periods[-1].end}" if self.periods else "no periods"
+        if not self.periods and self.pending_from is not None:
+            raise RuleError(f"{self.name} ({self.label}) has not been announced yet (needed from {self.pending_from.isoformat()}): "
+                            f"payroll rules announce {self.name} --from … --value … --source \"…\"")
+        span = f"{self.periods[0].start}…{_show_end(self.periods[-1].end)}" if self.periods else "no periods"
         raise RuleError(f"no value of {self.name} ({self.label}) is in force on {day.isoformat()} (rules cover {span})")
+
+    def unconfirmed_on(self, day: dt.date) -> bool:
+        """A yearly-reviewed rate applied on ``day`` without a confirmation for that year."""
+        return bool(self.confirm) and self.confirmed_to is not None and day > self.confirmed_to
+
+    def state_on(self, day: dt.date) -> str:
+        """``in_force`` | ``announced`` (entered by HR) | ``unconfirmed`` | ``provisional`` | ``missing`` | ``ended`` | ``not_yet``."""
+        for period in self.periods:
+            if period.covers(day):
+                if period.origin == ORIGIN_PROVISIONAL:
+                    return "provisional"
+                if self.unconfirmed_on(day):
+                    return "unconfirmed"
+                return "announced" if period.origin == ORIGIN_INSTALLATION else "in_force"
+        first = self.periods[0].start if self.periods else self.pending_from
+        if first is None or day < first:
+            return "not_yet"
+        if self.end_reason:
+            return "ended"
+        return "unknown" if self.optional else "missing"
+
+
+#: the provisional and unconfirmed values looked up inside :func:`recording` ({(name, state): days})
+_USES: contextvars.ContextVar[dict | None] = contextvars.ContextVar("payroll_law_uses", default=None)
+
+
+def _note_use(name: str, state: str, day: dt.date) -> None:
+    uses = _USES.get()
+    if uses is not None:
+        uses.setdefault((name, state), set()).add(day)
+
+
+@contextlib.contextmanager
+def recording() -> Iterator[dict[tuple[str, str], set[dt.date]]]:
+    """Collect which provisional (잠정) and unconfirmed (고시 확인 전) values the code inside looks up."""
+    uses: dict[tuple[str, str], set[dt.date]] = {}
+    token = _USES.set(uses)
+    try:
+        yield uses
+    finally:
+        _USES.reset(token)
+
+
+def unconfirmed_note(day: dt.date, citation: Citation, pending: str = "") -> str:
+    text = f"{day.year}년 {pending or '요율 고시'} 확인 전 (종기 없이 정한 값을 개정 전까지 적용, decision D14)"
+    return f"{citation.note}; {text}" if citation.note else text
+
+
+def _show_end(day: dt.date) -> str:
+    return "…" if day == OPEN_END else day.isoformat()
 
 
 @dataclass(frozen=True)
@@ -128,6 +234,10 @@ class Law:
     parameters: dict[str, Parameter]
     switches: dict[str, "Switch"]
     content_hash: str
+    #: the installation's entered figures laid over the package's (canonical text; "" when none)
+    installation_text: str = ""
+    #: missing figures carried forward from their last value (a provisional run, D14)
+    provisional: bool = False
     _tables: dict[str, Any] = field(default_factory=dict, repr=False)
 
     def parameter(self, name: str) -> Parameter:
@@ -158,17 +268,21 @@ class Switch:
     description: str
 
 
-def _as_date(value: Any, where: str) -> dt.date:
+def as_date(value: Any, where: str) -> dt.date:
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
         return value
     raise RuleError(f"{where}: expected a TOML date (YYYY-MM-DD), got {value!r}")
 
 
-def _convert(unit: str, value: Any, where: str) -> Any:
+def convert(unit: str, value: Any, where: str) -> Any:
+    """A raw TOML value as the parameter's unit wants it (exact rates, whole won, …)."""
     if unit == "rate":
         if not isinstance(value, str):
             raise RuleError(f"{where}: a rate must be a decimal string such as \"0.0475\", got {value!r}")
-        return rate(value)
+        try:
+            return rate(value)
+        except (ArithmeticError, ValueError):
+            raise RuleError(f"{where}: not a decimal rate: {value!r}") from None
     if unit in {"won", "count", "years", "months", "days"}:
         if isinstance(value, bool) or not isinstance(value, int):
             raise RuleError(f"{where}: {unit} must be an integer, got {value!r}")
@@ -187,11 +301,11 @@ def _convert(unit: str, value: Any, where: str) -> Any:
             rows.append((int(lower), int(base), rate(r)))
         return tuple(rows)
     if unit == "dates":
-        return tuple(_as_date(v, where) for v in value)
+        return tuple(as_date(v, where) for v in value)
     return value
 
 
-def _citation(raw: dict[str, Any], where: str) -> Citation:
+def citation_of(raw: dict[str, Any], where: str) -> Citation:
     missing = [k for k in ("law", "article", "promulgation", "effective") if k not in raw]
     if missing:
         raise RuleError(f"{where}: citation lacks {', '.join(missing)}")
@@ -199,38 +313,76 @@ def _citation(raw: dict[str, Any], where: str) -> Citation:
         law=str(raw["law"]),
         article=str(raw["article"]),
         promulgation=str(raw["promulgation"]),
-        effective=_as_date(raw["effective"], f"{where}.effective"),
+        effective=as_date(raw["effective"], f"{where}.effective"),
         note=str(raw.get("note", "")),
     )
+
+
+def check_periods(periods: list[Period], where: str) -> tuple[Period, ...]:
+    periods = sorted(periods, key=lambda p: p.start)
+    for a, b in zip(periods, periods[1:]):
+        if b.start <= a.end:
+            raise RuleError(f"{where}: periods overlap ({a.start}…{_show_end(a.end)} and {b.start}…{_show_end(b.end)})")
+    return tuple(periods)
 
 
 def _load_parameter(name: str, raw: dict[str, Any], source: str, where: str) -> Parameter:
     unit = raw.get("unit")
     if unit not in UNITS:
         raise RuleError(f"{where}: unknown unit {unit!r}")
+    values = raw.get("values", [])
     periods = []
-    for i, v in enumerate(raw.get("values", [])):
+    for i, v in enumerate(values):
         pw = f"{where}.values[{i}]"
-        start = _as_date(v.get("from"), f"{pw}.from")
-        end = _as_date(v.get("to"), f"{pw}.to")
+        start = as_date(v.get("from"), f"{pw}.from")
+        if "to" in v:
+            end = as_date(v.get("to"), f"{pw}.to")
+        elif i == len(values) - 1:
+            end = OPEN_END  # in force until amended
+        else:
+            raise RuleError(f"{pw}: only the last period may leave out 'to' (in force until amended)")
         if end < start:
             raise RuleError(f"{pw}: 'to' {end} is before 'from' {start}")
-        periods.append(Period(start, end, _convert(unit, v.get("value"), f"{pw}.value"), _citation(v.get("ref", {}), f"{pw}.ref")))
-    if not periods:
-        raise RuleError(f"{where}: no values")
-    periods.sort(key=lambda p: p.start)
-    for a, b in zip(periods, periods[1:]):
-        if b.start <= a.end:
-            raise RuleError(f"{where}: periods overlap ({a.start}…{a.end} and {b.start}…{b.end})")
+        periods.append(Period(start, end, convert(unit, v.get("value"), f"{pw}.value"), citation_of(v.get("ref", {}), f"{pw}.ref")))
+    announce = raw.get("announce")
+    pending_from = as_date(raw["pending_from"], f"{where}.pending_from") if "pending_from" in raw else None
+    if not periods and (announce is None or pending_from is None):
+        raise RuleError(f"{where}: no values (only an announced figure not yet known may have none: announce + pending_from)")
+    ordered = check_periods(periods, where)
+    if announce is not None and announce not in ANNOUNCE_KINDS:
+        raise RuleError(f"{where}: announce must be one of {', '.join(ANNOUNCE_KINDS)}, got {announce!r}")
+    confirm = raw.get("confirm")
+    if confirm not in (None, "yearly", "once"):
+        raise RuleError(f"{where}: confirm must be \"yearly\" or \"once\", got {confirm!r}")
+    confirmed_to = as_date(raw["confirmed_to"], f"{where}.confirmed_to") if "confirmed_to" in raw else None
+    if confirm and (confirmed_to is None or not ordered or not ordered[-1].open_ended):
+        raise RuleError(f"{where}: confirm needs confirmed_to and an open-ended last period (no 'to')")
+    if announce is not None and ordered and ordered[-1].open_ended:
+        raise RuleError(f"{where}: an announced figure's periods end (a 고시 sets each period); drop announce or give 'to'")
+    bounds = raw.get("range")
+    if bounds is not None:
+        if not isinstance(bounds, list) or len(bounds) != 2:
+            raise RuleError(f"{where}: range must be [low, high]")
+        bounds = (convert(unit, bounds[0], f"{where}.range[0]"), convert(unit, bounds[1], f"{where}.range[1]"))
     return Parameter(
         name=name,
         label=str(raw.get("label", name)),
         unit=unit,
         source=source,
-        last_checked=_as_date(raw.get("last_checked"), f"{where}.last_checked"),
-        periods=tuple(periods),
+        last_checked=as_date(raw.get("last_checked"), f"{where}.last_checked"),
+        periods=ordered,
         choices=tuple(raw.get("choices", ())),
         description=str(raw.get("description", "")),
+        announce=announce,
+        confirm=confirm or "",
+        confirmed_to=confirmed_to,
+        end_reason=str(raw.get("end_reason", "")),
+        review_by=as_date(raw["review_by"], f"{where}.review_by") if "review_by" in raw else None,
+        review_note=str(raw.get("review_note", "")),
+        bounds=bounds,
+        pending_from=pending_from,
+        optional=bool(raw.get("optional", False)),
+        pending_note=str(raw.get("pending_note", "")),
     )
 
 
@@ -243,11 +395,13 @@ def _hash_tree(root: Path) -> str:
     return digest.hexdigest()
 
 
-def load(rules_dir: Path | None = None) -> Law:
-    rules_dir = Path(rules_dir or default_rules_dir())
+@lru_cache(maxsize=4)
+def _package_parameters(rules_dir: str, tree_hash: str) -> dict[str, Parameter]:
+    del tree_hash  # part of the cache key only: an edited rules folder loads again
     parameters: dict[str, Parameter] = {}
+    root = Path(rules_dir)
     for source in ("statute", "employer"):
-        for path in sorted((rules_dir / source).glob("*.toml")):
+        for path in sorted((root / source).glob("*.toml")):
             with path.open("rb") as fh:
                 doc = tomllib.load(fh)
             for key, raw in doc.items():
@@ -257,12 +411,46 @@ def load(rules_dir: Path | None = None) -> Law:
                 if name in parameters:
                     raise RuleError(f"{path}: parameter {name} defined twice")
                 parameters[name] = _load_parameter(name, raw, source, f"{path.name}:{key}")
+    return parameters
+
+
+def load(rules_dir: Path | None = None, *, installation: str | bytes | None = None, provisional: bool = False) -> Law:
+    """The rules in ``rules_dir``, with the installation's entered figures (the text of its rules
+    file, :mod:`payroll.announced`) laid over them; ``provisional`` carries every missing figure
+    forward from its last value, marked 잠정."""
+    from payroll import announced
+
+    rules_dir = Path(rules_dir or default_rules_dir())
+    tree = _hash_tree(rules_dir)
+    parameters = _package_parameters(str(rules_dir), tree)
+    text = announced.canonical_text(installation)
+    if text:
+        parameters = announced.apply(parameters, announced.parse(text, "installation rules"))
+    if provisional:
+        parameters = {name: _carried_forward(p) for name, p in parameters.items()}
     switches = _load_switches(rules_dir / "switches.toml")
-    # The switch values in force (an environment override included) are part of what a run used.
-    digest = hashlib.sha256(_hash_tree(rules_dir).encode())
+    # The switch values in force (an environment override included), the entered figures and the
+    # provisional mode are all part of what a run used.
+    digest = hashlib.sha256(tree.encode())
     for name in sorted(switches):
         digest.update(f"{name}={switches[name].value}".encode())
-    return Law(rules_dir=rules_dir, parameters=parameters, switches=switches, content_hash=digest.hexdigest())
+    if text:
+        digest.update(b"\0installation\0" + text.encode())
+    if provisional:
+        digest.update(b"\0provisional")
+    return Law(rules_dir=rules_dir, parameters=parameters, switches=switches, content_hash=digest.hexdigest(),
+               installation_text=text, provisional=provisional)
+
+
+def _carried_forward(p: Parameter) -> Parameter:
+    if not p.periods:
+        return p  # nothing to carry: the figure has never been announced
+    last = p.periods[-1]
+    if last.open_ended or p.end_reason:
+        return p
+    citation = dataclasses.replace(last.citation, note=f"잠정: {last.end.isoformat()} 이후 고시 전 — 직전 수치 적용 (provisional, decision D14)")
+    carried = Period(last.end + dt.timedelta(days=1), OPEN_END, last.value, citation, ORIGIN_PROVISIONAL)
+    return dataclasses.replace(p, periods=p.periods + (carried,))
 
 
 def _load_switches(path: Path) -> dict[str, Switch]:
@@ -280,14 +468,37 @@ def _load_switches(path: Path) -> dict[str, Switch]:
     return out
 
 
-@lru_cache(maxsize=4)
-def _cached(rules_dir: str) -> Law:
-    return load(Path(rules_dir))
+@lru_cache(maxsize=8)
+def _cached(rules_dir: str, installation_key: tuple) -> Law:
+    from payroll import installation
+
+    return load(Path(rules_dir), installation=installation.rules_text(installation_key))
+
+
+#: the law a run works under (its own entered figures, provisional or not): code that asks for
+#: :func:`current` inside :func:`using` gets it, so the timesheet, the ledger and the engine agree
+_IN_USE: contextvars.ContextVar[Law | None] = contextvars.ContextVar("payroll_law_in_use", default=None)
 
 
 def current(rules_dir: Path | None = None) -> Law:
-    """The rules in ``rules_dir`` (default: the repository's), loaded once per process."""
-    return _cached(resolved_rules_dir(rules_dir))
+    """The law in use: inside :func:`using`, that law; else the rules in ``rules_dir`` (default:
+    the package's) with the active installation's entered figures, loaded once per process and
+    again when the installation's rules file changes."""
+    in_use = _IN_USE.get()
+    if in_use is not None and (rules_dir is None or resolved_rules_dir(rules_dir) == resolved_rules_dir(in_use.rules_dir)):
+        return in_use
+    from payroll import installation
+
+    return _cached(resolved_rules_dir(rules_dir), installation.rules_key())
+
+
+@contextlib.contextmanager
+def using(law: Law) -> Iterator[Law]:
+    token = _IN_USE.set(law)
+    try:
+        yield law
+    finally:
+        _IN_USE.reset(token)
 
 
 def read_csv_ints(path: Path) -> tuple[list[str], list[list[int]]]:

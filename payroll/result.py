@@ -45,11 +45,28 @@ def _jsonable(entry: dict[str, Any]) -> dict[str, Any]:
     return {**entry, "value": value}
 
 
-def calculate(case: CaseIn) -> dict[str, Any]:
+def calculate(case: CaseIn, provisional: bool = False) -> dict[str, Any]:
+    """One worker-month, as a run computes it: a figure no 고시 has announced yet stops it
+    (:class:`payroll.runs.law_state.MissingFigures`) unless ``provisional`` (decision D14)."""
+    from dataclasses import replace
+
+    from payroll import law as law_module
+    from payroll.runs import law_state
+
     ctx = default_context()
+    probe = law_state.probe(ctx.law)
     workers, items = case_frames([case])
-    row = compute(workers, items, ctx).row(0, named=True)
-    return result_of_row(row, ctx.law)
+    with law_module.using(probe), law_module.recording() as uses:
+        row = compute(workers, items, replace(ctx, law=probe)).row(0, named=True)
+        figures = law_state.uses_of(probe, uses)
+        missing = [f for f in figures if f.state == "provisional"]
+        if missing and not provisional:
+            raise law_state.MissingFigures(case.month, missing)
+        result = result_of_row(row, probe)
+    result["provisional"] = [f.as_dict() for f in missing]
+    result["unconfirmed"] = [f.as_dict() for f in figures if f.state == "unconfirmed"]
+    result["rules_note"] = law_state.rules_note(figures)
+    return result
 
 
 def render_table(case: CaseIn, result: dict[str, Any]) -> str:
@@ -79,4 +96,7 @@ def render_table(case: CaseIn, result: dict[str, Any]) -> str:
     if notes:
         lines.append("적용 제외·특례")
         lines += [f"  {n}" for n in notes]
+    if result.get("rules_note"):
+        lines.append("규칙 상태 (decision D14)")
+        lines += [f"  {part}" for part in result["rules_note"].split(" / ")]
     return "\n".join(lines)

@@ -8,7 +8,7 @@ roster.csv    worker_id, name, birth_date, department, job, employment, income_t
               children_8_20, children_under_6, withholding_ratio, first_hire_date,
               insurance_base, bank, account, rrn_masked
 contracts.csv contract_id, worker_id, start, end, pay_type, wage, work_days, start_time,
-              end_time, break_minutes, workplace, duties, meal_allowance, pay_grade
+              end_time, break_minutes, break_start, workplace, duties, meal_allowance, pay_grade
 
 - employment: fixed_term (기간제) | public_service (공무직)
 - income_type: regular | daily (일용근로자 for tax: paid by the day, not employed 3 months on)
@@ -16,6 +16,9 @@ contracts.csv contract_id, worker_id, start, end, pay_type, wage, work_days, sta
 - work_days: scheduled weekdays as digits, Monday=1 … Sunday=7, e.g. "12345"
 - first_hire_date: first hired by this employer (고용보험법 §10②: the 65 rule looks at it)
 - end: empty for a contract without a fixed term (무기계약 공무직)
+- break_start: optional HH:MM where the contract puts its break (e.g. 12:00, a night shift's 02:00);
+  the break is ``break_minutes`` long from there and must lie inside the scheduled span. Empty: the
+  break sits in the middle of the shift.
 """
 
 from __future__ import annotations
@@ -100,6 +103,7 @@ class Contract(BaseModel):
     start_time: dt.time
     end_time: dt.time
     break_minutes: int = Field(default=0, ge=0, le=600)
+    break_start: dt.time | None = None
     workplace: str = ""
     duties: str = ""
     meal_allowance: int = Field(default=0, ge=0)
@@ -119,6 +123,12 @@ class Contract(BaseModel):
             raise ValueError(f"end {self.end} is before start {self.start}")
         if self.daily_minutes <= 0:
             raise ValueError("scheduled day has no working time after the break")
+        if self.break_start is not None:
+            if self.break_minutes == 0:
+                raise ValueError("break_start is given but break_minutes is 0")
+            if self.break_offset + self.break_minutes > self.daily_minutes + self.break_minutes:
+                raise ValueError(f"break {self.break_start.strftime('%H:%M')} + {self.break_minutes} min is outside the scheduled "
+                                 f"{self.start_time.strftime('%H:%M')}–{self.end_time.strftime('%H:%M')}")
         return self
 
     @property
@@ -133,6 +143,14 @@ class Contract(BaseModel):
         end = self.end_time.hour * 60 + self.end_time.minute
         span = end - start if end > start else end + 24 * 60 - start
         return span - self.break_minutes
+
+    @property
+    def break_offset(self) -> int:
+        """Minutes from the scheduled start to the break: the contract's break_start, else the middle of the shift."""
+        if self.break_start is None:
+            return self.daily_minutes // 2
+        start = self.start_time.hour * 60 + self.start_time.minute
+        return (self.break_start.hour * 60 + self.break_start.minute - start) % (24 * 60)
 
     @property
     def weekly_minutes(self) -> int:

@@ -13,10 +13,11 @@ Files written: roster.csv, contracts.csv (payroll.roster format), five exports o
 both shapes and several encodings — daily_utf8.csv (generic), daily_bom.csv (UTF-8 with BOM),
 punch_cp949.csv (vendor_a punch log), punch.xlsx (vendor_b punch log, separate Date/Time),
 daily.xls (vendor_a daily sheet, legacy XLS) — and leave.csv, overtime.csv, corrections.csv.
-Realistic faults: a few percent missing punches, duplicate punches, late arrivals, absences,
-an unknown id, a malformed time, a punch after a contract ended, a worker in two exports with
-an overlapping interval, the tail of a night shift that began in the previous month. Work on
-2026-06-03 (지방선거일): 환경미화 crews and CCTV, and a few office workers with approval.
+The exports also hold the previous month's last week (as real exports often do): those days decide the
+40 hours and the 주휴 of the week that crosses into the month. Realistic faults: a few percent missing
+punches, duplicate punches, late arrivals, absences, an unknown id, a malformed time, a punch after a
+contract ended, a worker in two exports with an overlapping interval. Work on 2026-06-03 (지방선거일):
+환경미화 crews and CCTV, and a few office workers, each with an approval (a 공휴일 has no schedule window).
 Only masked 주민등록번호 (YYMMDD-G******) are written.
 """
 
@@ -82,11 +83,17 @@ def _t(text: str) -> int:
     return int(h) * 60 + int(m)
 
 
+def _sample_law():
+    """The rules with figures not yet announced carried forward: a sample month of next year is
+    built at the last 생활임금 and pay table (a sample is not a payroll run; D14)."""
+    return law_module.load(provisional=True)
+
+
 def build_roster(month: str, small: bool, rng: random.Random):
     year, mon = int(month[:4]), int(month[5:])
     first = dt.date(year, mon, 1)
     last = dt.date(year, mon, calendar.monthrange(year, mon)[1])
-    on = law_module.current().on(first)
+    on = _sample_law().on(first)
     living = int(on["living_wage.hourly"])
     table = on["timesheet.public_service_pay_table"]
     workers, contracts = [], []
@@ -181,6 +188,9 @@ def simulate(contracts, first: dt.date, last: dt.date, rng: random.Random):
                 b = base + dt.timedelta(minutes=s_min + span + rng.randint(0, 12))
                 if rng.random() < 0.02:
                     a += dt.timedelta(minutes=rng.randint(25, 45))  # late
+                if is_hol and c["_kind"] in ("clean", "cctv", "cctv_wknd"):
+                    # a 공휴일 has no schedule window: the crews' ordered duty is approved (its scheduled hours)
+                    approvals.append({"worker_id": c["worker_id"], "date": day.isoformat(), "start": c["start_time"], "end": c["end_time"], "reason": "지방선거일 근무 명령"})
                 if is_hol and c["_kind"] == "ft":
                     # holiday duty of 10 hours with approval
                     a = base + dt.timedelta(minutes=s_min - 60)
@@ -192,6 +202,28 @@ def simulate(contracts, first: dt.date, last: dt.date, rng: random.Random):
                 shifts.append((c["worker_id"], day, a, b))
             day += dt.timedelta(days=1)
     return shifts, leave, approvals
+
+
+def edge_shifts(contracts, first: dt.date, rng: random.Random):
+    """The shifts of the previous month's last week (the export holds them, as real ones do): they decide the
+    40 hours and the 주휴 of a week that crosses into the month. Drawn with their own generator so the month's
+    own days stay as they are; no faults, leave or holiday work."""
+    from payroll.holidays import holidays_between
+
+    hol = holidays_between(first - dt.timedelta(days=7), first, None)
+    out = []
+    for c in contracts:
+        start_d = dt.date.fromisoformat(c["start"])
+        end_d = dt.date.fromisoformat(c["end"]) if c["end"] else first
+        s_min, e_min = _t(c["start_time"]), _t(c["end_time"])
+        span = e_min - s_min if e_min > s_min else e_min + 1440 - s_min
+        for back in range(7, 1, -1):  # first − 7 … first − 2 (first − 1 is simulated with the month)
+            day = first - dt.timedelta(days=back)
+            if str(day.isoweekday()) not in c["work_days"] or not start_d <= day <= end_d or day in hol:
+                continue
+            base = dt.datetime.combine(day, dt.time())
+            out.append((c["worker_id"], day, base + dt.timedelta(minutes=s_min - rng.randint(0, 20)), base + dt.timedelta(minutes=s_min + span + rng.randint(0, 12))))
+    return out
 
 
 def _csv_text(header: list[str], rows: list[list[object]]) -> str:
@@ -222,12 +254,16 @@ def write_set(out: Path, month: str = "2026-06", small: bool = False, seed: int 
     punch: dict[str, list[list[object]]] = {"punch_cp949": [], "punch_xlsx": []}
     corrections = []
     faults = 0
+    for wid, day, a, b in edge_shifts(contracts, first, random.Random(seed + 1)):
+        r = route[wid]
+        if r.startswith("daily"):
+            daily[r].append([wid, names[wid], day.isoformat(), a.strftime("%H:%M"), b.strftime("%H:%M")])
+        else:
+            punch[r].extend([[wid, names[wid], a, "in"], [wid, names[wid], b, "out"]])
     for wid, day, a, b in shifts:
         r = route[wid]
         roll = rng.random()
         if r.startswith("daily"):
-            if day < first:  # a daily sheet covers the month's days only
-                continue
             a_txt, b_txt = a.strftime("%H:%M"), b.strftime("%H:%M")
             if roll < 0.015:
                 b_txt = ""
@@ -248,8 +284,6 @@ def write_set(out: Path, month: str = "2026-06", small: bool = False, seed: int 
             elif roll < 0.04:
                 events.append((events[0][0] + dt.timedelta(minutes=rng.randint(0, 2)), events[0][1]))  # pressed twice
                 faults += 1
-            if day < first:
-                events = [e for e in events if e[0].date() >= first]  # the export starts on the 1st
             for ts, direction in events:
                 punch[r].append([wid, names[wid], ts, direction])
     # a handful of deliberate faults every set has
@@ -289,8 +323,8 @@ def write_set(out: Path, month: str = "2026-06", small: bool = False, seed: int 
     kcols = ["worker_id", "date", "in", "out", "reason"]
     (out / "corrections.csv").write_text(_csv_text(kcols, [[x[c] for c in kcols] for x in corrections]), encoding="utf-8")
     ytd, wages = _leaver_history(workers, contracts, first)
-    (out / "ytd.csv").write_text(_csv_text(list(ytd[0]), [list(r.values()) for r in ytd]), encoding="utf-8")
-    (out / "wages.csv").write_text(_csv_text(list(wages[0]), [list(r.values()) for r in wages]), encoding="utf-8")
+    (out / "ytd.csv").write_text(_csv_text(YTD_COLUMNS, [[r[c] for c in YTD_COLUMNS] for r in ytd]), encoding="utf-8")
+    (out / "wages.csv").write_text(_csv_text(WAGES_COLUMNS, [[r[c] for c in WAGES_COLUMNS] for r in wages]), encoding="utf-8")
     return {"workers": len(workers), "contracts": len(contracts), "shifts": len(shifts), "faults": faults,
             "daily_rows": sum(len(v) for v in daily.values()), "punch_rows": sum(len(v) for v in punch.values()),
             "leave": len(leave), "approvals": len(approvals), "corrections": len(corrections)}
@@ -303,13 +337,18 @@ def _with_renewed_history(workers: list[dict], contracts: list[dict], first: dt.
     for c in contracts:
         if c["_kind"] == "ft" and c["end"] and first.isoformat() <= c["end"] < (first + dt.timedelta(days=31)).isoformat() and c["start"] == dt.date(first.year, 1, 1).isoformat():
             prev_year = first.year - 1
-            wage = int(law_module.current().on(dt.date(prev_year, 1, 1))["living_wage.hourly"])
+            wage = int(_sample_law().on(dt.date(prev_year, 1, 1))["living_wage.hourly"])
             out.append({**c, "contract_id": c["contract_id"] + "A", "start": dt.date(prev_year, 1, 1).isoformat(), "end": dt.date(prev_year, 12, 31).isoformat(), "wage": wage})
             for w in workers:
                 if w["worker_id"] == c["worker_id"]:
                     w["first_hire_date"] = dt.date(prev_year, 1, 1).isoformat()
         out.append(c)
     return out
+
+
+YTD_COLUMNS = ["worker_id", "year", "total_pay", "non_taxable", "national_pension", "health_insurance", "long_term_care",
+               "employment_insurance", "income_tax", "local_income_tax"]
+WAGES_COLUMNS = ["worker_id", "month", "wages"]
 
 
 def _leaver_history(workers: list[dict], contracts: list[dict], first: dt.date) -> tuple[list[dict], list[dict]]:

@@ -42,3 +42,13 @@ def store(request, tmp_path):
         s = open_store(str(tmp_path / "store.db"))
     yield s
     s.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _installation_per_test():
+    """Each test starts from the environment's installation (a store opened by an earlier test activated its own)."""
+    from payroll import installation
+
+    installation.deactivate()
+    yield
+    installation.deactivate()

@@ -171,9 +171,11 @@ def test_every_punch_row_is_used_or_reported(tmp_path, punches, dup_window):
     rows = []
     for i, (day, minute, direction) in enumerate(punches):
         ts = dt.datetime(2026, 6, 1) + dt.timedelta(days=day, minutes=minute)
-        rows.append(("A" if i % 3 else "N", ts.strftime("%Y-%m-%d %H:%M"), direction))
+        rows.append(("" if i % 7 == 6 else "A" if i % 3 else "N", ts.strftime("%Y-%m-%d %H:%M"), direction))  # some ids empty
     path = write_punches(tmp_path / "p.csv", rows)
     r = check([read_export(path)], staff, dup_window=dup_window, month=JUNE)
+    # a row with an empty id is an error naming it, never dropped
+    assert set(r.exceptions.filter(pl.col("code") == "unknown_worker").get_column("line")) == {i + 2 for i, row in enumerate(rows) if not row[0]}
     assert r.rows.height == len(rows)
     assert_all_rows_accounted(r)
     # a row not used is reported with a code that explains why it was not used

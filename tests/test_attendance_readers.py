@@ -97,7 +97,7 @@ def test_punch_log_vendor_a(tmp_path, encoding):
     path = tmp_path / "p.csv"
     path.write_bytes(_csv(PUNCH_A, PUNCH_A_ROWS).encode(encoding))
     e = read_export(path)
-    assert (e.profile, e.shape) == ("vendor_a", "punch")
+    assert (e.profile, e.shape) == ("generic-ko-terminal", "punch")  # formerly vendor_a
     assert e.frame.get_column("ts").to_list() == [dt.datetime(2026, 6, 1, 8, 55), dt.datetime(2026, 6, 1, 18, 2), dt.datetime(2026, 6, 2, 8, 50)]
     assert e.frame.get_column("direction").to_list() == ["in", "out", None]
     assert e.frame.get_column("device").to_list() == ["정문"] * 3
@@ -109,7 +109,7 @@ def test_punch_log_vendor_b_xlsx_separate_date_and_time(tmp_path):
     path = tmp_path / "p.xlsx"
     path.write_bytes(xlsx_bytes({"Log": [header, *rows]}))
     e = read_export(path)
-    assert (e.profile, e.shape, e.format) == ("vendor_b", "punch", "xlsx")
+    assert (e.profile, e.shape, e.format) == ("generic-en-access", "punch", "xlsx")  # formerly vendor_b
     assert e.frame.get_column("ts").to_list() == [dt.datetime(2026, 6, 1, 8, 55), dt.datetime(2026, 6, 1, 18, 2)]
     assert e.frame.get_column("direction").to_list() == ["in", "out"]
 
@@ -118,33 +118,28 @@ def test_generic_profile_and_explicit_profile(tmp_path):
     path = tmp_path / "g.csv"
     path.write_text(_csv(["worker_id", "timestamp", "direction"], [["T1", "2026-06-01 09:00", "in"]]), encoding="utf-8")
     assert read_export(path).profile == "generic"
-    with pytest.raises(InputError, match="does not fit profile 'vendor_b'"):
+    with pytest.raises(InputError, match="does not fit profile .generic-en-access."):  # the old name is an alias
         read_export(path, profile="vendor_b")
     with pytest.raises(InputError, match="unknown attendance profile"):
         read_export(path, profile="nope")
 
 
-def test_a_new_vendor_needs_only_a_toml(tmp_path, monkeypatch):
-    import shutil
-
-    from payroll.attendance import profiles
-    from payroll.law import default_rules_dir
-
-    rules = tmp_path / "rules"
-    shutil.copytree(default_rules_dir(), rules)
-    (rules / "attendance" / "vendor_c.toml").write_text(
+def test_a_new_vendor_needs_only_a_toml_in_the_installations_profile_folder(tmp_path, monkeypatch):
+    """The installation's own folder beside the database (``<db dir>/profiles``) is searched first; the
+    bundled rules are not replaced."""
+    monkeypatch.delenv("PAYROLL_PROFILES", raising=False)
+    monkeypatch.setenv("PAYROLL_DB", str(tmp_path / "payroll.db"))
+    (tmp_path / "profiles").mkdir()
+    (tmp_path / "profiles" / "vendor_c.toml").write_text(
         'name = "vendor_c"\n[daily]\nworker_id = ["EMP"]\ndate = ["DAY"]\nin = ["ON"]\nout = ["OFF"]\n', encoding="utf-8"
     )
-    monkeypatch.setenv("PAYROLL_RULES", str(rules))
-    profiles._load_all.cache_clear()
     path = tmp_path / "c.csv"
     path.write_text(_csv(["EMP", "DAY", "ON", "OFF"], [["T1", "2026.06.01", "0900", "1800"]]), encoding="utf-8")
-    try:
-        e = read_export(path)
-        assert (e.profile, e.shape) == ("vendor_c", "daily")
-        assert e.frame.row(0, named=True)["in_min"] == 540 and e.frame.row(0, named=True)["out_min"] == 1080
-    finally:
-        profiles._load_all.cache_clear()
+    e = read_export(path)
+    assert (e.profile, e.shape) == ("vendor_c", "daily")
+    assert e.frame.row(0, named=True)["in_min"] == 540 and e.frame.row(0, named=True)["out_min"] == 1080
+    # the same file read with the profile given as a path
+    assert read_export(path, profile=str(tmp_path / "profiles" / "vendor_c.toml")).profile == "vendor_c"
 
 
 def test_malformed_cells_are_kept_for_the_report(tmp_path):

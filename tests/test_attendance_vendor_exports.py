@@ -259,7 +259,7 @@ def test_xlsx_sheets_of_the_same_layout_are_all_read(tmp_path):
                                  "원시기록": [["사번", "인증일시"], ["T1", dt.datetime(2026, 6, 1, 9)]]}))
     e = read_export(path)
     assert e.frame.get_column("source").to_list() == [f"{path}[총무과]", f"{path}[시설과]"]
-    assert e.notes == ("sheet '원시기록': fits vendor_a punch, not read (the workbook is read as generic daily)",)
+    assert e.notes == ("sheet '원시기록': fits generic-ko-terminal punch, not read (the workbook is read as generic daily)",)
 
 
 def test_xlsx_excel_serials_and_time_fractions_in_general_cells(tmp_path):

@@ -45,7 +45,7 @@ def test_tax_human_output():
         (["tax", "--wage", "3000000", "--family", "1", "--date", "2026-02-30"], "--date"),
         (["tax", "--wage", "abc", "--family", "1"], "--wage"),
         (["tax", "--wage", "3000000", "--family", "2", "--ratio", "90"], "--ratio"),
-        (["tax", "--wage", "3000000", "--family", "1", "--date", "2030-01-01"], "2030-01-01"),
+        (["tax", "--wage", "3000000", "--family", "1", "--date", "2024-12-31"], "2024-12-31"),
         (["tax", "--daily-wage", "200000"], "--days"),
     ],
 )

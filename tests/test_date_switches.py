@@ -75,5 +75,12 @@ def test_premiums_use_the_covered_month_and_tax_the_pay_date():
 def test_no_rule_in_force_is_an_error():
     from payroll.law import RuleError
 
-    with pytest.raises(RuleError, match="in force on 2027-01-10"):
-        withholding.monthly(3_000_000, 1, pay_date=d("2027-01-10"))
+    with pytest.raises(RuleError, match="in force on 2024-12-31"):
+        withholding.monthly(3_000_000, 1, pay_date=d("2024-12-31"))
+
+
+def test_the_december_pay_of_10_january_is_withheld_by_the_table_in_force():
+    # 별표2 <개정 2026.2.27> has no end date and no 2027 amendment was found (shared/reference 2027 §6):
+    # December's pay, paid on 2027-01-10, uses the same cells and child amounts as November's.
+    taxes = lambda day: {k: v for k, v in withholding.monthly(3_000_000, 3, 1, pay_date=d(day)).items() if "tax" in k}  # noqa: E731
+    assert taxes("2027-01-10") == taxes("2026-12-10") and taxes("2027-01-10")["income_tax"] > 0

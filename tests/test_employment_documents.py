@@ -178,3 +178,17 @@ def test_cli_bad_input_is_one_line_exit_2(files, tmp_path):
     res = runner.invoke(cli, ["settle", "W1", "--ytd", str(bad)])
     assert res.exit_code == 2
     assert "missing column" in res.output
+
+
+def test_a_ytd_leaving_date_before_the_hire_date_is_an_input_error(files, tmp_path):
+    # W2 is hired 2026-01-02: a leaving date of 2025-12-31 would draw a receipt whose 근무기간 runs backwards
+    ytd = files / "ytd.csv"
+    ytd.write_text("worker_id,year,total_pay,non_taxable,national_pension,health_insurance,long_term_care,employment_insurance,income_tax,local_income_tax,leaving_date\n"
+                   "W2,2025,1000000,0,0,0,0,0,0,0,2025-12-31\n", encoding="utf-8")
+    runner = CliRunner()
+    base = ["--roster", str(files / "roster.csv"), "--contracts", str(files / "contracts.csv"), "--out", str(tmp_path / "out"), "--data", str(tmp_path / "data")]
+    res = runner.invoke(cli, ["doc", "withholding", "W2", *base, "--ytd", str(ytd)])
+    assert res.exit_code == 2 and "leaving_date: 2025-12-31 is before the hire date 2026-01-02" in res.output
+    res = runner.invoke(cli, ["settle", "W2", "--ytd", str(ytd)])  # the roster beside the ytd file dates the hire
+    assert res.exit_code == 2 and "leaving_date: 2025-12-31 is before the hire date 2026-01-02" in res.output
+    assert not (tmp_path / "out").exists()

@@ -10,7 +10,8 @@ from payroll import law as law_module
 from payroll.law import RuleError, load
 
 COVERAGE_START = dt.date(2025, 1, 1)
-COVERAGE_END = dt.date(2026, 12, 31)
+#: the walk reaches through the next year: a parameter either covers it, or says why not (D14)
+COVERAGE_END = dt.date(2027, 12, 31)
 
 
 def months(start, end):
@@ -21,11 +22,16 @@ def months(start, end):
 
 
 def test_every_parameter_covers_every_month_exactly_once(law):
+    """From 2025-01 (or its first value) to its last value, every month exactly once, no gap."""
     problems = []
     for p in law.parameters.values():
-        for first in months(COVERAGE_START, COVERAGE_END):
-            last = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
-            for day in (first, last):
+        if not p.periods:
+            continue
+        start = max(COVERAGE_START, p.periods[0].start.replace(day=1))
+        end = min(COVERAGE_END, p.periods[-1].end)
+        for first in months(start, end):
+            last = min((first.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1), end)
+            for day in (max(first, p.periods[0].start), last):
                 hits = [q for q in p.periods if q.covers(day)]
                 if len(hits) != 1:
                     problems.append((p.name, day, len(hits)))
@@ -33,6 +39,17 @@ def test_every_parameter_covers_every_month_exactly_once(law):
             if (b.start - a.end).days != 1:
                 problems.append((p.name, "gap", a.end, b.start))
     assert problems == []
+
+
+def test_nothing_expires_silently(law):
+    """A value that stops before the end of next year is a figure a 고시 announces (missing until
+    entered, D14), or a rule the law ended on purpose (end_reason): never a forgotten date."""
+    silent = [p.name for p in law.parameters.values()
+              if p.periods and p.periods[-1].end < COVERAGE_END and not p.announce and not p.end_reason]
+    assert silent == []
+    for p in law.parameters.values():
+        if p.announce and p.periods:
+            assert p.periods[-1].end != law_module.OPEN_END, p.name
 
 
 def test_every_value_has_a_structured_citation_and_a_checked_date(law):

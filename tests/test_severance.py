@@ -79,3 +79,30 @@ def test_service_years_counts_a_part_year_as_a_year():
     assert service_years(dt.date(2023, 7, 1), dt.date(2026, 6, 30)) == 3
     assert service_years(dt.date(2023, 7, 1), dt.date(2026, 7, 1)) == 4
     assert service_years(dt.date(2025, 3, 1), dt.date(2025, 12, 31)) == 1
+
+
+def test_a_service_from_29_february_completes_its_year_on_28_february():
+    # 민법 §160③: a year from 2024-02-29 ends on 2025-02-28 (2025 has no 29 February: the month's last day).
+    # 2024-02-29 … 2025-02-27 is 365 days but not a year; … 2025-02-28 (366 days, 퇴직일 03-01) is one year.
+    c = [contract("C1", dt.date(2024, 2, 29), dt.date(2025, 2, 28))]
+    wages = {"2024-12": 2_500_000, "2025-01": 2_500_000, "2025-02": 2_500_000}
+    short = compute_severance("W1", c, dt.date(2025, 2, 27), wages)
+    assert not short.eligible and short.service_days == 365 and "1년 미만" in short.reason
+    full = compute_severance("W1", c, dt.date(2025, 2, 28), wages)
+    assert full.eligible and full.service_days == 366 and full.years == 1
+    # 근속연수 (소득세법 §48①): 2024-02-29 … 2026-02-28 is two whole years, not two and a part
+    assert service_years(dt.date(2024, 2, 29), dt.date(2026, 2, 28)) == 2
+    assert service_years(dt.date(2024, 2, 29), dt.date(2026, 3, 1)) == 3
+    # a year from 2023-03-01 ends the day before 2024-03-01, i.e. on 2024-02-29 (§160②)
+    assert service_years(dt.date(2023, 3, 1), dt.date(2024, 2, 29)) == 1
+    assert service_years(dt.date(2023, 3, 1), dt.date(2024, 3, 1)) == 2
+
+
+def test_last_working_day_before_the_hire_date_is_an_input_error():
+    import pytest
+
+    from payroll.case import InputError
+
+    c = [contract("C1", dt.date(2025, 3, 1), dt.date(2026, 2, 28))]
+    with pytest.raises(InputError, match="last working day: 2025-02-27 is before the hire date 2025-03-01"):
+        compute_severance("W1", c, dt.date(2025, 2, 27), {})

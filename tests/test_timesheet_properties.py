@@ -44,3 +44,33 @@ def test_minutes_add_up_whatever_the_punches(tmp_path, schedule, punches, pay_ty
     # worked minutes of used shifts never exceed their punched span
     span = (r.shifts["out_ts"] - r.shifts["in_ts"]).dt.total_minutes().sum()
     assert days.filter(pl.col("in_month"))["worked"].sum() <= span
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(schedules, st.lists(st.tuples(st.integers(-3, 33), st.integers(0, 1439)), max_size=40), st.sampled_from(["calendar", "shift"]))
+def test_every_minute_is_paid_in_exactly_one_month(tmp_path, schedule, punches, attribution):
+    """Whatever the punches around the edges of May, the minutes paid in April, May and June add up to the
+    minutes worked: the adjacent months' days in the edge weeks are never paid twice (both attributions)."""
+    import os
+
+    from payroll import law as law_module
+
+    days_, begin, finish, brk = schedule
+    staff = roster((worker("A"), contract("A", days=days_, begin=begin, finish=finish, brk=brk)))
+    rows = [("A", (dt.datetime(2026, 5, 1) + dt.timedelta(days=d, minutes=m)).strftime("%Y-%m-%d %H:%M"), "") for d, m in punches]
+    path = write_punches(tmp_path / "p.csv", rows)
+    os.environ["PAYROLL_SWITCH_TIMESHEET_MONTH_ATTRIBUTION"] = attribution
+    try:
+        the_law = law_module.load()
+    finally:
+        del os.environ["PAYROLL_SWITCH_TIMESHEET_MONTH_ATTRIBUTION"]
+    r = check([read_export(path)], staff, dup_window=3)
+    empty = pl.DataFrame(schema=LEAVE_SCHEMA), pl.DataFrame(schema=APPROVAL_SCHEMA)
+    paid = 0
+    for first, last in ((dt.date(2026, 4, 1), dt.date(2026, 4, 30)), (dt.date(2026, 5, 1), dt.date(2026, 5, 31)), (dt.date(2026, 6, 1), dt.date(2026, 6, 30))):
+        days = build_days(staff, r.shifts, *empty, first, last, the_law)
+        paid += days["worked_paid"].sum()
+        assert (days["regular_paid"] + days["overtime_paid"] + days["holiday_work_paid"] == days["worked_paid"]).all()
+    # every shift lies in one of the three months' spans; its minutes are paid once
+    whole = build_days(staff, r.shifts, *empty, dt.date(2026, 4, 1), dt.date(2026, 6, 30), the_law)
+    assert paid == whole["worked_paid"].sum() == whole["worked"].sum()

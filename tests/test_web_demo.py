@@ -96,13 +96,16 @@ def test_payroll_serve_on_the_demo_folder_admits_the_demo_users(demo_dir, tmp_pa
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=tmp_path)
     try:
         base = f"http://127.0.0.1:{port}"
-        for _ in range(100):
+        deadline = time.monotonic() + 90  # a loaded CI machine starts the server slowly; a crash ends the wait at once
+        while True:
             try:
                 urllib.request.urlopen(f"{base}/login", timeout=2)
                 break
             except OSError:
                 if proc.poll() is not None:
                     raise AssertionError(proc.stderr.read().decode())
+                if time.monotonic() > deadline:
+                    raise AssertionError("payroll serve did not answer within 90 s")
                 time.sleep(0.1)
 
         class NoRedirect(urllib.request.HTTPRedirectHandler):

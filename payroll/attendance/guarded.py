@@ -1,125 +1,156 @@
-"""The entry point for reading attendance exports that come from outside: measured, then read apart.
+"""The entry points for attendance exports that come from outside: measured, then read apart.
 
-Every caller that reads an export from a path — a run, ``payroll attendance``, a console upload —
-comes through :func:`read_untrusted` (or :func:`read_untrusted_all`), whatever reader does the
-reading inside (:func:`payroll.attendance.readers.read_export`):
+Every caller that reads an export — a run, ``payroll attendance check``/``detect``, a console upload
+and the profile the console then proposes — comes through here, whatever reader does the reading
+inside (:func:`payroll.attendance.readers.read_export_bytes`, :func:`payroll.attendance.detect.propose`):
 
-1. the size is checked before anything is read (``max_file_bytes``);
-2. in a child process under a memory limit (:mod:`payroll.security.sandbox`), the structure of an
-   XLSX or XLS is measured (:mod:`payroll.security.spreadsheets`), then the reader reads it;
-3. the export comes back to the caller, or an InputError naming the file — a file that makes the
-   reader crash or run out of memory ends the child, never the run or the server;
+1. the size is checked before anything is read (``max_file_bytes``, ``rules/limits.toml``);
+2. a spreadsheet (XLSX, XLS: a binary a native reader lays out in memory) is measured
+   (:mod:`payroll.security.spreadsheets`) and read in a child process under a memory limit
+   (:mod:`payroll.security.sandbox`); a text export (parsed in proportion to its size, which is
+   bounded) in this process;
+3. the export comes back, or an InputError naming the file — a file that makes a reader crash or
+   run out of memory ends the child, never the run or the server;
 4. any 주민등록번호 in its cells is masked (:func:`payroll.security.rrn.mask_frame`) before the
    caller sees it, so no check report, page or document can show one.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
+import pickle
 import threading
 from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from pathlib import Path
+from typing import Any, Callable
 
 from payroll.case import InputError
-from payroll.law import RULES_DIR_ENV
-from payroll.runs.hashing import sha256_file
 from payroll.security import limits as limits_module
 from payroll.security.sandbox import run_isolated
 from payroll.security.spreadsheets import XLS_MAGIC, XLSX_MAGIC, SpreadsheetRefused, check_file
 
-
-def _check_size(path: Path, limits) -> None:
-    try:
-        size = path.stat().st_size
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read: {exc.strerror}") from None
-    if size > limits.max_file_bytes:
-        raise SpreadsheetRefused(f"{path}: 파일이 너무 큽니다 ({size:,} bytes; 한도 max_file_bytes {limits.max_file_bytes:,}, {limits.source})")
-
-
-def _check_and_read(path: str, profile: str | None):
-    """In the child: measure the file, then read it with the reader of the day."""
-    from payroll.attendance.readers import read_export
-
-    try:
-        raw = Path(path).read_bytes()
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read: {exc.strerror}") from None
-    check_file(raw, path, limits_module.current())
-    del raw
-    return read_export(path, profile)
-
-
-def read_untrusted(path: Path | str, profile: str | None = None):
-    """One export (:class:`payroll.attendance.readers.Export`), read under the limits of ``rules/limits.toml``.
-
-    A spreadsheet (XLSX, XLS: a binary a native reader lays out in memory) is read in a child
-    process; a text export (CSV and the like: parsed in proportion to its size, which is bounded)
-    in this one. Either way a reader that fails in any other way than an InputError is reported
-    as an InputError naming the file.
-    """
-    path = Path(path)
-    limits = limits_module.current()
-    _check_size(path, limits)
-    if _is_spreadsheet(path):
-        key = (str(path), sha256_file(path), profile, os.environ.get(RULES_DIR_ENV, ""))
-        with _CACHE_LOCK:
-            if key in _CACHE:
-                _CACHE.move_to_end(key)
-                return _CACHE[key]
-        export = _masked(run_isolated(_check_and_read, (str(path), profile), what=str(path),
-                                      memory_mib=limits.reader_memory_mib, timeout_seconds=limits.reader_timeout_seconds))
-        with _CACHE_LOCK:
-            _CACHE[key] = export
-            while len(_CACHE) > CACHE_SIZE:
-                _CACHE.popitem(last=False)
-        return export
-    from payroll.attendance.readers import read_export
-
-    try:
-        return _masked(read_export(path, profile))
-    except InputError:
-        raise
-    except MemoryError:
-        raise InputError(f"{path}: 읽는 데 메모리가 부족합니다; 읽지 않았습니다") from None
-    except BaseException as exc:  # noqa: BLE001 — a reader's own failure on a hostile text (a native panic too) is the file's fault
-        if isinstance(exc, (KeyboardInterrupt, SystemExit)):
-            raise
-        raise InputError(f"{path}: 읽을 수 없습니다 ({type(exc).__name__})") from None
-
-
-#: the last spreadsheets read, by path, content and profile: a console page that shows a month's
-#: exports again does not start a reading process again (an Export is not changed by its users)
+#: the last spreadsheets read, by path, content, profile and rules: a console page that shows a
+#: month's exports again does not start a reading process again (an Export is frozen)
 CACHE_SIZE = 16
-_CACHE: OrderedDict[tuple, object] = OrderedDict()
+_CACHE: OrderedDict[bytes, Any] = OrderedDict()
 _CACHE_LOCK = threading.Lock()
 
 
-def _masked(export):
-    from dataclasses import replace
-
-    from payroll.security.rrn import mask_frame, masked
-
-    return replace(export, frame=mask_frame(export.frame), skipped=mask_frame(export.skipped), notes=tuple(masked(n) for n in export.notes))
-
-
-def _is_spreadsheet(path: Path) -> bool:
+def _read_bytes(path: Path, limits) -> bytes:
     try:
-        with path.open("rb") as fh:
-            head = fh.read(8)
+        size = path.stat().st_size
+        if size > limits.max_file_bytes:
+            raise SpreadsheetRefused(f"{path}: 파일이 너무 큽니다 ({size:,} bytes; 한도 max_file_bytes {limits.max_file_bytes:,}, {limits.source})")
+        return path.read_bytes()
     except OSError as exc:
         raise InputError(f"{path}: cannot read: {exc.strerror}") from None
-    return head.startswith(XLSX_MAGIC) or head.startswith(XLS_MAGIC)
 
 
-def read_untrusted_all(paths: list[Path], profile: str | None = None) -> list:
-    """Several exports, each in its own child, as many at once as there are cores; in the order given.
+def _checked(fn: Callable, raw: bytes, source: str, *args):
+    """In the child: measure the spreadsheet, then call the reader on it."""
+    check_file(raw, source, limits_module.current())
+    return fn(raw, *args)
 
-    The first file (in that order) that cannot be read is the error raised.
+
+def run_untrusted(fn: Callable, raw: bytes, source: str, *args) -> Any:
+    """``fn(raw, *args)`` for the bytes of an untrusted file named ``source``, under the limits.
+
+    ``fn`` is a module-level function (a spreadsheet's child process imports it by name). Any failure
+    other than an InputError of its own is an InputError naming ``source``.
     """
+    limits = limits_module.current()
+    if len(raw) > limits.max_file_bytes:
+        raise SpreadsheetRefused(f"{source}: 파일이 너무 큽니다 ({len(raw):,} bytes; 한도 max_file_bytes {limits.max_file_bytes:,}, {limits.source})")
+    if raw.startswith((XLSX_MAGIC, XLS_MAGIC)):
+        return run_isolated(_checked, (fn, raw, source, *args), what=source,
+                            memory_mib=limits.reader_memory_mib, timeout_seconds=limits.reader_timeout_seconds)
+    try:
+        return fn(raw, *args)
+    except InputError:
+        raise
+    except MemoryError:
+        raise InputError(f"{source}: 읽는 데 메모리가 부족합니다; 읽지 않았습니다") from None
+    except Exception as exc:  # noqa: BLE001 — a reader's own failure on a hostile text is the file's fault
+        raise InputError(f"{source}: 읽을 수 없습니다 ({type(exc).__name__})") from None
+    except BaseException as exc:  # a native panic (pyo3's PanicException is a BaseException)
+        if isinstance(exc, (KeyboardInterrupt, SystemExit)):
+            raise
+        raise InputError(f"{source}: 읽을 수 없습니다 ({type(exc).__name__})") from None
+
+
+def _read(raw: bytes, path: str, profile, profiles):
+    from payroll.attendance.readers import read_export_bytes
+
+    return read_export_bytes(raw, path, profile, profiles)
+
+
+def read_untrusted(path: Path | str, profile=None, profiles=None):
+    """One export (:class:`payroll.attendance.readers.Export`), read under the limits of ``rules/limits.toml``.
+
+    ``profile``: a name, alias, TOML path or Profile; ``profiles``: the catalog names are looked up in.
+    """
+    path = Path(path)
+    raw = _read_bytes(path, limits_module.current())
+    if not raw.startswith((XLSX_MAGIC, XLS_MAGIC)):
+        return _masked(run_untrusted(_read, raw, str(path), str(path), profile, profiles))
+    key = hashlib.sha256(raw + pickle.dumps((str(path), profile, profiles, os.environ.get("PAYROLL_RULES", "")))).digest()
+    with _CACHE_LOCK:
+        if key in _CACHE:
+            _CACHE.move_to_end(key)
+            return _CACHE[key]
+    export = _masked(run_untrusted(_read, raw, str(path), str(path), profile, profiles))
+    with _CACHE_LOCK:
+        _CACHE[key] = export
+        while len(_CACHE) > CACHE_SIZE:
+            _CACHE.popitem(last=False)
+    return export
+
+
+def read_untrusted_all(paths: list[Path], profile=None, profiles=None) -> list:
+    """Several exports, each as :func:`read_untrusted`, as many at once as there are cores; in the order
+    given. The first file (in that order) that cannot be read is the error raised."""
     if len(paths) <= 1:
-        return [read_untrusted(p, profile) for p in paths]
+        return [read_untrusted(p, profile, profiles) for p in paths]
     with ThreadPoolExecutor(max_workers=min(len(paths), os.cpu_count() or 1)) as pool:
-        futures = [pool.submit(read_untrusted, p, profile) for p in paths]
+        futures = [pool.submit(read_untrusted, p, profile, profiles) for p in paths]
         return [f.result() for f in futures]
+
+
+def _masked(export):
+    from payroll.security.rrn import mask_frame, masked
+
+    return replace(export, frame=mask_frame(export.frame), skipped=mask_frame(export.skipped), errors=mask_frame(export.errors),
+                   notes=tuple(masked(n) for n in export.notes))
+
+
+def _propose(raw: bytes, path: str, name, profiles):
+    from payroll.attendance.detect import propose
+
+    proposal = propose(raw, path, name, profiles)
+    return replace(proposal, export=_masked(proposal.export)) if proposal.export is not None else proposal
+
+
+def _offer(raw: bytes, shown_name: str, profiles):
+    from payroll.attendance.detect import offer
+
+    return offer(raw, shown_name, profiles)
+
+
+def propose_untrusted(raw: bytes, path: Path | str, name: str | None = None, profiles=None):
+    """``payroll attendance detect``'s proposal for an untrusted file, read under the limits."""
+    return run_untrusted(_propose, raw, str(path), str(path), name, profiles)
+
+
+def offer_untrusted(raw: bytes, shown_name: str, profiles=None) -> str | None:
+    """The console's proposed profile for an upload no profile reads (None when there is none or the
+    file cannot be read safely): never read outside the limits."""
+    from payroll.security.rrn import masked
+
+    try:
+        text = run_untrusted(_offer, raw, shown_name, shown_name, profiles)
+    except InputError:
+        return None
+    return masked(text) if text else text

@@ -1,33 +1,50 @@
-"""Vendor column profiles (``rules/attendance/*.toml``): their headers → our field names.
+"""Attendance profiles: how one device's export is laid out, described in TOML alone (loaded by
+:mod:`payroll.attendance.profile_files`).
 
-A profile has a ``[punch]`` table (raw punch log: worker_id, name, timestamp or date + time,
-device, direction, and ``[punch.direction_values]`` with ``in``, ``out`` and ``ignore`` — e.g. a
-failed authentication, reported and not used) and/or a ``[daily]`` table (daily sheet:
-worker_id, name, date, in, out, and optionally out_date for a separate 퇴근일자 column). Each
-field lists header aliases. Matching is on :func:`norm_header`: Unicode NFKC (full-width
-letters and digits become plain ones), every space, BOM and zero-width character removed,
-case ignored, a trailing parenthesised note dropped ("출근시간(HH:MM)" = "출근시간").
+A profile has a **layout** and one table per shape it reads — ``[punch]`` (a punch log: one row per
+punch) and/or ``[daily]`` (one row per worker and day, first in and last out):
 
-``summary_labels`` (top level) lists the first words of rows that are not records — 합계,
-소계, 출력일시… — reported as ``not_data``; a profile without the key uses the generic one's.
-``blank_values`` lists cell texts that mean "no time" ("-", "--:--", "미타각"); likewise
-inherited from the generic profile, as is ``[punch.direction_values] ignore``. A new vendor needs a new TOML file, never code.
+- ``header`` (the default): a header row names the columns; each field lists header aliases,
+  matched on :func:`norm_header` (Unicode NFKC, spaces, BOM and zero-width characters removed,
+  case ignored, a trailing "(…)" note dropped). Title rows above it are passed over.
+- ``position``: no header row; each field is a column number (1 = the first), in a delimited text
+  (``delimiter``: ``,`` ``;`` ``|`` ``tab`` or ``space`` — runs of spaces and tabs, the ZKTeco
+  ``attlog.dat`` family; default: sniffed) or a sheet without a header.
+- ``fixed``: fixed-width records; each field is ``[first, last]`` character positions (1-based,
+  inclusive), e.g. ``2026040108454510107`` = date [1, 8], time [9, 14], direction [15, 15],
+  device [16, 17], worker [18, 19]; ``record`` is a pattern every record must match.
+- ``matrix``: a report with days across the columns (``[matrix]``: title, period, id and name labels;
+  the ZKTeco 근태 report XLS, its data on a later sheet).
+
+Punch fields: worker_id, name, timestamp or date + time, device, direction, event. Daily fields:
+worker_id, name, date, in, out, out_date. Direction is given by code or text
+(``[punch.direction_values]`` in/out/ignore), by pattern (``[punch.direction_patterns]``, regular
+expressions, e.g. a BioStar 2 event name with its function key), or not at all (no direction field:
+the punches pair by time). ``unknown_direction = "error"`` makes a value no list explains an error
+naming its row (default ``"pair"``: paired by time). ``[punch.events]`` says which values of the
+event column are punches (``punch`` pattern) and which are not records (``ignore``); any other
+event is an error naming the row.
+
+``[ids]``: ``pattern`` extracts the worker id (group ``id``) and name (group ``name``) from a
+compound cell such as ``105(정하늘)``; ``map`` names a device-user → worker-id table (CSV
+``device_user,worker_id[,device]``) in the installation's profile folder; ``name_fallback``
+(default true) lets a row without an id be matched by the roster's only worker of that name, with
+a warning. ``summary_labels``, ``blank_values`` and ``[punch.direction_values] ignore`` default to
+the generic profile's.
 """
 
 from __future__ import annotations
 
 import re
-import tomllib
 import unicodedata
-from dataclasses import dataclass, replace
-from functools import lru_cache
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from payroll.case import InputError
-from payroll.law import RuleError, default_rules_dir
-
-PUNCH_FIELDS = ("worker_id", "name", "timestamp", "date", "time", "device", "direction")
+PUNCH_FIELDS = ("worker_id", "name", "timestamp", "date", "time", "device", "direction", "event")
 DAILY_FIELDS = ("worker_id", "name", "date", "in", "out", "out_date")
+LAYOUTS = ("header", "position", "fixed", "matrix")
+
+Spec = tuple[str, ...] | int | tuple[int, int]  # header aliases | column index (0-based) | character span [start, end)
 
 _INVISIBLE = dict.fromkeys(map(ord, "\ufeff\u200b\u200c\u200d\u2060\u00ad"), None)
 _NOTE = re.compile(r"^(.+?)[(\[].*[)\]]$")
@@ -47,18 +64,54 @@ def norm_header(text: str) -> str:
 
 
 @dataclass(frozen=True)
+class Matrix:
+    """A days-across-the-columns report: how its parts are recognised (regular expressions)."""
+
+    title: tuple[str, ...] = ()  # any of these in the first rows marks the report (optional)
+    period: str = r"(\d{4}\s*[-./]\s*\d{1,2}\s*[-./]\s*\d{1,2})\s*[~∼〜-]\s*(\d{4}\s*[-./]\s*\d{1,2}\s*[-./]\s*\d{1,2})"
+    id_label: tuple[str, ...] = ("工号", "사번", "사원번호", "번호", "id", "no", "userid", "ac-no")
+    name_label: tuple[str, ...] = ("姓名", "이름", "성명", "name")
+
+
+@dataclass(frozen=True)
 class Profile:
     name: str
     label: str
-    punch: dict[str, tuple[str, ...]]
-    daily: dict[str, tuple[str, ...]]
-    direction_in: frozenset[str]
-    direction_out: frozenset[str]
+    punch: dict[str, Spec]
+    daily: dict[str, Spec]
+    direction_in: frozenset[str] = frozenset()
+    direction_out: frozenset[str] = frozenset()
     direction_ignore: frozenset[str] | None = None  # None: the generic profile's
     summary_labels: tuple[str, ...] | None = None  # None: the generic profile's
     blank_values: frozenset[str] | None = None  # None: the generic profile's
+    aliases: tuple[str, ...] = ()
+    layout: str = "header"
+    delimiter: str | None = None  # position layout of a text file: None = sniffed; " " = runs of spaces/tabs
+    skip_rows: int = 0
+    record: str | None = None  # fixed layout: the pattern of a record
+    sheet: str | None = None  # a workbook's sheet to read (pattern); None = the first that fits
+    day_first: bool | None = None  # 01/06/2026 as 1 June (None: from the column's values)
+    detect: bool = True  # tried when no profile is named
+    direction_patterns: dict[str, str] = field(default_factory=dict)  # in | out | ignore → regular expression
+    unknown_direction: str = "pair"  # pair | error
+    event_punch: str | None = None
+    event_ignore: str | None = None
+    id_pattern: str | None = None
+    id_map: str | None = None
+    name_fallback: bool = True
+    matrix: Matrix | None = None
+    source: Path | None = None  # the TOML file
+    installed: bool = False  # from the installation's profile folder
 
-    def _find(self, spec: dict[str, tuple[str, ...]], headers: list[str]) -> dict[str, int]:
+    @property
+    def names(self) -> tuple[str, ...]:
+        return (self.name, *self.aliases)
+
+    def shape_of(self) -> str:
+        """The one shape of a positional, fixed or matrix profile."""
+        return "punch" if self.punch or self.layout == "matrix" else "daily"
+
+    def _find(self, spec: dict[str, Spec], headers: list[str]) -> dict[str, int]:
         normed: dict[str, int] = {}
         for j, h in enumerate(headers):
             key = norm_header(h)
@@ -67,7 +120,7 @@ class Profile:
         found: dict[str, int] = {}
         taken: set[int] = set()
         for fld, aliases in spec.items():
-            for alias in aliases:
+            for alias in aliases:  # type: ignore[union-attr]  # a header profile's specs are alias tuples
                 j = normed.get(norm_header(alias))
                 if j is not None and j not in taken:
                     found[fld] = j
@@ -75,113 +128,48 @@ class Profile:
                     break
         return found
 
-    def match(self, headers: list[str]) -> tuple[str, dict[str, int]] | None:
-        """('daily' | 'punch', our field → the column index) when the headers fit, else None."""
+    def match(self, headers: list[str], by_name: bool = False) -> tuple[str, dict[str, int]] | None:
+        """('daily' | 'punch', our field → the column index) when the headers fit, else None.
+
+        A table fits with the worker's id and its times; ``by_name`` (tried when no profile fits so)
+        lets the worker's name stand for a missing id column (matched to the roster with a warning,
+        ``name_fallback``)."""
+        if self.layout != "header":
+            return None
+        ident = {"worker_id", "name"} if by_name and self.name_fallback else {"worker_id"}
         if self.daily:
             found = self._find(self.daily, headers)
-            if {"worker_id", "date", "in", "out"} <= found.keys():
+            if ident & found.keys() and {"date", "in", "out"} <= found.keys():
                 return "daily", found
         if self.punch:
             found = self._find(self.punch, headers)
-            if "worker_id" in found and ("timestamp" in found or {"date", "time"} <= found.keys()):
+            if ident & found.keys() and ("timestamp" in found or {"date", "time"} <= found.keys()):
                 if "timestamp" in found:  # a date column stays: it dates a time-only timestamp
                     found.pop("time", None)
                 return "punch", found
         return None
 
+    def positions(self) -> dict[str, Spec]:
+        """The fields of a positional or fixed profile's one shape."""
+        return self.punch if self.shape_of() == "punch" else self.daily
 
-def _aliases(raw: dict, fields: tuple[str, ...], where: str) -> dict[str, tuple[str, ...]]:
-    out = {}
-    for key, value in raw.items():
-        if key == "direction_values":
-            continue
-        if key not in fields:
-            raise RuleError(f"{where}: unknown field {key!r} (known: {', '.join(fields)})")
-        if isinstance(value, str):
-            value = [value]
-        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-            raise RuleError(f"{where}.{key}: a list of header names is required")
-        out[key] = tuple(value)
-    return out
+    def direction_of(self, text: str | None) -> str | None:
+        """'in' | 'out' | 'ignore' for a direction cell, or None when no value or pattern explains it."""
+        if text is None:
+            return None
+        key = norm_value(text)
+        if key in self.direction_in:
+            return "in"
+        if key in self.direction_out:
+            return "out"
+        if self.direction_ignore and key in self.direction_ignore:
+            return "ignore"
+        for kind in ("ignore", "in", "out"):
+            pattern = self.direction_patterns.get(kind)
+            if pattern and re.search(pattern, text, re.IGNORECASE):
+                return kind
+        return None
 
-
-def load_profile(path: Path) -> Profile:
-    try:
-        with path.open("rb") as fh:
-            doc = tomllib.load(fh)
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise RuleError(f"{path}: cannot read attendance profile: {exc}") from None
-    name = str(doc.get("name") or path.stem)
-    punch = _aliases(doc.get("punch", {}), PUNCH_FIELDS, f"{path.name}:punch")
-    daily = _aliases(doc.get("daily", {}), DAILY_FIELDS, f"{path.name}:daily")
-    if not punch and not daily:
-        raise RuleError(f"{path.name}: a profile needs a [punch] or a [daily] table")
-    dv = doc.get("punch", {}).get("direction_values", {})
-    summary = doc.get("summary_labels")
-    blanks = doc.get("blank_values")
-    for key, value in (("summary_labels", summary), ("blank_values", blanks)):
-        if value is not None and not (isinstance(value, list) and all(isinstance(v, str) and v.strip() for v in value)):
-            raise RuleError(f"{path.name}: {key}: a list of non-empty strings is required")
-    return Profile(
-        name=name,
-        label=str(doc.get("label", name)),
-        punch=punch,
-        daily=daily,
-        direction_in=frozenset(norm_value(v) for v in dv.get("in", ())),
-        direction_out=frozenset(norm_value(v) for v in dv.get("out", ())),
-        direction_ignore=frozenset(norm_value(v) for v in dv["ignore"]) if "ignore" in dv else None,
-        summary_labels=tuple(norm_value(v) for v in summary) if summary is not None else None,
-        blank_values=frozenset(norm_value(v) for v in blanks) if blanks is not None else None,
-    )
-
-
-@lru_cache(maxsize=4)
-def _load_all(folder: str) -> tuple[Profile, ...]:
-    profiles = [load_profile(p) for p in sorted(Path(folder).glob("*.toml"))]
-    names = [p.name for p in profiles]
-    dupes = {n for n in names if names.count(n) > 1}
-    if dupes:
-        raise RuleError(f"{folder}: attendance profile names defined twice: {', '.join(sorted(dupes))}")
-    generic = next((p for p in profiles if p.name == "generic"), None)
-    if generic is not None:  # summary labels and blank values default to the generic profile's
-        profiles = [
-            replace(p, summary_labels=p.summary_labels if p.summary_labels is not None else generic.summary_labels,
-                    blank_values=p.blank_values if p.blank_values is not None else generic.blank_values,
-                    direction_ignore=p.direction_ignore if p.direction_ignore is not None else generic.direction_ignore)
-            for p in profiles
-        ]
-    # the generic profile is tried last: a vendor profile that fits is more specific
-    return tuple(sorted(profiles, key=lambda p: (p.name == "generic", p.name)))
-
-
-def all_profiles(rules_dir: Path | None = None) -> tuple[Profile, ...]:
-    return _load_all(str((Path(rules_dir or default_rules_dir()) / "attendance").resolve()))
-
-
-def get_profile(name: str, rules_dir: Path | None = None) -> Profile:
-    for p in all_profiles(rules_dir):
-        if p.name == name:
-            return p
-    known = ", ".join(p.name for p in all_profiles(rules_dir))
-    raise InputError(f"--profile: unknown attendance profile {name!r} (known: {known})")
-
-
-def fit(headers: list[str], profile: str | None = None) -> tuple[Profile, str, dict[str, int]] | None:
-    """The profile (given or the first that fits), the shape and field → column index; or None."""
-    candidates = [get_profile(profile)] if profile else list(all_profiles())
-    for p in candidates:
-        hit = p.match(headers)
-        if hit:
-            return p, hit[0], hit[1]
-    return None
-
-
-def detect(headers: list[str], source: str, profile: str | None = None) -> tuple[Profile, str, dict[str, int]]:
-    """Like :func:`fit`, but a header that fits no profile is an :class:`InputError`."""
-    hit = fit(headers, profile)
-    if hit:
-        return hit
-    candidates = [get_profile(profile)] if profile else list(all_profiles())
-    shown = ", ".join(repr(h) for h in headers[:8]) or "(none)"
-    which = f"profile {profile!r}" if profile else f"any attendance profile ({', '.join(p.name for p in candidates)})"
-    raise InputError(f"{source}: the header row does not fit {which}; headers found: {shown}")
+    @property
+    def has_direction_rules(self) -> bool:
+        return bool(self.direction_in or self.direction_out or self.direction_patterns)

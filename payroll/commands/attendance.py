@@ -1,4 +1,4 @@
-"""`payroll attendance check` and `payroll attendance timesheet`: the fingerprint exports."""
+"""`payroll attendance check`, `timesheet` and `detect`: the fingerprint exports."""
 
 from __future__ import annotations
 
@@ -18,6 +18,15 @@ def _roster(roster: str | None, contracts: str | None):
     return load_roster(Path(roster), Path(contracts)) if roster else None
 
 
+DB_HELP = "데이터베이스 (설치 폴더의 프로필 위치: SQLite 파일 옆 profiles/; 기본 $PAYROLL_DB, 없으면 ./payroll.db)"
+
+
+def _profiles(db: str | None):
+    from payroll.attendance.profile_files import catalog, installation_dir
+
+    return catalog(installation_dir(db))
+
+
 @click.group("attendance")
 def attendance_group() -> None:
     """지문인식 출퇴근 기록: 검사와 근무상황부."""
@@ -28,11 +37,12 @@ def attendance_group() -> None:
 @click.option("--roster", type=click.Path(dir_okay=False), help="roster.csv (명부): unknown ids and contract periods are checked")
 @click.option("--contracts", type=click.Path(dir_okay=False), help="contracts.csv (근로계약)")
 @click.option("--corrections", type=click.Path(dir_okay=False), help="보정 파일 CSV: worker_id,date,in,out,reason")
-@click.option("--profile", help="기기 프로필 (rules/attendance/*.toml의 name; 기본: 헤더로 판별)")
+@click.option("--profile", help="기기 프로필: 이름, 별칭 또는 TOML 파일 경로 (기본: 설치 폴더의 프로필, 다음 내장 프로필 중 파일에 맞는 것)")
 @click.option("--month", help="YYYY-MM: 이 달 밖의 근무일은 other_month로 보고")
 @click.option("--out", "out", type=click.Path(dir_okay=False), help="보고서 XLSX 경로")
 @click.option("--limit", type=int, default=200, show_default=True, help="화면에 보일 미해결 예외 수")
-def check_command(files, roster, contracts, corrections, profile, month, out, limit):
+@click.option("--db", help=DB_HELP)
+def check_command(files, roster, contracts, corrections, profile, month, out, limit, db):
     """출퇴근 기록 검사: 예외 보고 (exit 0 = 깨끗함, 1 = 미해결 예외, 2 = 읽을 수 없음)."""
     from payroll import law as law_module
     from payroll.attendance.checks import check_files
@@ -46,7 +56,7 @@ def check_command(files, roster, contracts, corrections, profile, month, out, li
 
         bounds = month_bounds(month)
         dup = int(law_module.current().on(bounds[0])["timesheet.duplicate_window_minutes"])
-    result = check_files([Path(f) for f in files], r, Path(corrections) if corrections else None, profile, dup, bounds)
+    result = check_files([Path(f) for f in files], r, Path(corrections) if corrections else None, profile, dup, bounds, profiles=_profiles(db))
     click.echo(render_text(result, limit))
     if out:
         write_report(result, out)
@@ -63,10 +73,11 @@ def check_command(files, roster, contracts, corrections, profile, month, out, li
 @click.option("--corrections", type=click.Path(dir_okay=False))
 @click.option("--leave", type=click.Path(dir_okay=False), help="휴가 CSV: worker_id,date,kind,minutes")
 @click.option("--overtime", type=click.Path(dir_okay=False), help="연장근로 승인 CSV: worker_id,date,start,end,reason")
-@click.option("--profile")
+@click.option("--profile", help="기기 프로필: 이름, 별칭 또는 TOML 파일 경로")
 @click.option("--worker", "worker_ids", multiple=True, help="이 근로자만 (여러 번 가능)")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), help="근무상황부 XLSX를 쓸 폴더")
-def timesheet_command(files, month, pay_date, roster, contracts, corrections, leave, overtime, profile, worker_ids, out_dir):
+@click.option("--db", help=DB_HELP)
+def timesheet_command(files, month, pay_date, roster, contracts, corrections, leave, overtime, profile, worker_ids, out_dir, db):
     """근무상황부와 그달 지급항목 (시간 → 임금)."""
     from payroll.cli import parse_date
     from payroll.money import won
@@ -78,7 +89,7 @@ def timesheet_command(files, month, pay_date, roster, contracts, corrections, le
     inputs = MonthInputs(
         month=month, pay_date=parse_date(pay_date, "--pay-date"), roster=r, attendance=tuple(Path(f) for f in files),
         corrections=Path(corrections) if corrections else None, leave=Path(leave) if leave else None,
-        overtime=Path(overtime) if overtime else None, profile=profile,
+        overtime=Path(overtime) if overtime else None, profile=profile, profiles=_profiles(db),
     )
     detail = build_month_detail(inputs)
     build = detail.build
@@ -100,12 +111,50 @@ def timesheet_command(files, month, pay_date, roster, contracts, corrections, le
     if out_dir:
         paths = write_worker_sheets(detail, out_dir, ids)
         click.echo(f"근무상황부: {len(paths)} files in {out_dir}")
+    if open_errors:  # the pay lines stand only once every error is settled (a correction, or an answer)
+        click.echo(f"{open_errors} attendance error(s) open: `payroll attendance check` lists them", err=True)
+        sys.exit(1)
+
+
+@click.command("detect")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--name", help="제안할 프로필 이름 (기본: 파일 이름)")
+@click.option("--save", is_flag=True, help="설치 폴더의 프로필 폴더에 NAME.toml로 저장")
+@click.option("--db", help=DB_HELP)
+def detect_command(file, name, save, db):
+    """내보내기 파일을 살펴 프로필(TOML)을 제안: 인코딩, 구분자, 제목 행, 날짜·시각 형식, 열의 뜻."""
+    from payroll.attendance.guarded import propose_untrusted
+    from payroll.attendance.profile_files import installation_dir
+
+    path = Path(file)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read: {exc.strerror}") from None
+    proposal = propose_untrusted(raw, path, name, _profiles(db))  # a spreadsheet is read apart, under the limits
+    if proposal.fits is not None:
+        click.echo(f"# {path}: {proposal.notes[0]} — 새 프로필이 필요 없음 (--profile {proposal.fits})")
+        return
+    e = proposal.export
+    click.echo(proposal.toml, nl=False)
+    click.echo(f"# 이 프로필로 읽은 행 {e.frame.height}, 기록이 아닌 행 {e.skipped.height}, 해석하지 못한 행 {e.errors.height}")
+    if save:
+        import re
+
+        stem = re.search(r'^name = "([^"]+)"', proposal.toml, re.M).group(1)  # type: ignore[union-attr]
+        folder = installation_dir(db)
+        target = folder / f"{stem}.toml"
+        if target.exists():
+            raise InputError(f"{target}: a profile of that name exists (give --name)")
+        folder.mkdir(parents=True, exist_ok=True)
+        target.write_text(proposal.toml, encoding="utf-8")
+        click.echo(f"# saved: {target} (use it with --profile {stem})")
 
 
 def register(cli: click.Group) -> None:
     from payroll.cli import guarded
 
-    for command in (check_command, timesheet_command):
+    for command in (check_command, timesheet_command, detect_command):
         command.callback = guarded(command.callback)
         attendance_group.add_command(command)
     cli.add_command(attendance_group)

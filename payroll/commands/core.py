@@ -67,48 +67,152 @@ def tax_command(wage, family, children, ratio, date_text, daily_wage, days, as_j
 
 @click.command("calc")
 @click.argument("case_file", type=click.Path(dir_okay=False))
+@click.option("--provisional", is_flag=True, help="잠정: 고시되지 않은 수치는 직전 수치로 (decision D14)")
 @click.option("--json", "as_json", is_flag=True, help="JSON 출력")
-def calc_command(case_file, as_json):
+def calc_command(case_file, provisional, as_json):
     """한 근로자의 한 달: 지급액 → 4대보험 → 소득세 → 실지급액."""
     case = load_case_file(case_file)
-    result = calculate(case)
+    result = calculate(case, provisional=provisional)
     click.echo(dumps(result) if as_json else render_table(case, result))
 
 
-@click.command("rules")
+DB_HELP = "database URL or SQLite file (default: $PAYROLL_DB, else ./payroll.db): its installation folder holds the entered figures"
+
+
+@click.group("rules", invoke_without_command=True)
 @click.option("--date", "date_text", help="기준일 YYYY-MM-DD (기본: 오늘)")
+@click.option("--db", help=DB_HELP)
 @click.option("--json", "as_json", is_flag=True, help="JSON 출력")
-def rules_command(date_text, as_json):
-    """그날 시행 중인 모든 규칙과 근거."""
+@click.pass_context
+def rules_command(ctx, date_text, db, as_json):
+    """그날 시행 중인 모든 규칙과 근거 (check / announce / confirm: 고시 수치의 상태와 입력)."""
+    if ctx.invoked_subcommand is not None:
+        return
     from payroll.cli import parse_date
     from payroll.trace import _fmt
 
     day = parse_date(date_text, "--date") or _today()
+    if db:
+        _open(db)
     law = law_module.current()
     on = law.on(day)
     rows = []
     for param, period in sorted(on.items(), key=lambda pp: pp[0].name):
         value = period.value
         shown = won(value) if param.unit == "won" else _fmt(value)
-        rows.append({"name": param.name, "label": param.label, "source": param.source, "value": shown, "from": period.start.isoformat(), "to": period.end.isoformat(), "reference": str(period.citation)})
+        rows.append({"name": param.name, "label": param.label, "source": param.source, "value": shown, "from": period.start.isoformat(),
+                     "to": "…" if period.open_ended else period.end.isoformat(), "state": param.state_on(day), "reference": str(period.citation)})
     switches = [{"name": s.name, "decision": s.decision, "value": s.value, "default": s.default, "choices": list(s.choices)} for s in law.switches.values()]
     if not rows:
         raise RuleError(f"no rule is in force on {day.isoformat()}")
+    missing = [p.name for p in law.parameters.values() if p.state_on(day) == "missing"]
     if as_json:
-        click.echo(dumps({"date": day.isoformat(), "rules_hash": law.content_hash, "parameters": rows, "switches": switches}))
+        click.echo(dumps({"date": day.isoformat(), "rules_hash": law.content_hash, "parameters": rows, "missing": missing, "switches": switches}))
         return
     click.echo(f"규칙 기준일 {day.isoformat()} — rules hash {law.content_hash[:16]}")
     for r in rows:
-        click.echo(f"{r['name']:<52} {r['value']:>16}  {r['label']}")
+        mark = {"unconfirmed": "  [고시 확인 전]", "announced": "  [설치본 입력]"}.get(r["state"], "")
+        click.echo(f"{r['name']:<52} {r['value']:>16}  {r['label']}{mark}")
         click.echo(f"{'':<52} {'':>16}  ↳ {r['reference']} [{r['from']}…{r['to']}]")
+    for name in missing:
+        click.echo(f"{name:<52} {'미고시':>16}  {law.parameter(name).label} — payroll rules check {day:%Y-%m}")
     click.echo("switches (decisions.md):")
     for s in switches:
         click.echo(f"  {s['name']} = {s['value']} ({s['decision']}; choices: {', '.join(s['choices'])})")
 
 
+def _open(db):
+    from payroll.store import open_store
+
+    return open_store(db)
+
+
+@rules_command.command("check")
+@click.argument("month")
+@click.option("--pay-date", "pay_date_text", help="지급일 YYYY-MM-DD (원천징수 규칙의 기준일)")
+@click.option("--db", help=DB_HELP)
+@click.option("--json", "as_json", is_flag=True, help="JSON 출력")
+def rules_check_command(month, pay_date_text, db, as_json):
+    """그 달에 필요한 모든 수치와 상태: 시행 중, 설치본 입력, 고시 확인 전, 미고시 (exit 1: 미고시가 있음)."""
+    import sys
+
+    from payroll.cli import parse_date
+    from payroll.runs.figures import STATE_LABELS, month_states
+    from payroll.runs.inputs import check_month
+
+    check_month(month)
+    _open(db)
+    states = month_states(law_module.current(), month, parse_date(pay_date_text, "--pay-date"))
+    missing = [r for r in states if r.state == "missing"]
+    if as_json:
+        click.echo(dumps({"month": month, "missing": len(missing), "figures": [r.as_dict() for r in states]}))
+    else:
+        counts = {}
+        for r in states:
+            counts[r.state] = counts.get(r.state, 0) + 1
+        click.echo(f"{month}: " + ", ".join(f"{STATE_LABELS[k]} {v}" for k, v in counts.items()))
+        for r in states:
+            if r.state == "in_force":
+                continue
+            click.echo(f"[{STATE_LABELS[r.state]}] {r.key} — {r.label}: {r.value} ({r.period})")
+            click.echo(f"    {r.reference}")
+            if r.command:
+                click.echo(f"    → {r.command}")
+        if missing:
+            click.echo(f"{len(missing)}건 미고시: 입력하기 전에는 {month} 정기 run이 거부됩니다 (--provisional 로 잠정 지급 가능).")
+    sys.exit(1 if missing else 0)
+
+
+@rules_command.command("announce")
+@click.argument("key")
+@click.option("--from", "start_text", required=True, help="적용 시작일 YYYY-MM-DD")
+@click.option("--to", "end_text", help="적용 종료일 YYYY-MM-DD (생략: 개정 전까지)")
+@click.option("--value", "value_text", required=True, help="값: 원 (12,500), 요율 (0.0359 또는 3.59%), 표 (TOML)")
+@click.option("--source", required=True, help="근거 고시·문서 (예: \"보건복지부 고시 제2026-…호\")")
+@click.option("--db", help=DB_HELP)
+@click.option("--by", help="입력자 (감사 기록; 기본: 로그인 이름)")
+@click.option("--json", "as_json", is_flag=True, help="JSON 출력")
+def rules_announce_command(key, start_text, end_text, value_text, source, db, by, as_json):
+    """고시된 수치를 설치본 규칙에 입력 (검증·감사 기록; 잠정 run이 있으면 그 목록과 정산 방법)."""
+    from payroll.cli import parse_date
+    from payroll.commands.runs import _actor
+    from payroll.runs.figures import announce
+
+    start = parse_date(start_text, "--from")
+    end = parse_date(end_text, "--to")
+    result = announce(_open(db), key, start, end, value_text, source, _actor(by))
+    if as_json:
+        click.echo(dumps(result))
+        return
+    click.echo(f"입력: {result['key']} ({result['label']}) = {result['value']}, {result['from']}…{result['to'] or ''} — {result['source']}")
+    click.echo(f"  {result['file']} (rules hash {result['rules_hash'][:16]})")
+    for a in result["affected"]:
+        click.echo(f"  잠정 run {a['run_id']} ({a['month']}): {a['next_step']}")
+
+
+@rules_command.command("confirm")
+@click.argument("key")
+@click.option("--year", type=int, required=True, help="확인한 연도")
+@click.option("--source", required=True, help="확인 근거 (개정 없음을 확인한 고시·보도자료)")
+@click.option("--db", help=DB_HELP)
+@click.option("--by", help="입력자 (감사 기록; 기본: 로그인 이름)")
+@click.option("--json", "as_json", is_flag=True, help="JSON 출력")
+def rules_confirm_command(key, year, source, db, by, as_json):
+    """개정 전까지 적용하는 요율을 그 해에 대해 확인 (이후 run은 '고시 확인 전'이라 하지 않음)."""
+    from payroll.commands.runs import _actor
+    from payroll.runs.figures import confirm
+
+    result = confirm(_open(db), key, year, source, _actor(by))
+    if as_json:
+        click.echo(dumps(result))
+        return
+    click.echo(f"확인: {result['key']} ({result['label']}) {result['year']}년 — {result['source']} (확인 범위 …{result['confirmed_to']})")
+
+
 def register(cli: click.Group) -> None:
     from payroll.cli import guarded
 
-    for command in (tax_command, calc_command, rules_command):
+    for command in (tax_command, calc_command, rules_command, rules_check_command, rules_announce_command, rules_confirm_command):
         command.callback = guarded(command.callback)
+    for command in (tax_command, calc_command, rules_command):
         cli.add_command(command)

@@ -113,6 +113,21 @@ def _ytd_for(ytd_file, worker_id: str, year: int | None):
     return rows[0]
 
 
+def hire_date(worker, contracts) -> dt.date | None:
+    """The worker's first day with this employer: first_hire_date, or the first contract's start."""
+    starts = [c.start for c in contracts] + ([worker.first_hire_date] if worker.first_hire_date else [])
+    return min(starts) if starts else None
+
+
+def _check_leaving(ytd_path, y, worker, contracts) -> None:
+    """A ytd leaving date before the hire date is an input error naming it (a receipt whose 근무기간 runs backwards is not drawn)."""
+    from payroll.periods import require_not_before
+
+    hire = hire_date(worker, contracts)
+    if y.leaving_date is not None and hire is not None:
+        require_not_before(y.leaving_date, hire, f"{ytd_path}: worker {y.worker_id} {y.year}: leaving_date")
+
+
 def _claims_for(claims_file, ytd):
     if not claims_file:
         return None
@@ -206,6 +221,7 @@ def doc_command(kind, worker_id, all_workers, roster, contracts, year, out_dir, 
                     skipped.append(f"{wid}: {exc}")
                     continue
                 raise
+            _check_leaving(ytd_path, y, w, cs)
             s = settle(y, _claims_for(claims_file, y))
             left, _ = _leaving_day(data, r, wid, dt.date(y.year, 12, 31))
             end = y.leaving_date or (left if left is not None and left.year == y.year else None) or dt.date(y.year, 12, 31)
@@ -271,6 +287,14 @@ def settle_command(worker_id, ytd_file, claims_file, year, as_json):
 
     ytd_path = _find(ytd_file, "ytd.csv", "--ytd")
     y = _ytd_for(ytd_path, worker_id, year)
+    roster_path = _find(None, "roster.csv", "--roster", beside=ytd_path.parent, required=False)
+    contracts_path = roster_path and _find(None, "contracts.csv", "--contracts", beside=roster_path.parent, required=False)
+    if roster_path and contracts_path:  # the roster beside the ytd file dates the hire
+        from payroll.roster import load_roster
+
+        r = load_roster(roster_path, contracts_path)
+        if worker_id in r.workers:
+            _check_leaving(ytd_path, y, r.workers[worker_id], r.contracts_of(worker_id))
     s = settle(y, _claims_for(claims_file, y))
     if as_json:
         click.echo(dumps(s.as_dict()))

@@ -43,6 +43,12 @@ def _print_summary(summary: dict) -> None:
     click.echo(f"  outputs          {summary['out_dir']}  ({summary['outputs']} files; payslips in {Path(summary['out_dir']) / 'payslips'})")
     if summary.get("retro_lines"):
         click.echo(f"  소급분            {summary['retro_lines']} line(s) carried into {summary['retro_pay_month']} (code retroactive_pay)")
+    for f in summary.get("provisional", []):
+        click.echo(f"  잠정             {f['key']} ({f['label']}) = {f['value']}: {f['needed']} 고시 전, 직전 수치 ({f['basis']})")
+    for f in summary.get("unconfirmed", []):
+        click.echo(f"  고시 확인 전      {f['key']} ({f['label']}) = {f['value']} — {f['article']}")
+    for line in summary.get("provisional_settled", []):
+        click.echo(f"  잠정분 정산       {line}")
     for w in summary.get("warnings", []):
         click.echo(f"warning: {w}", err=True)
 
@@ -53,10 +59,11 @@ def _print_summary(summary: dict) -> None:
 @click.option("--inputs", "inputs_dir", default="inputs", show_default=True, type=click.Path(file_okay=False), help="inputs directory (see docs/runs.md)")
 @click.option("--out", "out_dir", default="runs", show_default=True, type=click.Path(file_okay=False), help="outputs go to OUT/MONTH/RUN_ID/")
 @click.option("--correction", is_flag=True, help="approved correction run of a closed month (소급분 go to the next open month)")
+@click.option("--provisional", is_flag=True, help="잠정 지급: 고시되지 않은 수치는 직전 수치로 (decision D14); every output says so")
 @click.option("--db", help=DB_HELP)
 @click.option("--by", help="who runs it (audit log; default: login name)")
 @click.option("--json", "as_json", is_flag=True, help="print one JSON object (no progress bar)")
-def run_command(month, pay_date_text, inputs_dir, out_dir, correction, db, by, as_json):
+def run_command(month, pay_date_text, inputs_dir, out_dir, correction, provisional, db, by, as_json):
     """한 달 급여 일괄 계산: 입력 → 계산 → 임금명세서·급여대장·이체·신고 자료 → 기록."""
     from payroll.cli import parse_date
     from payroll.runs.batch import execute_run
@@ -64,7 +71,7 @@ def run_command(month, pay_date_text, inputs_dir, out_dir, correction, db, by, a
     store = _store(db)
     summary = execute_run(
         store, month, inputs_dir=Path(inputs_dir), out_root=Path(out_dir), pay_date=parse_date(pay_date_text, "--pay-date"),
-        correction=correction, actor=_actor(by), progress=not as_json and sys.stderr.isatty(),
+        correction=correction, actor=_actor(by), progress=not as_json and sys.stderr.isatty(), provisional=provisional,
     )
     if as_json:
         click.echo(dumps(summary))

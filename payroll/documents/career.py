@@ -18,19 +18,15 @@ from payroll.security.cells import csv_writer
 from payroll.documents.office import Office, korean_date
 from payroll.documents.pdf import Doc, render
 from payroll.roster import Contract, Worker
-from payroll.severance.calc import add_months
+from payroll.periods import length_ymd
 
 REGISTER = "career_issues.csv"
 DAYS_PER_MONTH_CARRY = 30
 
 
 def period_length(start: dt.date, end: dt.date) -> tuple[int, int, int]:
-    """(years, months, days) from ``start`` to ``end`` inclusive, by calendar months."""
-    months = 0
-    while add_months(start, months + 1) <= end + dt.timedelta(days=1):
-        months += 1
-    days = (end - add_months(start, months)).days + 1
-    return months // 12, months % 12, days
+    """(years, months, days) from ``start`` to ``end`` inclusive, by calendar months (민법 §160)."""
+    return length_ymd(start, end)
 
 
 def periods(contracts: list[Contract], issued: dt.date) -> list[dict[str, Any]]:

@@ -305,7 +305,8 @@ def payslip_pdf(result: dict, items: list[dict], trace: list[dict], employer: di
         employment = f"{employment} (일용근로소득)"
 
     def build(doc: Doc) -> None:
-        doc.title("임금명세서", f"{year}년 {mon}월분")
+        rules_note = str(result.get("rules_note") or "")
+        doc.title("임금명세서" + (" (잠정)" if rules_note.startswith("잠정") else ""), f"{year}년 {mon}월분")
         doc.kv(
             [
                 ("성명", str(result["name"])),
@@ -397,6 +398,8 @@ def payslip_pdf(result: dict, items: list[dict], trace: list[dict], employer: di
                 shown = [f"{label} {value} ({citation})" for label, value, citation in params if "(사용자" not in label]
                 text = f"{heading}: {article}. " + "; ".join(shown)
             doc.paragraph(text, size="tiny")
+        if rules_note:  # decision D14: figures carried forward before their 고시, or rates not yet confirmed for the year
+            doc.paragraph(f"규칙 상태 — {rules_note}", size="tiny")
         notes = [e["note"] for e in steps.get("eligibility", {}).values() if ":" in str(e.get("note", ""))]
         for note in notes:
             doc.paragraph(f"적용 제외·특례 — {note}", size="tiny")

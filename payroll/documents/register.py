@@ -113,9 +113,11 @@ def register_xlsx(results: pl.DataFrame, items: pl.DataFrame) -> bytes:
     subtotal_styles = [subtotal_text] * 3 + [subtotal_money] * len(money)
     total_styles = [total_text] * 3 + [total_money] * len(money)
 
-    title = f"급여대장 {', '.join(months)}" + (f" (지급일 {', '.join(str(d) for d in pay_dates)})" if pay_dates else "")
+    notes = sorted(set(results.get_column("rules_note").drop_nulls().to_list())) if "rules_note" in results.columns else []
+    provisional = any(n.startswith("잠정") for n in notes)
+    title = f"급여대장 {', '.join(months)}" + (f" (지급일 {', '.join(str(d) for d in pay_dates)})" if pay_dates else "") + (" — 잠정" if provisional else "")
     cells.append([title], [title_style])
-    cells.append([])
+    cells.append(["규칙 상태: " + " / ".join(notes)] if notes else [])  # decision D14: provisional and unconfirmed figures
     header_row = 3
     cells.append([header for _, header in columns], [header_style] * len(columns))
 

@@ -33,13 +33,47 @@ def _base_expr(ctx: Context) -> pl.Expr:
 
 # --- eligibility -----------------------------------------------------------------------------
 
+EI_HOURS_TEST = ("employment_insurance.min_monthly_hours", "employment_insurance.min_weekly_hours")
+EI_THRESHOLD = "employment_insurance.coverage_income_threshold"
+
+
+def _hours_test(name: str):
+    """The 고용보험 hours test on the row's date: null once the law ended it (법률 제21473호, from
+    2027-01-01), unless switch ``employment_insurance.coverage`` keeps it (D15's alternative)."""
+    def source(on):
+        p = on.law.parameter(name)
+        if p.state_on(on.day) != "ended":
+            return on[name]
+        return p.periods[-1].value if on.law.switch("employment_insurance.coverage") == "hours_test" else None
+    return source
+
+
+def _last_hours(name: str):
+    """The hours test as it stood on its last day: who was insured before it ended (부칙 제2조)."""
+    return lambda on: on.law.parameter(name).periods[-1].value
+
+
+def _hours_test_end(on):
+    return on.law.parameter(EI_HOURS_TEST[0]).periods[-1].end
+
+
+def _income_threshold(on):
+    """고용보험법 §10①2 (2027-01-01): the 시행령's 소득기준, null until HR enters it (D15)."""
+    p = on.law.parameter(EI_THRESHOLD)
+    return on[EI_THRESHOLD] if p.state_on(on.day) in ("in_force", "announced", "unconfirmed", "provisional") else None
+
+
 ELIGIBILITY_PARAMS = {
     "np_min_age": "national_pension.min_age",
     "np_max_age": "national_pension.max_age",
     "np_min_hours": "national_pension.min_monthly_hours",
     "hi_min_hours": "health_insurance.min_monthly_hours",
-    "ei_min_month_hours": "employment_insurance.min_monthly_hours",
-    "ei_min_week_hours": "employment_insurance.min_weekly_hours",
+    "ei_min_month_hours": _hours_test(EI_HOURS_TEST[0]),
+    "ei_min_week_hours": _hours_test(EI_HOURS_TEST[1]),
+    "ei_old_month_hours": _last_hours(EI_HOURS_TEST[0]),
+    "ei_old_week_hours": _last_hours(EI_HOURS_TEST[1]),
+    "ei_hours_test_end": _hours_test_end,
+    "ei_income_threshold": _income_threshold,
     "ei_exception_months": "employment_insurance.short_hours_exception_months",
     "ei_hire_age_limit": "employment_insurance.first_hire_age_limit",
 }
@@ -62,13 +96,28 @@ def eligibility(frame: pl.DataFrame, items: pl.DataFrame, ctx: Context) -> pl.Da
     np_young = age_at_start < pl.col("np_min_age")
     np_old = age_day_before >= pl.col("np_max_age")
     hi_short = minutes < pl.col("hi_min_hours") * HOUR
-    ei_short = (minutes < pl.col("ei_min_month_hours") * HOUR) | (week_minutes < pl.col("ei_min_week_hours") * HOUR)
+    # 고용보험: until 2026-12-31 (and under switch employment_insurance.coverage = hours_test) a
+    # worker under 월 60 h / 주 15 h is excluded unless in a 3rd month of work or a 일용근로자
+    # (시행령 §3). From 2027-01-01 the hours test is gone (§10①2, 법률 제21473호): a worker whose
+    # 보수 is under the 시행령's 소득기준 is excluded instead, but the amount is not fixed (D15:
+    # covered until it is entered), and anyone insured before 2027-01-01 stays covered (부칙 제2조).
+    hours_test = pl.col("ei_min_month_hours").is_not_null()
+    ei_short = hours_test & ((minutes < pl.col("ei_min_month_hours") * HOUR) | (week_minutes < pl.col("ei_min_week_hours") * HOUR))
+    old_short = (minutes < pl.col("ei_old_month_hours") * HOUR) | (week_minutes < pl.col("ei_old_week_hours") * HOUR)
     # hire_date + k months ≤ the first day of next month (offset_by clamps to month end, so only a
     # hire on the 1st lands exactly on that day): compare year·12 + month, then the day.
     hire_ym = pl.col("hire_date").dt.year().cast(pl.Int32) * 12 + pl.col("hire_date").dt.month().cast(pl.Int32) + pl.col("ei_exception_months").cast(pl.Int32)
-    next_ym = month_start.dt.year().cast(pl.Int32) * 12 + month_start.dt.month().cast(pl.Int32) + 1
-    ei_long_enough = (hire_ym < next_ym) | ((hire_ym == next_ym) & (pl.col("hire_date").dt.day() == 1))
-    ei_covered = ~ei_short | ei_long_enough | daily
+
+    def long_enough(day: pl.Expr) -> pl.Expr:
+        next_ym = day.dt.year().cast(pl.Int32) * 12 + day.dt.month().cast(pl.Int32) + 1
+        return (hire_ym < next_ym) | ((hire_ym == next_ym) & (pl.col("hire_date").dt.day() == 1))
+
+    ei_long_enough = long_enough(month_start)
+    last_hours_month = pl.col("ei_hours_test_end").dt.truncate("1mo")
+    insured_before = (pl.col("hire_date") <= pl.col("ei_hours_test_end")) & (~old_short | long_enough(last_hours_month) | daily)
+    below_threshold = ~hours_test & pl.col("ei_income_threshold").is_not_null() & (pl.col("taxable_pay") < pl.col("ei_income_threshold"))
+    ei_excluded_by_pay = below_threshold & ~ei_long_enough & ~daily & ~insured_before
+    ei_covered = pl.when(hours_test).then(~ei_short | ei_long_enough | daily).otherwise(~ei_excluded_by_pay)
     hired_at_65 = age_at(pl.col("birth_date"), pl.col("hire_date")) >= pl.col("ei_hire_age_limit")
 
     f = f.with_columns(
@@ -84,10 +133,14 @@ def eligibility(frame: pl.DataFrame, items: pl.DataFrame, ctx: Context) -> pl.Da
         .otherwise(None).alias("hi_note"),
         (ei_covered & ~hired_at_65).alias("ei_unemployment_applies"),
         ei_covered.alias("ei_stability_applies"),
-        pl.when(~ei_covered).then(pl.lit("월 60시간 또는 주 15시간 미만, 3개월 미만·일용 아님: 적용 제외 (고용보험법 시행령 §3)"))
+        pl.when(ei_excluded_by_pay).then(pl.lit("보수가 소득기준 미만, 3개월 미만·일용 아님: 적용 제외 (고용보험법 §10①2, 법률 제21473호)"))
+        .when(~ei_covered).then(pl.lit("월 60시간 또는 주 15시간 미만, 3개월 미만·일용 아님: 적용 제외 (고용보험법 시행령 §3)"))
         .when(hired_at_65).then(pl.lit("65세 이후 고용: 실업급여 보험료 없음, 고용안정·직업능력개발 보험료만 사용자 부담 (고용보험법 §10②)"))
         .when(ei_short & daily).then(pl.lit("단시간이지만 일용근로자: 적용 (고용보험법 시행령 §3②)"))
         .when(ei_short).then(pl.lit("단시간이지만 3개월 이상 계속 근로: 적용 (고용보험법 시행령 §3②)"))
+        .when(below_threshold & insured_before).then(pl.lit("보수가 소득기준 미만이나 2027-01-01 전 피보험자: 이직 전까지 적용 (법률 제21473호 부칙 제2조)"))
+        .when(~hours_test & old_short & pl.col("ei_income_threshold").is_null() & ~ei_long_enough & ~daily & ~insured_before)
+        .then(pl.lit("2027-01-01부터 소정근로시간 기준 폐지, 소득기준 미정: 적용 (고용보험법 §10①2, 법률 제21473호; decision D15)"))
         .otherwise(None).alias("ei_note"),
     )
     return f.drop(param_columns(ELIGIBILITY_PARAMS, f))
@@ -95,7 +148,7 @@ def eligibility(frame: pl.DataFrame, items: pl.DataFrame, ctx: Context) -> pl.Da
 
 ELIGIBILITY = Step(
     name="eligibility",
-    article="국민연금법 §8·§12·§17①·§88②, 국민건강보험법 §69②·시행령 §9, 고용보험법 §10·시행령 §3",
+    article="국민연금법 §8·§12·§17①·§88②, 국민건강보험법 §69②·시행령 §9, 고용보험법 §10·시행령 §3 (2027-01-01부터 §10①2 소득기준, 법률 제21473호, decision D15)",
     writes=(
         Output("np_applies", "국민연금 적용", "np_note"),
         Output("hi_applies", "건강보험 적용", "hi_note"),
@@ -103,7 +156,8 @@ ELIGIBILITY = Step(
         Output("ei_stability_applies", "고용보험(고용안정·직능) 적용"),
     ),
     run=eligibility,
-    params=tuple(ELIGIBILITY_PARAMS.values()),
+    params=("national_pension.min_age", "national_pension.max_age", "national_pension.min_monthly_hours", "health_insurance.min_monthly_hours",
+            *EI_HOURS_TEST, EI_THRESHOLD, "employment_insurance.short_hours_exception_months", "employment_insurance.first_hire_age_limit"),
 )
 
 # --- 국민연금 ---------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ first: a month of a million rows joins against one or two distinct dates.
 
 from __future__ import annotations
 
+import datetime as dt
 from fractions import Fraction
 from typing import Any, Callable
 
@@ -23,7 +24,7 @@ def with_params(frame: pl.DataFrame, law: Law, date_col: str, params: dict[str, 
     columns: dict[str, list] = {date_col: dates}
     for alias, source in params.items():
         values = [source(law.on(d)) if callable(source) else law.on(d)[source] for d in dates]
-        if values and isinstance(values[0], Fraction):
+        if any(isinstance(v, Fraction) for v in values):
             columns[f"{alias}_num"] = [v.numerator for v in values]
             columns[f"{alias}_den"] = [v.denominator for v in values]
         else:
@@ -31,9 +32,20 @@ def with_params(frame: pl.DataFrame, law: Law, date_col: str, params: dict[str, 
     schema = {date_col: pl.Date}
     for key, vals in columns.items():
         if key != date_col:
-            schema[key] = pl.Utf8 if vals and isinstance(vals[0], str) else (pl.Boolean if vals and isinstance(vals[0], bool) else pl.Int64)
+            schema[key] = _dtype(next((v for v in vals if v is not None), None))
     table = pl.DataFrame(columns, schema=schema)
     return frame.join(table, on=date_col, how="left")
+
+
+def _dtype(sample: Any) -> pl.DataType:
+    """The column type of a parameter's values (a value may be None: not in force on that date)."""
+    if isinstance(sample, str):
+        return pl.Utf8
+    if isinstance(sample, bool):
+        return pl.Boolean
+    if isinstance(sample, dt.date):
+        return pl.Date
+    return pl.Int64
 
 
 def rate_on(amount: pl.Expr, alias: str) -> pl.Expr:

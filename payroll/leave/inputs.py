@@ -36,9 +36,12 @@ from pathlib import Path
 
 import polars as pl
 
-from payroll.security.cells import csv_writer
+from payroll import law as law_module
 from payroll.case import InputError
+from payroll.law import Law
+from payroll.leave.units import check_use
 from payroll.roster import Contract, Roster
+from payroll.security.cells import csv_writer
 
 LEAVE_KINDS = ("연차", "반차", "병가", "공가", "무급")
 ANNUAL_KINDS = ("연차", "반차")
@@ -117,10 +120,11 @@ def _resolve_minutes(kind: str, given: int | None, contract: Contract) -> int:
     return contract.daily_minutes // 2 if kind == "반차" else contract.daily_minutes
 
 
-def load_leave(path: Path | None, roster: Roster) -> list[LeaveDay]:
+def load_leave(path: Path | None, roster: Roster, law: Law | None = None) -> list[LeaveDay]:
     """Read and check the leave file against the roster; raise on the first bad row, apply nothing."""
     if path is None:
         return []
+    law = law or law_module.current()
     path = Path(path)
     days: list[LeaveDay] = []
     for line, row in _rows(path, LEAVE_COLUMNS):
@@ -149,6 +153,7 @@ def load_leave(path: Path | None, roster: Roster) -> list[LeaveDay]:
         minutes = _resolve_minutes(kind, given, contract)
         if minutes > contract.daily_minutes:
             raise InputError(f"{path}: row {line}: minutes: {minutes} is more than the scheduled day ({contract.daily_minutes}) of contract {contract.contract_id}")
+        check_use(kind, given, contract.daily_minutes, day, law, f"{path}: row {line}")
         days.append(LeaveDay(wid, day, kind, minutes, str(path), line))
     # overlapping leave: one worker-day may hold several part-day rows, never more than the day
     by_day: dict[tuple[str, dt.date], list[LeaveDay]] = {}

@@ -16,16 +16,12 @@ import zipfile
 from payroll.law import Law
 from payroll.leave.inputs import Notice
 from payroll.leave.ledger import WorkerLedger, leave_day_minutes
+from payroll.leave.units import amount_text, hour_unit, hours_text
 from payroll.leave.notices import notices_for
 from payroll.leave.timing import STAGE_LABELS, shift_months
 from payroll.roster import Roster
 
 FIXED_TIME = dt.datetime(2000, 1, 1, 0, 0, 0)
-
-
-def hours_text(minutes: int) -> str:
-    h, m = divmod(minutes, 60)
-    return f"{h}시간 {m}분" if m else f"{h}시간"
 
 
 def ledger_json(ledger: WorkerLedger, roster: Roster, law: Law, notices: list[Notice]) -> dict:
@@ -48,6 +44,7 @@ def ledger_json(ledger: WorkerLedger, roster: Roster, law: Law, notices: list[No
             for s in ledger.services
         ],
         "totals_minutes": ledger.totals(),
+        **_balance_texts(ledger, roster, law),
         "entries": [
             {
                 "date": e.date.isoformat(), "kind": e.kind, "minutes": e.minutes, "balance": e.balance, "grants": e.grant_id,
@@ -70,6 +67,18 @@ def ledger_json(ledger: WorkerLedger, roster: Roster, law: Law, notices: list[No
     }
 
 
+def _balance_texts(ledger: WorkerLedger, roster: Roster, law: Law) -> dict:
+    """The balance in days and hours of the worker's day; from 2027-06-10 (§60⑤) in hours first."""
+    contracts = roster.contracts_of(ledger.worker_id)
+    contract = roster.contract_on(ledger.worker_id, ledger.as_of) or contracts[-1]
+    day = min(ledger.as_of, contract.end or ledger.as_of)
+    unit = leave_day_minutes(contract, law, day)
+    hour_based = hour_unit(law, ledger.as_of) is not None
+    t = ledger.totals()
+    return {"day_minutes": unit, "hour_based": hour_based,
+            "totals_text": {k: amount_text(v, unit, hour_based) for k, v in t.items()}}
+
+
 def render_ledger_text(data: dict) -> str:
     lines = [f"연차 원장 {data['worker_id']} {data['name']} — {data['as_of']} 현재", f"  {data['attendance']}"]
     for s in data["services"]:
@@ -88,10 +97,9 @@ def render_ledger_text(data: dict) -> str:
         if e["kind"] == "payout":
             text += f" [{e['pay_month']} 지급 {e['amount']:,}원: {e['method']}]"
         lines.append(text)
-    t = data["totals_minutes"]
-    lines.append(
-        f"  합계: 발생 {hours_text(t['accrued'])} − 사용 {hours_text(t['used'])} − 수당 {hours_text(t['paid_out'])} − 소멸 {hours_text(t['lapsed'])} = 잔여 {hours_text(t['remaining'])}"
-    )
+    t = data["totals_text"]
+    unit = f"1일 = {hours_text(data['day_minutes'])}" + (", 시간 단위 사용 (근로기준법 §60⑤)" if data["hour_based"] else "")
+    lines.append(f"  합계 ({unit}): 발생 {t['accrued']} − 사용 {t['used']} − 수당 {t['paid_out']} − 소멸 {t['lapsed']} = 잔여 {t['remaining']}")
     for x in data["exceptions"]:
         lines.append(f"  예외 {x['date']}: {x['note']} ({x['source']})")
     for n in data["notices"]:

@@ -7,33 +7,12 @@ counts, since work starts on it). Deadlines "n months before the end" count back
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from dataclasses import dataclass
 
 from payroll.law import LawOnDate
-
-ONE_DAY = dt.timedelta(days=1)
-
-
-def shift_months(day: dt.date, months: int) -> tuple[dt.date, bool]:
-    """The corresponding day ``months`` later (or earlier) and whether it exists (else the month's last day)."""
-    index = day.year * 12 + (day.month - 1) + months
-    year, month = divmod(index, 12)
-    last = calendar.monthrange(year, month + 1)[1]
-    if day.day <= last:
-        return dt.date(year, month + 1, day.day), True
-    return dt.date(year, month + 1, last), False
-
-
-def months_end(start: dt.date, months: int) -> dt.date:
-    """Last day of a period of ``months`` months beginning on ``start`` (민법 §160②③)."""
-    corresponding, exists = shift_months(start, months)
-    return corresponding - ONE_DAY if exists else corresponding
-
-
-def years_end(start: dt.date, years: int) -> dt.date:
-    return months_end(start, 12 * years)
+# the 민법 period arithmetic lives in payroll.periods (one function for every service length)
+from payroll.periods import ONE_DAY, months_end, shift_months, years_end  # noqa: F401  (re-exported)
 
 
 def months_before(base: dt.date, months: int) -> dt.date:

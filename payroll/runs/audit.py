@@ -13,7 +13,9 @@ from payroll.case import InputError
 from payroll.engine.pipeline import DEDUCTION_LABELS, DEDUCTIONS, default_context
 from payroll.engine.step import Context
 from payroll.runs import inputs as inputs_module
-from payroll.runs.batch import SUMMARY_FIELDS, BuildFn, build_from_files, compute_month, employer_of, load_results
+from payroll import law as law_module
+from payroll.runs import law_state
+from payroll.runs.batch import SUMMARY_FIELDS, BuildFn, build_from_files, compute_month, employer_of, law_of_run, load_results, note_figures
 from payroll.runs.hashing import canonical_json, code_version, results_digest, run_hash, sha256_file
 from payroll.runs.publish import recover
 from payroll.runs.outputs import Renderers, default_renderers, render_all
@@ -67,10 +69,7 @@ def replay(store: Store, run_id: str, *, build: BuildFn | None = None, renderers
     renderers = renderers or default_renderers()
     ctx = ctx or default_context()
     report = ReplayReport(run_id=run_id, identical=True)
-    same_rules = ctx.law.content_hash == run.rules_hash
     same_code = code_version() == run.code_version
-    if not same_rules:
-        report.notes.append(f"rules differ from the run's: run {run.rules_hash[:16]}…, here {ctx.law.content_hash[:16]}…")
     if not same_code:
         report.notes.append(f"code differs from the run's: run {run.code_version}, here {code_version()}")
     manifest = json.loads(run.inputs_manifest)
@@ -86,7 +85,13 @@ def replay(store: Store, run_id: str, *, build: BuildFn | None = None, renderers
             files, problems = inputs_module.restore(s, manifest, root)
         report.problems += problems
         staged = inputs_module.stage(root, run.month, run.pay_date, files, manifest)
-        computed = compute_month(staged, build, ctx)
+        ctx = law_of_run(staged, run.provisional, ctx)
+        same_rules = ctx.law.content_hash == run.rules_hash
+        if not same_rules:
+            report.notes.append(f"rules differ from the run's: run {run.rules_hash[:16]}…, here {ctx.law.content_hash[:16]}…")
+        with law_module.using(ctx.law), law_module.recording() as uses:
+            computed = compute_month(staged, build, ctx)
+        note_figures(computed, law_state.uses_of(ctx.law, uses))
         out = Path(tmp) / "out"
         fresh = render_all(out, computed.frame, computed.items, computed.rows, computed.item_lists, computed.traces, employer_of(staged), renderers, progress, jobs,
                            extra=computed.outputs)

@@ -1,11 +1,14 @@
 """The monthly batch run: import inputs, build, compute in one vectorised pass, render, record.
 
-A run is atomic. Outputs are written to a hidden scratch directory beside their final place and
-renamed into place when complete; the run record (the run, every worker's result, any 소급분
-lines) is then written in one database transaction. A run killed half-way leaves no run record
-and no output directory under its final name (only a ``.partial-…`` scratch directory, removed
-by the next run); running it again completes. Input files are stored by hash before the build
-(content-addressed, so keeping them is harmless).
+A run holds its month from start to end (:mod:`payroll.security.month_lock`: a second run or a
+close of the month is refused meanwhile). Input files are stored by hash before the build, with
+any 주민등록번호 masked, and the run reads those stored copies (what a replay restores). Outputs are
+written to a hidden scratch directory beside their final place; the run record (the run, every
+worker's result, any 소급분 lines) is written in one database transaction, and only then is the
+scratch directory renamed into place (:mod:`payroll.runs.publish`): a folder under a final name
+always has its record. A run killed before the commit leaves no record and no folder (its scratch
+directory is removed by the next start); killed after, its folder is put in place by the next
+start. Named steps (:mod:`payroll.runs.checkpoints`) let a test kill or hold a run at each.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ import os
 import secrets
 import shutil
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable
 
@@ -25,14 +28,16 @@ from sqlalchemy import insert
 from sqlmodel import Session, select
 
 from payroll import cyclegc
+from payroll import law as law_module
 from payroll.case import InputError
 from payroll.engine.pipeline import compute, default_context
 from payroll.engine.step import Context
 from payroll.runs import approvals, checkpoints, extras, history as history_module
-from payroll.runs import publish as publish_module
 from payroll.runs import inputs as inputs_module
+from payroll.runs import law_state, provisional as provisional_module
+from payroll.runs import publish as publish_module
 from payroll.runs.hashing import canonical_json, code_version, results_digest, run_hash
-from payroll.runs.inputs import ADJUSTMENTS_NAME, StagedInputs, check_month
+from payroll.runs.inputs import ADJUSTMENTS_NAME, INSTALLATION_RULES_NAME, StagedInputs, check_month
 from payroll.runs.months import adjustments_bytes, effective_run_id, next_open_month, pending_adjustments, retro_lines
 from payroll.runs.outputs import Renderers, default_renderers, jsonable, render_all, start_pool
 from payroll.security import month_lock
@@ -51,15 +56,31 @@ class MonthClosed(InputError):
     """A plain run of a closed month (exit code 2)."""
 
 
+class BelowMinimumWage(InputError):
+    """A contract or pay table pays below 최저임금 for the month (exit code 2, before anything is written)."""
+
+    def __init__(self, month: str, shortfalls: tuple[dict, ...]):
+        lines = [f"{month}: {len(shortfalls)}건의 계약이 최저임금에 미달합니다 (최저임금법 §6①) — 계약 또는 보수표를 고친 뒤 실행하세요:"]
+        for r in shortfalls:
+            hours = r["paid_minutes"] // 60
+            lines.append(f"  - {r['worker_id']} (계약 {r['contract_id']}): 시간급 {r['hourly']:,}원 < 최저임금 {r['minimum']:,}원 — "
+                         f"시간당 {r['per_hour']:,}원, 이달 {hours}시간 기준 {r['month']:,}원 부족")
+        super().__init__("\n".join(lines))
+        self.shortfalls = shortfalls
+
+
 def build_from_files(staged: StagedInputs):
     """The production build: roster + contracts + attendance → :class:`payroll.timesheet.monthly.MonthBuild`."""
+    from payroll.attendance.profile_files import catalog
     from payroll.timesheet.monthly import MonthInputs, build_month
 
     roster = inputs_module.load_month_roster(staged.roster, staged.contracts, staged.resignations)
+    # the installation's profiles as the run stored them (none stored: the bundled ones only)
+    profiles = catalog(staged.profiles_dir or Path(staged.root) / inputs_module.INSTALLATION_PROFILES_DIR)
     return build_month(
         MonthInputs(
             month=staged.month, pay_date=staged.pay_date, roster=roster, attendance=staged.attendance,
-            corrections=staged.corrections, leave=staged.leave, overtime=staged.overtime, profile=staged.profile,
+            corrections=staged.corrections, leave=staged.leave, overtime=staged.overtime, profile=staged.profile, profiles=profiles,
         )
     )
 
@@ -92,6 +113,8 @@ class Computed:
     item_lists: list[list[dict]]
     traces: list[list[dict]]
     warnings: list[str] = field(default_factory=list)
+    #: the provisional and unconfirmed figures the month used (decision D14)
+    figures: list = field(default_factory=list)
     #: renders the build's extra run outputs (attendance exceptions) when first asked for: a run asks
     #: while its payslip processes work
     render_outputs: Callable[[], dict[str, bytes]] | None = None
@@ -105,6 +128,12 @@ class Computed:
         if self._outputs is None:
             self._outputs = self.render_outputs() if self.render_outputs is not None else {}
         return self._outputs
+
+    def set_rules_note(self, note: str) -> None:
+        """The run's D14 note (provisional and unconfirmed figures) on every row: payslips and the register print it."""
+        self.frame = self.frame.with_columns(pl.lit(note, dtype=pl.Utf8).alias("rules_note"))
+        for row in self.rows:
+            row["rules_note"] = note
 
     def stored_results(self) -> list[dict]:
         """What the run record keeps per worker-month: the full row, its items and its trace (JSON-safe)."""
@@ -195,6 +224,9 @@ def compute_month(staged: StagedInputs, build: BuildFn, ctx: Context) -> Compute
     """Build the month from the staged files, add the carried 소급분 lines, 연차수당 and welfare items,
     compute every worker at once; then the leavers' settlement and 퇴직금, and compute again."""
     built = build(staged)
+    shortfalls = getattr(built, "minimum_wage_shortfalls", ())
+    if shortfalls:
+        raise BelowMinimumWage(staged.month, shortfalls)
     workers: pl.DataFrame = built.workers
     items = _items_frame(built.items)
     warnings = list(getattr(built, "warnings", ()))
@@ -270,12 +302,14 @@ def load_results(session: Session, run_id: str) -> list[dict]:
 
 def execute_run(store: Store, month: str, *, inputs_dir: Path, out_root: Path, pay_date: dt.date | None = None,
                 correction: bool = False, actor: str = "cli", build: BuildFn | None = None, renderers: Renderers | None = None,
-                progress: bool = False, jobs: int | None = None, ctx: Context | None = None) -> dict:
+                progress: bool = False, jobs: int | None = None, ctx: Context | None = None, provisional: bool = False) -> dict:
     """Run (or, with ``correction``, re-run a closed) month; return the summary of the recorded run.
 
     The month is held for the whole run (:mod:`payroll.security.month_lock`): a second run of it,
     or its close, is refused meanwhile. A correction needs an approver's recorded approval
-    (:mod:`payroll.runs.approvals`)."""
+    (:mod:`payroll.runs.approvals`). A figure the month needs that no 고시 has announced yet stops
+    the run (:class:`law_state.MissingFigures`), unless ``provisional``: then the last figure is
+    used and the run says so on every output (D14)."""
     check_month(month)
     root = Path(inputs_dir)
     files = inputs_module.collect(root, month)
@@ -283,14 +317,88 @@ def execute_run(store: Store, month: str, *, inputs_dir: Path, out_root: Path, p
     run_id = _new_run_id(month)
     with month_lock.hold(store, month, holder=run_id, kind="correction" if correction else "run", actor=actor):
         checkpoints.reached("locked")
-        return _execute_held(store, month, run_id, root, files, Path(out_root), pay_date, correction, actor,
-                             build or build_from_files, renderers or default_renderers(), progress, jobs, ctx or default_context())
+        return _execute_held(store, month, run_id, root, files, Path(out_root), pay_date, correction, actor, build or build_from_files,
+                             renderers or default_renderers(), progress, jobs, ctx or default_context(), provisional)
 
 
 def _execute_held(store: Store, month: str, run_id: str, root: Path, files: list[tuple[str, Path]], out_root: Path, pay_date: dt.date | None,
-                  correction: bool, actor: str, build: BuildFn, renderers: Renderers, progress: bool, jobs: int | None, ctx: Context) -> dict:
+                  correction: bool, actor: str, build: BuildFn, renderers: Renderers, progress: bool, jobs: int | None, ctx: Context,
+                  provisional: bool) -> dict:
     parent = out_root / month
     recovered = publish_module.recover(store, parent)  # a run of this month killed earlier: finish or clear its folder
+    base_law = ctx.law
+    probe = law_state.probe(base_law)
+    with law_module.using(probe), law_module.recording() as uses:
+        prepared = _prepare_and_compute(store, month, root, files, pay_date, correction, build, replace(ctx, law=probe))
+    figures = law_state.uses_of(probe, uses)
+    missing = [f for f in figures if f.state == "provisional"]
+    if missing and not provisional:
+        raise law_state.MissingFigures(month, missing)
+    law_used = probe if missing else base_law
+    computed = prepared.computed
+    note_figures(computed, figures)
+    computed.warnings.extend(law_state.review_warnings(law_used, prepared.pay_date))
+    run_ctx = replace(ctx, law=law_used)
+    checkpoints.reached("computed")
+
+    parent.mkdir(parents=True, exist_ok=True)
+    final = parent / run_id
+    partial = publish_module.partial_dir(parent, run_id)
+    try:
+        outputs = render_all(partial, computed.frame, computed.items, computed.rows, computed.item_lists, computed.traces, prepared.employer, renderers, progress, jobs,
+                             extra=lambda: computed.outputs, meanwhile=computed.results_sha256)
+        checkpoints.reached("rendered")
+        summary = _record(store, month=month, pay_date=prepared.pay_date, correction=correction, corrected_id=prepared.corrected_id,
+                          corrected_hash=prepared.corrected_hash, old_results=prepared.old_results, manifest=prepared.manifest, computed=computed,
+                          outputs=outputs, run_id=run_id, final=final, actor=actor, ctx=run_ctx, roster=prepared.roster,
+                          welfare_rows=prepared.welfare_rows, settlement=prepared.settlement, approval_id=prepared.approval_id)
+    except BaseException:
+        shutil.rmtree(partial, ignore_errors=True)  # nothing recorded: nothing to publish
+        raise
+    checkpoints.reached("recorded")
+    try:
+        publish_module.publish(partial, final)  # recorded first, then visible under its final name
+    except OSError as exc:
+        summary["warnings"] = [*summary["warnings"], f"the outputs are still in {partial} ({exc.strerror}); the next run of {month} or a replay puts them in place"]
+    checkpoints.reached("published")
+    summary["recovered"] = recovered
+    return summary
+
+
+def note_figures(computed: Computed, figures: list) -> None:
+    """Keep the month's provisional and unconfirmed figures on the result (a replay does the same)."""
+    computed.figures = figures
+    note = law_state.rules_note(figures)
+    if note:
+        computed.set_rules_note(note)
+
+
+def law_of_run(staged: StagedInputs, provisional: bool, base: Context) -> Context:
+    """The context a stored run was computed under: the rules here, the figures HR had entered
+    (the run's stored copy, not today's) and its provisional mode."""
+    text = Path(staged.installation_rules).read_text(encoding="utf-8") if staged.installation_rules else None
+    law = law_module.load(base.law.rules_dir, installation=text, provisional=provisional)
+    return replace(base, law=law)
+
+
+@dataclass
+class _Prepared:
+    computed: Computed
+    pay_date: dt.date
+    manifest: list[dict]
+    employer: dict
+    roster: Any
+    welfare_rows: list[dict]
+    old_results: list[dict]
+    corrected_id: str | None
+    corrected_hash: str | None
+    settlement: provisional_module.Settlement
+    approval_id: int | None = None
+
+
+def _prepare_and_compute(store: Store, month: str, root: Path, files: list[tuple[str, Path]], pay_date: dt.date | None, correction: bool,
+                         build: BuildFn, ctx: Context) -> _Prepared:
+    """Store the month's inputs (files and what the run takes from the database) and compute it."""
     with store.session() as s:
         lock = s.get(MonthLock, month)
         corrected: Run | None = None
@@ -309,9 +417,16 @@ def _execute_held(store: Store, month: str, run_id: str, root: Path, files: list
             pay_date = corrected.pay_date
         pay_date = inputs_module.pay_date_of(root, month, pay_date)
         adjustments = pending_adjustments(s, month)
+        settlement = provisional_module.Settlement() if correction else provisional_module.settle(s, month, ctx.law, ctx, build)
+        if settlement.adjustments:
+            adjustments = sorted(adjustments + settlement.adjustments,
+                                 key=lambda a: (a["worker_id"], a["belongs_month"], a["source_code"], a["amount"], a["method"]))
         extra = [("adjustments", ADJUSTMENTS_NAME, adjustments_bytes(adjustments))] if adjustments else []
         roster, welfare_rows, db_extra = _database_inputs(s, root, month, pay_date, files, ctx)
         extra += db_extra
+        if ctx.law.installation_text:  # the figures HR entered: a replay lays the same ones over the rules
+            extra.append(("installation_rules", INSTALLATION_RULES_NAME, (ctx.law.installation_text + "\n").encode()))
+        extra += inputs_module.installation_profile_files()
         imported = inputs_module.import_files(s, root, files, extra)
         manifest = imported.manifest
         old_results = load_results(s, corrected.run_id) if corrected else []
@@ -327,31 +442,15 @@ def _execute_held(store: Store, month: str, run_id: str, root: Path, files: list
             with cyclegc.paused():  # the month's rows, items and traces are many small acyclic objects
                 computed = compute_month(staged, build, ctx)
         except InputError as exc:  # name the files the clerk knows
-            raise InputError(str(exc).replace(str(Path(scratch).resolve()), str(root)).replace(scratch, str(root))) from None
-        computed.warnings = [w.replace(scratch, str(root)) for w in imported.notes + computed.warnings]
-    checkpoints.reached("computed")
+            raise type(exc)(_in_root(str(exc), scratch, root)) if type(exc) is InputError else exc from None
+        computed.warnings = [_in_root(w, scratch, root) for w in imported.notes + computed.warnings]
+    computed.warnings.extend(settlement.warnings)
+    return _Prepared(computed, pay_date, manifest, employer, roster, welfare_rows, old_results, corrected_id, corrected_hash, settlement, approval_id)
 
-    parent.mkdir(parents=True, exist_ok=True)
-    final = parent / run_id
-    partial = publish_module.partial_dir(parent, run_id)
-    try:
-        outputs = render_all(partial, computed.frame, computed.items, computed.rows, computed.item_lists, computed.traces, employer, renderers, progress, jobs,
-                             extra=lambda: computed.outputs, meanwhile=computed.results_sha256)
-        checkpoints.reached("rendered")
-        summary = _record(store, month=month, pay_date=pay_date, correction=correction, corrected_id=corrected_id, corrected_hash=corrected_hash,
-                          old_results=old_results, manifest=manifest, computed=computed, outputs=outputs, run_id=run_id,
-                          final=final, actor=actor, ctx=ctx, roster=roster, welfare_rows=welfare_rows, approval_id=approval_id)
-    except BaseException:
-        shutil.rmtree(partial, ignore_errors=True)  # nothing recorded: nothing to publish
-        raise
-    checkpoints.reached("recorded")
-    try:
-        publish_module.publish(partial, final)  # recorded first, then visible under its final name
-    except OSError as exc:
-        summary["warnings"] = [*summary["warnings"], f"the outputs are still in {partial} ({exc.strerror}); the next run of {month} or a replay puts them in place"]
-    checkpoints.reached("published")
-    summary["recovered"] = recovered
-    return summary
+
+def _in_root(text: str, scratch: str, root: Path) -> str:
+    """A message about a staged copy, naming the file in the inputs folder instead."""
+    return text.replace(str(Path(scratch).resolve()), str(root)).replace(scratch, str(root))
 
 
 def _database_inputs(session: Session, root: Path, month: str, pay_date: dt.date, files: list[tuple[str, Path]], ctx: Context):
@@ -396,7 +495,8 @@ def _totals(frame: pl.DataFrame) -> dict[str, int]:
 
 
 def _record(store: Store, *, month, pay_date, correction, corrected_id, corrected_hash, old_results, manifest, computed: Computed,
-            outputs, run_id, final: Path, actor, ctx: Context, roster=None, welfare_rows: list[dict] = (), approval_id: int | None = None) -> dict:
+            outputs, run_id, final: Path, actor, ctx: Context, roster=None, welfare_rows: list[dict] = (),
+            settlement: provisional_module.Settlement | None = None, approval_id: int | None = None) -> dict:
     """The run record, in one transaction (the outputs are published by the caller once it commits)."""
     result_texts = computed.result_texts()
     results_sha = computed.results_sha256()
@@ -425,6 +525,8 @@ def _record(store: Store, *, month, pay_date, correction, corrected_id, correcte
             warnings=json.dumps(computed.warnings, ensure_ascii=False), run_hash=rh, workers=computed.frame.height,
             gross_pay_total=totals["gross_pay"], deductions_total=totals["deductions_total"], net_pay_total=totals["net_pay"],
             out_dir=str(final.resolve()), created_at=now(), created_by=actor,
+            provisional=ctx.law.provisional and any(f.state == "provisional" for f in computed.figures),
+            law_figures=json.dumps([f.as_dict() for f in computed.figures], ensure_ascii=False, sort_keys=True),
         )
         s.add(run)
         s.flush()
@@ -437,6 +539,8 @@ def _record(store: Store, *, month, pay_date, correction, corrected_id, correcte
         s.execute(insert(WorkerResult.__table__), records)
         for line in retro:
             s.add(RetroItem(correction_run_id=run_id, corrected_run_id=corrected_id, belongs_month=month, pay_month=pay_month, **line))
+        if settlement is not None and settlement.settled:
+            provisional_module.record(s, run_id, settlement.settled)
         store.audit(actor, f"run.{kind}", run_id, {"month": month, "run_hash": rh, "workers": computed.frame.height, "corrects": corrected_id,
                                                    "retro_lines": len(retro), "approval": approval_id}, session=s)
     return {
@@ -444,4 +548,8 @@ def _record(store: Store, *, month, pay_date, correction, corrected_id, correcte
         "workers": computed.frame.height, "gross_pay_total": totals["gross_pay"], "deductions_total": totals["deductions_total"],
         "net_pay_total": totals["net_pay"], "out_dir": str(final.resolve()), "outputs": len(outputs), "warnings": computed.warnings,
         "retro_lines": len(retro), "retro_pay_month": pay_month,
+        "provisional": [f.as_dict() for f in computed.figures if f.state == "provisional"],
+        "unconfirmed": [f.as_dict() for f in computed.figures if f.state == "unconfirmed"],
+        "rules_note": law_state.rules_note(computed.figures),
+        "provisional_settled": list(settlement.summary) if settlement is not None else [],
     }

@@ -30,15 +30,15 @@ MARKER = ".payroll-demo"
 DEMO_USERS = (("demo-clerk", "clerk"), ("demo-approver", "approver"), ("demo-auditor", "auditor"))
 
 
-def stage_samples(target: Path, samples: Path = SAMPLES) -> Path:
-    """Lay the bundled samples out as an inputs directory under ``target``."""
+def stage_samples(target: Path, samples: Path = SAMPLES, month: str = MONTH, pay_date: dt.date = PAY_DATE) -> Path:
+    """Lay the bundled samples (or a generated set of ``month``) out as an inputs directory under ``target``."""
     if not (samples / "roster.csv").is_file():
         raise InputError(f"{samples}: the bundled samples are missing (python -m samples.generate --out {samples} --small)")
     target.mkdir(parents=True, exist_ok=True)
     for name in ("roster.csv", "contracts.csv"):
         shutil.copyfile(samples / name, target / name)
     (target / "employer.toml").write_text(EMPLOYER, encoding="utf-8")
-    mdir = target / MONTH
+    mdir = target / month
     (mdir / "attendance").mkdir(parents=True, exist_ok=True)
     for name in EXPORTS:
         if (samples / name).is_file():
@@ -49,7 +49,7 @@ def stage_samples(target: Path, samples: Path = SAMPLES) -> Path:
     for name in ("leave_notices.csv", "leave_history.csv", "leave_opening.csv", "ytd.csv", "wages.csv"):  # optional (docs/runs.md)
         if (samples / name).is_file():
             shutil.copyfile(samples / name, target / name)
-    (mdir / "run.toml").write_text(f"pay_date = {PAY_DATE.isoformat()}\n", encoding="utf-8")
+    (mdir / "run.toml").write_text(f"pay_date = {pay_date.isoformat()}\n", encoding="utf-8")
     return target
 
 

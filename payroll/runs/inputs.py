@@ -26,8 +26,10 @@ Layout of an inputs directory (``payroll run MONTH --inputs DIR``, default ``./i
 Files the run writes itself (from the database, stored and hashed like the others so a replay sees
 the same): ``_payroll/adjustments.json`` (소급분 lines due), ``_payroll/welfare.json`` (the month's
 welfare pay items), ``_payroll/history.json`` (the leavers' stored pay of the 12 months before),
-``_payroll/leave_history.csv`` (연차 taken in the months already run) and
-``_payroll/leave_notices.csv`` (the notice register from the data directory).
+``_payroll/leave_history.csv`` (연차 taken in the months already run),
+``_payroll/leave_notices.csv`` (the notice register from the data directory),
+``_payroll/installation_rules.toml`` (the figures HR entered, :mod:`payroll.announced`) and
+``_payroll/profiles/*`` (the installation's attendance profiles and device-user tables).
 
 Every file is stored once in ``input_blobs`` under the sha256 of its bytes; a run's inputs
 manifest lists (role, name relative to DIR, sha256, size). A replay writes the blobs back under
@@ -49,13 +51,15 @@ from payroll.security.identifiers import check_month, contained  # noqa: F401  (
 from payroll.store.db import now
 from payroll.store.models import InputBlob
 
-ATTENDANCE_SUFFIXES = (".csv", ".xlsx", ".xls")
+ATTENDANCE_SUFFIXES = (".csv", ".xlsx", ".xls", ".txt", ".dat")  # .txt/.dat: device logs (attlog.dat, fixed-width records)
 OPTIONAL_FILES = ("corrections", "leave", "overtime")
 ADJUSTMENTS_NAME = "_payroll/adjustments.json"  # the 소급분 lines a run carries (written by the run, not by HR)
 WELFARE_NAME = "_payroll/welfare.json"  # the month's welfare pay items (payroll.welfare.service)
 HISTORY_NAME = "_payroll/history.json"  # the leavers' figures from the stored runs of the 12 months before
 LEAVE_HISTORY_NAME = "_payroll/leave_history.csv"  # 연차 taken in earlier months (from their runs' leave files)
 NOTICES_NAME = "_payroll/leave_notices.csv"  # the notice register of the data directory
+INSTALLATION_RULES_NAME = "_payroll/installation_rules.toml"  # the figures HR entered (payroll.announced), as the run read them
+INSTALLATION_PROFILES_DIR = "_payroll/profiles"  # the installation's attendance profiles and device-user tables, as the run read them
 #: optional files looked up in DIR/MONTH/ first, then in DIR/ (role, file name)
 SHARED_OPTIONAL = (("notices", "leave_notices.csv"), ("claims", "claims.json"), ("opening_ytd", "ytd.csv"), ("opening_wages", "wages.csv"),
                    ("opening_leave", "leave_history.csv"), ("leave_opening", "leave_opening.csv"),
@@ -88,6 +92,9 @@ class StagedInputs:
     welfare: Path | None = None
     history: Path | None = None
     leave_history: Path | None = None
+    installation_rules: Path | None = None
+    #: the folder of the installation's attendance profiles as the run read them (a replay restores it)
+    profiles_dir: Path | None = None
     manifest: tuple[dict, ...] = field(default=(), compare=False)
 
 
@@ -170,8 +177,21 @@ def stage(root: Path, month: str, pay_date: dt.date, files: list[tuple[str, Path
         attendance=tuple(by_role.get("attendance", ())), corrections=one("corrections"), leave=one("leave"), overtime=one("overtime"),
         profile=profile, adjustments=one("adjustments"), employer=one("employer"), notices=one("notices"), claims=one("claims"),
         opening_ytd=one("opening_ytd"), opening_wages=one("opening_wages"), opening_leave=one("opening_leave"), leave_opening=one("leave_opening"), resignations=one("resignations"), welfare=one("welfare"),
-        history=one("history"), leave_history=one("leave_history"), manifest=tuple(manifest),
+        history=one("history"), leave_history=one("leave_history"), installation_rules=one("installation_rules"),
+        profiles_dir=one("installation_profile").parent if "installation_profile" in by_role else None, manifest=tuple(manifest),
     )
+
+
+def installation_profile_files() -> list[tuple[str, str, bytes]]:
+    """The installation's attendance profiles and device-user tables, as (role, name, bytes) inputs:
+    a replay reads the exports with the profiles the run had, whatever was edited since."""
+    from payroll.attendance.profile_files import installation_dir
+
+    folder = installation_dir()
+    if not folder.is_dir():
+        return []
+    files = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in (".toml", ".csv"))
+    return [("installation_profile", f"{INSTALLATION_PROFILES_DIR}/{p.name}", p.read_bytes()) for p in files]
 
 
 def store_blob(session: Session, data: bytes) -> str:

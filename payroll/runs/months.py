@@ -7,12 +7,14 @@ import json
 
 from sqlmodel import Session, select
 
+from payroll import law as law_module
 from payroll.case import InputError
+from payroll.runs import provisional
 from payroll.runs.inputs import blob_bytes
 from payroll.security import month_lock
 from payroll.security.identifiers import check_month
 from payroll.store.db import Store, now
-from payroll.store.models import MonthLock, RetroItem, Run
+from payroll.store.models import MonthLock, ProvisionalSettlement, RetroItem, Run
 
 # --- month state --------------------------------------------------------------------------
 
@@ -109,6 +111,13 @@ def _close_held(store: Store, month: str, actor: str, run_id: str | None) -> dic
             have = blob_bytes(s, carried["sha256"]) if carried else None
             if have != adjustments_bytes(pending):
                 raise InputError(f"{month}: {len(pending)} 소급분 line(s) to be paid in {month} are not in run {run.run_id}; run {month} again before closing")
+        due = provisional.due_keys(s, month, law_module.current())
+        if due:
+            settled = {(r.provisional_run_id, r.key) for r in s.exec(select(ProvisionalSettlement).where(ProvisionalSettlement.settling_run_id == run.run_id)).all()}
+            if not set(due) <= settled:
+                months = sorted({s.get(Run, rid).month for rid, _ in set(due) - settled})
+                raise InputError(f"{month}: 잠정 지급한 {', '.join(months)} 의 수치가 그 뒤 고시되었는데 run {run.run_id} 에 그 소급분이 없습니다; "
+                                 f"{month} 을 다시 실행한 뒤 마감하세요 (payroll run {month})")
         lock = MonthLock(month=month, run_id=run.run_id, closed_at=now(), closed_by=actor)
         s.add(lock)
         store.audit(actor, "month.close", month, {"run_id": run.run_id, "run_hash": run.run_hash}, session=s)

@@ -40,23 +40,11 @@ from payroll import law as law_module
 from payroll.law import Law
 from payroll.money import floor10
 from payroll.ordinary_wage import ordinary_wage
+from payroll.periods import add_months, require_not_before, service_years_rounded_up, years_end
 from payroll.roster import Contract
 from payroll.settlement.brackets import bracket_amount, service_rows, service_years_deduction
 
 DAY = dt.timedelta(days=1)
-
-
-def add_years(day: dt.date, years: int) -> dt.date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February → 28 February
-        return day.replace(year=day.year + years, day=28)
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    m = day.month - 1 + months
-    year, month = day.year + m // 12, m % 12 + 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def continuous_service(contracts: list[Contract], last_day: dt.date, min_weekly_minutes: int) -> tuple[dt.date | None, list[Contract], str]:
@@ -84,11 +72,7 @@ def continuous_service(contracts: list[Contract], last_day: dt.date, min_weekly_
 
 def service_years(start: dt.date, last_day: dt.date) -> int:
     """근속연수 (§48①): whole years from ``start`` to ``last_day``; a part year counts as a full year."""
-    full = 0
-    while add_years(start, full + 1) - DAY <= last_day:
-        full += 1
-    part = add_years(start, full) <= last_day
-    return max(1, full + (1 if part else 0))
+    return service_years_rounded_up(start, last_day)
 
 
 def _month_key(day: dt.date) -> str:
@@ -176,10 +160,13 @@ def compute_severance(
         trace.append({"step": f"severance.{step}", "value": value, "reference": ref, "note": note})
 
     min_minutes = int(on["retirement.min_weekly_hours"] * 60)
+    if contracts:
+        require_not_before(last_working_day, min(c.start for c in contracts), f"worker {worker_id}: last working day")
     start, chain, why = continuous_service(contracts, last_working_day, min_minutes)
     service_days = (last_working_day - start).days + 1 if start else 0
     min_years = on["retirement.min_service_years"]
-    eligible = start is not None and add_years(start, min_years) - DAY <= last_working_day
+    # 민법 §160: a year from 2024-02-29 ends on 2025-02-28 (payroll.periods)
+    eligible = start is not None and years_end(start, min_years) <= last_working_day
     ref4 = str(on.citation("retirement.min_service_years")) + "; " + str(on.citation("retirement.min_weekly_hours"))
     add("service_start", start.isoformat() if start else None, ref4, "계속근로 시작일 (갱신 계약 포함, 공백·15시간 미만 계약에서 끊김)" + (f": {why}" if why else ""))
     add("service_days", service_days, ref4, f"재직일수 {start} … {last_working_day} (퇴직일 {leaving})")

@@ -152,4 +152,7 @@ def open_store(url: str | None = None, *, migrate_schema: bool = True) -> Store:
             migrate(engine)
         except OperationalError as exc:
             raise InputError(f"--db/{DB_ENV}: cannot open {parsed.render_as_string(hide_password=True)}: {str(exc.orig).strip().splitlines()[0]}") from None
+    from payroll import installation
+
+    installation.activate_for_database(full)  # the law this process uses includes the figures entered beside this database
     return Store(url=full, engine=engine)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import BigInteger, Column, Date, DateTime, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Boolean, Column, Date, DateTime, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint, false
 from sqlmodel import Field, SQLModel
 
 #: the Alembic revision that creates these tables; other areas' branches depend on it
@@ -48,6 +48,22 @@ class Run(SQLModel, table=True):
     out_dir: str = Field(sa_column=Column(Text, nullable=False))
     created_at: dt.datetime = Field(sa_column=Column(DateTime, nullable=False))
     created_by: str = Field(sa_column=Column(String(120), nullable=False))
+    #: decision D14: figures carried forward before their 고시 (잠정), and the provisional and
+    #: unconfirmed figures used (JSON list of payroll.runs.law_state.FigureUse)
+    provisional: bool = Field(default=False, sa_column=Column(Boolean, nullable=False, server_default=false()))
+    law_figures: str = Field(default="[]", sa_column=Column(Text, nullable=False, server_default="[]"))
+
+
+class ProvisionalSettlement(SQLModel, table=True):
+    """A provisional run's figure settled by a later run with 소급분 lines (once its 고시 was entered)."""
+
+    __tablename__ = "provisional_settlements"
+    __table_args__ = (UniqueConstraint("settling_run_id", "provisional_run_id", "key", name="uq_provisional_settlement"),)
+
+    id: int | None = Field(default=None, sa_column=Column(Integer, primary_key=True, autoincrement=True))
+    settling_run_id: str = Field(sa_column=Column(String(40), ForeignKey("runs.run_id"), nullable=False))
+    provisional_run_id: str = Field(sa_column=Column(String(40), ForeignKey("runs.run_id"), nullable=False, index=True))
+    key: str = Field(sa_column=Column(String(120), nullable=False))
 
 
 class WorkerResult(SQLModel, table=True):

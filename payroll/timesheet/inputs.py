@@ -19,7 +19,10 @@ from payroll.attendance.checks import (
     parse_iso_date,
     read_small_csv,
 )
+from payroll import law as law_module
 from payroll.case import InputError
+from payroll.law import Law
+from payroll.leave.units import check_use
 from payroll.roster import Contract, Roster
 
 LEAVE_KINDS = {"연차": True, "반차": True, "병가": True, "공가": True, "무급": False}
@@ -27,9 +30,10 @@ LEAVE_SCHEMA = {"worker_id": pl.Utf8, "date": pl.Date, "kind": pl.Utf8, "minutes
 APPROVAL_SCHEMA = {"worker_id": pl.Utf8, "date": pl.Date, "appr_start": pl.Datetime("us"), "appr_end": pl.Datetime("us"), "reason": pl.Utf8}
 
 
-def load_leave(path: Path | None, roster: Roster) -> pl.DataFrame:
+def load_leave(path: Path | None, roster: Roster, law: Law | None = None) -> pl.DataFrame:
     if path is None:
         return pl.DataFrame(schema=LEAVE_SCHEMA)
+    law = law or law_module.current()
     path = Path(path)
     contract_on = roster.contract_on
     rows = []
@@ -53,6 +57,7 @@ def load_leave(path: Path | None, roster: Roster) -> pl.DataFrame:
                 raise InputError(f"{where}: minutes: not a whole number of minutes: {r['minutes']!r}") from None
             if not 0 < minutes <= 1440:
                 raise InputError(f"{where}: minutes: must be between 1 and 1440, got {minutes}")
+        check_use(kind, minutes, contract_on(wid, day).daily_minutes, day, law, where)
         if (wid, day, kind) in seen:
             raise InputError(f"{where}: worker {wid} has {kind} on {day} twice")
         seen.add((wid, day, kind))

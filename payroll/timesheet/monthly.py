@@ -23,10 +23,11 @@ import polars as pl
 
 from payroll import law as law_module
 from payroll.attendance.checks import CheckResult, check_files
+from payroll.attendance.profile_files import Catalog
 from payroll.case import InputError
 from payroll.engine.pipeline import WORKER_SCHEMA
 from payroll.roster import Roster
-from payroll.timesheet.days import build_days, build_weeks
+from payroll.timesheet.days import build_days, build_weeks, week_span
 from payroll.timesheet.inputs import load_approvals, load_leave
 from payroll.timesheet.wages import pay_lines
 
@@ -53,6 +54,7 @@ class MonthInputs:
     leave: Path | None = None
     overtime: Path | None = None
     profile: str | None = None
+    profiles: Catalog | None = None  # where profile names are looked up (default: the installation's, then the bundled)
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,8 @@ class MonthBuild:
     exceptions: pl.DataFrame
     timesheet: pl.DataFrame
     warnings: tuple[str, ...]
+    #: contracts paid below 최저임금 this month (a run refuses them: 최저임금법 §6①)
+    minimum_wage_shortfalls: tuple[dict, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -73,6 +77,22 @@ class MonthDetail:
     days: pl.DataFrame
     weeks: pl.DataFrame
     lines: pl.DataFrame
+
+
+def minimum_wage_shortfalls(summary: pl.DataFrame, minimum: int) -> tuple[dict, ...]:
+    """Each contract whose 시간급 (통상임금 per hour of the month's paid hours) is below 최저임금.
+
+    The figure compared is the timesheet's 통상임금 per minute × 60 (최저임금법 §6①, §5의2: a
+    monthly wage ÷ the month's paid hours incl. 주휴); the shortfall is per hour and for the month."""
+    low = summary.filter(pl.col("ord_num") * 60 < minimum * pl.col("ord_den"))
+    out = []
+    for r in low.select("worker_id", "contract_id", "pay_type", "ord_num", "ord_den", "pm").iter_rows(named=True):
+        hourly = r["ord_num"] * 60 // r["ord_den"]
+        # minimum × hours − what the month pays for those hours, rounded up to the won
+        month_short = -((r["ord_num"] * r["pm"] * 60 - minimum * r["pm"] * r["ord_den"]) // (60 * r["ord_den"]))
+        out.append({"worker_id": r["worker_id"], "contract_id": r["contract_id"], "pay_type": r["pay_type"], "hourly": hourly,
+                    "minimum": minimum, "per_hour": minimum - hourly, "paid_minutes": r["pm"], "month": month_short})
+    return tuple(out)
 
 
 def month_bounds(month: str) -> tuple[dt.date, dt.date]:
@@ -91,7 +111,9 @@ def build_month_detail(inputs: MonthInputs, law: law_module.Law | None = None) -
     first, last = month_bounds(inputs.month)
     roster = inputs.roster
     dup = int(law.on(first)["timesheet.duplicate_window_minutes"])
-    checked = check_files([Path(p) for p in inputs.attendance], roster, inputs.corrections, inputs.profile, dup, (first, last))
+    # the whole weeks around the month: their days of the adjacent months decide the 40-hour week and the 주휴
+    checked = check_files([Path(p) for p in inputs.attendance], roster, inputs.corrections, inputs.profile, dup, (first, last), week_span(first, last),
+                          profiles=inputs.profiles)
     leave = load_leave(inputs.leave, roster)
     approvals = load_approvals(inputs.overtime, roster)
     days = build_days(roster, checked.shifts, leave, approvals, first, last, law)
@@ -141,5 +163,6 @@ def build_month_detail(inputs: MonthInputs, law: law_module.Law | None = None) -
     ).sort(["row", "_o", "contract_id", "seq"], nulls_last=True).select([pl.col(c).cast(t) for c, t in ITEM_SCHEMA.items()])
 
     timesheet = days.filter(pl.col("in_month")).select(TIMESHEET_COLUMNS).sort(["worker_id", "date"])
-    build = MonthBuild(workers=workers, items=items, exceptions=checked.exceptions, timesheet=timesheet, warnings=tuple(sorted(set(warnings))))
+    build = MonthBuild(workers=workers, items=items, exceptions=checked.exceptions, timesheet=timesheet, warnings=tuple(sorted(set(warnings))),
+                       minimum_wage_shortfalls=minimum_wage_shortfalls(summary, int(law.on(first)["minimum_wage.hourly"])))
     return MonthDetail(build=build, check=checked, days=days, weeks=weeks, lines=lines)

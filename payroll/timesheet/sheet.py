@@ -9,6 +9,7 @@ import polars as pl
 
 from payroll.attendance.xlsx import write_xlsx, xlsx_bytes
 from payroll.pay_items import current as catalogue
+from payroll.timesheet.days import PAID
 from payroll.timesheet.monthly import MonthDetail
 
 WEEKDAYS = "월화수목금토일"
@@ -65,6 +66,13 @@ def worker_rows(detail: MonthDetail, worker_id: str) -> list[list[object]]:
             week_tot = dict.fromkeys(week_tot, 0)
     wh = int(weeks.get_column("weekly_holiday_minutes").sum() or 0)
     rows.append(["월 합계", "", f"주휴 {_hm(wh) or '0:00'}", "", "", *(_hm(total[k]) for k in keys), f"{total['absent']}일" if total["absent"] else "", "", _hm(total["paid_leave"]), _hm(total["public_holiday_minutes"])])
+    # the minutes this month pays can differ from its days' totals: a night shift's minutes after midnight
+    # belong to the month of their calendar day (timesheet.month_attribution), a previous evening's to this one
+    paid_days = detail.days.filter(pl.col("worker_id") == worker_id)
+    paid = {k: int(paid_days.get_column(PAID[k]).sum() or 0) for k in keys if k in PAID}
+    if any(paid[k] != total[k] for k in paid):
+        rows.append(["이달 지급 분", "", "월 경계 근무: 자정 이후는 그 날의 달에 지급", "", "",
+                     *(_hm(paid[k]) if k in paid else "" for k in keys), "", "", "", ""])
     rows.append([])
     rows.append(["지급항목", "금액 (원)", "계산방법"])
     cat = catalogue()

@@ -38,7 +38,7 @@ from payroll.case import InputError
 from payroll.law import RuleError
 from payroll.money import won
 from payroll.roster import Roster
-from payroll.timesheet.days import Policy
+from payroll.timesheet.days import PAID, Policy
 
 LINE_SCHEMA = {"worker_id": pl.Utf8, "contract_id": pl.Utf8, "code": pl.Utf8, "amount": pl.Int64, "minutes": pl.Int64, "method": pl.Utf8, "seq": pl.Int64}
 
@@ -88,14 +88,18 @@ def pay_lines(
                 raise RuleError(f"timesheet.public_service_allowances[{job!r}].{code}: must be whole won ≥ 0")
     meal_ordinary = catalogue["meal"].ordinary
 
-    month_days = days.filter(pl.col("in_month"))
+    # the month's own days, and a day of another month whose minutes this month pays (a night shift
+    # from the last evening of the previous month, month_attribution = calendar)
+    month_days = days.filter(pl.col("in_month") | (pl.col("worked_paid") > 0)).sort(["worker_id", "date"])
+    im = pl.col("in_month")
     s = month_days.group_by(["worker_id", "contract_id"], maintain_order=True).agg(
-        pl.len().alias("days_covered"),
-        *(pl.col(c).sum() for c in ("regular", "paid_leave", "overtime", "night", "holiday_base", "holiday_over8", "holiday_work", "worked", "public_holiday_minutes", "late", "early_leave")),
-        (pl.col("worked") > 0).sum().alias("days_worked"),
+        im.sum().alias("days_covered"),
+        *(pl.col(PAID[c]).sum().alias(c) for c in ("regular", "overtime", "night", "holiday_base", "holiday_over8", "holiday_work", "worked")),
+        *(pl.col(c).filter(im).sum() for c in ("paid_leave", "public_holiday_minutes", "late", "early_leave")),
+        ((pl.col("worked") > 0) & im).sum().alias("days_worked"),
         pl.col("absent").sum().alias("absent_days"),
         pl.col("date").filter(pl.col("absent")).alias("absent_dates"),
-        pl.col("leave_off_schedule").sum().alias("leave_off_schedule"),
+        pl.col("leave_off_schedule").filter(im).sum().alias("leave_off_schedule"),
         pl.first("pay_type"), pl.first("wage"), pl.first("daily_min"), pl.first("weekly_min"), pl.first("monthly_min"),
         pl.first("meal"), pl.first("pay_grade"), pl.first("covered_by_55"), pl.first("c_start"), pl.first("c_end"),
     )
@@ -197,6 +201,10 @@ def pay_lines(
         warnings.append(f"{r['worker_id']}: 월급 근로자 결근 {r['absent_days']}일 ({dates}) — 월급에서 자동 공제하지 않음, 확인 필요")
     for r in s.filter(pl.col("leave_off_schedule") > 0).iter_rows(named=True):
         warnings.append(f"{r['worker_id']}: 소정근로일이 아닌 날의 휴가 {r['leave_off_schedule']}건 — 반영하지 않음")
+    for r in weeks.filter(pl.col("edge_missing").list.len() > 0).iter_rows(named=True):
+        dates = ", ".join(d.isoformat() for d in r["edge_missing"])
+        warnings.append(f"{r['worker_id']}: {r['rest_date'].isoformat()} 주휴 — 다른 달 소정근로일 {dates} 출퇴근 기록 없음: 결근으로 보아 주휴 없음 "
+                        "(그 날들의 기록을 이달 파일과 함께 넣으면 다시 계산)")
     return lines, s, warnings
 
 

@@ -49,7 +49,7 @@ class Kind:
 
 
 KINDS: dict[str, Kind] = {k.name: k for k in (
-    Kind("attendance", "근태 기록 (지문인식기 내보내기)", (".csv", ".xlsx", ".xls"), "{month}/attendance/{digest}{suffix}"),
+    Kind("attendance", "근태 기록 (지문인식기 내보내기)", (".csv", ".xlsx", ".xls", ".txt", ".dat"), "{month}/attendance/{digest}{suffix}"),
     Kind("corrections", "근태 정정 (worker_id,date,in,out,reason)", (".csv",), "{month}/corrections.csv"),
     Kind("leave", "휴가 (worker_id,date,kind,minutes)", (".csv",), "{month}/leave.csv"),
     Kind("overtime", "연장근로 승인 (worker_id,date,start,end,reason)", (".csv",), "{month}/overtime.csv"),

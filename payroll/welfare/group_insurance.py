@@ -28,6 +28,7 @@ import polars as pl
 from payroll.case import InputError
 from payroll.law import Law, RuleError
 from payroll.money import won
+from payroll.periods import months_end
 
 TAXABLE_CODE = "group_insurance_taxable"
 LIMIT_PARAM = "non_taxable.group_insurance_yearly"
@@ -85,14 +86,6 @@ class Enrolment:
     end: dt.date | None = None
 
 
-def add_months(day: dt.date, months: int) -> dt.date:
-    """Same day ``months`` later (clamped to the month's last day)."""
-    y, m = divmod(day.month - 1 + months, 12)
-    year, month = day.year + y, m + 1
-    last = (dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)).day
-    return dt.date(year, month, min(day.day, last))
-
-
 def employment_span(roster, worker_id: str, day: dt.date) -> tuple[dt.date, dt.date | None] | None:
     """The employment (contiguous contracts, no day between them) that holds ``day``."""
     spans = _spans_of(roster.contracts_of(worker_id))
@@ -127,7 +120,7 @@ def check_enrolment(law: Law, roster, e: Enrolment, existing: list[Enrolment]) -
         raise InputError(f"plan {e.plan}: employment {worker.employment} of worker {e.worker_id} is not admitted ({', '.join(plan.employment)})")
     span_start, span_end = span
     if span_end is not None and plan.min_contract_months:
-        needed = add_months(e.start, plan.min_contract_months) - dt.timedelta(days=1)
+        needed = months_end(e.start, plan.min_contract_months)  # 민법 §160
         if span_end < needed:
             raise InputError(
                 f"plan {e.plan}: needs a contract of at least {plan.min_contract_months} months from {e.start} "

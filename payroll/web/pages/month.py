@@ -55,7 +55,12 @@ def _month_context(request: Request, month: str, code: str = "", worker: str = "
         rows = filtered.head(MAX_EXCEPTION_ROWS).to_dicts()
         for r in rows:
             r["source_name"] = names.get(str(r["source"]).rsplit("/", 1)[-1], str(r["source"]).rsplit("/", 1)[-1])
+    from payroll import law as law_module
+    from payroll.runs.figures import month_states
+
+    states = month_states(law_module.current(), month)
     return {
+        "figures_missing": [f for f in states if f.state == "missing"], "figures_unconfirmed": [f for f in states if f.state == "unconfirmed"],
         "month": month, "status": services.month_status(app, month), "runs": services.runs_of(app, month), "lock": services.lock_of(app, month),
         "uploads": uploads, "kinds": web_inputs.KINDS, "exc": exc, "exc_error": exc_error, "exc_rows": rows, "exc_matching": shown_total, "codes": codes,
         "filter": {"code": code, "worker": worker, "date": date}, "message": message, "error": error,
@@ -86,7 +91,12 @@ async def upload(request: Request, month: str, kind: str = Form(""), file: Uploa
         with Session(app.state.store.engine, expire_on_commit=False) as db:
             row, summary = web_inputs.save_upload(db, _root(request), month, kind, file.filename, data, actor=user.name, clock=app.state.clock)
     except InputError as exc:
-        return render(request, "month.html", _month_context(request, month, error=str(exc)), status_code=400)
+        context = _month_context(request, month, error=str(exc))
+        if kind == "attendance":  # an export no profile reads: offer the profile detect proposes
+            from payroll.attendance.guarded import offer_untrusted
+
+            context["proposal"] = offer_untrusted(data, web_inputs.display_name(file.filename))
+        return render(request, "month.html", context, status_code=400)
     return render(request, "month.html", _month_context(request, month, message=f"{row.original_name}: 올렸습니다 ({summary}, sha256 {row.sha256[:12]}…)"))
 
 
@@ -116,7 +126,7 @@ async def correct(request: Request, month: str, worker_id: str = Form(""), date:
     return render(request, "month.html", _month_context(request, month, message=f"{worker_id} {date}: 정정했습니다 ({summary})"))
 
 
-def _start_run(request: Request, month: str, pay_date: str, user: Principal, correction: bool):
+def _start_run(request: Request, month: str, pay_date: str, user: Principal, correction: bool, provisional: bool = False):
     from payroll.runs.batch import execute_run
 
     app = request.app
@@ -131,7 +141,8 @@ def _start_run(request: Request, month: str, pay_date: str, user: Principal, cor
 
     def work():
         try:
-            return execute_run(store, month, inputs_dir=root, out_root=out_root, pay_date=day, correction=correction, actor=user.name)
+            return execute_run(store, month, inputs_dir=root, out_root=out_root, pay_date=day, correction=correction, actor=user.name,
+                               provisional=provisional)
         except InputError as exc:  # the same message as the CLI's, with file names relative to the inputs folder
             raise InputError(str(exc).replace(str(root) + "/", "")) from None
 
@@ -140,14 +151,14 @@ def _start_run(request: Request, month: str, pay_date: str, user: Principal, cor
 
 
 @router.post("/months/{month}/run")
-async def start_run(request: Request, month: str, pay_date: str = Form(""), user: Principal = Depends(CLERK)):
+async def start_run(request: Request, month: str, pay_date: str = Form(""), provisional: str = Form(""), user: Principal = Depends(CLERK)):
     """Start the month's run (refused by the run itself when the month is closed)."""
     check_month(month)
     try:
         lock = services.lock_of(request.app, month)
         if lock is not None:  # execute_run refuses too; say so before starting a job
             raise InputError(f"{month}은(는) 마감되었습니다 ({lock.closed_by}, 실행 {lock.run_id}). 마감된 달은 승인자가 승인하는 정정 실행으로만 바뀝니다.")
-        return _start_run(request, month, pay_date, user, correction=False)
+        return _start_run(request, month, pay_date, user, correction=False, provisional=provisional == "1")
     except InputError as exc:
         return render(request, "month.html", _month_context(request, month, error=str(exc)), status_code=400)
 

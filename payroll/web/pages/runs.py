@@ -66,7 +66,8 @@ async def run_page(request: Request, run_id: str, user: Principal = Depends(ANYO
         except (InputError, ValueError):
             filings = None
     return render(request, "run.html", {"run": run, "departments": services.department_totals(results), "workers": workers, "others": others, "filings": filings,
-                                        "warnings": json.loads(run.warnings), "lock": services.lock_of(request.app, run.month)})
+                                        "warnings": json.loads(run.warnings), "lock": services.lock_of(request.app, run.month),
+                                        "law_figures": json.loads(run.law_figures or "[]")})
 
 
 @router.get("/runs/{run_id}/workers/{worker_id}")

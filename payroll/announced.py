@@ -1,0 +1,256 @@
+"""Figures HR enters the day a 고시 appears: the installation's rules file (decision D14).
+
+``payroll rules announce`` and ``payroll rules confirm`` (and the console's form) write
+``<installation>/rules/announced.toml`` (:mod:`payroll.installation`), never the package's
+``rules/``. Two kinds of entry:
+
+- ``[[figure]]``: a dated value of a parameter with its source (the 고시 number). It fills a period
+  the package leaves missing, or supersedes an open-ended (in force until amended) value from its
+  ``from`` date; it may not contradict a dated value the package already gives.
+- ``[[confirmation]]``: a yearly-reviewed rate confirmed for a year with its source, so runs of
+  that year stop saying "고시 확인 전".
+
+Entries are validated like the package's data (unit, range, no overlap, a source required);
+:func:`payroll.law.load` lays them over the package's periods and folds the file into the rules
+hash. A run stores the file it used, so its replay is byte-identical whatever is entered later.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import os
+import tempfile
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from payroll.law import (
+    OPEN_END,
+    ORIGIN_INSTALLATION,
+    ORIGIN_RULES,
+    Citation,
+    Parameter,
+    Period,
+    RuleError,
+    as_date,
+    check_periods,
+    convert,
+)
+
+HEADER = (
+    "# 설치본 고시 수치: `payroll rules announce` / `payroll rules confirm` 이 기록합니다.\n"
+    "# Figures entered by HR (decision D14). Edit through the commands: every entry is validated\n"
+    "# and recorded in the audit log.\n"
+)
+#: a value outside these is refused unless the parameter gives its own range
+DEFAULT_BOUNDS = {"rate": (0, 1), "won": (0, 10**12), "count": (0, 10**6), "hours": (0, 10**4), "days": (0, 10**4), "months": (0, 10**3), "years": (0, 10**3)}
+
+
+@dataclass(frozen=True)
+class Figure:
+    key: str
+    start: dt.date
+    end: dt.date  # OPEN_END: until amended
+    value: Any  # as written in the file (a decimal string for a rate)
+    source: str
+    entered_by: str
+
+
+@dataclass(frozen=True)
+class Confirmation:
+    key: str
+    year: int
+    source: str
+    entered_by: str
+
+
+@dataclass(frozen=True)
+class Entries:
+    figures: tuple[Figure, ...] = ()
+    confirmations: tuple[Confirmation, ...] = ()
+
+
+def canonical_text(installation: str | bytes | None) -> str:
+    if installation is None:
+        return ""
+    text = installation.decode("utf-8") if isinstance(installation, bytes) else installation
+    return text.strip()
+
+
+def parse(text: str, where: str) -> Entries:
+    try:
+        doc = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise RuleError(f"{where}: not valid TOML: {exc}") from None
+    unknown = set(doc) - {"figure", "confirmation"}
+    if unknown:
+        raise RuleError(f"{where}: unknown section {sorted(unknown)[0]!r} (known: figure, confirmation)")
+    figures = []
+    for i, raw in enumerate(doc.get("figure", [])):
+        w = f"{where}: figure[{i}]"
+        _require(raw, ("key", "from", "value", "source"), w)
+        start = as_date(raw["from"], f"{w}.from")
+        end = as_date(raw["to"], f"{w}.to") if "to" in raw else OPEN_END
+        if end < start:
+            raise RuleError(f"{w}: 'to' {end} is before 'from' {start}")
+        figures.append(Figure(str(raw["key"]), start, end, raw["value"], _source(raw, w), str(raw.get("entered_by", ""))))
+    confirmations = []
+    for i, raw in enumerate(doc.get("confirmation", [])):
+        w = f"{where}: confirmation[{i}]"
+        _require(raw, ("key", "year", "source"), w)
+        if isinstance(raw["year"], bool) or not isinstance(raw["year"], int):
+            raise RuleError(f"{w}.year: a year such as 2027, got {raw['year']!r}")
+        confirmations.append(Confirmation(str(raw["key"]), raw["year"], _source(raw, w), str(raw.get("entered_by", ""))))
+    return Entries(tuple(figures), tuple(confirmations))
+
+
+def _require(raw: Any, keys: tuple[str, ...], where: str) -> None:
+    if not isinstance(raw, dict):
+        raise RuleError(f"{where}: expected a table")
+    missing = [k for k in keys if k not in raw]
+    if missing:
+        raise RuleError(f"{where}: lacks {', '.join(missing)}")
+
+
+def _source(raw: dict, where: str) -> str:
+    source = str(raw.get("source", "")).strip()
+    if len(source) < 4:
+        raise RuleError(f"{where}.source: the 고시 or document the figure comes from is required (e.g. \"보건복지부 고시 제2026-…호\")")
+    return source
+
+
+def apply(parameters: dict[str, Parameter], entries: Entries) -> dict[str, Parameter]:
+    """The package's parameters with the installation's entries laid over them (a new dict)."""
+    out = dict(parameters)
+    for figure in entries.figures:
+        out[figure.key] = _with_figure(_parameter(out, figure.key), figure)
+    for confirmation in entries.confirmations:
+        p = _parameter(out, confirmation.key)
+        if not p.confirm:
+            raise RuleError(f"installation rules: {p.name} is not a rate awaiting confirmation; enter its value with `payroll rules announce` instead")
+        year_end = OPEN_END if p.confirm == "once" else dt.date(confirmation.year, 12, 31)
+        confirmed = tuple(sorted(set(p.confirmations) | {(confirmation.year, confirmation.source)}))
+        out[p.name] = dataclasses.replace(p, confirmed_to=max(p.confirmed_to or year_end, year_end) if _contiguous(p, confirmation.year) else p.confirmed_to,
+                                          confirmations=confirmed)
+    return out
+
+
+def _contiguous(p: Parameter, year: int) -> bool:
+    """A confirmation moves ``confirmed_to`` only when it follows it (a year skipped stays unconfirmed)."""
+    return p.confirm == "once" or p.confirmed_to is None or year <= p.confirmed_to.year + 1
+
+
+def _parameter(parameters: dict[str, Parameter], key: str) -> Parameter:
+    try:
+        return parameters[key]
+    except KeyError:
+        raise RuleError(f"installation rules: unknown parameter {key!r} (see `payroll rules check MONTH`)") from None
+
+
+def _with_figure(p: Parameter, figure: Figure) -> Parameter:
+    where = f"installation rules: {p.name} from {figure.start}"
+    value = convert(p.unit, figure.value, where)
+    _check_bounds(p, value, where)
+    template = p.periods[-1].citation if p.periods else Citation(p.label, "", "", figure.start)
+    citation = Citation(template.law, template.article, figure.source, figure.start,
+                        note=f"설치본 입력 ({figure.entered_by or '—'})")
+    new = Period(figure.start, figure.end, value, citation, ORIGIN_INSTALLATION)
+    kept = []
+    for period in p.periods:
+        if period.end < figure.start or period.start > figure.end:
+            kept.append(period)
+        elif period.origin == ORIGIN_RULES and period.start == figure.start and period.end == figure.end and period.value == value:
+            return p  # the package already gives exactly this figure (a release caught up)
+        elif period.open_ended and period.start < figure.start:
+            kept.append(dataclasses.replace(period, end=figure.start - dt.timedelta(days=1)))  # superseded from `from`
+        else:
+            raise RuleError(f"{where}: the rules already give {p.name} for {period.start}…{'…' if period.open_ended else period.end} "
+                            f"({period.citation.promulgation}); an entry may fill a missing period or supersede an open-ended one")
+    periods = check_periods(kept + [new], where)
+    confirmed_to = p.confirmed_to
+    if p.confirm:
+        confirmed_to = max(confirmed_to or dt.date.min, OPEN_END if p.confirm == "once" else dt.date(figure.start.year, 12, 31))
+    return dataclasses.replace(p, periods=periods, confirmed_to=confirmed_to)
+
+
+def _check_bounds(p: Parameter, value: Any, where: str) -> None:
+    bounds = p.bounds or DEFAULT_BOUNDS.get(p.unit)
+    if bounds is None or isinstance(value, (str, dict, list, tuple)):
+        return
+    low, high = bounds
+    if not (low <= value <= high) or (p.unit == "rate" and value == 0):
+        raise RuleError(f"{where}: {value} is outside the range {low}…{high} for {p.label}")
+
+
+# --- writing ------------------------------------------------------------------------------------
+
+
+def parse_value(p: Parameter, text: str) -> Any:
+    """A value typed on the command line or in the console, as the file stores it."""
+    text = text.strip()
+    if p.unit == "rate":
+        return _percent(text) if text.endswith("%") else text
+    if p.unit in {"won", "count", "years", "months", "days"}:
+        digits = text.replace(",", "").replace("_", "").removesuffix("원")
+        if not digits.lstrip("-").isdigit():
+            raise RuleError(f"--value: {p.name} is a whole number ({p.unit}), got {text!r}")
+        return int(digits)
+    if text[:1] in "{[" or p.unit in {"dates", "brackets", "flag"}:
+        try:
+            return tomllib.loads(f"v = {text}")["v"]
+        except tomllib.TOMLDecodeError as exc:
+            raise RuleError(f"--value: {p.name} needs a TOML value ({exc})") from None
+    return text
+
+
+def _percent(text: str) -> str:
+    from decimal import Decimal, InvalidOperation
+
+    try:
+        return str(Decimal(text[:-1].strip()) / 100)
+    except InvalidOperation:
+        raise RuleError(f"--value: not a percentage: {text!r}") from None
+
+
+def read(path: Path) -> str:
+    return path.read_text(encoding="utf-8") if path.is_file() else ""
+
+
+def with_figure(text: str, figure: Figure) -> str:
+    return _render(_doc(text), "figure", {
+        "key": figure.key, "from": figure.start, **({} if figure.end == OPEN_END else {"to": figure.end}),
+        "value": figure.value, "source": figure.source, "entered_by": figure.entered_by,
+    })
+
+
+def with_confirmation(text: str, confirmation: Confirmation) -> str:
+    return _render(_doc(text), "confirmation", {
+        "key": confirmation.key, "year": confirmation.year, "source": confirmation.source, "entered_by": confirmation.entered_by,
+    })
+
+
+def _doc(text: str) -> dict:
+    return tomllib.loads(text) if text.strip() else {}
+
+
+def _render(doc: dict, section: str, entry: dict) -> str:
+    import tomli_w
+
+    doc.setdefault(section, []).append(entry)
+    ordered = {k: doc[k] for k in ("figure", "confirmation") if k in doc}
+    return HEADER + "\n" + tomli_w.dumps(ordered)
+
+
+def write(path: Path, text: str) -> None:
+    """Replace the file at once (a reader never sees half of it)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".announced-", suffix=".toml", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,77 @@
+"""Where the table is: the header row (among the first rows, title rows passed over; a two-row header
+read as one) and the profile it fits."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from payroll.attendance.profiles import Profile, norm_header
+from payroll.attendance.readers.export import Table
+from payroll.case import InputError
+
+HEADER_SCAN_ROWS = 30  # the header is looked for among the first 30 non-blank rows
+
+
+@dataclass(frozen=True)
+class Found:
+    profile: Profile
+    shape: str
+    mapping: dict[str, int]
+    header: list[str]
+    header_line: int
+    data: Table  # the rows after the header
+
+
+def _fit(headers: list[str], candidates: list[Profile]) -> tuple[Profile, str, dict[str, int]] | None:
+    """The first profile that fits with an id column, else the first that fits with names alone."""
+    for by_name in (False, True):
+        for p in candidates:
+            hit = p.match(headers, by_name)
+            if hit:
+                return p, hit[0], hit[1]
+    return None
+
+
+def find_header(table: Table, profiles: list[Profile]) -> Found | None:
+    """The first of the first rows that fits a profile (alone, or with the next row as a two-row header)."""
+    profiles = [p for p in profiles if p.layout == "header"]
+    if not profiles:
+        return None
+    scan = table[:HEADER_SCAN_ROWS]
+    for i, (line, cells) in enumerate(scan):
+        candidates = [(cells, i + 1)]
+        if i + 1 < len(table):
+            below = table[i + 1][1]
+            width = max(len(cells), len(below))
+            up = cells + [""] * (width - len(cells))
+            lo = below + [""] * (width - len(below))
+            candidates.append(([b if b.strip() else a for a, b in zip(up, lo, strict=True)], i + 2))
+            candidates.append(([(a if a != b else "") + b for a, b in zip(up, lo, strict=True)], i + 2))
+        for header, nxt in candidates:
+            hit = _fit([h.strip() for h in header], profiles)
+            if hit:
+                prof, shape, mapping = hit
+                return Found(prof, shape, mapping, [h.strip() for h in header], table[nxt - 1][0], table[nxt:])
+    return None
+
+
+def duplicate_fields(source: str, header: list[str], mapping: dict[str, int], line: int) -> None:
+    """A header naming a column we use twice is ambiguous: refuse it."""
+    used = {norm_header(header[j]) for j in mapping.values()}
+    seen: dict[str, int] = {}
+    for h in header:
+        key = norm_header(h)
+        if key in used:
+            seen[key] = seen.get(key, 0) + 1
+    dupes = [h for h in dict.fromkeys(header) if seen.get(norm_header(h), 0) > 1]
+    if dupes:
+        raise InputError(f"{source}: line {line}: the header row repeats the column {dupes[0]!r}")
+
+
+def no_header(path: Path, table: Table, candidates: list[Profile], named: bool, sheets: list[str] | None = None) -> None:
+    which = f"profile {candidates[0].name!r}" if named else f"any attendance profile ({', '.join(p.name for p in candidates)})"
+    hint = "" if named else "; `payroll attendance detect FILE` proposes a profile for it"
+    shown = ", ".join(repr(h.strip()) for h in (table[0][1] if table else [])[:8] if h.strip()) or "(none)"
+    where = f" in any sheet ({', '.join(repr(s) for s in sheets)})" if sheets else ""
+    raise InputError(f"{path}: the header row does not fit {which} (looked at the first {HEADER_SCAN_ROWS} rows{where}); first row: {shown}{hint}")

@@ -30,6 +30,21 @@ def read_text(path: str | Path) -> str:
     raise InputError(f"{path}: neither UTF-8 nor CP949 text")
 
 
+def read_toml(path: str | Path) -> dict:
+    """A small TOML input (employer.toml, run.toml): any unreadable file is an InputError naming it."""
+    import tomllib
+
+    path = Path(path)
+    try:
+        return tomllib.loads(path.read_bytes().decode("utf-8"))
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read: {exc.strerror}") from None
+    except UnicodeDecodeError:
+        raise InputError(f"{path}: not UTF-8 text") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(f"{path}: cannot read: {exc}") from None
+
+
 def read_rows(path: str | Path, required: tuple[str, ...] = (), optional: tuple[str, ...] | None = None) -> list[tuple[int, dict[str, str]]]:
     """(line number, {column: stripped cell}) for every data row. ``required`` columns must be there;
     with ``optional`` given, any other column is an error too."""

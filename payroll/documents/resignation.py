@@ -81,15 +81,16 @@ def read_register(data_dir: Path) -> list[Resignation]:
 
 
 def read_register_file(path: Path) -> list[Resignation]:
+    from payroll.csvfile import read_rows
+
     path = Path(path)
     out = []
-    with path.open(newline="", encoding="utf-8") as fh:
-        for line, row in enumerate(csv.DictReader(fh), start=2):
-            try:
-                out.append(Resignation(row["worker_id"], row["contract_id"], dt.date.fromisoformat(row["last_working_day"]),
-                                       row["reason"], dt.date.fromisoformat(row["submitted_on"])))
-            except (KeyError, ValueError) as exc:
-                raise InputError(f"{path}: row {line}: {exc}") from None
+    for line, row in read_rows(path, COLUMNS):
+        try:
+            out.append(Resignation(row["worker_id"], row["contract_id"], dt.date.fromisoformat(row["last_working_day"]),
+                                   row["reason"], dt.date.fromisoformat(row["submitted_on"])))
+        except ValueError as exc:
+            raise InputError(f"{path}: row {line}: {exc}") from None
     return out
 
 

@@ -90,13 +90,9 @@ def employer_of(staged: StagedInputs) -> dict:
     path = staged.employer
     if path is None:
         raise InputError(f"{staged.root}/employer.toml is missing: the 임금명세서 names the employer (name = \"…\", optional business_number, address, contact)")
-    import tomllib
+    from payroll.csvfile import read_toml
 
-    try:
-        with open(path, "rb") as fh:
-            doc = tomllib.load(fh)
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise InputError(f"{path}: cannot read: {exc}") from None
+    doc = read_toml(path)
     unknown = set(doc) - {"name", "business_number", "address", "contact"}
     if unknown:
         raise InputError(f"{path}: unknown key {sorted(unknown)[0]!r} (known: name, business_number, address, contact)")

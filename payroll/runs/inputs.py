@@ -39,7 +39,6 @@ the same relative names in a scratch directory and builds the month from there.
 from __future__ import annotations
 
 import datetime as dt
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -99,11 +98,9 @@ class StagedInputs:
 
 
 def _config(path: Path) -> dict:
-    try:
-        with path.open("rb") as fh:
-            doc = tomllib.load(fh)
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise InputError(f"{path}: cannot read: {exc}") from None
+    from payroll.csvfile import read_toml
+
+    doc = read_toml(path)
     unknown = set(doc) - {"pay_date", "profile"}
     if unknown:
         raise InputError(f"{path}: unknown key {sorted(unknown)[0]!r} (known: pay_date, profile)")

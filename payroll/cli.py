@@ -71,7 +71,7 @@ def main() -> None:
 
 
 # Each area registers its commands from payroll/commands/<area>.py (a `register(cli)` function).
-COMMAND_AREAS = ("core", "attendance", "runs", "documents", "leave", "welfare", "users")
+COMMAND_AREAS = ("core", "attendance", "runs", "documents", "leave", "welfare", "users", "yearend", "filing")
 
 
 def _register_areas() -> None:

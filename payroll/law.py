@@ -118,6 +118,9 @@ class Parameter:
     periods: tuple[Period, ...]
     choices: tuple[str, ...] = ()
     description: str = ""
+    #: the first day a parameter new to the law has a value (a section of the law read only from that
+    #: year on); before it the parameter is absent, not guessed
+    introduced: dt.date | None = None
     announce: str | None = None  # ANNOUNCE_KINDS: a 고시 sets it per period (D14)
     confirm: str = ""  # "yearly": in force until amended, confirmed year by year (D14); "once": until its 시행령 is confirmed
     confirmed_to: dt.date | None = None  # the last day a confirmation covers
@@ -373,6 +376,7 @@ def _load_parameter(name: str, raw: dict[str, Any], source: str, where: str) -> 
         periods=ordered,
         choices=tuple(raw.get("choices", ())),
         description=str(raw.get("description", "")),
+        introduced=as_date(raw["introduced"], f"{where}.introduced") if "introduced" in raw else None,
         announce=announce,
         confirm=confirm or "",
         confirmed_to=confirmed_to,

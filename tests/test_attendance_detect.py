@@ -95,7 +95,7 @@ def test_cli_detect_saves_the_proposal_in_the_installation_folder_and_check_uses
     bare = headerless(SMALL / "punch_cp949.csv", tmp_path / "log.csv")
     res = CliRunner().invoke(cli, ["attendance", "detect", str(bare), "--name", "site-log", "--save", "--db", str(db)])
     assert res.exit_code == 0, res.output
-    assert (tmp_path / "profiles" / "site-log.toml").is_file() and "# saved:" in res.output
+    assert (tmp_path / "payroll-installation" / "profiles" / "site-log.toml").is_file() and "# saved:" in res.output
     res = CliRunner().invoke(cli, ["attendance", "check", str(bare), "--profile", "site-log", "--db", str(db)])
     assert "profile site-log" in res.output and res.exit_code in (0, 1)
     # found without naming it, too: the installation's folder is searched first

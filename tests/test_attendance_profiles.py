@@ -44,8 +44,8 @@ def codes_at(r, line):
 
 def install(tmp_path, monkeypatch, *profiles: tuple[str, str]) -> Path:
     """An installation folder beside a database, with the device-user table and the given profile files."""
-    folder = tmp_path / "profiles"
-    folder.mkdir()
+    folder = tmp_path / "payroll-installation" / "profiles"
+    folder.mkdir(parents=True)
     shutil.copy(FIX / "device_users.csv", folder / "device_users.csv")
     for name, text in profiles:
         (folder / name).write_text(text, encoding="utf-8")

@@ -125,12 +125,12 @@ def test_generic_profile_and_explicit_profile(tmp_path):
 
 
 def test_a_new_vendor_needs_only_a_toml_in_the_installations_profile_folder(tmp_path, monkeypatch):
-    """The installation's own folder beside the database (``<db dir>/profiles``) is searched first; the
-    bundled rules are not replaced."""
+    """The installation's own folder beside the database (``<db dir>/payroll-installation/profiles``) is
+    searched first; the bundled rules are not replaced."""
     monkeypatch.delenv("PAYROLL_PROFILES", raising=False)
     monkeypatch.setenv("PAYROLL_DB", str(tmp_path / "payroll.db"))
-    (tmp_path / "profiles").mkdir()
-    (tmp_path / "profiles" / "vendor_c.toml").write_text(
+    (tmp_path / "payroll-installation" / "profiles").mkdir(parents=True)
+    (tmp_path / "payroll-installation" / "profiles" / "vendor_c.toml").write_text(
         'name = "vendor_c"\n[daily]\nworker_id = ["EMP"]\ndate = ["DAY"]\nin = ["ON"]\nout = ["OFF"]\n', encoding="utf-8"
     )
     path = tmp_path / "c.csv"
@@ -139,7 +139,7 @@ def test_a_new_vendor_needs_only_a_toml_in_the_installations_profile_folder(tmp_
     assert (e.profile, e.shape) == ("vendor_c", "daily")
     assert e.frame.row(0, named=True)["in_min"] == 540 and e.frame.row(0, named=True)["out_min"] == 1080
     # the same file read with the profile given as a path
-    assert read_export(path, profile=str(tmp_path / "profiles" / "vendor_c.toml")).profile == "vendor_c"
+    assert read_export(path, profile=str(tmp_path / "payroll-installation" / "profiles" / "vendor_c.toml")).profile == "vendor_c"
 
 
 def test_malformed_cells_are_kept_for_the_report(tmp_path):

@@ -41,6 +41,13 @@ def test_every_parameter_covers_every_month_exactly_once(law):
     assert problems == []
 
 
+def test_an_introduced_parameter_starts_on_its_introduction_day(law):
+    introduced = [p for p in law.parameters.values() if p.introduced is not None]
+    assert introduced, "the 2026 신고서 sections introduce parameters"
+    for p in introduced:
+        assert p.periods[0].start == p.introduced, p.name
+
+
 def test_nothing_expires_silently(law):
     """A value that stops before the end of next year is a figure a 고시 announces (missing until
     entered, D14), or a rule the law ended on purpose (end_reason): never a forgotten date."""

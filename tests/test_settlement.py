@@ -76,7 +76,8 @@ def test_low_pay_with_claims_children_and_insurance():
     ), insurance_premiums=1_200_000)
     s = settle(ytd(30_000_000, 1_425_000, 1_490_100, paid=600_000, local_paid=60_000), claims)
     assert s.row["basic_deduction"] == 6_000_000 and s.row["child_tax_credit"] == 250_000
-    assert s.row["itm_insurance_tax_credit"] == 120_000
+    assert s.row["credit_insurance"] == 120_000  # before §61
+    assert s.row["itm_cr_insurance"] == 680_094 - 374_051 - 250_000  # taken within the 산출세액 left (§61①)
     assert (s.row["std_determined_tax"], s.row["itm_determined_tax"]) == (0, 0)
     assert s.path == "standard"
     assert (s.income_tax, s.local_income_tax) == (-600_000, -60_000)
@@ -149,7 +150,8 @@ def test_trace_lists_both_paths_with_references():
     steps = {t["step"]: t for t in s.trace}
     assert steps["settlement.std_determined_tax"]["value"] == 121_100
     assert steps["settlement.itm_determined_tax"]["value"] == 224_279
-    assert "§59의4⑨1" in steps["settlement.applied_standard_tax_credit"]["reference"]
+    assert "§59의4⑨1" in steps["settlement.std_determined_tax"]["reference"]
+    assert steps["settlement.applied_cr_standard"]["value"] == 130_000
     assert "§47" in steps["settlement.earned_income_deduction"]["reference"]
     assert all(set(t) == {"step", "value", "reference", "note"} for t in s.trace)
     assert all(isinstance(t["value"], int) for t in s.trace)

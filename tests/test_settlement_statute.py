@@ -8,7 +8,9 @@ import pytest
 
 from payroll import law as law_module
 from payroll.settlement import Claims, YearToDate, settle
-from payroll.settlement.brackets import bracket_amount, limit_expr, limit_rows, service_rows, service_years_deduction
+from hypothesis import given, settings, strategies as st
+
+from payroll.settlement.brackets import bracket_amount, limit_amount, limit_expr, limit_rows, service_rows, service_years_deduction
 from payroll.settlement.claims import DependantIn
 
 ON_2026 = law_module.current().on(dt.date(2026, 12, 31))
@@ -22,8 +24,13 @@ ON_2026 = law_module.current().on(dt.date(2026, 12, 31))
     (40_000_000, 684_000),
     # 4,300만: 740,000 − 80,000 = 660,000 (the floor reached exactly); 7,000만: 740,000 − 296,000 < 66만 → 660,000
     (43_000_000, 660_000), (70_000_000, 660_000),
-    # 3호: 66만원 − (총급여 − 7,000만원) × 1/2, 50만원 하한. 7,010만: 660,000 − 50,000 = 610,000; 7,000만 + 1원: floor(0.5) → 660,000
-    (70_100_000, 610_000), (70_000_001, 660_000), (100_000_000, 500_000), (120_000_000, 500_000),
+    # 3호: 66만원 − (총급여 − 7,000만원) × 1/2, 50만원 하한. 7,010만: 660,000 − 50,000 = 610,000; 7,000만 + 1원:
+    # 660,000 − 0.5 = 659,999.5 → 원 미만 절사 once, at the end → 659,999
+    (70_100_000, 610_000), (70_000_001, 659_999), (100_000_000, 500_000), (120_000_000, 500_000),
+    # 2호 with a fraction: 3,300만 + 1원 → 740,000 − 0.008 = 739,999.992 → 739,999 (truncating the product first gave 740,000);
+    # 3,300만 + 125원 → 740,000 − 1 = 739,999 exactly; + 126원 → 739,998.992 → 739,998
+    (33_000_001, 739_999), (33_000_124, 739_999), (33_000_125, 739_999), (33_000_126, 739_998),
+    (41_250_001, 674_000 - 1),  # 740,000 − 66,000.008 = 673,999.992 → 673,999
     # 4호: 50만원 − (총급여 − 1.2억) × 1/2, 20만원 하한. 1억2,020만: 500,000 − 100,000 = 400,000; 1.3억 → 200,000
     (120_200_000, 400_000), (130_000_000, 200_000),
 ])
@@ -31,6 +38,15 @@ def test_earned_income_tax_credit_limit_bands(total_pay, limit):
     rows = limit_rows(ON_2026["year_end.earned_income_tax_credit_limit"])
     got = pl.DataFrame({"x": [total_pay]}).select(limit_expr(pl.col("x"), rows)).item()
     assert got == limit
+
+
+@given(st.integers(min_value=0, max_value=200_000_000))
+@settings(max_examples=400, deadline=None)
+def test_earned_income_tax_credit_limit_is_the_exact_amount_truncated_once(total_pay):
+    # the vectorised limit equals floor(max(하한, 기준 − (총급여 − 하한) × 율)) computed with exact fractions
+    rows = limit_rows(ON_2026["year_end.earned_income_tax_credit_limit"])
+    got = pl.DataFrame({"x": [total_pay]}).select(limit_expr(pl.col("x"), rows)).item()
+    assert got == limit_amount(total_pay, rows)
 
 
 def test_earned_income_tax_credit_and_standard_credit_figures():

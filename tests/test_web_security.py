@@ -16,7 +16,7 @@ from payroll.web.pages.session import PUBLIC_ROUTES
 from test_web_fixtures import PASSWORDS, FrozenClock, add_users, csrf_from, login, make_client, make_store
 
 #: a value for every path parameter the console uses (nonexistent objects: 404 is an allow, not a 403)
-SAMPLE_PARAMS = {"month": "2026-06", "run_id": "0" * 16, "other_run_id": "1" * 16, "worker_id": "W0001", "weight": "regular", "upload_id": "1", "job_id": "nojob", "name": "contract", "kind": "attendance", "slip": "W0001", "contract_id": "C001", "year": "2026"}
+SAMPLE_PARAMS = {"month": "2026-06", "run_id": "0" * 16, "other_run_id": "1" * 16, "worker_id": "W0001", "weight": "regular", "upload_id": "1", "job_id": "nojob", "name": "contract", "kind": "attendance", "slip": "W0001", "contract_id": "C001", "year": "2026", "ext": "pdf", "period": "2026"}
 
 
 def _guard_of(route: APIRoute) -> Guard | None:

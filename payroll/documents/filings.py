@@ -10,12 +10,14 @@
   year-to-date pay (``ytd_gross_pay``, from the settlement) it is the 총지급액, as the form asks
   for the 1월 1일–퇴사일 total; otherwise the month's pay is shown and the line says so.
 * **A03 일용근로** — ``income_type == "daily"``: persons, 총지급액, 소득세.
-* **A10 가감계** — the sum of A01–A03 (A04 연말정산 and the 분납 lines are not produced by a
-  monthly run).
+* **A04 연말정산, A05 분납신청, A06 납부금액** — from the previous year's 연말정산 lines the
+  February–April runs carry (payroll.yearend.installments; see :func:`year_end_lines`).
+* **A10 가감계** — persons and 총지급액 of A01–A04; 소득세 of A01 + A02 + A03 + A06.
 * **A20 퇴직소득** — only when a 퇴직금 (``separate_pay``) was paid: persons, 총지급액, 퇴직소득세.
 
-Each worker is in exactly one of A01/A02/A03, so A10 equals the sum of all workers' 소득세 and
-the 지방소득세 column equals the sum of their 지방소득세 (filed on the separate 특별징수 return).
+Each worker is in exactly one of A01/A02/A03, so A10's tax equals the sum of all workers' 소득세
+(and 연말정산 lines) withheld this month, and the 지방소득세 column the sum of their 지방소득세
+(filed on the separate 특별징수 return).
 
 총지급액 — our reading (the fact sheet does not settle it): the form's instructions count pay
 *including* 비과세 and amounts below the tax threshold; so 총지급액 = 과세 + 비과세 근로소득
@@ -77,7 +79,35 @@ def _classified(results: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-LINE_LABELS = {"A01": "근로소득 간이세액", "A02": "근로소득 중도퇴사", "A03": "근로소득 일용근로", "A10": "근로소득 가감계", "A20": "퇴직소득"}
+LINE_LABELS = {"A01": "근로소득 간이세액", "A02": "근로소득 중도퇴사", "A03": "근로소득 일용근로", "A04": "근로소득 연말정산",
+               "A05": "연말정산 분납신청", "A06": "연말정산 납부금액", "A10": "근로소득 가감계", "A20": "퇴직소득"}
+
+
+def year_end_lines(f: pl.DataFrame) -> list[dict[str, Any]]:
+    """A04 연말정산, A05 분납신청, A06 납부금액 from the carried 연말정산 lines (payroll.yearend.installments).
+
+    Our reading of the form (별지 제21호서식 작성방법; not confirmed against the current 작성요령): in the
+    February return A04 holds the persons settled, their year's pay (총급여 + 비과세) and the whole 차감징수세액 (additional
+    tax less refunds, signed), A05 the part left to March and April (§137④), A06 = A04 − A05; the March
+    and April returns put that month's 분납 part on A04 (no persons, no pay) and A06."""
+    c = pl.col
+    ye, local, pay, deferred = (_col(f, k) for k in ("year_end_income_tax", "year_end_local_income_tax", "year_end_total_pay", "year_end_deferred"))
+    t = f.select((pay > 0).sum().alias("persons"), pay.sum().alias("pay"), (ye + deferred).sum().alias("tax"), ye.sum().alias("now"),
+                 deferred.sum().alias("deferred"), (deferred > 0).sum().alias("spread"), local.sum().alias("local"),
+                 ((ye != 0) | (deferred != 0)).sum().alias("lines")).row(0, named=True)
+    if not t["lines"] and not t["persons"]:
+        return []  # a month without 연말정산 lines: the lines are not shown (as before February)
+    local_deferred = 0  # 지방소득세 is split like the 소득세 (installments.split): its deferred part is not on this return
+    base = {"taxable_pay": 0, "non_taxable_pay": 0}
+    return [
+        {"code": "A04", "label": LINE_LABELS["A04"], "persons": int(t["persons"] or 0), "total_paid": int(t["pay"] or 0), **base,
+         "income_tax": int(t["tax"] or 0), "local_income_tax": int(t["local"] or 0) + local_deferred,
+         "note": "연간 총지급액 (총급여 + 비과세, 2월분) · 차감징수세액 (추가납부 − 환급; 3·4월은 분납분)" if t["lines"] else ""},
+        {"code": "A05", "label": LINE_LABELS["A05"], "persons": int(t["spread"] or 0), "total_paid": 0, **base,
+         "income_tax": int(t["deferred"] or 0), "local_income_tax": 0, "note": "§137④: 3월분·4월분으로 나누어 징수할 금액" if t["deferred"] else ""},
+        {"code": "A06", "label": LINE_LABELS["A06"], "persons": 0, "total_paid": 0, **base,
+         "income_tax": int(t["now"] or 0), "local_income_tax": int(t["local"] or 0), "note": "A04 − A05 (이달 징수·환급하는 연말정산 세액)" if t["lines"] else ""},
+    ]
 
 
 def withholding_lines(results: pl.DataFrame) -> list[dict[str, Any]]:
@@ -118,11 +148,14 @@ def withholding_lines(results: pl.DataFrame) -> list[dict[str, Any]]:
             else:
                 line["note"] = "총지급액: 이달 지급분 (연간 누계 없음); 소득세: 이달 원천징수 + 정산세액"
         lines.append(line)
+    lines += year_end_lines(f)
+    by_code = {line["code"]: line for line in lines}
     total = {
         "code": "A10",
         "label": LINE_LABELS["A10"],
-        **{k: sum(l[k] for l in lines) for k in ("persons", "total_paid", "taxable_pay", "non_taxable_pay", "income_tax", "local_income_tax")},
-        "note": "A01 + A02 + A03",
+        **{k: sum(by_code[c][k] for c in ("A01", "A02", "A03", "A04") if c in by_code) for k in ("persons", "total_paid", "taxable_pay", "non_taxable_pay")},
+        **{k: sum(by_code[c][k] for c in ("A01", "A02", "A03", "A06") if c in by_code) for k in ("income_tax", "local_income_tax")},
+        "note": "인원·총지급액: A01~A04; 세액: A01 + A02 + A03 + A06 (A04 중 분납신청 A05는 이달 세액에서 뺌)",
     }
     lines.append(total)
     retirement = f.filter(_col(f, "separate_pay") != 0)

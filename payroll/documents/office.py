@@ -24,15 +24,20 @@ class Office:
     issuer_department: str = ""
 
 
-def load_office(rules_dir: Path | None = None) -> Office:
-    path = Path(rules_dir or default_rules_dir()) / "employer" / "office.toml"
+def read_employer_toml(name: str, rules_dir: Path | None = None) -> tuple[Path, dict]:
+    """(path, table) of ``rules/employer/NAME`` — employer data, not statute; a clear error naming the file."""
+    path = Path(rules_dir or default_rules_dir()) / "employer" / name
     try:
         with path.open("rb") as fh:
-            raw = tomllib.load(fh)
+            return path, tomllib.load(fh)
     except OSError as exc:
         raise InputError(f"{path}: cannot read: {exc.strerror}") from None
     except tomllib.TOMLDecodeError as exc:
         raise InputError(f"{path}: not valid TOML: {exc}") from None
+
+
+def load_office(rules_dir: Path | None = None) -> Office:
+    path, raw = read_employer_toml("office.toml", rules_dir)
     missing = [k for k in REQUIRED if not str(raw.get(k, "")).strip()]
     if missing:
         raise InputError(f"{path}: missing {', '.join(missing)}")

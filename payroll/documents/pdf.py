@@ -158,6 +158,11 @@ class _Space:
 
 
 @dataclass
+class _Break:
+    """The next block starts on a new page (a form whose pages are fixed, like the 원천징수영수증)."""
+
+
+@dataclass
 class _Cell:
     lines: list[str]
     font: str
@@ -189,7 +194,7 @@ class Doc:
 
     def __init__(self, styles: Styles) -> None:
         self.styles = styles
-        self.blocks: list[_Lines | _Space | _Grid] = []
+        self.blocks: list[_Lines | _Space | _Grid | _Break] = []
 
     # --- text -------------------------------------------------------------------------------
     def _text(self, text: str, style: TextStyle, indent: float = 0) -> None:  # float ok: layout points, not money
@@ -211,6 +216,9 @@ class Doc:
 
     def spacer(self, height_mm: float = 2) -> None:  # float ok: layout points or seconds, not money
         self.blocks.append(_Space(height_mm * mm))
+
+    def page_break(self) -> None:
+        self.blocks.append(_Break())
 
     # --- ruled blocks -----------------------------------------------------------------------
     def _grid(self, data: list[list[tuple[str, str, str, colors.Color | None]]], widths: list[float], style: TextStyle,  # float ok: layout points
@@ -552,7 +560,10 @@ def render(
     canvas.setProducer("payroll (ReportLab)")
     page = _Page(canvas, footer, regular)
     for block in doc.blocks:
-        if isinstance(block, _Space):
+        if isinstance(block, _Break):
+            if not page.fresh:
+                page.next()
+        elif isinstance(block, _Space):
             if not page.fresh:
                 page.y -= min(block.height, page.room())
         elif isinstance(block, _Lines):

@@ -47,10 +47,16 @@ WORKER_SCHEMA: dict[str, pl.DataType] = {
     # 퇴직소득세 withheld from a 퇴직금 paid with this pay.
     "retirement_income_tax": pl.Int64,
     "retirement_local_income_tax": pl.Int64,
+    # The previous year's 연말정산 (February–April pay, payroll.yearend.installments): signed, a refund is negative.
+    "year_end_income_tax": pl.Int64,
+    "year_end_local_income_tax": pl.Int64,
+    "year_end_total_pay": pl.Int64,  # 연간 총급여 + 비과세 of the settlement, on the February line (A04 총지급액); not a deduction
+    "year_end_deferred": pl.Int64,  # the part of the 추가 납부세액 left to March and April (A05 분납신청); not a deduction
 }
 
 #: deductions computed outside the monthly pipeline (settlement, 퇴직소득) and carried in as columns
-CARRIED_DEDUCTIONS = ("settlement_income_tax", "settlement_local_income_tax", "retirement_income_tax", "retirement_local_income_tax")
+CARRIED_DEDUCTIONS = ("settlement_income_tax", "settlement_local_income_tax", "retirement_income_tax", "retirement_local_income_tax",
+                      "year_end_income_tax", "year_end_local_income_tax")
 
 DEDUCTIONS = ("national_pension", "health_insurance", "long_term_care", "employment_insurance", "income_tax", "local_income_tax")
 #: how payslips, the register and the audit name each deduction column
@@ -65,6 +71,8 @@ DEDUCTION_LABELS = {
     "settlement_local_income_tax": "중도퇴사 정산 지방소득세",
     "retirement_income_tax": "퇴직소득세",
     "retirement_local_income_tax": "퇴직소득 지방소득세",
+    "year_end_income_tax": "연말정산 소득세",
+    "year_end_local_income_tax": "연말정산 지방소득세",
 }
 EMPLOYER = (
     "employer_national_pension",
@@ -94,6 +102,8 @@ TOTALS = Step(
         Output("settlement_local_income_tax", "중도퇴사 연말정산 지방소득세 (환급은 음수)"),
         Output("retirement_income_tax", "퇴직소득세"),
         Output("retirement_local_income_tax", "퇴직소득 지방소득세"),
+        Output("year_end_income_tax", "연말정산 소득세 (전년도 귀속; 환급은 음수)"),
+        Output("year_end_local_income_tax", "연말정산 지방소득세 (전년도 귀속; 환급은 음수)"),
         Output("deductions_total", "공제 합계"),
         Output("net_pay", "실지급액"),
         Output("employer_total", "사용자 부담 보험료 합계"),
@@ -135,6 +145,8 @@ def prepare(workers: pl.DataFrame) -> pl.DataFrame:
         pl.col("withholding_ratio").fill_null(100),
         pl.col("income_type").fill_null("regular"),
         *[pl.col(c).fill_null(0) for c in CARRIED_DEDUCTIONS],
+        pl.col("year_end_total_pay").fill_null(0),
+        pl.col("year_end_deferred").fill_null(0),
         # 소정근로시간 per week from the month's (× 12 months ÷ 365 days × 7 days) when not given.
         pl.coalesce(pl.col("weekly_minutes"), pl.col("monthly_minutes") * 84 // 365).alias("weekly_minutes"),
     )

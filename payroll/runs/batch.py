@@ -256,18 +256,19 @@ def compute_month(staged: StagedInputs, build: BuildFn, ctx: Context) -> Compute
         parts.append(extras.attach(welfare, row_of, warnings, lambda r: (
             f"{r['code']} {r['amount']:,}원 of worker {r['worker_id']} is not paid in {month}: the worker has no pay this month; it stays due for the next run")))
     items = pl.concat(parts) if len(parts) > 1 else items
+    workers, year_end_traces = extras.apply_year_end(staged, workers, row_of, warnings)
     frame = compute(workers, items, ctx)
     leaving_pay = {r["worker_id"]: int(r["amount"]) for r in payouts.filter(pl.col("reason") == "leaving").group_by("worker_id").agg(pl.col("amount").sum()).to_dicts()}
     leavers = extras.settle_leavers(staged, roster, frame, items, leaving_pay, ctx, warnings)
-    extra_traces: dict[int, list[dict]] = {}
+    extra_traces: dict[int, list[dict]] = dict(year_end_traces)
     if leavers is not None and leavers.columns.height:
         workers = extras.apply_leavers(workers, leavers)
         if leavers.items.height:
             items = pl.concat([items, leavers.items])
         frame = compute(workers, items, ctx)
-        extra_traces = leavers.traces
+        extra_traces = _merge_traces(extra_traces, leavers.traces)
     elif leavers is not None:
-        extra_traces = leavers.traces
+        extra_traces = _merge_traces(extra_traces, leavers.traces)
     for r in frame.filter(pl.col("net_pay") < 0).select("worker_id", "net_pay").iter_rows(named=True):
         warnings.append(f"{r['worker_id']}: 공제 합계가 이달 지급액보다 {-r['net_pay']:,}원 많음 — 이체 0원; "
                         f"그 금액은 근로자 부담분으로 다음 급여에서 공제하거나 본인이 납부 (근로기준법 §43①)")
@@ -282,6 +283,13 @@ def compute_month(staged: StagedInputs, build: BuildFn, ctx: Context) -> Compute
     traces = [jsonable(trace_of(r, ctx.law)) + extra_traces.get(r["row"], []) for r in rows]
     return Computed(frame=frame, items=items, rows=rows, item_lists=item_lists, traces=traces, warnings=warnings,
                     render_outputs=lambda: exceptions_report(built, staged))
+
+
+def _merge_traces(a: dict[int, list[dict]], b: dict[int, list[dict]]) -> dict[int, list[dict]]:
+    out = {k: list(v) for k, v in a.items()}
+    for k, v in b.items():
+        out.setdefault(k, []).extend(v)
+    return out
 
 
 # --- the run ------------------------------------------------------------------------------
@@ -464,6 +472,11 @@ def _database_inputs(session: Session, root: Path, month: str, pay_date: dt.date
     leavers = history_module.leavers_of(roster, month)
     if leavers:
         extra.append(("history", inputs_module.HISTORY_NAME, history_module.history_bytes(history_module.history(session, month, leavers))))
+    from payroll.yearend.installments import lines_bytes, lines_for_month
+
+    batch_id, year_end_lines = lines_for_month(session, month)
+    if year_end_lines:
+        extra.append(("yearend", inputs_module.YEAREND_NAME, lines_bytes(batch_id, year_end_lines)))
     read = lambda role: by_role[role].read_bytes() if role in by_role else None  # noqa: E731
     leave = history_module.leave_history(session, month, read("opening_leave"), read("leave"))
     if leave is not None:

@@ -299,6 +299,41 @@ def _plain(entry: dict) -> dict:
     return {**entry, "value": v}
 
 
+# --- 연말정산 lines (February–April) -------------------------------------------------------------
+
+YEAR_END_COLUMNS = ("year_end_income_tax", "year_end_local_income_tax", "year_end_total_pay", "year_end_deferred")
+
+
+def apply_year_end(staged, workers: pl.DataFrame, row_of: dict[str, int], warnings: list[str]) -> tuple[pl.DataFrame, dict[int, list[dict]]]:
+    """The previous year's 연말정산 lines due this month (``_payroll/yearend.json``) on each worker's
+    first row, with a trace entry; a line of a worker without pay this month is a warning (never dropped)."""
+    if staged.yearend is None:
+        return workers, {}
+    doc = json.loads(staged.yearend.read_text(encoding="utf-8"))
+    rows, traces = {c: [] for c in ("row", *YEAR_END_COLUMNS)}, {}
+    for line in doc["lines"]:
+        wid = line["worker_id"]
+        if wid not in row_of:
+            warnings.append(f"{wid}: {line['year']}년 귀속 연말정산 {line['part']}/{line['parts']} 소득세 {line['income_tax']:,}원, 지방소득세 "
+                            f"{line['local_income_tax']:,}원 (음수는 환급)이 이달 급여가 없어 반영되지 않음 — 따로 지급·징수하세요 (소득세법 §137, §139)")
+            continue
+        r = row_of[wid]
+        rows["row"].append(r)
+        rows["year_end_income_tax"].append(int(line["income_tax"]))
+        rows["year_end_local_income_tax"].append(int(line["local_income_tax"]))
+        rows["year_end_total_pay"].append(int(line["total_pay"]))
+        rows["year_end_deferred"].append(int(line.get("deferred", 0)))
+        part = f", 분납 {line['part']}/{line['parts']} (§137④)" if line["parts"] > 1 else ""
+        traces[r] = [{"step": "yearend.line", "value": int(line["income_tax"]), "reference": "소득세법 §137①②④; 지방세법 §103의13",
+                      "note": f"{line['year']}년 귀속 연말정산 차감징수세액 {line['settlement_income_tax']:,}원 (결정세액 {line['determined_tax']:,}원, "
+                              f"batch {line['batch_id']}{part}); 이달 소득세 {line['income_tax']:,}원, 지방소득세 {line['local_income_tax']:,}원 (음수는 환급)"}]
+    if not rows["row"]:
+        return workers, {}
+    lines = pl.DataFrame(rows, schema={"row": pl.Int64, **{c: pl.Int64 for c in YEAR_END_COLUMNS}})
+    w = workers.drop([c for c in YEAR_END_COLUMNS if c in workers.columns]).join(lines, on="row", how="left")
+    return w.with_columns([pl.col(c).fill_null(0) for c in YEAR_END_COLUMNS]), traces
+
+
 def apply_leavers(workers: pl.DataFrame, result: LeaverResult) -> pl.DataFrame:
     """The worker frame with the leavers' carried columns set (other rows: 0 / null)."""
     carried = [c for c in result.columns.columns if c != "row"]

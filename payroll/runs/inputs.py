@@ -28,8 +28,9 @@ the same): ``_payroll/adjustments.json`` (소급분 lines due), ``_payroll/welfa
 welfare pay items), ``_payroll/history.json`` (the leavers' stored pay of the 12 months before),
 ``_payroll/leave_history.csv`` (연차 taken in the months already run),
 ``_payroll/leave_notices.csv`` (the notice register from the data directory),
-``_payroll/installation_rules.toml`` (the figures HR entered, :mod:`payroll.announced`) and
-``_payroll/profiles/*`` (the installation's attendance profiles and device-user tables).
+``_payroll/installation_rules.toml`` (the figures HR entered, :mod:`payroll.announced`),
+``_payroll/profiles/*`` (the installation's attendance profiles and device-user tables) and, in
+February–April, ``_payroll/yearend.json`` (the 연말정산 lines of the previous year's latest year-end batch).
 
 Every file is stored once in ``input_blobs`` under the sha256 of its bytes; a run's inputs
 manifest lists (role, name relative to DIR, sha256, size). A replay writes the blobs back under
@@ -57,6 +58,7 @@ WELFARE_NAME = "_payroll/welfare.json"  # the month's welfare pay items (payroll
 HISTORY_NAME = "_payroll/history.json"  # the leavers' figures from the stored runs of the 12 months before
 LEAVE_HISTORY_NAME = "_payroll/leave_history.csv"  # 연차 taken in earlier months (from their runs' leave files)
 NOTICES_NAME = "_payroll/leave_notices.csv"  # the notice register of the data directory
+YEAREND_NAME = "_payroll/yearend.json"  # the 연말정산 lines due this month (February–April; payroll.yearend.installments)
 INSTALLATION_RULES_NAME = "_payroll/installation_rules.toml"  # the figures HR entered (payroll.announced), as the run read them
 INSTALLATION_PROFILES_DIR = "_payroll/profiles"  # the installation's attendance profiles and device-user tables, as the run read them
 #: optional files looked up in DIR/MONTH/ first, then in DIR/ (role, file name)
@@ -91,6 +93,7 @@ class StagedInputs:
     welfare: Path | None = None
     history: Path | None = None
     leave_history: Path | None = None
+    yearend: Path | None = None
     installation_rules: Path | None = None
     #: the folder of the installation's attendance profiles as the run read them (a replay restores it)
     profiles_dir: Path | None = None
@@ -174,7 +177,7 @@ def stage(root: Path, month: str, pay_date: dt.date, files: list[tuple[str, Path
         attendance=tuple(by_role.get("attendance", ())), corrections=one("corrections"), leave=one("leave"), overtime=one("overtime"),
         profile=profile, adjustments=one("adjustments"), employer=one("employer"), notices=one("notices"), claims=one("claims"),
         opening_ytd=one("opening_ytd"), opening_wages=one("opening_wages"), opening_leave=one("opening_leave"), leave_opening=one("leave_opening"), resignations=one("resignations"), welfare=one("welfare"),
-        history=one("history"), leave_history=one("leave_history"), installation_rules=one("installation_rules"),
+        history=one("history"), leave_history=one("leave_history"), installation_rules=one("installation_rules"), yearend=one("yearend"),
         profiles_dir=one("installation_profile").parent if "installation_profile" in by_role else None, manifest=tuple(manifest),
     )
 

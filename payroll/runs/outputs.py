@@ -130,17 +130,19 @@ def start_pool(jobs: int | None = None) -> None:
 
 def render_payslips(target: Path, names: list[str], rows: list[dict], items: list[list[dict]], traces: list[list[dict]],
                     employer: dict, render: Callable, progress: bool = False, jobs: int | None = None,
-                    meanwhile: Callable[[], None] | None = None) -> dict[str, str]:
+                    meanwhile: Callable[[], None] | None = None, folder: str = "payslips") -> dict[str, str]:
     """Write one payslip per row into ``target`` (over ``jobs`` processes); return {name: sha256}.
+
+    ``folder``: the subfolder of ``target`` the names are in (the year-end renders its receipts the same way).
 
     ``meanwhile``: other work for this process while the pool renders (the run renders the
     register then); with a single process it runs after the payslips.
     """
-    (target / "payslips").mkdir(parents=True, exist_ok=True)
+    (target / folder).mkdir(parents=True, exist_ok=True)
     work = list(zip(names, rows, items, traces))
     jobs = jobs or _jobs_count()
     hook = _KillHook()
-    bar = _bar(len(work), "payslips", progress)
+    bar = _bar(len(work), folder, progress)
     hashes: dict[str, str] = {}
     size = _chunk_size(len(work), jobs)
     chunks = [work[i:i + size] for i in range(0, len(work), size)]

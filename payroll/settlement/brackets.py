@@ -41,12 +41,27 @@ def limit_rows(raw: list) -> tuple[tuple[int, int, Fraction, int], ...]:
 
 
 def limit_expr(x: pl.Expr, rows: tuple[tuple[int, int, Fraction, int], ...]) -> pl.Expr:
-    """§59②: max(floor, base − (x − lower) × rate) for the highest row with ``lower`` below ``x``."""
+    """§59②: max(floor, base − (x − lower) × rate) for the highest row with ``lower`` below ``x``.
+
+    The statute's amount ``base − (x − lower) × rate`` is exact; the won fraction is dropped once,
+    at the end (원 미만 절사): ``base − ceil((x − lower) × rate)``. Truncating the product first
+    (``base − floor(…)``) overstates the limit by 1원 whenever the product has a fraction
+    (총급여 33,000,001…33,000,124 → 739,999, not 740,000)."""
     expr = pl.lit(rows[0][1], dtype=pl.Int64)
     for lower, base, r, floor in rows:
-        reduced = base - (x - lower) * r.numerator // r.denominator
+        reduced = base + (-((x - lower) * r.numerator) // r.denominator)  # base − ceil(product): one truncation of the exact amount
         expr = pl.when(x > lower).then(pl.max_horizontal(pl.lit(floor, dtype=pl.Int64), reduced)).otherwise(expr)
     return expr.cast(pl.Int64)
+
+
+def limit_amount(x: int, rows: tuple[tuple[int, int, Fraction, int], ...]) -> int:
+    """Plain-int twin of :func:`limit_expr` (an independent check in the tests)."""
+    out = rows[0][1]
+    for lower, base, r, floor in rows:
+        if x > lower:
+            exact = Fraction(base) - (x - lower) * r
+            out = max(floor, exact.numerator // exact.denominator)
+    return out
 
 
 def service_rows(raw: list) -> tuple[tuple[int, int, int], ...]:

@@ -34,12 +34,13 @@ import datetime as dt
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
-
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import ValidationError
 
 from payroll.case import InputError, _field_path
 from payroll.csvfile import read_rows, read_text
+from payroll.settlement.declaration import (
+    CardIn, ClaimsIn, DependantIn, DonationIn, EducationIn, HousingIn, InsuranceIn, MedicalIn, PensionAccountIn, RentIn,
+)
 
 YTD_COLUMNS = (
     "worker_id", "year", "total_pay", "non_taxable", "national_pension", "health_insurance",
@@ -71,34 +72,10 @@ class YearToDate:
         return self.health_insurance + self.long_term_care + self.employment_insurance
 
 
-class DependantIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    name: str = ""
-    relationship: Literal["spouse", "ascendant", "descendant", "sibling", "foster", "recipient"]
-    birth_date: dt.date
-    income: int = Field(default=0, ge=0)
-    wage_only: bool = False
-    disabled: bool = False
-
-
-class ClaimsIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    worker_id: str = Field(min_length=1)
-    year: int = Field(ge=2000, le=2100)
-    dependants: list[DependantIn] = []
-    self_disabled: bool = False
-    woman: bool = False
-    single_parent: bool = False
-    insurance_premiums: int = Field(default=0, ge=0)
-    disabled_insurance_premiums: int = Field(default=0, ge=0)
-    births: list[int] = []
-    itemise: Literal["auto", "itemised", "standard"] = "auto"
-
-
 @dataclass(frozen=True)
 class Claims:
+    """A worker's 신고서 for one tax year (the fields of :class:`payroll.settlement.declaration.ClaimsIn`)."""
+
     worker_id: str
     year: int
     dependants: tuple[DependantIn, ...] = ()
@@ -109,11 +86,25 @@ class Claims:
     disabled_insurance_premiums: int = 0
     births: tuple[int, ...] = field(default=())
     itemise: str = "auto"
+    insurance: tuple[InsuranceIn, ...] = ()
+    medical: tuple[MedicalIn, ...] = ()
+    education: tuple[EducationIn, ...] = ()
+    donations: tuple[DonationIn, ...] = ()
+    cards: tuple[CardIn, ...] = ()
+    pension_accounts: tuple[PensionAccountIn, ...] = ()
+    rent: tuple[RentIn, ...] = ()
+    housing: tuple[HousingIn, ...] = ()
+    marriage_date: dt.date | None = None
+    head_of_household: bool | None = None
 
     @classmethod
     def from_model(cls, m: ClaimsIn) -> "Claims":
-        return cls(m.worker_id, m.year, tuple(m.dependants), m.self_disabled, m.woman, m.single_parent,
-                   m.insurance_premiums, m.disabled_insurance_premiums, tuple(m.births), m.itemise)
+        values = {k: (tuple(v) if isinstance(v, list) else v) for k, v in m}
+        return cls(**values)
+
+    def model(self) -> ClaimsIn:
+        """The validated model of these claims (validation again: a Claims built in code is checked too)."""
+        return ClaimsIn.model_validate({k: (list(v) if isinstance(v, tuple) else v) for k, v in self.__dict__.items()})
 
 
 def _int_cell(path: Path, line: int, name: str, value: str, *, minimum: int = 0) -> int:
@@ -176,9 +167,6 @@ def parse_claims(text: str, source: str) -> list[Claims]:
             loc = _field_path(tuple(err["loc"])) or "(document)"
             msg = "unknown field" if err["type"] == "extra_forbidden" else err["msg"].removeprefix("Value error, ")
             raise InputError(f"{where}: {loc}: {msg}") from None
-        for j, order in enumerate(model.births):
-            if order < 1:
-                raise InputError(f"{where}: births[{j}]: a birth order is 1 or more, got {order}")
         out.append(Claims.from_model(model))
     return out
 

@@ -34,6 +34,7 @@ from payroll.timesheet.wages import pay_lines
 EXTRA_WORKER_SCHEMA = {
     "name": pl.Utf8, "department": pl.Utf8, "job": pl.Utf8, "contract_id": pl.Utf8, "pay_type": pl.Utf8, "wage": pl.Int64,
     "leave_date": pl.Date, "overtime_minutes": pl.Int64, "night_minutes": pl.Int64, "holiday_work_minutes": pl.Int64, "worked_minutes": pl.Int64,
+    "work_day_numbers": pl.List(pl.Int64),  # the days of the month worked (1–31): the 근로내용확인신고 marks them (payroll.filings)
 }
 ITEM_SCHEMA = {"row": pl.Int64, "code": pl.Utf8, "amount": pl.Int64, "method": pl.Utf8, "minutes": pl.Int64}
 CODE_ORDER = ["base_pay", "weekly_holiday_pay", "public_holiday_pay", "overtime_pay", "night_pay", "holiday_work_pay", "position_allowance", "risk_allowance", "meal"]
@@ -154,6 +155,9 @@ def build_month_detail(inputs: MonthInputs, law: law_module.Law | None = None) -
     workers = workers.join(totals, on="worker_id", how="left").with_columns(
         [pl.col(c).fill_null(0).cast(pl.Int64) for c in ("overtime_minutes", "night_minutes", "holiday_work_minutes", "worked_minutes")]
     ).with_columns(pl.when(pl.col("_days") > 0).then(pl.col("_days")).otherwise(None).cast(pl.Int64).alias("work_days")).drop("_days")
+    day_numbers = (days.filter(pl.col("in_month") & (pl.col("worked") > 0)).group_by("worker_id")
+                   .agg(pl.col("date").dt.day().cast(pl.Int64).unique().sort().alias("work_day_numbers")))
+    workers = workers.join(day_numbers, on="worker_id", how="left")
     workers = workers.select([*WORKER_SCHEMA, *EXTRA_WORKER_SCHEMA]).sort("row")
     workers = workers.with_columns([pl.col(c).cast(t) for c, t in {**WORKER_SCHEMA, **EXTRA_WORKER_SCHEMA}.items()])
 

@@ -1,0 +1,98 @@
+"""근로소득 간이지급명세서 (소득세법 §164의3) records from the stored runs.
+
+For pay of 2026 the return is half-yearly (상반기 pay by 31 July, 하반기 by 31 January); from pay of
+2027-01-01 it is monthly (소득세법 §164의3 as amended; kr-payroll-facts-2027.md). The only layout found
+is the 190-byte one of the 2021 상반기 제출요령 (payroll/filings/layouts/simplified_2021.tsv; no 2024–
+2026 edition, no monthly layout): the records here follow it, with the 근무기간 (C12–C13) clipped to the
+period and B10 the half-year the period falls in — for a monthly file that is our assumption. The file
+is a pre-check either way (홈택스 변환 제출 needs the NTS encryption module).
+
+Amounts: C14 총급여 = the 과세 근로소득 paid in the period (the runs whose 지급일 falls in it, 인정상여 and
+비과세 excluded, as the 2021 layout defines it); C15 인정상여 = 0 (not paid by this employer).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import polars as pl
+from sqlmodel import Session
+
+from payroll.filings.annual import masked13
+from payroll.filings.config import FilingConfig
+from payroll.filings.fixed import encode, load_layout
+from payroll.filings.monthly import results_frame, runs_paid_in
+from payroll.runs.history import month_add, month_range
+
+LAYOUT = "simplified_2021"
+DATA_KIND = 77
+
+
+@dataclass
+class SimplifiedFile:
+    name: str
+    data: bytes
+    period: tuple[str, str]
+    rows: list[dict] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    masked: int = 0
+
+
+def periods_due(month: str) -> list[tuple[str, str]]:
+    """The (first, last) pay months whose return the pack of ``month`` carries: the month itself from
+    2027; for 2026 pay the half-year ending in June or December."""
+    if month >= "2027-01":
+        return [(month, month)]
+    if month[5:] in ("06", "12"):
+        return [(month_add(month, -5), month)]
+    return []
+
+
+def simplified_file(session: Session, period: tuple[str, str], cfg: FilingConfig, submitted: dt.date, rrn_of=None) -> SimplifiedFile:
+    first_m, last_m = period
+    months, m = [], first_m
+    while m <= last_m:
+        months.append(m)
+        m = month_add(m, 1)
+    runs = [r for mm in months for r in runs_paid_in(session, mm)]
+    frame = results_frame(session, runs)
+    start, end = month_range(first_m)[0], month_range(last_m)[1]
+    layout = load_layout(LAYOUT)
+    biz = cfg.business_number
+    out = SimplifiedFile(name=f"SC{biz[:7]}.{biz[7:]}", data=b"", period=period)
+    cuts: list[str] = []
+    recs: list[bytes] = []
+    total = 0
+    if frame.height:
+        regular = frame.filter(pl.col("income_type").fill_null("regular") != "daily")
+        per = regular.group_by("worker_id").agg(pl.col("taxable_pay").sum(), pl.col("name").last(), pl.col("hire_date").min(),
+                                                pl.col("leave_date").max()).sort("worker_id")
+        for seq, r in enumerate(per.to_dicts(), start=1):
+            full = rrn_of(r["worker_id"]) if rrn_of else None
+            out.masked += full is None
+            w_start = max(start, r["hire_date"]) if r["hire_date"] else start
+            w_end = min(end, r["leave_date"]) if r["leave_date"] else end
+            c = {"C01": "C", "C02": DATA_KIND, "C03": cfg.tax_office_code, "C04": seq, "C05": biz, "C06": full or masked13(_masked(session, r["worker_id"])),
+                 "C07": r["name"], "C09": 1, "C10": 1, "C11": "KR", "C12": w_start.strftime("%Y%m%d"), "C13": w_end.strftime("%Y%m%d"),
+                 "C14": int(r["taxable_pay"] or 0), "C15": 0}
+            recs.append(encode(layout, "C", c, f"C record {seq} ({r['worker_id']})", cuts))
+            out.rows.append({"worker_id": r["worker_id"], **c, "C06": c["C06"] if full is None else masked13(_masked(session, r["worker_id"]))})
+            total += c["C14"]
+    half = 1 if int(last_m[5:]) <= 6 else 2
+    a = {"A01": "A", "A02": DATA_KIND, "A03": cfg.tax_office_code, "A04": int(submitted.strftime("%Y%m%d")), "A05": cfg.submitter_kind,
+         "A06": cfg.tax_agent_number, "A07": cfg.hometax_id, "A08": cfg.program_code, "A09": biz, "A10": cfg.office.name,
+         "A11": cfg.contact_department, "A12": cfg.contact_name, "A13": cfg.contact_phone, "A14": 1}
+    b = {"B01": "B", "B02": DATA_KIND, "B03": cfg.tax_office_code, "B04": 1, "B05": cfg.office.name, "B06": cfg.office.representative,
+         "B07": biz, "B08": cfg.corporate_number, "B09": int(first_m[:4]), "B10": half, "B11": len(recs), "B12": total, "B13": 0}
+    all_recs = [encode(layout, "A", a, "A record", cuts), encode(layout, "B", b, "B record", cuts), *recs]
+    out.data = b"".join(r + b"\r\n" for r in all_recs)
+    out.notes = cuts
+    return out
+
+
+def _masked(session: Session, worker_id: str) -> str:
+    from payroll.store.models import PersonalData
+
+    rec = session.get(PersonalData, worker_id)
+    return rec.masked if rec else ""

@@ -1,0 +1,223 @@
+"""The filing pack: fixed-width records counted in CP949 bytes, the 지급명세서 file and its check, the
+monthly returns (조정환급, 근로내용확인신고), and the commands."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from openpyxl import load_workbook
+
+from payroll.case import InputError
+from payroll.cli import cli
+from payroll.filings.annual import annual_file
+from payroll.filings.check import batch_rows, check_annual
+from payroll.filings.config import load_filing_config
+from payroll.filings.fixed import Field, Layout, decode, encode, load_layout, split_records
+from payroll.filings.monthly import _netted
+from payroll.store import open_store
+from payroll.yearend.annual import compute_year_end, record_batch
+from yearend_support import YEAR_MONTHS, run, write_year
+
+SUBMITTED = dt.date(2027, 3, 2)
+
+
+def _layout() -> Layout:
+    fields = (Field("T001", 1, "X", "구분", 0), Field("T002", 10, "X", "성명", 1), Field("T003", 5, "9", "금액", 11))
+    return Layout(name="t", records={"T": fields}, length=16)
+
+
+def test_text_is_counted_in_cp949_bytes_and_cut_at_a_character():
+    lay = _layout()
+    rec = encode(lay, "T", {"T001": "T", "T002": "김민준", "T003": 42}, "t")
+    assert len(rec) == 16 and rec[1:11] == "김민준".encode("cp949") + b"    " and rec[11:] == b"00042"
+    cuts: list[str] = []
+    rec = encode(lay, "T", {"T001": "T", "T002": "가나다라마바", "T003": 0}, "t", cuts)  # 12 bytes → 10: five syllables
+    assert rec[1:11] == "가나다라마".encode("cp949") and cuts and "cut to 10 bytes" in cuts[0]
+    assert decode(lay, rec) == ("T", {"T001": "T", "T002": "가나다라마", "T003": 0}, [])
+    with pytest.raises(InputError, match="negative"):
+        encode(lay, "T", {"T003": -1}, "t")
+    with pytest.raises(InputError, match="does not fit"):
+        encode(lay, "T", {"T003": 123456}, "t")
+    with pytest.raises(ValueError, match="not in layout"):
+        encode(lay, "T", {"T009": 1}, "t")
+    kind, _, problems = decode(lay, b"T" + b"x" * 10 + b"12a45")
+    assert problems and "not 5 digits" in problems[0]
+
+
+def test_the_layouts_have_their_published_lengths():
+    annual = load_layout("annual_2023")
+    assert annual.length == 2010 and set(annual.records) == {"A", "B", "C", "E"}
+    # positions of filing-layouts.md §3.2–3.4 (two implementations agree)
+    assert annual.field("A", "A014").start == 190 and annual.field("B", "B012").start == 143 and annual.field("C", "C013").start == 60
+    assert annual.field("C", "C026").start == 185 and annual.field("C", "C036").start == 295
+    assert load_layout("simplified_2021").length == 190
+
+
+@pytest.fixture(scope="module")
+def year(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("filings")
+    with pytest.MonkeyPatch.context() as mp:
+        store = open_store(str(tmp / "p.db"))
+        root = write_year(tmp / "inputs")
+        for m in YEAR_MONTHS:
+            run(store, root, tmp / "out", m)
+        with store.session() as s:
+            ye = compute_year_end(s, 2026)
+        record_batch(store, ye, "tester")
+        yield store, tmp, ye, mp
+        store.dispose()
+
+
+def test_the_annual_file_passes_its_check_and_a_changed_figure_does_not(year):
+    store, tmp, ye, _ = year
+    with store.session() as s:
+        af = annual_file(s, 2026, load_filing_config(), SUBMITTED)
+        against = batch_rows(s, 2026)
+    records = split_records(af.data)
+    assert af.data.endswith(b"\r\n") and all(len(r) == 2010 for r in records)
+    assert [r[:1] for r in records] == [b"A", b"B"] + [b"C", b"E"] * 5
+    assert af.name == "C0008300.000" and af.masked == 5
+    rep = check_annual(af.data, af.name, against)
+    assert rep.ok, rep.errors
+    assert len(rep.warnings) == 5 and "pre-check" in rep.warnings[0]
+    lay = load_layout("annual_2023")
+    c = decode(lay, records[2])[1]
+    w1 = ye.frame.filter(ye.frame["worker_id"] == "W001").to_dicts()[0]
+    assert (c["C011"], c["C072"], c["C147A"], c["C150A"]) == ("김민준", w1["total_pay"], w1["applied_determined_tax"], w1["income_tax_paid"])
+    assert c["C151A_1"] == (1 if w1["settlement_income_tax"] < 0 else 0) and c["C151A_2"] == abs(w1["settlement_income_tax"])
+
+    # one 총급여 changed by a digit: the C record's own sums, the B total and the batch all disagree
+    f = lay.field("C", "C072")
+    bad = bytearray(records[2])
+    bad[f.start + f.length - 1] = ord("9") if bad[f.start + f.length - 1] != ord("9") else ord("8")
+    changed = b"".join(r + b"\r\n" for r in [records[0], records[1], bytes(bad), *records[3:]])
+    rep = check_annual(changed, "x", against)
+    text = "\n".join(rep.errors)
+    assert not rep.ok and "C074 근로소득금액" in text and "B012" in text and "총급여" in text
+    # a record one byte short, a wrong 자료구분, an E record out of place
+    rep = check_annual(b"".join(r + b"\r\n" for r in [records[0], records[1], records[2][:-1], *records[3:]]), "x")
+    assert any("length 2,009 bytes" in e for e in rep.errors)
+    rep = check_annual(b"".join(r + b"\r\n" for r in [records[0], records[1], records[3], *records[2:3], *records[4:]]), "x")
+    assert any("does not follow its C record" in e for e in rep.errors)
+
+
+def test_full_resident_numbers_only_with_the_key(year, tmp_path):
+    store, tmp, ye, mp = year
+    from payroll.filings.pack import rrn_source
+    from payroll.store import crypto
+    from payroll.store.personal import put_rrn
+
+    key_file = tmp_path / "key"
+    crypto.new_key_file(key_file) if hasattr(crypto, "new_key_file") else None
+    if not key_file.exists():
+        pytest.skip("no key helper")
+    mp.setenv(crypto.KEY_FILE_ENV, str(key_file))
+    put_rrn(store, "W002", "920701-2345678", "tester")
+    with store.session() as s:
+        full, masked = rrn_source(s, True)
+        af = annual_file(s, 2026, load_filing_config(), SUBMITTED, full)
+        plain = annual_file(s, 2026, load_filing_config(), SUBMITTED, rrn_source(s, False)[0])
+    assert b"9207012345678" in af.data and af.masked == 4 and b"9207012345678" not in plain.data
+    assert masked("W002") == "920701-2******"
+    mp.delenv(crypto.KEY_FILE_ENV)
+
+
+def test_refunds_net_within_the_month_and_carry_to_the_next():
+    lines = [{"code": "A01", "income_tax": 100_000, "local_income_tax": 10_000}, {"code": "A04", "income_tax": -500_000, "local_income_tax": -50_000},
+             {"code": "A06", "income_tax": -500_000, "local_income_tax": -50_000},
+             {"code": "A10", "income_tax": -400_000, "local_income_tax": -40_000}, {"code": "A20", "income_tax": 300_000, "local_income_tax": 30_000}]
+    ret = _netted("2027-02", lines, 0, 0)
+    r = ret["refund"]
+    # A10 ⑥ −400,000 → ⑮ 일반환급 400,000; set against A20's 300,000 (⑨); ⑳ 100,000 carried
+    assert (r["general"], r["adjustable"], r["applied"], r["next"]) == (400_000, 400_000, 300_000, 100_000)
+    by = {x["code"]: x for x in ret["lines"]}
+    assert by["A20"]["adjusted"] == 300_000 and by["A20"]["payable"] == 0 and by["A10"]["payable"] == 0 and ret["payable"] == 0
+    nxt = _netted("2027-03", [{"code": "A01", "income_tax": 150_000, "local_income_tax": 15_000},
+                              {"code": "A10", "income_tax": 150_000, "local_income_tax": 15_000}], r["next"], ret["refund_local"]["next"])
+    assert nxt["refund"]["carried"] == 100_000 and nxt["payable"] == 50_000 and nxt["refund"]["next"] == 0
+
+
+def test_filing_commands(year):
+    store, tmp, ye, _ = year
+    runner = CliRunner()
+    db = str(tmp / "p.db")
+    out = tmp / "packs"
+    res = runner.invoke(cli, ["filing", "2026", "--db", db, "--out", str(out), "--date", "2027-03-02"])
+    assert res.exit_code == 0, res.output
+    folder = out / "filing" / "2026"
+    readme = (folder / "README.txt").read_text(encoding="utf-8")
+    assert "[사전 점검용] 지급명세서/C0008300.000" in readme and "암호화 모듈" in readme and "2023년 귀속" in readme and "통과" in readme
+    note = (folder / "지급명세서" / "C0008300.000.txt").read_text(encoding="utf-8")
+    assert note.startswith("[사전 점검용]") and "주민등록번호 5명 가림" in note
+    res = runner.invoke(cli, ["filing", "check", str(folder / "지급명세서" / "C0008300.000"), "--db", db])
+    assert res.exit_code == 0 and "통과 (저장된 연말정산 결과와 대조함)" in res.output, res.output
+    broken = tmp / "broken"
+    broken.write_bytes((folder / "지급명세서" / "C0008300.000").read_bytes()[:-3])
+    res = runner.invoke(cli, ["filing", "check", str(broken), "--db", db])
+    assert res.exit_code == 1 and "오류" in res.output
+    res = runner.invoke(cli, ["filing", "check", str(folder / "README.txt")])
+    assert res.exit_code == 2 and "not a 근로소득 지급명세서 file" in res.output
+    wb = load_workbook(folder / "건강보험-보수총액-2026.xlsx")
+    assert wb.sheetnames[0] == "안내" and wb["안내"]["A1"].value.startswith("[사전 점검용]")
+    rows = list(wb["보수총액"].iter_rows(min_row=2, values_only=True))
+    insured = sorted({r["worker_id"] for r in ye.stored.months.filter(ye.stored.months["health_insurance"] > 0).to_dicts()})
+    assert [r[0] for r in rows] == insured and "W001" in insured and all(r[4] == 12 for r in rows)
+
+    res = runner.invoke(cli, ["filing", "2026-06", "--db", db, "--out", str(out), "--date", "2026-07-05"])
+    assert res.exit_code == 0, res.output
+    month = out / "filing" / "2026-06"
+    wb = load_workbook(month / "원천징수이행상황신고서-2026-06.xlsx")
+    rows = {r[0]: r for r in wb["원천징수이행상황"].iter_rows(min_row=2, values_only=True)}
+    assert set(rows) >= {"A01", "A02", "A03", "A10"} and rows["A10"][8] == rows["A10"][4]  # no refund: ⑩ = ⑥
+    daily = load_workbook(month / "근로내용확인신고-2026-06.xlsx")
+    assert daily.sheetnames == ["안내", "서식"] and daily["안내"]["A1"].value.startswith("[사전 점검용]")
+    head = [c.value for c in daily["서식"][1]]
+    assert len(head) == 54 and head[0] == "보험구분" and head[9] == "1일" and head[39] == "31일" and head[48] == "국세청일용근로소득신고여부" and head[53] == "지방소득세"
+    half = month / "간이지급명세서-2026-01~2026-06" / "SC0008300.000"
+    assert all(len(r) == 190 for r in split_records(half.read_bytes()))
+    res = runner.invoke(cli, ["filing", "2026-13", "--db", db])
+    assert res.exit_code == 2 and "not YYYY-MM or YYYY" in res.output
+
+
+def test_yearend_command_json(year):
+    store, tmp, ye, _ = year
+    res = CliRunner().invoke(cli, ["yearend", "2026", "--db", str(tmp / "p.db"), "--out", str(tmp / "ye"), "--date", "2027-02-05", "--json"])
+    assert res.exit_code == 0, res.output
+    doc = json.loads(res.output)
+    assert doc["summary"]["settled"] == 5 and len(doc["workers"]) == 5 and doc["workers"][0]["trace"]
+    folder = Path(doc["out_dir"])
+    for wid in ("W001", "W002", "W003", "W005", "W006"):
+        assert (folder / "receipts" / f"withholding-{wid}-2026.pdf").exists() and (folder / "receipts" / f"withholding-{wid}-2026.json").exists()
+    sums = (folder / "SHA256SUMS").read_text(encoding="utf-8")
+    assert "exceptions.xlsx" in sums and "results.json" in sums and "receipts/withholding-W001-2026.pdf" in sums
+    wb = load_workbook(folder / "원천징수영수증-2026.xlsx")
+    rows = list(wb["정산명세"].iter_rows(values_only=True))
+    assert rows[0][:2] == ("사번", "성명") and [r[0] for r in rows[1:]] == ["W001", "W002", "W003", "W005", "W006"]
+    # one worker's receipt again from the stored batch: the same PDF bytes as the batch wrote
+    res = CliRunner().invoke(cli, ["yearend", "receipt", "2026", "W002", "--db", str(tmp / "p.db"), "--out", str(tmp / "one"), "--date", "2027-02-05"])
+    assert res.exit_code == 0, res.output
+    assert (tmp / "one" / "withholding-W002-2026.pdf").read_bytes() == (folder / "receipts" / "withholding-W002-2026.pdf").read_bytes()
+    assert load_workbook(tmp / "one" / "withholding-W002-2026.xlsx").sheetnames[0] == "document"
+
+
+def test_the_demo_month_marks_the_days_of_its_daily_workers(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    res = runner.invoke(cli, ["demo", "--out", "demo", "--json"])
+    assert res.exit_code == 0, res.output
+    summary = json.loads(res.output)
+    month = summary.get("month") or Path(summary["out_dir"]).parent.name
+    res = runner.invoke(cli, ["filing", month, "--db", summary["db"], "--out", str(tmp_path / "packs"), "--date", "2026-06-01"])
+    assert res.exit_code == 0, res.output
+    wb = load_workbook(io.BytesIO((tmp_path / "packs" / "filing" / month / f"근로내용확인신고-{month}.xlsx").read_bytes()))
+    rows = list(wb["서식"].iter_rows(min_row=2, values_only=True))
+    assert len(rows) == 3
+    for r in rows:
+        marks = [v for v in r[9:40] if v is not None]
+        assert marks and set(marks) == {1} and len(marks) == r[40] == r[42]  # 근로일수 = 보수지급기초일수 = days marked
+        assert r[48] == "Y" and r[43] == r[50] and "*" in str(r[2])  # 국세청 칸; 주민등록번호 가림 without --with-rrn

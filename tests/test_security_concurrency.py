@@ -63,23 +63,8 @@ def _wait_for(path: Path, proc: subprocess.Popen, limit: float = 300) -> None:  
         time.sleep(0.05)
 
 
-@pytest.fixture
-def db_url(request, tmp_path):
-    """A fresh database URL: an SQLite file, or a new schema on the PostgreSQL test server."""
-    from conftest import PG_URL, _fresh_pg
-
-    if request.param == "postgres":
-        if not PG_URL:
-            pytest.skip("PAYROLL_TEST_PG_URL is not set")
-        return _fresh_pg(PG_URL)
-    return f"sqlite:///{tmp_path / 'two.db'}"
-
-
-BOTH = pytest.mark.parametrize("db_url", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True)
-
-
-@BOTH
-def test_a_second_run_and_the_close_are_refused_while_a_run_of_the_month_is_in_progress(db_url, tmp_path):
+def test_a_second_run_and_the_close_are_refused_while_a_run_of_the_month_is_in_progress(store_url, tmp_path):
+    db_url = store_url
     """Before: both runs recorded, and close interleaved with the run."""
     inputs = write_inputs(tmp_path / "inputs")
     out = tmp_path / "out"
@@ -150,8 +135,8 @@ def test_a_run_killed_at_each_step_leaves_no_unrecorded_folder_and_the_next_star
     store.dispose()
 
 
-@BOTH
-def test_a_killed_run_does_not_hold_its_month(db_url, tmp_path):
+def test_a_killed_run_does_not_hold_its_month(store_url, tmp_path):
+    db_url = store_url
     inputs = write_inputs(tmp_path / "inputs")
     out = tmp_path / "out"
     killed = subprocess.run([sys.executable, "-c", _script(db_url, inputs, out)], text=True, capture_output=True,

@@ -25,12 +25,12 @@ from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from payroll.case import InputError
 from payroll.security import limits as limits_module
-from payroll.security.sandbox import run_isolated
-from payroll.security.spreadsheets import XLS_MAGIC, XLSX_MAGIC, SpreadsheetRefused, check_file
+from payroll.security.sandbox import run_untrusted
+from payroll.security.spreadsheets import XLS_MAGIC, XLSX_MAGIC, SpreadsheetRefused
 
 #: the last spreadsheets read, by path, content, profile and rules: a console page that shows a
 #: month's exports again does not start a reading process again (an Export is frozen)
@@ -47,38 +47,6 @@ def _read_bytes(path: Path, limits) -> bytes:
         return path.read_bytes()
     except OSError as exc:
         raise InputError(f"{path}: cannot read: {exc.strerror}") from None
-
-
-def _checked(fn: Callable, raw: bytes, source: str, *args):
-    """In the child: measure the spreadsheet, then call the reader on it."""
-    check_file(raw, source, limits_module.current())
-    return fn(raw, *args)
-
-
-def run_untrusted(fn: Callable, raw: bytes, source: str, *args) -> Any:
-    """``fn(raw, *args)`` for the bytes of an untrusted file named ``source``, under the limits.
-
-    ``fn`` is a module-level function (a spreadsheet's child process imports it by name). Any failure
-    other than an InputError of its own is an InputError naming ``source``.
-    """
-    limits = limits_module.current()
-    if len(raw) > limits.max_file_bytes:
-        raise SpreadsheetRefused(f"{source}: 파일이 너무 큽니다 ({len(raw):,} bytes; 한도 max_file_bytes {limits.max_file_bytes:,}, {limits.source})")
-    if raw.startswith((XLSX_MAGIC, XLS_MAGIC)):
-        return run_isolated(_checked, (fn, raw, source, *args), what=source,
-                            memory_mib=limits.reader_memory_mib, timeout_seconds=limits.reader_timeout_seconds)
-    try:
-        return fn(raw, *args)
-    except InputError:
-        raise
-    except MemoryError:
-        raise InputError(f"{source}: 읽는 데 메모리가 부족합니다; 읽지 않았습니다") from None
-    except Exception as exc:  # noqa: BLE001 — a reader's own failure on a hostile text is the file's fault
-        raise InputError(f"{source}: 읽을 수 없습니다 ({type(exc).__name__})") from None
-    except BaseException as exc:  # a native panic (pyo3's PanicException is a BaseException)
-        if isinstance(exc, (KeyboardInterrupt, SystemExit)):
-            raise
-        raise InputError(f"{source}: 읽을 수 없습니다 ({type(exc).__name__})") from None
 
 
 def _read(raw: bytes, path: str, profile, profiles):

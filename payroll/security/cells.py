@@ -93,8 +93,21 @@ def set_cell(ws, row: int, column: int, value: Any):
 
 
 def append_row(ws, values: Iterable[Any]) -> None:
-    """``ws.append(values)`` with text that stays text (a normal, not write-only, worksheet)."""
+    """``ws.append(values)`` with text that stays text (a normal or a write-only worksheet)."""
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+
     values = list(values)
+    if isinstance(ws, WriteOnlyWorksheet):
+        cells = []
+        for v in values:
+            if isinstance(v, str):
+                cell = WriteOnlyCell(ws)
+                put_value(cell, v)
+                v = cell
+            cells.append(v)
+        ws.append(cells)
+        return
     ws.append([xlsx_text(v)[0] if isinstance(v, str) else v for v in values])
     row = ws._current_row  # the row append just wrote
     for column, v in enumerate(values, start=1):

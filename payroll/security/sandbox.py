@@ -117,12 +117,26 @@ def _quiet_stderr() -> None:
     os.close(devnull)
 
 
-def _child(conn, target: Callable, args: tuple, budget_bytes: int, parent_pid: int, env: dict[str, str]) -> None:
-    die_with_parent(parent_pid)
-    # the forkserver's environment is the one it started with: take the caller's settings now
+def _settings() -> tuple[dict[str, str], tuple]:
+    """What a child must share with the process that asks for it: the PAYROLL_* environment and the
+    installation folder it activated (:mod:`payroll.installation`)."""
+    from payroll import installation
+
+    return {k: v for k, v in os.environ.items() if k.startswith(ENV_PREFIX)}, (installation._active, installation._activated)
+
+
+def _take_settings(env: dict[str, str], active: tuple) -> None:
+    from payroll import installation
+
     for key in [k for k in os.environ if k.startswith(ENV_PREFIX) and k not in env]:
         del os.environ[key]
     os.environ.update(env)
+    installation._active, installation._activated = active
+
+
+def _child(conn, target: Callable, args: tuple, budget_bytes: int, parent_pid: int, settings: tuple) -> None:
+    die_with_parent(parent_pid)
+    _take_settings(*settings)  # the forkserver's environment is the one it started with: take the caller's now
     _quiet_stderr()  # a native reader's abort prints its backtrace there; the parent says what happened
     try:
         limit_memory(budget_bytes)
@@ -150,8 +164,7 @@ def run_isolated(target: Callable, args: tuple, *, what: str, memory_mib: int, t
     """
     ctx = process_context()
     receive, send = ctx.Pipe(duplex=False)
-    env = {k: v for k, v in os.environ.items() if k.startswith(ENV_PREFIX)}
-    child = ctx.Process(target=_child, args=(send, target, args, memory_mib << 20, os.getpid(), env), name=f"payroll-read {what}"[:60], daemon=True)
+    child = ctx.Process(target=_child, args=(send, target, args, memory_mib << 20, os.getpid(), _settings()), name=f"payroll-read {what}"[:60], daemon=True)
     child.start()
     send.close()
     try:
@@ -185,3 +198,41 @@ def _ending(code: int | None) -> str:
         except ValueError:
             return f"신호 {-code}"
     return f"종료 코드 {code}"
+
+
+def _checked(fn: Callable, raw: bytes, source: str, *args):
+    """In the child: measure the spreadsheet, then call the reader on it."""
+    from payroll.security.limits import current
+    from payroll.security.spreadsheets import check_file
+
+    check_file(raw, source, current())
+    return fn(raw, *args)
+
+
+def run_untrusted(fn: Callable, raw: bytes, source: str, *args) -> Any:
+    """``fn(raw, *args)`` for the bytes of an untrusted file named ``source``, under the limits.
+
+    ``fn`` is a module-level function (a spreadsheet's child process imports it by name). Any failure
+    other than an InputError of its own is an InputError naming ``source``.
+    """
+    from payroll.security.limits import current
+    from payroll.security.spreadsheets import XLS_MAGIC, XLSX_MAGIC, SpreadsheetRefused
+
+    limits = current()
+    if len(raw) > limits.max_file_bytes:
+        raise SpreadsheetRefused(f"{source}: 파일이 너무 큽니다 ({len(raw):,} bytes; 한도 max_file_bytes {limits.max_file_bytes:,}, {limits.source})")
+    if raw.startswith((XLSX_MAGIC, XLS_MAGIC)):
+        return run_isolated(_checked, (fn, raw, source, *args), what=source,
+                            memory_mib=limits.reader_memory_mib, timeout_seconds=limits.reader_timeout_seconds)
+    try:
+        return fn(raw, *args)
+    except InputError:
+        raise
+    except MemoryError:
+        raise InputError(f"{source}: 읽는 데 메모리가 부족합니다; 읽지 않았습니다") from None
+    except Exception as exc:  # noqa: BLE001 — a reader's own failure on a hostile text is the file's fault
+        raise InputError(f"{source}: 읽을 수 없습니다 ({type(exc).__name__})") from None
+    except BaseException as exc:  # a native panic (pyo3's PanicException is a BaseException)
+        if isinstance(exc, (KeyboardInterrupt, SystemExit)):
+            raise
+        raise InputError(f"{source}: 읽을 수 없습니다 ({type(exc).__name__})") from None

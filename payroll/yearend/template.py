@@ -210,7 +210,14 @@ def _cell(col: Col, value: Any, year: int) -> tuple[Any, str | None]:
 
 
 def read_declarations(data: bytes, source: str, year: int) -> tuple[list[ClaimsIn], dict[str, dt.date | None]]:
-    """(each worker's validated 신고서, worker → 제출일 given in 본인) from the workbook bytes."""
+    """(each worker's validated 신고서, worker → 제출일 given in 본인) from the workbook bytes: an untrusted
+    spreadsheet, measured and read in a child process under the limits (:func:`payroll.security.sandbox.run_untrusted`)."""
+    from payroll.security.sandbox import run_untrusted
+
+    return run_untrusted(_read_declarations, data, source, source, year)
+
+
+def _read_declarations(data: bytes, source: str, year: int) -> tuple[list[ClaimsIn], dict[str, dt.date | None]]:
     if len(data) > MAX_BYTES:
         raise InputError(f"{source}: 파일이 너무 큼 ({len(data) // 1024:,} KiB > {MAX_BYTES // 1024:,} KiB)")
     if not zipfile.is_zipfile(io.BytesIO(data)):

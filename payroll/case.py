@@ -19,6 +19,11 @@ class InputError(Exception):
     """Bad input: the message names the file, row or field. The CLI exits with code 2."""
 
 
+class NotApplicable(InputError):
+    """The document does not apply (yet): not a leaver, not eligible, the month or the year not run yet.
+    ``payroll doc KIND --all`` counts these apart from the workers it could not do."""
+
+
 class WorkerIn(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
 

@@ -70,16 +70,17 @@ def main() -> None:
         sys.exit(3)
 
 
-# Each area registers its commands from payroll/commands/<area>.py (a `register(cli)` function).
-COMMAND_AREAS = ("core", "attendance", "runs", "documents", "leave", "welfare", "users", "yearend", "filing")
+# Each area registers its commands from payroll/commands/<area>.py (a `register(cli)` function);
+# the console registers `payroll serve` itself (payroll/web/command.py).
+COMMAND_AREAS = ("core", "attendance", "runs", "documents", "leave", "welfare", "users", "records", "yearend", "filing")
+COMMAND_MODULES = tuple(f"payroll.commands.{area}" for area in COMMAND_AREAS) + ("payroll.web.command",)
 
 
 def _register_areas() -> None:
     import importlib
     import importlib.util
 
-    for area in COMMAND_AREAS:
-        name = f"payroll.commands.{area}"
+    for name in COMMAND_MODULES:
         if importlib.util.find_spec(name) is not None:
             importlib.import_module(name).register(cli)
 

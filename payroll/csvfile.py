@@ -16,8 +16,13 @@ from payroll.security.rrn import masked
 
 
 def read_text(path: str | Path) -> str:
+    from payroll.security.limits import current
+
     path = Path(path)
+    limit = current().max_file_bytes
     try:
+        if path.stat().st_size > limit:
+            raise InputError(f"{path}: 파일이 너무 큽니다 (한도 max_file_bytes {limit:,} bytes, rules/limits.toml)")
         raw = path.read_bytes()
     except OSError as exc:
         raise InputError(f"{path}: cannot read: {exc.strerror}") from None

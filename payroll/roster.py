@@ -6,9 +6,12 @@ field on error; nothing is dropped.
 
 roster.csv    worker_id, name, birth_date, department, job, employment, income_type, family,
               children_8_20, children_under_6, withholding_ratio, first_hire_date,
-              insurance_base, bank, account, rrn_masked
+              insurance_base, bank, account, rrn_masked (optional: pension_base, email)
 contracts.csv contract_id, worker_id, start, end, pay_type, wage, work_days, start_time,
-              end_time, break_minutes, break_start, workplace, duties, meal_allowance, pay_grade
+              end_time, break_minutes, break_start, workplace, duties, meal_allowance, pay_grade (optional: business)
+
+These files are an import format (``payroll import roster|contracts``, payroll/record); a run reads
+the record and stores the roster it read in this format as its snapshot.
 
 - employment: fixed_term (기간제) | public_service (공무직)
 - income_type: regular | daily (일용근로자 for tax: paid by the day, not employed 3 months on)
@@ -35,7 +38,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from payroll.case import InputError, _field_path
 from payroll.csvfile import read_text
-from payroll.security.identifiers import CONTRACT_ID, WORKER_ID
+from payroll.security.identifiers import CONTRACT_PART, WORKER_ID
 
 MINUTES_PER_HOUR = 60
 #: weeks per month for scheduled hours: 365 ÷ 7 ÷ 12 (근로기준법 시행령 §6③, the 209-hour month)
@@ -57,10 +60,12 @@ class Worker(BaseModel):
     children_under_6: int | None = Field(default=None, ge=0)
     withholding_ratio: Literal[80, 100, 120] = 100
     first_hire_date: dt.date | None = None
-    insurance_base: int | None = Field(default=None, ge=0)
+    insurance_base: int | None = Field(default=None, ge=0)  # 보수월액 declared (건강·고용)
+    pension_base: int | None = Field(default=None, ge=0)  # 기준소득월액 declared (국민연금)
     bank: str = ""
     account: str = ""
     rrn_masked: str = ""
+    email: str = Field(default="", max_length=200)
 
     @field_validator("worker_id")
     @classmethod
@@ -108,11 +113,12 @@ class Contract(BaseModel):
     duties: str = ""
     meal_allowance: int = Field(default=0, ge=0)
     pay_grade: str = ""
+    business: str = ""  # 사업: the budget line that funds the post
 
     @field_validator("worker_id", "contract_id")
     @classmethod
     def _safe_ids(cls, v: str, info) -> str:
-        ident = WORKER_ID if info.field_name == "worker_id" else CONTRACT_ID
+        ident = WORKER_ID if info.field_name == "worker_id" else CONTRACT_PART
         if not ident.valid(v):  # they name document files (contract-<contract_id>.pdf)
             raise ValueError(ident.problem(v))
         return v

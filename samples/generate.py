@@ -55,6 +55,10 @@ class Kind:
     income_type: str = "regular"
 
 
+#: the 사업 (budget line) that funds each kind of post
+BUSINESSES = {"clean": "공무직 인건비", "office_ps": "공무직 인건비", "cctv": "CCTV 통합관제 운영", "cctv_wknd": "CCTV 통합관제 운영",
+              "daily": "공공근로 사업", "pt20": "민원 행정 지원", "pt14": "작은도서관 운영", "pt12": "경로당 급식 지원", "ft": "기간제 행정 지원"}
+
 KINDS = [
     Kind("clean", 90, 3, "public_service", "monthly", "12345", "06:00", "15:00", 60, "환경미화", "청소행정과"),
     Kind("office_ps", 96, 3, "public_service", "monthly", "12345", "09:00", "18:00", 60, "시설관리", "총무과"),
@@ -149,6 +153,7 @@ def build_roster(month: str, small: bool, rng: random.Random):
                 "contract_id": f"C{n:05d}", "worker_id": wid, "start": start.isoformat(), "end": end.isoformat() if end else "",
                 "pay_type": kind.pay_type, "wage": wage, "work_days": kind.work_days, "start_time": kind.start, "end_time": kind.end,
                 "break_minutes": kind.brk, "workplace": "구청", "duties": kind.job, "meal_allowance": meal, "pay_grade": grade,
+                "business": BUSINESSES[kind.key],
                 "_kind": kind.key,
             })
     return workers, contracts, first, last

@@ -611,7 +611,11 @@ def test_register_styles_widths_and_frozen_header(month):
     results, items = month
     columns, _ = register_table(results, items)
     wb = openpyxl.load_workbook(io.BytesIO(register_xlsx(results, items)))
-    assert wb.sheetnames == ["급여대장", "항목"]
+    assert wb.sheetnames == ["급여대장", "사업별", "항목"]
+    by_business = list(wb["사업별"].iter_rows(values_only=True))
+    assert by_business[0][:2] == ("사업", "인원") and by_business[-1][:2] == ("합계", f"{results.height}명")
+    money = len(columns) - 3  # the 사업 subtotals add up to the grand total, column for column
+    assert [sum(r[2 + k] for r in by_business[1:-1]) for k in range(money)] == list(by_business[-1][2:2 + money])
     ws = wb["급여대장"]
     assert ws.freeze_panes == "D4"
     assert ws.dimensions == f"A1:{openpyxl.utils.get_column_letter(len(columns))}{3 + results.height + 3 + 1}"  # 3 departments, 합계

@@ -144,8 +144,11 @@ def test_pdf_bytes_identical_in_a_fresh_process(files):
 
 def test_cli_documents_and_settle(files, tmp_path):
     runner = CliRunner()
-    base = ["--roster", str(files / "roster.csv"), "--contracts", str(files / "contracts.csv"), "--out", str(tmp_path / "out"),
-            "--data", str(tmp_path / "data"), "--date", "2026-10-15"]
+    db = ["--db", str(tmp_path / "p.db")]
+    for kind in ("roster", "contracts"):  # the files are an import into the record
+        res = runner.invoke(cli, ["import", kind, str(files / f"{kind}.csv"), "--yes", *db])
+        assert res.exit_code == 0, res.output
+    base = [*db, "--out", str(tmp_path / "out"), "--date", "2026-10-15"]
     res = runner.invoke(cli, ["doc", "contract", "--all", *base])
     assert res.exit_code == 0, res.output
     assert sorted(p.name for p in (tmp_path / "out").glob("contract-*.pdf")) == ["contract-C1.pdf", "contract-C2.pdf", "contract-C3.pdf", "contract-C4.pdf"]
@@ -158,17 +161,15 @@ def test_cli_documents_and_settle(files, tmp_path):
     assert res.exit_code == 0, res.output
     out = json.loads(res.output)
     assert out["path"] == "standard" and out["figures"]["settlement_income_tax"] == 121_100 - 300_000
-    res = runner.invoke(cli, ["doc", "withholding", "W2", *base, "--ytd", str(ytd)])
-    assert res.exit_code == 0, res.output
-    receipt = json.loads((tmp_path / "out" / "withholding-W2-2026.json").read_text(encoding="utf-8"))
-    assert receipt["workplace_income"]["period"] == ["2026-01-02", "2026-09-30"]
+    # the receipt comes from the leaving month's stored run: none before September is run
+    res = runner.invoke(cli, ["doc", "withholding", "W2", *base])
+    assert res.exit_code == 2 and "no run of 2026-09 yet" in res.output
     res = runner.invoke(cli, ["doc", "career", "W1", *base])
-    assert res.exit_code == 0 and (tmp_path / "data" / "career_issues.csv").exists()
-    daily = tmp_path / "daily.csv"
-    daily.write_text("worker_id,month,work_days,taxable_pay,non_taxable,income_tax,local_income_tax\nD1,2026-05,20,2400000,0,0,0\n", encoding="utf-8")
-    res = runner.invoke(cli, ["doc", "daily", "D1", *base, "--daily", str(daily), "--month", "2026-05"])
     assert res.exit_code == 0, res.output
-    has_all(text_of((tmp_path / "out" / "daily-D1-2026-05.pdf").read_bytes()), "일용근로소득지급명세서", "박일용", "2026-05", "2,400,000")
+    career = json.loads(next((tmp_path / "out").glob("career-W1-2026-0001.json")).read_text(encoding="utf-8"))
+    assert [p["contract_id"] for p in career["periods"]] == ["C1", "C2"]  # every contract, the earlier one too
+    res = runner.invoke(cli, ["doc", "daily", "D1", *base, "--month", "2026-05"])
+    assert res.exit_code == 2 and "2026-05의 급여 실행이 없습니다" in res.output
 
 
 def test_cli_bad_input_is_one_line_exit_2(files, tmp_path):
@@ -186,8 +187,10 @@ def test_a_ytd_leaving_date_before_the_hire_date_is_an_input_error(files, tmp_pa
     ytd.write_text("worker_id,year,total_pay,non_taxable,national_pension,health_insurance,long_term_care,employment_insurance,income_tax,local_income_tax,leaving_date\n"
                    "W2,2025,1000000,0,0,0,0,0,0,0,2025-12-31\n", encoding="utf-8")
     runner = CliRunner()
-    base = ["--roster", str(files / "roster.csv"), "--contracts", str(files / "contracts.csv"), "--out", str(tmp_path / "out"), "--data", str(tmp_path / "data")]
-    res = runner.invoke(cli, ["doc", "withholding", "W2", *base, "--ytd", str(ytd)])
+    db = ["--db", str(tmp_path / "p.db")]
+    for kind in ("roster", "contracts"):
+        assert runner.invoke(cli, ["import", kind, str(files / f"{kind}.csv"), "--yes", *db]).exit_code == 0
+    res = runner.invoke(cli, ["import", "opening", str(ytd), *db])  # the opening balance is refused: nothing is recorded
     assert res.exit_code == 2 and "leaving_date: 2025-12-31 is before the hire date 2026-01-02" in res.output
     res = runner.invoke(cli, ["settle", "W2", "--ytd", str(ytd)])  # the roster beside the ytd file dates the hire
     assert res.exit_code == 2 and "leaving_date: 2025-12-31 is before the hire date 2026-01-02" in res.output

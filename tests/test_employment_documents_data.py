@@ -1,6 +1,6 @@
 """HR documents as data: the XLSX twin of every document's JSON (same values, same bytes twice), the
 원천징수영수증's form fields (별지 제24호서식(1)) in the PDF text and the JSON, and `payroll doc` /
-`payroll settle` as a user runs them on the bundled samples (samples/small)."""
+`payroll settle` as a user runs them after `payroll demo` (the record and the stored June run)."""
 
 import datetime as dt
 import json
@@ -68,19 +68,36 @@ def inputs(tmp_path):
     return d
 
 
-def run_all_kinds(inputs: Path, out: Path, data: Path) -> None:
-    """Every kind, from a directory holding the inputs: roster, contracts, ytd and wages found by default."""
+@pytest.fixture(scope="module")
+def demo_once(tmp_path_factory):
+    from payroll.runs.demo import run_demo
+
+    out = tmp_path_factory.mktemp("docs-demo") / "demo"
+    run_demo(out)
+    return out
+
+
+@pytest.fixture()
+def demo(demo_once, tmp_path):
+    """A private copy of the demo folder (documents register into its database)."""
+    here = tmp_path / "demo"
+    shutil.copytree(demo_once, here)
+    return here
+
+
+def run_all_kinds(db: Path, out: Path) -> None:
+    """Every kind from the record and the stored run: nothing but the database."""
     runner = CliRunner()
-    base = ["--out", str(out), "--data", str(data), "--date", "2026-10-15"]
-    for args in (["contract", "W1"], ["resignation", "W1", "--last-day", "2026-09-29", "--reason", "학업"], ["career", "W1"],
-                 ["withholding", "W1"], ["severance", "W1"], ["daily", "D1", "--daily", str(inputs / "daily.csv"), "--month", "2026-05"]):
-        res = runner.invoke(cli, ["doc", *args, "--roster", str(inputs / "roster.csv"), *base])
+    base = ["--out", str(out), "--db", str(db), "--date", "2026-07-15"]
+    for args in (["contract", "T00025"], ["resignation", "P00004", "--last-day", "2026-07-31", "--reason", "학업"], ["career", "T00025"],
+                 ["withholding", "T00025"], ["severance", "T00025"], ["daily", "T00011", "--month", "2026-06"]):
+        res = runner.invoke(cli, ["doc", *args, *base])
         assert res.exit_code == 0, (args, res.output)
 
 
-def test_every_document_has_an_xlsx_twin_of_its_json(inputs, tmp_path):
+def test_every_document_has_an_xlsx_twin_of_its_json(demo, tmp_path):
     out = tmp_path / "out"
-    run_all_kinds(inputs, out, tmp_path / "data")
+    run_all_kinds(demo / "payroll.db", out)
     stems = sorted(p.stem for p in out.glob("*.json"))
     assert [s.split("-")[0] for s in stems] == ["career", "contract", "contract", "daily", "resignation", "severance", "withholding"]
     for stem in stems:
@@ -93,13 +110,14 @@ def test_every_document_has_an_xlsx_twin_of_its_json(inputs, tmp_path):
                 assert len(rows) == len(data[key])
                 assert [r[next(iter(data[key][0]))] for r in rows] == [x[next(iter(x))] for x in data[key]]
     # the severance trace and the career periods are such sheets
-    assert "trace" in read_back((out / "severance-W1.xlsx").read_bytes())
+    assert "trace" in read_back((out / "severance-T00025.xlsx").read_bytes())
     assert len(read_back(next(out.glob("career-*.xlsx")).read_bytes())["periods"]) == 2
 
 
-def test_xlsx_bytes_are_the_same_on_a_second_run(inputs, tmp_path):
-    run_all_kinds(inputs, tmp_path / "a", tmp_path / "data_a")
-    run_all_kinds(inputs, tmp_path / "b", tmp_path / "data_b")
+def test_xlsx_bytes_are_the_same_on_a_second_run(demo_once, tmp_path):
+    for k in "ab":
+        shutil.copytree(demo_once, tmp_path / f"demo_{k}")
+        run_all_kinds(tmp_path / f"demo_{k}" / "payroll.db", tmp_path / k)
     names = sorted(p.name for p in (tmp_path / "a").glob("*.xlsx"))
     assert len(names) == 7
     for name in names:
@@ -144,13 +162,14 @@ def test_withholding_receipt_has_every_form_field(inputs):
     assert set(d["workplace_income"]) >= {"kind", "period", "reduction_period", "pay", "bonus", "recognized_bonus", "total"}
 
 
-def test_commands_find_the_inputs_or_name_the_option(inputs, tmp_path, monkeypatch):
+def test_settle_finds_the_ytd_file_or_names_the_option_and_doc_names_the_record(inputs, tmp_path, monkeypatch):
     runner = CliRunner()
     empty = tmp_path / "empty"
     empty.mkdir()
     monkeypatch.chdir(empty)
+    monkeypatch.delenv("PAYROLL_DB", raising=False)
     res = runner.invoke(cli, ["doc", "contract", "W1"])
-    assert res.exit_code == 2 and "--roster FILE is required" in res.output and "samples/small/roster.csv" in res.output
+    assert res.exit_code == 2 and "no worker 'W1' in the record" in res.output
     res = runner.invoke(cli, ["settle", "W1"])
     assert res.exit_code == 2 and "--ytd FILE is required" in res.output
     # from a directory with an inputs/ folder (the layout of docs/runs.md) nothing needs naming
@@ -158,33 +177,48 @@ def test_commands_find_the_inputs_or_name_the_option(inputs, tmp_path, monkeypat
     res = runner.invoke(cli, ["settle", "W1", "--json"])
     assert res.exit_code == 0, res.output
     assert json.loads(res.output)["figures"]["applied_determined_tax"] == 2_788_725
-    res = runner.invoke(cli, ["doc", "withholding", "W1", "--date", "2026-10-15"])
-    assert res.exit_code == 0, res.output
-    # the contract's end (no renewal) is the leaving date: the 근무기간 ends on 2026-09-30
-    d = json.loads((empty / "out" / "withholding-W1-2026.json").read_text(encoding="utf-8"))
-    assert d["workplace_income"]["period"] == ["2026-01-01", "2026-09-30"]
 
 
-def test_severance_all_uses_resignations_and_contract_ends(inputs, tmp_path):
+def test_doc_all_after_the_demo_needs_no_file(demo, tmp_path):
+    """Every kind with --all straight after the demo: the applicable workers, from the database alone."""
     runner = CliRunner()
-    base = ["--roster", str(inputs / "roster.csv"), "--out", str(tmp_path / "out"), "--data", str(tmp_path / "data")]
-    # before the contract ends, W1 is not leaving: nothing written, one summary line
-    res = runner.invoke(cli, ["doc", "severance", "--all", *base, "--date", "2026-09-01"])
-    assert res.exit_code == 0 and "not leaving by 2026-09-01" in res.output and not (tmp_path / "out").exists()
-    # a 중도포기서 recorded for 2026-08-31 sets the leaving date: the 퇴직금 follows without --last-day
-    res = runner.invoke(cli, ["doc", "resignation", "W1", *base, "--date", "2026-08-20", "--last-day", "2026-08-31", "--reason", "이사"])
-    assert res.exit_code == 0, res.output
-    res = runner.invoke(cli, ["doc", "severance", "--all", *base, "--date", "2026-09-01"])
-    assert res.exit_code == 0, res.output
-    d = json.loads((tmp_path / "out" / "severance-W1.json").read_text(encoding="utf-8"))
-    # service 2025-03-01 … 2026-08-31 (the 2024 contract is cut off by the gap): 549 days
-    assert d["service"]["last_working_day"] == "2026-08-31" and d["service"]["days"] == 549
+    base = ["--db", str(demo / "payroll.db"), "--out", str(tmp_path / "out"), "--date", "2026-07-15"]
+    for kind in ("contract", "career", "withholding", "severance", "daily"):
+        res = runner.invoke(cli, ["doc", kind, "--all", *base])
+        assert res.exit_code == 0, (kind, res.output)
+        assert "skipped" not in res.output, (kind, res.output)  # nothing it could not do
+    out = tmp_path / "out"
+    assert len(list(out.glob("contract-*.pdf"))) == 41 and len(list(out.glob("career-*.pdf"))) == 40
+    # the June leavers: T00025's settlement and 퇴직금 from the stored run; the 일용 leavers' 지급명세
+    assert sorted(p.name for p in out.glob("withholding-*.pdf")) == ["withholding-T00025-2026.pdf"]
+    assert sorted(p.name for p in out.glob("severance-*.pdf")) == ["severance-T00025.pdf"]
+    assert len(list(out.glob("daily-*-2026-06.pdf"))) == 3
 
 
-def test_samples_leaver_t00025(tmp_path):
+def test_a_resignation_ends_the_contract_in_the_record(demo, tmp_path):
+    from payroll.record import people
+    from payroll.store import open_store
+
+    runner = CliRunner()
+    base = ["--db", str(demo / "payroll.db"), "--out", str(tmp_path / "out")]
+    res = runner.invoke(cli, ["doc", "resignation", "P00004", *base, "--date", "2026-07-10", "--last-day", "2026-07-31", "--reason", "이사"])
+    assert res.exit_code == 0, res.output
+    store = open_store(str(demo / "payroll.db"))
+    with store.session() as s:
+        assert people.contracts_of(s, "P00004")[-1].end == dt.date(2026, 7, 31)
+        assert "P00004" in people.roster_for_month(s, "2026-07").workers and "P00004" not in people.roster_for_month(s, "2026-08").workers
+    store.dispose()
+    res = runner.invoke(cli, ["doc", "resignation", "P00004", *base, "--date", "2026-07-10", "--last-day", "2026-07-20", "--reason", "이사"])
+    assert res.exit_code == 2 and "이미 기록되어 있습니다" in res.output
+    # its 퇴직금 comes with the July run: until then the document does not apply
+    res = runner.invoke(cli, ["doc", "severance", "P00004", *base, "--date", "2026-08-01"])
+    assert res.exit_code == 2 and "no run of 2026-07 yet" in res.output
+
+
+def test_samples_leaver_t00025(demo, tmp_path):
     """samples/small: T00025 was renewed (2025 contract, then 2026-01-01 … 2026-06-19) and leaves in June."""
     runner = CliRunner()
-    base = ["--roster", str(SAMPLES / "roster.csv"), "--out", str(tmp_path / "out"), "--data", str(tmp_path / "data"), "--date", "2026-07-01"]
+    base = ["--db", str(demo / "payroll.db"), "--out", str(tmp_path / "out"), "--date", "2026-07-01"]
     res = runner.invoke(cli, ["doc", "career", "T00025", *base])
     assert res.exit_code == 0, res.output
     career = json.loads(next((tmp_path / "out").glob("career-T00025-*.json")).read_text(encoding="utf-8"))
@@ -195,9 +229,9 @@ def test_samples_leaver_t00025(tmp_path):
     assert res.exit_code == 0, res.output
     w = json.loads((tmp_path / "out" / "withholding-T00025-2026.json").read_text(encoding="utf-8"))
     assert w["workplace_income"]["period"] == ["2026-01-01", "2026-06-19"]
-    # wages.csv stops at 2026-05 (the June run supplies June): the error names the file, the month and the format
+    # the 퇴직금 of the June run: the wages of 2026-03 … 05 imported as opening balances, June from the run
     res = runner.invoke(cli, ["doc", "severance", "T00025", *base])
-    assert res.exit_code == 2 and "wages.csv" in res.output and "2026-06" in res.output and "worker_id,month,wages" in res.output
+    assert res.exit_code == 0, res.output
     res = runner.invoke(cli, ["settle", "T00025", "--ytd", str(SAMPLES / "ytd.csv"), "--json"])
     assert res.exit_code == 0, res.output
     s = json.loads(res.output)
@@ -205,3 +239,26 @@ def test_samples_leaver_t00025(tmp_path):
     # 산출 239,899; 근로세액공제 131,944; 표준 130,000 → 0; refund of everything withheld
     assert s["figures"]["std_tax_base"] == 3_998_317 and s["figures"]["applied_determined_tax"] == 0
     assert (s["figures"]["settlement_income_tax"], s["figures"]["settlement_local_income_tax"]) == (-183_150, -18_300)
+
+
+def test_the_demo_register_has_subtotals_by_business_and_the_budget_report_reads_the_run(demo, tmp_path):
+    """The samples' contracts name the 사업 of each post: the June register subtotals them, and the 인건비
+    report's spent equals the register's 임금 총액 + 사용자 부담 (no 퇴직금 is in the 임금 of the report)."""
+    import io
+
+    from openpyxl import load_workbook
+
+    register = next((demo / "runs" / "2026-06").glob("*/register.xlsx"))
+    rows = list(load_workbook(register)["사업별"].iter_rows(values_only=True))
+    names = [r[0] for r in rows[1:-1]]
+    assert "공무직 인건비" in names and "기간제 행정 지원" in names and "공공근로 사업" in names
+    runner = CliRunner()
+    res = runner.invoke(cli, ["budget", "report", "2026", "--out", str(tmp_path / "인건비.xlsx"), "--db", str(demo / "payroll.db")])
+    assert res.exit_code == 0, res.output
+    book = load_workbook(io.BytesIO((tmp_path / "인건비.xlsx").read_bytes()))
+    monthly = {r[0]: r for r in list(book["2026 사업·월별"].iter_rows(values_only=True))[1:]}
+    header = rows[0]
+    gross, employer = header.index("임금 총액"), header.index("사용자 부담 합계")
+    for r in rows[1:-1]:
+        pay, emp, sev = monthly[r[0]][3], monthly[r[0]][4], monthly[r[0]][5]
+        assert pay + sev == r[gross] and emp == r[employer], r[0]

@@ -39,7 +39,7 @@ def test_demo_creates_the_console_users_with_passwords_in_a_private_file(tmp_pat
     import stat
 
     from payroll.store import open_store
-    from payroll.users import authenticate
+    from payroll.record.users import authenticate
 
     res = CliRunner().invoke(cli, ["demo", "--out", str(tmp_path / "demo"), "--json"])
     assert res.exit_code == 0, res.output

@@ -55,8 +55,8 @@ def test_memoised_subsets_do_not_leak_between_documents():
 
 PLAIN_REPORTLAB = """
 import hashlib, json, sys
-import payroll.documents.pdf as pdf
-pdf._tune_faces = lambda *names: None  # ReportLab's own embedding, no memos
+import payroll.documents.pdf_embed as pdf_embed
+pdf_embed._tune_faces = lambda *names: None  # ReportLab's own embedding, no memos
 from payroll.documents.payslip import payslip_pdf
 doc = json.load(open(sys.argv[1], encoding="utf-8"))
 other = {**doc["result"], "worker_id": "W007", "name": "황보수나"}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from payroll.runs.batch import execute_run
-from payroll.runs.demo import stage_samples
+from payroll.runs.demo import import_samples, stage_samples
 from payroll.store import open_store
 
 
@@ -13,6 +13,7 @@ def test_a_recorded_resignation_makes_the_run_settle_the_leaver(tmp_path):
         "worker_id,contract_id,last_working_day,reason,submitted_on\nT00030,C00030,2026-06-15,개인 사정,2026-06-10\n", encoding="utf-8"
     )
     store = open_store(str(tmp_path / "payroll.db"))
+    import_samples(store, tmp_path / "imports")
     summary = execute_run(store, "2026-06", inputs_dir=inputs, out_root=tmp_path / "runs", actor="test")
     store.dispose()
     out = tmp_path / "runs" / "2026-06" / summary["run_id"]
@@ -34,6 +35,7 @@ def test_a_worker_whose_deductions_exceed_the_pay_does_not_stop_the_month(tmp_pa
     for name in ("corrections.csv", "leave.csv", "overtime.csv"):
         (inputs / "2026-06" / name).unlink(missing_ok=True)
     store = open_store(str(tmp_path / "payroll.db"))
+    import_samples(store, tmp_path / "imports")
     summary = execute_run(store, "2026-06", inputs_dir=inputs, out_root=tmp_path / "runs", actor="test")
     store.dispose()
     short = [w for w in summary["warnings"] if "공제 합계가 이달 지급액보다" in w]

@@ -128,9 +128,9 @@ def approve_correction(store, month: str = MONTH, approver: str = "approver") ->
     """An approver's recorded approval of one correction run of ``month`` (the console and the CLI both need one)."""
     from sqlmodel import select
 
-    from payroll import users
+    from payroll.record import users
     from payroll.runs.approvals import record_approval
-    from payroll.web.models import ConsoleUser
+    from payroll.record.models import ConsoleUser
 
     with store.session() as s:
         if s.exec(select(ConsoleUser).where(ConsoleUser.name == approver)).first() is None:

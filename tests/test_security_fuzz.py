@@ -158,7 +158,7 @@ def test_a_truncated_time_is_an_error_not_midnight(tmp_path):
 
 def _small_loaders(tmp: Path):
     from payroll.attendance.checks import load_corrections
-    from payroll.commands.documents import load_wages_csv
+    from payroll.record.opening import load_wages_csv
     from payroll.leave import inputs as leave_inputs
     from payroll.roster import load_roster
     from payroll.settlement import load_claims, load_ytd_csv
@@ -225,6 +225,40 @@ def test_mutated_small_files_into_their_importers(tmp_path_factory, sample):
     path = tmp / f"in-{name}"
     path.write_bytes(data)
     _only_input_errors(_small_loaders(tmp)[name], path)
+
+
+def _record_workbook(kind: str) -> bytes:
+    """The record's import format as XLSX (Korean headers), from the bundled roster or contracts."""
+    import csv
+
+    from openpyxl import Workbook
+
+    from payroll.record import files
+
+    words = files.ROSTER_HEADERS if kind == "roster" else files.CONTRACT_HEADERS
+    korean = {v: k for k, v in words.items()}
+    rows = list(csv.reader(io.StringIO((SAMPLES / f"{kind}.csv").read_text(encoding="utf-8"))))
+    keep = [i for i, h in enumerate(rows[0]) if h in korean]
+    wb = Workbook()
+    for k, row in enumerate(rows[:40]):
+        wb.active.append([korean[row[i]] if k == 0 else row[i] for i in keep])
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(kind=st.sampled_from(["roster", "contracts"]), suffix=st.sampled_from([".csv", ".xlsx"]), seed=st.randoms(use_true_random=False),
+       raw=st.booleans())
+def test_the_records_import_files_random_and_mutated(tmp_path_factory, kind, suffix, seed, raw):
+    """`payroll import roster|contracts` and the console's 기록 가져오기 read these: an input error, never a crash."""
+    from payroll.record import files
+
+    base = (SAMPLES / f"{kind}.csv").read_bytes() if suffix == ".csv" else _record_workbook(kind)
+    data = bytes(seed.randrange(256) for _ in range(seed.randrange(600))) if raw else (mutate_sheet if suffix == ".xlsx" else mutate_text)(base, seed)
+    path = tmp_path_factory.mktemp("record") / f"in{suffix}"
+    path.write_bytes(data)
+    _only_input_errors(files.read_roster_file if kind == "roster" else files.read_contracts_file, path)
 
 
 # --- the upload routes -------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from cryptography.fernet import Fernet
 from payroll.case import InputError
 from payroll.store import crypto, database_url, open_store
 from payroll.store.db import version_locations
+import payroll.record.models  # noqa: F401 - the record's tables are checked with the store's
 from payroll.store.models import BASE_REVISION, SQLModel
 from payroll.store.personal import import_rrn_csv, put_rrn, shown, verify_rrn
 

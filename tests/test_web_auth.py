@@ -9,11 +9,11 @@ import sys
 import pytest
 from sqlmodel import select
 
-from payroll import users
+from payroll.record import users
 from payroll.case import InputError
 from payroll.store.models import AuditLog
 from payroll.web.auth import SESSION_COOKIE
-from payroll.web.models import ConsoleSession, ConsoleUser
+from payroll.record.models import ConsoleSession, ConsoleUser
 from test_web_fixtures import PASSWORDS, client, clock, csrf_from, login, store  # noqa: F401
 
 
@@ -85,7 +85,7 @@ def test_delays_grow_and_stop_at_five_minutes(client, store, clock):
 
 
 def test_an_unknown_name_is_answered_and_counted_exactly_like_a_known_one(client, clock, monkeypatch):
-    from payroll import users as users_module
+    from payroll.record import users as users_module
 
     verified = []
 

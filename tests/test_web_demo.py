@@ -159,14 +159,42 @@ def test_a_leavers_withholding_receipts_come_from_the_stored_runs(demo):
     assert f"withholding/{LEAVER}/2026" in targets and f"severance/{LEAVER}/2026" in targets
 
 
-def test_receipts_are_refused_when_the_inputs_no_longer_give_what_the_run_paid(demo):
+def test_the_cli_and_the_console_give_the_same_receipt_bytes(demo, tmp_path):
+    """One function behind both doors (payroll.record.papers): the same 원천징수영수증, byte for byte."""
+    from click.testing import CliRunner
+
+    from payroll.cli import cli
+    from test_web_fixtures import START
+
     app, here, client = demo
-    ytd = here / "inputs" / "ytd.csv"
-    header, line = ytd.read_text(encoding="utf-8").splitlines()[:2]
+    console = client("demo-clerk").get(f"/workers/{LEAVER}/withholding/2026.pdf")
+    assert console.status_code == 200
+    res = CliRunner().invoke(cli, ["doc", "withholding", LEAVER, "--db", str(here / "payroll.db"), "--out", str(tmp_path / "cli"),
+                                   "--date", START.date().isoformat()])
+    assert res.exit_code == 0, res.output
+    assert (tmp_path / "cli" / f"withholding-{LEAVER}-2026.pdf").read_bytes() == console.content
+
+
+def test_receipts_come_from_what_the_run_read_and_are_refused_when_the_stored_run_disagrees(demo):
+    app, here, client = demo
+    clerk = client("demo-clerk")
+    before = clerk.get(f"/workers/{LEAVER}/withholding/2026.pdf").content
+    # an opening balance entered after the run changes the record, not what that run read
+    ytd = (here / "imports" / "ytd.csv").read_text(encoding="utf-8")
+    header, line = ytd.splitlines()[:2]
     cells = line.split(",")
     cells[header.split(",").index("income_tax")] = str(int(cells[header.split(",").index("income_tax")]) + 10_000)
-    ytd.write_text(header + "\n" + ",".join(cells) + "\n", encoding="utf-8")
-    r = client("demo-clerk").get(f"/workers/{LEAVER}/withholding/2026.pdf")
+    r = clerk.post("/record/import", data={"kind": "opening", "csrf_token": clerk.csrf}, files={"file": ("ytd.csv", (header + "\n" + ",".join(cells) + "\n").encode(), "text/csv")})
+    assert r.status_code == 200 and "1행을 기록했습니다" in r.text, r.text
+    assert clerk.get(f"/workers/{LEAVER}/withholding/2026.pdf").content == before
+    # a stored result that no longer matches the settlement: refused, never issued
+    with app.state.store.session() as db:
+        stored = db.exec(select(WorkerResult).where(WorkerResult.worker_id == LEAVER)).one()
+        doc = json.loads(stored.result_json)
+        doc["row"]["settlement_income_tax"] = int(doc["row"]["settlement_income_tax"]) + 10
+        stored.result_json = json.dumps(doc, ensure_ascii=False)
+        db.add(stored)
+    r = clerk.get(f"/workers/{LEAVER}/withholding/2026.pdf")
     assert r.status_code == 400 and "differs from what the run" in r.text and "Traceback" not in r.text
 
 
@@ -176,10 +204,10 @@ def test_no_settlement_receipt_for_a_daily_worker_and_none_before_the_month_is_r
     assert "withholding/2026.pdf" not in clerk.get(f"/workers/{DAILY_LEAVER}").text
     r = clerk.get(f"/workers/{DAILY_LEAVER}/withholding/2026.pdf")
     assert r.status_code == 400 and "일용근로소득" in r.text
-    # T00007's contract ends 2026-12-31: no receipt until that month is run, and no ytd.csv row
+    # T00007's contract ends 2026-12-31: no receipt until that month is run
     assert "원천징수영수증 (PDF)" not in clerk.get("/workers/T00007").text
     r = clerk.get("/workers/T00007/withholding/2026.pdf")
-    assert r.status_code == 400 and "ytd.csv" in r.text
+    assert r.status_code == 400 and "no run of 2026-12 yet" in r.text
     assert clerk.get(f"/workers/{LEAVER}/withholding/20x6.pdf").status_code == 404
 
 
@@ -208,24 +236,27 @@ def _upload(c, kind, name, data):
     return c.post("/months/2026-06/uploads", data={"kind": kind, "csrf_token": c.csrf}, files={"file": (name, data, "text/csv")})
 
 
-def test_ytd_csv_uploaded_in_the_console_gives_a_receipt_and_a_bad_one_the_importers_message(demo):
+def _import(c, name, data):
+    return c.post("/record/import", data={"kind": "opening", "csrf_token": c.csrf}, files={"file": (name, data, "text/csv")})
+
+
+def test_opening_balances_imported_in_the_console_and_a_bad_file_gets_the_importers_message(demo):
     app, here, client = demo
     clerk = client("demo-clerk")
-    bad = b"worker_id,year,total_pay\nP00001,2025,1000\n"
-    r = _upload(clerk, "ytd", "연간.csv", bad)
+    r = _import(clerk, "연간.csv", b"worker_id,year,total_pay\nP00001,2025,1000\n")
     assert r.status_code == 400 and "missing column" in r.text and "연간.csv" in r.text
-    r = _upload(clerk, "ytd", "연간.pdf", b"%PDF-1.4")
-    assert r.status_code == 400 and ".csv 형식만" in r.text
-    good = (here / "inputs" / "ytd.csv").read_bytes().decode() + "P00001,2025,30000000,1200000,1350000,1063500,137700,270000,900000,90000\n"
-    r = _upload(clerk, "ytd", "ytd-2025.csv", good.encode())
-    assert r.status_code == 200 and "올렸습니다" in r.text, r.text
-    assert "/workers/P00001/withholding/2025.pdf" in clerk.get("/workers/P00001").text
-    r = clerk.get("/workers/P00001/withholding/2025.pdf")
-    assert r.status_code == 200 and "2025년귀속" in _pdf_text(r.content)
-    # the approver reads it but uploads nothing
+    r = _import(clerk, "연간.pdf", b"%PDF-1.4")
+    assert r.status_code == 400 and "CSV 또는 XLSX" in r.text
+    good = b"worker_id,year,total_pay,non_taxable,national_pension,health_insurance,long_term_care,employment_insurance,income_tax,local_income_tax\nP00001,2025,30000000,1200000,1350000,1063500,137700,270000,900000,90000\n"
+    r = _import(clerk, "ytd-2025.csv", good)
+    assert r.status_code == 200 and "연초부터의 급여·세액 1행을 기록했습니다" in r.text, r.text
+    with app.state.store.session() as db:
+        from payroll.record.opening import opening_pay
+
+        assert opening_pay(db, "P00001", 2025).income_tax == 900_000
+    # the approver reads the record but imports nothing
     approver = client("demo-approver")
-    assert approver.get("/workers/P00001/withholding/2025.pdf").status_code == 200
-    assert _upload(approver, "ytd", "ytd.csv", good.encode()).status_code == 403
+    assert _import(approver, "ytd.csv", good).status_code == 403
 
 
 def test_the_ledger_page_reads_the_opening_balances(demo):
@@ -233,13 +264,14 @@ def test_the_ledger_page_reads_the_opening_balances(demo):
     clerk = client("demo-clerk")
     before = clerk.get(f"/workers/{LEAVER}?as_of=2026-06-30").text
     assert "이월 잔여" not in before
-    r = _upload(clerk, "leave_opening", "이월.csv", f"worker_id,as_of,minutes,note\n{LEAVER},2025-12-31,2400,2025 연차관리대장 이월\n".encode())
+    r = _import(clerk, "이월.csv", f"worker_id,as_of,minutes,note\n{LEAVER},2025-12-31,2400,2025 연차관리대장 이월\n".encode())
     assert r.status_code == 200, r.text
     after = clerk.get(f"/workers/{LEAVER}?as_of=2026-06-30").text
-    # a day of leave names its file and row as the clerk knows them, never a server path
-    assert "연차 (2026-06/leave.csv row " in after and str(here) not in after and "/tmp" not in after
-    assert "이월 잔여 (leave_opening.csv)" in after and "2025 연차관리대장 이월" in after
-    r = _upload(clerk, "leave_opening", "이월.csv", b"worker_id,as_of,minutes,note\nNOBODY,2025-12-31,2400,\n")
+    # where a row comes from is named as the clerk knows it, never a server path
+    assert "2026-06 휴가 기록" in after and str(here) not in after and "/tmp" not in after
+    assert "이월 잔여" in after and "연차 이월 기록" in after and "2025 연차관리대장 이월" in after
+    assert "시간" in after and "잔여 <strong>" in after  # days and hours, not minutes
+    r = _import(clerk, "이월.csv", b"worker_id,as_of,minutes,note\nNOBODY,2025-12-31,2400,\n")
     assert r.status_code == 400 and "이월.csv" in r.text and "Traceback" not in r.text
 
 

@@ -7,7 +7,8 @@ import re
 
 import pytest
 
-PASSWORDS = {"clerk": "clerk-pass-1234", "approver": "approver-pass-1234", "auditor": "auditor-pass-1234"}
+PASSWORDS = {"clerk": "clerk-pass-1234", "approver": "approver-pass-1234", "auditor": "auditor-pass-1234", "worker": "worker-pass-1234"}
+WORKER_LOGIN = "w-W0001"
 START = dt.datetime(2026, 10, 15, 0, 0, 0)  # frozen: tests never read the wall clock
 
 
@@ -23,17 +24,37 @@ class FrozenClock:
 
 
 def make_store(tmp_path):
-    from payroll.web.db import open_db
+    from payroll.store import open_store
 
-    return open_db(f"sqlite:///{tmp_path / 'console.db'}")
+    return open_store(f"sqlite:///{tmp_path / 'console.db'}")
 
 
 def add_users(store, clock):
-    from payroll import users
+    from payroll.record import users
 
     with store.session() as s:
         for role, password in PASSWORDS.items():
-            users.add_user(s, role, role, password, clock=clock)
+            if role != "worker":  # a worker account belongs to a worker of the record: add_worker_account
+                users.add_user(s, role, role, password, clock=clock)
+
+
+def add_worker_account(store, clock, worker_id: str = "W0001", login: str = WORKER_LOGIN) -> None:
+    """A worker of the record (hired through the change set) with a login that has changed its first password."""
+    from payroll.record import changes
+    from payroll.record.models import SINCE_ALWAYS, ConsoleUser
+    from payroll.record.users import add_user
+    from payroll.roster import Worker
+    from sqlmodel import select
+
+    w = Worker(worker_id=worker_id, name="김근로", birth_date=dt.date(1990, 1, 1), department="총무과", employment="fixed_term")
+    with store.session() as s:
+        changes.apply(s, changes.roster_changes(s, [w], SINCE_ALWAYS, "test"), "test", "test")
+    with store.session() as s:
+        add_user(s, login, "worker", PASSWORDS["worker"], clock=clock, worker_id=worker_id)
+    with store.session() as s:
+        user = s.exec(select(ConsoleUser).where(ConsoleUser.name == login)).one()
+        user.must_change_password = False
+        s.add(user)
 
 
 def make_client(store, clock, tmp_path):

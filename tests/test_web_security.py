@@ -13,10 +13,10 @@ from fastapi.routing import APIRoute
 
 from payroll.web.auth import Guard
 from payroll.web.pages.session import PUBLIC_ROUTES
-from test_web_fixtures import PASSWORDS, FrozenClock, add_users, csrf_from, login, make_client, make_store
+from test_web_fixtures import PASSWORDS, WORKER_LOGIN, FrozenClock, add_users, add_worker_account, csrf_from, login, make_client, make_store
 
 #: a value for every path parameter the console uses (nonexistent objects: 404 is an allow, not a 403)
-SAMPLE_PARAMS = {"month": "2026-06", "run_id": "0" * 16, "other_run_id": "1" * 16, "worker_id": "W0001", "weight": "regular", "upload_id": "1", "job_id": "nojob", "name": "contract", "kind": "attendance", "slip": "W0001", "contract_id": "C001", "year": "2026", "ext": "pdf", "period": "2026"}
+SAMPLE_PARAMS = {"document_id": "1", "request_id": "1", "decision": "issue", "month": "2026-06", "run_id": "0" * 16, "other_run_id": "1" * 16, "worker_id": "W0001", "weight": "regular", "upload_id": "1", "job_id": "nojob", "name": "contract", "kind": "attendance", "slip": "W0001", "contract_id": "C001", "year": "2026", "ext": "pdf", "period": "2026"}
 
 
 def _guard_of(route: APIRoute) -> Guard | None:
@@ -61,13 +61,14 @@ def env(tmp_path_factory):
     clock = FrozenClock()
     store = make_store(tmp)
     add_users(store, clock)
+    add_worker_account(store, clock)
     clients = {}
-    for role in (None, "clerk", "approver", "auditor"):
+    for role in (None, "clerk", "approver", "auditor", "worker"):
         c = make_client(store, clock, tmp)
         c.__enter__()
         if role:
-            assert login(c, role, PASSWORDS[role]).status_code == 303
-            c.csrf = csrf_from(c.get("/months").text)
+            assert login(c, WORKER_LOGIN if role == "worker" else role, PASSWORDS[role]).status_code == 303
+            c.csrf = csrf_from(c.get("/password" if role == "worker" else "/months").text)
         clients[role] = c
     yield clients
     for c in clients.values():
@@ -101,7 +102,7 @@ def test_walk_every_route_with_every_role(env):
             continue
         r = _call(env[None], method, url, None)
         assert r.status_code == 303 and r.headers["location"] == "/login", f"unauthenticated {method} {url}: {r.status_code}"
-        for role in ("clerk", "approver", "auditor"):
+        for role in ("clerk", "approver", "auditor", "worker"):
             client = env[role]
             r = _call(client, method, url, client.csrf)
             if role in guard.roles:

@@ -38,9 +38,10 @@ def scheduled_attendance(inputs: Path, month: str) -> Path:
     y, m = int(month[:4]), int(month[5:])
     first, last = dt.date(y, m, 1), dt.date(y, m, calendar.monthrange(y, m)[1])
     off = holidays_between(first - dt.timedelta(days=7), last, None)
-    names = {r["worker_id"]: r["name"] for r in csv.DictReader(open(inputs / "roster.csv", encoding="utf-8"))}
+    imports = inputs.parent / "imports"  # the files the demo imported into the record
+    names = {r["worker_id"]: r["name"] for r in csv.DictReader(open(imports / "roster.csv", encoding="utf-8"))}
     rows = []
-    for c in csv.DictReader(open(inputs / "contracts.csv", encoding="utf-8")):
+    for c in csv.DictReader(open(imports / "contracts.csv", encoding="utf-8")):
         start = dt.date.fromisoformat(c["start"])
         end = dt.date.fromisoformat(c["end"]) if c["end"] else last
         day = first - dt.timedelta(days=7)
@@ -87,7 +88,7 @@ def month_run(tmp_path_factory):
     root = tmp_path_factory.mktemp("welfare-e2e")
     demo = json.loads(invoke("demo", "--out", str(root / "demo"), "--json").output)
     db, inputs = demo["db"], Path(demo["inputs_dir"])
-    base = ["--roster", str(inputs / "roster.csv"), "--contracts", str(inputs / "contracts.csv"), "--db", db]
+    base = ["--db", db]  # the workers and contracts: the demo's record
 
     # 단체보험: T00007 (기간제, a 2026 contract of 12 months) in both plans from January — 실손형
     # 420,000 billed in January, 정액형 312,000 billed 26,000 a month: 706,000 by November

@@ -170,6 +170,15 @@ def test_a_worker_with_months_missing_is_not_settled_until_the_opening_figures_g
     with store.session() as s:
         assert w["income_tax_paid"] == 300_000 + sum(r["row"]["income_tax"] for m in ("2026-11", "2026-12")
                                                      for r in load_results(s, _run_of(s, m)) if r["row"]["worker_id"] == "W002")
+    with store.session() as s:  # the same figures kept in the record (payroll import opening) instead of a file
+        from payroll.record import people
+        from payroll.record.opening import import_opening
+
+        import_opening(s, ytd, people.roster_as_of(s, dt.date(2026, 12, 31)), "clerk")
+    with store.session() as s:
+        from_record = compute_year_end(s, 2026)
+    assert from_record.frame.height == 5 and from_record.inputs_sha256 != ye.inputs_sha256
+    assert from_record.frame.filter(from_record.frame["worker_id"] == "W002").to_dicts()[0]["income_tax_paid"] == w["income_tax_paid"]
     store.dispose()
 
 

@@ -1,5 +1,5 @@
-"""`payroll doc …` (근로계약서, 중도포기서, 경력증명서, 원천징수영수증, 퇴직소득 영수증, 일용 지급명세)
-and `payroll settle` (a leaver's settlement preview with its trace)."""
+"""`payroll doc …` (근로계약서, 중도포기서, 경력증명서, 원천징수영수증, 퇴직소득 영수증, 일용 지급명세) from the
+record and the stored runs, and `payroll settle` (a settlement preview from a year-to-date file)."""
 
 from __future__ import annotations
 
@@ -8,20 +8,16 @@ from pathlib import Path
 
 import click
 
-from payroll.case import InputError, dumps
-from payroll.csvfile import read_rows
+from payroll.case import InputError, NotApplicable, dumps
 from payroll.money import won
+from payroll.record.papers import KINDS
 
-KINDS = ("contract", "resignation", "career", "withholding", "severance", "daily")
-
-
-#: where a file not given on the command line is looked for, in order (the inputs layout of
-#: docs/runs.md keeps roster.csv, contracts.csv, ytd.csv and wages.csv side by side)
+DB_HELP = "database URL or SQLite file (default: $PAYROLL_DB, else ./payroll.db)"
 SEARCH_DIRS = (".", "inputs")
 
 
 def _find(given, name: str, option: str, beside: Path | None = None, required: bool = True) -> Path | None:
-    """``given``, else ``name`` beside the roster, else in ./ or ./inputs/; the error says which option to give."""
+    """``given``, else ``name`` in ./ or ./inputs/; the error says which option to give."""
     if given:
         return Path(given)
     places = ([beside] if beside is not None else []) + [Path(d) for d in SEARCH_DIRS]
@@ -32,72 +28,6 @@ def _find(given, name: str, option: str, beside: Path | None = None, required: b
         return None
     looked = ", ".join(dict.fromkeys(f"{d}/" for d in places))
     raise InputError(f"{option} FILE is required: no {name} in {looked} (e.g. {option} samples/small/{name})")
-
-
-def _roster(roster, contracts):
-    from payroll.roster import load_roster
-
-    roster_path = _find(roster, "roster.csv", "--roster")
-    contracts_path = _find(contracts, "contracts.csv", "--contracts", beside=roster_path.parent)
-    return load_roster(roster_path, contracts_path), roster_path.parent
-
-
-def _leaving_day(data: Path, r, wid: str, until: dt.date) -> tuple[dt.date | None, str]:
-    """The worker's last working day and where it comes from: a recorded 중도포기서, else the end of
-    the worker's service (the last contract's end, not continued by another) on or before ``until``."""
-    from payroll.documents.resignation import leaving_date
-
-    day = leaving_date(data, wid)
-    if day is not None:
-        return day, f"중도포기서 ({data / 'resignations.csv'})"
-    cs = sorted(r.contracts_of(wid), key=lambda c: c.start)
-    if not cs or any(c.end is None for c in cs):
-        return None, "no 중도포기서 and an open-ended contract"
-    end = max(c.end for c in cs)
-    if end > until:
-        return None, f"still employed on {until} (contract ends {end})"
-    return end, "계약 종료"
-
-
-def _stamp_date(data: dict) -> dt.date | None:
-    """The document's own date (issue or submission), which stamps its XLSX; None → the zip epoch."""
-    for key in ("issued_on", "submitted_on"):
-        if data.get(key):
-            return dt.date.fromisoformat(data[key])
-    return None
-
-
-def _write(out: Path, stem: str, pdf: bytes, data: dict) -> list[Path]:
-    """``<stem>.pdf`` and its data twice: ``<stem>.json`` and ``<stem>.xlsx`` (payroll/documents/data_xlsx.py)."""
-    from payroll.documents.data_xlsx import data_workbook
-
-    from payroll.security.identifiers import contained
-
-    out.mkdir(parents=True, exist_ok=True)
-    p, j, x = (contained(out, f"{stem}{suffix}") for suffix in (".pdf", ".json", ".xlsx"))
-    p.write_bytes(pdf)
-    j.write_text(dumps(data) + "\n", encoding="utf-8")
-    x.write_bytes(data_workbook(data, _stamp_date(data)))
-    return [p, j, x]
-
-
-def load_wages_csv(path: str | Path) -> dict[str, dict[str, int]]:
-    """worker_id, month (YYYY-MM), wages → {worker: {month: wages}} for the 평균임금."""
-    path = Path(path)
-    out: dict[str, dict[str, int]] = {}
-    for line, row in read_rows(path, ("worker_id", "month", "wages")):
-        try:
-            dt.date.fromisoformat(row["month"].strip() + "-01")
-            amount = int(row["wages"])
-        except ValueError:
-            raise InputError(f"{path}: row {line}: month or wages: not YYYY-MM / a whole number") from None
-        if amount < 0:
-            raise InputError(f"{path}: row {line}: wages: must be ≥ 0")
-        month = row["month"].strip()
-        if month in out.setdefault(row["worker_id"].strip(), {}):
-            raise InputError(f"{path}: row {line}: month: {month} given twice for {row['worker_id']}")
-        out[row["worker_id"].strip()][month] = amount
-    return out
 
 
 def _ytd_for(ytd_file, worker_id: str, year: int | None):
@@ -140,135 +70,103 @@ def _claims_for(claims_file, ytd):
 @click.argument("kind", type=click.Choice(KINDS))
 @click.argument("worker_id", required=False)
 @click.option("--all", "all_workers", is_flag=True, help="every worker the document applies to")
-@click.option("--roster", type=click.Path(dir_okay=False), help="roster.csv (default: ./roster.csv, else ./inputs/roster.csv)")
-@click.option("--contracts", type=click.Path(dir_okay=False), help="contracts.csv (default: beside the roster, else ./ or ./inputs/)")
-@click.option("--year", type=int, help="귀속연도 (withholding)")
+@click.option("--year", type=int, help="귀속연도 (withholding, severance; default: the year of --date)")
+@click.option("--month", help="귀속월 YYYY-MM (daily; default: the latest month run)")
 @click.option("--out", "out_dir", default="out", show_default=True, type=click.Path(file_okay=False))
-@click.option("--data", "data_dir", default="data", show_default=True, type=click.Path(file_okay=False), help="registers (중도포기서, 경력증명서 발급대장)")
 @click.option("--date", "date_text", help="발급일·제출일 YYYY-MM-DD (기본: 오늘)")
-@click.option("--ytd", "ytd_file", type=click.Path(dir_okay=False), help="year-to-date CSV (withholding; default: ytd.csv beside the roster)")
-@click.option("--claims", "claims_file", type=click.Path(dir_okay=False), help="소득·세액공제신고서 JSON (withholding)")
-@click.option("--last-day", "last_day", help="최종 근무일 YYYY-MM-DD (resignation; severance default: the recorded 중도포기서, else the end of the last contract)")
+@click.option("--last-day", "last_day", help="최종 근무일 YYYY-MM-DD (resignation)")
 @click.option("--reason", default="", help="중도포기 사유 (resignation)")
-@click.option("--wages", "wages_file", type=click.Path(dir_okay=False), help="worker_id,month,wages CSV (severance; default: wages.csv beside the roster)")
-@click.option("--irp", is_flag=True, help="퇴직금을 연금계좌로 이체 (severance: 원천징수 없음)")
-@click.option("--daily", "daily_file", type=click.Path(dir_okay=False), help="일용 지급 CSV (daily)")
-@click.option("--month", help="귀속월 YYYY-MM (daily)")
 @click.option("--purpose", default="", help="용도 (career)")
-def doc_command(kind, worker_id, all_workers, roster, contracts, year, out_dir, data_dir, date_text, ytd_file, claims_file,
-                last_day, reason, wages_file, irp, daily_file, month, purpose):
-    """HR 문서 (PDF + JSON): contract | resignation | career | withholding | severance | daily."""
+@click.option("--db", help=DB_HELP)
+@click.option("--by", help="who issues (register and audit log; default: login name)")
+@click.option("--verbose", is_flag=True, help="--all: list the workers the document does not apply to, with the reason")
+def doc_command(kind, worker_id, all_workers, year, month, out_dir, date_text, last_day, reason, purpose, db, by, verbose):
+    """HR 문서 (PDF + JSON + XLSX), 기록과 저장된 급여 실행에서: contract | resignation | career | withholding | severance | daily."""
     from payroll.cli import parse_date
+    from payroll.commands.runs import _actor, _store
     from payroll.documents.office import load_office
-
+    from payroll.record import papers, people
     from payroll.security.identifiers import check_month
 
     if bool(worker_id) == bool(all_workers):
         raise InputError("give a WORKER_ID or --all (not both)")
     if month is not None:
         check_month(month)  # it names the document files
-    issued = parse_date(date_text, "--date") or dt.date.today()
-    r, inputs = _roster(roster, contracts)
+    issued = parse_date(date_text, "--date") or dt.date.today()  # clock ok: the issue date a person asks for
+    year = year or issued.year
+    store = _store(db)
     office = load_office()
-    out, data = Path(out_dir), Path(data_dir)
-    if worker_id and worker_id not in r.workers:
-        raise InputError(f"{roster}: no worker {worker_id!r}")
-    ids = [worker_id] if worker_id else sorted(r.workers)
+    actor = _actor(by)
+    out = Path(out_dir)
     written: list[Path] = []
     skipped: list[str] = []
-    not_leaving: list[str] = []  # severance --all: no 중도포기서 and service not ended by --date
-    for wid in ids:
-        w = r.workers[wid]
-        cs = r.contracts_of(wid)
-        if kind == "contract":
-            from payroll.documents.contract import contract_data, contract_pdf
-
-            for c in cs:
-                written += _write(out, f"contract-{c.contract_id}", contract_pdf(w, c, office), contract_data(w, c, office))
-        elif kind == "resignation":
-            from payroll.documents import resignation as rs
-
+    not_applicable: list[str] = []
+    with store.session() as s:
+        roster = people.roster_as_of(s, issued)
+        if worker_id and worker_id not in roster.workers:
+            raise InputError(f"no worker {worker_id!r} in the record ({store.url.split('@')[-1]})")
+        ids = [worker_id] if worker_id else sorted(roster.workers)
+        if kind == "resignation":
             if all_workers:
                 raise InputError("resignation is for one worker: give WORKER_ID")
             day = parse_date(last_day, "--last-day")
             if day is None:
                 raise InputError("--last-day is required for a 중도포기서")
-            c = r.contract_on(wid, day)
-            if c is None:
-                raise InputError(f"--last-day: worker {wid} has no contract on {day}")
-            res = rs.validate(w, c, day, reason, issued)
-            written += _write(out, f"resignation-{wid}-{c.contract_id}", rs.resignation_pdf(w, c, res, office), rs.resignation_data(w, c, res, office))
-            written.append(rs.record(data, res))
-            click.echo(f"recorded: {wid} leaves after {day} (contract {c.contract_id}); settle with `payroll settle {wid} --ytd …`")
-        elif kind == "career":
-            from payroll.documents import career
+            paper = papers.resignation_paper(s, worker_id, day, reason, issued, office, actor)
+            written += papers.write(out, paper)
+            click.echo(f"recorded: {worker_id} leaves after {day}; the run of {day:%Y-%m} settles the leaver")
+            ids = []
+        if kind == "daily" and month is None:
+            from payroll.store.models import Run
+            from sqlmodel import select
 
-            if not cs:
-                continue
-            number = career.next_issue_number(data, issued)
-            written += _write(out, f"career-{wid}-{number}", career.career_pdf(w, cs, office, issued, number, purpose),
-                              career.career_data(w, cs, office, issued, number, purpose))
-            written.append(career.record_issue(data, number, wid, issued, purpose))
-        elif kind == "withholding":
-            from payroll.documents.withholding_receipt import withholding_data, withholding_pdf
-            from payroll.settlement import settle
-
-            ytd_path = _find(ytd_file, "ytd.csv", "--ytd", beside=inputs)
+            month = s.exec(select(Run.month).where(Run.month <= f"{issued:%Y-%m}").order_by(Run.month.desc())).first()
+            if month is None:
+                raise InputError("no run stored yet: --month YYYY-MM of a run (payroll run MONTH first)")
+        leavers = set(papers.leavers(s, year)) if kind == "severance" else set()
+        for wid in ids:
+            w = roster.workers[wid]
             try:
-                y = _ytd_for(ytd_path, wid, year)
-            except InputError as exc:
-                if all_workers:
-                    skipped.append(f"{wid}: {exc}")
-                    continue
-                raise
-            _check_leaving(ytd_path, y, w, cs)
-            s = settle(y, _claims_for(claims_file, y))
-            left, _ = _leaving_day(data, r, wid, dt.date(y.year, 12, 31))
-            end = y.leaving_date or (left if left is not None and left.year == y.year else None) or dt.date(y.year, 12, 31)
-            starts = [c.start for c in cs if c.start.year <= y.year and (c.end is None or c.end.year >= y.year)]
-            start = max(dt.date(y.year, 1, 1), min(starts)) if starts else dt.date(y.year, 1, 1)
-            written += _write(out, f"withholding-{wid}-{y.year}", withholding_pdf(w, s, office, (start, end), issued),
-                              withholding_data(w, s, office, (start, end), issued))
-        elif kind == "severance":
-            from payroll.documents.retirement_receipt import retirement_data, retirement_pdf
-            from payroll.severance import compute_severance
-
-            day = parse_date(last_day, "--last-day")
-            if day is None:
-                day, why = _leaving_day(data, r, wid, issued)
-                if day is None:
-                    if all_workers:
-                        not_leaving.append(wid)
+                if kind == "contract":
+                    made = papers.contract_papers(s, wid, office)
+                elif kind == "career":
+                    if all_workers and not any(c.start <= issued for c in roster.contracts_of(wid)):
                         continue
-                    raise InputError(f"--last-day is required for {wid}: {why} (no 중도포기서 in {data / 'resignations.csv'})")
-            wages_path = _find(wages_file, "wages.csv", "--wages", beside=inputs)
-            wages = load_wages_csv(wages_path).get(wid, {})
-            try:
-                s = compute_severance(wid, cs, day, wages, to_pension_account=irp, job=w.job)
-            except ValueError as exc:
-                if all_workers:
-                    skipped.append(f"{wid}: {exc}")
-                    continue
-                raise InputError(f"{wages_path}: {exc} (a row worker_id,month,wages for each month)") from None
-            if not s.eligible:
-                click.echo(f"{wid}: 퇴직금 지급 대상 아님 — {s.reason}")
+                    made = [papers.career_paper(s, wid, office, issued, actor, purpose)]
+                elif kind == "withholding":
+                    if all_workers and w.income_type == "daily":
+                        continue
+                    made = [papers.withholding_paper(s, wid, year, office, issued)]
+                elif kind == "severance":
+                    if all_workers and wid not in leavers:
+                        not_applicable.append(f"{wid}: not leaving in {year}")
+                        continue
+                    made = [papers.severance_paper(s, wid, year, office, issued)]
+                else:
+                    if w.income_type != "daily":
+                        if all_workers:
+                            continue
+                        raise InputError(f"worker {wid} is not a daily worker (income_type = {w.income_type})")
+                    made = [papers.daily_paper(s, wid, month, office, issued)]
+            except NotApplicable as exc:
+                if not all_workers:
+                    raise
+                not_applicable.append(f"{wid}: {exc}")
                 continue
-            written += _write(out, f"severance-{wid}", retirement_pdf(w, s, office, issued), retirement_data(w, s, office, issued))
-        elif kind == "daily":
-            from payroll.documents.daily_statement import daily_data, daily_pdf, load_daily_csv
-
-            if w.income_type != "daily":
-                if all_workers:
-                    continue
-                raise InputError(f"worker {wid} is not a daily worker (income_type = {w.income_type})")
-            if not daily_file or not month:
-                raise InputError("--daily FILE and --month YYYY-MM are required")
-            rows = load_daily_csv(daily_file)
-            written += _write(out, f"daily-{wid}-{month}", daily_pdf(w, month, rows, office, issued), daily_data(w, month, rows, office, issued))
+            except InputError as exc:
+                if not all_workers:
+                    raise
+                skipped.append(f"{wid}: {exc}")
+                continue
+            for paper in made:
+                written += papers.write(out, paper)
     for p in written:
         click.echo(str(p))
-    if not_leaving:
-        click.echo(f"{len(not_leaving)} worker(s) not leaving by {issued} (no 중도포기서, contract not ended): no 퇴직금", err=True)
+    if not_applicable:
+        click.echo(f"{len(not_applicable)} worker(s) not applicable (not leaving, not eligible, or the month or year not run yet); --verbose lists them", err=True)
+        if verbose:
+            for line in not_applicable:
+                click.echo(f"  {line}", err=True)
     if skipped:
         click.echo(f"{len(skipped)} worker(s) skipped:", err=True)
         for line in skipped:

@@ -51,6 +51,8 @@ def _print_summary(summary: dict) -> None:
         click.echo(f"  잠정분 정산       {line}")
     for w in summary.get("warnings", []):
         click.echo(f"warning: {w}", err=True)
+    for w in summary.get("budget_warnings", []):
+        click.echo(f"warning: {w}", err=True)
 
 
 @click.command("run")
@@ -94,6 +96,23 @@ def close_command(month, run_id, db, by, as_json):
         click.echo(dumps(result))
     else:
         click.echo(f"{month} closed on run {result['run_id']} by {result['closed_by']} ({result['closed_at']} UTC)")
+
+
+@click.command("mail")
+@click.argument("month")
+@click.option("--smtp", "smtp_file", type=click.Path(dir_okay=False), help="SMTP settings TOML (default: $PAYROLL_SMTP; docs/web.md)")
+@click.option("--db", help=DB_HELP)
+@click.option("--by", help="who sends (audit log; default: login name)")
+@click.option("--json", "as_json", is_flag=True)
+def mail_command(month, smtp_file, db, by, as_json):
+    """마감한 달의 임금명세서를 전자우편으로 (PDF, 생년월일 6자리로 열림). 보낸 근로자는 다시 보내지 않는다."""
+    from payroll.runs.mail import load_smtp, send_payslips
+
+    counts = send_payslips(_store(db), month, _actor(by), load_smtp(smtp_file))
+    if as_json:
+        click.echo(dumps(counts))
+    else:
+        click.echo(f"{month}: 보냄 {counts['sent']}, 실패 {counts['failed']}, 반송 {counts['bounced']}, 이미 보냄 {counts['skipped']}")
 
 
 @click.command("replay")
@@ -232,7 +251,7 @@ def correction_approve(month, approver, reason, password_file, db):
     """승인자가 비밀번호로 확인하고 정정 실행 한 번을 승인한다; 그다음 payroll run MONTH --correction."""
     from sqlmodel import Session
 
-    from payroll import users
+    from payroll.record import users
     from payroll.commands.users import _read_password
     from payroll.runs.approvals import record_approval
     from payroll.security.identifiers import check_month
@@ -284,7 +303,7 @@ def rrn_show(worker_id, db, as_json):
 def register(cli: click.Group) -> None:
     from payroll.cli import guarded
 
-    for command in (run_command, close_command, replay_command, diff_command, explain_command, demo_command):
+    for command in (run_command, close_command, mail_command, replay_command, diff_command, explain_command, demo_command):
         command.callback = guarded(command.callback)
         cli.add_command(command)
     for group in (key_group, rrn_group, correction_group):

@@ -18,10 +18,21 @@ def _law():
     return law_module.current()
 
 
-def _roster(roster_csv: str, contracts_csv: str):
+def _roster(roster_csv: str | None, contracts_csv: str | None, db: str | None = None):
+    """The workers and contracts: the record (``--db``), or ``--roster`` and ``--contracts`` files when given."""
     from payroll.roster import load_roster
 
-    return load_roster(Path(roster_csv), Path(contracts_csv))
+    if (roster_csv is None) != (contracts_csv is None):
+        raise InputError("--roster and --contracts go together (or neither: the record of --db)")
+    if roster_csv is not None:
+        return load_roster(Path(roster_csv), Path(contracts_csv))
+    from payroll.record.people import roster_as_of
+
+    with _store(db).session() as s:
+        roster = roster_as_of(s, dt.date(9999, 12, 31))
+    if not roster.workers:
+        raise InputError("the record has no workers yet: payroll import roster FILE (or give --roster and --contracts)")
+    return roster
 
 
 def _store(db: str | None):
@@ -59,8 +70,8 @@ def _int(value: str, where: str) -> int:
 
 
 roster_options = [
-    click.option("--roster", "roster_csv", required=True, type=click.Path(dir_okay=False), help="roster.csv (payroll/roster.py)"),
-    click.option("--contracts", "contracts_csv", required=True, type=click.Path(dir_okay=False), help="contracts.csv"),
+    click.option("--roster", "roster_csv", type=click.Path(dir_okay=False), help="roster.csv (default: the record of --db)"),
+    click.option("--contracts", "contracts_csv", type=click.Path(dir_okay=False), help="contracts.csv (with --roster)"),
 ]
 db_option = click.option("--db", help="database URL or SQLite path (default: $PAYROLL_DB, else payroll.db)")
 
@@ -102,7 +113,7 @@ def insurance_enrol(roster_csv, contracts_csv, db, worker_id, plan, start_text, 
     """단체보험 가입 등록 (한 명 또는 CSV 파일)."""
     from payroll.welfare import service
 
-    law, roster = _law(), _roster(roster_csv, contracts_csv)
+    law, roster = _law(), _roster(roster_csv, contracts_csv, db)
     if file_path:
         if worker_id or plan or start_text or end_text or enrolment_id:
             raise InputError("--file and --worker/--plan/--start/--end/--id are separate modes; give one")
@@ -155,7 +166,7 @@ def insurance_report(roster_csv, contracts_csv, db, year, as_json, xlsx_path):
     """가입자 (플랜·부서별), 연간 보험료, 근로자별 과세 초과분."""
     from payroll.welfare import service
 
-    law, roster = _law(), _roster(roster_csv, contracts_csv)
+    law, roster = _law(), _roster(roster_csv, contracts_csv, db)
     with _store(db).session() as s:
         report = service.insurance_report(law, roster, service.enrolments(s), year, service.payments(s))
     if xlsx_path:
@@ -200,7 +211,7 @@ def fertility_apply(roster_csv, contracts_csv, db, worker_id, treatment_text, co
     from payroll.welfare import service
     from payroll.welfare.fertility import WAITLISTED
 
-    law, roster = _law(), _roster(roster_csv, contracts_csv)
+    law, roster = _law(), _roster(roster_csv, contracts_csv, db)
     if file_path:
         if any(v is not None for v in (worker_id, treatment_text, cost_text, evidence, submitted_text, application_id)):
             raise InputError("--file and the single-application options are separate modes; give one")
@@ -246,7 +257,7 @@ def fertility_decide(roster_csv, contracts_csv, db, apps_file, cancels_file, yea
     from payroll.welfare import fertility as fx
     from payroll.welfare import service
 
-    law, roster = _law(), _roster(roster_csv, contracts_csv)
+    law, roster = _law(), _roster(roster_csv, contracts_csv, db)
     as_of = _datetime(as_of_text, "--as-of")
     if apps_file:
         apps, seen = [], set()
@@ -295,7 +306,7 @@ def fertility_cancel(roster_csv, contracts_csv, db, application_id, at_text, rea
     """승인 또는 대기 중인 신청 취소: 예산을 돌려받고 대기자 중 먼저 신청한 순서로 승인."""
     from payroll.welfare import service
 
-    law, roster = _law(), _roster(roster_csv, contracts_csv)
+    law, roster = _law(), _roster(roster_csv, contracts_csv, db)
     store = _store(db)
     with store.session() as s:
         result = service.cancel(s, law, roster, application_id, _datetime(at_text, "--at"), reason)
@@ -315,7 +326,7 @@ def fertility_report(roster_csv, contracts_csv, db, year, as_json, xlsx_path):
     """예산 사용액·잔액, 승인 목록 (지급 월), 대기 목록."""
     from payroll.welfare import service
 
-    law, roster = _law(), _roster(roster_csv, contracts_csv)
+    law, roster = _law(), _roster(roster_csv, contracts_csv, db)
     with _store(db).session() as s:
         report = service.fertility_report(law, service.ledger(s, law, roster), year, service.payments(s))
     if xlsx_path:

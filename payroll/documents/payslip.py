@@ -272,14 +272,15 @@ def _check(result: dict, items: Sequence[dict], catalogue) -> None:
         raise InputError(f"payslip {wid}: the pay items sum to {total:,} but gross_pay is {int(result['gross_pay']):,}")
 
 
-def payslip_pdf(result: dict, items: list[dict], trace: list[dict], employer: dict) -> bytes:
+def payslip_pdf(result: dict, items: list[dict], trace: list[dict], employer: dict, *, password: str | None = None) -> bytes:
     """The 임금명세서 of one worker-month as PDF bytes (deterministic).
 
     ``result``: the worker's engine row (``compute()`` columns) plus ``name`` and ``department``
     (and, when the timesheet knows them, ``overtime_minutes``, ``night_minutes``,
     ``holiday_work_minutes``). ``items``: ``{code, label, amount, method, minutes}`` per pay item,
     in display order. ``trace``: ``payroll.trace.trace_of(row, law)``. ``employer``: ``{name}``
-    and optionally ``business_number``, ``address``, ``contact``.
+    and optionally ``business_number``, ``address``, ``contact``. ``password``: an encrypted copy
+    (the e-mailed payslip, payroll/runs/mail.py).
     """
     catalogue = pay_items_module.current()
     _check(result, items, catalogue)
@@ -422,5 +423,6 @@ def payslip_pdf(result: dict, items: list[dict], trace: list[dict], employer: di
         author=str(employer["name"]),
         subject=f"{month} 임금명세서",
         footer=f"{employer['name']} · {result['worker_id']} · {month} 임금명세서 (지급일 {pay_date.isoformat() if pay_date else '—'})",
+        password=password,
     )
 

@@ -4,7 +4,8 @@ Columns: 부서, 사원번호, 성명, then one column per pay item that occurs 
 catalogue's order; label from the catalogue), 임금 총액, 비과세, 과세, each deduction, 공제 합계,
 실지급액, then the employer's shares (국민연금, 건강보험, 장기요양, 고용보험, 산재보험, 합계).
 Rows are sorted by department and worker id; after each department a 소계 row, at the end a
-합계 row. Totals are computed values (not formulas), so the file reads the same without
+합계 row. A second sheet (``사업별``) has the same money columns subtotalled by 사업 (the budget line
+of each worker's contract in the month), for the 인건비 accounts. Totals are computed values (not formulas), so the file reads the same without
 recalculation; a second sheet (``항목``) lists each column's code for machines.
 
 Deterministic: no clock — the workbook's dates are the month's pay date (see ``xlsx``).
@@ -23,6 +24,7 @@ from payroll import pay_items as pay_items_module
 from payroll.documents.xlsx import BOLD, BORDER, CENTER, HEADER_FILL, SUBTOTAL_FILL, TOTAL_FILL, WON_FORMAT, SheetCells, stamp_for, workbook_bytes
 
 NO_DEPARTMENT = "(부서 미지정)"
+NO_BUSINESS = "(사업 미지정)"
 TITLE_FONT = Font(bold=True, size=14)
 SUMMARY_COLUMNS = (("gross_pay", "임금 총액"), ("non_taxable_pay", "비과세"), ("taxable_pay", "과세"))
 EMPLOYER_COLUMNS = (
@@ -135,8 +137,25 @@ def register_xlsx(results: pl.DataFrame, items: pl.DataFrame) -> bytes:
     for j, (col, header) in enumerate(columns, start=1):
         ws.column_dimensions[get_column_letter(j)].width = 16 if j == 1 else (11 if j <= 3 else max(12, min(18, len(header) * 2)))
 
+    by_business = wb.create_sheet("사업별")
+    business_cells = SheetCells(by_business)
+    business_cells.append(["사업", "인원"] + [header for _, header in columns[3:]], [header_style] * (len(columns) - 1))
+    tagged = frame.with_columns(_business_column(results, frame))
+    for row in (tagged.group_by("business").agg([pl.len().alias("_n")] + [pl.col(c).sum() for c in money]).sort("business").iter_rows()):
+        business_cells.append([row[0], f"{row[1]}명"] + [int(v) for v in row[2:]], [subtotal_text] * 2 + [subtotal_money] * len(money))
+    business_cells.append(["합계", f"{frame.height}명"] + [int(v) for v in grand], [total_text] * 2 + [total_money] * len(money))
+    by_business.column_dimensions["A"].width = 22
+
     codes = wb.create_sheet("항목")
     codes.append(["column", "header"])
     for col, header in columns:
         codes.append([col, header])
-    return workbook_bytes(wb, stamp_for(last_pay), [cells])
+    return workbook_bytes(wb, stamp_for(last_pay), [cells, business_cells])
+
+
+def _business_column(results: pl.DataFrame, frame: pl.DataFrame) -> pl.Series:
+    """Each register row's 사업 (the frame is sorted; the results carry ``business`` by worker)."""
+    if "business" not in results.columns:
+        return pl.Series("business", [NO_BUSINESS] * frame.height, dtype=pl.Utf8)
+    by_worker = dict(zip(results.get_column("worker_id").to_list(), results.get_column("business").to_list()))
+    return pl.Series("business", [by_worker.get(w) or NO_BUSINESS for w in frame.get_column("worker_id").to_list()], dtype=pl.Utf8)

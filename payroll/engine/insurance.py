@@ -2,7 +2,8 @@
 
 Looked up on the first day of the month the premium covers (``coverage_date``). Bases follow
 decision D11: 국민연금 and 건강보험 on the declared 보수월액 (``insurance_base``; the month's
-taxable pay when none is declared), 고용보험 and 산재 on the month's taxable pay (보수 excludes
+taxable pay when none is declared) — 국민연금 on the 기준소득월액 (``pension_base``) where one is
+declared apart (국민연금법 §3①5), 고용보험 and 산재 on the month's taxable pay (보수 excludes
 비과세 근로소득: 국민건강보험법 시행령 §33①, 보험료징수법 §2 3호).
 """
 
@@ -172,7 +173,10 @@ PENSION_PARAMS = {
 
 def national_pension(frame: pl.DataFrame, items: pl.DataFrame, ctx: Context) -> pl.DataFrame:
     f = with_params(frame, ctx.law, "coverage_date", PENSION_PARAMS)
-    base = floor1000_expr(_base_expr(ctx)).clip(lower_bound=pl.col("np_floor"), upper_bound=pl.col("np_cap"))
+    declared = _base_expr(ctx)
+    if ctx.law.switch("insurance.base") == "declared" and "pension_base" in f.columns:
+        declared = pl.coalesce(pl.col("pension_base"), declared)
+    base = floor1000_expr(declared).clip(lower_bound=pl.col("np_floor"), upper_bound=pl.col("np_cap"))
     f = f.with_columns(base.alias("np_base"))
     applies = pl.col("np_applies")
     f = f.with_columns(

@@ -39,6 +39,7 @@ WORKER_SCHEMA: dict[str, pl.DataType] = {
     "monthly_minutes": pl.Int64,
     "weekly_minutes": pl.Int64,
     "insurance_base": pl.Int64,
+    "pension_base": pl.Int64,  # 기준소득월액 declared for 국민연금 (else the 보수월액)
     "work_days": pl.Int64,
     "daily_wages": pl.List(pl.Int64),
     # Set by the leaver's settlement (issue 5): signed — a refund is negative.

@@ -26,7 +26,7 @@ def record_approval(store: Store, month: str, approver: str, reason: str, *, clo
 
     ``approver`` must be a console user with the approver role, enabled (the caller has checked
     who it is: the console's session, or the CLI's password)."""
-    from payroll.web.models import ConsoleUser
+    from payroll.record.models import ConsoleUser
 
     check_month(month)
     reason = (reason or "").strip()

@@ -19,9 +19,8 @@ import os
 import secrets
 import shutil
 import tempfile
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Callable
 
 import polars as pl
 from sqlalchemy import insert
@@ -30,43 +29,29 @@ from sqlmodel import Session, select
 from payroll import cyclegc
 from payroll import law as law_module
 from payroll.case import InputError
-from payroll.engine.pipeline import compute, default_context
+from payroll.engine.pipeline import default_context
 from payroll.engine.step import Context
-from payroll.runs import approvals, checkpoints, extras, history as history_module
+from payroll.runs import approvals, checkpoints, extras, history as history_module, record_inputs
 from payroll.runs import inputs as inputs_module
 from payroll.runs import law_state, provisional as provisional_module
 from payroll.runs import publish as publish_module
-from payroll.runs.hashing import canonical_json, code_version, results_digest, run_hash
+from payroll.runs.hashing import code_version, run_hash
 from payroll.runs.inputs import ADJUSTMENTS_NAME, INSTALLATION_RULES_NAME, StagedInputs, check_month
-from payroll.runs.months import adjustments_bytes, effective_run_id, next_open_month, pending_adjustments, retro_lines
-from payroll.runs.outputs import Renderers, default_renderers, jsonable, render_all, start_pool
+from payroll.runs.outputs import Renderers, default_renderers, render_all, start_pool
 from payroll.security import month_lock
 from payroll.store.db import Store, now
 from payroll.store.models import MonthLock, RetroItem, Run, WorkerResult
-from payroll.trace import trace_of
+from payroll.runs.computed import RETRO_CODE, BelowMinimumWage, BuildFn, Computed, compute_month, exceptions_report  # noqa: F401 - the run's API
+from payroll.runs.month_state import (  # noqa: F401 - the run's API (payroll.runs.months, the console)
+    adjustments_bytes, effective_run_id, next_month, next_open_month, pending_adjustments, retro_lines,
+)
 
-BuildFn = Callable[[StagedInputs], Any]  # returns an object with .workers, .items, .warnings (MonthBuild)
-RETRO_CODE = "retroactive_pay"
 DATA_ENV = "PAYROLL_DATA"  # the data directory of `payroll leave` (its notice register is read by the run)
-ITEM_COLUMNS = {"row": pl.Int64, "code": pl.Utf8, "amount": pl.Int64, "method": pl.Utf8, "minutes": pl.Int64}
 SUMMARY_FIELDS = ("gross_pay", "taxable_pay", "deductions_total", "income_tax", "local_income_tax", "net_pay")
 
 
 class MonthClosed(InputError):
     """A plain run of a closed month (exit code 2)."""
-
-
-class BelowMinimumWage(InputError):
-    """A contract or pay table pays below 최저임금 for the month (exit code 2, before anything is written)."""
-
-    def __init__(self, month: str, shortfalls: tuple[dict, ...]):
-        lines = [f"{month}: {len(shortfalls)}건의 계약이 최저임금에 미달합니다 (최저임금법 §6①) — 계약 또는 보수표를 고친 뒤 실행하세요:"]
-        for r in shortfalls:
-            hours = r["paid_minutes"] // 60
-            lines.append(f"  - {r['worker_id']} (계약 {r['contract_id']}): 시간급 {r['hourly']:,}원 < 최저임금 {r['minimum']:,}원 — "
-                         f"시간당 {r['per_hour']:,}원, 이달 {hours}시간 기준 {r['month']:,}원 부족")
-        super().__init__("\n".join(lines))
-        self.shortfalls = shortfalls
 
 
 def build_from_files(staged: StagedInputs):
@@ -99,197 +84,6 @@ def employer_of(staged: StagedInputs) -> dict:
     if not isinstance(doc.get("name"), str) or not doc["name"].strip():
         raise InputError(f"{path}: name: the employer's name is required")
     return {k: str(v) for k, v in doc.items()}
-
-
-@dataclass
-class Computed:
-    frame: pl.DataFrame  # the engine's output, one row per worker-month (every column: the trace)
-    items: pl.DataFrame  # row, code, label, amount, method, minutes (retroactive lines included)
-    rows: list[dict]
-    item_lists: list[list[dict]]
-    traces: list[list[dict]]
-    warnings: list[str] = field(default_factory=list)
-    #: the provisional and unconfirmed figures the month used (decision D14)
-    figures: list = field(default_factory=list)
-    #: renders the build's extra run outputs (attendance exceptions) when first asked for: a run asks
-    #: while its payslip processes work
-    render_outputs: Callable[[], dict[str, bytes]] | None = None
-    _outputs: dict[str, bytes] | None = field(default=None, repr=False)
-    _result_texts: list[str] | None = field(default=None, repr=False)
-    _results_sha256: str | None = field(default=None, repr=False)
-
-    @property
-    def outputs(self) -> dict[str, bytes]:
-        """The build's extra run outputs, {relative path: bytes}."""
-        if self._outputs is None:
-            self._outputs = self.render_outputs() if self.render_outputs is not None else {}
-        return self._outputs
-
-    def set_rules_note(self, note: str) -> None:
-        """The run's D14 note (provisional and unconfirmed figures) on every row: payslips and the register print it."""
-        self.frame = self.frame.with_columns(pl.lit(note, dtype=pl.Utf8).alias("rules_note"))
-        for row in self.rows:
-            row["rules_note"] = note
-
-    def stored_results(self) -> list[dict]:
-        """What the run record keeps per worker-month: the full row, its items and its trace (JSON-safe)."""
-        return [{"row": jsonable(r), "items": it, "trace": tr} for r, it, tr in zip(self.rows, self.item_lists, self.traces)]
-
-    def result_texts(self) -> list[str]:
-        """:meth:`stored_results` as canonical JSON texts (made once; a run makes them while its payslips render)."""
-        if self._result_texts is None:
-            self._result_texts = [canonical_json(r) for r in self.stored_results()]
-        return self._result_texts
-
-    def results_sha256(self) -> str:
-        """The hash of every result text, one per line: what the run hash covers of the results (made once, like the texts)."""
-        if self._results_sha256 is None:
-            self._results_sha256 = results_digest(self.result_texts())
-        return self._results_sha256
-
-
-def _items_frame(items: pl.DataFrame) -> pl.DataFrame:
-    cols = []
-    for name, dtype in ITEM_COLUMNS.items():
-        if name in items.columns:
-            cols.append(pl.col(name).cast(dtype))
-        elif name in ("row", "code", "amount"):
-            raise InputError(f"the build's pay items lack the column {name!r}")
-        else:
-            cols.append(pl.lit(None, dtype=dtype).alias(name))
-    return items.select(cols)
-
-
-def _adjustments(staged: StagedInputs) -> list[dict]:
-    if staged.adjustments is None:
-        return []
-    return json.loads(Path(staged.adjustments).read_text(encoding="utf-8"))
-
-
-ROSTER_COLUMNS = ("name", "department", "job", "bank", "account")
-
-
-def _with_roster_columns(workers: pl.DataFrame, roster) -> pl.DataFrame:
-    """Name, department, job, bank and account from the roster where the build did not carry them."""
-    missing = [c for c in ROSTER_COLUMNS if c not in workers.columns]
-    if not missing:
-        return workers
-    table = pl.DataFrame(
-        {"worker_id": list(roster.workers), **{c: [getattr(w, c) for w in roster.workers.values()] for c in missing}},
-        schema={"worker_id": pl.Utf8, **{c: pl.Utf8 for c in missing}},
-    )
-    return workers.join(table, on="worker_id", how="left")
-
-
-def _adjustment_lines(adjustments: list[dict]) -> pl.DataFrame:
-    return pl.DataFrame(
-        {
-            "worker_id": [a["worker_id"] for a in adjustments],
-            "code": [RETRO_CODE] * len(adjustments),
-            "amount": [int(a["amount"]) for a in adjustments],
-            "method": [a["method"] for a in adjustments],
-            "minutes": [None] * len(adjustments),
-        },
-        schema=extras.WELFARE_SCHEMA,
-    )
-
-
-def exceptions_report(built, staged: StagedInputs) -> dict[str, bytes]:
-    """The build's attendance exceptions (payroll.attendance.checks) as a run output, when it has them.
-    File names are given relative to the inputs directory (a replay reads them from elsewhere)."""
-    exc = getattr(built, "exceptions", None)
-    if exc is None:
-        return {}
-    from payroll.attendance.xlsx import xlsx_bytes
-
-    cols = [c for c in ("source", "line", "worker_id", "date", "code", "label", "severity", "detail", "resolved_by") if c in exc.columns]
-    exc = exc.select(cols)
-    roots = sorted({str(Path(staged.root)), str(Path(staged.root).resolve())}, key=len, reverse=True)
-    texts = []
-    for name, dtype in exc.schema.items():
-        if dtype == pl.Utf8:
-            e = pl.col(name)
-            for root in roots:
-                e = e.str.replace_all(root.rstrip("/") + "/", "", literal=True)
-            texts.append(e.alias(name))
-    exc = exc.with_columns(texts)
-    return {"attendance/exceptions.xlsx": xlsx_bytes({"예외": exc})}
-
-
-def compute_month(staged: StagedInputs, build: BuildFn, ctx: Context) -> Computed:
-    """Build the month from the staged files, add the carried 소급분 lines, 연차수당 and welfare items,
-    compute every worker at once; then the leavers' settlement and 퇴직금, and compute again."""
-    built = build(staged)
-    shortfalls = getattr(built, "minimum_wage_shortfalls", ())
-    if shortfalls:
-        raise BelowMinimumWage(staged.month, shortfalls)
-    workers: pl.DataFrame = built.workers
-    items = _items_frame(built.items)
-    warnings = list(getattr(built, "warnings", ()))
-    if workers.height == 0:
-        raise InputError(f"{staged.month}: the build produced no worker-months (roster {staged.roster})")
-    if "worker_id" not in workers.columns or "row" not in workers.columns:
-        raise InputError("the build's worker frame needs 'row' and 'worker_id'")
-    roster = inputs_module.load_month_roster(staged.roster, staged.contracts, staged.resignations)
-    workers = _with_roster_columns(workers, roster)
-    # leave_date: the last day of employment when it ends this month and no contract continues it (a
-    # renewal is not a leaving: no settlement, no 퇴직금, not 중도퇴사 in the withholding summary)
-    ends = history_module.leavers_of(roster, staged.month)
-    workers = workers.drop("leave_date", strict=False).join(
-        pl.DataFrame({"worker_id": list(ends), "leave_date": list(ends.values())}, schema={"worker_id": pl.Utf8, "leave_date": pl.Date}),
-        on="worker_id", how="left",
-    ).sort("row")
-    first_row = workers.group_by("worker_id").agg(pl.col("row").min()).sort("worker_id").to_dict(as_series=False)
-    row_of = dict(zip(first_row["worker_id"], first_row["row"]))
-    month = staged.month
-    parts = [items]
-    adjustments = _adjustments(staged)
-    if adjustments:
-        parts.append(extras.attach(_adjustment_lines(adjustments), row_of, warnings, lambda r: (
-            f"소급분 {r['amount']:,}원 of worker {r['worker_id']} ({r['method']}) is not paid in {month}: the worker has no pay this month — settle it by hand")))
-    payouts = extras.leave_payouts(staged, roster, getattr(built, "timesheet", None), ctx, warnings)
-    if payouts.height:
-        parts.append(extras.attach(extras.leave_lines(payouts), row_of, warnings, lambda r: (
-            f"연차수당 {r['amount']:,}원 of worker {r['worker_id']} ({r['method']}) is not paid in {month}: the worker has no pay this month — settle it by hand")))
-    welfare = extras.welfare_lines(staged)
-    if welfare.height:
-        parts.append(extras.attach(welfare, row_of, warnings, lambda r: (
-            f"{r['code']} {r['amount']:,}원 of worker {r['worker_id']} is not paid in {month}: the worker has no pay this month; it stays due for the next run")))
-    items = pl.concat(parts) if len(parts) > 1 else items
-    workers, year_end_traces = extras.apply_year_end(staged, workers, row_of, warnings)
-    frame = compute(workers, items, ctx)
-    leaving_pay = {r["worker_id"]: int(r["amount"]) for r in payouts.filter(pl.col("reason") == "leaving").group_by("worker_id").agg(pl.col("amount").sum()).to_dicts()}
-    leavers = extras.settle_leavers(staged, roster, frame, items, leaving_pay, ctx, warnings)
-    extra_traces: dict[int, list[dict]] = dict(year_end_traces)
-    if leavers is not None and leavers.columns.height:
-        workers = extras.apply_leavers(workers, leavers)
-        if leavers.items.height:
-            items = pl.concat([items, leavers.items])
-        frame = compute(workers, items, ctx)
-        extra_traces = _merge_traces(extra_traces, leavers.traces)
-    elif leavers is not None:
-        extra_traces = _merge_traces(extra_traces, leavers.traces)
-    for r in frame.filter(pl.col("net_pay") < 0).select("worker_id", "net_pay").iter_rows(named=True):
-        warnings.append(f"{r['worker_id']}: 공제 합계가 이달 지급액보다 {-r['net_pay']:,}원 많음 — 이체 0원; "
-                        f"그 금액은 근로자 부담분으로 다음 급여에서 공제하거나 본인이 납부 (근로기준법 §43①)")
-    catalogue = ctx.catalogue
-    items = items.with_columns(pl.col("code").map_elements(catalogue.label, return_dtype=pl.Utf8).alias("label"))
-    items = items.select("row", "code", "label", "amount", "method", "minutes")
-    rows = frame.to_dicts()
-    by_row: dict[int, list[dict]] = {}
-    for it in items.to_dicts():
-        by_row.setdefault(it["row"], []).append({k: it[k] for k in ("code", "label", "amount", "method", "minutes")})
-    item_lists = [by_row.get(r["row"], []) for r in rows]
-    traces = [jsonable(trace_of(r, ctx.law)) + extra_traces.get(r["row"], []) for r in rows]
-    return Computed(frame=frame, items=items, rows=rows, item_lists=item_lists, traces=traces, warnings=warnings,
-                    render_outputs=lambda: exceptions_report(built, staged))
-
-
-def _merge_traces(a: dict[int, list[dict]], b: dict[int, list[dict]]) -> dict[int, list[dict]]:
-    out = {k: list(v) for k, v in a.items()}
-    for k, v in b.items():
-        out.setdefault(k, []).extend(v)
-    return out
 
 
 # --- the run ------------------------------------------------------------------------------
@@ -333,7 +127,7 @@ def _execute_held(store: Store, month: str, run_id: str, root: Path, files: list
     base_law = ctx.law
     probe = law_state.probe(base_law)
     with law_module.using(probe), law_module.recording() as uses:
-        prepared = _prepare_and_compute(store, month, root, files, pay_date, correction, build, replace(ctx, law=probe))
+        prepared = _prepare_and_compute(store, month, root, files, pay_date, correction, build, replace(ctx, law=probe), actor)
     figures = law_state.uses_of(probe, uses)
     missing = [f for f in figures if f.state == "provisional"]
     if missing and not provisional:
@@ -359,6 +153,14 @@ def _execute_held(store: Store, month: str, run_id: str, root: Path, files: list
     except BaseException:
         shutil.rmtree(partial, ignore_errors=True)  # nothing recorded: nothing to publish
         raise
+        checkpoints.reached("rendered")
+        summary = _record(store, month=month, pay_date=prepared.pay_date, correction=correction, corrected_id=prepared.corrected_id,
+                          corrected_hash=prepared.corrected_hash, old_results=prepared.old_results, manifest=prepared.manifest, computed=computed,
+                          outputs=outputs, run_id=run_id, final=final, actor=actor, ctx=run_ctx, roster=prepared.roster,
+                          welfare_rows=prepared.welfare_rows, settlement=prepared.settlement, approval_id=prepared.approval_id)
+    except BaseException:
+        shutil.rmtree(partial, ignore_errors=True)  # nothing recorded: nothing to publish
+        raise
     checkpoints.reached("recorded")
     try:
         publish_module.publish(partial, final)  # recorded first, then visible under its final name
@@ -366,6 +168,7 @@ def _execute_held(store: Store, month: str, run_id: str, root: Path, files: list
         summary["warnings"] = [*summary["warnings"], f"the outputs are still in {partial} ({exc.strerror}); the next run of {month} or a replay puts them in place"]
     checkpoints.reached("published")
     summary["recovered"] = recovered
+    summary["budget_warnings"] = budget_warnings(store, month)
     return summary
 
 
@@ -391,7 +194,7 @@ class _Prepared:
     pay_date: dt.date
     manifest: list[dict]
     employer: dict
-    roster: Any
+    roster: object  # payroll.roster.Roster
     welfare_rows: list[dict]
     old_results: list[dict]
     corrected_id: str | None
@@ -401,7 +204,7 @@ class _Prepared:
 
 
 def _prepare_and_compute(store: Store, month: str, root: Path, files: list[tuple[str, Path]], pay_date: dt.date | None, correction: bool,
-                         build: BuildFn, ctx: Context) -> _Prepared:
+                         build: BuildFn, ctx: Context, actor: str = "cli") -> _Prepared:
     """Store the month's inputs (files and what the run takes from the database) and compute it."""
     with store.session() as s:
         lock = s.get(MonthLock, month)
@@ -426,7 +229,10 @@ def _prepare_and_compute(store: Store, month: str, root: Path, files: list[tuple
             adjustments = sorted(adjustments + settlement.adjustments,
                                  key=lambda a: (a["worker_id"], a["belongs_month"], a["source_code"], a["amount"], a["method"]))
         extra = [("adjustments", ADJUSTMENTS_NAME, adjustments_bytes(adjustments))] if adjustments else []
-        roster, welfare_rows, db_extra = _database_inputs(s, root, month, pay_date, files, ctx)
+        files, record_notes = record_inputs.import_files(s, files, month, actor, allow_closed=correction)
+        roster, record_files = record_inputs.snapshot(s, month)
+        extra += record_files
+        welfare_rows, db_extra = _database_inputs(s, root, month, pay_date, files, roster, record_files, ctx)
         extra += db_extra
         if ctx.law.installation_text:  # the figures HR entered: a replay lays the same ones over the rules
             extra.append(("installation_rules", INSTALLATION_RULES_NAME, (ctx.law.installation_text + "\n").encode()))
@@ -447,7 +253,7 @@ def _prepare_and_compute(store: Store, month: str, root: Path, files: list[tuple
                 computed = compute_month(staged, build, ctx)
         except InputError as exc:  # name the files the clerk knows
             raise type(exc)(_in_root(str(exc), scratch, root)) if type(exc) is InputError else exc from None
-        computed.warnings = [_in_root(w, scratch, root) for w in imported.notes + computed.warnings]
+        computed.warnings = [_in_root(w, scratch, root) for w in record_notes + imported.notes + computed.warnings]
     computed.warnings.extend(settlement.warnings)
     return _Prepared(computed, pay_date, manifest, employer, roster, welfare_rows, old_results, corrected_id, corrected_hash, settlement, approval_id)
 
@@ -457,14 +263,22 @@ def _in_root(text: str, scratch: str, root: Path) -> str:
     return text.replace(str(Path(scratch).resolve()), str(root)).replace(scratch, str(root))
 
 
-def _database_inputs(session: Session, root: Path, month: str, pay_date: dt.date, files: list[tuple[str, Path]], ctx: Context):
+def budget_warnings(store: Store, month: str) -> list[str]:
+    """The 사업 forecast to overrun their budget of the month's year (a forecast, not part of the run)."""
+    from payroll.record.budgets import overrun_warnings
+
+    with store.session() as s:
+        return overrun_warnings(s, int(month[:4]))
+
+
+def _database_inputs(session: Session, root: Path, month: str, pay_date: dt.date, files: list[tuple[str, Path]], roster, record_files, ctx: Context):
     """The inputs a run takes from the database (and the data directory), as (role, name, bytes) to store
     and stage like any file: the month's welfare items, the leavers' stored pay, the leave taken in
-    earlier runs, the 사용촉진 notice register. Returns (roster, welfare rows, extra files)."""
+    earlier runs, the 사용촉진 notice register. Returns (welfare rows, extra files)."""
     from payroll.welfare.service import welfare_pay_items
 
     by_role = {role: path for role, path in files}
-    roster = inputs_module.load_month_roster(by_role["roster"], by_role["contracts"], by_role.get("resignations"))
+    from_record = {role: data for role, _, data in record_files}
     extra: list[tuple[str, str, bytes]] = []
     welfare_rows = extras.welfare_rows(welfare_pay_items(month, pay_date, session, roster, law=ctx.law))
     if welfare_rows:
@@ -477,15 +291,15 @@ def _database_inputs(session: Session, root: Path, month: str, pay_date: dt.date
     batch_id, year_end_lines = lines_for_month(session, month)
     if year_end_lines:
         extra.append(("yearend", inputs_module.YEAREND_NAME, lines_bytes(batch_id, year_end_lines)))
-    read = lambda role: by_role[role].read_bytes() if role in by_role else None  # noqa: E731
-    leave = history_module.leave_history(session, month, read("opening_leave"), read("leave"))
+    read = lambda role: by_role[role].read_bytes() if role in by_role else from_record.get(role)  # noqa: E731
+    leave = history_module.leave_history(session, month, read("opening_leave"), read("leave"), roster.workers)
     if leave is not None:
         extra.append(("leave_history", inputs_module.LEAVE_HISTORY_NAME, leave))
     if "notices" not in by_role:
         register = Path(os.environ.get(DATA_ENV) or "data") / "leave_notices.csv"
         if register.is_file():
             extra.append(("notices", inputs_module.NOTICES_NAME, register.read_bytes()))
-    return roster, welfare_rows, extra
+    return welfare_rows, extra
 
 
 def _mark_welfare_paid(session: Session, month: str, pay_date: dt.date, roster, computed: Computed, staged_rows: list[dict], ctx: Context) -> None:

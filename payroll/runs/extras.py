@@ -139,7 +139,7 @@ def _opening_ytd(staged, year: int) -> dict:
 def _opening_wages(staged) -> dict[str, dict[str, int]]:
     if staged.opening_wages is None:
         return {}
-    from payroll.commands.documents import load_wages_csv
+    from payroll.record.opening import load_wages_csv
 
     return load_wages_csv(staged.opening_wages)
 

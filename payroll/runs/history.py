@@ -76,18 +76,19 @@ def leavers_of(roster: Roster, month: str) -> dict[str, dt.date]:
 
 
 def paid_runs(session: Session, months: Iterable[str]) -> dict[str, Run]:
-    """month → the run paid for it (closing run of a closed month, else the latest regular run)."""
+    """month → the run paid for it (closing run of a closed month, else the latest regular run); two queries."""
+    months = sorted(set(months))
+    if not months:
+        return {}
+    locks = {m: r for m, r in session.exec(select(MonthLock.month, MonthLock.run_id).where(MonthLock.month.in_(months))).all()}
     out: dict[str, Run] = {}
-    for month in months:
-        lock = session.get(MonthLock, month)
-        if lock is not None:
-            run = session.get(Run, lock.run_id)
-        else:
-            run = session.exec(
-                select(Run).where(Run.month == month, Run.kind == "regular").order_by(Run.created_at.desc(), Run.run_id.desc())
-            ).first()
-        if run is not None:
-            out[month] = run
+    runs = session.exec(select(Run).where(Run.month.in_(months)).order_by(Run.created_at, Run.run_id)).all()
+    for run in runs:  # oldest first: the latest regular run of an open month is the last one seen
+        if run.month in locks:
+            if run.run_id == locks[run.month]:
+                out[run.month] = run
+        elif run.kind == "regular":
+            out[run.month] = run
     return out
 
 
@@ -150,10 +151,12 @@ def _leave_rows(data: bytes) -> list[dict[str, str]]:
     return out
 
 
-def leave_history(session: Session, month: str, opening: bytes | None, current: bytes | None) -> bytes | None:
+def leave_history(session: Session, month: str, opening: bytes | None, current: bytes | None, workers: Iterable[str] | None = None) -> bytes | None:
     """연차 taken up to ``month``: the opening file, each earlier month's paid run's leave file (its own
     month's rows), and this month's file; the later source wins for the same worker, date and kind.
-    None when there is nothing beyond this month's own file (the ledger then reads that file)."""
+    Only the rows of ``workers`` (the month's roster) when given. None when there is nothing beyond
+    this month's own file (the ledger then reads that file)."""
+    keep = None if workers is None else set(workers)
     first_run = session.exec(select(Run.month).where(Run.month < month).order_by(Run.month)).first()
     sources: list[tuple[str | None, bytes]] = []
     if opening is not None:
@@ -178,6 +181,8 @@ def leave_history(session: Session, month: str, opening: bytes | None, current: 
         for row in _leave_rows(data):
             if m is not None and not row["date"].startswith(m):
                 continue  # an earlier run's file speaks for its own month
+            if keep is not None and row["worker_id"] not in keep:
+                continue  # a worker who left before this month
             merged[(row["worker_id"], row["date"], row["kind"])] = row
     out = io.StringIO()
     w = csv_writer(out, lineterminator="\n")

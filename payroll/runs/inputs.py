@@ -3,8 +3,9 @@
 Layout of an inputs directory (``payroll run MONTH --inputs DIR``, default ``./inputs``)::
 
     DIR/
-      roster.csv              workers (payroll.roster); DIR/MONTH/roster.csv overrides it
-      contracts.csv           contracts (payroll.roster); DIR/MONTH/contracts.csv overrides it
+      roster.csv              optional: workers to import into the record first (payroll.runs.record_inputs);
+                              DIR/MONTH/roster.csv overrides it
+      contracts.csv           optional: contracts to import with it; DIR/MONTH/contracts.csv overrides it
       employer.toml           the employer on the payslips: name = "…" (required), business_number,
                               address, contact; DIR/MONTH/employer.toml overrides it
       MONTH/                  e.g. 2026-06/
@@ -24,7 +25,9 @@ Layout of an inputs directory (``payroll run MONTH --inputs DIR``, default ``./i
       claims.json             optional: as MONTH/claims.json, for every month
 
 Files the run writes itself (from the database, stored and hashed like the others so a replay sees
-the same): ``_payroll/adjustments.json`` (소급분 lines due), ``_payroll/welfare.json`` (the month's
+the same): ``_payroll/roster.csv`` and ``_payroll/contracts.csv`` (the record as of the month),
+``_payroll/ytd.csv``, ``_payroll/wages.csv``, ``_payroll/leave_opening.csv`` (the record's opening
+balances of the month's workers), ``_payroll/adjustments.json`` (소급분 lines due), ``_payroll/welfare.json`` (the month's
 welfare pay items), ``_payroll/history.json`` (the leavers' stored pay of the 12 months before),
 ``_payroll/leave_history.csv`` (연차 taken in the months already run),
 ``_payroll/leave_notices.csv`` (the notice register from the data directory),
@@ -123,12 +126,11 @@ def collect(root: Path, month: str) -> list[tuple[str, Path]]:
     if not mdir.is_dir():
         raise InputError(f"{mdir}: no inputs for {month} (expected {root}/{month}/attendance/…)")
     files: list[tuple[str, Path]] = []
-    for role in ("roster", "contracts"):
+    for role in ("roster", "contracts"):  # optional: an import into the record (payroll.runs.record_inputs)
         p = mdir / f"{role}.csv"
         p = p if p.is_file() else root / f"{role}.csv"
-        if not p.is_file():
-            raise InputError(f"{root}: {role}.csv is missing (expected {root}/{role}.csv or {mdir}/{role}.csv)")
-        files.append((role, p))
+        if p.is_file():
+            files.append((role, p))
     p = mdir / "employer.toml"
     p = p if p.is_file() else root / "employer.toml"
     if p.is_file():
@@ -221,10 +223,8 @@ def import_files(session: Session, root: Path, files: list[tuple[str, Path]], ex
     """
     from payroll.security import rrn
     from payroll.security.spreadsheets import check_file
-    from payroll.store import keys
 
     manifest, contents, notes = [], {}, []
-    key_checked, key = False, None
     entries = []
     for role, path in files:
         try:
@@ -236,17 +236,11 @@ def import_files(session: Session, root: Path, files: list[tuple[str, Path]], ex
     for role, name, data, path in entries:
         if path is not None:
             check_file(data, str(path))  # a spreadsheet is measured before it is opened to be masked
-        stored, count = rrn.mask_bytes(data)
-        entry = {"role": role, "name": name, "sha256": store_blob(session, stored), "size": len(stored)}
+        digest, stored, count, sealed = rrn.keep_masked(session, data)
+        entry = {"role": role, "name": name, "sha256": digest, "size": len(stored)}
         if count:
             entry["rrn_masked"] = count
-            if not key_checked:
-                key, key_checked = keys.available_key(session), True
-            if key is not None:
-                rrn.seal(session, data, stored, count, key)
-                notes.append(f"{name}: 주민등록번호 {count}개를 가려서 썼습니다 (원본은 암호화해 보관)")
-            else:
-                notes.append(f"{name}: 주민등록번호 {count}개를 가려서 썼습니다 (암호화 키가 없어 원본은 보관하지 않음: PAYROLL_KEY_FILE)")
+            notes.append(f"{name}: {rrn.kept_note(count, sealed)}")
         manifest.append(entry)
         contents[entry["sha256"]] = stored
     return Imported(manifest, contents, notes)

@@ -5,12 +5,13 @@ The month's run settles a leaver (중도퇴사자 연말정산) and pays the 퇴
 receipts (payroll.documents.withholding_receipt, payroll.documents.retirement_receipt) are drawn
 from. These functions gather the same figures again from the stored runs — with
 :func:`payroll.runs.history.history`, the function the run itself reads them with — and from the
-same optional files (``ytd.csv``, ``wages.csv``, ``claims.json``), call the settlement and severance
-modules, and check the result against what the leaving month's run paid. A receipt that would
-differ from the payslip is refused with a message, never issued.
+leaving run's own stored inputs (its opening balances ``_payroll/ytd.csv`` and ``_payroll/wages.csv``
+and its ``claims.json``), call the settlement and severance modules, and check the result against
+what the leaving month's run paid. A receipt that would differ from the payslip is refused with a
+message, never issued. No file outside the database is read.
 
 Public functions: :func:`leaver_settlement` and :func:`leaver_severance`; both raise
-``payroll.case.InputError`` (file, worker and month named) when a figure cannot be had.
+``payroll.case.InputError`` (worker and month named) when a figure cannot be had.
 """
 
 from __future__ import annotations
@@ -18,14 +19,16 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass
+import tempfile
 from pathlib import Path
 
 from sqlmodel import Session, select
 
-from payroll.case import InputError
+from payroll.case import InputError, NotApplicable
 from payroll.roster import Roster
 from payroll.runs.history import LEAVE_PAY_CODE, history, last_twelve_pay_months, month_add, year_to_date, month_range, paid_runs, service_end_in
-from payroll.store.models import WorkerResult
+from payroll.runs.inputs import blob_bytes
+from payroll.store.models import Run, WorkerResult
 
 
 @dataclass(frozen=True)
@@ -62,16 +65,15 @@ def receipt_years(session: Session, roster: Roster, worker_id: str) -> tuple[lis
 def leaving_of(session: Session, roster: Roster, worker_id: str, year: int) -> Leaving:
     """The worker's service end in ``year`` and the paid run of that month (InputError when none)."""
     if worker_id not in roster.workers:
-        raise InputError(f"roster.csv: no worker {worker_id!r}")
+        raise InputError(f"no worker {worker_id!r} in the record")
     ends = [(m, service_end_in(roster, worker_id, m)) for m in (f"{year:04d}-{k:02d}" for k in range(1, 13))]
     ends = [(m, d) for m, d in ends if d is not None]
     if not ends:
-        raise InputError(f"contracts.csv: {worker_id} does not leave in {year} (a receipt from the stored runs is for a leaver; "
-                         f"give the year's figures in ytd.csv)")
+        raise NotApplicable(f"{worker_id} does not leave in {year} (a receipt from the stored runs of a year not over is for a leaver)")
     month, last_day = ends[-1]
     run = paid_runs(session, [month]).get(month)
     if run is None:
-        raise InputError(f"{worker_id} leaves on {last_day}: no run of {month} yet — run the month first")
+        raise NotApplicable(f"{worker_id} leaves on {last_day}: no run of {month} yet — run the month first")
     results = session.exec(select(WorkerResult).where(WorkerResult.run_id == run.run_id, WorkerResult.worker_id == worker_id)
                            .order_by(WorkerResult.row)).all()
     if not results:
@@ -93,10 +95,28 @@ def _employed(roster: Roster, worker_id: str, month: str) -> bool:
     return any(c.start <= last and (c.end is None or c.end >= first) for c in roster.contracts_of(worker_id))
 
 
-def leaver_settlement(session: Session, roster: Roster, worker_id: str, year: int, *, ytd_csv: Path | None = None, claims_json: Path | None = None):
+def run_input(session: Session, run_id: str, role: str) -> bytes | None:
+    """The bytes of the run's stored input file of ``role`` (None when the run had none)."""
+    run = session.get(Run, run_id)
+    entry = next((e for e in json.loads(run.inputs_manifest) if e["role"] == role), None) if run else None
+    return blob_bytes(session, entry["sha256"]) if entry else None
+
+
+def _with_input(session: Session, run_id: str, role: str, read):
+    """``read(path)`` of the run's stored input of ``role`` written to a scratch file; None when it had none."""
+    data = run_input(session, run_id, role)
+    if data is None:
+        return None
+    with tempfile.TemporaryDirectory(prefix="payroll-receipt-") as tmp:
+        path = Path(tmp) / role
+        path.write_bytes(data)
+        return read(path)
+
+
+def leaver_settlement(session: Session, roster: Roster, worker_id: str, year: int):
     """(Settlement, Leaving) of a worker who left in ``year``: year to date from the paid runs of the
-    year (plus the row of ``ytd_csv`` for months before the first run here), as the leaving month's
-    run summed it; checked against that run's ``settlement_income_tax``."""
+    year (plus the opening balance the leaving run read for months before the first run here), as the
+    leaving month's run summed it; checked against that run's ``settlement_income_tax``."""
     from payroll.settlement import load_claims, load_ytd_csv, settle
 
     w = roster.workers.get(worker_id)
@@ -104,17 +124,16 @@ def leaver_settlement(session: Session, roster: Roster, worker_id: str, year: in
         raise InputError(f"{worker_id}: 일용근로소득 is taxed when paid (소득세법 §73①4), not settled: its statement is the 일용근로소득 지급명세서")
     leaving = leaving_of(session, roster, worker_id, year)
     months = {m: f for m, f in _stored_months(session, worker_id, leaving.month).items() if m.startswith(f"{year:04d}-")}
-    opening = None
-    if ytd_csv is not None and ytd_csv.is_file():
-        opening = next((y for y in load_ytd_csv(ytd_csv) if y.worker_id == worker_id and y.year == year), None)
+    rows = _with_input(session, leaving.run_id, "opening_ytd", load_ytd_csv) or []
+    opening = next((y for y in rows if y.worker_id == worker_id and y.year == year), None)
     missing = [m for m in (f"{year:04d}-{k:02d}" for k in range(1, int(leaving.month[5:]) + 1))
                if m not in months and _employed(roster, worker_id, m)]
     if missing and opening is None:
         raise InputError(f"{worker_id} leaves on {leaving.last_day}: no stored pay for {', '.join(missing)} (employed then) — "
-                         f"give the earlier pay of {year} in ytd.csv")
+                         f"import the earlier pay of {year} (payroll import opening ytd.csv) and run a correction of {leaving.month}")
     ytd = year_to_date(worker_id, year, months, opening, leaving_date=leaving.last_day, leaving_month=leaving.month,
                        birth_date=_date(leaving.row.get("birth_date")))
-    claims = load_claims(claims_json).get((worker_id, year)) if claims_json is not None and claims_json.is_file() else None
+    claims = (_with_input(session, leaving.run_id, "claims", load_claims) or {}).get((worker_id, year))
     s = settle(ytd, claims)
     paid = (int(leaving.row.get("settlement_income_tax") or 0), int(leaving.row.get("settlement_local_income_tax") or 0))
     if (s.income_tax, s.local_income_tax) != paid:
@@ -124,9 +143,9 @@ def leaver_settlement(session: Session, roster: Roster, worker_id: str, year: in
     return s, leaving
 
 
-def leaver_severance(session: Session, roster: Roster, worker_id: str, year: int, *, wages_csv: Path | None = None):
-    """(Severance, Leaving) of a worker who left in ``year``, from the wages of the paid runs (and
-    ``wages_csv`` for months before them) as the leaving month's run took them; checked against the
+def leaver_severance(session: Session, roster: Roster, worker_id: str, year: int):
+    """(Severance, Leaving) of a worker who left in ``year``, from the wages of the paid runs (and the
+    opening wages the leaving run read for months before them); checked against the
     ``severance_pay`` item and the 퇴직소득세 that run paid. InputError when the run paid no 퇴직금."""
     from payroll.leave.ledger import ART_LEAVING
     from payroll.severance import compute_severance
@@ -134,17 +153,15 @@ def leaver_severance(session: Session, roster: Roster, worker_id: str, year: int
     leaving = leaving_of(session, roster, worker_id, year)
     paid = sum(int(it["amount"]) for it in leaving.items if it["code"] == "severance_pay")
     if paid == 0:
-        raise InputError(f"{worker_id} leaves on {leaving.last_day}: the run {leaving.run_id} of {leaving.month} paid no 퇴직금 "
+        raise NotApplicable(f"{worker_id} leaves on {leaving.last_day}: the run {leaving.run_id} of {leaving.month} paid no 퇴직금 "
                          f"(not eligible, or its warnings name the missing wages)")
     months = _stored_months(session, worker_id, leaving.month)
     # the 연차수당 paid because the worker leaves is not in the 평균임금 (it arises only by leaving)
     leaving_leave_pay = sum(int(it["amount"]) for it in leaving.items
                             if it["code"] == LEAVE_PAY_CODE and str(it.get("method") or "").endswith(f"[{ART_LEAVING}]"))
-    wages: dict[str, int] = {}
-    if wages_csv is not None and wages_csv.is_file():
-        from payroll.commands.documents import load_wages_csv
+    from payroll.record.opening import load_wages_csv
 
-        wages.update(load_wages_csv(wages_csv).get(worker_id, {}))
+    wages: dict[str, int] = dict((_with_input(session, leaving.run_id, "opening_wages", load_wages_csv) or {}).get(worker_id, {}))
     wages.update({m: f["wages"] for m, f in months.items()})
     year_back = last_twelve_pay_months(months, leaving.month)
     bonus_12m = sum(f["bonus"] for f in year_back)
@@ -152,7 +169,7 @@ def leaver_severance(session: Session, roster: Roster, worker_id: str, year: int
     try:
         s = compute_severance(worker_id, roster.contracts_of(worker_id), leaving.last_day, wages, bonus_12m=bonus_12m, annual_leave_pay_12m=leave_12m, job=roster.workers[worker_id].job)
     except ValueError as exc:
-        raise InputError(f"{worker_id} leaves on {leaving.last_day}: 퇴직금: {exc}; give them in wages.csv (worker_id, month, wages)") from None
+        raise InputError(f"{worker_id} leaves on {leaving.last_day}: 퇴직금: {exc}; import them (payroll import opening wages.csv) and run a correction of {leaving.month}") from None
     taxes = (int(leaving.row.get("retirement_income_tax") or 0), int(leaving.row.get("retirement_local_income_tax") or 0))
     if (s.severance_pay, s.retirement_income_tax, s.retirement_local_income_tax) != (paid, *taxes):
         raise InputError(f"{worker_id}: the 퇴직금 from the stored runs ({s.severance_pay:,}원, tax {s.retirement_income_tax:,} / "

@@ -51,6 +51,9 @@ class Identifier:
 _NAME_RULE = "영문·숫자로 시작하고 영문·숫자·'-'·'_'만, 1~40자"
 WORKER_ID = Identifier("worker_id", "사번", re.compile(_NAME), _NAME_RULE)
 CONTRACT_ID = Identifier("contract_id", "계약 번호", re.compile(_NAME), _NAME_RULE)
+#: a contract as the record hands it to a run: the contract id, or one of its parts when its terms
+#: changed (``C001~20260701``, payroll.record.people.part_id); '~' is as harmless in a file name as '-'
+CONTRACT_PART = Identifier("contract_id", "계약 번호", re.compile(_NAME + r"(?:~[0-9]{8})?"), _NAME_RULE)
 DOCUMENT_NUMBER = Identifier("number", "문서 번호", re.compile(_NAME), _NAME_RULE)
 MONTH = Identifier("MONTH", "급여 월", re.compile(_MONTH), "YYYY-MM, 예: 2026-06")
 RUN_ID = Identifier("RUN_ID", "실행 번호", re.compile(_MONTH + r"-[0-9a-f]{8}"), "YYYY-MM-16진수 8자리, 예: 2026-06-1a2b3c4d")

@@ -170,3 +170,27 @@ def seal(session, original: bytes, masked_copy: bytes, count: int, key: bytes) -
     if session.get(SealedInput, digest) is None:
         session.add(SealedInput(sha256=digest, original_sha256=sha256_bytes(original), cipher=crypto.encrypt_bytes(original, key),
                                 key_id=crypto.key_id(key), rrn_count=count, sealed_at=now()))
+
+
+def keep_masked(session, data: bytes) -> tuple[str, bytes, int, bool | None]:
+    """Store an input in ``input_blobs`` with every 주민등록번호 masked, the original sealed under the
+    store's key when one is configured: (sha256 of the stored copy, the stored copy, how many were
+    masked, whether the original was sealed — None when there was nothing to seal)."""
+    from payroll.runs.inputs import store_blob
+    from payroll.store.keys import available_key
+
+    stored, count = mask_bytes(data)
+    digest = store_blob(session, stored)
+    if not count:
+        return digest, stored, 0, None
+    key = available_key(session)
+    if key is not None:
+        seal(session, data, stored, count, key)
+    return digest, stored, count, key is not None
+
+
+def kept_note(count: int, sealed: bool | None) -> str:
+    """What the clerk is told about the numbers :func:`keep_masked` masked."""
+    if not count:
+        return ""
+    return f"주민등록번호 {count}개를 가려서 저장 ({'원본은 암호화해 보관' if sealed else '암호화 키가 없어 원본은 보관하지 않음: PAYROLL_KEY_FILE'})"

@@ -135,7 +135,7 @@ def build_month_detail(inputs: MonthInputs, law: law_module.Law | None = None) -
             "hire_date": w.first_hire_date or first_start, "employment": w.employment, "income_type": w.income_type,
             "family": w.family, "children_8_20": w.children_8_20, "children_under_6": w.children_under_6,
             "withholding_ratio": w.withholding_ratio, "monthly_minutes": c.monthly_minutes, "weekly_minutes": c.weekly_minutes,
-            "insurance_base": w.insurance_base, "daily_wages": None,
+            "insurance_base": w.insurance_base, "pension_base": w.pension_base, "daily_wages": None,
             "name": w.name, "department": w.department, "job": w.job, "contract_id": c.contract_id, "pay_type": c.pay_type,
             "wage": c.wage, "leave_date": leave_date,
         })

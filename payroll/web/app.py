@@ -21,11 +21,11 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from payroll.case import InputError
 from payroll.law import RuleError
 from payroll.money import won
-from payroll.users import utc_now
-from payroll.web.audit import mask_rrn
-from payroll.web.auth import Forbidden, NotAuthenticated
+from payroll.record.users import utc_now
+from payroll.record.audit import mask_rrn
+from payroll.web.auth import Forbidden, NotAuthenticated, PasswordChangeRequired
 from payroll.web.jobs import Jobs
-from payroll.web.models import ROLE_LABELS
+from payroll.record.models import ROLE_LABELS
 
 WEB_DIR = Path(__file__).resolve().parent
 MAX_BODY_BYTES = 20 * 1024 * 1024  # the largest upload the console accepts (an attendance export of a year fits)
@@ -144,13 +144,14 @@ def create_app(
     clock: Callable[[], dt.datetime] = utc_now,
     max_body_bytes: int = MAX_BODY_BYTES,
     allowed_hosts: list[str] | None = None,
+    smtp=None,
 ) -> FastAPI:
     """The console on the store at ``db_url`` (or an already open ``store``)."""
-    from payroll.web.db import open_db
+    from payroll.store import open_store
     from payroll.web.pages import register_pages
 
     app = FastAPI(title="payroll HR console", docs_url=None, redoc_url=None, openapi_url=None)
-    app.state.store = store if store is not None else open_db(db_url)
+    app.state.store = store if store is not None else open_store(db_url)
     app.state.clock = clock
     app.state.secure_cookies = secure_cookies
     app.state.max_body_bytes = max_body_bytes
@@ -160,6 +161,7 @@ def create_app(
     remove_staged_uploads(app.state.inputs_dir)
     app.state.jobs = Jobs(clock)
     start_reading_processes()
+    app.state.smtp = smtp  # payroll.runs.mail.SmtpConfig: payslips are e-mailed when a month is closed
 
     app.mount("/static", StaticFiles(directory=str(WEB_DIR / "static")), name="static")
     register_pages(app)
@@ -178,6 +180,12 @@ def create_app(
         if request.headers.get("hx-request"):
             return Response(status_code=401, headers={"HX-Redirect": "/login"})
         return RedirectResponse("/login", status_code=303)
+
+    @app.exception_handler(PasswordChangeRequired)
+    async def _password_first(request: Request, exc: PasswordChangeRequired):
+        if request.headers.get("hx-request"):
+            return Response(status_code=401, headers={"HX-Redirect": "/password"})
+        return RedirectResponse("/password", status_code=303)
 
     @app.exception_handler(Forbidden)
     async def _forbidden(request: Request, exc: Forbidden):

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from fastapi import Request
 from sqlmodel import Session
 
-from payroll.web.models import ROLES, ConsoleSession, ConsoleUser
+from payroll.record.models import ROLES, ConsoleSession, ConsoleUser
 
 SESSION_COOKIE = "payroll_session"
 LOGIN_CSRF_COOKIE = "payroll_login_csrf"
@@ -41,10 +41,16 @@ class Principal:
     name: str
     role: str
     csrf_token: str
+    worker_id: str | None = None  # a worker account: the one worker whose papers it sees
+    must_change_password: bool = False
 
 
 class NotAuthenticated(Exception):
     """No valid session: the app redirects to the login page."""
+
+
+class PasswordChangeRequired(Exception):
+    """The account must change its password first (a worker's first login): the app redirects to /password."""
 
 
 class Forbidden(Exception):
@@ -98,7 +104,7 @@ def load_principal(db: Session, token: str | None, now: dt.datetime) -> Principa
     row.last_seen = now
     db.add(row)
     db.commit()
-    return Principal(user.id, user.name, user.role, row.csrf_token)
+    return Principal(user.id, user.name, user.role, row.csrf_token, user.worker_id, bool(user.must_change_password))
 
 
 def tokens_match(expected: str | None, given: str | None) -> bool:
@@ -108,11 +114,12 @@ def tokens_match(expected: str | None, given: str | None) -> bool:
 class Guard:
     """A dependency admitting the listed roles; the route receives the :class:`Principal`."""
 
-    def __init__(self, *roles: str):
+    def __init__(self, *roles: str, password_change: bool = False):
         unknown = set(roles) - ALL_ROLES
         if unknown or not roles:
             raise ValueError(f"unknown roles {sorted(unknown)}")
         self.roles = frozenset(roles)
+        self.password_change = password_change  # the route is where a pending password change is made
 
     def __repr__(self) -> str:
         return f"Guard({', '.join(sorted(self.roles))})"
@@ -124,6 +131,8 @@ class Guard:
         if principal is None:
             raise NotAuthenticated()
         request.state.principal = principal
+        if principal.must_change_password and not self.password_change:
+            raise PasswordChangeRequired()
         if principal.role not in self.roles:
             raise Forbidden("이 화면은 권한이 없습니다.")
         if request.method in UNSAFE_METHODS:
@@ -138,7 +147,10 @@ class Guard:
 
 
 # The guards the routes use (one instance per combination, so the test can read them back).
+# ANYONE is the HR office (every page of the payroll); a ``worker`` account passes only WORKER.
 ANYONE = Guard("clerk", "approver", "auditor")
+WORKER = Guard("worker")
+SIGNED_IN = Guard("clerk", "approver", "auditor", "worker", password_change=True)
 CLERK = Guard("clerk")
 APPROVER = Guard("approver")
 AUDITOR = Guard("auditor")

@@ -30,12 +30,11 @@ from sqlmodel import Session, select
 from payroll.case import InputError
 from payroll.runs.hashing import sha256_bytes
 from payroll.runs.inputs import check_month, store_blob
+from payroll.record.audit import mask_rrn, record
 from payroll.security.cells import csv_writer
-from payroll.security.rrn import mask_bytes, seal
-from payroll.security.spreadsheets import check_file
-from payroll.store.keys import available_key
 from payroll.security.identifiers import contained
-from payroll.web.audit import mask_rrn, record
+from payroll.security.rrn import keep_masked, kept_note, mask_bytes
+from payroll.security.spreadsheets import check_file
 from payroll.web.models import ConsoleUpload
 
 
@@ -76,13 +75,32 @@ def display_name(filename: str | None) -> str:
     return base[:120]
 
 
-def roster_of(root: Path):
+def roster_of(root: Path, engine=None):
+    """The workers and contracts the console checks uploads against: ``roster.csv`` and ``contracts.csv``
+    uploaded in the inputs folder (the next run imports them), else the record (every worker, every
+    contract); None when there is neither."""
     from payroll.roster import load_roster
 
     r, c = root / "roster.csv", root / "contracts.csv"
     if r.is_file() and c.is_file():
         return load_roster(r, c)
-    return None
+    if engine is None:
+        return None
+    from sqlalchemy import func
+
+    from payroll.record import people
+    from payroll.store.models import AuditLog
+
+    with Session(engine) as db:  # every change of the record writes an audit row: a new one means read again
+        key = (str(engine.url), db.exec(select(func.max(AuditLog.id))).one())
+        if key not in _RECORD_ROSTER:
+            _RECORD_ROSTER.clear()
+            _RECORD_ROSTER[key] = people.roster_as_of(db, dt.date(9999, 12, 31))
+    roster = _RECORD_ROSTER[key]
+    return roster if roster.workers else None
+
+
+_RECORD_ROSTER: dict[tuple, object] = {}
 
 
 def month_bounds(month: str) -> tuple[dt.date, dt.date]:
@@ -92,7 +110,7 @@ def month_bounds(month: str) -> tuple[dt.date, dt.date]:
     return first, last
 
 
-def _validate(kind: str, path: Path, root: Path, month: str) -> str:
+def _validate(kind: str, path: Path, root: Path, month: str, engine=None) -> str:
     """Read the file with the importer the CLI uses; a one-line summary, or InputError."""
     if kind == "attendance":
         from payroll.attendance.guarded import read_untrusted
@@ -102,9 +120,9 @@ def _validate(kind: str, path: Path, root: Path, month: str) -> str:
     if kind == "corrections":
         from payroll.attendance.checks import load_corrections
 
-        return f"정정 {load_corrections(path, roster_of(root)).height}건"
+        return f"정정 {load_corrections(path, roster_of(root, engine)).height}건"
     if kind in ("leave", "overtime"):
-        roster = roster_of(root)
+        roster = roster_of(root, engine)
         if roster is None:
             raise InputError("근로자 명부(roster.csv)와 근로계약(contracts.csv)을 먼저 올리세요")
         from payroll.timesheet.inputs import load_approvals, load_leave
@@ -125,7 +143,7 @@ def _validate(kind: str, path: Path, root: Path, month: str) -> str:
 
         return f"{len(load_ytd_csv(path))}행"
     if kind == "wages":
-        from payroll.commands.documents import load_wages_csv
+        from payroll.record.opening import load_wages_csv
 
         return f"근로자 {len(load_wages_csv(path))}명"
     if kind == "claims":
@@ -137,7 +155,7 @@ def _validate(kind: str, path: Path, root: Path, month: str) -> str:
 
         return f"기록 {len(load_register(path))}건"
     if kind in ("leave_opening", "leave_history"):
-        roster = roster_of(root)
+        roster = roster_of(root, engine)
         if roster is None:
             raise InputError("근로자 명부(roster.csv)와 근로계약(contracts.csv)을 먼저 올리세요")
         from payroll.leave.inputs import load_leave, load_opening
@@ -175,15 +193,12 @@ def save_upload(db: Session, root: Path, month: str, kind: str, filename: str | 
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
         try:
-            summary = _validate(kind, Path(tmp), root, month)
+            summary = _validate(kind, Path(tmp), root, month, db.get_bind())
         except InputError as exc:  # the importer's message, about the name the clerk knows
             raise InputError(str(exc).replace(tmp, shown)) from None
-        store_blob(db, data)
+        _, _, rrn_count, sealed = keep_masked(db, original)
         if rrn_count:
-            key = available_key(db)
-            if key is not None:
-                seal(db, original, data, rrn_count, key)
-            summary += f"; 주민등록번호 {rrn_count}개를 가려서 저장 ({'원본은 암호화해 보관' if key is not None else '암호화 키가 없어 원본은 보관하지 않음'})"
+            summary += "; " + kept_note(rrn_count, sealed)
         row = ConsoleUpload(month=month, kind=kind, original_name=shown, stored_name=relative, sha256=digest, size=len(data), uploaded_by=actor, uploaded_at=clock())
         db.add(row)
         record(db, actor, "upload", f"{month}/{kind}", f"{shown} sha256={digest} size={len(data)} → {relative}", clock=clock)
@@ -250,7 +265,7 @@ def apply_correction(db: Session, root: Path, month: str, worker_id: str, day: s
     return summary
 
 
-def exceptions(root: Path, month: str):
+def exceptions(root: Path, month: str, engine=None):
     """The month's attendance check (the same call as ``payroll attendance check``), or None without exports."""
     from payroll.attendance.checks import check_files
 
@@ -259,4 +274,4 @@ def exceptions(root: Path, month: str):
     if not paths:
         return None
     corrections = root / month / "corrections.csv"
-    return check_files(paths, roster_of(root), corrections if corrections.is_file() else None, month=month_bounds(month))
+    return check_files(paths, roster_of(root, engine), corrections if corrections.is_file() else None, month=month_bounds(month))

@@ -16,7 +16,7 @@ from typing import Any, Callable
 
 from payroll.case import InputError
 from payroll.law import RuleError
-from payroll.web.audit import mask_rrn
+from payroll.record.audit import mask_rrn
 
 log = logging.getLogger("payroll.web.jobs")
 

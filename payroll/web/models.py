@@ -1,9 +1,8 @@
-"""The console's own tables: users and server-side sessions (the audit log is the store's ``audit_log``).
+"""The console's own table: the uploads made in the console.
 
-Passwords are argon2 hashes; a session row holds the sha256 of the cookie's random token (a
-stolen database does not give live cookies). Timestamps are UTC, naive in the database, written
-by the caller's clock so tests can freeze time. The schema is made by
-``payroll/web/migrations/web_0001_users.py``; these classes describe it for queries.
+Accounts and their sessions (``console_user``, ``console_session``) belong to the record
+(``payroll.record.models``): the CLI and the run read them too. The schema is made by
+``payroll/record/migrations/web_0001_users.py``; this class describes it for queries.
 """
 
 from __future__ import annotations
@@ -12,33 +11,6 @@ import datetime as dt
 
 from sqlalchemy import BigInteger, Boolean, Column, DateTime, ForeignKey, Integer, String
 from sqlmodel import Field, SQLModel
-
-ROLES = ("clerk", "approver", "auditor")
-ROLE_LABELS = {"clerk": "담당자", "approver": "승인자", "auditor": "감사자"}
-
-
-class ConsoleUser(SQLModel, table=True):
-    __tablename__ = "console_user"
-
-    id: int | None = Field(default=None, sa_column=Column(Integer, primary_key=True, autoincrement=True))
-    name: str = Field(sa_column=Column(String(64), nullable=False, unique=True, index=True))
-    role: str = Field(sa_column=Column(String(16), nullable=False))
-    password_hash: str = Field(sa_column=Column(String(256), nullable=False))
-    disabled: bool = Field(default=False, sa_column=Column(Boolean, nullable=False))
-    failed_logins: int = Field(default=0, sa_column=Column(Integer, nullable=False))
-    locked: bool = Field(default=False, sa_column=Column(Boolean, nullable=False))
-    created_at: dt.datetime = Field(sa_column=Column(DateTime, nullable=False))
-
-
-class ConsoleSession(SQLModel, table=True):
-    __tablename__ = "console_session"
-
-    token_hash: str = Field(sa_column=Column(String(64), primary_key=True))
-    user_id: int = Field(sa_column=Column(Integer, ForeignKey("console_user.id"), nullable=False, index=True))
-    csrf_token: str = Field(sa_column=Column(String(64), nullable=False))
-    created_at: dt.datetime = Field(sa_column=Column(DateTime, nullable=False))
-    last_seen: dt.datetime = Field(sa_column=Column(DateTime, nullable=False))
-    expires_at: dt.datetime = Field(sa_column=Column(DateTime, nullable=False))
 
 
 class ConsoleUpload(SQLModel, table=True):

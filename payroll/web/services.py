@@ -65,7 +65,7 @@ def open_exceptions(app, month: str) -> int | None:
     from payroll.web.inputs import exceptions
 
     try:
-        result = exceptions(app.state.inputs_dir, month)
+        result = exceptions(app.state.inputs_dir, month, app.state.store.engine)
     except InputError:
         return None
     return None if result is None else result.open_errors.height

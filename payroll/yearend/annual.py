@@ -90,13 +90,32 @@ def duplicate_dependants(claims: dict[str, object]) -> list[dict]:
     return out
 
 
+OPENING_FIELDS = ("total_pay", "non_taxable", "national_pension", "health_insurance", "long_term_care", "employment_insurance", "income_tax", "local_income_tax")
+
+
+def _record_opening(session: Session, year: int) -> dict:
+    """The year's pay before the first run in this system, as the record keeps it (``payroll import opening``)."""
+    from sqlmodel import select
+
+    from payroll.record.models import OpeningPay
+
+    return {p.worker_id: p for p in session.exec(select(OpeningPay).where(OpeningPay.year == year)).all()}
+
+
+def _opening_digest(opening: dict) -> str | None:
+    if not opening:
+        return None
+    rows = "\n".join(",".join([wid, *(str(getattr(o, k)) for k in OPENING_FIELDS)]) for wid, o in sorted(opening.items()))
+    return sha256_bytes(rows.encode())
+
+
 def compute_year_end(session: Session, year: int, *, opening_ytd: Path | None = None, law: Law | None = None) -> YearEnd:
     law = law or law_module.current()
     roster, employed = employed_on(session, dt.date(year, 12, 31))
     stored = stored_year(session, year)
     decls = records.latest_declarations(session, year)
     spread_choice = records.installment_choices(session, year)
-    opening = {y.worker_id: y for y in load_ytd_csv(opening_ytd) if y.year == year} if opening_ytd else {}
+    opening = {y.worker_id: y for y in load_ytd_csv(opening_ytd) if y.year == year} if opening_ytd else _record_opening(session, year)
     exceptions: list[dict] = []
     figures = {r["worker_id"]: r for r in stored.workers.to_dicts()}
     ytds, settled_claims, not_settled = [], {}, []
@@ -154,7 +173,7 @@ def compute_year_end(session: Session, year: int, *, opening_ytd: Path | None = 
     traces = {r["worker_id"]: trace_of(r, law) for r in frame.to_dicts()}
     inputs = {"year": year, "runs": {m: r.run_id for m, r in sorted(stored.runs.items())},
               "declarations": {w: [d.id, d.version] for w, d in sorted(decls.items())}, "spread": spread,
-              "opening": sha256_bytes(Path(opening_ytd).read_bytes()) if opening_ytd else None, "rules": law.content_hash}
+              "opening": sha256_bytes(Path(opening_ytd).read_bytes()) if opening_ytd else _opening_digest(opening), "rules": law.content_hash}
     summary = _summary(year, frame, employed, roster, decls, spread, exceptions, not_settled, stored)
     exceptions.sort(key=lambda e: (e["worker_id"], e["code"]))
     return YearEnd(year=year, frame=frame, traces=traces, exceptions=exceptions, summary=summary, declarations=decls, spread=spread,

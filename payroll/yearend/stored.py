@@ -147,11 +147,16 @@ def roster_of_run(session: Session, run: Run, apply_resignations: bool = True):
 
 
 def employed_on(session: Session, day: dt.date):
-    """(roster, worker ids employed on ``day`` under a contract covering it) from the run paid for ``day``'s month.
+    """(roster, worker ids employed on ``day`` under a contract covering it): from the record (the
+    people and contracts of the database, payroll.record); a database whose record holds no one yet
+    (runs made from roster files only) falls back on the roster of the run paid for ``day``'s month."""
+    from payroll.record import people
 
-    The seam for the lasting record: until issue 18's record is on main, the December run's roster is
-    the record of who worked on 31 December."""
     month = f"{day.year:04d}-{day.month:02d}"
+    if people.has_workers(session):
+        roster = people.roster_for_month(session, month)
+        employed = sorted(wid for wid in roster.workers if any(c.start <= day and (c.end is None or c.end >= day) for c in roster.contracts_of(wid)))
+        return roster, employed
     run = paid_runs(session, [month]).get(month)
     if run is None:
         raise InputError(f"no run of {month} is stored: run {month} first (the 연말정산 settles who is employed on {day.isoformat()} "

@@ -43,7 +43,7 @@ def console(tmp_path_factory):
 
     tmp = tmp_path_factory.mktemp("console")
     store = make_store(tmp)
-    add_users(store, __import__("payroll.users", fromlist=["utc_now"]).utc_now)
+    add_users(store, __import__("payroll.record.users", fromlist=["utc_now"]).utc_now)
     app = create_app(store=store, data_dir=tmp / "data")
     port = _free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off"))

@@ -152,7 +152,7 @@ def test_clerk_does_the_month(console, browser, files, artifacts, state):
 
     # documents, leave and welfare pages
     page.goto(f"{url}/workers/{wid}")
-    assert page.locator("#contracts tbody tr").count() >= 1 and page.locator("#leave-ledger").count() == 1
+    assert page.locator("#contracts li").count() >= 1 and page.locator("#leave-ledger").count() == 1
     _assert_hangul_renders(page)
     _shot(page, artifacts, "worker-documents")
     # the leaver's withholding receipts, drawn from the run
@@ -166,6 +166,46 @@ def test_clerk_does_the_month(console, browser, files, artifacts, state):
     page.goto(f"{url}/welfare?year=2026")
     assert "남은 예산" in page.inner_text("#fertility")
     _shot(page, artifacts, "welfare")
+    ctx.close()
+
+
+def test_clerk_finds_a_worker_and_reads_the_page(console, browser, artifacts, state):
+    """/workers: typing narrows the list (htmx), the status filter too; the worker page has the contracts
+    (the earlier one as well), every payslip by month with its download, the year to date, 연차 in days
+    and hours."""
+    url = console["url"]
+    ctx = browser.new_context(accept_downloads=True, locale="ko-KR")
+    page = ctx.new_page()
+    _login(page, url, "clerk")
+    page.goto(f"{url}/workers")
+    total = page.locator("#roster tbody tr").count()
+    assert total == 40, total
+    page.fill("#q", "T0002")
+    expect(page.locator("#roster tbody tr")).to_have_count(10)  # T00020 … T00029, swapped in while typing
+    page.fill("#q", "청소")  # a department
+    expect(page.locator("#roster tbody tr").filter(has_not_text="청소")).to_have_count(0)
+    page.fill("#q", "")
+    page.select_option("#status", "left")
+    page.fill("#as_of", "2026-07-15")
+    page.dispatch_event("#as_of", "change")
+    expect(page.locator("#roster tbody tr").filter(has_not_text="퇴직")).to_have_count(0)
+    left = page.locator("#roster tbody tr td:first-child a").all_inner_texts()
+    assert LEAVER in left, left
+    _assert_hangul_renders(page)
+    _shot(page, artifacts, "workers-search")
+    page.click(f"#roster a:text('{LEAVER}')")
+    assert page.url.endswith(f"/workers/{LEAVER}")
+    page.goto(f"{url}/workers/{LEAVER}?as_of=2026-06-30")  # the year and the 연차 as of the month's end, whatever today is
+    assert page.locator("#contracts li").count() == 2  # renewed: the 2025 contract is kept
+    slip = page.locator("#payslips tbody tr", has_text=MONTH)
+    assert slip.count() == 1 and "지급분" in slip.inner_text()
+    with page.expect_download() as dl:
+        slip.locator("a").click()
+    assert dl.value.suggested_filename == f"payslip-{MONTH}-{LEAVER}.pdf"
+    assert "2026년 누계 (1개월, 지급분)" in page.content()
+    balance = page.inner_text("#leave-balance")
+    assert "일" in balance and "시간" in balance and "분)" not in balance, balance
+    _shot(page, artifacts, "worker-page")
     ctx.close()
 
 
@@ -223,7 +263,7 @@ def test_auditor_replays_identical_but_cannot_run(console, browser, artifacts, s
 
 
 def test_failed_logins_slow_down_and_the_approver_clears_them(console, browser, artifacts):
-    from payroll import users
+    from payroll.record import users
     from payroll.security import throttle
 
     url = console["url"]

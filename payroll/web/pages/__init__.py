@@ -6,7 +6,10 @@ from fastapi import FastAPI
 
 
 def register_pages(app: FastAPI) -> None:
-    from payroll.web.pages import accounts, audit, month, months, rules, runs, session, welfare, workers, yearend
+    from payroll.web.pages import (
+        accounts, audit, budgets, me, month, months, record_forms, rules, runs, session, welfare, worker_docs, workers, yearend,
+    )
 
-    for module in (session, months, month, runs, workers, welfare, yearend, audit, rules, accounts):
+    # record_forms before workers: /workers/new is a form, not a worker id
+    for module in (session, me, months, month, runs, record_forms, workers, worker_docs, budgets, welfare, yearend, audit, rules, accounts):
         app.include_router(module.router)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, HTTPException, Request
 from sqlmodel import Session
 
-from payroll import users
+from payroll.record import users
 from payroll.case import InputError
 from payroll.security import throttle
 from payroll.web.app import render

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Depends, Request
 from sqlmodel import Session
 
 from payroll.web.app import render
-from payroll.web.audit import recent
+from payroll.record.audit import recent
 from payroll.web.auth import AUDITOR, Principal
 
 router = APIRouter()

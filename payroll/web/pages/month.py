@@ -45,7 +45,7 @@ def _month_context(request: Request, month: str, code: str = "", worker: str = "
     names = {u.stored_name.rsplit("/", 1)[-1]: u.original_name for u in uploads}
     exc, exc_error, rows, codes, shown_total = None, None, [], [], 0
     try:
-        exc = web_inputs.exceptions(root, month)
+        exc = web_inputs.exceptions(root, month, app.state.store.engine)
     except InputError as e:
         exc_error = str(e).replace(str(root) + "/", "")
     if exc is not None:
@@ -56,11 +56,17 @@ def _month_context(request: Request, month: str, code: str = "", worker: str = "
         for r in rows:
             r["source_name"] = names.get(str(r["source"]).rsplit("/", 1)[-1], str(r["source"]).rsplit("/", 1)[-1])
     from payroll import law as law_module
+    from payroll.record.budgets import overrun_warnings
     from payroll.runs.figures import month_states
+    from payroll.runs.mail import deliveries
 
     states = month_states(law_module.current(), month)
+    with Session(app.state.store.engine) as db:
+        budget = overrun_warnings(db, int(month[:4]))
+        sent = deliveries(db, month)
     return {
         "figures_missing": [f for f in states if f.state == "missing"], "figures_unconfirmed": [f for f in states if f.state == "unconfirmed"],
+        "budget_warnings": budget, "deliveries": sent, "mail_configured": app.state.smtp is not None,
         "month": month, "status": services.month_status(app, month), "runs": services.runs_of(app, month), "lock": services.lock_of(app, month),
         "uploads": uploads, "kinds": web_inputs.KINDS, "exc": exc, "exc_error": exc_error, "exc_rows": rows, "exc_matching": shown_total, "codes": codes,
         "filter": {"code": code, "worker": worker, "date": date}, "message": message, "error": error,
@@ -185,4 +191,29 @@ async def close(request: Request, month: str, user: Principal = Depends(APPROVER
         result = close_month(request.app.state.store, month, user.name)
     except InputError as exc:
         return render(request, "month.html", _month_context(request, month, error=str(exc)), status_code=400)
-    return render(request, "month.html", _month_context(request, month, message=f"{month} 마감했습니다 (실행 {result['run_id']})"))
+    message = f"{month} 마감했습니다 (실행 {result['run_id']})"
+    if request.app.state.smtp is not None:
+        _start_mail(request, month, user)
+        message += " — 임금명세서 전자우편 발송을 시작했습니다"
+    return render(request, "month.html", _month_context(request, month, message=message))
+
+
+def _start_mail(request: Request, month: str, user: Principal):
+    """E-mail the closed month's payslips in the background (``payroll mail MONTH``)."""
+    from payroll.runs.mail import send_payslips
+
+    app = request.app
+    store, cfg = app.state.store, app.state.smtp
+    return app.state.jobs.start("mail", month, user.name, lambda: send_payslips(store, month, user.name, cfg))
+
+
+@router.post("/months/{month}/mail")
+async def mail_again(request: Request, month: str, user: Principal = Depends(APPROVER)):
+    """Send again the payslips not yet sent (failed or bounced ones, after the address is fixed)."""
+    check_month(month)
+    if request.app.state.smtp is None:
+        return render(request, "month.html", _month_context(request, month, error="전자우편(SMTP)이 설정되지 않았습니다 (payroll serve --smtp FILE)"), status_code=400)
+    if services.lock_of(request.app, month) is None:
+        return render(request, "month.html", _month_context(request, month, error=f"{month}은(는) 아직 마감되지 않았습니다"), status_code=400)
+    job = _start_mail(request, month, user)
+    return RedirectResponse(f"/jobs/{job.id}", status_code=303)

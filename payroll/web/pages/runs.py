@@ -12,7 +12,7 @@ from sqlmodel import Session
 from payroll.case import InputError
 from payroll.web import services
 from payroll.web.app import render
-from payroll.web.audit import record
+from payroll.record.audit import record
 from payroll.web.auth import ANYONE, AUDITOR, Principal
 
 router = APIRouter()

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import FileResponse, RedirectResponse
 from sqlmodel import Session
 
-from payroll import users
+from payroll.record import users
 from payroll.web.app import render
 from payroll.web.auth import ABSOLUTE_TIMEOUT, LOGIN_CSRF_COOKIE, SESSION_COOKIE, end_session, new_session, tokens_match
 
@@ -54,7 +54,8 @@ async def login(request: Request, name: str = Form(""), password: str = Form("")
             return response
         token = new_session(db, user, clock())
         db.commit()
-    response = RedirectResponse("/months", status_code=303)
+    home = "/password" if user.must_change_password else "/me" if user.role == "worker" else "/months"
+    response = RedirectResponse(home, status_code=303)
     response.set_cookie(SESSION_COOKIE, token, max_age=int(ABSOLUTE_TIMEOUT.total_seconds()), httponly=True, samesite="strict", secure=app.state.secure_cookies, path="/")
     response.delete_cookie(LOGIN_CSRF_COOKIE, path="/login")
     return response
@@ -63,7 +64,7 @@ async def login(request: Request, name: str = Form(""), password: str = Form("")
 @router.post("/logout")
 async def logout(request: Request, csrf_token: str = Form("")):
     """Ends the session (the form carries the session's CSRF token like every other form)."""
-    from payroll.web.audit import record
+    from payroll.record.audit import record
     from payroll.web.auth import Forbidden, load_principal
 
     app = request.app

@@ -11,7 +11,7 @@ from payroll import law as law_module
 from payroll.case import InputError
 from payroll.web import inputs as web_inputs
 from payroll.web.app import render
-from payroll.web.audit import record
+from payroll.record.audit import record
 from payroll.web.auth import ANYONE, CLERK, Principal
 
 router = APIRouter()
@@ -29,7 +29,7 @@ def _context(request: Request, year: int, message: str | None = None, error: str
     from payroll.welfare import service
 
     law = law_module.current()
-    roster = web_inputs.roster_of(request.app.state.inputs_dir)
+    roster = web_inputs.roster_of(request.app.state.inputs_dir, request.app.state.store.engine)
     ctx = {"year": year, "message": message, "error": error, "fertility": None, "insurance": None, "plans": [], "enrolments": [], "roster_missing": roster is None}
     if roster is None:
         return ctx
@@ -65,7 +65,7 @@ async def fertility_apply(request: Request, worker_id: str = Form(""), treatment
         amount = int(cost.replace(",", "").strip())
     except ValueError:
         raise InputError(f"시술비: 원 단위 정수가 아닙니다: {cost[:20]!r}") from None
-    roster = web_inputs.roster_of(app.state.inputs_dir)
+    roster = web_inputs.roster_of(app.state.inputs_dir, app.state.store.engine)
     if roster is None:
         raise InputError("근로자 명부(roster.csv)와 근로계약(contracts.csv)을 먼저 올리세요")
     try:
@@ -87,7 +87,7 @@ async def insurance_enrol(request: Request, worker_id: str = Form(""), plan: str
     app = request.app
     first = _date(start, "보장 시작일")
     last = _date(end, "보장 종료일") if end.strip() else None
-    roster = web_inputs.roster_of(app.state.inputs_dir)
+    roster = web_inputs.roster_of(app.state.inputs_dir, app.state.store.engine)
     if roster is None:
         raise InputError("근로자 명부(roster.csv)와 근로계약(contracts.csv)을 먼저 올리세요")
     try:

@@ -14,7 +14,7 @@ from sqlmodel import Session
 
 from payroll.case import InputError
 from payroll.web.app import render
-from payroll.web.audit import record
+from payroll.record.audit import record
 from payroll.web.auth import ANYONE, CLERK, Principal
 
 router = APIRouter()

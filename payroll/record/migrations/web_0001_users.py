@@ -1,4 +1,5 @@
-"""web: console users, their server-side sessions, and the uploads made in the console.
+"""web: console users, their server-side sessions, and the uploads made in the console (kept with the
+record since the accounts moved there: the revision id and branch label stay as shipped).
 
 Revision ID: web_0001
 Revises:

@@ -20,8 +20,8 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from sqlmodel import Session, select
 
 from payroll.case import InputError
-from payroll.web.audit import record
-from payroll.web.models import ROLES, ConsoleUser
+from payroll.record.audit import record
+from payroll.record.models import ROLES, ConsoleUser
 
 MIN_PASSWORD_LENGTH = 8
 NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
@@ -44,10 +44,30 @@ class UserView:
     disabled: bool
     locked: bool
     failed_logins: int
+    worker_id: str | None = None
 
 
 def _view(u: ConsoleUser) -> UserView:
-    return UserView(u.name, u.role, u.disabled, u.locked, u.failed_logins)
+    return UserView(u.name, u.role, u.disabled, u.locked, u.failed_logins, u.worker_id)
+
+
+def change_password(db: Session, user_id: int, current: str, new: str, *, clock: Clock = utc_now) -> None:
+    """The account's own password change (the first login of a worker account requires it)."""
+    user = db.get(ConsoleUser, user_id)
+    try:
+        ok = user is not None and _hasher.verify(user.password_hash, current or "")
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        ok = False
+    if not ok:
+        raise InputError("현재 비밀번호가 맞지 않습니다")
+    new = validate_password(new)
+    if new == current:
+        raise InputError("새 비밀번호는 지금 비밀번호와 달라야 합니다")
+    user.password_hash = _hasher.hash(new)
+    user.must_change_password = False
+    db.add(user)
+    record(db, user.name, "password_change", user.name, clock=clock)
+    db.commit()
 
 
 def validate_password(password: str) -> str:
@@ -59,17 +79,29 @@ def validate_password(password: str) -> str:
     return password
 
 
-def add_user(db: Session, name: str, role: str, password: str, *, clock: Clock = utc_now, actor: str = "cli") -> UserView:
+def add_user(db: Session, name: str, role: str, password: str, *, clock: Clock = utc_now, actor: str = "cli", worker_id: str | None = None) -> UserView:
+    """Add an account. A ``worker`` account belongs to one worker of the record and must change its
+    password at the first login (HR made it and knows the first one)."""
     if not NAME_PATTERN.match(name):
         raise InputError(f"user name {name!r}: letters, digits, '.', '_' or '-' only, at most 64")
     if role not in ROLES:
         raise InputError(f"--role: {role!r} is not one of {', '.join(ROLES)}")
+    if (role == "worker") != (worker_id is not None):
+        raise InputError("a worker account needs --worker WORKER_ID (and only a worker account has one)")
+    if worker_id is not None:
+        from payroll.record.models import RecordWorker
+
+        if db.get(RecordWorker, worker_id) is None:
+            raise InputError(f"--worker: no worker {worker_id!r} in the record")
+        if db.exec(select(ConsoleUser).where(ConsoleUser.worker_id == worker_id, ConsoleUser.disabled == False)).first() is not None:  # noqa: E712
+            raise InputError(f"worker {worker_id} already has an account")
     password = validate_password(password)
     if db.exec(select(ConsoleUser).where(ConsoleUser.name == name)).first() is not None:
         raise InputError(f"user {name!r} already exists")
-    user = ConsoleUser(name=name, role=role, password_hash=_hasher.hash(password), created_at=clock())
+    user = ConsoleUser(name=name, role=role, password_hash=_hasher.hash(password), created_at=clock(), worker_id=worker_id,
+                       must_change_password=role == "worker", disabled=False, failed_logins=0, locked=False)
     db.add(user)
-    record(db, actor, "user_add", name, f"role={role}", clock=clock)
+    record(db, actor, "user_add", name, f"role={role}" + (f" worker={worker_id}" if worker_id else ""), clock=clock)
     db.commit()
     db.refresh(user)
     return _view(user)
@@ -88,7 +120,7 @@ def _get(db: Session, name: str) -> ConsoleUser:
 
 def disable_user(db: Session, name: str, *, clock: Clock = utc_now, actor: str = "cli") -> UserView:
     """Disable an account and end its sessions at once."""
-    from payroll.web.models import ConsoleSession
+    from payroll.record.models import ConsoleSession
 
     user = _get(db, name)
     user.disabled = True

@@ -9,6 +9,7 @@ a few seconds each.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import random
 import re
@@ -227,6 +228,7 @@ def test_mutated_small_files_into_their_importers(tmp_path_factory, sample):
     _only_input_errors(_small_loaders(tmp)[name], path)
 
 
+@functools.lru_cache(maxsize=2)
 def _record_workbook(kind: str) -> bytes:
     """The record's import format as XLSX (Korean headers), from the bundled roster or contracts."""
     import csv

@@ -21,7 +21,9 @@ import io
 import os
 import re
 import tempfile
+import threading
 import types
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -79,13 +81,18 @@ def roster_of(root: Path, engine=None):
     """The workers and contracts the console checks uploads against: ``roster.csv`` and ``contracts.csv``
     uploaded in the inputs folder (the next run imports them), else the record (every worker, every
     contract); None when there is neither."""
+    return _roster_and_key(root, engine)[0]
+
+
+def _roster_and_key(root: Path, engine=None) -> tuple[object, tuple]:
+    """:func:`roster_of`, and what identifies it (the files' hashes, or the record's last change)."""
     from payroll.roster import load_roster
 
     r, c = root / "roster.csv", root / "contracts.csv"
     if r.is_file() and c.is_file():
-        return load_roster(r, c)
+        return load_roster(r, c), ("files", sha256_bytes(r.read_bytes()), sha256_bytes(c.read_bytes()))
     if engine is None:
-        return None
+        return None, ("none",)
     from sqlalchemy import func
 
     from payroll.record import people
@@ -97,7 +104,7 @@ def roster_of(root: Path, engine=None):
             _RECORD_ROSTER.clear()
             _RECORD_ROSTER[key] = people.roster_as_of(db, dt.date(9999, 12, 31))
     roster = _RECORD_ROSTER[key]
-    return roster if roster.workers else None
+    return (roster if roster.workers else None), ("record", *key)
 
 
 _RECORD_ROSTER: dict[tuple, object] = {}
@@ -266,12 +273,41 @@ def apply_correction(db: Session, root: Path, month: str, worker_id: str, day: s
 
 
 def exceptions(root: Path, month: str, engine=None):
-    """The month's attendance check (the same call as ``payroll attendance check``), or None without exports."""
+    """The month's attendance check (the same call as ``payroll attendance check``), or None without exports.
+
+    The check is kept by the hash of everything it reads — the exports, the corrections, the roster
+    (files or the record's last change), the installation's profiles and the rules in force — so the
+    month page, viewed again and again, checks a month once per change of its inputs."""
+    import hashlib
+
     from payroll.attendance.checks import check_files
+    from payroll.runs.inputs import installation_profile_files
 
     adir = root / month / "attendance"
     paths = sorted(p for p in adir.iterdir() if p.is_file() and not p.name.startswith(".")) if adir.is_dir() else []
     if not paths:
         return None
     corrections = root / month / "corrections.csv"
-    return check_files(paths, roster_of(root, engine), corrections if corrections.is_file() else None, month=month_bounds(month))
+    roster, roster_key = _roster_and_key(root, engine)
+    digest = hashlib.sha256(repr((month, roster_key, os.environ.get("PAYROLL_RULES", ""))).encode())
+    for p in [*paths, corrections]:
+        digest.update(p.name.encode() + b"\0" + (sha256_bytes(p.read_bytes()) if p.is_file() else "-").encode())
+    for _, name, data in installation_profile_files():
+        digest.update(name.encode() + b"\0" + sha256_bytes(data).encode())
+    key = digest.hexdigest()
+    with _CHECKS_LOCK:
+        if key in _CHECKS:
+            _CHECKS.move_to_end(key)
+            return _CHECKS[key]
+    result = check_files(paths, roster, corrections if corrections.is_file() else None, month=month_bounds(month))
+    with _CHECKS_LOCK:
+        _CHECKS[key] = result
+        while len(_CHECKS) > CHECKS_KEPT:
+            _CHECKS.popitem(last=False)
+    return result
+
+
+#: the last month checks, by the hash of their inputs (a few months are looked at in a day)
+CHECKS_KEPT = 8
+_CHECKS: OrderedDict[str, object] = OrderedDict()
+_CHECKS_LOCK = threading.Lock()

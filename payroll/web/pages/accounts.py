@@ -25,12 +25,12 @@ def _rows(request: Request) -> list[dict]:
 
 
 @router.get("/accounts")
-async def accounts(request: Request, user: Principal = Depends(APPROVER)):
+def accounts(request: Request, user: Principal = Depends(APPROVER)):
     return render(request, "accounts.html", {"accounts": _rows(request)})
 
 
 @router.post("/accounts/{name}/unlock")
-async def unlock(request: Request, name: str, user: Principal = Depends(APPROVER)):
+def unlock(request: Request, name: str, user: Principal = Depends(APPROVER)):
     """Clear an account's failed logins at once (as ``payroll user unlock NAME``), recorded as the approver's."""
     with Session(request.app.state.store.engine) as db:
         try:

@@ -13,7 +13,7 @@ router = APIRouter()
 
 
 @router.get("/audit")
-async def audit_log(request: Request, action: str = "", actor: str = "", user: Principal = Depends(AUDITOR)):
+def audit_log(request: Request, action: str = "", actor: str = "", user: Principal = Depends(AUDITOR)):
     with Session(request.app.state.store.engine) as db:
         rows = recent(db, limit=500, action=action[:64] or None, actor=actor[:120] or None)
     return render(request, "audit.html", {"rows": rows, "action": action, "actor": actor})

@@ -23,7 +23,7 @@ def _year(text: str, default: int) -> int:
 
 
 @router.get("/budgets")
-async def budgets_page(request: Request, year: str = "", user: Principal = Depends(ANYONE)):
+def budgets_page(request: Request, year: str = "", user: Principal = Depends(ANYONE)):
     from payroll.record.budgets import year_figures
 
     y = _year(year, today(request).year)
@@ -33,7 +33,7 @@ async def budgets_page(request: Request, year: str = "", user: Principal = Depen
 
 
 @router.post("/budgets")
-async def set_budget(request: Request, business: str = Form(""), year: str = Form(""), amount: str = Form(""), user: Principal = Depends(CLERK)):
+def set_budget(request: Request, business: str = Form(""), year: str = Form(""), amount: str = Form(""), user: Principal = Depends(CLERK)):
     from payroll.record.budgets import set_budget as put
 
     y = _year(year, today(request).year)
@@ -50,7 +50,7 @@ async def set_budget(request: Request, business: str = Form(""), year: str = For
 
 
 @router.get("/budgets/{year}/report.xlsx")
-async def budget_report(request: Request, year: str, user: Principal = Depends(ANYONE)):
+def budget_report(request: Request, year: str, user: Principal = Depends(ANYONE)):
     from payroll.record.budgets import report_xlsx
 
     y = _year(year, today(request).year)

@@ -30,7 +30,7 @@ def _own(user: Principal) -> str:
 
 
 @router.get("/me")
-async def my_page(request: Request, user: Principal = Depends(WORKER)):
+def my_page(request: Request, user: Principal = Depends(WORKER)):
     wid = _own(user)
     ctx = worker_context(request, wid, today(request))
     with Session(request.app.state.store.engine) as db:
@@ -41,7 +41,7 @@ async def my_page(request: Request, user: Principal = Depends(WORKER)):
 
 
 @router.get("/me/payslips/{run_id}.pdf")
-async def my_payslip(request: Request, run_id: str, user: Principal = Depends(WORKER)):
+def my_payslip(request: Request, run_id: str, user: Principal = Depends(WORKER)):
     from payroll.record.directory import payslips
     from payroll.web import services
 
@@ -56,7 +56,7 @@ async def my_payslip(request: Request, run_id: str, user: Principal = Depends(WO
 
 
 @router.get("/me/withholding/{year}.pdf")
-async def my_withholding(request: Request, year: str, user: Principal = Depends(WORKER)):
+def my_withholding(request: Request, year: str, user: Principal = Depends(WORKER)):
     wid = _own(user)
     data, stem = withholding_pdf(request, wid, year_of(year))
     audit(request, user, "document_view", f"withholding/{wid}/{year}")
@@ -64,7 +64,7 @@ async def my_withholding(request: Request, year: str, user: Principal = Depends(
 
 
 @router.get("/me/career/{document_id}.pdf")
-async def my_career(request: Request, document_id: int, user: Principal = Depends(WORKER)):
+def my_career(request: Request, document_id: int, user: Principal = Depends(WORKER)):
     """An issued 경력증명서 again: drawn with its number and issue date, checked against the register's sha256."""
     from payroll.documents import career
     from payroll.documents.office import load_office
@@ -85,7 +85,7 @@ async def my_career(request: Request, document_id: int, user: Principal = Depend
 
 
 @router.post("/me/career-requests")
-async def request_career(request: Request, purpose: str = Form(""), user: Principal = Depends(WORKER)):
+def request_career(request: Request, purpose: str = Form(""), user: Principal = Depends(WORKER)):
     wid = _own(user)
     with Session(request.app.state.store.engine) as db:
         pending = db.exec(select(CareerRequest).where(CareerRequest.worker_id == wid, CareerRequest.status == "requested")).first()
@@ -97,7 +97,7 @@ async def request_career(request: Request, purpose: str = Form(""), user: Princi
 
 
 @router.get("/requests")
-async def request_queue(request: Request, user: Principal = Depends(CLERK)):
+def request_queue(request: Request, user: Principal = Depends(CLERK)):
     """The clerk's queue of 경력증명서 requests."""
     with Session(request.app.state.store.engine) as db:
         rows = list(db.exec(select(CareerRequest).order_by(CareerRequest.status != "requested", CareerRequest.id.desc()).limit(200)).all())
@@ -105,7 +105,7 @@ async def request_queue(request: Request, user: Principal = Depends(CLERK)):
 
 
 @router.post("/requests/{request_id}/{decision}")
-async def handle_request(request: Request, request_id: int, decision: str, user: Principal = Depends(CLERK)):
+def handle_request(request: Request, request_id: int, decision: str, user: Principal = Depends(CLERK)):
     """Issue (numbered, on the register) or refuse a requested 경력증명서."""
     if decision not in ("issue", "refuse"):
         raise HTTPException(404)
@@ -127,12 +127,12 @@ async def handle_request(request: Request, request_id: int, decision: str, user:
 
 
 @router.get("/password")
-async def password_form(request: Request, user: Principal = Depends(SIGNED_IN)):
+def password_form(request: Request, user: Principal = Depends(SIGNED_IN)):
     return render(request, "password.html", {"must": user.must_change_password})
 
 
 @router.post("/password")
-async def password_change(request: Request, current: str = Form(""), new: str = Form(""), again: str = Form(""), user: Principal = Depends(SIGNED_IN)):
+def password_change(request: Request, current: str = Form(""), new: str = Form(""), again: str = Form(""), user: Principal = Depends(SIGNED_IN)):
     from payroll.record.users import change_password
 
     if new != again:

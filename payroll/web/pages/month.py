@@ -7,6 +7,7 @@ import datetime as dt
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse
 from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
 
 from payroll.case import InputError
 from payroll.runs.inputs import check_month
@@ -74,13 +75,13 @@ def _month_context(request: Request, month: str, code: str = "", worker: str = "
 
 
 @router.get("/months/{month}")
-async def month_page(request: Request, month: str, code: str = "", worker: str = "", date: str = "", user: Principal = Depends(ANYONE)):
+def month_page(request: Request, month: str, code: str = "", worker: str = "", date: str = "", user: Principal = Depends(ANYONE)):
     check_month(month)
     return render(request, "month.html", _month_context(request, month, code[:32], worker[:64], date[:10]))
 
 
 @router.get("/months/{month}/exceptions")
-async def exceptions_table(request: Request, month: str, code: str = "", worker: str = "", date: str = "", user: Principal = Depends(ANYONE)):
+def exceptions_table(request: Request, month: str, code: str = "", worker: str = "", date: str = "", user: Principal = Depends(ANYONE)):
     """The exceptions table alone (htmx swaps it in when a filter changes)."""
     check_month(month)
     return render(request, "_exceptions.html", _month_context(request, month, code[:32], worker[:64], date[:10]))
@@ -88,26 +89,32 @@ async def exceptions_table(request: Request, month: str, code: str = "", worker:
 
 @router.post("/months/{month}/uploads")
 async def upload(request: Request, month: str, kind: str = Form(""), file: UploadFile | None = File(None), user: Principal = Depends(CLERK)):
+    filename = file.filename if file is not None else None
+    data = await file.read() if filename else b""
+    # checked and read (a spreadsheet in a child process) off the event loop: other requests go on meanwhile
+    return await run_in_threadpool(_upload, request, month, kind, filename, data, user)
+
+
+def _upload(request: Request, month: str, kind: str, filename: str | None, data: bytes, user: Principal):
     check_month(month)
     app = request.app
-    if file is None or not file.filename:
+    if not filename:
         return render(request, "month.html", _month_context(request, month, error="올릴 파일을 고르세요."), status_code=400)
-    data = await file.read()
     try:
         with Session(app.state.store.engine, expire_on_commit=False) as db:
-            row, summary = web_inputs.save_upload(db, _root(request), month, kind, file.filename, data, actor=user.name, clock=app.state.clock)
+            row, summary = web_inputs.save_upload(db, _root(request), month, kind, filename, data, actor=user.name, clock=app.state.clock)
     except InputError as exc:
         context = _month_context(request, month, error=str(exc))
         if kind == "attendance":  # an export no profile reads: offer the profile detect proposes
             from payroll.attendance.guarded import offer_untrusted
 
-            context["proposal"] = offer_untrusted(data, web_inputs.display_name(file.filename))
+            context["proposal"] = offer_untrusted(data, web_inputs.display_name(filename))
         return render(request, "month.html", context, status_code=400)
     return render(request, "month.html", _month_context(request, month, message=f"{row.original_name}: 올렸습니다 ({summary}, sha256 {row.sha256[:12]}…)"))
 
 
 @router.post("/months/{month}/uploads/{upload_id}/remove")
-async def remove_upload(request: Request, month: str, upload_id: int, user: Principal = Depends(CLERK)):
+def remove_upload(request: Request, month: str, upload_id: int, user: Principal = Depends(CLERK)):
     check_month(month)
     app = request.app
     try:
@@ -119,7 +126,7 @@ async def remove_upload(request: Request, month: str, upload_id: int, user: Prin
 
 
 @router.post("/months/{month}/corrections")
-async def correct(request: Request, month: str, worker_id: str = Form(""), date: str = Form(""), time_in: str = Form(""), time_out: str = Form(""),
+def correct(request: Request, month: str, worker_id: str = Form(""), date: str = Form(""), time_in: str = Form(""), time_out: str = Form(""),
                   reason: str = Form(""), user: Principal = Depends(CLERK)):
     check_month(month)
     app = request.app
@@ -157,7 +164,7 @@ def _start_run(request: Request, month: str, pay_date: str, user: Principal, cor
 
 
 @router.post("/months/{month}/run")
-async def start_run(request: Request, month: str, pay_date: str = Form(""), provisional: str = Form(""), user: Principal = Depends(CLERK)):
+def start_run(request: Request, month: str, pay_date: str = Form(""), provisional: str = Form(""), user: Principal = Depends(CLERK)):
     """Start the month's run (refused by the run itself when the month is closed)."""
     check_month(month)
     try:
@@ -170,7 +177,7 @@ async def start_run(request: Request, month: str, pay_date: str = Form(""), prov
 
 
 @router.post("/months/{month}/correction")
-async def approve_correction(request: Request, month: str, pay_date: str = Form(""), reason: str = Form(""), user: Principal = Depends(APPROVER)):
+def approve_correction(request: Request, month: str, pay_date: str = Form(""), reason: str = Form(""), user: Principal = Depends(APPROVER)):
     """The approver approves (recorded, as ``payroll correction approve``) and starts a correction run of a closed month."""
     from payroll.runs.approvals import record_approval
 
@@ -183,7 +190,7 @@ async def approve_correction(request: Request, month: str, pay_date: str = Form(
 
 
 @router.post("/months/{month}/close")
-async def close(request: Request, month: str, user: Principal = Depends(APPROVER)):
+def close(request: Request, month: str, user: Principal = Depends(APPROVER)):
     from payroll.runs.months import close_month
 
     check_month(month)
@@ -208,7 +215,7 @@ def _start_mail(request: Request, month: str, user: Principal):
 
 
 @router.post("/months/{month}/mail")
-async def mail_again(request: Request, month: str, user: Principal = Depends(APPROVER)):
+def mail_again(request: Request, month: str, user: Principal = Depends(APPROVER)):
     """Send again the payslips not yet sent (failed or bounced ones, after the address is fixed)."""
     check_month(month)
     if request.app.state.smtp is None:

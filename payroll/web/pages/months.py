@@ -15,12 +15,12 @@ router = APIRouter()
 
 
 @router.get("/months")
-async def months(request: Request, user: Principal = Depends(ANYONE)):
+def months(request: Request, user: Principal = Depends(ANYONE)):
     rows = services.month_overview(request.app)
     return render(request, "months.html", {"months": rows})
 
 
 @router.get("/months/open")
-async def open_month(request: Request, month: str = "", user: Principal = Depends(ANYONE)):
+def open_month(request: Request, month: str = "", user: Principal = Depends(ANYONE)):
     """The month picker's target: a month page (checked, so the redirect never carries anything else)."""
     return RedirectResponse(f"/months/{check_month(month.strip()[:7])}", status_code=303)

@@ -16,6 +16,7 @@ from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, Uplo
 from fastapi.responses import RedirectResponse
 from pydantic import ValidationError
 from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
 
 from payroll.case import InputError
 from payroll.record import changes, people
@@ -69,7 +70,7 @@ def _preview_file(kind: str, data: bytes, suffix: str, name: str, db: Session, e
 
 
 @router.get("/record/import")
-async def import_page(request: Request, user: Principal = Depends(CLERK)):
+def import_page(request: Request, user: Principal = Depends(CLERK)):
     return render(request, "record_import.html", {"kinds": IMPORT_KINDS})
 
 
@@ -86,6 +87,10 @@ async def import_upload(request: Request, kind: str = Form(""), effective: str =
     if suffix not in SUFFIXES:
         raise InputError(f"{name}: CSV 또는 XLSX 파일이어야 합니다")
     data = await file.read()
+    return await run_in_threadpool(_import_file, request, kind, effective, reason, name, suffix, data, user)  # a child reads it, off the event loop
+
+
+def _import_file(request: Request, kind: str, effective: str, reason: str, name: str, suffix: str, data: bytes, user: Principal):
     with Session(request.app.state.store.engine, expire_on_commit=False) as db:
         day = _date(effective, "변경 적용일") or changes.default_effective(db)
         if kind in ("opening", "budgets"):
@@ -118,7 +123,7 @@ def _store_now(db: Session, kind: str, data: bytes, suffix: str, name: str, acto
 
 
 @router.post("/record/import/confirm")
-async def import_confirm(request: Request, kind: str = Form(""), sha256: str = Form(""), name: str = Form(""), suffix: str = Form(""),
+def import_confirm(request: Request, kind: str = Form(""), sha256: str = Form(""), name: str = Form(""), suffix: str = Form(""),
                          effective: str = Form(""), reason: str = Form(""), user: Principal = Depends(CLERK)):
     if kind not in ("roster", "contracts") or suffix not in SUFFIXES or len(sha256) != 64:
         raise HTTPException(404)
@@ -153,7 +158,7 @@ def _apply(request: Request, user: Principal, sets, reason: str) -> None:
 
 
 @router.get("/workers/new")
-async def hire_form(request: Request, user: Principal = Depends(CLERK)):
+def hire_form(request: Request, user: Principal = Depends(CLERK)):
     return render(request, "hire.html", form_context(request))
 
 
@@ -226,7 +231,7 @@ async def worker_change(request: Request, worker_id: str, effective: str = Form(
 
 
 @router.post("/workers/{worker_id}/account")
-async def worker_account(request: Request, worker_id: str, user: Principal = Depends(CLERK)):
+def worker_account(request: Request, worker_id: str, user: Principal = Depends(CLERK)):
     """A login for the worker (role ``worker``: only the worker's own papers), with a one-time password
     shown once; the worker must change it at the first login."""
     from payroll.record.users import add_user

@@ -36,7 +36,7 @@ def _audit(request: Request, user: Principal, action: str, target: str, detail: 
 
 
 @router.get("/jobs/{job_id}")
-async def job_page(request: Request, job_id: str, user: Principal = Depends(ANYONE)):
+def job_page(request: Request, job_id: str, user: Principal = Depends(ANYONE)):
     job = request.app.state.jobs.get(job_id[:64])
     if job is None:
         raise HTTPException(404)
@@ -45,7 +45,7 @@ async def job_page(request: Request, job_id: str, user: Principal = Depends(ANYO
 
 
 @router.get("/runs/{run_id}")
-async def run_page(request: Request, run_id: str, user: Principal = Depends(ANYONE)):
+def run_page(request: Request, run_id: str, user: Principal = Depends(ANYONE)):
     import json
 
     run = _run(request, run_id)
@@ -71,7 +71,7 @@ async def run_page(request: Request, run_id: str, user: Principal = Depends(ANYO
 
 
 @router.get("/runs/{run_id}/workers/{worker_id}")
-async def worker_page(request: Request, run_id: str, worker_id: str, user: Principal = Depends(ANYONE)):
+def worker_page(request: Request, run_id: str, worker_id: str, user: Principal = Depends(ANYONE)):
     """One worker's result: every amount with its 계산방법 and article (``payroll explain``)."""
     from payroll.runs.audit import explain
 
@@ -91,7 +91,7 @@ async def worker_page(request: Request, run_id: str, worker_id: str, user: Princ
 
 
 @router.get("/runs/{run_id}/payslips/{slip}.pdf")
-async def payslip(request: Request, run_id: str, slip: str, download: int = 0, user: Principal = Depends(ANYONE)):
+def payslip(request: Request, run_id: str, slip: str, download: int = 0, user: Principal = Depends(ANYONE)):
     """One payslip, named by the run record (never a path from the request), checked against its sha256."""
     run = _run(request, run_id)
     name = services.payslip_entries(run).get(slip)
@@ -104,7 +104,7 @@ async def payslip(request: Request, run_id: str, slip: str, download: int = 0, u
 
 
 @router.get("/runs/{run_id}/payslips.zip")
-async def payslips_zip(request: Request, run_id: str, user: Principal = Depends(ANYONE)):
+def payslips_zip(request: Request, run_id: str, user: Principal = Depends(ANYONE)):
     run = _run(request, run_id)
     entries = services.payslip_entries(run)
     buf = io.BytesIO()
@@ -122,7 +122,7 @@ MEDIA_TYPES = {".pdf": "application/pdf", ".csv": "text/csv; charset=utf-8", ".j
 
 
 @router.get("/runs/{run_id}/file")
-async def run_file(request: Request, run_id: str, name: str = "", user: Principal = Depends(ANYONE)):
+def run_file(request: Request, run_id: str, name: str = "", user: Principal = Depends(ANYONE)):
     """One recorded output of the run (the register, the bank file, the month's filing summaries).
 
     ``name`` must be a key of the run's outputs manifest: it selects, it never builds a path.
@@ -145,7 +145,7 @@ def _ascii(text: str) -> str:
 
 
 @router.post("/runs/{run_id}/replay")
-async def replay(request: Request, run_id: str, user: Principal = Depends(AUDITOR)):
+def replay(request: Request, run_id: str, user: Principal = Depends(AUDITOR)):
     """Recompute the run from its stored inputs and compare every byte (``payroll replay``)."""
     from payroll.runs.audit import replay as runs_replay
 
@@ -156,7 +156,7 @@ async def replay(request: Request, run_id: str, user: Principal = Depends(AUDITO
 
 
 @router.get("/diff")
-async def diff(request: Request, a: str = "", b: str = "", user: Principal = Depends(AUDITOR)):
+def diff(request: Request, a: str = "", b: str = "", user: Principal = Depends(AUDITOR)):
     """Two runs side by side (``payroll diff A B``)."""
     from payroll.runs.audit import diff_runs
 

@@ -27,17 +27,17 @@ def _login_page(request: Request, message: str | None = None, status_code: int =
 
 
 @router.get("/")
-async def front_door(request: Request):
+def front_door(request: Request):
     return RedirectResponse("/months", status_code=303)
 
 
 @router.get("/login")
-async def login_form(request: Request):
+def login_form(request: Request):
     return _login_page(request)
 
 
 @router.post("/login")
-async def login(request: Request, name: str = Form(""), password: str = Form(""), csrf_token: str = Form("")):
+def login(request: Request, name: str = Form(""), password: str = Form(""), csrf_token: str = Form("")):
     if not tokens_match(request.cookies.get(LOGIN_CSRF_COOKIE), csrf_token):
         return _login_page(request, "로그인 화면이 만료되었습니다. 다시 시도하세요.", status_code=403, name=name[:64])
     app = request.app
@@ -62,7 +62,7 @@ async def login(request: Request, name: str = Form(""), password: str = Form("")
 
 
 @router.post("/logout")
-async def logout(request: Request, csrf_token: str = Form("")):
+def logout(request: Request, csrf_token: str = Form("")):
     """Ends the session (the form carries the session's CSRF token like every other form)."""
     from payroll.record.audit import record
     from payroll.web.auth import Forbidden, load_principal
@@ -83,7 +83,7 @@ async def logout(request: Request, csrf_token: str = Form("")):
 
 
 @router.get("/fonts/{weight}.ttf")
-async def font(weight: str):
+def font(weight: str):
     """The bundled Korean font (Noto Sans KR static instance) for @font-face; never a user path."""
     from payroll.documents.fonts import WEIGHTS, font_path
 

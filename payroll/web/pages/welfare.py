@@ -48,13 +48,13 @@ def _context(request: Request, year: int, message: str | None = None, error: str
 
 
 @router.get("/welfare")
-async def welfare(request: Request, year: int = 0, user: Principal = Depends(ANYONE)):
+def welfare(request: Request, year: int = 0, user: Principal = Depends(ANYONE)):
     year = year or request.app.state.clock().year
     return render(request, "welfare.html", _context(request, year))
 
 
 @router.post("/welfare/fertility")
-async def fertility_apply(request: Request, worker_id: str = Form(""), treatment_date: str = Form(""), cost: str = Form(""), evidence: str = Form(""),
+def fertility_apply(request: Request, worker_id: str = Form(""), treatment_date: str = Form(""), cost: str = Form(""), evidence: str = Form(""),
                           user: Principal = Depends(CLERK)):
     """Record a 난임 시술비 application (``payroll welfare fertility apply``); submitted now."""
     from payroll.welfare import service
@@ -79,7 +79,7 @@ async def fertility_apply(request: Request, worker_id: str = Form(""), treatment
 
 
 @router.post("/welfare/insurance")
-async def insurance_enrol(request: Request, worker_id: str = Form(""), plan: str = Form(""), start: str = Form(""), end: str = Form(""),
+def insurance_enrol(request: Request, worker_id: str = Form(""), plan: str = Form(""), start: str = Form(""), end: str = Form(""),
                           user: Principal = Depends(CLERK)):
     """Enrol a worker in a group-insurance plan (``payroll welfare insurance enrol``)."""
     from payroll.welfare import service

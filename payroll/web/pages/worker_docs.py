@@ -46,14 +46,14 @@ def withholding_pdf(request: Request, worker_id: str, year: int) -> tuple[bytes,
 
 
 @router.get("/workers/{worker_id}/withholding/{year}.pdf")
-async def withholding_receipt(request: Request, worker_id: str, year: str, user: Principal = Depends(ANYONE)):
+def withholding_receipt(request: Request, worker_id: str, year: str, user: Principal = Depends(ANYONE)):
     data, stem = withholding_pdf(request, worker_id, year_of(year))
     audit(request, user, "document_view", f"withholding/{worker_id[:64]}/{year}")
     return pdf_response(data, f"{ascii_name(stem)}.pdf", attachment=False)
 
 
 @router.get("/workers/{worker_id}/severance/{year}.pdf")
-async def retirement_receipt(request: Request, worker_id: str, year: str, user: Principal = Depends(ANYONE)):
+def retirement_receipt(request: Request, worker_id: str, year: str, user: Principal = Depends(ANYONE)):
     """퇴직소득 원천징수영수증 of the 퇴직금 the leaving month's run paid (``payroll doc severance``)."""
     with Session(request.app.state.store.engine) as db:
         paper = papers.severance_paper(db, worker_id[:64], year_of(year), _office(), today(request))
@@ -62,7 +62,7 @@ async def retirement_receipt(request: Request, worker_id: str, year: str, user: 
 
 
 @router.get("/workers/{worker_id}/contracts/{contract_id}.pdf")
-async def contract_pdf(request: Request, worker_id: str, contract_id: str, user: Principal = Depends(ANYONE)):
+def contract_pdf(request: Request, worker_id: str, contract_id: str, user: Principal = Depends(ANYONE)):
     """The 근로계약서 of one contract (``payroll doc contract``)."""
     with Session(request.app.state.store.engine) as db:
         made = papers.contract_papers(db, worker_id[:64], _office(), contract_id[:64]) if db.get(RecordWorker, worker_id[:64]) else []
@@ -80,7 +80,7 @@ def issue_career(request: Request, worker_id: str, purpose: str, actor: str):
 
 
 @router.post("/workers/{worker_id}/career")
-async def career_certificate(request: Request, worker_id: str, purpose: str = Form(""), user: Principal = Depends(CLERK)):
+def career_certificate(request: Request, worker_id: str, purpose: str = Form(""), user: Principal = Depends(CLERK)):
     """Issue a 경력증명서 (numbered, entered in the register; ``payroll doc career``)."""
     with Session(request.app.state.store.engine) as db:
         if db.get(RecordWorker, worker_id[:64]) is None:
@@ -90,7 +90,7 @@ async def career_certificate(request: Request, worker_id: str, purpose: str = Fo
 
 
 @router.post("/workers/{worker_id}/resignation")
-async def resignation(request: Request, worker_id: str, last_day: str = Form(""), reason: str = Form(""), user: Principal = Depends(CLERK)):
+def resignation(request: Request, worker_id: str, last_day: str = Form(""), reason: str = Form(""), user: Principal = Depends(CLERK)):
     """Record a 중도포기서 and give its PDF (``payroll doc resignation``)."""
     try:
         day = dt.date.fromisoformat(last_day)

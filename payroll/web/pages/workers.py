@@ -52,13 +52,13 @@ def _list_context(request: Request, q: str, status: str, as_of: str) -> dict:
 
 
 @router.get("/workers")
-async def workers(request: Request, q: str = "", status: str = "", as_of: str = "", user: Principal = Depends(ANYONE)):
+def workers(request: Request, q: str = "", status: str = "", as_of: str = "", user: Principal = Depends(ANYONE)):
     """근로자 찾기: 사번·성명·부서·사업, 재직 상태."""
     return render(request, "workers.html", _list_context(request, q, status, as_of))
 
 
 @router.get("/workers/table")
-async def workers_table(request: Request, q: str = "", status: str = "", as_of: str = "", user: Principal = Depends(ANYONE)):
+def workers_table(request: Request, q: str = "", status: str = "", as_of: str = "", user: Principal = Depends(ANYONE)):
     """The list alone (htmx swaps it in while the clerk types)."""
     return render(request, "_workers_table.html", _list_context(request, q, status, as_of))
 
@@ -121,7 +121,7 @@ def _receipt_years(db: Session, worker_id: str, w, slips, roster) -> dict:
 
 
 @router.get("/workers/{worker_id}")
-async def worker(request: Request, worker_id: str, as_of: str = "", user: Principal = Depends(ANYONE)):
+def worker(request: Request, worker_id: str, as_of: str = "", user: Principal = Depends(ANYONE)):
     day = day_of(as_of, today(request))
     from payroll.web.pages.record_forms import form_context
 
@@ -129,7 +129,7 @@ async def worker(request: Request, worker_id: str, as_of: str = "", user: Princi
 
 
 @router.get("/leave/{month}/report.xlsx")
-async def leave_report(request: Request, month: str, user: Principal = Depends(ANYONE)):
+def leave_report(request: Request, month: str, user: Principal = Depends(ANYONE)):
     """The month's 연차 report (발생, 사용, 잔여, 소멸 예정, 사용촉진 대상; ``payroll leave report``)."""
     from payroll import law as law_module
     from payroll.leave.report import month_report

@@ -11,6 +11,7 @@ from pathlib import Path
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, UploadFile
 from fastapi.responses import Response
 from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
 
 from payroll.case import InputError
 from payroll.web.app import render
@@ -45,7 +46,7 @@ def _context(request: Request, year: int, message: str | None = None, error: str
 
 
 @router.get("/yearend")
-async def yearend_page(request: Request, year: int = 0, user: Principal = Depends(ANYONE)):
+def yearend_page(request: Request, year: int = 0, user: Principal = Depends(ANYONE)):
     year = year or request.app.state.clock().year - 1
     if not 2000 <= year <= 2100:
         raise HTTPException(404)
@@ -53,7 +54,7 @@ async def yearend_page(request: Request, year: int = 0, user: Principal = Depend
 
 
 @router.get("/yearend/{year}/template.xlsx")
-async def template(request: Request, year: str, user: Principal = Depends(CLERK)):
+def template(request: Request, year: str, user: Principal = Depends(CLERK)):
     from payroll.yearend.stored import employed_on
     from payroll.yearend.template import template_bytes
 
@@ -85,13 +86,18 @@ def _save(request: Request, user: Principal, claims, submitted: dict, source: st
 
 @router.post("/yearend/{year}/declarations")
 async def upload_declarations(request: Request, year: str, file: UploadFile | None = File(None), user: Principal = Depends(CLERK)):
+    filename = file.filename if file is not None else None
+    data = await file.read() if filename else b""
+    return await run_in_threadpool(_upload_declarations, request, year, filename, data, user)  # read in a child process, off the event loop
+
+
+def _upload_declarations(request: Request, year: str, filename: str | None, data: bytes, user: Principal):
     from payroll.yearend.template import read_declarations
 
     y = _year(year)
-    if file is None or not file.filename:
+    if not filename:
         return render(request, "yearend.html", _context(request, y, error="올릴 신고서 파일(XLSX)을 고르세요."), status_code=400)
-    data = await file.read()
-    name = Path(file.filename).name[:120]
+    name = Path(filename).name[:120]
     try:
         claims, submitted = read_declarations(data, name, y)
         saved = _save(request, user, claims, submitted, "xlsx", name, hashlib.sha256(data).hexdigest())
@@ -169,7 +175,7 @@ def _form_claims(get, year: int) -> dict:
 
 
 @router.post("/yearend/{year}/spread")
-async def spread(request: Request, year: str, worker_id: str = Form(""), choice: str = Form("spread"), user: Principal = Depends(CLERK)):
+def spread(request: Request, year: str, worker_id: str = Form(""), choice: str = Form("spread"), user: Principal = Depends(CLERK)):
     from payroll.yearend import records
 
     y = _year(year)
@@ -185,7 +191,7 @@ async def spread(request: Request, year: str, worker_id: str = Form(""), choice:
 
 
 @router.post("/yearend/{year}/settle")
-async def settle(request: Request, year: str, user: Principal = Depends(CLERK)):
+def settle(request: Request, year: str, user: Principal = Depends(CLERK)):
     """Compute and record the year's batch (the receipts are drawn per worker from it)."""
     from payroll.yearend.annual import compute_year_end, record_batch
 
@@ -201,7 +207,7 @@ async def settle(request: Request, year: str, user: Principal = Depends(CLERK)):
 
 
 @router.get("/yearend/{year}/receipts/{worker_id}.{ext}")
-async def receipt(request: Request, year: str, worker_id: str, ext: str, user: Principal = Depends(ANYONE)):
+def receipt(request: Request, year: str, worker_id: str, ext: str, user: Principal = Depends(ANYONE)):
     from payroll.yearend.outputs import stored_receipt
 
     y = _year(year)
@@ -225,7 +231,7 @@ def _pack_files(request: Request, period: str) -> list[str]:
 
 
 @router.get("/filings")
-async def filings_page(request: Request, period: str = "", user: Principal = Depends(ANYONE)):
+def filings_page(request: Request, period: str = "", user: Principal = Depends(ANYONE)):
     if period and not PERIOD_RE.match(period):
         raise HTTPException(404)
     packs = sorted((p.name for p in (_packs_dir(request) / "filing").glob("*") if p.is_dir()), reverse=True) if (_packs_dir(request) / "filing").is_dir() else []
@@ -233,7 +239,7 @@ async def filings_page(request: Request, period: str = "", user: Principal = Dep
 
 
 @router.post("/filings")
-async def make_pack(request: Request, period: str = Form(""), user: Principal = Depends(CLERK)):
+def make_pack(request: Request, period: str = Form(""), user: Principal = Depends(CLERK)):
     from payroll.filings.config import load_filing_config
     from payroll.filings.pack import monthly_pack, write_pack, yearly_pack
 
@@ -256,7 +262,7 @@ async def make_pack(request: Request, period: str = Form(""), user: Principal = 
 
 
 @router.get("/filings/{period}/file")
-async def pack_file(request: Request, period: str, name: str = "", user: Principal = Depends(ANYONE)):
+def pack_file(request: Request, period: str, name: str = "", user: Principal = Depends(ANYONE)):
     if not PERIOD_RE.match(period) or name not in _pack_files(request, period):  # only a file the pack listing names: never a path
         raise HTTPException(404)
     data = (_packs_dir(request) / "filing" / period / name).read_bytes()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from decimal import Decimal
 from typing import Literal
 
@@ -11,17 +10,9 @@ import polars as pl
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from payroll import pay_items
+from payroll.errors import InputError, NotApplicable, dumps  # noqa: F401  (their home was here; every area imports them from here)
 
 MINUTES_PER_HOUR = 60
-
-
-class InputError(Exception):
-    """Bad input: the message names the file, row or field. The CLI exits with code 2."""
-
-
-class NotApplicable(InputError):
-    """The document does not apply (yet): not a leaver, not eligible, the month or the year not run yet.
-    ``payroll doc KIND --all`` counts these apart from the workers it could not do."""
 
 
 class WorkerIn(BaseModel):
@@ -161,7 +152,3 @@ def load_case_file(path: str) -> CaseIn:
     except UnicodeDecodeError:
         raise InputError(f"{path}: not UTF-8 text") from None
     return parse_case(text, source=path)
-
-
-def dumps(obj: object) -> str:
-    return json.dumps(obj, ensure_ascii=False, indent=2, sort_keys=False)

@@ -1,15 +1,20 @@
-"""The command line: parse, call, print. This contract is public; keep the names."""
+"""The command line: parse, call, print. This contract is public; keep the names.
+
+Commands load lazily: ``payroll tax`` imports its own area (``payroll/commands/core.py``) and the
+rules, never polars, pydantic or ReportLab; each command imports what it needs when it runs.
+``payroll --help`` lists every area's commands, and no area imports those libraries at import.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
+import importlib
 import sys
 
 import click
 
-from payroll.case import InputError
-from payroll.law import RuleError
+from payroll.errors import InputError, RuleError
 
 
 class UsageFailure(click.ClickException):
@@ -39,7 +44,48 @@ def parse_date(value: str | None, option: str) -> dt.date | None:
         raise InputError(f"{option}: not a date (YYYY-MM-DD): {value!r}") from None
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+# Each area registers its commands from payroll/commands/<area>.py (a `register(cli)` function);
+# the console registers `payroll serve` itself (payroll/web/command.py). This index says which
+# module holds a command, so that running one imports that module alone.
+COMMAND_MODULES: dict[str, tuple[str, ...]] = {
+    "payroll.commands.core": ("tax", "calc", "rules"),
+    "payroll.commands.attendance": ("attendance",),
+    "payroll.commands.runs": ("run", "close", "mail", "replay", "diff", "explain", "demo", "key", "rrn", "correction"),
+    "payroll.commands.documents": ("doc", "settle"),
+    "payroll.commands.leave": ("leave",),
+    "payroll.commands.welfare": ("welfare",),
+    "payroll.commands.users": ("user",),
+    "payroll.commands.records": ("import", "budget"),
+    "payroll.commands.yearend": ("yearend",),
+    "payroll.commands.filing": ("filing",),
+    "payroll.web.command": ("serve",),
+}
+
+
+class AreaGroup(click.Group):
+    """A group whose commands are registered by their module the first time one is asked for."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._loaded: set[str] = set()
+
+    def load_module(self, module: str) -> None:
+        if module not in self._loaded:
+            self._loaded.add(module)
+            importlib.import_module(module).register(self)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({name for names in COMMAND_MODULES.values() for name in names} | set(self.commands))
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands:
+            module = next((m for m, names in COMMAND_MODULES.items() if cmd_name in names), None)
+            if module is not None:
+                self.load_module(module)
+        return self.commands.get(cmd_name)
+
+
+@click.group(cls=AreaGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="payroll")
 def cli() -> None:
     """Payroll for the 공무직 and 기간제근로자 of a district office (구청)."""
@@ -68,21 +114,3 @@ def main() -> None:
     except Exception as exc:  # the last guard: a one-line message, never a traceback
         click.echo(f"internal error: {type(exc).__name__}: {exc}", err=True)
         sys.exit(3)
-
-
-# Each area registers its commands from payroll/commands/<area>.py (a `register(cli)` function);
-# the console registers `payroll serve` itself (payroll/web/command.py).
-COMMAND_AREAS = ("core", "attendance", "runs", "documents", "leave", "welfare", "users", "records", "yearend", "filing")
-COMMAND_MODULES = tuple(f"payroll.commands.{area}" for area in COMMAND_AREAS) + ("payroll.web.command",)
-
-
-def _register_areas() -> None:
-    import importlib
-    import importlib.util
-
-    for name in COMMAND_MODULES:
-        if importlib.util.find_spec(name) is not None:
-            importlib.import_module(name).register(cli)
-
-
-_register_areas()

@@ -11,7 +11,7 @@ import csv
 import io
 from pathlib import Path
 
-from payroll.case import InputError
+from payroll.errors import InputError
 from payroll.security.rrn import masked
 
 

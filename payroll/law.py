@@ -41,16 +41,14 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterator
 
+from payroll.errors import RuleError  # noqa: F401  (defined with the other errors: the command line catches it without loading the rules)
+from payroll import tomlcache
 from payroll.money import rate
 
 RULES_DIR_ENV = "PAYROLL_RULES"
-UNITS = {"rate", "won", "hours", "years", "months", "days", "count", "choice", "table_file", "brackets", "flag", "text", "dates"}
+UNITS = {"rate", "won", "hours", "minutes", "years", "months", "days", "count", "choice", "table_file", "brackets", "flag", "text", "dates"}
 ANNOUNCE_KINDS = ("calendar_year", "july_june", "once")
 OPEN_END = dt.date.max  # the `to` of a period in force until amended
-
-
-class RuleError(Exception):
-    """A rule file is malformed, or nothing is in force on the date asked."""
 
 
 #: the rules shipped with the package (resolved once: documents ask for the rules per page)
@@ -286,7 +284,7 @@ def convert(unit: str, value: Any, where: str) -> Any:
             return rate(value)
         except (ArithmeticError, ValueError):
             raise RuleError(f"{where}: not a decimal rate: {value!r}") from None
-    if unit in {"won", "count", "years", "months", "days"}:
+    if unit in {"won", "count", "minutes", "years", "months", "days"}:
         if isinstance(value, bool) or not isinstance(value, int):
             raise RuleError(f"{where}: {unit} must be an integer, got {value!r}")
         return value
@@ -406,8 +404,7 @@ def _package_parameters(rules_dir: str, tree_hash: str) -> dict[str, Parameter]:
     root = Path(rules_dir)
     for source in ("statute", "employer"):
         for path in sorted((root / source).glob("*.toml")):
-            with path.open("rb") as fh:
-                doc = tomllib.load(fh)
+            doc = tomlcache.load(path)  # parsed once per version of the file (tomllib is slow to start a command with)
             for key, raw in doc.items():
                 if not isinstance(raw, dict) or "values" not in raw:
                     continue

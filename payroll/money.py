@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
-import polars as pl
+if TYPE_CHECKING:  # polars only where a frame is computed: `payroll tax` never loads it
+    import polars as pl
 
 Won = int
 
@@ -75,6 +77,8 @@ def small_amount_exempt(tax: Won, limit: Won) -> Won:
 
 def rate_expr(amount: pl.Expr, r: Fraction) -> pl.Expr:
     """Vectorised :func:`apply_rate`. Int64 × numerator stays far below 2**63 for won amounts."""
+    import polars as pl
+
     return (amount.cast(pl.Int64) * r.numerator) // r.denominator
 
 
@@ -91,6 +95,8 @@ def floor1000_expr(amount: pl.Expr) -> pl.Expr:
 
 
 def small_amount_exempt_expr(tax: pl.Expr, limit: pl.Expr) -> pl.Expr:
+    import polars as pl
+
     return pl.when(tax < limit).then(0).otherwise(tax).cast(pl.Int64)
 
 

@@ -32,8 +32,8 @@ def test_pool_and_single_process_write_the_same_files_and_run_the_side_work_once
     for jobs in (1, 2):
         calls = []
         target = tmp_path / f"jobs{jobs}"
-        hashes = outputs.render_payslips(target, names, rows, [doc["items"]] * len(rows), [doc["trace"]] * len(rows), doc["employer"],
-                                         payslip_pdf, jobs=jobs, meanwhile=lambda calls=calls: calls.append(1))
+        payloads = [(r, doc["items"], doc["trace"]) for r in rows]
+        hashes = outputs.render_payslips(target, names, payloads, doc["employer"], payslip_pdf, jobs=jobs, meanwhile=lambda calls=calls: calls.append(1))
         assert calls == [1]
         assert sorted(hashes) == sorted(names)
         files = {n: (target / n).read_bytes() for n in names}
@@ -55,8 +55,10 @@ def test_memoised_subsets_do_not_leak_between_documents():
 
 PLAIN_REPORTLAB = """
 import hashlib, json, sys
-import payroll.documents.pdf_embed as pdf_embed
-pdf_embed._tune_faces = lambda *names: None  # ReportLab's own embedding, no memos
+import payroll.documents.embedding as embedding
+embedding.tune_faces = lambda *names: None  # ReportLab's own embedding and serialising, no memos
+embedding.TextWriter.memo = False  # every string through ReportLab's own text object
+embedding._SEEDED.size = 0  # every page's alphabet seeded by ReportLab's own splitString
 from payroll.documents.payslip import payslip_pdf
 doc = json.load(open(sys.argv[1], encoding="utf-8"))
 other = {**doc["result"], "worker_id": "W007", "name": "황보수나"}
@@ -79,3 +81,30 @@ def test_chunks_spread_the_work_evenly():
     assert outputs._chunk_size(1165, 2) == 24
     assert outputs._chunk_size(30, 2) == 4  # eight tasks: both processes busy
     assert outputs._chunk_size(10, 8) == 4
+
+
+def _font_programs(pdf: bytes) -> dict[str, bytes]:
+    """{subset's BaseFont: its embedded TrueType program} of the first page."""
+    import io
+
+    from pypdf import PdfReader
+
+    fonts = PdfReader(io.BytesIO(pdf)).pages[0]["/Resources"]["/Font"]
+    out = {}
+    for ref in fonts.values():
+        font = ref.get_object()
+        out[str(font["/BaseFont"])] = font["/FontDescriptor"].get_object()["/FontFile2"].get_object().get_data()
+    return out
+
+
+def test_pages_alike_share_their_font_subsets_and_embed_the_names_apart():
+    """The characters a payslip shows, less the worker's own values, are embedded first and in the same
+    order on every payslip: two workers' pages carry the same first subsets byte for byte."""
+    doc, _ = _golden()
+    a = _font_programs(payslip_pdf(doc["result"], doc["items"], doc["trace"], doc["employer"]))
+    b = _font_programs(payslip_pdf(_renamed(doc, 7, "황보수나"), doc["items"], doc["trace"], doc["employer"]))
+    assert set(a) == set(b)
+    same = [name for name in a if a[name] == b[name]]
+    assert any("Regular" in name for name in same) and any("Bold" in name for name in same)
+    assert [name for name in a if a[name] != b[name]] == ["/AAAAAB+NotoSansKR-Regular"]  # the small subset that holds the name
+    assert len(a["/AAAAAB+NotoSansKR-Regular"]) < len(a["/AAAAAA+NotoSansKR-Regular"]) / 4

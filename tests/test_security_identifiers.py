@@ -81,7 +81,7 @@ def test_the_renderer_refuses_a_name_outside_its_folder_even_when_the_import_was
     target = tmp_path / "run" / "partial"
     (target / "payslips").mkdir(parents=True)
     with pytest.raises(UnsafePath):
-        _render_chunk(lambda *a: b"%PDF", {}, str(target), [("payslips/../../../x.pdf", {}, [], [])])
+        _render_chunk(lambda *a: b"%PDF", {}, str(target), [("payslips/../../../x.pdf", ({}, [], []))])
     assert not list(tmp_path.rglob("x.pdf"))
 
 

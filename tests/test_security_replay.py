@@ -50,12 +50,24 @@ def test_a_changed_money_column_is_a_problem(store, run):
     assert problems == [f"result W002: stored column net_pay {row.net_pay + 500_000:,} ≠ its stored result {row.net_pay:,}"]
 
 
-def test_a_changed_stored_result_is_the_run_hash_and_a_line_per_amount(store, run):
+def _tamper(store, run_id: str, worker_id: str, change) -> dict:
+    """Change one worker's stored text (its interned form: the row's values by the run's dictionary) with ``change(doc, dictionary)``."""
+    from payroll.runs.results import dictionary_of
+
     with store.session() as s:
-        rec = s.exec(WorkerResult.__table__.select().where(WorkerResult.run_id == run["run_id"], WorkerResult.worker_id == "W001")).one()
-        result = json.loads(rec.result_json)
-        result["row"]["income_tax"] += 10_000
-        s.execute(WorkerResult.__table__.update().where(WorkerResult.id == rec.id).values(result_json=json.dumps(result, ensure_ascii=False)))
+        rec = s.exec(WorkerResult.__table__.select().where(WorkerResult.run_id == run_id, WorkerResult.worker_id == worker_id)).one()
+        doc = json.loads(rec.result_json)
+        change(doc, dictionary_of(s, run_id))
+        s.execute(WorkerResult.__table__.update().where(WorkerResult.id == rec.id).values(result_json=json.dumps(doc, ensure_ascii=False)))
+    return doc
+
+
+def test_a_changed_stored_result_is_the_run_hash_and_a_line_per_amount(store, run):
+    def more_tax(doc, dictionary):
+        stored = [spec[0] for spec in dictionary.columns if spec[1] != "c"]  # the row's values, in order
+        doc["row"][stored.index("income_tax")] += 10_000
+
+    _tamper(store, run["run_id"], "W001", more_tax)
     problems = _problems(store, run["run_id"])
     assert any(p.startswith("run hash: recorded") and "recomputed from the stored record" in p for p in problems)
     assert any(p.startswith("result W001: stored column income_tax") for p in problems)
@@ -76,14 +88,17 @@ def test_a_changed_run_total_and_run_hash_are_problems(store, run):
 
 
 def test_a_changed_trace_is_named_by_worker_and_step(store, run):
-    with store.session() as s:
-        rec = s.exec(WorkerResult.__table__.select().where(WorkerResult.run_id == run["run_id"], WorkerResult.worker_id == "W005")).one()
-        result = json.loads(rec.result_json)
-        result["trace"][2]["reference"] = "근거 없음"
-        s.execute(WorkerResult.__table__.update().where(WorkerResult.id == rec.id).values(result_json=json.dumps(result, ensure_ascii=False)))
+    steps = {}
+
+    def other_value(doc, dictionary):
+        element = doc["trace"][2]
+        entry = element[0] if isinstance(element, list) else element
+        steps["step"] = dictionary.trace[entry][0]
+        doc["trace"][2] = [entry, "근거 없음"]  # this worker's own value of the step
+
+    _tamper(store, run["run_id"], "W005", other_value)
     problems = _problems(store, run["run_id"])
-    step = result["trace"][2]["step"]
-    assert f"result W005: trace differs from step {step}" in problems
+    assert f"result W005: trace differs from step {steps['step']}" in problems
 
 
 def test_the_cli_prints_each_finding_and_exits_1(tmp_path, monkeypatch):

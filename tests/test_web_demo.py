@@ -15,6 +15,7 @@ from pypdf import PdfReader
 from sqlmodel import select
 
 from payroll.money import won
+from payroll.runs.results import dictionary_of, read_results
 from payroll.store.models import AuditLog, Run, WorkerResult
 from test_web_fixtures import FrozenClock, csrf_from, login
 
@@ -69,8 +70,7 @@ def _pdf_text(data: bytes) -> str:
 def _stored(app, worker_id: str) -> tuple[dict, list[dict]]:
     with app.state.store.session() as db:
         run = db.exec(select(Run).where(Run.month == "2026-06")).one()
-        r = db.exec(select(WorkerResult).where(WorkerResult.run_id == run.run_id, WorkerResult.worker_id == worker_id)).first()
-    doc = json.loads(r.result_json)
+        doc = read_results(db, run.run_id, worker_id)[0]
     return doc["row"], doc["items"]
 
 
@@ -190,8 +190,9 @@ def test_receipts_come_from_what_the_run_read_and_are_refused_when_the_stored_ru
     # a stored result that no longer matches the settlement: refused, never issued
     with app.state.store.session() as db:
         stored = db.exec(select(WorkerResult).where(WorkerResult.worker_id == LEAVER)).one()
+        stored_columns = [spec[0] for spec in dictionary_of(db, stored.run_id).columns if spec[1] != "c"]  # the row's values, in order
         doc = json.loads(stored.result_json)
-        doc["row"]["settlement_income_tax"] = int(doc["row"]["settlement_income_tax"]) + 10
+        doc["row"][stored_columns.index("settlement_income_tax")] += 10
         stored.result_json = json.dumps(doc, ensure_ascii=False)
         db.add(stored)
     r = clerk.get(f"/workers/{LEAVER}/withholding/2026.pdf")

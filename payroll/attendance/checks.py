@@ -59,11 +59,16 @@ class CheckResult:
 
     @property
     def open_errors(self) -> pl.DataFrame:
-        return self.exceptions.filter((pl.col("severity") == "error") & pl.col("resolved_by").is_null())
+        return open_errors_of(self.exceptions)
 
     @property
     def clean(self) -> bool:
         return self.open_errors.height == 0
+
+
+def open_errors_of(exceptions: pl.DataFrame) -> pl.DataFrame:
+    """The errors among ``exceptions`` that no correction resolved (they stop the month's run)."""
+    return exceptions.filter((pl.col("severity") == "error") & pl.col("resolved_by").is_null())
 
 
 def check(

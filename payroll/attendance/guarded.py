@@ -27,7 +27,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from payroll.case import InputError
+from payroll.errors import InputError
 from payroll.security import limits as limits_module
 from payroll.security.sandbox import run_untrusted
 from payroll.security.spreadsheets import XLS_MAGIC, XLSX_MAGIC, SpreadsheetRefused

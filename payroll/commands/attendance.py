@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from payroll.case import InputError
+from payroll.errors import InputError
 
 
 def _roster(roster: str | None, contracts: str | None):

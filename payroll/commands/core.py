@@ -6,12 +6,8 @@ import datetime as dt
 
 import click
 
-from payroll import law as law_module
-from payroll import withholding
-from payroll.case import InputError, dumps, load_case_file
-from payroll.law import RuleError
+from payroll.errors import InputError, RuleError, dumps
 from payroll.money import won
-from payroll.result import calculate, render_table
 
 
 def _today() -> dt.date:
@@ -41,6 +37,8 @@ def tax_command(wage, family, children, ratio, date_text, daily_wage, days, as_j
             raise InputError("--daily-wage: must be ≥ 0")
         if days < 1:
             raise InputError("--days: must be ≥ 1")
+        from payroll import withholding
+
         row = withholding.daily(daily_wage, days, pay_date)
         basis = f"일용근로자 일급 {won(daily_wage)}원 × {days}일"
     else:
@@ -54,6 +52,8 @@ def tax_command(wage, family, children, ratio, date_text, daily_wage, days, as_j
             raise InputError("--children: must be ≥ 0")
         if children > family - 1:
             raise InputError(f"--children: {children} children must be counted in --family {family} (본인 included)")
+        from payroll import withholding
+
         row = withholding.monthly(wage, family, children, int(ratio), pay_date)
         basis = f"월급여액 {won(wage)}원, 가족 {family}명, 자녀 {children}명, {ratio}%"
     result = {"income_tax": row["income_tax"], "local_income_tax": row["local_income_tax"]}
@@ -71,6 +71,9 @@ def tax_command(wage, family, children, ratio, date_text, daily_wage, days, as_j
 @click.option("--json", "as_json", is_flag=True, help="JSON 출력")
 def calc_command(case_file, provisional, as_json):
     """한 근로자의 한 달: 지급액 → 4대보험 → 소득세 → 실지급액."""
+    from payroll.case import load_case_file
+    from payroll.result import calculate, render_table
+
     case = load_case_file(case_file)
     result = calculate(case, provisional=provisional)
     click.echo(dumps(result) if as_json else render_table(case, result))
@@ -94,6 +97,8 @@ def rules_command(ctx, date_text, db, as_json):
     day = parse_date(date_text, "--date") or _today()
     if db:
         _open(db)
+    from payroll import law as law_module
+
     law = law_module.current()
     on = law.on(day)
     rows = []
@@ -142,6 +147,8 @@ def rules_check_command(month, pay_date_text, db, as_json):
 
     check_month(month)
     _open(db)
+    from payroll import law as law_module
+
     states = month_states(law_module.current(), month, parse_date(pay_date_text, "--pay-date"))
     missing = [r for r in states if r.state == "missing"]
     if as_json:

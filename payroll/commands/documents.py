@@ -8,9 +8,11 @@ from pathlib import Path
 
 import click
 
-from payroll.case import InputError, NotApplicable, dumps
+from payroll.errors import InputError, NotApplicable, dumps
 from payroll.money import won
-from payroll.record.papers import KINDS
+
+#: the documents `payroll doc` makes (payroll.record.papers makes them; imported when one is made)
+KINDS = ("contract", "resignation", "career", "withholding", "severance", "daily")
 
 DB_HELP = "database URL or SQLite file (default: $PAYROLL_DB, else ./payroll.db)"
 SEARCH_DIRS = (".", "inputs")

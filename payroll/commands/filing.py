@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from payroll.case import InputError
+from payroll.errors import InputError
 from payroll.commands.runs import DB_HELP, _actor, _store
 
 

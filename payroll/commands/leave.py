@@ -15,10 +15,7 @@ from pathlib import Path
 
 import click
 
-from payroll import law as law_module
-from payroll.case import InputError, dumps
-from payroll.roster import load_roster
-from payroll.security.identifiers import contained
+from payroll.errors import InputError, dumps
 
 DATA_ENV = "PAYROLL_DATA"
 
@@ -45,6 +42,7 @@ def input_options(fn):
 class Inputs:
     def __init__(self, data_dir, roster_path, contracts_path, leave_path, attendance_path, register_path, opening_path=None):
         from payroll.leave.inputs import load_attendance, load_leave, load_opening, load_register
+        from payroll.roster import load_roster
 
         base = _data_dir(data_dir)
         self.roster = load_roster(Path(roster_path or base / "roster.csv"), Path(contracts_path or base / "contracts.csv"))
@@ -59,6 +57,8 @@ class Inputs:
         if opening_path and not opening.exists():
             raise InputError(f"{opening}: cannot read: no such file")
         self.opening = load_opening(opening if opening.exists() else None, self.roster)
+        from payroll import law as law_module
+
         self.law = law_module.current()
 
     def ledgers(self, as_of: dt.date, workers: list[str] | None = None):
@@ -115,6 +115,8 @@ def report_command(month, out_dir, **paths):
     data = month_report(ledgers, inputs.roster, month, inputs.law, inputs.notices)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
+    from payroll.security.identifiers import contained
+
     target = contained(out, f"leave-report-{month}.xlsx")
     tmp = target.with_name(target.name + ".tmp")
     tmp.write_bytes(data)
@@ -134,7 +136,7 @@ def notices_command(due_text, out_dir, employer, no_record, **paths):
     from payroll.cli import parse_date
     from payroll.documents.leave_notice import LeaveNoticeData, render_notice
     from payroll.leave.inputs import Notice, append_register
-    from payroll.leave.ledger import leave_day_minutes
+    from payroll.leave.amounts import leave_day_minutes
     from payroll.leave.notices import designate_days, notices_for
 
     day = parse_date(due_text, "--due")
@@ -160,6 +162,8 @@ def notices_command(due_text, out_dir, employer, no_record, **paths):
             documents.append((f"leave-notice-{wid}-{due.period_end.isoformat()}-{due.stage}.pdf", render_notice(data)))
             records.append(Notice(wid, due.period_end, due.stage, day, due.minutes))
     out = Path(out_dir)
+    from payroll.security.identifiers import contained
+
     out.mkdir(parents=True, exist_ok=True)
     for name, pdf in documents:  # every document first; the register only after all are written
         target = contained(out, name)

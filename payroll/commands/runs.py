@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from payroll.case import InputError, dumps
+from payroll.errors import InputError, dumps
 from payroll.money import won
 
 DB_HELP = "database URL or SQLite file (default: $PAYROLL_DB, else ./payroll.db)"

@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from payroll.case import InputError
+from payroll.errors import InputError
 
 DB_HELP = "데이터베이스 URL 또는 SQLite 파일 (기본: $PAYROLL_DB, 없으면 payroll.db)"
 

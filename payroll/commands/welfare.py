@@ -9,12 +9,13 @@ import click
 
 from payroll.csvfile import read_rows
 
-from payroll import law as law_module
-from payroll.case import InputError, dumps
+from payroll.errors import InputError, dumps
 from payroll.money import won
 
 
 def _law():
+    from payroll import law as law_module
+
     return law_module.current()
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import click
 
-from payroll.case import InputError, dumps
+from payroll.errors import InputError, dumps
 from payroll.commands.runs import DB_HELP, _actor, _store
 from payroll.money import won
 

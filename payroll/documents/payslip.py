@@ -423,6 +423,7 @@ def payslip_pdf(result: dict, items: list[dict], trace: list[dict], employer: di
         author=str(employer["name"]),
         subject=f"{month} 임금명세서",
         footer=f"{employer['name']} · {result['worker_id']} · {month} 임금명세서 (지급일 {pay_date.isoformat() if pay_date else '—'})",
+        personal=[str(result["name"]), str(result["worker_id"]), str(result.get("department") or "")],
         password=password,
     )
 

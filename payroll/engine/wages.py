@@ -24,6 +24,12 @@ def catalogue_frame(catalogue: Catalogue) -> pl.DataFrame:
     )
 
 
+def item_labels(catalogue: Catalogue) -> pl.Expr:
+    """Each item's label from the catalogue (an unknown code stands for itself), as one column expression."""
+    codes = list(catalogue.items)
+    return pl.col("code").replace(codes, [catalogue.items[c].label for c in codes]).cast(pl.Utf8)
+
+
 def _limit_table(frame: pl.DataFrame, ctx: Context) -> pl.DataFrame:
     """(pay_date, limit_group) → the monthly non-taxable limit in force and whether it is per child."""
     groups = {(i.limit_group, i.limit) for i in ctx.catalogue.items.values() if i.limit_group}

@@ -18,7 +18,6 @@ shown for reference with the same netting.
 from __future__ import annotations
 
 import datetime as dt
-import json
 
 import polars as pl
 from sqlmodel import Session, select
@@ -34,8 +33,11 @@ def results_frame(session: Session, runs: list[Run]) -> pl.DataFrame:
     """The stored result rows of ``runs`` as one frame (dates parsed)."""
     if not runs:
         return pl.DataFrame()
-    rows = session.exec(select(WorkerResult.result_json).where(WorkerResult.run_id.in_([r.run_id for r in runs]))).all()
-    frame = pl.DataFrame([json.loads(t)["row"] for t in rows], infer_schema_length=None)
+    from payroll.runs.results import Reader
+
+    rows = session.exec(select(WorkerResult.run_id, WorkerResult.result_json).where(WorkerResult.run_id.in_([r.run_id for r in runs]))).all()
+    reader = Reader(session)
+    frame = pl.DataFrame([reader.row(run_id, t) for run_id, t in rows], infer_schema_length=None)
     return frame.with_columns([pl.col(c).cast(pl.Utf8).str.to_date(strict=False) for c in DATE_COLUMNS if c in frame.columns])
 
 

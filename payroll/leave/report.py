@@ -15,7 +15,8 @@ import zipfile
 
 from payroll.law import Law
 from payroll.leave.inputs import Notice
-from payroll.leave.ledger import WorkerLedger, leave_day_minutes
+from payroll.leave.amounts import leave_day_minutes
+from payroll.leave.ledger import WorkerLedger
 from payroll.leave.units import amount_text, hour_unit, hours_text
 from payroll.leave.notices import notices_for
 from payroll.leave.timing import STAGE_LABELS, shift_months

@@ -21,11 +21,24 @@ def mask_rrn(text: str) -> str:
     return _RRN.sub(lambda m: f"{m.group(1)}-{m.group(2)}******", text)
 
 
+def values(at: dt.datetime, actor: str, action: str, target: str = "", detail: str = "") -> dict:
+    """The columns of one audit row (the number masked, the texts cut to their columns)."""
+    return {"at": at, "actor": actor[:120], "action": action[:64], "target": mask_rrn(target)[:200], "detail": mask_rrn(detail)}
+
+
 def record(db: Session, actor: str, action: str, target: str = "", detail: str = "", *, clock: Callable[[], dt.datetime]) -> AuditLog:
     """Add an audit row to ``db`` (the caller commits with its own change, so both land or neither)."""
-    row = AuditLog(at=clock(), actor=actor[:120], action=action[:64], target=mask_rrn(target)[:200], detail=mask_rrn(detail))
+    row = AuditLog(**values(clock(), actor, action, target, detail))
     db.add(row)
     return row
+
+
+def record_all(db: Session, rows: list[dict]) -> None:
+    """Insert many audit rows made by :func:`values` at once (an import of a whole roster), in their order."""
+    if rows:
+        from sqlalchemy import insert
+
+        db.execute(insert(AuditLog.__table__), rows)
 
 
 def recent(db: Session, limit: int = 200, action: str | None = None, actor: str | None = None) -> list[AuditLog]:

@@ -22,7 +22,6 @@ The figures are a forecast for planning; they are never part of a run.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -152,11 +151,13 @@ def year_figures(session: Session, year: int) -> dict[str, BusinessYear]:
     last_cost: dict[str, tuple[str, int]] = {}
     if runs:
         month_of = {r.run_id: m for m, r in runs.items()}
+        from payroll.runs.results import Reader
+
+        reader = Reader(session)
         for wr in session.exec(select(WorkerResult).where(WorkerResult.run_id.in_(list(month_of)))).all():
             month = month_of[wr.run_id]
-            result = json.loads(wr.result_json)
-            row = result["row"]
-            sev = sum(int(it["amount"]) for it in result["items"] if it["code"] == "severance_pay")
+            row, items = reader.row_and_items(wr.run_id, wr.result_json)
+            sev = sum(int(it["amount"]) for it in items if it["code"] == "severance_pay")
             pay, employer = int(row.get("gross_pay") or 0) - sev, int(row.get("employer_total") or 0)
             acc = of(_business_on(by_worker, wr.worker_id, month))
             acc.pay, acc.employer, acc.severance = acc.pay + pay, acc.employer + employer, acc.severance + sev

@@ -14,10 +14,13 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from sqlalchemy import insert
 from sqlmodel import Session, select
 
 from payroll.case import InputError
 from payroll.record.audit import record as audit_record
+from payroll.record.audit import record_all as audit_record_all
+from payroll.record.audit import values as audit_values
 from payroll.record.models import SINCE_ALWAYS, ContractTerms, RecordContract, RecordWorker, WorkerVersion
 from payroll.record.people import IDENTITY_FIELDS, TERM_FIELDS, VERSION_FIELDS, load, month_bounds, version_on
 from payroll.roster import Contract, Worker
@@ -72,12 +75,13 @@ def closed_months(session: Session) -> list[str]:
     return sorted(session.exec(select(MonthLock.month)).all())
 
 
-def check_open(session: Session, first: dt.date, last: dt.date | None, what: str, allow_closed: bool = False) -> None:
-    """Refuse a change that reaches a closed month (the months from ``first`` to ``last``; None: onward)."""
+def check_open(session: Session, first: dt.date, last: dt.date | None, what: str, allow_closed: bool = False, closed: list[str] | None = None) -> None:
+    """Refuse a change that reaches a closed month (the months from ``first`` to ``last``; None: onward).
+    ``closed``: the closed months when the caller read them already (one query for a whole change set)."""
     if allow_closed:
         return
     lo, hi = f"{first:%Y-%m}", f"{last:%Y-%m}" if last is not None else "9999-12"
-    hit = [m for m in closed_months(session) if lo <= m <= hi]
+    hit = [m for m in (closed_months(session) if closed is None else closed) if lo <= m <= hi]
     if hit:
         raise InputError(f"{what}: {', '.join(hit)}은(는) 마감된 달입니다. 마감된 달은 바꿀 수 없습니다 — 변경 적용일을 {_after(hit[-1])} 이후로 하거나, 승인자의 정정 실행으로 고치세요")
 
@@ -164,24 +168,31 @@ def _check_overlap(source: str, worker_id: str, contracts: list[Contract]) -> No
 
 
 def apply(session: Session, cs: ChangeSet, actor: str, reason: str, *, allow_closed: bool = False) -> dict[str, int]:
-    """Write the change set (the caller commits). Returns its counts."""
+    """Write the change set (the caller commits). Returns its counts.
+
+    New workers and new contracts — a whole roster on its first import — are inserted in bulk (one
+    statement a table), the closed months read once."""
     at = now()
     clock = lambda: at  # noqa: E731 - one time for the whole change set
     eff = cs.effective
-    for w in cs.new_workers:
-        session.add(RecordWorker(worker_id=w.worker_id, recorded_at=at, recorded_by=actor, **_values(w, IDENTITY_FIELDS)))
-        session.add(WorkerVersion(worker_id=w.worker_id, effective=SINCE_ALWAYS, recorded_at=at, recorded_by=actor, reason=reason, **_values(w, VERSION_FIELDS)))
-        audit_record(session, actor, "record.hire", w.worker_id, f"{cs.source}: {w.name}, {w.department}; {reason}", clock=clock)
+    closed = None if allow_closed else closed_months(session)
     session.flush()
+    for c in cs.new_contracts:
+        check_open(session, c.start, c.end, f"{cs.source}: 계약 {c.contract_id}", allow_closed, closed)
+    _insert(session, RecordWorker, [{"worker_id": w.worker_id, "recorded_at": at, "recorded_by": actor, **_values(w, IDENTITY_FIELDS)} for w in cs.new_workers])
+    _insert(session, WorkerVersion, [{"worker_id": w.worker_id, "effective": SINCE_ALWAYS, "recorded_at": at, "recorded_by": actor, "reason": reason,
+                                      **_values(w, VERSION_FIELDS)} for w in cs.new_workers])
+    audit_rows = [audit_values(at, actor, "record.hire", w.worker_id, f"{cs.source}: {w.name}, {w.department}; {reason}") for w in cs.new_workers]
+    _insert(session, RecordContract, [_contract_values(c, actor, at) for c in cs.new_contracts])
+    _insert(session, ContractTerms, [_terms_values(c, c.start, actor, reason, at) for c in cs.new_contracts])
+    audit_rows += [audit_values(at, actor, "record.contract_add", c.contract_id, f"{cs.source}: {c.worker_id} {c.start} ~ {c.end or ''} {c.business}; {reason}")
+                   for c in cs.new_contracts]
+    audit_record_all(session, audit_rows)
     changed_workers = sorted({c.target for c in cs.worker_changes})
     for wid in changed_workers:
         _new_worker_version(session, cs.workers[wid], eff, actor, reason, at, allow_closed)
         shown = "; ".join(f"{c.label} {_fmt(c.old)} → {_fmt(c.new)}" for c in cs.worker_changes if c.target == wid)
         audit_record(session, actor, "record.worker_change", wid, f"{cs.source}: {eff} 부터 {shown}; {reason}", clock=clock)
-    for c in cs.new_contracts:
-        check_open(session, c.start, c.end, f"{cs.source}: 계약 {c.contract_id}", allow_closed)
-        add_contract(session, c, actor, reason, at)
-        audit_record(session, actor, "record.contract_add", c.contract_id, f"{cs.source}: {c.worker_id} {c.start} ~ {c.end or ''} {c.business}; {reason}", clock=clock)
     for cid in sorted({c.target for c in cs.contract_changes}):
         fields = {c.field: c for c in cs.contract_changes if c.target == cid}
         _change_contract(session, cs.contracts[cid], fields, eff, actor, reason, at, allow_closed, cs.source)
@@ -213,17 +224,25 @@ def _new_worker_version(session: Session, w: Worker, effective: dt.date, actor: 
         session.add(row)
 
 
-def add_contract(session: Session, c: Contract, actor: str, reason: str, at: dt.datetime) -> None:
-    session.add(RecordContract(contract_id=c.contract_id, worker_id=c.worker_id, start=c.start, end=c.end, business=c.business, recorded_at=at, recorded_by=actor))
-    session.flush()
-    session.add(_terms_row(c, c.start, actor, reason, at))
+def _insert(session: Session, model, rows: list[dict]) -> None:
+    """Insert ``rows`` into ``model``'s table in one executemany (the column defaults of the table apply)."""
+    if rows:
+        session.execute(insert(model.__table__), rows)
 
 
-def _terms_row(c: Contract, effective: dt.date, actor: str, reason: str, at: dt.datetime) -> ContractTerms:
+def _contract_values(c: Contract, actor: str, at: dt.datetime) -> dict:
+    return {"contract_id": c.contract_id, "worker_id": c.worker_id, "start": c.start, "end": c.end, "business": c.business, "recorded_at": at, "recorded_by": actor}
+
+
+def _terms_values(c: Contract, effective: dt.date, actor: str, reason: str, at: dt.datetime) -> dict:
     values = _values(c, TERM_FIELDS)
     values["start_time"], values["end_time"] = c.start_time.strftime("%H:%M"), c.end_time.strftime("%H:%M")
     values["break_start"] = c.break_start.strftime("%H:%M") if c.break_start is not None else None
-    return ContractTerms(contract_id=c.contract_id, effective=effective, recorded_at=at, recorded_by=actor, reason=reason, **values)
+    return {"contract_id": c.contract_id, "effective": effective, "recorded_at": at, "recorded_by": actor, "reason": reason, **values}
+
+
+def _terms_row(c: Contract, effective: dt.date, actor: str, reason: str, at: dt.datetime) -> ContractTerms:
+    return ContractTerms(**_terms_values(c, effective, actor, reason, at))
 
 
 def _change_contract(session: Session, c: Contract, fields: dict[str, FieldChange], effective: dt.date, actor: str, reason: str,

@@ -16,7 +16,6 @@ so they give the same numbers and the same bytes. Nothing but the database is re
 from __future__ import annotations
 
 import datetime as dt
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -181,9 +180,12 @@ def daily_rows(session: Session, worker_id: str, month: str) -> list[dict]:
     if run is None:
         raise InputError(f"{month}의 급여 실행이 없습니다 — 먼저 실행하세요: payroll run {month}")
     rows = session.exec(select(WorkerResult).where(WorkerResult.run_id == run.run_id, WorkerResult.worker_id == worker_id)).all()
+    from payroll.runs.results import Reader
+
+    reader = Reader(session)
     out = []
     for r in rows:
-        row = json.loads(r.result_json)["row"]
+        row = reader.row(r.run_id, r.result_json)
         out.append({"worker_id": worker_id, "month": month, "work_days": int(row.get("work_days") or 0), "taxable_pay": int(row.get("taxable_pay") or 0),
                     "non_taxable": int(row.get("non_taxable_pay") or 0), "income_tax": int(row.get("income_tax") or 0),
                     "local_income_tax": int(row.get("local_income_tax") or 0)})

@@ -14,7 +14,7 @@ from typing import Callable
 
 from sqlmodel import Session, select
 
-from payroll.case import InputError
+from payroll.errors import InputError
 from payroll.security.identifiers import check_month
 from payroll.security.models import CorrectionApproval
 from payroll.store.db import Store, now

@@ -15,6 +15,7 @@ from payroll.engine.step import Context
 from payroll.runs import inputs as inputs_module
 from payroll import law as law_module
 from payroll.runs import law_state
+from payroll.runs import results as results_module
 from payroll.runs.batch import SUMMARY_FIELDS, BuildFn, build_from_files, compute_month, employer_of, law_of_run, load_results, note_figures
 from payroll.runs.hashing import canonical_json, code_version, results_digest, run_hash, sha256_file
 from payroll.runs.publish import recover
@@ -75,10 +76,12 @@ def replay(store: Store, run_id: str, *, build: BuildFn | None = None, renderers
     manifest = json.loads(run.inputs_manifest)
     recorded: dict[str, str] = json.loads(run.outputs_manifest)
     with store.session() as s:
+        dictionary = results_module.dictionary_of(s, run_id)
+        stored_texts = s.exec(select(WorkerResult.result_json).where(WorkerResult.run_id == run_id).order_by(WorkerResult.row)).all()
         stored = load_results(s, run_id)
         columns = stored_columns(s, run_id)
         corrected = s.get(Run, run.corrects_run_id) if run.corrects_run_id else None
-    report.problems += _record_problems(run, recorded, manifest, stored, columns, corrected)
+    report.problems += _record_problems(run, recorded, manifest, dictionary, stored_texts, stored, columns, corrected)
     with tempfile.TemporaryDirectory(prefix="payroll-replay-") as tmp:
         root = Path(tmp) / "inputs"
         with store.session() as s:
@@ -93,7 +96,7 @@ def replay(store: Store, run_id: str, *, build: BuildFn | None = None, renderers
             computed = compute_month(staged, build, ctx)
         note_figures(computed, law_state.uses_of(ctx.law, uses))
         out = Path(tmp) / "out"
-        fresh = render_all(out, computed.frame, computed.items, computed.rows, computed.item_lists, computed.traces, employer_of(staged), renderers, progress, jobs,
+        fresh = render_all(out, computed.frame, computed.items, computed.stored, employer_of(staged), renderers, progress, jobs,
                            extra=computed.outputs)
         for name in sorted(set(recorded) | set(fresh)):
             if name not in fresh:
@@ -103,9 +106,7 @@ def replay(store: Store, run_id: str, *, build: BuildFn | None = None, renderers
             elif fresh[name] != recorded[name]:
                 report.problems.append(f"output {name}: bytes differ (recorded sha256 {recorded[name][:12]}…, replay {fresh[name][:12]}…)")
         report.outputs_checked = len(recorded)
-        recomputed = computed.stored_results()
-        report.problems += [f"result {line}" for line in diff_results(stored, recomputed)]
-        report.problems += [f"result {line}" for line in diff_other_fields(stored, recomputed)]
+        report.problems += _compare_results(dictionary, stored_texts, stored, computed)
         if same_rules and same_code and not problems:
             again = run_hash(month=run.month, pay_date=run.pay_date.isoformat(), kind=run.kind, corrects_run_hash=corrected.run_hash if corrected else None,
                              rules_hash=ctx.law.content_hash, code=code_version(), inputs=manifest, outputs=fresh, results_sha256=computed.results_sha256())
@@ -123,12 +124,23 @@ def stored_columns(session, run_id: str) -> list[dict]:
     return [{"row": r.row, "worker_id": r.worker_id, **{f: getattr(r, f) for f in SUMMARY_FIELDS}} for r in rows]
 
 
-def _record_problems(run: Run, recorded: dict[str, str], manifest: list[dict], stored: list[dict], columns: list[dict], corrected: Run | None) -> list[str]:
+def _stored_sha256(dictionary, stored_texts: list[str]) -> str:
+    """What the run hash covers of the stored results: the dictionary and every text (format 2), or the
+    hash of the whole texts (format 1)."""
+    if dictionary is None:
+        return results_digest(stored_texts)
+    import polars as pl
+
+    return results_module.results_sha256(dictionary.as_json(), [pl.Series(list(stored_texts), dtype=pl.Utf8)])
+
+
+def _record_problems(run: Run, recorded: dict[str, str], manifest: list[dict], dictionary, stored_texts: list[str], stored: list[dict],
+                     columns: list[dict], corrected: Run | None) -> list[str]:
     """What the record says about itself: its hash, its rows' columns, its totals."""
     problems = []
     again = run_hash(month=run.month, pay_date=run.pay_date.isoformat(), kind=run.kind, corrects_run_hash=corrected.run_hash if corrected else None,
                      rules_hash=run.rules_hash, code=run.code_version, inputs=manifest, outputs=recorded,
-                     results_sha256=results_digest(canonical_json(r) for r in stored))
+                     results_sha256=_stored_sha256(dictionary, stored_texts))
     if again != run.run_hash:
         problems.append(f"run hash: recorded {run.run_hash[:16]}…, recomputed from the stored record {again[:16]}… (the record was changed after the run)")
     by_row = {int(r["row"]["row"]): r["row"] for r in stored}
@@ -163,6 +175,21 @@ def _folder_problems(store: Store, run: Run, recorded: dict[str, str]) -> list[s
             problems.append(f"output {name} in {disk}: the file on disk differs from the recorded sha256")
     for name in sorted(set(present) - set(recorded)):
         problems.append(f"output {name} in {disk}: not in the run record (a file added after the run)")
+    return problems
+
+
+def _compare_results(dictionary, stored_texts: list[str], stored: list[dict], computed) -> list[str]:
+    """What differs between the stored results and the recomputed ones. A run stored with a dictionary
+    (format 2) that matches text for text and dictionary for dictionary is identical; otherwise (or for
+    an older run, whole JSON per worker) the expanded results are compared amount by amount, then
+    column by column, item by item and step by step."""
+    if dictionary is not None and dictionary.as_json() == computed.stored.dictionary.as_json() and list(stored_texts) == computed.stored.texts.to_list():
+        return []
+    fresh = computed.stored_results()
+    problems = [f"result {line}" for line in diff_results(stored, fresh)]
+    problems += [f"result {line}" for line in diff_other_fields(stored, fresh)]
+    if not problems and [canonical_json(r) for r in stored] != [canonical_json(r) for r in fresh]:
+        problems.append("result rows differ from the stored ones (their order or their stored form)")
     return problems
 
 
@@ -266,7 +293,7 @@ def explain(store: Store, run_id: str, worker_id: str) -> list[dict]:
     """The stored results of ``worker_id`` in ``run_id`` (row, items, trace)."""
     get_run(store, run_id)
     with store.session() as s:
-        results = [r for r in load_results(s, run_id) if str(r["row"]["worker_id"]) == worker_id]
+        results = results_module.read_results(s, run_id, worker_id)
     if not results:
         raise InputError(f"run {run_id} has no worker {worker_id!r}")
     return results

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import polars as pl
 from sqlalchemy import insert
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from payroll import cyclegc
 from payroll import law as law_module
@@ -35,12 +35,13 @@ from payroll.runs import approvals, checkpoints, extras, history as history_modu
 from payroll.runs import inputs as inputs_module
 from payroll.runs import law_state, provisional as provisional_module
 from payroll.runs import publish as publish_module
+from payroll.runs import results as results_module
 from payroll.runs.hashing import code_version, run_hash
 from payroll.runs.inputs import ADJUSTMENTS_NAME, INSTALLATION_RULES_NAME, StagedInputs, check_month
 from payroll.runs.outputs import Renderers, default_renderers, render_all, start_pool
 from payroll.security import month_lock
 from payroll.store.db import Store, now
-from payroll.store.models import MonthLock, RetroItem, Run, WorkerResult
+from payroll.store.models import MonthLock, RetroItem, Run, RunDictionary, WorkerResult
 from payroll.runs.computed import RETRO_CODE, BelowMinimumWage, BuildFn, Computed, compute_month, exceptions_report  # noqa: F401 - the run's API
 from payroll.runs.month_state import (  # noqa: F401 - the run's API (payroll.runs.months, the console)
     adjustments_bytes, effective_run_id, next_month, next_open_month, pending_adjustments, retro_lines,
@@ -94,8 +95,8 @@ def _new_run_id(month: str) -> str:
 
 
 def load_results(session: Session, run_id: str) -> list[dict]:
-    rows = session.exec(select(WorkerResult).where(WorkerResult.run_id == run_id).order_by(WorkerResult.row)).all()
-    return [json.loads(r.result_json) for r in rows]
+    """Every stored result of the run, expanded ({row, items, trace}), in row order."""
+    return results_module.read_results(session, run_id)
 
 
 def execute_run(store: Store, month: str, *, inputs_dir: Path, out_root: Path, pay_date: dt.date | None = None,
@@ -143,16 +144,8 @@ def _execute_held(store: Store, month: str, run_id: str, root: Path, files: list
     final = parent / run_id
     partial = publish_module.partial_dir(parent, run_id)
     try:
-        outputs = render_all(partial, computed.frame, computed.items, computed.rows, computed.item_lists, computed.traces, prepared.employer, renderers, progress, jobs,
+        outputs = render_all(partial, computed.frame, computed.items, computed.stored, prepared.employer, renderers, progress, jobs,
                              extra=lambda: computed.outputs, meanwhile=computed.results_sha256)
-        checkpoints.reached("rendered")
-        summary = _record(store, month=month, pay_date=prepared.pay_date, correction=correction, corrected_id=prepared.corrected_id,
-                          corrected_hash=prepared.corrected_hash, old_results=prepared.old_results, manifest=prepared.manifest, computed=computed,
-                          outputs=outputs, run_id=run_id, final=final, actor=actor, ctx=run_ctx, roster=prepared.roster,
-                          welfare_rows=prepared.welfare_rows, settlement=prepared.settlement, approval_id=prepared.approval_id)
-    except BaseException:
-        shutil.rmtree(partial, ignore_errors=True)  # nothing recorded: nothing to publish
-        raise
         checkpoints.reached("rendered")
         summary = _record(store, month=month, pay_date=prepared.pay_date, correction=correction, corrected_id=prepared.corrected_id,
                           corrected_hash=prepared.corrected_hash, old_results=prepared.old_results, manifest=prepared.manifest, computed=computed,
@@ -317,11 +310,20 @@ def _totals(frame: pl.DataFrame) -> dict[str, int]:
     return {f: int(frame.get_column(f).sum()) for f in ("gross_pay", "deductions_total", "net_pay")}
 
 
+def _result_records(run_id: str, computed: Computed) -> list[dict]:
+    """One worker_results row per worker-month: its stored text and the figures the console lists."""
+    texts = [pl.col(c).cast(pl.Utf8) if c in computed.frame.columns else pl.lit(None, dtype=pl.Utf8).alias(c) for c in ("name", "department")]
+    frame = computed.frame.select(
+        pl.lit(run_id).alias("run_id"), pl.col("row").cast(pl.Int64), pl.col("worker_id").cast(pl.Utf8), *texts,
+        *[pl.col(f).fill_null(0).cast(pl.Int64) for f in SUMMARY_FIELDS],
+    ).with_columns(computed.stored.texts.alias("result_json"))
+    return frame.to_dicts()
+
+
 def _record(store: Store, *, month, pay_date, correction, corrected_id, corrected_hash, old_results, manifest, computed: Computed,
             outputs, run_id, final: Path, actor, ctx: Context, roster=None, welfare_rows: list[dict] = (),
             settlement: provisional_module.Settlement | None = None, approval_id: int | None = None) -> dict:
     """The run record, in one transaction (the outputs are published by the caller once it commits)."""
-    result_texts = computed.result_texts()
     results_sha = computed.results_sha256()
     kind = "correction" if correction else "regular"
     code = code_version()
@@ -355,11 +357,9 @@ def _record(store: Store, *, month, pay_date, correction, corrected_id, correcte
         s.flush()
         if correction:
             approvals.use(s, approval_id, run_id)
-        records = [
-            {"run_id": run_id, "row": int(r["row"]), "worker_id": str(r["worker_id"]), "result_json": text, **{f: int(r[f] or 0) for f in SUMMARY_FIELDS}}
-            for r, text in zip(computed.rows, result_texts)
-        ]
-        s.execute(insert(WorkerResult.__table__), records)
+        s.add(RunDictionary(run_id=run_id, content=computed.stored.dictionary.as_json()))
+        s.flush()
+        s.execute(insert(WorkerResult.__table__), _result_records(run_id, computed))
         for line in retro:
             s.add(RetroItem(correction_run_id=run_id, corrected_run_id=corrected_id, belongs_month=month, pay_month=pay_month, **line))
         if settlement is not None and settlement.settled:

@@ -1,7 +1,8 @@
 """A month computed from its staged inputs: build, 소급분, 연차수당, welfare items, leavers, one vectorised pass.
 
 :func:`compute_month` is what a run and a replay both call (payroll.runs.batch, payroll.runs.audit);
-:class:`Computed` holds its frame, items, rows and traces and makes the stored result texts once.
+:class:`Computed` holds its frame, items and their stored form (payroll.runs.results: the row, items
+and trace of every worker as short texts over the run's dictionary).
 """
 
 from __future__ import annotations
@@ -16,12 +17,13 @@ import polars as pl
 from payroll.case import InputError
 from payroll.engine.pipeline import compute
 from payroll.engine.step import Context
+from payroll.engine.wages import item_labels
+from payroll.law import Law
 from payroll.runs import extras, history as history_module
 from payroll.runs import inputs as inputs_module
-from payroll.runs.hashing import canonical_json, results_digest
+from payroll.runs import results as results_module
 from payroll.runs.inputs import StagedInputs
-from payroll.runs.outputs import jsonable
-from payroll.trace import trace_of
+from payroll.runs.results import StoredResults
 
 BuildFn = Callable[[StagedInputs], Any]  # returns an object with .workers, .items, .warnings (MonthBuild)
 RETRO_CODE = "retroactive_pay"
@@ -45,9 +47,9 @@ class BelowMinimumWage(InputError):
 class Computed:
     frame: pl.DataFrame  # the engine's output, one row per worker-month (every column: the trace)
     items: pl.DataFrame  # row, code, label, amount, method, minutes (retroactive lines included)
-    rows: list[dict]
-    item_lists: list[list[dict]]
-    traces: list[list[dict]]
+    stored: StoredResults  # what the run record keeps per worker-month: the row, its items and its trace, interned
+    law: Law  # the rules the month was computed (and its trace read) with
+    extra_traces: dict[int, list[dict]] = field(default_factory=dict)  # by row: the trace entries made outside the pipeline
     warnings: list[str] = field(default_factory=list)
     #: the provisional and unconfirmed figures the month used (decision D14)
     figures: list = field(default_factory=list)
@@ -55,8 +57,6 @@ class Computed:
     #: while its payslip processes work
     render_outputs: Callable[[], dict[str, bytes]] | None = None
     _outputs: dict[str, bytes] | None = field(default=None, repr=False)
-    _result_texts: list[str] | None = field(default=None, repr=False)
-    _results_sha256: str | None = field(default=None, repr=False)
 
     @property
     def outputs(self) -> dict[str, bytes]:
@@ -68,24 +68,28 @@ class Computed:
     def set_rules_note(self, note: str) -> None:
         """The run's D14 note (provisional and unconfirmed figures) on every row: payslips and the register print it."""
         self.frame = self.frame.with_columns(pl.lit(note, dtype=pl.Utf8).alias("rules_note"))
-        for row in self.rows:
-            row["rules_note"] = note
+        self.stored = results_module.encode(self.frame, self.items, self.law, self.extra_traces)
+
+    @property
+    def rows(self) -> list[dict]:
+        """The computed rows as dicts (made when asked for: a run itself works on the frame and the stored texts)."""
+        return self.frame.to_dicts()
+
+    @property
+    def item_lists(self) -> list[list[dict]]:
+        """Each row's pay items ({code, label, amount, method, minutes}), in the order of :attr:`rows` (made when asked for)."""
+        by_row: dict[int, list[dict]] = {}
+        for it in self.items.to_dicts():
+            by_row.setdefault(it["row"], []).append({k: it[k] for k in ("code", "label", "amount", "method", "minutes")})
+        return [by_row.get(r, []) for r in self.frame.get_column("row").to_list()]
 
     def stored_results(self) -> list[dict]:
-        """What the run record keeps per worker-month: the full row, its items and its trace (JSON-safe)."""
-        return [{"row": jsonable(r), "items": it, "trace": tr} for r, it, tr in zip(self.rows, self.item_lists, self.traces)]
-
-    def result_texts(self) -> list[str]:
-        """:meth:`stored_results` as canonical JSON texts (made once; a run makes them while its payslips render)."""
-        if self._result_texts is None:
-            self._result_texts = [canonical_json(r) for r in self.stored_results()]
-        return self._result_texts
+        """Each worker-month's stored result expanded: {row, items, trace} (JSON-safe)."""
+        return self.stored.expanded()
 
     def results_sha256(self) -> str:
-        """The hash of every result text, one per line: what the run hash covers of the results (made once, like the texts)."""
-        if self._results_sha256 is None:
-            self._results_sha256 = results_digest(self.result_texts())
-        return self._results_sha256
+        """The hash of the run's stored results (made once; a run makes it while its payslips render)."""
+        return self.stored.sha256()
 
 
 def _items_frame(items: pl.DataFrame) -> pl.DataFrame:
@@ -225,16 +229,10 @@ def compute_month(staged: StagedInputs, build: BuildFn, ctx: Context) -> Compute
     for r in frame.filter(pl.col("net_pay") < 0).select("worker_id", "net_pay").iter_rows(named=True):
         warnings.append(f"{r['worker_id']}: 공제 합계가 이달 지급액보다 {-r['net_pay']:,}원 많음 — 이체 0원; "
                         f"그 금액은 근로자 부담분으로 다음 급여에서 공제하거나 본인이 납부 (근로기준법 §43①)")
-    catalogue = ctx.catalogue
-    items = items.with_columns(pl.col("code").map_elements(catalogue.label, return_dtype=pl.Utf8).alias("label"))
+    items = items.with_columns(item_labels(ctx.catalogue).alias("label"))
     items = items.select("row", "code", "label", "amount", "method", "minutes")
-    rows = frame.to_dicts()
-    by_row: dict[int, list[dict]] = {}
-    for it in items.to_dicts():
-        by_row.setdefault(it["row"], []).append({k: it[k] for k in ("code", "label", "amount", "method", "minutes")})
-    item_lists = [by_row.get(r["row"], []) for r in rows]
-    traces = [jsonable(trace_of(r, ctx.law)) + extra_traces.get(r["row"], []) for r in rows]
-    return Computed(frame=frame, items=items, rows=rows, item_lists=item_lists, traces=traces, warnings=warnings,
+    stored = results_module.encode(frame, items, ctx.law, extra_traces)
+    return Computed(frame=frame, items=items, stored=stored, law=ctx.law, extra_traces=extra_traces, warnings=warnings,
                     render_outputs=lambda: exceptions_report(built, staged))
 
 

@@ -25,6 +25,7 @@ from sqlmodel import Session, select
 from payroll.security.cells import csv_writer
 from payroll.roster import Roster
 from payroll.runs.inputs import blob_bytes
+from payroll.runs.results import Reader
 from payroll.store.models import MonthLock, Run, WorkerResult
 
 #: row columns summed per worker-month for the settlement (year to date)
@@ -119,9 +120,10 @@ def history(session: Session, month: str, workers: Iterable[str]) -> dict:
         rows = session.exec(
             select(WorkerResult).where(WorkerResult.run_id.in_(list(by_run)), WorkerResult.worker_id.in_(workers)).order_by(WorkerResult.run_id, WorkerResult.row)
         ).all()
+        reader = Reader(session)
         for r in rows:
             m = by_run[r.run_id]
-            fig = _figures(json.loads(r.result_json))
+            fig = _figures(reader.expand(r.run_id, r.result_json))
             have = per_worker[r.worker_id].get(m)
             per_worker[r.worker_id][m] = fig if have is None else {k: have[k] + fig[k] for k in fig}
     return {

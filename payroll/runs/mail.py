@@ -34,7 +34,8 @@ from sqlmodel import Session, select
 from payroll.case import InputError
 from payroll.record.models import PayslipDelivery
 from payroll.store.db import Store, now
-from payroll.store.models import MonthLock, Run, WorkerResult
+from payroll.runs.results import read_results
+from payroll.store.models import MonthLock, Run
 
 SMTP_ENV = "PAYROLL_SMTP"
 TIMEOUT_SECONDS = 30
@@ -120,7 +121,7 @@ def send_payslips(store: Store, month: str, actor: str, cfg: SmtpConfig) -> dict
         run = s.get(Run, lock.run_id)
         employer = _employer(s, run)
         done = set(s.exec(select(PayslipDelivery.worker_id).where(PayslipDelivery.run_id == run.run_id, PayslipDelivery.status == "sent")).all())
-        results = [json.loads(r.result_json) for r in s.exec(select(WorkerResult).where(WorkerResult.run_id == run.run_id).order_by(WorkerResult.row)).all()]
+        results = read_results(s, run.run_id)
         roster = roster_as_of(s, month_bounds(month)[1], sorted({r["row"]["worker_id"] for r in results}))
     counts = {"sent": 0, "failed": 0, "bounced": 0, "skipped": 0}
     log: list[PayslipDelivery] = []

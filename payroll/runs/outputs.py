@@ -22,12 +22,15 @@ import sys
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
-
-import polars as pl
+from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 from payroll.runs.hashing import sha256_bytes, sha256_file
 from payroll.security.identifiers import contained
+
+if TYPE_CHECKING:
+    import polars as pl
+
+    from payroll.runs.results import Dictionary, StoredResults
 
 #: test hook: the run process kills itself (SIGKILL) once this many payslips are written
 KILL_AFTER_ENV = "PAYROLL_RUN_KILL_AFTER"
@@ -73,9 +76,16 @@ def payslip_names(rows: pl.DataFrame) -> list[str]:
     return [f"payslips/{wid}.pdf" if seen[wid] == 1 else f"payslips/{wid}_{r}.pdf" for wid, r in zip(ids, rows.get_column("row").to_list())]
 
 
-def _render_chunk(render: Callable, employer: dict, target: str, jobs: list[tuple[str, dict, list[dict], list[dict]]]) -> list[tuple[str, str]]:
+def _render_chunk(render: Callable, employer: dict, target: str, jobs: list[tuple[str, Any]], dictionary: Dictionary | None = None) -> list[tuple[str, str]]:
+    """Render and write one chunk of payslips; a job is (name, stored text) with the run's ``dictionary``,
+    or (name, (row, items, trace)) without one."""
     out = []
-    for name, row, items, trace in jobs:
+    for name, payload in jobs:
+        if dictionary is not None:
+            result = dictionary.expand(payload)
+            row, items, trace = result["row"], result["items"], result["trace"]
+        else:
+            row, items, trace = payload
         data = render(row, items, trace, employer)
         contained(target, name).write_bytes(data)
         out.append((name, sha256_bytes(data)))
@@ -128,18 +138,19 @@ def start_pool(jobs: int | None = None) -> None:
     forkserver.ensure_running()
 
 
-def render_payslips(target: Path, names: list[str], rows: list[dict], items: list[list[dict]], traces: list[list[dict]],
-                    employer: dict, render: Callable, progress: bool = False, jobs: int | None = None,
-                    meanwhile: Callable[[], None] | None = None, folder: str = "payslips") -> dict[str, str]:
-    """Write one payslip per row into ``target`` (over ``jobs`` processes); return {name: sha256}.
+def render_payslips(target: Path, names: list[str], payloads: Sequence[Any], employer: dict, render: Callable, progress: bool = False,
+                    jobs: int | None = None, meanwhile: Callable[[], None] | None = None, dictionary: Dictionary | None = None,
+                    folder: str = "payslips") -> dict[str, str]:
+    """Write one payslip per payload into ``target`` (over ``jobs`` processes); return {name: sha256}.
 
+    A payload is a worker's stored result text (``payroll.runs.results``) read with the run's
+    ``dictionary`` in the process that renders it, or without a dictionary a (row, items, trace) tuple.
     ``folder``: the subfolder of ``target`` the names are in (the year-end renders its receipts the same way).
-
     ``meanwhile``: other work for this process while the pool renders (the run renders the
     register then); with a single process it runs after the payslips.
     """
     (target / folder).mkdir(parents=True, exist_ok=True)
-    work = list(zip(names, rows, items, traces))
+    work = list(zip(names, payloads))
     jobs = jobs or _jobs_count()
     hook = _KillHook()
     bar = _bar(len(work), folder, progress)
@@ -149,7 +160,7 @@ def render_payslips(target: Path, names: list[str], rows: list[dict], items: lis
     try:
         if jobs <= 1 or len(chunks) <= 1:
             for job in work:
-                for name, digest in _render_chunk(render, employer, str(target), [job]):
+                for name, digest in _render_chunk(render, employer, str(target), [job], dictionary):
                     hashes[name] = digest
                 bar.update(1)
                 hook.check(len(hashes))
@@ -160,7 +171,7 @@ def render_payslips(target: Path, names: list[str], rows: list[dict], items: lis
 
             with ProcessPoolExecutor(max_workers=min(jobs, len(chunks)), mp_context=_pool_context(),
                                      initializer=die_with_parent, initargs=(os.getpid(),)) as pool:  # no payslip process outlives the run
-                futures = [pool.submit(_render_chunk, render, employer, str(target), chunk) for chunk in chunks]
+                futures = [pool.submit(_render_chunk, render, employer, str(target), chunk, dictionary) for chunk in chunks]
                 if meanwhile is not None:
                     try:
                         meanwhile()
@@ -185,8 +196,8 @@ def _bar(total: int, desc: str, enabled: bool):
     return tqdm(total=total, desc=desc, unit="명", file=sys.stderr, disable=not enabled, leave=False)
 
 
-def render_all(target: Path, rows: pl.DataFrame, items: pl.DataFrame, row_dicts: list[dict], item_lists: list[list[dict]],
-               traces: list[list[dict]], employer: dict, renderers: Renderers, progress: bool = False, jobs: int | None = None,
+def render_all(target: Path, rows: pl.DataFrame, items: pl.DataFrame, stored: StoredResults, employer: dict, renderers: Renderers,
+               progress: bool = False, jobs: int | None = None,
                extra: dict[str, bytes] | Callable[[], dict[str, bytes]] | None = None,
                meanwhile: Callable[[], object] | None = None) -> dict[str, str]:
     """Every output of the month into ``target``; returns the manifest {relative path: sha256}.
@@ -207,22 +218,10 @@ def render_all(target: Path, rows: pl.DataFrame, items: pl.DataFrame, row_dicts:
         if meanwhile is not None:
             meanwhile()
 
-    manifest = render_payslips(target, payslip_names(rows), row_dicts, item_lists, traces, employer, renderers.payslip, progress, jobs,
-                               meanwhile=month_files)
+    manifest = render_payslips(target, payslip_names(rows), stored.texts.to_list(), employer, renderers.payslip, progress, jobs,
+                               meanwhile=month_files, dictionary=stored.dictionary)
     return dict(sorted({**manifest, **others}.items()))
 
 
 def hash_tree(root: Path) -> dict[str, str]:
     return {p.relative_to(root).as_posix(): sha256_file(p) for p in sorted(root.rglob("*")) if p.is_file()}
-
-
-def jsonable(value: Any) -> Any:
-    if value is None or type(value) in (int, str, bool):  # most values of a row and its trace
-        return value
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    if isinstance(value, dict):
-        return {k: jsonable(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [jsonable(v) for v in value]
-    return value

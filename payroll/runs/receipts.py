@@ -28,6 +28,7 @@ from payroll.case import InputError, NotApplicable
 from payroll.roster import Roster
 from payroll.runs.history import LEAVE_PAY_CODE, history, last_twelve_pay_months, month_add, year_to_date, month_range, paid_runs, service_end_in
 from payroll.runs.inputs import blob_bytes
+from payroll.runs.results import Reader
 from payroll.store.models import Run, WorkerResult
 
 
@@ -78,9 +79,10 @@ def leaving_of(session: Session, roster: Roster, worker_id: str, year: int) -> L
                            .order_by(WorkerResult.row)).all()
     if not results:
         raise InputError(f"{worker_id} leaves on {last_day}: not in the run {run.run_id} of {month}")
-    first = json.loads(results[0].result_json)
-    items = [it for r in results for it in json.loads(r.result_json)["items"]]
-    return Leaving(worker_id, last_day, month, run.run_id, first["row"], items)
+    reader = Reader(session)
+    expanded = [reader.expand(r.run_id, r.result_json) for r in results]
+    items = [it for r in expanded for it in r["items"]]
+    return Leaving(worker_id, last_day, month, run.run_id, expanded[0]["row"], items)
 
 
 def _stored_months(session: Session, worker_id: str, through: str) -> dict[str, dict[str, int]]:
@@ -147,7 +149,7 @@ def leaver_severance(session: Session, roster: Roster, worker_id: str, year: int
     """(Severance, Leaving) of a worker who left in ``year``, from the wages of the paid runs (and the
     opening wages the leaving run read for months before them); checked against the
     ``severance_pay`` item and the 퇴직소득세 that run paid. InputError when the run paid no 퇴직금."""
-    from payroll.leave.ledger import ART_LEAVING
+    from payroll.leave.articles import ART_LEAVING
     from payroll.severance import compute_severance
 
     leaving = leaving_of(session, roster, worker_id, year)

@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from payroll.case import InputError
+from payroll.errors import InputError
 
 #: letters and digits first, then letters, digits, '-' or '_': no dot, no slash, no space
 _NAME = r"[A-Za-z0-9][A-Za-z0-9_-]{0,39}"

@@ -23,7 +23,7 @@ from typing import Iterator
 
 from sqlalchemy import text
 
-from payroll.case import InputError
+from payroll.errors import InputError
 from payroll.security.models import MonthActivity
 from payroll.security.sandbox import process_alive
 from payroll.store.db import Store, now

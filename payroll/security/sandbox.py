@@ -28,7 +28,7 @@ import threading
 import time
 from typing import Any, Callable
 
-from payroll.case import InputError
+from payroll.errors import InputError
 
 PR_SET_PDEATHSIG = 1
 ENV_PREFIX = "PAYROLL_"  # the settings a child takes from the process that asks for it

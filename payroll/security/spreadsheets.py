@@ -26,7 +26,7 @@ import zipfile
 import zlib
 from dataclasses import dataclass
 
-from payroll.case import InputError
+from payroll.errors import InputError
 from payroll.security.limits import Limits, current
 
 XLSX_MAGIC = b"PK\x03\x04"

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from sqlmodel import Session, select
 
-from payroll.case import InputError
+from payroll.errors import InputError
 from payroll.security.models import KeyFingerprint, SealedInput
 from payroll.store import crypto
 from payroll.store.db import Store, now

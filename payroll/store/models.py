@@ -67,7 +67,9 @@ class ProvisionalSettlement(SQLModel, table=True):
 
 
 class WorkerResult(SQLModel, table=True):
-    """One computed worker-month of a run: the result row (with its trace and items) as JSON."""
+    """One computed worker-month of a run: the result row, its items and its trace as JSON (interned
+    through the run's :class:`RunDictionary`; see ``payroll.runs.results``), and the figures the
+    console lists without reading it."""
 
     __tablename__ = "worker_results"
     __table_args__ = (UniqueConstraint("run_id", "row", name="uq_worker_results_run_row"), Index("ix_worker_results_run_worker", "run_id", "worker_id"))
@@ -81,7 +83,19 @@ class WorkerResult(SQLModel, table=True):
     income_tax: int = Field(sa_column=Column(BigInteger, nullable=False))
     local_income_tax: int = Field(sa_column=Column(BigInteger, nullable=False))
     net_pay: int = Field(sa_column=Column(BigInteger, nullable=False))
+    name: str | None = Field(default=None, sa_column=Column(String(200), nullable=True))  # NULL in runs recorded before store_0003
+    department: str | None = Field(default=None, sa_column=Column(String(200), nullable=True))
     result_json: str = Field(sa_column=Column(Text, nullable=False))
+
+
+class RunDictionary(SQLModel, table=True):
+    """The interned part of a run's stored results (``payroll.runs.results``): the row's columns, shared
+    texts, pay items, references and trace entries, once per run. A run without one stored its results
+    whole, one JSON per worker (format 1, before revision store_0003_dictionaries)."""
+
+    __tablename__ = "run_dictionaries"
+    run_id: str = Field(sa_column=Column(String(40), ForeignKey("runs.run_id"), primary_key=True))
+    content: str = Field(sa_column=Column(Text, nullable=False))
 
 
 class MonthLock(SQLModel, table=True):

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 from fastapi import Request
 from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
 
 from payroll.record.models import ROLES, ConsoleSession, ConsoleUser
 
@@ -107,6 +108,11 @@ def load_principal(db: Session, token: str | None, now: dt.datetime) -> Principa
     return Principal(user.id, user.name, user.role, row.csrf_token, user.worker_id, bool(user.must_change_password))
 
 
+def _principal_of(app, token: str | None) -> Principal | None:
+    with Session(app.state.store.engine, expire_on_commit=False) as db:
+        return load_principal(db, token, app.state.clock())
+
+
 def tokens_match(expected: str | None, given: str | None) -> bool:
     return bool(expected) and bool(given) and hmac.compare_digest(str(expected), str(given))
 
@@ -125,9 +131,7 @@ class Guard:
         return f"Guard({', '.join(sorted(self.roles))})"
 
     async def __call__(self, request: Request) -> Principal:
-        app = request.app
-        with Session(app.state.store.engine, expire_on_commit=False) as db:
-            principal = load_principal(db, request.cookies.get(SESSION_COOKIE), app.state.clock())
+        principal = await run_in_threadpool(_principal_of, request.app, request.cookies.get(SESSION_COOKIE))  # a database write: off the event loop
         if principal is None:
             raise NotAuthenticated()
         request.state.principal = principal

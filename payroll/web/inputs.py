@@ -21,11 +21,10 @@ import io
 import os
 import re
 import tempfile
-import threading
 import types
-from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlmodel import Session, select
 
@@ -37,7 +36,11 @@ from payroll.security.cells import csv_writer
 from payroll.security.identifiers import contained
 from payroll.security.rrn import keep_masked, kept_note, mask_bytes
 from payroll.security.spreadsheets import check_file
+from payroll.web.cache import ComputedOnce, file_sha256
 from payroll.web.models import ConsoleUpload
+
+if TYPE_CHECKING:
+    import polars as pl
 
 
 @dataclass(frozen=True)
@@ -77,30 +80,28 @@ def display_name(filename: str | None) -> str:
     return base[:120]
 
 
+#: the month's attendance checks, by the hashes of their inputs (payroll.web.cache)
+CHECKS: ComputedOnce = ComputedOnce(size=64, errors=(InputError,))
+#: the rosters read from roster.csv and contracts.csv, by the files' hashes (read-only objects, shared by the pages)
+ROSTERS: ComputedOnce = ComputedOnce(size=8, errors=(InputError,))
+
+
 def roster_of(root: Path, engine=None):
     """The workers and contracts the console checks uploads against: ``roster.csv`` and ``contracts.csv``
-    uploaded in the inputs folder (the next run imports them), else the record (every worker, every
-    contract); None when there is neither."""
-    return _roster_and_key(root, engine)[0]
-
-
-def _roster_and_key(root: Path, engine=None) -> tuple[object, tuple]:
-    """:func:`roster_of`, and what identifies it (the files' hashes, or the record's last change)."""
+    uploaded in the inputs folder (the next run imports them; read once per version of the two files),
+    else the record (every worker, every contract); None when there is neither."""
     from payroll.roster import load_roster
 
     r, c = root / "roster.csv", root / "contracts.csv"
     if r.is_file() and c.is_file():
-        return load_roster(r, c), ("files", sha256_bytes(r.read_bytes()), sha256_bytes(c.read_bytes()))
+        return ROSTERS.get((str(r.resolve()), file_sha256(r), file_sha256(c)), lambda: load_roster(r, c))
     if engine is None:
-        return None, ("none",)
-    from sqlalchemy import func
-
+        return None
     from payroll.record import people
-    from payroll.store.models import AuditLog
 
-    with Session(engine) as db:  # every change of the record writes an audit row: a new one means read again
-        key = (str(engine.url), db.exec(select(func.max(AuditLog.id))).one())
-        if key not in _RECORD_ROSTER:
+    key = _record_version(engine)
+    if key not in _RECORD_ROSTER:
+        with Session(engine) as db:
             _RECORD_ROSTER.clear()
             _RECORD_ROSTER[key] = people.roster_as_of(db, dt.date(9999, 12, 31))
     roster = _RECORD_ROSTER[key]
@@ -108,6 +109,16 @@ def _roster_and_key(root: Path, engine=None) -> tuple[object, tuple]:
 
 
 _RECORD_ROSTER: dict[tuple, object] = {}
+
+
+def _record_version(engine) -> tuple:
+    """The record's version: every change of the record writes an audit row of a ``record.…`` action, so a
+    newer one means read again (views and logins write audit rows too, and change nothing)."""
+    from payroll.store.models import AuditLog
+
+    with Session(engine) as db:
+        last = db.exec(select(AuditLog.id).where(AuditLog.action.startswith("record.")).order_by(AuditLog.id.desc()).limit(1)).first()
+    return (str(engine.url), last)
 
 
 def month_bounds(month: str) -> tuple[dt.date, dt.date]:
@@ -227,8 +238,7 @@ def current_uploads(db: Session, root: Path, month: str) -> list[ConsoleUpload]:
             continue
         if not (r.month == month or KINDS[r.kind].common):
             continue
-        p = contained(root, r.stored_name)
-        if not p.is_file() or sha256_bytes(p.read_bytes()) != r.sha256:
+        if file_sha256(contained(root, r.stored_name)) != r.sha256:
             continue
         seen.add(r.stored_name)
         out.append(r)
@@ -272,42 +282,67 @@ def apply_correction(db: Session, root: Path, month: str, worker_id: str, day: s
     return summary
 
 
-def exceptions(root: Path, month: str, engine=None):
+@dataclass(frozen=True)
+class MonthCheck:
+    """What the console shows of a month's attendance check: its exceptions (source, line, worker_id,
+    date, code, label, severity, detail, resolved_by)."""
+
+    exceptions: pl.DataFrame
+
+    @property
+    def open_errors(self) -> pl.DataFrame:
+        from payroll.attendance.checks import open_errors_of
+
+        return open_errors_of(self.exceptions)
+
+
+def exceptions(root: Path, month: str, engine=None, cache_dir: Path | None = None) -> MonthCheck | None:
     """The month's attendance check (the same call as ``payroll attendance check``), or None without exports.
 
-    The check is kept by the hash of everything it reads — the exports, the corrections, the roster
-    (files or the record's last change), the installation's profiles and the rules in force — so the
-    month page, viewed again and again, checks a month once per change of its inputs."""
+    Kept by the sha256 of every input (the exports, the roster — its files, or the record's version —
+    and the corrections), of the rules and of the code: in memory, and in ``cache_dir`` (the console's
+    data folder) so that a restarted console reads the kept exceptions rather than checking every
+    month again — checked once per upload or correction.
+    """
     import hashlib
 
-    from payroll.attendance.checks import check_files
-    from payroll.runs.inputs import installation_profile_files
+    from payroll import law as law_module
+    from payroll.runs.hashing import code_version
 
     adir = root / month / "attendance"
     paths = sorted(p for p in adir.iterdir() if p.is_file() and not p.name.startswith(".")) if adir.is_dir() else []
     if not paths:
         return None
     corrections = root / month / "corrections.csv"
-    roster, roster_key = _roster_and_key(root, engine)
-    digest = hashlib.sha256(repr((month, roster_key, os.environ.get("PAYROLL_RULES", ""))).encode())
-    for p in [*paths, corrections]:
-        digest.update(p.name.encode() + b"\0" + (sha256_bytes(p.read_bytes()) if p.is_file() else "-").encode())
-    for _, name, data in installation_profile_files():
-        digest.update(name.encode() + b"\0" + sha256_bytes(data).encode())
-    key = digest.hexdigest()
-    with _CHECKS_LOCK:
-        if key in _CHECKS:
-            _CHECKS.move_to_end(key)
-            return _CHECKS[key]
-    result = check_files(paths, roster, corrections if corrections.is_file() else None, month=month_bounds(month))
-    with _CHECKS_LOCK:
-        _CHECKS[key] = result
-        while len(_CHECKS) > CHECKS_KEPT:
-            _CHECKS.popitem(last=False)
-    return result
+    roster_key: tuple = tuple(file_sha256(p) for p in (root / "roster.csv", root / "contracts.csv"))
+    if None in roster_key and engine is not None:
+        roster_key = _record_version(engine)
+    key = (str(root.resolve()), month, law_module.current().content_hash, code_version(), tuple((p.name, file_sha256(p)) for p in paths),
+           roster_key, file_sha256(corrections))
 
+    def check() -> MonthCheck:
+        import polars as pl
 
-#: the last month checks, by the hash of their inputs (a few months are looked at in a day)
-CHECKS_KEPT = 8
-_CHECKS: OrderedDict[str, object] = OrderedDict()
-_CHECKS_LOCK = threading.Lock()
+        from payroll.attendance.checks import check_files
+
+        kept = cache_dir / f"{hashlib.sha256(repr(key).encode()).hexdigest()}.parquet" if cache_dir is not None else None
+        if kept is not None and kept.is_file():
+            try:
+                return MonthCheck(pl.read_parquet(kept))
+            except (OSError, pl.exceptions.PolarsError):
+                pass  # a damaged file: check again and write it anew
+        roster = roster_of(root, engine)
+        result = MonthCheck(check_files(paths, roster, corrections if corrections.is_file() else None, month=month_bounds(month)).exceptions)
+        if kept is not None:
+            kept.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=".check-", suffix=".parquet", dir=kept.parent)
+            os.close(fd)
+            try:
+                result.exceptions.write_parquet(tmp)
+                os.replace(tmp, kept)
+            finally:
+                if os.path.exists(tmp):
+                    os.unlink(tmp)
+        return result
+
+    return CHECKS.get(key, check)

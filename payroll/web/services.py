@@ -30,8 +30,11 @@ class MonthRow:
 def month_overview(app, only: str | None = None, with_exceptions: bool = True) -> list[MonthRow]:
     """One row per month that has inputs or runs, newest first (``only``: that month alone)."""
     months: dict[str, list[Run]] = {}
+    from sqlalchemy.orm import load_only
+
+    listed = load_only(Run.run_id, Run.month, Run.kind, Run.created_at, Run.workers, Run.gross_pay_total, Run.net_pay_total)  # not the manifests
     with Session(app.state.store.engine) as db:
-        for run in db.exec(select(Run).order_by(Run.created_at, Run.run_id)).all():
+        for run in db.exec(select(Run).options(listed).order_by(Run.created_at, Run.run_id)).all():
             months.setdefault(run.month, []).append(run)
         locks = {lock.month: lock for lock in db.exec(select(MonthLock)).all()}
     inputs = app.state.inputs_dir
@@ -59,13 +62,18 @@ def month_overview(app, only: str | None = None, with_exceptions: bool = True) -
     return rows
 
 
+def check_cache(app):
+    """Where the console keeps its attendance checks (payroll.web.inputs.exceptions): its data folder."""
+    return app.state.data_dir / "cache" / "attendance-checks"
+
+
 def open_exceptions(app, month: str) -> int | None:
     """Attendance errors of the month not yet resolved by a correction (None without exports or when unreadable)."""
     from payroll.case import InputError
     from payroll.web.inputs import exceptions
 
     try:
-        result = exceptions(app.state.inputs_dir, month, app.state.store.engine)
+        result = exceptions(app.state.inputs_dir, month, app.state.store.engine, check_cache(app))
     except InputError:
         return None
     return None if result is None else result.open_errors.height
@@ -93,21 +101,69 @@ def get_run(app, run_id: str) -> Run:
     return runs_get_run(app.state.store, run_id)
 
 
-def results_of(app, run_id: str) -> list[dict]:
-    from payroll.runs.batch import load_results
+WORKER_COLUMNS = ("row", "worker_id", "name", "department", "gross_pay", "deductions_total", "net_pay")
+#: workers listed on one run page (the search narrows them; the register has them all)
+PAGE_ROWS = 100
+
+
+@dataclass
+class WorkerList:
+    rows: list[dict]  # WORKER_COLUMNS of the workers shown
+    matching: int  # workers matching the search
+    offset: int
+    query: str
+
+
+def _summarised(db: Session, run_id: str) -> bool:
+    """Whether the run's worker rows carry their name and department (runs recorded from store_0003 on)."""
+    from payroll.store.models import RunDictionary
+
+    return db.exec(select(RunDictionary.run_id).where(RunDictionary.run_id == run_id)).first() is not None
+
+
+def run_workers(app, run_id: str, offset: int = 0, query: str = "") -> WorkerList:
+    """One page of the run's workers (``query``: a part of the number or the name), read from the worker
+    rows' own columns — only the rows shown (a run recorded before store_0003 is read from its JSON)."""
+    from sqlalchemy import func, or_
+
+    from payroll.runs.results import read_rows
+    from payroll.store.models import WorkerResult
+
+    query = query.strip()
+    with Session(app.state.store.engine) as db:
+        if not _summarised(db, run_id):
+            rows = read_rows(db, run_id, WORKER_COLUMNS)
+            if query:
+                rows = [r for r in rows if query in str(r["worker_id"]) or query in str(r.get("name") or "")]
+            return WorkerList(rows[offset:offset + PAGE_ROWS], len(rows), offset, query)
+        where = [WorkerResult.run_id == run_id]
+        if query:
+            where.append(or_(WorkerResult.worker_id.contains(query, autoescape=True), WorkerResult.name.contains(query, autoescape=True)))
+        matching = db.exec(select(func.count()).select_from(WorkerResult).where(*where)).one()
+        columns = [getattr(WorkerResult, c) for c in WORKER_COLUMNS]
+        found = db.exec(select(*columns).where(*where).order_by(WorkerResult.row).offset(offset).limit(PAGE_ROWS)).all()
+        return WorkerList([dict(zip(WORKER_COLUMNS, r)) for r in found], int(matching), offset, query)
+
+
+def department_totals(app, run_id: str) -> list[dict]:
+    """The register's totals by department (sums of the stored results, for display)."""
+    from sqlalchemy import func
+
+    from payroll.runs.results import read_rows
+    from payroll.store.models import WorkerResult
 
     with Session(app.state.store.engine) as db:
-        return load_results(db, run_id)
-
-
-def department_totals(results: list[dict]) -> list[dict]:
-    """The register's totals by department (sums of the stored results, for display)."""
+        if _summarised(db, run_id):
+            found = db.exec(select(WorkerResult.department, func.count(), func.sum(WorkerResult.gross_pay), func.sum(WorkerResult.deductions_total),
+                                   func.sum(WorkerResult.net_pay)).where(WorkerResult.run_id == run_id).group_by(WorkerResult.department)).all()
+            rows = [{"department": d, "workers": n, "gross_pay": g, "deductions_total": t, "net_pay": p} for d, n, g, t, p in found]
+        else:
+            rows = [{**r, "workers": 1} for r in read_rows(db, run_id, WORKER_COLUMNS)]
     by: dict[str, dict] = {}
-    for r in results:
-        row = r["row"]
-        d = by.setdefault(str(row.get("department") or "—"), {"department": str(row.get("department") or "—"), "workers": 0, "gross_pay": 0, "deductions_total": 0, "net_pay": 0})
-        d["workers"] += 1
-        for k in ("gross_pay", "deductions_total", "net_pay"):
+    for row in rows:
+        name = str(row.get("department") or "—")
+        d = by.setdefault(name, {"department": name, "workers": 0, "gross_pay": 0, "deductions_total": 0, "net_pay": 0})
+        for k in ("workers", "gross_pay", "deductions_total", "net_pay"):
             d[k] += int(row.get(k) or 0)
     return [by[k] for k in sorted(by)]
 

@@ -167,7 +167,7 @@ def write_year_end(ye: YearEnd, batch_id: str, out_root: Path, issued: dt.date, 
         names = [f"receipts/withholding-{j['worker']['worker_id']}-{ye.year}.pdf" for j, _ in work]
         employer = {k: getattr(office, k) for k in office.__dataclass_fields__}
         target.mkdir(parents=True, exist_ok=True)
-        sums.update(render_payslips(target, names, [j for j, _ in work], [[] for _ in work], [t for _, t in work], employer, render_receipt,
+        sums.update(render_payslips(target, names, [(j, [], t) for j, t in work], employer, render_receipt,
                                     progress=progress, jobs=jobs, folder="receipts"))
         datas = [receipt_data(j, t, office) for j, t in work]
         for (j, _), d in zip(work, datas):

@@ -5,9 +5,8 @@ December's pay paid in January still belongs to Y). For each month the paid run 
 :func:`payroll.runs.history.paid_runs` names (the closing run of a closed month — its later
 corrections are 소급분 paid, and counted, in a later month — else the latest regular run).
 
-The database hands over only the ``row`` and ``items`` of each result text (not the trace, nine tenths
-of it); polars decodes them with only the fields needed, and the
-figures summed per worker with one ``group_by``; 비과세 by group (식대 P01, 보육수당 Q01) is
+Each result text is read through its run's dictionary (payroll.runs.results) for its row and items
+only, the fields needed put in one frame, and the figures summed per worker with one ``group_by``; 비과세 by group (식대 P01, 보육수당 Q01) is
 recomputed per month from the items with the monthly limits the run applied.
 
 Who is employed on 31 December is read from the December run's own roster and contracts (its stored
@@ -33,6 +32,7 @@ from payroll.case import InputError
 from payroll.law import RuleError
 from payroll.runs.history import paid_runs
 from payroll.runs.inputs import blob_bytes, load_month_roster
+from payroll.runs.results import Reader
 from payroll.store.models import Run, WorkerResult
 
 ROW_FIELDS = {
@@ -42,7 +42,7 @@ ROW_FIELDS = {
     "income_tax": pl.Int64, "local_income_tax": pl.Int64, "settlement_income_tax": pl.Int64, "settlement_local_income_tax": pl.Int64,
     "hi_base": pl.Int64, "np_base": pl.Int64, "ei_base": pl.Int64,
 }
-RESULT_DTYPE = pl.Struct({"items": pl.List(pl.Struct({"code": pl.Utf8, "amount": pl.Int64})), "row": pl.Struct(ROW_FIELDS)})
+ITEMS_DTYPE = pl.List(pl.Struct({"code": pl.Utf8, "amount": pl.Int64}))
 #: 비과세 groups reported on the 원천징수영수증 / 지급명세서 with their NTS code
 REPORTED_NON_TAXABLE = {"meal": ("P01", "non_taxable.meal_monthly"), "childcare": ("Q01", "non_taxable.childcare_monthly")}
 SUMS = ("taxable_pay", "non_taxable_pay", "gross_pay", "national_pension", "health_insurance", "long_term_care", "employment_insurance",
@@ -80,24 +80,18 @@ def json_part(session: Session, column, key: str):
     return None
 
 
-def _row_and_items(session: Session) -> list:
-    """The result text without its trace (nine tenths of it): only ``row`` and ``items`` travel and are decoded."""
-    col = WorkerResult.result_json
-    row, items = json_part(session, col, "row"), json_part(session, col, "items")
-    if row is None:
-        return [col]
-    return [func.coalesce('{"row":' + row + ',"items":' + items + "}", col)]
-
-
 def stored_year(session: Session, year: int) -> StoredYear:
     """The year's pay figures of every worker in the stored runs (see the module docstring)."""
     months = [f"{year:04d}-{m:02d}" for m in range(1, 13)]
     runs = paid_runs(session, months)
     month_of = {r.run_id: m for m, r in runs.items()}
-    rows = session.exec(select(WorkerResult.run_id, *_row_and_items(session)).where(WorkerResult.run_id.in_(list(month_of)))).all() if runs else []
-    raw = pl.DataFrame({"run_id": [r[0] for r in rows], "text": [r[1] for r in rows]}, schema={"run_id": pl.Utf8, "text": pl.Utf8})
-    decoded = raw.with_columns(pl.col("text").str.json_decode(RESULT_DTYPE).alias("r")).select("run_id", "r")
-    flat = decoded.select("run_id", pl.col("r").struct.field("row").alias("row"), pl.col("r").struct.field("items").alias("items")).unnest("row")
+    rows = session.exec(select(WorkerResult.run_id, WorkerResult.result_json).where(WorkerResult.run_id.in_(list(month_of)))).all() if runs else []
+    reader = Reader(session)  # each run's stored texts read through its dictionary; the traces stay unread
+    decoded = []
+    for run_id, text in rows:
+        row, items = reader.row_and_items(run_id, text)
+        decoded.append({"run_id": run_id, **{k: row.get(k) for k in ROW_FIELDS}, "items": [{"code": it["code"], "amount": it["amount"]} for it in items]})
+    flat = pl.DataFrame(decoded, schema={"run_id": pl.Utf8, **ROW_FIELDS, "items": ITEMS_DTYPE})
     flat = flat.with_columns(pl.col("run_id").replace_strict(month_of, return_dtype=pl.Utf8).alias("paid_month"))
     items = flat.select("worker_id", "paid_month", "pay_date", "items").explode("items").unnest("items").drop_nulls("code")
     catalogue = pay_items.current()

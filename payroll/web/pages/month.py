@@ -1,4 +1,8 @@
-"""One month: imports (uploads, exceptions, corrections), the run, close and correction."""
+"""One month: imports (uploads, exceptions, corrections), the run, close and correction.
+
+The handlers are plain functions: FastAPI runs them in its thread pool, so a page that reads files
+or the database never holds up another request (the upload awaits the body, then does the same).
+"""
 
 from __future__ import annotations
 
@@ -46,7 +50,7 @@ def _month_context(request: Request, month: str, code: str = "", worker: str = "
     names = {u.stored_name.rsplit("/", 1)[-1]: u.original_name for u in uploads}
     exc, exc_error, rows, codes, shown_total = None, None, [], [], 0
     try:
-        exc = web_inputs.exceptions(root, month, app.state.store.engine)
+        exc = web_inputs.exceptions(root, month, app.state.store.engine, services.check_cache(app))
     except InputError as e:
         exc_error = str(e).replace(str(root) + "/", "")
     if exc is not None:
@@ -89,16 +93,16 @@ def exceptions_table(request: Request, month: str, code: str = "", worker: str =
 
 @router.post("/months/{month}/uploads")
 async def upload(request: Request, month: str, kind: str = Form(""), file: UploadFile | None = File(None), user: Principal = Depends(CLERK)):
-    filename = file.filename if file is not None else None
-    data = await file.read() if filename else b""
-    # checked and read (a spreadsheet in a child process) off the event loop: other requests go on meanwhile
-    return await run_in_threadpool(_upload, request, month, kind, filename, data, user)
+    check_month(month)
+    named = file is not None and bool(file.filename)
+    data = await file.read() if named else b""
+    # reading and checking the file (a spreadsheet in its child process; the month's attendance check after it) blocks: not on the event loop
+    return await run_in_threadpool(_upload, request, month, kind, file.filename if named else None, data, user)
 
 
 def _upload(request: Request, month: str, kind: str, filename: str | None, data: bytes, user: Principal):
-    check_month(month)
     app = request.app
-    if not filename:
+    if filename is None:
         return render(request, "month.html", _month_context(request, month, error="올릴 파일을 고르세요."), status_code=400)
     try:
         with Session(app.state.store.engine, expire_on_commit=False) as db:

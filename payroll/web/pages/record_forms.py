@@ -87,21 +87,21 @@ async def import_upload(request: Request, kind: str = Form(""), effective: str =
     if suffix not in SUFFIXES:
         raise InputError(f"{name}: CSV 또는 XLSX 파일이어야 합니다")
     data = await file.read()
-    return await run_in_threadpool(_import_file, request, kind, effective, reason, name, suffix, data, user)  # a child reads it, off the event loop
 
-
-def _import_file(request: Request, kind: str, effective: str, reason: str, name: str, suffix: str, data: bytes, user: Principal):
-    with Session(request.app.state.store.engine, expire_on_commit=False) as db:
-        day = _date(effective, "변경 적용일") or changes.default_effective(db)
-        if kind in ("opening", "budgets"):
-            message = _store_now(db, kind, data, suffix, name, user.name, reason)
+    def work():  # reading the file and the record blocks: in the thread pool, not on the event loop
+        with Session(request.app.state.store.engine, expire_on_commit=False) as db:
+            day = _date(effective, "변경 적용일") or changes.default_effective(db)
+            if kind in ("opening", "budgets"):
+                message = _store_now(db, kind, data, suffix, name, user.name, reason)
+                db.commit()
+                return render(request, "record_import.html", {"kinds": IMPORT_KINDS, "message": message})
+            cs = _preview_file(kind, data, suffix, name, db, day)
+            digest, _, _, _ = keep_masked(db, data)  # kept by hash until the clerk confirms: 주민등록번호 masked, the original sealed
             db.commit()
-            return render(request, "record_import.html", {"kinds": IMPORT_KINDS, "message": message})
-        cs = _preview_file(kind, data, suffix, name, db, day)
-        digest, _, _, _ = keep_masked(db, data)  # kept by hash until the clerk confirms: 주민등록번호 masked, the original sealed
-        db.commit()
-    return render(request, "record_import.html", {"kinds": IMPORT_KINDS, "cs": cs, "kind": kind, "sha256": digest, "name": name, "suffix": suffix,
-                                                  "effective": day.isoformat(), "reason": reason[:200]})
+        return render(request, "record_import.html", {"kinds": IMPORT_KINDS, "cs": cs, "kind": kind, "sha256": digest, "name": name, "suffix": suffix,
+                                                      "effective": day.isoformat(), "reason": reason[:200]})
+
+    return await run_in_threadpool(work)
 
 
 def _store_now(db: Session, kind: str, data: bytes, suffix: str, name: str, actor: str, reason: str) -> str:
@@ -167,12 +167,16 @@ async def hire(request: Request, reason: str = Form(""), user: Principal = Depen
     """채용: a new worker and the first contract."""
     w = _model(Worker, await _fields(request, WORKER_FIELDS), "근로자")
     c = _model(Contract, {**await _fields(request, CONTRACT_FIELDS, "c_"), "worker_id": w.worker_id}, "근로계약")
-    with Session(request.app.state.store.engine) as db:
-        if db.get(RecordWorker, w.worker_id) is not None:
-            raise InputError(f"사번 {w.worker_id}은(는) 이미 기록에 있습니다 — 재계약은 근로자 화면에서 새 계약으로 더하세요")
-    _apply(request, user, [lambda db: changes.roster_changes(db, [w], c.start, "채용"),
-                           lambda db: changes.contract_changes(db, [c], c.start, "채용")], reason[:200] or "채용")
-    return RedirectResponse(f"/workers/{w.worker_id}", status_code=303)
+
+    def work():  # the record: in the thread pool, not on the event loop
+        with Session(request.app.state.store.engine) as db:
+            if db.get(RecordWorker, w.worker_id) is not None:
+                raise InputError(f"사번 {w.worker_id}은(는) 이미 기록에 있습니다 — 재계약은 근로자 화면에서 새 계약으로 더하세요")
+        _apply(request, user, [lambda db: changes.roster_changes(db, [w], c.start, "채용"),
+                               lambda db: changes.contract_changes(db, [c], c.start, "채용")], reason[:200] or "채용")
+        return RedirectResponse(f"/workers/{w.worker_id}", status_code=303)
+
+    return await run_in_threadpool(work)
 
 
 def _current(db: Session, worker_id: str, contract_id: str) -> Contract:
@@ -188,30 +192,34 @@ async def contract_form(request: Request, worker_id: str, action: str = Form("")
     """계약: ``renew`` adds a new contract (earlier service is kept), ``terms`` changes the pay terms from a
     date, ``end`` ends a contract on a date."""
     values = await _fields(request, CONTRACT_FIELDS, "c_")
-    day = _date(effective, "변경 적용일")
-    with Session(request.app.state.store.engine) as db:
-        if db.get(RecordWorker, worker_id[:64]) is None:
-            raise HTTPException(404)
-        if action == "renew":
-            new = _model(Contract, {**values, "worker_id": worker_id[:64]}, "새 계약")
-            day = new.start
-        else:
-            have = _current(db, worker_id, contract_id)
-            if action == "terms":
-                if day is None:
-                    raise InputError("변경 적용일을 넣으세요")
-                keep = {k: v for k, v in values.items() if k not in ("contract_id", "start", "end", "business")}
-                new = _model(Contract, {**have.model_dump(), **keep}, f"계약 {have.contract_id}")
-            elif action == "end":
-                end = _date(values.get("end", ""), "계약 종료일")
-                if end is None:
-                    raise InputError("계약 종료일을 넣으세요")
-                new = have.model_copy(update={"end": end})
-                day = end
-            else:
+
+    def work():  # the record: in the thread pool, not on the event loop
+        day = _date(effective, "변경 적용일")
+        with Session(request.app.state.store.engine) as db:
+            if db.get(RecordWorker, worker_id[:64]) is None:
                 raise HTTPException(404)
-    _apply(request, user, [lambda db: changes.contract_changes(db, [new], day, f"콘솔 {worker_id[:64]}")], reason[:200] or {"renew": "재계약", "terms": "근로조건 변경", "end": "계약 종료"}[action])
-    return RedirectResponse(f"/workers/{worker_id[:64]}", status_code=303)
+            if action == "renew":
+                new = _model(Contract, {**values, "worker_id": worker_id[:64]}, "새 계약")
+                day = new.start
+            else:
+                have = _current(db, worker_id, contract_id)
+                if action == "terms":
+                    if day is None:
+                        raise InputError("변경 적용일을 넣으세요")
+                    keep = {k: v for k, v in values.items() if k not in ("contract_id", "start", "end", "business")}
+                    new = _model(Contract, {**have.model_dump(), **keep}, f"계약 {have.contract_id}")
+                elif action == "end":
+                    end = _date(values.get("end", ""), "계약 종료일")
+                    if end is None:
+                        raise InputError("계약 종료일을 넣으세요")
+                    new = have.model_copy(update={"end": end})
+                    day = end
+                else:
+                    raise HTTPException(404)
+        _apply(request, user, [lambda db: changes.contract_changes(db, [new], day, f"콘솔 {worker_id[:64]}")], reason[:200] or {"renew": "재계약", "terms": "근로조건 변경", "end": "계약 종료"}[action])
+        return RedirectResponse(f"/workers/{worker_id[:64]}", status_code=303)
+
+    return await run_in_threadpool(work)
 
 
 @router.post("/workers/{worker_id}/versions")
@@ -221,13 +229,17 @@ async def worker_change(request: Request, worker_id: str, effective: str = Form(
     if day is None:
         raise InputError("변경 적용일을 넣으세요")
     values = await _fields(request, WORKER_FIELDS)
-    with Session(request.app.state.store.engine) as db:
-        have = people.worker_as_of(db, worker_id[:64], day)
-    if have is None:
-        raise HTTPException(404)
-    new = _model(Worker, {**have.model_dump(), **{k: v for k, v in values.items() if k not in ("worker_id", "name", "birth_date")}}, "근로자")
-    _apply(request, user, [lambda db: changes.roster_changes(db, [new], day, f"콘솔 {worker_id[:64]}")], reason[:200] or "근로자 정보 변경")
-    return RedirectResponse(f"/workers/{worker_id[:64]}", status_code=303)
+
+    def work():  # the record: in the thread pool, not on the event loop
+        with Session(request.app.state.store.engine) as db:
+            have = people.worker_as_of(db, worker_id[:64], day)
+        if have is None:
+            raise HTTPException(404)
+        new = _model(Worker, {**have.model_dump(), **{k: v for k, v in values.items() if k not in ("worker_id", "name", "birth_date")}}, "근로자")
+        _apply(request, user, [lambda db: changes.roster_changes(db, [new], day, f"콘솔 {worker_id[:64]}")], reason[:200] or "근로자 정보 변경")
+        return RedirectResponse(f"/workers/{worker_id[:64]}", status_code=303)
+
+    return await run_in_threadpool(work)
 
 
 @router.post("/workers/{worker_id}/account")

@@ -45,15 +45,14 @@ def job_page(request: Request, job_id: str, user: Principal = Depends(ANYONE)):
 
 
 @router.get("/runs/{run_id}")
-def run_page(request: Request, run_id: str, user: Principal = Depends(ANYONE)):
+def run_page(request: Request, run_id: str, offset: int = 0, worker: str = "", user: Principal = Depends(ANYONE)):
     import json
 
     run = _run(request, run_id)
-    results = services.results_of(request.app, run_id)
+    listed = services.run_workers(request.app, run_id, max(0, offset), worker[:64])
     slips = services.payslip_entries(run)
     workers = []
-    for r in results:
-        row = r["row"]
+    for row in listed.rows:
         wid = str(row["worker_id"])
         key = wid if wid in slips else f"{wid}_{row.get('row')}"
         workers.append({"worker_id": wid, "name": row.get("name") or "", "department": row.get("department") or "", "gross_pay": row.get("gross_pay"),
@@ -65,7 +64,8 @@ def run_page(request: Request, run_id: str, user: Principal = Depends(ANYONE)):
             filings = json.loads(services.output_bytes(run, "filings/filings.json"))
         except (InputError, ValueError):
             filings = None
-    return render(request, "run.html", {"run": run, "departments": services.department_totals(results), "workers": workers, "others": others, "filings": filings,
+    return render(request, "run.html", {"run": run, "departments": services.department_totals(request.app, run_id), "workers": workers, "listed": listed,
+                                        "page_rows": services.PAGE_ROWS, "others": others, "filings": filings,
                                         "warnings": json.loads(run.warnings), "lock": services.lock_of(request.app, run.month),
                                         "law_figures": json.loads(run.law_figures or "[]")})
 

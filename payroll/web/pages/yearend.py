@@ -86,24 +86,23 @@ def _save(request: Request, user: Principal, claims, submitted: dict, source: st
 
 @router.post("/yearend/{year}/declarations")
 async def upload_declarations(request: Request, year: str, file: UploadFile | None = File(None), user: Principal = Depends(CLERK)):
-    filename = file.filename if file is not None else None
-    data = await file.read() if filename else b""
-    return await run_in_threadpool(_upload_declarations, request, year, filename, data, user)  # read in a child process, off the event loop
-
-
-def _upload_declarations(request: Request, year: str, filename: str | None, data: bytes, user: Principal):
     from payroll.yearend.template import read_declarations
 
     y = _year(year)
-    if not filename:
+    if file is None or not file.filename:
         return render(request, "yearend.html", _context(request, y, error="올릴 신고서 파일(XLSX)을 고르세요."), status_code=400)
-    name = Path(filename).name[:120]
-    try:
-        claims, submitted = read_declarations(data, name, y)
-        saved = _save(request, user, claims, submitted, "xlsx", name, hashlib.sha256(data).hexdigest())
-    except InputError as exc:
-        return render(request, "yearend.html", _context(request, y, error=str(exc)), status_code=400)
-    return render(request, "yearend.html", _context(request, y, message=f"{name}: 신고서 {len(saved):,}건을 기록했습니다 (근로자마다 새 판)."))
+    data = await file.read()
+    name = Path(file.filename).name[:120]
+
+    def work():  # reading the workbook and the record: in the thread pool, not on the event loop
+        try:
+            claims, submitted = read_declarations(data, name, y)
+            saved = _save(request, user, claims, submitted, "xlsx", name, hashlib.sha256(data).hexdigest())
+        except InputError as exc:
+            return render(request, "yearend.html", _context(request, y, error=str(exc)), status_code=400)
+        return render(request, "yearend.html", _context(request, y, message=f"{name}: 신고서 {len(saved):,}건을 기록했습니다 (근로자마다 새 판)."))
+
+    return await run_in_threadpool(work)
 
 
 @router.post("/yearend/{year}/declaration")
@@ -116,24 +115,28 @@ async def declaration_form(request: Request, year: str, user: Principal = Depend
     y = _year(year)
     form = await request.form()
     get = lambda k: str(form.get(k, "")).strip()[:100]  # noqa: E731
-    try:
-        doc = _form_claims(get, y)
-        claims = ClaimsIn.model_validate(doc)
-        from payroll import law as law_module
-        from payroll.settlement.reduce import refusal
 
-        reason = refusal(claims, y, law_module.current())
-        if reason:
-            raise InputError(reason)
-        submitted = dt.date.fromisoformat(get("submitted_on")) if get("submitted_on") else request.app.state.clock().date()
-        payload = claims.model_dump_json().encode()
-        _save(request, user, [claims], {claims.worker_id: submitted}, "console", "콘솔 입력", hashlib.sha256(payload).hexdigest())
-    except ValidationError as exc:
-        msgs = "; ".join(f"{'.'.join(str(x) for x in e['loc'])}: {e['msg'].removeprefix('Value error, ')}" for e in exc.errors()[:10])
-        return render(request, "yearend.html", _context(request, y, error=f"신고서 입력 오류 — {msgs}"), status_code=400)
-    except (InputError, ValueError) as exc:
-        return render(request, "yearend.html", _context(request, y, error=f"신고서 입력 오류 — {exc}"), status_code=400)
-    return render(request, "yearend.html", _context(request, y, message=f"{claims.worker_id}: 신고서를 기록했습니다."))
+    def work():  # the rules and the record: in the thread pool, not on the event loop
+        try:
+            doc = _form_claims(get, y)
+            claims = ClaimsIn.model_validate(doc)
+            from payroll import law as law_module
+            from payroll.settlement.reduce import refusal
+
+            reason = refusal(claims, y, law_module.current())
+            if reason:
+                raise InputError(reason)
+            submitted = dt.date.fromisoformat(get("submitted_on")) if get("submitted_on") else request.app.state.clock().date()
+            payload = claims.model_dump_json().encode()
+            _save(request, user, [claims], {claims.worker_id: submitted}, "console", "콘솔 입력", hashlib.sha256(payload).hexdigest())
+        except ValidationError as exc:
+            msgs = "; ".join(f"{'.'.join(str(x) for x in e['loc'])}: {e['msg'].removeprefix('Value error, ')}" for e in exc.errors()[:10])
+            return render(request, "yearend.html", _context(request, y, error=f"신고서 입력 오류 — {msgs}"), status_code=400)
+        except (InputError, ValueError) as exc:
+            return render(request, "yearend.html", _context(request, y, error=f"신고서 입력 오류 — {exc}"), status_code=400)
+        return render(request, "yearend.html", _context(request, y, message=f"{claims.worker_id}: 신고서를 기록했습니다."))
+
+    return await run_in_threadpool(work)
 
 
 def _money(get, key: str, label: str) -> int:

@@ -15,7 +15,8 @@ from payroll.errors import InputError
 from payroll.security.rrn import masked
 
 
-def read_text(path: str | Path) -> str:
+def read_bounded(path: str | Path) -> bytes:
+    """The bytes of an input file no larger than ``max_file_bytes`` (rules/limits.toml); else an InputError naming it."""
     from payroll.security.limits import current
 
     path = Path(path)
@@ -23,9 +24,14 @@ def read_text(path: str | Path) -> str:
     try:
         if path.stat().st_size > limit:
             raise InputError(f"{path}: 파일이 너무 큽니다 (한도 max_file_bytes {limit:,} bytes, rules/limits.toml)")
-        raw = path.read_bytes()
+        return path.read_bytes()
     except OSError as exc:
         raise InputError(f"{path}: cannot read: {exc.strerror}") from None
+
+
+def read_text(path: str | Path) -> str:
+    path = Path(path)
+    raw = read_bounded(path)
     for encoding in ("utf-8-sig", "cp949"):
         try:
             text = raw.decode(encoding)

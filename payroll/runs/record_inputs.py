@@ -63,7 +63,7 @@ def import_files(session: Session, files: list[tuple[str, Path]], month: str, ac
     """Import the old roster files found among the run's ``files`` into the record; return the other
     files, and a note for each file that held a 주민등록번호 (the record gets it masked, as the readers
     give it; the original file is sealed under the store's key, :func:`payroll.security.rrn.keep_masked`)."""
-    from payroll.security.limits import current as current_limits
+    from payroll.csvfile import read_bounded
     from payroll.security.rrn import keep_masked, kept_note, mask_bytes
     from payroll.record.changes import apply, contract_changes, roster_changes
     from payroll.record.opening import import_opening
@@ -73,14 +73,8 @@ def import_files(session: Session, files: list[tuple[str, Path]], month: str, ac
 
     by_role = {role: path for role, path in files if role in IMPORTED_ROLES}
     notes = []
-    limit = current_limits().max_file_bytes
     for role, path in by_role.items():
-        try:
-            if path.stat().st_size > limit:
-                raise InputError(f"{path}: 파일이 너무 큽니다 (한도 max_file_bytes {limit:,} bytes, rules/limits.toml)")
-            raw = path.read_bytes()
-        except OSError as exc:
-            raise InputError(f"{path}: cannot read: {exc.strerror}") from None
+        raw = read_bounded(path)
         if mask_bytes(raw)[1]:  # the masked copy kept only to seal the original by (a replay reads the snapshot)
             _, _, count, sealed = keep_masked(session, raw)
             notes.append(f"{path.name}: {kept_note(count, sealed)}")

@@ -105,7 +105,7 @@ def roster_of(root: Path, engine=None):
             _RECORD_ROSTER.clear()
             _RECORD_ROSTER[key] = people.roster_as_of(db, dt.date(9999, 12, 31))
     roster = _RECORD_ROSTER[key]
-    return (roster if roster.workers else None), ("record", *key)
+    return roster if roster.workers else None
 
 
 _RECORD_ROSTER: dict[tuple, object] = {}

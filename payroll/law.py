@@ -46,7 +46,7 @@ from payroll import tomlcache
 from payroll.money import rate
 
 RULES_DIR_ENV = "PAYROLL_RULES"
-UNITS = {"rate", "won", "hours", "years", "months", "days", "count", "choice", "table_file", "brackets", "flag", "text", "dates"}
+UNITS = {"rate", "won", "hours", "minutes", "years", "months", "days", "count", "choice", "table_file", "brackets", "flag", "text", "dates"}
 ANNOUNCE_KINDS = ("calendar_year", "july_june", "once")
 OPEN_END = dt.date.max  # the `to` of a period in force until amended
 
@@ -284,7 +284,7 @@ def convert(unit: str, value: Any, where: str) -> Any:
             return rate(value)
         except (ArithmeticError, ValueError):
             raise RuleError(f"{where}: not a decimal rate: {value!r}") from None
-    if unit in {"won", "count", "years", "months", "days"}:
+    if unit in {"won", "count", "minutes", "years", "months", "days"}:
         if isinstance(value, bool) or not isinstance(value, int):
             raise RuleError(f"{where}: {unit} must be an integer, got {value!r}")
         return value

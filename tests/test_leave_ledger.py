@@ -7,7 +7,9 @@ import pytest
 
 from payroll.case import InputError
 from payroll.leave.inputs import LeaveDay, Notice, load_leave
-from payroll.leave.ledger import annual_days, build_ledgers, hourly_ordinary_wage
+from payroll.leave.accrual import annual_days
+from payroll.leave.amounts import hourly_ordinary_wage
+from payroll.leave.ledger import build_ledgers
 from payroll.leave.notices import notices_for
 from payroll.leave.pay import leave_pay_items, leave_payouts
 from payroll.leave.timing import promotion_windows
@@ -228,7 +230,7 @@ def test_monthly_part_timer_month_rounds_half_up(law):
     """20 h a week on a monthly wage: (20 + 4 주휴) × 365 ÷ 7 ÷ 12 = 104.29 → 104 h (rounded as the
     timesheet and working_time.full_time_monthly_hours round; never up to 105, which would lower the rate).
     30 h: (30 + 6) × 365/84 = 156.43 → 156 h; 35 h: (35 + 7) × 365/84 = 182.5 → 183 h (half up)."""
-    from payroll.leave.ledger import monthly_paid_minutes
+    from payroll.leave.amounts import monthly_paid_minutes
 
     on = D(2026, 6, 1)
     c20 = contract("h1", "H", D(2026, 1, 1), None, pay="monthly", wage=1_100_000, hours=(9, 13), brk=0)
@@ -291,7 +293,7 @@ def _scheduled_day_by_day(contracts, leave, first, last, law):
 
 
 def test_fallback_days_match_the_calendar_walk_across_years_and_contracts(law):
-    from payroll.leave.ledger import _fallback_days
+    from payroll.leave.attended import _fallback_days
 
     contracts = [contract("f1", "F", D(2024, 12, 20), D(2025, 6, 30)), contract("f2", "F", D(2025, 7, 1), None, days="246", hours=(9, 13), brk=0)]
     leave = [

@@ -5,7 +5,7 @@ import datetime as dt
 from fractions import Fraction
 from pathlib import Path
 
-from payroll.leave.ledger import hourly_ordinary_wage as ledger_hourly
+from payroll.leave.amounts import hourly_ordinary_wage as ledger_hourly
 from payroll.ordinary_wage import daily_ordinary_wage, hourly_ordinary_wage, ordinary_wage, paid_month_minutes
 from payroll.roster import Contract, load_roster
 from payroll.severance import compute_severance

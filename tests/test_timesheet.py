@@ -509,3 +509,30 @@ def test_the_worker_sheet_shows_the_minutes_the_month_pays_when_a_night_shift_cr
     paid = next(r for r in rows if r and r[0] == "이달 지급 분")
     month_total = next(r for r in rows if r and r[0] == "월 합계")
     assert month_total[5] == "" and paid[5] == "5:00" and paid[9] == "5:00"  # worked, 휴일근로
+
+
+def test_rest_break_short_of_section_54_is_named_and_the_4_hour_waiver_starts_on_2026_12_10():
+    """§54①: 30분 at 4 hours of work, 1시간 at 8; the 단서 of 법률 제21784호 lets a 4-hour day go
+    without its break at the worker's express request from 2026-12-10 (not 12-09, decisions D16)."""
+    from payroll import law as law_module
+    from payroll.timesheet.breaks import rest_break_warnings
+
+    staff = roster(
+        (worker("F"), contract("F", begin="09:00", finish="17:30", end=None, brk=30)),  # 8 h of work, 30 min break
+        (worker("S"), contract("S", begin="09:00", finish="13:00", end=None, brk=0)),   # exactly 4 h, no break
+        (worker("P"), contract("P", begin="09:00", finish="14:00", end=None, brk=0)),   # 5 h, no break
+        (worker("K"), contract("K", begin="09:00", finish="12:30", end=None, brk=0)),   # 3.5 h: no break owed
+        (worker("G"), contract("G", end=None)),                                # 09–18 with 1 h: lawful
+    )
+    law = law_module.load()
+
+    def named(month_first, month_last):
+        return {w.split(":")[0]: w for w in rest_break_warnings(staff, month_first, month_last, law)}
+
+    nov = named(dt.date(2026, 11, 1), dt.date(2026, 11, 30))
+    assert set(nov) == {"F", "S", "P"}
+    assert "8시간에 휴게 30분 < 60분 (근로기준법 §54①)" in nov["F"] and "< 30분" in nov["S"] and "5시간에 휴게 0분 < 30분" in nov["P"]
+    dec = named(dt.date(2026, 12, 1), dt.date(2026, 12, 31))
+    assert "§54① 단서" in dec["S"] and "그 전 날들은 30분 휴게 필요" in dec["S"] and "< 30분" in dec["P"]
+    jan = named(dt.date(2027, 1, 1), dt.date(2027, 1, 31))
+    assert "요청서 보관" in jan["S"] and "그 전 날들" not in jan["S"] and "§54①)" in jan["F"]

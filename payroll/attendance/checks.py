@@ -37,9 +37,10 @@ from pathlib import Path
 import polars as pl
 
 from payroll.attendance.codes import ABSENCE_SCHEMA, CORR_SCHEMA, EXC_SCHEMA, LABELS, SEVERITY, SHIFT_SCHEMA, ref
+from payroll.attendance.guarded import read_untrusted_all
 from payroll.attendance.pairing import anchor_table, daily_shifts, punch_shifts, resolve_names
 from payroll.attendance.profile_files import Catalog
-from payroll.attendance.readers import Export, read_export
+from payroll.attendance.readers import Export
 from payroll.attendance.small_files import load_corrections, parse_clock, parse_iso_date, read_small_csv
 from payroll.roster import Roster
 
@@ -208,8 +209,9 @@ def contract_frame(roster: Roster) -> pl.DataFrame:
 
 def check_files(paths: list[Path], roster: Roster | None = None, corrections: Path | None = None, profile: str | None = None, dup_window: int | None = None,
                 month: tuple[dt.date, dt.date] | None = None, keep: tuple[dt.date, dt.date] | None = None, profiles: Catalog | None = None) -> CheckResult:
-    """Read and check the exports (``profile``: a name, alias or TOML path; ``profiles``: where names are looked up)."""
-    exports = [read_export(p, profile, profiles) for p in paths]
+    """Read and check the exports (``profile``: a name, alias or TOML path; ``profiles``: where names are looked up).
+    Each is read under the limits of untrusted files (:mod:`payroll.attendance.guarded`)."""
+    exports = read_untrusted_all(paths, profile, profiles)
     if dup_window is None:
         from payroll import law as law_module
 

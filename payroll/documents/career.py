@@ -14,6 +14,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
+from payroll.security.cells import csv_writer
 from payroll.documents.office import Office, korean_date
 from payroll.documents.pdf import Doc, render
 from payroll.roster import Contract, Worker
@@ -66,7 +67,7 @@ def record_issue(data_dir: Path, number: str, worker_id: str, issued: dt.date, p
     path = data_dir / REGISTER
     new = not path.exists()
     with path.open("a", newline="", encoding="utf-8") as fh:
-        w = csv.writer(fh)
+        w = csv_writer(fh)
         if new:
             w.writerow(["issue_number", "worker_id", "issued_on", "purpose"])
         w.writerow([number, worker_id, issued.isoformat(), purpose])

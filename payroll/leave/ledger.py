@@ -42,35 +42,28 @@ Where the ledger starts (payroll systems migrate; the ledger needs no history be
 
 Invariant, checked after every entry: accrued − used − paid out − lapsed = remaining ≥ 0
 (an opening balance is an accrual entry).
+
+This module walks the ledger; services and grants are in ``accrual``, the days attended in
+``attended``, minutes and won in ``amounts``, the articles cited in ``articles``.
 """
 
 from __future__ import annotations
 
-import bisect
 import datetime as dt
 from dataclasses import dataclass, field
-from fractions import Fraction
 
 import polars as pl
 
 from payroll import law as law_module
 from payroll.case import InputError
-from payroll.holidays import paid_holidays
 from payroll.law import Law
+from payroll.leave.accrual import Grant, Service, grants_for, leave_year_start, services_of
+from payroll.leave.amounts import hours_text, month_of, next_month_of, payout
+from payroll.leave.articles import ART_LAPSE, ART_LAPSE_PAY, ART_LEAVING, ART_OPENING, ART_USE
+from payroll.leave.attended import FALLBACK_NOTE, SummaryDays, attendance_of, summary_days
 from payroll.leave.inputs import ANNUAL_KINDS, LeaveDay, Notice, Opening, check_attendance_frame
-from payroll.leave.timing import ONE_DAY, months_end, promotion_windows, years_end
-from payroll.ordinary_wage import ordinary_wage, paid_month_minutes
+from payroll.leave.timing import ONE_DAY, promotion_windows, years_end
 from payroll.roster import Contract, Roster
-
-ART_MONTHLY = "근로기준법 §60②"
-ART_ANNUAL = "근로기준법 §60①④"
-ART_USE = "근로기준법 §60⑤"
-ART_LAPSE = "근로기준법 §60⑦, §61"
-ART_LAPSE_PAY = "근로기준법 §60⑦ (사용촉진 없음: 미사용 연차수당)"
-ART_LEAVING = "근로기준법 §36 (금품청산), §60"
-ART_PART_TIME = "근로기준법 시행령 §9 별표2 4호 나목"
-ART_SHORT_HOURS = "근로기준법 §18③"
-ART_OPENING = "이월 잔여 (leave_opening.csv)"
 
 #: every figure a grant, a use period or a payout reads; the ledger covers the dates all of them cover
 COVERAGE_PARAMETERS = (
@@ -93,55 +86,6 @@ def coverage_start(law: Law) -> dt.date:
         start = _COVERAGE_START[law.content_hash] = max(law.parameter(name).periods[0].start for name in COVERAGE_PARAMETERS)
     return start
 
-FALLBACK_NOTE = (
-    "출근 기록 없음: 계약상 소정근로일(공휴일 제외) 중 무급휴가(하루 전체)가 아닌 날을 출근으로 보았습니다 "
-    "(attendance summary not given: scheduled days not on full-day unpaid leave are treated as attended)"
-)
-
-
-@dataclass
-class Gap:
-    after: str  # contract id
-    before: str
-    days: int  # calendar days without a contract
-    limit: int
-    bridged: bool
-    reason: str
-
-
-@dataclass
-class Service:
-    start: dt.date
-    end: dt.date | None  # None: open-ended
-    contracts: list[Contract]
-    gaps: list[Gap] = field(default_factory=list)
-    # the first day the ledger evaluates (None: the service start); dt.date.max: wholly settled
-    ledger_start: dt.date | None = None
-
-    def contract_on_or_before(self, day: dt.date) -> Contract:
-        chosen = self.contracts[0]
-        for c in self.contracts:
-            if c.start <= day:
-                chosen = c
-        return chosen
-
-    def runs_on(self, day: dt.date) -> bool:
-        return self.start <= day and (self.end is None or day <= self.end)
-
-
-@dataclass
-class Grant:
-    grant_id: str
-    worker_id: str
-    date: dt.date
-    expiry: dt.date  # last day of the use period
-    days: int
-    minutes: int
-    first_year: bool
-    article: str
-    note: str
-    contract_id: str
-    remaining: int = 0
 
 
 @dataclass
@@ -191,375 +135,7 @@ class WorkerLedger:
         return out
 
 
-# --- attendance -----------------------------------------------------------------------------------
-
-
-@dataclass
-class Attendance:
-    """Sorted scheduled days and the subset not attended (neither attended nor counted as attended)."""
-
-    scheduled: list[dt.date]
-    absent: list[dt.date]
-
-    def _count(self, days: list[dt.date], first: dt.date, last: dt.date) -> int:
-        return bisect.bisect_right(days, last) - bisect.bisect_left(days, first)
-
-    def scheduled_in(self, first: dt.date, last: dt.date) -> int:
-        return self._count(self.scheduled, first, last)
-
-    def absent_in(self, first: dt.date, last: dt.date) -> int:
-        return self._count(self.absent, first, last)
-
-    def fully_attended(self, first: dt.date, last: dt.date) -> bool:
-        """개근: at least one scheduled day, and none missed."""
-        return self.scheduled_in(first, last) > 0 and self.absent_in(first, last) == 0
-
-
-@dataclass
-class SummaryDays:
-    """One worker's rows of the attendance summary, as sorted dates: the scheduled days and those among
-    them neither attended nor counted as attended."""
-
-    scheduled: list[dt.date]
-    absent: list[dt.date]
-
-    def between(self, first: dt.date, last: dt.date) -> tuple[list[dt.date], list[dt.date]]:
-        def cut(days: list[dt.date]) -> list[dt.date]:
-            return days[bisect.bisect_left(days, first):bisect.bisect_right(days, last)]
-        return cut(self.scheduled), cut(self.absent)
-
-
-def summary_days(attendance: pl.DataFrame, upto: dt.date) -> dict[str, SummaryDays]:
-    """Every worker's scheduled and absent days up to ``upto`` in one pass over the summary (a filter
-    per worker costs a polars query each, which dominated the ledger of a whole roster)."""
-    grouped = (
-        attendance.filter(pl.col("scheduled") & (pl.col("date") <= upto))
-        .sort("worker_id", "date")
-        .group_by("worker_id", maintain_order=True)
-        .agg(pl.col("date").alias("scheduled"), pl.col("date").filter(~pl.col("attended") & ~pl.col("counted_as_attended")).alias("absent"))
-    )
-    return {wid: SummaryDays(scheduled, absent) for wid, scheduled, absent in grouped.iter_rows()}
-
-
-_HOLIDAYS: dict[tuple[str, int], dict[dt.date, str]] = {}
-
-
-def _holidays(year: int, law: Law) -> dict[dt.date, str]:
-    key = (law.content_hash, year)
-    if key not in _HOLIDAYS:
-        _HOLIDAYS[key] = paid_holidays(year, law)
-    return _HOLIDAYS[key]
-
-
-_WORKDAYS: dict[tuple[str, frozenset[int], int], list[dt.date]] = {}
-
-
-def _workdays_of_year(weekdays: frozenset[int], year: int, law: Law) -> list[dt.date]:
-    """The days of ``year`` on ``weekdays`` that are not paid public holidays, sorted: shared by every
-    contract with that week, so the fallback walks the calendar once per pattern and year, not per worker."""
-    key = (law.content_hash, weekdays, year)
-    days = _WORKDAYS.get(key)
-    if days is None:
-        hol = _holidays(year, law)
-        day, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
-        days = []
-        while day <= end:
-            if day.isoweekday() in weekdays and day not in hol:
-                days.append(day)
-            day += ONE_DAY
-        _WORKDAYS[key] = days
-    return days
-
-
-def _fallback_days(contracts: list[Contract], leave: list[LeaveDay], first: dt.date, last: dt.date, law: Law) -> tuple[list[dt.date], list[dt.date]]:
-    """Scheduled days of the contracts in [first, last] (paid public holidays excluded) and the full-day 무급 among them."""
-    unpaid: dict[dt.date, int] = {}
-    for d in leave:
-        if d.kind == "무급":
-            unpaid[d.date] = unpaid.get(d.date, 0) + d.minutes
-    scheduled: list[dt.date] = []
-    absent: list[dt.date] = []
-    for c in contracts:
-        begin = max(c.start, first)
-        end = min(c.end or last, last)
-        if begin > end:
-            continue
-        weekdays = c.weekdays
-        own: list[dt.date] = []
-        for year in range(begin.year, end.year + 1):
-            days = _workdays_of_year(weekdays, year, law)
-            own += days[bisect.bisect_left(days, begin):bisect.bisect_right(days, end)]
-        scheduled += own
-        if unpaid:
-            daily = c.daily_minutes
-            for day in sorted(unpaid):
-                if unpaid[day] >= daily and begin <= day <= end:
-                    i = bisect.bisect_left(own, day)
-                    if i < len(own) and own[i] == day:
-                        absent.append(day)
-    return scheduled, absent
-
-
-def attendance_of(contracts: list[Contract], leave: list[LeaveDay], upto: dt.date, law: Law,
-                  summary: SummaryDays | None, coverage: tuple[dt.date, dt.date] | None, since: dt.date = dt.date.min) -> Attendance:
-    """The summary's days inside its coverage; the fallback (scheduled, not on full-day 무급) outside it.
-    Days before ``since`` are not needed (the ledger starts later) and are left out."""
-    if summary is None or coverage is None:
-        scheduled, absent = _fallback_days(contracts, leave, since, upto, law)
-        return Attendance(sorted(scheduled), sorted(absent))
-    lo, hi = coverage
-    scheduled, absent = summary.between(since, upto)
-    before = _fallback_days(contracts, leave, since, lo - ONE_DAY, law) if since < lo else ([], [])
-    after = _fallback_days(contracts, leave, max(hi + ONE_DAY, since), upto, law) if hi < upto else ([], [])
-    return Attendance(sorted(scheduled + before[0] + after[0]), sorted(absent + before[1] + after[1]))
-
-
-# --- services ---------------------------------------------------------------------------------------
-
-
-def services_of(contracts: list[Contract], law: Law) -> list[Service]:
-    out: list[Service] = []
-    first_setting = law.parameter("leave.continuity_max_gap_days").periods[0].start
-    for c in sorted(contracts, key=lambda c: c.start):
-        if out and out[-1].end is not None:
-            prev = out[-1]
-            # the setting in force on the last day before the gap (a gap older than every setting: the first one)
-            day = max(prev.end, first_setting)
-            on = law.on(day)
-            limit = on["leave.continuity_max_gap_days"]
-            gap_days = (c.start - prev.end).days - 1
-            bridged = gap_days <= limit
-            reason = on["leave.continuity_reason"]
-            if day != prev.end:
-                reason += f" (설정이 {first_setting.isoformat()}부터 있어 그날의 설정을 적용)"
-            gap = Gap(prev.contracts[-1].contract_id, c.contract_id, gap_days, limit, bridged, reason)
-            if bridged:
-                prev.contracts.append(c)
-                prev.end = c.end
-                prev.gaps.append(gap)
-                continue
-            out.append(Service(c.start, c.end, [c], [gap]))
-            continue
-        out.append(Service(c.start, c.end, [c]))
-    return out
-
-
-# --- rates and amounts --------------------------------------------------------------------------------
-
-
-def leave_day_minutes(contract: Contract, law: Law, day: dt.date) -> int:
-    """Minutes of one day of 연차 for this contract: 8 h × weekly scheduled hours ÷ 40 (별표2), at most 8 h."""
-    on = law.on(day)
-    full = int(on["annual_leave.full_time_weekly_hours"]) * 60
-    day_minutes = int(on["annual_leave.part_time_day_hours"]) * 60
-    return min(contract.weekly_minutes, full) * day_minutes // full
-
-
-_RULE_ON: dict[tuple[str, dt.date, str], object] = {}
-
-
-def _rule(law: Law, day: dt.date, name: str):
-    """``law.on(day)[name]``, looked up once per rules content, date and name: a roster's ledgers ask
-    for the same few figures on the same grant dates thousands of times."""
-    key = (law.content_hash, day, name)
-    try:
-        return _RULE_ON[key]
-    except KeyError:
-        value = _RULE_ON[key] = law.on(day)[name]
-        return value
-
-
-def _grant_rules(law: Law, day: dt.date) -> tuple[int, int, int]:
-    """(full-time weekly minutes, minutes of a full-time day of 연차, rounding unit) in force on ``day``."""
-    return (int(_rule(law, day, "annual_leave.full_time_weekly_hours")) * 60, int(_rule(law, day, "annual_leave.part_time_day_hours")) * 60,
-            int(_rule(law, day, "annual_leave.part_time_round_up_minutes")))
-
-
-def _granted_minutes(days: int, weekly_minutes: int, rules: tuple[int, int, int]) -> int:
-    full, day_minutes, unit = rules
-    # days × min(weekly, full) × day ÷ full, ceiling to the unit, in integers (the exact fraction's ceiling)
-    return -((-(days * min(weekly_minutes, full) * day_minutes)) // (full * unit)) * unit
-
-
-def grant_minutes(days: int, contract: Contract, law: Law, day: dt.date) -> int:
-    """days × (weekly ÷ 40) × 8 h in minutes, rounded up to a whole hour (별표2 4호 나목 후단)."""
-    return _granted_minutes(days, contract.weekly_minutes, _grant_rules(law, day))
-
-
-def monthly_paid_minutes(contract: Contract, law: Law, day: dt.date) -> int:
-    """월 소정근로시간 incl. 주휴 (40 h → 209 h; 20 h → 104.29 → 104 h, rounded half up to the hour), as the
-    timesheet's 통상시급 counts it: ``payroll.ordinary_wage.paid_month_minutes``."""
-    return paid_month_minutes(contract.weekly_minutes, law, day)
-
-
-def hourly_ordinary_wage(contract: Contract, law: Law, day: dt.date, job: str | None = None) -> tuple[Fraction, str]:
-    """통상임금 per hour (exact) and how it was found: ``payroll.ordinary_wage`` (the pay table and the
-    ordinary fixed allowances of ``job``, the roster's job of the worker, as the timesheet pays them),
-    with 식대 by ``leave.ordinary_wage_basis``."""
-    basis = law.on(day)["leave.ordinary_wage_basis"]
-    w = ordinary_wage(contract, job, law, day, include_meal=basis == "wage_and_meal")
-    return w.hourly, w.how
-
-
-def _hours(minutes: int) -> str:
-    h, m = divmod(minutes, 60)
-    return f"{h}시간 {m}분" if m else f"{h}시간"
-
-
-def _rate_text(rate: Fraction) -> str:
-    if rate.denominator == 1:
-        return f"{rate.numerator:,}원"
-    whole, rest = divmod(rate.numerator * 100, rate.denominator)  # display only: 2 decimals, truncated
-    return f"{whole // 100:,}.{whole % 100:02d}원"
-
-
-def _days_text(minutes: int, unit: int) -> str:
-    if unit and minutes % unit == 0:
-        return f"{minutes // unit}일"
-    whole, rest = divmod(minutes * 100, unit)
-    return f"{whole // 100}.{whole % 100:02d}일" + ("" if rest == 0 else "…")
-
-
-def payout(minutes: int, contract: Contract, law: Law, day: dt.date, job: str | None = None) -> tuple[int, str]:
-    """연차수당: minutes × hourly 통상임금, floored to the won; the 계산방법 as days × hours × rate."""
-    rate, how = hourly_ordinary_wage(contract, law, day, job)
-    amount = minutes * rate.numerator // (60 * rate.denominator)
-    unit = leave_day_minutes(contract, law, day)
-    if unit and minutes % unit == 0:
-        method = f"{minutes // unit}일 × {_hours(unit)} × {_rate_text(rate)} = {amount:,}원 (통상시급: {how})"
-    else:
-        method = f"{_hours(minutes)} ({_days_text(minutes, unit)} × {_hours(unit)}) × {_rate_text(rate)} = {amount:,}원 (통상시급: {how})"
-    return amount, method
-
-
-def _month(day: dt.date) -> str:
-    return f"{day.year:04d}-{day.month:02d}"
-
-
-def _next_month(day: dt.date) -> str:
-    return _month((day.replace(day=28) + dt.timedelta(days=4)).replace(day=1))
-
-
 # --- the ledger -----------------------------------------------------------------------------------
-
-
-def annual_days(completed_years: int, on) -> int:
-    """§60①④: 15 days, plus 1 for every 2 years of service beyond the first, at most 25."""
-    extra = max(0, (completed_years - on["annual_leave.seniority_first_years"]) // on["annual_leave.seniority_step_years"])
-    return min(on["annual_leave.base_days"] + extra, on["annual_leave.max_days"])
-
-
-def leave_year_start(start: dt.date, day: dt.date) -> dt.date:
-    """The first day of the leave year (counted from the service start) that holds ``day``."""
-    k = 0
-    while years_end(start, k + 1) < day:
-        k += 1
-    return start if k == 0 else years_end(start, k) + ONE_DAY
-
-
-def _grants_for(worker_id: str, service: Service, att: Attendance, as_of: dt.date, law: Law, notes: list[str]) -> list[Grant]:
-    grants: list[Grant] = []
-    start = service.start
-    begin = service.ledger_start or start  # grants before it are settled (or in the opening balance)
-    first_year_end = years_end(start, 1)
-
-    # Contract.weekly_minutes is recomputed on every access and the loops below ask for it per month;
-    # keyed by the object, since a hand-built roster need not have unique contract ids
-    weekly_by_contract = {id(c): c.weekly_minutes for c in service.contracts}
-
-    def weekly_of(contract: Contract) -> int:
-        return weekly_by_contract[id(contract)]
-
-    def eligible(contract: Contract, day: dt.date) -> bool:
-        limit = _rule(law, day, "annual_leave.min_weekly_hours") * 60
-        weekly = weekly_of(contract)
-        if weekly < limit:
-            note = f"계약 {contract.contract_id} 주 {_hours(weekly)} < 15시간 — 이 계약 기간에는 연차 없음 ({ART_SHORT_HOURS})"
-            if note not in notes:
-                notes.append(note)
-            return False
-        return True
-
-    def fully_attended(first: dt.date, last: dt.date) -> bool:
-        """개근 of [first, last]; days before the ledger's start count as attended (not asked for)."""
-        if last < begin:
-            return True
-        return att.scheduled_in(first, last) > 0 and att.absent_in(max(first, begin), last) == 0
-
-    # first year: months 1 … 11. Part-time hours are rounded up on the running total of the year
-    # from the service start, so eleven 3.6-hour days make 40 hours, not 44 — also when an opening
-    # balance cuts the year (the months before it count in the total).
-    if first_year_end >= begin:
-        on0 = law.on(max(start, begin))
-        cum_days = 0
-        m_last = start - ONE_DAY
-        for m in range(1, on0["annual_leave.first_year_max_days"] + 1):
-            m_first = m_last + ONE_DAY  # the day after the previous month's end (months_end(start, m - 1))
-            m_last = months_end(start, m)
-            g_day = m_last + ONE_DAY
-            if g_day > as_of or not service.runs_on(g_day):
-                break
-            contract = service.contract_on_or_before(g_day)
-            days = _rule(law, g_day, "annual_leave.first_year_days_per_month")
-            if g_day < begin:
-                # before an opening balance (its minutes hold this month's grant): the month still
-                # counts in the running total, so the grants after it round as the walked year does.
-                # The month counts as attended (not asked for); §18③ as it stood then.
-                if weekly_of(contract) >= _rule(law, g_day, "annual_leave.min_weekly_hours") * 60:
-                    cum_days += days
-                continue
-            if not fully_attended(m_first, m_last) or not eligible(contract, g_day):
-                continue
-            cum_days += days
-            rules = _grant_rules(law, g_day)
-            weekly = weekly_of(contract)
-            minutes = _granted_minutes(cum_days, weekly, rules) - _granted_minutes(cum_days - days, weekly, rules)
-            grants.append(Grant(f"{worker_id}:{g_day.isoformat()}:M{m}", worker_id, g_day, first_year_end, days, minutes, True, ART_MONTHLY,
-                                f"{m}개월차 개근 ({m_first.isoformat()}~{m_last.isoformat()})", contract.contract_id))
-    # anniversaries (years of service counted from the real start, §60④)
-    k = 1
-    while True:
-        y_first = start if k == 1 else years_end(start, k - 1) + ONE_DAY
-        y_last = years_end(start, k)
-        g_day = y_last + ONE_DAY
-        if g_day > as_of or not service.runs_on(g_day):
-            break
-        if g_day < begin:
-            k += 1
-            continue
-        contract = service.contract_on_or_before(g_day)
-        on = law.on(g_day)
-        expiry = years_end(g_day, on["annual_leave.use_period_years"])
-        if eligible(contract, g_day):
-            if y_last < begin:  # the whole year lies before the ledger's start: taken as settled
-                days = annual_days(k, on)
-                note = (f"{k}년차 ({y_first.isoformat()}~{y_last.isoformat()}): 원장 시작 전의 해 — 출근율을 묻지 않고 80% 이상으로 봄: "
-                        f"{on['annual_leave.base_days']}일 + 가산 {days - on['annual_leave.base_days']}일")
-                article = ART_ANNUAL
-            else:
-                sched = att.scheduled_in(y_first, y_last)
-                present = sched - att.absent_in(max(y_first, begin), y_last)
-                threshold = on["annual_leave.attendance_threshold"]
-                since = f" (원장 시작 {begin.isoformat()} 전의 날은 출근으로 봄)" if begin > y_first else ""
-                if sched and present * threshold.denominator >= threshold.numerator * sched:
-                    days = annual_days(k, on)
-                    note = f"{k}년차 출근율 {present}/{sched} ≥ 80%{since}: {on['annual_leave.base_days']}일 + 가산 {days - on['annual_leave.base_days']}일"
-                    article = ART_ANNUAL
-                else:
-                    months = 0
-                    b = y_first - ONE_DAY
-                    for m in range(1, 13):
-                        a = b + ONE_DAY  # the day after the previous month's end (months_end(y_first, m - 1))
-                        b = months_end(y_first, m)
-                        months += fully_attended(a, b)
-                    days = months * on["annual_leave.first_year_days_per_month"]
-                    note = f"{k}년차 출근율 {present}/{sched} < 80%{since}: 개근한 달 {months}개월 × 1일"
-                    article = ART_MONTHLY
-            if days:
-                minutes = _granted_minutes(days, weekly_of(contract), _grant_rules(law, g_day))
-                grants.append(Grant(f"{worker_id}:{g_day.isoformat()}:Y{k}", worker_id, g_day, expiry, days, minutes, False, article, note, contract.contract_id))
-        k += 1
-    return grants
 
 
 def _procedure_ok(grant: Grant, notices: dict[str, Notice], law: Law) -> tuple[bool, str]:
@@ -612,9 +188,9 @@ def _place_ledger_start(worker_id: str, services: list[Service], opening: Openin
             expiry = years_end(s.start, 1) if first_year else years_end(year_start, law.on(max(year_start, cover))["annual_leave.use_period_years"])
             shown = f": {opening.note}" if opening.note else ""
             grant = Grant(f"{worker_id}:{opening.as_of.isoformat()}:OPEN", worker_id, opening.as_of, expiry, 0, opening.minutes, first_year, ART_OPENING,
-                          f"이월 잔여 {_hours(opening.minutes)} ({opening.source} row {opening.line}{shown}); 사용기간 {expiry.isoformat()}까지",
+                          f"이월 잔여 {hours_text(opening.minutes)} ({opening.source} row {opening.line}{shown}); 사용기간 {expiry.isoformat()}까지",
                           s.contract_on_or_before(opening.as_of).contract_id)
-            notes.append(f"원장 시작 {s.ledger_start.isoformat()}: {opening.as_of.isoformat()}까지의 발생·사용·소멸은 이월 잔여 {_hours(opening.minutes)}에 "
+            notes.append(f"원장 시작 {s.ledger_start.isoformat()}: {opening.as_of.isoformat()}까지의 발생·사용·소멸은 이월 잔여 {hours_text(opening.minutes)}에 "
                          f"포함된 것으로 봄 ({opening.source} row {opening.line}). 근속연수는 {s.start.isoformat()}부터 셈")
         elif s.start < cover:
             k = 1
@@ -680,7 +256,7 @@ def build_worker_ledger(
             att_note += "; outside it: " + FALLBACK_NOTE
     grants: list[Grant] = [opening_grant] if opening_grant is not None else []
     for s in walked:
-        grants += _grants_for(worker_id, s, att, as_of, law, notes)
+        grants += grants_for(worker_id, s, att, as_of, law, notes)
     by_period: dict[dt.date, dict[str, Notice]] = {}
     for n in notices:
         by_period.setdefault(n.period_end, {})[n.stage] = n
@@ -730,7 +306,7 @@ def build_worker_ledger(
                     break
             if need:
                 exceptions.append(LeaveException(worker_id, day, need, "over_balance",
-                                                 f"{u.kind} {_hours(need)}: 남은 연차를 넘는 사용 — 원장에 반영하지 않음 (무급 처리 여부 확인)", f"{u.source} row {u.line}"))
+                                                 f"{u.kind} {hours_text(need)}: 남은 연차를 넘는 사용 — 원장에 반영하지 않음 (무급 처리 여부 확인)", f"{u.source} row {u.line}"))
         ending = next((s for s in services if s.end == day), None)
         closing = sorted((g for g in open_grants if g.remaining > 0 and (g.expiry == day or ending is not None)), key=lambda g: g.date)
         if ending is not None and closing:
@@ -742,7 +318,7 @@ def build_worker_ledger(
             contract = ending.contract_on_or_before(day)
             amount, method = payout(minutes, contract, law, day, job)
             entries.append(Entry(worker_id, day, "payout", minutes, balance, ",".join(g.grant_id for g in closing), ART_LEAVING,
-                                 "퇴직: 미사용 연차 전부 마지막 임금과 함께 지급", "leaving", amount, _month(day), method))
+                                 "퇴직: 미사용 연차 전부 마지막 임금과 함께 지급", "leaving", amount, month_of(day), method))
         elif closing:
             spared: list[Grant] = []
             unpaid: list[Grant] = []
@@ -768,7 +344,7 @@ def build_worker_ledger(
                 contract = service.contract_on_or_before(day)
                 amount, method = payout(minutes, contract, law, day, job)
                 entries.append(Entry(worker_id, day, "payout", minutes, balance, ",".join(g.grant_id for g in unpaid), ART_LAPSE_PAY,
-                                     f"사용기간 종료, {'; '.join(whys[False])} — 다음 달 지급", "lapse", amount, _next_month(day), method))
+                                     f"사용기간 종료, {'; '.join(whys[False])} — 다음 달 지급", "lapse", amount, next_month_of(day), method))
         open_grants = [g for g in open_grants if g.remaining > 0 and g.expiry > day]
         if balance < 0 or balance != sum(g.remaining for g in open_grants):  # the invariant, checked as we go
             raise AssertionError(f"ledger of {worker_id} broke its invariant on {day}")

@@ -19,7 +19,8 @@ from dataclasses import dataclass
 from payroll.holidays import paid_holidays
 from payroll.law import Law
 from payroll.leave.inputs import LeaveDay, Notice
-from payroll.leave.ledger import Grant, WorkerLedger
+from payroll.leave.accrual import Grant
+from payroll.leave.ledger import WorkerLedger
 from payroll.leave.timing import ONE_DAY, STAGE_LABELS, promotion_windows
 
 

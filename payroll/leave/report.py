@@ -15,7 +15,8 @@ import zipfile
 
 from payroll.law import Law
 from payroll.leave.inputs import Notice
-from payroll.leave.ledger import WorkerLedger, leave_day_minutes
+from payroll.leave.amounts import leave_day_minutes
+from payroll.leave.ledger import WorkerLedger
 from payroll.leave.units import amount_text, hour_unit, hours_text
 from payroll.leave.notices import notices_for
 from payroll.leave.timing import STAGE_LABELS, shift_months
@@ -128,6 +129,8 @@ def _deterministic(xlsx: bytes) -> bytes:
 def month_report(ledgers: dict[str, WorkerLedger], roster: Roster, month: str, law: Law, notices: list[Notice]) -> bytes:
     from openpyxl import Workbook
 
+    from payroll.security.cells import append_row
+
     year, mon = (int(x) for x in month.split("-"))
     first = dt.date(year, mon, 1)
     last = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
@@ -135,12 +138,12 @@ def month_report(ledgers: dict[str, WorkerLedger], roster: Roster, month: str, l
     wb = Workbook()
     ws = wb.active
     ws.title = "연차현황"
-    ws.append(["사번", "성명", "소속", "1일(분)", "발생(분)", "사용(분)", "수당지급(분)", "소멸(분)", "잔여(분)", "잔여",
+    append_row(ws, ["사번", "성명", "소속", "1일(분)", "발생(분)", "사용(분)", "수당지급(분)", "소멸(분)", "잔여(분)", "잔여",
                "이달 발생(분)", "이달 사용(분)", "3개월 내 소멸 예정(분)", "소멸 예정일", "사용촉진 (이달)", "예외", "이달 연차수당(원)"])
     entries_ws = wb.create_sheet("원장")
-    entries_ws.append(["사번", "날짜", "구분", "분", "잔여(분)", "근거", "내용", "지급월", "금액(원)", "계산방법", "발생 건"])
+    append_row(entries_ws, ["사번", "날짜", "구분", "분", "잔여(분)", "근거", "내용", "지급월", "금액(원)", "계산방법", "발생 건"])
     exc_ws = wb.create_sheet("예외")
-    exc_ws.append(["사번", "날짜", "분", "내용", "출처"])
+    append_row(exc_ws, ["사번", "날짜", "분", "내용", "출처"])
     names = {"accrual": "발생", "use": "사용", "payout": "수당지급", "lapse": "소멸"}
     for wid in sorted(ledgers):
         ledger = ledgers[wid]
@@ -155,25 +158,25 @@ def month_report(ledgers: dict[str, WorkerLedger], roster: Roster, month: str, l
         pay = sum(e.amount or 0 for e in ledger.entries if e.kind == "payout" and e.pay_month == month)
         contract = roster.contract_on(wid, last) or roster.contracts_of(wid)[-1]
         unit = leave_day_minutes(contract, law, min(last, contract.end or last))
-        ws.append([wid, worker.name, worker.department, unit, t["accrued"], t["used"], t["paid_out"], t["lapsed"], t["remaining"], hours_text(t["remaining"]),
+        append_row(ws, [wid, worker.name, worker.department, unit, t["accrued"], t["used"], t["paid_out"], t["lapsed"], t["remaining"], hours_text(t["remaining"]),
                    month_acc, month_use, sum(g.remaining for g in expiring), ", ".join(sorted({g.expiry.isoformat() for g in expiring})),
                    due_text, len([x for x in ledger.exceptions if first <= x.date <= last]), pay])
         for e in ledger.entries:
             if first <= e.date <= last or (e.kind == "payout" and e.pay_month == month):
-                entries_ws.append([wid, e.date.isoformat(), names[e.kind], e.minutes, e.balance, e.article, e.note, e.pay_month or "", e.amount if e.amount is not None else "", e.method, e.grant_id])
+                append_row(entries_ws, [wid, e.date.isoformat(), names[e.kind], e.minutes, e.balance, e.article, e.note, e.pay_month or "", e.amount if e.amount is not None else "", e.method, e.grant_id])
         for x in ledger.exceptions:
             if first <= x.date <= last:
-                exc_ws.append([wid, x.date.isoformat(), x.minutes, x.note, x.source])
+                append_row(exc_ws, [wid, x.date.isoformat(), x.minutes, x.note, x.source])
     settings = wb.create_sheet("설정")
     on = law.on(last)
-    settings.append(["항목", "값", "근거"])
-    settings.append(["기준일", last.isoformat(), ""])
-    settings.append(["계속근로 공백 한도(일)", on["leave.continuity_max_gap_days"], str(on.citation("leave.continuity_max_gap_days"))])
-    settings.append(["공백 기준의 사유", on["leave.continuity_reason"], ""])
-    settings.append(["통상임금 기준", on["leave.ordinary_wage_basis"], str(on.citation("leave.ordinary_wage_basis"))])
+    append_row(settings, ["항목", "값", "근거"])
+    append_row(settings, ["기준일", last.isoformat(), ""])
+    append_row(settings, ["계속근로 공백 한도(일)", on["leave.continuity_max_gap_days"], str(on.citation("leave.continuity_max_gap_days"))])
+    append_row(settings, ["공백 기준의 사유", on["leave.continuity_reason"], ""])
+    append_row(settings, ["통상임금 기준", on["leave.ordinary_wage_basis"], str(on.citation("leave.ordinary_wage_basis"))])
     notes = sorted({ledger.attendance_note for ledger in ledgers.values()})
     for note in notes:
-        settings.append(["출근 자료", note, "근로기준법 §60①②⑥"])
+        append_row(settings, ["출근 자료", note, "근로기준법 §60①②⑥"])
     wb.properties.creator = "payroll"
     wb.properties.created = FIXED_TIME
     wb.properties.modified = FIXED_TIME

@@ -24,6 +24,7 @@ from payroll.record.audit import values as audit_values
 from payroll.record.models import SINCE_ALWAYS, ContractTerms, RecordContract, RecordWorker, WorkerVersion
 from payroll.record.people import IDENTITY_FIELDS, TERM_FIELDS, VERSION_FIELDS, load, month_bounds, version_on
 from payroll.roster import Contract, Worker
+from payroll.security.identifiers import CONTRACT_ID
 from payroll.store.db import now
 from payroll.store.models import MonthLock
 
@@ -126,6 +127,7 @@ def contract_changes(session: Session, contracts: list[Contract], effective: dt.
     loaded = load(session, None)
     views = {c.contract_id: c for wid in loaded.contracts for c in loaded.views(wid, max(effective, SINCE_ALWAYS))}
     for c in contracts:
+        CONTRACT_ID.check(c.contract_id, source)  # a part of a contract (C001~20260701) is the record's own name, not an import's
         if c.worker_id not in loaded.identities and c.worker_id not in known_workers:
             raise InputError(f"{source}: 계약 {c.contract_id}: 근로자 {c.worker_id}이(가) 기록에 없습니다 — 근로자 명부를 먼저 가져오세요")
         have = views.get(c.contract_id)

@@ -149,7 +149,7 @@ def leaver_severance(session: Session, roster: Roster, worker_id: str, year: int
     """(Severance, Leaving) of a worker who left in ``year``, from the wages of the paid runs (and the
     opening wages the leaving run read for months before them); checked against the
     ``severance_pay`` item and the 퇴직소득세 that run paid. InputError when the run paid no 퇴직금."""
-    from payroll.leave.ledger import ART_LEAVING
+    from payroll.leave.articles import ART_LEAVING
     from payroll.severance import compute_severance
 
     leaving = leaving_of(session, roster, worker_id, year)

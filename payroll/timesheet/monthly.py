@@ -27,6 +27,7 @@ from payroll.attendance.profile_files import Catalog
 from payroll.case import InputError
 from payroll.engine.pipeline import WORKER_SCHEMA
 from payroll.roster import Roster
+from payroll.timesheet.breaks import rest_break_warnings
 from payroll.timesheet.days import build_days, build_weeks, week_span
 from payroll.timesheet.inputs import load_approvals, load_leave
 from payroll.timesheet.wages import pay_lines
@@ -120,6 +121,7 @@ def build_month_detail(inputs: MonthInputs, law: law_module.Law | None = None) -
     days = build_days(roster, checked.shifts, leave, approvals, first, last, law)
     weeks = build_weeks(days, first, last, law)
     lines, summary, warnings = pay_lines(days, weeks, roster, first, last, law)
+    warnings = [*warnings, *rest_break_warnings(roster, first, last, law)]
 
     # one worker row per worker with a contract in the month; the later contract gives the columns
     rows = []

@@ -210,11 +210,12 @@ def output_bytes(run: Run, name: str) -> bytes:
 
     from payroll.case import InputError
     from payroll.runs.hashing import sha256_bytes
+    from payroll.security.identifiers import contained
 
     manifest = json.loads(run.outputs_manifest)
     if name not in manifest:
         raise KeyError(name)
-    path = Path(run.out_dir) / name
+    path = contained(Path(run.out_dir), name)
     try:
         data = path.read_bytes()
     except OSError:

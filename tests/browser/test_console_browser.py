@@ -1,4 +1,4 @@
-"""The month in a real browser: clerk, approver, auditor, lock-out; screenshots in test-artifacts/.
+"""The month in a real browser: clerk, approver, auditor, login throttling; screenshots in test-artifacts/.
 
 The scenarios share one console (module scope) and run in file order: the clerk's month is the
 one the approver closes and the auditor replays.
@@ -262,20 +262,31 @@ def test_auditor_replays_identical_but_cannot_run(console, browser, artifacts, s
     ctx.close()
 
 
-def test_five_wrong_passwords_lock_the_account(console, browser, artifacts):
+def test_failed_logins_slow_down_and_the_approver_clears_them(console, browser, artifacts):
     from payroll.record import users
+    from payroll.security import throttle
 
     url = console["url"]
     store = console["app"].state.store
     with store.session() as s:
         users.add_user(s, "locktest", "clerk", "right-password-1", clock=users.utc_now)
+        now = users.utc_now()
+        for _ in range(10):  # ten failures in a row: the next attempt waits 64 s
+            throttle.failed(s, "locktest", "", now)
     ctx = browser.new_context(locale="ko-KR")
     page = ctx.new_page()
-    for i in range(5):
-        _login(page, url, "locktest", f"wrong-password-{i}")
-    assert "잠겼습니다" in page.locator(".msg.error").inner_text()
     _login(page, url, "locktest", "right-password-1")
-    assert page.url.endswith("/login") and "잠겼습니다" in page.locator(".msg.error").inner_text()
+    assert page.url.endswith("/login") and "기다려야" in page.locator(".msg.error").inner_text()
     _assert_hangul_renders(page)
-    _shot(page, artifacts, "locked")
+    _shot(page, artifacts, "throttled")
+    other = browser.new_context(locale="ko-KR")
+    approver = other.new_page()
+    _login(approver, url, "approver")
+    approver.goto(f"{url}/accounts")
+    approver.locator("form[action='/accounts/locktest/unlock'] button").click()
+    expect(approver.locator(".msg.info")).to_contain_text("제한을 풀었습니다")
+    _login(page, url, "locktest", "right-password-1")
+    expect(page.locator("nav")).to_contain_text("월별 현황")
+    assert not page.url.endswith("/login")
+    other.close()
     ctx.close()

@@ -95,7 +95,7 @@ async def upload(request: Request, month: str, kind: str = Form(""), file: Uploa
     check_month(month)
     named = file is not None and bool(file.filename)
     data = await file.read() if named else b""
-    # reading and checking the file (and the month's attendance check after it) blocks: not on the event loop
+    # reading and checking the file (a spreadsheet in its child process; the month's attendance check after it) blocks: not on the event loop
     return await run_in_threadpool(_upload, request, month, kind, file.filename if named else None, data, user)
 
 
@@ -109,9 +109,9 @@ def _upload(request: Request, month: str, kind: str, filename: str | None, data:
     except InputError as exc:
         context = _month_context(request, month, error=str(exc))
         if kind == "attendance":  # an export no profile reads: offer the profile detect proposes
-            from payroll.attendance.detect import offer
+            from payroll.attendance.guarded import offer_untrusted
 
-            context["proposal"] = offer(data, web_inputs.display_name(filename))
+            context["proposal"] = offer_untrusted(data, web_inputs.display_name(filename))
         return render(request, "month.html", context, status_code=400)
     return render(request, "month.html", _month_context(request, month, message=f"{row.original_name}: 올렸습니다 ({summary}, sha256 {row.sha256[:12]}…)"))
 
@@ -180,10 +180,13 @@ def start_run(request: Request, month: str, pay_date: str = Form(""), provisiona
 
 
 @router.post("/months/{month}/correction")
-def approve_correction(request: Request, month: str, pay_date: str = Form(""), user: Principal = Depends(APPROVER)):
-    """The approver approves and starts a correction run of a closed month (``payroll run MONTH --correction``)."""
+def approve_correction(request: Request, month: str, pay_date: str = Form(""), reason: str = Form(""), user: Principal = Depends(APPROVER)):
+    """The approver approves (recorded, as ``payroll correction approve``) and starts a correction run of a closed month."""
+    from payroll.runs.approvals import record_approval
+
     check_month(month)
     try:
+        record_approval(request.app.state.store, month, user.name, reason.strip()[:500] or "콘솔에서 승인", clock=request.app.state.clock)
         return _start_run(request, month, pay_date, user, correction=True)
     except InputError as exc:
         return render(request, "month.html", _month_context(request, month, error=str(exc)), status_code=400)

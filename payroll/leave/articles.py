@@ -1,0 +1,11 @@
+"""The articles the 연차 ledger cites on its entries."""
+
+ART_MONTHLY = "근로기준법 §60②"
+ART_ANNUAL = "근로기준법 §60①④"
+ART_USE = "근로기준법 §60⑤"
+ART_LAPSE = "근로기준법 §60⑦, §61"
+ART_LAPSE_PAY = "근로기준법 §60⑦ (사용촉진 없음: 미사용 연차수당)"
+ART_LEAVING = "근로기준법 §36 (금품청산), §60"
+ART_PART_TIME = "근로기준법 시행령 §9 별표2 4호 나목"
+ART_SHORT_HOURS = "근로기준법 §18③"
+ART_OPENING = "이월 잔여 (leave_opening.csv)"

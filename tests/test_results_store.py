@@ -152,10 +152,13 @@ def test_a_run_stored_whole_before_the_dictionary_reads_and_replays_the_same(sto
             r.result_json = canonical_json(next(b for b in before if b["row"]["row"] == r.row))
             s.add(r)
         s.exec(delete(RunDictionary).where(RunDictionary.run_id == run_id))
-        run = s.get(Run, run_id)  # and the hash such a run recorded: its whole texts, one per line
+        # such a run was made by older code, and its hash covers its whole texts (format 1)
+        run = s.get(Run, run_id)
+        run.code_version = "0.1.0+before-store-0003"
+        texts = s.exec(select(WorkerResult.result_json).where(WorkerResult.run_id == run_id).order_by(WorkerResult.row)).all()
         run.run_hash = run_hash(month=run.month, pay_date=run.pay_date.isoformat(), kind=run.kind, corrects_run_hash=None, rules_hash=run.rules_hash,
                                 code=run.code_version, inputs=json.loads(run.inputs_manifest), outputs=json.loads(run.outputs_manifest),
-                                results_sha256=results_digest(canonical_json(b) for b in sorted(before, key=lambda b: b["row"]["row"])))
+                                results_sha256=results_digest(texts))
         s.add(run)
     with store.session() as s:
         assert results_module.dictionary_of(s, run_id) is None

@@ -139,14 +139,17 @@ def contract_changes(session: Session, contracts: list[Contract], effective: dt.
             for f in ("start", "end", "business") + TERM_FIELDS:
                 if getattr(have, f) != getattr(c, f):
                     cs.contract_changes.append(FieldChange(c.contract_id, f, getattr(have, f), getattr(c, f)))
-    by_worker: dict[str, list[Contract]] = {}
-    for c in list(views.values()) + contracts:
-        by_worker.setdefault(c.worker_id, [])
-    for wid in by_worker:
-        merged = {c.contract_id: c for c in views.values() if c.worker_id == wid}
-        merged.update({c.contract_id: c for c in contracts if c.worker_id == wid})
+    recorded: dict[str, list[Contract]] = {}  # each worker's contracts, grouped once (not a scan per worker)
+    in_file: dict[str, list[Contract]] = {}
+    for c in views.values():
+        recorded.setdefault(c.worker_id, []).append(c)
+    for c in contracts:
+        in_file.setdefault(c.worker_id, []).append(c)
+    for wid in dict.fromkeys([*recorded, *in_file]):
+        merged = {c.contract_id: c for c in recorded.get(wid, [])}
+        merged.update({c.contract_id: c for c in in_file.get(wid, [])})
         _check_overlap(source, wid, list(merged.values()))
-        before = _service_end([c for c in views.values() if c.worker_id == wid])
+        before = _service_end(recorded.get(wid, []))
         after = _service_end(list(merged.values()))
         if after is not None and after != before and after >= effective:
             cs.leavers.append((wid, after))

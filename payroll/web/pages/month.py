@@ -61,13 +61,12 @@ def _month_context(request: Request, month: str, code: str = "", worker: str = "
         for r in rows:
             r["source_name"] = names.get(str(r["source"]).rsplit("/", 1)[-1], str(r["source"]).rsplit("/", 1)[-1])
     from payroll import law as law_module
-    from payroll.record.budgets import overrun_warnings
     from payroll.runs.figures import month_states
     from payroll.runs.mail import deliveries
 
     states = month_states(law_module.current(), month)
+    budget = services.budget_warnings(app, int(month[:4]))
     with Session(app.state.store.engine) as db:
-        budget = overrun_warnings(db, int(month[:4]))
         sent = deliveries(db, month)
     return {
         "figures_missing": [f for f in states if f.state == "missing"], "figures_unconfirmed": [f for f in states if f.state == "unconfirmed"],

@@ -39,6 +39,9 @@ sys.path.insert(0, str(ROOT))
 
 EXPORTS = ("daily_utf8.csv", "daily_bom.csv", "punch_cp949.csv", "punch.xlsx", "daily.xls")
 PASSWORD = "bench-auditor-pass-1234"
+#: the record's tables, copied from the latest month's database (its run imported the roster files)
+RECORD_TABLES = ("record_workers", "record_worker_versions", "record_contracts", "record_contract_terms", "record_resignations", "record_opening_pay",
+                 "record_opening_wages", "record_opening_leave")
 #: the last month the generator and the rules in this repository cover (2026, paid in the month)
 LAST_MONTH = "2026-12"
 
@@ -83,7 +86,7 @@ def set_up(data: Path, months: list[str]) -> dict:
 
     from payroll.runs.batch import execute_run
     from payroll.store import open_store
-    from payroll.users import add_user
+    from payroll.record.users import add_user
 
     main_db = data / "payroll.db"
     open_store(str(main_db)).dispose()  # the schema
@@ -107,6 +110,9 @@ def set_up(data: Path, months: list[str]) -> dict:
         columns = ", ".join(r[1] for r in db.execute("PRAGMA m.table_info(worker_results)") if r[1] != "id")
         db.execute(f"INSERT INTO worker_results ({columns}) SELECT {columns} FROM m.worker_results ORDER BY id")
         db.execute("INSERT INTO audit_log (at, actor, action, target, detail) SELECT at, actor, action, target, detail FROM m.audit_log")
+        if month == months[-1]:  # the record (people, contracts) the console shows: the latest month's roster
+            for table in RECORD_TABLES:
+                db.execute(f"INSERT INTO {table} SELECT * FROM m.{table}")
         db.commit()
         db.close()
         runs[month] = summary

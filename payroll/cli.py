@@ -62,7 +62,7 @@ def parse_date(value: str | None, option: str) -> dt.date | None:
 COMMAND_MODULES: dict[str, tuple[str, ...]] = {
     "payroll.commands.core": ("tax", "calc", "rules"),
     "payroll.commands.attendance": ("attendance",),
-    "payroll.commands.runs": ("run", "close", "mail", "replay", "diff", "explain", "demo", "samples", "key", "rrn"),
+    "payroll.commands.runs": ("run", "close", "mail", "replay", "diff", "explain", "demo", "samples", "key", "rrn", "correction"),
     "payroll.commands.documents": ("doc", "settle"),
     "payroll.commands.leave": ("leave",),
     "payroll.commands.welfare": ("welfare",),

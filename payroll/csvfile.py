@@ -12,20 +12,48 @@ import io
 from pathlib import Path
 
 from payroll.errors import InputError
+from payroll.security.rrn import masked
+
+
+def read_bounded(path: str | Path) -> bytes:
+    """The bytes of an input file no larger than ``max_file_bytes`` (rules/limits.toml); else an InputError naming it."""
+    from payroll.security.limits import current
+
+    path = Path(path)
+    limit = current().max_file_bytes
+    try:
+        if path.stat().st_size > limit:
+            raise InputError(f"{path}: 파일이 너무 큽니다 (한도 max_file_bytes {limit:,} bytes, rules/limits.toml)")
+        return path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read: {exc.strerror}") from None
 
 
 def read_text(path: str | Path) -> str:
     path = Path(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read: {exc.strerror}") from None
+    raw = read_bounded(path)
     for encoding in ("utf-8-sig", "cp949"):
         try:
-            return raw.decode(encoding)
+            text = raw.decode(encoding)
         except UnicodeDecodeError:
             continue
+        return masked(text)  # a 주민등록번호 in any cell is masked before anything reads it
     raise InputError(f"{path}: neither UTF-8 nor CP949 text")
+
+
+def read_toml(path: str | Path) -> dict:
+    """A small TOML input (employer.toml, run.toml): any unreadable file is an InputError naming it."""
+    import tomllib
+
+    path = Path(path)
+    try:
+        return tomllib.loads(path.read_bytes().decode("utf-8"))
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read: {exc.strerror}") from None
+    except UnicodeDecodeError:
+        raise InputError(f"{path}: not UTF-8 text") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(f"{path}: cannot read: {exc}") from None
 
 
 def read_rows(path: str | Path, required: tuple[str, ...] = (), optional: tuple[str, ...] | None = None) -> list[tuple[int, dict[str, str]]]:

@@ -201,12 +201,13 @@ def load_employer(path: str | Path) -> Employer:
     """Read and validate ``employer.toml`` (exit code 2 with the key named when it is wrong)."""
     path = Path(path)
     try:
-        with path.open("rb") as fh:
-            raw = tomllib.load(fh)
+        raw = tomllib.loads(path.read_bytes().decode("utf-8"))
     except FileNotFoundError:
         raise InputError(f"{path}: 사업장 설정 파일이 없습니다 (이름, 사업자등록번호, 대표자, 소재지, 임금지급일; docs/runs.md)") from None
     except OSError as exc:
         raise InputError(f"{path}: 읽을 수 없습니다: {exc.strerror}") from None
+    except UnicodeDecodeError:
+        raise InputError(f"{path}: UTF-8 텍스트가 아닙니다") from None
     except tomllib.TOMLDecodeError as exc:
         raise InputError(f"{path}: TOML 형식이 아닙니다: {exc}") from None
     return parse_employer(raw, path)

@@ -38,6 +38,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from payroll.case import InputError, _field_path
 from payroll.csvfile import read_text
+from payroll.security.identifiers import CONTRACT_PART, WORKER_ID
 
 MINUTES_PER_HOUR = 60
 #: weeks per month for scheduled hours: 365 ÷ 7 ÷ 12 (근로기준법 시행령 §6③, the 209-hour month)
@@ -65,6 +66,13 @@ class Worker(BaseModel):
     account: str = ""
     rrn_masked: str = ""
     email: str = Field(default="", max_length=200)
+
+    @field_validator("worker_id")
+    @classmethod
+    def _safe_worker_id(cls, v: str) -> str:
+        if not WORKER_ID.valid(v):  # it names the worker's payslip file
+            raise ValueError(WORKER_ID.problem(v))
+        return v
 
     @field_validator("withholding_ratio", mode="before")
     @classmethod
@@ -106,6 +114,14 @@ class Contract(BaseModel):
     meal_allowance: int = Field(default=0, ge=0)
     pay_grade: str = ""
     business: str = ""  # 사업: the budget line that funds the post
+
+    @field_validator("worker_id", "contract_id")
+    @classmethod
+    def _safe_ids(cls, v: str, info) -> str:
+        ident = WORKER_ID if info.field_name == "worker_id" else CONTRACT_PART
+        if not ident.valid(v):  # they name document files (contract-<contract_id>.pdf)
+            raise ValueError(ident.problem(v))
+        return v
 
     @model_validator(mode="after")
     def _period(self) -> "Contract":
@@ -203,19 +219,34 @@ def _parse(model: type[BaseModel], path: Path, rows: list[dict[str, str]]) -> li
     return out
 
 
-def load_roster(roster_csv: Path, contracts_csv: Path) -> Roster:
-    roster_csv, contracts_csv = Path(roster_csv), Path(contracts_csv)
+def load_workers(roster_csv: Path) -> dict[str, Worker]:
+    """The rows of roster.csv alone, every one validated (the console checks an upload before its pair is there)."""
+    roster_csv = Path(roster_csv)
     workers: dict[str, Worker] = {}
     for line, w in enumerate(_parse(Worker, roster_csv, _read_rows(roster_csv)), start=2):
         if w.worker_id in workers:
             raise InputError(f"{roster_csv}: row {line}: worker_id: duplicate {w.worker_id!r}")
         workers[w.worker_id] = w
+    return workers
+
+
+def load_contracts(contracts_csv: Path) -> list[Contract]:
+    """The rows of contracts.csv alone, every one validated, contract ids unique."""
+    contracts_csv = Path(contracts_csv)
     contracts = _parse(Contract, contracts_csv, _read_rows(contracts_csv))
     seen: set[str] = set()
     for line, c in enumerate(contracts, start=2):
         if c.contract_id in seen:
             raise InputError(f"{contracts_csv}: row {line}: contract_id: duplicate {c.contract_id!r}")
         seen.add(c.contract_id)
+    return contracts
+
+
+def load_roster(roster_csv: Path, contracts_csv: Path) -> Roster:
+    roster_csv, contracts_csv = Path(roster_csv), Path(contracts_csv)
+    workers = load_workers(roster_csv)
+    contracts = load_contracts(contracts_csv)
+    for line, c in enumerate(contracts, start=2):
         if c.worker_id not in workers:
             raise InputError(f"{contracts_csv}: row {line}: worker_id: {c.worker_id!r} is not in {roster_csv.name}")
     by_worker: dict[str, list[Contract]] = {}

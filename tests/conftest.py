@@ -32,23 +32,19 @@ def _fresh_pg(url: str) -> str:
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def store(request, tmp_path):
-    """A fresh store on SQLite, and on the PostgreSQL test server when PAYROLL_TEST_PG_URL names one (.ci/run starts it)."""
+def store_url(request, tmp_path):
+    """A fresh database URL: an SQLite file, or a new schema on the PostgreSQL test server when
+    PAYROLL_TEST_PG_URL names one (.ci/run starts it). For tests that open it in other processes too."""
     if request.param == "postgres":
         if not PG_URL:
             pytest.skip("PAYROLL_TEST_PG_URL is not set")
-        s = open_store(_fresh_pg(PG_URL))
-    else:
-        s = open_store(str(tmp_path / "store.db"))
+        return _fresh_pg(PG_URL)
+    return f"sqlite:///{tmp_path / 'store.db'}"
+
+
+@pytest.fixture
+def store(store_url):
+    """A fresh store on SQLite, and on PostgreSQL (see :func:`store_url`)."""
+    s = open_store(store_url)
     yield s
     s.dispose()
-
-
-@pytest.fixture(autouse=True)
-def _installation_per_test():
-    """Each test starts from the environment's installation (a store opened by an earlier test activated its own)."""
-    from payroll import installation
-
-    installation.deactivate()
-    yield
-    installation.deactivate()

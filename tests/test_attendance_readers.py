@@ -212,18 +212,26 @@ def test_cli_exit_code_2_with_one_clear_line(tmp_path, kind):
 
 
 def _xlsx_by_openpyxl_append(sheets: dict) -> bytes:
-    """The report workbook as openpyxl writes it with ``append`` (xlsx_bytes before SheetCells)."""
+    """The report workbook as openpyxl writes it with ``append`` (xlsx_bytes before SheetCells), each
+    cell set as payroll.security.cells sets it (text stays text: =1+1 and #N/A are strings)."""
     import polars as pl
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
 
     from payroll.attendance.xlsx import _cell, normalise_zip
+    from payroll.security.cells import put_value
+
+    def cell(ws, value):
+        c = WriteOnlyCell(ws)
+        put_value(c, value)
+        return c
 
     wb = Workbook(write_only=True)
     for title, content in sheets.items():
         ws = wb.create_sheet(title=title[:31])
         rows = [list(content.columns), *content.iter_rows()] if isinstance(content, pl.DataFrame) else content
         for row in rows:
-            ws.append([_cell(v) for v in row])
+            ws.append([cell(ws, _cell(v)) for v in row])
     wb.properties.creator = "payroll"
     wb.properties.created = dt.datetime(2000, 1, 1)
     buf = io.BytesIO()

@@ -79,3 +79,24 @@ def test_a_contract_not_yet_paid_is_costed_from_its_terms_and_the_report_has_bot
     assert wb.sheetnames == ["2026 사업별", "2026 사업·월별"]
     rows = list(wb["2026 사업별"].iter_rows(values_only=True))
     assert rows[1][0] == "공원 정비" and rows[1][1] == 4_000_000 and rows[1][7] == 5_000_000 and rows[1][9] == "예"
+
+
+def test_the_consoles_kept_warnings_follow_a_changed_budget_and_a_new_run(store, tmp_path):
+    """The month page keeps the year's warnings (they sum every stored result of the year) until a
+    budget, the record or the year's runs change: a stale warning is never shown."""
+    from types import SimpleNamespace
+
+    from payroll.web.services import budget_warnings
+
+    app = SimpleNamespace(state=SimpleNamespace(store=store))
+    inputs = _with_businesses(write_inputs(tmp_path / "inputs"))
+    with store.session() as s:
+        budgets.set_budget(s, "가로환경", 2026, 10_000_000, "clerk")
+    assert budget_warnings(app, 2026) == []  # the record holds no contract yet (the run imports them): nothing spent or committed
+    execute_run(store, MONTH, inputs_dir=inputs, out_root=tmp_path / "out", build=fake_build, jobs=1)
+    with store.session() as s:
+        expected = budgets.overrun_warnings(s, 2026)
+    assert expected and budget_warnings(app, 2026) == expected  # a new run: read again
+    with store.session() as s:
+        budgets.set_budget(s, "가로환경", 2026, 900_000_000, "clerk")
+    assert budget_warnings(app, 2026) == []  # a changed budget: read again

@@ -551,6 +551,7 @@ def _openpyxl_reference(write_only: bool) -> bytes:
     from openpyxl.cell import WriteOnlyCell
 
     from payroll.documents.xlsx import workbook_bytes
+    from payroll.security.cells import put_value
 
     wb = openpyxl.Workbook(write_only=write_only)
     ws = wb.create_sheet("s") if write_only else wb.active
@@ -561,7 +562,7 @@ def _openpyxl_reference(write_only: bool) -> bytes:
             cell = WriteOnlyCell(ws) if write_only else ws.cell(row=r, column=j)
             for name, attr in style.items():
                 setattr(cell, name, attr)
-            cell.value = v
+            put_value(cell, v)  # text stays text (payroll.security.cells): =SUM(…) and #N/A are strings
             row.append(cell)
         if write_only:
             ws.append(row)
@@ -593,14 +594,12 @@ def test_sheet_cells_write_the_bytes_openpyxl_writes(write_only):
     assert _sheet_cells_version(write_only) == _openpyxl_reference(write_only)
 
 
-def test_sheet_cells_refuse_what_openpyxl_refuses():
-    from openpyxl.utils.exceptions import IllegalCharacterError
-
+def test_sheet_cells_refuse_what_openpyxl_refuses_and_replace_what_xml_cannot_hold():
     from payroll.documents.xlsx import SheetCells
 
     cells = SheetCells(openpyxl.Workbook().active)
-    with pytest.raises(IllegalCharacterError):
-        cells.append(["bell\x07"])
+    cells.append(["bell\x07"])  # a control character from an input never stops a run: it becomes U+FFFD
+    assert "bell\ufffd" in cells.parts[-1]
     with pytest.raises(ValueError):
         cells.append([{"a": 1}])
 

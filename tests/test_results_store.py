@@ -17,9 +17,9 @@ from payroll import pay_items
 from payroll.runs import results as results_module
 from payroll.runs.audit import explain, replay
 from payroll.runs.batch import execute_run, load_results
-from payroll.runs.hashing import canonical_json
+from payroll.runs.hashing import canonical_json, results_digest, run_hash
 from payroll.runs.results import Dictionary, encode, results_sha256
-from payroll.store.models import RunDictionary, WorkerResult
+from payroll.store.models import Run, RunDictionary, WorkerResult
 from payroll.trace import trace_of
 from test_runs_support import MONTH, ROSTER, fake_build, write_inputs
 
@@ -152,6 +152,14 @@ def test_a_run_stored_whole_before_the_dictionary_reads_and_replays_the_same(sto
             r.result_json = canonical_json(next(b for b in before if b["row"]["row"] == r.row))
             s.add(r)
         s.exec(delete(RunDictionary).where(RunDictionary.run_id == run_id))
+        # such a run was made by older code, and its hash covers its whole texts (format 1)
+        run = s.get(Run, run_id)
+        run.code_version = "0.1.0+before-store-0003"
+        texts = s.exec(select(WorkerResult.result_json).where(WorkerResult.run_id == run_id).order_by(WorkerResult.row)).all()
+        run.run_hash = run_hash(month=run.month, pay_date=run.pay_date.isoformat(), kind=run.kind, corrects_run_hash=None, rules_hash=run.rules_hash,
+                                code=run.code_version, inputs=json.loads(run.inputs_manifest), outputs=json.loads(run.outputs_manifest),
+                                results_sha256=results_digest(texts))
+        s.add(run)
     with store.session() as s:
         assert results_module.dictionary_of(s, run_id) is None
         assert load_results(s, run_id) == before

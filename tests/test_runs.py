@@ -22,7 +22,7 @@ from payroll.runs.batch import MonthClosed, execute_run
 from payroll.runs.months import close_month
 from payroll.store import open_store
 from payroll.store.models import InputBlob, Run
-from test_runs_support import ITEMS, MONTH, NEXT, ROSTER, fake_build, write_inputs, write_items
+from test_runs_support import ITEMS, MONTH, NEXT, ROSTER, approve_correction, fake_build, write_inputs, write_items
 
 TESTS = Path(__file__).resolve().parent
 
@@ -33,6 +33,8 @@ def inputs(tmp_path):
 
 
 def _run(store, inputs, tmp_path, month=MONTH, **kw):
+    if kw.get("correction"):
+        approve_correction(store, month)
     return execute_run(store, month, inputs_dir=inputs, out_root=tmp_path / "out", build=fake_build, jobs=1, **kw)
 
 
@@ -262,3 +264,5 @@ def test_unknown_run_and_worker_are_clear_errors(store, inputs, tmp_path):
         explain(store, run["run_id"], "W999")
     with pytest.raises(InputError, match="마감되지 않았습니다"):
         _run(store, inputs, tmp_path, correction=True)
+    with pytest.raises(InputError, match="마감되지 않았습니다"):  # without an approval too
+        execute_run(store, MONTH, inputs_dir=inputs, out_root=tmp_path / "out", build=fake_build, jobs=1, correction=True)

@@ -21,6 +21,7 @@ from payroll.runs.decisions import load_decisions
 from payroll.runs.demo import stage_samples
 from payroll.runs.months import close_month
 from payroll.store.models import RetroItem, Run
+from test_runs_support import approve_correction
 
 MONTH = "2026-06"
 HELD = "T00035"
@@ -139,6 +140,7 @@ def test_a_held_worker_is_released_by_a_correction_run(store, tmp_path):
     with open(inputs / MONTH / "corrections.csv", "a", encoding="utf-8") as fh:
         fh.write(f"{HELD},2026-06-09,,18:00,확인됨\n{HELD},2026-06-12,08:55,,확인됨\n{HELD},2026-06-15,,18:00,확인됨\n")
     (inputs / MONTH / "decisions.csv").write_text(DECIDED.replace(f"{HELD},hold,근무 확인 중\n", ""), encoding="utf-8")
+    approve_correction(store, MONTH)
     corrected = _run(store, inputs, tmp_path, correction=True)
     with store.session() as s:
         retro = s.exec(select(RetroItem).where(RetroItem.correction_run_id == corrected["run_id"], RetroItem.worker_id == HELD)).all()

@@ -125,3 +125,17 @@ def fake_build(staged: StagedInputs):
     b = Built()
     b.workers, b.items, b.warnings = workers, items, ()
     return b
+
+
+def approve_correction(store, month: str = MONTH, approver: str = "approver") -> int:
+    """An approver's recorded approval of one correction run of ``month`` (the console and the CLI both need one)."""
+    from sqlmodel import select
+
+    from payroll.record import users
+    from payroll.runs.approvals import record_approval
+    from payroll.record.models import ConsoleUser
+
+    with store.session() as s:
+        if s.exec(select(ConsoleUser).where(ConsoleUser.name == approver)).first() is None:
+            users.add_user(s, approver, "approver", "approver-pass-1234")
+    return record_approval(store, month, approver, "근태 자료 정정").id

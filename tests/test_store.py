@@ -77,7 +77,7 @@ def test_rrn_is_encrypted_and_only_shown_masked(store, monkeypatch, tmp_path):
     assert verify_rrn(store, "W001", "900101-1234567")
     assert not verify_rrn(store, "W001", "900101-2234567")
     monkeypatch.setenv("PAYROLL_KEY", Fernet.generate_key().decode())
-    with pytest.raises(InputError, match="key does not open"):
+    with pytest.raises(InputError, match="키 [0-9a-f]{16}로 잠겨 있는데 주어진 키는 [0-9a-f]{16}입니다"):  # another key: refused before use
         verify_rrn(store, "W001", "900101-1234567")
 
 

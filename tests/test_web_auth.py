@@ -1,7 +1,8 @@
-"""Console accounts and sessions: argon2, lock-out, cookies, CSRF, expiry, the CLI."""
+"""Console accounts and sessions: argon2, login throttling, cookies, CSRF, expiry, the CLI."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 
@@ -56,24 +57,105 @@ def test_wrong_password_and_unknown_user_give_the_same_answer(client):
     assert "아이디 또는 비밀번호가 맞지 않습니다" in a.text and "아이디 또는 비밀번호가 맞지 않습니다" in b.text
 
 
-def test_five_failures_lock_the_account(client, store, clock):
-    for i in range(4):
+def test_failures_slow_the_next_attempt_down_instead_of_locking_the_account(client, store, clock):
+    """Before: five wrong passwords (from anyone) locked the account until an administrator unlocked it."""
+    for i in range(5):
         assert "맞지 않습니다" in login(client, "clerk", f"wrong-{i}-xxxx").text
-    r = login(client, "clerk", "wrong-4-xxxx")
-    assert "잠겼습니다" in r.text
-    r = login(client, "clerk", PASSWORDS["clerk"])  # the right password no longer opens it
-    assert r.status_code == 401 and "잠겼습니다" in r.text and SESSION_COOKIE not in client.cookies
+    r = login(client, "clerk", PASSWORDS["clerk"])  # inside the delay: refused before the password is looked at
+    assert r.status_code == 429 and "2초 뒤에 다시 시도하세요" in r.text and r.headers["Retry-After"] == "2"
+    assert SESSION_COOKIE not in client.cookies
+    clock.advance(seconds=2)
+    assert login(client, "clerk", PASSWORDS["clerk"]).status_code == 303  # the owner gets in once the delay is over
+
+
+def test_delays_grow_and_stop_at_five_minutes(client, store, clock):
+    from payroll.security import throttle
+
+    waits = []
+    for i in range(12):
+        assert login(client, "clerk", f"wrong-{i}-xxxx").status_code == 401
+        with store.session() as s:
+            waits.append(throttle.state(s, "clerk", clock())[1])
+        if waits[-1]:
+            r = login(client, "clerk", PASSWORDS["clerk"])
+            assert r.status_code == 429 and r.headers["Retry-After"] == str(waits[-1])
+        clock.advance(seconds=waits[-1])
+    assert waits == [0, 0, 0, 0, 2, 4, 8, 16, 32, 64, 128, 256]
+    assert throttle.delay_after(30, throttle.FREE_FAILURES, throttle.MAX_DELAY).total_seconds() == 300
+
+
+def test_an_unknown_name_is_answered_and_counted_exactly_like_a_known_one(client, clock, monkeypatch):
+    from payroll.record import users as users_module
+
+    verified = []
+
+    class Counting:
+        def __init__(self, real):
+            self.real = real
+
+        def verify(self, h, p):
+            verified.append(h)
+            return self.real.verify(h, p)
+
+        def __getattr__(self, name):
+            return getattr(self.real, name)
+
+    monkeypatch.setattr(users_module, "_hasher", Counting(users_module._hasher))
+
+    def answers(name):
+        out = []
+        for i in range(7):
+            r = login(client, name, f"wrong-{i}-xxxx")
+            out.append((r.status_code, r.headers.get("Retry-After"), re.sub(r"<input[^>]*>", "", r.text).replace(name, "NAME")))
+        clock.advance(hours=25)  # forgotten
+        return out
+
+    assert answers("clerk") == answers("nobody-here")
+    assert len(verified) == 14  # one argon2 verification per attempt either way (a throttled one included)
+
+
+def test_one_address_trying_many_names_is_slowed_down_too(client, clock):
+    for i in range(20):
+        assert login(client, f"guess{i}", "wrong-password-x").status_code == 401
+    r = login(client, "clerk", PASSWORDS["clerk"])
+    assert r.status_code == 429 and "기다려야" in r.text
+
+
+def test_the_approver_clears_a_delay_in_the_console_and_the_cli_does_too(store, clock, tmp_path):
+    from test_web_fixtures import make_client
+
+    with make_client(store, clock, tmp_path) as victim, make_client(store, clock, tmp_path) as approver:
+        for i in range(9):
+            login(victim, "clerk", f"wrong-{i}-xxxx")
+            clock.advance(seconds=20)
+        assert login(victim, "clerk", PASSWORDS["clerk"]).status_code == 429
+        assert login(approver, "approver", PASSWORDS["approver"]).status_code == 303
+        page = approver.get("/accounts")
+        assert page.status_code == 200 and "제한 풀기" in page.text
+        r = approver.post("/accounts/clerk/unlock", data={"csrf_token": csrf_from(page.text)})
+        assert r.status_code == 200 and "제한을 풀었습니다" in r.text
+        assert login(victim, "clerk", PASSWORDS["clerk"]).status_code == 303
     with store.session() as s:
-        users.unlock_user(s, "clerk", clock=clock)
-    assert login(client, "clerk", PASSWORDS["clerk"]).status_code == 303
+        assert s.exec(select(AuditLog).where(AuditLog.action == "user_unlock", AuditLog.actor == "approver")).first() is not None
+    for i in range(9):
+        with store.session() as s, pytest.raises(users.LoginRefused):
+            users.authenticate(s, "auditor", "wrong-password-x", clock=clock)
+        clock.advance(seconds=20)
+    with store.session() as s, pytest.raises(users.LoginRefused, match="throttled"):
+        users.authenticate(s, "auditor", PASSWORDS["auditor"], clock=clock)
+    with store.session() as s:
+        users.unlock_user(s, "auditor", clock=clock)
+        assert users.authenticate(s, "auditor", PASSWORDS["auditor"], clock=clock).name == "auditor"
 
 
-def test_success_resets_the_failure_count(client, store):
+def test_success_resets_the_failure_count(client, store, clock):
+    from payroll.security import throttle
+
     for i in range(4):
         login(client, "clerk", f"wrong-{i}-xxxx")
     assert login(client, "clerk", PASSWORDS["clerk"]).status_code == 303
     with store.session() as s:
-        assert s.exec(select(ConsoleUser).where(ConsoleUser.name == "clerk")).one().failed_logins == 0
+        assert throttle.state(s, "clerk", clock()) == (0, 0)
 
 
 def test_login_form_needs_its_csrf_token(client):

@@ -117,3 +117,15 @@ def store(tmp_path, clock):
 def client(store, clock, tmp_path):
     with make_client(store, clock, tmp_path) as c:
         yield c
+
+
+def upload_file(c, month: str, kind: str, name: str, data: bytes, csrf: str):
+    """One file through the console's import: the upload starts a job (303 to its page); the job's page
+    once it has ended — the file read (``data-ok="yes"``) or refused with the importer's message
+    (``data-ok="no"``) — or the upload's own answer when it started no job."""
+    r = c.post(f"/months/{month}/uploads", data={"kind": kind, "csrf_token": csrf}, files=[("files", (name, data, "application/octet-stream"))])
+    if r.status_code != 303:
+        return r
+    job_id = r.headers["location"].rsplit("/", 1)[-1]
+    c.app.state.jobs.wait(job_id)
+    return c.get(f"/jobs/{job_id}")

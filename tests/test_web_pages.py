@@ -11,7 +11,7 @@ import pytest
 from sqlmodel import select
 
 from payroll.store.models import AuditLog
-from test_web_fixtures import PASSWORDS, FrozenClock, add_users, csrf_from, login, make_store, role_clients
+from test_web_fixtures import PASSWORDS, FrozenClock, add_users, csrf_from, login, make_store, role_clients, upload_file
 from test_web_month_data import BROKEN_DAY, MONTH, PAY_DATE, attendance_csv, contracts_csv, employer_toml, roster_csv
 
 
@@ -23,12 +23,7 @@ def env(tmp_path):
 
 def upload(c, kind, name, data, month=MONTH):
     """Send one file; an import is a job: the job's page once it has ended (each file: 읽음 or 거부)."""
-    r = c.post(f"/months/{month}/uploads", data={"kind": kind, "csrf_token": c.csrf}, files=[("files", (name, data, "application/octet-stream"))])
-    if r.status_code != 303:
-        return r
-    job_id = r.headers["location"].rsplit("/", 1)[-1]
-    c.app.state.jobs.wait(job_id)
-    return c.get(f"/jobs/{job_id}")
+    return upload_file(c, month, kind, name, data, c.csrf)
 
 
 def upload_month(c):

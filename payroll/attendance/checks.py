@@ -37,9 +37,10 @@ from pathlib import Path
 import polars as pl
 
 from payroll.attendance.codes import ABSENCE_SCHEMA, CORR_SCHEMA, EXC_SCHEMA, LABELS, SEVERITY, SHIFT_SCHEMA, ref
+from payroll.attendance.guarded import read_untrusted_all
 from payroll.attendance.pairing import anchor_table, daily_shifts, day_times, punch_shifts, resolve_names
 from payroll.attendance.profile_files import Catalog
-from payroll.attendance.readers import Export, read_export
+from payroll.attendance.readers import Export
 from payroll.attendance.small_files import complete_one_sided, load_corrections, parse_clock, parse_iso_date, read_small_csv  # noqa: F401
 from payroll.roster import Roster
 
@@ -221,33 +222,17 @@ def contract_frame(roster: Roster) -> pl.DataFrame:
 def check_files(paths: list[Path], roster: Roster | None = None, corrections: Path | None = None, profile: str | None = None, dup_window: int | None = None,
                 month: tuple[dt.date, dt.date] | None = None, keep: tuple[dt.date, dt.date] | None = None, profiles: Catalog | None = None,
                 extra_corrections: pl.DataFrame | None = None) -> CheckResult:
-    """Read and check the exports (``profile``: a name, alias or TOML path; ``profiles``: where names are looked up)."""
-    exports = [_read(p, profile, profiles) for p in paths]
+    """Read and check the exports (``profile``: a name, alias or TOML path; ``profiles``: where names are looked up).
+    Each is read under the limits of untrusted files (:mod:`payroll.attendance.guarded`, which also
+    keeps the spreadsheets it read last: a run whose ``scheduled`` decisions check the month twice
+    does not start a reading process twice)."""
+    exports = read_untrusted_all(paths, profile, profiles)
     if dup_window is None:
         from payroll import law as law_module
 
         day = month[0] if month else _first_day(exports)
         dup_window = int(law_module.current().on(day)["timesheet.duplicate_window_minutes"]) if day else 5
     return check(exports, roster, corrections, dup_window, month, keep, extra_corrections)
-
-
-#: the exports read last, by (path, size, modification time, profile): a run whose ``scheduled``
-#: decisions check the month twice reads each file once (an Export's frames are never modified)
-_READ: dict[tuple, Export] = {}
-
-
-def _read(path: Path, profile: str | None, profiles: Catalog | None) -> Export:
-    try:
-        st = Path(path).stat()
-        key = (str(Path(path).resolve()), st.st_size, st.st_mtime_ns, profile, profiles)
-        hash(key)
-    except (OSError, TypeError):  # a file the reader will name, or a catalogue that cannot be a key
-        return read_export(path, profile, profiles)  # the reader names the problem
-    if key not in _READ:
-        if len(_READ) >= 16:
-            _READ.clear()
-        _READ[key] = read_export(path, profile, profiles)
-    return _READ[key]
 
 
 def _first_day(exports: list[Export]) -> dt.date | None:

@@ -90,7 +90,7 @@ def load_profile(path: Path, installed: bool = False) -> Profile:
     try:
         with path.open("rb") as fh:
             doc = tomllib.load(fh)
-    except (OSError, tomllib.TOMLDecodeError) as exc:
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise RuleError(f"{path}: cannot read attendance profile: {exc}") from None
     where = path.name
     unknown = set(doc) - _TOP_KEYS

@@ -123,7 +123,7 @@ def timesheet_command(files, month, pay_date, roster, contracts, corrections, le
 @click.option("--db", help=DB_HELP)
 def detect_command(file, name, save, db):
     """내보내기 파일을 살펴 프로필(TOML)을 제안: 인코딩, 구분자, 제목 행, 날짜·시각 형식, 열의 뜻."""
-    from payroll.attendance.detect import propose
+    from payroll.attendance.guarded import propose_untrusted
     from payroll.attendance.profile_files import installation_dir
 
     path = Path(file)
@@ -131,7 +131,7 @@ def detect_command(file, name, save, db):
         raw = path.read_bytes()
     except OSError as exc:
         raise InputError(f"{path}: cannot read: {exc.strerror}") from None
-    proposal = propose(raw, path, name, _profiles(db))
+    proposal = propose_untrusted(raw, path, name, _profiles(db))  # a spreadsheet is read apart, under the limits
     if proposal.fits is not None:
         click.echo(f"# {path}: {proposal.notes[0]} — 새 프로필이 필요 없음 (--profile {proposal.fits})")
         return

@@ -91,9 +91,12 @@ def doc_command(kind, worker_id, all_workers, year, month, out_dir, date_text, l
     from payroll.documents.office import load_office
     from payroll.employer import load_employer
     from payroll.record import papers, people
+    from payroll.security.identifiers import check_month
 
     if bool(worker_id) == bool(all_workers):
         raise InputError("give a WORKER_ID or --all (not both)")
+    if month is not None:
+        check_month(month)  # it names the document files
     issued = parse_date(date_text, "--date") or dt.date.today()  # clock ok: the issue date a person asks for
     year = year or issued.year
     store = _store(db)

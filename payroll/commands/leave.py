@@ -69,10 +69,9 @@ class Inputs:
 
 
 def _month(value: str) -> str:
-    from payroll.leave.pay import month_bounds
+    from payroll.security.identifiers import check_month
 
-    month_bounds(value)
-    return value
+    return check_month(value)  # it names the report file
 
 
 @click.group("leave")
@@ -116,7 +115,9 @@ def report_command(month, out_dir, **paths):
     data = month_report(ledgers, inputs.roster, month, inputs.law, inputs.notices)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    target = out / f"leave-report-{month}.xlsx"
+    from payroll.security.identifiers import contained
+
+    target = contained(out, f"leave-report-{month}.xlsx")
     tmp = target.with_name(target.name + ".tmp")
     tmp.write_bytes(data)
     tmp.replace(target)
@@ -161,11 +162,14 @@ def notices_command(due_text, out_dir, employer, no_record, **paths):
             documents.append((f"leave-notice-{wid}-{due.period_end.isoformat()}-{due.stage}.pdf", render_notice(data)))
             records.append(Notice(wid, due.period_end, due.stage, day, due.minutes))
     out = Path(out_dir)
+    from payroll.security.identifiers import contained
+
     out.mkdir(parents=True, exist_ok=True)
     for name, pdf in documents:  # every document first; the register only after all are written
-        tmp = out / (name + ".tmp")
+        target = contained(out, name)
+        tmp = target.with_name(target.name + ".tmp")
         tmp.write_bytes(pdf)
-        tmp.replace(out / name)
+        tmp.replace(target)
     if records and not no_record:
         append_register(inputs.register_path, records)
     click.echo(f"{len(documents)} notice(s) in {out}" + ("" if no_record or not records else f"; recorded in {inputs.register_path}"))

@@ -299,6 +299,52 @@ def key_new(path):
     click.echo(f"key {kid} written to {path}; export PAYROLL_KEY_FILE={os.path.abspath(path)}")
 
 
+@key_group.command("rotate")
+@click.option("--new", "new_file", required=True, type=click.Path(dir_okay=False), help="새 키 파일 (payroll key new FILE로 만든 것)")
+@click.option("--db", help=DB_HELP)
+@click.option("--by", help="who rotates (default: login name)")
+def key_rotate(new_file, db, by):
+    """모든 암호화 자료(주민등록번호, 봉인된 입력 원본)를 지금 키(PAYROLL_KEY_FILE)에서 새 키로 다시 암호화한다."""
+    from payroll.store import crypto, keys
+
+    new_key = crypto.read_key_file(Path(new_file))
+    result = keys.rotate(_store(db), new_key, _actor(by))
+    click.echo(f"key {result['from']} → {result['to']}: {result['personal']} 주민등록번호, {result['sealed_inputs']} sealed input(s) re-encrypted; "
+               f"now export PAYROLL_KEY_FILE={os.path.abspath(new_file)}")
+
+
+@click.group("correction")
+def correction_group():
+    """마감된 달의 정정 실행: 승인자(approver)의 승인 기록 (콘솔의 정정 승인과 같은 기록)."""
+
+
+@correction_group.command("approve")
+@click.argument("month")
+@click.option("--approver", required=True, help="승인자 (approver 역할의 콘솔 사용자)")
+@click.option("--reason", required=True, help="정정 사유 (감사 기록에 남음)")
+@click.option("--password-file", type=click.Path(dir_okay=False), help="승인자 비밀번호가 첫 줄에 있는 파일 (없으면 표준입력)")
+@click.option("--db", help=DB_HELP)
+def correction_approve(month, approver, reason, password_file, db):
+    """승인자가 비밀번호로 확인하고 정정 실행 한 번을 승인한다; 그다음 payroll run MONTH --correction."""
+    from sqlmodel import Session
+
+    from payroll.record import users
+    from payroll.commands.users import _read_password
+    from payroll.runs.approvals import record_approval
+    from payroll.security.identifiers import check_month
+
+    check_month(month)
+    store = _store(db)
+    password = _read_password(password_file, confirm=False)
+    with Session(store.engine, expire_on_commit=False) as s:
+        try:
+            users.authenticate(s, approver, password, source="cli")
+        except users.LoginRefused as exc:
+            raise InputError(f"--approver {approver}: {users.REFUSAL_MESSAGES[exc.reason]}") from None
+    approval = record_approval(store, month, approver, reason)
+    click.echo(f"{month}: 정정 실행 1회 승인됨 (승인 {approval.id}, {approver}); 이제 payroll run {month} --correction")
+
+
 @click.group("rrn")
 def rrn_group():
     """주민등록번호: 암호화해 보관하고 가린 형태로만 보인다."""
@@ -337,7 +383,7 @@ def register(cli: click.Group) -> None:
     for command in (run_command, close_command, mail_command, replay_command, diff_command, explain_command, demo_command, samples_command):
         command.callback = guarded(command.callback)
         cli.add_command(command)
-    for group in (key_group, rrn_group):
+    for group in (key_group, rrn_group, correction_group):
         for sub in group.commands.values():
             sub.callback = guarded(sub.callback)
         cli.add_command(group)

@@ -11,7 +11,7 @@ from payroll.errors import InputError
 DB_HELP = "데이터베이스 URL 또는 SQLite 파일 (기본: $PAYROLL_DB, 없으면 payroll.db)"
 
 
-def _read_password(password_file: str | None) -> str:
+def _read_password(password_file: str | None, confirm: bool = True) -> str:
     """The password from ``--password-file`` (first line) or standard input; never from an argument."""
     if password_file is not None:
         try:
@@ -23,7 +23,7 @@ def _read_password(password_file: str | None) -> str:
             raise InputError(f"--password-file {password_file}: not UTF-8 text") from None
         return line.rstrip("\r\n")
     if sys.stdin is not None and sys.stdin.isatty():
-        return click.prompt("password", hide_input=True, confirmation_prompt=True)
+        return click.prompt("password", hide_input=True, confirmation_prompt=confirm)
     return (sys.stdin.readline() if sys.stdin is not None else "").rstrip("\r\n")
 
 
@@ -57,11 +57,14 @@ def user_list(db_url):
     from payroll.record import users
     from payroll.store import open_store
 
+    from payroll.security import throttle
+
     store = open_store(db_url)
+    now = users.utc_now()  # clock ok: how long a delay still runs, shown to the operator
     with store.session() as s:
-        rows = users.list_users(s)
-    for u in rows:
-        state = "disabled" if u.disabled else "locked" if u.locked else "active"
+        rows = [(u, throttle.state(s, u.name, now)) for u in users.list_users(s)]
+    for u, (failures, wait) in rows:
+        state = "disabled" if u.disabled else f"active, {failures} failed login(s), next attempt in {wait}s" if failures else "active"
         click.echo(f"{u.name:<24} {u.role:<9} {state}")
 
 
@@ -83,7 +86,7 @@ def user_disable(name, db_url):
 @click.argument("name")
 @click.option("--db", "db_url", help=DB_HELP)
 def user_unlock(name, db_url):
-    """로그인 5회 실패로 잠긴 계정 잠금 해제."""
+    """로그인 실패로 늘어난 대기 시간을 없앤다 (승인자는 콘솔의 사용자 화면에서도 할 수 있다)."""
     from payroll.record import users
     from payroll.store import open_store
 

@@ -13,12 +13,12 @@ leave it off (the default) for bank upload formats that take detail lines only.
 
 from __future__ import annotations
 
-import csv
 import io
 
 import polars as pl
 
 from payroll.case import InputError
+from payroll.security.cells import csv_writer
 
 COLUMNS = ("worker_id", "name", "bank", "account", "net_pay")
 BOM = "\ufeff"
@@ -42,7 +42,7 @@ def bank_transfer_csv(results: pl.DataFrame, *, total: bool = False, source: str
         if int(row["net_pay"]) < 0 and not shortfall_as_zero:
             raise InputError(f"{source}: worker {row['worker_id']} (row {i + 1}): net_pay {int(row['net_pay']):,} is negative; a transfer cannot be negative")
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
+    writer = csv_writer(out, lineterminator="\r\n")  # a name such as =HYPERLINK(…) stays text
     writer.writerow(COLUMNS)
     for row in frame.iter_rows():
         worker_id, name, bank, account, net = row

@@ -16,6 +16,7 @@ from typing import Any
 
 from payroll.documents.office import korean_date
 from payroll.employer import Employer
+from payroll.security.cells import csv_writer
 from payroll.documents.pdf import Doc, render
 from payroll.roster import Contract, Worker
 from payroll.periods import length_ymd
@@ -67,7 +68,7 @@ def record_issue(data_dir: Path, number: str, worker_id: str, issued: dt.date, p
     path = data_dir / REGISTER
     new = not path.exists()
     with path.open("a", newline="", encoding="utf-8") as fh:
-        w = csv.writer(fh)
+        w = csv_writer(fh)
         if new:
             w.writerow(["issue_number", "worker_id", "issued_on", "purpose"])
         w.writerow([number, worker_id, issued.isoformat(), purpose])

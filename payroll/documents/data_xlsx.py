@@ -21,6 +21,7 @@ from typing import Any
 from openpyxl import Workbook
 
 from payroll.documents.xlsx import BOLD, HEADER_FILL, stamp_for, workbook_bytes
+from payroll.security.cells import append_row
 
 SHEET_NAME_MAX = 31
 _BAD_SHEET_CHARS = set("[]:*?/\\")
@@ -85,9 +86,9 @@ def data_workbook(data: dict[str, Any], issued: dt.date | None) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = "document"
-    ws.append(["field", "value"])
+    append_row(ws, ["field", "value"])
     for row in rows:
-        ws.append(list(row))
+        append_row(ws, row)
     _style(ws, widths=(36, 48))
     for name, objs in tables.items():
         sheet = wb.create_sheet(name)
@@ -97,10 +98,10 @@ def data_workbook(data: dict[str, Any], issued: dt.date | None) -> bytes:
             for k, _ in f:
                 if k not in header:
                     header.append(k)
-        sheet.append(header)
+        append_row(sheet, header)
         for f in flat:
             d = dict(f)
-            sheet.append([d.get(k) for k in header])
+            append_row(sheet, [d.get(k) for k in header])
         _style(sheet, widths=tuple(18 for _ in header))
     return workbook_bytes(wb, stamp_for(issued))
 

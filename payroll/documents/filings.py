@@ -33,7 +33,6 @@ share, and the total; 고용보험's employer share is split into 실업급여 a
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 import json
@@ -42,6 +41,7 @@ from typing import Any
 import polars as pl
 from openpyxl import Workbook
 
+from payroll.security.cells import csv_writer, set_cell
 from payroll.documents.xlsx import BOLD, BORDER, CENTER, HEADER_FILL, TOTAL_FILL, WON_FORMAT, stamp_for, workbook_bytes
 
 WITHHOLDING_FIELDS = ("code", "label", "persons", "total_paid", "taxable_pay", "non_taxable_pay", "income_tax", "local_income_tax", "note")
@@ -246,7 +246,7 @@ def filings_json(results: pl.DataFrame) -> bytes:
 
 def _csv(fields: tuple[str, ...], rows: list[dict]) -> bytes:
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
+    writer = csv_writer(out, lineterminator="\r\n")
     writer.writerow(fields)
     for row in rows:
         writer.writerow(["" if row[k] is None else row[k] for k in fields])
@@ -273,13 +273,13 @@ def filings_xlsx(results: pl.DataFrame) -> bytes:
     for index, (title, fields, headers, rows, total_keys) in enumerate(sheets):
         ws = wb.active if index == 0 else wb.create_sheet()
         ws.title = title
-        ws.cell(row=1, column=1, value=f"{title} {', '.join(period['months'])} (지급일 {', '.join(period['pay_dates'])})").font = BOLD
+        set_cell(ws, 1, 1, f"{title} {', '.join(period['months'])} (지급일 {', '.join(period['pay_dates'])})").font = BOLD
         for j, h in enumerate(headers, start=1):
-            c = ws.cell(row=3, column=j, value=h)
+            c = set_cell(ws, 3, j, h)
             c.font, c.fill, c.alignment, c.border = BOLD, HEADER_FILL, CENTER, BORDER
         for i, row in enumerate(rows, start=4):
             for j, k in enumerate(fields, start=1):
-                c = ws.cell(row=i, column=j, value=row[k])
+                c = set_cell(ws, i, j, row[k])
                 c.border = BORDER
                 if isinstance(row[k], int) and k not in ("persons",):
                     c.number_format = WON_FORMAT

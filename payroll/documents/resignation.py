@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from payroll.security.cells import csv_writer
 from payroll.case import InputError
 from payroll.documents.office import korean_date
 from payroll.employer import Employer
@@ -81,15 +82,16 @@ def read_register(data_dir: Path) -> list[Resignation]:
 
 
 def read_register_file(path: Path) -> list[Resignation]:
+    from payroll.csvfile import read_rows
+
     path = Path(path)
     out = []
-    with path.open(newline="", encoding="utf-8") as fh:
-        for line, row in enumerate(csv.DictReader(fh), start=2):
-            try:
-                out.append(Resignation(row["worker_id"], row["contract_id"], dt.date.fromisoformat(row["last_working_day"]),
-                                       row["reason"], dt.date.fromisoformat(row["submitted_on"])))
-            except (KeyError, ValueError) as exc:
-                raise InputError(f"{path}: row {line}: {exc}") from None
+    for line, row in read_rows(path, COLUMNS):
+        try:
+            out.append(Resignation(row["worker_id"], row["contract_id"], dt.date.fromisoformat(row["last_working_day"]),
+                                   row["reason"], dt.date.fromisoformat(row["submitted_on"])))
+        except ValueError as exc:
+            raise InputError(f"{path}: row {line}: {exc}") from None
     return out
 
 
@@ -102,7 +104,7 @@ def record(data_dir: Path, r: Resignation) -> Path:
     path = data_dir / REGISTER
     new = not path.exists()
     with path.open("a", newline="", encoding="utf-8") as fh:
-        w = csv.writer(fh)
+        w = csv_writer(fh)
         if new:
             w.writerow(COLUMNS)
         w.writerow([r.worker_id, r.contract_id, r.last_working_day.isoformat(), r.reason, r.submitted_on.isoformat()])

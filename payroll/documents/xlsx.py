@@ -20,12 +20,14 @@ from xml.sax.saxutils import escape
 from openpyxl import Workbook
 from openpyxl.cell import Cell
 from openpyxl.cell._writer import write_cell
-from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import to_excel
 from openpyxl.writer.excel import ExcelWriter
 from openpyxl.xml.functions import xmlfile
+
+from payroll.security.cells import FORMULA_STARTS, xlsx_text
 
 WON_FORMAT = "#,##0;-#,##0;0"
 HEADER_FILL = PatternFill("solid", fgColor="E8EDF2")
@@ -52,6 +54,9 @@ class SheetCells:
     meaning. openpyxl still writes everything around the cells (sheet view, column widths,
     styles, the package); :func:`workbook_bytes` / :func:`splice_cells` put these cells into the
     empty ``<sheetData>`` openpyxl wrote for ``ws``, whose own cells must stay empty.
+
+    A text is always a string cell: one that a spreadsheet program would run as a formula
+    (``=…``, ``+…``, ``@…``) gets the ``quotePrefix`` style as well (:mod:`payroll.security.cells`).
     """
 
     def __init__(self, ws) -> None:
@@ -64,6 +69,7 @@ class SheetCells:
         self.min_col = self.max_col = self.min_row = self.max_row = 0
         self._letters: list[str] = [""]  # column letters by number, grown as rows get wider
         self._date_styles: dict[int, int] = {}
+        self._quoted_styles: dict[int, int] = {}
 
     def style(self, *, font=None, fill=None, border=None, alignment=None, number_format: str | None = None) -> int:
         """Register a cell style with the workbook (as setting it on a cell does); its ``s`` id."""
@@ -100,9 +106,12 @@ class SheetCells:
             if t is str:
                 if not v:
                     out.append(f'<c r="{letters[j]}{r}"{sa} t="inlineStr" />')
-                elif (v[0] == "=" and len(v) > 1) or v in ERROR_CODES or len(v) > TEXT_MAX or ILLEGAL_CHARACTERS_RE.search(v):
-                    out.append(self._openpyxl_cell(r, j, v, s))
                 else:
+                    if v[0] in FORMULA_STARTS or ILLEGAL_CHARACTERS_RE.search(v):
+                        v, quoted = xlsx_text(v)
+                        if quoted:
+                            sa = f' s="{self._quoted_style(s)}"'
+                    v = v[:TEXT_MAX]  # what openpyxl keeps of a longer text
                     stripped = v.strip()
                     space = ' xml:space="preserve"' if stripped and stripped != v else ""
                     out.append(f'<c r="{letters[j]}{r}"{sa} t="inlineStr"><is><t{space}>{escape(v)}</t></is></c>')
@@ -139,6 +148,15 @@ class SheetCells:
             cell._style = copy(self.wb._cell_styles[style])
         cell.value = value
         return cell
+
+    def _quoted_style(self, style: int) -> int:
+        """``style`` with ``quotePrefix``: the cell stays text when it is edited in Excel."""
+        found = self._quoted_styles.get(style)
+        if found is None:
+            cell = self._cell_of(1, 1, None, style)
+            cell.quotePrefix = True
+            found = self._quoted_styles[style] = cell.style_id
+        return found
 
     def _date_style(self, style: int, value: dt.date) -> int:
         """The style openpyxl gives a date in a cell of ``style``: a date number format is added

@@ -41,6 +41,7 @@ from payroll.case import InputError
 from payroll.law import Law
 from payroll.leave.units import check_use
 from payroll.roster import Contract, Roster
+from payroll.security.cells import csv_writer
 
 LEAVE_KINDS = ("연차", "반차", "병가", "공가", "무급")
 ANNUAL_KINDS = ("연차", "반차")
@@ -271,7 +272,7 @@ def append_register(path: Path, notices: list[Notice]) -> None:
     new = [n for n in notices if (n.worker_id, n.period_end, n.stage) not in keys]
     rows = existing + new
     buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
+    writer = csv_writer(buf, lineterminator="\n")
     writer.writerow(REGISTER_COLUMNS)
     for n in rows:
         writer.writerow([n.worker_id, n.period_end.isoformat(), n.stage, n.notice_date.isoformat(), "" if n.minutes is None else n.minutes])

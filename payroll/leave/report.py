@@ -138,6 +138,8 @@ def _deterministic(xlsx: bytes) -> bytes:
 def month_report(ledgers: dict[str, WorkerLedger], roster: Roster, month: str, law: Law, notices: list[Notice]) -> bytes:
     from openpyxl import Workbook
 
+    from payroll.security.cells import append_row
+
     year, mon = (int(x) for x in month.split("-"))
     first = dt.date(year, mon, 1)
     last = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
@@ -145,12 +147,12 @@ def month_report(ledgers: dict[str, WorkerLedger], roster: Roster, month: str, l
     wb = Workbook()
     ws = wb.active
     ws.title = "연차현황"
-    ws.append(["사번", "성명", "소속", "1일 (시간)", "발생 (시간)", "사용 (시간)", "수당지급 (시간)", "소멸 (시간)", "잔여 (시간)", "잔여",
+    append_row(ws, ["사번", "성명", "소속", "1일 (시간)", "발생 (시간)", "사용 (시간)", "수당지급 (시간)", "소멸 (시간)", "잔여 (시간)", "잔여",
                "이달 발생 (시간)", "이달 사용 (시간)", "3개월 내 소멸 예정 (시간)", "소멸 예정일", "사용촉진 (이달)", "예외", "이달 연차수당(원)"])
     entries_ws = wb.create_sheet("원장")
-    entries_ws.append(["사번", "날짜", "구분", "연차 (시간)", "잔여 (시간)", "연차", "잔여", "근거", "내용", "지급월", "금액(원)", "계산방법", "발생 건"])
+    append_row(entries_ws, ["사번", "날짜", "구분", "연차 (시간)", "잔여 (시간)", "연차", "잔여", "근거", "내용", "지급월", "금액(원)", "계산방법", "발생 건"])
     exc_ws = wb.create_sheet("예외")
-    exc_ws.append(["사번", "날짜", "연차 (시간)", "연차", "내용", "출처"])
+    append_row(exc_ws, ["사번", "날짜", "연차 (시간)", "연차", "내용", "출처"])
     names = {"accrual": "발생", "use": "사용", "payout": "수당지급", "lapse": "소멸"}
     for wid in sorted(ledgers):
         ledger = ledgers[wid]
@@ -165,27 +167,27 @@ def month_report(ledgers: dict[str, WorkerLedger], roster: Roster, month: str, l
         pay = sum(e.amount or 0 for e in ledger.entries if e.kind == "payout" and e.pay_month == month)
         contract = roster.contract_on(wid, last) or roster.contracts_of(wid)[-1]
         unit = leave_day_minutes(contract, law, min(last, contract.end or last))
-        ws.append([wid, worker.name, worker.department, hours(unit), hours(t["accrued"]), hours(t["used"]), hours(t["paid_out"]), hours(t["lapsed"]),
+        append_row(ws, [wid, worker.name, worker.department, hours(unit), hours(t["accrued"]), hours(t["used"]), hours(t["paid_out"]), hours(t["lapsed"]),
                    hours(t["remaining"]), leave_text(t["remaining"], last, law, unit),
                    hours(month_acc), hours(month_use), hours(sum(g.remaining for g in expiring)), ", ".join(sorted({g.expiry.isoformat() for g in expiring})),
                    due_text, len([x for x in ledger.exceptions if first <= x.date <= last]), pay])
         for e in ledger.entries:
             if first <= e.date <= last or (e.kind == "payout" and e.pay_month == month):
-                entries_ws.append([wid, e.date.isoformat(), names[e.kind], hours(e.minutes), hours(e.balance), leave_text(e.minutes, e.date, law, unit), leave_text(e.balance, e.date, law, unit),
+                append_row(entries_ws, [wid, e.date.isoformat(), names[e.kind], hours(e.minutes), hours(e.balance), leave_text(e.minutes, e.date, law, unit), leave_text(e.balance, e.date, law, unit),
                                    e.article, e.note, e.pay_month or "", e.amount if e.amount is not None else "", e.method, e.grant_id])
         for x in ledger.exceptions:
             if first <= x.date <= last:
-                exc_ws.append([wid, x.date.isoformat(), hours(x.minutes), leave_text(x.minutes, x.date, law, unit), x.note, x.source])
+                append_row(exc_ws, [wid, x.date.isoformat(), hours(x.minutes), leave_text(x.minutes, x.date, law, unit), x.note, x.source])
     settings = wb.create_sheet("설정")
     on = law.on(last)
-    settings.append(["항목", "값", "근거"])
-    settings.append(["기준일", last.isoformat(), ""])
-    settings.append(["계속근로 공백 한도(일)", on["leave.continuity_max_gap_days"], str(on.citation("leave.continuity_max_gap_days"))])
-    settings.append(["공백 기준의 사유", on["leave.continuity_reason"], ""])
-    settings.append(["통상임금 기준", on["leave.ordinary_wage_basis"], str(on.citation("leave.ordinary_wage_basis"))])
+    append_row(settings, ["항목", "값", "근거"])
+    append_row(settings, ["기준일", last.isoformat(), ""])
+    append_row(settings, ["계속근로 공백 한도(일)", on["leave.continuity_max_gap_days"], str(on.citation("leave.continuity_max_gap_days"))])
+    append_row(settings, ["공백 기준의 사유", on["leave.continuity_reason"], ""])
+    append_row(settings, ["통상임금 기준", on["leave.ordinary_wage_basis"], str(on.citation("leave.ordinary_wage_basis"))])
     notes = sorted({ledger.attendance_note for ledger in ledgers.values()})
     for note in notes:
-        settings.append(["출근 자료", note, "근로기준법 §60①②⑥"])
+        append_row(settings, ["출근 자료", note, "근로기준법 §60①②⑥"])
     wb.properties.creator = "payroll"
     wb.properties.created = FIXED_TIME
     wb.properties.modified = FIXED_TIME

@@ -24,6 +24,7 @@ from payroll.record.audit import values as audit_values
 from payroll.record.models import SINCE_ALWAYS, ContractTerms, RecordContract, RecordWorker, WorkerVersion
 from payroll.record.people import IDENTITY_FIELDS, TERM_FIELDS, VERSION_FIELDS, load, month_bounds, version_on
 from payroll.roster import Contract, Worker
+from payroll.security.identifiers import CONTRACT_ID
 from payroll.store.db import now
 from payroll.store.models import MonthLock
 
@@ -126,6 +127,7 @@ def contract_changes(session: Session, contracts: list[Contract], effective: dt.
     loaded = load(session, None)
     views = {c.contract_id: c for wid in loaded.contracts for c in loaded.views(wid, max(effective, SINCE_ALWAYS))}
     for c in contracts:
+        CONTRACT_ID.check(c.contract_id, source)  # a part of a contract (C001~20260701) is the record's own name, not an import's
         if c.worker_id not in loaded.identities and c.worker_id not in known_workers:
             raise InputError(f"{source}: 계약 {c.contract_id}: 근로자 {c.worker_id}이(가) 기록에 없습니다 — 근로자 명부를 먼저 가져오세요")
         have = views.get(c.contract_id)
@@ -137,14 +139,17 @@ def contract_changes(session: Session, contracts: list[Contract], effective: dt.
             for f in ("start", "end", "business") + TERM_FIELDS:
                 if getattr(have, f) != getattr(c, f):
                     cs.contract_changes.append(FieldChange(c.contract_id, f, getattr(have, f), getattr(c, f)))
-    by_worker: dict[str, list[Contract]] = {}
-    for c in list(views.values()) + contracts:
-        by_worker.setdefault(c.worker_id, [])
-    for wid in by_worker:
-        merged = {c.contract_id: c for c in views.values() if c.worker_id == wid}
-        merged.update({c.contract_id: c for c in contracts if c.worker_id == wid})
+    recorded: dict[str, list[Contract]] = {}  # each worker's contracts, grouped once (not a scan per worker)
+    in_file: dict[str, list[Contract]] = {}
+    for c in views.values():
+        recorded.setdefault(c.worker_id, []).append(c)
+    for c in contracts:
+        in_file.setdefault(c.worker_id, []).append(c)
+    for wid in dict.fromkeys([*recorded, *in_file]):
+        merged = {c.contract_id: c for c in recorded.get(wid, [])}
+        merged.update({c.contract_id: c for c in in_file.get(wid, [])})
         _check_overlap(source, wid, list(merged.values()))
-        before = _service_end([c for c in views.values() if c.worker_id == wid])
+        before = _service_end(recorded.get(wid, []))
         after = _service_end(list(merged.values()))
         if after is not None and after != before and after >= effective:
             cs.leavers.append((wid, after))

@@ -1,9 +1,10 @@
 """Reading a roster or contracts file for the import: CSV (UTF-8 or CP949) or XLSX, Korean or English headers.
 
 Every row is checked; every bad row is named with file, row and field (in Korean), all of them at
-once, and nothing is taken from a file that has one. An XLSX is read under limits (its first sheet,
+once, and nothing is taken from a file that has one. An XLSX is measured against ``rules/limits.toml``
+and read in a child process under a memory limit (:mod:`payroll.security.sandbox`), its first sheet,
 at most :data:`MAX_ROWS` rows and :data:`MAX_COLUMNS` columns, cell values only — a formula's cached
-value, never the formula). The blank templates (:func:`template_bytes`) carry the Korean headers.
+value, never the formula. A 주민등록번호 in any cell is masked as it is read (CSV and XLSX). The blank templates (:func:`template_bytes`) carry the Korean headers.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from pydantic import BaseModel, ValidationError
 from payroll.case import InputError
 from payroll.csvfile import read_text
 from payroll.roster import Contract, Worker
+from payroll.security.rrn import masked
 
 MAX_ROWS = 50_000
 MAX_COLUMNS = 60
@@ -65,10 +67,22 @@ def _cell_text(value: object) -> str:
 
 
 def _xlsx_rows(path: Path) -> list[list[str]]:
+    """The first sheet's rows as text, read in a child process under the limits of ``rules/limits.toml``
+    (:func:`payroll.security.sandbox.run_untrusted`: measured first, a reader crash is an error message)."""
+    from payroll.security.sandbox import run_untrusted
+
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{path}: 읽을 수 없습니다 ({exc.strerror})") from None
+    return run_untrusted(_xlsx_rows_of, raw, str(path), str(path))
+
+
+def _xlsx_rows_of(raw: bytes, path: str) -> list[list[str]]:
     from openpyxl import load_workbook
 
     try:
-        wb = load_workbook(path, read_only=True, data_only=True)
+        wb = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
     except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a damaged file
         raise InputError(f"{path}: XLSX 파일을 읽을 수 없습니다 ({type(exc).__name__})") from None
     try:
@@ -77,7 +91,7 @@ def _xlsx_rows(path: Path) -> list[list[str]]:
         for k, row in enumerate(ws.iter_rows(values_only=True, max_col=MAX_COLUMNS)):
             if k > MAX_ROWS:
                 raise InputError(f"{path}: 행이 너무 많습니다 (최대 {MAX_ROWS:,}행)")
-            cells = [_cell_text(v) for v in row]
+            cells = [masked(_cell_text(v)) for v in row]  # a 주민등록번호 in any cell is masked before anything reads it
             while cells and cells[-1] == "":
                 cells.pop()
             rows.append(cells)

@@ -53,8 +53,10 @@ def write(out: Path, paper: Paper) -> list[Path]:
     from payroll.case import dumps
     from payroll.documents.data_xlsx import data_workbook
 
+    from payroll.security.identifiers import contained
+
     out.mkdir(parents=True, exist_ok=True)
-    p, j, x = out / f"{paper.stem}.pdf", out / f"{paper.stem}.json", out / f"{paper.stem}.xlsx"
+    p, j, x = (contained(out, f"{paper.stem}{suffix}") for suffix in (".pdf", ".json", ".xlsx"))
     p.write_bytes(paper.pdf)
     j.write_text(dumps(paper.data) + "\n", encoding="utf-8")
     x.write_bytes(data_workbook(paper.data, _stamp_date(paper.data)))

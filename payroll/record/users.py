@@ -2,8 +2,10 @@
 
 Passwords are hashed with argon2id (argon2-cffi's defaults). A password never comes from a
 command-line argument (it would sit in the shell history and in ``ps``): the CLI reads standard
-input or a file. Five failed logins in a row lock the account until ``payroll user unlock``;
-a successful login resets the count. Every outcome is written to the audit log.
+input or a file. Failed logins slow the next attempt down — by account name and by client
+address, with growing delays, never a hard lock (:mod:`payroll.security.throttle`); a successful
+login, ``payroll user unlock`` or an approver's unlock in the console clears an account's delay.
+Every outcome is written to the audit log.
 """
 
 from __future__ import annotations
@@ -21,7 +23,6 @@ from payroll.case import InputError
 from payroll.record.audit import record
 from payroll.record.models import ROLES, ConsoleUser
 
-MAX_FAILED_LOGINS = 5
 MIN_PASSWORD_LENGTH = 8
 NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 
@@ -132,7 +133,11 @@ def disable_user(db: Session, name: str, *, clock: Clock = utc_now, actor: str =
 
 
 def unlock_user(db: Session, name: str, *, clock: Clock = utc_now, actor: str = "cli") -> UserView:
+    """Clear the account's failed logins (its login delay) at once: an approver's hand on the throttle."""
+    from payroll.security import throttle
+
     user = _get(db, name)
+    throttle.clear(db, user.name)
     user.locked = False
     user.failed_logins = 0
     db.add(user)
@@ -141,49 +146,70 @@ def unlock_user(db: Session, name: str, *, clock: Clock = utc_now, actor: str = 
     return _view(user)
 
 
-class LoginRefused(Exception):
-    """The login failed; ``reason`` is one of "invalid", "locked", "disabled"."""
+#: what a refused login is told (the same for a wrong password and an unknown name)
+REFUSAL_MESSAGES = {
+    "invalid": "아이디 또는 비밀번호가 맞지 않습니다.",
+    "throttled": "로그인 실패가 많아 잠시 기다려야 합니다. {wait}초 뒤에 다시 시도하세요.",
+    "disabled": "사용이 중지된 계정입니다.",
+}
 
-    def __init__(self, reason: str):
+
+class LoginRefused(Exception):
+    """The login failed; ``reason`` is one of "invalid", "throttled", "disabled" (``wait``: seconds, when throttled)."""
+
+    def __init__(self, reason: str, wait: int = 0):
         super().__init__(reason)
         self.reason = reason
+        self.wait = wait
+
+    @property
+    def message(self) -> str:
+        return REFUSAL_MESSAGES[self.reason].format(wait=self.wait)
+
+
+def _dummy_verify(password: str) -> None:
+    try:
+        _hasher.verify(_DUMMY_HASH, password or "")
+    except VerificationError:
+        pass
 
 
 def authenticate(db: Session, name: str, password: str, *, clock: Clock = utc_now, source: str = "") -> ConsoleUser:
     """The user when ``password`` is right and the account usable; else :class:`LoginRefused`.
 
-    A wrong password counts towards the lock-out; the fifth in a row locks the account. An
-    unknown name is answered like a wrong password (same message, same argon2 work).
+    Failures are throttled by account name and by ``source`` (the client address) with growing
+    delays (:mod:`payroll.security.throttle`); an attempt inside a delay is refused before the
+    password is looked at. An unknown name is answered exactly like a wrong password: the same
+    message, the same argon2 work, the same counting.
     """
+    from payroll.security import throttle
+
+    now = clock()
+    wait = throttle.wait_seconds(db, name, source, now)
+    if wait > 0:
+        _dummy_verify(password)
+        record(db, name[:64] or "?", "login_throttled", "", f"wait {wait}s {source}".strip(), clock=clock)
+        db.commit()
+        raise LoginRefused("throttled", wait)
     user = db.exec(select(ConsoleUser).where(ConsoleUser.name == name)).first() if name else None
     if user is None:
+        _dummy_verify(password)
+        ok = False
+    else:
         try:
-            _hasher.verify(_DUMMY_HASH, password or "")
-        except VerificationError:
-            pass
-        record(db, name[:64] or "?", "login_failed", "", f"unknown user {source}".strip(), clock=clock)
+            ok = _hasher.verify(user.password_hash, password or "")
+        except (VerifyMismatchError, VerificationError, InvalidHashError):
+            ok = False
+    if not ok:
+        throttle.failed(db, name, source, now)
+        record(db, name[:64] or "?", "login_failed", "", f"{'unknown user ' if user is None else ''}{source}".strip(), clock=clock)
         db.commit()
         raise LoginRefused("invalid")
-    if user.locked:
-        record(db, user.name, "login_refused", "", f"locked {source}".strip(), clock=clock)
-        db.commit()
-        raise LoginRefused("locked")
-    try:
-        ok = _hasher.verify(user.password_hash, password or "")
-    except (VerifyMismatchError, VerificationError, InvalidHashError):
-        ok = False
-    if not ok:
-        user.failed_logins += 1
-        if user.failed_logins >= MAX_FAILED_LOGINS:
-            user.locked = True
-        db.add(user)
-        record(db, user.name, "login_failed", "", f"attempt {user.failed_logins}{' → locked' if user.locked else ''} {source}".strip(), clock=clock)
-        db.commit()
-        raise LoginRefused("locked" if user.locked else "invalid")
     if user.disabled:
         record(db, user.name, "login_refused", "", f"disabled {source}".strip(), clock=clock)
         db.commit()
         raise LoginRefused("disabled")
+    throttle.clear(db, user.name)
     user.failed_logins = 0
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = _hasher.hash(password)

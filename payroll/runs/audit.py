@@ -16,10 +16,11 @@ from payroll.runs import inputs as inputs_module
 from payroll import law as law_module
 from payroll.runs import law_state
 from payroll.runs import results as results_module
-from payroll.runs.batch import law_of_run, note_figures
+from payroll.runs.batch import SUMMARY_FIELDS, law_of_run, note_figures
 from payroll.runs.computed import BuildFn, build_from_files, compute_month
-from payroll.runs.month_state import load_results
-from payroll.runs.hashing import canonical_json, code_version, sha256_file
+from payroll.runs.hashing import canonical_json, code_version, results_digest, run_hash, sha256_file
+from payroll.runs.month_state import HELD, load_results
+from payroll.runs.publish import recover
 from payroll.runs.outputs import Renderers, default_renderers, render_all
 from payroll.store.db import Store
 from payroll.store.models import Run, WorkerResult
@@ -57,26 +58,41 @@ class ReplayReport:
 
 def replay(store: Store, run_id: str, *, build: BuildFn | None = None, renderers: Renderers | None = None, ctx: Context | None = None,
            progress: bool = False, jobs: int | None = None, actor: str = "cli") -> ReplayReport:
-    """Recompute ``run_id`` from its stored inputs with the rules and code here; compare every output byte."""
+    """Check everything the run record says against what it stands for; each finding is a problem line.
+
+    - the run hash, recomputed from the stored record (inputs, outputs, results, the corrected run);
+    - the stored inputs against their hashes;
+    - the month recomputed from the stored inputs: every output byte, and every stored result row
+      (money, the other columns, the items, the trace) against the recomputed one;
+    - each row's summary columns against its stored result, the run's totals against its rows;
+    - the output folder: a recorded file missing or changed, a file no record names.
+    """
     run = get_run(store, run_id)
     build = build or build_from_files
     renderers = renderers or default_renderers()
     ctx = ctx or default_context()
     report = ReplayReport(run_id=run_id, identical=True)
-    if code_version() != run.code_version:
+    same_code = code_version() == run.code_version
+    if not same_code:
         report.notes.append(f"code differs from the run's: run {run.code_version}, here {code_version()}")
     manifest = json.loads(run.inputs_manifest)
     recorded: dict[str, str] = json.loads(run.outputs_manifest)
+    with store.session() as s:
+        dictionary = results_module.dictionary_of(s, run_id)
+        stored_texts = s.exec(select(WorkerResult.result_json).where(WorkerResult.run_id == run_id).order_by(WorkerResult.row)).all()
+        stored = load_results(s, run_id)
+        columns = stored_columns(s, run_id)
+        corrected = s.get(Run, run.corrects_run_id) if run.corrects_run_id else None
+    report.problems += _record_problems(run, recorded, manifest, dictionary, stored_texts, stored, columns, corrected)
     with tempfile.TemporaryDirectory(prefix="payroll-replay-") as tmp:
         root = Path(tmp) / "inputs"
         with store.session() as s:
             files, problems = inputs_module.restore(s, manifest, root)
-            dictionary = results_module.dictionary_of(s, run_id)
-            stored_texts = s.exec(select(WorkerResult.result_json).where(WorkerResult.run_id == run_id).order_by(WorkerResult.row)).all()
         report.problems += problems
         staged = inputs_module.stage(root, run.month, run.pay_date, files, manifest)
         ctx = law_of_run(staged, run.provisional, ctx)
-        if ctx.law.content_hash != run.rules_hash:
+        same_rules = ctx.law.content_hash == run.rules_hash
+        if not same_rules:
             report.notes.append(f"rules differ from the run's: run {run.rules_hash[:16]}…, here {ctx.law.content_hash[:16]}…")
         with law_module.using(ctx.law), law_module.recording() as uses:
             computed = compute_month(staged, build, ctx)
@@ -92,33 +108,90 @@ def replay(store: Store, run_id: str, *, build: BuildFn | None = None, renderers
             elif fresh[name] != recorded[name]:
                 report.problems.append(f"output {name}: bytes differ (recorded sha256 {recorded[name][:12]}…, replay {fresh[name][:12]}…)")
         report.outputs_checked = len(recorded)
-        report.problems += _compare_results(dictionary, stored_texts, computed)
-    disk = Path(run.out_dir)
-    if disk.is_dir():
-        for name, digest in recorded.items():
-            p = disk / name
-            if not p.is_file():
-                report.notes.append(f"output {name}: missing from {disk}")
-            elif sha256_file(p) != digest:
-                report.problems.append(f"output {name} in {disk}: the file on disk differs from the recorded sha256")
-    else:
-        report.notes.append(f"the run's output directory {disk} is not here; verified the recomputed outputs against the recorded hashes")
+        report.problems += _compare_results(dictionary, stored_texts, stored, computed)
+        if dictionary is not None and same_rules and same_code and not problems:  # a run of the older format hashed its whole texts
+            again = run_hash(month=run.month, pay_date=run.pay_date.isoformat(), kind=run.kind, corrects_run_hash=corrected.run_hash if corrected else None,
+                             rules_hash=ctx.law.content_hash, code=code_version(), inputs=manifest, outputs=fresh, results_sha256=computed.results_sha256())
+            if again != run.run_hash:
+                report.problems.append(f"run hash: recorded {run.run_hash[:16]}…, the replay gives {again[:16]}…")
+    report.problems += _folder_problems(store, run, recorded)
     report.identical = not report.problems
     store.audit(actor, "run.replay", run_id, {"identical": report.identical, "problems": len(report.problems)})
     return report
 
 
-def _compare_results(dictionary, stored_texts: list[str], computed) -> list[str]:
+def stored_columns(session, run_id: str) -> list[dict]:
+    """Each stored row's summary columns (the money the register and the console read without the result)."""
+    rows = session.exec(select(WorkerResult).where(WorkerResult.run_id == run_id).order_by(WorkerResult.row)).all()
+    return [{"row": r.row, "worker_id": r.worker_id, **{f: getattr(r, f) for f in SUMMARY_FIELDS}} for r in rows]
+
+
+def _stored_sha256(dictionary, stored_texts: list[str]) -> str:
+    """What the run hash covers of the stored results: the dictionary and every text (format 2), or the
+    hash of the whole texts (format 1)."""
+    if dictionary is None:
+        return results_digest(stored_texts)
+    import polars as pl
+
+    return results_module.results_sha256(dictionary.as_json(), [pl.Series(list(stored_texts), dtype=pl.Utf8)])
+
+
+def _record_problems(run: Run, recorded: dict[str, str], manifest: list[dict], dictionary, stored_texts: list[str], stored: list[dict],
+                     columns: list[dict], corrected: Run | None) -> list[str]:
+    """What the record says about itself: its hash, its rows' columns, its totals."""
+    problems = []
+    again = run_hash(month=run.month, pay_date=run.pay_date.isoformat(), kind=run.kind, corrects_run_hash=corrected.run_hash if corrected else None,
+                     rules_hash=run.rules_hash, code=run.code_version, inputs=manifest, outputs=recorded,
+                     results_sha256=_stored_sha256(dictionary, stored_texts))
+    if again != run.run_hash:
+        problems.append(f"run hash: recorded {run.run_hash[:16]}…, recomputed from the stored record {again[:16]}… (the record was changed after the run)")
+    by_row = {int(r["row"]["row"]): r["row"] for r in stored}
+    for c in columns:
+        row = by_row.get(int(c["row"]))
+        for f in SUMMARY_FIELDS:
+            if row is None or int(row.get(f) or 0) != int(c[f]):
+                shown = "—" if row is None else f"{int(row.get(f) or 0):,}"
+                problems.append(f"result {c['worker_id']}: stored column {f} {int(c[f]):,} ≠ its stored result {shown}")
+    totals = {"gross_pay_total": "gross_pay", "deductions_total": "deductions_total", "net_pay_total": "net_pay"}
+    for total, f in totals.items():
+        summed = sum(int(r["row"].get(f) or 0) for r in stored if r["row"].get("pay_state") != HELD)  # a held row is recorded, not paid
+        if int(getattr(run, total)) != summed:
+            problems.append(f"run {total}: recorded {int(getattr(run, total)):,}, its stored rows sum to {summed:,}")
+    if int(run.workers) != len(stored):
+        problems.append(f"run workers: recorded {run.workers}, stored rows {len(stored)}")
+    return problems
+
+
+def _folder_problems(store: Store, run: Run, recorded: dict[str, str]) -> list[str]:
+    """The run's output folder against the record: missing, changed and extra files."""
+    disk = Path(run.out_dir)
+    recover(store, disk.parent)  # a run stopped between its record and its folder: put the folder in place first
+    if not disk.is_dir():
+        return [f"output folder {disk}: missing ({len(recorded)} recorded outputs)"]
+    problems = []
+    present = {p.relative_to(disk).as_posix(): p for p in disk.rglob("*") if p.is_file()}
+    for name, digest in sorted(recorded.items()):
+        if name not in present:
+            problems.append(f"output {name} in {disk}: missing")
+        elif sha256_file(present[name]) != digest:
+            problems.append(f"output {name} in {disk}: the file on disk differs from the recorded sha256")
+    for name in sorted(set(present) - set(recorded)):
+        problems.append(f"output {name} in {disk}: not in the run record (a file added after the run)")
+    return problems
+
+
+def _compare_results(dictionary, stored_texts: list[str], stored: list[dict], computed) -> list[str]:
     """What differs between the stored results and the recomputed ones. A run stored with a dictionary
-    (format 2) must match text for text and dictionary for dictionary; an older run (format 1, whole
-    JSON per worker) is compared with the recomputed results expanded to that form."""
+    (format 2) that matches text for text and dictionary for dictionary is identical; otherwise (or for
+    an older run, whole JSON per worker) the expanded results are compared amount by amount, then
+    column by column, item by item and step by step."""
     if dictionary is not None and dictionary.as_json() == computed.stored.dictionary.as_json() and list(stored_texts) == computed.stored.texts.to_list():
         return []
-    stored = [dictionary.expand(t) for t in stored_texts] if dictionary is not None else [json.loads(t) for t in stored_texts]
     fresh = computed.stored_results()
     problems = [f"result {line}" for line in diff_results(stored, fresh)]
+    problems += [f"result {line}" for line in diff_other_fields(stored, fresh)]
     if not problems and [canonical_json(r) for r in stored] != [canonical_json(r) for r in fresh]:
-        problems.append("result rows differ from the stored ones (trace or a non-money column)")
+        problems.append("result rows differ from the stored ones (their order or their stored form)")
     return problems
 
 
@@ -168,6 +241,28 @@ def diff_results(a: list[dict], b: list[dict]) -> list[str]:
             va, vb = xa.get(key, 0), xb.get(key, 0)
             if va != vb:
                 lines.append(f"{wid}: {_label(key, catalogue)}: {va:,} → {vb:,} ({vb - va:+,})")
+    return lines
+
+
+def diff_other_fields(stored: list[dict], recomputed: list[dict]) -> list[str]:
+    """Per worker: what differs besides the amounts :func:`diff_results` lists — the other columns of the
+    row, the items' texts, the trace."""
+    lines = []
+    ka, kb = _key_results(stored), _key_results(recomputed)
+    for wid in sorted(set(ka) & set(kb)):
+        a, b = ka[wid], kb[wid]
+        amounts = set(AMOUNT_FIELDS)
+        fields = sorted(k for k in set(a["row"]) | set(b["row"]) if k not in amounts and canonical_json(a["row"].get(k)) != canonical_json(b["row"].get(k)))
+        if fields:
+            shown = ", ".join(f"{k} {a['row'].get(k)!r} → {b['row'].get(k)!r}" for k in fields[:3])
+            lines.append(f"{wid}: row {shown}" + (f" (+{len(fields) - 3} more)" if len(fields) > 3 else ""))
+        if canonical_json([{k: v for k, v in it.items() if k != "amount"} for it in a["items"]]) != canonical_json(
+                [{k: v for k, v in it.items() if k != "amount"} for it in b["items"]]):
+            lines.append(f"{wid}: pay items differ (labels, methods or minutes)")
+        if canonical_json(a["trace"]) != canonical_json(b["trace"]):
+            steps = [x.get("step") for x, y in zip(a["trace"], b["trace"]) if canonical_json(x) != canonical_json(y)]
+            where = f" from step {steps[0]}" if steps else f" ({len(a['trace'])} → {len(b['trace'])} entries)"
+            lines.append(f"{wid}: trace differs{where}")
     return lines
 
 

@@ -1,11 +1,17 @@
 """The monthly batch run: import inputs, build, compute in one vectorised pass, render, record.
 
-A run is atomic. Outputs are written to a hidden scratch directory beside their final place and
-renamed into place when complete; the run record (the run, every worker's result, any 소급분
-lines) is then written in one database transaction. A run killed half-way leaves no run record
-and no output directory under its final name (only a ``.partial-…`` scratch directory, removed
-by the next run); running it again completes. Input files are stored by hash before the build
-(content-addressed, so keeping them is harmless).
+A run holds its month from start to end (:mod:`payroll.security.month_lock`: a second run or a
+close of the month is refused meanwhile). Input files are stored by hash before the build, with
+any 주민등록번호 masked, and the run reads those stored copies (what a replay restores). Outputs are
+written to a hidden scratch directory beside their final place; the run record (the run, every
+worker's result, any 소급분 lines) is written in one database transaction, and only then is the
+scratch directory renamed into place (:mod:`payroll.runs.publish`): a folder under a final name
+always has its record. A run killed before the commit leaves no record and no folder (its scratch
+directory is removed by the next start); killed after, its folder is put in place by the next
+start. Named steps (:mod:`payroll.runs.checkpoints`) let a test kill or hold a run at each.
+
+Before anything is computed the month is checked (:mod:`payroll.runs.prechecks`): a month with
+attendance errors neither corrected nor decided is refused, nothing recorded.
 """
 
 from __future__ import annotations
@@ -13,7 +19,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import re
 import secrets
 import shutil
 import tempfile
@@ -31,9 +36,10 @@ from payroll.case import InputError
 from payroll.employer import load_employer
 from payroll.engine.pipeline import default_context
 from payroll.engine.step import Context
-from payroll.runs import extras, history as history_module, record_inputs
+from payroll.runs import approvals, checkpoints, extras, history as history_module, record_inputs
 from payroll.runs import inputs as inputs_module
 from payroll.runs import law_state, provisional as provisional_module
+from payroll.runs import publish as publish_module
 from payroll.runs.computed import RETRO_CODE, BelowMinimumWage, BuildFn, Computed, build_from_files, compute_month, employer_of, exceptions_report  # noqa: F401 - the run's API
 from payroll.runs.hashing import code_version, run_hash
 from payroll.runs.inputs import ADJUSTMENTS_NAME, INSTALLATION_RULES_NAME, StagedInputs, check_month
@@ -42,6 +48,7 @@ from payroll.runs.month_state import (  # noqa: F401 - the run's API (payroll.ru
 )
 from payroll.runs.outputs import Renderers, default_renderers, render_all, start_pool
 from payroll.runs.prechecks import RunRefused, refuse_if_any  # noqa: F401 - RunRefused: what a refused run raises
+from payroll.security import month_lock
 from payroll.store.db import Store, now
 from payroll.store.models import MonthLock, RetroItem, Run, RunDictionary, WorkerResult
 
@@ -59,23 +66,6 @@ def _new_run_id(month: str) -> str:
     return f"{month}-{secrets.token_hex(4)}"
 
 
-def _remove_stale_partials(parent: Path) -> None:
-    if not parent.is_dir():
-        return
-    for p in parent.glob(".partial-*"):
-        m = re.match(r"^\.partial-.*-(\d+)$", p.name)
-        pid = int(m.group(1)) if m else None
-        if pid is not None and pid != os.getpid():
-            try:
-                os.kill(pid, 0)
-                continue  # that run is still going
-            except ProcessLookupError:
-                pass
-            except PermissionError:
-                continue
-        shutil.rmtree(p, ignore_errors=True)
-
-
 def execute_run(store: Store, month: str, *, inputs_dir: Path, out_root: Path, pay_date: dt.date | None = None,
                 correction: bool = False, actor: str = "cli", build: BuildFn | None = None, renderers: Renderers | None = None,
                 progress: bool = False, jobs: int | None = None, ctx: Context | None = None, provisional: bool = False,
@@ -83,20 +73,31 @@ def execute_run(store: Store, month: str, *, inputs_dir: Path, out_root: Path, p
     """Run (or, with ``correction``, re-run a closed) month; return the summary of the recorded run.
 
     Refused (:class:`RunRefused`, nothing recorded) while the month has attendance errors neither
-    corrected nor decided (payroll.runs.prechecks). A figure the month needs that no 고시 has
-    announced yet stops the run (:class:`law_state.MissingFigures`), unless ``provisional``: then the
-    last figure is used and the run says so on every output (D14). ``on_progress(stage, done,
-    total)`` is told where the run is: ``inputs``, ``compute``, ``payslips`` (done of total), ``record``."""
+    corrected nor decided (payroll.runs.prechecks). The month is held for the whole run (:mod:`payroll.security.month_lock`): a second run of it,
+    or its close, is refused meanwhile. A correction needs an approver's recorded approval
+    (:mod:`payroll.runs.approvals`). A figure the month needs that no 고시 has announced yet stops
+    the run (:class:`law_state.MissingFigures`), unless ``provisional``: then the last figure is
+    used and the run says so on every output (D14). ``on_progress(stage, done, total)`` is told where
+    the run is: ``inputs``, ``compute``, ``payslips`` (done of total), ``record``."""
     check_month(month)
-    build = build or build_from_files
-    renderers = renderers or default_renderers()
-    ctx = ctx or default_context()
-    report = on_progress or (lambda stage, done, total: None)
     root = Path(inputs_dir)
     files = inputs_module.collect(root, month)
     employer = load_employer(root / inputs_module.EMPLOYER_FILE)  # validated before anything is done
+    report = on_progress or (lambda stage, done, total: None)
     report("inputs", 0, 0)
     start_pool(jobs)  # the payslip processes' server loads the font while the month is computed
+    run_id = _new_run_id(month)
+    with month_lock.hold(store, month, holder=run_id, kind="correction" if correction else "run", actor=actor):
+        checkpoints.reached("locked")
+        return _execute_held(store, month, run_id, root, files, Path(out_root), pay_date, correction, actor, build or build_from_files,
+                             renderers or default_renderers(), progress, jobs, ctx or default_context(), provisional, employer, report)
+
+
+def _execute_held(store: Store, month: str, run_id: str, root: Path, files: list[tuple[str, Path]], out_root: Path, pay_date: dt.date | None,
+                  correction: bool, actor: str, build: BuildFn, renderers: Renderers, progress: bool, jobs: int | None, ctx: Context,
+                  provisional: bool, employer, report: Progress) -> dict:
+    parent = out_root / month
+    recovered = publish_module.recover(store, parent)  # a run of this month killed earlier: finish or clear its folder
     base_law = ctx.law
     probe = law_state.probe(base_law)
     with law_module.using(probe), law_module.recording() as uses:
@@ -110,25 +111,31 @@ def execute_run(store: Store, month: str, *, inputs_dir: Path, out_root: Path, p
     note_figures(computed, figures)
     computed.warnings.extend(law_state.review_warnings(law_used, prepared.pay_date))
     run_ctx = replace(ctx, law=law_used)
+    checkpoints.reached("computed")
 
-    run_id = _new_run_id(month)
-    parent = Path(out_root) / month
     parent.mkdir(parents=True, exist_ok=True)
-    _remove_stale_partials(parent)
     final = parent / run_id
-    partial = parent / f".partial-{run_id}-{os.getpid()}"
+    partial = publish_module.partial_dir(parent, run_id)
     try:
         outputs = render_all(partial, computed.frame, computed.items, computed.stored, computed.employer, renderers, progress, jobs,
                              extra=lambda: computed.outputs, meanwhile=computed.results_sha256,
                              on_done=lambda done, total: report("payslips", done, total))
+        checkpoints.reached("rendered")
+        report("record", 0, 0)
+        summary = _record(store, month=month, pay_date=prepared.pay_date, correction=correction, corrected_id=prepared.corrected_id,
+                          corrected_hash=prepared.corrected_hash, old_results=prepared.old_results, manifest=prepared.manifest, computed=computed,
+                          outputs=outputs, run_id=run_id, final=final, actor=actor, ctx=run_ctx, roster=prepared.roster,
+                          welfare_rows=prepared.welfare_rows, settlement=prepared.settlement, approval_id=prepared.approval_id)
     except BaseException:
-        shutil.rmtree(partial, ignore_errors=True)
+        shutil.rmtree(partial, ignore_errors=True)  # nothing recorded: nothing to publish
         raise
-    report("record", 0, 0)
-    summary = _record(store, month=month, pay_date=prepared.pay_date, correction=correction, corrected_id=prepared.corrected_id,
-                      corrected_hash=prepared.corrected_hash, old_results=prepared.old_results, manifest=prepared.manifest, computed=computed,
-                      outputs=outputs, run_id=run_id, partial=partial, final=final, actor=actor, ctx=run_ctx, roster=prepared.roster,
-                      welfare_rows=prepared.welfare_rows, settlement=prepared.settlement)
+    checkpoints.reached("recorded")
+    try:
+        publish_module.publish(partial, final)  # recorded first, then visible under its final name
+    except OSError as exc:
+        summary["warnings"] = [*summary["warnings"], f"산출물이 아직 {partial}에 있습니다 ({exc.strerror}); {month}의 다음 실행이나 재현(replay)이 제자리로 옮깁니다"]
+    checkpoints.reached("published")
+    summary["recovered"] = recovered
     summary["budget_warnings"] = budget_warnings(store, month)
     return summary
 
@@ -160,6 +167,7 @@ class _Prepared:
     corrected_id: str | None
     corrected_hash: str | None
     settlement: provisional_module.Settlement
+    approval_id: int | None = None
 
 
 def _prepare_and_compute(store: Store, month: str, root: Path, files: list[tuple[str, Path]], pay_date: dt.date | None, correction: bool,
@@ -168,6 +176,7 @@ def _prepare_and_compute(store: Store, month: str, root: Path, files: list[tuple
     with store.session() as s:
         lock = s.get(MonthLock, month)
         corrected: Run | None = None
+        approval_id = None
         if lock is not None and not correction:
             raise MonthClosed(
                 f"{month}은(는) 마감되었습니다 ({lock.closed_at:%Y-%m-%d %H:%M} UTC, {lock.closed_by}, 실행 {lock.run_id}); "
@@ -176,6 +185,7 @@ def _prepare_and_compute(store: Store, month: str, root: Path, files: list[tuple
         if correction:
             if lock is None:
                 raise InputError(f"{month}은(는) 마감되지 않았습니다: --correction은 마감된 달의 정정입니다; 그냥 실행하세요")
+            approval_id = approvals.required(s, month).id
             corrected = s.get(Run, effective_run_id(s, month))
         if pay_date is None and corrected is not None:
             pay_date = corrected.pay_date
@@ -186,7 +196,7 @@ def _prepare_and_compute(store: Store, month: str, root: Path, files: list[tuple
             adjustments = sorted(adjustments + settlement.adjustments,
                                  key=lambda a: (a["worker_id"], a["belongs_month"], a["source_code"], a["amount"], a["method"]))
         extra = [("adjustments", ADJUSTMENTS_NAME, adjustments_bytes(adjustments))] if adjustments else []
-        files = record_inputs.import_files(s, files, month, actor, allow_closed=correction)
+        files, record_notes = record_inputs.import_files(s, files, month, actor, allow_closed=correction)
         roster, record_files = record_inputs.snapshot(s, month)
         extra += record_files
         welfare_rows, db_extra = _database_inputs(s, root, month, pay_date, files, roster, record_files, ctx)
@@ -194,24 +204,30 @@ def _prepare_and_compute(store: Store, month: str, root: Path, files: list[tuple
         if ctx.law.installation_text:  # the figures HR entered: a replay lays the same ones over the rules
             extra.append(("installation_rules", INSTALLATION_RULES_NAME, (ctx.law.installation_text + "\n").encode()))
         extra += inputs_module.installation_profile_files()
-        manifest = inputs_module.import_files(s, root, files, extra)
+        imported = inputs_module.import_files(s, root, files, extra)
+        manifest = imported.manifest
         old_results = load_results(s, corrected.run_id) if corrected else []
         corrected_hash = corrected.run_hash if corrected else None
         corrected_id = corrected.run_id if corrected else None
+    checkpoints.reached("imported")
 
-    with tempfile.TemporaryDirectory(prefix="payroll-adj-") as scratch:
-        staged_files = list(files)
-        for role, name, data in extra:
-            path = Path(scratch) / name
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(data)
-            staged_files.append((role, path))
-        staged = inputs_module.stage(root, month, pay_date, staged_files, manifest)
+    # the run reads the stored copies (주민등록번호 masked), laid out as in DIR: exactly what a replay restores
+    with tempfile.TemporaryDirectory(prefix="payroll-run-") as scratch:
+        staged = inputs_module.stage(Path(scratch), month, pay_date, inputs_module.write_staged(Path(scratch), imported), manifest)
         report("compute", 0, 0)
-        with cyclegc.paused():  # the month's rows, items and traces are many small acyclic objects
-            computed = compute_month(staged, build, ctx, precheck=refuse_if_any)
+        try:
+            with cyclegc.paused():  # the month's rows, items and traces are many small acyclic objects
+                computed = compute_month(staged, build, ctx, precheck=refuse_if_any)
+        except InputError as exc:  # name the files the clerk knows
+            raise type(exc)(_in_root(str(exc), scratch, root)) if type(exc) is InputError else exc from None
+        computed.warnings = [_in_root(w, scratch, root) for w in record_notes + imported.notes + computed.warnings]
     computed.warnings.extend(settlement.warnings)
-    return _Prepared(computed, pay_date, manifest, roster, welfare_rows, old_results, corrected_id, corrected_hash, settlement)
+    return _Prepared(computed, pay_date, manifest, roster, welfare_rows, old_results, corrected_id, corrected_hash, settlement, approval_id)
+
+
+def _in_root(text: str, scratch: str, root: Path) -> str:
+    """A message about a staged copy, naming the file in the inputs folder instead."""
+    return text.replace(str(Path(scratch).resolve()), str(root)).replace(scratch, str(root))
 
 
 def budget_warnings(store: Store, month: str) -> list[str]:
@@ -280,8 +296,9 @@ def _result_records(run_id: str, computed: Computed) -> list[dict]:
 
 
 def _record(store: Store, *, month, pay_date, correction, corrected_id, corrected_hash, old_results, manifest, computed: Computed,
-            outputs, run_id, partial: Path, final: Path, actor, ctx: Context, roster=None, welfare_rows: list[dict] = (),
-            settlement: provisional_module.Settlement | None = None) -> dict:
+            outputs, run_id, final: Path, actor, ctx: Context, roster=None, welfare_rows: list[dict] = (),
+            settlement: provisional_module.Settlement | None = None, approval_id: int | None = None) -> dict:
+    """The run record, in one transaction (the outputs are published by the caller once it commits)."""
     results_sha = computed.results_sha256()
     kind = "correction" if correction else "regular"
     code = code_version()
@@ -290,42 +307,40 @@ def _record(store: Store, *, month, pay_date, correction, corrected_id, correcte
     totals = _totals(computed.paid)
     retro: list[dict] = []
     pay_month = None
-    os.replace(partial, final)  # outputs visible under their final name only when complete
-    try:
-        with store.session() as s:
-            lock = s.get(MonthLock, month)
-            if lock is not None and not correction:
-                raise MonthClosed(f"{month}이(가) 계산하는 동안 마감되었습니다; 아무것도 기록하지 않았습니다")
-            if correction:
-                if effective_run_id(s, month) != corrected_id:
-                    raise InputError(f"{month}: 그사이 다른 정정 실행이 기록되었습니다; 정정을 다시 실행하세요")
-                pay_month = next_open_month(s, month)
-                retro = retro_lines(old_results, computed, month, ctx.catalogue)
-            if welfare_rows:
-                _mark_welfare_paid(s, month, pay_date, roster, computed, welfare_rows, ctx)
-            run = Run(
-                run_id=run_id, month=month, pay_date=pay_date, kind=kind, corrects_run_id=corrected_id, rules_hash=ctx.law.content_hash,
-                code_version=code, inputs_manifest=json.dumps(manifest, ensure_ascii=False, sort_keys=True),
-                outputs_manifest=json.dumps(outputs, ensure_ascii=False, sort_keys=True),
-                warnings=json.dumps(computed.warnings, ensure_ascii=False), run_hash=rh, workers=computed.frame.height,
-                gross_pay_total=totals["gross_pay"], deductions_total=totals["deductions_total"], net_pay_total=totals["net_pay"],
-                out_dir=str(final.resolve()), created_at=now(), created_by=actor,
-                provisional=ctx.law.provisional and any(f.state == "provisional" for f in computed.figures),
-                law_figures=json.dumps([f.as_dict() for f in computed.figures], ensure_ascii=False, sort_keys=True),
-            )
-            s.add(run)
-            s.flush()
-            s.add(RunDictionary(run_id=run_id, content=computed.stored.dictionary.as_json()))
-            s.flush()
-            s.execute(insert(WorkerResult.__table__), _result_records(run_id, computed))
-            for line in retro:
-                s.add(RetroItem(correction_run_id=run_id, corrected_run_id=corrected_id, belongs_month=month, pay_month=pay_month, **line))
-            if settlement is not None and settlement.settled:
-                provisional_module.record(s, run_id, settlement.settled)
-            store.audit(actor, f"run.{kind}", run_id, {"month": month, "run_hash": rh, "workers": computed.frame.height, "corrects": corrected_id, "retro_lines": len(retro)}, session=s)
-    except BaseException:
-        shutil.rmtree(final, ignore_errors=True)
-        raise
+    with store.session() as s:
+        lock = s.get(MonthLock, month)
+        if lock is not None and not correction:
+            raise MonthClosed(f"{month}이(가) 계산하는 동안 마감되었습니다; 아무것도 기록하지 않았습니다")
+        if correction:
+            if effective_run_id(s, month) != corrected_id:
+                raise InputError(f"{month}: 그사이 다른 정정 실행이 기록되었습니다; 정정을 다시 실행하세요")
+            pay_month = next_open_month(s, month)
+            retro = retro_lines(old_results, computed, month, ctx.catalogue)
+        if welfare_rows:
+            _mark_welfare_paid(s, month, pay_date, roster, computed, welfare_rows, ctx)
+        run = Run(
+            run_id=run_id, month=month, pay_date=pay_date, kind=kind, corrects_run_id=corrected_id, rules_hash=ctx.law.content_hash,
+            code_version=code, inputs_manifest=json.dumps(manifest, ensure_ascii=False, sort_keys=True),
+            outputs_manifest=json.dumps(outputs, ensure_ascii=False, sort_keys=True),
+            warnings=json.dumps(computed.warnings, ensure_ascii=False), run_hash=rh, workers=computed.frame.height,
+            gross_pay_total=totals["gross_pay"], deductions_total=totals["deductions_total"], net_pay_total=totals["net_pay"],
+            out_dir=str(final.resolve()), created_at=now(), created_by=actor,
+            provisional=ctx.law.provisional and any(f.state == "provisional" for f in computed.figures),
+            law_figures=json.dumps([f.as_dict() for f in computed.figures], ensure_ascii=False, sort_keys=True),
+        )
+        s.add(run)
+        s.flush()
+        if correction:
+            approvals.use(s, approval_id, run_id)
+        s.add(RunDictionary(run_id=run_id, content=computed.stored.dictionary.as_json()))
+        s.flush()
+        s.execute(insert(WorkerResult.__table__), _result_records(run_id, computed))
+        for line in retro:
+            s.add(RetroItem(correction_run_id=run_id, corrected_run_id=corrected_id, belongs_month=month, pay_month=pay_month, **line))
+        if settlement is not None and settlement.settled:
+            provisional_module.record(s, run_id, settlement.settled)
+        store.audit(actor, f"run.{kind}", run_id, {"month": month, "run_hash": rh, "workers": computed.frame.height, "corrects": corrected_id,
+                                                   "retro_lines": len(retro), "approval": approval_id}, session=s)
     return {
         "run_id": run_id, "run_hash": rh, "month": month, "pay_date": pay_date.isoformat(), "kind": kind, "corrects_run_id": corrected_id,
         "workers": computed.frame.height, "gross_pay_total": totals["gross_pay"], "deductions_total": totals["deductions_total"],

@@ -164,11 +164,12 @@ def decision_notes(exceptions: pl.DataFrame, decisions: dict[str, Decision], wor
 
 def decisions_csv(decisions: list[tuple[str, str, str]]) -> bytes:
     """``decisions.csv`` bytes for (worker id, decision, reason) rows, sorted by worker id."""
-    import csv
     import io
 
+    from payroll.security.cells import csv_writer
+
     buf = io.StringIO(newline="")
-    w = csv.writer(buf, lineterminator="\n")
+    w = csv_writer(buf, lineterminator="\n")
     w.writerow(COLUMNS)
     for row in sorted(decisions):
         w.writerow(row)

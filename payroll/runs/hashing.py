@@ -7,7 +7,7 @@ import json
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 
@@ -22,6 +22,11 @@ def sha256_file(path: Path) -> str:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+def results_digest(texts: Iterable[str]) -> str:
+    """What a run hash covers of the results: the sha256 of each result's canonical text, one per line."""
+    return sha256_bytes("\n".join(texts).encode())
 
 
 def canonical_json(obj: Any) -> str:

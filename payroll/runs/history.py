@@ -22,6 +22,7 @@ from collections.abc import Iterable
 
 from sqlmodel import Session, select
 
+from payroll.security.cells import csv_writer
 from payroll.roster import Roster
 from payroll.runs.inputs import blob_bytes
 from payroll.runs.results import Reader
@@ -186,7 +187,7 @@ def leave_history(session: Session, month: str, opening: bytes | None, current: 
                 continue  # a worker who left before this month
             merged[(row["worker_id"], row["date"], row["kind"])] = row
     out = io.StringIO()
-    w = csv.writer(out, lineterminator="\n")
+    w = csv_writer(out, lineterminator="\n")
     w.writerow(LEAVE_COLUMNS)
     for key in sorted(merged):
         w.writerow([merged[key][c] for c in LEAVE_COLUMNS])

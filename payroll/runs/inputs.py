@@ -46,8 +46,6 @@ the same relative names in a scratch directory and builds the month from there.
 from __future__ import annotations
 
 import datetime as dt
-import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -55,10 +53,10 @@ from sqlmodel import Session, select
 
 from payroll.case import InputError
 from payroll.runs.hashing import sha256_bytes, sha256_file
+from payroll.security.identifiers import check_month, contained  # noqa: F401  (check_month: callers import it from here)
 from payroll.store.db import now
 from payroll.store.models import InputBlob
 
-MONTH_RE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 ATTENDANCE_SUFFIXES = (".csv", ".xlsx", ".xls", ".txt", ".dat")  # .txt/.dat: device logs (attlog.dat, fixed-width records)
 OPTIONAL_FILES = ("corrections", "leave", "overtime", "decisions")
 EMPLOYER_FILE = "employer.toml"
@@ -74,12 +72,6 @@ INSTALLATION_PROFILES_DIR = "_payroll/profiles"  # the installation's attendance
 SHARED_OPTIONAL = (("notices", "leave_notices.csv"), ("claims", "claims.json"), ("opening_ytd", "ytd.csv"), ("opening_wages", "wages.csv"),
                    ("opening_leave", "leave_history.csv"), ("leave_opening", "leave_opening.csv"),
                    ("resignations", "resignations.csv"))
-
-
-def check_month(month: str) -> str:
-    if not MONTH_RE.match(month or ""):
-        raise InputError(f"MONTH: expected YYYY-MM, got {month!r}")
-    return month
 
 
 @dataclass(frozen=True)
@@ -118,11 +110,9 @@ class StagedInputs:
 
 
 def _config(path: Path) -> dict:
-    try:
-        with path.open("rb") as fh:
-            doc = tomllib.load(fh)
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise InputError(f"{path}: cannot read: {exc}") from None
+    from payroll.csvfile import read_toml
+
+    doc = read_toml(path)
     unknown = set(doc) - {"pay_date", "profile"}
     if unknown:
         raise InputError(f"{path}: unknown key {sorted(unknown)[0]!r} (known: pay_date, profile)")
@@ -155,7 +145,8 @@ def collect(root: Path, month: str) -> list[tuple[str, Path]]:
     if seal is not None:
         files.append(("seal", seal))
     adir = mdir / "attendance"
-    attendance = sorted(p for p in adir.iterdir() if p.is_file() and p.suffix.lower() in ATTENDANCE_SUFFIXES) if adir.is_dir() else []
+    # a hidden file (an upload being checked, ``.upload-…``; an editor's lock file) is not an export
+    attendance = sorted(p for p in adir.iterdir() if p.is_file() and not p.name.startswith(".") and p.suffix.lower() in ATTENDANCE_SUFFIXES) if adir.is_dir() else []
     if not attendance:
         raise InputError(f"{adir}: no attendance export (*.csv, *.xlsx, *.xls)")
     files += [("attendance", p) for p in attendance]
@@ -175,10 +166,11 @@ def collect(root: Path, month: str) -> list[tuple[str, Path]]:
 
 def _seal_file(employer_toml: Path) -> Path | None:
     """The 직인 image ``employer.toml`` names (an input: the documents that print it are outputs)."""
+    from payroll.csvfile import read_toml
+
     try:
-        with employer_toml.open("rb") as fh:
-            name = tomllib.load(fh).get("seal_image")
-    except (OSError, tomllib.TOMLDecodeError):
+        name = read_toml(employer_toml).get("seal_image")
+    except InputError:
         return None  # the employer's own validation names the problem
     if isinstance(name, str) and name and "/" not in name and "\\" not in name and not name.startswith("."):
         p = employer_toml.parent / name
@@ -239,19 +231,56 @@ def store_blob(session: Session, data: bytes) -> str:
     return digest
 
 
-def import_files(session: Session, root: Path, files: list[tuple[str, Path]], extra: list[tuple[str, str, bytes]] = ()) -> list[dict]:
-    """Store each file by hash; return the manifest [{role, name, sha256, size}] (names relative to ``root``)."""
-    manifest = []
+@dataclass
+class Imported:
+    """The month's files as stored: the manifest, the stored bytes by sha256, and what was masked."""
+
+    manifest: list[dict]
+    contents: dict[str, bytes]
+    notes: list[str]
+
+
+def import_files(session: Session, root: Path, files: list[tuple[str, Path]], extra: list[tuple[str, str, bytes]] = ()) -> Imported:
+    """Store each file by hash; the manifest [{role, name, sha256, size}] (names relative to ``root``).
+
+    What is stored — and what the run then reads, as a replay will — is the file with every
+    주민등록번호 masked (:mod:`payroll.security.rrn`); the manifest says how many were
+    (``rrn_masked``) and the original is sealed under the store's key when one is configured.
+    """
+    from payroll.security import rrn
+    from payroll.security.spreadsheets import check_file
+
+    manifest, contents, notes = [], {}, []
+    entries = []
     for role, path in files:
         try:
             data = path.read_bytes()
         except OSError as exc:
             raise InputError(f"{path}: cannot read: {exc.strerror}") from None
-        name = path.resolve().relative_to(Path(root).resolve()).as_posix()
-        manifest.append({"role": role, "name": name, "sha256": store_blob(session, data), "size": len(data)})
-    for role, name, data in extra:
-        manifest.append({"role": role, "name": name, "sha256": store_blob(session, data), "size": len(data)})
-    return manifest
+        entries.append((role, path.resolve().relative_to(Path(root).resolve()).as_posix(), data, path))
+    entries += [(role, name, data, None) for role, name, data in extra]
+    for role, name, data, path in entries:
+        if path is not None:
+            check_file(data, str(path))  # a spreadsheet is measured before it is opened to be masked
+        digest, stored, count, sealed = rrn.keep_masked(session, data)
+        entry = {"role": role, "name": name, "sha256": digest, "size": len(stored)}
+        if count:
+            entry["rrn_masked"] = count
+            notes.append(f"{name}: {rrn.kept_note(count, sealed)}")
+        manifest.append(entry)
+        contents[entry["sha256"]] = stored
+    return Imported(manifest, contents, notes)
+
+
+def write_staged(into: Path, imported: Imported) -> list[tuple[str, Path]]:
+    """The stored files written under ``into`` by their names: what a run reads (a replay restores the same)."""
+    files = []
+    for entry in imported.manifest:
+        target = contained(into, entry["name"])
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(imported.contents[entry["sha256"]])
+        files.append((entry["role"], target))
+    return files
 
 
 def restore(session: Session, manifest: list[dict], into: Path) -> tuple[list[tuple[str, Path]], list[str]]:
@@ -265,7 +294,7 @@ def restore(session: Session, manifest: list[dict], into: Path) -> tuple[list[tu
         data = bytes(blob.content)
         if sha256_bytes(data) != entry["sha256"]:
             problems.append(f"input {entry['name']} ({entry['role']}): stored content no longer matches its sha256 {entry['sha256'][:12]}… (changed since the run)")
-        target = into / entry["name"]
+        target = contained(into, entry["name"])  # a name from the record: never a path out of the scratch folder
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
         files.append((entry["role"], target))

@@ -1,18 +1,21 @@
-"""Closing a month: after ``close`` only an approved correction run changes it."""
+"""Closing a month: after ``close`` only an approved correction run changes it (the month's state:
+:mod:`payroll.runs.month_state`)."""
 
 from __future__ import annotations
 
+import json
+
 from sqlmodel import select
 
+from payroll import law as law_module
 from payroll.case import InputError
-from payroll.runs.inputs import check_month
-from payroll.runs.month_state import adjustments_bytes, pending_adjustments
+from payroll.runs import provisional
 from payroll.runs.inputs import blob_bytes
+from payroll.runs.month_state import adjustments_bytes, pending_adjustments
+from payroll.security import month_lock
+from payroll.security.identifiers import check_month
 from payroll.store.db import Store, now
 from payroll.store.models import MonthLock, ProvisionalSettlement, Run
-from payroll import law as law_module
-from payroll.runs import provisional
-import json
 
 
 def held_on_close(store: Store, month: str, run_id: str | None = None) -> tuple[str | None, list[dict]]:
@@ -32,8 +35,16 @@ def held_on_close(store: Store, month: str, run_id: str | None = None) -> tuple[
 
 
 def close_month(store: Store, month: str, actor: str, run_id: str | None = None) -> dict:
-    """Lock ``month`` on its latest run (or ``run_id``). Refused when 소급분 lines for it were not yet paid in a run."""
+    """Lock ``month`` on its latest run (or ``run_id``). Refused when 소급분 lines for it were not yet paid in a run,
+    and while a run of the month is in progress (:mod:`payroll.security.month_lock`)."""
+    import secrets
+
     check_month(month)
+    with month_lock.hold(store, month, holder=f"close-{secrets.token_hex(4)}", kind="close", actor=actor):
+        return _close_held(store, month, actor, run_id)
+
+
+def _close_held(store: Store, month: str, actor: str, run_id: str | None) -> dict:
     with store.session() as s:
         lock = s.get(MonthLock, month)
         if lock is not None:

@@ -16,7 +16,6 @@ Layout of a run's output directory::
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import signal
 import sys
@@ -26,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 from payroll.runs.hashing import sha256_bytes, sha256_file
+from payroll.security.identifiers import contained
 
 if TYPE_CHECKING:
     import polars as pl
@@ -36,8 +36,6 @@ if TYPE_CHECKING:
 KILL_AFTER_ENV = "PAYROLL_RUN_KILL_AFTER"
 #: number of payslip processes (default: every core)
 JOBS_ENV = "PAYROLL_JOBS"
-#: imported by the payslip processes' server before it forks them (the renderer, the font)
-WORKER_MODULE = "payroll.runs.payslip_worker"
 
 
 @dataclass(frozen=True)
@@ -93,8 +91,7 @@ def _render_chunk(render: Callable, employer: dict, target: str, jobs: list[tupl
         else:
             row, items, trace = payload
         data = render(row, items, trace, employer)
-        path = Path(target) / name
-        path.write_bytes(data)
+        contained(target, name).write_bytes(data)
         out.append((name, sha256_bytes(data)))
     return out
 
@@ -124,18 +121,11 @@ def _chunk_size(count: int, jobs: int) -> int:
 
 
 def _pool_context():
-    """A ``forkserver`` whose server has loaded the renderer and the font (:mod:`payroll.runs.payslip_worker`).
+    """A ``forkserver`` whose server has loaded the renderer and the font (:mod:`payroll.runs.payslip_worker`):
+    the one every child of the project forks from (:func:`payroll.security.sandbox.process_context`)."""
+    from payroll.security.sandbox import process_context
 
-    Not ``fork``: the run's process holds polars' thread pool and a database connection, which a
-    fork would copy mid-use. Under the ``payroll`` command the server also imports the CLI, which
-    each worker would otherwise import again when it re-runs the main script.
-    """
-    ctx = multiprocessing.get_context("forkserver")
-    preload = [WORKER_MODULE]
-    if "payroll.cli" in sys.modules:
-        preload.append("payroll.cli")
-    ctx.set_forkserver_preload(preload)
-    return ctx
+    return process_context(payslips=True)
 
 
 def start_pool(jobs: int | None = None) -> None:
@@ -184,7 +174,10 @@ def render_payslips(target: Path, names: list[str], payloads: Sequence[Any], emp
             if meanwhile is not None:
                 meanwhile()
         else:
-            with ProcessPoolExecutor(max_workers=min(jobs, len(chunks)), mp_context=_pool_context()) as pool:
+            from payroll.security.sandbox import die_with_parent
+
+            with ProcessPoolExecutor(max_workers=min(jobs, len(chunks)), mp_context=_pool_context(),
+                                     initializer=die_with_parent, initargs=(os.getpid(),)) as pool:  # no payslip process outlives the run
                 futures = [pool.submit(_render_chunk, render, employer, str(target), chunk, dictionary) for chunk in chunks]
                 if meanwhile is not None:
                     try:
@@ -227,7 +220,7 @@ def render_all(target: Path, rows: pl.DataFrame, items: pl.DataFrame, stored: St
     def month_files() -> None:  # in this process, while the pool renders the payslips
         more = extra() if callable(extra) else extra
         for name, data in {**renderers.others(rows, items, employer), **(more or {})}.items():
-            path = target / name
+            path = contained(target, name)
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(data)
             others[name] = sha256_bytes(data)

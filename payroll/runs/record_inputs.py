@@ -59,8 +59,12 @@ def roster_bytes(roster: Roster) -> tuple[bytes, bytes]:
     return table(ROSTER_COLUMNS, workers), table(CONTRACT_COLUMNS, contracts)
 
 
-def import_files(session: Session, files: list[tuple[str, Path]], month: str, actor: str, *, allow_closed: bool) -> list[tuple[str, Path]]:
-    """Import the old roster files found among the run's ``files`` into the record; return the other files."""
+def import_files(session: Session, files: list[tuple[str, Path]], month: str, actor: str, *, allow_closed: bool) -> tuple[list[tuple[str, Path]], list[str]]:
+    """Import the old roster files found among the run's ``files`` into the record; return the other
+    files, and a note for each file that held a 주민등록번호 (the record gets it masked, as the readers
+    give it; the original file is sealed under the store's key, :func:`payroll.security.rrn.keep_masked`)."""
+    from payroll.csvfile import read_bounded
+    from payroll.security.rrn import keep_masked, kept_note, mask_bytes
     from payroll.record.changes import apply, contract_changes, roster_changes
     from payroll.record.opening import import_opening
     from payroll.record.people import month_bounds, roster_as_of
@@ -68,6 +72,12 @@ def import_files(session: Session, files: list[tuple[str, Path]], month: str, ac
     from payroll.roster import load_roster
 
     by_role = {role: path for role, path in files if role in IMPORTED_ROLES}
+    notes = []
+    for role, path in by_role.items():
+        raw = read_bounded(path)
+        if mask_bytes(raw)[1]:  # the masked copy kept only to seal the original by (a replay reads the snapshot)
+            _, _, count, sealed = keep_masked(session, raw)
+            notes.append(f"{path.name}: {kept_note(count, sealed)}")
     first, _ = month_bounds(month)
     reason = f"{month} 급여 실행의 입력 폴더에서 가져옴"
     if "roster" in by_role and "contracts" in by_role:
@@ -83,7 +93,7 @@ def import_files(session: Session, files: list[tuple[str, Path]], month: str, ac
     for role in ("opening_ytd", "opening_wages", "opening_leave", "leave_opening"):
         if role in by_role:
             import_opening(session, by_role[role], roster_as_of(session, first), actor, reason)
-    return [(role, path) for role, path in files if role not in IMPORTED_ROLES]
+    return [(role, path) for role, path in files if role not in IMPORTED_ROLES], notes
 
 
 def snapshot(session: Session, month: str) -> tuple[Roster, list[tuple[str, str, bytes]]]:

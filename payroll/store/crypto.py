@@ -1,9 +1,12 @@
 """주민등록번호 at rest: Fernet (AES-128-CBC + HMAC-SHA256) with a key kept outside the repository.
 
 The key (a Fernet key: 32 random bytes, url-safe base64) comes from, first that is set:
-``PAYROLL_KEY`` (the key itself) or ``PAYROLL_KEY_FILE`` (a file holding it). ``payroll key new
-FILE`` writes a fresh one with mode 0600. There is no default key: without one, nothing is
-encrypted or decrypted. A number is shown only masked (``900101-1******``) or as a birth date.
+``PAYROLL_KEY`` (the key itself) or ``PAYROLL_KEY_FILE`` (a file holding it, which nobody but its
+owner may read: a key file with group or other permissions is refused with the ``chmod 600``
+that fixes it). ``payroll key new FILE`` writes a fresh one with mode 0600. There is no default
+key: without one, nothing is encrypted or decrypted. A number is shown only masked
+(``900101-1******``) or as a birth date. Which key a store's data is under is recorded in it
+(:mod:`payroll.store.keys`): another key is refused, never silently used.
 """
 
 from __future__ import annotations
@@ -27,22 +30,43 @@ CENTURY = {"1": 1900, "2": 1900, "5": 1900, "6": 1900, "3": 2000, "4": 2000, "7"
 
 def load_key() -> bytes:
     text = os.environ.get(KEY_ENV)
-    source = f"${KEY_ENV}"
-    if not text:
-        path = os.environ.get(KEY_FILE_ENV)
-        if not path:
-            raise InputError(f"no encryption key: set {KEY_FILE_ENV} to a key file (payroll key new FILE) or {KEY_ENV}")
-        try:
-            text = Path(path).read_text(encoding="ascii")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise InputError(f"{KEY_FILE_ENV}={path}: cannot read the key file: {getattr(exc, 'strerror', exc)}") from None
-        source = path
+    if text:
+        return _as_key(text, f"${KEY_ENV}")
+    path = os.environ.get(KEY_FILE_ENV)
+    if not path:
+        raise InputError(f"no encryption key: set {KEY_FILE_ENV} to a key file (payroll key new FILE) or {KEY_ENV}")
+    return read_key_file(Path(path), f"{KEY_FILE_ENV}={path}")
+
+
+def read_key_file(path: Path, source: str | None = None) -> bytes:
+    """The key in ``path`` (refused when others may read the file)."""
+    source = source or str(path)
+    refuse_open_permissions(Path(path))
+    try:
+        text = Path(path).read_text(encoding="ascii")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"{source}: cannot read the key file: {getattr(exc, 'strerror', exc)}") from None
+    return _as_key(text, str(path))
+
+
+def _as_key(text: str, source: str) -> bytes:
     key = text.strip().encode("ascii", "replace")
     try:
         Fernet(key)
     except (ValueError, TypeError):
         raise InputError(f"{source}: not a Fernet key (32 bytes, url-safe base64; make one with `payroll key new FILE`)") from None
     return key
+
+
+def refuse_open_permissions(path: Path) -> None:
+    """A key file others can read (or write) is refused, with the command that fixes it."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return  # reading it will say what is wrong
+    if mode & 0o077:
+        raise InputError(f"{path}: 다른 사용자도 읽거나 쓸 수 있는 키 파일은 쓰지 않습니다 (mode {mode & 0o777:04o}); "
+                         f"고치려면: chmod 600 {path}")
 
 
 def key_id(key: bytes) -> str:
@@ -76,6 +100,17 @@ def parse_rrn(text: str, where: str = "주민등록번호") -> tuple[str, dt.dat
 def mask(rrn13: str) -> str:
     """'9001011234567' → '900101-1******'."""
     return f"{rrn13[:6]}-{rrn13[6]}******"
+
+
+def encrypt_bytes(data: bytes, key: bytes) -> bytes:
+    return Fernet(key).encrypt(data)
+
+
+def decrypt_bytes(token: bytes, key: bytes) -> bytes:
+    try:
+        return Fernet(key).decrypt(token)
+    except InvalidToken:
+        raise InputError("the encryption key does not open this record (wrong PAYROLL_KEY/PAYROLL_KEY_FILE?)") from None
 
 
 def encrypt(rrn13: str, key: bytes) -> bytes:

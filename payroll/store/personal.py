@@ -8,13 +8,14 @@ import io
 from pathlib import Path
 
 from payroll.case import InputError
-from payroll.store import crypto
+from payroll.security.identifiers import WORKER_ID
+from payroll.store import crypto, keys
 from payroll.store.db import Store, now
 from payroll.store.models import PersonalData
 
 
 def put_rrn(store: Store, worker_id: str, rrn: str, actor: str, key: bytes | None = None) -> PersonalData:
-    key = key or crypto.load_key()
+    key = keys.store_key(store, key)
     digits, birth = crypto.parse_rrn(rrn, f"worker {worker_id}: 주민등록번호")
     record = PersonalData(worker_id=worker_id, rrn_cipher=crypto.encrypt(digits, key), key_id=crypto.key_id(key), birth_date=birth, masked=crypto.mask(digits), updated_at=now())
     with store.session() as s:
@@ -25,7 +26,7 @@ def put_rrn(store: Store, worker_id: str, rrn: str, actor: str, key: bytes | Non
 
 def import_rrn_csv(store: Store, path: Path, actor: str) -> int:
     """A CSV with columns worker_id, rrn (UTF-8). Every row is validated before any is stored."""
-    key = crypto.load_key()
+    key = keys.store_key(store)
     try:
         text = Path(path).read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
@@ -35,9 +36,7 @@ def import_rrn_csv(store: Store, path: Path, actor: str) -> int:
         raise InputError(f"{path}: the header must have worker_id and rrn")
     rows = []
     for line, row in enumerate(reader, start=2):
-        wid = (row.get("worker_id") or "").strip()
-        if not wid:
-            raise InputError(f"{path}: row {line}: worker_id: empty")
+        wid = WORKER_ID.check((row.get("worker_id") or "").strip(), f"{path}: row {line}")
         digits, birth = crypto.parse_rrn(row.get("rrn") or "", f"{path}: row {line}: rrn")
         rows.append(PersonalData(worker_id=wid, rrn_cipher=crypto.encrypt(digits, key), key_id=crypto.key_id(key), birth_date=birth, masked=crypto.mask(digits), updated_at=now()))
     with store.session() as s:
@@ -56,7 +55,7 @@ def shown(store: Store, worker_id: str) -> tuple[str, dt.date] | None:
 
 def verify_rrn(store: Store, worker_id: str, rrn: str, key: bytes | None = None) -> bool:
     """Does ``rrn`` match the stored one? (Decrypts in memory; never returns or prints it.)"""
-    key = key or crypto.load_key()
+    key = keys.store_key(store, key)
     digits, _ = crypto.parse_rrn(rrn)
     with store.session() as s:
         rec = s.get(PersonalData, worker_id)

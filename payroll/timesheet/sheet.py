@@ -90,4 +90,7 @@ def worker_xlsx(detail: MonthDetail, worker_id: str) -> bytes:
 def write_worker_sheets(detail: MonthDetail, out_dir: Path | str, worker_ids: list[str] | None = None) -> list[Path]:
     out_dir = Path(out_dir)
     ids = worker_ids or detail.build.workers.get_column("worker_id").to_list()
-    return [write_xlsx(out_dir / f"근무상황부_{detail.build.workers.row(0, named=True)['month']}_{wid}.xlsx", {"근무상황부": worker_rows(detail, wid)}) for wid in ids]
+    from payroll.security.identifiers import contained
+
+    month = detail.build.workers.row(0, named=True)["month"]
+    return [write_xlsx(contained(out_dir, f"근무상황부_{month}_{wid}.xlsx"), {"근무상황부": worker_rows(detail, wid)}) for wid in ids]

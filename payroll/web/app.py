@@ -191,9 +191,11 @@ def create_app(
     app.state.data_dir = Path(data_dir) if data_dir else _default_data_dir(app.state.store.url)
     app.state.inputs_dir = Path(inputs_dir) if inputs_dir else app.state.data_dir / "inputs"
     app.state.inputs_dir.mkdir(parents=True, exist_ok=True)
+    remove_staged_uploads(app.state.inputs_dir)
     app.state.jobs = Jobs(app.state.store, clock)
     app.state.jobs.interrupt_stale()  # a job left "running" by an earlier process never finishes
     _check_employer(app.state.inputs_dir)
+    start_reading_processes()
     app.state.smtp = smtp  # payroll.runs.mail.SmtpConfig: payslips are e-mailed when a month is closed
 
     app.mount("/static", StaticFiles(directory=str(WEB_DIR / "static")), name="static")
@@ -263,6 +265,26 @@ def _check_employer(inputs_dir: Path) -> None:
 
     if (inputs_dir / FILE_NAME).is_file():
         load_employer(inputs_dir / FILE_NAME)
+
+
+def start_reading_processes() -> None:
+    """Start the server that reading processes fork from now (it returns at once), so the first page
+    that reads a spreadsheet export does not wait for it (:mod:`payroll.security.sandbox`)."""
+    from multiprocessing import forkserver
+
+    from payroll.security.sandbox import process_context
+
+    process_context()
+    forkserver.ensure_running()
+
+
+def remove_staged_uploads(inputs_dir: Path) -> None:
+    """Uploads still being checked when a server stopped (``.upload-*``: never a month's input) are removed on start."""
+    from payroll.web.inputs import STAGING_PREFIX
+
+    for path in inputs_dir.rglob(f"{STAGING_PREFIX}*"):
+        if path.is_file():
+            path.unlink(missing_ok=True)
 
 
 def host_patterns(names: list[str]) -> list[str]:

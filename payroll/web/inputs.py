@@ -17,7 +17,6 @@ uploaded file name is kept only for display and never becomes a path.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 import os
@@ -32,8 +31,12 @@ from sqlmodel import Session, select
 from payroll.attendance.small_files import CORRECTION_FIELDS
 from payroll.case import InputError
 from payroll.runs.hashing import sha256_bytes
-from payroll.runs.inputs import check_month, store_blob
+from payroll.runs.inputs import check_month
 from payroll.record.audit import mask_rrn, record
+from payroll.security.cells import csv_writer
+from payroll.security.identifiers import contained
+from payroll.security.rrn import keep_masked, kept_note, mask_bytes
+from payroll.security.spreadsheets import check_file
 from payroll.web.cache import ComputedOnce, file_sha256
 from payroll.web.models import ConsoleUpload
 
@@ -69,6 +72,7 @@ KINDS: dict[str, Kind] = {k.name: k for k in (
     Kind("claims", "소득·세액공제신고서 (공통)", (".json",), "claims.json", common=True),
 )}
 
+STAGING_PREFIX = ".upload-"  # an upload being checked (a hidden file: no run or check reads it)
 _SAFE_NAME = re.compile(r"[^0-9A-Za-z가-힣._ ()\-]+")
 
 
@@ -130,9 +134,9 @@ def month_bounds(month: str) -> tuple[dt.date, dt.date]:
 def _validate(kind: str, path: Path, root: Path, month: str, engine=None) -> str:
     """Read the file with the importer the CLI uses; a one-line summary, or InputError."""
     if kind == "attendance":
-        from payroll.attendance.readers import read_export
+        from payroll.attendance.guarded import read_untrusted
 
-        export = read_export(path)
+        export = read_untrusted(path)
         return f"{export.frame.height + export.skipped.height}행을 읽음"
     if kind == "decisions":
         from payroll.runs.decisions import load_decisions
@@ -156,11 +160,12 @@ def _validate(kind: str, path: Path, root: Path, month: str, engine=None) -> str
         frame = load_leave(path, roster) if kind == "leave" else load_approvals(path, roster)
         return f"{frame.height}건"
     if kind in ("roster", "contracts"):
-        from payroll.roster import load_roster
+        from payroll.roster import load_contracts, load_roster, load_workers
 
         other = root / ("contracts.csv" if kind == "roster" else "roster.csv")
-        if not other.is_file():
-            return "짝이 되는 파일을 올리면 함께 검사합니다"
+        if not other.is_file():  # every row checked now; the pair is checked together when it comes
+            count = len(load_workers(path)) if kind == "roster" else len(load_contracts(path))
+            return f"{'근로자' if kind == 'roster' else '계약'} {count}건; 짝이 되는 파일을 올리면 함께 검사합니다"
         roster = load_roster(path, other) if kind == "roster" else load_roster(other, path)
         return f"근로자 {len(roster.workers)}명, 계약 {len(roster.contracts)}건"
     if kind == "ytd":
@@ -214,11 +219,14 @@ def save_upload(db: Session, root: Path, month: str, kind: str, filename: str | 
         raise InputError(f"{shown}: {spec.label} 파일은 {', '.join(spec.suffixes)} 형식만 받습니다")
     if not data:
         raise InputError(f"{shown}: 빈 파일입니다")
+    check_file(data, shown)  # size, and a spreadsheet's structure, before anything opens it
+    original = data
+    data, rrn_count = mask_bytes(data)  # what is kept, on disk and in the store: 주민등록번호 masked
     digest = sha256_bytes(data)
     relative = spec.target.format(month=month, digest=digest[:16], suffix=suffix)
-    target = root / relative
+    target = contained(root, relative)
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".upload-", suffix=suffix, dir=target.parent)
+    fd, tmp = tempfile.mkstemp(prefix=STAGING_PREFIX, suffix=suffix, dir=target.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
@@ -226,7 +234,9 @@ def save_upload(db: Session, root: Path, month: str, kind: str, filename: str | 
             summary = _validate(kind, Path(tmp), root, month, db.get_bind())
         except InputError as exc:  # the importer's message, about the name the clerk knows
             raise InputError(str(exc).replace(tmp, shown)) from None
-        store_blob(db, data)
+        _, _, rrn_count, sealed = keep_masked(db, original)
+        if rrn_count:
+            summary += "; " + kept_note(rrn_count, sealed)
         row = ConsoleUpload(month=month, kind=kind, original_name=shown, stored_name=relative, sha256=digest, size=len(data), uploaded_by=actor, uploaded_at=clock())
         db.add(row)
         record(db, actor, "upload", f"{month}/{kind}", f"{shown} sha256={digest} size={len(data)} → {relative}", clock=clock)
@@ -248,7 +258,7 @@ def current_uploads(db: Session, root: Path, month: str) -> list[ConsoleUpload]:
             continue
         if not (r.month == month or KINDS[r.kind].common):
             continue
-        if file_sha256(root / r.stored_name) != r.sha256:
+        if file_sha256(contained(root, r.stored_name)) != r.sha256:
             continue
         seen.add(r.stored_name)
         out.append(r)
@@ -260,7 +270,7 @@ def remove_attendance(db: Session, root: Path, month: str, upload_id: int, *, ac
     row = db.get(ConsoleUpload, upload_id)
     if row is None or row.month != month or row.kind != "attendance" or row.removed:
         raise InputError("그런 근태 파일이 없습니다")
-    path = root / row.stored_name
+    path = contained(root, row.stored_name)
     if path.is_file():
         path.unlink()
     row.removed = True
@@ -284,10 +294,10 @@ def apply_correction(db: Session, root: Path, month: str, worker_id: str, day: s
     lines = [r for r in lines if not (r["worker_id"] == worker_id and r["date"] == day)]
     lines.append({"worker_id": worker_id, "date": day, "in": time_in, "out": time_out, "reason": reason})
     buf = io.StringIO(newline="")
-    w = csv.DictWriter(buf, fieldnames=CORRECTION_HEADER, extrasaction="ignore", lineterminator="\n")
-    w.writeheader()
+    w = csv_writer(buf, lineterminator="\n")
+    w.writerow(CORRECTION_HEADER)
     for r in sorted(lines, key=lambda r: (r["worker_id"], r["date"])):
-        w.writerow(r)
+        w.writerow([r.get(c, "") for c in CORRECTION_HEADER])
     _, summary = save_upload(db, root, month, "corrections", "corrections.csv", buf.getvalue().encode("utf-8"), actor=actor, clock=clock)
     return summary
 

@@ -97,13 +97,12 @@ def month_context(app, month: str, *, code: str = "", department: str = "", work
     except InputError as exc:
         check_error = _strip(str(exc), root)
     from payroll import law as law_module
-    from payroll.record.budgets import overrun_warnings
     from payroll.runs.figures import month_states
     from payroll.runs.mail import deliveries
 
     states = month_states(law_module.current(), month)
+    budget = services.budget_warnings(app, int(month[:4]))
     with Session(app.state.store.engine) as db:
-        budget = overrun_warnings(db, int(month[:4]))
         sent = deliveries(db, month)
     ctx = {
         "figures_missing": [f for f in states if f.state == "missing"], "figures_unconfirmed": [f for f in states if f.state == "unconfirmed"],

@@ -3,7 +3,6 @@ the correction (the same build the run uses: payroll.timesheet.monthly.build_mon
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 import tempfile
@@ -11,6 +10,7 @@ from pathlib import Path
 
 from payroll.case import InputError
 from payroll.leave.units import hours_text
+from payroll.security.cells import csv_writer
 
 from payroll.attendance.small_files import CORRECTION_FIELDS
 
@@ -28,9 +28,10 @@ def _only(path: Path, worker_id: str, header: tuple[str, ...], what: str, into: 
     if not rows:
         return None
     buf = io.StringIO(newline="")
-    w = csv.DictWriter(buf, fieldnames=list(header) + sorted(set(rows[0]) - set(header)), extrasaction="ignore", lineterminator="\n")
-    w.writeheader()
-    w.writerows(rows)
+    columns = list(header) + sorted(set(rows[0]) - set(header))
+    w = csv_writer(buf, lineterminator="\n")
+    w.writerow(columns)
+    w.writerows([[r.get(c, "") for c in columns] for r in rows])
     into.write_text(buf.getvalue(), encoding="utf-8")
     return into
 

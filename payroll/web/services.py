@@ -62,6 +62,30 @@ def month_overview(app, only: str | None = None, with_exceptions: bool = True) -
     return rows
 
 
+_BUDGET_WARNINGS: dict[tuple, list[str]] = {}
+
+
+def budget_warnings(app, year: int) -> list[str]:
+    """The 사업 budgets' overrun warnings of ``year`` (payroll.record.budgets), kept until the record (a
+    budget, a contract: each writes a ``record.…`` audit row), a run or a lock of the year changes —
+    they sum every stored result of the year, which is too slow for every view of a month page."""
+    from payroll.record.budgets import overrun_warnings
+    from payroll.web.inputs import _record_version
+
+    engine = app.state.store.engine
+    with Session(engine) as db:
+        runs = tuple(db.exec(select(Run.run_id).where(Run.month.startswith(f"{year:04d}-")).order_by(Run.run_id)).all())
+        locks = tuple(db.exec(select(MonthLock.month).where(MonthLock.month.startswith(f"{year:04d}-")).order_by(MonthLock.month)).all())
+    key = (_record_version(engine), year, runs, locks)
+    if key not in _BUDGET_WARNINGS:
+        with Session(engine) as db:
+            warnings = overrun_warnings(db, year)
+        for old in [k for k in _BUDGET_WARNINGS if k[0][0] == key[0][0] and k[1] == year]:
+            del _BUDGET_WARNINGS[old]  # one version a database and year
+        _BUDGET_WARNINGS[key] = warnings
+    return list(_BUDGET_WARNINGS[key])
+
+
 def check_cache(app):
     """Where the console keeps its attendance checks (payroll.web.inputs.month_check): its data folder."""
     return app.state.data_dir / "cache" / "attendance-checks"
@@ -190,11 +214,12 @@ def output_bytes(run: Run, name: str) -> bytes:
 
     from payroll.case import InputError
     from payroll.runs.hashing import sha256_bytes
+    from payroll.security.identifiers import contained
 
     manifest = json.loads(run.outputs_manifest)
     if name not in manifest:
         raise KeyError(name)
-    path = Path(run.out_dir) / name
+    path = contained(Path(run.out_dir), name)
     try:
         data = path.read_bytes()
     except OSError:

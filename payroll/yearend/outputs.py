@@ -24,6 +24,7 @@ from openpyxl import Workbook
 
 from payroll.documents.office import Office, load_office
 from payroll.documents.xlsx import BOLD, HEADER_FILL, stamp_for, workbook_bytes
+from payroll.security.cells import append_row, set_cell
 from payroll.settlement.engine import Settlement
 from payroll.yearend.annual import YearEnd
 
@@ -50,14 +51,13 @@ def exceptions_xlsx(ye: YearEnd, issued: dt.date) -> bytes:
     ws = wb.active
     ws.title = "예외"
     for j, (_, label) in enumerate(EXCEPTION_HEADERS, start=1):
-        cell = ws.cell(row=1, column=j, value=label)
+        cell = set_cell(ws, 1, j, label)
         cell.font, cell.fill = BOLD, HEADER_FILL
     names = {wid: w.name for wid, w in ye.roster.workers.items()} if ye.roster else {}
     for i, e in enumerate(ye.exceptions, start=2):
         values = {**e, "name": names.get(e["worker_id"], "")}
         for j, (key, _) in enumerate(EXCEPTION_HEADERS, start=1):
-            text = str(values.get(key, ""))
-            ws.cell(row=i, column=j, value=("'" + text) if text[:1] in "=+-@" else text)  # never a live formula
+            set_cell(ws, i, j, str(values.get(key, "")))  # never a live formula
     for col, width in zip("ABCDE", (10, 10, 6, 26, 110)):
         ws.column_dimensions[col].width = width
     ws.freeze_panes = "A2"
@@ -114,22 +114,22 @@ def receipts_xlsx(ye: YearEnd, datas: list[dict[str, Any]], issued: dt.date) -> 
     wb = Workbook(write_only=True)
     lines = datas[0]["lines"] if datas else []
     ws = wb.create_sheet("정산명세")
-    ws.append(["사번", "성명", "주민등록번호", "근무기간", "연말정산 구분", *[x["label"] for x in lines], "실효세율", "적용 경로"])
+    append_row(ws, ["사번", "성명", "주민등록번호", "근무기간", "연말정산 구분", *[x["label"] for x in lines], "실효세율", "적용 경로"])
     for d in datas:
         e = d["earner"]
-        ws.append([e["worker_id"], e["name"], e["rrn"], " ~ ".join(d["workplace_income"]["period"]), d["settlement_kind"],
+        append_row(ws, [e["worker_id"], e["name"], e["rrn"], " ~ ".join(d["workplace_income"]["period"]), d["settlement_kind"],
                    *[x["amount"] for x in d["lines"]], d["settlement"]["effective_tax_rate"], d["settlement"]["path"]])
     ws = wb.create_sheet("공제대상금액·인원")
     keyed = [x for x in lines if x["base"] is not None or x["count"] is not None]
-    ws.append(["사번", *[f"{x['label']} ({'인원' if x['count'] is not None else '공제대상금액'})" for x in keyed]])
+    append_row(ws, ["사번", *[f"{x['label']} ({'인원' if x['count'] is not None else '공제대상금액'})" for x in keyed]])
     for d in datas:
         by = {x["key"]: x for x in d["lines"]}
-        ws.append([d["earner"]["worker_id"], *[by[x["key"]]["count"] if x["count"] is not None else by[x["key"]]["base"] for x in keyed]])
+        append_row(ws, [d["earner"]["worker_id"], *[by[x["key"]]["count"] if x["count"] is not None else by[x["key"]]["base"] for x in keyed]])
     ws = wb.create_sheet("세액명세")
-    ws.append(["사번", "성명", "결정세액 소득세", "결정세액 지방소득세", "기납부 소득세", "기납부 지방소득세", "차감징수 소득세", "차감징수 지방소득세"])
+    append_row(ws, ["사번", "성명", "결정세액 소득세", "결정세액 지방소득세", "기납부 소득세", "기납부 지방소득세", "차감징수 소득세", "차감징수 지방소득세"])
     for d in datas:
         t = d["tax"]
-        ws.append([d["earner"]["worker_id"], d["earner"]["name"], t["income_tax"]["determined"], t["local_income_tax"]["determined"],
+        append_row(ws, [d["earner"]["worker_id"], d["earner"]["name"], t["income_tax"]["determined"], t["local_income_tax"]["determined"],
                    t["income_tax"]["paid"], t["local_income_tax"]["paid"], t["income_tax"]["due"], t["local_income_tax"]["due"]])
     return workbook_bytes(wb, stamp_for(issued))
 

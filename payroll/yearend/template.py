@@ -29,6 +29,7 @@ from pydantic import ValidationError
 
 from payroll.case import InputError
 from payroll.documents.xlsx import BOLD, CENTER, HEADER_FILL, stamp_for, workbook_bytes
+from payroll.security.cells import set_cell
 from payroll.settlement.declaration import ClaimsIn, RELATIONSHIPS, SELF
 
 MAX_BYTES = 10 * 1024 * 1024
@@ -102,12 +103,12 @@ def template_bytes(year: int, workers: list[tuple[str, str]], issued: dt.date) -
     guide = wb.active
     guide.title = "안내"
     for i, line in enumerate(_guide(year), start=1):
-        guide.cell(row=i, column=1, value=line)
+        set_cell(guide, i, 1, line)
     guide.column_dimensions["A"].width = 120
     for sheet in SHEETS:
         ws = wb.create_sheet(sheet.name)
         for j, col in enumerate(sheet.columns, start=1):
-            cell = ws.cell(row=1, column=j, value=col.header + (" *" if col.required else ""))
+            cell = set_cell(ws, 1, j, col.header + (" *" if col.required else ""))
             cell.font, cell.fill, cell.alignment = BOLD, HEADER_FILL, CENTER
             ws.column_dimensions[cell.column_letter].width = col.width
             if col.kind in ("code", "yn"):
@@ -121,8 +122,8 @@ def template_bytes(year: int, workers: list[tuple[str, str]], issued: dt.date) -
         ws.freeze_panes = "A2"
         if sheet.name == "본인":
             for i, (wid, name) in enumerate(workers, start=2):
-                ws.cell(row=i, column=1, value=wid)
-                ws.cell(row=i, column=2, value=name)
+                set_cell(ws, i, 1, wid)
+                set_cell(ws, i, 2, name)  # a name from the record stays text (payroll.security.cells)
     return workbook_bytes(wb, stamp_for(issued))
 
 
@@ -210,7 +211,14 @@ def _cell(col: Col, value: Any, year: int) -> tuple[Any, str | None]:
 
 
 def read_declarations(data: bytes, source: str, year: int) -> tuple[list[ClaimsIn], dict[str, dt.date | None]]:
-    """(each worker's validated 신고서, worker → 제출일 given in 본인) from the workbook bytes."""
+    """(each worker's validated 신고서, worker → 제출일 given in 본인) from the workbook bytes: an untrusted
+    spreadsheet, measured and read in a child process under the limits (:func:`payroll.security.sandbox.run_untrusted`)."""
+    from payroll.security.sandbox import run_untrusted
+
+    return run_untrusted(_read_declarations, data, source, source, year)
+
+
+def _read_declarations(data: bytes, source: str, year: int) -> tuple[list[ClaimsIn], dict[str, dt.date | None]]:
     if len(data) > MAX_BYTES:
         raise InputError(f"{source}: 파일이 너무 큼 ({len(data) // 1024:,} KiB > {MAX_BYTES // 1024:,} KiB)")
     if not zipfile.is_zipfile(io.BytesIO(data)):

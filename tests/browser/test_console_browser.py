@@ -1,5 +1,5 @@
 """The month in a real browser, in Korean: the clerk's whole month, the approver's close, the auditor's
-replay, every page as each role, the lock-out. Screenshots go to test-artifacts/.
+replay, every page as each role, login throttling and the approver's unlock. Screenshots go to test-artifacts/.
 
 The scenarios share one console (module scope) and run in file order: the clerk's month is the one
 the approver closes and the auditor replays. The clerk uploads the five device exports at once and
@@ -385,7 +385,7 @@ def test_every_page_is_korean_for_every_role(console, browser, artifacts, state)
     pages = ["/months", f"/months/{MONTH}", f"/months/{MONTH}/close", f"/runs/{run_id}", f"/runs/{run_id}/workers/{LEAVER}",
              f"/runs/{run_id}/workers/{HELD}", "/workers", "/workers?status=left", f"/workers/{LEAVER}", "/workers/P00001", "/workers/new",
              "/record/import", "/requests", "/budgets?year=2026", "/yearend", "/filings", "/welfare?year=2026", "/password", "/me",
-             f"/diff?a={run_id}&b={run_id}", "/audit", "/diff", "/no-such-page", f"/runs/{run_id}/workers/NOBODY", f"/rules/{MONTH}", "/rules/2027-01"]
+             f"/diff?a={run_id}&b={run_id}", "/audit", "/diff", "/no-such-page", f"/runs/{run_id}/workers/NOBODY", f"/rules/{MONTH}", "/rules/2027-01", "/accounts"]
     pages += [f"/jobs/{j.id}" for j in jobs]
     with console["app"].state.store.session() as s:
         users.add_user(s, "worker-t35", "worker", "first-pass-1234", clock=users.utc_now, worker_id=HELD, actor="clerk")
@@ -413,21 +413,33 @@ def test_every_page_is_korean_for_every_role(console, browser, artifacts, state)
         ctx.close()
 
 
-def test_five_wrong_passwords_lock_the_account(console, browser, artifacts):
+def test_failed_logins_slow_down_and_the_approver_clears_them(console, browser, artifacts):
     from payroll.record import users
+    from payroll.security import throttle
 
     url = console["url"]
     store = console["app"].state.store
     with store.session() as s:
         users.add_user(s, "locktest", "clerk", "right-password-1", clock=users.utc_now)
+        now = users.utc_now()
+        for _ in range(10):  # ten failures in a row: the next attempt waits 64 s
+            throttle.failed(s, "locktest", "", now)
     ctx = browser.new_context(locale="ko-KR")
     page = ctx.new_page()
-    for i in range(5):
-        _login(page, url, "locktest", f"wrong-password-{i}")
-    assert "잠겼습니다" in page.locator(".msg.error").inner_text()
     _login(page, url, "locktest", "right-password-1")
-    assert page.url.endswith("/login") and "잠겼습니다" in page.locator(".msg.error").inner_text()
+    assert page.url.endswith("/login") and "기다려야" in page.locator(".msg.error").inner_text()
     _assert_hangul_renders(page)
     _assert_korean(page)
-    _shot(page, artifacts, "locked")
+    _shot(page, artifacts, "throttled")
+    other = browser.new_context(locale="ko-KR")
+    approver = other.new_page()
+    _login(approver, url, "approver")
+    approver.goto(f"{url}/accounts")
+    approver.locator("form[action='/accounts/locktest/unlock'] button").click()
+    expect(approver.locator(".msg.info")).to_contain_text("제한을 풀었습니다")
+    _assert_korean(approver, "/accounts after the unlock")
+    _login(page, url, "locktest", "right-password-1")
+    expect(page.locator("nav")).to_contain_text("월별 현황")
+    assert not page.url.endswith("/login")
+    other.close()
     ctx.close()

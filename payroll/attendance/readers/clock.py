@@ -96,7 +96,8 @@ def parse_clocks(values: pl.Series, day_first: bool = False, next_day: bool = Tr
     """Columns ``date`` (or null) and ``minutes`` of time cells.
 
     Minutes after midnight from 9:05, 09:05, 09:05:33 (seconds dropped), 0905, 오전 9:05 / 오후
-    6:10, 9:05 AM, 18시05분, 18시, an Excel fraction (0.378472…), calamine's 1899-12-31 09:05:00;
+    6:10, 9:05 AM, 18시05분, 18시, an Excel fraction (0.378472…; a whole number such as 1 is no time),
+    calamine's 1899-12-31 09:05:00;
     "24:10", "+1 06:00", "06:00(+1)", "익일 06:00" and a [h]:mm 1900-01-01 06:00 are on the next
     day (≥ 1440). The date is that of a full date-time cell (2026-06-02 06:03), for the caller to
     compare with the row's date; null for a time alone. Without ``next_day`` (a punch's own
@@ -122,7 +123,8 @@ def parse_clocks(values: pl.Series, day_first: bool = False, next_day: bool = Tr
         .str.replace(r"^(\d{1,2})(\d{2})$", "${1}:${2}")  # 0905, 905
         .str.replace(r"^(\d{2})(\d{2})(\d{2})$", "${1}:${2}:${3}")  # 085510
         .str.extract_groups(r"^(\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?$").alias("_hm"),
-        _number(pl.col("_t")).alias("_n"),
+        # an Excel serial is a time only with its fraction: a bare 1 or 2 (a truncated cell) is no time, not 24:00
+        pl.when(pl.col("_t").str.contains(r"\.")).then(_number(pl.col("_t"))).alias("_n"),
     )
     h = pl.col("_hm").struct.field("1").cast(pl.Int64)
     m = pl.col("_hm").struct.field("2").cast(pl.Int64)

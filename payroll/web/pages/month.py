@@ -102,13 +102,16 @@ def start_run(request: Request, month: str, pay_date: str = Form(""), provisiona
 
 
 @router.post("/months/{month}/correction")
-def approve_correction(request: Request, month: str, pay_date: str = Form(""), user: Principal = Depends(APPROVER)):
-    """The approver approves and starts a correction run of a closed month (``payroll run MONTH --correction``)."""
+def approve_correction(request: Request, month: str, pay_date: str = Form(""), reason: str = Form(""), user: Principal = Depends(APPROVER)):
+    """The approver approves (recorded, as ``payroll correction approve``) and starts a correction run of a closed month."""
+    from payroll.runs.approvals import record_approval
+
     check_month(month)
     try:
         refused = _refusal(request, month)
         if refused:
             return _page(request, month, status_code=409, error=refused)
+        record_approval(request.app.state.store, month, user.name, reason.strip()[:500] or "콘솔에서 승인", clock=request.app.state.clock)
         return _start_run(request, month, pay_date, user, correction=True)
     except InputError as exc:
         return _page(request, month, status_code=400, error=str(exc))

@@ -42,10 +42,10 @@ def import_files(app, month: str, kind: str, files: list[tuple[str, bytes]], act
             results.append({"name": shown, "ok": True, "summary": summary, "stored": row.stored_name, "sha256": row.sha256})
         except InputError as exc:
             refused = {"name": shown, "ok": False, "summary": str(exc).replace(str(root) + "/", "")}
-            if kind == "attendance":  # an export no profile reads: the profile detect proposes
-                from payroll.attendance.detect import offer
+            if kind == "attendance":  # an export no profile reads: the profile detect proposes (read under the limits)
+                from payroll.attendance.guarded import offer_untrusted
 
-                refused["proposal"] = offer(data, shown)
+                refused["proposal"] = offer_untrusted(data, shown)
             results.append(refused)
     report("check", len(files), len(files))
     if kind == "attendance" and any(r["ok"] for r in results):

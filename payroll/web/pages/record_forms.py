@@ -22,7 +22,8 @@ from payroll.case import InputError
 from payroll.record import changes, people
 from payroll.record.models import RecordWorker
 from payroll.roster import Contract, Worker
-from payroll.runs.inputs import blob_bytes, store_blob
+from payroll.runs.inputs import blob_bytes
+from payroll.security.rrn import keep_masked
 from payroll.web.app import render
 from payroll.web.auth import CLERK, Principal
 
@@ -95,7 +96,7 @@ async def import_upload(request: Request, kind: str = Form(""), effective: str =
                 db.commit()
                 return render(request, "record_import.html", {"kinds": IMPORT_KINDS, "message": message})
             cs = _preview_file(kind, data, suffix, name, db, day)
-            digest = store_blob(db, data)  # kept by hash until the clerk confirms
+            digest, _, _, _ = keep_masked(db, data)  # kept by hash until the clerk confirms: 주민등록번호 masked, the original sealed
             db.commit()
         return render(request, "record_import.html", {"kinds": IMPORT_KINDS, "cs": cs, "kind": kind, "sha256": digest, "name": name, "suffix": suffix,
                                                       "effective": day.isoformat(), "reason": reason[:200]})

@@ -17,11 +17,6 @@ router = APIRouter()
 #: routes anyone may reach without a session (the security test checks this list is exactly that)
 PUBLIC_ROUTES = {("GET", "/login"), ("POST", "/login"), ("POST", "/logout"), ("GET", "/fonts/{weight}.ttf"), ("GET", "/")}
 
-LOGIN_MESSAGES = {
-    "invalid": "아이디 또는 비밀번호가 맞지 않습니다.",
-    "locked": "로그인에 5회 실패하여 계정이 잠겼습니다. 관리자에게 잠금 해제를 요청하세요 (명령 'payroll user unlock').",
-    "disabled": "사용이 중지된 계정입니다.",
-}
 
 
 def _login_page(request: Request, message: str | None = None, status_code: int = 200, name: str = ""):
@@ -52,7 +47,11 @@ def login(request: Request, name: str = Form(""), password: str = Form(""), csrf
         try:
             user = users.authenticate(db, name.strip()[:64], password[:1024], clock=clock, source=source)
         except users.LoginRefused as exc:
-            return _login_page(request, LOGIN_MESSAGES[exc.reason], status_code=401, name=name[:64])
+            status = 429 if exc.reason == "throttled" else 401
+            response = _login_page(request, exc.message, status_code=status, name=name[:64])
+            if exc.wait:
+                response.headers["Retry-After"] = str(exc.wait)
+            return response
         token = new_session(db, user, clock())
         db.commit()
     home = "/password" if user.must_change_password else "/me" if user.role == "worker" else "/months"

@@ -60,7 +60,14 @@ def read_rows(path: str | Path, required: tuple[str, ...] = (), optional: tuple[
     """(line number, {column: stripped cell}) for every data row. ``required`` columns must be there;
     with ``optional`` given, any other column is an error too."""
     path = Path(path)
-    reader = csv.DictReader(io.StringIO(read_text(path)))
+    reader = csv.DictReader(io.StringIO(read_text(path), newline=""))
+    try:
+        return _rows(path, reader, required, optional)
+    except csv.Error as exc:  # a stray NUL or quote: the row the reader stopped on
+        raise InputError(f"{path}: row {reader.line_num}: not a CSV row ({exc})") from None
+
+
+def _rows(path: Path, reader: csv.DictReader, required: tuple[str, ...], optional: tuple[str, ...] | None) -> list[tuple[int, dict[str, str]]]:
     header = [h.strip() for h in (reader.fieldnames or [])]
     if not header:
         raise InputError(f"{path}: empty file (no header row)")

@@ -196,10 +196,13 @@ class Roster:
 
 
 def _read_rows(path: Path) -> list[dict[str, str]]:
-    reader = csv.DictReader(io.StringIO(read_text(path)))
-    if not reader.fieldnames:
-        raise InputError(f"{path}: empty file (no header row)")
-    return list(reader)
+    reader = csv.DictReader(io.StringIO(read_text(path), newline=""))
+    try:
+        if not reader.fieldnames:
+            raise InputError(f"{path}: empty file (no header row)")
+        return list(reader)
+    except csv.Error as exc:  # a stray NUL or quote: the row the reader stopped on
+        raise InputError(f"{path}: row {reader.line_num}: not a CSV row ({exc})") from None
 
 
 def _parse(model: type[BaseModel], path: Path, rows: list[dict[str, str]]) -> list:

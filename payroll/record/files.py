@@ -107,7 +107,11 @@ def table_rows(path: Path) -> list[list[str]]:
         return _xlsx_rows(path)
     if path.suffix.lower() not in (".csv", ".txt"):
         raise InputError(f"{path}: CSV 또는 XLSX 파일이어야 합니다")
-    rows = list(csv.reader(io.StringIO(read_text(path))))
+    reader = csv.reader(io.StringIO(read_text(path), newline=""))
+    try:
+        rows = list(reader)
+    except csv.Error as exc:
+        raise InputError(f"{path}: {reader.line_num}행: CSV 행이 아닙니다 ({exc})") from None
     if len(rows) > MAX_ROWS + 1:
         raise InputError(f"{path}: 행이 너무 많습니다 (최대 {MAX_ROWS:,}행)")
     return [[c.strip() for c in r] for r in rows]

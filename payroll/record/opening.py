@@ -61,7 +61,10 @@ def load_wages_csv(path: str | Path) -> dict[str, dict[str, int]]:
 
 
 def kind_of(path: Path) -> str:
-    header = next(csv.reader(io.StringIO(read_text(path))), [])
+    try:
+        header = next(csv.reader(io.StringIO(read_text(path), newline="")), [])
+    except csv.Error as exc:
+        raise InputError(f"{path}: 1행: CSV 행이 아닙니다 ({exc})") from None
     names = {h.strip().lstrip("\ufeff") for h in header}
     for kind, needed in KINDS.items():
         if set(needed) <= names:

@@ -49,11 +49,11 @@ def read_toml(path: str | Path) -> dict:
     try:
         return tomllib.loads(path.read_bytes().decode("utf-8"))
     except OSError as exc:
-        raise InputError(f"{path}: cannot read: {exc.strerror}") from None
+        raise InputError(f"{path}: 읽을 수 없습니다: {exc.strerror}") from None
     except UnicodeDecodeError:
-        raise InputError(f"{path}: not UTF-8 text") from None
+        raise InputError(f"{path}: UTF-8 텍스트가 아닙니다") from None
     except tomllib.TOMLDecodeError as exc:
-        raise InputError(f"{path}: cannot read: {exc}") from None
+        raise InputError(f"{path}: TOML 형식이 아닙니다: {exc}") from None
 
 
 def read_rows(path: str | Path, required: tuple[str, ...] = (), optional: tuple[str, ...] | None = None) -> list[tuple[int, dict[str, str]]]:

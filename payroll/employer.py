@@ -29,7 +29,6 @@ import calendar
 import datetime as dt
 import io
 import re
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -199,18 +198,12 @@ def parse_employer(raw: dict, where: Path) -> Employer:
 
 def load_employer(path: str | Path) -> Employer:
     """Read and validate ``employer.toml`` (exit code 2 with the key named when it is wrong)."""
+    from payroll.csvfile import read_toml
+
     path = Path(path)
-    try:
-        raw = tomllib.loads(path.read_bytes().decode("utf-8"))
-    except FileNotFoundError:
-        raise InputError(f"{path}: 사업장 설정 파일이 없습니다 (이름, 사업자등록번호, 대표자, 소재지, 임금지급일; docs/runs.md)") from None
-    except OSError as exc:
-        raise InputError(f"{path}: 읽을 수 없습니다: {exc.strerror}") from None
-    except UnicodeDecodeError:
-        raise InputError(f"{path}: UTF-8 텍스트가 아닙니다") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise InputError(f"{path}: TOML 형식이 아닙니다: {exc}") from None
-    return parse_employer(raw, path)
+    if not path.exists():
+        raise InputError(f"{path}: 사업장 설정 파일이 없습니다 (이름, 사업자등록번호, 대표자, 소재지, 임금지급일; docs/runs.md)")
+    return parse_employer(read_toml(path), path)
 
 
 def employer_in(directory: str | Path) -> Employer:

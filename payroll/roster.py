@@ -26,9 +26,7 @@ the record and stores the roster it read in this format as its snapshot.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -37,7 +35,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from payroll.case import InputError, _field_path
-from payroll.csvfile import read_text
+from payroll.csvfile import read_rows
 from payroll.security.identifiers import CONTRACT_PART, WORKER_ID
 
 MINUTES_PER_HOUR = 60
@@ -196,13 +194,7 @@ class Roster:
 
 
 def _read_rows(path: Path) -> list[dict[str, str]]:
-    reader = csv.DictReader(io.StringIO(read_text(path), newline=""))
-    try:
-        if not reader.fieldnames:
-            raise InputError(f"{path}: empty file (no header row)")
-        return list(reader)
-    except csv.Error as exc:  # a stray NUL or quote: the row the reader stopped on
-        raise InputError(f"{path}: row {reader.line_num}: not a CSV row ({exc})") from None
+    return [row for _, row in read_rows(path)]
 
 
 def _parse(model: type[BaseModel], path: Path, rows: list[dict[str, str]]) -> list:

@@ -132,7 +132,7 @@ def _roles(rows: Table) -> _Roles:
     kinds = [_kinds(c) for c in cols]
     used: set[int] = set()
 
-    def pick(kind: str, at_least: float = 0.8) -> int | None:
+    def pick(kind: str, at_least: float = 0.8) -> int | None:  # float ok: a share of sampled cells, not money
         for j, k in enumerate(kinds):
             if j not in used and k.get(kind, 0) >= at_least:
                 used.add(j)

@@ -10,8 +10,9 @@ from payroll.errors import InputError, RuleError, dumps
 from payroll.money import won
 
 
-def _today() -> dt.date:
-    return dt.date.today()
+def today() -> dt.date:
+    """The default of a command's --date when the user gives none (the only place a command reads the date)."""
+    return dt.date.today()  # clock ok: a CLI default the user can override
 
 
 @click.command("tax")
@@ -27,7 +28,7 @@ def tax_command(wage, family, children, ratio, date_text, daily_wage, days, as_j
     """근로소득 원천징수세액 (간이세액표 또는 일용근로자)."""
     from payroll.cli import parse_date
 
-    pay_date = parse_date(date_text, "--date") or _today()
+    pay_date = parse_date(date_text, "--date") or today()
     if daily_wage is not None or days is not None:
         if wage is not None or family is not None:
             raise InputError("--daily-wage/--days and --wage/--family are separate modes; give one")
@@ -94,7 +95,7 @@ def rules_command(ctx, date_text, db, as_json):
     from payroll.cli import parse_date
     from payroll.trace import _fmt
 
-    day = parse_date(date_text, "--date") or _today()
+    day = parse_date(date_text, "--date") or today()
     if db:
         _open(db)
     from payroll import law as law_module

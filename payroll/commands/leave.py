@@ -87,9 +87,10 @@ def leave_group() -> None:
 def ledger_command(worker_id, as_of_text, as_json, **paths):
     """한 근로자의 연차 원장 (발생·사용·수당·소멸, 근거 조문)."""
     from payroll.cli import parse_date
+    from payroll.commands.core import today
     from payroll.leave.report import ledger_json, render_ledger_text
 
-    as_of = parse_date(as_of_text, "--as-of") or dt.date.today()
+    as_of = parse_date(as_of_text, "--as-of") or today()
     inputs = Inputs(**paths)
     if worker_id not in inputs.roster.workers:
         raise InputError(f"WORKER_ID: {worker_id!r} is not in the roster")

@@ -242,7 +242,7 @@ def demo_hints(summary: dict) -> list[str]:
     import shlex
 
     me = self_command()
-    db, inputs = shlex.quote(summary["db"]), shlex.quote(summary["inputs_dir"])
+    db = shlex.quote(summary["db"])
     samples = shlex.quote(str(Path(summary["db"]).parent / "samples"))
     users = ", ".join(summary["console_users"].values())
     return [

@@ -22,6 +22,7 @@ from sqlmodel import Session, select
 from payroll.case import InputError
 from payroll.record.audit import record
 from payroll.record.models import ROLES, ConsoleUser
+from payroll.store.db import now as db_now
 
 MIN_PASSWORD_LENGTH = 8
 NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
@@ -34,7 +35,7 @@ Clock = Callable[[], dt.datetime]
 
 
 def utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+    return db_now()
 
 
 @dataclass(frozen=True)

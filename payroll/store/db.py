@@ -124,7 +124,7 @@ class Store:
 
 def now() -> dt.datetime:
     """Wall-clock UTC time for created_at/closed_at/audit (never part of any hash)."""
-    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)  # clock ok: the one wall clock of records (never hashed)
 
 
 def open_store(url: str | None = None, *, migrate_schema: bool = True) -> Store:

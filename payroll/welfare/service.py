@@ -25,6 +25,7 @@ from payroll import law as law_module
 from payroll.case import InputError
 from payroll.law import Law
 from payroll.money import won
+from payroll.store.db import now as db_now
 from payroll.welfare import fertility as fx
 from payroll.welfare import group_insurance as gi
 from payroll.welfare.models import FertilityApplication, FertilityCancellation, InsuranceEnrolment, WelfarePayment
@@ -34,7 +35,7 @@ FERTILITY_CODES = tuple(fx.PAY_CODES.values())
 
 
 def _now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None, microsecond=0)
+    return db_now().replace(microsecond=0)
 
 
 # --- group insurance -------------------------------------------------------------------------

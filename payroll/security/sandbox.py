@@ -6,10 +6,10 @@ reader in a child process whose address space is capped (``RLIMIT_AS``, ``[reade
 aborts, segfaults, hangs or raises anything but an :class:`InputError`, the caller gets an
 :class:`InputError` naming the file — the run, the command or ``payroll serve`` carries on.
 
-Every child this project starts — these readers and the payslip processes — calls
-:func:`die_with_parent` first: ``prctl(PR_SET_PDEATHSIG, SIGKILL)`` (through ``ctypes``) ends it
-when the process that forked it ends, and a watchdog thread ends it when the process that asked
-for it (the run, the server) is gone — the one that matters for a forkserver's children, whose
+Every child this project starts — these readers, the payslip processes and the console's jobs
+(:mod:`payroll.web.job_process`) — calls :func:`die_with_parent` first: ``prctl(PR_SET_PDEATHSIG,
+SIGKILL)`` (through ``ctypes``) ends it when the process that forked it ends, and a watchdog
+thread ends it when the process that asked for it (the run, the server) is gone — the one that matters for a forkserver's children, whose
 parent is the forkserver, itself kept alive by them. So a killed run leaves no helper behind.
 
 The children fork from one ``forkserver`` per process (:func:`process_context`), which has

@@ -65,6 +65,7 @@ def import_files(session: Session, files: list[tuple[str, Path]], month: str, ac
     give it; the original file is sealed under the store's key and a roster's full numbers are
     encrypted per worker, :func:`payroll.store.personal.keep_imported_rrns`)."""
     from payroll.csvfile import read_bounded
+    from payroll.security.rrn import mask_bytes
     from payroll.store.personal import keep_imported_rrns
     from payroll.record.changes import apply, contract_changes, roster_changes
     from payroll.record.opening import import_opening
@@ -75,10 +76,9 @@ def import_files(session: Session, files: list[tuple[str, Path]], month: str, ac
     by_role = {role: path for role, path in files if role in IMPORTED_ROLES}
     notes = []
     for role, path in by_role.items():
-        # the masked copy kept only to seal the original by (a replay reads the snapshot)
-        note = keep_imported_rrns(session, read_bounded(path), path.suffix.lower(), actor, path.name, per_worker=role == "roster")
-        if note:
-            notes.append(f"{path.name}: {note}")
+        raw = read_bounded(path)
+        if mask_bytes(raw)[1]:  # the masked copy kept only to seal the original by (a replay reads the snapshot)
+            notes.append(f"{path.name}: {keep_imported_rrns(session, raw, path.suffix.lower(), actor, path.name, per_worker=role == 'roster')}")
     first, _ = month_bounds(month)
     reason = f"{month} 급여 실행의 입력 폴더에서 가져옴"
     if "roster" in by_role and "contracts" in by_role:

@@ -17,7 +17,7 @@ from test_web_fixtures import FrozenClock, make_store
 
 def _wait_for(path: Path, limit: float = 120) -> str:  # float ok: seconds
     deadline = time.monotonic() + limit
-    while not path.exists():
+    while not (path.exists() and path.read_text()):  # created, then written: wait for its text
         assert time.monotonic() < deadline, f"{path} never appeared"
         time.sleep(0.05)
     return path.read_text()

@@ -65,7 +65,7 @@ def test_a_killed_console_kills_its_run_job_and_leaves_no_half_written_run(tmp_p
         job_id = server.stdout.readline().strip()
         reached = Path(f"{release}.reached")
         deadline = time.monotonic() + 300
-        while not reached.exists():
+        while not (reached.exists() and reached.read_text().strip()):  # the job writes its pid into it (not at once)
             assert server.poll() is None, server.stderr.read()
             assert time.monotonic() < deadline, "the job never reached its step"
             time.sleep(0.05)

@@ -48,7 +48,7 @@ def _date(value: str | None, where: str) -> dt.date | None:
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise InputError(f"{where}: not a date (YYYY-MM-DD): {value!r}") from None
+        raise InputError(f"{where}: 날짜(YYYY-MM-DD)가 아닙니다: {value!r}") from None
 
 
 def _datetime(value: str | None, where: str) -> dt.datetime | None:
@@ -67,7 +67,7 @@ def _int(value: str, where: str) -> int:
     try:
         return int(value.replace(",", ""))
     except ValueError:
-        raise InputError(f"{where}: not a whole number of won: {value!r}") from None
+        raise InputError(f"{where}: 원 단위 정수가 아닙니다: {value!r}") from None
 
 
 roster_options = [
@@ -119,7 +119,7 @@ def insurance_enrol(roster_csv, contracts_csv, db, worker_id, plan, start_text, 
         if worker_id or plan or start_text or end_text or enrolment_id:
             raise InputError("--file and --worker/--plan/--start/--end/--id are separate modes; give one")
         rows = [
-            (f"{file_path}: row {line}", r["worker_id"], r["plan"], _date(r["start"], f"{file_path}: row {line}: start"), _date(r.get("end"), f"{file_path}: row {line}: end"), r.get("enrolment_id") or None)
+            (f"{file_path}: {line}행", r["worker_id"], r["plan"], _date(r["start"], f"{file_path}: {line}행: start"), _date(r.get("end"), f"{file_path}: {line}행: end"), r.get("enrolment_id") or None)
             for line, r in read_rows(file_path, ("worker_id", "plan", "start"), ("end", "enrolment_id"))
         ]
     else:
@@ -218,7 +218,7 @@ def fertility_apply(roster_csv, contracts_csv, db, worker_id, treatment_text, co
             raise InputError("--file and the single-application options are separate modes; give one")
         rows = []
         for line, r in read_rows(file_path, ("worker_id", "treatment_date", "cost", "evidence", "submitted_at"), ("application_id",)):
-            where = f"{file_path}: row {line}"
+            where = f"{file_path}: {line}행"
             rows.append((where, r["worker_id"], _date(r["treatment_date"], f"{where}: treatment_date"), _int(r["cost"], f"{where}: cost"), r["evidence"], _datetime(r["submitted_at"], f"{where}: submitted_at"), r.get("application_id") or None))
         rows.sort(key=lambda x: x[5] or dt.datetime.min)  # submission order; stable for ties (file order)
     else:
@@ -263,7 +263,7 @@ def fertility_decide(roster_csv, contracts_csv, db, apps_file, cancels_file, yea
     if apps_file:
         apps, seen = [], set()
         for line, r in read_rows(apps_file, ("worker_id", "treatment_date", "cost", "evidence", "submitted_at"), ("application_id",)):
-            where = f"{apps_file}: row {line}"
+            where = f"{apps_file}: {line}행"
             a = fx.Application(
                 r.get("application_id") or f"row{line}", r["worker_id"], _date(r["treatment_date"], f"{where}: treatment_date"), _int(r["cost"], f"{where}: cost"),
                 r["evidence"], _datetime(r["submitted_at"], f"{where}: submitted_at"),
@@ -273,13 +273,13 @@ def fertility_decide(roster_csv, contracts_csv, db, apps_file, cancels_file, yea
             if a.cost < 0:
                 raise InputError(f"{where}: cost: must be ≥ 0, got {a.cost}")
             if a.worker_id not in roster.workers:
-                raise InputError(f"{where}: worker_id: {a.worker_id!r} is not in the roster")
+                raise InputError(f"{where}: worker_id: {a.worker_id!r}은(는) 명부(roster)에 없습니다")
             seen.add(a.application_id)
             apps.append(a)
         cancels = []
         if cancels_file:
             for line, r in read_rows(cancels_file, ("application_id", "cancelled_at"), ("reason",)):
-                cancels.append(fx.Cancellation(r["application_id"], _datetime(r["cancelled_at"], f"{cancels_file}: row {line}: cancelled_at"), r.get("reason", "")))
+                cancels.append(fx.Cancellation(r["application_id"], _datetime(r["cancelled_at"], f"{cancels_file}: {line}행: cancelled_at"), r.get("reason", "")))
         led = service.replay(law, roster, apps, cancels, as_of)
     else:
         if cancels_file:

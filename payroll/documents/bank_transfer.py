@@ -36,11 +36,11 @@ def bank_transfer_csv(results: pl.DataFrame, *, total: bool = False, source: str
     for i, row in enumerate(frame.iter_rows(named=True)):
         for field in ("worker_id", "name", "bank", "account"):
             if row[field] is None or str(row[field]).strip() == "":
-                raise InputError(f"{source}: worker {row['worker_id']} (row {i + 1}): field {field} is empty; cannot transfer")
+                raise InputError(f"{source}: worker {row['worker_id']} ({i + 1}행): field {field} is empty; cannot transfer")
         if row["net_pay"] is None:
-            raise InputError(f"{source}: worker {row['worker_id']} (row {i + 1}): net_pay is missing")
+            raise InputError(f"{source}: worker {row['worker_id']} ({i + 1}행): net_pay is missing")
         if int(row["net_pay"]) < 0 and not shortfall_as_zero:
-            raise InputError(f"{source}: worker {row['worker_id']} (row {i + 1}): net_pay {int(row['net_pay']):,} is negative; a transfer cannot be negative")
+            raise InputError(f"{source}: worker {row['worker_id']} ({i + 1}행): net_pay {int(row['net_pay']):,} is negative; a transfer cannot be negative")
     out = io.StringIO()
     writer = csv_writer(out, lineterminator="\r\n")  # a name such as =HYPERLINK(…) stays text
     writer.writerow(COLUMNS)

@@ -91,7 +91,7 @@ def read_register_file(path: Path) -> list[Resignation]:
             out.append(Resignation(row["worker_id"], row["contract_id"], dt.date.fromisoformat(row["last_working_day"]),
                                    row["reason"], dt.date.fromisoformat(row["submitted_on"])))
         except ValueError as exc:
-            raise InputError(f"{path}: row {line}: {exc}") from None
+            raise InputError(f"{path}: {line}행: {exc}") from None
     return out
 
 

@@ -99,7 +99,7 @@ def _number(value: object, f: Field, where: str) -> bytes:
         return b"%0*d" % (f.length, value)
     n = 0 if value in (None, "") else value
     if isinstance(n, bool) or not isinstance(n, int) and not (isinstance(n, str) and n.isdigit()):
-        raise InputError(f"{where}: {f.id} {f.label}: not a whole number: {value!r}")
+        raise InputError(f"{where}: {f.id} {f.label}: 정수가 아닙니다: {value!r}")
     n = int(n)
     if n < 0:
         raise InputError(f"{where}: {f.id} {f.label}: negative {n} (a sign has its own field)")

@@ -255,7 +255,7 @@ def diff_other_fields(stored: list[dict], recomputed: list[dict]) -> list[str]:
         fields = sorted(k for k in set(a["row"]) | set(b["row"]) if k not in amounts and canonical_json(a["row"].get(k)) != canonical_json(b["row"].get(k)))
         if fields:
             shown = ", ".join(f"{k} {a['row'].get(k)!r} → {b['row'].get(k)!r}" for k in fields[:3])
-            lines.append(f"{wid}: row {shown}" + (f" (+{len(fields) - 3} more)" if len(fields) > 3 else ""))
+            lines.append(f"{wid}: {shown}행" + (f" (+{len(fields) - 3} more)" if len(fields) > 3 else ""))
         if canonical_json([{k: v for k, v in it.items() if k != "amount"} for it in a["items"]]) != canonical_json(
                 [{k: v for k, v in it.items() if k != "amount"} for it in b["items"]]):
             lines.append(f"{wid}: pay items differ (labels, methods or minutes)")

@@ -256,7 +256,7 @@ def import_files(session: Session, root: Path, files: list[tuple[str, Path]], ex
         try:
             data = path.read_bytes()
         except OSError as exc:
-            raise InputError(f"{path}: cannot read: {exc.strerror}") from None
+            raise InputError(f"{path}: 읽을 수 없습니다 ({exc.strerror})") from None
         entries.append((role, path.resolve().relative_to(Path(root).resolve()).as_posix(), data, path))
     entries += [(role, name, data, None) for role, name, data in extra]
     for role, name, data, path in entries:

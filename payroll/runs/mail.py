@@ -71,7 +71,7 @@ def load_smtp(path: str | Path | None = None) -> SmtpConfig:
         try:
             password = Path(doc["password_file"]).read_text(encoding="utf-8").strip()
         except OSError as exc:
-            raise InputError(f"{where}: password_file: cannot read: {exc.strerror}") from None
+            raise InputError(f"{where}: password_file: 읽을 수 없습니다 ({exc.strerror})") from None
     return SmtpConfig(doc["host"], int(doc.get("port", 465 if security == "ssl" else 587)), security, doc["sender"], doc.get("username"), password)
 
 

@@ -36,8 +36,8 @@ def import_rrn_csv(store: Store, path: Path, actor: str) -> int:
         raise InputError(f"{path}: the header must have worker_id and rrn")
     rows = []
     for line, row in enumerate(reader, start=2):
-        wid = WORKER_ID.check((row.get("worker_id") or "").strip(), f"{path}: row {line}")
-        digits, birth = crypto.parse_rrn(row.get("rrn") or "", f"{path}: row {line}: rrn")
+        wid = WORKER_ID.check((row.get("worker_id") or "").strip(), f"{path}: {line}행")
+        digits, birth = crypto.parse_rrn(row.get("rrn") or "", f"{path}: {line}행: rrn")
         rows.append(PersonalData(worker_id=wid, rrn_cipher=crypto.encrypt(digits, key), key_id=crypto.key_id(key), birth_date=birth, masked=crypto.mask(digits), updated_at=now()))
     with store.session() as s:
         for r in rows:

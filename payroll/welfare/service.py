@@ -140,7 +140,7 @@ def validate_application(law: Law, roster, a: fx.Application, apps: list[fx.Appl
     """The checks that refuse an application outright (exit 2); budget never refuses — it waitlists."""
     pre = f"{where}: " if where else ""
     if a.worker_id not in roster.workers:
-        raise InputError(f"{pre}worker_id: {a.worker_id!r} is not in the roster")
+        raise InputError(f"{pre}worker_id: {a.worker_id!r}은(는) 명부(roster)에 없습니다")
     if a.cost < 0:
         raise InputError(f"{pre}cost: must be ≥ 0, got {a.cost}")
     if not a.evidence.strip():

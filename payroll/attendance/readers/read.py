@@ -33,7 +33,7 @@ def read_export(path: Path | str, profile: str | Profile | None = None, profiles
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise InputError(f"{path}: cannot read: {exc.strerror}") from None
+        raise InputError(f"{path}: 읽을 수 없습니다 ({exc.strerror})") from None
     return read_export_bytes(raw, path, profile, profiles)
 
 
@@ -122,7 +122,7 @@ def _with_header(path: Path, found: Found, source: str, cat: Catalog) -> Normali
 
 def _read(raw: bytes, path: Path, profile: str | Profile | None, cat: Catalog) -> Export:
     if not raw.strip():
-        raise InputError(f"{path}: empty file")
+        raise InputError(f"{path}: 빈 파일입니다")
     candidates = cat.candidates(profile)
     named = profile is not None
     kind = sniff(raw)

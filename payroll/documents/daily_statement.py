@@ -28,7 +28,7 @@ def load_daily_csv(path: str | Path) -> list[dict[str, Any]]:
         try:
             dt.date.fromisoformat(rec["month"] + "-01")
         except ValueError:
-            raise InputError(f"{path}: {line}행: month: not YYYY-MM: {rec['month']!r}") from None
+            raise InputError(f"{path}: {line}행: month: YYYY-MM이 아닙니다: {rec['month']!r}") from None
         for c in COLUMNS[2:]:
             try:
                 rec[c] = int(row[c])

@@ -23,7 +23,7 @@ def read_bounded(path: str | Path) -> bytes:
     limit = current().max_file_bytes
     try:
         if path.stat().st_size > limit:
-            raise InputError(f"{path}: 파일이 너무 큽니다 (한도 max_file_bytes {limit:,} bytes, rules/limits.toml)")
+            raise InputError(f"{path}: 파일이 너무 큽니다 (한도 max_file_bytes {limit:,}바이트, rules/limits.toml)")
         return path.read_bytes()
     except OSError as exc:
         raise InputError(f"{path}: 읽을 수 없습니다 ({exc.strerror})") from None
@@ -64,7 +64,7 @@ def read_rows(path: str | Path, required: tuple[str, ...] = (), optional: tuple[
     try:
         return _rows(path, reader, required, optional)
     except csv.Error as exc:  # a stray NUL or quote: the row the reader stopped on
-        raise InputError(f"{path}: {reader.line_num}행: not a CSV row ({exc})") from None
+        raise InputError(f"{path}: {reader.line_num}행: CSV 행으로 읽을 수 없습니다 ({exc})") from None
 
 
 def _rows(path: Path, reader: csv.DictReader, required: tuple[str, ...], optional: tuple[str, ...] | None) -> list[tuple[int, dict[str, str]]]:

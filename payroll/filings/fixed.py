@@ -80,7 +80,7 @@ def _text(value: object, f: Field, where: str, cuts: list[str]) -> bytes:
     try:
         raw = text.encode(ENCODING)
     except UnicodeEncodeError as exc:
-        raise InputError(f"{where}: {f.id} {f.label}: a character CP949 cannot hold: {text[exc.start:exc.end]!r}") from None
+        raise InputError(f"{where}: {f.id} {f.label}: CP949로 쓸 수 없는 글자: {text[exc.start:exc.end]!r}") from None
     if len(raw) > f.length:
         out, size = [], 0
         for ch in text:
@@ -102,10 +102,10 @@ def _number(value: object, f: Field, where: str) -> bytes:
         raise InputError(f"{where}: {f.id} {f.label}: 정수가 아닙니다: {value!r}")
     n = int(n)
     if n < 0:
-        raise InputError(f"{where}: {f.id} {f.label}: negative {n} (a sign has its own field)")
+        raise InputError(f"{where}: {f.id} {f.label}: 음수 {n} (부호는 따로 있는 필드에 씁니다)")
     text = str(n)
     if len(text) > f.length:
-        raise InputError(f"{where}: {f.id} {f.label}: {n} does not fit {f.length} digits")
+        raise InputError(f"{where}: {f.id} {f.label}: {n}이(가) {f.length}자리에 들어가지 않습니다")
     return text.rjust(f.length, "0").encode("ascii")
 
 

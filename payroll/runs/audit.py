@@ -40,7 +40,7 @@ def get_run(store: Store, run_id: str) -> Run:
     with store.session() as s:
         run = s.get(Run, run_id)
     if run is None:
-        raise InputError(f"no run {run_id!r} in {store.url.split('@')[-1]}")
+        raise InputError(f"{store.url.split('@')[-1]}에 실행 {run_id!r}이(가) 없습니다")
     return run
 
 
@@ -297,5 +297,5 @@ def explain(store: Store, run_id: str, worker_id: str) -> list[dict]:
     with store.session() as s:
         results = results_module.read_results(s, run_id, worker_id)
     if not results:
-        raise InputError(f"run {run_id} has no worker {worker_id!r}")
+        raise InputError(f"실행 {run_id}에 근로자 {worker_id!r}이(가) 없습니다")
     return results

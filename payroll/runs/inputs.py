@@ -115,11 +115,11 @@ def _config(path: Path) -> dict:
     doc = read_toml(path)
     unknown = set(doc) - {"pay_date", "profile"}
     if unknown:
-        raise InputError(f"{path}: unknown key {sorted(unknown)[0]!r} (known: pay_date, profile)")
+        raise InputError(f"{path}: 알 수 없는 키 {sorted(unknown)[0]!r} (쓸 수 있는 키: pay_date, profile)")
     if "pay_date" in doc and not (isinstance(doc["pay_date"], dt.date) and not isinstance(doc["pay_date"], dt.datetime)):
-        raise InputError(f"{path}: pay_date: expected a TOML date such as 2026-07-10")
+        raise InputError(f"{path}: pay_date: 2026-07-10 같은 TOML 날짜여야 합니다")
     if "profile" in doc and not isinstance(doc["profile"], str):
-        raise InputError(f"{path}: profile: expected a string")
+        raise InputError(f"{path}: profile: 문자열이어야 합니다")
     return doc
 
 
@@ -127,10 +127,10 @@ def collect(root: Path, month: str) -> list[tuple[str, Path]]:
     """(role, path) of every input file of ``month`` under ``root``, in a fixed order."""
     root = Path(root)
     if not root.is_dir():
-        raise InputError(f"--inputs: {root} is not a directory")
+        raise InputError(f"--inputs: {root}은(는) 폴더가 아닙니다")
     mdir = root / month
     if not mdir.is_dir():
-        raise InputError(f"{mdir}: no inputs for {month} (expected {root}/{month}/attendance/…)")
+        raise InputError(f"{mdir}: {month}의 입력이 없습니다 ({root}/{month}/attendance/…에 두세요)")
     files: list[tuple[str, Path]] = []
     for role in ("roster", "contracts"):  # optional: an import into the record (payroll.runs.record_inputs)
         p = mdir / f"{role}.csv"
@@ -148,7 +148,7 @@ def collect(root: Path, month: str) -> list[tuple[str, Path]]:
     # a hidden file (an upload being checked, ``.upload-…``; an editor's lock file) is not an export
     attendance = sorted(p for p in adir.iterdir() if p.is_file() and not p.name.startswith(".") and p.suffix.lower() in ATTENDANCE_SUFFIXES) if adir.is_dir() else []
     if not attendance:
-        raise InputError(f"{adir}: no attendance export (*.csv, *.xlsx, *.xls)")
+        raise InputError(f"{adir}: 근태 기록 파일이 없습니다 (*.csv, *.xlsx, *.xls)")
     files += [("attendance", p) for p in attendance]
     for role in OPTIONAL_FILES:
         p = mdir / f"{role}.csv"

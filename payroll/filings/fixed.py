@@ -125,17 +125,17 @@ def decode(layout: Layout, record: bytes) -> tuple[str, dict[str, object], list[
     """(kind, field → value, problems) of one record (without its line end). Numbers come back as int."""
     problems: list[str] = []
     if len(record) != layout.length:
-        problems.append(f"length {len(record):,} bytes, not {layout.length:,}")
+        problems.append(f"길이 {len(record):,}바이트 (정해진 길이 {layout.length:,})")
     kind = record[:1].decode("ascii", "replace")
     if kind not in layout.records:
-        return kind, {}, problems + [f"unknown record kind {kind!r}"]
+        return kind, {}, problems + [f"알 수 없는 레코드 종류 {kind!r}"]
     values: dict[str, object] = {}
     for f in layout.records[kind]:
         raw = record[f.start:f.start + f.length]
         if f.kind == "9":
             text = raw.decode("ascii", "replace")
             if not text.isdigit() or len(text) != f.length:
-                problems.append(f"{f.id} {f.label}: not {f.length} digits: {text!r}")
+                problems.append(f"{f.id} {f.label}: {f.length}자리 숫자가 아닙니다: {text!r}")
                 values[f.id] = None
             else:
                 values[f.id] = int(text)
@@ -143,7 +143,7 @@ def decode(layout: Layout, record: bytes) -> tuple[str, dict[str, object], list[
             try:
                 values[f.id] = raw.decode(ENCODING).rstrip(" ")
             except UnicodeDecodeError:
-                problems.append(f"{f.id} {f.label}: not CP949 text (a character cut in two?)")
+                problems.append(f"{f.id} {f.label}: CP949 텍스트가 아닙니다 (글자가 둘로 잘렸나요?)")
                 values[f.id] = None
     return kind, values, problems
 

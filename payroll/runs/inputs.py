@@ -289,11 +289,11 @@ def restore(session: Session, manifest: list[dict], into: Path) -> tuple[list[tu
     for entry in manifest:
         blob = session.get(InputBlob, entry["sha256"])
         if blob is None:
-            problems.append(f"input {entry['name']}: blob {entry['sha256'][:12]}… is missing from the store")
+            problems.append(f"입력 {entry['name']}: 저장소에 내용 {entry['sha256'][:12]}…이(가) 없습니다")
             continue
         data = bytes(blob.content)
         if sha256_bytes(data) != entry["sha256"]:
-            problems.append(f"input {entry['name']} ({entry['role']}): stored content no longer matches its sha256 {entry['sha256'][:12]}… (changed since the run)")
+            problems.append(f"입력 {entry['name']} ({entry['role']}): 저장된 내용이 sha256 {entry['sha256'][:12]}…과 더 이상 맞지 않습니다 (실행 뒤에 바뀜)")
         target = contained(into, entry["name"])  # a name from the record: never a path out of the scratch folder
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)

@@ -159,9 +159,9 @@ def _read(raw: bytes, path: Path, profile: str | Profile | None, cat: Catalog) -
     for n, t, f in hits:
         if f is None:
             if t:
-                notes.append(f"sheet {n!r}: header fits no profile, not read")
+                notes.append(f"시트 {n!r}: 머리글이 어느 프로필에도 맞지 않아 읽지 않음")
         elif (f.profile.name, f.shape) != (first.profile.name, first.shape):
-            notes.append(f"sheet {n!r}: fits {f.profile.name} {f.shape}, not read (the workbook is read as {first.profile.name} {first.shape})")
+            notes.append(f"시트 {n!r}: {f.profile.name} {f.shape}에 맞지만 읽지 않음 (이 통합문서는 {first.profile.name} {first.shape}로 읽음)")
     parts = [(name, _with_header(path, f, str(path) if len(chosen) == 1 else f"{path}[{name}]", cat)) for name, f in chosen]
     return _export(path, kind, first.profile, first.shape, parts, cat, sheet=", ".join(repr(n) for n, _ in chosen),
                    header_line=first.header_line, notes=tuple(notes))

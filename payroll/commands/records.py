@@ -160,7 +160,7 @@ def budget_group():
 @budget_group.command("show")
 @click.argument("year", type=int)
 @click.option("--db", help=DB_HELP)
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="JSON 출력")
 def budget_show(year, db, as_json):
     """사업별 예산, 집행, 계약 잔여, 12월까지 예상, 잔액 (초과 예상은 경고)."""
     from payroll.commands.runs import _store

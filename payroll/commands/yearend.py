@@ -171,7 +171,7 @@ def spread_command(year, worker_id, spread, db, by):
 @click.argument("year")
 @click.argument("worker_id")
 @click.option("--db", help=DB_HELP)
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="JSON 출력")
 def show_command(year, worker_id, db, as_json):
     """최근 정산 묶음의 한 근로자 결과와 계산 근거."""
     from payroll.yearend import records

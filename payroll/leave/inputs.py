@@ -76,7 +76,7 @@ def _rows(path: Path, required: tuple[str, ...]) -> list[tuple[int, dict[str, st
     header = [h.strip() for h in reader.fieldnames]
     missing = [c for c in required if c not in header]
     if missing:
-        raise InputError(1행: 없는 열: {', '.join(missing)}")
+        raise InputError(f"{path}: 1행: 없는 열: {', '.join(missing)}")
     out = []
     for line, row in enumerate(reader, start=2):
         if None in row:
@@ -101,7 +101,7 @@ def _bool(path: Path, line: int, field: str, text: str) -> bool:
         return True
     if low in ("false", "0", "no", "n"):
         return False
-    raise InputError(f"{path}: {line}행: {field}: not a boolean (true/false): {text!r}")
+    raise InputError(f"{path}: {line}행: {field}: 참/거짓(true/false)이 아닙니다: {text!r}")
 
 
 @dataclass(frozen=True)

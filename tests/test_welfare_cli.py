@@ -42,7 +42,7 @@ def run(env, *args):
 def one_line_error(result, text):
     assert result.exit_code == 2, (result.exit_code, result.output, result.stderr)
     lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("error: ") and text in lines[0], result.stderr
+    assert len(lines) == 1 and lines[0].startswith("오류: ") and text in lines[0], result.stderr
     assert "Traceback" not in result.output
 
 
@@ -99,7 +99,7 @@ def test_decide_from_files_is_deterministic_and_needs_no_database(env):
     assert [(d["application_id"], d["status"], d["amount"]) for d in out["decisions"]] == [("X1", "cancelled", 500_000), ("X2", "approved", 300_000)]
     assert not (env / "w.db").exists()
     (env / "bad.csv").write_text("worker_id,treatment_date,cost,evidence,submitted_at\nW1,2026-03-10,-5,R,2026-03-11T09:00\n", encoding="utf-8")
-    one_line_error(run(env, "fertility", "decide", "--applications", str(env / "bad.csv")), "bad.csv: row 2: cost: must be ≥ 0")
+    one_line_error(run(env, "fertility", "decide", "--applications", str(env / "bad.csv")), "bad.csv: 2행: cost: 0 이상이어야 합니다")
 
 
 def test_insurance_enrol_errors_and_report(env):
@@ -179,9 +179,9 @@ def test_items_of_workers_without_pay_this_month_stay_due(env):
 
 def test_enrol_file_names_the_row_and_is_all_or_nothing(env):
     (env / "e.csv").write_text("worker_id,plan,start\nW1,fixed,2026-01-01\nW2,fixed,2026-02-30\n", encoding="utf-8")
-    one_line_error(run(env, "insurance", "enrol", "--file", str(env / "e.csv")), "e.csv: row 3: start: not a date")
+    one_line_error(run(env, "insurance", "enrol", "--file", str(env / "e.csv")), "e.csv: 3행: start: 날짜(YYYY-MM-DD)가 아닙니다")
     (env / "e.csv").write_text("worker_id,plan,start\nW1,fixed,2026-01-01\nW4,indemnity,2026-01-01\n", encoding="utf-8")
-    one_line_error(run(env, "insurance", "enrol", "--file", str(env / "e.csv")), "e.csv: row 3: plan indemnity: needs a contract of at least 6 months")
+    one_line_error(run(env, "insurance", "enrol", "--file", str(env / "e.csv")), "e.csv: 3행: plan: 플랜 indemnity: 2026-01-01부터 6개월 이상의 계약이 필요합니다")
     rep = json.loads(run(env, "insurance", "report", "--year", "2026", "--json").stdout)
     assert rep["premium_cost"] == []  # row 2 was not kept
     (env / "e.csv").write_text("worker_id,plan,start\nW1,fixed,2026-01-01\nW2,fixed,2025-07-01\n", encoding="utf-8")

@@ -188,8 +188,8 @@ def _compare_results(dictionary, stored_texts: list[str], stored: list[dict], co
     if dictionary is not None and dictionary.as_json() == computed.stored.dictionary.as_json() and list(stored_texts) == computed.stored.texts.to_list():
         return []
     fresh = computed.stored_results()
-    problems = [f"result {line}" for line in diff_results(stored, fresh)]
-    problems += [f"result {line}" for line in diff_other_fields(stored, fresh)]
+    problems = [f"결과 {line}" for line in diff_results(stored, fresh)]
+    problems += [f"결과 {line}" for line in diff_other_fields(stored, fresh)]
     if not problems and [canonical_json(r) for r in stored] != [canonical_json(r) for r in fresh]:
         problems.append("결과 행이 저장된 것과 다릅니다 (순서나 저장 형태)")
     return problems

@@ -150,7 +150,7 @@ def _parameter(parameters: dict[str, Parameter], key: str) -> Parameter:
 
 
 def _with_figure(p: Parameter, figure: Figure) -> Parameter:
-    where = f"installation rules: {p.name} from {figure.start}"
+    where = f"설치본 규칙: {p.name} ({figure.start}부터)"
     value = convert(p.unit, figure.value, where)
     _check_bounds(p, value, where)
     template = p.periods[-1].citation if p.periods else Citation(p.label, "", "", figure.start)

@@ -426,7 +426,7 @@ def load(rules_dir: Path | None = None, *, installation: str | bytes | None = No
     parameters = _package_parameters(str(rules_dir), tree)
     text = announced.canonical_text(installation)
     if text:
-        parameters = announced.apply(parameters, announced.parse(text, "installation rules"))
+        parameters = announced.apply(parameters, announced.parse(text, "설치본 규칙 (announced.toml)"))
     if provisional:
         parameters = {name: _carried_forward(p) for name, p in parameters.items()}
     switches = _load_switches(rules_dir / "switches.toml")

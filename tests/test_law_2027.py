@@ -161,7 +161,7 @@ def test_announce_validates_like_the_rules(store, home):
     law = law_module.current()
     assert law.on(D(2027, 5, 1))[cap] == 4_700_000 and law.parameter(cap).state_on(D(2027, 5, 1)) == "announced"
     assert law.on(D(2027, 5, 1)).citation(cap).promulgation == "보건복지부 고시 제2026-1호"
-    with pytest.raises(InputError, match="overlap|already give"):
+    with pytest.raises(InputError, match="기간이 겹칩니다|규칙에 이미"):
         figures.announce(store, cap, D(2027, 6, 1), D(2027, 12, 31), "4,800,000", "보건복지부 고시 제2026-2호", "t")
     with store.session() as s:
         entry = s.exec(select(AuditLog).where(AuditLog.action == "rules.announce")).one()

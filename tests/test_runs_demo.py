@@ -31,7 +31,7 @@ def test_demo_runs_the_month_and_replays_identically(tmp_path, monkeypatch):
 def test_demo_refuses_a_foreign_directory(tmp_path):
     (tmp_path / "mine.txt").write_text("keep me")
     res = CliRunner().invoke(cli, ["demo", "--out", str(tmp_path)])
-    assert res.exit_code == 2 and "not a demo directory" in res.output
+    assert res.exit_code == 2 and "데모 폴더가 아닙니다" in res.output
     assert (tmp_path / "mine.txt").read_text() == "keep me"
 
 

@@ -38,7 +38,7 @@ def load_leave(path: Path | None, roster: Roster, law: Law | None = None) -> pl.
     contract_on = roster.contract_on
     rows = []
     seen: set[tuple[str, dt.date, str]] = set()
-    for line, r in read_small_csv(path, ("worker_id", "date", "kind", "minutes"), "leave"):
+    for line, r in read_small_csv(path, ("worker_id", "date", "kind", "minutes"), "휴가"):
         where = f"{path}: {line}행"
         wid = r["worker_id"]
         if wid not in roster.workers:
@@ -88,7 +88,7 @@ def load_approvals(path: Path | None, roster: Roster) -> pl.DataFrame:
         return pl.DataFrame(schema=APPROVAL_SCHEMA)
     path = Path(path)
     rows = []
-    for line, r in read_small_csv(path, ("worker_id", "date", "start", "end", "reason"), "overtime"):
+    for line, r in read_small_csv(path, ("worker_id", "date", "start", "end", "reason"), "연장근로 승인"):
         where = f"{path}: {line}행"
         wid = r["worker_id"]
         if wid not in roster.workers:

@@ -64,7 +64,7 @@ def load_device_users(path: Path) -> dict[tuple[str | None, str], str]:
     from payroll.attendance.small_files import read_small_csv
 
     out: dict[tuple[str | None, str], str] = {}
-    for line, cells in read_small_csv(path, ("device_user", "worker_id"), "device-user table"):
+    for line, cells in read_small_csv(path, ("device_user", "worker_id"), "기기 사용자 표"):
         where = f"{path}: {line}행"
         if not cells["device_user"] or not cells["worker_id"]:
             raise InputError(f"{where}: device_user와 worker_id가 모두 필요합니다")

@@ -101,6 +101,18 @@ def test_every_input_and_rule_error_in_payroll_is_korean():
     assert used == set(NOT_FOR_A_CLERK), f"allow-list entries that match nothing: {set(NOT_FOR_A_CLERK) - used}"
 
 
+def test_no_status_line_the_commands_echo_is_english():
+    """The lines `click.echo` prints (status, success, refusal) carry no English prose."""
+    english = []
+    for path in sorted((ROOT / "payroll").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and node.args and getattr(node.func, "attr", None) in ("echo", "secho", "confirm"):
+                words = prose_words(_message_text(node.args[0]))
+                if words:
+                    english.append(f"{path.relative_to(ROOT)}:{node.lineno}: {words}")
+    assert not english, "\n".join(english)
+
+
 def _all_commands():
     ctx = click.Context(cli)
     stack = [((name,), cli.get_command(ctx, name)) for name in cli.list_commands(ctx)]

@@ -188,7 +188,7 @@ def test_replay_names_a_changed_stored_result(store, tmp_path):
         s.add(r)
     report = replay(store, summary["run_id"], build=fake_build, jobs=1)
     assert not report.identical
-    assert any(p.startswith("result W001: ") and "→" in p for p in report.problems), report.problems
+    assert any(p.startswith("결과 W001: ") and "→" in p for p in report.problems), report.problems
 
 
 def test_the_computed_month_still_gives_rows_and_item_lists_when_asked(store, tmp_path, monkeypatch):

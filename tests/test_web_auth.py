@@ -26,13 +26,13 @@ def test_password_is_an_argon2_hash(store):
 
 def test_add_user_refuses_bad_input(store, clock):
     with store.session() as s:
-        with pytest.raises(InputError, match="already exists"):
+        with pytest.raises(InputError, match="이미 있습니다"):
             users.add_user(s, "clerk", "clerk", "long-enough-pw", clock=clock)
         with pytest.raises(InputError, match="role"):
             users.add_user(s, "x", "admin", "long-enough-pw", clock=clock)
-        with pytest.raises(InputError, match="at least 8"):
+        with pytest.raises(InputError, match="8자 이상"):
             users.add_user(s, "y", "clerk", "short", clock=clock)
-        with pytest.raises(InputError, match="user name"):
+        with pytest.raises(InputError, match="사용자 이름"):
             users.add_user(s, "../etc", "clerk", "long-enough-pw", clock=clock)
 
 
@@ -242,14 +242,14 @@ def test_cli_user_commands(tmp_path):
     r = _cli(["user", "add", "choi", "--role", "clerk", "--password", "x", "--db", db], tmp_path)
     assert r.returncode == 2  # there is no --password option
     r = _cli(["user", "add", "choi", "--role", "clerk", "--db", db], tmp_path, stdin="short\n")
-    assert r.returncode == 2 and "at least 8" in r.stderr and "Traceback" not in r.stderr
+    assert r.returncode == 2 and "8자 이상" in r.stderr and "Traceback" not in r.stderr
     r = _cli(["user", "disable", "park", "--db", db], tmp_path)
     assert r.returncode == 0
     r = _cli(["user", "list", "--db", db], tmp_path)
     lines = r.stdout.splitlines()
-    assert lines == ["lee                      approver  active", "park                     auditor   disabled"]
+    assert lines == ["lee                      approver  활성", "park                     auditor   비활성"]
     r = _cli(["user", "disable", "ghost", "--db", db], tmp_path)
-    assert r.returncode == 2 and "no user named 'ghost'" in r.stderr
+    assert r.returncode == 2 and "사용자 'ghost'이(가) 없습니다" in r.stderr
 
 
 def test_expired_sessions_are_removed_at_the_next_login(client, store, clock):

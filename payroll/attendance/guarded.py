@@ -46,7 +46,7 @@ def _read_bytes(path: Path, limits) -> bytes:
             raise SpreadsheetRefused(f"{path}: 파일이 너무 큽니다 ({size:,} bytes; 한도 max_file_bytes {limits.max_file_bytes:,}, {limits.source})")
         return path.read_bytes()
     except OSError as exc:
-        raise InputError(f"{path}: cannot read: {exc.strerror}") from None
+        raise InputError(f"{path}: 읽을 수 없습니다 ({exc.strerror})") from None
 
 
 def _read(raw: bytes, path: str, profile, profiles):

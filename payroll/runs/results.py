@@ -66,7 +66,7 @@ class Dictionary:
     def from_json(cls, text: str) -> Dictionary:
         doc = json.loads(text)
         if doc.get("format") != FORMAT:
-            raise ValueError(f"stored results of format {doc.get('format')!r}; this code reads format {FORMAT}")
+            raise ValueError(f"저장된 결과의 형식 {doc.get('format')!r}을(를) 이 판은 읽지 못합니다 (읽는 형식 {FORMAT})")
         return cls(doc["columns"], doc["terms"], doc["items"], doc["references"], doc["trace"])
 
     def picker(self, names: Iterable[str]):

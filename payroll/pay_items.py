@@ -35,7 +35,7 @@ class Catalogue:
         try:
             return self.items[code]
         except KeyError:
-            raise KeyError(f"unknown pay code {code!r}; known: {', '.join(sorted(self.items))}") from None
+            raise KeyError(f"알 수 없는 지급 코드 {code!r} (아는 코드: {', '.join(sorted(self.items))})") from None
 
     def label(self, code: str) -> str:
         return self.items[code].label if code in self.items else code

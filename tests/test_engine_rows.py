@@ -48,5 +48,5 @@ def test_a_rows_items_are_summed_by_their_tax_treatment():
 
 def test_an_unknown_pay_code_is_named():
     workers, items = case_frames(_cases()[:1])
-    with pytest.raises(KeyError, match="unknown pay code 'bribe'"):
+    with pytest.raises(KeyError, match="알 수 없는 지급 코드 'bribe'"):
         compute(workers, pl.concat([items, pl.DataFrame({"row": [0], "code": ["bribe"], "amount": [5]}, schema=items.schema)]))

@@ -41,6 +41,13 @@ def record_all(db: Session, rows: list[dict]) -> None:
         db.execute(insert(AuditLog.__table__), rows)
 
 
+def record_version(db: Session) -> int | None:
+    """The id of the last audit row of a ``record.…`` action: every change of the record (people,
+    contracts, resignations, opening balances, budgets) writes one in its own transaction, so a newer
+    id means "read the record again"; page views and logins write audit rows too, and change nothing."""
+    return db.exec(select(AuditLog.id).where(AuditLog.action.startswith("record.")).order_by(AuditLog.id.desc()).limit(1)).first()
+
+
 def recent(db: Session, limit: int = 200, action: str | None = None, actor: str | None = None) -> list[AuditLog]:
     q = select(AuditLog)
     if action:

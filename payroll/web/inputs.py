@@ -115,13 +115,11 @@ _RECORD_ROSTER: dict[tuple, object] = {}
 
 
 def _record_version(engine) -> tuple:
-    """The record's version: every change of the record writes an audit row of a ``record.…`` action, so a
-    newer one means read again (views and logins write audit rows too, and change nothing)."""
-    from payroll.store.models import AuditLog
+    """The record's version (:func:`payroll.record.audit.record_version`)."""
+    from payroll.record.audit import record_version
 
     with Session(engine) as db:
-        last = db.exec(select(AuditLog.id).where(AuditLog.action.startswith("record.")).order_by(AuditLog.id.desc()).limit(1)).first()
-    return (str(engine.url), last)
+        return (str(engine.url), record_version(db))
 
 
 def month_bounds(month: str) -> tuple[dt.date, dt.date]:

@@ -7,9 +7,12 @@ so what the page says is open is exactly what the run refuses on.
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from pathlib import Path
 
 import polars as pl
+from markupsafe import Markup
 from sqlmodel import Session
 
 from payroll.case import InputError
@@ -85,8 +88,51 @@ def exceptions_context(check, root: Path, names: dict[str, str], code: str = "",
     }
 
 
-def month_context(app, month: str, *, code: str = "", department: str = "", worker: str = "", date: str = "",
+#: the exceptions reports as rendered (``_exceptions.html``), by the check they show (kept here with
+#: them, so its id stays its own), the month, the files' names, the filter and the viewer's role and
+#: form token: the check is itself kept by the hashes of its inputs (payroll.web.inputs.month_check),
+#: so another view of an unchanged month lays out and renders none of its thousands of rows again
+_REPORTS: OrderedDict[tuple, tuple[object, Markup]] = OrderedDict()
+REPORTS_KEPT = 16
+_REPORTS_LOCK = threading.Lock()
+
+
+def exceptions_html(ctx: dict, principal) -> Markup:
+    """The month's exceptions report as HTML: ``_exceptions.html`` on ``ctx`` (a :func:`month_context`),
+    rendered once for the same check, names, filter and viewer."""
+    from payroll.web.app import mask_rrn, templates
+
+    check = ctx["check"]
+    names = ctx["names"]
+
+    def rendered(extra: dict) -> Markup:
+        values = {**ctx, **extra, "principal": principal}
+        if isinstance(values.get("exc_error"), str):  # as payroll.web.app.render: never a full 주민등록번호
+            values["exc_error"] = mask_rrn(values["exc_error"])
+        return Markup(templates.get_template("_exceptions.html").render(values))
+
+    if check is None:
+        return rendered({})
+    key = (id(check), ctx["month"], str(ctx["inputs_root"]), tuple(sorted(names.items())), tuple(sorted(ctx["filter"].items())),
+           getattr(principal, "role", None), getattr(principal, "csrf_token", None))
+    with _REPORTS_LOCK:
+        found = _REPORTS.get(key)
+        if found is not None:
+            _REPORTS.move_to_end(key)
+            return found[1]
+    exc = exceptions_context(check, ctx["inputs_root"], names, **ctx["filter"])
+    exc["kinds_found"] = exc.pop("kinds")
+    html = rendered(exc)
+    with _REPORTS_LOCK:
+        _REPORTS[key] = (check, html)
+        while len(_REPORTS) > REPORTS_KEPT:
+            _REPORTS.popitem(last=False)
+    return html
+
+
+def month_context(app, month: str, *, principal=None, code: str = "", department: str = "", worker: str = "", date: str = "",
                   message: str | None = None, error: str | None = None, results: list[dict] | None = None, preview: dict | None = None) -> dict:
+    """What the month page shows; ``exceptions_html`` is its exceptions report, rendered for ``principal``."""
     root = app.state.inputs_dir
     with Session(app.state.store.engine) as db:
         uploads = web_inputs.current_uploads(db, root, month)
@@ -112,7 +158,7 @@ def month_context(app, month: str, *, code: str = "", department: str = "", work
         "upload_results": results or [], "preview": preview, "jobs": app.state.jobs.of_target(month), "employer": services.employer_state(app),
         "filter": {"code": code, "department": department, "worker": worker, "date": date},
         "files": [], "open_workers": [], "decisions": [], "exc_rows": [], "note_rows": [], "counts": [], "departments": [], "kinds_found": [],
-        "exc_matching": 0, "note_matching": 0,
+        "exc_matching": 0, "note_matching": 0, "names": names, "inputs_root": root,
     }
     if check is not None:
         files = web_inputs.file_results(check)
@@ -120,9 +166,7 @@ def month_context(app, month: str, *, code: str = "", department: str = "", work
             leaf = str(f["path"]).rsplit("/", 1)[-1]
             f["name"] = names.get(leaf, leaf)
         ctx.update(files=files, open_workers=open_by_worker(check, names), decisions=decisions_shown(check))
-        exc = exceptions_context(check, root, names, code, department, worker, date)
-        exc["kinds_found"] = exc.pop("kinds")
-        ctx.update(exc)
+    ctx["exceptions_html"] = exceptions_html(ctx, principal)
     return ctx
 
 

@@ -18,6 +18,7 @@ uploaded file name is kept only for display and never becomes a path.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 import os
 import re
@@ -313,9 +314,9 @@ class MonthCheck:
     findings: list  # payroll.runs.prechecks.Finding: the errors a run would refuse on
     roster: object
 
-    @property
+    @functools.cached_property
     def open_errors(self) -> pl.DataFrame:
-        """The errors neither corrected nor decided."""
+        """The errors neither corrected nor decided (worked out once: the check is kept, /months asks every view)."""
         from payroll.attendance.checks import open_errors_of
 
         return open_errors_of(self.exceptions)

@@ -116,7 +116,7 @@ def test_the_exceptions_report_is_laid_out_once_per_check_filter_and_viewer(cler
     laid_out = []
     plain = month_view.exceptions_context
     monkeypatch.setattr(month_view, "exceptions_context", lambda *a, **kw: laid_out.append(kw) or plain(*a, **kw))
-    month_view._REPORTS.clear()
+    month_view._KEPT.clear()
     first = clerk.get(f"/months/{MONTH}").text
     for _ in range(2):  # the same page again: the same report, not laid out again
         assert clerk.get(f"/months/{MONTH}").text == first
@@ -129,6 +129,22 @@ def test_the_exceptions_report_is_laid_out_once_per_check_filter_and_viewer(cler
                                                        "reason": "퇴근 타각 누락", "csrf_token": clerk.csrf})
     assert r.status_code == 200 and "정정됨" in r.text  # a new check: its report is laid out anew and shows the correction
     assert len(laid_out) == 3
+
+
+def test_the_precheck_is_rendered_once_per_check_and_viewer_and_follows_a_decision(clerk, monkeypatch):
+    from payroll.web import month_view
+
+    upload_month(clerk)
+    grouped = []
+    plain = month_view.open_by_worker
+    monkeypatch.setattr(month_view, "open_by_worker", lambda *a: grouped.append(a) or plain(*a))
+    month_view._KEPT.clear()
+    first = clerk.get(f"/months/{MONTH}").text
+    assert 'id="precheck"' in first and "run-blocked" in first
+    assert clerk.get(f"/months/{MONTH}").text == first and len(grouped) == 1
+    r = clerk.post(f"/months/{MONTH}/decisions", data={"worker_id": "W002", "decision": "hold", "reason": "확인 중", "csrf_token": clerk.csrf})
+    assert r.status_code == 200 and "run-blocked" not in r.text and 'id="decisions"' in r.text  # a new check: laid out anew
+    assert len(grouped) == 2
 
 
 def test_a_restarted_console_reads_the_kept_check_instead_of_checking_again(clerk, monkeypatch):

@@ -88,46 +88,68 @@ def exceptions_context(check, root: Path, names: dict[str, str], code: str = "",
     }
 
 
-#: the exceptions reports as rendered (``_exceptions.html``), by the check they show (kept here with
-#: them, so its id stays its own), the month, the files' names, the filter and the viewer's role and
-#: form token: the check is itself kept by the hashes of its inputs (payroll.web.inputs.month_check),
-#: so another view of an unchanged month lays out and renders none of its thousands of rows again
-_REPORTS: OrderedDict[tuple, tuple[object, Markup]] = OrderedDict()
-REPORTS_KEPT = 16
-_REPORTS_LOCK = threading.Lock()
+#: what the month page lays out from a check — its exceptions report (``_exceptions.html``), its
+#: precheck (``_precheck.html``), the open errors by worker — by the check (kept here with them, so
+#: its id stays its own), the month, the files' names, the filter and the viewer's role and form
+#: token: the check is itself kept by the hashes of its inputs (payroll.web.inputs.month_check), so
+#: another view of an unchanged month lays out and renders none of its thousands of rows again
+_KEPT: OrderedDict[tuple, tuple[object, object]] = OrderedDict()
+KEPT_ENTRIES = 32
+_KEPT_LOCK = threading.Lock()
+
+
+def _kept(key: tuple, check, make):
+    """``make()``, kept by ``key`` (whose first element is ``id(check)``) with ``check``."""
+    with _KEPT_LOCK:
+        found = _KEPT.get(key)
+        if found is not None:
+            _KEPT.move_to_end(key)
+            return found[1]
+    value = make()
+    with _KEPT_LOCK:
+        _KEPT[key] = (check, value)
+        while len(_KEPT) > KEPT_ENTRIES:
+            _KEPT.popitem(last=False)
+    return value
+
+
+def _rendered(template: str, ctx: dict, principal, extra: dict | None = None) -> Markup:
+    from payroll.web.app import mask_rrn, templates
+
+    values = {**ctx, **(extra or {}), "principal": principal}
+    if isinstance(values.get("exc_error"), str):  # as payroll.web.app.render: never a full 주민등록번호
+        values["exc_error"] = mask_rrn(values["exc_error"])
+    return Markup(templates.get_template(template).render(values))
+
+
+def _viewed(ctx: dict, principal) -> tuple:
+    """What a page laid out from the month's check depends on besides the check."""
+    return (ctx["month"], str(ctx["inputs_root"]), tuple(sorted(ctx["names"].items())), getattr(principal, "role", None),
+            getattr(principal, "csrf_token", None))
 
 
 def exceptions_html(ctx: dict, principal) -> Markup:
     """The month's exceptions report as HTML: ``_exceptions.html`` on ``ctx`` (a :func:`month_context`),
     rendered once for the same check, names, filter and viewer."""
-    from payroll.web.app import mask_rrn, templates
-
     check = ctx["check"]
-    names = ctx["names"]
-
-    def rendered(extra: dict) -> Markup:
-        values = {**ctx, **extra, "principal": principal}
-        if isinstance(values.get("exc_error"), str):  # as payroll.web.app.render: never a full 주민등록번호
-            values["exc_error"] = mask_rrn(values["exc_error"])
-        return Markup(templates.get_template("_exceptions.html").render(values))
-
     if check is None:
-        return rendered({})
-    key = (id(check), ctx["month"], str(ctx["inputs_root"]), tuple(sorted(names.items())), tuple(sorted(ctx["filter"].items())),
-           getattr(principal, "role", None), getattr(principal, "csrf_token", None))
-    with _REPORTS_LOCK:
-        found = _REPORTS.get(key)
-        if found is not None:
-            _REPORTS.move_to_end(key)
-            return found[1]
-    exc = exceptions_context(check, ctx["inputs_root"], names, **ctx["filter"])
-    exc["kinds_found"] = exc.pop("kinds")
-    html = rendered(exc)
-    with _REPORTS_LOCK:
-        _REPORTS[key] = (check, html)
-        while len(_REPORTS) > REPORTS_KEPT:
-            _REPORTS.popitem(last=False)
-    return html
+        return _rendered("_exceptions.html", ctx, principal)
+
+    def make() -> Markup:
+        exc = exceptions_context(check, ctx["inputs_root"], ctx["names"], **ctx["filter"])
+        exc["kinds_found"] = exc.pop("kinds")
+        return _rendered("_exceptions.html", ctx, principal, exc)
+
+    return _kept((id(check), "exceptions", *_viewed(ctx, principal), tuple(sorted(ctx["filter"].items()))), check, make)
+
+
+def precheck_html(ctx: dict, principal) -> Markup:
+    """The month's 계산 전 확인 as HTML (``_precheck.html``): the open errors by worker, with the
+    clerk's decision forms, and the decisions taken; rendered once for the same check, names and viewer."""
+    check = ctx["check"]
+    if check is None:
+        return _rendered("_precheck.html", ctx, principal)
+    return _kept((id(check), "precheck", *_viewed(ctx, principal)), check, lambda: _rendered("_precheck.html", ctx, principal))
 
 
 def month_context(app, month: str, *, principal=None, code: str = "", department: str = "", worker: str = "", date: str = "",
@@ -165,8 +187,10 @@ def month_context(app, month: str, *, principal=None, code: str = "", department
         for f in files:
             leaf = str(f["path"]).rsplit("/", 1)[-1]
             f["name"] = names.get(leaf, leaf)
-        ctx.update(files=files, open_workers=open_by_worker(check, names), decisions=decisions_shown(check))
+        open_workers = _kept((id(check), "open", tuple(sorted(names.items()))), check, lambda: open_by_worker(check, names))
+        ctx.update(files=files, open_workers=open_workers, decisions=decisions_shown(check))
     ctx["exceptions_html"] = exceptions_html(ctx, principal)
+    ctx["precheck_html"] = precheck_html(ctx, principal)
     return ctx
 
 

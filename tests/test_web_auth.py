@@ -185,6 +185,23 @@ def test_session_expires_when_idle_and_after_eight_hours(client, clock):
     assert client.get("/months").status_code == 303
 
 
+def test_a_session_is_touched_once_a_minute_not_on_every_request(client, store, clock):
+    login(client, "clerk", PASSWORDS["clerk"])
+
+    def last_seen():
+        with store.session() as s:
+            return s.exec(select(ConsoleSession.last_seen)).one()
+
+    signed_in = last_seen()
+    for _ in range(3):
+        clock.advance(seconds=15)
+        assert client.get("/months").status_code == 200
+    assert last_seen() == signed_in  # requests within the minute write nothing
+    clock.advance(seconds=15)
+    assert client.get("/months").status_code == 200
+    assert last_seen() == clock()  # a minute on: moved to this request
+
+
 def test_forged_session_cookie_is_refused(client):
     client.cookies.set(SESSION_COOKIE, "x" * 43)
     assert client.get("/months").status_code == 303

@@ -68,13 +68,15 @@ def stage(generated: Path, target: Path, month: str, common: bool) -> None:
     (target / month / "attendance").mkdir(parents=True, exist_ok=True)
     for name in EXPORTS:
         shutil.copyfile(generated / name, target / month / "attendance" / name)
-    for name in ("corrections.csv", "leave.csv", "overtime.csv") if common else ():
+    for name in ("corrections.csv", "leave.csv", "overtime.csv", "decisions.csv") if common else ():
         shutil.copyfile(generated / name, target / month / name)
     (target / month / "run.toml").write_text(f"pay_date = {pay_date(month).isoformat()}\n", encoding="utf-8")
     if common:
         for name in ("roster.csv", "contracts.csv", "ytd.csv", "wages.csv"):
             shutil.copyfile(generated / name, target / name)
-        (target / "employer.toml").write_text('name = "○○구청 (벤치마크)"\n', encoding="utf-8")
+        (target / "employer.toml").write_text(  # every field a run needs (payroll/employer.py); paid in the month itself
+            'name = "○○구청 (벤치마크)"\nbusiness_number = "305-83-00005"\nrepresentative = "○○구청장"\naddress = "서울특별시 ○○구"\n'
+            'pay_day = 25\npay_month = "same"\n', encoding="utf-8")
 
 
 def set_up(data: Path, months: list[str]) -> dict:

@@ -83,10 +83,10 @@ def parse(text: str, where: str) -> Entries:
     try:
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise RuleError(f"{where}: not valid TOML: {exc}") from None
+        raise RuleError(f"{where}: 올바른 TOML이 아닙니다: {exc}") from None
     unknown = set(doc) - {"figure", "confirmation"}
     if unknown:
-        raise RuleError(f"{where}: unknown section {sorted(unknown)[0]!r} (known: figure, confirmation)")
+        raise RuleError(f"{where}: 알 수 없는 절 {sorted(unknown)[0]!r} (쓸 수 있는 절: figure, confirmation)")
     figures = []
     for i, raw in enumerate(doc.get("figure", [])):
         w = f"{where}: figure[{i}]"
@@ -94,30 +94,30 @@ def parse(text: str, where: str) -> Entries:
         start = as_date(raw["from"], f"{w}.from")
         end = as_date(raw["to"], f"{w}.to") if "to" in raw else OPEN_END
         if end < start:
-            raise RuleError(f"{w}: 'to' {end} is before 'from' {start}")
+            raise RuleError(f"{w}: 'to' {end}이(가) 'from' {start}보다 앞섭니다")
         figures.append(Figure(str(raw["key"]), start, end, raw["value"], _source(raw, w), str(raw.get("entered_by", ""))))
     confirmations = []
     for i, raw in enumerate(doc.get("confirmation", [])):
         w = f"{where}: confirmation[{i}]"
         _require(raw, ("key", "year", "source"), w)
         if isinstance(raw["year"], bool) or not isinstance(raw["year"], int):
-            raise RuleError(f"{w}.year: a year such as 2027, got {raw['year']!r}")
+            raise RuleError(f"{w}.year: 2027 같은 연도여야 합니다: {raw['year']!r}")
         confirmations.append(Confirmation(str(raw["key"]), raw["year"], _source(raw, w), str(raw.get("entered_by", ""))))
     return Entries(tuple(figures), tuple(confirmations))
 
 
 def _require(raw: Any, keys: tuple[str, ...], where: str) -> None:
     if not isinstance(raw, dict):
-        raise RuleError(f"{where}: expected a table")
+        raise RuleError(f"{where}: 표(table)여야 합니다")
     missing = [k for k in keys if k not in raw]
     if missing:
-        raise RuleError(f"{where}: lacks {', '.join(missing)}")
+        raise RuleError(f"{where}: 없는 키: {', '.join(missing)}")
 
 
 def _source(raw: dict, where: str) -> str:
     source = str(raw.get("source", "")).strip()
     if len(source) < 4:
-        raise RuleError(f"{where}.source: the 고시 or document the figure comes from is required (e.g. \"보건복지부 고시 제2026-…호\")")
+        raise RuleError(f"{where}.source: 수치의 근거 고시나 문서가 필요합니다 (예: \"보건복지부 고시 제2026-…호\")")
     return source
 
 
@@ -129,7 +129,7 @@ def apply(parameters: dict[str, Parameter], entries: Entries) -> dict[str, Param
     for confirmation in entries.confirmations:
         p = _parameter(out, confirmation.key)
         if not p.confirm:
-            raise RuleError(f"installation rules: {p.name} is not a rate awaiting confirmation; enter its value with `payroll rules announce` instead")
+            raise RuleError(f"설치본 규칙: {p.name}은(는) 확인을 기다리는 요율이 아닙니다; 값은 `payroll rules announce`로 입력하세요")
         year_end = OPEN_END if p.confirm == "once" else dt.date(confirmation.year, 12, 31)
         confirmed = tuple(sorted(set(p.confirmations) | {(confirmation.year, confirmation.source)}))
         out[p.name] = dataclasses.replace(p, confirmed_to=max(p.confirmed_to or year_end, year_end) if _contiguous(p, confirmation.year) else p.confirmed_to,
@@ -146,11 +146,11 @@ def _parameter(parameters: dict[str, Parameter], key: str) -> Parameter:
     try:
         return parameters[key]
     except KeyError:
-        raise RuleError(f"installation rules: unknown parameter {key!r} (see `payroll rules check MONTH`)") from None
+        raise RuleError(f"설치본 규칙: 알 수 없는 수치 {key!r} (`payroll rules check MONTH` 참고)") from None
 
 
 def _with_figure(p: Parameter, figure: Figure) -> Parameter:
-    where = f"installation rules: {p.name} from {figure.start}"
+    where = f"설치본 규칙: {p.name} ({figure.start}부터)"
     value = convert(p.unit, figure.value, where)
     _check_bounds(p, value, where)
     template = p.periods[-1].citation if p.periods else Citation(p.label, "", "", figure.start)
@@ -166,8 +166,8 @@ def _with_figure(p: Parameter, figure: Figure) -> Parameter:
         elif period.open_ended and period.start < figure.start:
             kept.append(dataclasses.replace(period, end=figure.start - dt.timedelta(days=1)))  # superseded from `from`
         else:
-            raise RuleError(f"{where}: the rules already give {p.name} for {period.start}…{'…' if period.open_ended else period.end} "
-                            f"({period.citation.promulgation}); an entry may fill a missing period or supersede an open-ended one")
+            raise RuleError(f"{where}: 규칙에 이미 {period.start}…{'…' if period.open_ended else period.end}의 {p.name}이(가) 있습니다 "
+                            f"({period.citation.promulgation}); 입력은 빠진 기간을 채우거나 끝이 열린 기간을 대신할 수만 있습니다")
     periods = check_periods(kept + [new], where)
     confirmed_to = p.confirmed_to
     if p.confirm:
@@ -181,7 +181,7 @@ def _check_bounds(p: Parameter, value: Any, where: str) -> None:
         return
     low, high = bounds
     if not (low <= value <= high) or (p.unit == "rate" and value == 0):
-        raise RuleError(f"{where}: {value} is outside the range {low}…{high} for {p.label}")
+        raise RuleError(f"{where}: {value}은(는) {p.label}의 범위 {low}…{high} 밖입니다")
 
 
 # --- writing ------------------------------------------------------------------------------------
@@ -195,13 +195,13 @@ def parse_value(p: Parameter, text: str) -> Any:
     if p.unit in {"won", "count", "years", "months", "days"}:
         digits = text.replace(",", "").replace("_", "").removesuffix("원")
         if not digits.lstrip("-").isdigit():
-            raise RuleError(f"--value: {p.name} is a whole number ({p.unit}), got {text!r}")
+            raise RuleError(f"--value: {p.name}은(는) 정수({p.unit})여야 합니다: {text!r}")
         return int(digits)
     if text[:1] in "{[" or p.unit in {"dates", "brackets", "flag"}:
         try:
             return tomllib.loads(f"v = {text}")["v"]
         except tomllib.TOMLDecodeError as exc:
-            raise RuleError(f"--value: {p.name} needs a TOML value ({exc})") from None
+            raise RuleError(f"--value: {p.name}에는 TOML 값이 필요합니다 ({exc})") from None
     return text
 
 
@@ -211,7 +211,7 @@ def _percent(text: str) -> str:
     try:
         return str(Decimal(text[:-1].strip()) / 100)
     except InvalidOperation:
-        raise RuleError(f"--value: not a percentage: {text!r}") from None
+        raise RuleError(f"--value: 백분율이 아닙니다: {text!r}") from None
 
 
 def read(path: Path) -> str:

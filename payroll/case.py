@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from payroll import pay_items
 from payroll.errors import InputError, NotApplicable, dumps  # noqa: F401  (their home was here; every area imports them from here)
+from payroll.field_errors import describe
 
 MINUTES_PER_HOUR = 60
 
@@ -37,15 +38,15 @@ class WorkerIn(BaseModel):
     @classmethod
     def _non_negative_days(cls, v: list[int] | None) -> list[int] | None:
         if v is not None and any(w < 0 for w in v):
-            raise ValueError("every daily wage must be ≥ 0")
+            raise ValueError("일급은 모두 0 이상이어야 합니다")
         return v
 
     @model_validator(mode="after")
     def _consistent(self) -> "WorkerIn":
         if self.children_8_20 > self.family - 1:
-            raise ValueError(f"children_8_20 ({self.children_8_20}) must be counted in family ({self.family}, 본인 included)")
+            raise ValueError(f"자녀 수 children_8_20 ({self.children_8_20})은(는) 가족 수 family ({self.family}, 본인 포함) 안에 세어야 합니다")
         if self.hire_date < self.birth_date:
-            raise ValueError("hire_date is before birth_date")
+            raise ValueError("입사일 hire_date가 생년월일 birth_date보다 앞섭니다")
         return self
 
 
@@ -70,9 +71,9 @@ class CaseIn(BaseModel):
         start = dt.date(year, mon, 1)
         end = (start.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
         if self.worker.hire_date > end:
-            raise ValueError(f"worker.hire_date {self.worker.hire_date} is after the month {self.month}")
+            raise ValueError(f"worker.hire_date {self.worker.hire_date}이(가) 그 달 {self.month}보다 뒤입니다")
         if self.worker.income_type == "daily" and self.worker.work_days is None and self.worker.daily_wages is None:
-            raise ValueError("worker.work_days (or worker.daily_wages) is required for income_type \"daily\"")
+            raise ValueError("income_type \"daily\"에는 worker.work_days(또는 worker.daily_wages)가 필요합니다")
         return self
 
 
@@ -91,17 +92,14 @@ def parse_case(text: str, source: str = "input") -> CaseIn:
         case = CaseIn.model_validate_json(text)
     except ValidationError as exc:
         err = exc.errors()[0]
-        where = _field_path(tuple(err["loc"])) or "(document)"
-        msg = err["msg"].removeprefix("Value error, ")
+        where = _field_path(tuple(err["loc"])) or "(문서)"
         if err["type"] == "json_invalid":
-            raise InputError(f"{source}: not valid JSON: {err.get('ctx', {}).get('error', msg)}") from None
-        if err["type"] == "extra_forbidden":
-            msg = "unknown field"
-        raise InputError(f"{source}: {where}: {msg}") from None
+            raise InputError(f"{source}: 올바른 JSON이 아닙니다: {err.get('ctx', {}).get('error', err['msg'])}") from None
+        raise InputError(f"{source}: {where}: {describe(err, extra='알 수 없는 필드입니다')}") from None
     catalogue = pay_items.current()
     for i, item in enumerate(case.pay_items):
         if item.code not in catalogue:
-            raise InputError(f"{source}: pay_items[{i}].code: unknown pay code {item.code!r} (known: {', '.join(sorted(catalogue.items))})")
+            raise InputError(f"{source}: pay_items[{i}].code: 알 수 없는 지급 코드 {item.code!r} (있는 코드: {', '.join(sorted(catalogue.items))})")
     return case
 
 
@@ -148,7 +146,7 @@ def load_case_file(path: str) -> CaseIn:
         with open(path, encoding="utf-8") as fh:
             text = fh.read()
     except OSError as exc:
-        raise InputError(f"{path}: cannot read: {exc.strerror}") from None
+        raise InputError(f"{path}: 읽을 수 없습니다 ({exc.strerror})") from None
     except UnicodeDecodeError:
-        raise InputError(f"{path}: not UTF-8 text") from None
+        raise InputError(f"{path}: UTF-8 텍스트가 아닙니다") from None
     return parse_case(text, source=path)

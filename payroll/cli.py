@@ -14,7 +14,10 @@ import sys
 
 import click
 
+from payroll import clitext
 from payroll.errors import InputError, RuleError
+
+clitext.install()  # click's own messages (usage, a bad option, a bad choice) in Korean
 
 
 class UsageFailure(click.ClickException):
@@ -29,7 +32,7 @@ def guarded(fn):
         try:
             return fn(*args, **kwargs)
         except (InputError, RuleError) as exc:
-            click.echo(f"error: {exc}", err=True)
+            click.echo(f"오류: {exc}", err=True)
             sys.exit(2)
 
     return wrapper
@@ -53,7 +56,7 @@ def parse_date(value: str | None, option: str) -> dt.date | None:
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise InputError(f"{option}: not a date (YYYY-MM-DD): {value!r}") from None
+        raise InputError(f"{option}: 날짜(YYYY-MM-DD)가 아닙니다: {value!r}") from None
 
 
 # Each area registers its commands from payroll/commands/<area>.py (a `register(cli)` function);
@@ -100,14 +103,14 @@ class AreaGroup(click.Group):
 @click.group(cls=AreaGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="payroll")
 def cli() -> None:
-    """Payroll for the 공무직 and 기간제근로자 of a district office (구청)."""
+    """구청 공무직·기간제근로자의 급여 계산."""
 
 
 def main() -> None:
     try:
         cli.main(standalone_mode=False)
     except click.exceptions.Abort:
-        click.echo("aborted", err=True)
+        click.echo("중단했습니다", err=True)
         sys.exit(1)
     except click.exceptions.NoArgsIsHelpError as exc:
         click.echo(exc.format_message() if hasattr(exc, "format_message") else str(exc))
@@ -116,13 +119,13 @@ def main() -> None:
         exc.show()
         sys.exit(2 if exc.exit_code in (1, 2) else exc.exit_code)
     except (InputError, RuleError) as exc:
-        click.echo(f"error: {exc}", err=True)
+        click.echo(f"오류: {exc}", err=True)
         sys.exit(2)
     except SystemExit:
         raise
     except KeyboardInterrupt:
-        click.echo("interrupted", err=True)
+        click.echo("중단했습니다 (Ctrl-C)", err=True)
         sys.exit(130)
     except Exception as exc:  # the last guard: a one-line message, never a traceback
-        click.echo(f"internal error: {type(exc).__name__}: {exc}", err=True)
+        click.echo(f"내부 오류 (프로그램의 결함입니다; 이 줄을 담당자에게 알려 주세요): {type(exc).__name__}: {exc}", err=True)
         sys.exit(3)

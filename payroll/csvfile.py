@@ -23,10 +23,10 @@ def read_bounded(path: str | Path) -> bytes:
     limit = current().max_file_bytes
     try:
         if path.stat().st_size > limit:
-            raise InputError(f"{path}: 파일이 너무 큽니다 (한도 max_file_bytes {limit:,} bytes, rules/limits.toml)")
+            raise InputError(f"{path}: 파일이 너무 큽니다 (한도 max_file_bytes {limit:,}바이트, rules/limits.toml)")
         return path.read_bytes()
     except OSError as exc:
-        raise InputError(f"{path}: cannot read: {exc.strerror}") from None
+        raise InputError(f"{path}: 읽을 수 없습니다 ({exc.strerror})") from None
 
 
 def read_text(path: str | Path) -> str:
@@ -38,7 +38,7 @@ def read_text(path: str | Path) -> str:
         except UnicodeDecodeError:
             continue
         return masked(text)  # a 주민등록번호 in any cell is masked before anything reads it
-    raise InputError(f"{path}: neither UTF-8 nor CP949 text")
+    raise InputError(f"{path}: UTF-8이나 CP949 텍스트가 아닙니다 (CSV로 다시 저장하세요)")
 
 
 def read_toml(path: str | Path) -> dict:
@@ -64,23 +64,23 @@ def read_rows(path: str | Path, required: tuple[str, ...] = (), optional: tuple[
     try:
         return _rows(path, reader, required, optional)
     except csv.Error as exc:  # a stray NUL or quote: the row the reader stopped on
-        raise InputError(f"{path}: row {reader.line_num}: not a CSV row ({exc})") from None
+        raise InputError(f"{path}: {reader.line_num}행: CSV 행으로 읽을 수 없습니다 ({exc})") from None
 
 
 def _rows(path: Path, reader: csv.DictReader, required: tuple[str, ...], optional: tuple[str, ...] | None) -> list[tuple[int, dict[str, str]]]:
     header = [h.strip() for h in (reader.fieldnames or [])]
     if not header:
-        raise InputError(f"{path}: empty file (no header row)")
+        raise InputError(f"{path}: 빈 파일입니다 (머리글 행 없음)")
     missing = [c for c in required if c not in header]
     if missing:
-        raise InputError(f"{path}: missing column(s): {', '.join(missing)}")
+        raise InputError(f"{path}: 1행: 없는 열: {', '.join(missing)} (머리글에 넣으세요)")
     if optional is not None:
         unknown = [c for c in header if c not in tuple(required) + tuple(optional)]
         if unknown:
-            raise InputError(f"{path}: unknown column(s): {', '.join(unknown)}")
+            raise InputError(f"{path}: 1행: 알 수 없는 열: {', '.join(unknown)}")
     rows = []
     for line, row in enumerate(reader, start=2):
         if None in row:
-            raise InputError(f"{path}: row {line}: more cells than header columns")
+            raise InputError(f"{path}: {line}행: 머리글보다 칸이 많습니다")
         rows.append((line, {k.strip(): (v or "").strip() for k, v in row.items() if k is not None}))
     return rows

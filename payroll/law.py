@@ -147,10 +147,10 @@ class Parameter:
                     return dataclasses.replace(period, citation=dataclasses.replace(period.citation, note=note))
                 return period
         if not self.periods and self.pending_from is not None:
-            raise RuleError(f"{self.name} ({self.label}) has not been announced yet (needed from {self.pending_from.isoformat()}): "
+            raise RuleError(f"{self.name} ({self.label})이(가) 아직 고시되지 않았습니다 ({self.pending_from.isoformat()}부터 필요): "
                             f"payroll rules announce {self.name} --from … --value … --source \"…\"")
-        span = f"{self.periods[0].start}…{_show_end(self.periods[-1].end)}" if self.periods else "no periods"
-        raise RuleError(f"no value of {self.name} ({self.label}) is in force on {day.isoformat()} (rules cover {span})")
+        span = f"{self.periods[0].start}…{_show_end(self.periods[-1].end)}" if self.periods else "기간 없음"
+        raise RuleError(f"{day.isoformat()}에 시행 중인 {self.name} ({self.label}) 값이 없습니다 (규칙의 기간: {span})")
 
     def unconfirmed_on(self, day: dt.date) -> bool:
         """A yearly-reviewed rate applied on ``day`` without a confirmation for that year."""
@@ -245,7 +245,7 @@ class Law:
         try:
             return self.parameters[name]
         except KeyError:
-            raise RuleError(f"unknown rule parameter {name!r}") from None
+            raise RuleError(f"알 수 없는 규칙 수치 {name!r}") from None
 
     def on(self, day: dt.date) -> LawOnDate:
         return LawOnDate(self, day)
@@ -272,27 +272,27 @@ class Switch:
 def as_date(value: Any, where: str) -> dt.date:
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
         return value
-    raise RuleError(f"{where}: expected a TOML date (YYYY-MM-DD), got {value!r}")
+    raise RuleError(f"{where}: TOML 날짜(YYYY-MM-DD)여야 합니다: {value!r}")
 
 
 def convert(unit: str, value: Any, where: str) -> Any:
     """A raw TOML value as the parameter's unit wants it (exact rates, whole won, …)."""
     if unit == "rate":
         if not isinstance(value, str):
-            raise RuleError(f"{where}: a rate must be a decimal string such as \"0.0475\", got {value!r}")
+            raise RuleError(f"{where}: 요율은 \"0.0475\" 같은 소수 문자열이어야 합니다: {value!r}")
         try:
             return rate(value)
         except (ArithmeticError, ValueError):
-            raise RuleError(f"{where}: not a decimal rate: {value!r}") from None
+            raise RuleError(f"{where}: 소수 요율이 아닙니다: {value!r}") from None
     if unit in {"won", "count", "minutes", "years", "months", "days"}:
         if isinstance(value, bool) or not isinstance(value, int):
-            raise RuleError(f"{where}: {unit} must be an integer, got {value!r}")
+            raise RuleError(f"{where}: {unit}은(는) 정수여야 합니다: {value!r}")
         return value
     if unit == "hours":
         if isinstance(value, str):
             return rate(value)
         if isinstance(value, bool) or not isinstance(value, int):
-            raise RuleError(f"{where}: hours must be an integer or a decimal string, got {value!r}")
+            raise RuleError(f"{where}: 시간(hours)은 정수나 소수 문자열이어야 합니다: {value!r}")
         return value
     if unit == "brackets":
         # [[lower_won, base_won, "rate"], ...]: amount over `lower` taxed at `rate` on top of `base`.
@@ -309,7 +309,7 @@ def convert(unit: str, value: Any, where: str) -> Any:
 def citation_of(raw: dict[str, Any], where: str) -> Citation:
     missing = [k for k in ("law", "article", "promulgation", "effective") if k not in raw]
     if missing:
-        raise RuleError(f"{where}: citation lacks {', '.join(missing)}")
+        raise RuleError(f"{where}: 근거(citation)에 없는 키: {', '.join(missing)}")
     return Citation(
         law=str(raw["law"]),
         article=str(raw["article"]),
@@ -323,14 +323,14 @@ def check_periods(periods: list[Period], where: str) -> tuple[Period, ...]:
     periods = sorted(periods, key=lambda p: p.start)
     for a, b in zip(periods, periods[1:]):
         if b.start <= a.end:
-            raise RuleError(f"{where}: periods overlap ({a.start}…{_show_end(a.end)} and {b.start}…{_show_end(b.end)})")
+            raise RuleError(f"{where}: 기간이 겹칩니다 ({a.start}…{_show_end(a.end)}와 {b.start}…{_show_end(b.end)})")
     return tuple(periods)
 
 
 def _load_parameter(name: str, raw: dict[str, Any], source: str, where: str) -> Parameter:
     unit = raw.get("unit")
     if unit not in UNITS:
-        raise RuleError(f"{where}: unknown unit {unit!r}")
+        raise RuleError(f"{where}: 알 수 없는 단위 {unit!r}")
     values = raw.get("values", [])
     periods = []
     for i, v in enumerate(values):
@@ -341,29 +341,29 @@ def _load_parameter(name: str, raw: dict[str, Any], source: str, where: str) -> 
         elif i == len(values) - 1:
             end = OPEN_END  # in force until amended
         else:
-            raise RuleError(f"{pw}: only the last period may leave out 'to' (in force until amended)")
+            raise RuleError(f"{pw}: 마지막 기간만 'to'를 뺄 수 있습니다 (개정 전까지 시행)")
         if end < start:
-            raise RuleError(f"{pw}: 'to' {end} is before 'from' {start}")
+            raise RuleError(f"{pw}: 'to' {end}이(가) 'from' {start}보다 앞섭니다")
         periods.append(Period(start, end, convert(unit, v.get("value"), f"{pw}.value"), citation_of(v.get("ref", {}), f"{pw}.ref")))
     announce = raw.get("announce")
     pending_from = as_date(raw["pending_from"], f"{where}.pending_from") if "pending_from" in raw else None
     if not periods and (announce is None or pending_from is None):
-        raise RuleError(f"{where}: no values (only an announced figure not yet known may have none: announce + pending_from)")
+        raise RuleError(f"{where}: 값이 없습니다 (아직 모르는 고시 수치만 값 없이 둘 수 있습니다: announce + pending_from)")
     ordered = check_periods(periods, where)
     if announce is not None and announce not in ANNOUNCE_KINDS:
-        raise RuleError(f"{where}: announce must be one of {', '.join(ANNOUNCE_KINDS)}, got {announce!r}")
+        raise RuleError(f"{where}: announce는 다음 중 하나여야 합니다: {', '.join(ANNOUNCE_KINDS)} (받은 값 {announce!r})")
     confirm = raw.get("confirm")
     if confirm not in (None, "yearly", "once"):
-        raise RuleError(f"{where}: confirm must be \"yearly\" or \"once\", got {confirm!r}")
+        raise RuleError(f"{where}: confirm은 \"yearly\"나 \"once\"여야 합니다 (받은 값 {confirm!r})")
     confirmed_to = as_date(raw["confirmed_to"], f"{where}.confirmed_to") if "confirmed_to" in raw else None
     if confirm and (confirmed_to is None or not ordered or not ordered[-1].open_ended):
-        raise RuleError(f"{where}: confirm needs confirmed_to and an open-ended last period (no 'to')")
+        raise RuleError(f"{where}: confirm에는 confirmed_to와 끝이 열린 마지막 기간('to' 없음)이 필요합니다")
     if announce is not None and ordered and ordered[-1].open_ended:
-        raise RuleError(f"{where}: an announced figure's periods end (a 고시 sets each period); drop announce or give 'to'")
+        raise RuleError(f"{where}: 고시 수치의 기간에는 끝이 있습니다 (고시마다 기간을 정함); announce를 빼거나 'to'를 주세요")
     bounds = raw.get("range")
     if bounds is not None:
         if not isinstance(bounds, list) or len(bounds) != 2:
-            raise RuleError(f"{where}: range must be [low, high]")
+            raise RuleError(f"{where}: range는 [최소, 최대]여야 합니다")
         bounds = (convert(unit, bounds[0], f"{where}.range[0]"), convert(unit, bounds[1], f"{where}.range[1]"))
     return Parameter(
         name=name,
@@ -410,7 +410,7 @@ def _package_parameters(rules_dir: str, tree_hash: str) -> dict[str, Parameter]:
                     continue
                 name = f"{path.stem}.{key}"
                 if name in parameters:
-                    raise RuleError(f"{path}: parameter {name} defined twice")
+                    raise RuleError(f"{path}: 수치 {name}이(가) 두 번 정의되어 있습니다")
                 parameters[name] = _load_parameter(name, raw, source, f"{path.name}:{key}")
     return parameters
 
@@ -426,7 +426,7 @@ def load(rules_dir: Path | None = None, *, installation: str | bytes | None = No
     parameters = _package_parameters(str(rules_dir), tree)
     text = announced.canonical_text(installation)
     if text:
-        parameters = announced.apply(parameters, announced.parse(text, "installation rules"))
+        parameters = announced.apply(parameters, announced.parse(text, "설치본 규칙 (announced.toml)"))
     if provisional:
         parameters = {name: _carried_forward(p) for name, p in parameters.items()}
     switches = _load_switches(rules_dir / "switches.toml")
@@ -464,7 +464,7 @@ def _load_switches(path: Path) -> dict[str, Switch]:
         choices = tuple(raw["choices"])
         value = os.environ.get(f"PAYROLL_SWITCH_{name.upper().replace('.', '_')}", raw["value"])
         if value not in choices:
-            raise RuleError(f"{path.name}:{name}: value {value!r} is not one of {choices}")
+            raise RuleError(f"{path.name}:{name}: 값 {value!r}은(는) 다음 중 하나가 아닙니다: {choices}")
         out[name] = Switch(name, raw["decision"], value, raw["default"], choices, raw.get("description", ""))
     return out
 

@@ -98,7 +98,7 @@ def _monthly_pay(contract: Contract, job: str | None, law: Law, day: dt.date) ->
     parts = []
     for code, amount in sorted(merged.items()):
         if code not in catalogue:
-            raise RuleError(f"timesheet.public_service_allowances: unknown pay code {code!r}")
+            raise RuleError(f"timesheet.public_service_allowances: 알 수 없는 지급 코드 {code!r}")
         if catalogue[code].ordinary and int(amount) > 0:
             parts.append((catalogue.label(code), int(amount)))
     return base, from_table, parts, note

@@ -35,7 +35,7 @@ class Catalogue:
         try:
             return self.items[code]
         except KeyError:
-            raise KeyError(f"unknown pay code {code!r}; known: {', '.join(sorted(self.items))}") from None
+            raise KeyError(f"알 수 없는 지급 코드 {code!r} (아는 코드: {', '.join(sorted(self.items))})") from None
 
     def label(self, code: str) -> str:
         return self.items[code].label if code in self.items else code
@@ -49,9 +49,9 @@ def load_catalogue(rules_dir: Path | None = None) -> Catalogue:
     for code, raw in doc.get("items", {}).items():
         tax = raw.get("tax")
         if tax not in TAX_TREATMENTS:
-            raise RuleError(f"{path.name}: item {code}: tax must be one of {TAX_TREATMENTS}, got {tax!r}")
+            raise RuleError(f"{path.name}: 항목 {code}: tax는 다음 중 하나여야 합니다: {TAX_TREATMENTS} (받은 값 {tax!r})")
         if tax == "non_taxable_limited" and not (raw.get("limit") and raw.get("limit_group")):
-            raise RuleError(f"{path.name}: item {code}: a limited non-taxable item needs `limit` and `limit_group`")
+            raise RuleError(f"{path.name}: 항목 {code}: 한도가 있는 비과세 항목에는 `limit`와 `limit_group`이 필요합니다")
         items[code] = PayItem(
             code=code,
             label=raw["label"],

@@ -81,4 +81,4 @@ def length_ymd(start: dt.date, end: dt.date) -> tuple[int, int, int]:
 def require_not_before(day: dt.date, hire: dt.date, what: str) -> None:
     """An end of employment before its start is an input error naming the date (never a silent 'no 퇴직금')."""
     if day < hire:
-        raise InputError(f"{what}: {day.isoformat()} is before the hire date {hire.isoformat()}")
+        raise InputError(f"{what}: {day.isoformat()}이(가) 입사일 {hire.isoformat()}보다 앞섭니다")

@@ -36,6 +36,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from payroll.case import InputError, _field_path
 from payroll.csvfile import read_rows
+from payroll.field_errors import describe
 from payroll.security.identifiers import CONTRACT_PART, WORKER_ID
 
 MINUTES_PER_HOUR = 60
@@ -83,13 +84,13 @@ class Worker(BaseModel):
     def _masked_only(cls, v: str) -> str:
         digits = [c for c in v if c.isdigit()]
         if len(digits) > 7:
-            raise ValueError("only a masked 주민등록번호 (e.g. 900101-1******) may be stored here")
+            raise ValueError("여기에는 가린 주민등록번호만 둘 수 있습니다 (예: 900101-1******)")
         return v
 
     @model_validator(mode="after")
     def _children(self) -> "Worker":
         if self.children_8_20 > self.family - 1:
-            raise ValueError(f"children_8_20 ({self.children_8_20}) must be counted in family ({self.family})")
+            raise ValueError(f"자녀 수 children_8_20 ({self.children_8_20})은(는) 가족 수 family ({self.family}) 안에 세어야 합니다 (본인 포함)")
         return self
 
 
@@ -124,15 +125,15 @@ class Contract(BaseModel):
     @model_validator(mode="after")
     def _period(self) -> "Contract":
         if self.end is not None and self.end < self.start:
-            raise ValueError(f"end {self.end} is before start {self.start}")
+            raise ValueError(f"종료일 end {self.end}이(가) 시작일 start {self.start}보다 앞섭니다")
         if self.daily_minutes <= 0:
-            raise ValueError("scheduled day has no working time after the break")
+            raise ValueError("휴게시간을 빼면 소정근로시간이 남지 않습니다")
         if self.break_start is not None:
             if self.break_minutes == 0:
-                raise ValueError("break_start is given but break_minutes is 0")
+                raise ValueError("break_start가 있는데 break_minutes가 0입니다")
             if self.break_offset + self.break_minutes > self.daily_minutes + self.break_minutes:
-                raise ValueError(f"break {self.break_start.strftime('%H:%M')} + {self.break_minutes} min is outside the scheduled "
-                                 f"{self.start_time.strftime('%H:%M')}–{self.end_time.strftime('%H:%M')}")
+                raise ValueError(f"휴게 {self.break_start.strftime('%H:%M')} + {self.break_minutes}분이 소정근로시간 "
+                                 f"{self.start_time.strftime('%H:%M')}–{self.end_time.strftime('%H:%M')} 밖에 있습니다")
         return self
 
     @property
@@ -203,14 +204,14 @@ def _parse(model: type[BaseModel], path: Path, rows: list[dict[str, str]]) -> li
         cleaned = {k.strip(): (v.strip() if isinstance(v, str) else v) for k, v in row.items() if k is not None}
         cleaned = {k: v for k, v in cleaned.items() if v not in ("", None)}
         if None in row:
-            raise InputError(f"{path}: row {line}: more cells than header columns")
+            raise InputError(f"{path}: {line}행: 머리글보다 칸이 많습니다")
         try:
             out.append(model.model_validate(cleaned))
         except ValidationError as exc:
             err = exc.errors()[0]
-            where = _field_path(tuple(err["loc"])) or "(row)"
-            msg = "unknown column" if err["type"] == "extra_forbidden" else err["msg"].removeprefix("Value error, ")
-            raise InputError(f"{path}: row {line}: {where}: {msg}") from None
+            where = _field_path(tuple(err["loc"])) or "(행)"
+            msg = describe(err)
+            raise InputError(f"{path}: {line}행: {where}: {msg}") from None
     return out
 
 
@@ -220,7 +221,7 @@ def load_workers(roster_csv: Path) -> dict[str, Worker]:
     workers: dict[str, Worker] = {}
     for line, w in enumerate(_parse(Worker, roster_csv, _read_rows(roster_csv)), start=2):
         if w.worker_id in workers:
-            raise InputError(f"{roster_csv}: row {line}: worker_id: duplicate {w.worker_id!r}")
+            raise InputError(f"{roster_csv}: {line}행: worker_id: {w.worker_id!r}이(가) 두 번 있습니다")
         workers[w.worker_id] = w
     return workers
 
@@ -232,7 +233,7 @@ def load_contracts(contracts_csv: Path) -> list[Contract]:
     seen: set[str] = set()
     for line, c in enumerate(contracts, start=2):
         if c.contract_id in seen:
-            raise InputError(f"{contracts_csv}: row {line}: contract_id: duplicate {c.contract_id!r}")
+            raise InputError(f"{contracts_csv}: {line}행: contract_id: {c.contract_id!r}이(가) 두 번 있습니다")
         seen.add(c.contract_id)
     return contracts
 
@@ -243,7 +244,7 @@ def load_roster(roster_csv: Path, contracts_csv: Path) -> Roster:
     contracts = load_contracts(contracts_csv)
     for line, c in enumerate(contracts, start=2):
         if c.worker_id not in workers:
-            raise InputError(f"{contracts_csv}: row {line}: worker_id: {c.worker_id!r} is not in {roster_csv.name}")
+            raise InputError(f"{contracts_csv}: {line}행: worker_id: {c.worker_id!r}이(가) {roster_csv.name}에 없습니다 (명부에 먼저 넣으세요)")
     by_worker: dict[str, list[Contract]] = {}
     for c in contracts:
         by_worker.setdefault(c.worker_id, []).append(c)
@@ -251,7 +252,7 @@ def load_roster(roster_csv: Path, contracts_csv: Path) -> Roster:
         cs.sort(key=lambda c: c.start)
         for a, b in zip(cs, cs[1:]):
             if a.end is None or b.start <= a.end:
-                raise InputError(f"{contracts_csv}: contracts {a.contract_id} and {b.contract_id} of worker {wid} overlap")
+                raise InputError(f"{contracts_csv}: 근로자 {wid}의 계약 {a.contract_id}과(와) {b.contract_id}의 기간이 겹칩니다")
     return Roster(workers=workers, contracts=tuple(contracts))
 
 
@@ -263,9 +264,9 @@ def with_resignations(roster: Roster, resignations: list[tuple[str, str, dt.date
     for line, (worker_id, contract_id, last_day) in enumerate(resignations, start=2):
         contract = by_id.get(contract_id)
         if contract is None or contract.worker_id != worker_id:
-            raise InputError(f"{source}: row {line}: contract_id: {contract_id!r} is not a contract of worker {worker_id!r}")
+            raise InputError(f"{source}: {line}행: contract_id: {contract_id!r}은(는) 근로자 {worker_id!r}의 계약이 아닙니다")
         if not contract.covers(last_day):
-            raise InputError(f"{source}: row {line}: last_working_day: {last_day} is outside contract {contract_id}")
+            raise InputError(f"{source}: {line}행: last_working_day: {last_day}이(가) 계약 {contract_id}의 기간 밖입니다")
         ends[contract_id] = min(last_day, ends.get(contract_id, last_day))
     contracts = tuple(c.model_copy(update={"end": ends[c.contract_id]}) if c.contract_id in ends else c for c in roster.contracts)
     return Roster(workers=roster.workers, contracts=contracts)

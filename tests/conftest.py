@@ -17,6 +17,16 @@ def law():
 FROZEN_TODAY = dt.date(2026, 10, 15)  # tests never read today's date
 
 
+@pytest.fixture(autouse=True)
+def _no_installation_carried_over():
+    """A command run in-process (CliRunner) activates its database's installation for the rest of the
+    process; the next test must find its own (from its environment), whatever ran before it."""
+    yield
+    from payroll import installation
+
+    installation.deactivate()
+
+
 PG_URL = os.environ.get("PAYROLL_TEST_PG_URL")
 
 

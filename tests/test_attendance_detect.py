@@ -62,7 +62,7 @@ def headerless(src: Path, out: Path) -> Path:
 def test_detect_proposes_a_profile_that_reads_each_sample_without_its_header_to_the_same_rows(tmp_path, sample):
     original = read_export(SMALL / sample)
     bare = headerless(SMALL / sample, tmp_path / f"bare{Path(sample).suffix}")
-    with pytest.raises(Exception, match="does not fit any attendance profile"):  # no profile reads it as it is
+    with pytest.raises(Exception, match="머리글 행이 어느 근태 프로필.*에도 맞지 않습니다"):  # no profile reads it as it is
         read_export(bare, profiles=catalog(tmp_path / "none"))
     proposal = propose(bare.read_bytes(), bare, profiles=catalog(tmp_path / "none"))
     assert proposal.fits is None and "[layout]" in proposal.toml and 'kind = "position"' in proposal.toml
@@ -95,7 +95,7 @@ def test_cli_detect_saves_the_proposal_in_the_installation_folder_and_check_uses
     bare = headerless(SMALL / "punch_cp949.csv", tmp_path / "log.csv")
     res = CliRunner().invoke(cli, ["attendance", "detect", str(bare), "--name", "site-log", "--save", "--db", str(db)])
     assert res.exit_code == 0, res.output
-    assert (tmp_path / "payroll-installation" / "profiles" / "site-log.toml").is_file() and "# saved:" in res.output
+    assert (tmp_path / "payroll-installation" / "profiles" / "site-log.toml").is_file() and "# 저장함:" in res.output
     res = CliRunner().invoke(cli, ["attendance", "check", str(bare), "--profile", "site-log", "--db", str(db)])
     assert "프로필 site-log" in res.output and res.exit_code in (0, 1)
     # found without naming it, too: the installation's folder is searched first
@@ -112,4 +112,4 @@ def test_detect_on_a_file_of_no_dates_is_an_input_error(tmp_path):
     path = tmp_path / "x.csv"
     path.write_text("a,b\nc,d\n", encoding="utf-8")
     res = CliRunner().invoke(cli, ["attendance", "detect", str(path), "--db", str(tmp_path / "payroll.db")])
-    assert res.exit_code == 2 and "no column of dates" in res.output
+    assert res.exit_code == 2 and "날짜(또는 날짜·시각) 열을 찾지 못했습니다" in res.output

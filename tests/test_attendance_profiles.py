@@ -197,25 +197,25 @@ def test_the_cli_exits_non_zero_while_errors_remain_open(tmp_path):
     res = CliRunner().invoke(cli, ["attendance", "check", str(daily), *base, "--month", "2026-06"])
     assert res.exit_code == 1 and f"{daily}:3" in res.output and "unknown_worker" in res.output
     res = CliRunner().invoke(cli, ["attendance", "timesheet", str(daily), *base, "--month", "2026-06", "--pay-date", "2026-07-10"])
-    assert res.exit_code == 1 and "open attendance exceptions 1" in res.output
+    assert res.exit_code == 1 and "미해결 근태 오류 1건" in res.output
 
 
 def test_profile_names_aliases_and_paths(tmp_path):
     cat = catalog(tmp_path / "none")
     assert cat.get("vendor_a").name == "generic-ko-terminal" and cat.get("biostar2").name == "suprema-biostar2-csv"
-    with pytest.raises(InputError, match="unknown attendance profile 'nope'.*known: .*zkteco-attlog"):
+    with pytest.raises(InputError, match="알 수 없는 근태 프로필 'nope'.*있는 프로필: .*zkteco-attlog"):
         cat.get("nope")
-    with pytest.raises(InputError, match="no profile file"):
+    with pytest.raises(InputError, match="missing.toml.*없습니다"):
         cat.get(str(tmp_path / "missing.toml"))
 
 
 @pytest.mark.parametrize("toml,message", [
-    ('name = "x"\n[layout]\nkind = "position"\n[punch]\nworker_id = "사번"\ntimestamp = 2\n', "column number"),
-    ('name = "x"\n[layout]\nkind = "fixed"\n[punch]\nworker_id = [3, 1]\ntimestamp = [1, 2]\n', "character positions"),
+    ('name = "x"\n[layout]\nkind = "position"\n[punch]\nworker_id = "사번"\ntimestamp = 2\n', "위치\\(position\\) 모양에서는 열 번호가 필요합니다"),
+    ('name = "x"\n[layout]\nkind = "fixed"\n[punch]\nworker_id = [3, 1]\ntimestamp = [1, 2]\n', "글자 위치가 필요합니다"),
     ('name = "x"\n[layout]\nkind = "sideways"\n', "layout.kind"),
-    ('name = "x"\n[punch]\nworker_id = ["a"]\ntimestamp = ["b"]\n[punch.direction_patterns]\nin = "("\n', "regular expression"),
-    ('name = "x"\n[punch]\nworker_id = ["a"]\ntimestamp = ["b"]\n[ids]\npattern = "(\\\\d+)"\n', "group named id"),
-    ('name = "x"\n[layout]\nkind = "position"\n[punch]\nworker_id = 1\n', "missing column"),
+    ('name = "x"\n[punch]\nworker_id = ["a"]\ntimestamp = ["b"]\n[punch.direction_patterns]\nin = "("\n', "올바른 정규식이 아닙니다"),
+    ('name = "x"\n[punch]\nworker_id = ["a"]\ntimestamp = ["b"]\n[ids]\npattern = "(\\\\d+)"\n', "이름이 id인 그룹이 필요합니다"),
+    ('name = "x"\n[layout]\nkind = "position"\n[punch]\nworker_id = 1\n', "x.toml: 없는 열: date, time"),
 ])
 def test_a_profile_mistake_names_the_file_and_key(tmp_path, toml, message):
     from payroll.attendance.profile_files import load_profile
@@ -229,8 +229,8 @@ def test_a_profile_mistake_names_the_file_and_key(tmp_path, toml, message):
 
 @pytest.mark.parametrize("table,message", [
     ("user,worker\n1,T001\n", "파일에 열이 없습니다"),
-    ("device_user,worker_id\n1,T001\n1,T002\n", "row 3: device user 1 is mapped twice"),
-    ("device_user,worker_id\n1,\n", "row 2: device_user and worker_id are both required"),
+    ("device_user,worker_id\n1,T001\n1,T002\n", "3행: 기기 사용자 1이\\(가\\) 두 번 연결되어 있습니다"),
+    ("device_user,worker_id\n1,\n", "2행: device_user와 worker_id가 모두 필요합니다"),
 ])
 def test_a_bad_device_user_table_is_an_input_error_naming_the_row(tmp_path, table, message):
     from payroll.attendance.readers.ids import load_device_users

@@ -118,9 +118,9 @@ def test_generic_profile_and_explicit_profile(tmp_path):
     path = tmp_path / "g.csv"
     path.write_text(_csv(["worker_id", "timestamp", "direction"], [["T1", "2026-06-01 09:00", "in"]]), encoding="utf-8")
     assert read_export(path).profile == "generic"
-    with pytest.raises(InputError, match="does not fit profile .generic-en-access."):  # the old name is an alias
+    with pytest.raises(InputError, match="머리글 행이 프로필 .generic-en-access. 맞지 않습니다"):  # the old name is an alias
         read_export(path, profile="vendor_b")
-    with pytest.raises(InputError, match="unknown attendance profile"):
+    with pytest.raises(InputError, match="알 수 없는 근태 프로필"):
         read_export(path, profile="nope")
 
 
@@ -172,12 +172,12 @@ def test_truncated_files_are_input_errors(tmp_path):
     good = _csv(KOREAN_HEADER, DAILY_ROWS).encode("utf-8")
     cut = tmp_path / "cut.csv"
     cut.write_bytes(good[: good.rindex(b",")])  # ends in the middle of the last row
-    with pytest.raises(InputError, match="truncated"):
+    with pytest.raises(InputError, match="잘렸나요"):
         read_export(cut)
     xl = xlsx_bytes({"s": [KOREAN_HEADER, *DAILY_ROWS]})
     cutx = tmp_path / "cut.xlsx"
     cutx.write_bytes(xl[: len(xl) // 2])
-    with pytest.raises(InputError, match="cut.xlsx: cannot read as XLSX"):
+    with pytest.raises(InputError, match="cut.xlsx: XLSX로 읽을 수 없습니다"):
         read_export(cutx)
     bom = tmp_path / "bom.csv"
     bom.write_bytes(b"\xef\xbb\xbf" + "사번".encode()[:-1])
@@ -188,11 +188,11 @@ def test_truncated_files_are_input_errors(tmp_path):
 def test_empty_and_headerless_files(tmp_path):
     empty = tmp_path / "empty.csv"
     empty.write_bytes(b"")
-    with pytest.raises(InputError, match="empty file"):
+    with pytest.raises(InputError, match="empty.csv: 빈 파일입니다"):
         read_export(empty)
     other = tmp_path / "other.csv"
     other.write_text("a,b,c\n1,2,3\n", encoding="utf-8")
-    with pytest.raises(InputError, match="header row does not fit"):
+    with pytest.raises(InputError, match="other.csv: 머리글 행이 .* 맞지 않습니다"):
         read_export(other)
 
 
@@ -206,7 +206,7 @@ def test_cli_exit_code_2_with_one_clear_line(tmp_path, kind):
         path.write_bytes(xl[:300])
     result = CliRunner().invoke(cli, ["attendance", "check", str(path)])
     assert result.exit_code == 2
-    assert result.stderr.startswith("error: ") and str(path) in result.stderr
+    assert result.stderr.startswith("오류: ") and str(path) in result.stderr
     assert "Traceback" not in result.output + result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
 

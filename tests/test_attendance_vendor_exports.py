@@ -199,13 +199,13 @@ def test_encodings_and_separators(tmp_path, encoding, bom, sep, fmt):
 
 def test_a_row_with_more_values_than_the_header_names_its_line(tmp_path):
     path = _write(tmp_path / "d.csv", [["사번", "일자", "출근", "퇴근"], ["T1", "2026-06-01", "09:00", "18:00"], ["T1", "2026-06-02", "09:00", "18:00", "x"]])
-    with pytest.raises(InputError, match=r"d\.csv: line 3: 5 cells but the header has 4"):
+    with pytest.raises(InputError, match=r"d\.csv: 3행: 칸이 5개인데 머리글은 4개입니다"):
         read_export(path)
 
 
 def test_a_header_naming_a_used_column_twice_is_refused(tmp_path):
     path = _write(tmp_path / "d.csv", [["사번", "일자", "출근", "퇴근", "출근"], ["T1", "2026-06-01", "09:00", "18:00", "09:01"]])
-    with pytest.raises(InputError, match="repeats the column '출근'"):
+    with pytest.raises(InputError, match="머리글에 열 '출근'이\\(가\\) 두 번 있습니다"):
         read_export(path)
     ok = _write(tmp_path / "ok.csv", [["사번", "일자", "출근", "퇴근", "비고", "비고"], ["T1", "2026-06-01", "09:00", "18:00", "", ""]])
     assert read_export(ok).frame.height == 1
@@ -246,10 +246,10 @@ def test_xlsx_title_rows_merged_cells_two_row_header_and_totals(tmp_path):
     assert f.get_column("name").to_list() == ["김민서", "김민서"]
     assert f.get_column("in_min").to_list() == [535, 530] and f.get_column("out_min").to_list() == [1082, 1085]
     assert e.skipped.get_column("line").to_list() == [8]
-    assert e.notes == ("sheet '요약': header fits no profile, not read",)
+    assert e.notes == ("시트 '요약': 머리글이 어느 프로필에도 맞지 않아 읽지 않음",)
     r = check([e], dup_window=5)
     assert r.rows.height == 3 and r.rows.filter(~pl.col("used") & ~pl.col("reported")).height == 0
-    assert any("sheet '근태현황' header row 5" in n for n in r.notes)
+    assert any("시트 '근태현황' 머리글 5행" in n for n in r.notes)
 
 
 def test_xlsx_sheets_of_the_same_layout_are_all_read(tmp_path):
@@ -259,7 +259,7 @@ def test_xlsx_sheets_of_the_same_layout_are_all_read(tmp_path):
                                  "원시기록": [["사번", "인증일시"], ["T1", dt.datetime(2026, 6, 1, 9)]]}))
     e = read_export(path)
     assert e.frame.get_column("source").to_list() == [f"{path}[총무과]", f"{path}[시설과]"]
-    assert e.notes == ("sheet '원시기록': fits generic-ko-terminal punch, not read (the workbook is read as generic daily)",)
+    assert e.notes == ("시트 '원시기록': generic-ko-terminal punch에 맞지만 읽지 않음 (이 통합문서는 generic daily로 읽음)",)
 
 
 def test_xlsx_excel_serials_and_time_fractions_in_general_cells(tmp_path):
@@ -301,7 +301,7 @@ def test_xls_with_title_rows_and_merged_ids(tmp_path):
 def test_a_workbook_without_a_fitting_sheet_names_its_sheets(tmp_path):
     path = tmp_path / "x.xlsx"
     path.write_bytes(xlsx_bytes({"가": [["a", "b"], [1, 2]], "나": [["c"]]}))
-    with pytest.raises(InputError, match=r"x\.xlsx: the header row does not fit any attendance profile .*'가', '나'"):
+    with pytest.raises(InputError, match=r"x\.xlsx: 머리글 행이 어느 근태 프로필.*'가', '나'"):
         read_export(path)
 
 
@@ -309,12 +309,12 @@ def test_cli_reads_a_messy_export_and_keeps_its_exit_codes(tmp_path):
     clean = _write(tmp_path / "d.csv", [["근태 현황"], ["사번", "일자", "출근", "퇴근"], ["T1", "2026-06-01", "오전 9:00", "오후 6:00"], ["합계", "", "", ""]], encoding="cp949")
     result = CliRunner().invoke(cli, ["attendance", "check", str(clean)])
     assert result.exit_code == 0, result.output
-    assert "not_data" in result.output and "header row 2" in result.output
+    assert "not_data" in result.output and "머리글 2행" in result.output
     bad = _write(tmp_path / "b.csv", [["사번", "일자", "출근", "퇴근"], ["T1", "2026-06-01", "9시반", "18:00"]])
     assert CliRunner().invoke(cli, ["attendance", "check", str(bad)]).exit_code == 1
     broken = _write(tmp_path / "x.csv", [["사번", "일자", "출근", "퇴근"], ["T1", "2026-06-01", "09:00", "18:00", "oops"]])
     result = CliRunner().invoke(cli, ["attendance", "check", str(broken)])
-    assert result.exit_code == 2 and "x.csv: line 2" in result.stderr
+    assert result.exit_code == 2 and "x.csv: 2행: 칸이 5개인데 머리글은 4개" in result.stderr
 
 
 def test_a_status_column_named_like_the_time_does_not_shadow_it(tmp_path):

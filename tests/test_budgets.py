@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import io
 
+import pytest
+
 from openpyxl import load_workbook
 
 from payroll.record import budgets, changes
@@ -100,3 +102,17 @@ def test_the_consoles_kept_warnings_follow_a_changed_budget_and_a_new_run(store,
     with store.session() as s:
         budgets.set_budget(s, "가로환경", 2026, 900_000_000, "clerk")
     assert budget_warnings(app, 2026) == []  # a changed budget: read again
+
+
+def test_a_year_without_budgets_warns_of_nothing_without_reading_its_runs(store, monkeypatch):
+    def no_reading(*args, **kwargs):
+        raise AssertionError("the year's results were read")
+
+    monkeypatch.setattr(budgets, "year_figures", no_reading)
+    with store.session() as s:
+        assert budgets.overrun_warnings(s, 2026) == []
+        budgets.set_budget(s, "가로환경", 2027, 10_000_000, "clerk")  # another year's budget: still nothing to read for 2026
+        assert budgets.overrun_warnings(s, 2026) == []
+        budgets.set_budget(s, "가로환경", 2026, 10_000_000, "clerk")
+        with pytest.raises(AssertionError, match="were read"):
+            budgets.overrun_warnings(s, 2026)

@@ -96,7 +96,7 @@ def mutate(path, value):
 @pytest.mark.parametrize(
     "data,needle",
     [
-        (mutate(["worker", "nickname"], "x"), "worker.nickname: unknown field"),
+        (mutate(["worker", "nickname"], "x"), "worker.nickname: 알 수 없는 필드입니다"),
         (mutate(["worker", "family"], "2"), "worker.family"),
         (mutate(["worker", "family"], 0), "worker.family"),
         (mutate(["worker", "monthly_hours"], "many"), "worker.monthly_hours"),
@@ -107,7 +107,7 @@ def mutate(path, value):
         (mutate(["worker", "withholding_ratio"], 90), "worker.withholding_ratio"),
         (mutate(["pay_items"], [{"code": "base_pay", "amount": -5}]), "pay_items[0].amount"),
         (mutate(["pay_items"], [{"code": "base_pay", "amount": 1.5}]), "pay_items[0].amount"),
-        (mutate(["pay_items"], [{"code": "bribe", "amount": 5}]), "pay_items[0].code: unknown pay code"),
+        (mutate(["pay_items"], [{"code": "bribe", "amount": 5}]), "pay_items[0].code: 알 수 없는 지급 코드"),
         (mutate(["worker", "children_8_20"], 3), "children_8_20"),
     ],
 )
@@ -122,7 +122,7 @@ def test_calc_not_json_and_missing_file(tmp_path):
     bad = tmp_path / "bad.json"
     bad.write_text("{not json", encoding="utf-8")
     p = run("calc", str(bad))
-    assert p.returncode == 2 and "not valid JSON" in p.stderr
+    assert p.returncode == 2 and "올바른 JSON이 아닙니다" in p.stderr
     p = run("calc", str(tmp_path / "absent.json"))
     assert p.returncode == 2 and "absent.json" in p.stderr
 

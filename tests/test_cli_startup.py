@@ -60,4 +60,4 @@ def test_a_command_runs_whichever_area_loads_first():
     res = runner.invoke(cli_module.cli, ["tax", "--wage", "2000000", "--family", "1", "--date", "2026-04-10", "--json"])
     assert res.exit_code == 0 and json.loads(res.output)["income_tax"] >= 0
     res = runner.invoke(cli_module.cli, ["no-such-command"])
-    assert res.exit_code == 2 and "No such command" in res.output
+    assert res.exit_code == 2 and "알 수 없는 명령 'no-such-command'" in res.output

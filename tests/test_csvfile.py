@@ -18,11 +18,11 @@ def test_utf8_bom_and_cp949_read_alike(tmp_path):
 @pytest.mark.parametrize(
     "content,optional,needle",
     [
-        (b"", None, "empty file"),
-        (b"worker_id,month\nT1,2026-05\n", None, "missing column(s): wages"),
-        (b"worker_id,month,wages,bonus\nT1,2026-05,1,2\n", (), "unknown column(s): bonus"),
-        (b"worker_id,month,wages\nT1,2026-05,1,9\n", None, "row 2: more cells"),
-        (b"\xff\xfe\x00\xd8", None, "neither UTF-8 nor CP949"),
+        (b"", None, "w.csv: 빈 파일입니다"),
+        (b"worker_id,month\nT1,2026-05\n", None, "w.csv: 1행: 없는 열: wages"),
+        (b"worker_id,month,wages,bonus\nT1,2026-05,1,2\n", (), "w.csv: 1행: 알 수 없는 열: bonus"),
+        (b"worker_id,month,wages\nT1,2026-05,1,9\n", None, "w.csv: 2행: 머리글보다 칸이 많습니다"),
+        (b"\xff\xfe\x00\xd8", None, "w.csv: UTF-8이나 CP949 텍스트가 아닙니다"),
     ],
 )
 def test_errors_name_the_file_and_row(tmp_path, content, optional, needle):

@@ -75,7 +75,7 @@ def test_premiums_use_the_covered_month_and_tax_the_pay_date():
 def test_no_rule_in_force_is_an_error():
     from payroll.law import RuleError
 
-    with pytest.raises(RuleError, match="in force on 2024-12-31"):
+    with pytest.raises(RuleError, match="2024-12-31에 시행 중인"):
         withholding.monthly(3_000_000, 1, pay_date=d("2024-12-31"))
 
 

@@ -363,9 +363,9 @@ def test_bank_transfer_csv(month):
 
 def test_bank_transfer_refuses_bad_rows(month):
     results, _ = month
-    with pytest.raises(InputError, match="W002.*account"):
+    with pytest.raises(InputError, match="account: 근로자 W002"):
         bank_transfer_csv(results.with_columns(pl.when(pl.col("worker_id") == "W002").then(None).otherwise(pl.col("account")).alias("account")))
-    with pytest.raises(InputError, match="negative"):
+    with pytest.raises(InputError, match="net_pay: 근로자 W003의 실지급액 -10이\\(가\\) 음수입니다"):
         bank_transfer_csv(results.with_columns(pl.when(pl.col("worker_id") == "W003").then(-10).otherwise(pl.col("net_pay")).alias("net_pay")))
     with pytest.raises(InputError, match="bank"):
         bank_transfer_csv(results.drop("bank"))

@@ -86,9 +86,9 @@ def test_resignation_records_leaving_date(files, tmp_path):
     assert resignation.leaving_date(tmp_path / "data", "W2") == dt.date(2026, 9, 30)
     from payroll.case import InputError
 
-    with pytest.raises(InputError, match="already recorded"):
+    with pytest.raises(InputError, match="이미 기록되어 있습니다"):
         resignation.record(tmp_path / "data", res)
-    with pytest.raises(InputError, match="not before the contract end"):
+    with pytest.raises(InputError, match="계약 종료일 2026-12-31보다 앞서지 않습니다"):
         resignation.validate(w, c, dt.date(2026, 12, 31), "x", ISSUED)
 
 
@@ -168,7 +168,7 @@ def test_cli_documents_and_settle(files, tmp_path):
     assert out["path"] == "standard" and out["figures"]["settlement_income_tax"] == 121_100 - 300_000
     # the receipt comes from the leaving month's stored run: none before September is run
     res = runner.invoke(cli, ["doc", "withholding", "W2", *base])
-    assert res.exit_code == 2 and "no run of 2026-09 yet" in res.output
+    assert res.exit_code == 2 and "2026-09 실행이 아직 없습니다" in res.output
     res = runner.invoke(cli, ["doc", "career", "W1", *base])
     assert res.exit_code == 0, res.output
     career = json.loads(next((tmp_path / "out").glob("career-W1-2026-0001.json")).read_text(encoding="utf-8"))
@@ -183,7 +183,7 @@ def test_cli_bad_input_is_one_line_exit_2(files, tmp_path):
     runner = CliRunner()
     res = runner.invoke(cli, ["settle", "W1", "--ytd", str(bad)])
     assert res.exit_code == 2
-    assert "missing column" in res.output
+    assert "ytd.csv: 1행: 없는 열: " in res.output
 
 
 def test_a_ytd_leaving_date_before_the_hire_date_is_an_input_error(files, tmp_path):
@@ -196,7 +196,7 @@ def test_a_ytd_leaving_date_before_the_hire_date_is_an_input_error(files, tmp_pa
     for kind in ("roster", "contracts"):
         assert runner.invoke(cli, ["import", kind, str(files / f"{kind}.csv"), "--yes", *db]).exit_code == 0
     res = runner.invoke(cli, ["import", "opening", str(ytd), *db])  # the opening balance is refused: nothing is recorded
-    assert res.exit_code == 2 and "leaving_date: 2025-12-31 is before the hire date 2026-01-02" in res.output
+    assert res.exit_code == 2 and "leaving_date: 2025-12-31이(가) 입사일 2026-01-02보다 앞섭니다" in res.output
     res = runner.invoke(cli, ["settle", "W2", "--ytd", str(ytd)])  # the roster beside the ytd file dates the hire
-    assert res.exit_code == 2 and "leaving_date: 2025-12-31 is before the hire date 2026-01-02" in res.output
+    assert res.exit_code == 2 and "leaving_date: 2025-12-31이(가) 입사일 2026-01-02보다 앞섭니다" in res.output
     assert not (tmp_path / "out").exists()

@@ -173,9 +173,9 @@ def test_settle_finds_the_ytd_file_or_names_the_option_and_doc_names_the_record(
     monkeypatch.chdir(empty)
     monkeypatch.delenv("PAYROLL_DB", raising=False)
     res = runner.invoke(cli, ["doc", "contract", "W1"])
-    assert res.exit_code == 2 and "no worker 'W1' in the record" in res.output
+    assert res.exit_code == 2 and "근로자 'W1'이(가) 없습니다" in res.output
     res = runner.invoke(cli, ["settle", "W1"])
-    assert res.exit_code == 2 and "--ytd FILE is required" in res.output
+    assert res.exit_code == 2 and "--ytd FILE이 필요합니다" in res.output
     # from a directory with an inputs/ folder (the layout of docs/runs.md) nothing needs naming
     shutil.copytree(inputs, empty / "inputs")
     res = runner.invoke(cli, ["settle", "W1", "--json"])
@@ -216,7 +216,7 @@ def test_a_resignation_ends_the_contract_in_the_record(demo, tmp_path):
     assert res.exit_code == 2 and "이미 기록되어 있습니다" in res.output
     # its 퇴직금 comes with the July run: until then the document does not apply
     res = runner.invoke(cli, ["doc", "severance", "P00004", *base, "--date", "2026-08-01"])
-    assert res.exit_code == 2 and "no run of 2026-07 yet" in res.output
+    assert res.exit_code == 2 and "2026-07 실행이 아직 없습니다" in res.output
 
 
 def test_samples_leaver_t00025(demo, tmp_path):

@@ -39,14 +39,14 @@ def test_text_is_counted_in_cp949_bytes_and_cut_at_a_character():
     rec = encode(lay, "T", {"T001": "T", "T002": "가나다라마바", "T003": 0}, "t", cuts)  # 12 bytes → 10: five syllables
     assert rec[1:11] == "가나다라마".encode("cp949") and cuts and "cut to 10 bytes" in cuts[0]
     assert decode(lay, rec) == ("T", {"T001": "T", "T002": "가나다라마", "T003": 0}, [])
-    with pytest.raises(InputError, match="negative"):
+    with pytest.raises(InputError, match="T003 .*: 음수 -1"):
         encode(lay, "T", {"T003": -1}, "t")
-    with pytest.raises(InputError, match="does not fit"):
+    with pytest.raises(InputError, match="T003 금액: 123456이\\(가\\) 5자리에 들어가지 않습니다"):
         encode(lay, "T", {"T003": 123456}, "t")
     with pytest.raises(ValueError, match="not in layout"):
         encode(lay, "T", {"T009": 1}, "t")
     kind, _, problems = decode(lay, b"T" + b"x" * 10 + b"12a45")
-    assert problems and "not 5 digits" in problems[0]
+    assert problems and "5자리 숫자가 아닙니다" in problems[0]
 
 
 def test_the_layouts_have_their_published_lengths():
@@ -84,7 +84,7 @@ def test_the_annual_file_passes_its_check_and_a_changed_figure_does_not(year):
     assert af.name == "C3058300.005" and af.masked == 5
     rep = check_annual(af.data, af.name, against)
     assert rep.ok, rep.errors
-    assert len(rep.warnings) == 5 and "pre-check" in rep.warnings[0]
+    assert len(rep.warnings) == 5 and "사전 점검만 가능" in rep.warnings[0]
     lay = load_layout("annual_2023")
     c = decode(lay, records[2])[1]
     w1 = ye.frame.filter(ye.frame["worker_id"] == "W001").to_dicts()[0]
@@ -101,9 +101,9 @@ def test_the_annual_file_passes_its_check_and_a_changed_figure_does_not(year):
     assert not rep.ok and "C074 근로소득금액" in text and "B012" in text and "총급여" in text
     # a record one byte short, a wrong 자료구분, an E record out of place
     rep = check_annual(b"".join(r + b"\r\n" for r in [records[0], records[1], records[2][:-1], *records[3:]]), "x")
-    assert any("length 2,009 bytes" in e for e in rep.errors)
+    assert any("길이 2,009바이트" in e for e in rep.errors)
     rep = check_annual(b"".join(r + b"\r\n" for r in [records[0], records[1], records[3], *records[2:3], *records[4:]]), "x")
-    assert any("does not follow its C record" in e for e in rep.errors)
+    assert any("해당 C 레코드 뒤에 있지 않습니다" in e for e in rep.errors)
 
 
 def test_full_resident_numbers_only_with_the_key(year, tmp_path):
@@ -161,7 +161,7 @@ def test_filing_commands(year):
     res = runner.invoke(cli, ["filing", "check", str(broken), "--db", db])
     assert res.exit_code == 1 and "오류" in res.output
     res = runner.invoke(cli, ["filing", "check", str(folder / "README.txt")])
-    assert res.exit_code == 2 and "not a 근로소득 지급명세서 file" in res.output
+    assert res.exit_code == 2 and "근로소득 지급명세서 파일이 아닙니다" in res.output
     wb = load_workbook(folder / "건강보험-보수총액-2026.xlsx")
     assert wb.sheetnames[0] == "안내" and wb["안내"]["A1"].value.startswith("[사전 점검용]")
     rows = list(wb["보수총액"].iter_rows(min_row=2, values_only=True))
@@ -181,7 +181,7 @@ def test_filing_commands(year):
     half = month / "간이지급명세서-2026-01~2026-06" / "SC3058300.005"
     assert all(len(r) == 190 for r in split_records(half.read_bytes()))
     res = runner.invoke(cli, ["filing", "2026-13", "--db", db])
-    assert res.exit_code == 2 and "not YYYY-MM or YYYY" in res.output
+    assert res.exit_code == 2 and "PERIOD: YYYY-MM(월)이나 YYYY(연)가 아닙니다" in res.output
 
 
 def test_yearend_command_json(year):

@@ -107,6 +107,6 @@ def test_demo_sh_names_the_payroll_it_installed():
     if not (REPO / ".venv" / "bin" / "activate").is_file():
         pytest.skip("no .venv here (the suite runs in another environment)")
     done = _run(f"{activate} && payroll --help", Path("/"))
-    assert done.returncode == 0 and "Payroll" in done.stdout, done.stderr
+    assert done.returncode == 0 and "급여 계산" in done.stdout, done.stderr
     done = _run(full, Path("/"))
     assert done.returncode == 0 and "demo" in done.stdout

@@ -145,15 +145,15 @@ def home(tmp_path, monkeypatch):
 
 def test_announce_validates_like_the_rules(store, home):
     cap = "health_insurance.premium_cap_employee"
-    with pytest.raises(InputError, match="no such figure"):
+    with pytest.raises(InputError, match="그런 수치가 없습니다"):
         figures.announce(store, "health_insurance.nothing", D(2027, 1, 1), D(2027, 12, 31), "1", "보건복지부 고시 제2026-1호", "t")
-    with pytest.raises(InputError, match="already give"):  # a dated statute value is not overwritten
+    with pytest.raises(InputError, match="규칙에 이미"):  # a dated statute value is not overwritten
         figures.announce(store, "minimum_wage.hourly", D(2027, 1, 1), D(2027, 12, 31), "11,000", "고용노동부 고시", "t")
-    with pytest.raises(InputError, match="outside the range"):
+    with pytest.raises(InputError, match="범위 .* 밖입니다"):
         figures.announce(store, "employment_insurance.employee_rate", D(2027, 1, 1), None, "150%", "시행령 개정", "t")
     with pytest.raises(InputError, match="source"):
         figures.announce(store, cap, D(2027, 1, 1), D(2027, 12, 31), "4,700,000", "  ", "t")
-    with pytest.raises(InputError, match="whole number"):
+    with pytest.raises(InputError, match="정수\\(won\\)여야 합니다"):
         figures.announce(store, cap, D(2027, 1, 1), D(2027, 12, 31), "4.7백만", "보건복지부 고시 제2026-1호", "t")
     assert not (home / "rules" / "announced.toml").exists()  # nothing half-written
     result = figures.announce(store, cap, D(2027, 1, 1), D(2027, 12, 31), "4,700,000", "보건복지부 고시 제2026-1호", "clerk-kim")
@@ -161,7 +161,7 @@ def test_announce_validates_like_the_rules(store, home):
     law = law_module.current()
     assert law.on(D(2027, 5, 1))[cap] == 4_700_000 and law.parameter(cap).state_on(D(2027, 5, 1)) == "announced"
     assert law.on(D(2027, 5, 1)).citation(cap).promulgation == "보건복지부 고시 제2026-1호"
-    with pytest.raises(InputError, match="overlap|already give"):
+    with pytest.raises(InputError, match="기간이 겹칩니다|규칙에 이미"):
         figures.announce(store, cap, D(2027, 6, 1), D(2027, 12, 31), "4,800,000", "보건복지부 고시 제2026-2호", "t")
     with store.session() as s:
         entry = s.exec(select(AuditLog).where(AuditLog.action == "rules.announce")).one()
@@ -309,7 +309,7 @@ def test_hour_based_annual_leave_from_2027_06_10(tmp_path):
     days = load_leave(leave, roster)
     assert sorted((d.date, d.minutes) for d in days) == [(D(2027, 6, 7), 90), (D(2027, 6, 14), 120)]  # 90 min before §60⑤ is the employer's matter
     leave.write_text("worker_id,date,kind,minutes\nW002,2027-06-15,연차,90\n", encoding="utf-8")
-    with pytest.raises(InputError, match=r"row 2: minutes: 시간 단위 연차는 60분 단위.*§60⑤.*시행령"):
+    with pytest.raises(InputError, match=r"2행: minutes: 시간 단위 연차는 60분 단위.*§60⑤.*시행령"):
         load_leave(leave, roster)
     assert amount_text(15 * 480 - 120, 480) == "14일 6시간"
     assert amount_text(15 * 480 - 120, 480, hour_based=True) == "118시간 (14일 6시간)"
@@ -375,7 +375,7 @@ def test_console_rules_page_announce_by_the_approver_only(tmp_path):
             token = csrf_from(page.text)
             bad = c.post("/rules/2027-01/announce", data={"csrf_token": token, "key": "living_wage.hourly", "start": "2027-01-01", "end": "2027-12-31",
                                                           "value": "열두 원", "source": "서울특별시 고시 (시험)"})
-            assert bad.status_code == 400 and "whole number" in bad.text and "Traceback" not in bad.text
+            assert bad.status_code == 400 and "정수(won)여야 합니다" in bad.text and "Traceback" not in bad.text
             ok = c.post("/rules/2027-01/announce", data={"csrf_token": token, "key": "living_wage.hourly", "start": "2027-01-01", "end": "2027-12-31",
                                                          "value": "12,500", "source": "서울특별시 고시 (시험)"})
             assert ok.status_code == 200 and "12,500원" in ok.text

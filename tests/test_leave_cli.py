@@ -86,7 +86,7 @@ def test_notices_write_pdfs_and_record_them(data, tmp_path):
     first = (out / "leave-notice-A-2026-12-31-first.pdf").read_bytes()
     # again on the same day: already recorded, nothing new
     r = run("leave", "notices", "--due", "2026-10-02", "--out", str(tmp_path / "again"), "--data-dir", str(data))
-    assert "0 notice(s)" in r.output
+    assert "통지서 0건" in r.output
     # the second notice once the worker's 10 days have passed, designating dates; same bytes as a preview
     r = run("leave", "notices", "--due", "2026-11-16", "--out", str(tmp_path / "s1"), "--data-dir", str(data), "--no-record")
     r2 = run("leave", "notices", "--due", "2026-11-16", "--out", str(tmp_path / "s2"), "--data-dir", str(data))
@@ -111,9 +111,9 @@ def test_a_recorded_procedure_spares_the_lapse_payment(data, tmp_path):
 
 
 @pytest.mark.parametrize("body,message", [
-    ("A,2027-02-01,연차,\n", "leave.csv: row 2: date: 2027-02-01 is outside every contract of worker A"),
-    ("A,2026-03-05,출장,\n", "leave.csv: row 2: kind: unknown leave kind '출장'"),
-    ("A,2026-03-05,연차,\nA,2026-03-05,병가,\n", "leave.csv: row 3: date: leave of worker A on 2026-03-05 overlaps row 2"),
+    ("A,2027-02-01,연차,\n", "leave.csv: 2행: date: 2027-02-01은(는) 근로자 A의 어느 계약 기간에도 들지 않습니다"),
+    ("A,2026-03-05,출장,\n", "leave.csv: 2행: kind: 알 수 없는 휴가 종류 '출장'"),
+    ("A,2026-03-05,연차,\nA,2026-03-05,병가,\n", "leave.csv: 3행: date: 근로자 A의 2026-03-05 휴가가 2행과 겹칩니다"),
 ])
 def test_bad_leave_file_exits_2_with_file_row_field(data, tmp_path, body, message):
     (data / "leave.csv").write_text("worker_id,date,kind,minutes\n" + body, encoding="utf-8")
@@ -127,8 +127,8 @@ def test_bad_leave_file_exits_2_with_file_row_field(data, tmp_path, body, messag
 def test_bad_register_and_attendance(data):
     (data / "leave_notices.csv").write_text("worker_id,period_end,stage,notice_date,minutes\nA,2026-12-31,third,2026-10-01,\n", encoding="utf-8")
     r = run("leave", "ledger", "A", "--as-of", "2026-10-05", "--data-dir", str(data))
-    assert r.exit_code == 2 and "leave_notices.csv: row 2: stage: unknown stage 'third'" in r.output
+    assert r.exit_code == 2 and "leave_notices.csv: 2행: stage: 알 수 없는 단계 'third'" in r.output
     (data / "leave_notices.csv").unlink()
     (data / "att.csv").write_text("worker_id,date,scheduled,attended,counted_as_attended\nA,2026-01-02,true,maybe,false\n", encoding="utf-8")
     r = run("leave", "ledger", "A", "--as-of", "2026-10-05", "--data-dir", str(data), "--attendance-summary", str(data / "att.csv"))
-    assert r.exit_code == 2 and "att.csv: row 2: attended: not a boolean" in r.output
+    assert r.exit_code == 2 and "att.csv: 2행: attended: 참/거짓(true/false)이 아닙니다" in r.output

@@ -247,12 +247,12 @@ def test_monthly_part_timer_month_rounds_half_up(law):
 def test_leave_file_errors_name_file_row_and_field(tmp_path, law):
     r = roster(contract("a1", "A", D(2026, 1, 1), D(2026, 12, 31)))
     cases = {
-        "A,2027-01-04,연차,\n": "row 2: date: 2027-01-04 is outside every contract",
-        "A,2026-03-03,휴가,\n": "row 2: kind: unknown leave kind",
-        "A,2026-03-03,연차,\nA,2026-03-03,반차,\n": "row 3: date: leave of worker A on 2026-03-03 overlaps row 2",
-        "A,2026-03-07,연차,\n": "row 2: date: 2026-03-07 is not a scheduled day",
-        "A,2026-03-03,연차,abc\n": "row 2: minutes: not a whole number",
-        "B,2026-03-03,연차,\n": "row 2: worker_id: 'B' is not in the roster",
+        "A,2027-01-04,연차,\n": "2행: date: 2027-01-04은(는) 근로자 A의 어느 계약 기간에도 들지 않습니다",
+        "A,2026-03-03,휴가,\n": "2행: kind: 알 수 없는 휴가 종류",
+        "A,2026-03-03,연차,\nA,2026-03-03,반차,\n": "3행: date: 근로자 A의 2026-03-03 휴가가 2행과 겹칩니다",
+        "A,2026-03-07,연차,\n": "2행: date: 2026-03-07은(는) 계약 a1의 소정근로일이 아닙니다 (work_days 12345)",
+        "A,2026-03-03,연차,abc\n": "2행: minutes: 분 단위 정수가 아닙니다",
+        "B,2026-03-03,연차,\n": "2행: worker_id: 'B'은(는) 명부(roster)에 없습니다",
     }
     for body, message in cases.items():
         path = tmp_path / "leave.csv"

@@ -182,21 +182,21 @@ def test_opening_file_errors_name_file_row_and_field(tmp_path, law):
 
     assert load("H,2025-12-31,2400,이월\n") == [Opening("H", D(2025, 12, 31), 2400, "이월", str(path), 2)]
     for body, message in [
-        ("Q,2025-12-31,2400,\n", "row 2: worker_id: 'Q' is not in the roster"),
-        ("H,2025-13-01,2400,\n", "row 2: as_of: not a date"),
-        ("H,2025-12-31,5일,\n", "row 2: minutes: not a whole number"),
-        ("H,2025-12-31,-60,\n", "row 2: minutes: must be 0 or more"),
-        ("H,2025-12-31,60,\nH,2026-01-31,60,\n", "row 3: worker_id: worker H already has an opening balance (row 2)"),
+        ("Q,2025-12-31,2400,\n", "2행: worker_id: 'Q'은(는) 명부(roster)에 없습니다"),
+        ("H,2025-13-01,2400,\n", "2행: as_of: 날짜(YYYY-MM-DD)가 아닙니다"),
+        ("H,2025-12-31,5일,\n", "2행: minutes: 분 단위 정수가 아닙니다"),
+        ("H,2025-12-31,-60,\n", "2행: minutes: 0 이상이어야 합니다"),
+        ("H,2025-12-31,60,\nH,2026-01-31,60,\n", "3행: worker_id: 근로자 H의 이월 잔여가 이미 있습니다 (2행)"),
     ]:
         with pytest.raises(InputError, match=re.escape(f"{path}: {message}")):
             load(body)
     path.write_text("worker_id,minutes\nH,60\n", encoding="utf-8")
-    with pytest.raises(InputError, match="row 1: missing column"):
+    with pytest.raises(InputError, match="1행: 없는 열"):
         load_opening(path, r)
     # checked against the services and the rules' coverage by the ledger
     for body, message in [
-        ("K,2025-06-30,480,\n", "row 2: as_of: 2025-06-30 is outside every service"),
-        ("H,2017-12-31,480,\n", "row 2: as_of: 2017-12-31 is before the rules' coverage"),
+        ("K,2025-06-30,480,\n", "2행: as_of: 2025-06-30은(는) 근로자 K의 어느 근속"),
+        ("H,2017-12-31,480,\n", "2행: as_of: 2017-12-31은(는) 규칙이 다루는 기간 전입니다"),
     ]:
         opening = load(body)
         with pytest.raises(InputError, match=re.escape(f"{path}: {message}")):
@@ -217,7 +217,7 @@ def test_cli_reads_the_opening_file(tmp_path):
     assert result.exit_code == 0, result.output
     assert "원장 시작 2026-01-01" in result.output and "이월 잔여 16시간" in result.output
     bad = CliRunner().invoke(cli, ["leave", "ledger", "H", "--opening", str(tmp_path / "none.csv"), "--data-dir", str(tmp_path)])
-    assert bad.exit_code == 2 and "none.csv: cannot read" in bad.output
+    assert bad.exit_code == 2 and "none.csv: 읽을 수 없습니다" in bad.output
 
 
 # --- properties ----------------------------------------------------------------------------------

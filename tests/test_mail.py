@@ -59,7 +59,7 @@ def test_closed_months_payslips_go_out_encrypted_with_the_birth_date_and_every_o
     box, cfg = smtp
     inputs = _inputs_with_addresses(tmp_path)
     run = execute_run(store, MONTH, inputs_dir=inputs, out_root=tmp_path / "out", build=fake_build, jobs=1)
-    with pytest.raises(InputError, match="is not closed"):
+    with pytest.raises(InputError, match="마감되지 않았습니다"):
         send_payslips(store, MONTH, "approver", cfg)
     close_month(store, MONTH, "approver")
     counts = send_payslips(store, MONTH, "approver", cfg)
@@ -107,5 +107,5 @@ def test_smtp_settings_file(tmp_path):
     got = load_smtp(cfg)
     assert (got.host, got.port, got.security, got.username, got.password) == ("mail.example.go.kr", 587, "starttls", "payroll", "s3cret")
     cfg.write_text('host = "x"\npassword = "in the file"\nsender = "a@b"\n', encoding="utf-8")
-    with pytest.raises(InputError, match="known keys"):
+    with pytest.raises(InputError, match="쓸 수 있는 키"):
         load_smtp(cfg)

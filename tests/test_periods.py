@@ -46,7 +46,7 @@ def test_length_in_years_months_days():
 
 def test_an_end_before_the_start_is_an_input_error():
     require_not_before(D(2025, 3, 1), D(2025, 3, 1), "last_working_day")
-    with pytest.raises(InputError, match="last_working_day: 2025-02-28 is before the hire date 2025-03-01"):
+    with pytest.raises(InputError, match="last_working_day: 2025-02-28이\\(가\\) 입사일 2025-03-01보다 앞섭니다"):
         require_not_before(D(2025, 2, 28), D(2025, 3, 1), "last_working_day")
 
 

@@ -224,3 +224,26 @@ def test_a_contracts_break_start_goes_through_the_record_into_the_runs_snapshot(
     back = load_roster(tmp_path / "r.csv", tmp_path / "k.csv")  # the snapshot reads back as the same roster
     assert back.contracts == roster.contracts
     assert back.workers == {k: w.model_copy(update={"email": ""}) for k, w in roster.workers.items()}  # pay does not read e-mail addresses
+
+
+def test_the_worker_list_is_read_again_after_a_change_of_the_record_and_not_after_a_view(store, tmp_path, monkeypatch):
+    from payroll.record import directory
+    from payroll.record.audit import record as audit_record
+    from payroll.record.registers import record_resignation
+
+    _load(store, tmp_path)
+    reads = []
+    plain = directory._directory
+    monkeypatch.setattr(directory, "_directory", lambda s, day: reads.append(day) or plain(s, day))
+    day = dt.date(2026, 1, 5)
+    with store.session() as s:
+        assert [r.status for r in directory.search(s, day, "W1")] == ["employed"]
+    with store.session() as s:  # a page view or a download writes an audit row of another action: the rows are kept
+        audit_record(s, "auditor", "payslip_view", "run/W1", clock=lambda: dt.datetime(2026, 1, 5, 9))
+    with store.session() as s:
+        assert len(directory.search(s, day)) == 2 and len(reads) == 1
+    with store.session() as s:  # a change of the record: read again, and the list shows it
+        record_resignation(s, "W1", "C1", dt.date(2026, 1, 20), "개인 사정", dt.date(2026, 1, 2), "clerk")
+    with store.session() as s:
+        assert [r.status for r in directory.search(s, day, "W1")] == ["leaving"]
+    assert len(reads) == 2

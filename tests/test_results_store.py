@@ -109,6 +109,16 @@ def test_a_list_column_round_trips_whether_or_not_every_row_holds_the_same(month
     assert [canonical_json(r) for r in stored.expanded()] == [canonical_json(r) for r in whole_json(frame, items, law, {})]
 
 
+def test_a_frame_not_in_row_order_keeps_its_order(month, law):
+    """The engine returns rows in order and the items are merged onto them; a frame in another order
+    still gets each row's own items and trace, in the frame's order."""
+    frame, items = month
+    shuffled = frame.reverse()
+    extra = {1: [{"step": "severance.y", "value": 7, "reference": "퇴직급여법 §8①", "note": "퇴직금"}]}
+    stored = encode(shuffled, items, law, extra)
+    assert [canonical_json(r) for r in stored.expanded()] == [canonical_json(r) for r in whole_json(shuffled, items, law, extra)]
+
+
 def test_the_hash_covers_the_dictionary_and_every_text(month, law):
     frame, items = month
     stored = encode(frame, items, law)
@@ -178,7 +188,7 @@ def test_replay_names_a_changed_stored_result(store, tmp_path):
         s.add(r)
     report = replay(store, summary["run_id"], build=fake_build, jobs=1)
     assert not report.identical
-    assert any(p.startswith("result W001: ") and "→" in p for p in report.problems), report.problems
+    assert any(p.startswith("결과 W001: ") and "→" in p for p in report.problems), report.problems
 
 
 def test_the_computed_month_still_gives_rows_and_item_lists_when_asked(store, tmp_path, monkeypatch):

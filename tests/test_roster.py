@@ -32,12 +32,12 @@ def test_night_shift_wraps_midnight(tmp_path):
 @pytest.mark.parametrize(
     "roster_row,contract_row,needle",
     [
-        ("W1,홍길동,1980-01-01,총무과,fixed_term,90\n", "C1,W1,2026-01-01,,hourly,1,12345,09:00,18:00,60\n", "row 2: withholding_ratio"),
-        ("W1,홍길동,1980-13-01,총무과,fixed_term,100\n", "C1,W1,2026-01-01,,hourly,1,12345,09:00,18:00,60\n", "row 2: birth_date"),
-        ("W1,홍길동,1980-01-01,총무과,fixed_term,100\n", "C1,W9,2026-01-01,,hourly,1,12345,09:00,18:00,60\n", "row 2: worker_id"),
-        ("W1,홍길동,1980-01-01,총무과,fixed_term,100\n", "C1,W1,2026-01-01,2025-01-01,hourly,1,12345,09:00,18:00,60\n", "before start"),
-        ("W1,홍길동,1980-01-01,총무과,fixed_term,100\n", "C1,W1,2026-01-01,,hourly,-5,12345,09:00,18:00,60\n", "row 2: wage"),
-        ("W1,홍길동,1980-01-01,총무과,fixed_term,100\n", "C1,W1,2026-01-01,,hourly,1,12345,09:00,18:00,60\nC2,W1,2026-06-01,,hourly,1,12345,09:00,18:00,60\n", "overlap"),
+        ("W1,홍길동,1980-01-01,총무과,fixed_term,90\n", "C1,W1,2026-01-01,,hourly,1,12345,09:00,18:00,60\n", "roster.csv: 2행: withholding_ratio: 허용 값이 아닙니다"),
+        ("W1,홍길동,1980-13-01,총무과,fixed_term,100\n", "C1,W1,2026-01-01,,hourly,1,12345,09:00,18:00,60\n", "roster.csv: 2행: birth_date: 날짜"),
+        ("W1,홍길동,1980-01-01,총무과,fixed_term,100\n", "C1,W9,2026-01-01,,hourly,1,12345,09:00,18:00,60\n", "contracts.csv: 2행: worker_id: 'W9'이\\(가\\) roster.csv에 없습니다"),
+        ("W1,홍길동,1980-01-01,총무과,fixed_term,100\n", "C1,W1,2026-01-01,2025-01-01,hourly,1,12345,09:00,18:00,60\n", "contracts.csv: 2행: \\(행\\): 종료일 end 2025-01-01이\\(가\\) 시작일 start 2026-01-01보다 앞섭니다"),
+        ("W1,홍길동,1980-01-01,총무과,fixed_term,100\n", "C1,W1,2026-01-01,,hourly,-5,12345,09:00,18:00,60\n", "contracts.csv: 2행: wage: 0 이상이어야 합니다"),
+        ("W1,홍길동,1980-01-01,총무과,fixed_term,100\n", "C1,W1,2026-01-01,,hourly,1,12345,09:00,18:00,60\nC2,W1,2026-06-01,,hourly,1,12345,09:00,18:00,60\n", "근로자 W1의 계약 C1과\\(와\\) C2의 기간이 겹칩니다"),
     ],
 )
 def test_bad_rows_name_file_row_and_field(tmp_path, roster_row, contract_row, needle):
@@ -54,7 +54,7 @@ def test_a_recorded_resignation_ends_the_contract_on_the_last_working_day(tmp_pa
     after = with_resignations(roster, [("W1", "C1", dt.date(2026, 6, 19))])
     assert after.contracts[0].end == dt.date(2026, 6, 19)
     assert roster.contracts[0].end == dt.date(2026, 12, 31)  # the roster itself is not edited
-    with pytest.raises(InputError, match="row 2: contract_id"):
+    with pytest.raises(InputError, match="2행: contract_id: .*의 계약이 아닙니다"):
         with_resignations(roster, [("W1", "C9", dt.date(2026, 6, 19))])
-    with pytest.raises(InputError, match="row 2: last_working_day"):
+    with pytest.raises(InputError, match="2행: last_working_day: .*의 기간 밖입니다"):
         with_resignations(roster, [("W1", "C1", dt.date(2027, 1, 5))])

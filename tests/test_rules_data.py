@@ -107,7 +107,7 @@ to = 2026-12-31
 value = 2
 ref = { law = "L", article = "A", promulgation = "P", effective = 2025-06-01 }
 """)
-    with pytest.raises(RuleError, match="overlap"):
+    with pytest.raises(RuleError, match="기간이 겹칩니다"):
         load(rules)
 
 
@@ -123,7 +123,7 @@ to = 2026-12-31
 value = 0.0475
 ref = { law = "L", article = "A", promulgation = "P", effective = 2025-01-01 }
 """)
-    with pytest.raises(RuleError, match="decimal string"):
+    with pytest.raises(RuleError, match="소수 문자열"):
         load(rules)
 
 

@@ -61,7 +61,7 @@ def test_changed_input_replay_fails_and_diff_names_it(store, inputs, tmp_path):
     write_items(inputs, MONTH, changed)
     second = _run(store, inputs, tmp_path)
     d = diff_runs(store, first["run_id"], second["run_id"])
-    assert any("attendance/items.csv" in line and "changed" in line for line in d["inputs"])
+    assert any("attendance/items.csv" in line and "바뀜" in line for line in d["inputs"])
     assert any(line.startswith("W002: 기본급 (base_pay): 2,156,880 → 2,256,880 (+100,000)") for line in d["workers"]), d["workers"]
     assert any(line.startswith("W002: 실지급액 (net_pay)") for line in d["workers"])
     assert not any(line.startswith("W001") for line in d["workers"])
@@ -74,9 +74,9 @@ def test_changed_input_replay_fails_and_diff_names_it(store, inputs, tmp_path):
         s.add(blob)
     report = replay(store, first["run_id"], build=fake_build, jobs=1)
     assert not report.identical
-    assert any("items.csv" in p and "no longer matches" in p for p in report.problems)
-    assert any(p.startswith("output payslips/W002.pdf: bytes differ") for p in report.problems)
-    assert any(p.startswith("result W002: 기본급") for p in report.problems)
+    assert any("items.csv" in p and "더 이상 맞지 않습니다" in p for p in report.problems)
+    assert any(p.startswith("산출물 payslips/W002.pdf: 바이트가 다릅니다") for p in report.problems)
+    assert any(p.startswith("결과 W002: 기본급") for p in report.problems)
     assert not any("W001.pdf" in p for p in report.problems)
 
 
@@ -85,7 +85,7 @@ def test_tampered_output_on_disk_fails_replay(store, inputs, tmp_path):
     (Path(first["out_dir"]) / "bank_transfer.csv").write_bytes(b"worker_id,net_pay\r\nW001,99999999\r\n")
     report = replay(store, first["run_id"], build=fake_build, jobs=1)
     assert not report.identical
-    assert report.problems == [f"output bank_transfer.csv in {first['out_dir']}: the file on disk differs from the recorded sha256"]
+    assert report.problems == [f"산출물 bank_transfer.csv ({first['out_dir']}): 디스크의 파일이 기록된 sha256과 다릅니다"]
 
 
 def test_closed_month_refuses_a_plain_rerun(store, inputs, tmp_path):
@@ -258,9 +258,9 @@ def test_unknown_run_and_worker_are_clear_errors(store, inputs, tmp_path):
     from payroll.case import InputError
 
     run = _run(store, inputs, tmp_path)
-    with pytest.raises(InputError, match="no run"):
+    with pytest.raises(InputError, match="실행 .*이\\(가\\) 없습니다"):
         replay(store, "2026-05-nope", build=fake_build)
-    with pytest.raises(InputError, match="no worker 'W999'"):
+    with pytest.raises(InputError, match="근로자 'W999'이\\(가\\) 없습니다"):
         explain(store, run["run_id"], "W999")
     with pytest.raises(InputError, match="마감되지 않았습니다"):
         _run(store, inputs, tmp_path, correction=True)

@@ -31,19 +31,27 @@ def test_demo_runs_the_month_and_replays_identically(tmp_path, monkeypatch):
 def test_demo_refuses_a_foreign_directory(tmp_path):
     (tmp_path / "mine.txt").write_text("keep me")
     res = CliRunner().invoke(cli, ["demo", "--out", str(tmp_path)])
-    assert res.exit_code == 2 and "not a demo directory" in res.output
+    assert res.exit_code == 2 and "데모 폴더가 아닙니다" in res.output
     assert (tmp_path / "mine.txt").read_text() == "keep me"
 
 
-def test_demo_creates_the_console_users_with_passwords_in_a_private_file(tmp_path):
+def test_demo_json_is_one_document_on_stdout_and_creates_the_console_users_with_passwords_in_a_private_file(tmp_path):
+    """`payroll demo --json | python -m json.tool` works: stdout is the JSON document alone, the next
+    commands inside it; the console users' passwords are in a private file, never printed."""
     import stat
+    import subprocess
+    import sys
 
     from payroll.store import open_store
     from payroll.record.users import authenticate
 
-    res = CliRunner().invoke(cli, ["demo", "--out", str(tmp_path / "demo"), "--json"])
-    assert res.exit_code == 0, res.output
-    summary = json.loads(res.output)
+    demo = subprocess.run([sys.executable, "-m", "payroll", "demo", "--out", str(tmp_path / "demo"), "--json"], capture_output=True, text=True)
+    assert demo.returncode == 0, demo.stderr
+    tool = subprocess.run([sys.executable, "-m", "json.tool"], input=demo.stdout, capture_output=True, text=True)
+    assert tool.returncode == 0, demo.stdout[:500]
+    summary = json.loads(demo.stdout)
+    assert any(f"replay {summary['run_id']} --db" in line for line in summary["next_commands"])
+    assert all("payroll" in line for line in summary["next_commands"])
     users_file = Path(summary["users_file"])
     assert stat.S_IMODE(users_file.stat().st_mode) == 0o600
     rows = [line.split("\t") for line in users_file.read_text(encoding="utf-8").splitlines() if not line.startswith("#")]
@@ -53,4 +61,4 @@ def test_demo_creates_the_console_users_with_passwords_in_a_private_file(tmp_pat
         for name, role, password in rows:
             assert authenticate(session, name, password).role == role
     store.dispose()
-    assert all(password not in res.output for _, _, password in rows)
+    assert all(password not in demo.stdout + demo.stderr for _, _, password in rows)

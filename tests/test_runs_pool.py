@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from hypothesis import given, settings, strategies as st
+
 from payroll.documents.payslip import payslip_pdf
 from payroll.runs import outputs
 
@@ -108,3 +110,17 @@ def test_pages_alike_share_their_font_subsets_and_embed_the_names_apart():
     assert any("Regular" in name for name in same) and any("Bold" in name for name in same)
     assert [name for name in a if a[name] != b[name]] == ["/AAAAAB+NotoSansKR-Regular"]  # the small subset that holds the name
     assert len(a["/AAAAAB+NotoSansKR-Regular"]) < len(a["/AAAAAA+NotoSansKR-Regular"]) / 4
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(alphabet="가나다 라\x00ab1", max_size=8), max_size=6), st.lists(st.text(alphabet="가나다 라\x00ab1", max_size=4), max_size=4))
+def test_a_pages_alphabet_is_its_characters_less_the_personal_values_text_by_text(texts, personal):
+    from payroll.documents.embedding import alphabet
+
+    values = sorted({p for p in personal if p}, key=len, reverse=True)
+    expected: set[str] = set()
+    for text in texts:  # each value replaced in each text, longest first, as the page's subsets are meant to be
+        for value in values:
+            text = text.replace(value, " ")
+        expected.update(text)
+    assert alphabet(texts, personal) == "".join(sorted(expected))

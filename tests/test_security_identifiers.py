@@ -35,7 +35,7 @@ def test_a_worker_id_with_a_path_is_an_input_error_naming_file_row_and_field(tmp
     out = tmp_path / "deep" / "er" / "out"
     res = CliRunner().invoke(cli, ["run", RUN_MONTH, "--inputs", str(inputs), "--out", str(out), "--db", str(tmp_path / "p.db"), "--json"])
     assert res.exit_code == 2, res.output
-    assert f"{inputs / 'roster.csv'}: row 2: worker_id: '../../escaped/W001'" in res.output
+    assert f"{inputs / 'roster.csv'}: 2행: worker_id: '../../escaped/W001'" in res.output
     assert "internal error" not in res.output and "Traceback" not in res.output
     assert not list(tmp_path.rglob("*.pdf"))
 

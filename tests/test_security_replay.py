@@ -32,13 +32,13 @@ def _problems(store, run_id):
 def test_a_deleted_output_is_a_problem(store, run):
     """Before: a missing output was only a note, and the replay said identical."""
     (Path(run["out_dir"]) / "payslips" / "W003.pdf").unlink()
-    assert _problems(store, run["run_id"]) == [f"output payslips/W003.pdf in {run['out_dir']}: missing"]
+    assert _problems(store, run["run_id"]) == [f"산출물 payslips/W003.pdf ({run['out_dir']}): 없습니다"]
 
 
 def test_a_planted_file_is_a_problem(store, run):
     """Before: a file added to the run folder went unnoticed."""
     (Path(run["out_dir"]) / "payslips" / "W999.pdf").write_bytes(b"%PDF-1.4 planted")
-    assert _problems(store, run["run_id"]) == [f"output payslips/W999.pdf in {run['out_dir']}: not in the run record (a file added after the run)"]
+    assert _problems(store, run["run_id"]) == [f"산출물 payslips/W999.pdf ({run['out_dir']}): 실행 기록에 없습니다 (실행 뒤에 더한 파일)"]
 
 
 def test_a_changed_money_column_is_a_problem(store, run):
@@ -47,7 +47,7 @@ def test_a_changed_money_column_is_a_problem(store, run):
         row = s.exec(WorkerResult.__table__.select().where(WorkerResult.run_id == run["run_id"], WorkerResult.worker_id == "W002")).one()
         s.execute(WorkerResult.__table__.update().where(WorkerResult.id == row.id).values(net_pay=row.net_pay + 500_000))
     problems = _problems(store, run["run_id"])
-    assert problems == [f"result W002: stored column net_pay {row.net_pay + 500_000:,} ≠ its stored result {row.net_pay:,}"]
+    assert problems == [f"결과 W002: 저장된 열 net_pay {row.net_pay + 500_000:,} ≠ 저장된 결과 {row.net_pay:,}"]
 
 
 def _tamper(store, run_id: str, worker_id: str, change) -> dict:
@@ -69,9 +69,9 @@ def test_a_changed_stored_result_is_the_run_hash_and_a_line_per_amount(store, ru
 
     _tamper(store, run["run_id"], "W001", more_tax)
     problems = _problems(store, run["run_id"])
-    assert any(p.startswith("run hash: recorded") and "recomputed from the stored record" in p for p in problems)
-    assert any(p.startswith("result W001: stored column income_tax") for p in problems)
-    assert any(p.startswith("result W001: 소득세 (income_tax)") for p in problems)
+    assert any(p.startswith("실행 해시: 기록") and "저장된 기록으로 다시 계산하면" in p for p in problems)
+    assert any(p.startswith("결과 W001: 저장된 열 income_tax") for p in problems)
+    assert any(p.startswith("결과 W001: 소득세 (income_tax)") for p in problems)
 
 
 def test_a_changed_run_total_and_run_hash_are_problems(store, run):
@@ -82,9 +82,9 @@ def test_a_changed_run_total_and_run_hash_are_problems(store, run):
         r.run_hash = "0" * 64
         s.add(r)
     problems = _problems(store, run["run_id"])
-    assert f"run net_pay_total: recorded {run['net_pay_total'] + 1:,}, its stored rows sum to {run['net_pay_total']:,}" in problems
-    assert any(p.startswith("run hash: recorded 0000000000000000…, recomputed from the stored record") for p in problems)
-    assert any(p.startswith("run hash: recorded 0000000000000000…, the replay gives") for p in problems)
+    assert f"실행 net_pay_total: 기록 {run['net_pay_total'] + 1:,}, 저장된 행의 합계 {run['net_pay_total']:,}" in problems
+    assert any(p.startswith("실행 해시: 기록 0000000000000000…, 저장된 기록으로 다시 계산하면") for p in problems)
+    assert any(p.startswith("실행 해시: 기록 0000000000000000…, 재현 결과") for p in problems)
 
 
 def test_a_changed_trace_is_named_by_worker_and_step(store, run):
@@ -98,7 +98,7 @@ def test_a_changed_trace_is_named_by_worker_and_step(store, run):
 
     _tamper(store, run["run_id"], "W005", other_value)
     problems = _problems(store, run["run_id"])
-    assert f"result W005: trace differs from step {steps['step']}" in problems
+    assert f"결과 W005: 계산 과정(trace)이 다릅니다 (단계 {steps['step']}부터)" in problems
 
 
 def test_the_cli_prints_each_finding_and_exits_1(tmp_path, monkeypatch):
@@ -117,4 +117,4 @@ def test_the_cli_prints_each_finding_and_exits_1(tmp_path, monkeypatch):
     (out / "notes.txt").write_text("x")
     res = runner.invoke(cli, ["replay", summary["run_id"], "--db", db])
     assert res.exit_code == 1
-    assert f"output register.xlsx in {out}: missing" in res.output and f"output notes.txt in {out}: not in the run record" in res.output
+    assert f"산출물 register.xlsx ({out}): 없습니다" in res.output and f"산출물 notes.txt ({out}): 실행 기록에 없습니다" in res.output

@@ -184,7 +184,7 @@ def test_key_rotate_command(tmp_path, key_file, monkeypatch):
     new = tmp_path / "new.key"
     assert runner.invoke(cli, ["key", "new", str(new)]).exit_code == 0
     res = runner.invoke(cli, ["key", "rotate", "--new", str(new), "--db", db])
-    assert res.exit_code == 0 and "1 주민등록번호" in res.output and str(new) in res.output
+    assert res.exit_code == 0 and "주민등록번호 1건" in res.output and str(new) in res.output
     res = runner.invoke(cli, ["rrn", "import", str(tmp_path / "rrn.csv"), "--db", db])  # the old key no longer opens the store
     assert res.exit_code == 2 and "payroll key rotate" in res.output
 

@@ -173,7 +173,7 @@ def test_carried_columns():
 def test_claims_errors_name_the_field():
     with pytest.raises(InputError, match=r"claims.json: dependants\[0\]\.relationship"):
         parse_claims('{"worker_id": "W1", "year": 2026, "dependants": [{"relationship": "cousin", "birth_date": "2000-01-01"}]}', "claims.json")
-    with pytest.raises(InputError, match="unknown field"):
+    with pytest.raises(InputError, match="알 수 없는 필드입니다"):
         parse_claims('{"worker_id": "W1", "year": 2026, "pets": 2}', "claims.json")
-    with pytest.raises(InputError, match="not valid JSON"):
+    with pytest.raises(InputError, match="올바른 JSON이 아닙니다"):
         parse_claims("{", "claims.json")

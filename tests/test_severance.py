@@ -104,5 +104,5 @@ def test_last_working_day_before_the_hire_date_is_an_input_error():
     from payroll.case import InputError
 
     c = [contract("C1", dt.date(2025, 3, 1), dt.date(2026, 2, 28))]
-    with pytest.raises(InputError, match="last working day: 2025-02-27 is before the hire date 2025-03-01"):
+    with pytest.raises(InputError, match="last working day: 2025-02-27이\\(가\\) 입사일 2025-03-01보다 앞섭니다"):
         compute_severance("W1", c, dt.date(2025, 2, 27), {})

@@ -91,7 +91,7 @@ def test_rrn_import_validates_before_storing(store, monkeypatch, tmp_path):
     bad.write_text("worker_id,rrn\nW003,900101-1234567\nW004,901301-1234567\n", encoding="utf-8")
     with pytest.raises(InputError) as exc:
         import_rrn_csv(store, bad, "tester")
-    assert "row 3" in str(exc.value) and "901301" not in str(exc.value)
+    assert "3행" in str(exc.value) and "901301" not in str(exc.value)
     assert shown(store, "W003") is None  # nothing stored from a file with a bad row
 
 
@@ -101,10 +101,10 @@ def test_no_key_is_a_clear_error(monkeypatch):
     with pytest.raises(InputError, match="PAYROLL_KEY_FILE"):
         crypto.load_key()
     monkeypatch.setenv("PAYROLL_KEY", "not-a-key")
-    with pytest.raises(InputError, match="not a Fernet key"):
+    with pytest.raises(InputError, match="Fernet 키가 아닙니다"):
         crypto.load_key()
 
 
 def test_bad_database_is_one_line(tmp_path):
-    with pytest.raises(InputError, match="does not exist"):
+    with pytest.raises(InputError, match="폴더 .*이\\(가\\) 없습니다"):
         open_store(str(tmp_path / "nope" / "x.db"))

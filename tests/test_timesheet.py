@@ -375,13 +375,13 @@ def test_same_inputs_same_bytes(tmp_path):
 
 
 @pytest.mark.parametrize("body,match", [
-    ("worker_id,date,kind,minutes\nA,2026-06-02,출장,\n", "unknown leave kind '출장'"),
-    ("worker_id,date,kind,minutes\nA,2027-06-02,연차,\n", "outside every contract"),
-    ("worker_id,date,kind,minutes\nA,2026-06-02,반차,half\n", "row 2: minutes"),
-    ("worker_id,date,kind,minutes\nA,2026-06-02,연차,\nA,2026-06-02,연차,\n", "twice"),
+    ("worker_id,date,kind,minutes\nA,2026-06-02,출장,\n", "알 수 없는 휴가 종류 '출장'"),
+    ("worker_id,date,kind,minutes\nA,2027-06-02,연차,\n", "어느 계약 기간에도 들지 않습니다"),
+    ("worker_id,date,kind,minutes\nA,2026-06-02,반차,half\n", "2행: minutes: 분 단위 정수가 아닙니다"),
+    ("worker_id,date,kind,minutes\nA,2026-06-02,연차,\nA,2026-06-02,연차,\n", "두 번 있습니다"),
     # a full day of 연차 and a 병가 on the same day: overlapping (the 연차 ledger rejects the same file)
-    ("worker_id,date,kind,minutes\nA,2026-06-02,연차,\nA,2026-06-02,병가,\n", "row 3: date: leave of worker A on 2026-06-02 overlaps row 2"),
-    ("worker_id,date,kind,minutes\nA,2026-06-02,반차,\nA,2026-06-02,병가,300\n", "row 3: date: .* overlaps row 2 \\(540 minutes"),
+    ("worker_id,date,kind,minutes\nA,2026-06-02,연차,\nA,2026-06-02,병가,\n", "3행: date: 근로자 A의 2026-06-02 휴가가 2행과 겹칩니다"),
+    ("worker_id,date,kind,minutes\nA,2026-06-02,반차,\nA,2026-06-02,병가,300\n", "3행: date: .* 2행과 겹칩니다 \\(합계 540분"),
 ])
 def test_bad_leave_file_is_an_input_error(tmp_path, body, match):
     from payroll.case import InputError
@@ -431,7 +431,7 @@ def test_cli_timesheet_writes_the_worker_sheets(tmp_path):
     # the samples keep a few faults open (an unknown id, a malformed time …): the sheets are written, and the
     # command exits 1 while errors remain open
     assert result.exit_code == 1, result.output + result.stderr
-    assert "attendance error(s) open" in result.stderr
+    assert "미해결 근태 오류" in result.stderr
     assert "T00009" in result.output and "기본급" in result.output and "야간근로수당" in result.output
     files = sorted(p.name for p in out.iterdir())
     assert files == ["근무상황부_2026-06_T00009.xlsx"]
@@ -441,7 +441,7 @@ def test_cli_timesheet_writes_the_worker_sheets(tmp_path):
     first_col = sheet.to_series(0).to_list()
     assert "월 합계" in first_col and sum(1 for v in first_col if v and v.endswith("주 합계")) == 5
     bad = CliRunner().invoke(cli, ["attendance", "timesheet", exports[0], "--month", "2026-13", "--pay-date", "2026-07-10", "--roster", str(small / "roster.csv"), "--contracts", str(small / "contracts.csv")])
-    assert bad.exit_code == 2 and "month: expected YYYY-MM" in bad.stderr
+    assert bad.exit_code == 2 and "month: YYYY-MM 형식이어야 합니다" in bad.stderr
 
 
 def test_punch_rounding_is_configurable(tmp_path):

@@ -26,13 +26,13 @@ def test_password_is_an_argon2_hash(store):
 
 def test_add_user_refuses_bad_input(store, clock):
     with store.session() as s:
-        with pytest.raises(InputError, match="already exists"):
+        with pytest.raises(InputError, match="이미 있습니다"):
             users.add_user(s, "clerk", "clerk", "long-enough-pw", clock=clock)
         with pytest.raises(InputError, match="role"):
             users.add_user(s, "x", "admin", "long-enough-pw", clock=clock)
-        with pytest.raises(InputError, match="at least 8"):
+        with pytest.raises(InputError, match="8자 이상"):
             users.add_user(s, "y", "clerk", "short", clock=clock)
-        with pytest.raises(InputError, match="user name"):
+        with pytest.raises(InputError, match="사용자 이름"):
             users.add_user(s, "../etc", "clerk", "long-enough-pw", clock=clock)
 
 
@@ -185,6 +185,23 @@ def test_session_expires_when_idle_and_after_eight_hours(client, clock):
     assert client.get("/months").status_code == 303
 
 
+def test_a_session_is_touched_once_a_minute_not_on_every_request(client, store, clock):
+    login(client, "clerk", PASSWORDS["clerk"])
+
+    def last_seen():
+        with store.session() as s:
+            return s.exec(select(ConsoleSession.last_seen)).one()
+
+    signed_in = last_seen()
+    for _ in range(3):
+        clock.advance(seconds=15)
+        assert client.get("/months").status_code == 200
+    assert last_seen() == signed_in  # requests within the minute write nothing
+    clock.advance(seconds=15)
+    assert client.get("/months").status_code == 200
+    assert last_seen() == clock()  # a minute on: moved to this request
+
+
 def test_forged_session_cookie_is_refused(client):
     client.cookies.set(SESSION_COOKIE, "x" * 43)
     assert client.get("/months").status_code == 303
@@ -242,14 +259,14 @@ def test_cli_user_commands(tmp_path):
     r = _cli(["user", "add", "choi", "--role", "clerk", "--password", "x", "--db", db], tmp_path)
     assert r.returncode == 2  # there is no --password option
     r = _cli(["user", "add", "choi", "--role", "clerk", "--db", db], tmp_path, stdin="short\n")
-    assert r.returncode == 2 and "at least 8" in r.stderr and "Traceback" not in r.stderr
+    assert r.returncode == 2 and "8자 이상" in r.stderr and "Traceback" not in r.stderr
     r = _cli(["user", "disable", "park", "--db", db], tmp_path)
     assert r.returncode == 0
     r = _cli(["user", "list", "--db", db], tmp_path)
     lines = r.stdout.splitlines()
-    assert lines == ["lee                      approver  active", "park                     auditor   disabled"]
+    assert lines == ["lee                      approver  활성", "park                     auditor   비활성"]
     r = _cli(["user", "disable", "ghost", "--db", db], tmp_path)
-    assert r.returncode == 2 and "no user named 'ghost'" in r.stderr
+    assert r.returncode == 2 and "사용자 'ghost'이(가) 없습니다" in r.stderr
 
 
 def test_expired_sessions_are_removed_at_the_next_login(client, store, clock):

@@ -196,7 +196,7 @@ def test_receipts_come_from_what_the_run_read_and_are_refused_when_the_stored_ru
         stored.result_json = json.dumps(doc, ensure_ascii=False)
         db.add(stored)
     r = clerk.get(f"/workers/{LEAVER}/withholding/2026.pdf")
-    assert r.status_code == 400 and "differs from what the run" in r.text and "Traceback" not in r.text
+    assert r.status_code == 400 and "원천징수한 금액" in r.text and "다릅니다" in r.text and "Traceback" not in r.text
 
 
 def test_no_settlement_receipt_for_a_daily_worker_and_none_before_the_month_is_run(demo):
@@ -208,7 +208,7 @@ def test_no_settlement_receipt_for_a_daily_worker_and_none_before_the_month_is_r
     # T00007's contract ends 2026-12-31: no receipt until that month is run
     assert "원천징수영수증 (PDF)" not in clerk.get("/workers/T00007").text
     r = clerk.get("/workers/T00007/withholding/2026.pdf")
-    assert r.status_code == 400 and "no run of 2026-12 yet" in r.text
+    assert r.status_code == 400 and "2026-12 실행이 아직 없습니다" in r.text
     assert clerk.get(f"/workers/{LEAVER}/withholding/20x6.pdf").status_code == 404
 
 
@@ -259,7 +259,7 @@ def test_opening_balances_imported_in_the_console_and_a_bad_file_gets_the_import
     app, here, client = demo
     clerk = client("demo-clerk")
     r = _import(clerk, "연간.csv", b"worker_id,year,total_pay\nP00001,2025,1000\n")
-    assert r.status_code == 400 and "missing column" in r.text and "연간.csv" in r.text
+    assert r.status_code == 400 and "없는 열" in r.text and "연간.csv" in r.text
     r = _import(clerk, "연간.pdf", b"%PDF-1.4")
     assert r.status_code == 400 and "CSV 또는 XLSX" in r.text
     good = b"worker_id,year,total_pay,non_taxable,national_pension,health_insurance,long_term_care,employment_insurance,income_tax,local_income_tax\nP00001,2025,30000000,1200000,1350000,1063500,137700,270000,900000,90000\n"

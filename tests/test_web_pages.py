@@ -214,10 +214,10 @@ def test_run_outputs_filings_and_documents_welfare_leave_pages(env):
     wf = clerk.get("/welfare", params={"year": 2026})
     assert wf.status_code == 200 and "남은 예산" in wf.text
     r = clerk.post("/welfare/fertility", data={"worker_id": "W002", "treatment_date": "2026-05-20", "cost": "1,500,000", "evidence": "R-1", "csrf_token": clerk.csrf})
-    assert r.status_code == 200 and "F2026-0001 W002 시술일 2026-05-20: approved 500,000원" in r.text
+    assert r.status_code == 200 and "F2026-0001 W002 시술일 2026-05-20: 승인 500,000원" in r.text
     assert "19,500,000원" in clerk.get("/welfare", params={"year": 2026}).text  # the budget left
     r = clerk.post("/welfare/insurance", data={"worker_id": "W002", "plan": "nope", "start": "2026-05-20", "csrf_token": clerk.csrf})
-    assert r.status_code == 400 and "not offered" in r.text
+    assert r.status_code == 400 and "제공되지 않습니다" in r.text
     r = clerk.post("/welfare/insurance", data={"worker_id": "W002", "plan": "fixed", "start": "2026-06-01", "csrf_token": clerk.csrf})
     assert r.status_code == 200 and "GI-00001: W002" in r.text, r.text[-2000:]
     r = clerk.post("/welfare/fertility", data={"worker_id": "W002", "treatment_date": "not-a-date", "cost": "1", "csrf_token": clerk.csrf})

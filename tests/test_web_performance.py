@@ -1,6 +1,7 @@
 """The console's performance mechanics, checked by order and by count (never by time): a fast request
 is answered while a slow one is still being served; the month's attendance check runs once per change
-of its inputs; a worker's page reads that worker's stored row alone; the run page expands no result."""
+of its inputs and its exceptions report is laid out once per check, filter and viewer; a worker's page reads
+that worker's stored row alone; the run page expands no result."""
 
 from __future__ import annotations
 
@@ -113,6 +114,44 @@ def test_the_attendance_check_runs_once_per_change_of_its_inputs(clerk, monkeypa
     for _ in range(2):
         assert "정정됨" in clerk.get(f"/months/{MONTH}").text
     assert web_inputs.CHECKS.computed == before + 1
+
+
+def test_the_exceptions_report_is_laid_out_once_per_check_filter_and_viewer(clerk, monkeypatch):
+    from payroll.web import month_view
+
+    upload_month(clerk)
+    laid_out = []
+    plain = month_view.exceptions_context
+    monkeypatch.setattr(month_view, "exceptions_context", lambda *a, **kw: laid_out.append(kw) or plain(*a, **kw))
+    month_view._KEPT.clear()
+    first = clerk.get(f"/months/{MONTH}").text
+    for _ in range(2):  # the same page again: the same report, not laid out again
+        assert clerk.get(f"/months/{MONTH}").text == first
+    assert len(laid_out) == 1
+    alone = clerk.get(f"/months/{MONTH}/exceptions").text  # the report alone is the month page's report
+    assert alone.startswith('<div id="exceptions">') and alone in first and len(laid_out) == 1
+    filtered = clerk.get(f"/months/{MONTH}/exceptions", params={"code": "missing_out"}).text  # another filter: laid out for it
+    assert 'data-code="missing_out"' in filtered and len(laid_out) == 2
+    r = clerk.post(f"/months/{MONTH}/corrections", data={"worker_id": "W002", "date": BROKEN_DAY, "time_in": "09:00", "time_out": "18:00",
+                                                       "reason": "퇴근 타각 누락", "csrf_token": clerk.csrf})
+    assert r.status_code == 200 and "정정됨" in r.text  # a new check: its report is laid out anew and shows the correction
+    assert len(laid_out) == 3
+
+
+def test_the_precheck_is_rendered_once_per_check_and_viewer_and_follows_a_decision(clerk, monkeypatch):
+    from payroll.web import month_view
+
+    upload_month(clerk)
+    grouped = []
+    plain = month_view.open_by_worker
+    monkeypatch.setattr(month_view, "open_by_worker", lambda *a: grouped.append(a) or plain(*a))
+    month_view._KEPT.clear()
+    first = clerk.get(f"/months/{MONTH}").text
+    assert 'id="precheck"' in first and "run-blocked" in first
+    assert clerk.get(f"/months/{MONTH}").text == first and len(grouped) == 1
+    r = clerk.post(f"/months/{MONTH}/decisions", data={"worker_id": "W002", "decision": "hold", "reason": "확인 중", "csrf_token": clerk.csrf})
+    assert r.status_code == 200 and "run-blocked" not in r.text and 'id="decisions"' in r.text  # a new check: laid out anew
+    assert len(grouped) == 2
 
 
 def test_a_restarted_console_reads_the_kept_check_instead_of_checking_again(clerk, monkeypatch):

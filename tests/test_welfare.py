@@ -131,9 +131,9 @@ def test_eligibility_and_programme_year(roster, law):
     ]
     led = fx.decide(apps, [], fx.law_programme(law), fx.roster_eligibility(roster))
     assert {k: d.status for k, d in led.decisions.items()} == {"A1": "rejected", "A2": "rejected", "A3": "rejected", "A4": "rejected"}
-    assert "not employed on the treatment date" in led.decisions["A1"].reason
-    assert "outside the programme year 2026" in led.decisions["A2"].reason
-    assert "before the treatment date" in led.decisions["A3"].reason
+    assert "시술일 " in led.decisions["A1"].reason and "재직하지 않았습니다" in led.decisions["A1"].reason
+    assert "지원 연도 2026 밖의 신청입니다" in led.decisions["A2"].reason
+    assert "시술일" in led.decisions["A3"].reason and "보다 앞섭니다" in led.decisions["A3"].reason
     assert led.used[2026] == 0
 
 
@@ -152,14 +152,14 @@ def test_the_yearly_budgets_come_from_the_rules(law):
 def test_duplicate_and_invalid_cancellations():
     apps = [app(1, worker="W1"), app(2, worker="W1", at="2026-03-10T10:00")]
     led = fx.decide(apps, [], prog(10_000_000), always())
-    assert led.decisions["A2"].status == "rejected" and "duplicate" in led.decisions["A2"].reason
+    assert led.decisions["A2"].status == "rejected" and "중복" in led.decisions["A2"].reason
     # after a cancellation the same treatment may be claimed again
     apps3 = apps[:1] + [app(3, worker="W1", at="2026-03-12T09:00")]
     led = fx.decide(apps3, [fx.Cancellation("A1", T("2026-03-11T09:00"))], prog(10_000_000), always())
     assert led.decisions["A3"].status == "approved"
-    with pytest.raises(InputError, match="cancelled; nothing to cancel"):
+    with pytest.raises(InputError, match="이미 취소 상태입니다; 취소할 것이 없습니다"):
         fx.decide(apps, [fx.Cancellation("A1", T("2026-03-11T09:00")), fx.Cancellation("A1", T("2026-03-11T10:00"))], prog(10_000_000), always())
-    with pytest.raises(InputError, match="no such application"):
+    with pytest.raises(InputError, match="그런 신청이 없습니다"):
         fx.decide(apps, [fx.Cancellation("A1", T("2026-03-01T09:00"))], prog(10_000_000), always())
 
 
@@ -192,7 +192,7 @@ def test_property_approved_total_never_exceeds_the_budget(ops, budget):
     try:
         led = fx.decide(apps, cancels, prog(budget), elig)
     except InputError as exc:  # only a cancellation of a rejected (cost 0) application is refused
-        assert "rejected; nothing to cancel" in str(exc)
+        assert "이미 반려 상태입니다; 취소할 것이 없습니다" in str(exc)
         return
     approved = led.of_status("approved")
     total = sum(d.amount for d in approved)
@@ -286,20 +286,20 @@ def test_a_leavers_cover_ends_with_the_contract(roster, law):
 
 
 def test_enrolment_checks(tmp_path, roster, law):
-    with pytest.raises(InputError, match="not in the roster"):
+    with pytest.raises(InputError, match="명부\\(roster\\)에 없습니다"):
         gi.check_enrolment(law, roster, gi.Enrolment("E", "W9", "fixed", D("2026-01-01")), [])
-    with pytest.raises(InputError, match="not employed on that date"):
+    with pytest.raises(InputError, match="재직하지 않습니다"):
         gi.check_enrolment(law, roster, gi.Enrolment("E", "W4", "fixed", D("2026-06-01")), [])
-    with pytest.raises(InputError, match="at least 6 months"):  # W4 employed 2026-01-01…04-30
+    with pytest.raises(InputError, match="6개월 이상의 계약이 필요합니다"):  # W4 employed 2026-01-01…04-30
         gi.check_enrolment(law, roster, gi.Enrolment("E", "W4", "indemnity", D("2026-01-01")), [])
-    with pytest.raises(InputError, match="not offered"):
+    with pytest.raises(InputError, match="제공되지 않습니다"):
         gi.check_enrolment(law, roster, gi.Enrolment("E", "W1", "dental", D("2026-01-01")), [])
     first = gi.Enrolment("E1", "W1", "fixed", D("2026-01-01"))
     gi.check_enrolment(law, roster, first, [])
-    with pytest.raises(InputError, match="overlap"):
+    with pytest.raises(InputError, match="가입 기간이 겹칩니다"):
         gi.check_enrolment(law, roster, gi.Enrolment("E2", "W1", "fixed", D("2026-06-01")), [first])
     strict = rules_with(tmp_path, "employer/group_insurance.toml", [('value = "public_service, fixed_term"\nref = { law = "단체보험 운영 지침 (복리후생)", article = "§2 (가입 대상)", promulgation = "2025년 단체보험 계약", effective = 2025-01-01 }\n\n[fixed_min', 'value = "public_service"\nref = { law = "단체보험 운영 지침 (복리후생)", article = "§2 (가입 대상)", promulgation = "2025년 단체보험 계약", effective = 2025-01-01 }\n\n[fixed_min')])
-    with pytest.raises(InputError, match="employment fixed_term of worker W3 is not admitted"):
+    with pytest.raises(InputError, match="근로자 W3의 고용 형태 fixed_term은\\(는\\) 가입 대상이 아닙니다"):
         gi.check_enrolment(strict, roster, gi.Enrolment("E", "W3", "fixed", D("2026-01-01")), [])
 
 

@@ -42,7 +42,7 @@ def run(env, *args):
 def one_line_error(result, text):
     assert result.exit_code == 2, (result.exit_code, result.output, result.stderr)
     lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("error: ") and text in lines[0], result.stderr
+    assert len(lines) == 1 and lines[0].startswith("오류: ") and text in lines[0], result.stderr
     assert "Traceback" not in result.output
 
 
@@ -51,13 +51,13 @@ def apply(env, worker, day, cost, at, evidence="R"):
 
 
 def test_fertility_apply_errors_exit_2_in_one_line(env):
-    one_line_error(apply(env, "W9", "2026-03-02", 600_000, "2026-03-03T09:00"), "'W9' is not in the roster")
-    one_line_error(apply(env, "W4", "2026-06-02", 600_000, "2026-06-03T09:00"), "outside the employment of worker W4")
-    one_line_error(apply(env, "W1", "2026-03-02", -1, "2026-03-03T09:00"), "cost: must be ≥ 0")
+    one_line_error(apply(env, "W9", "2026-03-02", 600_000, "2026-03-03T09:00"), "worker_id: 'W9'은(는) 명부(roster)에 없습니다")
+    one_line_error(apply(env, "W4", "2026-06-02", 600_000, "2026-06-03T09:00"), "근로자 W4의 재직 기간 밖입니다")
+    one_line_error(apply(env, "W1", "2026-03-02", -1, "2026-03-03T09:00"), "cost: 0 이상이어야 합니다")
     assert apply(env, "W1", "2026-03-02", 600_000, "2026-03-03T09:00").exit_code == 0
-    one_line_error(apply(env, "W1", "2026-03-02", 600_000, "2026-03-04T09:00"), "duplicate application")
-    one_line_error(apply(env, "W2", "2026-03-02", 600_000, "2026-03-02T09:00"), "before the last recorded event")
-    one_line_error(apply(env, "W1", "2026-13-02", 600_000, "2026-03-05T09:00"), "not a date")
+    one_line_error(apply(env, "W1", "2026-03-02", 600_000, "2026-03-04T09:00"), "중복 신청: 근로자 W1")
+    one_line_error(apply(env, "W2", "2026-03-02", 600_000, "2026-03-02T09:00"), "submitted_at: 2026-03-02T09:00:00이(가) 마지막 기록(2026-03-03T09:00:00)보다 앞섭니다")
+    one_line_error(apply(env, "W1", "2026-13-02", 600_000, "2026-03-05T09:00"), "--treatment-date: 날짜(YYYY-MM-DD)가 아닙니다")
 
 
 def test_an_exhausted_budget_waitlists_loudly_and_a_cancellation_promotes(env):
@@ -70,18 +70,18 @@ def test_an_exhausted_budget_waitlists_loudly_and_a_cancellation_promotes(env):
     r = run(env, "fertility", "apply", "--file", str(env / "apps.csv"))
     assert r.exit_code == 0, r.stderr
     out = r.stdout.strip().splitlines()
-    assert len(out) == 21 and all(": approved 1,000,000원" in line for line in out[:20])
-    assert ": waitlisted 1,000,000원" in out[20]
-    assert r.stderr.strip() == f"budget exhausted: F2026-0021 waitlisted — {out[20].split(' — ', 1)[1]}"
+    assert len(out) == 21 and all(": 승인 1,000,000원" in line for line in out[:20])
+    assert ": 대기 1,000,000원" in out[20]
+    assert r.stderr.strip() == f"예산 소진: F2026-0021 대기 — {out[20].split(' — ', 1)[1]}"
     rep = json.loads(run(env, "fertility", "report", "--year", "2026", "--json").stdout)
     assert (rep["budget"], rep["used"], rep["remaining"], len(rep["approved"]), len(rep["waitlist"])) == (20_000_000, 20_000_000, 0, 20, 1)
     c = run(env, "fertility", "cancel", "F2026-0003", "--at", "2026-07-01T10:00", "--reason", "시술 취소")
     assert c.exit_code == 0, c.stderr
-    assert c.stdout.splitlines()[1].startswith("promoted: F2026-0021 W2")
+    assert c.stdout.splitlines()[1].startswith("대기 → 승인: F2026-0021 W2")
     rep = json.loads(run(env, "fertility", "report", "--year", "2026", "--json").stdout)
     assert (rep["used"], len(rep["approved"]), len(rep["waitlist"]), len(rep["cancelled"])) == (20_000_000, 20, 0, 1)
-    one_line_error(run(env, "fertility", "cancel", "F2026-0003", "--at", "2026-07-02T10:00"), "already cancelled")
-    one_line_error(run(env, "fertility", "cancel", "F2026-0099", "--at", "2026-07-02T10:00"), "not recorded")
+    one_line_error(run(env, "fertility", "cancel", "F2026-0003", "--at", "2026-07-02T10:00"), "이미 취소 상태입니다")
+    one_line_error(run(env, "fertility", "cancel", "F2026-0099", "--at", "2026-07-02T10:00"), "신청 'F2026-0099': 기록되어 있지 않습니다")
 
 
 def test_decide_from_files_is_deterministic_and_needs_no_database(env):
@@ -99,17 +99,17 @@ def test_decide_from_files_is_deterministic_and_needs_no_database(env):
     assert [(d["application_id"], d["status"], d["amount"]) for d in out["decisions"]] == [("X1", "cancelled", 500_000), ("X2", "approved", 300_000)]
     assert not (env / "w.db").exists()
     (env / "bad.csv").write_text("worker_id,treatment_date,cost,evidence,submitted_at\nW1,2026-03-10,-5,R,2026-03-11T09:00\n", encoding="utf-8")
-    one_line_error(run(env, "fertility", "decide", "--applications", str(env / "bad.csv")), "bad.csv: row 2: cost: must be ≥ 0")
+    one_line_error(run(env, "fertility", "decide", "--applications", str(env / "bad.csv")), "bad.csv: 2행: cost: 0 이상이어야 합니다")
 
 
 def test_insurance_enrol_errors_and_report(env):
-    one_line_error(run(env, "insurance", "enrol", "--worker", "W9", "--plan", "fixed", "--start", "2026-01-01"), "'W9': not in the roster")
-    one_line_error(run(env, "insurance", "enrol", "--worker", "W4", "--plan", "fixed", "--start", "2025-01-01"), "not employed on that date")
-    one_line_error(run(env, "insurance", "enrol", "--worker", "W1", "--plan", "gold", "--start", "2026-01-01"), "not offered")
+    one_line_error(run(env, "insurance", "enrol", "--worker", "W9", "--plan", "fixed", "--start", "2026-01-01"), "worker_id: 'W9'은(는) 명부(roster)에 없습니다")
+    one_line_error(run(env, "insurance", "enrol", "--worker", "W4", "--plan", "fixed", "--start", "2025-01-01"), "재직하지 않습니다")
+    one_line_error(run(env, "insurance", "enrol", "--worker", "W1", "--plan", "gold", "--start", "2026-01-01"), "제공되지 않습니다")
     assert run(env, "insurance", "enrol", "--worker", "W1", "--plan", "indemnity", "--start", "2025-03-01").exit_code == 0
     assert run(env, "insurance", "enrol", "--worker", "W1", "--plan", "fixed", "--start", "2025-03-01").exit_code == 0
     assert run(env, "insurance", "enrol", "--worker", "W2", "--plan", "fixed", "--start", "2025-07-01").exit_code == 0
-    one_line_error(run(env, "insurance", "enrol", "--worker", "W1", "--plan", "fixed", "--start", "2026-01-01"), "enrolments overlap")
+    one_line_error(run(env, "insurance", "enrol", "--worker", "W1", "--plan", "fixed", "--start", "2026-01-01"), "가입 기간이 겹칩니다")
     rep = json.loads(run(env, "insurance", "report", "--year", "2026", "--json").stdout)
     assert rep["premium_cost"] == [
         {"plan": "fixed", "plan_label": "정액형", "premium": 624_000, "workers": 2},
@@ -141,7 +141,7 @@ def test_welfare_pay_items_marks_paid_once(env):
     assert again.equals(nov)
     assert dec.select("worker_id", "code", "amount").rows() == [("W1", "group_insurance_taxable", 26_000)]
     r = run(env, "fertility", "cancel", "F2026-0001", "--at", "2026-11-25T09:00")
-    one_line_error(r, "already paid in the 2026-11 run")
+    one_line_error(r, "2026-11 실행에서 이미 지급했습니다")
 
 
 def test_models_match_the_welfare_migration(env):
@@ -179,9 +179,9 @@ def test_items_of_workers_without_pay_this_month_stay_due(env):
 
 def test_enrol_file_names_the_row_and_is_all_or_nothing(env):
     (env / "e.csv").write_text("worker_id,plan,start\nW1,fixed,2026-01-01\nW2,fixed,2026-02-30\n", encoding="utf-8")
-    one_line_error(run(env, "insurance", "enrol", "--file", str(env / "e.csv")), "e.csv: row 3: start: not a date")
+    one_line_error(run(env, "insurance", "enrol", "--file", str(env / "e.csv")), "e.csv: 3행: start: 날짜(YYYY-MM-DD)가 아닙니다")
     (env / "e.csv").write_text("worker_id,plan,start\nW1,fixed,2026-01-01\nW4,indemnity,2026-01-01\n", encoding="utf-8")
-    one_line_error(run(env, "insurance", "enrol", "--file", str(env / "e.csv")), "e.csv: row 3: plan indemnity: needs a contract of at least 6 months")
+    one_line_error(run(env, "insurance", "enrol", "--file", str(env / "e.csv")), "e.csv: 3행: plan: 플랜 indemnity: 2026-01-01부터 6개월 이상의 계약이 필요합니다")
     rep = json.loads(run(env, "insurance", "report", "--year", "2026", "--json").stdout)
     assert rep["premium_cost"] == []  # row 2 was not kept
     (env / "e.csv").write_text("worker_id,plan,start\nW1,fixed,2026-01-01\nW2,fixed,2025-07-01\n", encoding="utf-8")

@@ -222,7 +222,7 @@ def test_the_reports_after_the_run(month_run):
 
 def test_a_paid_support_cannot_be_cancelled_and_the_run_replays_identically(month_run):
     r = CliRunner().invoke(cli, ["welfare", "fertility", "cancel", *month_run["base"], "F2026-0001", "--at", "2026-12-11T09:00"])
-    assert r.exit_code == 2 and "already paid in the 2026-11 run" in r.stderr and len(r.stderr.strip().splitlines()) == 1
+    assert r.exit_code == 2 and "2026-11 실행에서 이미 지급했습니다" in r.stderr and len(r.stderr.strip().splitlines()) == 1
     replayed = CliRunner().invoke(cli, ["replay", month_run["run"]["run_id"], "--db", month_run["db"], "--json"])
     assert replayed.exit_code == 0, replayed.output
     assert json.loads(replayed.output)["identical"] is True

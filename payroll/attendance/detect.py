@@ -146,7 +146,7 @@ def _roles(rows: Table) -> _Roles:
     while (t := pick("time")) is not None:
         times.append(t)
     if ts is None and date is None:
-        raise InputError("no column of dates (or date-times) found: not an attendance export, or a layout detect cannot read (write its profile by hand)")
+        raise InputError("날짜(또는 날짜·시각) 열을 찾지 못했습니다: 근태 기록 내보내기가 아니거나 detect가 읽지 못하는 모양입니다 (프로필을 직접 쓰세요)")
     notes = []
     if ts is not None:
         fields["timestamp"] = ts
@@ -160,7 +160,7 @@ def _roles(rows: Table) -> _Roles:
         fields.update(date=date, time=times[0])
         shape = "punch"
     else:
-        raise InputError(f"column {date + 1} holds dates but no column holds times")
+        raise InputError(f"{date + 1}번째 열에 날짜가 있지만 시각이 있는 열이 없습니다")
     direction = None
     for j, c in enumerate(cols):
         if j in used or shape != "punch":
@@ -179,7 +179,7 @@ def _roles(rows: Table) -> _Roles:
     if name is not None:
         fields["name"] = name
     if "worker_id" not in fields and "name" not in fields:
-        raise InputError("no column of worker ids or names found")
+        raise InputError("사번이나 이름 열을 찾지 못했습니다")
     if shape == "punch":
         device = next((j for j, k in enumerate(kinds) if j not in used and k and k["distinct"] <= max(3.0, k["n"] / 20)), None)
         if device is not None:
@@ -235,13 +235,13 @@ def _table_of(raw: bytes, path: Path) -> tuple[Table, str | None, list[str]]:
             split = [s.split() for _, s in lines[:50]]
             if max(len(c) for c in split) > 1:
                 return [(i, s.split()) for i, s in lines], " ", [f"인코딩 {enc}, 공백으로 구분"]
-            raise InputError(f"{path}: records without a separator (fixed width): write the [punch] spans by hand (layout kind = \"fixed\"; see docs/attendance.md)")
+            raise InputError(f"{path}: 구분자 없는 고정 폭 기록입니다: [punch]의 위치를 직접 쓰세요 (layout kind = \"fixed\"; docs/attendance.md 참고)")
         rows = [(i, next(csv.reader(io.StringIO(s), delimiter=delimiter))) for i, s in lines]
         shown = {"\t": "탭", ",": "쉼표", ";": "세미콜론", "|": "세로 막대"}[delimiter]
         return rows, delimiter, [f"인코딩 {enc}, 구분자 {shown}"]
     tables = [(n, t) for n, t in spreadsheet_tables(path, raw, kind) if t]
     if not tables:
-        raise InputError(f"{path}: every sheet is empty")
+        raise InputError(f"{path}: 모든 시트가 비어 있습니다")
     name, table = max(tables, key=lambda nt: len(nt[1]))
     return table, None, [f"{kind.upper()} 시트 {name!r} ({len(table)}행)"]
 

@@ -30,10 +30,11 @@ from typing import Any
 from payroll.errors import InputError
 from payroll.security import limits as limits_module
 from payroll.security.sandbox import run_untrusted
-from payroll.security.spreadsheets import XLS_MAGIC, XLSX_MAGIC, SpreadsheetRefused
+from payroll.security.spreadsheets import SpreadsheetRefused
 
-#: the last spreadsheets read, by path, content, profile and rules: a console page that shows a
-#: month's exports again does not start a reading process again (an Export is frozen)
+#: the last exports read, by path, content, profile and rules: a console page that shows a month's
+#: exports again does not start a reading process again, and a run that checks its month twice (a
+#: ``scheduled`` decision) parses each text export once (an Export is frozen)
 CACHE_SIZE = 16
 _CACHE: OrderedDict[bytes, Any] = OrderedDict()
 _CACHE_LOCK = threading.Lock()
@@ -46,7 +47,7 @@ def _read_bytes(path: Path, limits) -> bytes:
             raise SpreadsheetRefused(f"{path}: 파일이 너무 큽니다 ({size:,} bytes; 한도 max_file_bytes {limits.max_file_bytes:,}, {limits.source})")
         return path.read_bytes()
     except OSError as exc:
-        raise InputError(f"{path}: cannot read: {exc.strerror}") from None
+        raise InputError(f"{path}: 읽을 수 없습니다 ({exc.strerror})") from None
 
 
 def _read(raw: bytes, path: str, profile, profiles):
@@ -62,8 +63,6 @@ def read_untrusted(path: Path | str, profile=None, profiles=None):
     """
     path = Path(path)
     raw = _read_bytes(path, limits_module.current())
-    if not raw.startswith((XLSX_MAGIC, XLS_MAGIC)):
-        return _masked(run_untrusted(_read, raw, str(path), str(path), profile, profiles))
     key = hashlib.sha256(raw + pickle.dumps((str(path), profile, profiles, os.environ.get("PAYROLL_RULES", "")))).digest()
     with _CACHE_LOCK:
         if key in _CACHE:

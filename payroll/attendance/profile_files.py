@@ -45,17 +45,17 @@ def _strings(value: object, where: str) -> tuple[str, ...]:
     if isinstance(value, str):
         value = [value]
     if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-        raise RuleError(f"{where}: a list of non-empty strings is required")
+        raise RuleError(f"{where}: 비어 있지 않은 문자열의 목록이어야 합니다")
     return tuple(value)
 
 
 def _pattern(value: object, where: str) -> str:
     if not isinstance(value, str) or not value:
-        raise RuleError(f"{where}: a regular expression (text) is required")
+        raise RuleError(f"{where}: 정규식(문자열)이어야 합니다")
     try:
         re.compile(value)
     except re.error as exc:
-        raise RuleError(f"{where}: not a valid regular expression: {exc}") from None
+        raise RuleError(f"{where}: 올바른 정규식이 아닙니다: {exc}") from None
     return value
 
 
@@ -64,13 +64,13 @@ def _spec(value: object, layout: str, where: str) -> Spec:
         return _strings(value, where)
     if layout == "position":
         if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-            raise RuleError(f"{where}: a column number (1 = the first column) is required in a position layout")
+            raise RuleError(f"{where}: 위치(position) 모양에서는 열 번호가 필요합니다 (1 = 첫 열)")
         return value - 1
     if layout == "fixed":
         if not (isinstance(value, list) and len(value) == 2 and all(isinstance(v, int) and not isinstance(v, bool) for v in value) and 1 <= value[0] <= value[1]):
-            raise RuleError(f"{where}: [first, last] character positions (1-based) are required in a fixed layout")
+            raise RuleError(f"{where}: 고정 폭(fixed) 모양에서는 [처음, 끝] 글자 위치가 필요합니다 (1부터 셈)")
         return (value[0] - 1, value[1])
-    raise RuleError(f"{where}: the {layout} layout takes no field columns")
+    raise RuleError(f"{where}: {layout} 모양에는 필드 열이 없습니다")
 
 
 def _fields(raw: dict, fields: tuple[str, ...], layout: str, where: str) -> dict[str, Spec]:
@@ -79,7 +79,7 @@ def _fields(raw: dict, fields: tuple[str, ...], layout: str, where: str) -> dict
         if key in ("direction_values", "direction_patterns", "events", "unknown_direction"):
             continue
         if key not in fields:
-            raise RuleError(f"{where}: unknown field {key!r} (known: {', '.join(fields)})")
+            raise RuleError(f"{where}: 알 수 없는 필드 {key!r} (쓸 수 있는 필드: {', '.join(fields)})")
         out[key] = _spec(value, layout, f"{where}.{key}")
     return out
 
@@ -91,60 +91,60 @@ def load_profile(path: Path, installed: bool = False) -> Profile:
         with path.open("rb") as fh:
             doc = tomllib.load(fh)
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise RuleError(f"{path}: cannot read attendance profile: {exc}") from None
+        raise RuleError(f"{path}: 근태 프로필을 읽을 수 없습니다: {exc}") from None
     where = path.name
     unknown = set(doc) - _TOP_KEYS
     if unknown:
-        raise RuleError(f"{where}: unknown key {sorted(unknown)[0]!r} (known: {', '.join(sorted(_TOP_KEYS))})")
+        raise RuleError(f"{where}: 알 수 없는 키 {sorted(unknown)[0]!r} (쓸 수 있는 키: {', '.join(sorted(_TOP_KEYS))})")
     lay = doc.get("layout", {})
     if isinstance(lay, str):
         lay = {"kind": lay}
     if set(lay) - _LAYOUT_KEYS:
-        raise RuleError(f"{where}:layout: unknown key {sorted(set(lay) - _LAYOUT_KEYS)[0]!r} (known: {', '.join(sorted(_LAYOUT_KEYS))})")
+        raise RuleError(f"{where}:layout: 알 수 없는 키 {sorted(set(lay) - _LAYOUT_KEYS)[0]!r} (쓸 수 있는 키: {', '.join(sorted(_LAYOUT_KEYS))})")
     layout = lay.get("kind", "header")
     if layout not in LAYOUTS:
-        raise RuleError(f"{where}:layout.kind: {layout!r} is not one of {', '.join(LAYOUTS)}")
+        raise RuleError(f"{where}:layout.kind: {layout!r}은(는) 다음 중 하나가 아닙니다: {', '.join(LAYOUTS)}")
     name = str(doc.get("name") or path.stem)
     punch_raw, daily_raw = doc.get("punch", {}), doc.get("daily", {})
     punch = _fields(punch_raw, PUNCH_FIELDS, layout if layout != "matrix" else "header", f"{where}:punch") if layout != "matrix" else {}
     daily = _fields(daily_raw, DAILY_FIELDS, layout, f"{where}:daily") if layout != "matrix" else {}
     if layout in ("header",) and not punch and not daily:
-        raise RuleError(f"{where}: a profile needs a [punch] or a [daily] table")
+        raise RuleError(f"{where}: 프로필에는 [punch]나 [daily] 표가 필요합니다")
     if layout in ("position", "fixed"):
         if bool(punch) == bool(daily):
-            raise RuleError(f"{where}: a {layout} layout describes one shape: a [punch] or a [daily] table")
+            raise RuleError(f"{where}: {layout} 모양은 한 가지만 적습니다: [punch]나 [daily] 표 중 하나")
         fields = punch or daily
         if "worker_id" not in fields and "name" not in fields:
-            raise RuleError(f"{where}: the worker_id (or name) column is required")
+            raise RuleError(f"{where}: worker_id(또는 name) 열이 필요합니다")
         need = ("timestamp",) if "timestamp" in fields else ("date", "time") if punch else ("date", "in", "out")
         missing = [f for f in need if f not in fields]
         if missing:
-            raise RuleError(f"{where}: missing column(s) {', '.join(missing)}")
+            raise RuleError(f"{where}: 없는 열: {', '.join(missing)}")
     dv = punch_raw.get("direction_values", {})
     dp = punch_raw.get("direction_patterns", {})
     ev = punch_raw.get("events", {})
     for key, table in (("direction_values", dv), ("direction_patterns", dp)):
         bad = set(table) - {"in", "out", "ignore"}
         if bad:
-            raise RuleError(f"{where}:punch.{key}: unknown key {sorted(bad)[0]!r} (known: in, out, ignore)")
+            raise RuleError(f"{where}:punch.{key}: 알 수 없는 키 {sorted(bad)[0]!r} (쓸 수 있는 키: in, out, ignore)")
     if set(ev) - {"punch", "ignore"}:
-        raise RuleError(f"{where}:punch.events: unknown key {sorted(set(ev) - {'punch', 'ignore'})[0]!r} (known: punch, ignore)")
+        raise RuleError(f"{where}:punch.events: 알 수 없는 키 {sorted(set(ev) - {'punch', 'ignore'})[0]!r} (쓸 수 있는 키: punch, ignore)")
     if ev and "event" not in punch and layout != "matrix":
-        raise RuleError(f"{where}:punch.events: needs an event column")
+        raise RuleError(f"{where}:punch.events: 이벤트 열(event)이 필요합니다")
     unknown_direction = punch_raw.get("unknown_direction", "pair")
     if unknown_direction not in ("pair", "error"):
-        raise RuleError(f"{where}:punch.unknown_direction: 'pair' or 'error'")
+        raise RuleError(f"{where}:punch.unknown_direction: 'pair'나 'error'여야 합니다")
     ids = doc.get("ids", {})
     if set(ids) - {"pattern", "map", "name_fallback"}:
-        raise RuleError(f"{where}:ids: unknown key {sorted(set(ids) - {'pattern', 'map', 'name_fallback'})[0]!r} (known: pattern, map, name_fallback)")
+        raise RuleError(f"{where}:ids: 알 수 없는 키 {sorted(set(ids) - {'pattern', 'map', 'name_fallback'})[0]!r} (쓸 수 있는 키: pattern, map, name_fallback)")
     id_pattern = _pattern(ids["pattern"], f"{where}:ids.pattern") if "pattern" in ids else None
     if id_pattern and "id" not in re.compile(id_pattern).groupindex:
-        raise RuleError(f"{where}:ids.pattern: needs a group named id: (?P<id>…)")
+        raise RuleError(f"{where}:ids.pattern: 이름이 id인 그룹이 필요합니다: (?P<id>…)")
     summary = doc.get("summary_labels")
     blanks = doc.get("blank_values")
     delimiter = lay.get("delimiter")
     if delimiter is not None and delimiter not in DELIMITER_NAMES:
-        raise RuleError(f"{where}:layout.delimiter: {delimiter!r} is not one of , ; | tab space")
+        raise RuleError(f"{where}:layout.delimiter: {delimiter!r}은(는) 다음 중 하나가 아닙니다: , ; | tab space")
     record = _pattern(lay["record"], f"{where}:layout.record") if "record" in lay else None
     matrix = None
     if layout == "matrix":
@@ -217,13 +217,13 @@ class Catalog:
         if wanted.endswith(".toml") or os.sep in wanted or "/" in wanted:
             path = Path(wanted)
             if not path.is_file():
-                raise InputError(f"--profile: no profile file {path}")
+                raise InputError(f"--profile: 프로필 파일 {path}이(가) 없습니다")
             return self.load(path)
         for p in self.profiles:
             if wanted in p.names:
                 return p
         known = ", ".join(dict.fromkeys(p.name for p in self.profiles))
-        raise InputError(f"--profile: unknown attendance profile {wanted!r} (known: {known}; or the path of a TOML file)")
+        raise InputError(f"--profile: 알 수 없는 근태 프로필 {wanted!r} (있는 프로필: {known}; 또는 TOML 파일 경로)")
 
     def load(self, path: Path) -> Profile:
         """A profile file outside the folders (a path given to --profile, a proposal), with the generic defaults."""
@@ -244,9 +244,9 @@ class Catalog:
         for folder in places:
             if (folder / profile.id_map).is_file():
                 return folder / profile.id_map
-        looked = ", ".join(str(f) for f in places) or "(nowhere)"
-        raise InputError(f"profile {profile.name!r}: the device-user table {profile.id_map!r} is not in {looked} "
-                         "(a CSV device_user,worker_id in the installation's profile folder)")
+        looked = ", ".join(str(f) for f in places) or "(찾을 곳 없음)"
+        raise InputError(f"프로필 {profile.name!r}: 기기 사용자 표 {profile.id_map!r}이(가) {looked}에 없습니다 "
+                         "(설치 폴더의 프로필 폴더에 device_user,worker_id CSV를 두세요)")
 
 
 @lru_cache(maxsize=8)
@@ -257,7 +257,7 @@ def _catalog(bundled: str, install: str | None, _bundled_key: tuple, _install_ke
         names = [n for p in group for n in p.names]
         dupes = sorted({n for n in names if names.count(n) > 1})
         if dupes:
-            raise RuleError(f"{where}: attendance profile names defined twice: {', '.join(dupes)}")
+            raise RuleError(f"{where}: 근태 프로필 이름이 두 번 정의됨: {', '.join(dupes)}")
     generic = next((p for p in own + shipped if p.name == "generic"), None)
     # the installation's first, then the vendors', the generic profile last (a vendor's that fits is more specific)
     ordered = _with_generic_defaults(own, generic) + sorted(_with_generic_defaults(shipped, generic), key=lambda p: (p.name == "generic", p.name))

@@ -14,7 +14,7 @@ def _roster(roster: str | None, contracts: str | None):
     from payroll.roster import load_roster
 
     if (roster is None) != (contracts is None):
-        raise InputError("--roster and --contracts go together")
+        raise InputError("--roster와 --contracts는 함께 주어야 합니다")
     return load_roster(Path(roster), Path(contracts)) if roster else None
 
 
@@ -34,7 +34,7 @@ def attendance_group() -> None:
 
 @click.command("check")
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
-@click.option("--roster", type=click.Path(dir_okay=False), help="roster.csv (명부): unknown ids and contract periods are checked")
+@click.option("--roster", type=click.Path(dir_okay=False), help="roster.csv (명부): 모르는 사번과 계약 기간을 검사")
 @click.option("--contracts", type=click.Path(dir_okay=False), help="contracts.csv (근로계약)")
 @click.option("--corrections", type=click.Path(dir_okay=False), help="보정 파일 CSV: worker_id,date,in,out,reason")
 @click.option("--profile", help="기기 프로필: 이름, 별칭 또는 TOML 파일 경로 (기본: 설치 폴더의 프로필, 다음 내장 프로필 중 파일에 맞는 것)")
@@ -66,11 +66,11 @@ def check_command(files, roster, contracts, corrections, profile, month, out, li
 
 @click.command("timesheet")
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
-@click.option("--month", required=True, help="YYYY-MM")
+@click.option("--month", required=True, help="급여 달 YYYY-MM")
 @click.option("--pay-date", "pay_date", required=True, help="지급일 YYYY-MM-DD")
-@click.option("--roster", required=True, type=click.Path(dir_okay=False))
-@click.option("--contracts", required=True, type=click.Path(dir_okay=False))
-@click.option("--corrections", type=click.Path(dir_okay=False))
+@click.option("--roster", required=True, type=click.Path(dir_okay=False), help="roster.csv (명부)")
+@click.option("--contracts", required=True, type=click.Path(dir_okay=False), help="contracts.csv (근로계약)")
+@click.option("--corrections", type=click.Path(dir_okay=False), help="보정 파일 CSV: worker_id,date,in,out,reason")
 @click.option("--leave", type=click.Path(dir_okay=False), help="휴가 CSV: worker_id,date,kind,minutes")
 @click.option("--overtime", type=click.Path(dir_okay=False), help="연장근로 승인 CSV: worker_id,date,start,end,reason")
 @click.option("--profile", help="기기 프로필: 이름, 별칭 또는 TOML 파일 경로")
@@ -96,7 +96,7 @@ def timesheet_command(files, month, pay_date, roster, contracts, corrections, le
     ids = list(worker_ids) or build.workers.get_column("worker_id").to_list()
     unknown = [w for w in ids if w not in set(build.workers.get_column("worker_id").to_list())]
     if unknown:
-        raise InputError(f"--worker: no contract in {month} for {', '.join(unknown)}")
+        raise InputError(f"--worker: {month}에 계약이 없는 근로자: {', '.join(unknown)}")
     cat = catalogue()
     for wid in ids if worker_ids else []:
         w = build.workers.filter(build.workers["worker_id"] == wid).row(0, named=True)
@@ -105,14 +105,14 @@ def timesheet_command(files, month, pay_date, roster, contracts, corrections, le
             click.echo(f"  {cat.label(it['code']):<12} {won(it['amount']):>12}원  {it['method']}")
     total = int(build.items.get_column("amount").sum() or 0)
     open_errors = build.exceptions.filter((build.exceptions["severity"] == "error") & build.exceptions["resolved_by"].is_null()).height
-    click.echo(f"{month}: {build.workers.height} workers, {build.items.height} pay lines, total {won(total)}원; open attendance exceptions {open_errors}; warnings {len(build.warnings)}")
+    click.echo(f"{month}: 근로자 {build.workers.height}명, 지급 항목 {build.items.height}줄, 합계 {won(total)}원; 미해결 근태 오류 {open_errors}건; 경고 {len(build.warnings)}건")
     for text in build.warnings[:50]:
-        click.echo(f"  warning: {text}")
+        click.echo(f"  경고: {text}")
     if out_dir:
         paths = write_worker_sheets(detail, out_dir, ids)
-        click.echo(f"근무상황부: {len(paths)} files in {out_dir}")
+        click.echo(f"근무상황부: {out_dir}에 파일 {len(paths)}개")
     if open_errors:  # the pay lines stand only once every error is settled (a correction, or an answer)
-        click.echo(f"{open_errors} attendance error(s) open: `payroll attendance check` lists them", err=True)
+        click.echo(f"미해결 근태 오류 {open_errors}건: `payroll attendance check`로 목록을 보세요", err=True)
         sys.exit(1)
 
 
@@ -130,7 +130,7 @@ def detect_command(file, name, save, db):
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise InputError(f"{path}: cannot read: {exc.strerror}") from None
+        raise InputError(f"{path}: 읽을 수 없습니다 ({exc.strerror})") from None
     proposal = propose_untrusted(raw, path, name, _profiles(db))  # a spreadsheet is read apart, under the limits
     if proposal.fits is not None:
         click.echo(f"# {path}: {proposal.notes[0]} — 새 프로필이 필요 없음 (--profile {proposal.fits})")
@@ -145,10 +145,10 @@ def detect_command(file, name, save, db):
         folder = installation_dir(db)
         target = folder / f"{stem}.toml"
         if target.exists():
-            raise InputError(f"{target}: a profile of that name exists (give --name)")
+            raise InputError(f"{target}: 같은 이름의 프로필이 이미 있습니다 (--name으로 다른 이름을 주세요)")
         folder.mkdir(parents=True, exist_ok=True)
         target.write_text(proposal.toml, encoding="utf-8")
-        click.echo(f"# saved: {target} (use it with --profile {stem})")
+        click.echo(f"# 저장함: {target} (--profile {stem}로 씁니다)")
 
 
 def register(cli: click.Group) -> None:

@@ -31,28 +31,28 @@ def tax_command(wage, family, children, ratio, date_text, daily_wage, days, as_j
     pay_date = parse_date(date_text, "--date") or today()
     if daily_wage is not None or days is not None:
         if wage is not None or family is not None:
-            raise InputError("--daily-wage/--days and --wage/--family are separate modes; give one")
+            raise InputError("--daily-wage/--days와 --wage/--family는 서로 다른 방식입니다; 하나만 주세요")
         if daily_wage is None or days is None:
-            raise InputError("--daily-wage and --days go together")
+            raise InputError("--daily-wage와 --days는 함께 주어야 합니다")
         if daily_wage < 0:
-            raise InputError("--daily-wage: must be ≥ 0")
+            raise InputError("--daily-wage: 0 이상이어야 합니다")
         if days < 1:
-            raise InputError("--days: must be ≥ 1")
+            raise InputError("--days: 1 이상이어야 합니다")
         from payroll import withholding
 
         row = withholding.daily(daily_wage, days, pay_date)
         basis = f"일용근로자 일급 {won(daily_wage)}원 × {days}일"
     else:
         if wage is None or family is None:
-            raise InputError("--wage and --family are required (or --daily-wage and --days)")
+            raise InputError("--wage와 --family가 필요합니다 (또는 --daily-wage와 --days)")
         if wage < 0:
-            raise InputError("--wage: must be ≥ 0")
+            raise InputError("--wage: 0 이상이어야 합니다")
         if family < 1:
-            raise InputError("--family: must be at least 1 (본인 included)")
+            raise InputError("--family: 1 이상이어야 합니다 (본인 포함)")
         if children < 0:
-            raise InputError("--children: must be ≥ 0")
+            raise InputError("--children: 0 이상이어야 합니다")
         if children > family - 1:
-            raise InputError(f"--children: {children} children must be counted in --family {family} (본인 included)")
+            raise InputError(f"--children: 자녀 {children}명은 --family {family}명 안에 세어야 합니다 (본인 포함)")
         from payroll import withholding
 
         row = withholding.monthly(wage, family, children, int(ratio), pay_date)
@@ -80,7 +80,7 @@ def calc_command(case_file, provisional, as_json):
     click.echo(dumps(result) if as_json else render_table(case, result))
 
 
-DB_HELP = "database URL or SQLite file (default: $PAYROLL_DB, else ./payroll.db): its installation folder holds the entered figures"
+DB_HELP = "데이터베이스 URL 또는 SQLite 파일 (기본: $PAYROLL_DB, 없으면 ./payroll.db); 입력한 고시 수치는 그 설치 폴더에 있습니다"
 
 
 @click.group("rules", invoke_without_command=True)
@@ -110,21 +110,21 @@ def rules_command(ctx, date_text, db, as_json):
                      "to": "…" if period.open_ended else period.end.isoformat(), "state": param.state_on(day), "reference": str(period.citation)})
     switches = [{"name": s.name, "decision": s.decision, "value": s.value, "default": s.default, "choices": list(s.choices)} for s in law.switches.values()]
     if not rows:
-        raise RuleError(f"no rule is in force on {day.isoformat()}")
+        raise RuleError(f"{day.isoformat()}에 시행 중인 규칙이 없습니다")
     missing = [p.name for p in law.parameters.values() if p.state_on(day) == "missing"]
     if as_json:
         click.echo(dumps({"date": day.isoformat(), "rules_hash": law.content_hash, "parameters": rows, "missing": missing, "switches": switches}))
         return
-    click.echo(f"규칙 기준일 {day.isoformat()} — rules hash {law.content_hash[:16]}")
+    click.echo(f"규칙 기준일 {day.isoformat()} — 규칙 해시 {law.content_hash[:16]}")
     for r in rows:
         mark = {"unconfirmed": "  [고시 확인 전]", "announced": "  [설치본 입력]"}.get(r["state"], "")
         click.echo(f"{r['name']:<52} {r['value']:>16}  {r['label']}{mark}")
         click.echo(f"{'':<52} {'':>16}  ↳ {r['reference']} [{r['from']}…{r['to']}]")
     for name in missing:
         click.echo(f"{name:<52} {'미고시':>16}  {law.parameter(name).label} — payroll rules check {day:%Y-%m}")
-    click.echo("switches (decisions.md):")
+    click.echo("선택 사항 (decisions.md):")
     for s in switches:
-        click.echo(f"  {s['name']} = {s['value']} ({s['decision']}; choices: {', '.join(s['choices'])})")
+        click.echo(f"  {s['name']} = {s['value']} ({s['decision']}; 고를 수 있는 값: {', '.join(s['choices'])})")
 
 
 def _open(db):
@@ -193,7 +193,7 @@ def rules_announce_command(key, start_text, end_text, value_text, source, db, by
         click.echo(dumps(result))
         return
     click.echo(f"입력: {result['key']} ({result['label']}) = {result['value']}, {result['from']}…{result['to'] or ''} — {result['source']}")
-    click.echo(f"  {result['file']} (rules hash {result['rules_hash'][:16]})")
+    click.echo(f"  {result['file']} (규칙 해시 {result['rules_hash'][:16]})")
     for a in result["affected"]:
         click.echo(f"  잠정 run {a['run_id']} ({a['month']}): {a['next_step']}")
 

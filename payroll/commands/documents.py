@@ -14,7 +14,7 @@ from payroll.money import won
 #: the documents `payroll doc` makes (payroll.record.papers makes them; imported when one is made)
 KINDS = ("contract", "resignation", "career", "withholding", "severance", "daily")
 
-DB_HELP = "database URL or SQLite file (default: $PAYROLL_DB, else ./payroll.db)"
+DB_HELP = "데이터베이스 URL 또는 SQLite 파일 (기본: $PAYROLL_DB, 없으면 ./payroll.db)"
 SEARCH_DIRS = (".", "inputs")
 
 
@@ -29,19 +29,19 @@ def _find(given, name: str, option: str, beside: Path | None = None, required: b
     if not required:
         return None
     looked = ", ".join(dict.fromkeys(f"{d}/" for d in places))
-    raise InputError(f"{option} FILE is required: no {name} in {looked} (e.g. {option} samples/small/{name})")
+    raise InputError(f"{option} FILE이 필요합니다: {looked}에 {name}이(가) 없습니다 (예: {option} samples/small/{name})")
 
 
 def _ytd_for(ytd_file, worker_id: str, year: int | None):
     from payroll.settlement import load_ytd_csv
 
     if not ytd_file:
-        raise InputError("--ytd FILE is required (year-to-date figures; see docs/documents-hr.md)")
+        raise InputError("--ytd FILE이 필요합니다 (연초부터의 급여·세액; docs/documents-hr.md 참고)")
     rows = [r for r in load_ytd_csv(ytd_file) if r.worker_id == worker_id and (year is None or r.year == year)]
     if not rows:
-        raise InputError(f"{ytd_file}: no row for worker {worker_id}" + (f" in {year}" if year else ""))
+        raise InputError(f"{ytd_file}: 근로자 {worker_id}의 " + (f"{year}년 " if year else "") + "행이 없습니다")
     if len(rows) > 1:
-        raise InputError(f"{ytd_file}: worker {worker_id} has rows for several years; give --year")
+        raise InputError(f"{ytd_file}: 근로자 {worker_id}의 행이 여러 해에 걸쳐 있습니다; --year를 주세요")
     return rows[0]
 
 
@@ -57,7 +57,7 @@ def _check_leaving(ytd_path, y, worker, contracts) -> None:
 
     hire = hire_date(worker, contracts)
     if y.leaving_date is not None and hire is not None:
-        require_not_before(y.leaving_date, hire, f"{ytd_path}: worker {y.worker_id} {y.year}: leaving_date")
+        require_not_before(y.leaving_date, hire, f"{ytd_path}: 근로자 {y.worker_id} {y.year}년: leaving_date")
 
 
 def _claims_for(claims_file, ytd):
@@ -71,21 +71,21 @@ def _claims_for(claims_file, ytd):
 @click.command("doc")
 @click.argument("kind", type=click.Choice(KINDS))
 @click.argument("worker_id", required=False)
-@click.option("--all", "all_workers", is_flag=True, help="every worker the document applies to")
-@click.option("--year", type=int, help="귀속연도 (withholding, severance; default: the year of --date)")
-@click.option("--month", help="귀속월 YYYY-MM (daily; default: the latest month run)")
-@click.option("--out", "out_dir", default="out", show_default=True, type=click.Path(file_okay=False))
+@click.option("--all", "all_workers", is_flag=True, help="그 문서가 해당하는 모든 근로자")
+@click.option("--year", type=int, help="귀속연도 (withholding, severance; 기본: --date의 연도)")
+@click.option("--month", help="귀속월 YYYY-MM (daily; 기본: 마지막으로 실행한 달)")
+@click.option("--out", "out_dir", default="out", show_default=True, type=click.Path(file_okay=False), help="문서를 쓸 폴더")
 @click.option("--date", "date_text", help="발급일·제출일 YYYY-MM-DD (기본: 오늘)")
 @click.option("--last-day", "last_day", help="최종 근무일 YYYY-MM-DD (resignation)")
 @click.option("--reason", default="", help="중도포기 사유 (resignation)")
 @click.option("--purpose", default="", help="용도 (career)")
 @click.option("--employer", "employer_file", type=click.Path(dir_okay=False),
-              help="사업장 설정 employer.toml (default: $PAYROLL_EMPLOYER, ./inputs/ or ./, else the one the latest run stored)")
+              help="사업장 설정 employer.toml (기본: $PAYROLL_EMPLOYER, ./inputs/ 또는 ./, 없으면 마지막 실행이 저장한 것)")
 @click.option("--db", help=DB_HELP)
-@click.option("--by", help="who issues (register and audit log; default: login name)")
-@click.option("--verbose", is_flag=True, help="--all: list the workers the document does not apply to, with the reason")
+@click.option("--by", help="발급자 (발급 대장과 감사 기록; 기본: 로그인 이름)")
+@click.option("--verbose", is_flag=True, help="--all: 문서가 해당하지 않는 근로자와 그 이유를 나열")
 def doc_command(kind, worker_id, all_workers, year, month, out_dir, date_text, last_day, reason, purpose, employer_file, db, by, verbose):
-    """HR 문서 (PDF + JSON + XLSX), 기록과 저장된 급여 실행에서: contract | resignation | career | withholding | severance | daily."""
+    """인사 문서 (PDF + JSON + XLSX), 기록과 저장된 급여 실행에서: contract 근로계약서 | resignation 중도포기서 | career 경력증명서 | withholding 원천징수영수증 | severance 퇴직소득 영수증 | daily 일용 지급명세."""
     from payroll.cli import parse_date
     from payroll.commands.runs import _actor, _store
     from payroll.documents.office import load_office
@@ -94,7 +94,7 @@ def doc_command(kind, worker_id, all_workers, year, month, out_dir, date_text, l
     from payroll.security.identifiers import check_month
 
     if bool(worker_id) == bool(all_workers):
-        raise InputError("give a WORKER_ID or --all (not both)")
+        raise InputError("WORKER_ID나 --all 중 하나만 주세요")
     if month is not None:
         check_month(month)  # it names the document files
     issued = parse_date(date_text, "--date") or dt.date.today()  # clock ok: the issue date a person asks for
@@ -108,18 +108,18 @@ def doc_command(kind, worker_id, all_workers, year, month, out_dir, date_text, l
     with store.session() as s:
         roster = people.roster_as_of(s, issued)
         if worker_id and worker_id not in roster.workers:
-            raise InputError(f"no worker {worker_id!r} in the record ({store.url.split('@')[-1]})")
+            raise InputError(f"기록({store.url.split('@')[-1]})에 근로자 {worker_id!r}이(가) 없습니다")
         ids = [worker_id] if worker_id else sorted(roster.workers)
         office = load_employer(employer_file) if employer_file else load_office(session=s)
         if kind == "resignation":
             if all_workers:
-                raise InputError("resignation is for one worker: give WORKER_ID")
+                raise InputError("중도포기서(resignation)는 한 근로자의 것입니다: WORKER_ID를 주세요")
             day = parse_date(last_day, "--last-day")
             if day is None:
-                raise InputError("--last-day is required for a 중도포기서")
+                raise InputError("중도포기서에는 --last-day(최종 근무일)가 필요합니다")
             paper = papers.resignation_paper(s, worker_id, day, reason, issued, office, actor)
             written += papers.write(out, paper)
-            click.echo(f"recorded: {worker_id} leaves after {day}; the run of {day:%Y-%m} settles the leaver")
+            click.echo(f"기록함: {worker_id}은(는) {day}까지 근무; {day:%Y-%m} 실행이 퇴직 정산을 합니다")
             ids = []
         if kind == "daily" and month is None:
             from payroll.store.models import Run
@@ -127,7 +127,7 @@ def doc_command(kind, worker_id, all_workers, year, month, out_dir, date_text, l
 
             month = s.exec(select(Run.month).where(Run.month <= f"{issued:%Y-%m}").order_by(Run.month.desc())).first()
             if month is None:
-                raise InputError("no run stored yet: --month YYYY-MM of a run (payroll run MONTH first)")
+                raise InputError("저장된 실행이 아직 없습니다: 실행한 달을 --month YYYY-MM로 주세요 (먼저 payroll run MONTH)")
         leavers = set(papers.leavers(s, year)) if kind == "severance" else set()
         for wid in ids:
             w = roster.workers[wid]
@@ -144,14 +144,14 @@ def doc_command(kind, worker_id, all_workers, year, month, out_dir, date_text, l
                     made = [papers.withholding_paper(s, wid, year, office, issued)]
                 elif kind == "severance":
                     if all_workers and wid not in leavers:
-                        not_applicable.append(f"{wid}: not leaving in {year}")
+                        not_applicable.append(f"{wid}: {year}년 퇴직자가 아님")
                         continue
                     made = [papers.severance_paper(s, wid, year, office, issued)]
                 else:
                     if w.income_type != "daily":
                         if all_workers:
                             continue
-                        raise InputError(f"worker {wid} is not a daily worker (income_type = {w.income_type})")
+                        raise InputError(f"근로자 {wid}은(는) 일용근로자가 아닙니다 (income_type = {w.income_type})")
                     made = [papers.daily_paper(s, wid, month, office, issued)]
             except NotApplicable as exc:
                 if not all_workers:
@@ -168,22 +168,22 @@ def doc_command(kind, worker_id, all_workers, year, month, out_dir, date_text, l
     for p in written:
         click.echo(str(p))
     if not_applicable:
-        click.echo(f"{len(not_applicable)} worker(s) not applicable (not leaving, not eligible, or the month or year not run yet); --verbose lists them", err=True)
+        click.echo(f"해당 없음 {len(not_applicable)}명 (퇴직자가 아님, 자격 없음, 또는 그 달·해를 아직 실행하지 않음); --verbose로 목록을 봅니다", err=True)
         if verbose:
             for line in not_applicable:
                 click.echo(f"  {line}", err=True)
     if skipped:
-        click.echo(f"{len(skipped)} worker(s) skipped:", err=True)
+        click.echo(f"건너뛴 근로자 {len(skipped)}명:", err=True)
         for line in skipped:
             click.echo(f"  {line}", err=True)
 
 
 @click.command("settle")
 @click.argument("worker_id")
-@click.option("--ytd", "ytd_file", type=click.Path(dir_okay=False), help="year-to-date CSV (default: ytd.csv in ./ or ./inputs/)")
+@click.option("--ytd", "ytd_file", type=click.Path(dir_okay=False), help="연초부터의 급여·세액 CSV (기본: ./ 또는 ./inputs/의 ytd.csv)")
 @click.option("--claims", "claims_file", type=click.Path(dir_okay=False), help="소득·세액공제신고서 JSON")
-@click.option("--year", type=int)
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--year", type=int, help="귀속연도")
+@click.option("--json", "as_json", is_flag=True, help="JSON 출력")
 def settle_command(worker_id, ytd_file, claims_file, year, as_json):
     """중도퇴사자 (또는 연말) 정산 미리보기: 두 경로와 근거를 모두 보여 줌."""
     from payroll.settlement import settle

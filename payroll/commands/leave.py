@@ -48,14 +48,14 @@ class Inputs:
         self.roster = load_roster(Path(roster_path or base / "roster.csv"), Path(contracts_path or base / "contracts.csv"))
         leave = Path(leave_path) if leave_path else base / "leave.csv"
         if leave_path and not leave.exists():
-            raise InputError(f"{leave}: cannot read: no such file")
+            raise InputError(f"{leave}: 읽을 수 없습니다 (파일이 없습니다)")
         self.leave = load_leave(leave if leave.exists() else None, self.roster)
         self.attendance = load_attendance(Path(attendance_path)) if attendance_path else None
         self.register_path = Path(register_path) if register_path else base / "leave_notices.csv"
         self.notices = load_register(self.register_path)
         opening = Path(opening_path) if opening_path else base / "leave_opening.csv"
         if opening_path and not opening.exists():
-            raise InputError(f"{opening}: cannot read: no such file")
+            raise InputError(f"{opening}: 읽을 수 없습니다 (파일이 없습니다)")
         self.opening = load_opening(opening if opening.exists() else None, self.roster)
         from payroll import law as law_module
 
@@ -93,10 +93,10 @@ def ledger_command(worker_id, as_of_text, as_json, **paths):
     as_of = parse_date(as_of_text, "--as-of") or today()
     inputs = Inputs(**paths)
     if worker_id not in inputs.roster.workers:
-        raise InputError(f"WORKER_ID: {worker_id!r} is not in the roster")
+        raise InputError(f"WORKER_ID: {worker_id!r}은(는) 명부(roster.csv)에 없습니다")
     ledgers = inputs.ledgers(as_of, [worker_id])
     if worker_id not in ledgers:
-        raise InputError(f"WORKER_ID: {worker_id!r} has no contract in contracts.csv")
+        raise InputError(f"WORKER_ID: {worker_id!r}의 계약이 contracts.csv에 없습니다")
     data = ledger_json(ledgers[worker_id], inputs.roster, inputs.law, inputs.notices)
     click.echo(dumps(data) if as_json else render_ledger_text(data))
 
@@ -123,7 +123,7 @@ def report_command(month, out_dir, **paths):
     tmp.write_bytes(data)
     tmp.replace(target)
     exceptions = sum(len(l.exceptions) for l in ledgers.values())
-    click.echo(f"{target} ({len(ledgers)} workers, {exceptions} exception(s))")
+    click.echo(f"{target} (근로자 {len(ledgers)}명, 예외 {exceptions}건)")
 
 
 @leave_group.command("notices")
@@ -173,7 +173,7 @@ def notices_command(due_text, out_dir, employer, no_record, **paths):
         tmp.replace(target)
     if records and not no_record:
         append_register(inputs.register_path, records)
-    click.echo(f"{len(documents)} notice(s) in {out}" + ("" if no_record or not records else f"; recorded in {inputs.register_path}"))
+    click.echo(f"통지서 {len(documents)}건: {out}" + ("" if no_record or not records else f"; 기록부에 기록: {inputs.register_path}"))
     for name, _ in documents:
         click.echo(f"  {name}")
 

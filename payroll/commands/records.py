@@ -17,7 +17,7 @@ import click
 
 from payroll.errors import InputError, dumps
 
-DB_HELP = "database URL or SQLite file (default: $PAYROLL_DB, else ./payroll.db)"
+DB_HELP = "데이터베이스 URL 또는 SQLite 파일 (기본: $PAYROLL_DB, 없으면 ./payroll.db)"
 IMPORT_LABELS = {"roster": "근로자 명부", "contracts": "근로계약"}  # the audit reason of an import names what it is
 
 
@@ -61,8 +61,8 @@ def _change_set_command(kind: str):
     @click.option("--reason", default="", help="변경 사유 (감사 기록)")
     @click.option("--yes", is_flag=True, help="미리 보기 뒤 묻지 않고 적용")
     @click.option("--db", help=DB_HELP)
-    @click.option("--by", help="who imports (default: login name)")
-    @click.option("--json", "as_json", is_flag=True)
+    @click.option("--by", help="가져오는 사람 (기본: 로그인 이름)")
+    @click.option("--json", "as_json", is_flag=True, help="JSON 출력")
     def command(file, effective_text, reason, yes, db, by, as_json):
         from payroll.cli import parse_date
         from payroll.commands.runs import _actor, _store
@@ -115,7 +115,7 @@ _change_set_command("contracts")
 @click.argument("file", type=click.Path(dir_okay=False, exists=True))
 @click.option("--reason", default="", help="사유 (감사 기록)")
 @click.option("--db", help=DB_HELP)
-@click.option("--by", help="who imports (default: login name)")
+@click.option("--by", help="가져오는 사람 (기본: 로그인 이름)")
 def import_opening(file, reason, db, by):
     """기초 자료 (이 시스템 이전): ytd.csv 연초부터의 급여·세액, wages.csv 이전 달 임금, leave_opening.csv 연차 이월, leave_history.csv 이전 휴가."""
     from payroll.commands.runs import _actor, _store
@@ -131,7 +131,7 @@ def import_opening(file, reason, db, by):
 @import_group.command("budgets")
 @click.argument("file", type=click.Path(dir_okay=False, exists=True))
 @click.option("--db", help=DB_HELP)
-@click.option("--by", help="who imports (default: login name)")
+@click.option("--by", help="가져오는 사람 (기본: 로그인 이름)")
 def import_budgets(file, db, by):
     """사업별 인건비 예산 (CSV 또는 XLSX: 사업, 연도, 예산)."""
     from payroll.commands.runs import _actor, _store
@@ -152,7 +152,7 @@ def import_template(kind, file):
 
     path = Path(file)
     if path.exists():
-        raise InputError(f"{path}: exists; choose a new file name")
+        raise InputError(f"{path}: 이미 있습니다; 새 파일 이름을 주세요")
     path.write_bytes(template_bytes(kind, "csv" if path.suffix.lower() == ".csv" else "xlsx"))
     click.echo(f"{path}: 빈 양식을 만들었습니다")
 
@@ -165,7 +165,7 @@ def budget_group():
 @budget_group.command("show")
 @click.argument("year", type=int)
 @click.option("--db", help=DB_HELP)
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="JSON 출력")
 def budget_show(year, db, as_json):
     """사업별 예산, 집행, 계약 잔여, 12월까지 예상, 잔액 (초과 예상은 경고)."""
     from payroll.commands.runs import _store

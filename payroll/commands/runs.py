@@ -13,7 +13,7 @@ from payroll.cli import self_command
 from payroll.errors import InputError, dumps
 from payroll.money import won
 
-DB_HELP = "database URL or SQLite file (default: $PAYROLL_DB, else ./payroll.db)"
+DB_HELP = "데이터베이스 URL 또는 SQLite 파일 (기본: $PAYROLL_DB, 없으면 ./payroll.db)"
 
 
 def _actor(by: str | None) -> str:
@@ -72,13 +72,13 @@ def _refused(exc, as_json: bool) -> None:
 @click.command("run")
 @click.argument("month")
 @click.option("--pay-date", "pay_date_text", help="지급일 YYYY-MM-DD (기본: INPUTS/MONTH/run.toml의 pay_date, 없으면 employer.toml의 임금지급일)")
-@click.option("--inputs", "inputs_dir", default="inputs", show_default=True, type=click.Path(file_okay=False), help="inputs directory (see docs/runs.md)")
-@click.option("--out", "out_dir", default="runs", show_default=True, type=click.Path(file_okay=False), help="outputs go to OUT/MONTH/RUN_ID/")
-@click.option("--correction", is_flag=True, help="approved correction run of a closed month (소급분 go to the next open month)")
-@click.option("--provisional", is_flag=True, help="잠정 지급: 고시되지 않은 수치는 직전 수치로 (decision D14); every output says so")
+@click.option("--inputs", "inputs_dir", default="inputs", show_default=True, type=click.Path(file_okay=False), help="입력 폴더 (docs/runs.md 참고)")
+@click.option("--out", "out_dir", default="runs", show_default=True, type=click.Path(file_okay=False), help="산출물은 OUT/MONTH/RUN_ID/에")
+@click.option("--correction", is_flag=True, help="마감된 달의 승인된 정정 실행 (소급분은 다음 열린 달에 지급)")
+@click.option("--provisional", is_flag=True, help="잠정 지급: 고시되지 않은 수치는 직전 수치로 (decision D14); 모든 산출물에 그렇게 적힘")
 @click.option("--db", help=DB_HELP)
-@click.option("--by", help="who runs it (audit log; default: login name)")
-@click.option("--json", "as_json", is_flag=True, help="print one JSON object (no progress bar)")
+@click.option("--by", help="실행자 (감사 기록; 기본: 로그인 이름)")
+@click.option("--json", "as_json", is_flag=True, help="JSON 객체 하나를 출력 (진행 표시 없음)")
 def run_command(month, pay_date_text, inputs_dir, out_dir, correction, provisional, db, by, as_json):
     """한 달 급여 일괄 계산: 입력 → 계산 → 임금명세서·급여대장·이체·신고 자료 → 기록.
 
@@ -103,11 +103,11 @@ def run_command(month, pay_date_text, inputs_dir, out_dir, correction, provision
 
 @click.command("close")
 @click.argument("month")
-@click.option("--run", "run_id", help="close on this run (default: the month's latest regular run)")
+@click.option("--run", "run_id", help="이 실행으로 마감 (기본: 그 달의 마지막 정기 실행)")
 @click.option("--db", help=DB_HELP)
-@click.option("--by", help="who closes it (default: login name)")
+@click.option("--by", help="마감하는 사람 (기본: 로그인 이름)")
 @click.option("--yes", "confirmed", is_flag=True, help="지급 보류된 근로자가 있어도 확인 없이 마감")
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="JSON 출력")
 def close_command(month, run_id, db, by, confirmed, as_json):
     """월 마감: 이후 그 달은 정정 실행(--correction)으로만 바뀐다. 보류된 근로자가 있으면 보여 주고 확인을 받는다."""
     from payroll.runs.months import close_month, held_on_close
@@ -130,10 +130,10 @@ def close_command(month, run_id, db, by, confirmed, as_json):
 
 @click.command("mail")
 @click.argument("month")
-@click.option("--smtp", "smtp_file", type=click.Path(dir_okay=False), help="SMTP settings TOML (default: $PAYROLL_SMTP; docs/web.md)")
+@click.option("--smtp", "smtp_file", type=click.Path(dir_okay=False), help="SMTP 설정 TOML (기본: $PAYROLL_SMTP; docs/web.md)")
 @click.option("--db", help=DB_HELP)
-@click.option("--by", help="who sends (audit log; default: login name)")
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--by", help="보내는 사람 (감사 기록; 기본: 로그인 이름)")
+@click.option("--json", "as_json", is_flag=True, help="JSON 출력")
 def mail_command(month, smtp_file, db, by, as_json):
     """마감한 달의 임금명세서를 전자우편으로 (PDF, 생년월일 6자리로 열림). 보낸 근로자는 다시 보내지 않는다."""
     from payroll.runs.mail import load_smtp, send_payslips
@@ -148,7 +148,7 @@ def mail_command(month, smtp_file, db, by, as_json):
 @click.command("replay")
 @click.argument("run_id")
 @click.option("--db", help=DB_HELP)
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="JSON 출력")
 def replay_command(run_id, db, as_json):
     """저장된 입력·규칙으로 다시 계산하고 모든 산출물을 바이트 단위로 대조 (동일: 0, 다름: 1)."""
     from payroll.runs.audit import replay
@@ -172,7 +172,7 @@ def replay_command(run_id, db, as_json):
 @click.argument("run_a")
 @click.argument("run_b")
 @click.option("--db", help=DB_HELP)
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="JSON 출력")
 def diff_command(run_a, run_b, db, as_json):
     """두 run 비교: 입력 파일, 근로자별·항목별 금액."""
     from payroll.runs.audit import diff_runs
@@ -181,11 +181,11 @@ def diff_command(run_a, run_b, db, as_json):
     if as_json:
         click.echo(dumps(d))
         return
-    click.echo(f"{run_a} → {run_b}" + (" (same run hash)" if d["same_hash"] else ""))
+    click.echo(f"{run_a} → {run_b}" + (" (실행 해시 같음)" if d["same_hash"] else ""))
     for line in d["inputs"] + d["other"]:
         click.echo(f"  {line}")
     if not d["workers"]:
-        click.echo("  no worker's amounts differ")
+        click.echo("  금액이 다른 근로자 없음")
     for line in d["workers"]:
         click.echo(f"  {line}")
 
@@ -194,7 +194,7 @@ def diff_command(run_a, run_b, db, as_json):
 @click.argument("run_id")
 @click.argument("worker_id")
 @click.option("--db", help=DB_HELP)
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="JSON 출력")
 def explain_command(run_id, worker_id, db, as_json):
     """한 근로자의 계산 과정 (trace): 항목, 단계, 근거 조문."""
     from payroll.runs.audit import explain
@@ -205,7 +205,7 @@ def explain_command(run_id, worker_id, db, as_json):
         return
     for r in results:
         row = r["row"]
-        click.echo(f"{row['worker_id']} {row.get('name') or ''} — {row['month']} (지급일 {row['pay_date']}), run {run_id}")
+        click.echo(f"{row['worker_id']} {row.get('name') or ''} — {row['month']} (지급일 {row['pay_date']}), 실행 {run_id}")
         click.echo("지급 항목")
         for it in r["items"]:
             method = f"  [{it['method']}]" if it.get("method") else ""
@@ -219,15 +219,16 @@ def explain_command(run_id, worker_id, db, as_json):
 
 
 @click.command("demo")
-@click.option("--out", "out_dir", default="payroll-demo", show_default=True, type=click.Path(file_okay=False), help="demo directory (database, inputs, outputs)")
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--out", "out_dir", default="payroll-demo", show_default=True, type=click.Path(file_okay=False), help="데모 폴더 (데이터베이스, 입력, 산출물)")
+@click.option("--json", "as_json", is_flag=True, help="JSON 출력")
 def demo_command(out_dir, as_json):
     """번들 표본으로 한 달을 새 내장 DB에서 처음부터 끝까지 실행하고 임금명세서 위치를 알려 준다."""
     from payroll.runs.demo import run_demo
 
     summary = run_demo(Path(out_dir), progress=not as_json and sys.stderr.isatty())
-    if as_json:
-        click.echo(dumps(summary))
+    if as_json:  # stdout holds the JSON document alone (it pipes into a JSON reader); the next commands are in it
+        next_commands = [line.strip() for line in demo_hints(summary) if line.startswith("  ")]
+        click.echo(dumps({**summary, "next_commands": next_commands}))
         return
     _print_summary(summary)
     click.echo(f"데이터베이스: {summary['db']}")
@@ -260,8 +261,8 @@ def demo_hints(summary: dict) -> list[str]:
 
 
 @click.command("samples")
-@click.option("--out", "out_dir", default="inputs", show_default=True, type=click.Path(file_okay=False), help="the inputs directory to write")
-@click.option("--full", is_flag=True, help="the whole generated month (1,165 workers) instead of the bundled small set")
+@click.option("--out", "out_dir", default="inputs", show_default=True, type=click.Path(file_okay=False), help="쓸 입력 폴더")
+@click.option("--full", is_flag=True, help="번들 소표본 대신 생성된 한 달 전체 (1,165명)")
 def samples_command(out_dir, full):
     """표본 입력 폴더를 쓴다: payroll run 2026-06 --inputs DIR 이 그대로 읽는 모양 (employer.toml 포함)."""
     import tempfile
@@ -296,21 +297,21 @@ def key_new(path):
     from payroll.store.crypto import new_key_file
 
     kid = new_key_file(Path(path))
-    click.echo(f"key {kid} written to {path}; export PAYROLL_KEY_FILE={os.path.abspath(path)}")
+    click.echo(f"키 {kid}를 {path}에 썼습니다; export PAYROLL_KEY_FILE={os.path.abspath(path)}")
 
 
 @key_group.command("rotate")
 @click.option("--new", "new_file", required=True, type=click.Path(dir_okay=False), help="새 키 파일 (payroll key new FILE로 만든 것)")
 @click.option("--db", help=DB_HELP)
-@click.option("--by", help="who rotates (default: login name)")
+@click.option("--by", help="키를 바꾸는 사람 (기본: 로그인 이름)")
 def key_rotate(new_file, db, by):
     """모든 암호화 자료(주민등록번호, 봉인된 입력 원본)를 지금 키(PAYROLL_KEY_FILE)에서 새 키로 다시 암호화한다."""
     from payroll.store import crypto, keys
 
     new_key = crypto.read_key_file(Path(new_file))
     result = keys.rotate(_store(db), new_key, _actor(by))
-    click.echo(f"key {result['from']} → {result['to']}: {result['personal']} 주민등록번호, {result['sealed_inputs']} sealed input(s) re-encrypted; "
-               f"now export PAYROLL_KEY_FILE={os.path.abspath(new_file)}")
+    click.echo(f"키 {result['from']} → {result['to']}: 주민등록번호 {result['personal']}건, 봉인된 입력 {result['sealed_inputs']}건을 다시 암호화했습니다; "
+               f"이제 export PAYROLL_KEY_FILE={os.path.abspath(new_file)}")
 
 
 @click.group("correction")
@@ -353,26 +354,26 @@ def rrn_group():
 @rrn_group.command("import")
 @click.argument("csv_file", type=click.Path(dir_okay=False))
 @click.option("--db", help=DB_HELP)
-@click.option("--by", help="who imports (default: login name)")
+@click.option("--by", help="가져오는 사람 (기본: 로그인 이름)")
 def rrn_import(csv_file, db, by):
-    """CSV (worker_id, rrn) → encrypted personal-data table."""
+    """CSV (worker_id, rrn) → 암호화된 개인정보 표."""
     from payroll.store.personal import import_rrn_csv
 
     n = import_rrn_csv(_store(db), Path(csv_file), _actor(by))
-    click.echo(f"{n} 주민등록번호 stored encrypted")
+    click.echo(f"주민등록번호 {n}건을 암호화해 저장했습니다")
 
 
 @rrn_group.command("show")
 @click.argument("worker_id")
 @click.option("--db", help=DB_HELP)
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="JSON 출력")
 def rrn_show(worker_id, db, as_json):
     """가린 번호와 생년월일 (원문은 보이지 않는다)."""
     from payroll.store.personal import shown
 
     got = shown(_store(db), worker_id)
     if got is None:
-        raise InputError(f"no 주민등록번호 stored for worker {worker_id!r}")
+        raise InputError(f"근로자 {worker_id!r}의 주민등록번호가 저장되어 있지 않습니다")
     masked, birth = got
     click.echo(dumps({"worker_id": worker_id, "masked": masked, "birth_date": birth.isoformat()}) if as_json else f"{worker_id}: {masked} (생년월일 {birth.isoformat()})")
 

@@ -18,9 +18,9 @@ def _read_password(password_file: str | None, confirm: bool = True) -> str:
             with open(password_file, encoding="utf-8") as fh:
                 line = fh.readline()
         except OSError as exc:
-            raise InputError(f"--password-file {password_file}: cannot read: {exc.strerror}") from None
+            raise InputError(f"--password-file {password_file}: 읽을 수 없습니다 ({exc.strerror})") from None
         except UnicodeDecodeError:
-            raise InputError(f"--password-file {password_file}: not UTF-8 text") from None
+            raise InputError(f"--password-file {password_file}: UTF-8 텍스트가 아닙니다") from None
         return line.rstrip("\r\n")
     if sys.stdin is not None and sys.stdin.isatty():
         return click.prompt("password", hide_input=True, confirmation_prompt=confirm)
@@ -47,7 +47,7 @@ def user_add(name, role, worker_id, password_file, db_url):
     store = open_store(db_url)
     with store.session() as s:
         view = users.add_user(s, name, role, password, worker_id=worker_id)
-    click.echo(f"added {view.name} ({view.role})")
+    click.echo(f"추가함: {view.name} ({view.role})")
 
 
 @user_group.command("list")
@@ -64,7 +64,7 @@ def user_list(db_url):
     with store.session() as s:
         rows = [(u, throttle.state(s, u.name, now)) for u in users.list_users(s)]
     for u, (failures, wait) in rows:
-        state = "disabled" if u.disabled else f"active, {failures} failed login(s), next attempt in {wait}s" if failures else "active"
+        state = "비활성" if u.disabled else f"활성, 로그인 실패 {failures}회, {wait}초 뒤 다시 시도 가능" if failures else "활성"
         click.echo(f"{u.name:<24} {u.role:<9} {state}")
 
 
@@ -79,7 +79,7 @@ def user_disable(name, db_url):
     store = open_store(db_url)
     with store.session() as s:
         users.disable_user(s, name)
-    click.echo(f"disabled {name}")
+    click.echo(f"비활성화함: {name}")
 
 
 @user_group.command("unlock")
@@ -93,7 +93,7 @@ def user_unlock(name, db_url):
     store = open_store(db_url)
     with store.session() as s:
         users.unlock_user(s, name)
-    click.echo(f"unlocked {name}")
+    click.echo(f"대기 시간을 없앰: {name}")
 
 
 def register(cli: click.Group) -> None:

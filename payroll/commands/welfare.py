@@ -24,7 +24,7 @@ def _roster(roster_csv: str | None, contracts_csv: str | None, db: str | None = 
     from payroll.roster import load_roster
 
     if (roster_csv is None) != (contracts_csv is None):
-        raise InputError("--roster and --contracts go together (or neither: the record of --db)")
+        raise InputError("--roster와 --contracts는 함께 주어야 합니다 (둘 다 없으면 --db의 기록)")
     if roster_csv is not None:
         return load_roster(Path(roster_csv), Path(contracts_csv))
     from payroll.record.people import roster_as_of
@@ -32,7 +32,7 @@ def _roster(roster_csv: str | None, contracts_csv: str | None, db: str | None = 
     with _store(db).session() as s:
         roster = roster_as_of(s, dt.date(9999, 12, 31))
     if not roster.workers:
-        raise InputError("the record has no workers yet: payroll import roster FILE (or give --roster and --contracts)")
+        raise InputError("기록에 근로자가 아직 없습니다: payroll import roster FILE (또는 --roster와 --contracts를 주세요)")
     return roster
 
 
@@ -48,7 +48,7 @@ def _date(value: str | None, where: str) -> dt.date | None:
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise InputError(f"{where}: not a date (YYYY-MM-DD): {value!r}") from None
+        raise InputError(f"{where}: 날짜(YYYY-MM-DD)가 아닙니다: {value!r}") from None
 
 
 def _datetime(value: str | None, where: str) -> dt.datetime | None:
@@ -57,9 +57,9 @@ def _datetime(value: str | None, where: str) -> dt.datetime | None:
     try:
         out = dt.datetime.fromisoformat(value)
     except ValueError:
-        raise InputError(f"{where}: not a date-time (YYYY-MM-DDTHH:MM[:SS]): {value!r}") from None
+        raise InputError(f"{where}: 날짜·시각(YYYY-MM-DDTHH:MM[:SS])이 아닙니다: {value!r}") from None
     if out.tzinfo is not None:
-        raise InputError(f"{where}: give local time without a zone offset: {value!r}")
+        raise InputError(f"{where}: 시간대 없이 현지 시각으로 주세요: {value!r}")
     return out
 
 
@@ -67,14 +67,14 @@ def _int(value: str, where: str) -> int:
     try:
         return int(value.replace(",", ""))
     except ValueError:
-        raise InputError(f"{where}: not a whole number of won: {value!r}") from None
+        raise InputError(f"{where}: 원 단위 정수가 아닙니다: {value!r}") from None
 
 
 roster_options = [
-    click.option("--roster", "roster_csv", type=click.Path(dir_okay=False), help="roster.csv (default: the record of --db)"),
-    click.option("--contracts", "contracts_csv", type=click.Path(dir_okay=False), help="contracts.csv (with --roster)"),
+    click.option("--roster", "roster_csv", type=click.Path(dir_okay=False), help="roster.csv (기본: --db의 기록)"),
+    click.option("--contracts", "contracts_csv", type=click.Path(dir_okay=False), help="contracts.csv (--roster와 함께)"),
 ]
-db_option = click.option("--db", help="database URL or SQLite path (default: $PAYROLL_DB, else payroll.db)")
+db_option = click.option("--db", help="데이터베이스 URL 또는 SQLite 파일 (기본: $PAYROLL_DB, 없으면 payroll.db)")
 
 
 def with_roster(fn):
@@ -104,12 +104,12 @@ def fertility_group() -> None:
 @insurance_group.command("enrol")
 @with_roster
 @db_option
-@click.option("--worker", "worker_id", help="worker_id")
-@click.option("--plan", help="plan code (see `payroll welfare insurance plans`)")
-@click.option("--start", "start_text", help="cover start YYYY-MM-DD")
-@click.option("--end", "end_text", help="cover end YYYY-MM-DD (default: with the employment)")
-@click.option("--id", "enrolment_id", help="enrolment id (default GI-00001, …)")
-@click.option("--file", "file_path", type=click.Path(dir_okay=False), help="CSV: worker_id, plan, start[, end, enrolment_id]")
+@click.option("--worker", "worker_id", help="근로자 사번 worker_id")
+@click.option("--plan", help="플랜 코드 (`payroll welfare insurance plans` 참고)")
+@click.option("--start", "start_text", help="보장 시작일 YYYY-MM-DD")
+@click.option("--end", "end_text", help="보장 종료일 YYYY-MM-DD (기본: 고용이 끝날 때)")
+@click.option("--id", "enrolment_id", help="가입 번호 (기본 GI-00001, …)")
+@click.option("--file", "file_path", type=click.Path(dir_okay=False), help="CSV 파일: worker_id, plan, start[, end, enrolment_id]")
 def insurance_enrol(roster_csv, contracts_csv, db, worker_id, plan, start_text, end_text, enrolment_id, file_path):
     """단체보험 가입 등록 (한 명 또는 CSV 파일)."""
     from payroll.welfare import service
@@ -117,20 +117,20 @@ def insurance_enrol(roster_csv, contracts_csv, db, worker_id, plan, start_text, 
     law, roster = _law(), _roster(roster_csv, contracts_csv, db)
     if file_path:
         if worker_id or plan or start_text or end_text or enrolment_id:
-            raise InputError("--file and --worker/--plan/--start/--end/--id are separate modes; give one")
+            raise InputError("--file과 --worker/--plan/--start/--end/--id는 서로 다른 방식입니다; 하나만 주세요")
         rows = [
-            (f"{file_path}: row {line}", r["worker_id"], r["plan"], _date(r["start"], f"{file_path}: row {line}: start"), _date(r.get("end"), f"{file_path}: row {line}: end"), r.get("enrolment_id") or None)
+            (f"{file_path}: {line}행", r["worker_id"], r["plan"], _date(r["start"], f"{file_path}: {line}행: start"), _date(r.get("end"), f"{file_path}: {line}행: end"), r.get("enrolment_id") or None)
             for line, r in read_rows(file_path, ("worker_id", "plan", "start"), ("end", "enrolment_id"))
         ]
     else:
         if not (worker_id and plan and start_text):
-            raise InputError("--worker, --plan and --start are required (or --file)")
+            raise InputError("--worker, --plan, --start가 필요합니다 (또는 --file)")
         rows = [("", worker_id, plan, _date(start_text, "--start"), _date(end_text, "--end"), enrolment_id)]
     store = _store(db)
     with store.session() as s:
         for where, wid, pl_code, start, end, eid in rows:
             if start is None:
-                raise InputError(f"{where}: start: required")
+                raise InputError(f"{where}: start: 값이 없습니다")
             try:
                 e, p = service.enrol(s, law, roster, wid, pl_code, start, end, eid)
             except InputError as exc:
@@ -141,7 +141,7 @@ def insurance_enrol(roster_csv, contracts_csv, db, worker_id, plan, start_text, 
 
 @insurance_group.command("plans")
 @click.option("--date", "date_text", required=True, help="기준일 YYYY-MM-DD")
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="JSON 출력")
 def insurance_plans(date_text, as_json):
     """그날 제공되는 단체보험 플랜."""
     from payroll.welfare import group_insurance as gi
@@ -160,9 +160,9 @@ def insurance_plans(date_text, as_json):
 @insurance_group.command("report")
 @with_roster
 @db_option
-@click.option("--year", type=int, required=True)
-@click.option("--json", "as_json", is_flag=True)
-@click.option("--xlsx", "xlsx_path", type=click.Path(dir_okay=False), help="also write the report as an XLSX workbook")
+@click.option("--year", type=int, required=True, help="연도")
+@click.option("--json", "as_json", is_flag=True, help="JSON 출력")
+@click.option("--xlsx", "xlsx_path", type=click.Path(dir_okay=False), help="보고서를 XLSX 파일로도 씀")
 def insurance_report(roster_csv, contracts_csv, db, year, as_json, xlsx_path):
     """가입자 (플랜·부서별), 연간 보험료, 근로자별 과세 초과분."""
     from payroll.welfare import service
@@ -199,14 +199,14 @@ def insurance_report(roster_csv, contracts_csv, db, year, as_json, xlsx_path):
 @fertility_group.command("apply")
 @with_roster
 @db_option
-@click.option("--worker", "worker_id")
+@click.option("--worker", "worker_id", help="근로자 사번 worker_id")
 @click.option("--treatment-date", "treatment_text", help="시술일 YYYY-MM-DD")
 @click.option("--cost", "cost_text", help="증빙된 시술비 (원)")
 @click.option("--evidence", help="증빙 참조 (영수증 번호 등)")
 @click.option("--submitted-at", "submitted_text", help="신청 일시 YYYY-MM-DDTHH:MM")
-@click.option("--id", "application_id", help="application id (default F<year>-<seq>)")
-@click.option("--file", "file_path", type=click.Path(dir_okay=False), help="CSV: worker_id, treatment_date, cost, evidence, submitted_at[, application_id]")
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--id", "application_id", help="신청 번호 (기본 F<연도>-<순번>)")
+@click.option("--file", "file_path", type=click.Path(dir_okay=False), help="CSV 파일: worker_id, treatment_date, cost, evidence, submitted_at[, application_id]")
+@click.option("--json", "as_json", is_flag=True, help="JSON 출력")
 def fertility_apply(roster_csv, contracts_csv, db, worker_id, treatment_text, cost_text, evidence, submitted_text, application_id, file_path, as_json):
     """난임 시술비 신청 등록 → 신청 순서대로 승인 또는 대기 (예산 소진 시 대기)."""
     from payroll.welfare import service
@@ -215,23 +215,23 @@ def fertility_apply(roster_csv, contracts_csv, db, worker_id, treatment_text, co
     law, roster = _law(), _roster(roster_csv, contracts_csv, db)
     if file_path:
         if any(v is not None for v in (worker_id, treatment_text, cost_text, evidence, submitted_text, application_id)):
-            raise InputError("--file and the single-application options are separate modes; give one")
+            raise InputError("--file과 한 건 신청 옵션은 서로 다른 방식입니다; 하나만 주세요")
         rows = []
         for line, r in read_rows(file_path, ("worker_id", "treatment_date", "cost", "evidence", "submitted_at"), ("application_id",)):
-            where = f"{file_path}: row {line}"
+            where = f"{file_path}: {line}행"
             rows.append((where, r["worker_id"], _date(r["treatment_date"], f"{where}: treatment_date"), _int(r["cost"], f"{where}: cost"), r["evidence"], _datetime(r["submitted_at"], f"{where}: submitted_at"), r.get("application_id") or None))
         rows.sort(key=lambda x: x[5] or dt.datetime.min)  # submission order; stable for ties (file order)
     else:
         missing = [o for o, v in (("--worker", worker_id), ("--treatment-date", treatment_text), ("--cost", cost_text), ("--evidence", evidence), ("--submitted-at", submitted_text)) if v is None]
         if missing:
-            raise InputError(f"{', '.join(missing)} required (or --file)")
+            raise InputError(f"{', '.join(missing)}이(가) 필요합니다 (또는 --file)")
         rows = [("", worker_id, _date(treatment_text, "--treatment-date"), _int(cost_text, "--cost"), evidence, _datetime(submitted_text, "--submitted-at"), application_id)]
     store = _store(db)
     decisions = []
     with store.session() as s:
         for where, wid, tdate, cost, ev, sub, aid in rows:
             if tdate is None or sub is None:
-                raise InputError(f"{where}: treatment_date and submitted_at are required")
+                raise InputError(f"{where}: treatment_date와 submitted_at이 필요합니다")
             d = service.apply(s, law, roster, wid, tdate, cost, ev, sub, aid, where)
             store.audit("cli", "welfare.fertility.apply", d.application_id, {"status": d.status, "amount": d.amount}, session=s)
             decisions.append(d)
@@ -242,17 +242,17 @@ def fertility_apply(roster_csv, contracts_csv, db, worker_id, treatment_text, co
             click.echo(service.describe(d))
     for d in decisions:
         if d.status == WAITLISTED:
-            click.echo(f"budget exhausted: {d.application_id} waitlisted — {d.reason}", err=True)
+            click.echo(f"예산 소진: {d.application_id} 대기 — {d.reason}", err=True)
 
 
 @fertility_group.command("decide")
 @with_roster
 @db_option
-@click.option("--applications", "apps_file", type=click.Path(dir_okay=False), help="decide a CSV of applications without the database")
-@click.option("--cancellations", "cancels_file", type=click.Path(dir_okay=False), help="with --applications: CSV application_id, cancelled_at[, reason]")
-@click.option("--year", type=int, help="only this programme year")
-@click.option("--as-of", "as_of_text", help="replay events up to this date-time")
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--applications", "apps_file", type=click.Path(dir_okay=False), help="데이터베이스 없이 신청 CSV를 결정")
+@click.option("--cancellations", "cancels_file", type=click.Path(dir_okay=False), help="--applications와 함께: 취소 CSV application_id, cancelled_at[, reason]")
+@click.option("--year", type=int, help="이 지원 연도만")
+@click.option("--as-of", "as_of_text", help="이 일시까지의 기록만 재생")
+@click.option("--json", "as_json", is_flag=True, help="JSON 출력")
 def fertility_decide(roster_csv, contracts_csv, db, apps_file, cancels_file, year, as_of_text, as_json):
     """신청·취소를 신청 순서대로 재생한 결정 (결정은 입력의 순수 함수)."""
     from payroll.welfare import fertility as fx
@@ -263,27 +263,27 @@ def fertility_decide(roster_csv, contracts_csv, db, apps_file, cancels_file, yea
     if apps_file:
         apps, seen = [], set()
         for line, r in read_rows(apps_file, ("worker_id", "treatment_date", "cost", "evidence", "submitted_at"), ("application_id",)):
-            where = f"{apps_file}: row {line}"
+            where = f"{apps_file}: {line}행"
             a = fx.Application(
                 r.get("application_id") or f"row{line}", r["worker_id"], _date(r["treatment_date"], f"{where}: treatment_date"), _int(r["cost"], f"{where}: cost"),
                 r["evidence"], _datetime(r["submitted_at"], f"{where}: submitted_at"),
             )
             if a.application_id in seen:
-                raise InputError(f"{where}: application_id: duplicate {a.application_id!r}")
+                raise InputError(f"{where}: application_id: {a.application_id!r}이(가) 두 번 있습니다")
             if a.cost < 0:
-                raise InputError(f"{where}: cost: must be ≥ 0, got {a.cost}")
+                raise InputError(f"{where}: cost: 0 이상이어야 합니다 (받은 값 {a.cost})")
             if a.worker_id not in roster.workers:
-                raise InputError(f"{where}: worker_id: {a.worker_id!r} is not in the roster")
+                raise InputError(f"{where}: worker_id: {a.worker_id!r}은(는) 명부(roster)에 없습니다")
             seen.add(a.application_id)
             apps.append(a)
         cancels = []
         if cancels_file:
             for line, r in read_rows(cancels_file, ("application_id", "cancelled_at"), ("reason",)):
-                cancels.append(fx.Cancellation(r["application_id"], _datetime(r["cancelled_at"], f"{cancels_file}: row {line}: cancelled_at"), r.get("reason", "")))
+                cancels.append(fx.Cancellation(r["application_id"], _datetime(r["cancelled_at"], f"{cancels_file}: {line}행: cancelled_at"), r.get("reason", "")))
         led = service.replay(law, roster, apps, cancels, as_of)
     else:
         if cancels_file:
-            raise InputError("--cancellations goes with --applications")
+            raise InputError("--cancellations는 --applications와 함께 씁니다")
         with _store(db).session() as s:
             led = service.ledger(s, law, roster, as_of)
     rows = [d for d in led.decisions.values() if year is None or d.year == year]
@@ -314,15 +314,15 @@ def fertility_cancel(roster_csv, contracts_csv, db, application_id, at_text, rea
         store.audit("cli", "welfare.fertility.cancel", application_id, {"promoted": [d.application_id for d in result.promoted]}, session=s)
     click.echo(service.describe(result.cancelled))
     for d in result.promoted:
-        click.echo(f"promoted: {service.describe(d)}")
+        click.echo(f"대기 → 승인: {service.describe(d)}")
 
 
 @fertility_group.command("report")
 @with_roster
 @db_option
-@click.option("--year", type=int, required=True)
-@click.option("--json", "as_json", is_flag=True)
-@click.option("--xlsx", "xlsx_path", type=click.Path(dir_okay=False), help="also write the report as an XLSX workbook")
+@click.option("--year", type=int, required=True, help="연도")
+@click.option("--json", "as_json", is_flag=True, help="JSON 출력")
+@click.option("--xlsx", "xlsx_path", type=click.Path(dir_okay=False), help="보고서를 XLSX 파일로도 씀")
 def fertility_report(roster_csv, contracts_csv, db, year, as_json, xlsx_path):
     """예산 사용액·잔액, 승인 목록 (지급 월), 대기 목록."""
     from payroll.welfare import service
@@ -349,7 +349,7 @@ def _write(path: str, data: bytes) -> None:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
         Path(path).write_bytes(data)
     except OSError as exc:
-        raise InputError(f"--xlsx {path}: cannot write: {exc.strerror}") from None
+        raise InputError(f"--xlsx {path}: 쓸 수 없습니다 ({exc.strerror})") from None
 
 
 def register(cli: click.Group) -> None:

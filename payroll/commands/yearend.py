@@ -33,7 +33,7 @@ class _YearOrCommand(click.Group):
 
 def _year(text: str) -> int:
     if not (text.isdigit() and len(text) == 4):
-        raise InputError(f"YEAR: not a year (YYYY): {text!r}")
+        raise InputError(f"YEAR: 연도(YYYY)가 아닙니다: {text!r}")
     return int(text)
 
 
@@ -44,13 +44,13 @@ def yearend_group() -> None:
 
 @yearend_group.command("settle")
 @click.argument("year")
-@click.option("--ytd", "ytd_file", type=click.Path(dir_okay=False), help="opening figures (ytd.csv) for pay before the first stored run")
-@click.option("--out", "out_dir", default="runs", show_default=True, type=click.Path(file_okay=False), help="files go to OUT/yearend/YEAR/BATCH_ID/")
-@click.option("--date", "date_text", help="발급일 of the receipts YYYY-MM-DD (default: today)")
-@click.option("--documents/--no-documents", default=True, show_default=True, help="write the 원천징수영수증 and 신고서 printouts")
+@click.option("--ytd", "ytd_file", type=click.Path(dir_okay=False), help="첫 저장 실행 이전 급여의 기초 자료 (ytd.csv)")
+@click.option("--out", "out_dir", default="runs", show_default=True, type=click.Path(file_okay=False), help="파일은 OUT/yearend/YEAR/BATCH_ID/에")
+@click.option("--date", "date_text", help="영수증 발급일 YYYY-MM-DD (기본: 오늘)")
+@click.option("--documents/--no-documents", default=True, show_default=True, help="원천징수영수증과 신고서 출력물을 씀")
 @click.option("--db", help=DB_HELP)
-@click.option("--by", help="who settles (audit log; default: login name)")
-@click.option("--json", "as_json", is_flag=True, help="print one JSON object: summary, exceptions, each worker's result and trace")
+@click.option("--by", help="정산하는 사람 (감사 기록; 기본: 로그인 이름)")
+@click.option("--json", "as_json", is_flag=True, help="JSON 객체 하나를 출력: 요약, 예외, 근로자별 결과와 근거")
 def settle_command(year, ytd_file, out_dir, date_text, documents, db, by, as_json):
     """연말정산: 12월 31일 재직자 전원 — 결과·근거·예외 목록·요약, 2월 급여에 반영할 기록."""
     from payroll.cli import parse_date
@@ -73,7 +73,7 @@ def settle_command(year, ytd_file, out_dir, date_text, documents, db, by, as_jso
                                       for r in ye.frame.to_dicts()]}))
         return
     m = ye.summary
-    click.echo(f"연말정산 {y}년 귀속 — batch {batch_id}")
+    click.echo(f"연말정산 {y}년 귀속 — 정산 묶음 {batch_id}")
     click.echo(f"  12월 31일 재직       {m['employed_on_dec_31']:>10,}명 (일용 {m['daily_not_settled']:,}명 제외, 급여 누락으로 미정산 {m['not_settled']:,}명)")
     click.echo(f"  정산                 {m.get('settled', 0):>10,}명 (신고서 제출 {m.get('with_declaration', 0):,}명)")
     click.echo(f"  총급여               {won(m.get('total_pay', 0)):>14}원")
@@ -82,21 +82,21 @@ def settle_command(year, ytd_file, out_dir, date_text, documents, db, by, as_jso
     click.echo(f"  추가 징수            {won(m.get('additional_income_tax', 0)):>14}원 ({m.get('additional_count', 0):,}명, 분납 {m['spread']:,}명)")
     click.echo(f"  환급                 {won(m.get('refund_income_tax', 0)):>14}원 ({m.get('refund_count', 0):,}명)")
     click.echo(f"  차감징수 합계        {won(m.get('net_income_tax', 0)):>14}원 (지방소득세 {won(m.get('net_local_income_tax', 0))}원)")
-    click.echo(f"  files                {folder} ({len(files)})")
+    click.echo(f"  파일                 {folder} ({len(files)}개)")
     if m["months_without_run"]:
-        click.echo(f"warning: no stored run for {', '.join(m['months_without_run'])}", err=True)
+        click.echo(f"경고: 저장된 실행이 없는 달: {', '.join(m['months_without_run'])}", err=True)
     errors = [e for e in ye.exceptions if e["severity"] == "오류"]
     if ye.exceptions:
         click.echo(f"예외 {len(ye.exceptions):,}건 (오류 {len(errors):,}건) — {folder / 'exceptions.xlsx'}")
         for code, n in sorted(m["exceptions"].items()):
             click.echo(f"  {code:<28} {n:>6,}")
-    click.echo(f"2월 급여 (payroll run {y + 1}-02)가 이 batch의 연말정산 소득세·지방소득세를 반영합니다 (분납분은 3·4월).")
+    click.echo(f"2월 급여 (payroll run {y + 1}-02)가 이 정산 묶음의 연말정산 소득세·지방소득세를 반영합니다 (분납분은 3·4월).")
 
 
 @yearend_group.command("template")
 @click.argument("year")
-@click.option("--out", "out_file", required=True, type=click.Path(dir_okay=False), help="XLSX file to write")
-@click.option("--date", "date_text", help="the file's date YYYY-MM-DD (default: today)")
+@click.option("--out", "out_file", required=True, type=click.Path(dir_okay=False), help="쓸 XLSX 파일")
+@click.option("--date", "date_text", help="파일의 작성일 YYYY-MM-DD (기본: 오늘)")
 @click.option("--db", help=DB_HELP)
 def template_command(year, out_file, date_text, db):
     """소득·세액공제신고서 입력 서식 (XLSX): 12월 31일 재직자 명단이 본인 시트에 들어감."""
@@ -112,18 +112,18 @@ def template_command(year, out_file, date_text, db):
             roster, employed = employed_on(s, dt.date(y, 12, 31))
             workers = [(w, roster.workers[w].name) for w in employed if (roster.workers[w].income_type or "regular") != "daily"]
         except InputError:
-            click.echo(f"note: no run of {y}-12 yet — the template's 본인 sheet is empty (fill in 사번)", err=True)
+            click.echo(f"참고: {y}-12 실행이 아직 없습니다 — 서식의 본인 시트가 비어 있습니다 (사번을 채우세요)", err=True)
     path = Path(out_file)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(template_bytes(y, workers, issued))
-    click.echo(f"written {path} ({len(workers):,} workers)")
+    click.echo(f"썼습니다: {path} (근로자 {len(workers):,}명)")
 
 
 @yearend_group.command("import")
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option("--year", "year", required=True, help="귀속연도")
 @click.option("--db", help=DB_HELP)
-@click.option("--by", help="who records it (default: login name)")
+@click.option("--by", help="기록하는 사람 (기본: 로그인 이름)")
 def import_command(file, year, db, by):
     """신고서 XLSX를 검증해 기록 (근로자마다 새 판; 오류가 하나라도 있으면 아무것도 기록하지 않음)."""
     from payroll.store.db import now
@@ -142,7 +142,7 @@ def import_command(file, year, db, by):
                                                source_sha256=sha, actor=actor, now=now())
         store.audit(actor, "yearend.declarations", Path(file).name, {"year": y, "workers": len(saved), "sha256": sha}, session=s)
         versions = [(d.worker_id, d.version) for d in saved]
-    click.echo(f"recorded {len(versions):,} 신고서 for {y} from {file}")
+    click.echo(f"{file}에서 {y}년 신고서 {len(versions):,}건을 기록했습니다")
     for wid, v in versions:
         click.echo(f"  {wid}  판 {v}")
 
@@ -150,9 +150,9 @@ def import_command(file, year, db, by):
 @yearend_group.command("spread")
 @click.argument("year")
 @click.argument("worker_id")
-@click.option("--spread/--lump", default=True, help="분납 (2·3·4월) or 2월 일시 징수")
+@click.option("--spread/--lump", default=True, help="분납 (2·3·4월) 또는 2월 일시 징수")
 @click.option("--db", help=DB_HELP)
-@click.option("--by", help="who records it (default: login name)")
+@click.option("--by", help="기록하는 사람 (기본: 로그인 이름)")
 def spread_command(year, worker_id, spread, db, by):
     """추가 납부세액 10만원 초과분의 분납 신청 기록 (소득세법 §137④); 다음 `payroll yearend`부터 반영."""
     from payroll.store.db import now
@@ -164,16 +164,16 @@ def spread_command(year, worker_id, spread, db, by):
     with store.session() as s:
         records.set_installment(s, worker_id, y, spread, actor, now())
         store.audit(actor, "yearend.installment", worker_id, {"year": y, "spread": spread}, session=s)
-    click.echo(f"{worker_id} {y}: {'분납 (2·3·4월)' if spread else '2월 일시 징수'} — run `payroll yearend {y}` again to settle with it")
+    click.echo(f"{worker_id} {y}: {'분납 (2·3·4월)' if spread else '2월 일시 징수'} — `payroll yearend {y}`를 다시 실행하면 반영됩니다")
 
 
 @yearend_group.command("show")
 @click.argument("year")
 @click.argument("worker_id")
 @click.option("--db", help=DB_HELP)
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="JSON 출력")
 def show_command(year, worker_id, db, as_json):
-    """최근 batch의 한 근로자 결과와 계산 근거."""
+    """최근 정산 묶음의 한 근로자 결과와 계산 근거."""
     from payroll.yearend import records
 
     y = _year(year)
@@ -184,7 +184,7 @@ def show_command(year, worker_id, db, as_json):
         click.echo(json.dumps({"batch_id": batch.batch_id, **payload, "spread": result.spread}, ensure_ascii=False, indent=1, sort_keys=True))
         return
     row = payload["row"]
-    click.echo(f"{worker_id} {y}년 연말정산 (batch {batch.batch_id}) — 적용 경로: {row['path']}")
+    click.echo(f"{worker_id} {y}년 연말정산 (정산 묶음 {batch.batch_id}) — 적용 경로: {row['path']}")
     for t in payload["trace"]:
         value = won(t["value"]) if isinstance(t["value"], int) else str(t["value"])
         click.echo(f"  {t['note']:<48} {value:>14}")
@@ -196,11 +196,11 @@ def show_command(year, worker_id, db, as_json):
 @yearend_group.command("receipt")
 @click.argument("year")
 @click.argument("worker_id")
-@click.option("--out", "out_dir", default=".", show_default=True, type=click.Path(file_okay=False), help="folder for the PDF, XLSX and JSON")
-@click.option("--date", "date_text", help="발급일 YYYY-MM-DD (default: today)")
+@click.option("--out", "out_dir", default=".", show_default=True, type=click.Path(file_okay=False), help="PDF, XLSX, JSON을 쓸 폴더")
+@click.option("--date", "date_text", help="발급일 YYYY-MM-DD (기본: 오늘)")
 @click.option("--db", help=DB_HELP)
 def receipt_command(year, worker_id, out_dir, date_text, db):
-    """한 근로자의 원천징수영수증 (PDF·XLSX·JSON), 최근 batch에서."""
+    """한 근로자의 원천징수영수증 (PDF·XLSX·JSON), 최근 정산 묶음에서."""
     from payroll.cli import parse_date
     from payroll.yearend.outputs import stored_receipt
 
@@ -214,7 +214,7 @@ def receipt_command(year, worker_id, out_dir, date_text, db):
     stem.with_suffix(".pdf").write_bytes(pdf)
     stem.with_suffix(".xlsx").write_bytes(xlsx)
     stem.with_suffix(".json").write_text(json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8")
-    click.echo(f"written {stem}.pdf, .xlsx, .json")
+    click.echo(f"썼습니다: {stem}.pdf, .xlsx, .json")
 
 
 def register(cli: click.Group) -> None:

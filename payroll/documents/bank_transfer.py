@@ -31,16 +31,16 @@ def bank_transfer_csv(results: pl.DataFrame, *, total: bool = False, source: str
     then that worker is listed with 0 — the monthly run does so and names the shortfall in its warnings."""
     missing = [c for c in COLUMNS if c not in results.columns]
     if missing:
-        raise InputError(f"{source}: bank transfer needs the column(s) {', '.join(missing)}")
+        raise InputError(f"{source}: 계좌 이체에 필요한 열이 없습니다: {', '.join(missing)}")
     frame = results.select(COLUMNS).sort("worker_id")
     for i, row in enumerate(frame.iter_rows(named=True)):
         for field in ("worker_id", "name", "bank", "account"):
             if row[field] is None or str(row[field]).strip() == "":
-                raise InputError(f"{source}: worker {row['worker_id']} (row {i + 1}): field {field} is empty; cannot transfer")
+                raise InputError(f"{source}: {i + 1}행: {field}: 근로자 {row['worker_id']}의 값이 비어 있어 이체할 수 없습니다")
         if row["net_pay"] is None:
-            raise InputError(f"{source}: worker {row['worker_id']} (row {i + 1}): net_pay is missing")
+            raise InputError(f"{source}: {i + 1}행: net_pay: 근로자 {row['worker_id']}의 실지급액이 없습니다")
         if int(row["net_pay"]) < 0 and not shortfall_as_zero:
-            raise InputError(f"{source}: worker {row['worker_id']} (row {i + 1}): net_pay {int(row['net_pay']):,} is negative; a transfer cannot be negative")
+            raise InputError(f"{source}: {i + 1}행: net_pay: 근로자 {row['worker_id']}의 실지급액 {int(row['net_pay']):,}이(가) 음수입니다; 이체액은 음수일 수 없습니다")
     out = io.StringIO()
     writer = csv_writer(out, lineterminator="\r\n")  # a name such as =HYPERLINK(…) stays text
     writer.writerow(COLUMNS)

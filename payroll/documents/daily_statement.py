@@ -28,14 +28,14 @@ def load_daily_csv(path: str | Path) -> list[dict[str, Any]]:
         try:
             dt.date.fromisoformat(rec["month"] + "-01")
         except ValueError:
-            raise InputError(f"{path}: row {line}: month: not YYYY-MM: {rec['month']!r}") from None
+            raise InputError(f"{path}: {line}행: month: YYYY-MM이 아닙니다: {rec['month']!r}") from None
         for c in COLUMNS[2:]:
             try:
                 rec[c] = int(row[c])
             except (TypeError, ValueError):
-                raise InputError(f"{path}: row {line}: {c}: not a whole number: {row[c]!r}") from None
+                raise InputError(f"{path}: {line}행: {c}: 정수가 아닙니다: {row[c]!r}") from None
             if rec[c] < 0:
-                raise InputError(f"{path}: row {line}: {c}: must be ≥ 0")
+                raise InputError(f"{path}: {line}행: {c}: 0 이상이어야 합니다")
         out.append(rec)
     return out
 

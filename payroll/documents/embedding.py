@@ -217,6 +217,24 @@ def tune_faces(*font_names: str) -> None:
 def alphabet(texts: Iterable[str], personal: Iterable[str] = ()) -> str:
     """The characters of ``texts`` less the ``personal`` values in them, in code-point order."""
     personal = sorted({p for p in personal if p}, key=len, reverse=True)
+    texts = list(texts)
+    # one string, the texts apart by a character no value holds: replacing a value in it replaces it
+    # in each text (a value never spans the separator), a page's hundred texts in one pass each
+    separator = "\x00"
+    if any(separator in value for value in personal):
+        return _alphabet_text_by_text(texts, personal)
+    joined = separator.join(texts)
+    own = joined.count(separator) > len(texts) - 1  # some text holds the separator itself
+    for value in personal:
+        if value in joined:
+            joined = joined.replace(value, " ")
+    chars = set(joined)
+    if not own:
+        chars.discard(separator)
+    return "".join(sorted(chars))
+
+
+def _alphabet_text_by_text(texts: list[str], personal: list[str]) -> str:
     chars: set[str] = set()
     for text in texts:
         for value in personal:
@@ -269,14 +287,15 @@ class TextWriter:
 
     def _split(self, font_name: str, text: str) -> list[tuple[int, str]]:
         key_alphabet, fixed = self.seeded.get(font_name, ("", frozenset()))
+        key = (font_name, key_alphabet, text)
+        found = self._splits.get(key)  # kept only for a text of the alphabet's own characters (below)
+        if found is not None:
+            return found
         font = pdfmetrics.getFont(font_name)
         if fixed and fixed.issuperset(map(ord, text)):
-            key = (font_name, key_alphabet, text)
-            found = self._splits.get(key)
-            if found is None:
-                if len(self._splits) >= SPLITS_KEPT:
-                    self._splits.clear()
-                found = self._splits[key] = [(s, self.canvas._escape(t)) for s, t in font.splitString(text, self.doc)]
+            if len(self._splits) >= SPLITS_KEPT:
+                self._splits.clear()
+            found = self._splits[key] = [(s, self.canvas._escape(t)) for s, t in font.splitString(text, self.doc)]
             return found
         return [(s, self.canvas._escape(t)) for s, t in font.splitString(text, self.doc)]
 
@@ -286,8 +305,12 @@ class TextWriter:
             text_object._textOut(text)
             return
         font_name = text_object._fontname
+        splits = self._split(font_name, text)
+        if len(splits) == 1 and splits[0][0] == text_object._curSubset:  # most strings: one subset, already selected
+            text_object._code.append(f"({splits[0][1]}) Tj")
+            return
         parts = []
-        for subset, escaped in self._split(font_name, text):
+        for subset, escaped in splits:
             if subset != text_object._curSubset:
                 name = self._names.get((font_name, subset))
                 if name is None:

@@ -99,8 +99,8 @@ def _hours(result: dict, items: Sequence[dict]) -> dict[str, int]:
         paid = [i for i in by_code.get(code, []) if _int(i.get("amount"))]
         if any(i.get("minutes") is None for i in paid):
             raise InputError(
-                f"payslip {result.get('worker_id')}: pay item {code} is paid but its hours are unknown "
-                f"(neither the result column {column} nor the item's minutes): 근로기준법 시행령 §27의2 5호 requires them"
+                f"임금명세서 {result.get('worker_id')}: 지급 항목 {code}을(를) 지급했는데 그 시간을 모릅니다 "
+                f"(결과 열 {column}도 항목의 분도 없음): 근로기준법 시행령 §27의2 5호가 요구합니다"
             )
         out[label] = sum(int(i["minutes"]) for i in paid)
     return out
@@ -110,17 +110,17 @@ def _check(result: dict, items: Sequence[dict], catalogue) -> None:
     wid = result.get("worker_id")
     for field in ("worker_id", "name", "birth_date", "pay_date", "month"):
         if result.get(field) in (None, ""):
-            raise InputError(f"payslip {wid}: result field {field!r} is missing; the 임금명세서 must show it (근로기준법 시행령 §27의2)")
+            raise InputError(f"임금명세서 {wid}: 결과 필드 {field!r}이(가) 없습니다; 임금명세서에 반드시 보여야 합니다 (근로기준법 시행령 §27의2)")
     for item in items:
         known = catalogue.items.get(item["code"])
         if known is not None and known.hour_based and int(item["amount"]) != 0 and not item.get("method"):
             raise InputError(
-                f"payslip {wid}: pay item {item['code']} ({known.label}) depends on hours or days worked but has no 계산방법 "
+                f"임금명세서 {wid}: 지급 항목 {item['code']} ({known.label})은(는) 근로 시간이나 일수에 따르는데 계산방법이 없습니다 "
                 "(근로기준법 시행령 §27의2 5호)"
             )
     total = sum(int(i["amount"]) for i in items)
     if total != int(result["gross_pay"]):
-        raise InputError(f"payslip {wid}: the pay items sum to {total:,} but gross_pay is {int(result['gross_pay']):,}")
+        raise InputError(f"임금명세서 {wid}: 지급 항목 합계 {total:,}이(가) 임금 총액 gross_pay {int(result['gross_pay']):,}와 다릅니다")
 
 
 def payslip_pdf(result: dict, items: list[dict], trace: list[dict], employer: dict, *, password: str | None = None) -> bytes:
@@ -136,7 +136,7 @@ def payslip_pdf(result: dict, items: list[dict], trace: list[dict], employer: di
     catalogue = pay_items_module.current()
     _check(result, items, catalogue)
     if not employer or not employer.get("name"):
-        raise InputError(f"payslip {result.get('worker_id')}: employer name is missing")
+        raise InputError(f"임금명세서 {result.get('worker_id')}: 사업장 이름이 없습니다 (employer.toml의 name)")
     hours = _hours(result, items)
     steps = _trace_by_step(trace)
     month = str(result["month"])
@@ -150,7 +150,7 @@ def payslip_pdf(result: dict, items: list[dict], trace: list[dict], employer: di
     deductions_total = int(result["deductions_total"])
     net = int(result["net_pay"])
     if gross - noncash - deductions_total != net:
-        raise InputError(f"payslip {result['worker_id']}: 임금 총액 {gross:,} − 비현금 {noncash:,} − 공제 {deductions_total:,} ≠ 실지급액 {net:,}")
+        raise InputError(f"임금명세서 {result['worker_id']}: 임금 총액 {gross:,} − 비현금 {noncash:,} − 공제 {deductions_total:,} ≠ 실지급액 {net:,}")
 
     separate_codes = {code for code, known in catalogue.items.items() if known.tax == "separate"}
     severance_items = [i for i in items if (i.get("tax") or ("separate" if i["code"] in separate_codes else None)) == "separate"]

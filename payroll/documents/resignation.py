@@ -35,11 +35,11 @@ class Resignation:
 
 def validate(worker: Worker, contract: Contract, last_day: dt.date, reason: str, submitted: dt.date) -> Resignation:
     if not reason.strip():
-        raise InputError("--reason: a reason is required on a 중도포기서")
+        raise InputError("--reason: 중도포기서에는 사유가 필요합니다")
     if not contract.covers(last_day):
-        raise InputError(f"--last-day: {last_day} is outside contract {contract.contract_id} ({contract.start} … {contract.end or ''})")
+        raise InputError(f"--last-day: {last_day}이(가) 계약 {contract.contract_id}의 기간 밖입니다 ({contract.start} … {contract.end or ''})")
     if contract.end is not None and last_day >= contract.end:
-        raise InputError(f"--last-day: {last_day} is not before the contract end {contract.end}; that is not a resignation before term")
+        raise InputError(f"--last-day: {last_day}이(가) 계약 종료일 {contract.end}보다 앞서지 않습니다; 기간 전 중도포기가 아닙니다")
     return Resignation(worker.worker_id, contract.contract_id, last_day, reason.strip(), submitted)
 
 
@@ -91,7 +91,7 @@ def read_register_file(path: Path) -> list[Resignation]:
             out.append(Resignation(row["worker_id"], row["contract_id"], dt.date.fromisoformat(row["last_working_day"]),
                                    row["reason"], dt.date.fromisoformat(row["submitted_on"])))
         except ValueError as exc:
-            raise InputError(f"{path}: row {line}: {exc}") from None
+            raise InputError(f"{path}: {line}행: {exc}") from None
     return out
 
 
@@ -100,7 +100,7 @@ def record(data_dir: Path, r: Resignation) -> Path:
     data_dir = Path(data_dir)
     data_dir.mkdir(parents=True, exist_ok=True)
     if any(x.contract_id == r.contract_id for x in read_register(data_dir)):
-        raise InputError(f"{data_dir / REGISTER}: a 중도포기서 for contract {r.contract_id} is already recorded")
+        raise InputError(f"{data_dir / REGISTER}: 계약 {r.contract_id}의 중도포기서가 이미 기록되어 있습니다")
     path = data_dir / REGISTER
     new = not path.exists()
     with path.open("a", newline="", encoding="utf-8") as fh:

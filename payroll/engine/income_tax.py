@@ -128,7 +128,7 @@ def income_tax(frame: pl.DataFrame, items: pl.DataFrame, ctx: Context) -> pl.Dat
     daily_tax = small_amount_exempt_expr(daily_tax, pl.col("it_small"))
 
     is_daily = pl.col("income_type") == "daily"
-    f = f.with_columns(
+    f = f.lazy().with_columns(
         pl.when(is_daily).then(0).otherwise(child).cast(pl.Int64).alias("child_tax_deduction"),
         pl.when(is_daily).then(daily_tax).otherwise(adjusted).cast(pl.Int64).alias("income_tax"),
         pl.when(is_daily)
@@ -136,7 +136,7 @@ def income_tax(frame: pl.DataFrame, items: pl.DataFrame, ctx: Context) -> pl.Dat
         .otherwise(pl.format("간이세액표 가족 {}명, 자녀 {}명 공제, {}% 적용 (소득세법 시행령 §194, 별표2)", pl.col("family"), kids, pl.col("withholding_ratio")))
         .alias("income_tax_note"),
     )
-    f = f.with_columns(floor10_expr(rate_on(pl.col("income_tax"), "it_local")).cast(pl.Int64).alias("local_income_tax"))
+    f = f.with_columns(floor10_expr(rate_on(pl.col("income_tax"), "it_local")).cast(pl.Int64).alias("local_income_tax")).collect()
     return f.drop(param_columns(TAX_PARAMS, f) + ["_daily_listed"])
 
 

@@ -11,9 +11,9 @@ import polars as pl
 
 from payroll import law as law_module
 from payroll import pay_items
+from payroll.engine.eligibility import ELIGIBILITY
 from payroll.engine.income_tax import INCOME_TAX
 from payroll.engine.insurance import (
-    ELIGIBILITY,
     EMPLOYMENT_INSURANCE,
     HEALTH_INSURANCE,
     INDUSTRIAL_ACCIDENT,
@@ -140,6 +140,8 @@ def prepare(workers: pl.DataFrame) -> pl.DataFrame:
             f = f.with_columns(pl.col(name).cast(dtype))
     if f.get_column("row").null_count():
         f = f.drop("row").with_row_index("row").with_columns(pl.col("row").cast(pl.Int64))
+    # in row order from here on: the steps join per-row results by merging sorted keys
+    f = f.sort("row")
     return f.with_columns(
         pl.col("month").str.strptime(pl.Date, "%Y-%m").alias("coverage_date"),
         pl.col("children_8_20").fill_null(0),

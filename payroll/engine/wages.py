@@ -30,57 +30,62 @@ def item_labels(catalogue: Catalogue) -> pl.Expr:
     return pl.col("code").replace(codes, [catalogue.items[c].label for c in codes]).cast(pl.Utf8)
 
 
-def _limit_table(frame: pl.DataFrame, ctx: Context) -> pl.DataFrame:
-    """(pay_date, limit_group) → the monthly non-taxable limit in force and whether it is per child."""
-    groups = {(i.limit_group, i.limit) for i in ctx.catalogue.items.values() if i.limit_group}
-    rows = []
-    for day in frame.get_column("pay_date").unique().drop_nulls().to_list():
-        on = ctx.law.on(day)
-        for group, param in sorted(groups):
-            per_child = bool(on["non_taxable.childcare_per_child"]) if group == "childcare" else False
-            rows.append((day, group, int(on[param]), per_child))
-    return pl.DataFrame(rows, schema={"pay_date": pl.Date, "limit_group": pl.Utf8, "limit": pl.Int64, "per_child": pl.Boolean}, orient="row")
+def _codes(catalogue: Catalogue, keep) -> list[str]:
+    return [code for code, item in catalogue.items.items() if keep(item)]
+
+
+def _limit_params(frame: pl.DataFrame, ctx: Context, groups: dict[str, str]) -> pl.DataFrame:
+    """pay_date → each limit group's monthly non-taxable limit in force (``_limit_<group>``) and whether
+    the childcare limit is per child; one row per distinct pay date, joined onto the frame."""
+    days = frame.get_column("pay_date").unique().drop_nulls().sort().to_list()
+    columns: dict[str, list] = {"pay_date": days}
+    for group, param in groups.items():
+        columns[f"_limit_{group}"] = [int(ctx.law.on(day)[param]) for day in days]
+    columns["_per_child"] = [bool(ctx.law.on(day)["non_taxable.childcare_per_child"]) if "childcare" in groups else False for day in days]
+    schema = {"pay_date": pl.Date, **{f"_limit_{g}": pl.Int64 for g in groups}, "_per_child": pl.Boolean}
+    return pl.DataFrame(columns, schema=schema)
 
 
 def classify_pay(frame: pl.DataFrame, items: pl.DataFrame, ctx: Context) -> pl.DataFrame:
-    cat = catalogue_frame(ctx.catalogue)
-    code = pl.col("code")
-    it = items.with_columns(
-        code.replace_strict(cat["code"], cat["tax"], return_dtype=pl.Utf8).alias("tax"),
-        code.replace_strict(cat["code"], cat["cash"], return_dtype=pl.Boolean).alias("cash"),
-        code.replace_strict(cat["code"], cat["limit_group"], default=None, return_dtype=pl.Utf8).alias("limit_group"),
-    )
-    amount = pl.col("amount")
-    zero = pl.lit(0, dtype=pl.Int64)
-    per_row = it.group_by("row").agg(
-        amount.sum().alias("gross_pay"),
-        pl.when(pl.col("tax") == "separate").then(amount).otherwise(zero).sum().alias("separate_pay"),
-        pl.when(~pl.col("cash")).then(amount).otherwise(zero).sum().alias("noncash_pay"),
-        pl.when(pl.col("tax") == "non_taxable").then(amount).otherwise(zero).sum().alias("_nt_full"),
-    )
-    limited = it.filter(pl.col("tax") == "non_taxable_limited").group_by(["row", "limit_group"]).agg(amount.sum().alias("group_total"))
-    if limited.height:
-        limited = (
-            limited.join(frame.select("row", "pay_date", "children_under_6"), on="row", how="left")
-            .join(_limit_table(frame, ctx), on=["pay_date", "limit_group"], how="left")
-            .with_columns(
-                pl.when(pl.col("per_child") & pl.col("children_under_6").is_not_null())
-                .then(pl.col("limit") * pl.col("children_under_6"))
-                .otherwise(pl.col("limit"))
-                .alias("limit_effective")
-            )
-            .with_columns(pl.min_horizontal(pl.col("group_total").clip(lower_bound=0), pl.col("limit_effective")).alias("nt"))
-            .group_by("row")
-            .agg(pl.col("nt").sum().alias("_nt_limited"))
-        )
-    else:
-        limited = pl.DataFrame(schema={"row": pl.Int64, "_nt_limited": pl.Int64})
-    out = frame.join(per_row, on="row", how="left").join(limited, on="row", how="left")
-    zero_cols = ["gross_pay", "separate_pay", "noncash_pay", "_nt_full", "_nt_limited"]
-    out = out.with_columns([pl.col(c).fill_null(0).cast(pl.Int64) for c in zero_cols])
-    out = out.with_columns((pl.col("_nt_full") + pl.col("_nt_limited")).alias("non_taxable_pay"))
+    """Each row's pay items summed by tax treatment: one group-by over the items (a column per
+    treatment and per limit group), then each limited group's non-taxable part capped on the row."""
+    catalogue = ctx.catalogue
+    unknown = items.filter(~pl.col("code").is_in(list(catalogue.items))).get_column("code")
+    if unknown.len():
+        catalogue[unknown[0]]  # raises KeyError naming the code and the known ones
+    groups = dict(sorted({(i.limit_group, i.limit) for i in catalogue.items.values() if i.tax == "non_taxable_limited"}))
+    amount, code, zero = pl.col("amount"), pl.col("code"), pl.lit(0, dtype=pl.Int64)
+
+    def part(codes: list[str]) -> pl.Expr:
+        return pl.when(code.is_in(codes)).then(amount).otherwise(zero)
+
+    parts = {
+        "gross_pay": amount,
+        "separate_pay": part(_codes(catalogue, lambda i: i.tax == "separate")),
+        "noncash_pay": part(_codes(catalogue, lambda i: not i.cash)),
+        "_nt_full": part(_codes(catalogue, lambda i: i.tax == "non_taxable")),
+        **{f"_group_{g}": part(_codes(catalogue, lambda i, g=g: i.tax == "non_taxable_limited" and i.limit_group == g)) for g in groups},
+    }
+    # sorted by row like the frame (pipeline.prepare), so the join below merges instead of hashing a million keys
+    per_row = items.lazy().select(pl.col("row"), *[e.alias(k) for k, e in parts.items()]).group_by("row").agg(pl.all().sum()).sort("row").collect()
+
+    def capped(group: str) -> pl.Expr:
+        """The group's non-taxable part: its total (not below 0) up to the limit — per child for 보육수당
+        where the law says so (a row without children under 6 keeps the plain limit)."""
+        limit = pl.col(f"_limit_{group}")
+        if group == "childcare":
+            limit = pl.when(pl.col("_per_child") & pl.col("children_under_6").is_not_null()).then(limit * pl.col("children_under_6")).otherwise(limit)
+        return pl.min_horizontal(pl.col(f"_group_{group}").clip(lower_bound=0), limit)
+
+    out = frame.join(per_row, on="row", how="left")
+    if groups:
+        out = out.join(_limit_params(frame, ctx, groups), on="pay_date", how="left")
+    out = out.lazy().with_columns([pl.col(c).fill_null(0).cast(pl.Int64) for c in parts])
+    nt_limited = pl.sum_horizontal([capped(g) for g in groups]) if groups else zero
+    out = out.with_columns((pl.col("_nt_full") + nt_limited).cast(pl.Int64).alias("non_taxable_pay"))
     out = out.with_columns((pl.col("gross_pay") - pl.col("separate_pay") - pl.col("non_taxable_pay")).alias("taxable_pay"))
-    return out.drop("_nt_full", "_nt_limited")
+    helpers = ["_nt_full", *[f"_group_{g}" for g in groups], *([f"_limit_{g}" for g in groups] + ["_per_child"] if groups else [])]
+    return out.drop(helpers).collect()
 
 
 CLASSIFY_PAY = Step(

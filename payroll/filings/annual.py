@@ -82,7 +82,7 @@ def annual_file(session: Session, year: int, cfg: FilingConfig, submitted: dt.da
 
     batch = records.latest_batch(session, year)
     if batch is None:
-        raise InputError(f"no 연말정산 batch for {year}: run `payroll yearend {year}` first")
+        raise InputError(f"{year}년 연말정산 결과가 없습니다: 먼저 `payroll yearend {year}`를 실행하세요")
     results = records.batch_rows(session, batch.batch_id)
     roster, _ = employed_on(session, dt.date(year, 12, 31))
     ids = [r.declaration_id for r in results if r.declaration_id]
@@ -99,7 +99,7 @@ def annual_file(session: Session, year: int, cfg: FilingConfig, submitted: dt.da
         wid = res.worker_id
         w = roster.workers.get(wid)
         if w is None:
-            raise InputError(f"{wid}: in batch {batch.batch_id} but not in the {year}-12 run's roster")
+            raise InputError(f"{wid}: 연말정산 묶음 {batch.batch_id}에는 있지만 {year}-12 실행의 명부에는 없습니다")
         row = res.row
         decl = declarations.get(res.declaration_id)
         claims = decl.model() if decl else None

@@ -65,11 +65,11 @@ def check_annual(data: bytes, path: str, against: list[dict] | None = None) -> C
         rep.errors += [f"record {i} ({kind}): {p}" for p in problems]
         decoded.append((i, kind, v))
     if not decoded:
-        rep.errors.append("empty file")
+        rep.errors.append("빈 파일입니다")
         return rep
     kinds = "".join(k for _, k, _ in decoded)
     if not kinds.startswith("AB") or kinds.count("A") != 1:
-        rep.errors.append(f"record order: one A then B first, got {kinds[:10]!r}…")
+        rep.errors.append(f"레코드 순서: A 하나 다음에 B가 와야 합니다 (실제 {kinds[:10]!r}…)")
     a = decoded[0][2]
     year = int(a.get("A014") or 0) if str(a.get("A014") or "").isdigit() else 0
     office, biz = a.get("A003"), a.get("A009")
@@ -84,49 +84,49 @@ def check_annual(data: bytes, path: str, against: list[dict] | None = None) -> C
     b_count = 0
     b: dict = {}
     for i, kind, v in decoded:
-        where = f"record {i} ({kind})"
+        where = f"레코드 {i} ({kind})"
         if not v:
             continue
         if v.get(f"{kind}002") not in ("20", 20):
-            rep.errors.append(f"{where}: 자료구분 {v.get(f'{kind}002')!r} is not 20")
+            rep.errors.append(f"{where}: 자료구분 {v.get(f'{kind}002')!r}이(가) 20이 아닙니다")
         if v.get(f"{kind}003") != office:
-            rep.errors.append(f"{where}: 세무서코드 {v.get(f'{kind}003')!r} differs from the A record's {office!r}")
+            rep.errors.append(f"{where}: 세무서코드 {v.get(f'{kind}003')!r}이(가) A 레코드의 {office!r}와 다릅니다")
         if kind == "B":
             b_count += 1
             b = v
             if v.get("B005") != biz or v.get("B009") != a.get("A014"):
-                rep.errors.append(f"{where}: 사업자등록번호 or 귀속연도 differs from the A record")
+                rep.errors.append(f"{where}: 사업자등록번호나 귀속연도가 A 레코드와 다릅니다")
         elif kind == "C":
             last_c = v
             c_rows.append((i, v))
             if v.get("C004") != len(c_rows):
-                rep.errors.append(f"{where}: 일련번호 {v.get('C004')} (expected {len(c_rows)})")
+                rep.errors.append(f"{where}: 일련번호 {v.get('C004')} (기대값 {len(c_rows)})")
             if v.get("C005") != biz or v.get("C020") != biz:
-                rep.errors.append(f"{where}: 사업자등록번호 differs from the A record")
+                rep.errors.append(f"{where}: 사업자등록번호가 A 레코드와 다릅니다")
             for fid, allowed in (("C007", ONE_TWO), ("C009", ONE_TWO), ("C010", ONE_TWO), ("C012", {1, 9, "1", "9"}), ("C015", ONE_TWO),
                                  ("C016", ONE_TWO), ("C017", ONE_TWO), ("C019", ONE_TWO), ("C151A_1", {0, 1}), ("C151B_1", {0, 1}), ("C151C_1", {0, 1})):
                 if v.get(fid) not in allowed:
-                    rep.errors.append(f"{where}: {fid} {layout.field('C', fid).label}: code {v.get(fid)!r}")
+                    rep.errors.append(f"{where}: {fid} {layout.field('C', fid).label}: 잘못된 코드 {v.get(fid)!r}")
             for fid in ("C022", "C023"):
                 if not _date_ok(v.get(fid), year):
-                    rep.errors.append(f"{where}: {fid} 근무기간: {v.get(fid)!r} is not a date in {year}")
+                    rep.errors.append(f"{where}: {fid} 근무기간: {v.get(fid)!r}이(가) {year}년의 날짜가 아닙니다")
             rrn = str(v.get("C013") or "")
             if "*" in rrn:
-                rep.warnings.append(f"{where}: 주민등록번호 가림 ({rrn[:7]}******) — pre-check only")
+                rep.warnings.append(f"{where}: 주민등록번호 가림 ({rrn[:7]}******) — 사전 점검만 가능")
             elif not (rrn.isdigit() and len(rrn) == 13):
-                rep.errors.append(f"{where}: 주민등록번호 is not 13 digits")
+                rep.errors.append(f"{where}: 주민등록번호가 13자리가 아닙니다")
             _check_c(rep, where, v, c_names, nt_ids, special, other, credits, special_credits)
         elif kind == "E":
             if last_c is None or v.get("E004") != last_c.get("C004") or v.get("E006") != last_c.get("C013"):
-                rep.errors.append(f"{where}: does not follow its C record (일련번호/주민등록번호)")
+                rep.errors.append(f"{where}: 해당 C 레코드 뒤에 있지 않습니다 (일련번호/주민등록번호)")
             for p in (1, 2, 3):
                 rel = v.get(f"E007_{p}")
                 if rel not in ("", None) and rel not in tuple("012345678"):
                     rep.errors.append(f"{where}: E007 관계코드 ({p}) {rel!r}")
         elif kind not in ("A",):
-            rep.warnings.append(f"{where}: record kind {kind} is not checked")
+            rep.warnings.append(f"{where}: 레코드 종류 {kind}은(는) 점검하지 않습니다")
     if a.get("A015") != b_count:
-        rep.errors.append(f"A record: 신고의무자수 {a.get('A015')} but {b_count} B record(s)")
+        rep.errors.append(f"A 레코드: 신고의무자수 {a.get('A015')}인데 B 레코드는 {b_count}개")
     if b:
         sums = {"B010": len(c_rows), "B012": sum(int(v.get("C072") or 0) for _, v in c_rows),
                 "B013": sum(int(v.get("C147A") or 0) for _, v in c_rows), "B014": sum(int(v.get("C147B") or 0) for _, v in c_rows),
@@ -134,7 +134,7 @@ def check_annual(data: bytes, path: str, against: list[dict] | None = None) -> C
         sums["B016"] = sums["B013"] + sums["B014"] + sums["B015"]
         for fid, want in sums.items():
             if b.get(fid) != want:
-                rep.errors.append(f"B record: {fid} {layout.field('B', fid).label} {b.get(fid)} ≠ {want} (sum over the C records)")
+                rep.errors.append(f"B 레코드: {fid} {layout.field('B', fid).label} {b.get(fid)} ≠ {want} (C 레코드의 합)")
     if against is not None:
         _against(rep, c_rows, against)
     return rep
@@ -153,7 +153,7 @@ def _check_c(rep: CheckReport, where: str, v: dict, pay_ids, nt_ids, special, ot
     eq("C140", _sum(v, special_credits), "특별세액공제 계")
     eq("C147A", max(0, int(v.get("C113") or 0) - int(v.get("C120") or 0) - int(v.get("C146") or 0)), "결정세액 (산출세액 − 감면 − 세액공제)")
     if int(v.get("C146") or 0) < _sum(v, credits):
-        rep.errors.append(f"{where}: C146 세액공제계 {v.get('C146')} < the credits' sum {_sum(v, credits)}")
+        rep.errors.append(f"{where}: C146 세액공제계 {v.get('C146')} < 세액공제 합계 {_sum(v, credits)}")
     for tax, paid_prev, paid, sign, due in (("C147A", "C149A", "C150A", "C151A_1", "C151A_2"), ("C147B", "C149B", "C150B", "C151B_1", "C151B_2")):
         diff = int(v.get(tax) or 0) - int(v.get(paid_prev) or 0) - int(v.get(paid) or 0)
         signed = -int(v.get(due) or 0) if v.get(sign) == 1 else int(v.get(due) or 0)
@@ -164,14 +164,14 @@ def _check_c(rep: CheckReport, where: str, v: dict, pay_ids, nt_ids, special, ot
 
 def _against(rep: CheckReport, c_rows: list[tuple[int, dict]], batch: list[dict]) -> None:
     if len(c_rows) != len(batch):
-        rep.errors.append(f"{len(c_rows)} C records but {len(batch)} workers in the batch")
+        rep.errors.append(f"C 레코드 {len(c_rows)}개, 연말정산 묶음의 근로자 {len(batch)}명")
     for (i, v), r in zip(c_rows, batch):
         signed = -int(v.get("C151A_2") or 0) if v.get("C151A_1") == 1 else int(v.get("C151A_2") or 0)
         got = {"성명": v.get("C011"), "총급여": v.get("C072"), "결정세액": v.get("C147A"), "기납부세액": v.get("C150A"), "차감징수세액": signed}
         want = {"성명": r["name"], "총급여": r["total_pay"], "결정세액": r["determined_tax"], "기납부세액": r["paid"], "차감징수세액": r["due"]}
         for k in got:
             if got[k] != want[k]:
-                rep.errors.append(f"record {i} (C {v.get('C004')}, {r['worker_id']}): {k} {got[k]!r} ≠ batch {want[k]!r}")
+                rep.errors.append(f"레코드 {i} (C {v.get('C004')}, {r['worker_id']}): {k} {got[k]!r} ≠ 연말정산 {want[k]!r}")
 
 
 def batch_rows(session, year: int) -> list[dict]:

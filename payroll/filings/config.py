@@ -53,12 +53,12 @@ def load_filing_config(rules_dir: Path | None = None, session=None, office: Offi
     known = {f.name for f in fields(FilingConfig)} - {"office"}
     unknown = sorted(set(raw) - known)
     if unknown:
-        raise InputError(f"{path}: unknown key(s): {', '.join(unknown)}")
+        raise InputError(f"{path}: 알 수 없는 키: {', '.join(unknown)}")
     checks = {"tax_office_code": r"\d{3}", "program_code": r"\d{4}", "corporate_number": r"(\d{13})?", "workplace_number": r"(\d{11})?",
               "occupation_code": r"(\d{3})?"}
     for key, pattern in checks.items():
         if key in raw and not re.fullmatch(pattern, str(raw[key])):
-            raise InputError(f"{path}: {key}: {raw[key]!r} is not {pattern}")
+            raise InputError(f"{path}: {key}: {raw[key]!r}이(가) 형식 {pattern}에 맞지 않습니다")
     if raw.get("submitter_kind", 2) not in (1, 2, 3) or raw.get("insurance_kind_default", 5) not in (1, 3, 5):
-        raise InputError(f"{path}: submitter_kind must be 1/2/3 and insurance_kind_default 1/3/5")
+        raise InputError(f"{path}: submitter_kind는 1/2/3, insurance_kind_default는 1/3/5여야 합니다")
     return FilingConfig(office=office or load_office(rules_dir, session=session), **raw)

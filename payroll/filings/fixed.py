@@ -80,7 +80,7 @@ def _text(value: object, f: Field, where: str, cuts: list[str]) -> bytes:
     try:
         raw = text.encode(ENCODING)
     except UnicodeEncodeError as exc:
-        raise InputError(f"{where}: {f.id} {f.label}: a character CP949 cannot hold: {text[exc.start:exc.end]!r}") from None
+        raise InputError(f"{where}: {f.id} {f.label}: CP949로 쓸 수 없는 글자: {text[exc.start:exc.end]!r}") from None
     if len(raw) > f.length:
         out, size = [], 0
         for ch in text:
@@ -99,13 +99,13 @@ def _number(value: object, f: Field, where: str) -> bytes:
         return b"%0*d" % (f.length, value)
     n = 0 if value in (None, "") else value
     if isinstance(n, bool) or not isinstance(n, int) and not (isinstance(n, str) and n.isdigit()):
-        raise InputError(f"{where}: {f.id} {f.label}: not a whole number: {value!r}")
+        raise InputError(f"{where}: {f.id} {f.label}: 정수가 아닙니다: {value!r}")
     n = int(n)
     if n < 0:
-        raise InputError(f"{where}: {f.id} {f.label}: negative {n} (a sign has its own field)")
+        raise InputError(f"{where}: {f.id} {f.label}: 음수 {n} (부호는 따로 있는 필드에 씁니다)")
     text = str(n)
     if len(text) > f.length:
-        raise InputError(f"{where}: {f.id} {f.label}: {n} does not fit {f.length} digits")
+        raise InputError(f"{where}: {f.id} {f.label}: {n}이(가) {f.length}자리에 들어가지 않습니다")
     return text.rjust(f.length, "0").encode("ascii")
 
 
@@ -125,17 +125,17 @@ def decode(layout: Layout, record: bytes) -> tuple[str, dict[str, object], list[
     """(kind, field → value, problems) of one record (without its line end). Numbers come back as int."""
     problems: list[str] = []
     if len(record) != layout.length:
-        problems.append(f"length {len(record):,} bytes, not {layout.length:,}")
+        problems.append(f"길이 {len(record):,}바이트 (정해진 길이 {layout.length:,})")
     kind = record[:1].decode("ascii", "replace")
     if kind not in layout.records:
-        return kind, {}, problems + [f"unknown record kind {kind!r}"]
+        return kind, {}, problems + [f"알 수 없는 레코드 종류 {kind!r}"]
     values: dict[str, object] = {}
     for f in layout.records[kind]:
         raw = record[f.start:f.start + f.length]
         if f.kind == "9":
             text = raw.decode("ascii", "replace")
             if not text.isdigit() or len(text) != f.length:
-                problems.append(f"{f.id} {f.label}: not {f.length} digits: {text!r}")
+                problems.append(f"{f.id} {f.label}: {f.length}자리 숫자가 아닙니다: {text!r}")
                 values[f.id] = None
             else:
                 values[f.id] = int(text)
@@ -143,7 +143,7 @@ def decode(layout: Layout, record: bytes) -> tuple[str, dict[str, object], list[
             try:
                 values[f.id] = raw.decode(ENCODING).rstrip(" ")
             except UnicodeDecodeError:
-                problems.append(f"{f.id} {f.label}: not CP949 text (a character cut in two?)")
+                problems.append(f"{f.id} {f.label}: CP949 텍스트가 아닙니다 (글자가 둘로 잘렸나요?)")
                 values[f.id] = None
     return kind, values, problems
 

@@ -59,28 +59,28 @@ def _read_text(path: Path) -> str:
     try:
         raw = Path(path).read_bytes()
     except OSError as exc:
-        raise InputError(f"{path}: cannot read: {exc.strerror}") from None
+        raise InputError(f"{path}: 읽을 수 없습니다 ({exc.strerror})") from None
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         try:
             return raw.decode("cp949")
         except UnicodeDecodeError:
-            raise InputError(f"{path}: neither UTF-8 nor CP949 text") from None
+            raise InputError(f"{path}: UTF-8이나 CP949 텍스트가 아닙니다") from None
 
 
 def _rows(path: Path, required: tuple[str, ...]) -> list[tuple[int, dict[str, str]]]:
     reader = csv.DictReader(io.StringIO(_read_text(path)))
     if not reader.fieldnames:
-        raise InputError(f"{path}: empty file (no header row)")
+        raise InputError(f"{path}: 빈 파일입니다 (머리글 행 없음)")
     header = [h.strip() for h in reader.fieldnames]
     missing = [c for c in required if c not in header]
     if missing:
-        raise InputError(f"{path}: row 1: missing column(s) {', '.join(missing)}")
+        raise InputError(f"{path}: 1행: 없는 열: {', '.join(missing)}")
     out = []
     for line, row in enumerate(reader, start=2):
         if None in row:
-            raise InputError(f"{path}: row {line}: more cells than header columns")
+            raise InputError(f"{path}: {line}행: 머리글보다 칸이 많습니다")
         cleaned = {k.strip(): (v or "").strip() for k, v in row.items()}
         if not any(cleaned.values()):
             continue  # a blank line
@@ -92,7 +92,7 @@ def _date(path: Path, line: int, field: str, text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise InputError(f"{path}: row {line}: {field}: not a date (YYYY-MM-DD): {text!r}") from None
+        raise InputError(f"{path}: {line}행: {field}: 날짜(YYYY-MM-DD)가 아닙니다: {text!r}") from None
 
 
 def _bool(path: Path, line: int, field: str, text: str) -> bool:
@@ -101,7 +101,7 @@ def _bool(path: Path, line: int, field: str, text: str) -> bool:
         return True
     if low in ("false", "0", "no", "n"):
         return False
-    raise InputError(f"{path}: row {line}: {field}: not a boolean (true/false): {text!r}")
+    raise InputError(f"{path}: {line}행: {field}: 참/거짓(true/false)이 아닙니다: {text!r}")
 
 
 @dataclass(frozen=True)
@@ -130,30 +130,30 @@ def load_leave(path: Path | None, roster: Roster, law: Law | None = None) -> lis
     for line, row in _rows(path, LEAVE_COLUMNS):
         wid = row["worker_id"]
         if not wid:
-            raise InputError(f"{path}: row {line}: worker_id: empty")
+            raise InputError(f"{path}: {line}행: worker_id: 비어 있습니다")
         if wid not in roster.workers:
-            raise InputError(f"{path}: row {line}: worker_id: {wid!r} is not in the roster")
+            raise InputError(f"{path}: {line}행: worker_id: {wid!r}은(는) 명부(roster)에 없습니다")
         day = _date(path, line, "date", row["date"])
         kind = row["kind"]
         if kind not in LEAVE_KINDS:
-            raise InputError(f"{path}: row {line}: kind: unknown leave kind {kind!r} (known: {', '.join(LEAVE_KINDS)})")
+            raise InputError(f"{path}: {line}행: kind: 알 수 없는 휴가 종류 {kind!r} (쓸 수 있는 값: {', '.join(LEAVE_KINDS)})")
         given: int | None = None
         if row["minutes"]:
             try:
                 given = int(row["minutes"])
             except ValueError:
-                raise InputError(f"{path}: row {line}: minutes: not a whole number of minutes: {row['minutes']!r}") from None
+                raise InputError(f"{path}: {line}행: minutes: 분 단위 정수가 아닙니다: {row['minutes']!r}") from None
             if given <= 0:
-                raise InputError(f"{path}: row {line}: minutes: must be > 0 (empty = the scheduled day)")
+                raise InputError(f"{path}: {line}행: minutes: 0보다 커야 합니다 (비우면 그날 소정근로시간)")
         contract = roster.contract_on(wid, day)
         if contract is None:
-            raise InputError(f"{path}: row {line}: date: {day.isoformat()} is outside every contract of worker {wid}")
+            raise InputError(f"{path}: {line}행: date: {day.isoformat()}은(는) 근로자 {wid}의 어느 계약 기간에도 들지 않습니다")
         if day.isoweekday() not in contract.weekdays:
-            raise InputError(f"{path}: row {line}: date: {day.isoformat()} is not a scheduled day of contract {contract.contract_id} (work_days {contract.work_days})")
+            raise InputError(f"{path}: {line}행: date: {day.isoformat()}은(는) 계약 {contract.contract_id}의 소정근로일이 아닙니다 (work_days {contract.work_days})")
         minutes = _resolve_minutes(kind, given, contract)
         if minutes > contract.daily_minutes:
-            raise InputError(f"{path}: row {line}: minutes: {minutes} is more than the scheduled day ({contract.daily_minutes}) of contract {contract.contract_id}")
-        check_use(kind, given, contract.daily_minutes, day, law, f"{path}: row {line}")
+            raise InputError(f"{path}: {line}행: minutes: {minutes}분이 계약 {contract.contract_id}의 1일 소정근로시간({contract.daily_minutes}분)보다 깁니다")
+        check_use(kind, given, contract.daily_minutes, day, law, f"{path}: {line}행")
         days.append(LeaveDay(wid, day, kind, minutes, str(path), line))
     # overlapping leave: one worker-day may hold several part-day rows, never more than the day
     by_day: dict[tuple[str, dt.date], list[LeaveDay]] = {}
@@ -168,8 +168,8 @@ def load_leave(path: Path | None, roster: Roster, law: Law | None = None) -> lis
         if total > contract.daily_minutes or any(d.minutes == contract.daily_minutes for d in group):
             first, second = group[0], group[1]
             raise InputError(
-                f"{path}: row {second.line}: date: leave of worker {wid} on {day.isoformat()} overlaps row {first.line} "
-                f"({total} minutes against a scheduled day of {contract.daily_minutes})"
+                f"{path}: {second.line}행: date: 근로자 {wid}의 {day.isoformat()} 휴가가 {first.line}행과 겹칩니다 "
+                f"(합계 {total}분, 1일 소정근로시간 {contract.daily_minutes}분)"
             )
     days.sort(key=lambda d: (d.worker_id, d.date, d.line))
     return days
@@ -185,10 +185,10 @@ def load_attendance(path: Path | None) -> pl.DataFrame | None:
     for line, row in _rows(path, ATTENDANCE_COLUMNS):
         wid = row["worker_id"]
         if not wid:
-            raise InputError(f"{path}: row {line}: worker_id: empty")
+            raise InputError(f"{path}: {line}행: worker_id: 비어 있습니다")
         day = _date(path, line, "date", row["date"])
         if (wid, day) in seen:
-            raise InputError(f"{path}: row {line}: date: worker {wid} has two rows for {day.isoformat()}")
+            raise InputError(f"{path}: {line}행: date: 근로자 {wid}의 {day.isoformat()} 행이 두 개입니다")
         seen.add((wid, day))
         records.append((wid, day, *(_bool(path, line, f, row[f]) for f in ATTENDANCE_COLUMNS[2:])))
     return pl.DataFrame(records, schema=ATTENDANCE_SCHEMA, orient="row")
@@ -213,16 +213,16 @@ def check_attendance_frame(frame: pl.DataFrame, source: str = "attendance summar
         frame = from_timesheet_days(frame)
     missing = [c for c in ATTENDANCE_COLUMNS if c not in frame.columns]
     if missing:
-        raise InputError(f"{source}: missing column(s) {', '.join(missing)}")
+        raise InputError(f"{source}: 없는 열: {', '.join(missing)}")
     out = frame.select(ATTENDANCE_COLUMNS).cast(ATTENDANCE_SCHEMA)
     nulls = out.null_count().row(0)
     for name, n in zip(ATTENDANCE_COLUMNS, nulls):
         if n:
-            raise InputError(f"{source}: {name}: {n} empty value(s)")
+            raise InputError(f"{source}: {name}: 빈 값 {n}개")
     dup = out.group_by("worker_id", "date").len().filter(pl.col("len") > 1)
     if dup.height:
         wid, day, _ = dup.sort("worker_id", "date").row(0)
-        raise InputError(f"{source}: date: worker {wid} has two rows for {day.isoformat()}")
+        raise InputError(f"{source}: date: 근로자 {wid}의 {day.isoformat()} 행이 두 개입니다")
     return out
 
 
@@ -244,21 +244,21 @@ def load_register(path: Path | None) -> list[Notice]:
     for line, row in _rows(path, REGISTER_COLUMNS):
         wid = row["worker_id"]
         if not wid:
-            raise InputError(f"{path}: row {line}: worker_id: empty")
+            raise InputError(f"{path}: {line}행: worker_id: 비어 있습니다")
         end = _date(path, line, "period_end", row["period_end"])
         stage = row["stage"]
         if stage not in STAGES:
-            raise InputError(f"{path}: row {line}: stage: unknown stage {stage!r} (known: {', '.join(STAGES)})")
+            raise InputError(f"{path}: {line}행: stage: 알 수 없는 단계 {stage!r} (쓸 수 있는 값: {', '.join(STAGES)})")
         when = _date(path, line, "notice_date", row["notice_date"])
         minutes = None
         if row["minutes"]:
             try:
                 minutes = int(row["minutes"])
             except ValueError:
-                raise InputError(f"{path}: row {line}: minutes: not a whole number: {row['minutes']!r}") from None
+                raise InputError(f"{path}: {line}행: minutes: 정수가 아닙니다: {row['minutes']!r}") from None
         key = (wid, end, stage)
         if key in keys:
-            raise InputError(f"{path}: row {line}: stage: {stage} notice for worker {wid}, period ending {end.isoformat()}, is recorded twice")
+            raise InputError(f"{path}: {line}행: stage: 근로자 {wid}의 {end.isoformat()}에 끝나는 기간의 {stage} 통지가 두 번 기록되어 있습니다")
         keys.add(key)
         out.append(Notice(wid, end, stage, when, minutes))
     return out
@@ -308,18 +308,18 @@ def load_opening(path: Path | None, roster: Roster) -> list[Opening]:
     for line, row in _rows(path, OPENING_COLUMNS):
         wid = row["worker_id"]
         if not wid:
-            raise InputError(f"{path}: row {line}: worker_id: empty")
+            raise InputError(f"{path}: {line}행: worker_id: 비어 있습니다")
         if wid not in roster.workers:
-            raise InputError(f"{path}: row {line}: worker_id: {wid!r} is not in the roster")
+            raise InputError(f"{path}: {line}행: worker_id: {wid!r}은(는) 명부(roster)에 없습니다")
         if wid in seen:
-            raise InputError(f"{path}: row {line}: worker_id: worker {wid} already has an opening balance (row {seen[wid]}); give one row per worker")
+            raise InputError(f"{path}: {line}행: worker_id: 근로자 {wid}의 이월 잔여가 이미 있습니다 ({seen[wid]}행); 근로자마다 한 행만 주세요")
         seen[wid] = line
         day = _date(path, line, "as_of", row["as_of"])
         try:
             minutes = int(row["minutes"])
         except ValueError:
-            raise InputError(f"{path}: row {line}: minutes: not a whole number of minutes: {row['minutes']!r}") from None
+            raise InputError(f"{path}: {line}행: minutes: 분 단위 정수가 아닙니다: {row['minutes']!r}") from None
         if minutes < 0:
-            raise InputError(f"{path}: row {line}: minutes: must be 0 or more (unused 연차 in minutes; a full-time day = 480)")
+            raise InputError(f"{path}: {line}행: minutes: 0 이상이어야 합니다 (쓰지 않은 연차를 분으로; 통상 하루 = 480)")
         out.append(Opening(wid, day, minutes, row.get("note", ""), str(path), line))
     return out

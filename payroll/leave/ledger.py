@@ -164,13 +164,13 @@ def _procedure_ok(grant: Grant, notices: dict[str, Notice], law: Law) -> tuple[b
 
 
 def _check_opening(opening: Opening, services: list[Service], law: Law) -> None:
-    where = f"{opening.source}: row {opening.line}: as_of"
+    where = f"{opening.source}: {opening.line}행: as_of"
     if not any(s.runs_on(opening.as_of) for s in services):
-        raise InputError(f"{where}: {opening.as_of.isoformat()} is outside every service (contract) of worker {opening.worker_id}")
+        raise InputError(f"{where}: {opening.as_of.isoformat()}은(는) 근로자 {opening.worker_id}의 어느 근속(계약) 기간에도 들지 않습니다")
     cover = coverage_start(law)
     if opening.as_of + ONE_DAY < cover:
-        raise InputError(f"{where}: {opening.as_of.isoformat()} is before the rules' coverage (they start {cover.isoformat()}, "
-                         f"rules/statute/annual_leave.toml): give the balance on {(cover - ONE_DAY).isoformat()} or later")
+        raise InputError(f"{where}: {opening.as_of.isoformat()}은(는) 규칙이 다루는 기간 전입니다 ({cover.isoformat()}부터, "
+                         f"rules/statute/annual_leave.toml): {(cover - ONE_DAY).isoformat()} 이후의 잔여를 주세요")
 
 
 def _place_ledger_start(worker_id: str, services: list[Service], opening: Opening | None, law: Law, notes: list[str]) -> Grant | None:
@@ -371,7 +371,7 @@ def build_ledgers(
     ids = sorted(workers if workers is not None else roster.workers)
     for wid in ids:
         if wid not in roster.workers:
-            raise InputError(f"worker {wid!r} is not in the roster")
+            raise InputError(f"근로자 {wid!r}은(는) 명부(roster)에 없습니다")
     leave_by: dict[str, list[LeaveDay]] = {}
     for d in leave:
         leave_by.setdefault(d.worker_id, []).append(d)
@@ -388,7 +388,7 @@ def build_ledgers(
     opening_by: dict[str, Opening] = {}
     for o in opening:
         if o.worker_id in opening_by:
-            raise InputError(f"{o.source}: row {o.line}: worker_id: worker {o.worker_id} already has an opening balance (row {opening_by[o.worker_id].line})")
+            raise InputError(f"{o.source}: {o.line}행: worker_id: 근로자 {o.worker_id}의 이월 잔여가 이미 있습니다 ({opening_by[o.worker_id].line}행)")
         opening_by[o.worker_id] = o
     out = {}
     for wid in ids:

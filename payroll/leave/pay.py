@@ -36,7 +36,7 @@ def month_bounds(month: str) -> tuple[dt.date, dt.date]:
         year, mon = (int(x) for x in month.split("-"))
         first = dt.date(year, mon, 1)
     except ValueError:
-        raise InputError(f"month: not a month (YYYY-MM): {month!r}") from None
+        raise InputError(f"month: 달(YYYY-MM)이 아닙니다: {month!r}") from None
     last = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
     return first, last
 
@@ -109,7 +109,7 @@ def leave_pay_items(
     """
     first, _ = month_bounds(month)
     if pay_date < first:
-        raise InputError(f"pay_date: {pay_date.isoformat()} is before the month {month}")
+        raise InputError(f"pay_date: 지급일 {pay_date.isoformat()}이(가) {month}보다 앞섭니다")
     payouts = leave_payouts(roster, month, leave=leave, attendance=attendance, notices=notices, law=law, workers=workers, opening=opening)
     items = payouts.select(
         "worker_id",

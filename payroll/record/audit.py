@@ -41,10 +41,22 @@ def record_all(db: Session, rows: list[dict]) -> None:
         db.execute(insert(AuditLog.__table__), rows)
 
 
-def recent(db: Session, limit: int = 200, action: str | None = None, actor: str | None = None) -> list[AuditLog]:
-    q = select(AuditLog)
+def record_version(db: Session) -> int | None:
+    """The id of the last audit row of a ``record.…`` action: every change of the record (people,
+    contracts, resignations, opening balances, budgets) writes one in its own transaction, so a newer
+    id means "read the record again"; page views and logins write audit rows too, and change nothing."""
+    return db.exec(select(AuditLog.id).where(AuditLog.action.startswith("record.")).order_by(AuditLog.id.desc()).limit(1)).first()
+
+
+def recent(db: Session, limit: int = 200, action: str | None = None, actor: str | None = None) -> list:
+    """The newest ``limit`` audit rows (of ``action``, of ``actor``), newest first: plain rows of the
+    columns shown (``at``, ``actor``, ``action``, ``target``, ``detail``), not ORM objects — the
+    auditor's page lists 500 of them."""
+    from sqlalchemy import select as core_select
+
+    q = core_select(AuditLog.at, AuditLog.actor, AuditLog.action, AuditLog.target, AuditLog.detail)
     if action:
         q = q.where(AuditLog.action == action)
     if actor:
         q = q.where(AuditLog.actor == actor)
-    return list(db.exec(q.order_by(AuditLog.id.desc()).limit(limit)).all())
+    return list(db.execute(q.order_by(AuditLog.id.desc()).limit(limit)).all())

@@ -196,6 +196,8 @@ def year_figures(session: Session, year: int) -> dict[str, BusinessYear]:
 
 
 def overrun_warnings(session: Session, year: int) -> list[str]:
+    if session.exec(select(Budget.business).where(Budget.year == year).limit(1)).first() is None:
+        return []  # no 사업 has a budget for the year: none can overrun it (and the year's results need not be read)
     return [f"사업 '{b.business}' {year}년 인건비가 예산을 넘을 것으로 예상됩니다: 예상 {b.forecast:,}원 (집행 {b.spent:,}원 + 계약 잔여 {b.committed:,}원) > 예산 {b.budget:,}원"
             for b in year_figures(session, year).values() if b.overrun]
 

@@ -96,17 +96,18 @@ def status_on(contracts: list[ServiceContract], day: dt.date) -> tuple[str, dt.d
     return "left", spans[-1][0], spans[-1][1]
 
 
-#: the last directory read, by (database, day, the audit log's last id): every change of the record
-#: writes an audit row in its own transaction, so a new row means "read again" (a page view that
-#: writes none reuses the rows; a search then filters them in memory)
+#: the last directory read, by (database, day, the record's version — the last ``record.…`` audit
+#: row): every change of the record writes one in its own transaction, so a new one means "read
+#: again"; a page view or a download (which writes an audit row of another action) reuses the rows,
+#: and a search filters them in memory
 _ROWS: dict[tuple, list[WorkerRow]] = {}
 
 
 def search(session: Session, day: dt.date, text: str = "", status: str = "", limit: int | None = None) -> list[WorkerRow]:
     """The workers matching ``text`` (사번, 성명, 부서, 직종, 사업; any case) and ``status`` on ``day``."""
-    from payroll.store.models import AuditLog
+    from payroll.record.audit import record_version
 
-    stamp = (str(session.get_bind().url), day, session.execute(core_select(core_func.max(AuditLog.id))).scalar())
+    stamp = (str(session.get_bind().url), day, record_version(session))
     rows = _ROWS.get(stamp)
     if rows is None:
         rows = _directory(session, day)

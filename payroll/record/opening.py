@@ -50,12 +50,12 @@ def load_wages_csv(path: str | Path) -> dict[str, dict[str, int]]:
             dt.date.fromisoformat(row["month"].strip() + "-01")
             amount = int(row["wages"])
         except ValueError:
-            raise InputError(f"{path}: row {line}: month or wages: not YYYY-MM / a whole number") from None
+            raise InputError(f"{path}: {line}행: month 또는 wages: YYYY-MM이나 정수가 아닙니다") from None
         if amount < 0:
-            raise InputError(f"{path}: row {line}: wages: must be ≥ 0")
+            raise InputError(f"{path}: {line}행: wages: 0 이상이어야 합니다")
         month = row["month"].strip()
         if month in out.setdefault(row["worker_id"].strip(), {}):
-            raise InputError(f"{path}: row {line}: month: {month} given twice for {row['worker_id']}")
+            raise InputError(f"{path}: {line}행: month: {row['worker_id']}의 {month}이(가) 두 번 있습니다")
         out[row["worker_id"].strip()][month] = amount
     return out
 

@@ -54,7 +54,7 @@ def import_resignations(session: Session, path: Path, actor: str, *, allow_close
         have = session.get(Resignation, r.contract_id)
         if have is not None:
             if (have.worker_id, have.last_working_day) != (r.worker_id, r.last_working_day):
-                raise InputError(f"{path}: contract {r.contract_id}: a 중도포기서 with last working day {have.last_working_day} is already recorded")
+                raise InputError(f"{path}: 계약 {r.contract_id}: 최종 근무일 {have.last_working_day}의 중도포기서가 이미 기록되어 있습니다")
             continue
         record_resignation(session, r.worker_id, r.contract_id, r.last_working_day, r.reason, r.submitted_on, actor, allow_closed=allow_closed)
         count += 1

@@ -74,9 +74,9 @@ def change_password(db: Session, user_id: int, current: str, new: str, *, clock:
 def validate_password(password: str) -> str:
     password = password.rstrip("\r\n")
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise InputError(f"password: at least {MIN_PASSWORD_LENGTH} characters")
+        raise InputError(f"비밀번호: {MIN_PASSWORD_LENGTH}자 이상이어야 합니다")
     if "\n" in password or "\r" in password:
-        raise InputError("password: one line only")
+        raise InputError("비밀번호: 한 줄이어야 합니다")
     return password
 
 
@@ -84,21 +84,21 @@ def add_user(db: Session, name: str, role: str, password: str, *, clock: Clock =
     """Add an account. A ``worker`` account belongs to one worker of the record and must change its
     password at the first login (HR made it and knows the first one)."""
     if not NAME_PATTERN.match(name):
-        raise InputError(f"user name {name!r}: letters, digits, '.', '_' or '-' only, at most 64")
+        raise InputError(f"사용자 이름 {name!r}: 영문자, 숫자, '.', '_', '-'만 쓸 수 있고 64자 이하여야 합니다")
     if role not in ROLES:
-        raise InputError(f"--role: {role!r} is not one of {', '.join(ROLES)}")
+        raise InputError(f"--role: {role!r}은(는) 다음 중 하나가 아닙니다: {', '.join(ROLES)}")
     if (role == "worker") != (worker_id is not None):
-        raise InputError("a worker account needs --worker WORKER_ID (and only a worker account has one)")
+        raise InputError("근로자(worker) 계정에는 --worker WORKER_ID가 필요합니다 (근로자 계정만 가집니다)")
     if worker_id is not None:
         from payroll.record.models import RecordWorker
 
         if db.get(RecordWorker, worker_id) is None:
-            raise InputError(f"--worker: no worker {worker_id!r} in the record")
+            raise InputError(f"--worker: 기록에 근로자 {worker_id!r}이(가) 없습니다")
         if db.exec(select(ConsoleUser).where(ConsoleUser.worker_id == worker_id, ConsoleUser.disabled == False)).first() is not None:  # noqa: E712
-            raise InputError(f"worker {worker_id} already has an account")
+            raise InputError(f"근로자 {worker_id}의 계정이 이미 있습니다")
     password = validate_password(password)
     if db.exec(select(ConsoleUser).where(ConsoleUser.name == name)).first() is not None:
-        raise InputError(f"user {name!r} already exists")
+        raise InputError(f"사용자 {name!r}이(가) 이미 있습니다")
     user = ConsoleUser(name=name, role=role, password_hash=_hasher.hash(password), created_at=clock(), worker_id=worker_id,
                        must_change_password=role == "worker", disabled=False, failed_logins=0, locked=False)
     db.add(user)
@@ -115,7 +115,7 @@ def list_users(db: Session) -> list[UserView]:
 def _get(db: Session, name: str) -> ConsoleUser:
     user = db.exec(select(ConsoleUser).where(ConsoleUser.name == name)).first()
     if user is None:
-        raise InputError(f"no user named {name!r}")
+        raise InputError(f"사용자 {name!r}이(가) 없습니다")
     return user
 
 

@@ -65,6 +65,6 @@ def use(session: Session, approval_id: int, run_id: str) -> None:
     """Mark the approval used by ``run_id`` (in the run's record transaction); refused if another run took it."""
     approval = session.get(CorrectionApproval, approval_id, with_for_update=True)
     if approval is None or approval.used_by_run_id is not None:
-        raise InputError(f"approval {approval_id} was used by another correction run meanwhile; nothing was recorded")
+        raise InputError(f"승인 {approval_id}을(를) 그사이 다른 정정 실행이 썼습니다; 아무것도 기록하지 않았습니다")
     approval.used_by_run_id = run_id
     session.add(approval)

@@ -40,7 +40,7 @@ def get_run(store: Store, run_id: str) -> Run:
     with store.session() as s:
         run = s.get(Run, run_id)
     if run is None:
-        raise InputError(f"no run {run_id!r} in {store.url.split('@')[-1]}")
+        raise InputError(f"{store.url.split('@')[-1]}에 실행 {run_id!r}이(가) 없습니다")
     return run
 
 
@@ -74,7 +74,7 @@ def replay(store: Store, run_id: str, *, build: BuildFn | None = None, renderers
     report = ReplayReport(run_id=run_id, identical=True)
     same_code = code_version() == run.code_version
     if not same_code:
-        report.notes.append(f"code differs from the run's: run {run.code_version}, here {code_version()}")
+        report.notes.append(f"프로그램 판이 실행 때와 다릅니다: 실행 {run.code_version}, 지금 {code_version()}")
     manifest = json.loads(run.inputs_manifest)
     recorded: dict[str, str] = json.loads(run.outputs_manifest)
     with store.session() as s:
@@ -93,7 +93,7 @@ def replay(store: Store, run_id: str, *, build: BuildFn | None = None, renderers
         ctx = law_of_run(staged, run.provisional, ctx)
         same_rules = ctx.law.content_hash == run.rules_hash
         if not same_rules:
-            report.notes.append(f"rules differ from the run's: run {run.rules_hash[:16]}…, here {ctx.law.content_hash[:16]}…")
+            report.notes.append(f"규칙이 실행 때와 다릅니다: 실행 {run.rules_hash[:16]}…, 지금 {ctx.law.content_hash[:16]}…")
         with law_module.using(ctx.law), law_module.recording() as uses:
             computed = compute_month(staged, build, ctx)
         note_figures(computed, law_state.uses_of(ctx.law, uses))
@@ -102,18 +102,18 @@ def replay(store: Store, run_id: str, *, build: BuildFn | None = None, renderers
                            extra=computed.outputs)
         for name in sorted(set(recorded) | set(fresh)):
             if name not in fresh:
-                report.problems.append(f"output {name}: recorded but not produced by the replay")
+                report.problems.append(f"산출물 {name}: 기록에는 있지만 재현(replay)이 만들지 않았습니다")
             elif name not in recorded:
-                report.problems.append(f"output {name}: produced by the replay but not in the run record")
+                report.problems.append(f"산출물 {name}: 재현(replay)이 만들었지만 실행 기록에 없습니다")
             elif fresh[name] != recorded[name]:
-                report.problems.append(f"output {name}: bytes differ (recorded sha256 {recorded[name][:12]}…, replay {fresh[name][:12]}…)")
+                report.problems.append(f"산출물 {name}: 바이트가 다릅니다 (기록된 sha256 {recorded[name][:12]}…, 재현 {fresh[name][:12]}…)")
         report.outputs_checked = len(recorded)
         report.problems += _compare_results(dictionary, stored_texts, stored, computed)
         if dictionary is not None and same_rules and same_code and not problems:  # a run of the older format hashed its whole texts
             again = run_hash(month=run.month, pay_date=run.pay_date.isoformat(), kind=run.kind, corrects_run_hash=corrected.run_hash if corrected else None,
                              rules_hash=ctx.law.content_hash, code=code_version(), inputs=manifest, outputs=fresh, results_sha256=computed.results_sha256())
             if again != run.run_hash:
-                report.problems.append(f"run hash: recorded {run.run_hash[:16]}…, the replay gives {again[:16]}…")
+                report.problems.append(f"실행 해시: 기록 {run.run_hash[:16]}…, 재현 결과 {again[:16]}…")
     report.problems += _folder_problems(store, run, recorded)
     report.identical = not report.problems
     store.audit(actor, "run.replay", run_id, {"identical": report.identical, "problems": len(report.problems)})
@@ -144,21 +144,21 @@ def _record_problems(run: Run, recorded: dict[str, str], manifest: list[dict], d
                      rules_hash=run.rules_hash, code=run.code_version, inputs=manifest, outputs=recorded,
                      results_sha256=_stored_sha256(dictionary, stored_texts))
     if again != run.run_hash:
-        problems.append(f"run hash: recorded {run.run_hash[:16]}…, recomputed from the stored record {again[:16]}… (the record was changed after the run)")
+        problems.append(f"실행 해시: 기록 {run.run_hash[:16]}…, 저장된 기록으로 다시 계산하면 {again[:16]}… (실행 뒤에 기록이 바뀜)")
     by_row = {int(r["row"]["row"]): r["row"] for r in stored}
     for c in columns:
         row = by_row.get(int(c["row"]))
         for f in SUMMARY_FIELDS:
             if row is None or int(row.get(f) or 0) != int(c[f]):
                 shown = "—" if row is None else f"{int(row.get(f) or 0):,}"
-                problems.append(f"result {c['worker_id']}: stored column {f} {int(c[f]):,} ≠ its stored result {shown}")
+                problems.append(f"결과 {c['worker_id']}: 저장된 열 {f} {int(c[f]):,} ≠ 저장된 결과 {shown}")
     totals = {"gross_pay_total": "gross_pay", "deductions_total": "deductions_total", "net_pay_total": "net_pay"}
     for total, f in totals.items():
         summed = sum(int(r["row"].get(f) or 0) for r in stored if r["row"].get("pay_state") != HELD)  # a held row is recorded, not paid
         if int(getattr(run, total)) != summed:
-            problems.append(f"run {total}: recorded {int(getattr(run, total)):,}, its stored rows sum to {summed:,}")
+            problems.append(f"실행 {total}: 기록 {int(getattr(run, total)):,}, 저장된 행의 합계 {summed:,}")
     if int(run.workers) != len(stored):
-        problems.append(f"run workers: recorded {run.workers}, stored rows {len(stored)}")
+        problems.append(f"실행 인원: 기록 {run.workers}명, 저장된 행 {len(stored)}개")
     return problems
 
 
@@ -172,11 +172,11 @@ def _folder_problems(store: Store, run: Run, recorded: dict[str, str]) -> list[s
     present = {p.relative_to(disk).as_posix(): p for p in disk.rglob("*") if p.is_file()}
     for name, digest in sorted(recorded.items()):
         if name not in present:
-            problems.append(f"output {name} in {disk}: missing")
+            problems.append(f"산출물 {name} ({disk}): 없습니다")
         elif sha256_file(present[name]) != digest:
-            problems.append(f"output {name} in {disk}: the file on disk differs from the recorded sha256")
+            problems.append(f"산출물 {name} ({disk}): 디스크의 파일이 기록된 sha256과 다릅니다")
     for name in sorted(set(present) - set(recorded)):
-        problems.append(f"output {name} in {disk}: not in the run record (a file added after the run)")
+        problems.append(f"산출물 {name} ({disk}): 실행 기록에 없습니다 (실행 뒤에 더한 파일)")
     return problems
 
 
@@ -188,10 +188,10 @@ def _compare_results(dictionary, stored_texts: list[str], stored: list[dict], co
     if dictionary is not None and dictionary.as_json() == computed.stored.dictionary.as_json() and list(stored_texts) == computed.stored.texts.to_list():
         return []
     fresh = computed.stored_results()
-    problems = [f"result {line}" for line in diff_results(stored, fresh)]
-    problems += [f"result {line}" for line in diff_other_fields(stored, fresh)]
+    problems = [f"결과 {line}" for line in diff_results(stored, fresh)]
+    problems += [f"결과 {line}" for line in diff_other_fields(stored, fresh)]
     if not problems and [canonical_json(r) for r in stored] != [canonical_json(r) for r in fresh]:
-        problems.append("result rows differ from the stored ones (their order or their stored form)")
+        problems.append("결과 행이 저장된 것과 다릅니다 (순서나 저장 형태)")
     return problems
 
 
@@ -231,10 +231,10 @@ def diff_results(a: list[dict], b: list[dict]) -> list[str]:
     lines = []
     for wid in sorted(set(ka) | set(kb)):
         if wid not in kb:
-            lines.append(f"{wid}: only in the first (net pay {int(ka[wid]['row']['net_pay']):,}원)")
+            lines.append(f"{wid}: 첫 번째에만 있음 (실지급액 {int(ka[wid]['row']['net_pay']):,}원)")
             continue
         if wid not in ka:
-            lines.append(f"{wid}: only in the second (net pay {int(kb[wid]['row']['net_pay']):,}원)")
+            lines.append(f"{wid}: 두 번째에만 있음 (실지급액 {int(kb[wid]['row']['net_pay']):,}원)")
             continue
         xa, xb = _amounts(ka[wid]), _amounts(kb[wid])
         for key in sorted(set(xa) | set(xb), key=lambda k: (not k.startswith("item:"), k)):
@@ -255,14 +255,14 @@ def diff_other_fields(stored: list[dict], recomputed: list[dict]) -> list[str]:
         fields = sorted(k for k in set(a["row"]) | set(b["row"]) if k not in amounts and canonical_json(a["row"].get(k)) != canonical_json(b["row"].get(k)))
         if fields:
             shown = ", ".join(f"{k} {a['row'].get(k)!r} → {b['row'].get(k)!r}" for k in fields[:3])
-            lines.append(f"{wid}: row {shown}" + (f" (+{len(fields) - 3} more)" if len(fields) > 3 else ""))
+            lines.append(f"{wid}: 결과 값: {shown}" + (f" (외 {len(fields) - 3}개)" if len(fields) > 3 else ""))
         if canonical_json([{k: v for k, v in it.items() if k != "amount"} for it in a["items"]]) != canonical_json(
                 [{k: v for k, v in it.items() if k != "amount"} for it in b["items"]]):
-            lines.append(f"{wid}: pay items differ (labels, methods or minutes)")
+            lines.append(f"{wid}: 지급 항목이 다릅니다 (이름, 계산방법 또는 분)")
         if canonical_json(a["trace"]) != canonical_json(b["trace"]):
             steps = [x.get("step") for x, y in zip(a["trace"], b["trace"]) if canonical_json(x) != canonical_json(y)]
-            where = f" from step {steps[0]}" if steps else f" ({len(a['trace'])} → {len(b['trace'])} entries)"
-            lines.append(f"{wid}: trace differs{where}")
+            where = f" (단계 {steps[0]}부터)" if steps else f" (항목 {len(a['trace'])} → {len(b['trace'])}개)"
+            lines.append(f"{wid}: 계산 과정(trace)이 다릅니다{where}")
     return lines
 
 
@@ -275,18 +275,18 @@ def diff_runs(store: Store, run_a: str, run_b: str) -> dict:
     inputs = []
     for name in sorted(set(ia) | set(ib)):
         if name not in ib:
-            inputs.append(f"input {name}: only in {run_a}")
+            inputs.append(f"입력 {name}: {run_a}에만 있음")
         elif name not in ia:
-            inputs.append(f"input {name}: only in {run_b}")
+            inputs.append(f"입력 {name}: {run_b}에만 있음")
         elif ia[name]["sha256"] != ib[name]["sha256"]:
-            inputs.append(f"input {name} ({ia[name]['role']}): changed ({ia[name]['sha256'][:12]}… → {ib[name]['sha256'][:12]}…)")
+            inputs.append(f"입력 {name} ({ia[name]['role']}): 바뀜 ({ia[name]['sha256'][:12]}… → {ib[name]['sha256'][:12]}…)")
     other = []
     if a.rules_hash != b.rules_hash:
-        other.append(f"rules: {a.rules_hash[:16]}… → {b.rules_hash[:16]}…")
+        other.append(f"규칙: {a.rules_hash[:16]}… → {b.rules_hash[:16]}…")
     if a.code_version != b.code_version:
-        other.append(f"code: {a.code_version} → {b.code_version}")
+        other.append(f"프로그램 판: {a.code_version} → {b.code_version}")
     if a.pay_date != b.pay_date:
-        other.append(f"pay date: {a.pay_date} → {b.pay_date}")
+        other.append(f"지급일: {a.pay_date} → {b.pay_date}")
     workers = diff_results(ra, rb)
     return {"run_a": run_a, "run_b": run_b, "same_hash": a.run_hash == b.run_hash, "inputs": inputs, "other": other, "workers": workers}
 
@@ -297,5 +297,5 @@ def explain(store: Store, run_id: str, worker_id: str) -> list[dict]:
     with store.session() as s:
         results = results_module.read_results(s, run_id, worker_id)
     if not results:
-        raise InputError(f"run {run_id} has no worker {worker_id!r}")
+        raise InputError(f"실행 {run_id}에 근로자 {worker_id!r}이(가) 없습니다")
     return results

@@ -277,7 +277,7 @@ def _mark_welfare_paid(session: Session, month: str, pay_date: dt.date, roster, 
     now_rows = extras.welfare_rows(welfare_pay_items(month, pay_date, session, roster, law=ctx.law, mark_paid=True, workers=paid_workers))
     expected = [r for r in staged_rows if r["worker_id"] in set(paid_workers)]
     if now_rows != expected:
-        raise InputError(f"{month}: the welfare records changed while this run was computing; nothing was recorded — run {month} again")
+        raise InputError(f"{month}: 계산하는 동안 복리후생 기록이 바뀌었습니다; 아무것도 기록하지 않았습니다 — {month}을(를) 다시 실행하세요")
 
 
 def _totals(frame: pl.DataFrame) -> dict[str, int]:

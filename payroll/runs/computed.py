@@ -148,7 +148,7 @@ def _items_frame(items: pl.DataFrame) -> pl.DataFrame:
         if name in items.columns:
             cols.append(pl.col(name).cast(dtype))
         elif name in ("row", "code", "amount"):
-            raise InputError(f"the build's pay items lack the column {name!r}")
+            raise InputError(f"계산의 지급 항목 표에 열 {name!r}이(가) 없습니다")
         else:
             cols.append(pl.lit(None, dtype=dtype).alias(name))
     return items.select(cols)
@@ -249,9 +249,9 @@ def compute_month(staged: StagedInputs, build: BuildFn, ctx: Context, precheck: 
     if staged.pay_date != expected:
         warnings.append(f"지급일 {staged.pay_date.isoformat()}: 사업장 설정의 임금지급일 ({employer.pay_day_text()}, 이 달은 {expected.isoformat()})과 다릅니다")
     if workers.height == 0:
-        raise InputError(f"{staged.month}: the build produced no worker-months (roster {staged.roster})")
+        raise InputError(f"{staged.month}: 계산할 근로자가 없습니다 (명부 {staged.roster})")
     if "worker_id" not in workers.columns or "row" not in workers.columns:
-        raise InputError("the build's worker frame needs 'row' and 'worker_id'")
+        raise InputError("계산의 근로자 표에 'row'와 'worker_id' 열이 필요합니다")
     workers = _with_business(_with_roster_columns(workers, roster), roster, staged.month)
     # leave_date: the last day of employment when it ends this month and no contract continues it (a
     # renewal is not a leaving: no settlement, no 퇴직금, not 중도퇴사 in the withholding summary)

@@ -92,7 +92,7 @@ def run_demo(out: Path, progress: bool = False) -> dict:
 
     out = Path(out)
     if out.exists() and any(out.iterdir()) and not (out / MARKER).exists():
-        raise InputError(f"--out {out}: exists and is not a demo directory; choose an empty or new directory")
+        raise InputError(f"--out {out}: 이미 있고 데모 폴더가 아닙니다; 빈 폴더나 새 폴더를 주세요")
     for name in ("payroll.db", "imports", "inputs", "runs", "documents", "demo-users.txt", "samples", "sample-runs"):  # the last two: what its hints write
         p = out / name
         if p.is_dir():

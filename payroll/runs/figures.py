@@ -123,7 +123,7 @@ def announce(store: Store, key: str, start: dt.date, end: dt.date | None, value_
     with _locked(path):
         base = law_module.current()
         if key not in base.parameters:
-            raise InputError(f"{key}: no such figure (payroll rules check MONTH lists them)")
+            raise InputError(f"{key}: 그런 수치가 없습니다 (payroll rules check MONTH가 목록을 보여 줍니다)")
         p = base.parameter(key)
         try:
             value = announced.parse_value(p, value_text)
@@ -147,7 +147,7 @@ def confirm(store: Store, key: str, year: int, source: str, actor: str) -> dict:
     with _locked(path):
         base = law_module.current()
         if key not in base.parameters:
-            raise InputError(f"{key}: no such figure (payroll rules check MONTH lists them)")
+            raise InputError(f"{key}: 그런 수치가 없습니다 (payroll rules check MONTH가 목록을 보여 줍니다)")
         entry = announced.Confirmation(key, year, source.strip(), actor)
         try:
             text = announced.with_confirmation(announced.read(path), entry)

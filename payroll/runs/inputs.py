@@ -115,11 +115,11 @@ def _config(path: Path) -> dict:
     doc = read_toml(path)
     unknown = set(doc) - {"pay_date", "profile"}
     if unknown:
-        raise InputError(f"{path}: unknown key {sorted(unknown)[0]!r} (known: pay_date, profile)")
+        raise InputError(f"{path}: 알 수 없는 키 {sorted(unknown)[0]!r} (쓸 수 있는 키: pay_date, profile)")
     if "pay_date" in doc and not (isinstance(doc["pay_date"], dt.date) and not isinstance(doc["pay_date"], dt.datetime)):
-        raise InputError(f"{path}: pay_date: expected a TOML date such as 2026-07-10")
+        raise InputError(f"{path}: pay_date: 2026-07-10 같은 TOML 날짜여야 합니다")
     if "profile" in doc and not isinstance(doc["profile"], str):
-        raise InputError(f"{path}: profile: expected a string")
+        raise InputError(f"{path}: profile: 문자열이어야 합니다")
     return doc
 
 
@@ -127,10 +127,10 @@ def collect(root: Path, month: str) -> list[tuple[str, Path]]:
     """(role, path) of every input file of ``month`` under ``root``, in a fixed order."""
     root = Path(root)
     if not root.is_dir():
-        raise InputError(f"--inputs: {root} is not a directory")
+        raise InputError(f"--inputs: {root}은(는) 폴더가 아닙니다")
     mdir = root / month
     if not mdir.is_dir():
-        raise InputError(f"{mdir}: no inputs for {month} (expected {root}/{month}/attendance/…)")
+        raise InputError(f"{mdir}: {month}의 입력이 없습니다 ({root}/{month}/attendance/…에 두세요)")
     files: list[tuple[str, Path]] = []
     for role in ("roster", "contracts"):  # optional: an import into the record (payroll.runs.record_inputs)
         p = mdir / f"{role}.csv"
@@ -148,7 +148,7 @@ def collect(root: Path, month: str) -> list[tuple[str, Path]]:
     # a hidden file (an upload being checked, ``.upload-…``; an editor's lock file) is not an export
     attendance = sorted(p for p in adir.iterdir() if p.is_file() and not p.name.startswith(".") and p.suffix.lower() in ATTENDANCE_SUFFIXES) if adir.is_dir() else []
     if not attendance:
-        raise InputError(f"{adir}: no attendance export (*.csv, *.xlsx, *.xls)")
+        raise InputError(f"{adir}: 근태 기록 파일이 없습니다 (*.csv, *.xlsx, *.xls)")
     files += [("attendance", p) for p in attendance]
     for role in OPTIONAL_FILES:
         p = mdir / f"{role}.csv"
@@ -256,7 +256,7 @@ def import_files(session: Session, root: Path, files: list[tuple[str, Path]], ex
         try:
             data = path.read_bytes()
         except OSError as exc:
-            raise InputError(f"{path}: cannot read: {exc.strerror}") from None
+            raise InputError(f"{path}: 읽을 수 없습니다 ({exc.strerror})") from None
         entries.append((role, path.resolve().relative_to(Path(root).resolve()).as_posix(), data, path))
     entries += [(role, name, data, None) for role, name, data in extra]
     for role, name, data, path in entries:
@@ -289,11 +289,11 @@ def restore(session: Session, manifest: list[dict], into: Path) -> tuple[list[tu
     for entry in manifest:
         blob = session.get(InputBlob, entry["sha256"])
         if blob is None:
-            problems.append(f"input {entry['name']}: blob {entry['sha256'][:12]}… is missing from the store")
+            problems.append(f"입력 {entry['name']}: 저장소에 내용 {entry['sha256'][:12]}…이(가) 없습니다")
             continue
         data = bytes(blob.content)
         if sha256_bytes(data) != entry["sha256"]:
-            problems.append(f"input {entry['name']} ({entry['role']}): stored content no longer matches its sha256 {entry['sha256'][:12]}… (changed since the run)")
+            problems.append(f"입력 {entry['name']} ({entry['role']}): 저장된 내용이 sha256 {entry['sha256'][:12]}…과 더 이상 맞지 않습니다 (실행 뒤에 바뀜)")
         target = contained(into, entry["name"])  # a name from the record: never a path out of the scratch folder
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)

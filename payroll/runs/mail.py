@@ -54,24 +54,24 @@ class SmtpConfig:
 def load_smtp(path: str | Path | None = None) -> SmtpConfig:
     where = path or os.environ.get(SMTP_ENV)
     if not where:
-        raise InputError(f"no SMTP server configured: give --smtp FILE or set {SMTP_ENV} (docs/web.md)")
+        raise InputError(f"SMTP 서버 설정이 없습니다: --smtp FILE을 주거나 {SMTP_ENV}를 설정하세요 (docs/web.md)")
     try:
         with open(where, "rb") as fh:
             doc = tomllib.load(fh)
     except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise InputError(f"{where}: cannot read the SMTP settings: {exc}") from None
+        raise InputError(f"{where}: SMTP 설정을 읽을 수 없습니다: {exc}") from None
     unknown = set(doc) - {"host", "port", "security", "username", "password_file", "sender"}
     if unknown or not isinstance(doc.get("host"), str) or not isinstance(doc.get("sender"), str):
-        raise InputError(f"{where}: host and sender are required (known keys: host, port, security, username, password_file, sender)")
+        raise InputError(f"{where}: host와 sender가 필요합니다 (쓸 수 있는 키: host, port, security, username, password_file, sender)")
     security = doc.get("security", "starttls")
     if security not in ("starttls", "ssl", "none"):
-        raise InputError(f"{where}: security: starttls, ssl or none")
+        raise InputError(f"{where}: security: starttls, ssl, none 중 하나여야 합니다")
     password = None
     if doc.get("password_file"):
         try:
             password = Path(doc["password_file"]).read_text(encoding="utf-8").strip()
         except OSError as exc:
-            raise InputError(f"{where}: password_file: cannot read: {exc.strerror}") from None
+            raise InputError(f"{where}: password_file: 읽을 수 없습니다 ({exc.strerror})") from None
     return SmtpConfig(doc["host"], int(doc.get("port", 465 if security == "ssl" else 587)), security, doc["sender"], doc.get("username"), password)
 
 
@@ -96,7 +96,7 @@ def _employer(session: Session, run: Run) -> dict:
 
     entry = next((e for e in json.loads(run.inputs_manifest) if e["role"] == "employer"), None)
     if entry is None:
-        raise InputError(f"run {run.run_id}: no employer.toml among its inputs")
+        raise InputError(f"실행 {run.run_id}: 입력에 employer.toml이 없습니다")
     return {k: str(v) for k, v in tomllib.loads(blob_bytes(session, entry["sha256"]).decode("utf-8")).items()}
 
 
@@ -117,7 +117,7 @@ def send_payslips(store: Store, month: str, actor: str, cfg: SmtpConfig) -> dict
     with store.session() as s:
         lock = s.get(MonthLock, month)
         if lock is None:
-            raise InputError(f"{month} is not closed: payslips are e-mailed after the approver closes the month")
+            raise InputError(f"{month}은(는) 마감되지 않았습니다: 임금명세서는 승인자가 달을 마감한 뒤 전자우편으로 보냅니다")
         run = s.get(Run, lock.run_id)
         employer = _employer(s, run)
         done = set(s.exec(select(PayslipDelivery.worker_id).where(PayslipDelivery.run_id == run.run_id, PayslipDelivery.status == "sent")).all())

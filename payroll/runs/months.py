@@ -68,7 +68,7 @@ def _close_held(store: Store, month: str, actor: str, run_id: str | None) -> dic
             settled = {(r.provisional_run_id, r.key) for r in s.exec(select(ProvisionalSettlement).where(ProvisionalSettlement.settling_run_id == run.run_id)).all()}
             if not set(due) <= settled:
                 months = sorted({s.get(Run, rid).month for rid, _ in set(due) - settled})
-                raise InputError(f"{month}: 잠정 지급한 {', '.join(months)} 의 수치가 그 뒤 고시되었는데 run {run.run_id} 에 그 소급분이 없습니다; "
+                raise InputError(f"{month}: 잠정 지급한 {', '.join(months)} 의 수치가 그 뒤 고시되었는데 실행 {run.run_id}에 그 소급분이 없습니다; "
                                  f"{month} 을 다시 실행한 뒤 마감하세요 (payroll run {month})")
         lock = MonthLock(month=month, run_id=run.run_id, closed_at=now(), closed_by=actor)
         s.add(lock)

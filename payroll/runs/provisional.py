@@ -127,7 +127,7 @@ def _recompute(session: Session, run: Run, law: Law, ctx: Context, build, comput
         root = Path(tmp) / "inputs"
         files, problems = inputs_module.restore(session, [e for e in manifest if e["role"] != "installation_rules"], root)
         if problems:
-            raise law_module.RuleError(f"{run.month}: cannot recompute provisional run {run.run_id}: {problems[0]}")
+            raise law_module.RuleError(f"{run.month}: 잠정 실행 {run.run_id}을(를) 다시 계산할 수 없습니다: {problems[0]}")
         staged = inputs_module.stage(root, run.month, run.pay_date, files, manifest)
         with law_module.using(probe), law_module.recording():  # its look-ups are not this month's
             return compute_month(staged, build, replace(ctx, law=probe))

@@ -66,19 +66,19 @@ def receipt_years(session: Session, roster: Roster, worker_id: str) -> tuple[lis
 def leaving_of(session: Session, roster: Roster, worker_id: str, year: int) -> Leaving:
     """The worker's service end in ``year`` and the paid run of that month (InputError when none)."""
     if worker_id not in roster.workers:
-        raise InputError(f"no worker {worker_id!r} in the record")
+        raise InputError(f"기록에 근로자 {worker_id!r}이(가) 없습니다")
     ends = [(m, service_end_in(roster, worker_id, m)) for m in (f"{year:04d}-{k:02d}" for k in range(1, 13))]
     ends = [(m, d) for m, d in ends if d is not None]
     if not ends:
-        raise NotApplicable(f"{worker_id} does not leave in {year} (a receipt from the stored runs of a year not over is for a leaver)")
+        raise NotApplicable(f"{worker_id}은(는) {year}년 퇴직자가 아닙니다 (끝나지 않은 해의 저장된 실행으로 만드는 영수증은 퇴직자의 것입니다)")
     month, last_day = ends[-1]
     run = paid_runs(session, [month]).get(month)
     if run is None:
-        raise NotApplicable(f"{worker_id} leaves on {last_day}: no run of {month} yet — run the month first")
+        raise NotApplicable(f"{worker_id}은(는) {last_day}에 퇴직: {month} 실행이 아직 없습니다 — 먼저 그 달을 실행하세요")
     results = session.exec(select(WorkerResult).where(WorkerResult.run_id == run.run_id, WorkerResult.worker_id == worker_id)
                            .order_by(WorkerResult.row)).all()
     if not results:
-        raise InputError(f"{worker_id} leaves on {last_day}: not in the run {run.run_id} of {month}")
+        raise InputError(f"{worker_id}은(는) {last_day}에 퇴직: {month} 실행 {run.run_id}에 없습니다")
     reader = Reader(session)
     expanded = [reader.expand(r.run_id, r.result_json) for r in results]
     items = [it for r in expanded for it in r["items"]]
@@ -123,7 +123,7 @@ def leaver_settlement(session: Session, roster: Roster, worker_id: str, year: in
 
     w = roster.workers.get(worker_id)
     if w is not None and (w.income_type or "regular") == "daily":
-        raise InputError(f"{worker_id}: 일용근로소득 is taxed when paid (소득세법 §73①4), not settled: its statement is the 일용근로소득 지급명세서")
+        raise InputError(f"{worker_id}: 일용근로소득은 지급할 때 과세하고 정산하지 않습니다 (소득세법 §73①4): 일용근로소득 지급명세서를 쓰세요")
     leaving = leaving_of(session, roster, worker_id, year)
     months = {m: f for m, f in _stored_months(session, worker_id, leaving.month).items() if m.startswith(f"{year:04d}-")}
     rows = _with_input(session, leaving.run_id, "opening_ytd", load_ytd_csv) or []
@@ -131,17 +131,17 @@ def leaver_settlement(session: Session, roster: Roster, worker_id: str, year: in
     missing = [m for m in (f"{year:04d}-{k:02d}" for k in range(1, int(leaving.month[5:]) + 1))
                if m not in months and _employed(roster, worker_id, m)]
     if missing and opening is None:
-        raise InputError(f"{worker_id} leaves on {leaving.last_day}: no stored pay for {', '.join(missing)} (employed then) — "
-                         f"import the earlier pay of {year} (payroll import opening ytd.csv) and run a correction of {leaving.month}")
+        raise InputError(f"{worker_id}은(는) {leaving.last_day}에 퇴직: 재직했던 {', '.join(missing)}의 저장된 급여가 없습니다 — "
+                         f"{year}년 이전 급여를 가져오고 (payroll import opening ytd.csv) {leaving.month} 정정 실행을 하세요")
     ytd = year_to_date(worker_id, year, months, opening, leaving_date=leaving.last_day, leaving_month=leaving.month,
                        birth_date=_date(leaving.row.get("birth_date")))
     claims = (_with_input(session, leaving.run_id, "claims", load_claims) or {}).get((worker_id, year))
     s = settle(ytd, claims)
     paid = (int(leaving.row.get("settlement_income_tax") or 0), int(leaving.row.get("settlement_local_income_tax") or 0))
     if (s.income_tax, s.local_income_tax) != paid:
-        raise InputError(f"{worker_id}: the settlement from the stored runs ({s.income_tax:,} / {s.local_income_tax:,}원) differs from what the run "
-                         f"{leaving.run_id} of {leaving.month} withheld ({paid[0]:,} / {paid[1]:,}원); the inputs changed since — "
-                         f"run a correction of {leaving.month} before issuing the receipt")
+        raise InputError(f"{worker_id}: 저장된 실행으로 계산한 정산 ({s.income_tax:,} / {s.local_income_tax:,}원)이 "
+                         f"{leaving.month} 실행 {leaving.run_id}이(가) 원천징수한 금액 ({paid[0]:,} / {paid[1]:,}원)과 다릅니다; 그 뒤 입력이 바뀌었습니다 — "
+                         f"영수증을 발급하기 전에 {leaving.month} 정정 실행을 하세요")
     return s, leaving
 
 
@@ -155,8 +155,8 @@ def leaver_severance(session: Session, roster: Roster, worker_id: str, year: int
     leaving = leaving_of(session, roster, worker_id, year)
     paid = sum(int(it["amount"]) for it in leaving.items if it["code"] == "severance_pay")
     if paid == 0:
-        raise NotApplicable(f"{worker_id} leaves on {leaving.last_day}: the run {leaving.run_id} of {leaving.month} paid no 퇴직금 "
-                         f"(not eligible, or its warnings name the missing wages)")
+        raise NotApplicable(f"{worker_id}은(는) {leaving.last_day}에 퇴직: {leaving.month} 실행 {leaving.run_id}에서 퇴직금을 지급하지 않았습니다 "
+                         f"(대상이 아니거나, 그 실행의 경고에 빠진 임금이 적혀 있습니다)")
     months = _stored_months(session, worker_id, leaving.month)
     # the 연차수당 paid because the worker leaves is not in the 평균임금 (it arises only by leaving)
     leaving_leave_pay = sum(int(it["amount"]) for it in leaving.items
@@ -171,12 +171,12 @@ def leaver_severance(session: Session, roster: Roster, worker_id: str, year: int
     try:
         s = compute_severance(worker_id, roster.contracts_of(worker_id), leaving.last_day, wages, bonus_12m=bonus_12m, annual_leave_pay_12m=leave_12m, job=roster.workers[worker_id].job)
     except ValueError as exc:
-        raise InputError(f"{worker_id} leaves on {leaving.last_day}: 퇴직금: {exc}; import them (payroll import opening wages.csv) and run a correction of {leaving.month}") from None
+        raise InputError(f"{worker_id}은(는) {leaving.last_day}에 퇴직: 퇴직금: {exc}; 그 임금을 가져오고 (payroll import opening wages.csv) {leaving.month} 정정 실행을 하세요") from None
     taxes = (int(leaving.row.get("retirement_income_tax") or 0), int(leaving.row.get("retirement_local_income_tax") or 0))
     if (s.severance_pay, s.retirement_income_tax, s.retirement_local_income_tax) != (paid, *taxes):
-        raise InputError(f"{worker_id}: the 퇴직금 from the stored runs ({s.severance_pay:,}원, tax {s.retirement_income_tax:,} / "
-                         f"{s.retirement_local_income_tax:,}원) differs from what the run {leaving.run_id} of {leaving.month} paid "
-                         f"({paid:,}원, tax {taxes[0]:,} / {taxes[1]:,}원); run a correction of {leaving.month} before issuing the receipt")
+        raise InputError(f"{worker_id}: 저장된 실행으로 계산한 퇴직금 ({s.severance_pay:,}원, 세액 {s.retirement_income_tax:,} / "
+                         f"{s.retirement_local_income_tax:,}원)이 {leaving.month} 실행 {leaving.run_id}이(가) 지급한 금액 "
+                         f"({paid:,}원, 세액 {taxes[0]:,} / {taxes[1]:,}원)과 다릅니다; 영수증을 발급하기 전에 {leaving.month} 정정 실행을 하세요")
     return s, leaving
 
 

@@ -88,7 +88,7 @@ def import_files(session: Session, files: list[tuple[str, Path]], month: str, ac
         contracts = contract_changes(session, list(legacy.contracts), first, by_role["contracts"].name)
         apply(session, contracts, actor, reason, allow_closed=allow_closed)
     elif "roster" in by_role or "contracts" in by_role:
-        raise InputError(f"{next(iter(by_role.values()))}: roster.csv and contracts.csv are imported together (give both, or import with `payroll import`)")
+        raise InputError(f"{next(iter(by_role.values()))}: roster.csv와 contracts.csv는 함께 가져옵니다 (둘 다 두거나 `payroll import`로 가져오세요)")
     if "resignations" in by_role:
         import_resignations(session, by_role["resignations"], actor, allow_closed=allow_closed)
     for role in ("opening_ytd", "opening_wages", "opening_leave", "leave_opening"):
@@ -103,10 +103,10 @@ def snapshot(session: Session, month: str) -> tuple[Roster, list[tuple[str, str,
     from payroll.record.people import has_workers, roster_for_month
 
     if not has_workers(session):
-        raise InputError("the record has no workers yet: import them first (payroll import roster FILE, payroll import contracts FILE), "
-                         "or give roster.csv and contracts.csv in the inputs directory")
+        raise InputError("기록에 근로자가 아직 없습니다: 먼저 가져오거나 (payroll import roster FILE, payroll import contracts FILE), "
+                         "입력 폴더에 roster.csv와 contracts.csv를 두세요")
     roster = roster_for_month(session, month)
     if not roster.workers:
-        raise InputError(f"{month}: no worker of the record has a contract in {month} (payroll import contracts FILE)")
+        raise InputError(f"{month}: 기록의 어느 근로자도 {month}에 계약이 없습니다 (payroll import contracts FILE)")
     roster_csv, contracts_csv = roster_bytes(roster)
     return roster, [("roster", ROSTER_NAME, roster_csv), ("contracts", CONTRACTS_NAME, contracts_csv), *opening_files(session, roster)]

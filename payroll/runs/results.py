@@ -66,7 +66,7 @@ class Dictionary:
     def from_json(cls, text: str) -> Dictionary:
         doc = json.loads(text)
         if doc.get("format") != FORMAT:
-            raise ValueError(f"stored results of format {doc.get('format')!r}; this code reads format {FORMAT}")
+            raise ValueError(f"저장된 결과의 형식 {doc.get('format')!r}을(를) 이 판은 읽지 못합니다 (읽는 형식 {FORMAT})")
         return cls(doc["columns"], doc["terms"], doc["items"], doc["references"], doc["trace"])
 
     def picker(self, names: Iterable[str]):
@@ -198,6 +198,8 @@ def _json_parts(series: pl.Series) -> list[str | pl.Expr]:
     import polars as pl
 
     col, dtype, nulls = pl.col(series.name), series.dtype, series.null_count() > 0
+    if nulls and series.null_count() == series.len():
+        return ["null"]
     if dtype.is_integer() or dtype == pl.Boolean:  # concat_str writes 12 and true/false
         return [col.cast(pl.Utf8).fill_null("null")] if nulls else [col]
     if dtype == pl.Date:
@@ -283,28 +285,28 @@ class Encoder:
         text.text("]}")
         d.references, d.trace = table.references, [list(e) for e in table.entries]
 
-        self.frame = frame.join(self._items(items, d), on="row", how="left", maintain_order="left")
+        self.frame = _join_on_row(frame, self._items(items, d))
         if extra is not None:
-            self.frame = self.frame.join(extra, on="row", how="left", maintain_order="left")
+            self.frame = _join_on_row(self.frame, extra)
         self.text = text.expr().alias("result_json")
 
     @staticmethod
     def _items(items: pl.DataFrame, d: Dictionary) -> pl.DataFrame:
-        """Each row's pay items as JSON (row, _items), in the items frame's order."""
+        """Each row's pay items as JSON (row, _items), in the items frame's order, sorted by row."""
         import polars as pl
 
         keys = items.select("code", "label").unique(maintain_order=True)
-        pairs = list(zip(keys.get_column("code").to_list(), keys.get_column("label").to_list()))
-        d.items = [[c, lb] for c, lb in pairs]
-        key = pl.concat_str(pl.col("code"), pl.col("label").fill_null(""), separator="\x00")
+        d.items = [[c, lb] for c, lb in zip(keys.get_column("code").to_list(), keys.get_column("label").to_list())]
+        keyed = items.join(keys.with_row_index("_key").with_columns(pl.col("_key").cast(pl.Int64)), on=["code", "label"], how="left",
+                           nulls_equal=True, maintain_order="left")
         item = _Pieces()
         item.text("[")
-        item.add([key.replace_strict([f"{c}\x00{lb or ''}" for c, lb in pairs], list(range(len(pairs))), return_dtype=pl.Int64), ","])
+        item.add([pl.col("_key"), ","])
         for k, name in enumerate(("amount", "method", "minutes")):
             item.text("," if k else "")
             item.add(_json_parts(items.get_column(name)))
         item.text("]")
-        per_item = items.select(pl.col("row"), item.expr().alias("_item")).sort("row", maintain_order=True)  # stable: each row's items in order
+        per_item = keyed.select(pl.col("row"), item.expr().alias("_item")).sort("row", maintain_order=True)  # stable: each row's items in order
         return per_item.group_by("row", maintain_order=True).agg(pl.col("_item")).select("row", pl.col("_item").list.join(",").alias("_items"))
 
     @staticmethod
@@ -331,6 +333,15 @@ class Encoder:
     def slices(self, size: int = SLICE_ROWS) -> Iterator[pl.Series]:
         for offset in range(0, self.frame.height, size):
             yield self.texts(offset, size)
+
+
+def _join_on_row(frame: pl.DataFrame, per_row: pl.DataFrame) -> pl.DataFrame:
+    """``frame`` with the columns of ``per_row`` (sorted by row, one row each) joined on row, in the frame's order.
+    A frame in row order (as the engine returns it) is merged with them; a million keys would otherwise be hashed."""
+    rows = frame.get_column("row")
+    if rows.is_sorted():
+        return frame.with_columns(rows.set_sorted()).join(per_row, on="row", how="left")
+    return frame.join(per_row, on="row", how="left", maintain_order="left")
 
 
 def encode(frame: pl.DataFrame, items: pl.DataFrame, law: Law, extra_traces: dict[int, list[dict]] | None = None) -> StoredResults:

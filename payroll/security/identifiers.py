@@ -62,7 +62,7 @@ RUN_ID = Identifier("RUN_ID", "실행 번호", re.compile(_MONTH + r"-[0-9a-f]{8
 def check_month(month: object) -> str:
     """``month`` when it is YYYY-MM (the whole text: a trailing newline is not a month)."""
     if not MONTH.valid(month):
-        raise InputError(f"MONTH: expected YYYY-MM, got {month!r}")
+        raise InputError(f"MONTH: YYYY-MM 형식이어야 합니다: {month!r}")
     return month  # type: ignore[return-value]
 
 

@@ -51,19 +51,19 @@ def _load(path: str) -> Limits:
         with open(path, "rb") as fh:
             doc = tomllib.load(fh)
     except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise RuleError(f"{path}: cannot read the limits: {exc}") from None
+        raise RuleError(f"{path}: 한도 파일을 읽을 수 없습니다: {exc}") from None
     values: dict[str, int] = {}
     for section, keys in _SECTIONS.items():
         table = doc.get(section)
         if not isinstance(table, dict):
-            raise RuleError(f"{path}: [{section}] is missing")
+            raise RuleError(f"{path}: [{section}] 표가 없습니다")
         unknown = set(table) - set(keys)
         if unknown:
-            raise RuleError(f"{path}: [{section}] {sorted(unknown)[0]}: unknown limit (known: {', '.join(keys)})")
+            raise RuleError(f"{path}: [{section}] {sorted(unknown)[0]}: 알 수 없는 한도 (있는 한도: {', '.join(keys)})")
         for key in keys:
             value = table.get(key)
             if type(value) is not int or value <= 0:
-                raise RuleError(f"{path}: [{section}] {key}: a positive whole number is required")
+                raise RuleError(f"{path}: [{section}] {key}: 양의 정수여야 합니다")
             values[key if section == "spreadsheet" else f"reader_{key}"] = value
     expected = {f.name for f in fields(Limits)} - {"source"}
     assert set(values) == expected, set(values) ^ expected

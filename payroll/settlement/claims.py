@@ -38,6 +38,7 @@ from pydantic import ValidationError
 
 from payroll.case import InputError, _field_path
 from payroll.csvfile import read_rows, read_text
+from payroll.field_errors import describe
 from payroll.settlement.declaration import (
     CardIn, ClaimsIn, DependantIn, DonationIn, EducationIn, HousingIn, InsuranceIn, MedicalIn, PensionAccountIn, RentIn,
 )
@@ -112,9 +113,9 @@ def _int_cell(path: Path, line: int, name: str, value: str, *, minimum: int = 0)
     try:
         number = int(text)
     except ValueError:
-        raise InputError(f"{path}: row {line}: {name}: not a whole number of won: {value!r}") from None
+        raise InputError(f"{path}: {line}행: {name}: 원 단위 정수가 아닙니다: {value!r}") from None
     if number < minimum:
-        raise InputError(f"{path}: row {line}: {name}: must be ≥ {minimum}, got {number}")
+        raise InputError(f"{path}: {line}행: {name}: {minimum} 이상이어야 합니다 (받은 값 {number})")
     return number
 
 
@@ -124,7 +125,7 @@ def _date_cell(path: Path, line: int, name: str, value: str | None) -> dt.date |
     try:
         return dt.date.fromisoformat(value.strip())
     except ValueError:
-        raise InputError(f"{path}: row {line}: {name}: not a date (YYYY-MM-DD): {value!r}") from None
+        raise InputError(f"{path}: {line}행: {name}: 날짜(YYYY-MM-DD)가 아닙니다: {value!r}") from None
 
 
 def load_ytd_csv(path: str | Path) -> list[YearToDate]:
@@ -136,16 +137,16 @@ def load_ytd_csv(path: str | Path) -> list[YearToDate]:
     for line, row in rows:
         wid = row["worker_id"].strip()
         if not wid:
-            raise InputError(f"{path}: row {line}: worker_id: empty")
+            raise InputError(f"{path}: {line}행: worker_id: 비어 있습니다")
         year = _int_cell(path, line, "year", row["year"], minimum=2000)
         key = (wid, year)
         if key in seen:
-            raise InputError(f"{path}: row {line}: worker_id: duplicate {wid!r} for {year}")
+            raise InputError(f"{path}: {line}행: worker_id: {wid!r}의 {year}년 행이 두 번 있습니다")
         seen.add(key)
         values = {c: _int_cell(path, line, c, row[c]) for c in YTD_COLUMNS[2:]}
         leaving = _date_cell(path, line, "leaving_date", row.get("leaving_date"))
         if leaving is not None and leaving.year != year:
-            raise InputError(f"{path}: row {line}: leaving_date: {leaving} is not in {year}")
+            raise InputError(f"{path}: {line}행: leaving_date: {leaving}이(가) {year}년이 아닙니다")
         out.append(YearToDate(worker_id=wid, year=year, leaving_date=leaving,
                               birth_date=_date_cell(path, line, "birth_date", row.get("birth_date")), **values))
     return out
@@ -155,7 +156,7 @@ def parse_claims(text: str, source: str) -> list[Claims]:
     try:
         doc = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise InputError(f"{source}: not valid JSON: {exc.msg} (line {exc.lineno})") from None
+        raise InputError(f"{source}: {exc.lineno}행: 올바른 JSON이 아닙니다 ({exc.msg})") from None
     items = doc if isinstance(doc, list) else [doc]
     out = []
     for i, item in enumerate(items):
@@ -164,8 +165,8 @@ def parse_claims(text: str, source: str) -> list[Claims]:
             model = ClaimsIn.model_validate(item)
         except ValidationError as exc:
             err = exc.errors()[0]
-            loc = _field_path(tuple(err["loc"])) or "(document)"
-            msg = "unknown field" if err["type"] == "extra_forbidden" else err["msg"].removeprefix("Value error, ")
+            loc = _field_path(tuple(err["loc"])) or "(문서)"
+            msg = describe(err, extra="알 수 없는 필드입니다")
             raise InputError(f"{where}: {loc}: {msg}") from None
         out.append(Claims.from_model(model))
     return out
@@ -177,6 +178,6 @@ def load_claims(path: str | Path) -> dict[tuple[str, int], Claims]:
     out: dict[tuple[str, int], Claims] = {}
     for c in claims:
         if (c.worker_id, c.year) in out:
-            raise InputError(f"{path}: worker {c.worker_id} has two claims for {c.year}")
+            raise InputError(f"{path}: 근로자 {c.worker_id}의 {c.year}년 신고서가 두 개입니다")
         out[(c.worker_id, c.year)] = c
     return out

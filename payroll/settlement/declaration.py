@@ -179,7 +179,7 @@ class ClaimsIn(BaseModel):
                     raise ValueError(f"{section}[{i}]: 대상자 {row.person!r}은 본인도 부양가족도 아님")
         for j, order in enumerate(self.births):
             if order < 1:
-                raise ValueError(f"births[{j}]: 출산·입양 순서는 1 이상, got {order}")
+                raise ValueError(f"births[{j}]: 출산·입양 순서는 1 이상이어야 합니다 (받은 값 {order})")
         if self.marriage_date is not None and self.marriage_date.year != self.year:
             raise ValueError(f"혼인신고일 {self.marriage_date}이 {self.year}년이 아님 (조특법 §92: 혼인신고를 한 날이 속하는 과세기간)")
         return self

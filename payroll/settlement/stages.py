@@ -25,7 +25,7 @@ def pct(r: Fraction) -> int:
     """A rate given in whole percent (15% → 15); the card and medical rates all are."""
     p = r * 100
     if p.denominator != 1:
-        raise ValueError(f"rate {r} is not a whole percent")
+        raise ValueError(f"요율 {r}이(가) 정수 퍼센트가 아닙니다")
     return int(p)
 
 
@@ -51,7 +51,7 @@ def card_columns(on) -> list[list[pl.Expr]]:
     is then whole (× 4), and so is every amount × whole-percent rate (× 100)."""
     t = on["year_end_claims.card_threshold_rate"]
     if t != Fraction(1, 4):
-        raise ValueError("the card threshold is worked in quarters of the 총급여 (25%)")
+        raise ValueError("신용카드 공제 문턱은 총급여의 25%로 계산합니다")
     rc, rd, rcu, rm, rt = (pct(on[f"year_end_claims.card_rate_{k}"]) for k in ("credit", "debit", "culture", "market", "transit"))
     low = c("total_pay") <= on["year_end_claims.card_culture_pay_limit"]
     # 총급여 7천만원 초과: 문화체육사용분 is not a class of its own (②3 only ≤ 7천만); taken as 신용카드사용분

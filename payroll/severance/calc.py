@@ -186,7 +186,7 @@ def compute_severance(
         last = dt.date(day.year, day.month, calendar.monthrange(day.year, day.month)[1])
         lo, hi = max(day, w_start), min(last, w_end)
         if key not in monthly_wages:
-            raise ValueError(f"wages of {key} are needed for the 평균임금 of {worker_id} ({w_start} … {w_end})")
+            raise ValueError(f"{worker_id}의 평균임금 ({w_start} … {w_end})에 {key} 임금이 필요합니다")
         covered = (hi - lo).days + 1
         in_month = (last - day).days + 1
         wages += monthly_wages[key] * covered // in_month

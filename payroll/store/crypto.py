@@ -34,7 +34,7 @@ def load_key() -> bytes:
         return _as_key(text, f"${KEY_ENV}")
     path = os.environ.get(KEY_FILE_ENV)
     if not path:
-        raise InputError(f"no encryption key: set {KEY_FILE_ENV} to a key file (payroll key new FILE) or {KEY_ENV}")
+        raise InputError(f"암호화 키가 없습니다: {KEY_FILE_ENV}에 키 파일을 지정하거나 (payroll key new FILE로 만듦) {KEY_ENV}를 설정하세요")
     return read_key_file(Path(path), f"{KEY_FILE_ENV}={path}")
 
 
@@ -45,7 +45,7 @@ def read_key_file(path: Path, source: str | None = None) -> bytes:
     try:
         text = Path(path).read_text(encoding="ascii")
     except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"{source}: cannot read the key file: {getattr(exc, 'strerror', exc)}") from None
+        raise InputError(f"{source}: 키 파일을 읽을 수 없습니다 ({getattr(exc, 'strerror', exc)})") from None
     return _as_key(text, str(path))
 
 
@@ -54,7 +54,7 @@ def _as_key(text: str, source: str) -> bytes:
     try:
         Fernet(key)
     except (ValueError, TypeError):
-        raise InputError(f"{source}: not a Fernet key (32 bytes, url-safe base64; make one with `payroll key new FILE`)") from None
+        raise InputError(f"{source}: Fernet 키가 아닙니다 (32바이트, url-safe base64; `payroll key new FILE`로 만드세요)") from None
     return key
 
 
@@ -76,7 +76,7 @@ def key_id(key: bytes) -> str:
 def new_key_file(path: Path) -> str:
     path = Path(path)
     if path.exists():
-        raise InputError(f"{path}: exists; refusing to overwrite a key")
+        raise InputError(f"{path}: 이미 있습니다; 키를 덮어쓰지 않습니다")
     key = Fernet.generate_key()
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "wb") as fh:
@@ -88,12 +88,12 @@ def parse_rrn(text: str, where: str = "주민등록번호") -> tuple[str, dt.dat
     """Validate a 주민등록번호 and return (13 digits, birth date). The number never appears in an error."""
     m = RRN_RE.match(text.strip())
     if not m:
-        raise InputError(f"{where}: not a 주민등록번호 (13 digits, YYMMDD-NNNNNNN)")
+        raise InputError(f"{where}: 주민등록번호가 아닙니다 (13자리, YYMMDD-NNNNNNN)")
     front, gender, rest = m.groups()
     try:
         birth = dt.date(CENTURY[gender] + int(front[:2]), int(front[2:4]), int(front[4:6]))
     except ValueError:
-        raise InputError(f"{where}: the first six digits are not a date") from None
+        raise InputError(f"{where}: 앞 여섯 자리가 날짜가 아닙니다") from None
     return front + gender + rest, birth
 
 
@@ -110,7 +110,7 @@ def decrypt_bytes(token: bytes, key: bytes) -> bytes:
     try:
         return Fernet(key).decrypt(token)
     except InvalidToken:
-        raise InputError("the encryption key does not open this record (wrong PAYROLL_KEY/PAYROLL_KEY_FILE?)") from None
+        raise InputError("이 암호화 키로는 이 기록을 열 수 없습니다 (PAYROLL_KEY/PAYROLL_KEY_FILE이 맞나요?)") from None
 
 
 def encrypt(rrn13: str, key: bytes) -> bytes:
@@ -121,4 +121,4 @@ def decrypt(token: bytes, key: bytes) -> str:
     try:
         return Fernet(key).decrypt(token).decode("ascii")
     except InvalidToken:
-        raise InputError("the encryption key does not open this record (wrong PAYROLL_KEY/PAYROLL_KEY_FILE?)") from None
+        raise InputError("이 암호화 키로는 이 기록을 열 수 없습니다 (PAYROLL_KEY/PAYROLL_KEY_FILE이 맞나요?)") from None

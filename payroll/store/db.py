@@ -133,25 +133,25 @@ def open_store(url: str | None = None, *, migrate_schema: bool = True) -> Store:
     try:
         parsed = make_url(full)
     except ArgumentError:
-        raise InputError(f"--db/{DB_ENV}: not a database URL: {full!r}") from None
+        raise InputError(f"--db/{DB_ENV}: 데이터베이스 URL이 아닙니다: {full!r}") from None
     kwargs: dict = {}
     if parsed.drivername.startswith("sqlite"):
         if parsed.database and parsed.database != ":memory:":
             parent = Path(parsed.database).expanduser().resolve().parent
             if not parent.is_dir():
-                raise InputError(f"--db/{DB_ENV}: directory {parent} does not exist")
+                raise InputError(f"--db/{DB_ENV}: 폴더 {parent}이(가) 없습니다")
         kwargs["connect_args"] = {"timeout": 30}
     try:
         engine = create_engine(full, **kwargs)
     except (ArgumentError, ImportError) as exc:
-        raise InputError(f"--db/{DB_ENV}: cannot use {parsed.render_as_string(hide_password=True)}: {exc}") from None
+        raise InputError(f"--db/{DB_ENV}: {parsed.render_as_string(hide_password=True)}을(를) 쓸 수 없습니다: {exc}") from None
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     if migrate_schema:
         try:
             migrate(engine)
         except OperationalError as exc:
-            raise InputError(f"--db/{DB_ENV}: cannot open {parsed.render_as_string(hide_password=True)}: {str(exc.orig).strip().splitlines()[0]}") from None
+            raise InputError(f"--db/{DB_ENV}: {parsed.render_as_string(hide_password=True)}을(를) 열 수 없습니다: {str(exc.orig).strip().splitlines()[0]}") from None
     from payroll import installation
 
     installation.activate_for_database(full)  # the law this process uses includes the figures entered beside this database

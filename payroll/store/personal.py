@@ -44,14 +44,14 @@ def import_rrn_csv(store: Store, path: Path, actor: str) -> int:
     try:
         text = Path(path).read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"{path}: cannot read: {getattr(exc, 'strerror', exc)}") from None
+        raise InputError(f"{path}: 읽을 수 없습니다 ({getattr(exc, 'strerror', exc)})") from None
     reader = csv.DictReader(io.StringIO(text))
     if not reader.fieldnames or {"worker_id", "rrn"} - set(reader.fieldnames):
-        raise InputError(f"{path}: the header must have worker_id and rrn")
+        raise InputError(f"{path}: 1행: 머리글에 worker_id와 rrn이 있어야 합니다")
     rows = []
     for line, row in enumerate(reader, start=2):
-        wid = WORKER_ID.check((row.get("worker_id") or "").strip(), f"{path}: row {line}")
-        digits, birth = crypto.parse_rrn(row.get("rrn") or "", f"{path}: row {line}: rrn")
+        wid = WORKER_ID.check((row.get("worker_id") or "").strip(), f"{path}: {line}행")
+        digits, birth = crypto.parse_rrn(row.get("rrn") or "", f"{path}: {line}행: rrn")
         rows.append(_record(wid, digits, birth, key))
     with store.session() as s:
         for r in rows:

@@ -38,28 +38,28 @@ def load_leave(path: Path | None, roster: Roster, law: Law | None = None) -> pl.
     contract_on = roster.contract_on
     rows = []
     seen: set[tuple[str, dt.date, str]] = set()
-    for line, r in read_small_csv(path, ("worker_id", "date", "kind", "minutes"), "leave"):
-        where = f"{path}: row {line}"
+    for line, r in read_small_csv(path, ("worker_id", "date", "kind", "minutes"), "휴가"):
+        where = f"{path}: {line}행"
         wid = r["worker_id"]
         if wid not in roster.workers:
-            raise InputError(f"{where}: worker_id: {wid!r} is not in the roster")
+            raise InputError(f"{where}: worker_id: {wid!r}은(는) 명부(roster)에 없습니다")
         day = parse_iso_date(r["date"], f"{where}: date")
         if contract_on(wid, day) is None:
-            raise InputError(f"{where}: date: {day} is outside every contract of worker {wid}")
+            raise InputError(f"{where}: date: {day}은(는) 근로자 {wid}의 어느 계약 기간에도 들지 않습니다")
         kind = r["kind"]
         if kind not in LEAVE_KINDS:
-            raise InputError(f"{where}: kind: unknown leave kind {kind!r} (known: {', '.join(LEAVE_KINDS)})")
+            raise InputError(f"{where}: kind: 알 수 없는 휴가 종류 {kind!r} (쓸 수 있는 값: {', '.join(LEAVE_KINDS)})")
         minutes = None
         if r["minutes"]:
             try:
                 minutes = int(r["minutes"])
             except ValueError:
-                raise InputError(f"{where}: minutes: not a whole number of minutes: {r['minutes']!r}") from None
+                raise InputError(f"{where}: minutes: 분 단위 정수가 아닙니다: {r['minutes']!r}") from None
             if not 0 < minutes <= 1440:
-                raise InputError(f"{where}: minutes: must be between 1 and 1440, got {minutes}")
+                raise InputError(f"{where}: minutes: 1에서 1440 사이여야 합니다 (받은 값 {minutes})")
         check_use(kind, minutes, contract_on(wid, day).daily_minutes, day, law, where)
         if (wid, day, kind) in seen:
-            raise InputError(f"{where}: worker {wid} has {kind} on {day} twice")
+            raise InputError(f"{where}: 근로자 {wid}의 {day} {kind}이(가) 두 번 있습니다")
         seen.add((wid, day, kind))
         rows.append((wid, day, kind, minutes, LEAVE_KINDS[kind], line))
     _check_overlap(path, rows, contract_on)
@@ -79,8 +79,8 @@ def _check_overlap(path: Path, rows: list[tuple], contract_on: Callable[[str, dt
         daily = contract_on(wid, day).daily_minutes
         spans = [(m if m is not None else daily // 2 if kind == "반차" else daily) for _, _, kind, m, _, _ in group]
         if sum(spans) > daily or daily in spans:
-            raise InputError(f"{path}: row {group[1][5]}: date: leave of worker {wid} on {day} overlaps row {group[0][5]} "
-                             f"({sum(spans)} minutes against a scheduled day of {daily})")
+            raise InputError(f"{path}: {group[1][5]}행: date: 근로자 {wid}의 {day} 휴가가 {group[0][5]}행과 겹칩니다 "
+                             f"(합계 {sum(spans)}분, 1일 소정근로시간 {daily}분)")
 
 
 def load_approvals(path: Path | None, roster: Roster) -> pl.DataFrame:
@@ -88,15 +88,15 @@ def load_approvals(path: Path | None, roster: Roster) -> pl.DataFrame:
         return pl.DataFrame(schema=APPROVAL_SCHEMA)
     path = Path(path)
     rows = []
-    for line, r in read_small_csv(path, ("worker_id", "date", "start", "end", "reason"), "overtime"):
-        where = f"{path}: row {line}"
+    for line, r in read_small_csv(path, ("worker_id", "date", "start", "end", "reason"), "연장근로 승인"):
+        where = f"{path}: {line}행"
         wid = r["worker_id"]
         if wid not in roster.workers:
-            raise InputError(f"{where}: worker_id: {wid!r} is not in the roster")
+            raise InputError(f"{where}: worker_id: {wid!r}은(는) 명부(roster)에 없습니다")
         day = parse_iso_date(r["date"], f"{where}: date")
         a, b = parse_clock(r["start"], f"{where}: start"), parse_clock(r["end"], f"{where}: end")
         if a is None or b is None:
-            raise InputError(f"{where}: start/end: both are required")
+            raise InputError(f"{where}: start/end: 둘 다 필요합니다")
         base = dt.datetime.combine(day, dt.time())
         rows.append((wid, day, base + dt.timedelta(minutes=a), base + dt.timedelta(minutes=b + (1440 if b <= a else 0)), r["reason"]))
     frame = pl.DataFrame(rows, schema=APPROVAL_SCHEMA, orient="row")

@@ -101,7 +101,7 @@ def minimum_wage_shortfalls(summary: pl.DataFrame, minimum: int) -> tuple[dict, 
 
 def month_bounds(month: str) -> tuple[dt.date, dt.date]:
     if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", month or ""):
-        raise InputError(f"month: expected YYYY-MM, got {month!r}")
+        raise InputError(f"month: YYYY-MM 형식이어야 합니다: {month!r}")
     year, mon = int(month[:4]), int(month[5:])
     return dt.date(year, mon, 1), dt.date(year, mon, calendar.monthrange(year, mon)[1])
 

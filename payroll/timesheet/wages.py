@@ -83,9 +83,9 @@ def pay_lines(
     for job, codes in allowance_table.items():
         for code, amount in codes.items():
             if code not in catalogue:
-                raise RuleError(f"timesheet.public_service_allowances[{job!r}]: unknown pay code {code!r}")
+                raise RuleError(f"timesheet.public_service_allowances[{job!r}]: 알 수 없는 지급 코드 {code!r}")
             if not isinstance(amount, int) or amount < 0:
-                raise RuleError(f"timesheet.public_service_allowances[{job!r}].{code}: must be whole won ≥ 0")
+                raise RuleError(f"timesheet.public_service_allowances[{job!r}].{code}: 0 이상의 원 단위 정수여야 합니다")
     meal_ordinary = catalogue["meal"].ordinary
 
     # the month's own days, and a day of another month whose minutes this month pays (a night shift
@@ -117,7 +117,7 @@ def pay_lines(
         amount = r["wage"]
         if r["pay_grade"]:
             if r["pay_grade"] not in table:
-                raise InputError(f"contracts: contract {r['contract_id']}: pay_grade {r['pay_grade']!r} is not in timesheet.public_service_pay_table ({', '.join(table)})")
+                raise InputError(f"contracts: 계약 {r['contract_id']}: pay_grade {r['pay_grade']!r}이(가) timesheet.public_service_pay_table에 없습니다 ({', '.join(table)})")
             amount = int(table[r["pay_grade"]])
             if r["wage"] not in (0, amount):
                 warnings.append(f"{r['worker_id']}: 계약 {r['contract_id']} 월급 {won(r['wage'])}원 ≠ 보수표 {r['pay_grade']} {won(amount)}원 — 보수표 적용")

@@ -30,6 +30,9 @@ LOGIN_CSRF_COOKIE = "payroll_login_csrf"
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
 IDLE_TIMEOUT = dt.timedelta(minutes=30)
+#: ``last_seen`` is moved on when it is this old: a session idles out at most this much before 30
+#: minutes after its last request, and a busy console does not write the database on every request
+TOUCH_EVERY = dt.timedelta(minutes=1)
 ABSOLUTE_TIMEOUT = dt.timedelta(hours=8)
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
@@ -87,7 +90,7 @@ def end_session(db: Session, token: str | None) -> None:
 
 
 def load_principal(db: Session, token: str | None, now: dt.datetime) -> Principal | None:
-    """The session's user if the token is live and the account usable; touches ``last_seen``."""
+    """The session's user if the token is live and the account usable; touches ``last_seen`` (at most once a minute)."""
     if not token or len(token) > 128:
         return None
     row = db.get(ConsoleSession, _digest(token))
@@ -102,9 +105,10 @@ def load_principal(db: Session, token: str | None, now: dt.datetime) -> Principa
         db.delete(row)
         db.commit()
         return None
-    row.last_seen = now
-    db.add(row)
-    db.commit()
+    if now - row.last_seen >= TOUCH_EVERY:  # a write per minute of activity, not per request
+        row.last_seen = now
+        db.add(row)
+        db.commit()
     return Principal(user.id, user.name, user.role, row.csrf_token, user.worker_id, bool(user.must_change_password))
 
 

@@ -31,7 +31,7 @@ def serve_command(host, port, db_url, data_dir, inputs_dir, secure_cookies, allo
     smtp = load_smtp(smtp_file) if smtp_file or os.environ.get(SMTP_ENV) else None
     app = create_app(db_url=db_url, data_dir=data_dir, inputs_dir=inputs_dir, secure_cookies=secure_cookies, allowed_hosts=hosts, smtp=smtp)
     if host not in ("127.0.0.1", "localhost", "::1"):
-        click.echo(f"warning: listening on {host}: other machines can reach the console; use HTTPS (--secure-cookies) in front of it", err=True)
+        click.echo(f"경고: {host}에서 받습니다: 다른 컴퓨터가 콘솔에 접속할 수 있습니다; 앞에 HTTPS를 두세요 (--secure-cookies)", err=True)
     click.echo(f"HR 콘솔: http://{'[' + host + ']' if ':' in host else host}:{port}/  (Ctrl+C로 종료)")
     uvicorn.run(app, host=host, port=port, log_level="warning", server_header=False)
 

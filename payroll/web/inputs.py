@@ -18,6 +18,7 @@ uploaded file name is kept only for display and never becomes a path.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 import os
 import re
@@ -116,13 +117,11 @@ _RECORD_ROSTER: dict[tuple, object] = {}
 
 
 def _record_version(engine) -> tuple:
-    """The record's version: every change of the record writes an audit row of a ``record.…`` action, so a
-    newer one means read again (views and logins write audit rows too, and change nothing)."""
-    from payroll.store.models import AuditLog
+    """The record's version (:func:`payroll.record.audit.record_version`)."""
+    from payroll.record.audit import record_version
 
     with Session(engine) as db:
-        last = db.exec(select(AuditLog.id).where(AuditLog.action.startswith("record.")).order_by(AuditLog.id.desc()).limit(1)).first()
-    return (str(engine.url), last)
+        return (str(engine.url), record_version(db))
 
 
 def month_bounds(month: str) -> tuple[dt.date, dt.date]:
@@ -317,9 +316,9 @@ class MonthCheck:
     findings: list  # payroll.runs.prechecks.Finding: the errors a run would refuse on
     roster: object
 
-    @property
+    @functools.cached_property
     def open_errors(self) -> pl.DataFrame:
-        """The errors neither corrected nor decided."""
+        """The errors neither corrected nor decided (worked out once: the check is kept, /months asks every view)."""
         from payroll.attendance.checks import open_errors_of
 
         return open_errors_of(self.exceptions)

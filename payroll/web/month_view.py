@@ -7,9 +7,12 @@ so what the page says is open is exactly what the run refuses on.
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from pathlib import Path
 
 import polars as pl
+from markupsafe import Markup
 from sqlmodel import Session
 
 from payroll.case import InputError
@@ -85,8 +88,73 @@ def exceptions_context(check, root: Path, names: dict[str, str], code: str = "",
     }
 
 
-def month_context(app, month: str, *, code: str = "", department: str = "", worker: str = "", date: str = "",
+#: what the month page lays out from a check — its exceptions report (``_exceptions.html``), its
+#: precheck (``_precheck.html``), the open errors by worker — by the check (kept here with them, so
+#: its id stays its own), the month, the files' names, the filter and the viewer's role and form
+#: token: the check is itself kept by the hashes of its inputs (payroll.web.inputs.month_check), so
+#: another view of an unchanged month lays out and renders none of its thousands of rows again
+_KEPT: OrderedDict[tuple, tuple[object, object]] = OrderedDict()
+KEPT_ENTRIES = 32
+_KEPT_LOCK = threading.Lock()
+
+
+def _kept(key: tuple, check, make):
+    """``make()``, kept by ``key`` (whose first element is ``id(check)``) with ``check``."""
+    with _KEPT_LOCK:
+        found = _KEPT.get(key)
+        if found is not None:
+            _KEPT.move_to_end(key)
+            return found[1]
+    value = make()
+    with _KEPT_LOCK:
+        _KEPT[key] = (check, value)
+        while len(_KEPT) > KEPT_ENTRIES:
+            _KEPT.popitem(last=False)
+    return value
+
+
+def _rendered(template: str, ctx: dict, principal, extra: dict | None = None) -> Markup:
+    from payroll.web.app import mask_rrn, templates
+
+    values = {**ctx, **(extra or {}), "principal": principal}
+    if isinstance(values.get("exc_error"), str):  # as payroll.web.app.render: never a full 주민등록번호
+        values["exc_error"] = mask_rrn(values["exc_error"])
+    return Markup(templates.get_template(template).render(values))
+
+
+def _viewed(ctx: dict, principal) -> tuple:
+    """What a page laid out from the month's check depends on besides the check."""
+    return (ctx["month"], str(ctx["inputs_root"]), tuple(sorted(ctx["names"].items())), getattr(principal, "role", None),
+            getattr(principal, "csrf_token", None))
+
+
+def exceptions_html(ctx: dict, principal) -> Markup:
+    """The month's exceptions report as HTML: ``_exceptions.html`` on ``ctx`` (a :func:`month_context`),
+    rendered once for the same check, names, filter and viewer."""
+    check = ctx["check"]
+    if check is None:
+        return _rendered("_exceptions.html", ctx, principal)
+
+    def make() -> Markup:
+        exc = exceptions_context(check, ctx["inputs_root"], ctx["names"], **ctx["filter"])
+        exc["kinds_found"] = exc.pop("kinds")
+        return _rendered("_exceptions.html", ctx, principal, exc)
+
+    return _kept((id(check), "exceptions", *_viewed(ctx, principal), tuple(sorted(ctx["filter"].items()))), check, make)
+
+
+def precheck_html(ctx: dict, principal) -> Markup:
+    """The month's 계산 전 확인 as HTML (``_precheck.html``): the open errors by worker, with the
+    clerk's decision forms, and the decisions taken; rendered once for the same check, names and viewer."""
+    check = ctx["check"]
+    if check is None:
+        return _rendered("_precheck.html", ctx, principal)
+    return _kept((id(check), "precheck", *_viewed(ctx, principal)), check, lambda: _rendered("_precheck.html", ctx, principal))
+
+
+def month_context(app, month: str, *, principal=None, code: str = "", department: str = "", worker: str = "", date: str = "",
                   message: str | None = None, error: str | None = None, results: list[dict] | None = None, preview: dict | None = None) -> dict:
+    """What the month page shows; ``exceptions_html`` is its exceptions report, rendered for ``principal``."""
     root = app.state.inputs_dir
     with Session(app.state.store.engine) as db:
         uploads = web_inputs.current_uploads(db, root, month)
@@ -112,17 +180,17 @@ def month_context(app, month: str, *, code: str = "", department: str = "", work
         "upload_results": results or [], "preview": preview, "jobs": app.state.jobs.of_target(month), "employer": services.employer_state(app),
         "filter": {"code": code, "department": department, "worker": worker, "date": date},
         "files": [], "open_workers": [], "decisions": [], "exc_rows": [], "note_rows": [], "counts": [], "departments": [], "kinds_found": [],
-        "exc_matching": 0, "note_matching": 0,
+        "exc_matching": 0, "note_matching": 0, "names": names, "inputs_root": root,
     }
     if check is not None:
         files = web_inputs.file_results(check)
         for f in files:
             leaf = str(f["path"]).rsplit("/", 1)[-1]
             f["name"] = names.get(leaf, leaf)
-        ctx.update(files=files, open_workers=open_by_worker(check, names), decisions=decisions_shown(check))
-        exc = exceptions_context(check, root, names, code, department, worker, date)
-        exc["kinds_found"] = exc.pop("kinds")
-        ctx.update(exc)
+        open_workers = _kept((id(check), "open", tuple(sorted(names.items()))), check, lambda: open_by_worker(check, names))
+        ctx.update(files=files, open_workers=open_workers, decisions=decisions_shown(check))
+    ctx["exceptions_html"] = exceptions_html(ctx, principal)
+    ctx["precheck_html"] = precheck_html(ctx, principal)
     return ctx
 
 

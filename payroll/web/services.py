@@ -223,9 +223,9 @@ def output_bytes(run: Run, name: str) -> bytes:
     try:
         data = path.read_bytes()
     except OSError:
-        raise InputError(f"{run.run_id}: {name} is not in the run's output directory") from None
+        raise InputError(f"{run.run_id}: {name}이(가) 실행의 산출물 폴더에 없습니다") from None
     if sha256_bytes(data) != manifest[name]:
-        raise InputError(f"{run.run_id}: {name} differs from the recorded sha256; ask the auditor to replay the run")
+        raise InputError(f"{run.run_id}: {name}이(가) 기록된 sha256과 다릅니다; 감사자에게 실행 재현(replay)을 요청하세요")
     return data
 
 

@@ -31,6 +31,7 @@ from payroll.law import Law, RuleError
 from payroll.money import won
 
 APPROVED, WAITLISTED, REJECTED, CANCELLED = "approved", "waitlisted", "rejected", "cancelled"
+STATUS_LABELS = {APPROVED: "승인", WAITLISTED: "대기", REJECTED: "반려", CANCELLED: "취소"}
 PAY_CODES = {"taxable": "fertility_support", "non_taxable": "fertility_support_non_taxable"}
 
 
@@ -154,25 +155,25 @@ def decide(
 
 def _apply(ledger: Ledger, a: Application, at: dt.datetime, programme, eligibility, active) -> None:
     if a.application_id in ledger.decisions:
-        raise InputError(f"application {a.application_id}: duplicate application id")
+        raise InputError(f"신청 {a.application_id}: 신청 번호가 두 번 있습니다")
     try:
         prog = programme(a.treatment_date)
     except RuleError as exc:
-        _record(ledger, a, REJECTED, 0, f"no programme rules for the treatment date: {exc}", at, a.treatment_date.year, None)
+        _record(ledger, a, REJECTED, 0, f"시술일에 시행 중인 지원 규칙이 없습니다: {exc}", at, a.treatment_date.year, None)
         return
     year = prog.year
     ledger.budget.setdefault(year, prog.budget)
     ledger.used.setdefault(year, 0)
     reason, age = eligibility(a)
     if reason is None and a.submitted_at.date() < a.treatment_date:
-        reason = f"신청일 {a.submitted_at.date()} is before the treatment date {a.treatment_date}"
+        reason = f"신청일 {a.submitted_at.date()}이(가) 시술일 {a.treatment_date}보다 앞섭니다"
     if reason is None and a.submitted_at.year != year:
-        reason = f"claim outside the programme year {year} (submitted {a.submitted_at.date()})"
+        reason = f"지원 연도 {year} 밖의 신청입니다 (신청일 {a.submitted_at.date()})"
     if reason is None and a.cost <= 0:
-        reason = "no treatment cost proven (cost 0)"
+        reason = "증빙된 시술비가 없습니다 (비용 0)"
     key = (a.worker_id, a.treatment_date)
     if reason is None and key in active:
-        reason = f"duplicate: {active[key]} already claims the treatment of {a.treatment_date}"
+        reason = f"중복: {active[key]}이(가) 이미 {a.treatment_date} 시술을 신청했습니다"
     if reason is not None:
         _record(ledger, a, REJECTED, 0, reason, at, year, age)
         return
@@ -194,9 +195,9 @@ def _apply(ledger: Ledger, a: Application, at: dt.datetime, programme, eligibili
 def _cancel(ledger: Ledger, c: Cancellation, at: dt.datetime, active) -> None:
     d = ledger.decisions.get(c.application_id)
     if d is None:
-        raise InputError(f"cancellation of {c.application_id}: no such application submitted before {at.isoformat()}")
+        raise InputError(f"{c.application_id} 취소: {at.isoformat()} 전에 제출된 그런 신청이 없습니다")
     if d.status in (REJECTED, CANCELLED):
-        raise InputError(f"cancellation of {c.application_id}: the application is {d.status}; nothing to cancel")
+        raise InputError(f"{c.application_id} 취소: 신청이 이미 {STATUS_LABELS[d.status]} 상태입니다; 취소할 것이 없습니다")
     active.pop((d.application.worker_id, d.application.treatment_date), None)
     why = f"취소 {at.isoformat()}" + (f" ({c.reason})" if c.reason else "")
     if d.status == APPROVED:
@@ -226,10 +227,10 @@ def roster_eligibility(roster) -> Eligibility:
     def check(a: Application) -> tuple[str | None, int | None]:
         worker = roster.workers.get(a.worker_id)
         if worker is None:
-            return f"worker {a.worker_id} is not in the roster", None
+            return f"근로자 {a.worker_id}은(는) 명부(roster)에 없습니다", None
         age = age_on(worker.birth_date, a.treatment_date)
         if roster.contract_on(a.worker_id, a.treatment_date) is None:
-            return f"worker {a.worker_id} is not employed on the treatment date {a.treatment_date}", age
+            return f"근로자 {a.worker_id}은(는) 시술일 {a.treatment_date}에 재직하지 않았습니다", age
         return None, age
 
     return check

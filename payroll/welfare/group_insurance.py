@@ -71,9 +71,9 @@ def plan_on(law: Law, code: str, day: dt.date) -> Plan:
     try:
         plans = plans_on(law, day)
     except RuleError as exc:
-        raise InputError(f"plan {code!r}: no group-insurance rules on {day}: {exc}") from None
+        raise InputError(f"plan: 플랜 {code!r}: {day}에 시행 중인 단체보험 규칙이 없습니다: {exc}") from None
     if code not in plans:
-        raise InputError(f"plan {code!r}: not offered on {day} (plans: {', '.join(plans)})")
+        raise InputError(f"plan: 플랜 {code!r}은(는) {day}에 제공되지 않습니다 (제공 플랜: {', '.join(plans)})")
     return plans[code]
 
 
@@ -109,29 +109,29 @@ def check_enrolment(law: Law, roster, e: Enrolment, existing: list[Enrolment]) -
     """Validate a new enrolment; raise InputError naming the field. Returns the plan."""
     worker = roster.workers.get(e.worker_id)
     if worker is None:
-        raise InputError(f"worker {e.worker_id!r}: not in the roster")
+        raise InputError(f"worker_id: {e.worker_id!r}은(는) 명부(roster)에 없습니다")
     if e.end is not None and e.end < e.start:
-        raise InputError(f"end {e.end}: before start {e.start}")
+        raise InputError(f"end: 종료일 {e.end}이(가) 시작일 {e.start}보다 앞섭니다")
     plan = plan_on(law, e.plan, e.start)
     span = employment_span(roster, e.worker_id, e.start)
     if span is None:
-        raise InputError(f"start {e.start}: worker {e.worker_id} is not employed on that date (no contract covers it)")
+        raise InputError(f"start: 시작일 {e.start}에 근로자 {e.worker_id}은(는) 재직하지 않습니다 (그날을 포함하는 계약 없음)")
     if worker.employment not in plan.employment:
-        raise InputError(f"plan {e.plan}: employment {worker.employment} of worker {e.worker_id} is not admitted ({', '.join(plan.employment)})")
+        raise InputError(f"plan: 플랜 {e.plan}: 근로자 {e.worker_id}의 고용 형태 {worker.employment}은(는) 가입 대상이 아닙니다 (대상: {', '.join(plan.employment)})")
     span_start, span_end = span
     if span_end is not None and plan.min_contract_months:
         needed = months_end(e.start, plan.min_contract_months)  # 민법 §160
         if span_end < needed:
             raise InputError(
-                f"plan {e.plan}: needs a contract of at least {plan.min_contract_months} months from {e.start} "
-                f"(to {needed}); worker {e.worker_id}'s employment ends {span_end}"
+                f"plan: 플랜 {e.plan}: {e.start}부터 {plan.min_contract_months}개월 이상의 계약이 필요합니다 "
+                f"({needed}까지); 근로자 {e.worker_id}의 고용은 {span_end}에 끝납니다"
             )
     for other in existing:
         if other.worker_id == e.worker_id and other.plan == e.plan:
             o_end = other.end or dt.date.max
             n_end = e.end or dt.date.max
             if other.start <= n_end and e.start <= o_end:
-                raise InputError(f"worker {e.worker_id}: already enrolled in {e.plan} from {other.start} ({other.enrolment_id}); enrolments overlap")
+                raise InputError(f"start: 근로자 {e.worker_id}은(는) 이미 {other.start}부터 {e.plan}에 가입되어 있습니다 ({other.enrolment_id}); 가입 기간이 겹칩니다")
     return plan
 
 
@@ -209,7 +209,7 @@ def premiums(law: Law, roster, enrolments: list[Enrolment], year: int) -> pl.Dat
     missing = x.filter(pl.col("premium_yearly").is_null())
     if missing.height:
         r = missing.row(0, named=True)
-        raise RuleError(f"group insurance plan {r['plan']!r} (enrolment {r['enrolment_id']}) is not offered in {year}-{r['month_no']:02d}")
+        raise RuleError(f"단체보험 플랜 {r['plan']!r} (가입 {r['enrolment_id']})이(가) {year}-{r['month_no']:02d}에 제공되지 않습니다")
     x = x.sort("enrolment_id", "month_no").with_columns(
         pl.col("month_no").cum_count().over("enrolment_id").alias("k"),
         pl.len().over("enrolment_id").alias("n"),

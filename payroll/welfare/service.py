@@ -50,7 +50,7 @@ def enrol(session: Session, law: Law, roster, worker_id: str, plan: str, start: 
     existing = enrolments(session)
     enrolment_id = enrolment_id or f"GI-{len(existing) + 1:05d}"
     if any(e.enrolment_id == enrolment_id for e in existing):
-        raise InputError(f"enrolment id {enrolment_id!r}: already recorded")
+        raise InputError(f"가입 번호 {enrolment_id!r}: 이미 기록되어 있습니다")
     e = gi.Enrolment(enrolment_id, worker_id, plan, start, end)
     p = gi.check_enrolment(law, roster, e, existing)
     session.add(InsuranceEnrolment(enrolment_id=e.enrolment_id, worker_id=worker_id, plan=plan, start=start, end=end, created_at=_now()))
@@ -140,22 +140,22 @@ def validate_application(law: Law, roster, a: fx.Application, apps: list[fx.Appl
     """The checks that refuse an application outright (exit 2); budget never refuses — it waitlists."""
     pre = f"{where}: " if where else ""
     if a.worker_id not in roster.workers:
-        raise InputError(f"{pre}worker_id: {a.worker_id!r} is not in the roster")
+        raise InputError(f"{pre}worker_id: {a.worker_id!r}은(는) 명부(roster)에 없습니다")
     if a.cost < 0:
-        raise InputError(f"{pre}cost: must be ≥ 0, got {a.cost}")
+        raise InputError(f"{pre}cost: 0 이상이어야 합니다 (받은 값 {a.cost})")
     if not a.evidence.strip():
-        raise InputError(f"{pre}evidence: a reference to the proof of the treatment cost is required")
+        raise InputError(f"{pre}evidence: 시술비 증빙의 참조(영수증 번호 등)가 필요합니다")
     if roster.contract_on(a.worker_id, a.treatment_date) is None:
-        raise InputError(f"{pre}treatment_date: {a.treatment_date} is outside the employment of worker {a.worker_id} (no contract covers it)")
+        raise InputError(f"{pre}treatment_date: {a.treatment_date}은(는) 근로자 {a.worker_id}의 재직 기간 밖입니다 (그날을 포함하는 계약 없음)")
     if any(x.application_id == a.application_id for x in apps):
-        raise InputError(f"{pre}application_id: {a.application_id!r} is already recorded")
+        raise InputError(f"{pre}application_id: {a.application_id!r}은(는) 이미 기록되어 있습니다")
     cancelled = {c.application_id for c in cancels}
     for x in apps:
         if x.worker_id == a.worker_id and x.treatment_date == a.treatment_date and x.application_id not in cancelled:
-            raise InputError(f"{pre}duplicate application: worker {a.worker_id} already applied for the treatment of {a.treatment_date} ({x.application_id})")
+            raise InputError(f"{pre}중복 신청: 근로자 {a.worker_id}은(는) 이미 {a.treatment_date} 시술을 신청했습니다 ({x.application_id})")
     last = _last_event(apps, cancels)
     if last is not None and a.submitted_at < last:
-        raise InputError(f"{pre}submitted_at: {a.submitted_at.isoformat()} is before the last recorded event ({last.isoformat()}); decisions already made are final")
+        raise InputError(f"{pre}submitted_at: {a.submitted_at.isoformat()}이(가) 마지막 기록({last.isoformat()})보다 앞섭니다; 이미 내린 결정은 바뀌지 않습니다")
     fx.programme_on(law, a.treatment_date)  # RuleError (exit 2) when no programme is in force
 
 
@@ -181,15 +181,15 @@ def cancel(session: Session, law: Law, roster, application_id: str, cancelled_at
     before = replay(law, roster, apps, cancels)
     d = before.decisions.get(application_id)
     if d is None:
-        raise InputError(f"application {application_id!r}: not recorded")
+        raise InputError(f"신청 {application_id!r}: 기록되어 있지 않습니다")
     if d.status in (fx.CANCELLED, fx.REJECTED):
-        raise InputError(f"application {application_id}: already {d.status}; nothing to cancel")
+        raise InputError(f"신청 {application_id}: 이미 {fx.STATUS_LABELS[d.status]} 상태입니다; 취소할 것이 없습니다")
     paid = [p for p in payments(session) if p["source"] == f"fertility:{application_id}"]
     if paid:
-        raise InputError(f"application {application_id}: already paid in the {paid[0]['month']} run; a paid support is corrected by a correction run, not cancelled")
+        raise InputError(f"신청 {application_id}: {paid[0]['month']} 실행에서 이미 지급했습니다; 지급된 지원은 취소가 아니라 정정 실행으로 바로잡습니다")
     last = _last_event(apps, cancels)
     if last is not None and cancelled_at < last:
-        raise InputError(f"cancelled_at: {cancelled_at.isoformat()} is before the last recorded event ({last.isoformat()}); decisions already made are final")
+        raise InputError(f"cancelled_at: {cancelled_at.isoformat()}이(가) 마지막 기록({last.isoformat()})보다 앞섭니다; 이미 내린 결정은 바뀌지 않습니다")
     c = fx.Cancellation(application_id, cancelled_at, reason)
     session.add(FertilityCancellation(application_id=application_id, cancelled_at=cancelled_at, reason=reason, created_at=_now()))
     session.flush()
@@ -347,7 +347,7 @@ def welfare_pay_items(
 
 def describe(d: fx.Decision) -> str:
     a = d.application
-    text = f"{a.application_id} {a.worker_id} 시술일 {a.treatment_date}: {d.status}"
+    text = f"{a.application_id} {a.worker_id} 시술일 {a.treatment_date}: {fx.STATUS_LABELS[d.status]}"
     if d.status in (fx.APPROVED, fx.WAITLISTED):
         text += f" {won(d.amount)}원"
     return f"{text} — {d.reason}"

@@ -147,10 +147,10 @@ def worker_result(session: Session, year: int, worker_id: str) -> tuple[Batch, R
 
     batch = latest_batch(session, year)
     if batch is None:
-        raise InputError(f"no 연말정산 batch for {year}: run `payroll yearend {year}` first")
+        raise InputError(f"{year}년 연말정산 결과가 없습니다: 먼저 `payroll yearend {year}`를 실행하세요")
     result = session.exec(select(Result).where(Result.batch_id == batch.batch_id, Result.worker_id == worker_id)).first()
     if result is None:
-        raise InputError(f"{worker_id} is not in batch {batch.batch_id} (see its exceptions)")
+        raise InputError(f"{worker_id}은(는) 연말정산 묶음 {batch.batch_id}에 없습니다 (그 예외 목록을 보세요)")
     return batch, result
 
 

@@ -127,14 +127,14 @@ def roster_of_run(session: Session, run: Run, apply_resignations: bool = True):
     by_role = {e["role"]: e for e in manifest}
     missing = [r for r in ("roster", "contracts") if r not in by_role]
     if missing:
-        raise InputError(f"run {run.run_id}: its inputs have no {', '.join(missing)} file")
+        raise InputError(f"실행 {run.run_id}: 입력에 {', '.join(missing)} 파일이 없습니다")
     with tempfile.TemporaryDirectory(prefix="payroll-roster-") as tmp:
         paths = {}
         for role in ("roster", "contracts", "resignations"):
             if role in by_role and (apply_resignations or role != "resignations"):
                 data = blob_bytes(session, by_role[role]["sha256"])
                 if data is None:
-                    raise InputError(f"run {run.run_id}: the stored {role} file is missing from the store")
+                    raise InputError(f"실행 {run.run_id}: 저장된 {role} 파일이 저장소에 없습니다")
                 paths[role] = Path(tmp) / f"{role}.csv"
                 paths[role].write_bytes(data)
         return load_month_roster(paths["roster"], paths["contracts"], paths.get("resignations"))
@@ -153,8 +153,8 @@ def employed_on(session: Session, day: dt.date):
         return roster, employed
     run = paid_runs(session, [month]).get(month)
     if run is None:
-        raise InputError(f"no run of {month} is stored: run {month} first (the 연말정산 settles who is employed on {day.isoformat()} "
-                         f"and reads the year's pay from the stored runs)")
+        raise InputError(f"{month} 실행이 저장되어 있지 않습니다: 먼저 {month}을(를) 실행하세요 (연말정산은 {day.isoformat()} 재직자를 정산하고 "
+                         f"그해 급여를 저장된 실행에서 읽습니다)")
     roster = roster_of_run(session, run)
     employed = sorted(wid for wid in roster.workers if any(c.start <= day and (c.end is None or c.end >= day) for c in roster.contracts_of(wid)))
     return roster, employed

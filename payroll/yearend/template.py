@@ -28,6 +28,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from pydantic import ValidationError
 
 from payroll.case import InputError
+from payroll.field_errors import describe
 from payroll.documents.xlsx import BOLD, CENTER, HEADER_FILL, stamp_for, workbook_bytes
 from payroll.security.cells import set_cell
 from payroll.settlement.declaration import ClaimsIn, RELATIONSHIPS, SELF
@@ -305,7 +306,7 @@ def _assemble(rows: dict[str, list[tuple[int, dict]]], source: str, year: int, e
                     sheet = next(s for s in SHEETS[1:] if s.section == loc[0])
                     where_sheet, where_row = sheet.name, doc[loc[0]][int(loc[1])][0]
                     field = next((c.header for c in sheet.columns if len(loc) > 2 and c.key == loc[2]), field)
-                msg = e["msg"].removeprefix("Value error, ")
+                msg = describe(e, extra="알 수 없는 필드입니다")
                 errors.add(where_sheet, where_row or 0, field, f"{msg} (사번 {wid})")
     from payroll import law as law_module
     from payroll.settlement.reduce import refusal

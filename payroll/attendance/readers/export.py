@@ -46,9 +46,9 @@ class Export:
     def describe(self) -> str:
         where = f"{self.format}"
         if self.sheet is not None:
-            where += f" sheet {self.sheet}"
+            where += f" 시트 {self.sheet}"
         if self.header_line not in (0, 1):
-            where += f" header row {self.header_line}"
+            where += f" 머리글 {self.header_line}행"
         return where
 
     @property

@@ -66,12 +66,12 @@ def duplicate_fields(source: str, header: list[str], mapping: dict[str, int], li
             seen[key] = seen.get(key, 0) + 1
     dupes = [h for h in dict.fromkeys(header) if seen.get(norm_header(h), 0) > 1]
     if dupes:
-        raise InputError(f"{source}: line {line}: the header row repeats the column {dupes[0]!r}")
+        raise InputError(f"{source}: {line}행: 머리글에 열 {dupes[0]!r}이(가) 두 번 있습니다")
 
 
 def no_header(path: Path, table: Table, candidates: list[Profile], named: bool, sheets: list[str] | None = None) -> None:
-    which = f"profile {candidates[0].name!r}" if named else f"any attendance profile ({', '.join(p.name for p in candidates)})"
-    hint = "" if named else "; `payroll attendance detect FILE` proposes a profile for it"
-    shown = ", ".join(repr(h.strip()) for h in (table[0][1] if table else [])[:8] if h.strip()) or "(none)"
-    where = f" in any sheet ({', '.join(repr(s) for s in sheets)})" if sheets else ""
-    raise InputError(f"{path}: the header row does not fit {which} (looked at the first {HEADER_SCAN_ROWS} rows{where}); first row: {shown}{hint}")
+    which = f"프로필 {candidates[0].name!r}" if named else f"어느 근태 프로필({', '.join(p.name for p in candidates)})에도"
+    hint = "" if named else "; `payroll attendance detect FILE`이 이 파일의 프로필을 제안합니다"
+    shown = ", ".join(repr(h.strip()) for h in (table[0][1] if table else [])[:8] if h.strip()) or "(없음)"
+    where = f", 모든 시트 ({', '.join(repr(s) for s in sheets)})" if sheets else ""
+    raise InputError(f"{path}: 머리글 행이 {which} 맞지 않습니다 (처음 {HEADER_SCAN_ROWS}행을 살펴봄{where}); 첫 행: {shown}{hint}")

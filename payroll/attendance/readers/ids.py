@@ -64,13 +64,13 @@ def load_device_users(path: Path) -> dict[tuple[str | None, str], str]:
     from payroll.attendance.small_files import read_small_csv
 
     out: dict[tuple[str | None, str], str] = {}
-    for line, cells in read_small_csv(path, ("device_user", "worker_id"), "device-user table"):
-        where = f"{path}: row {line}"
+    for line, cells in read_small_csv(path, ("device_user", "worker_id"), "기기 사용자 표"):
+        where = f"{path}: {line}행"
         if not cells["device_user"] or not cells["worker_id"]:
-            raise InputError(f"{where}: device_user and worker_id are both required")
+            raise InputError(f"{where}: device_user와 worker_id가 모두 필요합니다")
         key = (cells.get("device") or None, cells["device_user"])
         if key in out and out[key] != cells["worker_id"]:
-            raise InputError(f"{where}: device user {cells['device_user']} is mapped twice ({out[key]}, {cells['worker_id']})")
+            raise InputError(f"{where}: 기기 사용자 {cells['device_user']}이(가) 두 번 연결되어 있습니다 ({out[key]}, {cells['worker_id']})")
         out[key] = cells["worker_id"]
     return out
 

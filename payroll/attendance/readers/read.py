@@ -33,7 +33,7 @@ def read_export(path: Path | str, profile: str | Profile | None = None, profiles
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise InputError(f"{path}: cannot read: {exc.strerror}") from None
+        raise InputError(f"{path}: 읽을 수 없습니다 ({exc.strerror})") from None
     return read_export_bytes(raw, path, profile, profiles)
 
 
@@ -122,7 +122,7 @@ def _with_header(path: Path, found: Found, source: str, cat: Catalog) -> Normali
 
 def _read(raw: bytes, path: Path, profile: str | Profile | None, cat: Catalog) -> Export:
     if not raw.strip():
-        raise InputError(f"{path}: empty file")
+        raise InputError(f"{path}: 빈 파일입니다")
     candidates = cat.candidates(profile)
     named = profile is not None
     kind = sniff(raw)
@@ -159,9 +159,9 @@ def _read(raw: bytes, path: Path, profile: str | Profile | None, cat: Catalog) -
     for n, t, f in hits:
         if f is None:
             if t:
-                notes.append(f"sheet {n!r}: header fits no profile, not read")
+                notes.append(f"시트 {n!r}: 머리글이 어느 프로필에도 맞지 않아 읽지 않음")
         elif (f.profile.name, f.shape) != (first.profile.name, first.shape):
-            notes.append(f"sheet {n!r}: fits {f.profile.name} {f.shape}, not read (the workbook is read as {first.profile.name} {first.shape})")
+            notes.append(f"시트 {n!r}: {f.profile.name} {f.shape}에 맞지만 읽지 않음 (이 통합문서는 {first.profile.name} {first.shape}로 읽음)")
     parts = [(name, _with_header(path, f, str(path) if len(chosen) == 1 else f"{path}[{name}]", cat)) for name, f in chosen]
     return _export(path, kind, first.profile, first.shape, parts, cat, sheet=", ".join(repr(n) for n, _ in chosen),
                    header_line=first.header_line, notes=tuple(notes))

@@ -133,7 +133,7 @@ def spreadsheet_tables(path: Path, raw: bytes, kind: str) -> list[tuple[str, Tab
         frames = [reader.load_sheet(i, header_row=None, skip_rows=0, dtypes="string").to_polars() for i in range(len(names))]
     except Exception as exc:  # noqa: BLE001 — calamine raises its own error types for damaged files
         message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise InputError(f"{path}: cannot read as {kind.upper()} (damaged or truncated?): {message}") from None
+        raise InputError(f"{path}: {kind.upper()}로 읽을 수 없습니다 (파일이 손상되었거나 잘렸나요?): {message}") from None
     merges = _xlsx_merges(raw) if kind == "xlsx" else _xls_merges(raw)
     tables = []
     for name, frame in zip(names, frames, strict=True):

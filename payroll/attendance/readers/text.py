@@ -54,13 +54,13 @@ def decode_text(raw: bytes, source: str) -> tuple[str, str]:
         try:
             text, enc = raw[3:].decode("utf-8"), "utf-8-sig"
         except UnicodeDecodeError as exc:
-            raise InputError(f"{source}: starts with a UTF-8 byte-order mark but byte {exc.start + 3} is not UTF-8 (file damaged or truncated?)") from None
+            raise InputError(f"{source}: UTF-8 BOM으로 시작하지만 {exc.start + 3}번째 바이트가 UTF-8이 아닙니다 (파일이 손상되었거나 잘렸나요?)") from None
     elif raw.startswith((b"\xff\xfe", b"\xfe\xff")) or _utf16_without_bom(raw):
         codec = "utf-16" if raw.startswith((b"\xff\xfe", b"\xfe\xff")) else _utf16_without_bom(raw)
         try:
             text, enc = raw.decode(codec), "utf-16"
         except UnicodeDecodeError as exc:
-            raise InputError(f"{source}: UTF-16 text but byte {exc.start} does not decode (file damaged or truncated?)") from None
+            raise InputError(f"{source}: UTF-16 텍스트이지만 {exc.start}번째 바이트를 읽을 수 없습니다 (파일이 손상되었거나 잘렸나요?)") from None
         text = text.lstrip("\ufeff")
     else:
         try:
@@ -69,10 +69,10 @@ def decode_text(raw: bytes, source: str) -> tuple[str, str]:
             try:
                 text, enc = raw.decode("cp949"), "cp949"
             except UnicodeDecodeError as exc:
-                raise InputError(f"{source}: not a CSV, XLSX or XLS file (neither UTF-8, UTF-16 nor CP949 text; bad byte at offset {exc.start})") from None
+                raise InputError(f"{source}: CSV, XLSX, XLS 파일이 아닙니다 (UTF-8, UTF-16, CP949 텍스트가 아님; {exc.start}번째 바이트가 잘못됨)") from None
     controls = len(_CONTROL_CHARS.findall(text))
     if "\x00" in text or controls > max(2, len(text) // 1000):
-        raise InputError(f"{source}: not a CSV, XLSX or XLS file (binary content)")
+        raise InputError(f"{source}: CSV, XLSX, XLS 파일이 아닙니다 (이진 내용)")
     return text, enc
 
 
@@ -108,9 +108,9 @@ def csv_table(text: str, source: str) -> Table:
                 rows.append((start, cells))
             start = reader.line_num + 1
     except csv.Error as exc:
-        raise InputError(f"{source}: line {reader.line_num}: not valid CSV: {exc}") from None
+        raise InputError(f"{source}: {reader.line_num}행: 올바른 CSV가 아닙니다: {exc}") from None
     if not rows:
-        raise InputError(f"{source}: empty file (no header row)")
+        raise InputError(f"{source}: 빈 파일입니다 (머리글 행 없음)")
     return rows
 
 
@@ -122,10 +122,10 @@ def check_widths(source: str, width: int, rows: Table, ends_with_newline: bool) 
         if len(cells) > width and not any(c.strip() for c in cells[width:]):
             cells = cells[:width]
         if len(cells) > width:
-            raise InputError(f"{source}: line {line}: {len(cells)} cells but the header has {width} (an unquoted separator inside a value?)")
+            raise InputError(f"{source}: {line}행: 칸이 {len(cells)}개인데 머리글은 {width}개입니다 (값 안에 따옴표 없는 구분자가 있나요?)")
         if len(cells) < width:
             if i == len(rows) - 1 and not ends_with_newline:
-                raise InputError(f"{source}: line {line}: the file ends in the middle of a row ({len(cells)} of {width} cells) — truncated?")
+                raise InputError(f"{source}: {line}행: 파일이 행 중간에서 끝납니다 (칸 {width}개 중 {len(cells)}개) — 잘렸나요?")
             cells = cells + [""] * (width - len(cells))
         out.append((line, cells))
     return out

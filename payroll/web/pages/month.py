@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 
 from fastapi import APIRouter, Depends, Form, Request
-from fastapi.responses import RedirectResponse
+from fastapi.responses import HTMLResponse, RedirectResponse
 
 from payroll.case import InputError
 from payroll.runs.inputs import check_month
@@ -23,7 +23,10 @@ router = APIRouter()
 
 
 def _page(request: Request, month: str, status_code: int = 200, template: str = "month.html", **kw):
-    return render(request, template, month_view.month_context(request.app, month, **kw), status_code=status_code)
+    ctx = month_view.month_context(request.app, month, principal=getattr(request.state, "principal", None), **kw)
+    if template == "_exceptions.html":  # the report alone, as the month page has it
+        return HTMLResponse(ctx["exceptions_html"], status_code=status_code)
+    return render(request, template, ctx, status_code=status_code)
 
 
 def _filters(code: str, department: str, worker: str, date: str) -> dict:

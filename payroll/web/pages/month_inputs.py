@@ -20,7 +20,8 @@ MAX_FILES = 20
 
 
 def _page(request: Request, month: str, status_code: int = 200, **kw):
-    return render(request, "month.html", month_view.month_context(request.app, month, **kw), status_code=status_code)
+    ctx = month_view.month_context(request.app, month, principal=getattr(request.state, "principal", None), **kw)
+    return render(request, "month.html", ctx, status_code=status_code)
 
 
 def _relative(request: Request, text: str) -> str:

@@ -52,7 +52,9 @@ def _model(model, values: dict, what: str):
     except ValidationError as exc:
         err = exc.errors()[0]
         field = str(err["loc"][0]) if err["loc"] else what
-        raise InputError(f"{what}: {changes.FIELD_LABELS.get(field, field)}: {err['msg'].removeprefix('Value error, ')}") from None
+        from payroll.field_errors import describe
+
+        raise InputError(f"{what}: {changes.FIELD_LABELS.get(field, field)}: {describe(err)}") from None
 
 
 def _preview_file(kind: str, data: bytes, suffix: str, name: str, db: Session, effective: dt.date):

@@ -130,7 +130,9 @@ async def declaration_form(request: Request, year: str, user: Principal = Depend
             payload = claims.model_dump_json().encode()
             _save(request, user, [claims], {claims.worker_id: submitted}, "console", "콘솔 입력", hashlib.sha256(payload).hexdigest())
         except ValidationError as exc:
-            msgs = "; ".join(f"{'.'.join(str(x) for x in e['loc'])}: {e['msg'].removeprefix('Value error, ')}" for e in exc.errors()[:10])
+            from payroll.field_errors import describe
+
+            msgs = "; ".join(f"{'.'.join(str(x) for x in e['loc'])}: {describe(e, extra='알 수 없는 필드입니다')}" for e in exc.errors()[:10])
             return render(request, "yearend.html", _context(request, y, error=f"신고서 입력 오류 — {msgs}"), status_code=400)
         except (InputError, ValueError) as exc:
             return render(request, "yearend.html", _context(request, y, error=f"신고서 입력 오류 — {exc}"), status_code=400)

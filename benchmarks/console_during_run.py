@@ -8,18 +8,23 @@
 2. Opens the console (FastAPI test client, a logged-in clerk), views the month page once (its
    attendance check is then kept by input hash), and asks for the month list, the month page, the
    worker search and a worker page ``--requests`` times each: the idle figures.
-3. Starts the month's run from the console (a background job: timesheets, compute, payslip PDFs
-   over all cores, the record) and asks for the same pages round and round until the job ends:
-   the figures during the run, and how long the run took.
+3. Starts the month's run from the console (a background job in a process of its own at a lower
+   CPU priority: timesheets, compute, payslip PDFs over all cores, the record) and asks for the
+   same pages round and round until the job ends: the figures during the run, and how long the
+   run took.
+
+The load average (1 minute) is printed before the idle figures and at the end of the run: on a
+shared machine it says what else was working.
 
 What to look for (issue 15): the pages during the run keep p95 close to idle — the run works in
-its own thread and processes, and no route holds the event loop.
+its own process at a lower priority (payroll.web.job_process), and no route holds the event loop.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import random
 import statistics
 import sys
@@ -90,6 +95,7 @@ def main() -> None:
             print(f"first month page (the attendance check of {len(ids):,} workers): {(time.perf_counter() - t) * 1000:.0f} ms")  # float ok: timing
             pages = {"month list": lambda: "/months", "month page": lambda: f"/months/{MONTH}", "worker search": lambda: "/workers?q=김",
                      "worker page": lambda: f"/workers/{rng.choice(ids)}"}
+            print(f"load average before the idle figures: {os.getloadavg()[0]:.2f} ({os.cpu_count()} cores)")
             idle = {name: [_get(client, url()) for _ in range(args.requests)] for name, url in pages.items()}
             token = csrf_from(client.get(f"/months/{MONTH}").text)
             t = time.perf_counter()
@@ -101,11 +107,13 @@ def main() -> None:
             while job.state == "running":
                 for name, url in pages.items():
                     during[name].append(_get(client, url()))
+                job = app.state.jobs.get(job.id)
             took = time.perf_counter() - t
+            load_after = os.getloadavg()[0]
             if job.state != "done":
                 raise SystemExit(f"the run failed: {job.error}")
         store.dispose()
-    print(f"the run: {len(ids):,} workers, {took:.1f} s (started from the console, a background job)")
+    print(f"the run: {len(ids):,} workers, {took:.1f} s (started from the console, a background job); load average at its end {load_after:.2f}")
     for name in pages:
         print(_line(f"{name} idle", idle[name]))
         if during[name]:

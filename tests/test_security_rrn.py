@@ -161,7 +161,7 @@ def test_a_second_key_is_refused_and_rotate_re_encrypts_everything(store, tmp_pa
         put_rrn(store, "W003", rrn("930303", "1", "22222"), actor="tester")
     monkeypatch.setenv("PAYROLL_KEY_FILE", str(key_file))
     result = keys.rotate(store, crypto.read_key_file(other), "tester")
-    assert result["personal"] == 1 and result["sealed_inputs"] == 2
+    assert result["personal"] == 2 and result["sealed_inputs"] == 2  # W002 put; W001 from the roster the run imported
     with pytest.raises(InputError, match="잠겨 있는데"):
         verify_rrn(store, "W002", rrn("920202", "2", "11111"))
     monkeypatch.setenv("PAYROLL_KEY_FILE", str(other))

@@ -86,8 +86,15 @@ def clerk(tmp_path):
     store.dispose()
 
 
-def test_the_attendance_check_runs_once_per_change_of_its_inputs(clerk):
-    upload_month(clerk)  # roster, contracts, employer, one export: the last upload checks the month
+def test_the_attendance_check_runs_once_per_change_of_its_inputs(clerk, monkeypatch):
+    upload_month(clerk)  # roster, contracts, employer, one export: the last upload checks the month (in the job's process)
+
+    def checked_again(*args, **kwargs):
+        raise AssertionError("the console checked the exports again instead of reading the upload's check")
+
+    with monkeypatch.context() as m:  # the first view reads the check the import job kept in the data folder
+        m.setattr(web_inputs, "check_files_of", checked_again)
+        assert "missing_out" in clerk.get(f"/months/{MONTH}").text
     before = web_inputs.CHECKS.computed
     for _ in range(3):
         assert "missing_out" in clerk.get(f"/months/{MONTH}").text

@@ -66,7 +66,9 @@ def _change_set_command(kind: str):
     def command(file, effective_text, reason, yes, db, by, as_json):
         from payroll.cli import parse_date
         from payroll.commands.runs import _actor, _store
+        from payroll.csvfile import read_bounded
         from payroll.record import changes, files
+        from payroll.store import personal
 
         store = _store(db)
         path = Path(file)
@@ -83,19 +85,22 @@ def _change_set_command(kind: str):
             else:
                 for line in preview_lines(cs):
                     click.echo(line)
+            rrn_note = ""
             if cs.empty:
                 applied = False
                 message = "바뀌는 것이 없습니다"
             elif _confirm(yes, as_json):
                 changes.apply(s, cs, _actor(by), reason or f"가져오기: {IMPORT_LABELS.get(kind, kind)} {path.name}")
+                # the file's 주민등록번호: the record has the masks; the full numbers encrypted per worker, the original sealed
+                rrn_note = personal.keep_imported_rrns(s, read_bounded(path), path.suffix.lower(), _actor(by), path.name, per_worker=kind == "roster")
                 applied, message = True, "적용했습니다"
             else:
                 s.rollback()
                 applied, message = False, "적용하지 않았습니다 (미리 보기만; 적용하려면 --yes)"
         if as_json:
-            click.echo(dumps({**doc, "applied": applied}))
+            click.echo(dumps({**doc, "applied": applied, "rrn": rrn_note}))
         else:
-            click.echo(message)
+            click.echo(message + (f" — {rrn_note}" if rrn_note else ""))
 
     command.__doc__ = {"roster": "근로자 명부 (CSV UTF-8/CP949 또는 XLSX, 한글 머리글) → 변경 미리 보기 → 적용.",
                        "contracts": "근로계약 (CSV 또는 XLSX) → 변경 미리 보기 → 적용. 갱신은 새 계약입니다 (이전 근무 기간은 그대로)."}[kind]

@@ -78,7 +78,7 @@ def _xlsx_rows(path: Path) -> list[list[str]]:
     return run_untrusted(_xlsx_rows_of, raw, str(path), str(path))
 
 
-def _xlsx_rows_of(raw: bytes, path: str) -> list[list[str]]:
+def _xlsx_rows_of(raw: bytes, path: str, mask: bool = True) -> list[list[str]]:
     from openpyxl import load_workbook
 
     try:
@@ -91,7 +91,7 @@ def _xlsx_rows_of(raw: bytes, path: str) -> list[list[str]]:
         for k, row in enumerate(ws.iter_rows(values_only=True, max_col=MAX_COLUMNS)):
             if k > MAX_ROWS:
                 raise InputError(f"{path}: 행이 너무 많습니다 (최대 {MAX_ROWS:,}행)")
-            cells = [masked(_cell_text(v)) for v in row]  # a 주민등록번호 in any cell is masked before anything reads it
+            cells = [masked(_cell_text(v)) if mask else _cell_text(v) for v in row]  # a 주민등록번호 in any cell is masked before anything reads it
             while cells and cells[-1] == "":
                 cells.pop()
             rows.append(cells)
@@ -187,6 +187,59 @@ def read_roster_file(path: Path) -> list[Worker]:
 
 def read_contracts_file(path: Path) -> list[Contract]:
     return _parse(Path(path), "contracts", Contract)
+
+
+def _raw_rows(raw: bytes, suffix: str, source: str) -> list[list[str]]:
+    """The rows of a file already read by :func:`table_rows`, its 주민등록번호 as they are."""
+    from payroll.security.sandbox import run_untrusted
+
+    if suffix == ".xlsx":
+        return run_untrusted(_xlsx_rows_of, raw, source, source, False)
+    for encoding in ("utf-8-sig", "cp949"):
+        try:
+            text = raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        try:
+            return [[c.strip() for c in r] for r in csv.reader(io.StringIO(text, newline=""))]
+        except csv.Error as exc:
+            raise InputError(f"{source}: CSV 행이 아닙니다 ({exc})") from None
+    raise InputError(f"{source}: UTF-8도 CP949도 아닌 텍스트입니다")
+
+
+def roster_rrns(raw: bytes, suffix: str, source: str) -> dict[str, str]:
+    """The full 주민등록번호 a roster file's bytes carry, by worker id — for
+    :func:`payroll.store.personal.keep_rrns` to encrypt at once; read in memory (an XLSX in its
+    child process, as :func:`table_rows` reads it), never shown, never written as they are.
+
+    A row's number is the one in its 주민등록번호 column (``rrn_masked``), else the one found in any
+    other cell; two different numbers in one row are an error naming the row (which is the
+    worker's cannot be told). Rows without a valid worker id are left to the roster's own reader.
+    """
+    from payroll.security.identifiers import WORKER_ID
+    from payroll.security.rrn import found_rrns, masked as masked_text
+
+    rows = _raw_rows(raw, suffix, source)
+    if not rows:
+        return {}
+    header = [ROSTER_HEADERS.get(h.strip().lstrip("\ufeff"), h.strip().lstrip("\ufeff")) for h in rows[0]]
+    if "worker_id" not in header:
+        return {}
+    id_at = header.index("worker_id")
+    rrn_at = header.index("rrn_masked") if "rrn_masked" in header else None
+    out: dict[str, str] = {}
+    for line, cells in enumerate(rows[1:], start=2):
+        wid = cells[id_at].strip() if id_at < len(cells) else ""
+        if not WORKER_ID.valid(wid):
+            continue
+        numbers = found_rrns(cells[rrn_at]) if rrn_at is not None and rrn_at < len(cells) else []
+        numbers = numbers or sorted({n for c in cells for n in found_rrns(c)})
+        if len(set(numbers)) > 1:
+            raise InputError(f"{source}: {line}행: 서로 다른 주민등록번호가 {len(set(numbers))}개 있습니다 "
+                             f"({', '.join(masked_text(n) for n in sorted(set(numbers)))}); 한 행에는 그 근로자의 번호 하나만 두세요")
+        if numbers:
+            out[wid] = numbers[0]
+    return out
 
 
 def template_bytes(kind: str, fmt: str = "xlsx") -> bytes:

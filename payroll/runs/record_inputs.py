@@ -62,9 +62,11 @@ def roster_bytes(roster: Roster) -> tuple[bytes, bytes]:
 def import_files(session: Session, files: list[tuple[str, Path]], month: str, actor: str, *, allow_closed: bool) -> tuple[list[tuple[str, Path]], list[str]]:
     """Import the old roster files found among the run's ``files`` into the record; return the other
     files, and a note for each file that held a 주민등록번호 (the record gets it masked, as the readers
-    give it; the original file is sealed under the store's key, :func:`payroll.security.rrn.keep_masked`)."""
+    give it; the original file is sealed under the store's key and a roster's full numbers are
+    encrypted per worker, :func:`payroll.store.personal.keep_imported_rrns`)."""
     from payroll.csvfile import read_bounded
-    from payroll.security.rrn import keep_masked, kept_note, mask_bytes
+    from payroll.security.rrn import mask_bytes
+    from payroll.store.personal import keep_imported_rrns
     from payroll.record.changes import apply, contract_changes, roster_changes
     from payroll.record.opening import import_opening
     from payroll.record.people import month_bounds, roster_as_of
@@ -76,8 +78,7 @@ def import_files(session: Session, files: list[tuple[str, Path]], month: str, ac
     for role, path in by_role.items():
         raw = read_bounded(path)
         if mask_bytes(raw)[1]:  # the masked copy kept only to seal the original by (a replay reads the snapshot)
-            _, _, count, sealed = keep_masked(session, raw)
-            notes.append(f"{path.name}: {kept_note(count, sealed)}")
+            notes.append(f"{path.name}: {keep_imported_rrns(session, raw, path.suffix.lower(), actor, path.name, per_worker=role == 'roster')}")
     first, _ = month_bounds(month)
     reason = f"{month} 급여 실행의 입력 폴더에서 가져옴"
     if "roster" in by_role and "contracts" in by_role:

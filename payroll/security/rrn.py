@@ -70,6 +70,13 @@ def masked(text: str) -> str:
     return mask_text(text)[0]
 
 
+def found_rrns(text: str) -> list[str]:
+    """The valid 주민등록번호 in ``text``, as 13 digits each (for their encryption only)."""
+    if not any(c.isdigit() for c in text):
+        return []
+    return [m.group(1) + m.group(3) + m.group(4) for m in _TEXT.finditer(text) if is_rrn(m.group(1), m.group(3), m.group(4))]
+
+
 def _mask_pattern(data: bytes, pattern: re.Pattern, decode: Callable[[bytes], str], encode: Callable[[str], bytes]) -> tuple[bytes, int]:
     count = 0
 
@@ -170,6 +177,15 @@ def seal(session, original: bytes, masked_copy: bytes, count: int, key: bytes) -
     if session.get(SealedInput, digest) is None:
         session.add(SealedInput(sha256=digest, original_sha256=sha256_bytes(original), cipher=crypto.encrypt_bytes(original, key),
                                 key_id=crypto.key_id(key), rrn_count=count, sealed_at=now()))
+
+
+def unseal(session, masked_sha256: str, key: bytes) -> bytes | None:
+    """The original of the input stored masked as ``masked_sha256`` (None: nothing was sealed for it)."""
+    from payroll.security.models import SealedInput
+    from payroll.store import crypto
+
+    row = session.get(SealedInput, masked_sha256)
+    return crypto.decrypt_bytes(row.cipher, key) if row is not None else None
 
 
 def keep_masked(session, data: bytes) -> tuple[str, bytes, int, bool | None]:

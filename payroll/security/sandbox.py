@@ -6,10 +6,10 @@ reader in a child process whose address space is capped (``RLIMIT_AS``, ``[reade
 aborts, segfaults, hangs or raises anything but an :class:`InputError`, the caller gets an
 :class:`InputError` naming the file — the run, the command or ``payroll serve`` carries on.
 
-Every child this project starts — these readers and the payslip processes — calls
-:func:`die_with_parent` first: ``prctl(PR_SET_PDEATHSIG, SIGKILL)`` (through ``ctypes``) ends it
-when the process that forked it ends, and a watchdog thread ends it when the process that asked
-for it (the run, the server) is gone — the one that matters for a forkserver's children, whose
+Every child this project starts — these readers, the payslip processes and the console's jobs
+(:mod:`payroll.web.job_process`) — calls :func:`die_with_parent` first: ``prctl(PR_SET_PDEATHSIG,
+SIGKILL)`` (through ``ctypes``) ends it when the process that forked it ends, and a watchdog
+thread ends it when the process that asked for it (the run, the server) is gone — the one that matters for a forkserver's children, whose
 parent is the forkserver, itself kept alive by them. So a killed run leaves no helper behind.
 
 The children fork from one ``forkserver`` per process (:func:`process_context`), which has
@@ -117,7 +117,7 @@ def _quiet_stderr() -> None:
     os.close(devnull)
 
 
-def _settings() -> tuple[dict[str, str], tuple]:
+def caller_settings() -> tuple[dict[str, str], tuple]:
     """What a child must share with the process that asks for it: the PAYROLL_* environment and the
     installation folder it activated (:mod:`payroll.installation`)."""
     from payroll import installation
@@ -125,7 +125,7 @@ def _settings() -> tuple[dict[str, str], tuple]:
     return {k: v for k, v in os.environ.items() if k.startswith(ENV_PREFIX)}, (installation._active, installation._activated)
 
 
-def _take_settings(env: dict[str, str], active: tuple) -> None:
+def take_settings(env: dict[str, str], active: tuple) -> None:
     from payroll import installation
 
     for key in [k for k in os.environ if k.startswith(ENV_PREFIX) and k not in env]:
@@ -136,7 +136,7 @@ def _take_settings(env: dict[str, str], active: tuple) -> None:
 
 def _child(conn, target: Callable, args: tuple, budget_bytes: int, parent_pid: int, settings: tuple) -> None:
     die_with_parent(parent_pid)
-    _take_settings(*settings)  # the forkserver's environment is the one it started with: take the caller's now
+    take_settings(*settings)  # the forkserver's environment is the one it started with: take the caller's now
     _quiet_stderr()  # a native reader's abort prints its backtrace there; the parent says what happened
     try:
         limit_memory(budget_bytes)
@@ -164,7 +164,7 @@ def run_isolated(target: Callable, args: tuple, *, what: str, memory_mib: int, t
     """
     ctx = process_context()
     receive, send = ctx.Pipe(duplex=False)
-    child = ctx.Process(target=_child, args=(send, target, args, memory_mib << 20, os.getpid(), _settings()), name=f"payroll-read {what}"[:60], daemon=True)
+    child = ctx.Process(target=_child, args=(send, target, args, memory_mib << 20, os.getpid(), caller_settings()), name=f"payroll-read {what}"[:60], daemon=True)
     child.start()
     send.close()
     try:
@@ -174,7 +174,7 @@ def run_isolated(target: Callable, args: tuple, *, what: str, memory_mib: int, t
             kind, payload = receive.recv()
         except (EOFError, OSError):
             child.join(5)
-            raise InputError(f"{what}: 파일을 읽는 중 읽기 프로세스가 끝났습니다 ({_ending(child.exitcode)}); 손상되었거나 적대적인 파일로 보고 읽지 않았습니다") from None
+            raise InputError(f"{what}: 파일을 읽는 중 읽기 프로세스가 끝났습니다 ({ending(child.exitcode)}); 손상되었거나 적대적인 파일로 보고 읽지 않았습니다") from None
     finally:
         receive.close()
         if child.is_alive():
@@ -189,7 +189,7 @@ def run_isolated(target: Callable, args: tuple, *, what: str, memory_mib: int, t
     raise InputError(f"{what}: 읽을 수 없습니다 ({payload})")
 
 
-def _ending(code: int | None) -> str:
+def ending(code: int | None) -> str:
     if code is None:
         return "응답 없음"
     if code < 0:

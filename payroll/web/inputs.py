@@ -36,8 +36,9 @@ from payroll.runs.inputs import check_month
 from payroll.record.audit import mask_rrn, record
 from payroll.security.cells import csv_writer
 from payroll.security.identifiers import contained
-from payroll.security.rrn import keep_masked, kept_note, mask_bytes
+from payroll.security.rrn import mask_bytes
 from payroll.security.spreadsheets import check_file
+from payroll.store.personal import keep_imported_rrns
 from payroll.web.cache import ComputedOnce, file_sha256
 from payroll.web.models import ConsoleUpload
 
@@ -233,9 +234,10 @@ def save_upload(db: Session, root: Path, month: str, kind: str, filename: str | 
             summary = _validate(kind, Path(tmp), root, month, db.get_bind())
         except InputError as exc:  # the importer's message, about the name the clerk knows
             raise InputError(str(exc).replace(tmp, shown)) from None
-        _, _, rrn_count, sealed = keep_masked(db, original)
-        if rrn_count:
-            summary += "; " + kept_note(rrn_count, sealed)
+        # the original sealed; a roster's full numbers also encrypted per worker (payroll.store.personal)
+        kept = keep_imported_rrns(db, original, suffix, actor, shown, per_worker=kind == "roster")
+        if kept:
+            summary += "; " + kept
         row = ConsoleUpload(month=month, kind=kind, original_name=shown, stored_name=relative, sha256=digest, size=len(data), uploaded_by=actor, uploaded_at=clock())
         db.add(row)
         record(db, actor, "upload", f"{month}/{kind}", f"{shown} sha256={digest} size={len(data)} → {relative}", clock=clock)

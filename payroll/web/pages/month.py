@@ -55,24 +55,24 @@ def _pay_date(text: str) -> dt.date | None:
         raise InputError(f"지급일: 날짜가 아닙니다 (예: 2026-06-30): {text!r}") from None
 
 
-def _start_run(request: Request, month: str, pay_date: str, user: Principal, correction: bool, provisional: bool = False):
+def run_job(store, report, month: str, root, out_root, day: dt.date | None, correction: bool, actor: str, provisional: bool) -> dict:
+    """The console's run job, in its own process (payroll.web.jobs): the CLI's ``execute_run``."""
     from payroll.runs.batch import execute_run
 
+    try:
+        return execute_run(store, month, inputs_dir=root, out_root=out_root, pay_date=day, correction=correction, actor=actor,
+                           provisional=provisional, on_progress=report)
+    except InputError as exc:  # the same message as the CLI's, with file names relative to the inputs folder
+        if hasattr(exc, "findings"):
+            raise
+        raise InputError(str(exc).replace(str(root) + "/", "")) from None
+
+
+def _start_run(request: Request, month: str, pay_date: str, user: Principal, correction: bool, provisional: bool = False):
     app = request.app
     day = _pay_date(pay_date)
-    out_root = app.state.data_dir / "runs"
-    store, root = app.state.store, app.state.inputs_dir
-
-    def work(report):
-        try:
-            return execute_run(store, month, inputs_dir=root, out_root=out_root, pay_date=day, correction=correction, actor=user.name,
-                               provisional=provisional, on_progress=report)
-        except InputError as exc:  # the same message as the CLI's, with file names relative to the inputs folder
-            if hasattr(exc, "findings"):
-                raise
-            raise InputError(str(exc).replace(str(root) + "/", "")) from None
-
-    job = app.state.jobs.start("correction" if correction else "run", month, user.name, work)
+    job = app.state.jobs.start("correction" if correction else "run", month, user.name, run_job,
+                               month, app.state.inputs_dir, app.state.data_dir / "runs", day, correction, user.name, provisional)
     return RedirectResponse(f"/jobs/{job.id}", status_code=303)
 
 
@@ -175,7 +175,7 @@ def _start_mail(request: Request, month: str, user: Principal):
 
     app = request.app
     store, cfg = app.state.store, app.state.smtp
-    return app.state.jobs.start("mail", month, user.name, lambda report: send_payslips(store, month, user.name, cfg))
+    return app.state.jobs.start_thread("mail", month, user.name, lambda report: send_payslips(store, month, user.name, cfg))
 
 
 @router.post("/months/{month}/mail")

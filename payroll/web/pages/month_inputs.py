@@ -29,17 +29,17 @@ def _relative(request: Request, text: str) -> str:
     return text.replace(root + "/", "")
 
 
-def import_files(app, month: str, kind: str, files: list[tuple[str, bytes]], actor: str, report) -> dict:
-    """Keep each file (the importer the CLI uses reads it first; a bad file is refused with its
-    message and the others still go in), then check the month: each file's result as read."""
-    root = app.state.inputs_dir
+def import_files(store, report, month: str, kind: str, files: list[tuple[str, bytes]], actor: str, root, cache, clock) -> dict:
+    """The console's import job, in its own process (payroll.web.jobs): keep each file (the importer
+    the CLI uses reads it first; a bad file is refused with its message and the others still go in),
+    then check the month (kept in ``cache``, as the month page keeps it): each file's result as read."""
     results = []
     for i, (name, data) in enumerate(files):
         report("files", i, len(files))
         shown = web_inputs.display_name(name)
         try:
-            with Session(app.state.store.engine, expire_on_commit=False) as db:
-                row, summary = web_inputs.save_upload(db, root, month, kind, name, data, actor=actor, clock=app.state.clock)
+            with Session(store.engine, expire_on_commit=False) as db:
+                row, summary = web_inputs.save_upload(db, root, month, kind, name, data, actor=actor, clock=clock)
             results.append({"name": shown, "ok": True, "summary": summary, "stored": row.stored_name, "sha256": row.sha256})
         except InputError as exc:
             refused = {"name": shown, "ok": False, "summary": str(exc).replace(str(root) + "/", "")}
@@ -51,7 +51,7 @@ def import_files(app, month: str, kind: str, files: list[tuple[str, bytes]], act
     report("check", len(files), len(files))
     if kind == "attendance" and any(r["ok"] for r in results):
         try:
-            check = web_inputs.month_check(root, month, app.state.store.engine, services.check_cache(app))
+            check = web_inputs.month_check(root, month, store.engine, cache)
         except InputError as exc:
             check = None
             for r in results:
@@ -90,7 +90,7 @@ async def upload(request: Request, month: str, kind: str = Form(""), files: list
 def _start_import(request: Request, month: str, kind: str, data: list[tuple[str, bytes]], user: Principal):
     app = request.app
     try:
-        job = app.state.jobs.start("import", month, user.name, lambda report: import_files(app, month, kind, data, user.name, report))
+        job = app.state.jobs.start("import", month, user.name, import_files, month, kind, data, user.name, app.state.inputs_dir, services.check_cache(app), app.state.clock)
     except InputError as exc:
         return _page(request, month, status_code=409, error=str(exc))
     return RedirectResponse(f"/jobs/{job.id}", status_code=303)
@@ -167,8 +167,8 @@ def decide(request: Request, month: str, worker_id: str = Form(""), decision: st
     return _page(request, month, message=f"{wid}: {said}")
 
 
-def contracts_batch(app, month: str, report) -> dict:
-    """Every 근로계약서 in force in the month, as one ZIP kept in the data folder (a document batch)."""
+def contracts_batch(store, report, month: str, root, target) -> dict:
+    """Every 근로계약서 in force in the month, as one ZIP kept in ``target`` (a document batch job, in its own process)."""
     import io
     import zipfile
 
@@ -176,8 +176,7 @@ def contracts_batch(app, month: str, report) -> dict:
     from payroll.employer import employer_in
     from payroll.timesheet.monthly import month_bounds
 
-    root = app.state.inputs_dir
-    roster = web_inputs.roster_of(root, app.state.store.engine)
+    roster = web_inputs.roster_of(root, store.engine)
     if roster is None:
         raise InputError("근로자 명부(roster.csv)와 근로계약(contracts.csv)을 먼저 올리세요")
     employer = employer_in(root)
@@ -190,7 +189,6 @@ def contracts_batch(app, month: str, report) -> dict:
             info = zipfile.ZipInfo(f"contract-{c.contract_id}.pdf", date_time=(1980, 1, 1, 0, 0, 0))
             info.compress_type = zipfile.ZIP_DEFLATED
             zf.writestr(info, contract_pdf(roster.workers[c.worker_id], c, employer))
-    target = app.state.data_dir / "documents" / "batches"
     target.mkdir(parents=True, exist_ok=True)
     name = f"contracts-{month}.zip"
     (target / name).write_bytes(buf.getvalue())
@@ -204,7 +202,7 @@ def documents(request: Request, month: str, user: Principal = Depends(CLERK)):
     check_month(month)
     app = request.app
     try:
-        job = app.state.jobs.start("documents", f"{month}/documents", user.name, lambda report: contracts_batch(app, month, report))
+        job = app.state.jobs.start("documents", f"{month}/documents", user.name, contracts_batch, month, app.state.inputs_dir, app.state.data_dir / "documents" / "batches")
     except InputError as exc:
         return _page(request, month, status_code=409, error=str(exc))
     return RedirectResponse(f"/jobs/{job.id}", status_code=303)

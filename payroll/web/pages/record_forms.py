@@ -136,9 +136,28 @@ def import_confirm(request: Request, kind: str = Form(""), sha256: str = Form(""
         day = _date(effective, "변경 적용일") or changes.default_effective(db)
         cs = _preview_file(kind, data, suffix, name[:120] or "upload", db, day)
         counts = changes.apply(db, cs, user.name, reason[:200] or f"콘솔 가져오기 {name[:120]}")
+        kept = _keep_full_numbers(db, kind, sha256, suffix, name[:120] or "upload", user.name)
         db.commit()
     shown = ", ".join(f"{k} {v}" for k, v in counts.items() if v)
-    return render(request, "record_import.html", {"kinds": IMPORT_KINDS, "message": f"{name}: 적용했습니다 ({shown or '변경 없음'})"})
+    return render(request, "record_import.html", {"kinds": IMPORT_KINDS, "message": f"{name}: 적용했습니다 ({shown or '변경 없음'}){kept}"})
+
+
+def _keep_full_numbers(db: Session, kind: str, digest: str, suffix: str, name: str, actor: str) -> str:
+    """A confirmed roster's full 주민등록번호, encrypted per worker: read from the original the preview
+    sealed (the input store has only the masked copy)."""
+    from payroll.security.rrn import unseal
+    from payroll.store.keys import available_key
+    from payroll.store.personal import keep_rrns
+    from payroll.record.files import roster_rrns
+
+    if kind != "roster":
+        return ""
+    key = available_key(db)
+    original = unseal(db, digest, key) if key is not None else None
+    if original is None:
+        return ""
+    numbers = roster_rrns(original, suffix, name)
+    return f" — 근로자 {len(numbers)}명의 주민등록번호를 암호화해 보관" if keep_rrns(db, numbers, actor, name) else ""
 
 
 WORKER_FIELDS = ("worker_id", "name", "birth_date", "department", "job", "employment", "income_type", "family", "children_8_20", "children_under_6",

@@ -146,14 +146,19 @@ def _ascii(text: str) -> str:
     return "".join(c if c.isascii() and (c.isalnum() or c in "-_.") else "_" for c in text)[:80]
 
 
+def replay_job(store, report, run_id: str, actor: str) -> dict:
+    """The console's replay job, in its own process (payroll.web.jobs): the CLI's ``payroll replay``."""
+    from payroll.runs.audit import replay as runs_replay
+
+    report("replay", 0, 0)
+    return runs_replay(store, run_id, actor=actor).as_dict()
+
+
 @router.post("/runs/{run_id}/replay")
 def replay(request: Request, run_id: str, user: Principal = Depends(AUDITOR)):
     """Recompute the run from its stored inputs and compare every byte (``payroll replay``)."""
-    from payroll.runs.audit import replay as runs_replay
-
     run = _run(request, run_id)
-    store = request.app.state.store
-    job = request.app.state.jobs.start("replay", run.run_id, user.name, lambda report: (report("replay", 0, 0), runs_replay(store, run.run_id, actor=user.name).as_dict())[1])
+    job = request.app.state.jobs.start("replay", run.run_id, user.name, replay_job, run.run_id, user.name)
     return RedirectResponse(f"/jobs/{job.id}", status_code=303)
 
 

@@ -100,6 +100,7 @@ def test_a_run_never_stores_or_prints_a_clear_number_and_keeps_the_original_encr
     from payroll.runs.audit import replay
     from payroll.runs.batch import execute_run
     from payroll.security.models import SealedInput
+    from payroll.runs.inputs import blob_content
     from payroll.store.models import InputBlob
     from test_runs_support import MONTH, fake_build
 
@@ -107,7 +108,7 @@ def test_a_run_never_stores_or_prints_a_clear_number_and_keeps_the_original_encr
     summary = execute_run(store, MONTH, inputs_dir=inputs, out_root=tmp_path / "out", build=fake_build, jobs=1)
     clear = [GOOD.encode(), GOOD.replace("-", "").encode(), CHILD.encode()]
     with store.session() as s:
-        blobs = [bytes(b.content) for b in s.exec(select(InputBlob)).all()]
+        blobs = [blob_content(b) for b in s.exec(select(InputBlob)).all()]
         sealed = s.exec(select(SealedInput)).all()
     assert blobs and not any(c in b for b in blobs for c in clear)
     assert any(GOOD[:8].encode() + b"******" in b for b in blobs)
@@ -190,6 +191,7 @@ def test_key_rotate_command(tmp_path, key_file, monkeypatch):
 
 
 def test_a_console_upload_is_stored_and_shown_masked(tmp_path, key_file):
+    from payroll.runs.inputs import blob_content
     from payroll.store.models import InputBlob
     from test_web_fixtures import PASSWORDS, FrozenClock, add_users, csrf_from, login, make_client, make_store, upload_file
     from test_web_month_data import MONTH, attendance_csv, contracts_csv, roster_csv
@@ -210,5 +212,5 @@ def test_a_console_upload_is_stored_and_shown_masked(tmp_path, key_file):
     on_disk = b"".join(p.read_bytes() for p in (tmp_path / "data" / "inputs").rglob("*") if p.is_file())
     assert GOOD.encode() not in on_disk and GOOD[:8].encode() + b"******" in on_disk
     with store.session() as s:
-        assert not any(GOOD.encode() in bytes(b.content) for b in s.exec(select(InputBlob)).all())
+        assert not any(GOOD.encode() in blob_content(b) for b in s.exec(select(InputBlob)).all())
     store.dispose()

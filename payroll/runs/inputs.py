@@ -46,6 +46,7 @@ the same relative names in a scratch directory and builds the month from there.
 from __future__ import annotations
 
 import datetime as dt
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -222,13 +223,37 @@ def installation_profile_files() -> list[tuple[str, str, bytes]]:
     return [("installation_profile", f"{INSTALLATION_PROFILES_DIR}/{p.name}", p.read_bytes()) for p in files]
 
 
+#: zlib's level for stored inputs: fixed, so that the same file is stored as the same bytes everywhere
+PACK_LEVEL = 6
+
+
 def store_blob(session: Session, data: bytes) -> str:
-    """Put ``data`` in ``input_blobs`` unless its hash is there already (reuse); return the hash."""
+    """Put ``data`` in ``input_blobs`` unless its hash is there already (reuse); return the hash.
+    The bytes are kept packed (zlib) when that makes them smaller; the hash is of the bytes themselves."""
     digest = sha256_bytes(data)
     if session.get(InputBlob, digest) is None:
-        session.add(InputBlob(sha256=digest, size=len(data), content=data, created_at=now()))
+        packed = zlib.compress(data, PACK_LEVEL)
+        smaller = len(packed) < len(data)
+        session.add(InputBlob(sha256=digest, size=len(data), content=packed if smaller else data, encoding="zlib" if smaller else None, created_at=now()))
         session.flush()
     return digest
+
+
+def blob_content(blob: InputBlob) -> bytes:
+    """A stored input's bytes as they were put in (unpacked, never past the size it was stored with)."""
+    data = bytes(blob.content)
+    if blob.encoding is None:
+        return data
+    if blob.encoding != "zlib":
+        raise InputError(f"저장된 입력 {blob.sha256[:12]}…: 알 수 없는 저장 방식 {blob.encoding!r}")
+    try:
+        unpacker = zlib.decompressobj()
+        out = unpacker.decompress(data, blob.size + 1)
+    except zlib.error:
+        raise InputError(f"저장된 입력 {blob.sha256[:12]}…: 압축된 내용을 풀 수 없습니다 (저장 뒤에 바뀜)") from None
+    if len(out) != blob.size or not unpacker.eof:
+        raise InputError(f"저장된 입력 {blob.sha256[:12]}…: 내용의 크기가 기록({blob.size:,} 바이트)과 다릅니다 (저장 뒤에 바뀜)")
+    return out
 
 
 @dataclass
@@ -291,7 +316,11 @@ def restore(session: Session, manifest: list[dict], into: Path) -> tuple[list[tu
         if blob is None:
             problems.append(f"입력 {entry['name']}: 저장소에 내용 {entry['sha256'][:12]}…이(가) 없습니다")
             continue
-        data = bytes(blob.content)
+        try:
+            data = blob_content(blob)
+        except InputError as exc:  # changed behind the record: replay goes on with what is stored, and says so
+            problems.append(f"입력 {entry['name']} ({entry['role']}): {exc}")
+            data = bytes(blob.content)
         if sha256_bytes(data) != entry["sha256"]:
             problems.append(f"입력 {entry['name']} ({entry['role']}): 저장된 내용이 sha256 {entry['sha256'][:12]}…과 더 이상 맞지 않습니다 (실행 뒤에 바뀜)")
         target = contained(into, entry["name"])  # a name from the record: never a path out of the scratch folder
@@ -303,7 +332,7 @@ def restore(session: Session, manifest: list[dict], into: Path) -> tuple[list[tu
 
 def blob_bytes(session: Session, sha: str) -> bytes | None:
     blob = session.exec(select(InputBlob).where(InputBlob.sha256 == sha)).first()
-    return bytes(blob.content) if blob else None
+    return blob_content(blob) if blob else None
 
 
 def load_month_roster(roster: Path, contracts: Path, resignations: Path | None = None):

@@ -24,6 +24,8 @@ class InputBlob(SQLModel, table=True):
     size: int = Field(sa_column=Column(BigInteger, nullable=False))
     content: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
     created_at: dt.datetime = Field(sa_column=Column(DateTime, nullable=False))
+    #: how ``content`` holds the bytes: NULL as they are, ``zlib`` packed (store_0005); ``size`` is always the bytes' own
+    encoding: str | None = Field(default=None, sa_column=Column(String(10), nullable=True))
 
 
 class Run(SQLModel, table=True):

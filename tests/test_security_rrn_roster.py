@@ -19,7 +19,8 @@ from sqlmodel import select
 
 from payroll.cli import cli
 from payroll.security.models import SealedInput
-from payroll.store import crypto
+from payroll.runs.inputs import blob_content
+from payroll.store import crypto, open_store
 from payroll.store.models import InputBlob, PersonalData
 from test_runs_support import ROSTER
 from test_security_rrn import key_file, rrn  # noqa: F401 - the fixture
@@ -60,7 +61,10 @@ def _readable_bytes(folder: Path) -> bytes:
 
 
 def _database_bytes(db_file: Path) -> bytes:
-    return b"".join(p.read_bytes() for p in db_file.parent.glob(db_file.name + "*"))
+    """The database's files, and the stored inputs unpacked (they are kept zlib-packed, which hides text)."""
+    with open_store(f"sqlite:///{db_file}").session() as s:
+        inputs = [blob_content(b) for b in s.exec(select(InputBlob)).all()]
+    return b"".join([*(p.read_bytes() for p in db_file.parent.glob(db_file.name + "*")), *inputs])
 
 
 def _decrypted(store, key: bytes) -> dict[str, str]:
@@ -96,7 +100,7 @@ def test_cli_import_keeps_each_full_number_encrypted_and_the_filing_writes_it_on
         assert {p.worker_id: p.masked for p in s.exec(select(PersonalData)).all()} == {wid: n[:8] + "******" for wid, n in NUMBERS.items()}
         sealed = s.exec(select(SealedInput)).all()
         assert [crypto.decrypt_bytes(x.cipher, key) for x in sealed] == [(hr / "명부.csv").read_bytes()]  # the original, sealed as the console does
-        assert any(NUMBERS["W001"][:8].encode() + b"******" in bytes(b.content) for b in s.exec(select(InputBlob)).all())  # the masked copy
+        assert any(NUMBERS["W001"][:8].encode() + b"******" in blob_content(b) for b in s.exec(select(InputBlob)).all())  # the masked copy
     summary = execute_run(store, MONTH, inputs_dir=inputs, out_root=tmp_path / "out", build=fake_build, jobs=1)
     with store.session() as s:
         cfg = load_filing_config(session=s)

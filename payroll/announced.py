@@ -26,18 +26,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from payroll.law import (
-    OPEN_END,
-    ORIGIN_INSTALLATION,
-    ORIGIN_RULES,
-    Citation,
-    Parameter,
-    Period,
-    RuleError,
-    as_date,
-    check_periods,
-    convert,
-)
+from payroll.errors import RuleError
+from payroll.parameter import OPEN_END, ORIGIN_INSTALLATION, ORIGIN_RULES, Citation, Parameter, Period, as_date, check_periods, convert
 
 HEADER = (
     "# 설치본 고시 수치: `payroll rules announce` / `payroll rules confirm` 이 기록합니다.\n"

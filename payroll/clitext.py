@@ -3,7 +3,7 @@
 Click looks its messages up through :mod:`gettext` (``_`` and ``ngettext`` in each of its modules); the
 clerk's terminal has no Korean catalogue for click, so this module is that catalogue: the message ids
 click uses, each with its Korean text, installed as those modules' ``_`` and ``ngettext``. A message id
-not listed stays as click wrote it (a newer click may add some; tests/test_cli_korean.py drives the common
+not listed stays as click wrote it (a newer click may add some; tests/test_korean_messages.py drives the common
 mistakes through the command line and fails on an English line).
 """
 

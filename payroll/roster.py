@@ -193,6 +193,11 @@ class Roster:
     def contracts_in_month(self, worker_id: str, first: dt.date, last: dt.date) -> list[Contract]:
         return [c for c in self.contracts_by_worker.get(worker_id, ()) if c.start <= last and (c.end is None or c.end >= first)]
 
+    def only(self, worker_ids) -> Roster:
+        """The roster of these workers alone (their contracts in the roster's order)."""
+        ids = set(worker_ids)
+        return Roster(workers={w: self.workers[w] for w in self.workers if w in ids}, contracts=tuple(c for c in self.contracts if c.worker_id in ids))
+
 
 def _read_rows(path: Path) -> list[dict[str, str]]:
     return [row for _, row in read_rows(path)]

@@ -14,6 +14,7 @@ the contract columns and the lines of both are kept (each with its own method).
 from __future__ import annotations
 
 import calendar
+import dataclasses
 import datetime as dt
 import re
 from dataclasses import dataclass
@@ -83,6 +84,12 @@ class MonthDetail:
     lines: pl.DataFrame
 
 
+#: the workers one slice of the build holds. Every step of the build is per worker, so a month of
+#: more workers is built slice after slice and only what the run keeps is gathered: the days frame
+#: (57 columns a worker-day) and its intermediates never grow past a slice (issue 20).
+SLICE_WORKERS = 2000
+
+
 def minimum_wage_shortfalls(summary: pl.DataFrame, minimum: int) -> tuple[dict, ...]:
     """Each contract whose 시간급 (통상임금 per hour of the month's paid hours) is below 최저임금.
 
@@ -107,7 +114,8 @@ def month_bounds(month: str) -> tuple[dt.date, dt.date]:
 
 
 def build_month(inputs: MonthInputs) -> MonthBuild:
-    return build_month_detail(inputs).build
+    """The run's build: the days and weeks behind it are not kept (see :data:`SLICE_WORKERS`)."""
+    return build_month_detail(inputs, keep_days=False).build
 
 
 def check_month_attendance(inputs: MonthInputs, law: law_module.Law | None = None) -> CheckResult:
@@ -120,16 +128,61 @@ def check_month_attendance(inputs: MonthInputs, law: law_module.Law | None = Non
                        profiles=inputs.profiles, extra_corrections=inputs.extra_corrections)
 
 
-def build_month_detail(inputs: MonthInputs, law: law_module.Law | None = None) -> MonthDetail:
+@dataclass(frozen=True)
+class _Slice:
+    """What one slice of workers gives the month."""
+
+    lines: pl.DataFrame
+    summary: pl.DataFrame
+    warnings: list[str]
+    timesheet: pl.DataFrame
+    day_numbers: pl.DataFrame
+    days: pl.DataFrame | None
+    weeks: pl.DataFrame | None
+
+
+def _build_slice(roster: Roster, shifts: pl.DataFrame, leave: pl.DataFrame, approvals: pl.DataFrame, first: dt.date, last: dt.date,
+                 law: law_module.Law, keep_days: bool) -> _Slice:
+    days = build_days(roster, shifts, leave, approvals, first, last, law)
+    weeks = build_weeks(days, first, last, law)
+    lines, summary, warnings = pay_lines(days, weeks, roster, first, last, law)
+    day_numbers = (days.filter(pl.col("in_month") & (pl.col("worked") > 0)).group_by("worker_id")
+                   .agg(pl.col("date").dt.day().cast(pl.Int64).unique().sort().alias("work_day_numbers")))
+    timesheet = days.filter(pl.col("in_month")).select(TIMESHEET_COLUMNS)
+    return _Slice(lines, summary, warnings, timesheet, day_numbers, days if keep_days else None, weeks if keep_days else None)
+
+
+def _slices(inputs: MonthInputs, checked: CheckResult, leave: pl.DataFrame, approvals: pl.DataFrame, first: dt.date, last: dt.date,
+            law: law_module.Law, keep_days: bool):
+    """The month's slices, one at a time (the district's month is a single slice of the whole roster)."""
+    roster = inputs.roster
+    ids = sorted({c.worker_id for c in roster.contracts})
+    if len(ids) <= SLICE_WORKERS:
+        yield _build_slice(roster, checked.shifts, leave, approvals, first, last, law, keep_days)
+        return
+    for at in range(0, len(ids), SLICE_WORKERS):
+        part = ids[at:at + SLICE_WORKERS]
+        mine = pl.col("worker_id").is_in(part)
+        yield _build_slice(roster.only(part), checked.shifts.filter(mine), leave.filter(mine), approvals.filter(mine), first, last, law, keep_days)
+
+
+def build_month_detail(inputs: MonthInputs, law: law_module.Law | None = None, keep_days: bool = True) -> MonthDetail:
+    """The month's build and what is behind it; without ``keep_days`` the detail's days and weeks are
+    empty (the run needs neither, and at a large head count they are most of the build's memory)."""
     law = law or law_module.current()
     first, last = month_bounds(inputs.month)
     roster = inputs.roster
     checked = check_month_attendance(inputs, law)
     leave = load_leave(inputs.leave, roster)
     approvals = load_approvals(inputs.overtime, roster)
-    days = build_days(roster, checked.shifts, leave, approvals, first, last, law)
-    weeks = build_weeks(days, first, last, law)
-    lines, summary, warnings = pay_lines(days, weeks, roster, first, last, law)
+    parts, seq_from = [], 0
+    for part in _slices(inputs, checked, leave, approvals, first, last, law, keep_days):
+        # a line's seq orders the lines of one worker: the slices' ranges follow each other
+        parts.append(dataclasses.replace(part, lines=part.lines.with_columns(pl.col("seq") + seq_from)))
+        seq_from += int(part.lines.get_column("seq").max() or 0) + 1
+    lines = pl.concat([p.lines for p in parts])
+    summary = pl.concat([p.summary for p in parts], how="diagonal_relaxed")
+    warnings = [w for p in parts for w in p.warnings]
     warnings = [*warnings, *rest_break_warnings(roster, first, last, law)]
 
     # one worker row per worker with a contract in the month; the later contract gives the columns
@@ -166,9 +219,7 @@ def build_month_detail(inputs: MonthInputs, law: law_module.Law | None = None) -
     workers = workers.join(totals, on="worker_id", how="left").with_columns(
         [pl.col(c).fill_null(0).cast(pl.Int64) for c in ("overtime_minutes", "night_minutes", "holiday_work_minutes", "worked_minutes")]
     ).with_columns(pl.when(pl.col("_days") > 0).then(pl.col("_days")).otherwise(None).cast(pl.Int64).alias("work_days")).drop("_days")
-    day_numbers = (days.filter(pl.col("in_month") & (pl.col("worked") > 0)).group_by("worker_id")
-                   .agg(pl.col("date").dt.day().cast(pl.Int64).unique().sort().alias("work_day_numbers")))
-    workers = workers.join(day_numbers, on="worker_id", how="left")
+    workers = workers.join(pl.concat([p.day_numbers for p in parts]), on="worker_id", how="left")
     workers = workers.select([*WORKER_SCHEMA, *EXTRA_WORKER_SCHEMA]).sort("row")
     workers = workers.with_columns([pl.col(c).cast(t) for c, t in {**WORKER_SCHEMA, **EXTRA_WORKER_SCHEMA}.items()])
 
@@ -177,7 +228,9 @@ def build_month_detail(inputs: MonthInputs, law: law_module.Law | None = None) -
         pl.col("code").replace_strict(order, default=len(order), return_dtype=pl.Int64).alias("_o")
     ).sort(["row", "_o", "contract_id", "seq"], nulls_last=True).select([pl.col(c).cast(t) for c, t in ITEM_SCHEMA.items()])
 
-    timesheet = days.filter(pl.col("in_month")).select(TIMESHEET_COLUMNS).sort(["worker_id", "date"])
+    timesheet = pl.concat([p.timesheet for p in parts]).sort(["worker_id", "date"])
     build = MonthBuild(workers=workers, items=items, exceptions=checked.exceptions, timesheet=timesheet, warnings=tuple(sorted(set(warnings))),
                        minimum_wage_shortfalls=minimum_wage_shortfalls(summary, int(law.on(first)["minimum_wage.hourly"])))
+    days = pl.concat([p.days for p in parts]) if keep_days else pl.DataFrame()
+    weeks = pl.concat([p.weeks for p in parts]) if keep_days else pl.DataFrame()
     return MonthDetail(build=build, check=checked, days=days, weeks=weeks, lines=lines)

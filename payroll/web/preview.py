@@ -37,10 +37,9 @@ def _only(path: Path, worker_id: str, header: tuple[str, ...], what: str, into: 
 
 
 def _day(root: Path, month: str, worker_id: str, day: dt.date, roster, corrections: Path | None, leave: Path | None, overtime: Path | None) -> dict:
-    from payroll.roster import Roster
     from payroll.timesheet.monthly import MonthInputs, build_month_detail, month_bounds
 
-    alone = Roster(workers={worker_id: roster.workers[worker_id]}, contracts=tuple(c for c in roster.contracts if c.worker_id == worker_id))
+    alone = roster.only([worker_id])
     adir = root / month / "attendance"
     exports = tuple(sorted(p for p in adir.iterdir() if p.is_file() and not p.name.startswith("."))) if adir.is_dir() else ()
     first, _ = month_bounds(month)

@@ -157,9 +157,16 @@ def parse_clocks(values: pl.Series, day_first: bool = False, next_day: bool = Tr
     return order.join(f, on="_v", how="left", nulls_equal=True, maintain_order="left").select("date", "minutes")
 
 
-def day_first_of(values: pl.Series) -> bool:
-    """06/01/2026 is month first, unless a value of the column only fits day first (25/06/2026)."""
+def day_first_votes(values: pl.Series) -> tuple[bool, bool]:
+    """(some a/b/yyyy value has a > 12, some has b > 12): what :func:`day_first_of` decides on, so a
+    file read in parts decides once for all of them."""
     parts = values.str.extract_groups(r"(\d{1,2})/(\d{1,2})/\d{4}")
     first = parts.struct.field("1").cast(pl.Int64, strict=False)
     second = parts.struct.field("2").cast(pl.Int64, strict=False)
-    return bool((first > 12).any()) and not bool((second > 12).any())
+    return bool((first > 12).any()), bool((second > 12).any())
+
+
+def day_first_of(values: pl.Series) -> bool:
+    """06/01/2026 is month first, unless a value of the column only fits day first (25/06/2026)."""
+    first_over, second_over = day_first_votes(values)
+    return first_over and not second_over

@@ -10,7 +10,7 @@ import polars as pl
 
 from payroll.attendance.profiles import Profile
 from payroll.attendance.readers.cells import CellTexts, blank_null, first_cells, id_expr, repeated_header_flags, summary_hit
-from payroll.attendance.readers.clock import day_first_of, parse_clocks, parse_dates
+from payroll.attendance.readers.clock import day_first_votes, parse_clocks, parse_dates
 from payroll.attendance.readers.export import ROW_SCHEMA, Table
 from payroll.attendance.readers.ids import direction_kinds, event_kinds, mapped_ids, split_compound
 
@@ -93,31 +93,66 @@ def _ids(out: pl.DataFrame, base: pl.DataFrame, profile: Profile, texts: CellTex
     return out.with_columns(ids.alias("worker_id"), name.alias("name"), raw, note)
 
 
-def normalise(source_of: list[str], profile: Profile, shape: str, mapping: dict[str, int], header: list[str], rows: Table,
-              device_users: dict | None = None) -> Normalised:
-    base = _base(source_of, mapping, header, rows)
+@dataclass(frozen=True)
+class Records:
+    """Rows of cells sorted: the records (their cells, and for punches the kinds of their direction
+    and event) and the rows set apart as ``skipped`` and ``errors``. Each row is sorted on its own, so
+    a file may be sorted in parts and its records turned into the frame afterwards."""
+
+    base: pl.DataFrame
+    skipped: pl.DataFrame
+    errors: pl.DataFrame
+
+
+def _texts(base: pl.DataFrame, profile: Profile, mapping: dict[str, int]) -> CellTexts:
     blanks = profile.blank_values or frozenset()
     v = pl.col("_v")
     cleanups = {"id": id_expr(v), "blank": blank_null(v), "blank_or_mark": blank_null(v, blanks)}
     hit = summary_hit(profile, v)
     if hit is not None:
         cleanups["summary"] = hit
-    texts = CellTexts([base.get_column(c) for c in ("_first", *mapping)], **cleanups)
+    return CellTexts([base.get_column(c) for c in ("_first", *mapping)], **cleanups)
 
-    base = _not_records(base, profile, shape, texts, mapping, rows)
+
+def records(source_of: list[str], profile: Profile, shape: str, mapping: dict[str, int], header: list[str], rows: Table) -> Records:
+    base = _base(source_of, mapping, header, rows)
+    base = _not_records(base, profile, shape, _texts(base, profile, mapping), mapping, rows)
     skipped = base.filter(pl.col("_skip").is_not_null()).select("source", "line", pl.col("_skip").alias("detail"))
     base = base.filter(pl.col("_skip").is_null())
     base = base.with_columns(_unexplained(base, profile, shape).alias("_why"))
     errors = base.filter(pl.col("_why").is_not_null()).select("source", "line", pl.col("_why").alias("detail"))
-    base = base.filter(pl.col("_why").is_null())
+    return Records(base.filter(pl.col("_why").is_null()), skipped.cast(ROW_SCHEMA), errors.cast(ROW_SCHEMA))
 
+
+def day_first_votes_of(recs: Records, shape: str) -> tuple[bool, bool]:
+    """The records' dates' votes on ``day_first`` (:func:`payroll.attendance.readers.clock.day_first_votes`)."""
+    fields = ("timestamp", "date") if shape == "punch" else ("date", "in", "out", "out_date")
+    return day_first_votes(pl.concat([recs.base.get_column(c) for c in fields]).drop_nulls())
+
+
+def decide_day_first(profile: Profile, votes: list[tuple[bool, bool]]) -> bool:
+    """The profile's ``day_first``, else day first when some date only fits it and none only fits month first."""
+    if profile.day_first is not None:
+        return profile.day_first
+    return any(first for first, _ in votes) and not any(second for _, second in votes)
+
+
+def frame_of(recs: Records, profile: Profile, shape: str, mapping: dict[str, int], day_first: bool, device_users: dict | None = None) -> pl.DataFrame:
+    """The records as the export's frame (punch or daily)."""
+    base = recs.base
+    texts = _texts(base, profile, mapping)
     out = _ids(base, base, profile, texts, device_users)
-    frame = _punch(out, base, profile, texts, mapping) if shape == "punch" else _daily(out, base, profile, texts)
-    return Normalised(frame, skipped.cast(ROW_SCHEMA), errors.cast(ROW_SCHEMA))
+    return _punch(out, base, texts, mapping, day_first) if shape == "punch" else _daily(out, base, texts, day_first)
 
 
-def _punch(out: pl.DataFrame, base: pl.DataFrame, profile: Profile, texts: CellTexts, mapping: dict[str, int]) -> pl.DataFrame:
-    day_first = profile.day_first if profile.day_first is not None else day_first_of(pl.concat([base.get_column("timestamp"), base.get_column("date")]).drop_nulls())
+def normalise(source_of: list[str], profile: Profile, shape: str, mapping: dict[str, int], header: list[str], rows: Table,
+              device_users: dict | None = None) -> Normalised:
+    recs = records(source_of, profile, shape, mapping, header, rows)
+    day_first = decide_day_first(profile, [day_first_votes_of(recs, shape)])
+    return Normalised(frame_of(recs, profile, shape, mapping, day_first, device_users), recs.skipped, recs.errors)
+
+
+def _punch(out: pl.DataFrame, base: pl.DataFrame, texts: CellTexts, mapping: dict[str, int], day_first: bool) -> pl.DataFrame:
     out = out.with_columns(
         texts.of(base.get_column("timestamp" if "timestamp" in mapping else "time"), "blank_or_mark", "_clock"),
         texts.of(base.get_column("date"), "blank_or_mark", "_date"),
@@ -142,8 +177,7 @@ def _punch(out: pl.DataFrame, base: pl.DataFrame, profile: Profile, texts: CellT
     return out.select("source", "line", "worker_id", "name", "raw_id", "id_note", "raw_time", "ts", "raw_direction", "direction", "device")
 
 
-def _daily(out: pl.DataFrame, base: pl.DataFrame, profile: Profile, texts: CellTexts) -> pl.DataFrame:
-    day_first = profile.day_first if profile.day_first is not None else day_first_of(pl.concat([base.get_column(c) for c in ("date", "in", "out", "out_date")]).drop_nulls())
+def _daily(out: pl.DataFrame, base: pl.DataFrame, texts: CellTexts, day_first: bool) -> pl.DataFrame:
     out = out.with_columns(
         texts.of(base.get_column("date"), "blank_or_mark", "raw_date"),
         texts.of(base.get_column("in"), "blank_or_mark", "raw_in"),

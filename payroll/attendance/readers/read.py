@@ -8,6 +8,7 @@ read the file's first rows cleanly. ``read_export`` takes a path and ``read_expo
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import polars as pl
@@ -19,11 +20,13 @@ from payroll.attendance.readers.export import ROW_SCHEMA, Export, Table
 from payroll.attendance.readers.header import HEADER_SCAN_ROWS, Found, duplicate_fields, find_header, no_header
 from payroll.attendance.readers.ids import load_device_users
 from payroll.attendance.readers.layouts import Laid, fixed_text, is_matrix, matrix_rows, positional_sheet, positional_text
-from payroll.attendance.readers.normalise import Normalised, normalise
+from payroll.attendance.readers.normalise import Normalised, day_first_votes_of, decide_day_first, frame_of, normalise, records
 from payroll.attendance.readers.sheets import spreadsheet_tables
-from payroll.attendance.readers.text import check_widths, csv_table, decode_text, sniff
+from payroll.attendance.readers.text import check_widths, csv_rows, csv_table, decode_text, sniff
 from payroll.case import InputError
 
+#: rows of a CSV export sorted at a time
+CSV_BLOCK_ROWS = 16_384
 PROBE_ROWS = 40  # a layout without a header fits when it reads the file's first rows cleanly
 
 
@@ -120,6 +123,24 @@ def _with_header(path: Path, found: Found, source: str, cat: Catalog) -> Normali
     return normalise([source] * len(found.data), found.profile, found.shape, found.mapping, found.header, found.data, _device_users(found.profile, cat))
 
 
+def _csv_body(path: Path, text: str, found: Found, ends_with_newline: bool, cat: Catalog) -> Normalised:
+    """The rows below the header, sorted :data:`CSV_BLOCK_ROWS` at a time (a month's export need not be
+    held as Python cells at once), then turned into the frame with one ``day_first`` for the file."""
+    source = str(path)
+    duplicate_fields(source, found.header, found.mapping, found.header_line)
+    below = itertools.dropwhile(lambda row: row[0] <= found.header_line, csv_rows(text, source))
+    body = check_widths(source, len(found.header), below, ends_with_newline)
+    parts = []
+    while block := list(itertools.islice(body, CSV_BLOCK_ROWS)):
+        parts.append(records([source] * len(block), found.profile, found.shape, found.mapping, found.header, block))
+    if not parts:  # a header and no rows: the frame still has its columns
+        parts.append(records([], found.profile, found.shape, found.mapping, found.header, []))
+    day_first = decide_day_first(found.profile, [day_first_votes_of(r, found.shape) for r in parts])
+    users = _device_users(found.profile, cat)
+    return Normalised(pl.concat([frame_of(r, found.profile, found.shape, found.mapping, day_first, users) for r in parts]),
+                      pl.concat([r.skipped for r in parts]), pl.concat([r.errors for r in parts]))
+
+
 def _read(raw: bytes, path: Path, profile: str | Profile | None, cat: Catalog) -> Export:
     if not raw.strip():
         raise InputError(f"{path}: 빈 파일입니다")
@@ -130,17 +151,15 @@ def _read(raw: bytes, path: Path, profile: str | Profile | None, cat: Catalog) -
         text, enc = decode_text(raw, str(path))
         found = None
         if any(p.layout == "header" for p in candidates):
-            table = csv_table(text, str(path))
-            found = find_header(table, candidates)
+            # the header is among the first rows (and a two-row header needs the row below the last)
+            found = find_header(csv_table(text, str(path), HEADER_SCAN_ROWS + 1), candidates)
         if found is None:
             headerless = _headerless_text(path, text, enc, candidates, named, cat)
             if headerless is not None:
                 return headerless
-            no_header(path, csv_table(text, str(path)), candidates, named)
+            no_header(path, csv_table(text, str(path), HEADER_SCAN_ROWS + 1), candidates, named)
         assert found is not None
-        data = check_widths(str(path), len(found.header), found.data, raw.endswith((b"\n", b"\r")))
-        found = Found(found.profile, found.shape, found.mapping, found.header, found.header_line, data)
-        return _export(path, f"csv-{enc}", found.profile, found.shape, [(str(path), _with_header(path, found, str(path), cat))], cat,
+        return _export(path, f"csv-{enc}", found.profile, found.shape, [(str(path), _csv_body(path, text, found, raw.endswith((b"\n", b"\r")), cat))], cat,
                        header_line=found.header_line)
 
     tables = spreadsheet_tables(path, raw, kind)

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import re
+from collections.abc import Iterable, Iterator
 
 from payroll.attendance.readers.export import Table
 from payroll.case import InputError
@@ -97,35 +99,41 @@ def sniff_delimiter(text: str) -> str:
     return best
 
 
-def csv_table(text: str, source: str) -> Table:
-    delimiter = sniff_delimiter(text)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-    rows: Table = []
+def csv_rows(text: str, source: str) -> Iterator[tuple[int, list[str]]]:
+    """The text's non-blank rows, one at a time: (the line the row starts on, its cells)."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(text), strict=True)
     try:
         start = 1
         for cells in reader:
             if "".join(cells).strip():  # some cell is not blank
-                rows.append((start, cells))
+                yield start, cells
             start = reader.line_num + 1
     except csv.Error as exc:
         raise InputError(f"{source}: {reader.line_num}행: 올바른 CSV가 아닙니다: {exc}") from None
+
+
+def csv_table(text: str, source: str, limit: int | None = None) -> Table:
+    """The text's non-blank rows (the first ``limit`` of them when given)."""
+    rows: Table = list(itertools.islice(csv_rows(text, source), limit))
     if not rows:
         raise InputError(f"{source}: 빈 파일입니다 (머리글 행 없음)")
     return rows
 
 
-def check_widths(source: str, width: int, rows: Table, ends_with_newline: bool) -> Table:
+def check_widths(source: str, width: int, rows: Iterable[tuple[int, list[str]]], ends_with_newline: bool) -> Iterator[tuple[int, list[str]]]:
     """Text rows against the header: trailing empty cells are dropped and a short row (a footer, a
     totals line) padded; a row cut at the end of the file, or with more cells than the header, is an error."""
-    out: Table = []
-    for i, (line, cells) in enumerate(rows):
+    rows = iter(rows)
+    row = next(rows, None)
+    while row is not None:
+        line, cells = row
+        row = next(rows, None)  # one row ahead: whether this one is the file's last
         if len(cells) > width and not any(c.strip() for c in cells[width:]):
             cells = cells[:width]
         if len(cells) > width:
             raise InputError(f"{source}: {line}행: 칸이 {len(cells)}개인데 머리글은 {width}개입니다 (값 안에 따옴표 없는 구분자가 있나요?)")
         if len(cells) < width:
-            if i == len(rows) - 1 and not ends_with_newline:
+            if row is None and not ends_with_newline:
                 raise InputError(f"{source}: {line}행: 파일이 행 중간에서 끝납니다 (칸 {width}개 중 {len(cells)}개) — 잘렸나요?")
             cells = cells + [""] * (width - len(cells))
-        out.append((line, cells))
-    return out
+        yield line, cells

@@ -1,0 +1,104 @@
+"""Work done in parts to bound a large month's memory gives exactly what one pass gives (issue 20).
+
+- the month's build, slice of workers after slice (``payroll.timesheet.monthly.SLICE_WORKERS``);
+- a CSV export, sorted block of rows after block (``payroll.attendance.readers.read.CSV_BLOCK_ROWS``),
+  with one ``day_first`` for the whole file and the cut-row and width errors of the one-pass reader.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from payroll.attendance.readers import read as read_module
+from payroll.attendance.readers import read_export
+from payroll.case import InputError
+from payroll.roster import load_roster
+from payroll.timesheet import monthly
+from payroll.timesheet.monthly import MonthInputs, build_month, build_month_detail
+
+SMALL = Path(__file__).resolve().parent.parent / "samples" / "small"
+EXPORTS = ("daily_utf8.csv", "daily_bom.csv", "punch_cp949.csv", "punch.xlsx", "daily.xls")
+LINE_KEYS = ["worker_id", "contract_id", "code", "amount", "minutes", "method"]
+
+
+def _small_month() -> MonthInputs:
+    staff = load_roster(SMALL / "roster.csv", SMALL / "contracts.csv")
+    return MonthInputs("2026-06", dt.date(2026, 7, 10), staff, tuple(SMALL / n for n in EXPORTS), SMALL / "corrections.csv", SMALL / "leave.csv",
+                       SMALL / "overtime.csv")
+
+
+def test_a_month_built_in_slices_of_workers_is_the_month_built_at_once(monkeypatch):
+    inputs = _small_month()
+    whole = build_month_detail(inputs)
+    workers = len({c.worker_id for c in inputs.roster.contracts})
+    monkeypatch.setattr(monthly, "SLICE_WORKERS", 3)
+    assert workers > 3 * 4  # several slices, the last one short
+    sliced = build_month_detail(inputs)
+    for part in ("workers", "items", "exceptions", "timesheet"):
+        assert getattr(sliced.build, part).equals(getattr(whole.build, part)), part
+    assert sliced.build.warnings == whole.build.warnings
+    assert sliced.build.minimum_wage_shortfalls == whole.build.minimum_wage_shortfalls
+    assert sliced.days.sort(["worker_id", "contract_id", "date"]).equals(whole.days.sort(["worker_id", "contract_id", "date"]))
+    assert sliced.lines.drop("seq").sort(LINE_KEYS).equals(whole.lines.drop("seq").sort(LINE_KEYS))
+    assert sliced.lines.get_column("seq").is_unique().all()
+    # the run's build keeps neither the days nor the weeks, and is the same build
+    run_build = build_month(inputs)
+    assert run_build.items.equals(whole.build.items) and run_build.workers.equals(whole.build.workers)
+
+
+def _daily_csv(path: Path, rows: list[str], ends_with_newline: bool = True) -> Path:
+    path.write_text("\n".join(["사번,이름,일자,출근,퇴근", *rows]) + ("\n" if ends_with_newline else ""), encoding="utf-8")
+    return path
+
+
+def _month_first_rows(n: int) -> list[str]:
+    # 03/06/2026 reads as 6 March month first, 3 June day first: nothing decides it but a later row
+    return [f"E{i % 7:05d},홍길동,{1 + i % 12:02d}/06/2026,09:00,18:00" for i in range(n)]
+
+
+def _same_export(a, b) -> None:
+    for part in ("frame", "skipped", "errors"):
+        assert getattr(a, part).equals(getattr(b, part)), part
+    assert (a.format, a.profile, a.shape, a.header_line) == (b.format, b.profile, b.shape, b.header_line)
+
+
+def test_a_csv_read_in_blocks_is_the_csv_read_at_once(tmp_path, monkeypatch):
+    rows = _month_first_rows(40)
+    rows[17:17] = ["합계,,,,", "사번,이름,일자,출근,퇴근", 'E00009,"홍,길동",02/06/2026,09:00,18:00']
+    rows.append("E00001,홍길동,25/06/2026,09:00,18:00")  # the last block alone says: day first
+    path = _daily_csv(tmp_path / "daily.csv", rows)
+    whole = read_export(path)
+    monkeypatch.setattr(read_module, "CSV_BLOCK_ROWS", 5)
+    blocks = read_export(path)
+    _same_export(blocks, whole)
+    assert blocks.frame.filter(pl.col("raw_date") == "03/06/2026").get_column("date").unique().to_list() == [dt.date(2026, 6, 3)]
+    assert blocks.skipped.height == 2 and blocks.frame.height == 42
+
+
+def test_a_month_first_csv_stays_month_first_in_blocks(tmp_path, monkeypatch):
+    path = _daily_csv(tmp_path / "daily.csv", [*_month_first_rows(12), "E00001,홍길동,06/25/2026,09:00,18:00"])
+    monkeypatch.setattr(read_module, "CSV_BLOCK_ROWS", 4)
+    export = read_export(path)
+    assert export.frame.filter(pl.col("raw_date") == "03/06/2026").get_column("date").to_list() == [dt.date(2026, 3, 6)]
+
+
+def test_a_csv_header_without_rows_reads_as_no_records(tmp_path, monkeypatch):
+    monkeypatch.setattr(read_module, "CSV_BLOCK_ROWS", 4)
+    export = read_export(_daily_csv(tmp_path / "daily.csv", []))
+    assert export.frame.height == 0 and "in_min" in export.frame.columns
+
+
+@pytest.mark.parametrize(("rows", "newline", "said"), [
+    ([*_month_first_rows(9), "E00002,홍길동"], False, "11행: 파일이 행 중간에서 끝납니다"),
+    ([*_month_first_rows(9), "E00002,홍길동,01/06/2026,09:00,18:00,x"], True, "11행: 칸이 6개인데 머리글은 5개입니다"),
+    ([*_month_first_rows(9), 'E00002,"홍"길동,01/06/2026,09:00,18:00'], True, "11행: 올바른 CSV가 아닙니다"),
+])
+def test_a_bad_row_in_a_later_block_is_named_as_before(tmp_path, monkeypatch, rows, newline, said):
+    path = _daily_csv(tmp_path / "daily.csv", rows, newline)
+    monkeypatch.setattr(read_module, "CSV_BLOCK_ROWS", 4)
+    with pytest.raises(InputError, match=said):
+        read_export(path)

@@ -2,19 +2,24 @@
 
 - the month's build, slice of workers after slice (``payroll.timesheet.monthly.SLICE_WORKERS``);
 - a CSV export, sorted block of rows after block (``payroll.attendance.readers.read.CSV_BLOCK_ROWS``),
-  with one ``day_first`` for the whole file and the cut-row and width errors of the one-pass reader.
+  with one ``day_first`` for the whole file and the cut-row and width errors of the one-pass reader,
+  its lines split one at a time exactly as a StringIO of the whole text splits them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import io
 from pathlib import Path
 
 import polars as pl
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from payroll.attendance.readers import read as read_module
 from payroll.attendance.readers import read_export
+from payroll.attendance.readers.text import _lines
 from payroll.case import InputError
 from payroll.roster import load_roster
 from payroll.timesheet import monthly
@@ -102,3 +107,8 @@ def test_a_bad_row_in_a_later_block_is_named_as_before(tmp_path, monkeypatch, ro
     monkeypatch.setattr(read_module, "CSV_BLOCK_ROWS", 4)
     with pytest.raises(InputError, match=said):
         read_export(path)
+
+
+@given(st.text(alphabet=st.sampled_from(["a", "가", ",", '"', "\r", "\n", "\x0b", "\x85", "\u2028", " "]), max_size=60))
+def test_the_csv_reader_splits_lines_as_a_stringio_does(text):
+    assert list(_lines(text)) == list(io.StringIO(text, newline=""))

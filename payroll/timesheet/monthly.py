@@ -87,7 +87,7 @@ class MonthDetail:
 #: the workers one slice of the build holds. Every step of the build is per worker, so a month of
 #: more workers is built slice after slice and only what the run keeps is gathered: the days frame
 #: (57 columns a worker-day) and its intermediates never grow past a slice (issue 20).
-SLICE_WORKERS = 2000
+SLICE_WORKERS = 1000
 
 
 def minimum_wage_shortfalls(summary: pl.DataFrame, minimum: int) -> tuple[dict, ...]:
@@ -148,7 +148,7 @@ def _build_slice(roster: Roster, shifts: pl.DataFrame, leave: pl.DataFrame, appr
     lines, summary, warnings = pay_lines(days, weeks, roster, first, last, law)
     day_numbers = (days.filter(pl.col("in_month") & (pl.col("worked") > 0)).group_by("worker_id")
                    .agg(pl.col("date").dt.day().cast(pl.Int64).unique().sort().alias("work_day_numbers")))
-    timesheet = days.filter(pl.col("in_month")).select(TIMESHEET_COLUMNS)
+    timesheet = days.filter(pl.col("in_month")).select(TIMESHEET_COLUMNS).sort(["worker_id", "date"])
     return _Slice(lines, summary, warnings, timesheet, day_numbers, days if keep_days else None, weeks if keep_days else None)
 
 
@@ -228,7 +228,8 @@ def build_month_detail(inputs: MonthInputs, law: law_module.Law | None = None, k
         pl.col("code").replace_strict(order, default=len(order), return_dtype=pl.Int64).alias("_o")
     ).sort(["row", "_o", "contract_id", "seq"], nulls_last=True).select([pl.col(c).cast(t) for c, t in ITEM_SCHEMA.items()])
 
-    timesheet = pl.concat([p.timesheet for p in parts]).sort(["worker_id", "date"])
+    # each slice is sorted and the slices follow the workers' order: together they are sorted (not copied again)
+    timesheet = pl.concat([p.timesheet for p in parts], rechunk=False)
     build = MonthBuild(workers=workers, items=items, exceptions=checked.exceptions, timesheet=timesheet, warnings=tuple(sorted(set(warnings))),
                        minimum_wage_shortfalls=minimum_wage_shortfalls(summary, int(law.on(first)["minimum_wage.hourly"])))
     days = pl.concat([p.days for p in parts]) if keep_days else pl.DataFrame()

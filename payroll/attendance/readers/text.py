@@ -8,7 +8,6 @@ or an ASCII-heavy text without one, the usual Windows "Unicode text"), UTF-8, th
 from __future__ import annotations
 
 import csv
-import io
 import itertools
 import re
 from collections.abc import Iterable, Iterator
@@ -99,9 +98,18 @@ def sniff_delimiter(text: str) -> str:
     return best
 
 
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+")
+
+
+def _lines(text: str) -> Iterator[str]:
+    """The text's lines with their ends, as ``io.StringIO(text, newline="")`` gives them, one at a time
+    (a StringIO holds the whole text again, four bytes a character)."""
+    return (m.group() for m in _LINE.finditer(text))
+
+
 def csv_rows(text: str, source: str) -> Iterator[tuple[int, list[str]]]:
     """The text's non-blank rows, one at a time: (the line the row starts on, its cells)."""
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(text), strict=True)
+    reader = csv.reader(_lines(text), delimiter=sniff_delimiter(text), strict=True)
     try:
         start = 1
         for cells in reader:

@@ -112,3 +112,15 @@ def test_a_bad_row_in_a_later_block_is_named_as_before(tmp_path, monkeypatch, ro
 @given(st.text(alphabet=st.sampled_from(["a", "가", ",", '"', "\r", "\n", "\x0b", "\x85", "\u2028", " "]), max_size=60))
 def test_the_csv_reader_splits_lines_as_a_stringio_does(text):
     assert list(_lines(text)) == list(io.StringIO(text, newline=""))
+
+
+def test_ledgers_one_at_a_time_check_their_inputs_before_the_first():
+    from payroll.leave.ledger import build_ledgers, iter_ledgers
+
+    staff = load_roster(SMALL / "roster.csv", SMALL / "contracts.csv")
+    with pytest.raises(InputError, match="명부"):
+        iter_ledgers(staff, [], dt.date(2026, 6, 30), workers=["NOBODY"])  # raised on the call, not on the first next()
+    streamed = iter_ledgers(staff, [], dt.date(2026, 6, 30))
+    first_id, _ = next(streamed)
+    assert first_id == min(staff.workers)
+    assert [w for w, _ in streamed] == sorted(build_ledgers(staff, [], dt.date(2026, 6, 30)))[1:]

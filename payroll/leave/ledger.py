@@ -50,6 +50,7 @@ This module walks the ledger; services and grants are in ``accrual``, the days a
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import polars as pl
@@ -352,7 +353,7 @@ def build_worker_ledger(
     return WorkerLedger(worker_id, as_of, services, grants, entries, exceptions, att_note, notes)
 
 
-def build_ledgers(
+def iter_ledgers(
     roster: Roster,
     leave: list[LeaveDay],
     as_of: dt.date,
@@ -362,9 +363,11 @@ def build_ledgers(
     law: Law | None = None,
     workers: list[str] | None = None,
     opening: list[Opening] = (),
-) -> dict[str, WorkerLedger]:
-    """Every worker's ledger (or those in ``workers``) as of ``as_of``; ``opening``: the opening
-    balances (payroll.leave.inputs.load_opening), at most one per worker."""
+) -> Iterator[tuple[str, WorkerLedger]]:
+    """Every worker's ledger (or those in ``workers``) as of ``as_of``, one at a time in worker order
+    (a caller that keeps a little of each ledger need not hold them all); ``opening``: the opening
+    balances (payroll.leave.inputs.load_opening), at most one per worker. The inputs are checked
+    before the first ledger is given."""
     law = law or law_module.current()
     if attendance is not None:
         attendance = check_attendance_frame(attendance)
@@ -381,7 +384,6 @@ def build_ledgers(
     att_by: dict[str, SummaryDays] = {}
     if attendance is not None:
         att_by = summary_days(attendance.filter(pl.col("worker_id").is_in(ids)), as_of)
-    no_rows = SummaryDays([], [])
     coverage = None
     if attendance is not None and attendance.height:
         coverage = (attendance.get_column("date").min(), attendance.get_column("date").max())
@@ -390,12 +392,19 @@ def build_ledgers(
         if o.worker_id in opening_by:
             raise InputError(f"{o.source}: {o.line}행: worker_id: 근로자 {o.worker_id}의 이월 잔여가 이미 있습니다 ({opening_by[o.worker_id].line}행)")
         opening_by[o.worker_id] = o
-    out = {}
+    return _ledgers(ids, roster, leave_by, as_of, law, att_by if attendance is not None else None, notices_by, coverage, opening_by)
+
+
+def build_ledgers(*args, **kwargs) -> dict[str, WorkerLedger]:
+    """Every worker's ledger (or those in ``workers``) as of ``as_of``, by worker (:func:`iter_ledgers`'s arguments)."""
+    return dict(iter_ledgers(*args, **kwargs))
+
+
+def _ledgers(ids, roster, leave_by, as_of, law, att_by, notices_by, coverage, opening_by) -> Iterator[tuple[str, WorkerLedger]]:
+    no_rows = SummaryDays([], [])
     for wid in ids:
         contracts = roster.contracts_of(wid)
         if not contracts:
             continue
-        out[wid] = build_worker_ledger(wid, contracts, leave_by.get(wid, []), as_of, law,
-                                       att_by.get(wid, no_rows) if attendance is not None else None, notices_by.get(wid, []), coverage,
-                                       opening_by.get(wid), roster.workers[wid].job)
-    return out
+        yield wid, build_worker_ledger(wid, contracts, leave_by.get(wid, []), as_of, law, att_by.get(wid, no_rows) if att_by is not None else None,
+                                       notices_by.get(wid, []), coverage, opening_by.get(wid), roster.workers[wid].job)

@@ -20,7 +20,7 @@ from payroll import law as law_module
 from payroll.case import InputError
 from payroll.law import Law
 from payroll.leave.inputs import LeaveDay, Notice, Opening, load_attendance, load_leave, load_opening, load_register
-from payroll.leave.ledger import build_ledgers
+from payroll.leave.ledger import iter_ledgers
 from payroll.roster import Roster
 
 PAY_CODE = "annual_leave_pay"
@@ -80,10 +80,10 @@ def leave_payouts(
     ``opening``: the opening balances (leave_opening.csv or its rows), if any."""
     law = law or law_module.current()
     _, last = month_bounds(month)
-    ledgers = build_ledgers(roster, _leave(leave, roster), last, attendance=_attendance(attendance), notices=_notices(notices), law=law, workers=workers,
-                            opening=_opening(opening, roster))
+    ledgers = iter_ledgers(roster, _leave(leave, roster), last, attendance=_attendance(attendance), notices=_notices(notices), law=law, workers=workers,
+                           opening=_opening(opening, roster))
     rows = []
-    for wid, ledger in ledgers.items():
+    for wid, ledger in ledgers:
         for e in ledger.entries:
             if e.kind == "payout" and e.pay_month == month:
                 rows.append((wid, e.date, e.reason, e.pay_month, e.minutes, e.amount, e.method, e.article, e.grant_id))

@@ -531,7 +531,9 @@ TRICKY_VALUES = [
     "text", " padded ", "  ", "a&b<c>d\"'", "", "한글 이름", "tab\tand\nline", "=SUM(A1:A2)", "=", "#N/A", "x" * 33000,
     None, 0, -5, 2_759_044_891, 10**17, 1.5, -0.1, float("nan"), float("inf"), True, False,
     dt.date(2026, 6, 1), dt.date(1900, 2, 1), dt.datetime(2026, 6, 1, 9, 30), dt.time(9, 5), dt.timedelta(hours=3),
-    __import__("decimal").Decimal("1.25"),
+    __import__("decimal").Decimal("1.25"), __import__("decimal").Decimal("0.00"), __import__("decimal").Decimal("168.00"),
+    __import__("decimal").Decimal("-0.5"), __import__("decimal").Decimal("1E+3"), __import__("decimal").Decimal("12345678901234567.89"),
+    __import__("decimal").Decimal("NaN"), __import__("decimal").Decimal("-Infinity"),
 ]
 
 

@@ -15,6 +15,7 @@ import io
 import zipfile
 from collections.abc import Iterable, Sequence
 from copy import copy
+from decimal import Decimal
 from xml.sax.saxutils import escape
 
 from openpyxl import Workbook
@@ -49,7 +50,7 @@ class SheetCells:
     the register (40,000 cells) and of the attendance exceptions workbook. Here a cell is one
     formatted string: the same ``<c r=… s=… t=…>`` element with the same inline string or number
     text that openpyxl writes for that value and style (tests hold the two equal). A value of a
-    rarer kind — a datetime, time, Decimal, a text that openpyxl turns into a formula or an error
+    rarer kind — a datetime, time, a Decimal NaN, a text that openpyxl turns into a formula or an error
     (``=…``, ``#N/A``) or refuses — is handed to openpyxl's own cell writer, so nothing changes
     meaning. openpyxl still writes everything around the cells (sheet view, column widths,
     styles, the package); :func:`workbook_bytes` / :func:`splice_cells` put these cells into the
@@ -123,6 +124,8 @@ class SheetCells:
                 out.append(f'<c r="{letters[j]}{r}"{sa} t="n" />')
             elif t is float and v - v == 0:  # float ok: a finite cell value (NaN and infinities go to openpyxl)
                 out.append(f'<c r="{letters[j]}{r}"{sa} t="n"><v>{v:.16g}</v></c>')
+            elif t is Decimal and v.is_finite():  # openpyxl writes a Decimal as "%.16g" of it (the register's hours)
+                out.append(f'<c r="{letters[j]}{r}"{sa} t="n"><v>{"%.16g" % v}</v></c>')
             elif t is bool:
                 out.append(f'<c r="{letters[j]}{r}"{sa} t="b"><v>{int(v)}</v></c>')
             elif t is dt.date and not self.wb.iso_dates:

@@ -14,7 +14,7 @@ from sqlmodel import delete, select
 
 from documents_fixtures import METHODS, computed
 from payroll import pay_items
-from payroll.runs import results as results_module
+from payroll.runs import result_reads as reads_module
 from payroll.runs.audit import explain, replay
 from payroll.runs.batch import execute_run, load_results
 from payroll.runs.hashing import canonical_json, results_digest, run_hash
@@ -171,7 +171,7 @@ def test_a_run_stored_whole_before_the_dictionary_reads_and_replays_the_same(sto
                                 results_sha256=results_digest(texts))
         s.add(run)
     with store.session() as s:
-        assert results_module.dictionary_of(s, run_id) is None
+        assert reads_module.dictionary_of(s, run_id) is None
         assert load_results(s, run_id) == before
     assert explain(store, run_id, "W001") == [b for b in before if b["row"]["worker_id"] == "W001"]
     report = replay(store, run_id, build=fake_build, jobs=1)

@@ -52,7 +52,7 @@ def test_a_changed_money_column_is_a_problem(store, run):
 
 def _tamper(store, run_id: str, worker_id: str, change) -> dict:
     """Change one worker's stored text (its interned form: the row's values by the run's dictionary) with ``change(doc, dictionary)``."""
-    from payroll.runs.results import dictionary_of
+    from payroll.runs.result_reads import dictionary_of
 
     with store.session() as s:
         rec = s.exec(WorkerResult.__table__.select().where(WorkerResult.run_id == run_id, WorkerResult.worker_id == worker_id)).one()

@@ -15,7 +15,7 @@ from pypdf import PdfReader
 from sqlmodel import select
 
 from payroll.money import won
-from payroll.runs.results import dictionary_of, read_results
+from payroll.runs.result_reads import dictionary_of, read_results
 from payroll.store.models import AuditLog, Run, WorkerResult
 from test_web_fixtures import FrozenClock, csrf_from, login
 

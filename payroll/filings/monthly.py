@@ -33,7 +33,7 @@ def results_frame(session: Session, runs: list[Run]) -> pl.DataFrame:
     """The stored result rows of ``runs`` as one frame (dates parsed)."""
     if not runs:
         return pl.DataFrame()
-    from payroll.runs.results import Reader
+    from payroll.runs.result_reads import Reader
 
     rows = session.exec(select(WorkerResult.run_id, WorkerResult.result_json).where(WorkerResult.run_id.in_([r.run_id for r in runs]))).all()
     reader = Reader(session)

@@ -151,7 +151,7 @@ def year_figures(session: Session, year: int) -> dict[str, BusinessYear]:
     last_cost: dict[str, tuple[str, int]] = {}
     if runs:
         month_of = {r.run_id: m for m, r in runs.items()}
-        from payroll.runs.results import Reader
+        from payroll.runs.result_reads import Reader
 
         reader = Reader(session)
         for wr in session.exec(select(WorkerResult).where(WorkerResult.run_id.in_(list(month_of)))).all():

@@ -180,7 +180,7 @@ def daily_rows(session: Session, worker_id: str, month: str) -> list[dict]:
     if run is None:
         raise InputError(f"{month}의 급여 실행이 없습니다 — 먼저 실행하세요: payroll run {month}")
     rows = session.exec(select(WorkerResult).where(WorkerResult.run_id == run.run_id, WorkerResult.worker_id == worker_id)).all()
-    from payroll.runs.results import Reader
+    from payroll.runs.result_reads import Reader
 
     reader = Reader(session)
     out = []

@@ -15,6 +15,7 @@ from payroll.engine.step import Context
 from payroll.runs import inputs as inputs_module
 from payroll import law as law_module
 from payroll.runs import law_state
+from payroll.runs import result_reads
 from payroll.runs import results as results_module
 from payroll.runs.batch import SUMMARY_FIELDS, law_of_run, note_figures
 from payroll.runs.computed import BuildFn, build_from_files, compute_month
@@ -78,7 +79,7 @@ def replay(store: Store, run_id: str, *, build: BuildFn | None = None, renderers
     manifest = json.loads(run.inputs_manifest)
     recorded: dict[str, str] = json.loads(run.outputs_manifest)
     with store.session() as s:
-        dictionary = results_module.dictionary_of(s, run_id)
+        dictionary = result_reads.dictionary_of(s, run_id)
         stored_texts = s.exec(select(WorkerResult.result_json).where(WorkerResult.run_id == run_id).order_by(WorkerResult.row)).all()
         stored = load_results(s, run_id)
         columns = stored_columns(s, run_id)
@@ -295,7 +296,7 @@ def explain(store: Store, run_id: str, worker_id: str) -> list[dict]:
     """The stored results of ``worker_id`` in ``run_id`` (row, items, trace)."""
     get_run(store, run_id)
     with store.session() as s:
-        results = results_module.read_results(s, run_id, worker_id)
+        results = result_reads.read_results(s, run_id, worker_id)
     if not results:
         raise InputError(f"실행 {run_id}에 근로자 {worker_id!r}이(가) 없습니다")
     return results

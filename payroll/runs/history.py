@@ -25,7 +25,7 @@ from sqlmodel import Session, select
 from payroll.security.cells import csv_writer
 from payroll.roster import Roster
 from payroll.runs.inputs import blob_bytes
-from payroll.runs.results import Reader
+from payroll.runs.result_reads import Reader
 from payroll.store.models import MonthLock, Run, WorkerResult
 
 #: row columns summed per worker-month for the settlement (year to date)

@@ -34,7 +34,7 @@ from sqlmodel import Session, select
 from payroll.case import InputError
 from payroll.record.models import PayslipDelivery
 from payroll.store.db import Store, now
-from payroll.runs.results import read_results
+from payroll.runs.result_reads import read_results
 from payroll.store.models import MonthLock, Run
 
 SMTP_ENV = "PAYROLL_SMTP"

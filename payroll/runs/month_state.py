@@ -12,7 +12,7 @@ import json
 
 from sqlmodel import Session, select
 
-from payroll.runs import results as results_module
+from payroll.runs import result_reads as reads_module
 from payroll.store.models import MonthLock, RetroItem, Run, WorkerResult
 
 HELD = "held"
@@ -84,7 +84,7 @@ def retro_lines(old_results: list[dict], computed, belongs_month: str, catalogue
 
 def load_results(session: Session, run_id: str) -> list[dict]:
     """Every stored result of the run, expanded ({row, items, trace}), in row order."""
-    return results_module.read_results(session, run_id)
+    return reads_module.read_results(session, run_id)
 
 
 DECIDED_COLUMNS = ("worker_id", "name", "net_pay", "pay_state", "attendance_note")
@@ -96,12 +96,12 @@ def decided_rows(session: Session, run_id: str) -> list[dict]:
     payslip prints — from the worker rows' own columns (store_0004), or the stored JSON of an older run."""
     from sqlalchemy import or_
 
-    if results_module.has_dictionary(session, run_id):
+    if reads_module.has_dictionary(session, run_id):
         decided = or_(WorkerResult.attendance_note.is_not(None), WorkerResult.pay_state == HELD)
         columns = [getattr(WorkerResult, c) for c in DECIDED_COLUMNS]
         found = session.exec(select(*columns).where(WorkerResult.run_id == run_id, decided).order_by(WorkerResult.row)).all()
         rows = [dict(zip(DECIDED_COLUMNS, r)) for r in found]
     else:
-        rows = [r for r in results_module.read_rows(session, run_id, DECIDED_COLUMNS) if r["attendance_note"] or r["pay_state"] == HELD]
+        rows = [r for r in reads_module.read_rows(session, run_id, DECIDED_COLUMNS) if r["attendance_note"] or r["pay_state"] == HELD]
     return [{"worker_id": r["worker_id"], "name": r["name"] or "", "net_pay": int(r["net_pay"] or 0), "held": r["pay_state"] == HELD,
              "note": r["attendance_note"] or ""} for r in rows]

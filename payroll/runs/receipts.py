@@ -28,7 +28,7 @@ from payroll.case import InputError, NotApplicable
 from payroll.roster import Roster
 from payroll.runs.history import LEAVE_PAY_CODE, history, last_twelve_pay_months, month_add, year_to_date, month_range, paid_runs, service_end_in
 from payroll.runs.inputs import blob_bytes
-from payroll.runs.results import Reader
+from payroll.runs.result_reads import Reader
 from payroll.store.models import Run, WorkerResult
 
 

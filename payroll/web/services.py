@@ -143,7 +143,7 @@ def run_workers(app, run_id: str, offset: int = 0, query: str = "") -> WorkerLis
     rows' own columns — only the rows shown (a run recorded before store_0003 is read from its JSON)."""
     from sqlalchemy import func, or_
 
-    from payroll.runs.results import has_dictionary, read_rows
+    from payroll.runs.result_reads import has_dictionary, read_rows
     from payroll.store.models import WorkerResult
 
     query = query.strip()
@@ -168,7 +168,7 @@ def department_totals(app, run_id: str) -> list[dict]:
     from sqlalchemy import func, or_
 
     from payroll.runs.month_state import HELD
-    from payroll.runs.results import has_dictionary, read_rows
+    from payroll.runs.result_reads import has_dictionary, read_rows
     from payroll.store.models import WorkerResult
 
     with Session(app.state.store.engine) as db:

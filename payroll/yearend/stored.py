@@ -32,7 +32,7 @@ from payroll.case import InputError
 from payroll.law import RuleError
 from payroll.runs.history import paid_runs
 from payroll.runs.inputs import blob_bytes, load_month_roster
-from payroll.runs.results import Reader
+from payroll.runs.result_reads import Reader
 from payroll.store.models import Run, WorkerResult
 
 ROW_FIELDS = {

@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import event
 
 from payroll.runs import results as results_module
-from payroll.web import inputs as web_inputs
+from payroll.web import month_check as web_check
 from payroll.web import services
 from test_web_fixtures import PASSWORDS, FrozenClock, add_users, csrf_from, login, make_client, make_store
 from test_web_month_data import BROKEN_DAY, MONTH
@@ -93,27 +93,27 @@ def test_the_attendance_check_runs_once_per_change_of_its_inputs(clerk, monkeypa
         raise AssertionError("the console checked the exports again instead of reading the upload's check")
 
     with monkeypatch.context() as m:  # the first view reads the check the import job kept in the data folder
-        m.setattr(web_inputs, "check_files_of", checked_again)
+        m.setattr(web_check, "check_files_of", checked_again)
         assert "missing_out" in clerk.get(f"/months/{MONTH}").text
-    before = web_inputs.CHECKS.computed
+    before = web_check.CHECKS.computed
     for _ in range(3):
         assert "missing_out" in clerk.get(f"/months/{MONTH}").text
         assert clerk.get("/months").status_code == 200
         assert clerk.get(f"/months/{MONTH}/exceptions", params={"code": "missing_out"}).status_code == 200
-    assert web_inputs.CHECKS.computed == before  # every view read the kept check
+    assert web_check.CHECKS.computed == before  # every view read the kept check
     r = clerk.post(f"/months/{MONTH}/decisions", data={"worker_id": "W002", "decision": "hold", "reason": "확인 중", "csrf_token": clerk.csrf})
     assert r.status_code == 200 and "run-blocked" not in r.text  # the decision is an input too: checked again, once
-    assert web_inputs.CHECKS.computed == before + 1
+    assert web_check.CHECKS.computed == before + 1
     r = clerk.post(f"/months/{MONTH}/decisions", data={"worker_id": "W002", "decision": "", "reason": "", "csrf_token": clerk.csrf})
     assert r.status_code == 200 and "run-blocked" in r.text  # taken back: open again
-    before = web_inputs.CHECKS.computed
+    before = web_check.CHECKS.computed
     r = clerk.post(f"/months/{MONTH}/corrections", data={"worker_id": "W002", "date": BROKEN_DAY, "time_in": "09:00", "time_out": "18:00",
                                                        "reason": "퇴근 타각 누락", "csrf_token": clerk.csrf})
     assert r.status_code == 200 and "정정됨" in r.text  # the correction changed an input: checked again, once
-    assert web_inputs.CHECKS.computed == before + 1
+    assert web_check.CHECKS.computed == before + 1
     for _ in range(2):
         assert "정정됨" in clerk.get(f"/months/{MONTH}").text
-    assert web_inputs.CHECKS.computed == before + 1
+    assert web_check.CHECKS.computed == before + 1
 
 
 def test_the_exceptions_report_is_laid_out_once_per_check_filter_and_viewer(clerk, monkeypatch):
@@ -161,7 +161,7 @@ def test_a_restarted_console_reads_the_kept_check_instead_of_checking_again(cler
     page = clerk.get(f"/months/{MONTH}").text
     kept = list((clerk.app.state.data_dir / "cache" / "attendance-checks").glob("*.parquet"))
     assert len(kept) == 1
-    web_inputs.CHECKS.clear()  # a new process: nothing in memory
+    web_check.CHECKS.clear()  # a new process: nothing in memory
 
     def no_checking(*args, **kwargs):
         raise AssertionError("the month was checked again")

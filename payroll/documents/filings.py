@@ -90,7 +90,6 @@ def year_end_lines(f: pl.DataFrame) -> list[dict[str, Any]]:
     February return A04 holds the persons settled, their year's pay (총급여 + 비과세) and the whole 차감징수세액 (additional
     tax less refunds, signed), A05 the part left to March and April (§137④), A06 = A04 − A05; the March
     and April returns put that month's 분납 part on A04 (no persons, no pay) and A06."""
-    c = pl.col
     ye, local, pay, deferred = (_col(f, k) for k in ("year_end_income_tax", "year_end_local_income_tax", "year_end_total_pay", "year_end_deferred"))
     t = f.select((pay > 0).sum().alias("persons"), pay.sum().alias("pay"), (ye + deferred).sum().alias("tax"), ye.sum().alias("now"),
                  deferred.sum().alias("deferred"), (deferred > 0).sum().alias("spread"), local.sum().alias("local"),

@@ -7,7 +7,6 @@ leaving date, which the settlement (``payroll settle``) and severance read.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path

@@ -231,7 +231,7 @@ def yearly_pack(session: Session, year: int, cfg: FilingConfig, issued: dt.date,
     files = {
         f"지급명세서/{af.name}": af.data,
         f"지급명세서/{af.name}.txt": _record_note(f"근로소득 지급명세서 {year}년 귀속 (batch {af.batch_id})", LAYOUT_NOTE, cfg, af.masked, af.notes),
-        f"지급명세서/점검결과.txt": _report_text(report).encode("utf-8"),
+        "지급명세서/점검결과.txt": _report_text(report).encode("utf-8"),
     }
     wb = sheets.new_book(f"근로소득 지급명세서 {year}년 귀속 값 확인표 (C 레코드)", sheets.PRECHECK, [NTS_ENCRYPTION, f"레이아웃: {LAYOUT_NOTE}",
                                                                                   *_status_lines(cfg, af.masked), *af.notes[:50]])

@@ -1,7 +1,7 @@
 """What a month's page shows: its runs and jobs, the files read, what a run would refuse on (grouped by
 worker, with the decisions taken), and the exceptions report (errors first, notes folded away).
 
-The page calls the functions the run calls (payroll.web.inputs.month_check → payroll.runs.prechecks),
+The page calls the functions the run calls (payroll.web.month_check.month_check → payroll.runs.prechecks),
 so what the page says is open is exactly what the run refuses on.
 """
 
@@ -17,6 +17,7 @@ from sqlmodel import Session
 
 from payroll.case import InputError
 from payroll.web import inputs as web_inputs
+from payroll.web import month_check as web_check
 from payroll.web import services
 
 MAX_EXCEPTION_ROWS = 500  # a page shows at most this many; the filters narrow the rest
@@ -91,7 +92,7 @@ def exceptions_context(check, root: Path, names: dict[str, str], code: str = "",
 #: what the month page lays out from a check — its exceptions report (``_exceptions.html``), its
 #: precheck (``_precheck.html``), the open errors by worker — by the check (kept here with them, so
 #: its id stays its own), the month, the files' names, the filter and the viewer's role and form
-#: token: the check is itself kept by the hashes of its inputs (payroll.web.inputs.month_check), so
+#: token: the check is itself kept by the hashes of its inputs (payroll.web.month_check.month_check), so
 #: another view of an unchanged month lays out and renders none of its thousands of rows again
 _KEPT: OrderedDict[tuple, tuple[object, object]] = OrderedDict()
 KEPT_ENTRIES = 32
@@ -161,7 +162,7 @@ def month_context(app, month: str, *, principal=None, code: str = "", department
     names = {u.stored_name.rsplit("/", 1)[-1]: u.original_name for u in uploads}
     check, check_error = None, None
     try:
-        check = web_inputs.month_check(root, month, app.state.store.engine, services.check_cache(app))
+        check = web_check.month_check(root, month, app.state.store.engine, services.check_cache(app))
     except InputError as exc:
         check_error = _strip(str(exc), root)
     from payroll import law as law_module
@@ -183,7 +184,7 @@ def month_context(app, month: str, *, principal=None, code: str = "", department
         "exc_matching": 0, "note_matching": 0, "names": names, "inputs_root": root,
     }
     if check is not None:
-        files = web_inputs.file_results(check)
+        files = web_check.file_results(check)
         for f in files:
             leaf = str(f["path"]).rsplit("/", 1)[-1]
             f["name"] = names.get(leaf, leaf)

@@ -87,14 +87,14 @@ def budget_warnings(app, year: int) -> list[str]:
 
 
 def check_cache(app):
-    """Where the console keeps its attendance checks (payroll.web.inputs.month_check): its data folder."""
+    """Where the console keeps its attendance checks (payroll.web.month_check.month_check): its data folder."""
     return app.state.data_dir / "cache" / "attendance-checks"
 
 
 def open_exceptions(app, month: str) -> int | None:
     """Attendance errors of the month not yet resolved by a correction (None without exports or when unreadable)."""
     from payroll.case import InputError
-    from payroll.web.inputs import month_check
+    from payroll.web.month_check import month_check
 
     try:
         result = month_check(app.state.inputs_dir, month, app.state.store.engine, check_cache(app))

@@ -78,7 +78,7 @@ def _start_run(request: Request, month: str, pay_date: str, user: Principal, cor
 
 def _refusal(request: Request, month: str) -> str | None:
     """What the run would refuse on, said before a job starts (the run checks again itself)."""
-    from payroll.web.inputs import month_check
+    from payroll.web.month_check import month_check
 
     check = month_check(request.app.state.inputs_dir, month, request.app.state.store.engine, services.check_cache(request.app))
     if check is None or not check.findings:
@@ -125,7 +125,8 @@ def _close_context(request: Request, month: str, error: str | None = None) -> di
     from sqlmodel import Session, select
 
     from payroll.store.models import Run
-    from payroll.web.inputs import current_uploads, month_check
+    from payroll.web.inputs import current_uploads
+    from payroll.web.month_check import month_check
 
     app = request.app
     with Session(app.state.store.engine) as db:

@@ -11,6 +11,7 @@ from starlette.concurrency import run_in_threadpool
 from payroll.case import InputError
 from payroll.runs.inputs import check_month
 from payroll.web import inputs as web_inputs
+from payroll.web import month_check as web_check
 from payroll.web import month_view, services
 from payroll.web.app import render
 from payroll.web.auth import ANYONE, CLERK, Principal
@@ -51,13 +52,13 @@ def import_files(store, report, month: str, kind: str, files: list[tuple[str, by
     report("check", len(files), len(files))
     if kind == "attendance" and any(r["ok"] for r in results):
         try:
-            check = web_inputs.month_check(root, month, store.engine, cache)
+            check = web_check.month_check(root, month, store.engine, cache)
         except InputError as exc:
             check = None
             for r in results:
                 r.setdefault("check_error", str(exc).replace(str(root) + "/", ""))
         if check is not None:
-            by_leaf = {str(f["path"]).rsplit("/", 1)[-1]: f for f in web_inputs.file_results(check)}
+            by_leaf = {str(f["path"]).rsplit("/", 1)[-1]: f for f in web_check.file_results(check)}
             for r in results:
                 f = by_leaf.get(str(r.get("stored", "")).rsplit("/", 1)[-1])
                 if f is not None:

@@ -1,13 +1,15 @@
 """How the whole month grows with the head count: 1,165 and 20,000 workers, the same kind of inputs.
 
-    python benchmarks/growth.py [--sizes 1165,20000] [--jobs N] [--json]
+    python benchmarks/growth.py [--sizes 1165,20000] [--rounds 3] [--jobs N] [--json]
 
 For each size, benchmarks/month_inputs.py writes the month (roster, contracts, one daily sheet with
 every scheduled day; a seeded generator, not timed) and ``payroll run`` runs it in a fresh process
-on a fresh SQLite file, exactly as benchmarks/full_month.py times a month (``--month-only``). Prints
-the wall time and the time per worker of each size, the ratio of the largest size's time per
-worker to the smallest's (1.0 = linear), the run's main-process peak RSS and what it adds per
-worker, the database's size and the stored result per worker, and the load average.
+on a fresh SQLite file, exactly as benchmarks/full_month.py times a month (``--month-only``). The
+sizes run in alternation for ``--rounds`` rounds (the first run of a cold machine is not the
+small size's alone). Prints, per size, the median wall time and time per worker, the ratio of the
+largest size's time per worker to the smallest's (1.0 = linear), the run's main-process peak RSS
+(the highest of the rounds) and what it adds per worker, the database's size and the stored result
+per worker, and the load average.
 Targets (issue 20): linear in time from 1,165 to 20,000; under 20 KiB of main-process memory per
 worker (20,000 workers in under 600 MB); stored results under 2 KB a worker.
 """
@@ -38,25 +40,37 @@ def run(size: int, tmp: Path, jobs: int) -> dict:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", default="1165,20000")
+    ap.add_argument("--rounds", type=int, default=3, help="rounds of the sizes in alternation (the median time, the highest memory)")
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     load_before = os.getloadavg()[0]
-    rows = []
+    runs: dict[int, list[dict]] = {size: [] for size in sizes}
     with tempfile.TemporaryDirectory(prefix="payroll-growth-") as tmp:
-        for size in sizes:
-            r = run(size, Path(tmp), args.jobs)
-            rows.append({
-                "workers": r["workers"], "total_s": round(r["total_s"], 2), "ms_per_worker": round(r["total_s"] * 1000 / r["workers"], 2),
-                "phases_s": {k: round(v, 2) for k, v in r["phases_s"].items()}, "main_peak_rss_mib": round(r["main_peak_rss_mib"]),
-                "db_mib": round(r["db_bytes"] / 2**20, 2), "stored_bytes_per_worker": round(r["stored_result_bytes"] / r["workers"]),
-                "load_avg_1min": round(os.getloadavg()[0], 2),  # float ok: the machine's load
-            })
-            if not args.json:
-                x = rows[-1]
-                print(f"{x['workers']:>7,} workers  {x['total_s']:>8.2f} s  {x['ms_per_worker']:>6.2f} ms/worker  main peak RSS {x['main_peak_rss_mib']:>5} MiB  "
-                      f"database {x['db_mib']:.2f} MiB  stored {x['stored_bytes_per_worker']:,} B/worker  (load {x['load_avg_1min']})", flush=True)
+        for k in range(max(1, args.rounds)):
+            for size in sizes:
+                r = run(size, Path(tmp) / f"round-{k}", args.jobs)
+                r["load_avg_1min"] = os.getloadavg()[0]  # float ok: the machine's load
+                runs[size].append(r)
+                if not args.json:
+                    print(f"  round {k + 1}: {r['workers']:>7,} workers  {r['total_s']:>8.2f} s  main peak RSS {r['main_peak_rss_mib']:>5.0f} MiB"
+                          f"  (load {r['load_avg_1min']:.2f})", flush=True)
+    rows = []
+    for size in sizes:
+        rs = runs[size]
+        median = sorted(rs, key=lambda r: r["total_s"])[len(rs) // 2]
+        rows.append({
+            "workers": median["workers"], "total_s": round(median["total_s"], 2), "ms_per_worker": round(median["total_s"] * 1000 / median["workers"], 2),
+            "seconds_each_round": [round(r["total_s"], 2) for r in rs],
+            "phases_s": {k: round(v, 2) for k, v in median["phases_s"].items()}, "main_peak_rss_mib": round(max(r["main_peak_rss_mib"] for r in rs)),
+            "db_mib": round(median["db_bytes"] / 2**20, 2), "stored_bytes_per_worker": round(median["stored_result_bytes"] / median["workers"]),
+            "load_avg_1min": round(max(r["load_avg_1min"] for r in rs), 2),
+        })
+        if not args.json:
+            x = rows[-1]
+            print(f"{x['workers']:>7,} workers  median {x['total_s']:>8.2f} s  {x['ms_per_worker']:>6.2f} ms/worker  main peak RSS {x['main_peak_rss_mib']:>5} MiB  "
+                  f"database {x['db_mib']:.2f} MiB  stored {x['stored_bytes_per_worker']:,} B/worker  (load up to {x['load_avg_1min']})", flush=True)
     small, large = rows[0], rows[-1]
     summary = {
         "sizes": rows, "load_avg_before": round(load_before, 2),  # float ok

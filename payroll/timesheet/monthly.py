@@ -154,7 +154,7 @@ def _build_slice(roster: Roster, shifts: pl.DataFrame, leave: pl.DataFrame, appr
 
 def _slices(inputs: MonthInputs, checked: CheckResult, leave: pl.DataFrame, approvals: pl.DataFrame, first: dt.date, last: dt.date,
             law: law_module.Law, keep_days: bool):
-    """The month's slices, one at a time (the district's month is a single slice of the whole roster)."""
+    """The month's slices, one at a time (a month of at most SLICE_WORKERS workers is one slice: the roster as it is)."""
     roster = inputs.roster
     ids = sorted({c.worker_id for c in roster.contracts})
     if len(ids) <= SLICE_WORKERS:

@@ -29,16 +29,19 @@ def read_bounded(path: str | Path) -> bytes:
         raise InputError(f"{path}: 읽을 수 없습니다 ({exc.strerror})") from None
 
 
-def read_text(path: str | Path) -> str:
-    path = Path(path)
-    raw = read_bounded(path)
+def decode_text(raw: bytes, source: str | Path) -> str:
+    """An input's text, UTF-8 (with or without its BOM) or else CP949, as it is (nothing masked)."""
     for encoding in ("utf-8-sig", "cp949"):
         try:
-            text = raw.decode(encoding)
+            return raw.decode(encoding)
         except UnicodeDecodeError:
             continue
-        return masked(text)  # a 주민등록번호 in any cell is masked before anything reads it
-    raise InputError(f"{path}: UTF-8이나 CP949 텍스트가 아닙니다 (CSV로 다시 저장하세요)")
+    raise InputError(f"{source}: UTF-8이나 CP949 텍스트가 아닙니다 (CSV로 다시 저장하세요)")
+
+
+def read_text(path: str | Path) -> str:
+    path = Path(path)
+    return masked(decode_text(read_bounded(path), path))  # a 주민등록번호 in any cell is masked before anything reads it
 
 
 def read_toml(path: str | Path) -> dict:

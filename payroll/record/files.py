@@ -17,7 +17,8 @@ from pathlib import Path
 from pydantic import BaseModel, ValidationError
 
 from payroll.case import InputError
-from payroll.csvfile import read_text
+from payroll.csvfile import decode_text, read_text
+from payroll.field_errors import describe
 from payroll.roster import Contract, Worker
 from payroll.security.rrn import masked
 
@@ -45,13 +46,6 @@ VALUE_WORDS = {
 }
 REQUIRED = {"roster": ("worker_id", "name", "birth_date", "department", "employment"),
             "contracts": ("contract_id", "worker_id", "start", "pay_type", "wage", "work_days", "start_time", "end_time")}
-
-ERROR_WORDS = {
-    "missing": "값이 없습니다", "date_from_datetime_parsing": "날짜(YYYY-MM-DD)가 아닙니다", "date_parsing": "날짜(YYYY-MM-DD)가 아닙니다",
-    "int_parsing": "정수가 아닙니다", "int_from_float": "정수가 아닙니다", "time_parsing": "시각(HH:MM)이 아닙니다", "string_pattern_mismatch": "형식이 맞지 않습니다",
-    "greater_than_equal": "너무 작습니다", "less_than_equal": "너무 큽니다", "string_too_short": "값이 없습니다", "string_too_long": "너무 깁니다",
-    "extra_forbidden": "알 수 없는 열입니다",
-}
 
 
 def _cell_text(value: object) -> str:
@@ -107,13 +101,18 @@ def table_rows(path: Path) -> list[list[str]]:
         return _xlsx_rows(path)
     if path.suffix.lower() not in (".csv", ".txt"):
         raise InputError(f"{path}: CSV 또는 XLSX 파일이어야 합니다")
-    reader = csv.reader(io.StringIO(read_text(path), newline=""))
+    rows = _csv_cells(read_text(path), path)
+    if len(rows) > MAX_ROWS + 1:
+        raise InputError(f"{path}: 행이 너무 많습니다 (최대 {MAX_ROWS:,}행)")
+    return rows
+
+
+def _csv_cells(text: str, source: str | Path) -> list[list[str]]:
+    reader = csv.reader(io.StringIO(text, newline=""))
     try:
         rows = list(reader)
     except csv.Error as exc:
-        raise InputError(f"{path}: {reader.line_num}행: CSV 행이 아닙니다 ({exc})") from None
-    if len(rows) > MAX_ROWS + 1:
-        raise InputError(f"{path}: 행이 너무 많습니다 (최대 {MAX_ROWS:,}행)")
+        raise InputError(f"{source}: {reader.line_num}행: CSV 행이 아닙니다 ({exc})") from None
     return [[c.strip() for c in r] for r in rows]
 
 
@@ -161,7 +160,7 @@ def _parse(path: Path, kind: str, model: type[BaseModel]) -> list:
         except ValidationError as exc:
             for err in exc.errors():
                 field = str(err["loc"][0]) if err["loc"] else ""
-                msg = ERROR_WORDS.get(err["type"]) or err["msg"].removeprefix("Value error, ")
+                msg = describe(err)
                 if err["type"] == "literal_error":
                     allowed = [k for k, v in VALUE_WORDS.get(field, {}).items()] or [str(x) for x in err.get("ctx", {}).get("expected", "").split(" or ")]
                     msg = f"허용 값이 아닙니다 ({', '.join(allowed)})"
@@ -195,16 +194,7 @@ def _raw_rows(raw: bytes, suffix: str, source: str) -> list[list[str]]:
 
     if suffix == ".xlsx":
         return run_untrusted(_xlsx_rows_of, raw, source, source, False)
-    for encoding in ("utf-8-sig", "cp949"):
-        try:
-            text = raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        try:
-            return [[c.strip() for c in r] for r in csv.reader(io.StringIO(text, newline=""))]
-        except csv.Error as exc:
-            raise InputError(f"{source}: CSV 행이 아닙니다 ({exc})") from None
-    raise InputError(f"{source}: UTF-8도 CP949도 아닌 텍스트입니다")
+    return _csv_cells(decode_text(raw, source), source)
 
 
 def roster_rrns(raw: bytes, suffix: str, source: str) -> dict[str, str]:

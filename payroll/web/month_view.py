@@ -7,8 +7,6 @@ so what the page says is open is exactly what the run refuses on.
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from pathlib import Path
 
 import polars as pl
@@ -19,6 +17,7 @@ from payroll.case import InputError
 from payroll.web import inputs as web_inputs
 from payroll.web import month_check as web_check
 from payroll.web import services
+from payroll.web.cache import ComputedOnce
 
 MAX_EXCEPTION_ROWS = 500  # a page shows at most this many; the filters narrow the rest
 MAX_NOTE_ROWS = 200
@@ -94,24 +93,12 @@ def exceptions_context(check, root: Path, names: dict[str, str], code: str = "",
 #: its id stays its own), the month, the files' names, the filter and the viewer's role and form
 #: token: the check is itself kept by the hashes of its inputs (payroll.web.month_check.month_check), so
 #: another view of an unchanged month lays out and renders none of its thousands of rows again
-_KEPT: OrderedDict[tuple, tuple[object, object]] = OrderedDict()
-KEPT_ENTRIES = 32
-_KEPT_LOCK = threading.Lock()
+_KEPT: ComputedOnce = ComputedOnce(size=32)
 
 
 def _kept(key: tuple, check, make):
     """``make()``, kept by ``key`` (whose first element is ``id(check)``) with ``check``."""
-    with _KEPT_LOCK:
-        found = _KEPT.get(key)
-        if found is not None:
-            _KEPT.move_to_end(key)
-            return found[1]
-    value = make()
-    with _KEPT_LOCK:
-        _KEPT[key] = (check, value)
-        while len(_KEPT) > KEPT_ENTRIES:
-            _KEPT.popitem(last=False)
-    return value
+    return _KEPT.get(key, lambda: (check, make()))[1]
 
 
 def _rendered(template: str, ctx: dict, principal, extra: dict | None = None) -> Markup:

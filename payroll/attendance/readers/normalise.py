@@ -102,6 +102,7 @@ class Records:
     base: pl.DataFrame
     skipped: pl.DataFrame
     errors: pl.DataFrame
+    texts: CellTexts  # the cleaned texts of the rows' cells, made once for the sorting and the frame
 
 
 def _texts(base: pl.DataFrame, profile: Profile, mapping: dict[str, int]) -> CellTexts:
@@ -116,12 +117,13 @@ def _texts(base: pl.DataFrame, profile: Profile, mapping: dict[str, int]) -> Cel
 
 def records(source_of: list[str], profile: Profile, shape: str, mapping: dict[str, int], header: list[str], rows: Table) -> Records:
     base = _base(source_of, mapping, header, rows)
-    base = _not_records(base, profile, shape, _texts(base, profile, mapping), mapping, rows)
+    texts = _texts(base, profile, mapping)
+    base = _not_records(base, profile, shape, texts, mapping, rows)
     skipped = base.filter(pl.col("_skip").is_not_null()).select("source", "line", pl.col("_skip").alias("detail"))
     base = base.filter(pl.col("_skip").is_null())
     base = base.with_columns(_unexplained(base, profile, shape).alias("_why"))
     errors = base.filter(pl.col("_why").is_not_null()).select("source", "line", pl.col("_why").alias("detail"))
-    return Records(base.filter(pl.col("_why").is_null()), skipped.cast(ROW_SCHEMA), errors.cast(ROW_SCHEMA))
+    return Records(base.filter(pl.col("_why").is_null()), skipped.cast(ROW_SCHEMA), errors.cast(ROW_SCHEMA), texts)
 
 
 def day_first_votes_of(recs: Records, shape: str) -> tuple[bool, bool]:
@@ -139,8 +141,7 @@ def decide_day_first(profile: Profile, votes: list[tuple[bool, bool]]) -> bool:
 
 def frame_of(recs: Records, profile: Profile, shape: str, mapping: dict[str, int], day_first: bool, device_users: dict | None = None) -> pl.DataFrame:
     """The records as the export's frame (punch or daily)."""
-    base = recs.base
-    texts = _texts(base, profile, mapping)
+    base, texts = recs.base, recs.texts
     out = _ids(base, base, profile, texts, device_users)
     return _punch(out, base, texts, mapping, day_first) if shape == "punch" else _daily(out, base, texts, day_first)
 

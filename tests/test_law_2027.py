@@ -393,7 +393,7 @@ def test_the_leave_ledger_looks_past_2026_and_across_2027_06_10(law):
     # days accrue into 2027, across the change of numbering on 2027-06-10, and are paid on leaving.
     from leave_helpers import contract, roster
 
-    from payroll.leave.ledger import build_ledgers
+    from payroll.leave.roster_ledgers import build_ledgers
 
     r = roster(contract("c1", "A", D(2026, 7, 1), D(2027, 6, 30), wage=10_700))
     (ledger,) = build_ledgers(r, [], D(2027, 7, 31), law=law).values()

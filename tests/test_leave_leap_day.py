@@ -3,7 +3,7 @@ with the same arithmetic as 퇴직금 and 근속연수 (payroll.periods)."""
 
 import datetime as dt
 
-from payroll.leave.ledger import build_ledgers
+from payroll.leave.roster_ledgers import build_ledgers
 from tests.leave_helpers import contract, roster
 
 D = dt.date

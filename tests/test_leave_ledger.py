@@ -9,7 +9,7 @@ from payroll.case import InputError
 from payroll.leave.inputs import LeaveDay, Notice, load_leave
 from payroll.leave.accrual import annual_days
 from payroll.leave.amounts import hourly_ordinary_wage
-from payroll.leave.ledger import build_ledgers
+from payroll.leave.roster_ledgers import build_ledgers
 from payroll.leave.notices import notices_for
 from payroll.leave.pay import leave_pay_items, leave_payouts
 from payroll.leave.timing import promotion_windows

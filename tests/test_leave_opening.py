@@ -13,7 +13,8 @@ from payroll import law as law_module
 from payroll.case import InputError
 from payroll.leave.inputs import LeaveDay, Opening, load_opening
 from payroll.leave.accrual import annual_days
-from payroll.leave.ledger import build_ledgers, coverage_start
+from payroll.leave.ledger import coverage_start
+from payroll.leave.roster_ledgers import build_ledgers
 from payroll.leave.pay import leave_pay_items, leave_payouts
 from payroll.leave.report import ledger_json, render_ledger_text
 from tests.leave_helpers import contract, roster

@@ -7,7 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from payroll.leave.inputs import LeaveDay, Notice
-from payroll.leave.ledger import build_ledgers
+from payroll.leave.roster_ledgers import build_ledgers
 from tests.leave_helpers import contract, roster
 
 D = dt.date

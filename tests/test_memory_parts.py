@@ -115,7 +115,7 @@ def test_the_csv_reader_splits_lines_as_a_stringio_does(text):
 
 
 def test_ledgers_one_at_a_time_check_their_inputs_before_the_first():
-    from payroll.leave.ledger import build_ledgers, iter_ledgers
+    from payroll.leave.roster_ledgers import build_ledgers, iter_ledgers
 
     staff = load_roster(SMALL / "roster.csv", SMALL / "contracts.csv")
     with pytest.raises(InputError, match="명부"):

@@ -62,7 +62,7 @@ class Inputs:
         self.law = law_module.current()
 
     def ledgers(self, as_of: dt.date, workers: list[str] | None = None):
-        from payroll.leave.ledger import build_ledgers
+        from payroll.leave.roster_ledgers import build_ledgers
 
         return build_ledgers(self.roster, self.leave, as_of, attendance=self.attendance, notices=self.notices, law=self.law, workers=workers,
                              opening=self.opening)

@@ -50,7 +50,6 @@ This module walks the ledger; services and grants are in ``accrual``, the days a
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import polars as pl
@@ -62,10 +61,10 @@ from payroll.leave.accrual import Grant, Service, grants_for, leave_year_start, 
 from payroll.leave.amounts import month_of, next_month_of, payout
 from payroll.leave.articles import ART_LAPSE, ART_LAPSE_PAY, ART_LEAVING, ART_OPENING, ART_USE
 from payroll.leave.attended import FALLBACK_NOTE, SummaryDays, attendance_of, summary_days
-from payroll.leave.inputs import ANNUAL_KINDS, LeaveDay, Notice, Opening, check_attendance_frame
+from payroll.leave.inputs import ANNUAL_KINDS, LeaveDay, Notice, Opening
 from payroll.leave.timing import STAGE_LABELS, ONE_DAY, promotion_windows, years_end
 from payroll.leave.units import hours_text
-from payroll.roster import Contract, Roster
+from payroll.roster import Contract
 
 #: every figure a grant, a use period or a payout reads; the ledger covers the dates all of them cover
 COVERAGE_PARAMETERS = (
@@ -351,60 +350,3 @@ def build_worker_ledger(
         if balance < 0 or balance != sum(g.remaining for g in open_grants):  # the invariant, checked as we go
             raise AssertionError(f"ledger of {worker_id} broke its invariant on {day}")
     return WorkerLedger(worker_id, as_of, services, grants, entries, exceptions, att_note, notes)
-
-
-def iter_ledgers(
-    roster: Roster,
-    leave: list[LeaveDay],
-    as_of: dt.date,
-    *,
-    attendance: pl.DataFrame | None = None,
-    notices: list[Notice] = (),
-    law: Law | None = None,
-    workers: list[str] | None = None,
-    opening: list[Opening] = (),
-) -> Iterator[tuple[str, WorkerLedger]]:
-    """Every worker's ledger (or those in ``workers``) as of ``as_of``, one at a time in worker order
-    (a caller that keeps a little of each ledger need not hold them all); ``opening``: the opening
-    balances (payroll.leave.inputs.load_opening), at most one per worker. The inputs are checked
-    before the first ledger is given."""
-    law = law or law_module.current()
-    if attendance is not None:
-        attendance = check_attendance_frame(attendance)
-    ids = sorted(workers if workers is not None else roster.workers)
-    for wid in ids:
-        if wid not in roster.workers:
-            raise InputError(f"근로자 {wid!r}은(는) 명부(roster)에 없습니다")
-    leave_by: dict[str, list[LeaveDay]] = {}
-    for d in leave:
-        leave_by.setdefault(d.worker_id, []).append(d)
-    notices_by: dict[str, list[Notice]] = {}
-    for n in notices:
-        notices_by.setdefault(n.worker_id, []).append(n)
-    att_by: dict[str, SummaryDays] = {}
-    if attendance is not None:
-        att_by = summary_days(attendance.filter(pl.col("worker_id").is_in(ids)), as_of)
-    coverage = None
-    if attendance is not None and attendance.height:
-        coverage = (attendance.get_column("date").min(), attendance.get_column("date").max())
-    opening_by: dict[str, Opening] = {}
-    for o in opening:
-        if o.worker_id in opening_by:
-            raise InputError(f"{o.source}: {o.line}행: worker_id: 근로자 {o.worker_id}의 이월 잔여가 이미 있습니다 ({opening_by[o.worker_id].line}행)")
-        opening_by[o.worker_id] = o
-    return _ledgers(ids, roster, leave_by, as_of, law, att_by if attendance is not None else None, notices_by, coverage, opening_by)
-
-
-def build_ledgers(*args, **kwargs) -> dict[str, WorkerLedger]:
-    """Every worker's ledger (or those in ``workers``) as of ``as_of``, by worker (:func:`iter_ledgers`'s arguments)."""
-    return dict(iter_ledgers(*args, **kwargs))
-
-
-def _ledgers(ids, roster, leave_by, as_of, law, att_by, notices_by, coverage, opening_by) -> Iterator[tuple[str, WorkerLedger]]:
-    no_rows = SummaryDays([], [])
-    for wid in ids:
-        contracts = roster.contracts_of(wid)
-        if not contracts:
-            continue
-        yield wid, build_worker_ledger(wid, contracts, leave_by.get(wid, []), as_of, law, att_by.get(wid, no_rows) if att_by is not None else None,
-                                       notices_by.get(wid, []), coverage, opening_by.get(wid), roster.workers[wid].job)

@@ -20,7 +20,7 @@ from payroll import law as law_module
 from payroll.case import InputError
 from payroll.law import Law
 from payroll.leave.inputs import LeaveDay, Notice, Opening, load_attendance, load_leave, load_opening, load_register
-from payroll.leave.ledger import iter_ledgers
+from payroll.leave.roster_ledgers import iter_ledgers
 from payroll.roster import Roster
 
 PAY_CODE = "annual_leave_pay"

@@ -25,7 +25,7 @@ def _month_after(day: dt.date) -> str:
 def ledgers(session: Session, worker_ids: list[str], as_of: dt.date, *, law, notices_path: Path | None = None, roster=None):
     """({worker_id: WorkerLedger}, roster, notices) as of ``as_of`` (``roster``: the workers' record in parts, if read already)."""
     from payroll.leave.inputs import load_leave, load_opening, load_register
-    from payroll.leave.ledger import build_ledgers
+    from payroll.leave.roster_ledgers import build_ledgers
     from payroll.runs.history import leave_history
 
     roster = roster if roster is not None else roster_of_workers(session, worker_ids, as_of)

@@ -19,6 +19,7 @@ from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
 from payroll.case import InputError
+from payroll.field_errors import describe
 from payroll.record import changes, people
 from payroll.record.models import RecordWorker
 from payroll.roster import Contract, Worker
@@ -52,8 +53,6 @@ def _model(model, values: dict, what: str):
     except ValidationError as exc:
         err = exc.errors()[0]
         field = str(err["loc"][0]) if err["loc"] else what
-        from payroll.field_errors import describe
-
         raise InputError(f"{what}: {changes.FIELD_LABELS.get(field, field)}: {describe(err)}") from None
 
 

@@ -56,33 +56,38 @@ def _read(raw: bytes, path: str, profile, profiles):
     return read_export_bytes(raw, path, profile, profiles)
 
 
-def read_untrusted(path: Path | str, profile=None, profiles=None):
+def read_untrusted(path: Path | str, profile=None, profiles=None, keep: bool = True):
     """One export (:class:`payroll.attendance.readers.Export`), read under the limits of ``rules/limits.toml``.
 
     ``profile``: a name, alias, TOML path or Profile; ``profiles``: the catalog names are looked up in.
+    ``keep=False``: the last read of the file its caller will make — the export is handed over and
+    not kept (a run's build would otherwise hold every export's frame to its end: issue 20).
     """
     path = Path(path)
     raw = _read_bytes(path, limits_module.current())
     key = hashlib.sha256(raw + pickle.dumps((str(path), profile, profiles, os.environ.get("PAYROLL_RULES", "")))).digest()
     with _CACHE_LOCK:
         if key in _CACHE:
+            if not keep:
+                return _CACHE.pop(key)
             _CACHE.move_to_end(key)
             return _CACHE[key]
     export = _masked(run_untrusted(_read, raw, str(path), str(path), profile, profiles))
-    with _CACHE_LOCK:
-        _CACHE[key] = export
-        while len(_CACHE) > CACHE_SIZE:
-            _CACHE.popitem(last=False)
+    if keep:
+        with _CACHE_LOCK:
+            _CACHE[key] = export
+            while len(_CACHE) > CACHE_SIZE:
+                _CACHE.popitem(last=False)
     return export
 
 
-def read_untrusted_all(paths: list[Path], profile=None, profiles=None) -> list:
-    """Several exports, each as :func:`read_untrusted`, as many at once as there are cores; in the order
-    given. The first file (in that order) that cannot be read is the error raised."""
+def read_untrusted_all(paths: list[Path], profile=None, profiles=None, keep: bool = True) -> list:
+    """Several exports, each as :func:`read_untrusted` (``keep`` as there), as many at once as there are
+    cores; in the order given. The first file (in that order) that cannot be read is the error raised."""
     if len(paths) <= 1:
-        return [read_untrusted(p, profile, profiles) for p in paths]
+        return [read_untrusted(p, profile, profiles, keep) for p in paths]
     with ThreadPoolExecutor(max_workers=min(len(paths), os.cpu_count() or 1)) as pool:
-        futures = [pool.submit(read_untrusted, p, profile, profiles) for p in paths]
+        futures = [pool.submit(read_untrusted, p, profile, profiles, keep) for p in paths]
         return [f.result() for f in futures]
 
 

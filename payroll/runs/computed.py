@@ -70,7 +70,8 @@ def build_from_files(staged: StagedInputs):
     if any(d.decision == decisions_module.SCHEDULED for d in decided.values()):
         first = check_month_attendance(month_inputs)
         month_inputs = dataclasses.replace(month_inputs, extra_corrections=decisions_module.scheduled_corrections(first.exceptions, decided, roster))
-    return build_month(month_inputs)
+    # the build's check is the run's last read of the exports: they are not kept past it
+    return build_month(dataclasses.replace(month_inputs, keep_exports=False))
 
 
 def employer_of(staged: StagedInputs) -> Employer:

@@ -60,6 +60,9 @@ class MonthInputs:
     profiles: Catalog | None = None  # where profile names are looked up (default: the installation's, then the bundled)
     #: corrections that come from elsewhere than the corrections file (a run's ``scheduled`` decisions)
     extra_corrections: pl.DataFrame | None = None
+    #: whether the exports read stay cached for a later check of the same files (payroll.attendance.guarded):
+    #: a run's build is its last read of them, and lets them go
+    keep_exports: bool = True
 
 
 @dataclass(frozen=True)
@@ -125,7 +128,7 @@ def check_month_attendance(inputs: MonthInputs, law: law_module.Law | None = Non
     dup = int(law.on(first)["timesheet.duplicate_window_minutes"])
     # the whole weeks around the month: their days of the adjacent months decide the 40-hour week and the 주휴
     return check_files([Path(p) for p in inputs.attendance], inputs.roster, inputs.corrections, inputs.profile, dup, (first, last), week_span(first, last),
-                       profiles=inputs.profiles, extra_corrections=inputs.extra_corrections)
+                       profiles=inputs.profiles, extra_corrections=inputs.extra_corrections, keep_exports=inputs.keep_exports)
 
 
 @dataclass(frozen=True)

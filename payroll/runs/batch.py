@@ -124,7 +124,7 @@ def _execute_held(store: Store, month: str, run_id: str, root: Path, files: list
         report("record", 0, 0)
         summary = _record(store, month=month, pay_date=prepared.pay_date, correction=correction, corrected_id=prepared.corrected_id,
                           corrected_hash=prepared.corrected_hash, old_results=prepared.old_results, manifest=prepared.manifest, computed=computed,
-                          outputs=outputs, run_id=run_id, final=final, actor=actor, ctx=run_ctx, roster=prepared.roster,
+                          outputs=outputs, run_id=run_id, final=final, actor=actor, ctx=run_ctx, welfare=prepared.welfare,
                           welfare_rows=prepared.welfare_rows, settlement=prepared.settlement, approval_id=prepared.approval_id)
     except BaseException:
         shutil.rmtree(partial, ignore_errors=True)  # nothing recorded: nothing to publish
@@ -156,12 +156,22 @@ def law_of_run(staged: StagedInputs, provisional: bool, base: Context) -> Contex
     return replace(base, law=law)
 
 
+@dataclass(frozen=True)
+class _WelfareRoster:
+    """What the run's record step needs to mark the welfare items paid: the workers the welfare
+    records named when the month was prepared, and the month's roster of them alone (the whole
+    roster is not held through the pages: issue 20)."""
+
+    worker_ids: frozenset[str]
+    roster: object  # payroll.roster.Roster
+
+
 @dataclass
 class _Prepared:
     computed: Computed
     pay_date: dt.date
     manifest: list[dict]
-    roster: object  # payroll.roster.Roster
+    welfare: _WelfareRoster
     welfare_rows: list[dict]
     old_results: list[dict]
     corrected_id: str | None
@@ -200,6 +210,8 @@ def _prepare_and_compute(store: Store, month: str, root: Path, files: list[tuple
         roster, record_files = record_inputs.snapshot(s, month)
         extra += record_files
         welfare_rows, db_extra = _database_inputs(s, root, month, pay_date, files, roster, record_files, ctx)
+        welfare = _welfare_roster(s, roster)
+        del roster  # the compute reads the staged copy; the rest of the run needs only the welfare workers of it
         extra += db_extra
         if ctx.law.installation_text:  # the figures HR entered: a replay lays the same ones over the rules
             extra.append(("installation_rules", INSTALLATION_RULES_NAME, (ctx.law.installation_text + "\n").encode()))
@@ -222,7 +234,7 @@ def _prepare_and_compute(store: Store, month: str, root: Path, files: list[tuple
             raise type(exc)(_in_root(str(exc), scratch, root)) if type(exc) is InputError else exc from None
         computed.warnings = [_in_root(w, scratch, root) for w in record_notes + imported.notes + computed.warnings]
     computed.warnings.extend(settlement.warnings)
-    return _Prepared(computed, pay_date, manifest, roster, welfare_rows, old_results, corrected_id, corrected_hash, settlement, approval_id)
+    return _Prepared(computed, pay_date, manifest, welfare, welfare_rows, old_results, corrected_id, corrected_hash, settlement, approval_id)
 
 
 def _in_root(text: str, scratch: str, root: Path) -> str:
@@ -269,15 +281,26 @@ def _database_inputs(session: Session, root: Path, month: str, pay_date: dt.date
     return welfare_rows, extra
 
 
-def _mark_welfare_paid(session: Session, month: str, pay_date: dt.date, roster, computed: Computed, staged_rows: list[dict], ctx: Context) -> None:
-    """Record the welfare items this run pays, in the run's own transaction (they commit or roll back with it)."""
-    from payroll.welfare.service import welfare_pay_items
+def _welfare_roster(session: Session, roster) -> _WelfareRoster:
+    from payroll.welfare.service import welfare_worker_ids
 
+    ids = welfare_worker_ids(session)
+    return _WelfareRoster(ids, roster.only(ids))
+
+
+def _mark_welfare_paid(session: Session, month: str, pay_date: dt.date, welfare: _WelfareRoster, computed: Computed, staged_rows: list[dict],
+                       ctx: Context) -> None:
+    """Record the welfare items this run pays, in the run's own transaction (they commit or roll back with it)."""
+    from payroll.welfare.service import welfare_pay_items, welfare_worker_ids
+
+    changed = InputError(f"{month}: 계산하는 동안 복리후생 기록이 바뀌었습니다; 아무것도 기록하지 않았습니다 — {month}을(를) 다시 실행하세요")
+    if not welfare_worker_ids(session) <= welfare.worker_ids:
+        raise changed  # a record of a worker the kept roster leaves out
     paid_workers = sorted(set(computed.frame.get_column("worker_id").to_list()))
-    now_rows = extras.welfare_rows(welfare_pay_items(month, pay_date, session, roster, law=ctx.law, mark_paid=True, workers=paid_workers))
+    now_rows = extras.welfare_rows(welfare_pay_items(month, pay_date, session, welfare.roster, law=ctx.law, mark_paid=True, workers=paid_workers))
     expected = [r for r in staged_rows if r["worker_id"] in set(paid_workers)]
     if now_rows != expected:
-        raise InputError(f"{month}: 계산하는 동안 복리후생 기록이 바뀌었습니다; 아무것도 기록하지 않았습니다 — {month}을(를) 다시 실행하세요")
+        raise changed
 
 
 def _totals(frame: pl.DataFrame) -> dict[str, int]:
@@ -296,7 +319,7 @@ def _result_records(run_id: str, computed: Computed) -> list[dict]:
 
 
 def _record(store: Store, *, month, pay_date, correction, corrected_id, corrected_hash, old_results, manifest, computed: Computed,
-            outputs, run_id, final: Path, actor, ctx: Context, roster=None, welfare_rows: list[dict] = (),
+            outputs, run_id, final: Path, actor, ctx: Context, welfare: _WelfareRoster | None = None, welfare_rows: list[dict] = (),
             settlement: provisional_module.Settlement | None = None, approval_id: int | None = None) -> dict:
     """The run record, in one transaction (the outputs are published by the caller once it commits)."""
     results_sha = computed.results_sha256()
@@ -317,7 +340,7 @@ def _record(store: Store, *, month, pay_date, correction, corrected_id, correcte
             pay_month = next_open_month(s, month)
             retro = retro_lines(old_results, computed, month, ctx.catalogue)
         if welfare_rows:
-            _mark_welfare_paid(s, month, pay_date, roster, computed, welfare_rows, ctx)
+            _mark_welfare_paid(s, month, pay_date, welfare, computed, welfare_rows, ctx)
         run = Run(
             run_id=run_id, month=month, pay_date=pay_date, kind=kind, corrects_run_id=corrected_id, rules_hash=ctx.law.content_hash,
             code_version=code, inputs_manifest=json.dumps(manifest, ensure_ascii=False, sort_keys=True),

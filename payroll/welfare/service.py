@@ -110,6 +110,14 @@ def applications(session: Session) -> list[fx.Application]:
     return [fx.Application(r.application_id, r.worker_id, r.treatment_date, int(r.cost), r.evidence, r.submitted_at) for r in rows]
 
 
+def welfare_worker_ids(session: Session) -> frozenset[str]:
+    """The workers a welfare record names: the only ones the month's welfare items look up in a roster
+    (:func:`compute_pay_items`), so a roster of them alone gives the same items."""
+    enrolled = session.exec(select(InsuranceEnrolment.worker_id)).all()
+    applied = session.exec(select(FertilityApplication.worker_id)).all()
+    return frozenset(enrolled) | frozenset(applied)
+
+
 def cancellations(session: Session) -> list[fx.Cancellation]:
     rows = session.exec(select(FertilityCancellation).order_by(FertilityCancellation.id)).all()
     return [fx.Cancellation(r.application_id, r.cancelled_at, r.reason) for r in rows]

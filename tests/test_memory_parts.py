@@ -124,3 +124,21 @@ def test_ledgers_one_at_a_time_check_their_inputs_before_the_first():
     first_id, _ = next(streamed)
     assert first_id == min(staff.workers)
     assert [w for w, _ in streamed] == sorted(build_ledgers(staff, [], dt.date(2026, 6, 30)))[1:]
+
+
+@given(st.lists(st.tuples(st.sampled_from(["W1", "W10", "W2", "A", "é"]), st.integers(1, 4)), max_size=12))
+def test_the_attendance_check_finds_a_repeated_day_with_or_without_its_hash_table(rows):
+    """A run's timesheet (ascending by worker and day) skips the group_by; any other frame takes it:
+    both say the same about a worker-day given twice."""
+    from payroll.leave.inputs import check_attendance_frame
+
+    frame = pl.DataFrame({"worker_id": [w for w, _ in rows], "date": [dt.date(2026, 6, d) for _, d in rows]},
+                         schema={"worker_id": pl.Utf8, "date": pl.Date}).with_columns(
+        pl.lit(True).alias("scheduled"), pl.lit(True).alias("attended"), pl.lit(False).alias("counted_as_attended"))
+    repeated = len(set(rows)) < len(rows)
+    for f in (frame, frame.sort("worker_id", "date")):
+        if repeated:
+            with pytest.raises(InputError, match="행이 두 개입니다"):
+                check_attendance_frame(f)
+        else:
+            assert check_attendance_frame(f).equals(f)

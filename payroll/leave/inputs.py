@@ -206,6 +206,13 @@ def from_timesheet_days(days: pl.DataFrame) -> pl.DataFrame:
     return out.select(pl.col("worker_id"), pl.col("date"), pl.col("workday").alias("scheduled"), pl.col("attended"), counted.alias("counted_as_attended"))
 
 
+def _ascending_and_unique(frame: pl.DataFrame) -> bool:
+    """Whether every row's (worker_id, date) is greater than the row's before it: then no two are the same."""
+    wid, day = pl.col("worker_id"), pl.col("date")
+    after = (wid > wid.shift()) | ((wid == wid.shift()) & (day > day.shift()))
+    return bool(frame.select(after.fill_null(True).all()).item())
+
+
 def check_attendance_frame(frame: pl.DataFrame, source: str = "attendance summary") -> pl.DataFrame:
     """Accept the summary frame, or the timesheet's day frame (``workday`` column), and return the
     five columns the ledger reads (extra columns ignored)."""
@@ -219,6 +226,8 @@ def check_attendance_frame(frame: pl.DataFrame, source: str = "attendance summar
     for name, n in zip(ATTENDANCE_COLUMNS, nulls):
         if n:
             raise InputError(f"{source}: {name}: 빈 값 {n}개")
+    if _ascending_and_unique(out):  # a run's timesheet is: no hash table over every worker-day (issue 20)
+        return out
     dup = out.group_by("worker_id", "date").len().filter(pl.col("len") > 1)
     if dup.height:
         wid, day, _ = dup.sort("worker_id", "date").row(0)

@@ -86,22 +86,24 @@ def check(
     run's ``scheduled`` decisions (payroll.runs.decisions); the file's own win for the same day."""
     anchors = anchor_table(roster)
     keep = keep or month
+    short = _source_keys(exports)
     shift_parts, exc_parts, absences_parts, all_rows, resolved = [], [], [], [], []
     for e in exports:
         day = pl.col("ts").dt.date() if e.shape == "punch" else pl.col("date")
-        f, named = resolve_names(e.frame, roster, e.name_fallback, day)
+        f, named = resolve_names(_keyed(e.frame, short), roster, e.name_fallback, day)
+        errors, skipped = _keyed(e.errors, short), _keyed(e.skipped, short)
         resolved.append((f, e.shape))
         exc_parts.extend(named)
         all_rows.append(f.select(pl.col("source"), pl.col("line")))
-        if e.errors.height:  # rows the profile cannot explain: errors naming the row, never dropped
-            all_rows.append(e.errors.select(pl.col("source"), pl.col("line")))
-            exc_parts.append(e.errors.select(
+        if errors.height:  # rows the profile cannot explain: errors naming the row, never dropped
+            all_rows.append(errors.select(pl.col("source"), pl.col("line")))
+            exc_parts.append(errors.select(
                 "source", "line", pl.lit(None, dtype=pl.Utf8).alias("worker_id"), pl.lit(None, dtype=pl.Date).alias("date"),
                 pl.lit("unexplained_row").alias("code"), pl.col("detail"),
             ))
-        if e.skipped.height:  # totals, footers, repeated headers: rows of the file, reported, never used
-            all_rows.append(e.skipped.select(pl.col("source"), pl.col("line")))
-            exc_parts.append(e.skipped.select(
+        if skipped.height:  # totals, footers, repeated headers: rows of the file, reported, never used
+            all_rows.append(skipped.select(pl.col("source"), pl.col("line")))
+            exc_parts.append(skipped.select(
                 "source", "line", pl.lit(None, dtype=pl.Utf8).alias("worker_id"), pl.lit(None, dtype=pl.Date).alias("date"),
                 pl.lit("not_data").alias("code"), pl.col("detail"),
             ))
@@ -184,7 +186,6 @@ def check(
         exceptions = exceptions.join(res, on=["worker_id", "date"], how="left")
     else:
         exceptions = exceptions.with_columns(pl.lit(None, dtype=pl.Utf8).alias("resolved_by"))
-    exceptions = exceptions.sort(["source", "line", "code"], nulls_last=True)
 
     rows = pl.concat(all_rows) if all_rows else pl.DataFrame(schema={"source": pl.Utf8, "line": pl.Int64})
     used_refs = pl.concat([shifts.select(pl.col("refs").explode().alias("ref")), absences.select("ref")]).unique()
@@ -193,10 +194,43 @@ def check(
         pl.col("ref").is_in(used_refs.get_column("ref").implode()).alias("used"),
         pl.col("ref").is_in(exceptions.select(ref(pl.col("source"), pl.col("line"))).to_series().implode()).alias("reported"),
     ).drop("ref")
+    # the files' names again, where the check hands rows on
+    paths = {k: path for path, k in short.items()}
+    rows = rows.with_columns(pl.col("source").replace(paths))
+    exceptions = exceptions.with_columns(pl.col("source").replace(paths)).sort(["source", "line", "code"], nulls_last=True)
+    shifts = shifts.with_columns(pl.col("refs").list.eval(ref(_source_of(pl.element()).replace(paths), _line_of(pl.element()))))
     files = tuple((str(e.path), e.format, e.profile, e.shape, e.rows) for e in exports)
     notes = tuple(f"{e.path}: read {e.describe()}" for e in exports if e.describe() != e.format)
     notes += tuple(f"{e.path}: {n}" for e in exports for n in e.notes)
     return CheckResult(shifts=shifts.select(list(SHIFT_SCHEMA)), exceptions=exceptions, corrections=corr, rows=rows, absences=absences.select("worker_id", "date"), files=files, notes=notes)
+
+
+#: what starts a file's short name during the check (no file name holds this control character)
+_KEY_MARK = "\x1f"
+
+
+def _source_keys(exports: list[Export]) -> dict[str, str]:
+    """A short name for each file an export's rows name, in the files' own order.
+
+    During the check a row is named ``key:line`` instead of ``path:line``: short enough for polars to
+    keep inside the column (a file's path repeated on each of a month's rows, copied by every join and
+    filter of the check, was most of its memory: issue 20). Keys sort as the paths do (the
+    punches of one minute are ordered by file)."""
+    sources = sorted({s for e in exports for f in (e.frame, e.errors, e.skipped) for s in f.get_column("source").unique().to_list() if s is not None})
+    width = len(str(max(len(sources) - 1, 0)))
+    return {path: f"{_KEY_MARK}{i:0{width}d}" for i, path in enumerate(sources)}
+
+
+def _keyed(frame: pl.DataFrame, keys: dict[str, str]) -> pl.DataFrame:
+    return frame.with_columns(pl.col("source").replace_strict(keys, return_dtype=pl.Utf8)) if frame.height else frame
+
+
+def _source_of(refs: pl.Expr) -> pl.Expr:
+    return refs.str.replace(r":\d+$", "")
+
+
+def _line_of(refs: pl.Expr) -> pl.Expr:
+    return refs.str.extract(r":(\d+)$").cast(pl.Int64)
 
 
 def _refs_exc(shifts: pl.DataFrame, code: str, detail: pl.Expr) -> pl.DataFrame:
@@ -204,10 +238,7 @@ def _refs_exc(shifts: pl.DataFrame, code: str, detail: pl.Expr) -> pl.DataFrame:
     if not shifts.height:
         return pl.DataFrame(schema=EXC_SCHEMA)
     f = shifts.with_columns(detail.alias("_detail")).explode("refs")
-    f = f.with_columns(
-        pl.col("refs").str.replace(r":\d+$", "").alias("source"),
-        pl.col("refs").str.extract(r":(\d+)$").cast(pl.Int64).alias("line"),
-    )
+    f = f.with_columns(_source_of(pl.col("refs")).alias("source"), _line_of(pl.col("refs")).alias("line"))
     return f.select("source", "line", "worker_id", pl.col("date"), pl.lit(code).alias("code"), pl.col("_detail").alias("detail"))
 
 
@@ -221,12 +252,12 @@ def contract_frame(roster: Roster) -> pl.DataFrame:
 
 def check_files(paths: list[Path], roster: Roster | None = None, corrections: Path | None = None, profile: str | None = None, dup_window: int | None = None,
                 month: tuple[dt.date, dt.date] | None = None, keep: tuple[dt.date, dt.date] | None = None, profiles: Catalog | None = None,
-                extra_corrections: pl.DataFrame | None = None) -> CheckResult:
+                extra_corrections: pl.DataFrame | None = None, keep_exports: bool = True) -> CheckResult:
     """Read and check the exports (``profile``: a name, alias or TOML path; ``profiles``: where names are looked up).
     Each is read under the limits of untrusted files (:mod:`payroll.attendance.guarded`, which also
-    keeps the spreadsheets it read last: a run whose ``scheduled`` decisions check the month twice
-    does not start a reading process twice)."""
-    exports = read_untrusted_all(paths, profile, profiles)
+    keeps the exports it read last: a run whose ``scheduled`` decisions check the month twice
+    does not read them twice); ``keep_exports=False`` when no later read of these files follows."""
+    exports = read_untrusted_all(paths, profile, profiles, keep=keep_exports)
     if dup_window is None:
         from payroll import law as law_module
 

@@ -142,3 +142,33 @@ def test_the_attendance_check_finds_a_repeated_day_with_or_without_its_hash_tabl
                 check_attendance_frame(f)
         else:
             assert check_attendance_frame(f).equals(f)
+
+
+def test_the_last_read_of_an_export_hands_it_over_and_keeps_nothing():
+    from payroll.attendance import guarded
+
+    path = SMALL / "daily_utf8.csv"
+    guarded._CACHE.clear()
+    first = guarded.read_untrusted(path)
+    assert guarded.read_untrusted(path) is first  # a second check of the month reads it once
+    assert guarded.read_untrusted(path, keep=False) is first and not guarded._CACHE  # a run's build: the last read
+    again = guarded.read_untrusted(path, keep=False)
+    assert again is not first and again.frame.equals(first.frame) and not guarded._CACHE
+
+
+def test_a_welfare_record_of_a_worker_the_run_did_not_keep_stops_its_record(tmp_path):
+    """The run keeps the roster of the welfare workers alone; a record made during the compute for
+    any other worker is a change of the records, refused as every other change is."""
+    from payroll.roster import Roster
+    from payroll.runs.batch import _mark_welfare_paid, _WelfareRoster
+    from payroll.store import open_store
+    from payroll.welfare.models import InsuranceEnrolment
+
+    store = open_store(str(tmp_path / "p.db"))
+    with store.session() as s:
+        s.add(InsuranceEnrolment(enrolment_id="GI-00001", worker_id="T00007", plan="fixed", start=dt.date(2026, 1, 1), created_at=dt.datetime(2026, 11, 2)))
+        s.flush()
+        kept = _WelfareRoster(frozenset({"P00001"}), Roster(workers={}, contracts=()))
+        with pytest.raises(InputError, match="복리후생 기록이 바뀌었습니다"):
+            _mark_welfare_paid(s, "2026-11", dt.date(2026, 12, 10), kept, None, [{"worker_id": "P00001"}], None)
+    store.dispose()

@@ -172,3 +172,19 @@ def test_a_welfare_record_of_a_worker_the_run_did_not_keep_stops_its_record(tmp_
         with pytest.raises(InputError, match="복리후생 기록이 바뀌었습니다"):
             _mark_welfare_paid(s, "2026-11", dt.date(2026, 12, 10), kept, None, [{"worker_id": "P00001"}], None)
     store.dispose()
+
+
+@given(st.lists(st.tuples(st.sampled_from(["W1", "W2", "W3"]), st.integers(0, 40), st.one_of(st.none(), st.integers(0, 40))), max_size=6),
+       st.lists(st.tuples(st.sampled_from(["W1", "W2", "W3", "W4"]), st.integers(0, 45)), max_size=15))
+def test_a_day_in_a_contract_is_found_by_the_as_of_join_as_by_every_pair(contracts, days):
+    """The check's contract test: an as-of join when a worker's contracts are apart, every pair when
+    they overlap — both as a person would count it."""
+    from payroll.attendance.checks import _in_contract
+
+    base = dt.date(2026, 6, 1)
+    cs = [(w, base + dt.timedelta(a), None if b is None else base + dt.timedelta(a + b)) for w, a, b in contracts]
+    frame = pl.DataFrame({"worker_id": [w for w, _, _ in cs], "start": [a for _, a, _ in cs], "end": [b for _, _, b in cs]},
+                         schema={"worker_id": pl.Utf8, "start": pl.Date, "end": pl.Date})
+    ds = pl.DataFrame({"worker_id": [w for w, _ in days], "date": [base + dt.timedelta(d) for _, d in days]}, schema={"worker_id": pl.Utf8, "date": pl.Date})
+    expected = [any(w == cw and a <= d and (b is None or d <= b) for cw, a, b in cs) for w, d in ds.iter_rows()]
+    assert _in_contract(ds, frame).to_list() == expected

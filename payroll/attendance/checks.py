@@ -120,14 +120,9 @@ def check(
 
     # outside every contract
     if roster is not None and shifts.height:
-        cframe = contract_frame(roster)
-        covered = shifts.select("worker_id", "date").unique().join(cframe, on="worker_id", how="inner").filter(
-            (pl.col("date") >= pl.col("start")) & (pl.col("end").is_null() | (pl.col("date") <= pl.col("end")))
-        ).select("worker_id", "date").unique()
-        shifts = shifts.join(covered.with_columns(pl.lit(True).alias("_cov")), on=["worker_id", "date"], how="left")
-        outside = shifts.filter(pl.col("_cov").is_null())
-        exc_parts.append(_refs_exc(outside, "outside_contract", pl.format("{} 근무: 계약기간 밖", pl.col("date"))))
-        shifts = shifts.filter(pl.col("_cov").is_not_null()).drop("_cov")
+        covered = _in_contract(shifts.select("worker_id", "date"), contract_frame(roster))
+        exc_parts.append(_refs_exc(shifts.filter(~covered), "outside_contract", pl.format("{} 근무: 계약기간 밖", pl.col("date"))))
+        shifts = shifts.filter(covered)
 
     # overlapping intervals of one worker (the later one is reported, not used)
     shifts = shifts.sort(["worker_id", "in_ts", "out_ts"])
@@ -240,6 +235,29 @@ def _refs_exc(shifts: pl.DataFrame, code: str, detail: pl.Expr) -> pl.DataFrame:
     f = shifts.with_columns(detail.alias("_detail")).explode("refs")
     f = f.with_columns(_source_of(pl.col("refs")).alias("source"), _line_of(pl.col("refs")).alias("line"))
     return f.select("source", "line", "worker_id", pl.col("date"), pl.lit(code).alias("code"), pl.col("_detail").alias("detail"))
+
+
+def _in_contract(days: pl.DataFrame, contracts: pl.DataFrame) -> pl.Series:
+    """Whether each (worker_id, date) of ``days`` lies in one of the worker's ``contracts`` (in ``days``' order).
+
+    A worker's contracts do not overlap (payroll.roster refuses it): then the only one that can hold a
+    day is the last to start on or before it, found by an as-of join, without the table of every
+    worker-day × contract (issue 20). Contracts that do overlap are matched every one with every day."""
+    start, end, wid = pl.col("start"), pl.col("end"), pl.col("worker_id")
+    ordered = contracts.sort("worker_id", "start")
+    apart = ordered.select(((wid != wid.shift()) | (end.shift().is_not_null() & (start > end.shift()))).fill_null(True).all()).item()
+    if apart:
+        latest = days.with_row_index("_r").sort("date").join_asof(
+            ordered.select("worker_id", start.alias("date"), start.alias("_start"), "end").sort("date"),
+            on="date", by="worker_id", strategy="backward", check_sortedness=False,
+        )
+        held = pl.col("_start").is_not_null() & (end.is_null() | (pl.col("date") <= end))
+        return latest.sort("_r").select(held).to_series()
+    covered = days.unique().join(contracts, on="worker_id", how="inner").filter(
+        (pl.col("date") >= start) & (end.is_null() | (pl.col("date") <= end))
+    ).select("worker_id", "date").unique()
+    return days.join(covered.with_columns(pl.lit(True).alias("_cov")), on=["worker_id", "date"], how="left", maintain_order="left").select(
+        pl.col("_cov").is_not_null()).to_series()
 
 
 def contract_frame(roster: Roster) -> pl.DataFrame:

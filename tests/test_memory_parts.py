@@ -188,3 +188,18 @@ def test_a_day_in_a_contract_is_found_by_the_as_of_join_as_by_every_pair(contrac
     ds = pl.DataFrame({"worker_id": [w for w, _ in days], "date": [base + dt.timedelta(d) for _, d in days]}, schema={"worker_id": pl.Utf8, "date": pl.Date})
     expected = [any(w == cw and a <= d and (b is None or d <= b) for cw, a, b in cs) for w, d in ds.iter_rows()]
     assert _in_contract(ds, frame).to_list() == expected
+
+
+def test_the_checks_short_row_names_say_the_files_rows_when_asked():
+    """During the check a row is ``key:line``; shifts_named gives ``path:line``, each a row the check counted as used."""
+    from payroll.attendance.checks import check_files
+
+    staff = load_roster(SMALL / "roster.csv", SMALL / "contracts.csv")
+    result = check_files([SMALL / n for n in EXPORTS], staff, SMALL / "corrections.csv", month=(dt.date(2026, 6, 1), dt.date(2026, 6, 30)))
+    named = result.shifts_named().get_column("refs").explode()
+    assert {p for p, _ in (r.rsplit(":", 1) for r in named)} <= {str(SMALL / n) for n in (*EXPORTS, "corrections.csv")}
+    used = {f"{s}:{n}" for s, n in result.rows.filter("used").select("source", "line").iter_rows()}
+    from_exports = [r for r in named if not r.startswith(str(SMALL / "corrections.csv"))]
+    assert from_exports and set(from_exports) <= used
+    kept = [r for r in result.shifts.get_column("refs").explode() if not r.startswith(str(SMALL / "corrections.csv"))]
+    assert len(kept) == len(from_exports) and not any(r.startswith(str(SMALL)) for r in kept)  # an export's rows: keys, until asked

@@ -49,13 +49,23 @@ __all__ = ["LABELS", "SEVERITY", "CheckResult", "check", "check_files", "contrac
 
 @dataclass(frozen=True)
 class CheckResult:
-    shifts: pl.DataFrame  # worker_id, date (business day), in_ts, out_ts, origin, refs (source:line)
+    shifts: pl.DataFrame  # worker_id, date (business day), in_ts, out_ts, origin, refs (key:line; shifts_named() says path:line)
     exceptions: pl.DataFrame  # source, line, worker_id, date, code, severity, label, detail, resolved_by
     corrections: pl.DataFrame  # the corrections applied (CORR_SCHEMA)
     rows: pl.DataFrame  # source, line, used, reported — one row per input row
     absences: pl.DataFrame  # worker_id, date: daily-sheet rows with no punches (used as "no work")
     files: tuple[tuple[str, str, str, str, int], ...]  # (path, format, profile, shape, rows)
     notes: tuple[str, ...] = ()  # e.g. a workbook's sheets that were not read
+    #: (key, path): the files the shifts' refs name by a short key (see _source_keys)
+    row_files: tuple[tuple[str, str], ...] = ()
+
+    def shifts_named(self) -> pl.DataFrame:
+        """The shifts with each input row named ``path:line``: made when a report asks, not by every
+        check (a month's refs as paths are tens of MiB, and a run's build never reads them)."""
+        paths = dict(self.row_files)
+        if not paths or not self.shifts.height:
+            return self.shifts
+        return self.shifts.with_columns(pl.col("refs").list.eval(ref(_source_of(pl.element()).replace(paths), _line_of(pl.element()))))
 
     @property
     def open_errors(self) -> pl.DataFrame:
@@ -183,21 +193,21 @@ def check(
         exceptions = exceptions.with_columns(pl.lit(None, dtype=pl.Utf8).alias("resolved_by"))
 
     rows = pl.concat(all_rows) if all_rows else pl.DataFrame(schema={"source": pl.Utf8, "line": pl.Int64})
-    used_refs = pl.concat([shifts.select(pl.col("refs").explode().alias("ref")), absences.select("ref")]).unique()
+    used_refs = pl.concat([shifts.select(pl.col("refs").explode().alias("ref")), absences.select("ref")])  # is_in takes repeats (a unique() of every row held 74 MiB at 20,000 workers)
     rows = rows.with_columns(ref(pl.col("source"), pl.col("line")).alias("ref"))
     rows = rows.with_columns(
         pl.col("ref").is_in(used_refs.get_column("ref").implode()).alias("used"),
         pl.col("ref").is_in(exceptions.select(ref(pl.col("source"), pl.col("line"))).to_series().implode()).alias("reported"),
     ).drop("ref")
-    # the files' names again, where the check hands rows on
+    # the files' paths again in what the check hands on (the shifts' refs keep their keys: shifts_named)
     paths = {k: path for path, k in short.items()}
     rows = rows.with_columns(pl.col("source").replace(paths))
     exceptions = exceptions.with_columns(pl.col("source").replace(paths)).sort(["source", "line", "code"], nulls_last=True)
-    shifts = shifts.with_columns(pl.col("refs").list.eval(ref(_source_of(pl.element()).replace(paths), _line_of(pl.element()))))
     files = tuple((str(e.path), e.format, e.profile, e.shape, e.rows) for e in exports)
     notes = tuple(f"{e.path}: read {e.describe()}" for e in exports if e.describe() != e.format)
     notes += tuple(f"{e.path}: {n}" for e in exports for n in e.notes)
-    return CheckResult(shifts=shifts.select(list(SHIFT_SCHEMA)), exceptions=exceptions, corrections=corr, rows=rows, absences=absences.select("worker_id", "date"), files=files, notes=notes)
+    return CheckResult(shifts=shifts.select(list(SHIFT_SCHEMA)), exceptions=exceptions, corrections=corr, rows=rows, absences=absences.select("worker_id", "date"), files=files, notes=notes,
+                       row_files=tuple(paths.items()))
 
 
 #: what starts a file's short name during the check (no file name holds this control character)

@@ -147,7 +147,7 @@ def write_report(result: CheckResult, path: Path | str, roster=None) -> Path:
         pl.col("worker_id").alias("사번"), pl.col("date").alias("일자"), pl.col("in_ts").alias("출근"), pl.col("out_ts").alias("퇴근"),
         pl.col("reason").alias("사유"), pl.col("source").alias("파일"), pl.col("line").alias("행"),
     )
-    shifts = result.shifts.sort(["worker_id", "in_ts"]).select(
+    shifts = result.shifts_named().sort(["worker_id", "in_ts"]).select(
         pl.col("worker_id").alias("사번"), pl.col("date").alias("근무일"), pl.col("in_ts").alias("출근"), pl.col("out_ts").alias("퇴근"),
         pl.col("origin").replace_strict({"punch": "타각", "daily": "일별", "correction": "정정"}, default=pl.col("origin")).alias("출처"),
         pl.col("refs").list.join(", ").alias("파일:행"),

@@ -50,9 +50,13 @@ def test_a_month_built_in_slices_of_workers_is_the_month_built_at_once(monkeypat
     assert sliced.days.sort(["worker_id", "contract_id", "date"]).equals(whole.days.sort(["worker_id", "contract_id", "date"]))
     assert sliced.lines.drop("seq").sort(LINE_KEYS).equals(whole.lines.drop("seq").sort(LINE_KEYS))
     assert sliced.lines.get_column("seq").is_unique().all()
-    # the run's build keeps neither the days nor the weeks, and is the same build
+    # the run's build keeps neither the days nor the weeks, and of the timesheet what the run reads: the same build
     run_build = build_month(inputs)
     assert run_build.items.equals(whole.build.items) and run_build.workers.equals(whole.build.workers)
+    assert run_build.timesheet.equals(whole.build.timesheet.select(monthly.RUN_TIMESHEET_COLUMNS))
+    from payroll.runs.extras import attendance_of
+
+    assert attendance_of(run_build.timesheet).equals(attendance_of(whole.build.timesheet))
 
 
 def _daily_csv(path: Path, rows: list[str], ends_with_newline: bool = True) -> Path:

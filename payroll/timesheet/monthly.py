@@ -45,6 +45,8 @@ TIMESHEET_COLUMNS = [
     "first_in", "last_out", "shifts", "worked", "regular", "overtime", "night", "holiday_work", "holiday_over8",
     "late", "early_leave", "absent", "leave_kinds", "paid_leave", "unpaid_leave", "public_holiday_minutes", "daily_min",
 ]
+#: the timesheet's columns a run reads: the 연차 ledger's attendance (payroll.runs.extras.attendance_of)
+RUN_TIMESHEET_COLUMNS = ["worker_id", "date", "workday", "worked", "paid_leave"]
 
 
 @dataclass(frozen=True)
@@ -117,7 +119,9 @@ def month_bounds(month: str) -> tuple[dt.date, dt.date]:
 
 
 def build_month(inputs: MonthInputs) -> MonthBuild:
-    """The run's build: the days and weeks behind it are not kept (see :data:`SLICE_WORKERS`)."""
+    """The run's build: the days and weeks behind it are not kept (see :data:`SLICE_WORKERS`), and its
+    timesheet has only the columns the run reads (:data:`RUN_TIMESHEET_COLUMNS`: 5 of 27, at 20,000
+    workers 70 MiB less held from the build to the 연차 ledgers)."""
     return build_month_detail(inputs, keep_days=False).build
 
 
@@ -151,7 +155,7 @@ def _build_slice(roster: Roster, shifts: pl.DataFrame, leave: pl.DataFrame, appr
     lines, summary, warnings = pay_lines(days, weeks, roster, first, last, law)
     day_numbers = (days.filter(pl.col("in_month") & (pl.col("worked") > 0)).group_by("worker_id")
                    .agg(pl.col("date").dt.day().cast(pl.Int64).unique().sort().alias("work_day_numbers")))
-    timesheet = days.filter(pl.col("in_month")).select(TIMESHEET_COLUMNS).sort(["worker_id", "date"])
+    timesheet = days.filter(pl.col("in_month")).select(TIMESHEET_COLUMNS if keep_days else RUN_TIMESHEET_COLUMNS).sort(["worker_id", "date"])
     return _Slice(lines, summary, warnings, timesheet, day_numbers, days if keep_days else None, weeks if keep_days else None)
 
 
@@ -171,7 +175,8 @@ def _slices(inputs: MonthInputs, checked: CheckResult, leave: pl.DataFrame, appr
 
 def build_month_detail(inputs: MonthInputs, law: law_module.Law | None = None, keep_days: bool = True) -> MonthDetail:
     """The month's build and what is behind it; without ``keep_days`` the detail's days and weeks are
-    empty (the run needs neither, and at a large head count they are most of the build's memory)."""
+    empty and its timesheet is the run's (the run needs no more, and at a large head count they are
+    most of the build's memory)."""
     law = law or law_module.current()
     first, last = month_bounds(inputs.month)
     roster = inputs.roster

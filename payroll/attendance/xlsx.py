@@ -56,19 +56,19 @@ def xlsx_bytes(sheets: dict[str, pl.DataFrame | list[list[object]]], widths: dic
 
 def normalise_zip(data: bytes, cells: Sequence[SheetCells] = ()) -> bytes:
     """``data`` with fixed stamps; ``cells``: the sheets written with SheetCells, put into the package."""
-    from payroll.documents.xlsx import splice_cells
+    from payroll.documents.xlsx import write_entry
 
     src = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as dst:
         for info in src.infolist():
-            body = splice_cells(info.filename, src.read(info.filename), cells)
+            body = src.read(info.filename)
             if info.filename == "docProps/core.xml":
                 body = _STAMP.sub(rb"\g<1>" + FIXED_INSTANT.encode() + rb"\g<2>", body)
             fixed = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
             fixed.compress_type = zipfile.ZIP_DEFLATED
             fixed.external_attr = 0o600 << 16
-            dst.writestr(fixed, body)
+            write_entry(dst, fixed, body, cells)
     return out.getvalue()
 
 

@@ -1,9 +1,13 @@
-"""Work done in parts to bound a large month's memory gives exactly what one pass gives (issue 20).
+"""Work done in parts, or with less held, to bound a large month's memory gives exactly what the
+plain way gives (issue 20).
 
-- the month's build, slice of workers after slice (``payroll.timesheet.monthly.SLICE_WORKERS``);
+- the month's build, slice of workers after slice (``payroll.timesheet.monthly.SLICE_WORKERS``), and
+  the run's timesheet of the columns it reads;
 - a CSV export, sorted block of rows after block (``payroll.attendance.readers.read.CSV_BLOCK_ROWS``),
   with one ``day_first`` for the whole file and the cut-row and width errors of the one-pass reader,
-  its lines split one at a time exactly as a StringIO of the whole text splits them.
+  its lines split one at a time exactly as a StringIO of the whole text splits them;
+- the exports let go at a run's last read; the check's short row names; its as-of contract test;
+- the ledgers' duplicate-day test without a hash table; the welfare roster a run keeps.
 """
 
 from __future__ import annotations

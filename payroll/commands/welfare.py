@@ -166,12 +166,13 @@ def insurance_plans(date_text, as_json):
 def insurance_report(roster_csv, contracts_csv, db, year, as_json, xlsx_path):
     """가입자 (플랜·부서별), 연간 보험료, 근로자별 과세 초과분."""
     from payroll.welfare import service
+    from payroll.welfare.report_files import insurance_report_xlsx
 
     law, roster = _law(), _roster(roster_csv, contracts_csv, db)
     with _store(db).session() as s:
         report = service.insurance_report(law, roster, service.enrolments(s), year, service.payments(s))
     if xlsx_path:
-        _write(xlsx_path, service.insurance_report_xlsx(report))
+        _write(xlsx_path, insurance_report_xlsx(report))
     if as_json:
         click.echo(dumps(report))
         return
@@ -326,12 +327,13 @@ def fertility_cancel(roster_csv, contracts_csv, db, application_id, at_text, rea
 def fertility_report(roster_csv, contracts_csv, db, year, as_json, xlsx_path):
     """예산 사용액·잔액, 승인 목록 (지급 월), 대기 목록."""
     from payroll.welfare import service
+    from payroll.welfare.report_files import fertility_report_xlsx
 
     law, roster = _law(), _roster(roster_csv, contracts_csv, db)
     with _store(db).session() as s:
         report = service.fertility_report(law, service.ledger(s, law, roster), year, service.payments(s))
     if xlsx_path:
-        _write(xlsx_path, service.fertility_report_xlsx(report))
+        _write(xlsx_path, fertility_report_xlsx(report))
     if as_json:
         click.echo(dumps(report))
         return

@@ -122,7 +122,7 @@ def build_month(inputs: MonthInputs) -> MonthBuild:
     """The run's build: the days and weeks behind it are not kept (see :data:`SLICE_WORKERS`), and its
     timesheet has only the columns the run reads (:data:`RUN_TIMESHEET_COLUMNS`: 5 of 27, at 20,000
     workers 70 MiB less held from the build to the 연차 ledgers)."""
-    return build_month_detail(inputs, keep_days=False).build
+    return build_month_detail(inputs, for_run=True).build
 
 
 def check_month_attendance(inputs: MonthInputs, law: law_module.Law | None = None) -> CheckResult:
@@ -149,34 +149,34 @@ class _Slice:
 
 
 def _build_slice(roster: Roster, shifts: pl.DataFrame, leave: pl.DataFrame, approvals: pl.DataFrame, first: dt.date, last: dt.date,
-                 law: law_module.Law, keep_days: bool) -> _Slice:
+                 law: law_module.Law, for_run: bool) -> _Slice:
     days = build_days(roster, shifts, leave, approvals, first, last, law)
     weeks = build_weeks(days, first, last, law)
     lines, summary, warnings = pay_lines(days, weeks, roster, first, last, law)
     day_numbers = (days.filter(pl.col("in_month") & (pl.col("worked") > 0)).group_by("worker_id")
                    .agg(pl.col("date").dt.day().cast(pl.Int64).unique().sort().alias("work_day_numbers")))
-    timesheet = days.filter(pl.col("in_month")).select(TIMESHEET_COLUMNS if keep_days else RUN_TIMESHEET_COLUMNS).sort(["worker_id", "date"])
-    return _Slice(lines, summary, warnings, timesheet, day_numbers, days if keep_days else None, weeks if keep_days else None)
+    timesheet = days.filter(pl.col("in_month")).select(RUN_TIMESHEET_COLUMNS if for_run else TIMESHEET_COLUMNS).sort(["worker_id", "date"])
+    return _Slice(lines, summary, warnings, timesheet, day_numbers, None if for_run else days, None if for_run else weeks)
 
 
 def _slices(inputs: MonthInputs, checked: CheckResult, leave: pl.DataFrame, approvals: pl.DataFrame, first: dt.date, last: dt.date,
-            law: law_module.Law, keep_days: bool):
+            law: law_module.Law, for_run: bool):
     """The month's slices, one at a time (a month of at most SLICE_WORKERS workers is one slice: the roster as it is)."""
     roster = inputs.roster
     ids = sorted({c.worker_id for c in roster.contracts})
     if len(ids) <= SLICE_WORKERS:
-        yield _build_slice(roster, checked.shifts, leave, approvals, first, last, law, keep_days)
+        yield _build_slice(roster, checked.shifts, leave, approvals, first, last, law, for_run)
         return
     for at in range(0, len(ids), SLICE_WORKERS):
         part = ids[at:at + SLICE_WORKERS]
         mine = pl.col("worker_id").is_in(part)
-        yield _build_slice(roster.only(part), checked.shifts.filter(mine), leave.filter(mine), approvals.filter(mine), first, last, law, keep_days)
+        yield _build_slice(roster.only(part), checked.shifts.filter(mine), leave.filter(mine), approvals.filter(mine), first, last, law, for_run)
 
 
-def build_month_detail(inputs: MonthInputs, law: law_module.Law | None = None, keep_days: bool = True) -> MonthDetail:
-    """The month's build and what is behind it; without ``keep_days`` the detail's days and weeks are
-    empty and its timesheet is the run's (the run needs no more, and at a large head count they are
-    most of the build's memory)."""
+def build_month_detail(inputs: MonthInputs, law: law_module.Law | None = None, for_run: bool = False) -> MonthDetail:
+    """The month's build and what is behind it; ``for_run``: the run's build, whose detail has no days
+    or weeks and whose timesheet has the run's columns (the run needs no more, and at a large head
+    count the rest is most of the build's memory)."""
     law = law or law_module.current()
     first, last = month_bounds(inputs.month)
     roster = inputs.roster
@@ -184,7 +184,7 @@ def build_month_detail(inputs: MonthInputs, law: law_module.Law | None = None, k
     leave = load_leave(inputs.leave, roster)
     approvals = load_approvals(inputs.overtime, roster)
     parts, seq_from = [], 0
-    for part in _slices(inputs, checked, leave, approvals, first, last, law, keep_days):
+    for part in _slices(inputs, checked, leave, approvals, first, last, law, for_run):
         # a line's seq orders the lines of one worker: the slices' ranges follow each other
         parts.append(dataclasses.replace(part, lines=part.lines.with_columns(pl.col("seq") + seq_from)))
         seq_from += int(part.lines.get_column("seq").max() or 0) + 1
@@ -240,6 +240,6 @@ def build_month_detail(inputs: MonthInputs, law: law_module.Law | None = None, k
     timesheet = pl.concat([p.timesheet for p in parts], rechunk=False)
     build = MonthBuild(workers=workers, items=items, exceptions=checked.exceptions, timesheet=timesheet, warnings=tuple(sorted(set(warnings))),
                        minimum_wage_shortfalls=minimum_wage_shortfalls(summary, int(law.on(first)["minimum_wage.hourly"])))
-    days = pl.concat([p.days for p in parts]) if keep_days else pl.DataFrame()
-    weeks = pl.concat([p.weeks for p in parts]) if keep_days else pl.DataFrame()
+    days = pl.DataFrame() if for_run else pl.concat([p.days for p in parts])
+    weeks = pl.DataFrame() if for_run else pl.concat([p.weeks for p in parts])
     return MonthDetail(build=build, check=checked, days=days, weeks=weeks, lines=lines)

@@ -599,13 +599,14 @@ def test_sheet_cells_write_the_bytes_openpyxl_writes(write_only):
 def test_sheet_cells_of_many_rows_are_written_in_blocks_as_openpyxl_writes_them():
     # more rows than one write of SheetCells.write_spliced holds: the package's bytes do not change
     from payroll.documents import xlsx
+    from payroll.security.cells import put_value
 
     rows = [[f"W{r:05d}", "한글 이름", r * 1_000, None if r % 7 else "=not a formula"] for r in range(2 * xlsx._ROWS_PER_WRITE + 5)]
     wb = openpyxl.Workbook()
     for r, values in enumerate(rows, start=1):
         for j, v in enumerate(values, start=1):
             if v is not None:
-                __import__("payroll.security.cells", fromlist=["put_value"]).put_value(wb.active.cell(row=r, column=j), v)
+                put_value(wb.active.cell(row=r, column=j), v)
     reference = xlsx.workbook_bytes(wb, dt.datetime(2026, 7, 10))
     wb = openpyxl.Workbook()
     cells = xlsx.SheetCells(wb.active)

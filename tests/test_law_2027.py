@@ -94,7 +94,7 @@ def test_annual_leave_dates_follow_law_21784():
     assert after.citation("annual_leave.use_period_years").article == "§60⑧"
     assert "제21784호" in after.citation("annual_leave.base_days").promulgation
     assert law.parameter("annual_leave.hour_unit_minutes").state_on(D(2027, 6, 9)) == "not_yet"
-    assert law.parameter("annual_leave.hour_unit_minutes").state_on(D(2027, 6, 10)) == "unconfirmed"
+    assert law.parameter("annual_leave.hour_unit_minutes").state_on(D(2027, 6, 10)) == "unknown"  # the 시행령's unit: no number guessed
 
 
 def test_2027_public_holidays_match_the_reference_table():
@@ -299,7 +299,7 @@ def test_calc_refuses_and_computes_provisional(tmp_path):
 
 def test_hour_based_annual_leave_from_2027_06_10(tmp_path):
     from payroll.leave.inputs import load_leave
-    from payroll.leave.units import amount_text
+    from payroll.leave.units import amount_text, hour_based
     from payroll.roster import load_roster
 
     inputs = write_inputs(tmp_path / "inputs", month="2027-06", pay_date=D(2027, 7, 10))
@@ -309,8 +309,15 @@ def test_hour_based_annual_leave_from_2027_06_10(tmp_path):
     days = load_leave(leave, roster)
     assert sorted((d.date, d.minutes) for d in days) == [(D(2027, 6, 7), 90), (D(2027, 6, 14), 120)]  # 90 min before §60⑤ is the employer's matter
     leave.write_text("worker_id,date,kind,minutes\nW002,2027-06-15,연차,90\n", encoding="utf-8")
-    with pytest.raises(InputError, match=r"2행: minutes: 시간 단위 연차는 60분 단위.*§60⑤.*시행령"):
-        load_leave(leave, roster)
+    # the 시행령's unit is unknown (shared/reference 2027 §8): no unit is guessed, the use is taken as given
+    assert [d.minutes for d in load_leave(leave, roster)] == [90]
+    assert hour_based(law_module.current(), D(2027, 6, 10)) and not hour_based(law_module.current(), D(2027, 6, 9))
+    entered = law_module.load(installation=announced.with_figure("", announced.Figure(
+        "annual_leave.hour_unit_minutes", D(2027, 6, 10), law_module.OPEN_END, 60, "근로기준법 시행령 (가상의 시험 개정)", "tester")))
+    with pytest.raises(InputError, match=r"2행: minutes: 시간 단위 연차는 60분 단위.*§60⑤"):
+        load_leave(leave, roster, entered)
+    leave.write_text("worker_id,date,kind,minutes\nW002,2027-06-15,연차,120\n", encoding="utf-8")
+    assert [d.minutes for d in load_leave(leave, roster, entered)] == [120]
     assert amount_text(15 * 480 - 120, 480) == "14일 6시간"
     assert amount_text(15 * 480 - 120, 480, hour_based=True) == "118시간 (14일 6시간)"
     assert amount_text(240, 240) == "1일"

@@ -21,7 +21,7 @@ from payroll.leave.amounts import leave_day_minutes
 from payroll.leave.ledger import WorkerLedger
 from payroll.leave.notices import notices_for
 from payroll.leave.timing import STAGE_LABELS, shift_months
-from payroll.leave.units import amount_text, hour_unit, hours_text, leave_text
+from payroll.leave.units import amount_text, hour_based, hours_text, leave_text
 from payroll.roster import Roster
 
 FIXED_TIME = dt.datetime(2000, 1, 1, 0, 0, 0)
@@ -81,10 +81,10 @@ def _balance_texts(ledger: WorkerLedger, roster: Roster, law: Law) -> dict:
     contract = roster.contract_on(ledger.worker_id, ledger.as_of) or contracts[-1]
     day = min(ledger.as_of, contract.end or ledger.as_of)
     unit = leave_day_minutes(contract, law, day)
-    hour_based = hour_unit(law, ledger.as_of) is not None
+    in_hours = hour_based(law, ledger.as_of)
     t = ledger.totals()
-    return {"day_minutes": unit, "hour_based": hour_based,
-            "totals_text": {k: amount_text(v, unit, hour_based) for k, v in t.items()}}
+    return {"day_minutes": unit, "hour_based": in_hours,
+            "totals_text": {k: amount_text(v, unit, in_hours) for k, v in t.items()}}
 
 
 def render_ledger_text(data: dict) -> str:

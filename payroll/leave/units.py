@@ -4,9 +4,10 @@
 The ledger counts 연차 in minutes of the worker's scheduled day (8 h = 1일 for a full-timer;
 별표2 4호 나목 for a part-timer). People read it as days and hours ("11일 4시간"); a part of an hour
 is a decimal of an hour ("1.5시간"), never minutes. From 2027-06-10 a worker may take 연차 in the
-hour units a 시행령 sets (``annual_leave.hour_unit_minutes``, one hour until the 시행령 is
-confirmed): from then on an amount reads in hours first ("92시간 (11일 4시간)"), and a use of part
-of a day must be a whole number of units.
+hour units a 시행령 sets (``annual_leave.hour_unit_minutes``): from then on an amount reads in hours
+first ("92시간 (11일 4시간)"), and once HR has entered the 시행령's unit, a use of part of a day must
+be a whole number of units. No unit is assumed before that (shared/reference 2027 §8: unknown, no
+number to be guessed): a use of part of a day is taken as given, as before §60⑤.
 """
 
 from __future__ import annotations
@@ -21,8 +22,15 @@ HOUR_UNIT = "annual_leave.hour_unit_minutes"
 FULL_DAY_MINUTES = 8 * 60  # a full-timer's day of leave (별표2: × 8시간)
 
 
+def hour_based(law: Law, day: dt.date) -> bool:
+    """Whether 연차 is taken and read in hours on ``day`` (§60⑤, from 2027-06-10), whether or not its
+    unit has been entered yet."""
+    return law.parameter(HOUR_UNIT).state_on(day) not in ("not_yet", "ended")
+
+
 def hour_unit(law: Law, day: dt.date) -> int | None:
-    """Minutes of one unit of hour-based 연차 on ``day`` (None before §60⑤ is in force)."""
+    """Minutes of one unit of hour-based 연차 on ``day`` (None before §60⑤ is in force, or while its
+    시행령's unit has not been entered)."""
     p = law.parameter(HOUR_UNIT)
     if p.state_on(day) in ("not_yet", "missing", "ended", "unknown"):
         return None
@@ -30,7 +38,7 @@ def hour_unit(law: Law, day: dt.date) -> int | None:
 
 
 def check_use(kind: str, given_minutes: int | None, day_minutes: int, day: dt.date, law: Law, where: str) -> None:
-    """A 연차 of part of a day on or after 2027-06-10 is a whole number of hour units."""
+    """A 연차 of part of a day on or after 2027-06-10 is a whole number of hour units (once the unit is entered)."""
     if kind != "연차" or given_minutes is None or given_minutes >= day_minutes:
         return
     unit = hour_unit(law, day)
@@ -65,9 +73,10 @@ def amount_text(minutes: int, day_minutes: int, hour_based: bool = False) -> str
 def leave_text(minutes: int, day: dt.date | None = None, law: Law | None = None, day_minutes: int = FULL_DAY_MINUTES) -> str:
     """An amount of 연차 as of ``day``: days and hours (8시간 = 1일 unless ``day_minutes`` says the
     worker's day), hours first once hour-based 연차 is in force on ``day``."""
-    hour_based = False
     if day is not None:
         from payroll import law as law_module
 
-        hour_based = hour_unit(law or law_module.current(), day) is not None
-    return amount_text(int(minutes), day_minutes, hour_based)
+        hour_based_now = hour_based(law or law_module.current(), day)
+    else:
+        hour_based_now = False
+    return amount_text(int(minutes), day_minutes, hour_based_now)

@@ -64,33 +64,37 @@ def append_frame(cells: SheetCells, frame: pl.DataFrame, styles: Sequence[int] |
     r0 = cells.row
     patched = _rows_by_append(cells, data, style, r0)
     letters = cells._letters_up_to(data.width)
-    number = pl.int_range(r0 + 1, r0 + 1 + data.height, dtype=pl.Int64).cast(pl.String)
-    exprs = [_cell(cells, name, dtype, letters[j], style[j - 1], data, number)
-             for j, (name, dtype) in enumerate(data.schema.items(), start=1)]
-    present = [e.is_not_null() for e in exprs]
-    first = pl.min_horizontal([pl.when(p).then(pl.lit(j, pl.Int64)) for j, p in enumerate(present, start=1)])
-    last = pl.max_horizontal([pl.when(p).then(pl.lit(j, pl.Int64)) for j, p in enumerate(present, start=1)])
-    row = pl.when(first.is_not_null()).then(pl.concat_str([pl.lit('<row r="'), number, pl.lit('">'), pl.concat_str(exprs, ignore_nulls=True), pl.lit("</row>")]))
+    numbered = data.select(pl.int_range(r0 + 1, r0 + 1 + data.height, dtype=pl.Int64).cast(pl.String).alias("r"),
+                           *[pl.col(n).alias(f"v{j}") for j, n in enumerate(data.columns, start=1)])
+    number = pl.col("r")
+    # each column's cells computed once, then the rows of them (an eager select computes an
+    # expression again wherever it is repeated)
+    by_column = numbered.select(number, *[_cell(cells, f"v{j}", dtype, letters[j], style[j - 1], numbered, number).alias(f"c{j}")
+                                          for j, dtype in enumerate(data.dtypes, start=1)])
+    named = [f"c{j}" for j in range(1, data.width + 1)]
+    filled = pl.any_horizontal([pl.col(c).is_not_null() for c in named])
+    row = pl.when(filled).then(pl.concat_str([pl.lit('<row r="'), number, pl.lit('">'), *[pl.col(c) for c in named], pl.lit("</row>")], ignore_nulls=True))
     if cells.keep_empty_rows:
         row = row.otherwise(pl.concat_str([pl.lit('<row r="'), number, pl.lit('"></row>')]))
-    plan = data.select(row.alias("part"), first.alias("first"), last.alias("last"))
-    part, firsts, lasts = plan.get_column("part"), plan.get_column("first"), plan.get_column("last")
+    plan = by_column.select(row.alias("part"), filled.alias("filled"))
+    part = plan.get_column("part")
     if patched:
         at = list(patched)
-        part = part.scatter(at, pl.Series([patched[i][0] for i in at], dtype=pl.String))
-        firsts = firsts.scatter(at, pl.Series([patched[i][1] or None for i in at], dtype=pl.Int64))
-        lasts = lasts.scatter(at, pl.Series([patched[i][2] or None for i in at], dtype=pl.Int64))
+        part = part.scatter(at, pl.Series([patched[i] for i in at], dtype=pl.String))
     cells.parts.extend(part.drop_nulls().to_list())
-    filled = firsts.is_not_null().arg_true()
-    if filled.len():
-        cells.min_row = cells.min_row or r0 + 1 + filled[0]
-        cells.max_row = r0 + 1 + filled[-1]
-        cells.min_col = min(cells.min_col, firsts.min()) if cells.min_col else firsts.min()
-        cells.max_col = max(cells.max_col, lasts.max())
+    rows = plan.get_column("filled").arg_true()
+    if rows.len():
+        # a value has a cell or has none by its kind and style alone, whoever writes it: the rows
+        # append wrote have their cells where this frame's columns have them
+        cells.min_row = cells.min_row or r0 + 1 + rows[0]
+        cells.max_row = r0 + 1 + rows[-1]
+        used = [j for j, any_cell in enumerate(by_column.select(pl.col(named).is_not_null().any()).row(0), start=1) if any_cell]
+        cells.min_col = min(cells.min_col, used[0]) if cells.min_col else used[0]
+        cells.max_col = max(cells.max_col, used[-1])
     cells.row = r0 + data.height
 
 
-def _rows_by_append(cells: SheetCells, data: pl.DataFrame, style: list[int], r0: int) -> dict[int, tuple[str | None, int, int]]:
+def _rows_by_append(cells: SheetCells, data: pl.DataFrame, style: list[int], r0: int) -> dict[int, str | None]:
     """The rows ``append``'s own code writes (by index in ``data``), and the date styles registered
     where ``append`` would first have needed them: before the first of these rows that follows."""
     special = [pl.col(n).str.contains(NEEDS_XLSX_TEXT) if d == pl.String
@@ -111,7 +115,7 @@ def _rows_by_append(cells: SheetCells, data: pl.DataFrame, style: list[int], r0:
         while dates and dates[0][0] < i:
             k, j = dates.pop(0)
             cells._date_style(style[j], data.item(k, j))
-        patched[i] = cells._row(r0 + 1 + i, data.row(i), style)
+        patched[i] = cells._row(r0 + 1 + i, data.row(i), style)[0]
     for k, j in dates:
         cells._date_style(style[j], data.item(k, j))
     return patched
@@ -122,29 +126,36 @@ def _cell(cells: SheetCells, name: str, dtype: pl.DataType, letter: str, s: int,
     v = pl.col(name)
     sa = f' s="{s}"' if s else ""
     ref = [pl.lit(f'<c r="{letter}'), number]
-    none = pl.concat_str([*ref, pl.lit(f'"{sa} t="n" />')]) if s else pl.lit(None, pl.String)
     if dtype == pl.Null:
-        return none
+        return _none(ref, sa, s)
     if dtype == pl.String:
-        cut = v.str.slice(0, TEXT_MAX)  # what openpyxl keeps of a longer text
-        stripped = cut.str.strip_chars()  # Python's whitespace, but for U+001C–U+001F (those rows are append's)
-        space = pl.when((stripped != "") & (stripped != cut)).then(pl.lit(' xml:space="preserve"')).otherwise(pl.lit(""))
-        text = cut.str.replace_all("&", "&amp;", literal=True).str.replace_all("<", "&lt;", literal=True).str.replace_all(">", "&gt;", literal=True)
-        return (pl.when(v.is_null()).then(none)
-                .when(v == "").then(pl.concat_str([*ref, pl.lit(f'"{sa} t="inlineStr" />')]))
-                .otherwise(pl.concat_str([*ref, pl.lit(f'"{sa} t="inlineStr"><is><t'), space, pl.lit(">"), text, pl.lit("</t></is></c>")])))
-    if dtype == pl.Boolean:
-        shown, kind = pl.when(v).then(pl.lit("1")).otherwise(pl.lit("0")), f'"{sa} t="b"><v>'
-    elif dtype == pl.Date:
-        filled = data.get_column(name).drop_nulls()
-        if not filled.len():
-            return none
-        ds = cells._date_style(s, filled[0])  # registered in append's order already (_rows_by_append)
-        epoch = cells.wb.epoch
-        days = v.cast(pl.Int64) + (dt.datetime(1970, 1, 1) - epoch).days
-        if epoch == WINDOWS_EPOCH:  # openpyxl's to_excel: Excel's 1900 has a 29 February
-            days = pl.when((days > 0) & (days <= 60)).then(days - 1).otherwise(days)
-        shown, kind = days.cast(pl.String), f'" s="{ds}" t="n"><v>'
-    else:  # an integer, within 2**53 (the others are append's)
-        shown, kind = v.cast(pl.String), f'"{sa} t="n"><v>'
-    return pl.when(v.is_null()).then(none).otherwise(pl.concat_str([*ref, pl.lit(kind), shown, pl.lit("</v></c>")]))
+        cut = v.str.head(TEXT_MAX)  # what openpyxl keeps of a longer text (in characters, as Python counts them)
+        kept = cut.str.strip_chars().str.len_bytes()  # Python's whitespace, but for U+001C–U+001F (those rows are append's)
+        text = cut.str.replace_many(["&", "<", ">"], ["&amp;", "&lt;", "&gt;"])  # xml.sax.saxutils.escape, in one pass
+        opening = (pl.when(v == "").then(pl.lit(" />"))
+                   .when((kept > 0) & (kept < cut.str.len_bytes())).then(pl.lit('><is><t xml:space="preserve">'))
+                   .otherwise(pl.lit("><is><t>")))
+        closing = pl.when(v == "").then(pl.lit("")).otherwise(pl.lit("</t></is></c>"))
+        cell = pl.concat_str([*ref, pl.lit(f'"{sa} t="inlineStr"'), opening, text, closing])  # null where v is
+    else:
+        if dtype == pl.Boolean:
+            shown, kind = v.cast(pl.UInt8).cast(pl.String), f'"{sa} t="b"><v>'
+        elif dtype == pl.Date:
+            filled = data.get_column(name).drop_nulls()
+            if not filled.len():
+                return _none(ref, sa, s)
+            ds = cells._date_style(s, filled[0])  # registered in append's order already (_rows_by_append)
+            epoch = cells.wb.epoch
+            days = v.cast(pl.Int64) + (dt.datetime(1970, 1, 1) - epoch).days
+            if epoch == WINDOWS_EPOCH:  # openpyxl's to_excel: Excel's 1900 has a 29 February
+                days = pl.when((days > 0) & (days <= 60)).then(days - 1).otherwise(days)
+            shown, kind = days.cast(pl.String), f'" s="{ds}" t="n"><v>'
+        else:  # an integer, within 2**53 (the others are append's)
+            shown, kind = v.cast(pl.String), f'"{sa} t="n"><v>'
+        cell = pl.concat_str([*ref, pl.lit(kind), shown, pl.lit("</v></c>")])  # null where v is
+    return pl.when(v.is_null()).then(_none(ref, sa, s)).otherwise(cell) if s else cell
+
+
+def _none(ref: list[pl.Expr], sa: str, s: int) -> pl.Expr:
+    """The cell of a None: an empty number cell with its style, none with the default style."""
+    return pl.concat_str([*ref, pl.lit(f'"{sa} t="n" />')]) if s else pl.lit(None, pl.String)

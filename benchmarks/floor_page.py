@@ -5,9 +5,15 @@ Imported by the floor's process server before it forks its workers (as
 renders one throw-away page, so each worker starts warm. A floor page is one A4 canvas with the
 text of a typical generated payslip (about 2,000 characters, 156 distinct glyphs, the same
 fonts and sizes), drawn with no layout — but with the project's font-subset technique
-(``payroll.documents.embedding``: the page's characters less the worker's name and number seeded
-first, the per-process memos, the text writer), so the floor costs what bare ReportLab costs for a
-page like ours when it is embedded as ours are.
+(``payroll.documents.embedding``: the page's characters less the worker's name, number and
+department seeded first, the per-process memos, the text writer), so the floor costs what bare
+ReportLab costs for a page like ours when it is embedded as ours are.
+
+Each floor page has its own worker's name (and one of the generated month's departments), as each
+payslip of a month has: the glyphs of a name go into a small font subset of the page's own, cut,
+compressed and described for that page. Until 2026-12-07 the floor cycled through eight names, so
+after its eighth page it took those subsets from the per-process memos, which no month of
+different workers can do.
 """
 
 from __future__ import annotations
@@ -21,11 +27,12 @@ from reportlab.pdfgen.canvas import Canvas
 from payroll.documents import embedding
 from payroll.documents.pdf import warm
 from payroll.runs.hashing import sha256_bytes
+from samples.generate import GIVEN, KINDS, SURNAMES  # the generated month's name syllables and departments
 
 #: bold, before line n
 HEADINGS = {0: "기본 정보", 2: "근로시간", 3: "지급 내역", 8: "공제 내역", 14: "실지급액", 15: "계산 근거 (적용 법령과 요율)"}
 LINES = (
-    "성명 {name}   사원번호 {wid}   생년월일 1992년 12월 12일   부서 총무과",
+    "성명 {name}   사원번호 {wid}   생년월일 1992년 12월 12일   부서 {dept}",
     "임금지급일 2026년 7월 10일   임금 산정기간 2026-06-01 ~ 2026-06-30   고용형태 기간제   사업장 ○○구청 (견본)",
     "소정근로시간 월 173시간 48분   연장근로 0시간   야간근로 0시간   휴일근로 0시간",
     "항목   시간   계산방법   구분   금액 (원)",
@@ -57,13 +64,20 @@ LINES = (
     "간이세액표 세액 7,790원, 자녀 공제 0원",
     "발행: ○○구청 (견본) · 서울특별시 ○○구 (견본 자료) — 근로기준법 §48② 및 시행령 §27의2에 따른 임금명세서",
 )
-NAMES = ("황수나", "강래은", "김민준", "이서연", "박도윤", "최지우", "정하준", "윤서윤")
+#: the generated district's departments, in the order the generator first names them
+DEPARTMENTS = tuple(dict.fromkeys(kind.department for kind in KINDS))
+
+
+def name_of(i: int) -> str:
+    """Floor page ``i``'s worker name: a different one on each of the first 11,520 pages, as each
+    payslip of a month has its own worker's (whose glyphs the page embeds as its own)."""
+    return SURNAMES[i % len(SURNAMES)] + GIVEN[(i // len(SURNAMES)) % len(GIVEN)] + GIVEN[(i // (len(SURNAMES) * len(GIVEN))) % len(GIVEN)]
 
 
 def page_lines(i: int, regular: str, bold: str) -> tuple[list[tuple[str, float, float, float, str]], list[str]]:  # float ok: points
-    """(font, size, x, y, text) of floor page ``i``, and its personal values."""
-    name, wid = NAMES[i % len(NAMES)], f"E{i:05d}"
-    values = {"name": name, "wid": wid, "a1": 1_842_392 + i * 131, "a2": 2_230_264 + i * 131, "a3": 1_978_294 + i * 131}
+    """(font, size, x, y, text) of floor page ``i``, and its personal values (as a payslip's: name, number, department)."""
+    name, wid, department = name_of(i), f"E{i:05d}", DEPARTMENTS[i % len(DEPARTMENTS)]
+    values = {"name": name, "wid": wid, "dept": department, "a1": 1_842_392 + i * 131, "a2": 2_230_264 + i * 131, "a3": 1_978_294 + i * 131}
     out = [(regular, 7, 40, 20, f"○○구청 (견본) · {wid} · 2026-06 임금명세서 (지급일 2026-07-10)   1쪽"),
            (bold, 17, A4[0] / 2 - 34, 790, "임금명세서"), (regular, 10, A4[0] / 2 - 25, 772, "2026년 6월분")]
     y = 772
@@ -73,7 +87,7 @@ def page_lines(i: int, regular: str, bold: str) -> tuple[list[tuple[str, float, 
             out.append((bold, 10, 40, y, HEADINGS[n]))
         y -= 12 if n < 15 else 9
         out.append((regular, 8.5 if n < 15 else 6.5, 40, y, line.format(**values)))
-    return out, [name, wid]
+    return out, [name, wid, department]
 
 
 def floor_pdf(i: int) -> bytes:

@@ -1,5 +1,5 @@
-"""Work done in parts, or with less held, to bound a large month's memory gives exactly what the
-plain way gives (issue 20).
+"""Work done in parts, or with less held or done once, to bound a large month's memory and time gives
+exactly what the plain way gives (issue 20).
 
 - the month's build, slice of workers after slice (``payroll.timesheet.monthly.SLICE_WORKERS``), and
   the run's timesheet of the columns it reads;
@@ -7,7 +7,8 @@ plain way gives (issue 20).
   with one ``day_first`` for the whole file and the cut-row and width errors of the one-pass reader,
   its lines split one at a time exactly as a StringIO of the whole text splits them;
 - the exports let go at a run's last read; the check's short row names; its as-of contract test;
-- the ledgers' duplicate-day test without a hash table; the welfare roster a run keeps.
+- the ledgers' duplicate-day test without a hash table; the welfare roster a run keeps;
+- the exports read and paired once and corrected twice (a run with ``scheduled`` decisions).
 """
 
 from __future__ import annotations
@@ -211,3 +212,32 @@ def test_the_checks_short_row_names_say_the_files_rows_when_asked():
     assert from_exports and set(from_exports) <= used
     kept = [r for r in result.shifts.get_column("refs").explode() if not r.startswith(str(SMALL / "corrections.csv"))]
     assert len(kept) == len(from_exports) and not any(r.startswith(str(SMALL)) for r in kept)  # an export's rows: keys, until asked
+
+
+def _same_check(a, b) -> None:
+    for part in ("shifts", "exceptions", "corrections", "rows", "absences"):
+        assert getattr(a, part).equals(getattr(b, part)), part
+    assert (a.files, a.notes, a.row_files) == (b.files, b.notes, b.row_files)
+
+
+def test_exports_paired_once_and_corrected_twice_are_two_whole_checks():
+    """A run with ``scheduled`` decisions checks its month twice with other corrections: it reads and
+    pairs the exports once (check_exports) and applies each set of corrections to that (with_corrections)."""
+    from payroll.attendance.checks import CORR_SCHEMA, check_exports_of_files, check_files, with_corrections
+
+    staff = load_roster(SMALL / "roster.csv", SMALL / "contracts.csv")
+    month, weeks = (dt.date(2026, 6, 1), dt.date(2026, 6, 30)), monthly.week_span(dt.date(2026, 6, 1), dt.date(2026, 6, 30))
+    paths = [SMALL / n for n in EXPORTS]
+    part = check_exports_of_files(paths, staff, None, 5, month, weeks)
+    first = with_corrections(part, SMALL / "corrections.csv", month)
+    _same_check(first, check_files(paths, staff, SMALL / "corrections.csv", None, 5, month, weeks))
+    open_days = first.open_errors.filter(pl.col("date").is_not_null() & pl.col("worker_id").is_not_null()).select("worker_id", "date").unique().sort("worker_id", "date")
+    assert open_days.height  # the sample month has open errors for a decision to settle
+    extra = open_days.with_columns(
+        pl.lit(900, dtype=pl.Int64).alias("line"), pl.col("date").dt.combine(dt.time(9)).alias("in_ts"), pl.col("date").dt.combine(dt.time(18)).alias("out_ts"),
+        pl.lit("근무표대로 (결정)").alias("reason"), pl.lit(str(SMALL / "decisions.csv")).alias("source"),
+    ).select(list(CORR_SCHEMA)).cast(CORR_SCHEMA)
+    second = with_corrections(part, SMALL / "corrections.csv", month, extra)
+    _same_check(second, check_files(paths, staff, SMALL / "corrections.csv", None, 5, month, weeks, extra_corrections=extra))
+    assert second.open_errors.height < first.open_errors.height
+    _same_check(with_corrections(part, SMALL / "corrections.csv", month), first)  # the part is not changed by being corrected

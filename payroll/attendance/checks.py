@@ -44,7 +44,7 @@ from payroll.attendance.readers import Export
 from payroll.attendance.small_files import complete_one_sided, load_corrections, parse_clock, parse_iso_date, read_small_csv  # noqa: F401
 from payroll.roster import Roster
 
-__all__ = ["LABELS", "SEVERITY", "CheckResult", "check", "check_files", "contract_frame", "load_corrections", "parse_clock", "parse_iso_date", "read_small_csv"]
+__all__ = ["LABELS", "SEVERITY", "CheckResult", "CheckedExports", "check", "check_exports", "check_exports_of_files", "check_files", "contract_frame", "load_corrections", "parse_clock", "parse_iso_date", "read_small_csv", "with_corrections"]
 
 
 @dataclass(frozen=True)
@@ -81,6 +81,26 @@ def open_errors_of(exceptions: pl.DataFrame) -> pl.DataFrame:
     return exceptions.filter((pl.col("severity") == "error") & pl.col("resolved_by").is_null())
 
 
+@dataclass(frozen=True)
+class CheckedExports:
+    """What the check makes of the exports alone, before any correction: the shifts the rows pair
+    into (outside-contract and overlapping ones taken out), the exceptions of the rows, and what the
+    corrections need of the rows. A run whose ``scheduled`` decisions check the month twice, with
+    other corrections each time, pairs the exports once (:func:`with_corrections`)."""
+
+    roster: Roster | None
+    keep: tuple[dt.date, dt.date] | None
+    short: dict[str, str]  # path → the short key its rows are named by (_source_keys)
+    anchors: pl.DataFrame
+    resolved: tuple[tuple[pl.DataFrame, str], ...]  # each export's rows with their workers, and its shape
+    shifts: pl.DataFrame
+    absences: pl.DataFrame
+    exceptions: tuple[pl.DataFrame, ...]
+    rows: tuple[pl.DataFrame, ...]
+    files: tuple[tuple[str, str, str, str, int], ...]
+    notes: tuple[str, ...]
+
+
 def check(
     exports: list[Export],
     roster: Roster | None = None,
@@ -94,8 +114,12 @@ def check(
     keeps the whole weeks around the month, whose days of the adjacent months are ``edge_week``.
     ``extra_corrections`` (CORR_SCHEMA): corrections made elsewhere than a file, e.g. the days of a
     run's ``scheduled`` decisions (payroll.runs.decisions); the file's own win for the same day."""
+    return with_corrections(check_exports(exports, roster, dup_window, keep or month), corrections, month, extra_corrections)
+
+
+def check_exports(exports: list[Export], roster: Roster | None, dup_window: int, keep: tuple[dt.date, dt.date] | None) -> CheckedExports:
+    """The part of :func:`check` that depends on the exports alone (``keep``: the business days used)."""
     anchors = anchor_table(roster)
-    keep = keep or month
     short = _source_keys(exports)
     shift_parts, exc_parts, absences_parts, all_rows, resolved = [], [], [], [], []
     for e in exports:
@@ -140,6 +164,18 @@ def check(
     shifts = shifts.with_columns((prev_out.is_not_null() & (pl.col("in_ts") < prev_out)).alias("_ov"))
     exc_parts.append(_refs_exc(shifts.filter("_ov"), "overlap", pl.format("{}–{} 이 앞 근무와 겹침", pl.col("in_ts").dt.strftime("%m-%d %H:%M"), pl.col("out_ts").dt.strftime("%m-%d %H:%M"))))
     shifts = shifts.filter(~pl.col("_ov")).drop("_ov")
+    files = tuple((str(e.path), e.format, e.profile, e.shape, e.rows) for e in exports)
+    notes = tuple(f"{e.path}: read {e.describe()}" for e in exports if e.describe() != e.format)
+    notes += tuple(f"{e.path}: {n}" for e in exports for n in e.notes)
+    return CheckedExports(roster, keep, short, anchors, tuple(resolved), shifts, absences, tuple(exc_parts), tuple(all_rows), files, notes)
+
+
+def with_corrections(part: CheckedExports, corrections: Path | None = None, month: tuple[dt.date, dt.date] | None = None,
+                     extra_corrections: pl.DataFrame | None = None) -> CheckResult:
+    """The check of the exports in ``part`` once the corrections file and ``extra_corrections`` are applied
+    (``month`` as :func:`check`); ``part`` is not changed, so it can be checked again with others."""
+    roster, keep, short, anchors, resolved = part.roster, part.keep, part.short, part.anchors, part.resolved
+    shifts, absences, exc_parts, all_rows = part.shifts, part.absences, list(part.exceptions), part.rows
 
     # corrections replace whatever the exports said for that worker and day
     corr = load_corrections(Path(corrections), roster) if corrections else pl.DataFrame(schema={**CORR_SCHEMA, "side": pl.Utf8})
@@ -203,11 +239,8 @@ def check(
     paths = {k: path for path, k in short.items()}
     rows = rows.with_columns(pl.col("source").replace(paths))
     exceptions = exceptions.with_columns(pl.col("source").replace(paths)).sort(["source", "line", "code"], nulls_last=True)
-    files = tuple((str(e.path), e.format, e.profile, e.shape, e.rows) for e in exports)
-    notes = tuple(f"{e.path}: read {e.describe()}" for e in exports if e.describe() != e.format)
-    notes += tuple(f"{e.path}: {n}" for e in exports for n in e.notes)
-    return CheckResult(shifts=shifts.select(list(SHIFT_SCHEMA)), exceptions=exceptions, corrections=corr, rows=rows, absences=absences.select("worker_id", "date"), files=files, notes=notes,
-                       row_files=tuple(paths.items()))
+    return CheckResult(shifts=shifts.select(list(SHIFT_SCHEMA)), exceptions=exceptions, corrections=corr, rows=rows, absences=absences.select("worker_id", "date"),
+                       files=part.files, notes=part.notes, row_files=tuple(paths.items()))
 
 
 #: what starts a file's short name during the check (no file name holds this control character)
@@ -285,13 +318,20 @@ def check_files(paths: list[Path], roster: Roster | None = None, corrections: Pa
     Each is read under the limits of untrusted files (:mod:`payroll.attendance.guarded`, which also
     keeps the exports it read last: a run whose ``scheduled`` decisions check the month twice
     does not read them twice); ``keep_exports=False`` when no later read of these files follows."""
+    return with_corrections(check_exports_of_files(paths, roster, profile, dup_window, month, keep, profiles, keep_exports), corrections, month, extra_corrections)
+
+
+def check_exports_of_files(paths: list[Path], roster: Roster | None = None, profile: str | None = None, dup_window: int | None = None,
+                           month: tuple[dt.date, dt.date] | None = None, keep: tuple[dt.date, dt.date] | None = None,
+                           profiles: Catalog | None = None, keep_exports: bool = True) -> CheckedExports:
+    """The exports read (as :func:`check_files` reads them) and checked before any correction (:func:`check_exports`)."""
     exports = read_untrusted_all(paths, profile, profiles, keep=keep_exports)
     if dup_window is None:
         from payroll import law as law_module
 
         day = month[0] if month else _first_day(exports)
         dup_window = int(law_module.current().on(day)["timesheet.duplicate_window_minutes"]) if day else 5
-    return check(exports, roster, corrections, dup_window, month, keep, extra_corrections)
+    return check_exports(exports, roster, dup_window, keep or month)
 
 
 def _first_day(exports: list[Export]) -> dt.date | None:

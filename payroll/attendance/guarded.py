@@ -33,8 +33,7 @@ from payroll.security.sandbox import run_untrusted
 from payroll.security.spreadsheets import SpreadsheetRefused
 
 #: the last exports read, by path, content, profile and rules: a console page that shows a month's
-#: exports again does not start a reading process again, and a run that checks its month twice (a
-#: ``scheduled`` decision) parses each text export once (an Export is frozen)
+#: exports again does not start a reading process again (an Export is frozen)
 CACHE_SIZE = 16
 _CACHE: OrderedDict[bytes, Any] = OrderedDict()
 _CACHE_LOCK = threading.Lock()

@@ -107,14 +107,17 @@ class _NumberArray(pdfdoc.PDFArray):
     ``fp_str`` is the same formatter, so the bytes are those of a plain PDFArray."""
 
     def format(self, document, IND=b"\n "):
-        if not self.sequence or not all(type(e) in (int, float) for e in self.sequence):  # float ok: font metrics, formatted as ReportLab does
-            return super().format(document, IND)
-        return _formatted_numbers(tuple(self.sequence), bool((self.multiline and rl_config.pdfMultiLine) or self.multiline == "forced"), IND)
+        multiline = bool((self.multiline and rl_config.pdfMultiLine) or self.multiline == "forced")
+        formatted = _formatted_numbers(tuple(self.sequence), multiline, IND)
+        return super().format(document, IND) if formatted is None else formatted
 
 
 @lru_cache(maxsize=64)
-def _formatted_numbers(sequence: tuple, multiline: bool, IND: bytes) -> bytes:
-    """:class:`_NumberArray`'s bytes, kept by its numbers (a month's shared subsets have the same Widths)."""
+def _formatted_numbers(sequence: tuple, multiline: bool, IND: bytes) -> bytes | None:
+    """:class:`_NumberArray`'s bytes, kept by its numbers (a month's shared subsets have the same Widths:
+    their elements are looked at once, not on every page); None when it holds anything but numbers."""
+    if not sequence or not all(type(e) in (int, float) for e in sequence):  # float ok: font metrics, formatted as ReportLab does
+        return None
     items = fp_str(*sequence).encode("ascii").split(b" ")
     if multiline:
         return b"[ " + IND.join(items) + b" ]"

@@ -55,9 +55,10 @@ class BelowMinimumWage(InputError):
 def build_from_files(staged: StagedInputs):
     """The production build: roster + contracts + attendance → :class:`payroll.timesheet.monthly.MonthBuild`.
     A ``scheduled`` decision turns each open error day of its worker into the contract's shift, so the
-    month's attendance is checked once more with those days (only when such a decision exists)."""
+    month's attendance is checked once more with those days (only when such a decision exists; the
+    exports are read and paired once, then corrected twice)."""
     from payroll.attendance.profile_files import catalog
-    from payroll.timesheet.monthly import MonthInputs, build_month, check_month_attendance
+    from payroll.timesheet.monthly import MonthInputs, build_month, check_month_attendance, month_exports
 
     roster = inputs_module.load_month_roster(staged.roster, staged.contracts, staged.resignations)
     # the installation's profiles as the run stored them (none stored: the bundled ones only)
@@ -67,11 +68,14 @@ def build_from_files(staged: StagedInputs):
         corrections=staged.corrections, leave=staged.leave, overtime=staged.overtime, profile=staged.profile, profiles=profiles,
     )
     decided = decisions_module.load_decisions(staged.decisions, roster)
+    # the build's check is the run's only read of the exports: they are not kept past it
+    month_inputs = dataclasses.replace(month_inputs, keep_exports=False)
     if any(d.decision == decisions_module.SCHEDULED for d in decided.values()):
-        first = check_month_attendance(month_inputs)
+        exports = month_exports(month_inputs)
+        first = check_month_attendance(month_inputs, exports=exports)
         month_inputs = dataclasses.replace(month_inputs, extra_corrections=decisions_module.scheduled_corrections(first.exceptions, decided, roster))
-    # the build's check is the run's last read of the exports: they are not kept past it
-    return build_month(dataclasses.replace(month_inputs, keep_exports=False))
+        return build_month(month_inputs, checked=check_month_attendance(month_inputs, exports=exports))
+    return build_month(month_inputs)
 
 
 def employer_of(staged: StagedInputs) -> Employer:

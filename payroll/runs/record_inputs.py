@@ -91,9 +91,11 @@ def import_files(session: Session, files: list[tuple[str, Path]], month: str, ac
         raise InputError(f"{next(iter(by_role.values()))}: roster.csv와 contracts.csv는 함께 가져옵니다 (둘 다 두거나 `payroll import`로 가져오세요)")
     if "resignations" in by_role:
         import_resignations(session, by_role["resignations"], actor, allow_closed=allow_closed)
-    for role in ("opening_ytd", "opening_wages", "opening_leave", "leave_opening"):
-        if role in by_role:
-            import_opening(session, by_role[role], roster_as_of(session, first), actor, reason)
+    opening = [role for role in ("opening_ytd", "opening_wages", "opening_leave", "leave_opening") if role in by_role]
+    if opening:
+        roster = roster_as_of(session, first)  # an opening file changes balances, never the roster: read it once for all of them
+        for role in opening:
+            import_opening(session, by_role[role], roster, actor, reason)
     return [(role, path) for role, path in files if role not in IMPORTED_ROLES], notes
 
 

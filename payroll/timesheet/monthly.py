@@ -23,7 +23,7 @@ from pathlib import Path
 import polars as pl
 
 from payroll import law as law_module
-from payroll.attendance.checks import CheckResult, check_files
+from payroll.attendance.checks import CheckedExports, CheckResult, check_exports_of_files, with_corrections
 from payroll.attendance.profile_files import Catalog
 from payroll.case import InputError
 from payroll.engine.pipeline import WORKER_SCHEMA
@@ -63,7 +63,7 @@ class MonthInputs:
     #: corrections that come from elsewhere than the corrections file (a run's ``scheduled`` decisions)
     extra_corrections: pl.DataFrame | None = None
     #: whether the exports read stay cached for a later check of the same files (payroll.attendance.guarded):
-    #: a run's build is its last read of them, and lets them go
+    #: a run reads them once and lets them go
     keep_exports: bool = True
 
 
@@ -118,21 +118,29 @@ def month_bounds(month: str) -> tuple[dt.date, dt.date]:
     return dt.date(year, mon, 1), dt.date(year, mon, calendar.monthrange(year, mon)[1])
 
 
-def build_month(inputs: MonthInputs) -> MonthBuild:
+def build_month(inputs: MonthInputs, checked: CheckResult | None = None) -> MonthBuild:
     """The run's build: the days and weeks behind it are not kept (see :data:`SLICE_WORKERS`), and its
     timesheet has only the columns the run reads (:data:`RUN_TIMESHEET_COLUMNS`: 5 of 27, at 20,000
-    workers 70 MiB less held from the build to the 연차 ledgers)."""
-    return build_month_detail(inputs, for_run=True).build
+    workers 70 MiB less held from the build to the 연차 ledgers). ``checked``: the month's attendance
+    check when the caller has made it (:func:`check_month_attendance`)."""
+    return build_month_detail(inputs, for_run=True, checked=checked).build
 
 
-def check_month_attendance(inputs: MonthInputs, law: law_module.Law | None = None) -> CheckResult:
-    """The attendance check of the month, as the build makes it."""
+def month_exports(inputs: MonthInputs, law: law_module.Law | None = None) -> CheckedExports:
+    """The month's exports read and checked before any correction (the part of
+    :func:`check_month_attendance` a second check with other corrections can take again)."""
     law = law or law_module.current()
     first, last = month_bounds(inputs.month)
     dup = int(law.on(first)["timesheet.duplicate_window_minutes"])
     # the whole weeks around the month: their days of the adjacent months decide the 40-hour week and the 주휴
-    return check_files([Path(p) for p in inputs.attendance], inputs.roster, inputs.corrections, inputs.profile, dup, (first, last), week_span(first, last),
-                       profiles=inputs.profiles, extra_corrections=inputs.extra_corrections, keep_exports=inputs.keep_exports)
+    return check_exports_of_files([Path(p) for p in inputs.attendance], inputs.roster, inputs.profile, dup, (first, last), week_span(first, last),
+                                  profiles=inputs.profiles, keep_exports=inputs.keep_exports)
+
+
+def check_month_attendance(inputs: MonthInputs, law: law_module.Law | None = None, exports: CheckedExports | None = None) -> CheckResult:
+    """The attendance check of the month, as the build makes it; ``exports``: :func:`month_exports` of
+    these inputs when the caller has it already."""
+    return with_corrections(exports or month_exports(inputs, law), inputs.corrections, month_bounds(inputs.month), inputs.extra_corrections)
 
 
 @dataclass(frozen=True)
@@ -173,14 +181,15 @@ def _slices(inputs: MonthInputs, checked: CheckResult, leave: pl.DataFrame, appr
         yield _build_slice(roster.only(part), checked.shifts.filter(mine), leave.filter(mine), approvals.filter(mine), first, last, law, for_run)
 
 
-def build_month_detail(inputs: MonthInputs, law: law_module.Law | None = None, for_run: bool = False) -> MonthDetail:
+def build_month_detail(inputs: MonthInputs, law: law_module.Law | None = None, for_run: bool = False, checked: CheckResult | None = None) -> MonthDetail:
     """The month's build and what is behind it; ``for_run``: the run's build, whose detail has no days
     or weeks and whose timesheet has the run's columns (the run needs no more, and at a large head
-    count the rest is most of the build's memory)."""
+    count the rest is most of the build's memory); ``checked``: the month's attendance check of
+    ``inputs``, when the caller has made it."""
     law = law or law_module.current()
     first, last = month_bounds(inputs.month)
     roster = inputs.roster
-    checked = check_month_attendance(inputs, law)
+    checked = checked or check_month_attendance(inputs, law)
     leave = load_leave(inputs.leave, roster)
     approvals = load_approvals(inputs.overtime, roster)
     parts, seq_from = [], 0

@@ -29,6 +29,22 @@ def _cell(value: object) -> object:
     return value
 
 
+def joined_lists(frame: pl.DataFrame) -> pl.DataFrame:
+    """``frame`` with each list column as the text :func:`_cell` makes of a list ("a, None, 3")."""
+    joined = []
+    for name, dtype in frame.schema.items():
+        if not isinstance(dtype, (pl.List, pl.Array)):
+            continue
+        inner = dtype.inner
+        if isinstance(dtype, pl.List) and (inner == pl.String or inner.is_integer()):
+            # str() of a text or an int is what polars makes of it; str(None) is "None"
+            items = pl.element().cast(pl.String).fill_null("None")
+            joined.append(pl.col(name).list.eval(items).list.join(", "))
+        else:  # str() of a date, a bool, a float…: Python's own, value by value
+            joined.append(pl.Series(name, [_cell(v) for v in frame.get_column(name).to_list()], dtype=pl.String))
+    return frame.with_columns(joined) if joined else frame
+
+
 def xlsx_bytes(sheets: dict[str, pl.DataFrame | list[list[object]]], widths: dict[str, int] | None = None) -> bytes:
     from openpyxl import Workbook
 
@@ -41,8 +57,7 @@ def xlsx_bytes(sheets: dict[str, pl.DataFrame | list[list[object]]], widths: dic
         cells = SheetCells(wb.create_sheet(title=title[:31]))
         if isinstance(content, pl.DataFrame):
             cells.append(list(content.columns))
-            for row in content.iter_rows():
-                cells.append([_cell(v) for v in row])
+            cells.append_frame(joined_lists(content))  # built by columns with polars, the bytes of append row by row
         else:
             for row in content:
                 cells.append([_cell(v) for v in row])

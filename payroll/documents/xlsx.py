@@ -16,7 +16,7 @@ import zipfile
 from collections.abc import Iterable, Sequence
 from copy import copy
 from decimal import Decimal
-from typing import IO
+from typing import IO, TYPE_CHECKING
 from xml.sax.saxutils import escape
 
 from openpyxl import Workbook
@@ -30,6 +30,9 @@ from openpyxl.writer.excel import ExcelWriter
 from openpyxl.xml.functions import xmlfile
 
 from payroll.security.cells import FORMULA_STARTS, xlsx_text
+
+if TYPE_CHECKING:
+    import polars as pl
 
 WON_FORMAT = "#,##0;-#,##0;0"
 HEADER_FILL = PatternFill("solid", fgColor="E8EDF2")
@@ -97,7 +100,18 @@ class SheetCells:
         """Write ``values`` as the next row, each with the style id at its place in ``styles``
         (0 or no ``styles``: the default style). ``None`` with the default style is no cell."""
         self.row += 1
-        r = self.row
+        self._account(self.row, *self._row(self.row, values, styles))
+
+    def append_frame(self, frame: pl.DataFrame, styles: Sequence[int] | None = None) -> None:
+        """Write every row of ``frame`` as the next rows: the bytes of ``append(row, styles)`` for each
+        row, built column by column with polars (:mod:`payroll.documents.xlsx_frames`)."""
+        from payroll.documents.xlsx_frames import append_frame
+
+        append_frame(self, frame, styles)
+
+    def _row(self, r: int, values: Sequence, styles: Sequence[int] | None) -> tuple[str | None, int, int]:
+        """Row ``r`` of ``values`` as its ``<row>`` element (None: no element) and the first and last
+        column that has a cell (0 when none has)."""
         letters = self._letters_up_to(len(values))
         out = []
         first = last = 0
@@ -138,13 +152,18 @@ class SheetCells:
                 first = j
             last = j
         if out:
-            self.parts.append(f'<row r="{r}">{"".join(out)}</row>')
+            return f'<row r="{r}">{"".join(out)}</row>', first, last
+        return (f'<row r="{r}"></row>' if self.keep_empty_rows else None), 0, 0
+
+    def _account(self, r: int, part: str | None, first: int, last: int) -> None:
+        """Keep row ``r`` (:meth:`_row`) and widen the used range by its cells."""
+        if part is not None:
+            self.parts.append(part)
+        if first:
             self.min_row = self.min_row or r
             self.max_row = r
             self.min_col = min(self.min_col, first) if self.min_col else first
             self.max_col = max(self.max_col, last)
-        elif self.keep_empty_rows:
-            self.parts.append(f'<row r="{r}"></row>')
 
     def _cell_of(self, row: int, column: int, value, style: int) -> Cell:
         cell = Cell(self.ws, row=row, column=column)

@@ -316,8 +316,9 @@ def check_files(paths: list[Path], roster: Roster | None = None, corrections: Pa
                 extra_corrections: pl.DataFrame | None = None, keep_exports: bool = True) -> CheckResult:
     """Read and check the exports (``profile``: a name, alias or TOML path; ``profiles``: where names are looked up).
     Each is read under the limits of untrusted files (:mod:`payroll.attendance.guarded`, which also
-    keeps the exports it read last: a run whose ``scheduled`` decisions check the month twice
-    does not read them twice); ``keep_exports=False`` when no later read of these files follows."""
+    keeps the exports it read last: a console page shown again does not read them again);
+    ``keep_exports=False`` when no later read of these files follows. A caller that checks the same
+    exports with other corrections keeps :func:`check_exports_of_files` and calls :func:`with_corrections`."""
     return with_corrections(check_exports_of_files(paths, roster, profile, dup_window, month, keep, profiles, keep_exports), corrections, month, extra_corrections)
 
 

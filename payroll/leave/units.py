@@ -73,10 +73,9 @@ def amount_text(minutes: int, day_minutes: int, hour_based: bool = False) -> str
 def leave_text(minutes: int, day: dt.date | None = None, law: Law | None = None, day_minutes: int = FULL_DAY_MINUTES) -> str:
     """An amount of 연차 as of ``day``: days and hours (8시간 = 1일 unless ``day_minutes`` says the
     worker's day), hours first once hour-based 연차 is in force on ``day``."""
+    in_hours = False
     if day is not None:
         from payroll import law as law_module
 
-        hour_based_now = hour_based(law or law_module.current(), day)
-    else:
-        hour_based_now = False
-    return amount_text(int(minutes), day_minutes, hour_based_now)
+        in_hours = hour_based(law or law_module.current(), day)
+    return amount_text(int(minutes), day_minutes, in_hours)

@@ -251,6 +251,34 @@ def test_a_month_needing_an_unannounced_figure_is_refused_then_run_provisional_t
     assert mar["provisional_settled"] == []  # settled once
 
 
+def test_december_paid_in_january_reads_its_own_month_but_the_tax_table_of_the_pay_date(store, home, tmp_path):
+    """12월분 paid on 2027-01-08: the premiums, the 생활임금 and the employer's figures are December's
+    (no 2027 고시 is needed), the withholding figures are those in force on the pay date."""
+    law = law_module.current()
+    tax_table = law.parameter("income_tax.simplified_tax_table")
+    cap = law.parameter("health_insurance.premium_cap_employee")
+    assert figures.days_read(tax_table, "2026-12", D(2027, 1, 8)) == [D(2027, 1, 8)]
+    assert figures.days_read(law.parameter("non_taxable.meal_monthly"), "2026-12", D(2027, 1, 8)) == [D(2027, 1, 8)]
+    assert figures.days_read(cap, "2026-12", D(2027, 1, 8)) == [D(2026, 12, 1), D(2026, 12, 31)]
+    assert figures.days_read(tax_table, "2026-12", None) == [D(2026, 12, 1), D(2026, 12, 31)]
+    december = {r.key: r.state for r in figures.month_states(law, "2026-12", D(2027, 1, 8))}
+    assert "missing" not in december.values() and "unconfirmed" not in december.values()
+    assert "employment_insurance.coverage_income_threshold" not in december  # §10①2 from 2027-01-01: not a December figure
+    january = {r.key: r.state for r in figures.month_states(law, "2027-01", D(2027, 2, 10))}
+    assert january["health_insurance.premium_cap_employee"] == "missing" and january["living_wage.hourly"] == "missing"
+
+    inputs = write_inputs(tmp_path / "inputs", month="2026-12", pay_date=D(2027, 1, 8))
+    assert figures.expected_pay_date(inputs, "2026-12") == D(2027, 1, 8)
+    dec = _run(store, inputs, tmp_path, "2026-12")  # a regular run: nothing to announce first
+    assert dec["provisional"] == []
+    with store.session() as s:
+        run = s.get(Run, dec["run_id"])
+        assert not run.provisional and run.pay_date == D(2027, 1, 8)
+        assert [f for f in json.loads(run.law_figures or "[]") if f["state"] == "provisional"] == []
+    text = "".join(p.extract_text() for p in PdfReader(Path(dec["out_dir"]) / "payslips" / "W002.pdf").pages)
+    assert "209시간 × 12,121원" in text and "잠정" not in text and "고시 확인 전" not in text
+
+
 def test_close_waits_for_the_settlement_of_a_figure_entered_after_the_run(store, home, tmp_path):
     inputs = write_inputs(tmp_path / "inputs", month="2027-01", pay_date=D(2027, 2, 10))
     _run(store, inputs, tmp_path, "2027-01", provisional=True)
@@ -269,6 +297,8 @@ def test_cli_rules_check_and_a_refused_run_exit_codes(tmp_path):
     data = json.loads(p.stdout)
     assert p.returncode == 1 and data["missing"] >= 4
     assert {"living_wage.hourly", "health_insurance.premium_cap_employee"} <= {f["key"] for f in data["figures"] if f["state"] == "missing"}
+    p = run("rules", "check", "2026-12", "--pay-date", "2027-01-08", "--db", str(tmp_path / "p.db"))
+    assert p.returncode == 0 and p.stdout.startswith("2026-12 (지급일 2027-01-08): 시행 중") and "미고시" not in p.stdout, p.stdout
     p = run("rules", "announce", "living_wage.hourly", "--from", "2027-01-01", "--to", "2027-12-31", "--value", "12,500",
             "--source", "서울특별시 고시 (시험)", "--db", str(tmp_path / "p.db"), "--by", "hr")
     assert p.returncode == 0, p.stderr

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import click
 
@@ -135,30 +136,38 @@ def _open(db):
 
 @rules_command.command("check")
 @click.argument("month")
-@click.option("--pay-date", "pay_date_text", help="지급일 YYYY-MM-DD (원천징수 규칙의 기준일)")
+@click.option("--pay-date", "pay_date_text", help="지급일 YYYY-MM-DD (원천징수 수치의 기준일; 기본: 입력 폴더의 MONTH/run.toml 또는 employer.toml의 임금지급일)")
+@click.option("--inputs", "inputs_dir", type=click.Path(file_okay=False, path_type=Path), default="inputs", show_default=True,
+              help="지급일을 읽을 입력 폴더 (payroll run 과 같은 폴더)")
 @click.option("--db", help=DB_HELP)
 @click.option("--json", "as_json", is_flag=True, help="JSON 출력")
-def rules_check_command(month, pay_date_text, db, as_json):
-    """그 달에 필요한 모든 수치와 상태: 시행 중, 설치본 입력, 고시 확인 전, 미고시 (exit 1: 미고시가 있음)."""
+def rules_check_command(month, pay_date_text, inputs_dir, db, as_json):
+    """그 달에 필요한 모든 수치와 상태: 시행 중, 설치본 입력, 고시 확인 전, 미고시 (exit 1: 미고시가 있음).
+
+    보험료·임금·사업장 수치는 그 달의 날짜로, 원천징수 (간이세액표, 비과세 한도)는 지급일로 본다:
+    12월분을 1월에 지급하면 보험료는 12월 것, 세액표는 1월에 시행 중인 것."""
     import sys
 
     from payroll.cli import parse_date
-    from payroll.runs.figures import STATE_LABELS, month_states
+    from payroll.runs.figures import STATE_LABELS, expected_pay_date, month_states
     from payroll.runs.inputs import check_month
 
     check_month(month)
     _open(db)
     from payroll import law as law_module
 
-    states = month_states(law_module.current(), month, parse_date(pay_date_text, "--pay-date"))
+    pay_date = parse_date(pay_date_text, "--pay-date") or expected_pay_date(inputs_dir, month)
+    states = month_states(law_module.current(), month, pay_date)
     missing = [r for r in states if r.state == "missing"]
     if as_json:
-        click.echo(dumps({"month": month, "missing": len(missing), "figures": [r.as_dict() for r in states]}))
+        click.echo(dumps({"month": month, "pay_date": pay_date.isoformat() if pay_date else None, "missing": len(missing),
+                          "figures": [r.as_dict() for r in states]}))
     else:
         counts = {}
         for r in states:
             counts[r.state] = counts.get(r.state, 0) + 1
-        click.echo(f"{month}: " + ", ".join(f"{STATE_LABELS[k]} {v}" for k, v in counts.items()))
+        paid = f"지급일 {pay_date.isoformat()}" if pay_date else "지급일 모름 (--pay-date): 원천징수 수치도 그 달의 날짜로 봄"
+        click.echo(f"{month} ({paid}): " + ", ".join(f"{STATE_LABELS[k]} {v}" for k, v in counts.items()))
         for r in states:
             if r.state == "in_force":
                 continue

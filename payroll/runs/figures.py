@@ -12,6 +12,7 @@ import calendar
 import contextlib
 import datetime as dt
 import fcntl
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
@@ -19,7 +20,7 @@ from typing import Iterator
 from payroll import announced, installation
 from payroll import law as law_module
 from payroll.case import InputError
-from payroll.law import Law, RuleError
+from payroll.law import Law, Parameter, RuleError
 from payroll.runs import law_state, provisional
 from payroll.store.db import Store
 
@@ -50,19 +51,58 @@ class FigureState:
                 "value": self.value, "period": self.period, "reference": self.reference, "command": self.command}
 
 
-def month_days(month: str, pay_date: dt.date | None) -> list[dt.date]:
+def month_days(month: str) -> list[dt.date]:
+    """The first and the last day of ``month``."""
     year, mon = int(month[:4]), int(month[5:7])
-    days = [dt.date(year, mon, 1), dt.date(year, mon, calendar.monthrange(year, mon)[1])]
-    return days + ([pay_date] if pay_date else [])
+    return [dt.date(year, mon, 1), dt.date(year, mon, calendar.monthrange(year, mon)[1])]
+
+
+@functools.lru_cache(maxsize=1)
+def pay_date_parameters() -> frozenset[str]:
+    """The figures a month reads on its pay date; every other figure is read on the month's own days.
+
+    Withholding follows the payment: the 간이세액표 and the 일용근로자 rates in force when the pay is
+    paid (소득세법 §134①③), and the 비과세 limits of that payment (the engine's steps whose
+    ``date_key`` is the pay date; the group insurance's yearly 비과세 limit, read by the welfare
+    items on the pay date). The premiums are those of the month they insure (국민연금법 §88,
+    국민건강보험법 §69: 월별 보험료), wages are owed for the days worked, and the employer's own
+    figures (생활임금, pay table, welfare amounts) are those of the month: a December paid on
+    10 January uses December's figures for all of them.
+    """
+    from payroll.engine.pipeline import PIPELINE
+    from payroll.welfare.group_insurance import LIMIT_PARAM
+
+    return frozenset(p for step in PIPELINE if step.date_key == "pay_date" for p in step.params) | {LIMIT_PARAM}
+
+
+def days_read(p: Parameter, month: str, pay_date: dt.date | None) -> list[dt.date]:
+    """The days a run of ``month`` paid on ``pay_date`` reads ``p`` on (the month's own days when
+    the pay date is not known)."""
+    if pay_date is not None and p.name in pay_date_parameters():
+        return [pay_date]
+    return month_days(month)
+
+
+def expected_pay_date(inputs_dir: Path, month: str) -> dt.date | None:
+    """The pay date a run of ``month`` from ``inputs_dir`` would take (``MONTH/run.toml``, else the
+    employer's pay day), or None when the folder names none."""
+    from payroll.employer import FILE_NAME, employer_in
+    from payroll.runs.inputs import pay_date_of
+
+    root = Path(inputs_dir)
+    try:
+        employer = employer_in(root) if (root / FILE_NAME).is_file() else None
+        return pay_date_of(root, month, None, employer)
+    except InputError:
+        return None
 
 
 def month_states(law: Law, month: str, pay_date: dt.date | None = None) -> list[FigureState]:
-    """Every figure in force, missing or awaiting confirmation on the days of ``month`` (its first
-    and last day and the pay date), the worst state of each first."""
-    days = month_days(month, pay_date)
+    """Every figure in force, missing or awaiting confirmation on the days a run of ``month`` reads
+    it (:func:`days_read`), the worst state of each first."""
     rows = []
     for p in law.parameters.values():
-        states = [(p.state_on(d), d) for d in days]
+        states = [(p.state_on(d), d) for d in days_read(p, month, pay_date)]
         live = [(s, d) for s, d in states if s not in ("ended", "not_yet")]
         if not live:
             continue

@@ -153,10 +153,10 @@ def month_context(app, month: str, *, principal=None, code: str = "", department
     except InputError as exc:
         check_error = _strip(str(exc), root)
     from payroll import law as law_module
-    from payroll.runs.figures import month_states
+    from payroll.runs.figures import expected_pay_date, month_states
     from payroll.runs.mail import deliveries
 
-    states = month_states(law_module.current(), month)
+    states = month_states(law_module.current(), month, expected_pay_date(root, month))
     budget = services.budget_warnings(app, int(month[:4]))
     with Session(app.state.store.engine) as db:
         sent = deliveries(db, month)

@@ -17,16 +17,17 @@ from payroll.web.auth import ANYONE, APPROVER, Principal
 router = APIRouter()
 
 
-def _context(month: str, message: str | None = None, error: str | None = None, form: dict | None = None) -> dict:
-    states = figures.month_states(law_module.current(), month)
-    return {"month": month, "states": states, "labels": figures.STATE_LABELS, "missing": [s for s in states if s.state == "missing"],
+def _context(request: Request, month: str, message: str | None = None, error: str | None = None, form: dict | None = None) -> dict:
+    pay_date = figures.expected_pay_date(request.app.state.inputs_dir, month)
+    states = figures.month_states(law_module.current(), month, pay_date)
+    return {"month": month, "pay_date": pay_date, "states": states, "labels": figures.STATE_LABELS, "missing": [s for s in states if s.state == "missing"],
             "message": message, "error": error, "form": form or {}}
 
 
 @router.get("/rules/{month}")
 def rules_page(request: Request, month: str, user: Principal = Depends(ANYONE)):
     check_month(month)
-    return render(request, "rules.html", _context(month))
+    return render(request, "rules.html", _context(request, month))
 
 
 def _date(text: str, field: str) -> dt.date | None:
@@ -50,10 +51,10 @@ def announce(request: Request, month: str, key: str = Form(""), start: str = For
         result = figures.announce(request.app.state.store, form["key"].strip(), begin, _date(form["end"], "적용 종료일"), form["value"],
                                   form["source"], user.name)
     except InputError as exc:
-        return render(request, "rules.html", _context(month, error=str(exc), form=form), status_code=400)
+        return render(request, "rules.html", _context(request, month, error=str(exc), form=form), status_code=400)
     affected = "; ".join(f"{a['month']} 잠정 실행 {a['run_id']}: {a['next_step']}" for a in result["affected"])
     message = f"{result['label']} = {result['value']} ({result['from']}…{result['to'] or ''}, {result['source']}) 입력했습니다." + (f" {affected}" if affected else "")
-    return render(request, "rules.html", _context(month, message=message))
+    return render(request, "rules.html", _context(request, month, message=message))
 
 
 @router.post("/rules/{month}/confirm")
@@ -64,5 +65,5 @@ def confirm(request: Request, month: str, key: str = Form(""), year: str = Form(
             raise InputError(f"연도: 숫자가 아닙니다: {year!r}")
         result = figures.confirm(request.app.state.store, key.strip()[:120], int(year), source[:300], user.name)
     except InputError as exc:
-        return render(request, "rules.html", _context(month, error=str(exc)), status_code=400)
-    return render(request, "rules.html", _context(month, message=f"{result['label']}: {result['year']}년 확인 ({result['source']})"))
+        return render(request, "rules.html", _context(request, month, error=str(exc)), status_code=400)
+    return render(request, "rules.html", _context(request, month, message=f"{result['label']}: {result['year']}년 확인 ({result['source']})"))

@@ -147,11 +147,12 @@ def test_switch_alternatives_change_the_result(monkeypatch):
     from tests.helpers import case
 
     frames = case_frames([case(pay=5_000_000, month="2026-11", pay_date="2026-11-10")])
+    default_hash = load().content_hash  # before the switch is set: alone, this test is the first to load the law
     monkeypatch.setenv("PAYROLL_SWITCH_LONG_TERM_CARE_RATIO", "exact")
     exact_law = load()
     row = compute(*frames, Context(exact_law, pay_items.current())).row(0, named=True)
     assert row["long_term_care"] == 23_620  # the exact ratio keeps the pre-2026-11 result
-    assert exact_law.content_hash != law_module.current().content_hash
+    assert exact_law.content_hash != default_hash
     monkeypatch.setenv("PAYROLL_SWITCH_EMPLOYMENT_INSURANCE_ROUNDING", "floor1")
     frames = case_frames([case(pay=2_156_881)])
     row = compute(*frames, Context(load(), pay_items.current())).row(0, named=True)
@@ -170,3 +171,27 @@ def test_a_worker_leaving_on_new_years_eve_can_be_paid_severance():
     wages = {f"2026-{m:02d}": 2_533_289 for m in range(1, 13)}
     result = compute_severance("W1", [contract], dt.date(2026, 12, 31), wages)
     assert result.severance_pay > 0 and result.retirement_income_tax >= 0
+
+
+#: periods that begin before the citation's 시행일, and why the law reaches back to them
+CITED_LATER = {
+    "long_term_care.ratio_to_health": "부칙 제3조: from the premium of the month that holds 2026-11-27 (decision D1)",
+    "year_end.child_tax_credit_min_age": "부칙 <제21548호> 제2조: the whole 2026 과세기간",
+    "year_end.child_tax_credit_cohort_min_age": "부칙 <제21548호> 제2조③: the whole 2026 과세기간",
+    "year_end_claims.comprehensive_limit": "부칙 <제21612호> 제3조: the 연말정산 of 2026 income",
+    "timesheet.temporary_holidays": "a 임시공휴일 is designated during the year it belongs to",
+}
+
+
+def test_a_period_cites_the_law_in_force_when_it_begins():
+    """A value dated from 2025 cites what was in force in 2025, not a later Act that kept it
+    (the 2025 산재 rates cited the 2026 고시, the 2025 보육수당 limit and 표준세액공제 a 2025-12 Act)."""
+    later = {}
+    for p in load().parameters.values():
+        for period in p.periods:
+            effective = period.citation.effective
+            if effective is not None and effective > period.start:
+                later.setdefault(p.name, []).append((period.start, effective))
+    assert set(later) == set(CITED_LATER), later
+    accident = load().parameter("industrial_accident.business_rate")
+    assert all("2026년도" not in q.citation.promulgation for q in accident.periods if q.start.year == 2025)

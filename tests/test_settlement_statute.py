@@ -87,6 +87,22 @@ def test_child_age_2025_is_8_and_the_2017_cohort_counts():
     assert _kids_credit(2025, 2018) == 0
 
 
+def test_single_parent_needs_a_descendant_or_adopted_child_not_a_foster_child():
+    # §51①6: 배우자가 없는 사람으로서 기본공제대상자인 "직계비속 또는 입양자"가 있는 경우 연 100만원.
+    # A 위탁아동 is a 기본공제대상자 of its own kind (§50①3마), neither: 본인 150만 + 위탁아동 150만 = 300만, no 한부모.
+    def settled(relationship: str):
+        claims = Claims("W1", 2026, dependants=(DependantIn(relationship=relationship, birth_date=dt.date(2015, 1, 1)),), single_parent=True)
+        return settle(YearToDate("W1", 2026, 30_000_000, national_pension=1_425_000), claims)
+
+    foster, child = settled("foster"), settled("descendant")
+    assert (foster.row["personal_deduction"], foster.row["single_parent"]) == (3_000_000, False)
+    assert (child.row["personal_deduction"], child.row["single_parent"]) == (4_000_000, True)
+    # 표준 path: 20,250,000 − 3,000,000 − 1,425,000 = 15,825,000 → 840,000 + 15% × 1,825,000 = 1,113,750;
+    # − 근로소득세액공제 612,562 (55%, under 74만) − 자녀 250,000 (a 위탁아동 counts: §59의2①) − 표준 130,000 = 121,188
+    assert (foster.determined_tax, foster.row["settlement_income_tax"], foster.row["settlement_local_income_tax"]) == (121_188, 121_180, 12_110)
+    assert [i.code for i in foster.issues] == ["single_parent_not_eligible"]
+
+
 def test_pension_is_cut_before_the_premiums_when_deductions_exceed_income():
     # §51의3③: 인적 + 연금 + 특별소득공제 > 종합소득금액 → the excess is 연금보험료공제 not taken.
     # 총급여 6,000,000: 근로소득공제 3,500,000 + 1,000,000 × 40% = 3,900,000 → 2,100,000; − 본인 1,500,000 = 600,000.

@@ -155,7 +155,7 @@ def reduce_claims(claims: list, year: int, law: Law, self_birth: dict[str, dt.da
         (c("eligible") & c("disabled")).sum().cast(pl.Int64).alias("dep_disabled"),
         c("child").sum().cast(pl.Int64).alias("children"),
         c("card_child").sum().cast(pl.Int64).alias("card_children"),
-        (c("eligible") & rel.is_in(["descendant", "foster"])).any().alias("has_descendant"),
+        (c("eligible") & (rel == "descendant")).any().alias("has_descendant"),  # §51①6: 직계비속 또는 입양자 — a 위탁아동 (§50①3마) is neither
         (rel == "spouse").any().alias("has_spouse"),
         pl.when(c("eligible") & rel.is_in(["descendant", "foster"]) & (c("birth_order") > 0)).then(birth_amount(c("birth_order"))).otherwise(0).sum().cast(pl.Int64).alias("dep_birth_credit"),
         (c("eligible") & rel.is_in(["descendant", "foster"]) & (c("birth_order") > 0)).sum().cast(pl.Int64).alias("dep_births"),

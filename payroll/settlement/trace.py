@@ -58,7 +58,10 @@ TRACE_STEPS: tuple[tuple[str, str, tuple[str, ...], str], ...] = (
     ("credit_marriage", "혼인세액공제 (한도 전)", (f"{C}.marriage_credit",), ""),
     *((f"applied_cr_{name}", f"{label} (적용)", (), "소득세법 §61 (산출세액 한도; 연금계좌세액공제가 마지막)") for name, label in CREDITS),
     ("applied_determined_tax", "결정세액 소득세", (), "소득세법 §15 2호; decision D10"),
-    ("determined_local_tax", "결정세액 지방소득세 (소득세의 10%)", ("income_tax.local_income_tax_rate",), ""),
+    # the rate's citation notes decision D7's 10원 floor, which is the monthly withholding's: a 결정세액 keeps its won
+    # and only the 차감징수세액 is cut to 10원 (국고금관리법 §47, the line below)
+    ("determined_local_tax", "결정세액 지방소득세 (소득세 결정세액의 10%, 원 미만 절사)",
+     ("income_tax.local_income_tax_rate",), "지방세법 §103의13; 10원 미만 끝수는 결정세액이 아니라 차감징수세액에서 버림 (국고금관리법 §47①)"),
     ("income_tax_paid", "기납부세액 소득세", (), "소득세법 §137①3"),
     ("local_income_tax_paid", "기납부세액 지방소득세", (), "지방세법 §103의13"),
     ("settlement_income_tax", "차감징수세액 소득세 (음수는 환급)", (f"{Y}.settlement_rounding_unit", "income_tax.small_amount_limit"), ""),

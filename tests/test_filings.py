@@ -90,6 +90,15 @@ def test_the_annual_file_passes_its_check_and_a_changed_figure_does_not(year):
     w1 = ye.frame.filter(ye.frame["worker_id"] == "W001").to_dicts()[0]
     assert (c["C011"], c["C072"], c["C147A"], c["C150A"]) == ("김민준", w1["total_pay"], w1["applied_determined_tax"], w1["income_tax_paid"])
     assert c["C151A_1"] == (1 if w1["settlement_income_tax"] < 0 else 0) and c["C151A_2"] == abs(w1["settlement_income_tax"])
+    # numeric fields are zero-padded digits (filing-layouts.md §3.2–3.4: A2, A4, A5, B2, B4 9(6), B17, C2, C7, C9, C12)
+    b_field = lay.field("B", "B004")
+    assert records[1][b_field.start:b_field.start + b_field.length] == b"000001"
+    for kind, fid in (("A", "A002"), ("A", "A004"), ("A", "A005"), ("B", "B017"), ("C", "C007"), ("C", "C012")):
+        assert lay.field(kind, fid).kind == "9", fid
+    wrong_b = bytearray(records[1])
+    wrong_b[b_field.start:b_field.start + b_field.length] = b"000002"
+    rep = check_annual(b"".join(r + b"\r\n" for r in [records[0], bytes(wrong_b), *records[2:]]), "x")
+    assert any("B004" in e for e in rep.errors)
 
     # one 총급여 changed by a digit: the C record's own sums, the B total and the batch all disagree
     f = lay.field("C", "C072")

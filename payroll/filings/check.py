@@ -94,6 +94,8 @@ def check_annual(data: bytes, path: str, against: list[dict] | None = None) -> C
         if kind == "B":
             b_count += 1
             b = v
+            if v.get("B004") != b_count:
+                rep.errors.append(f"{where}: B004 일련번호 {v.get('B004')!r} (기대값 {b_count})")
             if v.get("B005") != biz or v.get("B009") != a.get("A014"):
                 rep.errors.append(f"{where}: 사업자등록번호나 귀속연도가 A 레코드와 다릅니다")
         elif kind == "C":

@@ -127,12 +127,20 @@ def test_full_resident_numbers_only_with_the_key(year, tmp_path):
         pytest.skip("no key helper")
     mp.setenv(crypto.KEY_FILE_ENV, str(key_file))
     put_rrn(store, "W002", "920701-2345678", "tester")
+    put_rrn(store, "W003", "760203-6123454", "tester")  # a 외국인등록번호 (seventh digit 6)
     with store.session() as s:
         full, masked = rrn_source(s, True)
         af = annual_file(s, 2026, load_filing_config(session=s), SUBMITTED, full)
         plain = annual_file(s, 2026, load_filing_config(session=s), SUBMITTED, rrn_source(s, False)[0])
-    assert b"9207012345678" in af.data and af.masked == 4 and b"9207012345678" not in plain.data
+    assert b"9207012345678" in af.data and af.masked == 3 and b"9207012345678" not in plain.data
     assert masked("W002") == "920701-2******"
+    # filing-layouts.md §3.4: C12 내·외국인 1 = 내국인, 9 = 외국인; the roster has no 국적, so C14 is left to fill in (and said so)
+    lay = load_layout("annual_2023")
+    by_number = {c["C013"]: c for c in (decode(lay, r)[1] for r in split_records(af.data) if r[:1] == b"C")}
+    assert (by_number["7602036123454"]["C012"], by_number["7602036123454"]["C014"]) == (9, "")
+    assert (by_number["9207012345678"]["C012"], by_number["9207012345678"]["C014"]) == (1, "KR")
+    assert any("W003: 외국인등록번호" in n for n in af.notes)
+    assert check_annual(af.data, af.name).ok
     mp.delenv(crypto.KEY_FILE_ENV)
 
 

@@ -214,3 +214,10 @@ def test_a_console_upload_is_stored_and_shown_masked(tmp_path, key_file):
     with store.session() as s:
         assert not any(GOOD.encode() in blob_content(b) for b in s.exec(select(InputBlob)).all())
     store.dispose()
+
+
+def test_a_foreign_registration_number_is_known_by_its_seventh_digit_even_masked():
+    from payroll.security.rrn import is_foreign_number
+
+    assert is_foreign_number("760203-6123454") and is_foreign_number("760203-6******") and is_foreign_number("8805155******")
+    assert not is_foreign_number("920701-2345678") and not is_foreign_number("9207012******") and not is_foreign_number("")

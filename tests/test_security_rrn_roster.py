@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from openpyxl import load_workbook
 from pypdf import PdfReader
 from sqlmodel import select
 
@@ -25,7 +26,9 @@ from payroll.store.models import InputBlob, PersonalData
 from test_runs_support import ROSTER
 from test_security_rrn import key_file, rrn  # noqa: F401 - the fixture
 
-NUMBERS = {wid: rrn(birth[2:4] + birth[5:7] + birth[8:10], "1" if birth < "2000" else "3", f"{i:05d}")
+#: W004 (daily) and W006 (regular) hold 외국인등록번호 (seventh digit 6 and 5): the filings say 외국인 for them
+FOREIGN = {"W004": "6", "W006": "5"}
+NUMBERS = {wid: rrn(birth[2:4] + birth[5:7] + birth[8:10], FOREIGN.get(wid, "1" if birth < "2000" else "3"), f"{i:05d}")
            for i, (wid, _name, birth, *_rest) in enumerate(ROSTER, start=11)}
 MONTH = "2026-06"  # the half-year's 간이지급명세서 is in its filing pack
 
@@ -112,6 +115,19 @@ def test_cli_import_keeps_each_full_number_encrypted_and_the_filing_writes_it_on
         assert NUMBERS[wid].replace("-", "").encode() in with_rrn[simplified]
         assert NUMBERS[wid].replace("-", "").encode() not in plain[simplified]
     assert b"*" * 6 in plain[simplified]
+    # 내·외국인 from the seventh digit, full or masked (filing-layouts.md §2.4 C9: 1 = 내국인, 9 = 외국인)
+    from payroll.filings.fixed import decode, load_layout
+    from payroll.filings.simplified import LAYOUT
+
+    for pack in (with_rrn, plain):
+        codes = {c["C07"]: c["C09"] for c in (decode(load_layout(LAYOUT), r)[1] for r in pack[simplified].split(b"\r\n") if r[:1] == b"C")}
+        assert codes == {name: 9 if wid in FOREIGN else 1 for wid, name, *_ in ROSTER if wid in regular}
+    # 근로내용확인신고 (§1.3 D 국적코드: 100 = 대한민국; a foreigner's from the code sheet, with E 체류자격): left to fill in, so not [제출용]
+    (daily,) = [name for name in with_rrn if "근로내용확인신고" in name]
+    book = load_workbook(io.BytesIO(with_rrn[daily]))
+    (row,) = list(book["서식"].iter_rows(min_row=2, values_only=True))
+    assert row[1] == "최수아" and row[3] is None and book["안내"]["A1"].value.startswith("[사전 점검용]")
+    assert any("외국인 근로자 최수아" in str(c.value) for c in book["안내"]["A"])
     # nowhere in clear: the database file, the input store, the run's outputs
     assert not any(c in _database_bytes(db_file) for c in _clear_forms())
     assert not any(c in _readable_bytes(Path(summary["out_dir"])) for c in _clear_forms())

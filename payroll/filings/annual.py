@@ -30,6 +30,7 @@ from payroll import law as law_module
 from payroll.case import InputError
 from payroll.filings.config import FilingConfig
 from payroll.filings.fixed import encode, load_layout
+from payroll.security.rrn import is_foreign_number
 from payroll.settlement.declaration import ClaimsIn
 from payroll.settlement.engine import law_date
 from payroll.yearend import records
@@ -109,8 +110,11 @@ def annual_file(session: Session, year: int, cfg: FilingConfig, submitted: dt.da
         out.masked += full is None
         start, end = period_of(roster, wid, year)
         where = f"C record {seq} ({wid})"
+        foreign = is_foreign_number(rrn)
+        if foreign:
+            notes.append(f"{wid}: 외국인등록번호 — 내·외국인 C12 = 9; 국적코드 C14는 명부에 국적이 없어 빈칸: 제출 전 입력")
         c = {"C001": "C", "C002": DATA_KIND, "C003": cfg.tax_office_code, "C004": seq, "C005": biz, "C006": 0, "C007": "1", "C008": "KR",
-             "C009": "2", "C010": "2", "C011": w.name, "C012": "1", "C013": rrn, "C014": "KR",
+             "C009": "2", "C010": "2", "C011": w.name, "C012": "9" if foreign else "1", "C013": rrn, "C014": "" if foreign else "KR",
              "C015": "1" if claims is not None and claims.head_of_household else "2", "C016": "1", "C017": "2", "C018": "", "C019": "2",
              "C020": biz, "C021": cfg.office.name, "C022": int(start.strftime("%Y%m%d")), "C023": int(end.strftime("%Y%m%d")),
              "C148": effective_rate_per_mille(int(row["applied_determined_tax"]), int(row["total_pay"])), **_c_values(lines)}
@@ -181,7 +185,8 @@ def _e_records(layout, seq: int, biz: str, rrn: str, w, claims, row: dict, cfg: 
         e: dict[str, object] = {"E001": "E", "E002": DATA_KIND, "E003": cfg.tax_office_code, "E004": seq, "E005": biz, "E006": rrn, "E175": n}
         for i, p in enumerate(people[start:start + 3], start=1):
             flag = lambda b: "1" if b else ""  # noqa: E731
-            e.update({f"E007_{i}": RELATION_CODES[p["rel"]], f"E008_{i}": "1", f"E009_{i}": p["name"], f"E010_{i}": p["rrn"] or rrn,
+            e.update({f"E007_{i}": RELATION_CODES[p["rel"]], f"E008_{i}": "9" if is_foreign_number(p["rrn"] or rrn) else "1", f"E009_{i}": p["name"],
+                      f"E010_{i}": p["rrn"] or rrn,
                       f"E011_{i}": flag(p["basic"]), f"E012_{i}": flag(p["disabled"]), f"E013_{i}": flag(p["woman"]), f"E014_{i}": flag(p["elderly"]),
                       f"E015_{i}": flag(p["single_parent"]), f"E016_{i}": str(min(p["birth"], 3)) if p["birth"] else "", f"E017_{i}": flag(p["child"]),
                       f"E018_{i}": p.get("edu", "")})

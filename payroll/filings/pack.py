@@ -26,6 +26,7 @@ from sqlmodel import Session
 
 from payroll.filings import sheets
 from payroll.filings.config import FilingConfig
+from payroll.security.rrn import is_foreign_number
 
 NTS_ENCRYPTION = ("국세청 홈택스 '변환 제출'은 국세청 암호화 모듈(공개되지 않음)로 암호화한 파일만 받습니다: 이 파일은 그 전 단계까지입니다 — "
                   "인증된 프로그램(국세청 전자신고 변환 프로그램 등)에 넣어 검증·암호화하거나 값을 홈택스에 옮겨 적으세요.")
@@ -66,11 +67,15 @@ def _daily_book(rows: list[dict], month: str, cfg: FilingConfig, full, masked, i
              *[f"{d}일" for d in range(1, 32)], "근로일수", "일평균근로시간", "보수지급기초일수", "보수총액(과세소득)", "임금총액", "이직사유코드",
              "보험료부과구분(부호)", "보험료부과구분(사유)", "국세청일용근로소득신고여부", "지급월", "총지급액(과세소득)", "비과세소득", "소득세", "지방소득세"]
     assert len(heads) == 54
-    data, n_masked, complete = [], 0, bool(cfg.occupation_code)
+    data, n_masked, complete, foreigners = [], 0, bool(cfg.occupation_code), []
     for r in rows:
         wid = r["worker_id"]
         number = full(wid)
         n_masked += number is None
+        shown = number or masked(wid, r.get("rrn_masked") or "").replace("-", "")
+        foreign = is_foreign_number(shown)
+        if foreign:  # 국적코드 and 체류자격코드 from the 공단's code sheet: the roster has neither
+            foreigners.append(r.get("name") or wid)
         days = sorted(set(r.get("work_day_numbers") or []))
         if not days:
             complete = False
@@ -79,18 +84,19 @@ def _daily_book(rows: list[dict], month: str, cfg: FilingConfig, full, masked, i
         minutes = int(r.get("worked_minutes") or 0)
         hours = (2 * minutes + 60 * count) // (120 * count) if count else 0  # 시간, 반올림
         pay_date = r["pay_date"]
-        data.append([kind, r.get("name") or wid, number or masked(wid, r.get("rrn_masked") or "").replace("-", "") or "(미기재)", 100, "", "", "", "", cfg.occupation_code,
+        data.append([kind, r.get("name") or wid, shown or "(미기재)", "" if foreign else 100, "", "", "", "", cfg.occupation_code,
                      *[1 if d in days else None for d in range(1, 32)], count, hours, count, int(r.get("taxable_pay") or 0),
                      int(r.get("taxable_pay") or 0), cfg.leaving_reason_daily if kind in (3, 5) else "", "", "", "Y", pay_date.strftime("%Y%m"),
                      int(r.get("taxable_pay") or 0), int(r.get("non_taxable_pay") or 0), int(r.get("income_tax") or 0), int(r.get("local_income_tax") or 0)])
-    ready = complete and not n_masked and not cfg.placeholders() and bool(cfg.workplace_number)
+    ready = complete and not foreigners and not n_masked and not cfg.placeholders() and bool(cfg.workplace_number)
     status = sheets.SUBMIT if ready else sheets.PRECHECK
     wb = sheets.new_book(f"근로내용확인신고 {month} (일용근로자; 일용근로소득 지급명세서 겸용)", status, [
         "제출용: '서식' 시트가 고용·산재보험 토탈서비스 전자신고 서식과 같은 54열(A…BB, 1행 머리글, 2행부터 자료)입니다 — 업로드 전 이 '안내' 시트를 지우세요."
         if ready else "사전 점검용: 아래 항목을 채우거나 공식 서식(total.comwel.or.kr)에 옮겨 붙인 뒤 제출하세요.",
         *_status_lines(cfg, n_masked, ([] if cfg.occupation_code else ["직종코드 (filing.toml occupation_code) 비어 있음"])
                        + ([] if complete or not rows else ["근무일(1~31일 칸)을 모르는 근로자가 있음 (근무일 목록이 없는 예전 run) — 직접 표시"])
-                       + ([] if cfg.workplace_number else ["사업장관리번호 (workplace_number) 비어 있음"])),
+                       + ([] if cfg.workplace_number else ["사업장관리번호 (workplace_number) 비어 있음"])
+                       + ([f"외국인 근로자 {', '.join(foreigners)}: 국적코드(D)·체류자격코드(E)를 공단 코드표에서 입력 (명부에 없음)"] if foreigners else [])),
         f"근로월 {month}; 국세청 칸(AW~BB): 지급월 = 그 달 급여의 지급일이 속한 달. 한 파일 = 한 근로월 (섞지 말 것). 신고기한: 다음 달 15일.",
         "보험구분: 고용보험료가 없는 근로자(예: 65세 이후 고용)는 1(산재만). 근무일 칸은 숫자 1, 일평균근로시간 = 근로시간 ÷ 근로일수 (반올림).",
         "출처: /work/shared/reference/filing-layouts.md §1 (열 위치 high, 머리글 문구 medium).",

@@ -24,6 +24,7 @@ from payroll.filings.config import FilingConfig
 from payroll.filings.fixed import encode, load_layout
 from payroll.filings.monthly import results_frame, runs_paid_in
 from payroll.runs.history import month_add, month_range
+from payroll.security.rrn import is_foreign_number
 
 LAYOUT = "simplified_2021"
 DATA_KIND = 77
@@ -73,8 +74,9 @@ def simplified_file(session: Session, period: tuple[str, str], cfg: FilingConfig
             out.masked += full is None
             w_start = max(start, r["hire_date"]) if r["hire_date"] else start
             w_end = min(end, r["leave_date"]) if r["leave_date"] else end
-            c = {"C01": "C", "C02": DATA_KIND, "C03": cfg.tax_office_code, "C04": seq, "C05": biz, "C06": full or masked13(_masked(session, r["worker_id"])),
-                 "C07": r["name"], "C09": 1, "C10": 1, "C11": "KR", "C12": w_start.strftime("%Y%m%d"), "C13": w_end.strftime("%Y%m%d"),
+            number = full or masked13(_masked(session, r["worker_id"]))
+            c = {"C01": "C", "C02": DATA_KIND, "C03": cfg.tax_office_code, "C04": seq, "C05": biz, "C06": number,
+                 "C07": r["name"], "C09": 9 if is_foreign_number(number) else 1, "C10": 1, "C11": "KR", "C12": w_start.strftime("%Y%m%d"), "C13": w_end.strftime("%Y%m%d"),
                  "C14": int(r["taxable_pay"] or 0), "C15": 0}
             recs.append(encode(layout, "C", c, f"C record {seq} ({r['worker_id']})", cuts))
             out.rows.append({"worker_id": r["worker_id"], **c, "C06": c["C06"] if full is None else masked13(_masked(session, r["worker_id"]))})

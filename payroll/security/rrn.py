@@ -48,6 +48,13 @@ def is_rrn(front: str, sex: str, back: str) -> bool:
     return check == int(digits[12])
 
 
+def is_foreign_number(number: str) -> bool:
+    """A 외국인등록번호: its seventh digit (century and sex) is 5–8, where a 주민등록번호 has 1–4 (9 and 0
+    for the 1800s). A masked number ("760203-6******") keeps that digit, so a filing knows 내·외국인 without the key."""
+    digits = number.replace("-", "")
+    return len(digits) >= 7 and digits[6] in "5678"
+
+
 def _masked(front: str, hyphen: str, sex: str) -> str:
     return f"{front}{hyphen}{sex}******"
 

@@ -238,3 +238,29 @@ def test_the_demo_month_marks_the_days_of_its_daily_workers(tmp_path, monkeypatc
         marks = [v for v in r[9:40] if v is not None]
         assert marks and set(marks) == {1} and len(marks) == r[40] == r[42]  # 근로일수 = 보수지급기초일수 = days marked
         assert r[48] == "Y" and r[43] == r[50] and "*" in str(r[2])  # 국세청 칸; 주민등록번호 가림 without --with-rrn
+    # 취득·상실: 일용근로자 are filed by the 근로내용확인신고 alone; every hire has its amounts (the run's 보수월액, decision D11)
+    daily_names = {r[1] for r in rows}
+    folder = tmp_path / "packs" / "filing" / month
+    hired = list(load_workbook(folder / f"4대보험-취득-{month}.xlsx")["취득"].iter_rows(min_row=2, values_only=True))
+    left = list(load_workbook(folder / f"4대보험-상실-{month}.xlsx")["서식"].iter_rows(min_row=2, values_only=True))
+    assert hired and left and not daily_names & ({r[1] for r in hired} | {r[0] for r in left})
+    assert all(isinstance(r[9], int) and r[9] > 0 and r[10] for r in hired)
+
+
+def test_an_insurance_that_does_not_cover_a_worker_has_empty_columns():
+    """A 60세 이상 hire has no 국민연금 (국민연금법 §8①) and acquires the others; a 일용근로자 is left out."""
+    from types import SimpleNamespace
+
+    from payroll.filings.pack import _movement_books
+
+    def person(wid, name):
+        return SimpleNamespace(worker_id=wid, name=name, insurance_base=None, rrn_masked="630101-1******")
+
+    contract = SimpleNamespace(contract_id="C1", pay_type="hourly", wage=10_320, end=dt.date(2026, 12, 31))
+    hires = [(person("W1", "노령자"), dt.date(2026, 6, 10), contract), (person("W2", "일용자"), dt.date(2026, 6, 10), contract)]
+    insured = {"W1": {"daily": False, "np": False, "hi": True, "ei": True, "np_base": 1_500_000, "hi_base": 1_500_000},
+               "W2": {"daily": True, "np": False, "hi": False, "ei": True, "np_base": None, "hi_base": None}}
+    cfg = SimpleNamespace(placeholders=lambda: [])  # the books read only what is still a placeholder
+    books = _movement_books(hires, [], "2026-06", None, cfg, lambda wid: None, lambda wid, m: m, dt.date(2026, 7, 5), insured)
+    (row,) = list(load_workbook(io.BytesIO(books["4대보험-취득-2026-06.xlsx"]))["취득"].iter_rows(min_row=2, values_only=True))
+    assert row[1] == "노령자" and row[3:5] == (None, None) and row[5:11] == (1_500_000, "20260610") * 3

@@ -130,6 +130,11 @@ def _t(name: str) -> pl.Expr:
     return pl.col(f"_t_{name}")
 
 
+#: a worker who acquires 국민연금·건강보험 after the 1st owes no premium that month but is insured (the 취득신고 is due)
+NP_MID_MONTH_NOTE = "월 중 자격취득: 취득일이 속하는 달의 다음 달부터 (국민연금법 §17①, §88②)"
+HI_MID_MONTH_NOTE = "월 중 자격취득: 취득일이 속하는 달의 다음 달부터 징수 (국민건강보험법 §69②)"
+
+
 def eligibility(frame: pl.DataFrame, items: pl.DataFrame, ctx: Context) -> pl.DataFrame:
     t = _t
     f = with_params(frame, ctx.law, "coverage_date", ELIGIBILITY_PARAMS).lazy()
@@ -141,11 +146,11 @@ def eligibility(frame: pl.DataFrame, items: pl.DataFrame, ctx: Context) -> pl.Da
         pl.when(t("np_old")).then(pl.lit("60세 이상: 사업장가입자 아님 (국민연금법 §8①, §12①4)"))
         .when(t("np_young")).then(pl.lit("18세 미만: 사업장가입자 아님 (국민연금법 §8①)"))
         .when(t("np_short")).then(pl.lit("1개월 소정근로시간 60시간 미만: 적용 제외 (국민연금법 시행령 §2 4호)"))
-        .when(t("hired_mid_month")).then(pl.lit("월 중 자격취득: 취득일이 속하는 달의 다음 달부터 (국민연금법 §17①, §88②)"))
+        .when(t("hired_mid_month")).then(pl.lit(NP_MID_MONTH_NOTE))
         .otherwise(None).alias("np_note"),
         (~t("hi_short") & ~t("hired_mid_month")).alias("hi_applies"),
         pl.when(t("hi_short")).then(pl.lit("1개월 소정근로시간 60시간 미만: 직장가입자 제외 (국민건강보험법 시행령 §9 1호)"))
-        .when(t("hired_mid_month")).then(pl.lit("월 중 자격취득: 취득일이 속하는 달의 다음 달부터 징수 (국민건강보험법 §69②)"))
+        .when(t("hired_mid_month")).then(pl.lit(HI_MID_MONTH_NOTE))
         .otherwise(None).alias("hi_note"),
         (t("ei_covered") & ~t("hired_at_65")).alias("ei_unemployment_applies"),
         t("ei_covered").alias("ei_stability_applies"),

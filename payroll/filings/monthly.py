@@ -146,3 +146,23 @@ def movements(session: Session, month: str):
             if c.end is not None and first <= c.end <= last and not covers(c.end + dt.timedelta(days=1)):
                 leavers.append((roster.workers[wid], c.end, c, signed.get(c.contract_id) != c.end))
     return hires, leavers, run
+
+
+def insured_in_run(session: Session, run: Run | None) -> dict[str, dict]:
+    """Per worker of ``run``: whether 국민연금, 건강보험 and 고용보험 insure them that month (a hire after the
+    1st owes no premium for the month but is insured from the day: 국민연금법 §17①, 국민건강보험법 §69②),
+    whether they are a 일용근로자 (고용·산재 through the 근로내용확인신고, 국민연금·건강 not at hire), and
+    the 기준소득월액 and 보수월액 the run used (decision D11)."""
+    from payroll.engine.eligibility import HI_MID_MONTH_NOTE, NP_MID_MONTH_NOTE
+
+    frame = results_frame(session, [run]) if run is not None else pl.DataFrame()
+    out = {}
+    for r in frame.to_dicts():
+        out[r["worker_id"]] = {
+            "daily": r.get("income_type") == "daily",
+            "np": bool(r.get("np_applies")) or r.get("np_note") == NP_MID_MONTH_NOTE,
+            "hi": bool(r.get("hi_applies")) or r.get("hi_note") == HI_MID_MONTH_NOTE,
+            "ei": bool(r.get("ei_stability_applies")),
+            "np_base": r.get("np_base"), "hi_base": r.get("hi_base"),
+        }
+    return out

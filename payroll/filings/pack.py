@@ -105,23 +105,40 @@ def _daily_book(rows: list[dict], month: str, cfg: FilingConfig, full, masked, i
     return sheets.book_bytes(wb, issued), n_masked, ready
 
 
-def _movement_books(hires, leavers, month: str, session: Session, cfg: FilingConfig, full, masked, issued: dt.date) -> dict[str, bytes]:
+DAILY_MOVEMENT_NOTE = ("일용근로자는 넣지 않음: 고용·산재는 근로내용확인신고로 신고하고 (취득·상실 겸용), 국민연금·건강보험은 한 달 이상 "
+                       "월 8일 이상 (또는 60시간 이상) 일한 때에 따로 취득")
+
+
+def _movement_books(hires, leavers, month: str, session: Session, cfg: FilingConfig, full, masked, issued: dt.date,
+                    insured: dict[str, dict]) -> dict[str, bytes]:
+    """The work month's 취득 and 상실 books: one row per worker an insurance covers, that insurance's columns
+    filled and the others left empty (a 60세 이상 hire has no 국민연금, a 일용근로자 none of these)."""
     from payroll.yearend.stored import stored_year
 
     out = {}
+    hires = [h for h in hires if not insured.get(h[0].worker_id, {}).get("daily")]
+    leavers = [x for x in leavers if not insured.get(x[0].worker_id, {}).get("daily")]
     if hires:
         rows, n = [], 0
         for w, start, c in hires:
             number = full(w.worker_id)
             n += number is None
-            base = w.insurance_base or c.wage if c.pay_type == "monthly" else w.insurance_base
-            rows.append([number or masked(w.worker_id, w.rrn_masked).replace("-", ""), w.name, "N", base or "", start.strftime("%Y%m%d"), base or "",
-                         start.strftime("%Y%m%d"), base or "", start.strftime("%Y%m%d"), base or "", start.strftime("%Y%m%d"), w.worker_id, c.contract_id,
+            cover = insured.get(w.worker_id, {"np": True, "hi": True, "ei": True})
+            declared = w.insurance_base or c.wage if c.pay_type == "monthly" else w.insurance_base
+            np_base, hi_base = cover.get("np_base") or declared or "", cover.get("hi_base") or declared or ""
+            day = start.strftime("%Y%m%d")
+            rows.append([number or masked(w.worker_id, w.rrn_masked).replace("-", ""), w.name, "N",
+                         np_base if cover["np"] else "", day if cover["np"] else "", hi_base if cover["hi"] else "", day if cover["hi"] else "",
+                         hi_base if cover["ei"] else "", day if cover["ei"] else "", hi_base, day, w.worker_id, c.contract_id,
                          (c.end.strftime("%Y%m") if c.end else ""), "Y" if c.end else "N"])
         wb = sheets.new_book(f"4대보험 자격취득 신고 {month} (입사자)", sheets.PRECHECK, [
             "사전 점검용: 사업장 EDI / 4대보험 토탈서비스의 취득신고 서식에 옮겨 적는 값입니다 (공식 서식의 열 전체는 확인하지 못함: filing-layouts.md §4.2).",
             *_status_lines(cfg, n),
-            "보수월액: 명부의 보수월액(insurance_base), 없으면 월급제 계약의 월급 — 비과세 제외 금액인지 확인. 자격취득부호·직종부호·주소정근로시간은 서식에서 선택.",
+            "소득월액·보수월액: 그 달 run이 쓴 기준소득월액·보수월액 (명부의 보수월액, 없으면 계약의 월 소정 과세 임금: 결정 D11); 고용·산재 월평균보수도 그 보수월액 "
+            "— 비과세 제외 금액인지 확인. 자격취득부호·직종부호·주소정근로시간은 서식에서 선택.",
+            "빈 칸의 보험은 취득하지 않음: 그 달 run의 적용 판정 (국민연금 18세 미만·60세 이상·월 60시간 미만, 건강보험 월 60시간 미만, 고용보험 적용 제외). "
+            "월 중 입사자는 그 달 보험료가 없어도 취득일에 취득 (국민연금법 §17①, 국민건강보험법 §69②).",
+            DAILY_MOVEMENT_NOTE,
         ])
         sheets.table(wb, "취득", ["주민등록번호", "성명", "대표자여부", "국민연금 소득월액", "국민연금 취득일", "건강 보수월액", "건강 취득일", "고용 월평균보수",
                                  "고용 취득일", "산재 월평균보수", "산재 취득일", "사번", "계약", "계약종료연월", "계약직여부"], rows, money={3, 5, 7, 9})
@@ -139,13 +156,18 @@ def _movement_books(hires, leavers, month: str, session: Session, cfg: FilingCon
             months_t, months_p = len(t.get("months_paid") or []), len(p.get("months_paid") or [])
             pay_t, pay_p = int(t.get("taxable_pay") or 0), int(p.get("taxable_pay") or 0)
             reason = 11 if resigned else 32
-            rows.append([w.name, number or masked(w.worker_id, w.rrn_masked).replace("-", ""), "", "", "", lost, 3, "", lost, "", pay_t, months_t, pay_p, months_p,
-                         lost, reason, "계약기간 만료" if reason == 32 else "개인사정 자진퇴사", pay_t, pay_p, lost, pay_t, pay_p])
+            cover = insured.get(w.worker_id, {"np": True, "hi": True, "ei": True})
+            np_cols = [lost, 3, ""] if cover["np"] else ["", "", ""]
+            hi_cols = [lost, "", pay_t, months_t, pay_p, months_p] if cover["hi"] else ["", "", "", "", "", ""]
+            ei_cols = [lost, reason, "계약기간 만료" if reason == 32 else "개인사정 자진퇴사", pay_t, pay_p] if cover["ei"] else ["", "", "", "", ""]
+            rows.append([w.name, number or masked(w.worker_id, w.rrn_masked).replace("-", ""), "", "", "", *np_cols, *hi_cols, *ei_cols, lost, pay_t, pay_p])
         wb = sheets.new_book(f"4대보험 자격상실 신고 {month} (퇴사자)", sheets.PRECHECK, [
             "사전 점검용: 상실신고 서식(서식 시트, 1행 머리글, 2행부터)과 같은 열 순서 A…V — 상실부호(건강)와 사유는 확인한 뒤 제출하세요 (filing-layouts.md §4.3).",
             *_status_lines(cfg, n),
             "상실일 = 마지막 근무일 다음 날. 보수총액 = 그 해(전년) 저장된 run의 과세 근로소득, 근무개월수 = 급여가 있는 달 수. "
             "고용 상실사유: 32 계약기간 만료, 중도포기서로 끝난 계약은 11 개인사정 자진퇴사 (사유가 다르면 고쳐 적기). 국민연금 상실부호 3 = 사용관계 종료.",
+            "빈 칸의 보험은 상실할 것이 없음: 마지막 달 run의 적용 판정 (예: 60세 이상은 국민연금 없음).",
+            DAILY_MOVEMENT_NOTE,
         ])
         sheets.table(wb, "서식", ["성명", "주민(외국인)등록번호", "전화(지역번호)", "전화(국번)", "전화(뒷번호)", "국민연금상실일", "국민연금상실부호",
                                  "국민연금초일취득당월상실자납부여부", "건강보험상실일", "건강보험상실부호", "건강보험 당해년도 보수총액", "건강보험 당해년도 근무개월수",
@@ -178,7 +200,7 @@ def _withholding_book(ret: dict, month: str, cfg: FilingConfig, issued: dt.date)
 
 
 def monthly_pack(session: Session, month: str, cfg: FilingConfig, issued: dt.date, *, with_rrn: bool = False) -> tuple[dict[str, bytes], list[str]]:
-    from payroll.filings.monthly import daily_rows, movements, withholding_return
+    from payroll.filings.monthly import daily_rows, insured_in_run, movements, withholding_return
     from payroll.filings.simplified import periods_due, simplified_file
 
     full, masked = rrn_source(session, with_rrn)
@@ -192,8 +214,8 @@ def monthly_pack(session: Session, month: str, cfg: FilingConfig, issued: dt.dat
         data, n_masked, ready = _daily_book(rows, month, cfg, full, masked, issued)
         files[f"근로내용확인신고-{month}.xlsx"] = data
         readme.append(f"[{sheets.SUBMIT if ready else sheets.PRECHECK}] 근로내용확인신고-{month}.xlsx: 일용근로자 {len(rows):,}명 (국세청 일용근로소득 지급명세서 겸용)")
-    hires, leavers, _ = movements(session, month)
-    for name, data in _movement_books(hires, leavers, month, session, cfg, full, masked, issued).items():
+    hires, leavers, run = movements(session, month)
+    for name, data in _movement_books(hires, leavers, month, session, cfg, full, masked, issued, insured_in_run(session, run)).items():
         files[name] = data
         readme.append(f"[{sheets.PRECHECK}] {name}")
     for period in periods_due(month):

@@ -20,9 +20,12 @@ def test_pension_is_due_in_the_month_of_the_60th_birthday():
     assert calc(birth_date="1966-04-15", month="2026-05", pay_date="2026-05-10")["deductions"]["national_pension"] == 0
 
 
-def test_pension_none_under_18():
-    r = calc(birth_date="2009-06-01", hire_date="2026-01-01", month="2026-04")
-    assert r["deductions"]["national_pension"] == 0 and "18세 미만" in notes(r)
+def test_a_worker_under_18_is_deemed_a_member():
+    # 국민연금법 §8②: 18세 미만인 근로자는 사업장가입자가 되는 것으로 본다 (opting out, its 단서, has no input yet).
+    # kr-payroll-facts-2026 §1 "Age"; an outside oracle: 2,156,880 at 17 → 2,156,000 × 4.75% = 102,410 each side.
+    r = calc(birth_date="2009-02-01", hire_date="2026-01-02", month="2026-04", pay=2_156_880)
+    assert r["deductions"]["national_pension"] == r["employer"]["national_pension"] == 102_410
+    assert "18세 미만: 사업장가입자로 봄" in notes(r) and "§8②" in notes(r)
     assert calc(birth_date="2008-04-01", hire_date="2026-01-01", month="2026-04")["deductions"]["national_pension"] > 0
 
 

@@ -50,3 +50,17 @@ def test_an_unknown_pay_code_is_named():
     workers, items = case_frames(_cases()[:1])
     with pytest.raises(KeyError, match="알 수 없는 지급 코드 'bribe'"):
         compute(workers, pl.concat([items, pl.DataFrame({"row": [0], "code": ["bribe"], "amount": [5]}, schema=items.schema)]))
+
+
+def test_childcare_allowance_is_tax_free_only_for_a_child_of_6_or_under():
+    """소득세법 §12 3호 머목 2): 2025 월 20만원 in total, from 2026 per child — and never for a worker without one.
+    An outside oracle found 2025 keeping 200,000 tax-free for ``children_under_6: 0`` (taxable 3,000,000 where
+    the law gives 3,200,000; 소득세 56,850 where the table gives 73,960)."""
+    from tests.helpers import calc
+
+    items = [{"code": "base_pay", "amount": 3_000_000}, {"code": "childcare_allowance", "amount": 200_000}]
+    for month, pay_date in (("2025-10", "2025-11-10"), ("2026-10", "2026-11-10")):
+        none = calc(items=items, month=month, pay_date=pay_date, family=2, children_under_6=0)
+        one = calc(items=items, month=month, pay_date=pay_date, family=2, children_under_6=1)
+        assert (none["taxable_pay"], one["taxable_pay"]) == (3_200_000, 3_000_000), month
+    assert calc(items=items, month="2025-10", pay_date="2025-11-10", family=2, children_under_6=0)["deductions"]["income_tax"] == 73_960

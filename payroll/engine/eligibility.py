@@ -142,11 +142,12 @@ def eligibility(frame: pl.DataFrame, items: pl.DataFrame, ctx: Context) -> pl.Da
     for stage in stages:
         f = f.with_columns(e.alias(f"_t_{name}") for name, e in stage.items())
     f = f.with_columns(
-        (~t("np_short") & ~t("np_young") & ~t("np_old") & ~t("hired_mid_month")).alias("np_applies"),
+        # a worker under 18 is deemed a 사업장가입자 (§8② 본문); the opt-out of its 단서 has no input yet (README)
+        (~t("np_short") & ~t("np_old") & ~t("hired_mid_month")).alias("np_applies"),
         pl.when(t("np_old")).then(pl.lit("60세 이상: 사업장가입자 아님 (국민연금법 §8①, §12①4)"))
-        .when(t("np_young")).then(pl.lit("18세 미만: 사업장가입자 아님 (국민연금법 §8①)"))
         .when(t("np_short")).then(pl.lit("1개월 소정근로시간 60시간 미만: 적용 제외 (국민연금법 시행령 §2 4호)"))
         .when(t("hired_mid_month")).then(pl.lit(NP_MID_MONTH_NOTE))
+        .when(t("np_young")).then(pl.lit("18세 미만: 사업장가입자로 봄 (국민연금법 §8② 본문; 본인이 원하지 않으면 가입 제외 — 단서: 그 신청은 아직 입력할 수 없음)"))
         .otherwise(None).alias("np_note"),
         (~t("hi_short") & ~t("hired_mid_month")).alias("hi_applies"),
         pl.when(t("hi_short")).then(pl.lit("1개월 소정근로시간 60시간 미만: 직장가입자 제외 (국민건강보험법 시행령 §9 1호)"))

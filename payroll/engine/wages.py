@@ -70,11 +70,15 @@ def classify_pay(frame: pl.DataFrame, items: pl.DataFrame, ctx: Context) -> pl.D
     per_row = items.lazy().select(pl.col("row"), *[e.alias(k) for k, e in parts.items()]).group_by("row").agg(pl.all().sum()).sort("row").collect()
 
     def capped(group: str) -> pl.Expr:
-        """The group's non-taxable part: its total (not below 0) up to the limit — per child for 보육수당
-        where the law says so (a row without children under 6 keeps the plain limit)."""
+        """The group's non-taxable part: its total (not below 0) up to the limit. 보육수당 is tax-free only
+        for the care of a child of 6 or under (§12 3호 머목 2)): nothing for a row that says it has none,
+        per child where the law says so (from 2026), the plain limit for a row that does not say."""
         limit = pl.col(f"_limit_{group}")
         if group == "childcare":
-            limit = pl.when(pl.col("_per_child") & pl.col("children_under_6").is_not_null()).then(limit * pl.col("children_under_6")).otherwise(limit)
+            children = pl.col("children_under_6")
+            limit = (pl.when(children == 0).then(0)
+                     .when(pl.col("_per_child") & children.is_not_null()).then(limit * children)
+                     .otherwise(limit))
         return pl.min_horizontal(pl.col(f"_group_{group}").clip(lower_bound=0), limit)
 
     out = frame.join(per_row, on="row", how="left")

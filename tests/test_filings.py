@@ -245,6 +245,14 @@ def test_the_demo_month_marks_the_days_of_its_daily_workers(tmp_path, monkeypatc
     left = list(load_workbook(folder / f"4대보험-상실-{month}.xlsx")["서식"].iter_rows(min_row=2, values_only=True))
     assert hired and left and not daily_names & ({r[1] for r in hired} | {r[0] for r in left})
     assert all(isinstance(r[9], int) and r[9] > 0 and r[10] for r in hired)
+    # the annual 지급명세서 comes from the year-end batch (employed on 31 December): the year's 중도퇴사자 are named to be added
+    from payroll.filings.annual import leavers_not_filed
+
+    store = open_store(summary["db"])
+    with store.session() as s:
+        assert leavers_not_filed(s, 2026, set()) == ["T00025"]  # T00011–13 are 일용: their own 지급명세서
+        assert leavers_not_filed(s, 2026, {"T00025"}) == []
+    store.dispose()
 
 
 def test_an_insurance_that_does_not_cover_a_worker_has_empty_columns():

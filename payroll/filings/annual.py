@@ -52,6 +52,7 @@ class AnnualFile:
     c_rows: list[dict] = field(default_factory=list)  # the C values per worker (for the value sheet)
     notes: list[str] = field(default_factory=list)  # what makes it a pre-check beyond the encryption
     masked: int = 0
+    leavers_not_filed: list[str] = field(default_factory=list)  # 중도퇴사자 of the year, to be added before filing
 
 
 def file_name(cfg: FilingConfig) -> str:
@@ -74,6 +75,20 @@ def _c_values(lines: list[Line]) -> dict[str, int]:
         v = out.pop(fid, 0)
         out[f"{fid}_1"], out[f"{fid}_2"] = (1 if v < 0 else 0), abs(v)
     return out
+
+
+def leavers_not_filed(session: Session, year: int, filed: set[str]) -> list[str]:
+    """Who was paid 근로소득 in ``year``, left during it and is not in the year-end batch: a 중도퇴사자
+    settled in the leaving month's run (일용근로자 are filed by the 일용근로소득 지급명세서 instead)."""
+    import polars as pl
+
+    from payroll.yearend.stored import stored_year
+
+    months = stored_year(session, year).months
+    if not months.height:
+        return []
+    left = months.filter(pl.col("leave_date").is_not_null() & (pl.col("income_type").fill_null("regular") != "daily"))
+    return sorted(set(left.get_column("worker_id").to_list()) - filed)
 
 
 def annual_file(session: Session, year: int, cfg: FilingConfig, submitted: dt.date, rrn_of=None) -> AnnualFile:
@@ -128,6 +143,12 @@ def annual_file(session: Session, year: int, cfg: FilingConfig, submitted: dt.da
             notes.append(f"{wid}: 혼인세액공제 {int(row['applied_cr_marriage']):,}원 — 2023년 귀속 레이아웃에 칸이 없음 (세액공제 계 C146에는 포함)")
         if claims is not None and (claims.pension_accounts or claims.rent or claims.housing or claims.donations):
             notes.append(f"{wid}: 연금계좌·월세·주택자금·기부금 명세 (F/G/H/I 레코드)는 이 파일에 없음 — 인증 프로그램에서 입력")
+    left = leavers_not_filed(session, year, {r.worker_id for r in results})
+    if left:
+        out.leavers_not_filed = left
+        notes.append(f"중도퇴사자 {len(left):,}명은 이 파일에 없음 ({', '.join(left[:20])}{' …' if len(left) > 20 else ''}): 퇴사한 달의 run이 정산했고 "
+                     f"원천징수영수증은 payroll doc withholding 사번 --year {year} — 지급명세서에는 연말정산구분 중도퇴사(C16)로 함께 내야 하므로 "
+                     "제출 전에 인증 프로그램에서 더하세요 (소득세법 §164①)")
     a = {"A001": "A", "A002": DATA_KIND, "A003": cfg.tax_office_code, "A004": submitted.strftime("%Y%m%d"), "A005": str(cfg.submitter_kind),
          "A006": cfg.tax_agent_number, "A007": cfg.hometax_id, "A008": cfg.program_code, "A009": biz, "A010": cfg.office.name,
          "A011": cfg.contact_department, "A012": cfg.contact_name, "A013": cfg.contact_phone, "A014": str(year), "A015": 1, "A016": "101"}

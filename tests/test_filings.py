@@ -245,14 +245,26 @@ def test_the_demo_month_marks_the_days_of_its_daily_workers(tmp_path, monkeypatc
     left = list(load_workbook(folder / f"4대보험-상실-{month}.xlsx")["서식"].iter_rows(min_row=2, values_only=True))
     assert hired and left and not daily_names & ({r[1] for r in hired} | {r[0] for r in left})
     assert all(isinstance(r[9], int) and r[9] > 0 and r[10] for r in hired)
-    # the annual 지급명세서 comes from the year-end batch (employed on 31 December): the year's 중도퇴사자 are named to be added
+    # the annual 지급명세서: the year-end batch, then the year's 중도퇴사자 as their leaving month settled them (소득세법 §164①),
+    # C16 연말정산구분 2, the figures of their 원천징수영수증 (T00011–13 are 일용: their own 지급명세서)
     from payroll.filings.annual import leavers_not_filed
 
     store = open_store(summary["db"])
     with store.session() as s:
-        assert leavers_not_filed(s, 2026, set()) == ["T00025"]  # T00011–13 are 일용: their own 지급명세서
-        assert leavers_not_filed(s, 2026, {"T00025"}) == []
+        assert leavers_not_filed(s, 2026, set()) == ["T00025"] and leavers_not_filed(s, 2026, {"T00025"}) == []
     store.dispose()
+    assert runner.invoke(cli, ["yearend", "2026", "--db", summary["db"], "--out", str(tmp_path / "ye"), "--date", "2027-02-05"]).exit_code == 0
+    res = runner.invoke(cli, ["filing", "2026", "--db", summary["db"], "--out", str(tmp_path / "packs"), "--date", "2027-02-20"])
+    assert res.exit_code == 0 and "payroll filing check 결과: 통과" in res.output, res.output
+    data = (tmp_path / "packs" / "filing" / "2026" / "지급명세서" / "C3058300.005").read_bytes()
+    lay = load_layout("annual_2023")
+    leavers = [v for v in (decode(lay, r)[1] for r in split_records(data) if r[:1] == b"C") if v["C016"] == "2"]
+    assert [(v["C011"], v["C022"], v["C023"]) for v in leavers] == [("박영현", 20260101, 20260619)]
+    res = runner.invoke(cli, ["doc", "withholding", "T00025", "--year", "2026", "--db", summary["db"], "--out", str(tmp_path / "w")])
+    receipt = json.loads((tmp_path / "w" / "withholding-T00025-2026.json").read_text(encoding="utf-8"))
+    assert res.exit_code == 0 and leavers[0]["C072"] == receipt["settlement"]["total_pay"] == 15_478_517, receipt.get("settlement")
+    assert (leavers[0]["C147A"], leavers[0]["C150A"]) == (receipt["tax"]["income_tax"]["determined"], receipt["tax"]["income_tax"]["paid"]) == (23_492, 240_810)
+    assert (leavers[0]["C151A_1"], leavers[0]["C151A_2"]) == (1, 217_310) and receipt["tax"]["income_tax"]["due"] == -217_310
 
 
 def test_an_insurance_that_does_not_cover_a_worker_has_empty_columns():

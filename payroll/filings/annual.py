@@ -52,7 +52,7 @@ class AnnualFile:
     c_rows: list[dict] = field(default_factory=list)  # the C values per worker (for the value sheet)
     notes: list[str] = field(default_factory=list)  # what makes it a pre-check beyond the encryption
     masked: int = 0
-    leavers_not_filed: list[str] = field(default_factory=list)  # 중도퇴사자 of the year, to be added before filing
+    leavers: list[str] = field(default_factory=list)  # the 중도퇴사자 written after the batch's workers (C16 = 2)
 
 
 def file_name(cfg: FilingConfig) -> str:
@@ -91,6 +91,48 @@ def leavers_not_filed(session: Session, year: int, filed: set[str]) -> list[str]
     return sorted(set(left.get_column("worker_id").to_list()) - filed)
 
 
+@dataclass(frozen=True)
+class Leaver:
+    """A 중도퇴사자 of the year as the leaving month's run settled them (the same figures as their 원천징수영수증)."""
+
+    worker_id: str
+    worker: object  # payroll.roster.Worker
+    row: dict
+    claims: ClaimsIn | None
+    start: dt.date
+    end: dt.date
+    non_taxable: dict[str, int]
+    income_tax: int  # 차감징수세액 (signed)
+
+
+def leaver_settlements(session: Session, year: int, filed: set[str]) -> tuple[list[Leaver], list[str]]:
+    """The year's 중도퇴사자 not in the year-end batch, settled as their leaving month's run settled them
+    (:func:`payroll.record.papers.withholding_settlement`, what their 원천징수영수증 prints), and the
+    problems of those that could not be (each names the worker)."""
+    import polars as pl
+
+    from payroll.record.papers import withholding_settlement
+    from payroll.runs.receipts import leaver_claims
+    from payroll.yearend.stored import stored_year
+
+    months = stored_year(session, year).months
+    out, problems = [], []
+    for wid in leavers_not_filed(session, year, filed):
+        try:
+            s, w, (start, end), source = withholding_settlement(session, wid, year)
+        except InputError as exc:
+            problems.append(f"{wid}: 중도퇴사자를 쓰지 못함 — {exc}")
+            continue
+        if not source.startswith("run="):  # the record has the worker employed to the year's end after all
+            problems.append(f"{wid}: {year}년 중 퇴직했지만 기록에서는 연말까지 재직 — 연말정산 묶음에 넣으세요 (payroll yearend {year})")
+            continue
+        mine = months.filter(pl.col("worker_id") == wid)
+        nt = {"P01": int(mine.get_column("nt_P01").sum() or 0), "Q01": int(mine.get_column("nt_Q01").sum() or 0)}
+        claims = leaver_claims(session, source.removeprefix("run="), wid, year)
+        out.append(Leaver(wid, w, s.row, claims.model() if claims is not None else None, start, end, nt, s.income_tax))
+    return out, problems
+
+
 def annual_file(session: Session, year: int, cfg: FilingConfig, submitted: dt.date, rrn_of=None) -> AnnualFile:
     """The A/B/C/E records of ``year`` from its latest batch; ``rrn_of(worker_id)`` gives a full number or None."""
     from payroll.yearend.outputs import period_of
@@ -111,26 +153,31 @@ def annual_file(session: Session, year: int, cfg: FilingConfig, submitted: dt.da
     out = AnnualFile(name=file_name(cfg), data=b"", year=year, batch_id=batch.batch_id)
     body: list[bytes] = []
     totals = {"B012": 0, "B013": 0, "B014": 0, "B015": 0}
-    for seq, res in enumerate(results, start=1):
-        wid = res.worker_id
-        w = roster.workers.get(wid)
+    # (worker id, worker, settled row, claims, 근무기간, 비과세 P01/Q01, 연말정산구분 C16: 1 계속근무, 2 중도퇴사)
+    entries = []
+    for res in results:
+        w = roster.workers.get(res.worker_id)
         if w is None:
-            raise InputError(f"{wid}: 연말정산 묶음 {batch.batch_id}에는 있지만 {year}-12 실행의 명부에는 없습니다")
-        row = res.row
+            raise InputError(f"{res.worker_id}: 연말정산 묶음 {batch.batch_id}에는 있지만 {year}-12 실행의 명부에는 없습니다")
         decl = declarations.get(res.declaration_id)
-        claims = decl.model() if decl else None
-        lines = statement(row, on, claims, {"P01": int(row.get("nt_P01") or 0), "Q01": int(row.get("nt_Q01") or 0)})
+        entries.append((res.worker_id, w, res.row, decl.model() if decl else None, period_of(roster, res.worker_id, year),
+                        {"P01": int(res.row.get("nt_P01") or 0), "Q01": int(res.row.get("nt_Q01") or 0)}, "1"))
+    leavers, problems = leaver_settlements(session, year, {r.worker_id for r in results})
+    entries += [(x.worker_id, x.worker, x.row, x.claims, (x.start, x.end), x.non_taxable, "2") for x in leavers]
+    out.leavers = [x.worker_id for x in leavers]
+    notes += problems
+    for seq, (wid, w, row, claims, (start, end), non_taxable, kind) in enumerate(entries, start=1):
+        lines = statement(row, on, claims, non_taxable)
         full = rrn_of(wid) if rrn_of else None
         rrn = full or masked13(w.rrn_masked)
         out.masked += full is None
-        start, end = period_of(roster, wid, year)
         where = f"C record {seq} ({wid})"
         foreign = is_foreign_number(rrn)
         if foreign:
             notes.append(f"{wid}: 외국인등록번호 — 내·외국인 C12 = 9; 국적코드 C14는 명부에 국적이 없어 빈칸: 제출 전 입력")
         c = {"C001": "C", "C002": DATA_KIND, "C003": cfg.tax_office_code, "C004": seq, "C005": biz, "C006": 0, "C007": "1", "C008": "KR",
              "C009": "2", "C010": "2", "C011": w.name, "C012": "9" if foreign else "1", "C013": rrn, "C014": "" if foreign else "KR",
-             "C015": "1" if claims is not None and claims.head_of_household else "2", "C016": "1", "C017": "2", "C018": "", "C019": "2",
+             "C015": "1" if claims is not None and claims.head_of_household else "2", "C016": kind, "C017": "2", "C018": "", "C019": "2",
              "C020": biz, "C021": cfg.office.name, "C022": int(start.strftime("%Y%m%d")), "C023": int(end.strftime("%Y%m%d")),
              "C148": effective_rate_per_mille(int(row["applied_determined_tax"]), int(row["total_pay"])), **_c_values(lines)}
         body.append(encode(layout, "C", c, where, cuts))
@@ -143,17 +190,13 @@ def annual_file(session: Session, year: int, cfg: FilingConfig, submitted: dt.da
             notes.append(f"{wid}: 혼인세액공제 {int(row['applied_cr_marriage']):,}원 — 2023년 귀속 레이아웃에 칸이 없음 (세액공제 계 C146에는 포함)")
         if claims is not None and (claims.pension_accounts or claims.rent or claims.housing or claims.donations):
             notes.append(f"{wid}: 연금계좌·월세·주택자금·기부금 명세 (F/G/H/I 레코드)는 이 파일에 없음 — 인증 프로그램에서 입력")
-    left = leavers_not_filed(session, year, {r.worker_id for r in results})
-    if left:
-        out.leavers_not_filed = left
-        notes.append(f"중도퇴사자 {len(left):,}명은 이 파일에 없음 ({', '.join(left[:20])}{' …' if len(left) > 20 else ''}): 퇴사한 달의 run이 정산했고 "
-                     f"원천징수영수증은 payroll doc withholding 사번 --year {year} — 지급명세서에는 연말정산구분 중도퇴사(C16)로 함께 내야 하므로 "
-                     "제출 전에 인증 프로그램에서 더하세요 (소득세법 §164①)")
+    if leavers:
+        notes.append(f"중도퇴사자 {len(leavers):,}명: 퇴사한 달의 run이 정산한 대로 (원천징수영수증과 같은 값), 연말정산구분 C16 = 2")
     a = {"A001": "A", "A002": DATA_KIND, "A003": cfg.tax_office_code, "A004": submitted.strftime("%Y%m%d"), "A005": str(cfg.submitter_kind),
          "A006": cfg.tax_agent_number, "A007": cfg.hometax_id, "A008": cfg.program_code, "A009": biz, "A010": cfg.office.name,
          "A011": cfg.contact_department, "A012": cfg.contact_name, "A013": cfg.contact_phone, "A014": str(year), "A015": 1, "A016": "101"}
     b = {"B001": "B", "B002": DATA_KIND, "B003": cfg.tax_office_code, "B004": 1, "B005": biz, "B006": cfg.office.name,
-         "B007": cfg.office.representative, "B008": cfg.corporate_number, "B009": str(year), "B010": len(results), "B011": 0,
+         "B007": cfg.office.representative, "B008": cfg.corporate_number, "B009": str(year), "B010": len(entries), "B011": 0,
          **totals, "B016": totals["B013"] + totals["B014"] + totals["B015"], "B017": "1"}
     recs = [encode(layout, "A", a, "A record", cuts), encode(layout, "B", b, "B record", cuts), *body]
     out.data = b"".join(r + b"\r\n" for r in recs)

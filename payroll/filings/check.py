@@ -14,7 +14,8 @@ What is checked (근로소득 지급명세서, :mod:`payroll.filings.annual`):
   기납부세액, 10원 미만 버림 (a signed amount);
 - B totals: 총급여총계 = Σ C 총급여, 결정세액 총계 = Σ C 결정세액 (소득세, 지방소득세, 농특세, 합계);
 - against the batch (``against``): the same workers (by 일련번호 order and 성명) with the same 총급여,
-  결정세액, 기납부세액 and 차감징수세액 as the stored results.
+  결정세액, 기납부세액 and 차감징수세액 as the stored results — the year-end batch, then the year's
+  중도퇴사자 as their leaving month's run settled them.
 """
 
 from __future__ import annotations
@@ -178,6 +179,7 @@ def _against(rep: CheckReport, c_rows: list[tuple[int, dict]], batch: list[dict]
 
 def batch_rows(session, year: int) -> list[dict]:
     """The batch's workers in the file's order, for :func:`check_annual` ``against``."""
+    from payroll.filings.annual import leaver_settlements
     from payroll.yearend import records
     from payroll.yearend.stored import employed_on
 
@@ -186,8 +188,13 @@ def batch_rows(session, year: int) -> list[dict]:
         return []
     roster, _ = employed_on(session, dt.date(year, 12, 31))
     out = []
-    for r in records.batch_rows(session, batch.batch_id):
+    results = records.batch_rows(session, batch.batch_id)
+    for r in results:
         row = r.row
         out.append({"worker_id": r.worker_id, "name": roster.workers[r.worker_id].name if r.worker_id in roster.workers else None,
                     "total_pay": r.total_pay, "determined_tax": r.determined_tax, "paid": int(row["income_tax_paid"]), "due": r.income_tax})
+    leavers, _ = leaver_settlements(session, year, {r.worker_id for r in results})
+    for x in leavers:  # after the batch, as the file writes them
+        out.append({"worker_id": x.worker_id, "name": x.worker.name, "total_pay": int(x.row["total_pay"]),
+                    "determined_tax": int(x.row["applied_determined_tax"]), "paid": int(x.row["income_tax_paid"]), "due": x.income_tax})
     return out

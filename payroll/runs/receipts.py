@@ -115,11 +115,18 @@ def _with_input(session: Session, run_id: str, role: str, read):
         return read(path)
 
 
+def leaver_claims(session: Session, run_id: str, worker_id: str, year: int):
+    """The 신고서 (``payroll.settlement.Claims``) the leaving run ``run_id`` settled the worker with, or None."""
+    from payroll.settlement import load_claims
+
+    return (_with_input(session, run_id, "claims", load_claims) or {}).get((worker_id, year))
+
+
 def leaver_settlement(session: Session, roster: Roster, worker_id: str, year: int):
     """(Settlement, Leaving) of a worker who left in ``year``: year to date from the paid runs of the
     year (plus the opening balance the leaving run read for months before the first run here), as the
     leaving month's run summed it; checked against that run's ``settlement_income_tax``."""
-    from payroll.settlement import load_claims, load_ytd_csv, settle
+    from payroll.settlement import load_ytd_csv, settle
 
     w = roster.workers.get(worker_id)
     if w is not None and (w.income_type or "regular") == "daily":
@@ -135,8 +142,7 @@ def leaver_settlement(session: Session, roster: Roster, worker_id: str, year: in
                          f"{year}년 이전 급여를 가져오고 (payroll import opening ytd.csv) {leaving.month} 정정 실행을 하세요")
     ytd = year_to_date(worker_id, year, months, opening, leaving_date=leaving.last_day, leaving_month=leaving.month,
                        birth_date=_date(leaving.row.get("birth_date")))
-    claims = (_with_input(session, leaving.run_id, "claims", load_claims) or {}).get((worker_id, year))
-    s = settle(ytd, claims)
+    s = settle(ytd, leaver_claims(session, leaving.run_id, worker_id, year))
     paid = (int(leaving.row.get("settlement_income_tax") or 0), int(leaving.row.get("settlement_local_income_tax") or 0))
     if (s.income_tax, s.local_income_tax) != paid:
         raise InputError(f"{worker_id}: 저장된 실행으로 계산한 정산 ({s.income_tax:,} / {s.local_income_tax:,}원)이 "

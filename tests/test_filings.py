@@ -284,3 +284,18 @@ def test_an_insurance_that_does_not_cover_a_worker_has_empty_columns():
     books = _movement_books(hires, [], "2026-06", None, cfg, lambda wid: None, lambda wid, m: m, dt.date(2026, 7, 5), insured)
     (row,) = list(load_workbook(io.BytesIO(books["4대보험-취득-2026-06.xlsx"]))["취득"].iter_rows(min_row=2, values_only=True))
     assert row[1] == "노령자" and row[3:5] == (None, None) and row[5:11] == (1_500_000, "20260610") * 3
+
+
+def test_the_simplified_return_has_one_record_per_continuous_employment():
+    """filing-layouts.md §2.4: "One C record per continuous employment period. A worker who leaves and is rehired
+    within the half gets one C record per period" — a renewal the next day continues the same period."""
+    from types import SimpleNamespace
+
+    from payroll.filings.simplified import _span_of, merged_spans
+
+    D = dt.date
+    contract = lambda wid, start, end: SimpleNamespace(worker_id=wid, start=start, end=end)  # noqa: E731
+    spans = merged_spans([contract("W1", D(2026, 1, 1), D(2026, 3, 31)), contract("W1", D(2026, 5, 1), None),
+                          contract("W2", D(2025, 7, 1), D(2026, 2, 28)), contract("W2", D(2026, 3, 1), D(2026, 12, 31))])
+    assert spans == {"W1": [(D(2026, 1, 1), D(2026, 3, 31)), (D(2026, 5, 1), None)], "W2": [(D(2025, 7, 1), D(2026, 12, 31))]}
+    assert [_span_of(spans["W1"], m)[0] for m in ("2026-01", "2026-03", "2026-04", "2026-05", "2026-06")] == [D(2026, 1, 1)] * 3 + [D(2026, 5, 1)] * 2

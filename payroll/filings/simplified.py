@@ -67,19 +67,31 @@ def simplified_file(session: Session, period: tuple[str, str], cfg: FilingConfig
     total = 0
     if frame.height:
         regular = frame.filter(pl.col("income_type").fill_null("regular") != "daily")
-        per = regular.group_by("worker_id").agg(pl.col("taxable_pay").sum(), pl.col("name").last(), pl.col("hire_date").min(),
-                                                pl.col("leave_date").max()).sort("worker_id")
-        for seq, r in enumerate(per.to_dicts(), start=1):
-            full = rrn_of(r["worker_id"]) if rrn_of else None
+        spans = service_spans(session, runs)
+        per = regular.group_by("worker_id", "month").agg(pl.col("taxable_pay").sum(), pl.col("name").last(), pl.col("hire_date").min(),
+                                                         pl.col("leave_date").max()).sort("worker_id", "month")
+        periods = []  # one per continuous employment in the period (a worker who leaves and is rehired has two: §2.4)
+        for (wid,), months_of in per.group_by("worker_id", maintain_order=True):
+            rows = months_of.to_dicts()
+            mine = spans.get(wid)
+            if not mine:  # no contract known: one record, as the rows say
+                periods.append((wid, rows[-1]["name"], rows[0]["hire_date"] or start, rows[-1]["leave_date"], sum(int(r["taxable_pay"] or 0) for r in rows)))
+                continue
+            paid: dict[tuple[dt.date, dt.date | None], int] = {}
+            for r in rows:
+                paid[_span_of(mine, r["month"])] = paid.get(_span_of(mine, r["month"]), 0) + int(r["taxable_pay"] or 0)
+            periods += [(wid, rows[-1]["name"], span_start, span_end, amount) for (span_start, span_end), amount in sorted(paid.items())]
+        for seq, (wid, name, span_start, span_end, amount) in enumerate(periods, start=1):
+            full = rrn_of(wid) if rrn_of else None
             out.masked += full is None
-            w_start = max(start, r["hire_date"]) if r["hire_date"] else start
-            w_end = min(end, r["leave_date"]) if r["leave_date"] else end
-            number = full or masked13(_masked(session, r["worker_id"]))
+            w_start = max(start, span_start)
+            w_end = min(end, span_end) if span_end else end
+            number = full or masked13(_masked(session, wid))
             c = {"C01": "C", "C02": DATA_KIND, "C03": cfg.tax_office_code, "C04": seq, "C05": biz, "C06": number,
-                 "C07": r["name"], "C09": 9 if is_foreign_number(number) else 1, "C10": 1, "C11": "KR", "C12": w_start.strftime("%Y%m%d"), "C13": w_end.strftime("%Y%m%d"),
-                 "C14": int(r["taxable_pay"] or 0), "C15": 0}
-            recs.append(encode(layout, "C", c, f"C record {seq} ({r['worker_id']})", cuts))
-            out.rows.append({"worker_id": r["worker_id"], **c, "C06": c["C06"] if full is None else masked13(_masked(session, r["worker_id"]))})
+                 "C07": name, "C09": 9 if is_foreign_number(number) else 1, "C10": 1, "C11": "KR", "C12": w_start.strftime("%Y%m%d"), "C13": w_end.strftime("%Y%m%d"),
+                 "C14": amount, "C15": 0}
+            recs.append(encode(layout, "C", c, f"C record {seq} ({wid})", cuts))
+            out.rows.append({"worker_id": wid, **c, "C06": c["C06"] if full is None else masked13(_masked(session, wid))})
             total += c["C14"]
     half = 1 if int(last_m[5:]) <= 6 else 2
     a = {"A01": "A", "A02": DATA_KIND, "A03": cfg.tax_office_code, "A04": int(submitted.strftime("%Y%m%d")), "A05": cfg.submitter_kind,
@@ -91,6 +103,39 @@ def simplified_file(session: Session, period: tuple[str, str], cfg: FilingConfig
     out.data = b"".join(r + b"\r\n" for r in all_recs)
     out.notes = cuts
     return out
+
+
+def service_spans(session: Session, runs) -> dict[str, list[tuple[dt.date, dt.date | None]]]:
+    """Each worker's continuous employment (contracts that follow each other without a day's gap, merged),
+    from the rosters the period's runs paid with; an open end is None."""
+    from payroll.yearend.stored import roster_of_run
+
+    contracts = {}
+    for run in runs:
+        for c in roster_of_run(session, run).contracts:
+            contracts[(c.worker_id, c.contract_id)] = c
+    return merged_spans(contracts.values())
+
+
+def merged_spans(contracts) -> dict[str, list[tuple[dt.date, dt.date | None]]]:
+    """Contracts (``worker_id``, ``start``, ``end``) merged per worker where one follows another without a day's gap."""
+    out: dict[str, list[tuple[dt.date, dt.date | None]]] = {}
+    for c in sorted(contracts, key=lambda c: (c.worker_id, c.start)):
+        mine = out.setdefault(c.worker_id, [])
+        if mine and (mine[-1][1] is None or c.start <= mine[-1][1] + dt.timedelta(days=1)):
+            last_start, last_end = mine[-1]
+            mine[-1] = (last_start, None if last_end is None or c.end is None else max(last_end, c.end))
+        else:
+            mine.append((c.start, c.end))
+    return out
+
+
+def _span_of(spans: list[tuple[dt.date, dt.date | None]], month: str) -> tuple[dt.date, dt.date | None]:
+    """The employment a month's pay belongs to: the latest that began by the month's end (a month with a
+    leaving and a rehiring pays both in one run; it goes with the later, the one still running)."""
+    month_end = month_range(month)[1]
+    begun = [s for s in spans if s[0] <= month_end]
+    return begun[-1] if begun else spans[0]
 
 
 def _masked(session: Session, worker_id: str) -> str:

@@ -182,6 +182,25 @@ def test_a_worker_with_months_missing_is_not_settled_until_the_opening_figures_g
     store.dispose()
 
 
+def test_an_opening_balance_stands_for_the_months_before_the_first_run_not_for_a_gap_after_it(tmp_path):
+    """ytd.csv gives the pay before this system's first run; a month missing after it is a gap in the stored
+    pay, and the year is not settled on part of it (an outside audit: any opening row switched the check off)."""
+    store = open_store(str(tmp_path / "p.db"))
+    root = write_year(tmp_path / "inputs", months=["2026-10", "2026-12"])
+    for m in ("2026-10", "2026-12"):
+        run(store, root, tmp_path / "out", m)
+    ytd = tmp_path / "ytd.csv"
+    ytd.write_text("worker_id,year,total_pay,non_taxable,national_pension,health_insurance,long_term_care,employment_insurance,income_tax,local_income_tax\n"
+                   + "".join(f"{w},2026,25000000,0,1000000,800000,100000,200000,300000,30000\n" for w in ("W001", "W002", "W003", "W005", "W006")),
+                   encoding="utf-8")
+    with store.session() as s:
+        ye = compute_year_end(s, 2026, opening_ytd=ytd)
+    assert ye.frame.height == 0 and ye.summary["not_settled"] == 5
+    messages = [e["message"] for e in ye.exceptions if e["code"] == "pay_months_missing"]
+    assert len(messages) == 5 and all(m.startswith("2026-11 ") and "첫 run 이전 달만" in m for m in messages)
+    store.dispose()
+
+
 def _run_of(session, month: str) -> str:
     from payroll.runs.history import paid_runs
 

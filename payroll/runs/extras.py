@@ -31,7 +31,8 @@ import polars as pl
 
 from payroll.engine.step import Context
 from payroll.roster import Roster
-from payroll.runs.history import BONUS_CODES, LEAVE_PAY_CODE, NOT_AVERAGE_WAGE, YTD_FIELDS, last_twelve_pay_months, year_to_date, leavers_of, month_add, month_range
+from payroll.runs.history import (BONUS_CODES, LEAVE_PAY_CODE, NOT_AVERAGE_WAGE, YTD_FIELDS, last_twelve_pay_months, leavers_of, month_add,
+                                  month_range, uncovered_months, year_to_date)
 
 ITEM_SCHEMA = {"row": pl.Int64, "code": pl.Utf8, "amount": pl.Int64, "method": pl.Utf8, "minutes": pl.Int64}
 SEVERANCE_CODE = "severance_pay"
@@ -219,8 +220,8 @@ def settle_leavers(staged, roster: Roster, frame: pl.DataFrame, items: pl.DataFr
         # --- settlement (not for 일용근로소득: taxed separately, §73①4) ---
         if (info[wid]["income_type"] or "regular") != "daily":
             before = [m for m in _months(first_of_year, month_add(month, -1)) if _employed(roster, wid, m)]
-            missing = [m for m in before if m not in months]
-            if missing and wid not in opening:
+            missing = uncovered_months([m for m in before if m not in months], [m for m in months if m >= first_of_year], wid in opening)
+            if missing:
                 warnings.append(
                     f"{wid} leaves on {last_day}: no stored pay for {', '.join(missing)} (employed then); the 중도퇴사 settlement is not computed — "
                     f"give the earlier pay of {year} in ytd.csv (payroll.settlement.claims format) and run again"

@@ -76,6 +76,15 @@ def leavers_of(roster: Roster, month: str) -> dict[str, dt.date]:
     return out
 
 
+def uncovered_months(missing: Iterable[str], paid: Iterable[str], has_opening: bool) -> list[str]:
+    """Months employed without a stored pay that an opening balance (ytd.csv, ``payroll import opening``)
+    does not stand for: it gives the pay before the first month run here, never a gap after it."""
+    paid = sorted(paid)
+    if not has_opening:
+        return sorted(missing)
+    return sorted(m for m in missing if paid and m > paid[0])
+
+
 def paid_runs(session: Session, months: Iterable[str]) -> dict[str, Run]:
     """month → the run paid for it (closing run of a closed month, else the latest regular run); two queries."""
     months = sorted(set(months))

@@ -26,7 +26,8 @@ from sqlmodel import Session, select
 
 from payroll.case import InputError, NotApplicable
 from payroll.roster import Roster
-from payroll.runs.history import LEAVE_PAY_CODE, history, last_twelve_pay_months, month_add, year_to_date, month_range, paid_runs, service_end_in
+from payroll.runs.history import (LEAVE_PAY_CODE, history, last_twelve_pay_months, month_add, month_range, paid_runs, service_end_in,
+                                  uncovered_months, year_to_date)
 from payroll.runs.inputs import blob_bytes
 from payroll.runs.result_reads import Reader
 from payroll.store.models import Run, WorkerResult
@@ -135,9 +136,9 @@ def leaver_settlement(session: Session, roster: Roster, worker_id: str, year: in
     months = {m: f for m, f in _stored_months(session, worker_id, leaving.month).items() if m.startswith(f"{year:04d}-")}
     rows = _with_input(session, leaving.run_id, "opening_ytd", load_ytd_csv) or []
     opening = next((y for y in rows if y.worker_id == worker_id and y.year == year), None)
-    missing = [m for m in (f"{year:04d}-{k:02d}" for k in range(1, int(leaving.month[5:]) + 1))
-               if m not in months and _employed(roster, worker_id, m)]
-    if missing and opening is None:
+    missing = uncovered_months([m for m in (f"{year:04d}-{k:02d}" for k in range(1, int(leaving.month[5:]) + 1))
+                                if m not in months and _employed(roster, worker_id, m)], months, opening is not None)
+    if missing:
         raise InputError(f"{worker_id}은(는) {leaving.last_day}에 퇴직: 재직했던 {', '.join(missing)}의 저장된 급여가 없습니다 — "
                          f"{year}년 이전 급여를 가져오고 (payroll import opening ytd.csv) {leaving.month} 정정 실행을 하세요")
     ytd = year_to_date(worker_id, year, months, opening, leaving_date=leaving.last_day, leaving_month=leaving.month,

@@ -32,6 +32,7 @@ from sqlmodel import Session
 from payroll import law as law_module
 from payroll.law import Law
 from payroll.runs.hashing import canonical_json, code_version, sha256_bytes
+from payroll.runs.history import uncovered_months
 from payroll.settlement import YearToDate, build_inputs, load_ytd_csv, settle_frame
 from payroll.settlement.reduce import refusal
 from payroll.settlement.trace import trace_of
@@ -125,10 +126,11 @@ def compute_year_end(session: Session, year: int, *, opening_ytd: Path | None = 
             continue
         f = figures.get(wid)
         paid = set(f["months_paid"]) if f else set()
-        missing = [m for m in _employed_months(roster, wid, year) if m not in paid]
-        if missing and wid not in opening:
+        missing = uncovered_months([m for m in _employed_months(roster, wid, year) if m not in paid], paid, wid in opening)
+        if missing:
             not_settled.append(wid)
-            exceptions.append(_exc(wid, "pay_months_missing", f"{', '.join(missing)} 급여가 저장된 run에 없음 (재직 중) — ytd.csv로 주거나 그 달을 먼저 "
+            given = " (기초 자료 ytd.csv는 첫 run 이전 달만 대신함)" if wid in opening else ""
+            exceptions.append(_exc(wid, "pay_months_missing", f"{', '.join(missing)} 급여가 저장된 run에 없음 (재직 중){given} — ytd.csv로 주거나 그 달을 먼저 "
                                                              f"처리한 뒤 다시 정산하세요 (정산하지 않음)", "오류"))
             continue
         o = opening.get(wid)

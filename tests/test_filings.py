@@ -299,3 +299,22 @@ def test_the_simplified_return_has_one_record_per_continuous_employment():
                           contract("W2", D(2025, 7, 1), D(2026, 2, 28)), contract("W2", D(2026, 3, 1), D(2026, 12, 31))])
     assert spans == {"W1": [(D(2026, 1, 1), D(2026, 3, 31)), (D(2026, 5, 1), None)], "W2": [(D(2025, 7, 1), D(2026, 12, 31))]}
     assert [_span_of(spans["W1"], m)[0] for m in ("2026-01", "2026-03", "2026-04", "2026-05", "2026-06")] == [D(2026, 1, 1)] * 3 + [D(2026, 5, 1)] * 2
+
+
+def test_december_paid_in_january_is_in_the_january_return_with_its_own_working_dates(tmp_path):
+    """The first monthly 간이지급명세서 (pay from 2027-01-01, §164의3) carries December 2026's pay, paid on
+    8 January: its 근무기간 starts in December, never after it ends (it was 20270101–20261231)."""
+    from payroll.filings.simplified import simplified_file
+
+    store = open_store(str(tmp_path / "p.db"))
+    root = write_year(tmp_path / "inputs", months=["2026-12"])
+    (root / "2026-12" / "run.toml").write_text("pay_date = 2027-01-08\n", encoding="utf-8")
+    run(store, root, tmp_path / "out", "2026-12")
+    with store.session() as s:
+        sf = simplified_file(s, ("2027-01", "2027-01"), load_filing_config(session=s), dt.date(2027, 2, 5))
+    lay = load_layout("simplified_2021")
+    cs = [decode(lay, r)[1] for r in split_records(sf.data) if r[:1] == b"C"]
+    assert cs and all(c["C12"] <= c["C13"] for c in cs)
+    assert {(c["C12"], c["C13"]) for c in cs} == {("20261201", "20270131")}  # the support contracts run on
+    assert any("그 전 달 근무분" in n for n in sf.notes)
+    store.dispose()

@@ -94,6 +94,18 @@ def test_14h_worker_gets_no_holiday_pay_and_no_weekly_holiday(tmp_path):
     assert w["weekly_minutes"] == 840 and w["monthly_minutes"] == 840 * 365 // 84
 
 
+def test_14h_worker_who_works_the_holiday_on_a_scheduled_day_is_paid_as_an_ordinary_day(tmp_path):
+    """§18③: §55 does not reach a worker under 15 h a week, so 06-03 (a holiday on their Wednesday) is an ordinary
+    day of the contract: worked 09–16 without any approval, it is 7 h of 기본급 (an outside oracle found 0 h paid,
+    and with an approval 7 h 30 min counted, the break ignored, as on a day off). 8 days × 7 h = 56 h."""
+    staff = roster((worker("S"), contract("S", days="35", begin="09:00", finish="16:30", brk=30)))
+    rows = full_days("S", dt.date(2026, 6, 1), dt.date(2026, 6, 30), days="35", finish="16:30") + [("S", "2026-06-03", "09:00", "16:30")]
+    d = run(tmp_path, staff, rows)
+    assert lines(d, "S") == [("base_pay", W * 56, 56 * 60)]
+    day = d.build.timesheet.filter(pl.col("date") == dt.date(2026, 6, 3)).row(0, named=True)
+    assert (day["worked"], day["absent"], day["public_holiday_minutes"]) == (420, False, 0)
+
+
 @pytest.mark.parametrize("approved", [True, False])
 def test_ten_hours_on_election_day(tmp_path, approved):
     """06-03 (지방선거일, a scheduled Wednesday and a paid holiday): punched 08:00–19:00. A 공휴일 has no

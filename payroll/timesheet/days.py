@@ -148,7 +148,9 @@ def _calendar(roster: Roster, first: dt.date, last: dt.date, pol: Policy, law: l
         week_start(pl.col("date"), pl.col("rest_wd")).alias("week"),
     )
     days = days.with_columns(
-        (pl.col("scheduled") & ~pl.col("public_holiday")).alias("workday"),
+        # a public holiday is a day off only for a worker §55 reaches: under 15 h a week (§18③) it is an
+        # ordinary day of the contract, paid as worked (and not an absence when the office is closed)
+        (pl.col("scheduled") & ~(pl.col("public_holiday") & pl.col("covered_by_55"))).alias("workday"),
         (pl.col("covered_by_55") & (pl.col("public_holiday") | (pl.col("weekday") == pl.col("rest_wd")))).alias("holiday"),
     )
     d0 = pl.col("date").cast(pl.Datetime("us"))
@@ -224,7 +226,7 @@ def build_days(
     days = days.with_columns(
         pl.when(present).then((pl.col("first_in") - pl.col("sched_start")).dt.total_minutes().clip(0, None)).otherwise(0).clip(upper_bound=pl.col("daily_min")).alias("late"),
         pl.when(present).then((pl.col("sched_end") - pl.col("last_out")).dt.total_minutes().clip(0, None)).otherwise(0).clip(upper_bound=pl.col("daily_min")).alias("early_leave"),
-        (pl.col("workday") & (pl.col("worked") == 0) & (pl.col("paid_leave") == 0) & pl.col("in_month")).alias("absent"),
+        (pl.col("workday") & ~pl.col("public_holiday") & (pl.col("worked") == 0) & (pl.col("paid_leave") == 0) & pl.col("in_month")).alias("absent"),
         pl.when(pl.col("scheduled") & pl.col("public_holiday") & pl.col("covered_by_55")).then(pl.col("daily_min")).otherwise(0).alias("public_holiday_minutes"),
     )
     # a day of another month in the month's edge weeks is read from the same exports: no record = not attended

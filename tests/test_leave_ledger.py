@@ -94,6 +94,20 @@ def test_part_timer_in_hours(law):
     assert [e.minutes for e in kinds(one(r20, D(2026, 12, 31), law=law), "accrual")] == [240] * 11
 
 
+def test_a_month_earns_its_day_under_the_contract_it_was_worked_under(law):
+    """§60②: 1개월 개근 earns the day, and §18③ and a part-timer's hours are those of the month worked — not of the
+    contract the grant day (the day after the month) falls in. An outside oracle found June granted at the July hours."""
+    # 40 h to June, then 20 h without a gap: months 1–6 at 8 h, months 7–11 at 4 h = 68 h (was 64: June at 4 h)
+    down = roster(contract("d1", "D", D(2026, 1, 1), D(2026, 6, 30)), contract("d2", "D", D(2026, 7, 1), D(2026, 12, 31), hours=(9, 13), brk=0))
+    first_year = [e for e in kinds(one(down, D(2026, 12, 31), law=law), "accrual")]
+    assert [e.minutes for e in first_year] == [480] * 6 + [240] * 5 and first_year[5].date == D(2026, 7, 1)
+    # 12 h to June (§18③: no leave), then 20 h: June earns nothing although its day would fall on 07-01 (was 4 h)
+    up = roster(contract("u1", "U", D(2026, 1, 1), D(2026, 6, 30), days="12", hours=(9, 15), brk=0),
+                contract("u2", "U", D(2026, 7, 1), D(2027, 6, 30), hours=(9, 13), brk=0))
+    grants = kinds(one(up, D(2026, 12, 31), law=law), "accrual")
+    assert [(e.date, e.minutes) for e in grants] == [(D(2026, m, 1), 240) for m in range(8, 13)]
+
+
 def test_fourteen_hour_worker_gets_no_leave(law):
     r = roster(contract("s1", "S", D(2026, 1, 1), D(2026, 12, 31), days="12", hours=(9, 17), brk=60))  # 2 × 7 h
     ledger = one(r, D(2026, 12, 31), law=law)

@@ -144,7 +144,9 @@ def grants_for(worker_id: str, service: Service, att: Attendance, as_of: dt.date
             g_day = m_last + ONE_DAY
             if g_day > as_of or not service.runs_on(g_day):
                 break
-            contract = service.contract_on_or_before(g_day)
+            # the month earns its day (§60② 1개월 개근) under the contract it was worked under, not the one
+            # the grant day falls in: §18③ and a part-timer's hours are those of the month worked
+            contract = service.contract_on_or_before(m_last)
             days = rule_on(law, g_day, "annual_leave.first_year_days_per_month")
             if g_day < begin:
                 # before an opening balance (its minutes hold this month's grant): the month still

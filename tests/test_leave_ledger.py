@@ -347,3 +347,16 @@ def test_the_roster_and_one_worker_read_the_summary_alike(law):
         assert alone == ledgers[wid]
     assert "< 80%" in next(e.note for e in ledgers["P"].entries if e.date == D(2026, 1, 1))
     assert "≥ 80%" in next(e.note for e in ledgers["Q"].entries if e.date == D(2026, 3, 10))
+
+
+def test_the_ledger_cites_article_60_as_numbered_on_the_day(law):
+    """법률 제21784호 inserts §60⑤ (hour-based 연차) from 2027-06-10 and renumbers: the use ⑤ → ⑥, the lapse ⑦ → ⑧
+    (kr-payroll-facts-2027 §8). An outside oracle found the old numbers cited after that day."""
+    r = roster(contract("n1", "N", D(2025, 1, 1), D(2025, 12, 31)), contract("n2", "N", D(2026, 1, 1), D(2028, 12, 31)))
+    use = [LeaveDay("N", D(2026, 3, 16), "연차", 480, "leave.csv", 2), LeaveDay("N", D(2027, 6, 21), "연차", 480, "leave.csv", 3)]
+    ledger = one(r, D(2028, 1, 31), leave=use, law=law)
+    uses = {e.date: e.article for e in kinds(ledger, "use")}
+    assert uses == {D(2026, 3, 16): "근로기준법 §60⑤", D(2027, 6, 21): "근로기준법 §60⑥"}
+    ends = {e.date: e.article for e in ledger.entries if e.kind in ("lapse", "payout") and e.reason == "lapse"}
+    assert ends[D(2025, 12, 31)].startswith("근로기준법 §60⑦") and ends[D(2026, 12, 31)].startswith("근로기준법 §60⑦")
+    assert ends[D(2027, 12, 31)].startswith("근로기준법 §60⑧")

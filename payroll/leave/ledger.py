@@ -59,7 +59,7 @@ from payroll.case import InputError
 from payroll.law import Law
 from payroll.leave.accrual import Grant, Service, grants_for, leave_year_start, services_of
 from payroll.leave.amounts import month_of, next_month_of, payout
-from payroll.leave.articles import ART_LAPSE, ART_LAPSE_PAY, ART_LEAVING, ART_OPENING, ART_USE
+from payroll.leave.articles import ART_ATTENDED, ART_LAPSE, ART_LAPSE_PAY, ART_LEAVING, ART_OPENING, ART_USE, cited
 from payroll.leave.attended import FALLBACK_NOTE, SummaryDays, attendance_of, summary_days
 from payroll.leave.inputs import ANNUAL_KINDS, LeaveDay, Notice, Opening
 from payroll.leave.timing import STAGE_LABELS, ONE_DAY, promotion_windows, years_end
@@ -252,7 +252,7 @@ def build_worker_ledger(
     if attendance is None or coverage is None:
         att_note = FALLBACK_NOTE
     else:
-        att_note = f"출근: attendance summary {coverage[0].isoformat()}~{coverage[1].isoformat()} (scheduled / attended / counted_as_attended, §60⑥)"
+        att_note = f"출근: attendance summary {coverage[0].isoformat()}~{coverage[1].isoformat()} (scheduled / attended / counted_as_attended, {cited(ART_ATTENDED, law, as_of)})"
         if contracts[0].start < coverage[0] or coverage[1] < as_of:
             att_note += "; outside it: " + FALLBACK_NOTE
     grants: list[Grant] = [opening_grant] if opening_grant is not None else []
@@ -302,7 +302,7 @@ def build_worker_ledger(
                 g.remaining -= take
                 need -= take
                 balance -= take
-                entries.append(Entry(worker_id, day, "use", take, balance, g.grant_id, ART_USE, f"{u.kind} ({u.source} {u.line}행)"))
+                entries.append(Entry(worker_id, day, "use", take, balance, g.grant_id, cited(ART_USE, law, day), f"{u.kind} ({u.source} {u.line}행)"))
                 if need == 0:
                     break
             if need:
@@ -334,7 +334,7 @@ def build_worker_ledger(
                 for g in spared:
                     g.remaining = 0
                 balance -= minutes
-                entries.append(Entry(worker_id, day, "lapse", minutes, balance, ",".join(g.grant_id for g in spared), ART_LAPSE,
+                entries.append(Entry(worker_id, day, "lapse", minutes, balance, ",".join(g.grant_id for g in spared), cited(ART_LAPSE, law, day),
                                      f"사용기간 종료, 사용촉진 이행 — 보상 없이 소멸 ({'; '.join(whys[True])})"))
             if unpaid:
                 minutes = sum(g.remaining for g in unpaid)
@@ -344,7 +344,7 @@ def build_worker_ledger(
                 service = next(s for s in services if s.runs_on(day))
                 contract = service.contract_on_or_before(day)
                 amount, method = payout(minutes, contract, law, day, job)
-                entries.append(Entry(worker_id, day, "payout", minutes, balance, ",".join(g.grant_id for g in unpaid), ART_LAPSE_PAY,
+                entries.append(Entry(worker_id, day, "payout", minutes, balance, ",".join(g.grant_id for g in unpaid), cited(ART_LAPSE_PAY, law, day),
                                      f"사용기간 종료, {'; '.join(whys[False])} — 다음 달 지급", "lapse", amount, next_month_of(day), method))
         open_grants = [g for g in open_grants if g.remaining > 0 and g.expiry > day]
         if balance < 0 or balance != sum(g.remaining for g in open_grants):  # the invariant, checked as we go

@@ -99,8 +99,12 @@ def test_a_month_earns_its_day_under_the_contract_it_was_worked_under(law):
     contract the grant day (the day after the month) falls in. An outside oracle found June granted at the July hours."""
     # 40 h to June, then 20 h without a gap: months 1–6 at 8 h, months 7–11 at 4 h = 68 h (was 64: June at 4 h)
     down = roster(contract("d1", "D", D(2026, 1, 1), D(2026, 6, 30)), contract("d2", "D", D(2026, 7, 1), D(2026, 12, 31), hours=(9, 13), brk=0))
-    first_year = [e for e in kinds(one(down, D(2026, 12, 31), law=law), "accrual")]
+    ledger = one(down, D(2026, 12, 31), law=law)
+    first_year = kinds(ledger, "accrual")
     assert [e.minutes for e in first_year] == [480] * 6 + [240] * 5 and first_year[5].date == D(2026, 7, 1)
+    # paid on leaving at the last contract's rate; the 계산방법 counts each kind of day (it said "17일 × 4시간")
+    (paid,) = kinds(ledger, "payout")
+    assert paid.amount == 68 * 10_320 and paid.method.startswith("68시간 (6일 × 8시간 + 5일 × 4시간: 부여 때 계약의 하루 시간) × 10,320원")
     # 12 h to June (§18③: no leave), then 20 h: June earns nothing although its day would fall on 07-01 (was 4 h)
     up = roster(contract("u1", "U", D(2026, 1, 1), D(2026, 6, 30), days="12", hours=(9, 15), brk=0),
                 contract("u2", "U", D(2026, 7, 1), D(2027, 6, 30), hours=(9, 13), brk=0))

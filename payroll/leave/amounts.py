@@ -80,12 +80,19 @@ def _days_text(minutes: int, unit: int) -> str:
     return f"{whole // 100}.{whole % 100:02d}일" + ("" if rest == 0 else "…")
 
 
-def payout(minutes: int, contract: Contract, law: Law, day: dt.date, job: str | None = None) -> tuple[int, str]:
-    """연차수당: minutes × hourly 통상임금, floored to the won; the 계산방법 as days × hours × rate."""
+def payout(minutes: int, contract: Contract, law: Law, day: dt.date, job: str | None = None,
+           by_day_length: dict[int, int] | None = None) -> tuple[int, str]:
+    """연차수당: minutes × hourly 통상임금, floored to the won; the 계산방법 as days × hours × rate.
+
+    ``by_day_length``: the minutes paid by the length of a day when they were granted (a worker whose
+    weekly hours changed holds 8-hour and 4-hour days together): the method then counts each kind."""
     rate, how = hourly_ordinary_wage(contract, law, day, job)
     amount = minutes * rate.numerator // (60 * rate.denominator)
     unit = leave_day_minutes(contract, law, day)
-    if unit and minutes % unit == 0:
+    if by_day_length and set(by_day_length) != {unit}:
+        parts = " + ".join(f"{_days_text(m, length)} × {hours_text(length)}" for length, m in sorted(by_day_length.items(), reverse=True) if m)
+        method = f"{hours_text(minutes)} ({parts}: 부여 때 계약의 하루 시간) × {_rate_text(rate)} = {amount:,}원 (통상시급: {how})"
+    elif unit and minutes % unit == 0:
         method = f"{minutes // unit}일 × {hours_text(unit)} × {_rate_text(rate)} = {amount:,}원 (통상시급: {how})"
     else:
         method = f"{hours_text(minutes)} ({_days_text(minutes, unit)} × {hours_text(unit)}) × {_rate_text(rate)} = {amount:,}원 (통상시급: {how})"

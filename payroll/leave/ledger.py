@@ -58,7 +58,7 @@ from payroll import law as law_module
 from payroll.case import InputError
 from payroll.law import Law
 from payroll.leave.accrual import Grant, Service, grants_for, leave_year_start, services_of
-from payroll.leave.amounts import month_of, next_month_of, payout
+from payroll.leave.amounts import leave_day_minutes, month_of, next_month_of, payout
 from payroll.leave.articles import ART_ATTENDED, ART_LAPSE, ART_LAPSE_PAY, ART_LEAVING, ART_OPENING, ART_USE, cited
 from payroll.leave.attended import FALLBACK_NOTE, SummaryDays, attendance_of, summary_days
 from payroll.leave.inputs import ANNUAL_KINDS, LeaveDay, Notice, Opening
@@ -137,6 +137,18 @@ class WorkerLedger:
 
 
 # --- the ledger -----------------------------------------------------------------------------------
+
+
+def _by_day_length(grants: list[Grant], contract_of: dict[str, Contract], law: Law) -> dict[int, int]:
+    """The grants' remaining minutes by the length of a day of the contract each was granted under."""
+    out: dict[int, int] = {}
+    for g in grants:
+        contract = contract_of.get(g.contract_id)
+        if contract is None:  # an opening balance: no contract of its own
+            return {}
+        length = leave_day_minutes(contract, law, g.date)
+        out[length] = out.get(length, 0) + g.remaining
+    return out
 
 
 def _procedure_ok(grant: Grant, notices: dict[str, Notice], law: Law) -> tuple[bool, str]:
@@ -238,6 +250,7 @@ def build_worker_ledger(
         known.append(later[0])
     contracts = known or contracts[:1]
     services = services_of(contracts, law)
+    contract_of = {c.contract_id: c for c in contracts}  # the contract each grant was made under (its day's length)
     opening_grant = _place_ledger_start(worker_id, services, opening, law, notes)
     if opening_grant is not None and opening_grant.date > as_of:
         opening_grant = None
@@ -313,11 +326,12 @@ def build_worker_ledger(
         if ending is not None and closing:
             # the service ends: every unused minute is paid with the last pay (one entry, one amount)
             minutes = sum(g.remaining for g in closing)
+            lengths = _by_day_length(closing, contract_of, law)
             for g in closing:
                 g.remaining = 0
             balance -= minutes
             contract = ending.contract_on_or_before(day)
-            amount, method = payout(minutes, contract, law, day, job)
+            amount, method = payout(minutes, contract, law, day, job, lengths)
             entries.append(Entry(worker_id, day, "payout", minutes, balance, ",".join(g.grant_id for g in closing), ART_LEAVING,
                                  "퇴직: 미사용 연차 전부 마지막 임금과 함께 지급", "leaving", amount, month_of(day), method))
         elif closing:
@@ -338,12 +352,13 @@ def build_worker_ledger(
                                      f"사용기간 종료, 사용촉진 이행 — 보상 없이 소멸 ({'; '.join(whys[True])})"))
             if unpaid:
                 minutes = sum(g.remaining for g in unpaid)
+                lengths = _by_day_length(unpaid, contract_of, law)
                 for g in unpaid:
                     g.remaining = 0
                 balance -= minutes
                 service = next(s for s in services if s.runs_on(day))
                 contract = service.contract_on_or_before(day)
-                amount, method = payout(minutes, contract, law, day, job)
+                amount, method = payout(minutes, contract, law, day, job, lengths)
                 entries.append(Entry(worker_id, day, "payout", minutes, balance, ",".join(g.grant_id for g in unpaid), cited(ART_LAPSE_PAY, law, day),
                                      f"사용기간 종료, {'; '.join(whys[False])} — 다음 달 지급", "lapse", amount, next_month_of(day), method))
         open_grants = [g for g in open_grants if g.remaining > 0 and g.expiry > day]

@@ -343,6 +343,16 @@ def test_minimum_wage_warning_and_meal_in_the_ordinary_wage(tmp_path):
     assert got[("meal", None)] == 100_000
 
 
+def test_an_hourly_contract_below_the_living_wage_is_named_and_paid_as_contracted(tmp_path):
+    """생활임금 (decision D13, employer policy: 12,121원 in 2026) is read by the month that pays hourly contracts:
+    one below it is named (an outside audit found no code reading it, so a 2027 month never asked for its figure)."""
+    staff = roster((worker("B"), contract("B", wage=12_000)), (worker("A"), contract("A")))
+    d = run(tmp_path, staff, full_days("B", dt.date(2026, 6, 1), dt.date(2026, 6, 30)) + full_days("A", dt.date(2026, 6, 1), dt.date(2026, 6, 30)))
+    (named,) = [w for w in d.build.warnings if "생활임금" in w]
+    assert named.startswith("B: 계약 C-B 시급 12,000원 < 생활임금 12,121원") and "결정 D13" in named
+    assert dict((c, a) for c, a, _ in lines(d, "B"))["base_pay"] % 12_000 == 0  # paid as contracted
+
+
 def test_daily_worker_and_contract_ending_inside_the_month(tmp_path):
     """일급 96,968 (8 h) from 06-08 to 06-19: 10 days; 주휴 for the week of 06-08 only (the contract ends
     Friday 06-19, before that week's Sunday). leave_date = 06-19."""

@@ -80,6 +80,7 @@ def pay_lines(
     table = on["timesheet.public_service_pay_table"]
     allowance_table = on["timesheet.public_service_allowances"]
     minimum = int(on["minimum_wage.hourly"])
+    living = int(on["living_wage.hourly"])  # employer policy (decision D13): an hourly contract below it is named
     for job, codes in allowance_table.items():
         for code, amount in codes.items():
             if code not in catalogue:
@@ -196,6 +197,10 @@ def pay_lines(
     low = s.filter(pl.col("ord_num") * 60 < minimum * pl.col("ord_den"))
     for r in low.iter_rows(named=True):
         warnings.append(f"{r['worker_id']}: 계약 {r['contract_id']} 통상시급 {won(r['ord_num'] * 60 // r['ord_den'])}원 < 최저임금 {won(minimum)}원 (최저임금법 §6)")
+    below_living = s.filter((pl.col("pay_type") == "hourly") & (pl.col("wage") < living) & (pl.col("ord_num") * 60 >= minimum * pl.col("ord_den")))
+    for r in below_living.iter_rows(named=True):
+        warnings.append(f"{r['worker_id']}: 계약 {r['contract_id']} 시급 {won(r['wage'])}원 < 생활임금 {won(living)}원 ({on.citation('living_wage.hourly')}) "
+                        "— 사업장 정책 (결정 D13): 계약대로 계산함, 계약을 확인하세요")
     for r in s.filter((pl.col("pay_type") == "monthly") & (pl.col("absent_days") > 0)).iter_rows(named=True):
         dates = ", ".join(d.isoformat() for d in r["absent_dates"])
         warnings.append(f"{r['worker_id']}: 월급 근로자 결근 {r['absent_days']}일 ({dates}) — 월급에서 자동 공제하지 않음, 확인 필요")

@@ -79,6 +79,7 @@ def test_a_held_payslip_and_a_decided_one_say_so():
     note = "근태 결정 — 지급 보류 (06-09 퇴근 기록 없음): 확인 중"
     text = _slip(_row(pay_state="held", attendance_note=note))
     assert note.replace(" ", "") in text and "지급보류:이달에는지급하지않습니다" in text and "실지급액(보류)" in text
+    assert "이달에공제하지않음" in text  # the deductions shown are what paying would withhold (it said only "원천징수 없음")
     text = _slip(_row(pay_state="paid", attendance_note="근태 결정 — 소정근로시간대로 지급 (06-09 퇴근 기록 없음): 부서장 확인"))
     assert "소정근로시간대로지급(06-09퇴근기록없음):부서장확인" in text and "실지급액(보류)" not in text
 

@@ -73,6 +73,13 @@ def test_contract_full_time_and_part_time(files):
     has_all(text_of(part), "단시간근로자표준근로계약서", "근로일별근로시간", "월", "수", "금", "4시간", "시급", "10,320원")
     d = contract_data(w2, c3, office)
     assert d["part_time"] and d["social_insurance"]["건강보험"] is False  # 12 h a week
+    # §18③: under 15 h a week §55 and §60 do not apply — the contract promised 주휴일 and 연차 (an outside audit)
+    assert d["weekly_holiday"].startswith("없음") and "제18조제3항" in d["annual_leave"] and "적용하지 아니함" in d["annual_leave"]
+    has_all(text_of(part), "주휴일없음", "제60조(연차유급휴가)를적용하지아니함")
+    assert contract_data(w1, c2, office)["annual_leave"] == "근로기준법 제60조에서 정하는 바에 따라 부여함"
+    # an open-ended contract (공무직) fills the form without a term, not the 기간제 one
+    open_ended = c2.model_copy(update={"end": None})
+    assert contract_data(w1, open_ended, office)["form"] == "표준근로계약서 (기간의 정함이 없는 경우)"
 
 
 def test_resignation_records_leaving_date(files, tmp_path):

@@ -1,4 +1,4 @@
-"""근로계약서: the 고용노동부 표준근로계약서 for 기간제 workers, and its 단시간 variant.
+"""근로계약서: the 고용노동부 표준근로계약서 for 기간제 workers, its 단시간 variant, and the form without a term.
 
 One document per contract, filled from the contract record (payroll/roster.py), the worker and
 the employer's settings (``employer.toml``, payroll/employer.py: the same name and 임금지급일 the
@@ -29,12 +29,25 @@ def weekly_holiday(contract: Contract) -> str:
     return "없음 (근무일 조정 필요)"
 
 
+#: 근로기준법 §18③: under 15 h a week §55 (주휴일) and §60 (연차) do not apply — the contract says so
+SHORT_HOURS_HOLIDAY = "없음 (1주 소정근로시간 15시간 미만: 근로기준법 제18조제3항에 따라 제55조 주휴일을 적용하지 아니함)"
+SHORT_HOURS_LEAVE = "1주 소정근로시간 15시간 미만으로 근로기준법 제18조제3항에 따라 제60조(연차유급휴가)를 적용하지 아니함"
+
+
+def form_name(contract: Contract) -> str:
+    """The 고용노동부 표준근로계약서 the contract fills: 단시간 (under 40 h a week), 기간제 (a term), or the one
+    without a term (an open-ended 공무직 contract is not a 기간제 one)."""
+    if contract.weekly_minutes < FULL_TIME_WEEKLY_MINUTES:
+        return "단시간근로자 표준근로계약서"
+    return "기간제 근로자 표준근로계약서" if contract.end is not None else "표준근로계약서 (기간의 정함이 없는 경우)"
+
+
 def contract_data(worker: Worker, contract: Contract, office: Employer) -> dict[str, Any]:
     part_time = contract.weekly_minutes < FULL_TIME_WEEKLY_MINUTES
     insured = contract.weekly_minutes >= SHORT_WEEKLY_MINUTES
     return {
         "document": "근로계약서",
-        "form": "단시간근로자 표준근로계약서" if part_time else "기간제 근로자 표준근로계약서",
+        "form": form_name(contract),
         "contract_id": contract.contract_id,
         "employer": {"name": office.name, "business_number": office.business_number, "address": office.address,
                      "representative": office.representative, "phone": office.phone},
@@ -45,10 +58,10 @@ def contract_data(worker: Worker, contract: Contract, office: Employer) -> dict[
         "hours": {"start": contract.start_time.strftime("%H:%M"), "end": contract.end_time.strftime("%H:%M"),
                   "break_minutes": contract.break_minutes, "daily_minutes": contract.daily_minutes, "weekly_minutes": contract.weekly_minutes},
         "work_days": weekday_names(contract.work_days),
-        "weekly_holiday": weekly_holiday(contract),
+        "weekly_holiday": weekly_holiday(contract) if insured else SHORT_HOURS_HOLIDAY,
         "wage": {"type": PAY_TYPES[contract.pay_type], "amount": contract.wage, "meal_allowance": contract.meal_allowance,
                  "pay_grade": contract.pay_grade, "pay_day": office.pay_day_text(), "method": office.pay_method},
-        "annual_leave": "근로기준법 제60조에서 정하는 바에 따라 부여함",
+        "annual_leave": "근로기준법 제60조에서 정하는 바에 따라 부여함" if insured else SHORT_HOURS_LEAVE,
         "social_insurance": {"고용보험": True, "산재보험": True, "국민연금": insured, "건강보험": insured},
         "delivery": "사업주는 근로계약을 체결함과 동시에 본 계약서를 사본하여 근로자의 교부요구와 관계없이 근로자에게 교부함 (근로기준법 제17조 이행)",
         "part_time": part_time,

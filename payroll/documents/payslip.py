@@ -190,7 +190,8 @@ def payslip_pdf(result: dict, items: list[dict], trace: list[dict], employer: di
         if result.get("attendance_note"):
             doc.paragraph(str(result["attendance_note"]), size="small")
         if held:
-            doc.paragraph("지급 보류: 이 달에는 지급하지 않습니다 (이체 없음, 원천징수 없음). 보류가 풀리면 다시 계산해 지급합니다 — "
+            doc.paragraph("지급 보류: 이 달에는 지급하지 않습니다 (이체 없음, 원천징수 없음 — 아래 공제 내역과 실지급액은 지급할 때의 계산이며 이 달에 "
+                          "공제하지 않음). 보류가 풀리면 다시 계산해 지급합니다 — "
                           "마감 전이면 이 달을 다시 실행하고, 마감 후이면 정정 실행의 소급분으로 다음 지급일에 지급합니다.", size="small")
 
         doc.heading("지급 내역")

@@ -309,12 +309,15 @@ def test_december_paid_in_january_is_in_the_january_return_with_its_own_working_
     store = open_store(str(tmp_path / "p.db"))
     root = write_year(tmp_path / "inputs", months=["2026-12"])
     (root / "2026-12" / "run.toml").write_text("pay_date = 2027-01-08\n", encoding="utf-8")
+    contracts = (root / "contracts.csv").read_text(encoding="utf-8").splitlines()
+    contracts = [line.replace("2026-01-01,,", "2026-01-01,2026-12-31,") if line.startswith("C001,W001,") else line for line in contracts]
+    (root / "contracts.csv").write_text("\n".join(contracts) + "\n", encoding="utf-8")  # W001 leaves on 31 December
     run(store, root, tmp_path / "out", "2026-12")
     with store.session() as s:
         sf = simplified_file(s, ("2027-01", "2027-01"), load_filing_config(session=s), dt.date(2027, 2, 5))
     lay = load_layout("simplified_2021")
-    cs = [decode(lay, r)[1] for r in split_records(sf.data) if r[:1] == b"C"]
-    assert cs and all(c["C12"] <= c["C13"] for c in cs)
-    assert {(c["C12"], c["C13"]) for c in cs} == {("20261201", "20270131")}  # the support contracts run on
-    assert any("그 전 달 근무분" in n for n in sf.notes)
+    cs = {c["C07"]: (c["C12"], c["C13"]) for c in (decode(lay, r)[1] for r in split_records(sf.data) if r[:1] == b"C")}
+    assert cs.pop("김민준") == ("20261201", "20261231")  # W001: the employment that ended, in the month the pay was earned
+    assert cs and set(cs.values()) == {("20270101", "20270131")}  # the others go on: clipped to the period
+    assert any("이 기간 전에 끝난 근무" in n for n in sf.notes)
     store.dispose()

@@ -65,7 +65,7 @@ def simplified_file(session: Session, period: tuple[str, str], cfg: FilingConfig
     cuts: list[str] = []
     recs: list[bytes] = []
     total = 0
-    earlier = 0  # records whose 근무기간 starts before the period
+    earlier = 0  # records of an employment that ended before the period
     if frame.height:
         regular = frame.filter(pl.col("income_type").fill_null("regular") != "daily")
         spans = service_spans(session, runs)
@@ -80,17 +80,21 @@ def simplified_file(session: Session, period: tuple[str, str], cfg: FilingConfig
                 continue
             paid: dict[tuple[dt.date, dt.date | None], int] = {}
             for r in rows:
-                paid[_span_of(mine, r["month"])] = paid.get(_span_of(mine, r["month"]), 0) + int(r["taxable_pay"] or 0)
+                span = _span_of(mine, r["month"])
+                paid[span] = paid.get(span, 0) + int(r["taxable_pay"] or 0)
             periods += [(wid, rows[-1]["name"], span_start, span_end, amount) for (span_start, span_end), amount in sorted(paid.items())]
         # pay of work months before the period (a month paid in the next: December's pay on 8 January) is filed with
-        # the period it is paid in (§164의3: 지급일); its 근무기간 then starts in the month it was earned, never after its end
+        # the period it is paid in (§164의3: 지급일); an employment that ended before the period then keeps the dates
+        # it was earned in, never a start after its end (an employment that goes on is clipped to the period as before)
         earned_from = min(start, month_range(regular.get_column("month").min())[0]) if regular.height else start
         for seq, (wid, name, span_start, span_end, amount) in enumerate(periods, start=1):
             full = rrn_of(wid) if rrn_of else None
             out.masked += full is None
-            w_start = max(earned_from, span_start)
+            w_start = max(start, span_start)
             w_end = min(end, span_end) if span_end else end
-            earlier += w_start < start
+            if w_end < w_start:
+                w_start = max(earned_from, span_start)
+                earlier += 1
             number = full or masked13(_masked(session, wid))
             c = {"C01": "C", "C02": DATA_KIND, "C03": cfg.tax_office_code, "C04": seq, "C05": biz, "C06": number,
                  "C07": name, "C09": 9 if is_foreign_number(number) else 1, "C10": 1, "C11": "KR", "C12": w_start.strftime("%Y%m%d"), "C13": w_end.strftime("%Y%m%d"),
@@ -106,8 +110,8 @@ def simplified_file(session: Session, period: tuple[str, str], cfg: FilingConfig
          "B07": biz, "B08": cfg.corporate_number, "B09": int(first_m[:4]), "B10": half, "B11": len(recs), "B12": total, "B13": 0}
     all_recs = [encode(layout, "A", a, "A record", cuts), encode(layout, "B", b, "B record", cuts), *recs]
     out.data = b"".join(r + b"\r\n" for r in all_recs)
-    out.notes = cuts + ([f"{earlier:,}건: 이 기간에 지급한 급여에 그 전 달 근무분이 있어 (예: 12월분을 다음 해 1월에 지급) 근무기간(C12)이 "
-                         f"{start:%Y-%m-%d} 전부터임 — 제출요령의 기준(지급일/근무시기)을 확인하세요"] if earlier else [])
+    out.notes = cuts + ([f"{earlier:,}건: 이 기간 전에 끝난 근무의 급여를 이 기간에 지급함 (예: 12월분을 다음 해 1월에 지급) — 근무기간(C12~C13)은 "
+                         f"{start:%Y-%m-%d} 전의 그 근무 기간; 제출요령의 기준(지급일/근무시기)을 확인하세요"] if earlier else [])
     return out
 
 

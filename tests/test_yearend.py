@@ -150,6 +150,14 @@ def test_the_year_end_settles_who_stays_and_the_february_run_pays_it(year):
     assert batch.startswith("YE2026-")
 
 
+def _opening_file(path: Path) -> Path:
+    """ytd.csv: the same 2026 opening figures for each settled support worker (W004 is 일용)."""
+    path.write_text("worker_id,year,total_pay,non_taxable,national_pension,health_insurance,long_term_care,employment_insurance,income_tax,local_income_tax\n"
+                    + "".join(f"{w},2026,25000000,0,1000000,800000,100000,200000,300000,30000\n" for w in ("W001", "W002", "W003", "W005", "W006")),
+                    encoding="utf-8")
+    return path
+
+
 def test_a_worker_with_months_missing_is_not_settled_until_the_opening_figures_give_them(tmp_path, monkeypatch):
     store = open_store(str(tmp_path / "p.db"))
     root = write_year(tmp_path / "inputs", months=["2026-11", "2026-12"])
@@ -159,10 +167,7 @@ def test_a_worker_with_months_missing_is_not_settled_until_the_opening_figures_g
         ye = compute_year_end(s, 2026)
     assert ye.frame.height == 0 and ye.summary["not_settled"] == 5
     assert {e["code"] for e in ye.exceptions} == {"pay_months_missing"} and "2026-01" in ye.exceptions[0]["message"]
-    ytd = tmp_path / "ytd.csv"
-    ytd.write_text("worker_id,year,total_pay,non_taxable,national_pension,health_insurance,long_term_care,employment_insurance,income_tax,local_income_tax\n"
-                   + "".join(f"{w},2026,25000000,0,1000000,800000,100000,200000,300000,30000\n" for w in ("W001", "W002", "W003", "W005", "W006")),
-                   encoding="utf-8")
+    ytd = _opening_file(tmp_path / "ytd.csv")
     with store.session() as s:
         ye = compute_year_end(s, 2026, opening_ytd=ytd)
     assert ye.frame.height == 5
@@ -189,10 +194,7 @@ def test_an_opening_balance_stands_for_the_months_before_the_first_run_not_for_a
     root = write_year(tmp_path / "inputs", months=["2026-10", "2026-12"])
     for m in ("2026-10", "2026-12"):
         run(store, root, tmp_path / "out", m)
-    ytd = tmp_path / "ytd.csv"
-    ytd.write_text("worker_id,year,total_pay,non_taxable,national_pension,health_insurance,long_term_care,employment_insurance,income_tax,local_income_tax\n"
-                   + "".join(f"{w},2026,25000000,0,1000000,800000,100000,200000,300000,30000\n" for w in ("W001", "W002", "W003", "W005", "W006")),
-                   encoding="utf-8")
+    ytd = _opening_file(tmp_path / "ytd.csv")
     with store.session() as s:
         ye = compute_year_end(s, 2026, opening_ytd=ytd)
     assert ye.frame.height == 0 and ye.summary["not_settled"] == 5

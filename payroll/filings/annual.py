@@ -77,14 +77,15 @@ def _c_values(lines: list[Line]) -> dict[str, int]:
     return out
 
 
-def leavers_not_filed(session: Session, year: int, filed: set[str]) -> list[str]:
+def leavers_not_filed(session: Session, year: int, filed: set[str], months=None) -> list[str]:
     """Who was paid 근로소득 in ``year``, left during it and is not in the year-end batch: a 중도퇴사자
-    settled in the leaving month's run (일용근로자 are filed by the 일용근로소득 지급명세서 instead)."""
+    settled in the leaving month's run (일용근로자 are filed by the 일용근로소득 지급명세서 instead).
+    ``months``: the year's stored worker-months when the caller has read them already."""
     import polars as pl
 
     from payroll.yearend.stored import stored_year
 
-    months = stored_year(session, year).months
+    months = stored_year(session, year).months if months is None else months
     if not months.height:
         return []
     left = months.filter(pl.col("leave_date").is_not_null() & (pl.col("income_type").fill_null("regular") != "daily"))
@@ -117,7 +118,7 @@ def leaver_settlements(session: Session, year: int, filed: set[str]) -> tuple[li
 
     months = stored_year(session, year).months
     out, problems = [], []
-    for wid in leavers_not_filed(session, year, filed):
+    for wid in leavers_not_filed(session, year, filed, months):
         try:
             s, w, (start, end), source = withholding_settlement(session, wid, year)
         except InputError as exc:

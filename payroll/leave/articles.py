@@ -1,5 +1,7 @@
 """The articles the 연차 ledger cites on its entries."""
 
+from payroll.leave.units import hour_based
+
 ART_MONTHLY = "근로기준법 §60②"
 ART_ANNUAL = "근로기준법 §60①④"
 ART_USE = "근로기준법 §60⑤"
@@ -15,8 +17,6 @@ RENUMBERED = {ART_USE: "근로기준법 §60⑥", ART_LAPSE: "근로기준법 §
 
 def cited(article: str, law, day) -> str:
     """``article`` as numbered on ``day``: renumbered from the day §60⑤ (hour-based 연차) is in force."""
-    from payroll.leave.units import hour_based
-
     return RENUMBERED.get(article, article) if hour_based(law, day) else article
 ART_LEAVING = "근로기준법 §36 (금품청산), §60"
 ART_PART_TIME = "근로기준법 시행령 §9 별표2 4호 나목"

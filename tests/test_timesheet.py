@@ -208,6 +208,46 @@ def test_monthly_worker_joining_inside_the_month_is_paid_by_calendar_days(tmp_pa
     assert w["hire_date"] == dt.date(2026, 6, 10) and w["leave_date"] is None
 
 
+def test_a_monthly_worker_on_a_day_off_inside_the_40_hours_is_paid_at_the_ordinary_rate(tmp_path):
+    """December 2026, 공무직2-1 (통상임금 2,650,000 + 30,000 + 140,000 = 2,820,000 ÷ 209 h). S works
+    Mon–Thu of the week of 12/25 (a holiday) and an approved Saturday 12/26; V takes 연차 on Mon 12/7 and
+    works an approved Saturday 12/12. Neither week reaches 40 worked hours, so the Saturdays are not
+    연장 (§56①) — but the monthly pay covers the scheduled days only: 8 h × 통상시급 × 1 (근로기준법 §43).
+    Found by an outside audit: these 8 hours were paid nothing."""
+    staff = roster(*((worker(w, employment="public_service", job="시설관리"), contract(w, start="2015-03-01", end=None, pay_type="monthly", wage=2_650_000, meal=140_000, grade="공무직2-1"))
+                     for w in ("S", "V")))
+    first, last = dt.date(2026, 11, 30), dt.date(2026, 12, 31)
+    rows = full_days("S", first, last) + [("S", "2026-12-26", "09:00", "17:00")]
+    rows += full_days("V", first, last, skip=(dt.date(2026, 12, 7),)) + [("V", "2026-12-12", "09:00", "17:00")]
+    d = run(tmp_path, staff, rows, month="2026-12", leave=[("V", "2026-12-07", "연차", "")],
+            overtime=[("S", "2026-12-26", "09:00", "17:00", "행사"), ("V", "2026-12-12", "09:00", "17:00", "행사")])
+    for wid in ("S", "V"):
+        got = {c: (a, m) for c, a, m in lines(d, wid)}
+        assert got["off_day_pay"] == (2_820_000 * 480 // (209 * 60), 480) == (107_942, 480)
+        assert "overtime_pay" not in got and got["base_pay"] == (2_650_000, None)
+    methods = d.build.items.filter(pl.col("code") == "off_day_pay").get_column("method").to_list()
+    assert methods == ["통상임금 2,820,000원 ÷ 209시간 × 8시간 × 1"] * 2
+
+
+def test_a_renewal_at_the_same_terms_inside_the_month_pays_the_full_monthly_amounts(tmp_path):
+    """Contracts 6/16–12/15 and 12/16– at the same 2,650,000, 직무수당 30,000 and 식대 140,000: one line
+    each over the 31 days, the full amounts (two shares each rounded down were 1원 short a line).
+    A renewal at another wage still shows both shares."""
+    staff = roster((worker("R", employment="public_service", job="시설관리"),
+                    [contract("R", start="2026-06-16", end="2026-12-15", pay_type="monthly", wage=2_650_000, meal=140_000, cid="C-R1"),
+                     contract("R", start="2026-12-16", end=None, pay_type="monthly", wage=2_650_000, meal=140_000, cid="C-R2")]),
+                   (worker("T", employment="public_service", job="시설관리"),
+                    [contract("T", start="2026-06-16", end="2026-12-15", pay_type="monthly", wage=2_650_000, meal=140_000, cid="C-T1"),
+                     contract("T", start="2026-12-16", end=None, pay_type="monthly", wage=2_750_000, meal=140_000, cid="C-T2")]))
+    rows = full_days("R", dt.date(2026, 11, 30), dt.date(2026, 12, 31)) + full_days("T", dt.date(2026, 11, 30), dt.date(2026, 12, 31))
+    d = run(tmp_path, staff, rows, month="2026-12")
+    assert sorted((c, a) for c, a, _ in lines(d, "R")) == [("base_pay", 2_650_000), ("meal", 140_000), ("position_allowance", 30_000)]
+    t = sorted((c, a) for c, a, _ in lines(d, "T"))
+    assert t == sorted([("base_pay", 2_650_000 * 15 // 31), ("base_pay", 2_750_000 * 16 // 31), ("meal", 140_000), ("position_allowance", 30_000)])
+    methods = set(d.build.items.filter(pl.col("code") == "base_pay").get_column("method").to_list())
+    assert methods == {"월 기본급 2,650,000원", "월 기본급 2,650,000원 × 15일 ÷ 31일 (일할계산)", "월 기본급 2,750,000원 × 16일 ÷ 31일 (일할계산)"}
+
+
 def test_week_by_week_weekly_holiday_table(tmp_path):
     """June, Mon–Fri 40 h: week 1 has the 06-03 holiday (not a missed day); week 2 an absence on 06-10;
     week 3 a 연차 on 06-16 (paid leave counts as attended); week 4 a 무급 day on 06-24 (not attended);

@@ -39,7 +39,7 @@ EXTRA_WORKER_SCHEMA = {
     "work_day_numbers": pl.List(pl.Int64),  # the days of the month worked (1–31): the 근로내용확인신고 marks them (payroll.filings)
 }
 ITEM_SCHEMA = {"row": pl.Int64, "code": pl.Utf8, "amount": pl.Int64, "method": pl.Utf8, "minutes": pl.Int64}
-CODE_ORDER = ["base_pay", "weekly_holiday_pay", "public_holiday_pay", "overtime_pay", "night_pay", "holiday_work_pay", "position_allowance", "risk_allowance", "meal"]
+CODE_ORDER = ["base_pay", "weekly_holiday_pay", "public_holiday_pay", "overtime_pay", "off_day_pay", "night_pay", "holiday_work_pay", "position_allowance", "risk_allowance", "meal"]
 TIMESHEET_COLUMNS = [
     "worker_id", "contract_id", "date", "weekday", "week", "scheduled", "workday", "public_holiday", "holiday_name", "holiday",
     "first_in", "last_out", "shifts", "worked", "regular", "overtime", "night", "holiday_work", "holiday_over8",

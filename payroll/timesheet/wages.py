@@ -14,7 +14,8 @@ contract's wage) and the fixed allowances, × calendar days covered ÷ days of t
 contract starts or ends inside it (일할계산). Paid holidays are inside the monthly pay.
 All: premiums on 통상시급 = 통상임금 (rate + the ``ordinary`` fixed allowances, 식대 included) ÷ the
 month's paid hours (209 h for 40 h a week; (weekly + 주휴) × 365/7/12 rounded to the hour for a
-part-timer): overtime_pay ×1.5, night_pay +0.5 on every night minute (it stacks), holiday_work_pay
+part-timer): off_day_pay ×1 for a 월급 worker's hours on a 휴무일 within the week's 40 h (the
+monthly pay covers the scheduled days only; §56 adds nothing under 40 h), overtime_pay ×1.5, night_pay +0.5 on every night minute (it stacks), holiday_work_pay
 ×1.5 up to 8 h a day and ×2.0 beyond (two lines). 식대 ``meal`` = the contract's meal_allowance,
 prorated by calendar days like the monthly pay.
 
@@ -101,6 +102,7 @@ def pay_lines(
         pl.col("absent").sum().alias("absent_days"),
         pl.col("date").filter(pl.col("absent")).alias("absent_dates"),
         pl.col("leave_off_schedule").filter(im).sum().alias("leave_off_schedule"),
+        pl.col(PAID["regular"]).filter(~pl.col("workday")).sum().alias("off_day_regular"),
         pl.first("pay_type"), pl.first("wage"), pl.first("daily_min"), pl.first("weekly_min"), pl.first("monthly_min"),
         pl.first("meal"), pl.first("pay_grade"), pl.first("covered_by_55"), pl.first("c_start"), pl.first("c_end"),
     )
@@ -153,11 +155,6 @@ def pay_lines(
         pl.when(pt == "hourly").then(60 * pl.col("pm")).when(pt == "daily").then(pl.col("daily_min") * pl.col("pm")).otherwise(pl.col("pm")).alias("ord_den"),
         pl.when(pt == "daily").then(pl.col("daily_min")).otherwise(60).alias("base_den"),
     )
-    full_month = pl.col("days_covered") == dim
-
-    def prorate(col: pl.Expr) -> pl.Expr:
-        return pl.when(full_month).then(col).otherwise(col * pl.col("days_covered") // dim)
-
     def premium(minutes: str, mult: Fraction) -> pl.Expr:
         return pl.col("ord_num") * pl.col(minutes) * mult.numerator // (pl.col("ord_den") * mult.denominator)
 
@@ -170,26 +167,19 @@ def pay_lines(
                                            (minutes if minutes is not None else pl.lit(None)).cast(pl.Int64).alias("minutes"), pl.lit(kind).alias("_kind")))
 
     add("base_pay", pl.col("wage") * (pl.col("regular") + pl.col("paid_leave")) // pl.col("base_den"), pl.col("regular") + pl.col("paid_leave"), hourly_like, "base")
-    add("base_pay", prorate(pl.col("base_full")), None, pt == "monthly", "monthly")
     add("weekly_holiday_pay", pl.col("wage") * pl.col("weekly_holiday_minutes") // pl.col("base_den"), pl.col("weekly_holiday_minutes"), hourly_like, "rate")
     add("public_holiday_pay", pl.col("wage") * pl.col("public_holiday_minutes") // pl.col("base_den"), pl.col("public_holiday_minutes"), hourly_like, "rate")
     add("overtime_pay", premium("overtime", 1 + op), pl.col("overtime"), kind=f"ord:{_mult(1 + op)}")
+    # a 월급 worker's 정규 minutes on a 휴무일 (within the week's 40 h): outside the monthly pay, at 통상시급 × 1
+    add("off_day_pay", premium("off_day_regular", Fraction(1)), pl.col("off_day_regular"), pt == "monthly", kind="ord:1")
     add("night_pay", premium("night", np_), pl.col("night"), kind=f"ord:{_mult(np_)}")
     add("holiday_work_pay", premium("holiday_base", 1 + hp), pl.col("holiday_base"), kind=f"ord:{_mult(1 + hp)}")
     add("holiday_work_pay", premium("holiday_over8", 1 + hp2), pl.col("holiday_over8"), kind=f"ord:{_mult(1 + hp2)}")
-    add("meal", prorate(pl.col("meal")), None, kind="prorate")
-    lines = pl.concat(parts)
-    if allow.height:
-        al = allow.join(s.select(*keys, "days_covered"), on=keys, how="inner").select(
-            *keys, "code", pl.when(pl.col("days_covered") == dim).then(pl.col("full")).otherwise(pl.col("full") * pl.col("days_covered") // dim).alias("amount"),
-            pl.lit(None, dtype=pl.Int64).alias("minutes"), pl.lit("prorate").alias("_kind"),
-        )
-        al = al.sort([*keys, "code"])
-        lines = pl.concat([lines, al.with_columns(pl.col("amount").cast(pl.Int64))])
+    lines = pl.concat([pl.concat(parts).with_columns(pl.lit(None, dtype=pl.Int64).alias("full"), pl.lit(None, dtype=pl.Int64).alias("days")),
+                       _prorated(s, allow, dim)], how="vertical_relaxed")
     lines = lines.with_columns(pl.int_range(pl.len(), dtype=pl.Int64).alias("seq")).filter(pl.col("amount") > 0)
-    info = s.select(*keys, "pay_type", "wage", "base_full", "meal", "pm", "daily_min", "days_covered", "ord_num", "ord_den", "ord_allow")
-    allow_full = allow.select(*keys, "code", "full") if allow.height else pl.DataFrame(schema={"worker_id": pl.Utf8, "contract_id": pl.Utf8, "code": pl.Utf8, "full": pl.Int64})
-    lines = lines.join(info, on=keys, how="left").join(allow_full, on=[*keys, "code"], how="left")
+    info = s.select(*keys, "pay_type", "wage", "meal", "pm", "daily_min", "ord_num", "ord_den", "ord_allow")
+    lines = lines.join(info, on=keys, how="left")
     methods = [_method(r, dim, meal_ordinary) for r in lines.iter_rows(named=True)]
     lines = lines.with_columns(pl.Series("method", methods, dtype=pl.Utf8)).select(list(LINE_SCHEMA))
 
@@ -213,6 +203,26 @@ def pay_lines(
     return lines, s, warnings
 
 
+def _prorated(s: pl.DataFrame, allow: pl.DataFrame, dim: int) -> pl.DataFrame:
+    """The month's fixed amounts (the 월급 pay table or wage, 식대, the fixed allowances) × calendar days
+    covered ÷ days of the month (일할계산). Contracts of one worker carrying the same monthly amount of
+    an item are one line over their days together: a renewal at the same terms inside the month pays
+    the full amount, not two shares each rounded down (1원 short a line)."""
+    keys = ["worker_id", "contract_id"]
+    amounts = [s.filter(pl.col("pay_type") == "monthly").select(*keys, pl.lit("base_pay").alias("code"), pl.col("base_full").alias("full"), pl.lit("monthly").alias("_kind"),
+                                                                pl.lit(0, dtype=pl.Int64).alias("_o")),
+               s.select(*keys, pl.lit("meal").alias("code"), pl.col("meal").alias("full"), pl.lit("prorate").alias("_kind"), pl.lit(1, dtype=pl.Int64).alias("_o"))]
+    if allow.height:
+        amounts.append(allow.select(*keys, "code", "full", pl.lit("prorate").alias("_kind"), pl.lit(2, dtype=pl.Int64).alias("_o")))
+    days = s.select(*keys, pl.col("days_covered").alias("days"), pl.int_range(pl.len(), dtype=pl.Int64).alias("_c"))
+    p = pl.concat(amounts, how="vertical_relaxed").join(days, on=keys, how="inner").sort(["_o", "_c", "code"])
+    p = p.group_by(["worker_id", "code", "full", "_kind"], maintain_order=True).agg(pl.col("contract_id").last(), pl.col("days").sum(), pl.col("_o").first())
+    return p.select(
+        *keys, "code", pl.when(pl.col("days") == dim).then(pl.col("full")).otherwise(pl.col("full") * pl.col("days") // dim).cast(pl.Int64).alias("amount"),
+        pl.lit(None, dtype=pl.Int64).alias("minutes"), "_kind", pl.col("full").cast(pl.Int64), pl.col("days").cast(pl.Int64),
+    )
+
+
 def _method(r: dict, dim: int, meal_ordinary: bool) -> str:
     kind, code, minutes = r["_kind"], r["code"], r["minutes"]
     pt = r["pay_type"]
@@ -220,10 +230,10 @@ def _method(r: dict, dim: int, meal_ordinary: bool) -> str:
     if code in ("base_pay", "weekly_holiday_pay", "public_holiday_pay") and minutes is not None:
         return f"{rate_text} × {hm(minutes)}"
     if code == "base_pay":
-        full = r["base_full"]
-        if r["days_covered"] == dim:
+        full = r["full"]
+        if r["days"] == dim:
             return f"월 기본급 {won(full)}원"
-        return f"월 기본급 {won(full)}원 × {r['days_covered']}일 ÷ {dim}일 (일할계산)"
+        return f"월 기본급 {won(full)}원 × {r['days']}일 ÷ {dim}일 (일할계산)"
     if minutes is not None:  # premiums on 통상시급
         mult = kind.split(":", 1)[1]
         if pt == "monthly":
@@ -233,7 +243,7 @@ def _method(r: dict, dim: int, meal_ordinary: bool) -> str:
             if meal_ordinary and r["meal"]:
                 ordinary = f"({rate_text} + 식대 {won(r['meal'])}원 ÷ {r['pm'] // 60}시간)"
         return f"{ordinary} × {hm(minutes)} × {mult}"
-    full = r["meal"] if code == "meal" else r["full"]
-    if r["days_covered"] == dim:
+    full = r["full"]
+    if r["days"] == dim:
         return f"월 {won(full)}원"
-    return f"월 {won(full)}원 × {r['days_covered']}일 ÷ {dim}일 (일할계산)"
+    return f"월 {won(full)}원 × {r['days']}일 ÷ {dim}일 (일할계산)"

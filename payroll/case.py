@@ -33,6 +33,8 @@ class WorkerIn(BaseModel):
     work_days: int | None = Field(default=None, ge=1, le=31)
     daily_wages: list[int] | None = None
     children_under_6: int | None = Field(default=None, ge=0)
+    #: the last day of the employment when it is fixed (국민연금법 시행령 §2 1호: hired for under a month)
+    contract_end: dt.date | None = None
 
     @field_validator("daily_wages")
     @classmethod
@@ -47,6 +49,8 @@ class WorkerIn(BaseModel):
             raise ValueError(f"자녀 수 children_8_20 ({self.children_8_20})은(는) 가족 수 family ({self.family}, 본인 포함) 안에 세어야 합니다")
         if self.hire_date < self.birth_date:
             raise ValueError("입사일 hire_date가 생년월일 birth_date보다 앞섭니다")
+        if self.contract_end is not None and self.contract_end < self.hire_date:
+            raise ValueError("계약 종료일 contract_end가 입사일 hire_date보다 앞섭니다")
         return self
 
 
@@ -131,6 +135,10 @@ def case_frames(cases: list[CaseIn]) -> tuple[pl.DataFrame, pl.DataFrame]:
         },
         schema_overrides={"children_under_6": pl.Int64, "weekly_minutes": pl.Int64, "insurance_base": pl.Int64, "work_days": pl.Int64, "daily_wages": pl.List(pl.Int64)},
     )
+    if any(c.worker.contract_end is not None for c in cases):
+        # as a month's run gives it (payroll.engine.eligibility): the contract's end when it falls inside the month
+        ends = [c.worker.contract_end if c.worker.contract_end is not None and c.worker.contract_end.strftime("%Y-%m") == c.month else None for c in cases]
+        workers = workers.with_columns(pl.Series("leave_date", ends, dtype=pl.Date))
     rows, codes, amounts = [], [], []
     for i, c in enumerate(cases):
         for item in c.pay_items:

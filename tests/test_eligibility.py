@@ -90,3 +90,34 @@ def test_industrial_accident_employer_only():
     r = calc(pay=3_000_000)
     assert r["employer"]["industrial_accident"] == 28_800
     assert "industrial_accident" not in r["deductions"]
+
+
+def test_a_daily_worker_or_a_contract_under_a_month_pays_no_pension_and_a_daily_one_no_health():
+    """국민연금법 시행령 §2 1호: 일용근로자 and a worker hired for under one month are not 근로자 for 국민연금;
+    국민건강보험법 §6②1: nor is a 일용근로자 employed for under one month a 직장가입자. An outside audit
+    found 국민연금 248,180 and 건강 187,830 on a three-day daily contract (net 129,460 of 600,000)."""
+    three_days = calc(pay=600_000, monthly_hours=209, income_type="daily", work_days=3, hire_date="2026-07-01", contract_end="2026-07-03", month="2026-07")
+    assert three_days["deductions"]["national_pension"] == three_days["deductions"]["health_insurance"] == 0
+    assert three_days["deductions"]["long_term_care"] == 0 and three_days["deductions"]["employment_insurance"] == 5_400
+    assert "시행령 §2 1호" in notes(three_days) and "국민건강보험법 §6②1" in notes(three_days)
+    # a fixed-term (not daily) contract of 20 days: no 국민연금, but 건강보험 (§6②1 names 일용 only)
+    twenty = calc(pay=1_500_000, hire_date="2026-07-01", contract_end="2026-07-20", month="2026-07")
+    assert twenty["deductions"]["national_pension"] == 0 and twenty["deductions"]["health_insurance"] > 0
+
+
+def test_a_daily_worker_a_month_on_is_covered_by_8_days_60_hours_or_the_income_of_the_notice():
+    """시행령 §2 1호 단서: one who keeps working a month or more is covered for a month with 8 days, 60 hours
+    or 2,200,000원 (보건복지부 고시); 건강보험 needs the month of employment only (§6②1)."""
+    seven = calc(pay=1_050_000, income_type="daily", work_days=7, hire_date="2026-06-01", month="2026-07")
+    assert seven["deductions"]["national_pension"] == 0 and seven["deductions"]["health_insurance"] > 0
+    assert "8일" in notes(seven) and "단서" in notes(seven)
+    eight = calc(pay=1_200_000, income_type="daily", work_days=8, hire_date="2026-06-01", month="2026-07")
+    assert eight["deductions"]["national_pension"] > 0
+    rich = calc(pay=2_200_000, income_type="daily", work_days=5, hire_date="2026-06-01", month="2026-07")
+    assert rich["deductions"]["national_pension"] > 0
+    # the first month of a daily worker hired on the 1st: a month of work by its last day
+    first = calc(pay=1_500_000, income_type="daily", work_days=10, hire_date="2026-07-01", month="2026-07")
+    assert first["deductions"]["national_pension"] > 0 and first["deductions"]["health_insurance"] > 0
+    # hired on the 2nd: not yet a month on 31 July
+    second = calc(pay=1_500_000, income_type="daily", work_days=10, hire_date="2026-07-02", month="2026-07")
+    assert second["deductions"]["national_pension"] == second["deductions"]["health_insurance"] == 0

@@ -58,6 +58,9 @@ ELIGIBILITY_PARAMS = {
     "np_min_age": "national_pension.min_age",
     "np_max_age": "national_pension.max_age",
     "np_min_hours": "national_pension.min_monthly_hours",
+    "np_casual_days": "national_pension.casual_min_days",
+    "np_casual_hours": "national_pension.casual_min_hours",
+    "np_casual_income": "national_pension.casual_min_income",
     "hi_min_hours": "health_insurance.min_monthly_hours",
     "ei_min_month_hours": _hours_test(EI_HOURS_TEST[0]),
     "ei_min_week_hours": _hours_test(EI_HOURS_TEST[1]),
@@ -88,7 +91,16 @@ def _tests() -> dict[str, pl.Expr]:
         next_ym = _months(day) + 1
         return (hire_ym < next_ym) | ((hire_ym == next_ym) & (c("hire_date").dt.day() == 1))
 
+    # employment lasting one month (민법 §160) by the month's last day, or by the contract's end inside it
+    seen_to = pl.coalesce(c("leave_date"), month_start.dt.month_end())
+    lasted = seen_to >= c("hire_date").dt.offset_by("1mo") - pl.duration(days=1)
     return {
+        # 일용근로자 and a contract ending under one month from the hire (국민연금법 시행령 §2 1호,
+        # 국민건강보험법 §6②1): not yet one month of continuous work
+        "lasted_month": lasted,
+        "short_term": c("leave_date").is_not_null() & ~lasted,
+        "casual_threshold": (c("work_days").fill_null(0) >= c("np_casual_days")) | (c("worked_minutes").fill_null(0) >= c("np_casual_hours") * HOUR)
+                            | (c("taxable_pay") >= c("np_casual_income")),
         # 국민연금법 §17① and 국민건강보험법 §69②: charged from the month after the month of acquisition,
         # unless acquired on the 1st. Not modelled: §17① 3호 (a worker who asks to pay for the hiring month)
         # and §17① 1호's same-month-loss exception; both need a declaration the inputs do not carry.
@@ -116,6 +128,11 @@ def _derived() -> list[dict[str, pl.Expr]]:
     t = _t
     return [
         {
+            # 시행령 §2 1호: 일용 or hired for under a month, unless one month of continuous work with 8 days,
+            # 60 hours or the 고시 income in the month (단서)
+            "np_casual_out": (t("daily") | t("short_term")) & ~(t("lasted_month") & t("casual_threshold")),
+            # 국민건강보험법 §6②1: a 일용근로자 employed for under one month
+            "hi_casual_out": t("daily") & ~t("lasted_month"),
             "ei_short": t("hours_test") & ((pl.col("monthly_minutes") < pl.col("ei_min_month_hours") * HOUR)
                                            | (pl.col("weekly_minutes") < pl.col("ei_min_week_hours") * HOUR)),
             "insured_before": (pl.col("hire_date") <= pl.col("ei_hours_test_end")) & (~t("old_short") | t("long_enough_before_end") | t("daily")),
@@ -135,22 +152,35 @@ NP_MID_MONTH_NOTE = "월 중 자격취득: 취득일이 속하는 달의 다음 
 HI_MID_MONTH_NOTE = "월 중 자격취득: 취득일이 속하는 달의 다음 달부터 징수 (국민건강보험법 §69②)"
 
 
+#: what a month's run adds to the engine's columns and a lone computation (``payroll calc``) may lack
+RUN_COLUMNS = {"leave_date": pl.Date, "worked_minutes": pl.Int64}
+
+
+NP_CASUAL_NOTE = "일용근로자 또는 1개월 미만 기한의 근로자, 1개월 계속 근로 전: 적용 제외 (국민연금법 시행령 §2 1호)"
+NP_CASUAL_MONTH_NOTE = ("일용·단기 근로자: 1개월 이상 계속 근로이나 이달 근로일수 8일·근로시간 60시간·소득 220만원에 못 미침: 적용 제외 "
+                        "(국민연금법 시행령 §2 1호 단서)")
+
+
 def eligibility(frame: pl.DataFrame, items: pl.DataFrame, ctx: Context) -> pl.DataFrame:
     t = _t
-    f = with_params(frame, ctx.law, "coverage_date", ELIGIBILITY_PARAMS).lazy()
+    missing = [pl.lit(None, dtype=dtype).alias(name) for name, dtype in RUN_COLUMNS.items() if name not in frame.columns]
+    f = with_params(frame.with_columns(missing) if missing else frame, ctx.law, "coverage_date", ELIGIBILITY_PARAMS).lazy()
     stages = [_tests(), *_derived()]
     for stage in stages:
         f = f.with_columns(e.alias(f"_t_{name}") for name, e in stage.items())
     f = f.with_columns(
         # a worker under 18 is deemed a 사업장가입자 (§8② 본문); the opt-out of its 단서 has no input yet (README)
-        (~t("np_short") & ~t("np_old") & ~t("hired_mid_month")).alias("np_applies"),
+        (~t("np_short") & ~t("np_old") & ~t("hired_mid_month") & ~t("np_casual_out")).alias("np_applies"),
         pl.when(t("np_old")).then(pl.lit("60세 이상: 사업장가입자 아님 (국민연금법 §8①, §12①4)"))
+        .when(t("np_casual_out") & ~t("lasted_month")).then(pl.lit(NP_CASUAL_NOTE))
+        .when(t("np_casual_out")).then(pl.lit(NP_CASUAL_MONTH_NOTE))
         .when(t("np_short")).then(pl.lit("1개월 소정근로시간 60시간 미만: 적용 제외 (국민연금법 시행령 §2 4호)"))
         .when(t("hired_mid_month")).then(pl.lit(NP_MID_MONTH_NOTE))
         .when(t("np_young")).then(pl.lit("18세 미만: 사업장가입자로 봄 (국민연금법 §8② 본문; 본인이 원하지 않으면 가입 제외 — 단서: 그 신청은 아직 입력할 수 없음)"))
         .otherwise(None).alias("np_note"),
-        (~t("hi_short") & ~t("hired_mid_month")).alias("hi_applies"),
-        pl.when(t("hi_short")).then(pl.lit("1개월 소정근로시간 60시간 미만: 직장가입자 제외 (국민건강보험법 시행령 §9 1호)"))
+        (~t("hi_short") & ~t("hired_mid_month") & ~t("hi_casual_out")).alias("hi_applies"),
+        pl.when(t("hi_casual_out")).then(pl.lit("고용 기간 1개월 미만 일용근로자: 직장가입자 제외 (국민건강보험법 §6②1)"))
+        .when(t("hi_short")).then(pl.lit("1개월 소정근로시간 60시간 미만: 직장가입자 제외 (국민건강보험법 시행령 §9 1호)"))
         .when(t("hired_mid_month")).then(pl.lit(HI_MID_MONTH_NOTE))
         .otherwise(None).alias("hi_note"),
         (t("ei_covered") & ~t("hired_at_65")).alias("ei_unemployment_applies"),
@@ -167,12 +197,12 @@ def eligibility(frame: pl.DataFrame, items: pl.DataFrame, ctx: Context) -> pl.Da
     )
     tests = [f"_t_{name}" for stage in stages for name in stage]
     out = f.drop(tests).collect()
-    return out.drop(param_columns(ELIGIBILITY_PARAMS, out))
+    return out.drop(*param_columns(ELIGIBILITY_PARAMS, out), *(c.meta.output_name() for c in missing))
 
 
 ELIGIBILITY = Step(
     name="eligibility",
-    article="국민연금법 §8·§12·§17①·§88②, 국민건강보험법 §69②·시행령 §9, 고용보험법 §10·시행령 §3 (2027-01-01부터 §10①2 소득기준, 법률 제21473호, decision D15)",
+    article="국민연금법 §8·§12·§17①·§88②·시행령 §2, 국민건강보험법 §6②·§69②·시행령 §9, 고용보험법 §10·시행령 §3 (2027-01-01부터 §10①2 소득기준, 법률 제21473호, decision D15)",
     writes=(
         Output("np_applies", "국민연금 적용", "np_note"),
         Output("hi_applies", "건강보험 적용", "hi_note"),
@@ -180,6 +210,7 @@ ELIGIBILITY = Step(
         Output("ei_stability_applies", "고용보험(고용안정·직능) 적용"),
     ),
     run=eligibility,
-    params=("national_pension.min_age", "national_pension.max_age", "national_pension.min_monthly_hours", "health_insurance.min_monthly_hours",
+    params=("national_pension.min_age", "national_pension.max_age", "national_pension.min_monthly_hours",
+            "national_pension.casual_min_days", "national_pension.casual_min_hours", "national_pension.casual_min_income", "health_insurance.min_monthly_hours",
             *EI_HOURS_TEST, EI_THRESHOLD, "employment_insurance.short_hours_exception_months", "employment_insurance.first_hire_age_limit"),
 )

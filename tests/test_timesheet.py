@@ -406,6 +406,22 @@ def test_daily_worker_and_contract_ending_inside_the_month(tmp_path):
     assert d.build.items.filter(pl.col("code") == "base_pay").get_column("method").item() == "일급 96,968원 ÷ 8시간 × 80시간"
 
 
+def test_a_daily_workers_150000_is_taken_day_by_day_from_what_each_day_paid(tmp_path):
+    """일급 140,000 (8 h) for 07-06..07-10, with 4 h of approved 연장 on 07-08 (140,000 ÷ 8 h × 4 h × 1.5 =
+    105,000): that day paid 245,000, the others 140,000. Decision D9 and 소득세법 §47②: (245,000 −
+    150,000) × 2.7% = 2,565 → 2,560원; 지방 250원. A month's 150,000 × 5 against the total took 1,480:
+    the days under 150,000 used up the long day's excess (found by an outside audit)."""
+    staff = roster((worker("D", income_type="daily"), contract("D", start="2026-07-06", end="2026-07-10", pay_type="daily", wage=140_000)))
+    rows = full_days("D", dt.date(2026, 7, 6), dt.date(2026, 7, 10))
+    rows = [r if r[1] != "2026-07-08" else ("D", "2026-07-08", "09:00", "22:00") for r in rows]
+    d = run(tmp_path, staff, rows, month="2026-07", overtime=[("D", "2026-07-08", "18:00", "22:00", "행사")])
+    w = d.build.workers.row(0, named=True)
+    assert w["daily_wages"] == [140_000, 140_000, 245_000, 140_000, 140_000]
+    out = compute(d.build.workers, d.build.items).row(0, named=True)
+    assert out["taxable_pay"] == sum(w["daily_wages"])
+    assert (out["income_tax"], out["local_income_tax"]) == (2_560, 250)
+
+
 def test_build_month_interface_feeds_the_engine_unchanged(tmp_path):
     staff = roster((worker("A"), contract("A")), (worker("B", birth="1960-02-02"), contract("B", days="1245", finish="14:00", brk=0)))
     rows = full_days("A", dt.date(2026, 6, 1), dt.date(2026, 6, 30)) + full_days("B", dt.date(2026, 6, 1), dt.date(2026, 6, 30), days="1245", finish="14:00")

@@ -108,16 +108,20 @@ def income_tax(frame: pl.DataFrame, items: pl.DataFrame, ctx: Context) -> pl.Dat
         adjusted = small_amount_exempt_expr(adjusted, pl.col("it_small"))
 
     # 일용근로자: Σ over the days paid of (일급 − 150,000) × 6% × (1 − 55%), floored to 10원 (decision D9).
-    # With the day-by-day wages known each day counts on its own; otherwise the days were paid alike.
+    # With the day-by-day wages known each day counts on its own, and taxable pay beyond them (주휴, 유급휴일:
+    # paid for no day worked) has no 150,000 of its own; otherwise the days were paid alike.
     listed = f.filter(pl.col("daily_wages").is_not_null())
     if listed.height:
         per_day = (
             listed.select("row", "daily_wages", "it_daily_ded")
             .explode("daily_wages")
             .group_by("row")
-            .agg((pl.col("daily_wages") - pl.col("it_daily_ded")).clip(lower_bound=0).sum().alias("_daily_listed"))
+            .agg((pl.col("daily_wages") - pl.col("it_daily_ded")).clip(lower_bound=0).sum().alias("_daily_listed"),
+                 pl.col("daily_wages").sum().alias("_daily_sum"))
         )
-        f = f.join(per_day, on="row", how="left")
+        f = f.join(per_day, on="row", how="left").with_columns(
+            (pl.col("_daily_listed") + (pl.col("taxable_pay") - pl.col("_daily_sum")).clip(lower_bound=0)).alias("_daily_listed")
+        ).drop("_daily_sum")
     else:
         f = f.with_columns(pl.lit(None, dtype=pl.Int64).alias("_daily_listed"))
     daily_excess = pl.coalesce(

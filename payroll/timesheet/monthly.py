@@ -31,7 +31,7 @@ from payroll.roster import Roster
 from payroll.timesheet.breaks import rest_break_warnings
 from payroll.timesheet.days import build_days, build_weeks, week_span
 from payroll.timesheet.inputs import load_approvals, load_leave
-from payroll.timesheet.wages import pay_lines
+from payroll.timesheet.wages import day_pay, pay_lines
 
 EXTRA_WORKER_SCHEMA = {
     "name": pl.Utf8, "department": pl.Utf8, "job": pl.Utf8, "contract_id": pl.Utf8, "pay_type": pl.Utf8, "wage": pl.Int64,
@@ -152,6 +152,8 @@ class _Slice:
     warnings: list[str]
     timesheet: pl.DataFrame
     day_numbers: pl.DataFrame
+    #: each 일용근로자's pay day by day (``wages.day_pay``)
+    day_wages: pl.DataFrame
     days: pl.DataFrame | None
     weeks: pl.DataFrame | None
 
@@ -164,7 +166,9 @@ def _build_slice(roster: Roster, shifts: pl.DataFrame, leave: pl.DataFrame, appr
     day_numbers = (days.filter(pl.col("in_month") & (pl.col("worked") > 0)).group_by("worker_id")
                    .agg(pl.col("date").dt.day().cast(pl.Int64).unique().sort().alias("work_day_numbers")))
     timesheet = days.filter(pl.col("in_month")).select(RUN_TIMESHEET_COLUMNS if for_run else TIMESHEET_COLUMNS).sort(["worker_id", "date"])
-    return _Slice(lines, summary, warnings, timesheet, day_numbers, None if for_run else days, None if for_run else weeks)
+    daily_workers = sorted(wid for wid, w in roster.workers.items() if w.income_type == "daily")
+    day_wages = day_pay(days, summary, daily_workers, law, first)
+    return _Slice(lines, summary, warnings, timesheet, day_numbers, day_wages, None if for_run else days, None if for_run else weeks)
 
 
 def _slices(inputs: MonthInputs, checked: CheckResult, leave: pl.DataFrame, approvals: pl.DataFrame, first: dt.date, last: dt.date,
@@ -216,7 +220,7 @@ def build_month_detail(inputs: MonthInputs, law: law_module.Law | None = None, f
             "hire_date": w.first_hire_date or first_start, "employment": w.employment, "income_type": w.income_type,
             "family": w.family, "children_8_20": w.children_8_20, "children_under_6": w.children_under_6,
             "withholding_ratio": w.withholding_ratio, "monthly_minutes": c.monthly_minutes, "weekly_minutes": c.weekly_minutes,
-            "insurance_base": w.insurance_base, "pension_base": w.pension_base, "daily_wages": None,
+            "insurance_base": w.insurance_base, "pension_base": w.pension_base,
             "name": w.name, "department": w.department, "job": w.job, "contract_id": c.contract_id, "pay_type": c.pay_type,
             "wage": c.wage, "leave_date": leave_date,
         })
@@ -237,6 +241,7 @@ def build_month_detail(inputs: MonthInputs, law: law_module.Law | None = None, f
         [pl.col(c).fill_null(0).cast(pl.Int64) for c in ("overtime_minutes", "night_minutes", "holiday_work_minutes", "worked_minutes")]
     ).with_columns(pl.when(pl.col("_days") > 0).then(pl.col("_days")).otherwise(None).cast(pl.Int64).alias("work_days")).drop("_days")
     workers = workers.join(pl.concat([p.day_numbers for p in parts]), on="worker_id", how="left")
+    workers = workers.drop("daily_wages").join(pl.concat([p.day_wages for p in parts]), on="worker_id", how="left")
     workers = workers.select([*WORKER_SCHEMA, *EXTRA_WORKER_SCHEMA]).sort("row")
     workers = workers.with_columns([pl.col(c).cast(t) for c, t in {**WORKER_SCHEMA, **EXTRA_WORKER_SCHEMA}.items()])
 

@@ -27,6 +27,7 @@ contract's own.
 from __future__ import annotations
 
 import calendar
+import math
 import datetime as dt
 from decimal import Decimal
 from fractions import Fraction
@@ -201,6 +202,32 @@ def pay_lines(
         warnings.append(f"{r['worker_id']}: {r['rest_date'].isoformat()} 주휴 — 다른 달 소정근로일 {dates} 출퇴근 기록 없음: 결근으로 보아 주휴 없음 "
                         "(그 날들의 기록을 이달 파일과 함께 넣으면 다시 계산)")
     return lines, s, warnings
+
+
+def day_pay(days: pl.DataFrame, summary: pl.DataFrame, daily_workers: list[str], law: law_module.Law, first: dt.date) -> pl.DataFrame:
+    """Each 일용근로자's pay day by day (worker_id → ``daily_wages``, the days in order): what the
+    month's lines pay for the minutes of that day — 정규 and 유급휴가 at the contract's rate, 연장·야간·
+    휴일근로 at 통상시급 × their multipliers — each day rounded down to the won. The withholding
+    takes its 150,000원 공제 day by day from these (소득세법 §47②, decision D9), so a day paid below
+    150,000 does not use up another day's excess; pay not earned on a worked day (주휴, 유급휴일)
+    has no 공제 of its own (payroll.engine.income_tax)."""
+    schema = {"worker_id": pl.Utf8, "daily_wages": pl.List(pl.Int64)}
+    if not daily_workers:
+        return pl.DataFrame(schema=schema)
+    on = law.on(first)
+    mults = {"overtime": 1 + on["working_time.overtime_premium"], "night": on["working_time.night_premium"],
+             "holiday_base": 1 + on["working_time.holiday_premium"], "holiday_over8": 1 + on["working_time.holiday_premium_over8"]}
+    den = 1
+    for m in mults.values():
+        den = den * m.denominator // math.gcd(den, m.denominator)
+    premium_minutes = sum(pl.col(PAID[c]) * (m.numerator * (den // m.denominator)) for c, m in mults.items())
+    rates = summary.filter(pl.col("pay_type") != "monthly").select("worker_id", "contract_id", "wage", "base_den", "ord_num", "ord_den")
+    d = days.filter(pl.col("worker_id").is_in(daily_workers)).join(rates, on=["worker_id", "contract_id"], how="inner")
+    d = d.with_columns(pl.when(pl.col("in_month")).then(pl.col("paid_leave")).otherwise(0).alias("_leave"))
+    d = d.filter((pl.col(PAID["worked"]) > 0) | (pl.col("_leave") > 0)).sort(["worker_id", "date"])
+    amount = (pl.col("wage") * (pl.col(PAID["regular"]) + pl.col("_leave")) // pl.col("base_den")
+              + pl.col("ord_num") * premium_minutes // (pl.col("ord_den") * den))
+    return d.group_by("worker_id", maintain_order=True).agg(amount.cast(pl.Int64).alias("daily_wages")).select(list(schema)).cast(schema)
 
 
 def _prorated(s: pl.DataFrame, allow: pl.DataFrame, dim: int) -> pl.DataFrame:

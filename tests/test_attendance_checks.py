@@ -216,7 +216,8 @@ def test_every_punch_row_is_used_or_reported(tmp_path, punches, dup_window):
     assert_all_rows_accounted(r)
     # a row not used is reported with a code that explains why it was not used
     unused = r.rows.filter(~pl.col("used")).select("line")
-    why = r.exceptions.filter(pl.col("code").is_in(["duplicate", "single_punch", "missing_in", "missing_out", "overlap", "other_month", "malformed_time", "unknown_worker", "outside_contract"])).select("line")
+    why = r.exceptions.filter(pl.col("code").is_in(["duplicate", "single_punch", "missing_in", "missing_out", "overlap", "other_month", "malformed_time", "unknown_worker",
+                                                      "outside_contract", "direction_mismatch"])).select("line")
     assert set(unused.get_column("line").to_list()) <= set(why.get_column("line").to_list())
     assert (r.shifts.get_column("out_ts") >= r.shifts.get_column("in_ts")).all()
     # a shift never spans more than one business day
@@ -266,3 +267,52 @@ def test_the_report_puts_errors_first_then_warnings_and_folds_the_notes():
     assert [c.value for c in book["요약"][1]] == list(COUNT_HEADERS)
     main = [r for r in book["오류·경고"].iter_rows(min_row=2, values_only=True)]
     assert [r[0] for r in main] == ["오류", "오류", "오류", "경고"] and book["참고"].max_row == 2
+
+
+# --- real exports misread without a word (an outside audit of vendor-like files) -------------------
+
+
+def test_a_pair_the_device_labels_in_in_or_out_out_is_reported_not_paid(tmp_path):
+    """A double 출근 beyond the duplicate window and a forgotten 퇴근 paired as an 08:52–08:59 shift; two
+    퇴근s as a 17:58–18:07 one; 12-hour times without 오전/오후 (06:07 퇴근 before 08:52 출근): each was
+    paid a few minutes with a clean check. A pair that is not 출근 → 퇴근 is an error naming its rows."""
+    path = tmp_path / "terminal.csv"
+    path.write_text("사원번호,이름,인증일시,단말기명,인증구분\n"
+                    "A,김민서,2026-06-01 08:52:13,단말기1,출근\nA,김민서,2026-06-01 08:59:40,단말기1,출근\n"
+                    "A,김민서,2026-06-03 17:58:00,단말기1,퇴근\nA,김민서,2026-06-03 18:07:00,단말기1,퇴근\n"
+                    "A,김민서,2026-06-04 06:07:41,단말기1,퇴근\nA,김민서,2026-06-04 08:52:13,단말기1,출근\n"
+                    "A,김민서,2026-06-05 08:52:13,단말기1,출근\nA,김민서,2026-06-05 18:02:00,단말기1,퇴근\n", encoding="utf-8")
+    r = check([read_export(path)], roster((worker("A"), contract("A"))), month=JUNE)
+    assert sorted(r.exceptions.filter(pl.col("code") == "direction_mismatch").get_column("line").to_list()) == [2, 3, 4, 5, 6, 7]
+    assert r.shifts.get_column("date").to_list() == [dt.date(2026, 6, 5)]
+    assert SEVERITY["direction_mismatch"] == "error"
+
+
+def test_a_day_workers_row_whose_out_is_before_its_in_is_an_error(tmp_path):
+    """Swapped 출근·퇴근 keys (18:07, 08:52) were read as a shift to the next morning and paid nothing."""
+    path = tmp_path / "daily.csv"
+    path.write_text("사번,성명,일자,출근시간,퇴근시간\nA,김민서,2026-06-01,18:07,08:52\nA,김민서,2026-06-02,08:58,18:31\n", encoding="utf-8")
+    r = check([read_export(path)], roster((worker("A"), contract("A"))), month=JUNE)
+    assert r.exceptions.filter(pl.col("code") == "out_before_in").get_column("line").to_list() == [2]
+    assert r.shifts.get_column("date").to_list() == [dt.date(2026, 6, 2)]
+    # a night worker's row is its shift into the next morning, as before
+    night = tmp_path / "night.csv"
+    night.write_text("사번,성명,일자,출근시간,퇴근시간\nN,박야간,2026-06-01,21:52,06:03\n", encoding="utf-8")
+    r = check([read_export(night)], roster((worker("N"), contract("N", begin="22:00", finish="06:00"))), month=JUNE)
+    assert r.exceptions.filter(pl.col("code") == "out_before_in").height == 0 and r.shifts.height == 1
+
+
+def test_dates_that_cannot_tell_day_first_from_month_first_are_an_error_when_they_leave_the_month(tmp_path):
+    """01/12/2026 … 12/12/2026 (a 일/월 file of December's first twelve days): read month-first, every row
+    fell in another month and the check said clean. Such rows are now ``date_order`` errors with no day."""
+    path = tmp_path / "dmy.csv"
+    path.write_text("사번,성명,일자,출근시간,퇴근시간\n" + "".join(f"A,김민서,{d:02d}/12/2026,09:00,18:00\n" for d in range(1, 13)), encoding="utf-8")
+    december = (dt.date(2026, 12, 1), dt.date(2026, 12, 31))
+    staff = roster((worker("A"), contract("A")))
+    r = check([read_export(path)], staff, month=december)
+    wrong = r.exceptions.filter(pl.col("code") == "date_order")
+    assert wrong.height == 11 and wrong.get_column("date").null_count() == 11 and SEVERITY["date_order"] == "error"  # 12/12 is 12 December either way
+    # a file whose values decide the order (13/12/2026) reads day-first and is clean
+    path.write_text("사번,성명,일자,출근시간,퇴근시간\n" + "".join(f"A,김민서,{d:02d}/12/2026,09:00,18:00\n" for d in range(1, 16)), encoding="utf-8")
+    r = check([read_export(path)], staff, month=december)
+    assert r.exceptions.filter(pl.col("code") == "date_order").height == 0 and r.shifts.height == 15

@@ -18,6 +18,9 @@ missing_out        error     a daily row without 퇴근, or a lone punch flagged
 single_punch       error     a lone punch with no direction, an unpaired middle punch, or in = out
 overlap            error     the interval overlaps another interval of the same worker
 outside_contract   error     the shift's day is not covered by any of the worker's contracts
+direction_mismatch error     a punch pair the device labels 출근·출근, 퇴근·퇴근 or 퇴근 → 출근 (not paid)
+out_before_in      error     a day worker's daily row whose 퇴근 is earlier than its 출근 (swapped or 12-hour times)
+date_order         error     a/b/yyyy dates all ≤ 12 (read month-first) whose row fell outside the month
 matched_by_name    warning   no id: the roster's only worker of the row's name was taken
 duplicate          info      a punch within ``timesheet.duplicate_window_minutes`` of the previous
 crosses_midnight   info      the shift ends on a later calendar day (kept as one shift)
@@ -41,6 +44,7 @@ from payroll.attendance.guarded import read_untrusted_all
 from payroll.attendance.pairing import anchor_table, daily_shifts, day_times, punch_shifts, resolve_names
 from payroll.attendance.profile_files import Catalog
 from payroll.attendance.readers import Export
+from payroll.attendance.readers.clock import day_first_votes
 from payroll.attendance.small_files import complete_one_sided, load_corrections, parse_clock, parse_iso_date, read_small_csv  # noqa: F401
 from payroll.roster import Roster
 
@@ -117,6 +121,29 @@ def check(
     return with_corrections(check_exports(exports, roster, dup_window, keep or month), corrections, month, extra_corrections)
 
 
+def _date_order_unknown(e: Export) -> bool:
+    """The export writes its dates a/b/yyyy and no value tells day-first from month-first (both ≤ 12
+    everywhere): it was read month-first (payroll.attendance.readers.normalise.decide_day_first)."""
+    column = "raw_time" if e.shape == "punch" else "raw_date"
+    if column not in e.frame.columns:
+        return False
+    values = e.frame.get_column(column).drop_nulls()
+    return bool(values.str.contains(r"\d{1,2}/\d{1,2}/\d{4}").any()) and day_first_votes(values) == (False, False)
+
+
+def _other_month_as_date_order(part: pl.DataFrame) -> pl.DataFrame:
+    """A row of such an export that fell outside the month may be a day of it read the wrong way round
+    (01/12/2026: 12 January or 1 December): an error, not a row of another month passed over."""
+    moved = pl.col("code") == "other_month"
+    return part.with_columns(
+        pl.when(moved).then(None).otherwise(pl.col("date")).alias("date"),  # the day is what is in doubt
+        pl.when(moved).then(pl.lit("date_order")).otherwise(pl.col("code")).alias("code"),
+        pl.when(moved)
+        .then(pl.format("{} — 날짜가 모두 12 이하라 월/일 순서로 읽음: 일/월 순서면 프로필에 day_first = true를 적으세요", pl.col("detail")))
+        .otherwise(pl.col("detail")).alias("detail"),
+    )
+
+
 def check_exports(exports: list[Export], roster: Roster | None, dup_window: int, keep: tuple[dt.date, dt.date] | None) -> CheckedExports:
     """The part of :func:`check` that depends on the exports alone (``keep``: the business days used)."""
     anchors = anchor_table(roster)
@@ -148,6 +175,8 @@ def check_exports(exports: list[Export], roster: Roster | None, dup_window: int,
             s, x, a = daily_shifts(f, roster, anchors, dup_window, keep)
             absences_parts.append(a)
         shift_parts.append(s.select(list(SHIFT_SCHEMA)))
+        if keep is not None and _date_order_unknown(e):
+            x = [_other_month_as_date_order(part) for part in x]
         exc_parts.extend(x)
     shifts = pl.concat(shift_parts) if shift_parts else pl.DataFrame(schema=SHIFT_SCHEMA)
     absences = pl.concat(absences_parts) if absences_parts else pl.DataFrame(schema=ABSENCE_SCHEMA)

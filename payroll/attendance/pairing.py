@@ -94,8 +94,10 @@ def day_times(frame: pl.DataFrame, shape: str, roster: Roster | None, anchors: p
     return business_day(punches, anchors).select("worker_id", "date", "ts")
 
 
-def punch_shifts(frame: pl.DataFrame, roster: Roster | None, anchors: pl.DataFrame, dup_window: int, keep: tuple[dt.date, dt.date] | None = None) -> tuple[pl.DataFrame, list[pl.DataFrame]]:
-    """Shifts and exceptions of a punch log (``keep``: the business days used; the others are ``other_month``)."""
+def punch_shifts(frame: pl.DataFrame, roster: Roster | None, anchors: pl.DataFrame, dup_window: int, keep: tuple[dt.date, dt.date] | None = None,
+                 labelled: bool = True) -> tuple[pl.DataFrame, list[pl.DataFrame]]:
+    """Shifts and exceptions of a punch log (``keep``: the business days used; the others are ``other_month``;
+    ``labelled``: the directions are the device's, not the columns of a daily sheet a night shift straddles)."""
     excs = []
     unknown = frame.filter(~known_mask(roster))
     excs.append(exc(unknown, "unknown_worker", _unknown_detail(), pl.col("ts").dt.date()))
@@ -128,6 +130,17 @@ def punch_shifts(frame: pl.DataFrame, roster: Roster | None, anchors: pl.DataFra
     excs.append(exc(middle, "single_punch", pl.format("첫·마지막 타각 사이의 짝 없는 타각 {}", pl.col("raw_time"))))
     paired = p.filter((pl.col("_k") >= 2) & ~(odd & (pl.col("_i") > 0) & (pl.col("_i") < pl.col("_k") - 1)))
     paired = paired.with_columns(pl.when(odd).then(0).otherwise(pl.col("_i") // 2).alias("_pair"))
+    # a pair the device labels 출근·출근, 퇴근·퇴근 or 퇴근 → 출근 is no shift: a forgotten punch beside a
+    # double press, swapped keys, or 12-hour times read without 오전/오후 — reported, not paid as a shift
+    pair_keys = ["worker_id", "date", "_pair"]
+    first_dir = pl.col("direction").first().over(pair_keys)
+    last_dir = pl.col("direction").last().over(pair_keys)
+    paired = paired.with_columns((((first_dir == "out") | (last_dir == "in")).fill_null(False) & labelled).alias("_wrong"))
+    wrong = paired.filter("_wrong")
+    excs.append(exc(wrong, "direction_mismatch", pl.format("{} {}: 짝의 {}번째 타각 (출근→퇴근이 아님: 누락된 타각 또는 잘못 누른 키)",
+                                                            pl.col("raw_time"), pl.col("raw_direction").fill_null(""),
+                                                            (pl.int_range(pl.len()).over(pair_keys) + 1))))
+    paired = paired.filter(~pl.col("_wrong"))
     shifts = paired.group_by(["worker_id", "date", "_pair"], maintain_order=True).agg(
         pl.col("ts").min().alias("in_ts"), pl.col("ts").max().alias("out_ts"),
         ref(pl.col("source"), pl.col("line")).unique(maintain_order=True).alias("refs"),  # a daily row's two punches: one row
@@ -173,7 +186,8 @@ def daily_shifts(frame: pl.DataFrame, roster: Roster | None, anchors: pl.DataFra
     excs.append(exc(d.filter(malformed), "malformed_time", pl.format("일자 {} 출근 {} 퇴근 {}", pl.col("raw_date").fill_null("(빈칸)"), pl.col("raw_in").fill_null(""), pl.col("raw_out").fill_null(""))))
     ok = d.filter(~malformed)
     # a night-shift worker's rows with a time: punches paired by business day
-    night_shifts, night_excs = punch_shifts(_as_punches(ok.filter(night_row)), roster, anchors, dup_window, keep)
+    # (a daily report's 출근·퇴근 columns hold a calendar day's first and last punch: not directions)
+    night_shifts, night_excs = punch_shifts(_as_punches(ok.filter(night_row)), roster, anchors, dup_window, keep, labelled=False)
     excs.extend(night_excs)
     ok = ok.filter(~night_row)
     absent = ok.filter(pl.col("in_min").is_null() & pl.col("out_min").is_null())
@@ -182,6 +196,12 @@ def daily_shifts(frame: pl.DataFrame, roster: Roster | None, anchors: pl.DataFra
     both = ok.filter(pl.col("in_min").is_not_null() & pl.col("out_min").is_not_null())
     excs.append(exc(both.filter(pl.col("in_min") == pl.col("out_min")), "single_punch", pl.format("출근 = 퇴근 {}", hhmm(pl.col("in_min")))))
     both = both.filter(pl.col("in_min") != pl.col("out_min"))
+    # a day worker's row whose 퇴근 is before its 출근: read as ending the next day it would be a shift of
+    # up to 24 hours, almost always swapped columns or 12-hour times — a person says which
+    swapped = pl.col("out_min") < pl.col("in_min")
+    excs.append(exc(both.filter(swapped), "out_before_in",
+                    pl.format("출근 {} 퇴근 {}: 다음 날 퇴근이면 정정 파일에 그 시각을 적으세요", hhmm(pl.col("in_min")), hhmm(pl.col("out_min")))))
+    both = both.filter(~swapped)
     start = pl.col("date").cast(pl.Datetime("us"))
     shifts = both.select(
         "worker_id", "date",

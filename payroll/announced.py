@@ -23,6 +23,8 @@ import os
 import tempfile
 import tomllib
 from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -111,8 +113,53 @@ def _source(raw: dict, where: str) -> str:
     return source
 
 
+#: 노인장기요양보험법 §9① as 법률 제21690호 amended it (decision D1): from the 2026-11 premium the
+#: 장기요양보험료 is the 건강보험료 × (장기요양보험료율 ÷ 건강보험료율, rounded at the fifth decimal)
+LTC_RATIO_ROUNDED_FROM = dt.date(2026, 11, 1)
+LTC_KEYS = ("long_term_care.rate_of_income", "long_term_care.ratio_to_health", "health_insurance.employee_rate")
+
+
+def ltc_ratio(rate_of_income: Fraction, employee_health_rate: Fraction) -> Fraction:
+    """장기요양보험료율 ÷ 건강보험료율 (twice the employee's half), rounded half up at the fifth decimal."""
+    exact = Fraction(rate_of_income) / (2 * Fraction(employee_health_rate))
+    return Fraction((exact * 10_000 + Fraction(1, 2)).__floor__(), 10_000)
+
+
+def _covering(p: Parameter, day: dt.date) -> Period | None:
+    return next((period for period in p.periods if period.covers(day)), None)
+
+
+def derive_ltc_ratio(parameters: dict[str, Parameter]) -> dict[str, Parameter]:
+    """The ratio follows the two rates it is made of: an entered 장기요양보험료율 (or 건강보험료율) gives its
+    ratio from the same day, so a clerk enters the 고시's rate once; an entered ratio that disagrees
+    with the rates is refused (it would charge what neither 고시 says)."""
+    if any(k not in parameters for k in LTC_KEYS):
+        return parameters
+    rate, ratio, health = (parameters[k] for k in LTC_KEYS)
+    days = sorted({max(p.start, LTC_RATIO_ROUNDED_FROM) for p in (*rate.periods, *health.periods) if p.end >= LTC_RATIO_ROUNDED_FROM})
+    for day in days:
+        r, h = _covering(rate, day), _covering(health, day)
+        if r is None or h is None:
+            continue
+        derived = ltc_ratio(r.value, h.value)
+        current = _covering(ratio, day)
+        if current is not None and current.value == derived:
+            continue
+        text = str(Decimal(derived.numerator) / Decimal(derived.denominator))
+        if current is not None and current.start >= day:
+            raise RuleError(f"long_term_care.ratio_to_health ({current.start}부터): {current.value} ≠ 장기요양보험료율 {r.value} ÷ 건강보험료율 "
+                            f"{2 * h.value} = {text} (소수점 다섯째 자리 반올림, 노인장기요양보험법 §9①, 결정 D1): 비율은 두 요율에서 나옵니다")
+        source = f"장기요양보험료율 ({r.citation.promulgation}) ÷ 건강보험료율, 소수점 다섯째 자리 반올림 (노인장기요양보험법 §9①, 결정 D1)"
+        ratio = _with_figure(ratio, Figure(ratio.name, day, min(r.end, h.end), text, source, "자동 계산"))
+    if ratio.confirm and rate.confirmed_to and (ratio.confirmed_to is None or ratio.confirmed_to < rate.confirmed_to):
+        # the rate confirmed for a year unchanged: so is the ratio made of it
+        ratio = dataclasses.replace(ratio, confirmed_to=rate.confirmed_to, confirmations=tuple(sorted(set(ratio.confirmations) | set(rate.confirmations))))
+    return {**parameters, ratio.name: ratio}
+
+
 def apply(parameters: dict[str, Parameter], entries: Entries) -> dict[str, Parameter]:
-    """The package's parameters with the installation's entries laid over them (a new dict)."""
+    """The package's parameters with the installation's entries laid over them (a new dict), and the
+    장기요양 ratio following the rates entered (:func:`derive_ltc_ratio`)."""
     out = dict(parameters)
     for figure in entries.figures:
         out[figure.key] = _with_figure(_parameter(out, figure.key), figure)
@@ -124,7 +171,7 @@ def apply(parameters: dict[str, Parameter], entries: Entries) -> dict[str, Param
         confirmed = tuple(sorted(set(p.confirmations) | {(confirmation.year, confirmation.source)}))
         out[p.name] = dataclasses.replace(p, confirmed_to=max(p.confirmed_to or year_end, year_end) if _contiguous(p, confirmation.year) else p.confirmed_to,
                                           confirmations=confirmed)
-    return out
+    return derive_ltc_ratio(out)
 
 
 def _contiguous(p: Parameter, year: int) -> bool:

@@ -180,7 +180,8 @@ def test_an_amended_rate_supersedes_the_open_ended_one_and_a_confirmation_stops_
     assert law.parameter(key).state_on(D(2027, 12, 31)) == "in_force" and law.parameter(key).state_on(D(2028, 1, 1)) == "unconfirmed"
     assert "2027년 확인" in law.on(D(2027, 2, 1)).citation(key).note
     states = {r.key: r.state for r in figures.month_states(law, "2027-02", D(2027, 3, 10))}
-    assert states[key] == "in_force" and states["long_term_care.ratio_to_health"] == "unconfirmed"
+    # the ratio is made of the confirmed rate and the 2027 건강보험료율 (in force): confirmed with it (D1)
+    assert states[key] == "in_force" and states["long_term_care.ratio_to_health"] == "in_force"
 
 
 # --- runs: refused, provisional, settled -----------------------------------------------------------
@@ -438,3 +439,31 @@ def test_the_leave_ledger_looks_past_2026_and_across_2027_06_10(law):
     assert [e.date for e in accruals] == [D(2026, m, 1) for m in range(8, 13)] + [D(2027, m, 1) for m in range(1, 7)]
     (paid,) = [e for e in ledger.entries if e.kind == "payout"]
     assert (paid.date, paid.reason, paid.minutes, paid.amount) == (D(2027, 6, 30), "leaving", 11 * 480, 11 * 8 * 10_700)
+
+
+def test_an_entered_long_term_care_rate_gives_its_ratio_and_a_ratio_against_the_rates_is_refused():
+    """From the 2026-11 premium the ratio is the rate ÷ 7.19% rounded at the fifth decimal (§9①, D1). An
+    outside audit entered a 2027 rate of 0.97% and the January premium stayed at 0.1314 (77,500 → 10,180):
+    the ratio follows the entered rate, 0.97 ÷ 7.19 = 0.13491 → 0.1349, 77,500 → 10,450."""
+    from fractions import Fraction
+
+    from tests.helpers import case
+
+    def entered(*figures):
+        text = ""
+        for key, value in figures:
+            text = announced.with_figure(text, announced.Figure(key, D(2027, 1, 1), law_module.OPEN_END, value, "장기요양위원회 (시험용 가상 고시)", "tester"))
+        return law_module.load(installation=text, provisional=True)  # the other 2027 figures carried (잠정)
+
+    law = entered(("long_term_care.rate_of_income", "0.0097"))
+    assert law.on(D(2027, 1, 1))["long_term_care.ratio_to_health"] == Fraction(1349, 10_000)
+    assert law.on(D(2026, 12, 1))["long_term_care.ratio_to_health"] == Fraction(1314, 10_000)
+    assert law.parameter("long_term_care.ratio_to_health").state_on(D(2027, 1, 1)) == "announced"
+    workers, items = case_frames([case(pay=2_156_000, insurance_base=2_156_000, month="2027-01", pay_date="2027-01-10")])
+    out = compute(workers, items, Context(law=law, catalogue=pay_items.current())).row(0, named=True)
+    assert out["health_insurance"] == 77_500 and out["long_term_care"] == 10_450
+    with pytest.raises(Exception, match="비율은 두 요율에서"):
+        entered(("long_term_care.rate_of_income", "0.0097"), ("long_term_care.ratio_to_health", "0.2"))
+    # the rate unchanged and confirmed for 2027: the ratio stays 0.1314 and is confirmed with it
+    confirmed = law_module.load(installation=announced.with_confirmation("", announced.Confirmation("long_term_care.rate_of_income", 2027, "장기요양위원회 동결 (시험용)", "tester")))
+    assert confirmed.parameter("long_term_care.ratio_to_health").state_on(D(2027, 1, 1)) == "in_force"

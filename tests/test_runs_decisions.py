@@ -102,6 +102,18 @@ def test_decisions_are_paid_as_decided_recorded_and_replayed(store, tmp_path):
     assert summary["net_pay_total"] == sum(max(int(r["net_pay"]), 0) for r in paid) == sum(int(r["net_pay"]) for r in bank)
     withholding = list(csv.DictReader(io.StringIO((out / "filings" / "withholding.csv").read_text(encoding="utf-8-sig"))))
     assert sum(int(r["persons"]) for r in withholding if r["code"] in ("A01", "A02", "A03")) == 39
+    # the filings read from the store agree: the held month is neither withheld nor paid (an outside audit found
+    # the month's 원천징수이행상황신고서 and 간이지급명세서 counting it), nor in the year's pay to date
+    from payroll.filings.monthly import withholding_return
+    from payroll.runs.history import history
+
+    with store.session() as s:
+        ret = withholding_return(s, run.pay_date.strftime("%Y-%m"))
+        paid_to_date = history(s, "2026-12", [HELD])
+    lines = {x["code"]: x for x in ret["lines"]}
+    assert sum(int(lines[c]["persons"] or 0) for c in ("A01", "A02", "A03") if c in lines) == 39
+    assert int(lines["A10"]["income_tax"]) == sum(int(r["income_tax"]) for r in withholding if r["code"] == "A10")
+    assert paid_to_date["workers"][HELD] == {}
     slip = PdfReader(str(out / "payslips" / f"{HELD}.pdf")).pages[0].extract_text().replace(" ", "")
     assert "지급보류:이달에는지급하지않습니다" in slip and "실지급액(보류)" in slip
 

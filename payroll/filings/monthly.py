@@ -24,18 +24,22 @@ from sqlmodel import Session, select
 
 from payroll.documents.filings import withholding_lines
 from payroll.runs.history import month_add, month_range, paid_runs
-from payroll.store.models import Run, WorkerResult
+from payroll.store.models import Run, WorkerResult, paid_rows
 
 DATE_COLUMNS = ("pay_date", "birth_date", "hire_date", "leave_date")
 
 
-def results_frame(session: Session, runs: list[Run]) -> pl.DataFrame:
-    """The stored result rows of ``runs`` as one frame (dates parsed)."""
+def results_frame(session: Session, runs: list[Run], *, paid_only: bool = False) -> pl.DataFrame:
+    """The stored result rows of ``runs`` as one frame (dates parsed); ``paid_only``: without the rows
+    held back (지급 보류: nothing paid, nothing withheld — their pay is filed when it is released)."""
     if not runs:
         return pl.DataFrame()
     from payroll.runs.result_reads import Reader
 
-    rows = session.exec(select(WorkerResult.run_id, WorkerResult.result_json).where(WorkerResult.run_id.in_([r.run_id for r in runs]))).all()
+    query = select(WorkerResult.run_id, WorkerResult.result_json).where(WorkerResult.run_id.in_([r.run_id for r in runs]))
+    if paid_only:
+        query = query.where(paid_rows())
+    rows = session.exec(query).all()
     reader = Reader(session)
     frame = pl.DataFrame([reader.row(run_id, t) for run_id, t in rows], infer_schema_length=None)
     return frame.with_columns([pl.col(c).cast(pl.Utf8).str.to_date(strict=False) for c in DATE_COLUMNS if c in frame.columns])
@@ -57,7 +61,7 @@ REFUND_KEYS = ("carried", "claimed_before", "balance", "general", "trust", "othe
 
 def _withholding_raw(session: Session, month: str) -> tuple[list[dict], list[Run]]:
     runs = runs_paid_in(session, month)
-    frame = results_frame(session, runs)
+    frame = results_frame(session, runs, paid_only=True)
     return (withholding_lines(frame) if frame.height else []), runs
 
 

@@ -57,7 +57,7 @@ def simplified_file(session: Session, period: tuple[str, str], cfg: FilingConfig
         months.append(m)
         m = month_add(m, 1)
     runs = [r for mm in months for r in runs_paid_in(session, mm)]
-    frame = results_frame(session, runs)
+    frame = results_frame(session, runs, paid_only=True)  # 지급 기준: a held month is filed when it is paid
     start, end = month_range(first_m)[0], month_range(last_m)[1]
     layout = load_layout(LAYOUT)
     biz = cfg.business_number

@@ -36,7 +36,7 @@ Precheck = Callable[[PrecheckInput], None]  # raises payroll.runs.prechecks.RunR
 RETRO_CODE = "retroactive_pay"
 ITEM_COLUMNS = {"row": pl.Int64, "code": pl.Utf8, "amount": pl.Int64, "method": pl.Utf8, "minutes": pl.Int64}
 ROSTER_COLUMNS = ("name", "department", "job", "bank", "account")
-PAID, HELD = "paid", "held"  # the pay_state of a result row: held = 지급 보류 (no transfer, no withholding line)
+from payroll.store.models import HELD, PAID  # noqa: E402  (the pay states, beside the column)
 
 
 class BelowMinimumWage(InputError):

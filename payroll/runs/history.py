@@ -26,7 +26,7 @@ from payroll.security.cells import csv_writer
 from payroll.roster import Roster
 from payroll.runs.inputs import blob_bytes
 from payroll.runs.result_reads import Reader
-from payroll.store.models import MonthLock, Run, WorkerResult
+from payroll.store.models import MonthLock, Run, WorkerResult, paid_rows
 
 #: row columns summed per worker-month for the settlement (year to date)
 YTD_FIELDS = (
@@ -127,7 +127,10 @@ def history(session: Session, month: str, workers: Iterable[str]) -> dict:
     if workers and runs:
         by_run = {r.run_id: m for m, r in runs.items()}
         rows = session.exec(
-            select(WorkerResult).where(WorkerResult.run_id.in_(list(by_run)), WorkerResult.worker_id.in_(workers)).order_by(WorkerResult.run_id, WorkerResult.row)
+            # a row held back (지급 보류) was not paid: its month is paid, and counted, as the 소급분 that releases it
+            select(WorkerResult).where(WorkerResult.run_id.in_(list(by_run)), WorkerResult.worker_id.in_(workers),
+                                       paid_rows())
+            .order_by(WorkerResult.run_id, WorkerResult.row)
         ).all()
         reader = Reader(session)
         for r in rows:

@@ -15,7 +15,7 @@ from sqlmodel import Session, select
 from payroll.runs import result_reads as reads_module
 from payroll.store.models import MonthLock, RetroItem, Run, WorkerResult
 
-HELD = "held"
+from payroll.store.models import HELD  # noqa: E402
 
 
 def next_month(month: str) -> str:

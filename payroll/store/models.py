@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import BigInteger, Boolean, Column, Date, DateTime, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint, false
+from sqlalchemy import BigInteger, Boolean, Column, Date, DateTime, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint, false, or_
 from sqlmodel import Field, SQLModel
 
 #: the Alembic revision that creates these tables; other areas' branches depend on it
@@ -66,6 +66,15 @@ class ProvisionalSettlement(SQLModel, table=True):
     settling_run_id: str = Field(sa_column=Column(String(40), ForeignKey("runs.run_id"), nullable=False))
     provisional_run_id: str = Field(sa_column=Column(String(40), ForeignKey("runs.run_id"), nullable=False, index=True))
     key: str = Field(sa_column=Column(String(120), nullable=False))
+
+
+#: the pay_state of a result row: held = 지급 보류 (no transfer, no withholding line; NULL before store_0004: paid)
+PAID, HELD = "paid", "held"
+
+
+def paid_rows():
+    """The result rows that were paid (not held back)."""
+    return or_(WorkerResult.pay_state.is_(None), WorkerResult.pay_state != HELD)
 
 
 class WorkerResult(SQLModel, table=True):

@@ -367,6 +367,24 @@ def test_a_shift_begun_on_a_holiday_stays_holiday_work_until_the_next_scheduled_
     assert (day["worked"], day["holiday_work"], day["holiday_over8"]) == (510, *expected)
 
 
+def test_night_shifts_over_consecutive_holidays_are_each_their_own_holidays_eight_hours(tmp_path):
+    """설 2026 (02-16..02-18, Mon–Wed) worked by a Mon–Fri 22:00–06:00 worker, approved each night. Each shift is
+    8 h of 휴일근로 (×1.5): the 06:00 morning of a shift begun on a 휴일 counts toward that 휴일 (with the
+    carry-over) even when it falls on the next 휴일. An outside audit found 02-18 holding 14 h (its own 2 h, the
+    6 h of 02-17's shift by calendar day and its own carried 6 h): 6 h paid ×2.0, 36,363원 too much."""
+    staff = roster((worker("N"), contract("N", begin="22:00", finish="06:00")))
+    nights = ("2026-02-16", "2026-02-17", "2026-02-18")
+    punches = [("N", f"{d} 22:00", "in") for d in nights] + [("N", f"2026-02-{int(d[-2:]) + 1:02d} 06:00", "out") for d in nights]
+    rows = write_punches(tmp_path / "p.csv", sorted(punches, key=lambda r: r[1]))
+    ot = tmp_path / "ot.csv"
+    ot.write_text("worker_id,date,start,end,reason\n" + "".join(f"N,{d},22:00,06:00,설 연휴 근무\n" for d in nights), encoding="utf-8")
+    d = build_month_detail(MonthInputs(month="2026-02", pay_date=dt.date(2026, 3, 10), roster=staff, attendance=(rows,), overtime=ot))
+    got = [(c, m) for c, a, m in lines(d, "N") if c == "holiday_work_pay"]
+    assert got == [("holiday_work_pay", 3 * 480)]
+    sheet = d.build.timesheet.filter(pl.col("date").is_in([dt.date(2026, 2, k) for k in (16, 17, 18)]))
+    assert sheet.get_column("holiday_work").to_list() == [480, 480, 480] and sheet.get_column("holiday_over8").to_list() == [0, 0, 0]
+
+
 def test_minimum_wage_warning_and_meal_in_the_ordinary_wage(tmp_path):
     staff = roster(
         (worker("L"), contract("L", wage=10_000)),

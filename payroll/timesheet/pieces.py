@@ -16,7 +16,9 @@ the evening before, the day, the morning after). For each piece, in integer minu
   holiday or the 주휴일, for a worker of 15 h a week or more, §18③). With the switch
   ``timesheet.holiday_carryover`` (근기 68207-402) a shift begun on a 휴일 stays 휴일근로 after
   midnight until the next day's scheduled start (to its end when the next day has no schedule);
-  those minutes count toward the 휴일 they continue.
+  those minutes count toward the 휴일 they continue — and so, under the switch, does the part of such
+  a shift that falls on a next day that is itself a 휴일 (consecutive 휴일: each night shift is its own
+  휴일's, not 14 hours of one).
 - **8 hours a 휴일** — §56②'s line (×1.5 up to 8 h, ×2.0 beyond) is drawn per 휴일 calendar day
   across every punch pair of that day, in time order, not per pair.
 """
@@ -94,7 +96,8 @@ def _pieces(shifts: pl.DataFrame, hol: pl.Series, night_start: int, night_end: i
     start_cal = pl.col("a").dt.date()
     next_scheduled = pl.col("work_days").str.contains(pl.col("cal").dt.weekday().cast(pl.Utf8), literal=True) & ~pl.col("cal").is_in(hol)
     limit = pl.when(next_scheduled).then(lo + pl.duration(minutes=pl.col("start_min"))).otherwise(hi)
-    carried = pl.lit(carryover) & ~is_holiday(pl.col("cal")) & (pl.col("cal") == start_cal + pl.duration(days=1)) & is_holiday(start_cal)
+    continued = pl.lit(carryover) & (pl.col("cal") == start_cal + pl.duration(days=1)) & is_holiday(start_cal)
+    carried = continued & ~is_holiday(pl.col("cal"))
     p = p.with_columns(
         _work(lo, hi, approved).alias("worked"),
         (_work(lo, lo + pl.duration(minutes=night_end), approved) + _work(lo + pl.duration(minutes=night_start), hi, approved)).alias("night"),
@@ -104,7 +107,10 @@ def _pieces(shifts: pl.DataFrame, hol: pl.Series, night_start: int, night_end: i
     )
     return p.with_columns(
         pl.when(pl.col("_hol_cal")).then(pl.col("worked")).when(pl.col("_carried")).then(_work(lo, pl.min_horizontal(limit, hi), approved)).otherwise(0).alias("hol"),
-        pl.when(pl.col("_hol_cal")).then(pl.col("cal")).when(pl.col("_carried")).then(start_cal).alias("hol_day"),
+        # the 8 hours of a 휴일 run over the shifts begun on it: the morning of a shift begun on the 휴일
+        # before (carried over) is that 휴일's even when it falls on a 휴일 itself (설 연휴 night shifts)
+        pl.when(pl.col("_hol_cal") & continued).then(start_cal).when(pl.col("_hol_cal")).then(pl.col("cal"))
+        .when(pl.col("_carried")).then(start_cal).alias("hol_day"),
     )
 
 

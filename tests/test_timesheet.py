@@ -632,3 +632,14 @@ def test_rest_break_short_of_section_54_is_named_and_the_4_hour_waiver_starts_on
     assert "§54① 단서" in dec["S"] and "그 전 날들은 30분 휴게 필요" in dec["S"] and "< 30분" in dec["P"]
     jan = named(dt.date(2027, 1, 1), dt.date(2027, 1, 31))
     assert "요청서 보관" in jan["S"] and "그 전 날들" not in jan["S"] and "§54①)" in jan["F"]
+
+
+def test_a_daily_worker_employed_three_months_on_is_named(tmp_path):
+    """소득세법 시행령 §20①3: 일용 is one not employed three months or more by the same employer. An outside audit
+    found a worker flagged daily since March still taxed by the daily formula in July, with no word."""
+    staff = roster((worker("D", income_type="daily"), contract("D", start="2026-03-02", end="2026-12-31", pay_type="daily", wage=96_968)),
+                   (worker("E", income_type="daily"), contract("E", start="2026-06-08", end="2026-12-31", pay_type="daily", wage=96_968)))
+    rows = full_days("D", dt.date(2026, 6, 1), dt.date(2026, 6, 30)) + full_days("E", dt.date(2026, 6, 8), dt.date(2026, 6, 30))
+    d = run(tmp_path, staff, rows)
+    named = [w for w in d.build.warnings if "§20①3" in w]
+    assert len(named) == 1 and named[0].startswith("D: ") and "2026-03-02부터 3개월 이상" in named[0]

@@ -111,6 +111,39 @@ def minimum_wage_shortfalls(summary: pl.DataFrame, minimum: int) -> tuple[dict, 
     return tuple(out)
 
 
+def daily_for_three_months(roster: Roster, first: dt.date, last: dt.date) -> list[str]:
+    """A worker the roster calls 일용근로자 who, by the month's end, has been employed three months or more
+    without a break: 소득세법 시행령 §20①3 makes 일용 only one not employed that long, so the daily
+    formula and the 일용 filings may no longer fit (from which month the 간이세액표 applies is a 국세청
+    reading not settled here: shared/reference 2026, open question 12) — named, for a person to decide."""
+    out = []
+    for wid, contracts in sorted(roster.contracts_by_worker.items()):
+        w = roster.workers[wid]
+        if w.income_type != "daily" or not roster.contracts_in_month(wid, first, last):
+            continue
+        ordered = sorted(contracts, key=lambda c: c.start)
+        start, end = ordered[0].start, ordered[0].end
+        for c in ordered[1:]:
+            if c.start > last:
+                break
+            if end is not None and c.start > end + dt.timedelta(days=1):
+                start = c.start  # a break in the employment: it starts again
+            end = None if end is None or c.end is None else max(end, c.end)
+        if start == ordered[0].start and w.first_hire_date:
+            start = min(start, w.first_hire_date)
+        three = _add_months(start, 3)
+        if three <= last + dt.timedelta(days=1):
+            out.append(f"{wid}: 일용근로자(income_type=daily)로 {start.isoformat()}부터 3개월 이상 계속 고용 — 소득세법 시행령 §20①3의 일용근로자가 아닐 수 있음: "
+                       "명부의 income_type과 원천징수 방식(간이세액표·연말정산)을 확인하세요")
+    return out
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    y, m = divmod(day.month - 1 + months, 12)
+    year, month = day.year + y, m + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
 def month_bounds(month: str) -> tuple[dt.date, dt.date]:
     if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", month or ""):
         raise InputError(f"month: YYYY-MM 형식이어야 합니다: {month!r}")
@@ -204,7 +237,7 @@ def build_month_detail(inputs: MonthInputs, law: law_module.Law | None = None, f
     lines = pl.concat([p.lines for p in parts])
     summary = pl.concat([p.summary for p in parts], how="diagonal_relaxed")
     warnings = [w for p in parts for w in p.warnings]
-    warnings = [*warnings, *rest_break_warnings(roster, first, last, law)]
+    warnings = [*warnings, *rest_break_warnings(roster, first, last, law), *daily_for_three_months(roster, first, last)]
 
     # one worker row per worker with a contract in the month; the later contract gives the columns
     rows = []

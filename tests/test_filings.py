@@ -321,3 +321,25 @@ def test_december_paid_in_january_is_in_the_january_return_with_its_own_working_
     assert cs and set(cs.values()) == {("20270101", "20270131")}  # the others go on: clipped to the period
     assert any("이 기간 전에 끝난 근무" in n for n in sf.notes)
     store.dispose()
+
+
+def test_the_daily_workers_book_names_a_hire_at_65_and_warns_of_no_unknown_days(tmp_path):
+    """근로내용확인신고: a worker hired at 65 or over has 고용안정·직능 (employer) but no 실업급여 (고용보험법 §10②):
+    insured (the default 보험구분) and named, for the 보험료부과구분 the 공단's code sheet gives; a book whose rows all
+    carry their days says nothing of unknown days (it did whenever the 직종코드 was blank) — an outside audit."""
+    from types import SimpleNamespace
+
+    from payroll.filings.pack import _daily_book
+
+    cfg = SimpleNamespace(occupation_code="", placeholders=lambda: [], workplace_number="", insurance_kind_default=5, leaving_reason_daily=1,
+                          office=SimpleNamespace(business_number="123-45-67890"))
+    base = {"pay_date": dt.date(2026, 7, 10), "work_day_numbers": [1, 2, 3], "worked_minutes": 1440, "work_days": 3, "taxable_pay": 450_000,
+            "non_taxable_pay": 0, "income_tax": 0, "local_income_tax": 0, "ei_stability_applies": True}
+    rows = [{**base, "worker_id": "D1", "name": "일용갑", "ei_unemployment_applies": True, "employment_insurance": 4_050},
+            {**base, "worker_id": "D2", "name": "일용을", "ei_unemployment_applies": False, "employment_insurance": 0}]
+    data, _, ready = _daily_book(rows, "2026-06", cfg, lambda wid: None, lambda wid, m: "800101-1******", dt.date(2026, 7, 1))
+    wb = load_workbook(io.BytesIO(data))
+    kinds = [r[0] for r in wb["서식"].iter_rows(min_row=2, values_only=True)]
+    notes = " ".join(str(c.value) for row in wb["안내"].iter_rows() for c in row if c.value)
+    assert kinds == [5, 5] and not ready
+    assert "65세 이후 고용 일용을" in notes and "근무일(1~31일 칸)을 모르는" not in notes

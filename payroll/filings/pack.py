@@ -67,7 +67,7 @@ def _daily_book(rows: list[dict], month: str, cfg: FilingConfig, full, masked, i
              *[f"{d}일" for d in range(1, 32)], "근로일수", "일평균근로시간", "보수지급기초일수", "보수총액(과세소득)", "임금총액", "이직사유코드",
              "보험료부과구분(부호)", "보험료부과구분(사유)", "국세청일용근로소득신고여부", "지급월", "총지급액(과세소득)", "비과세소득", "소득세", "지방소득세"]
     assert len(heads) == 54
-    data, n_masked, complete, foreigners = [], 0, bool(cfg.occupation_code), []
+    data, n_masked, complete, foreigners, over_65 = [], 0, True, [], []
     for r in rows:
         wid = r["worker_id"]
         number = full(wid)
@@ -79,7 +79,10 @@ def _daily_book(rows: list[dict], month: str, cfg: FilingConfig, full, masked, i
         days = sorted(set(r.get("work_day_numbers") or []))
         if not days:
             complete = False
-        kind = cfg.insurance_kind_default if int(r.get("employment_insurance") or 0) or int(r.get("ei_base") or 0) else 1
+        insured = bool(r.get("ei_stability_applies")) if "ei_stability_applies" in r else bool(int(r.get("employment_insurance") or 0) or int(r.get("ei_base") or 0))
+        kind = cfg.insurance_kind_default if insured else 1
+        if insured and r.get("ei_unemployment_applies") is False:  # 고용보험법 §10②: 고용안정·직능 only, no 실업급여
+            over_65.append(r.get("name") or wid)
         count = len(days) or int(r.get("work_days") or 0)
         minutes = int(r.get("worked_minutes") or 0)
         hours = (2 * minutes + 60 * count) // (120 * count) if count else 0  # 시간, 반올림
@@ -88,7 +91,7 @@ def _daily_book(rows: list[dict], month: str, cfg: FilingConfig, full, masked, i
                      *[1 if d in days else None for d in range(1, 32)], count, hours, count, int(r.get("taxable_pay") or 0),
                      int(r.get("taxable_pay") or 0), cfg.leaving_reason_daily if kind in (3, 5) else "", "", "", "Y", pay_date.strftime("%Y%m"),
                      int(r.get("taxable_pay") or 0), int(r.get("non_taxable_pay") or 0), int(r.get("income_tax") or 0), int(r.get("local_income_tax") or 0)])
-    ready = complete and not foreigners and not n_masked and not cfg.placeholders() and bool(cfg.workplace_number)
+    ready = complete and not foreigners and not over_65 and not n_masked and not cfg.placeholders() and bool(cfg.workplace_number) and bool(cfg.occupation_code)
     status = sheets.SUBMIT if ready else sheets.PRECHECK
     wb = sheets.new_book(f"근로내용확인신고 {month} (일용근로자; 일용근로소득 지급명세서 겸용)", status, [
         "제출용: '서식' 시트가 고용·산재보험 토탈서비스 전자신고 서식과 같은 54열(A…BB, 1행 머리글, 2행부터 자료)입니다 — 업로드 전 이 '안내' 시트를 지우세요."
@@ -96,9 +99,12 @@ def _daily_book(rows: list[dict], month: str, cfg: FilingConfig, full, masked, i
         *_status_lines(cfg, n_masked, ([] if cfg.occupation_code else ["직종코드 (filing.toml occupation_code) 비어 있음"])
                        + ([] if complete or not rows else ["근무일(1~31일 칸)을 모르는 근로자가 있음 (근무일 목록이 없는 예전 run) — 직접 표시"])
                        + ([] if cfg.workplace_number else ["사업장관리번호 (workplace_number) 비어 있음"])
-                       + ([f"외국인 근로자 {', '.join(foreigners)}: 국적코드(D)·체류자격코드(E)를 공단 코드표에서 입력 (명부에 없음)"] if foreigners else [])),
+                       + ([f"외국인 근로자 {', '.join(foreigners)}: 국적코드(D)·체류자격코드(E)를 공단 코드표에서 입력 (명부에 없음)"] if foreigners else [])
+                       + ([f"65세 이후 고용 {', '.join(over_65)}: 고용안정·직업능력개발만 적용, 실업급여 없음 (고용보험법 §10②) — 보험료부과구분(AU·AV)에 "
+                            "공단 코드표의 해당 부호를 입력 (코드표 미보유: filing-layouts.md §1.6)"] if over_65 else [])),
         f"근로월 {month}; 국세청 칸(AW~BB): 지급월 = 그 달 급여의 지급일이 속한 달. 한 파일 = 한 근로월 (섞지 말 것). 신고기한: 다음 달 15일.",
-        "보험구분: 고용보험료가 없는 근로자(예: 65세 이후 고용)는 1(산재만). 근무일 칸은 숫자 1, 일평균근로시간 = 근로시간 ÷ 근로일수 (반올림).",
+        "보험구분: 고용보험이 적용되지 않는 근로자는 1(산재만); 65세 이후 고용은 고용안정·직능이 적용되어 기본 구분에 보험료부과구분 부호로 실업급여를 뺌. "
+        "근무일 칸은 숫자 1, 일평균근로시간 = 근로시간 ÷ 근로일수 (반올림).",
         "출처: /work/shared/reference/filing-layouts.md §1 (열 위치 high, 머리글 문구 medium).",
     ])
     sheets.table(wb, "서식", heads, data, money={43, 44, 50, 51, 52, 53})

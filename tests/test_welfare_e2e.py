@@ -226,3 +226,21 @@ def test_a_paid_support_cannot_be_cancelled_and_the_run_replays_identically(mont
     replayed = CliRunner().invoke(cli, ["replay", month_run["run"]["run_id"], "--db", month_run["db"], "--json"])
     assert replayed.exit_code == 0, replayed.output
     assert json.loads(replayed.output)["identical"] is True
+
+
+def test_a_figure_announced_beside_a_database_is_read_by_the_welfare_commands_of_that_database(tmp_path, monkeypatch):
+    """`payroll rules announce … --db X` writes beside X; `payroll welfare … --db X` refused the 2027 figures it had
+    entered (the law was loaded before the database was opened) — found by an outside audit."""
+    monkeypatch.delenv("PAYROLL_HOME", raising=False)
+    monkeypatch.delenv("PAYROLL_DB", raising=False)
+    db = str(tmp_path / "w.db")
+    small = Path(__file__).resolve().parents[1] / "samples" / "small"
+    files = ["--roster", str(small / "roster.csv"), "--contracts", str(small / "contracts.csv"), "--db", db]
+    for key, value in (("fertility.budget_yearly", "1,200,000"), ("fertility.amount_below_threshold", "500,000"),
+                       ("fertility.amount_from_threshold", "1,000,000"), ("fertility.age_threshold", "40")):
+        res = CliRunner().invoke(cli, ["rules", "announce", key, "--from", "2027-01-01", "--to", "2027-12-31", "--value", value,
+                                       "--source", "구 복지 예산 (시험)", "--db", db])
+        assert res.exit_code == 0 or "규칙에 이미" in res.output + (res.stderr or ""), res.output
+    res = invoke("welfare", "fertility", "apply", *files, "--worker", "P00001", "--treatment-date", "2027-01-20", "--cost", "300000",
+                 "--evidence", "영수증 1", "--submitted-at", "2027-01-21T09:00")
+    assert "F2027-" in res.output and "300,000원" in res.output

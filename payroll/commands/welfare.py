@@ -13,9 +13,16 @@ from payroll.errors import InputError, dumps
 from payroll.money import won
 
 
-def _law():
+_NO_STORE = object()
+
+
+def _law(db=_NO_STORE):
+    """The law in force, with the figures HR entered beside ``db`` (opening the store activates its
+    installation: ``payroll rules announce --db`` writes them there)."""
     from payroll import law as law_module
 
+    if db is not _NO_STORE:
+        _store(db)
     return law_module.current()
 
 
@@ -114,7 +121,8 @@ def insurance_enrol(roster_csv, contracts_csv, db, worker_id, plan, start_text, 
     """단체보험 가입 등록 (한 명 또는 CSV 파일)."""
     from payroll.welfare import service
 
-    law, roster = _law(), _roster(roster_csv, contracts_csv, db)
+    roster = _roster(roster_csv, contracts_csv, db)
+    law = _law(db)
     if file_path:
         if worker_id or plan or start_text or end_text or enrolment_id:
             raise InputError("--file과 --worker/--plan/--start/--end/--id는 서로 다른 방식입니다; 하나만 주세요")
@@ -168,7 +176,8 @@ def insurance_report(roster_csv, contracts_csv, db, year, as_json, xlsx_path):
     from payroll.welfare import service
     from payroll.welfare.report_files import insurance_report_xlsx
 
-    law, roster = _law(), _roster(roster_csv, contracts_csv, db)
+    roster = _roster(roster_csv, contracts_csv, db)
+    law = _law(db)
     with _store(db).session() as s:
         report = service.insurance_report(law, roster, service.enrolments(s), year, service.payments(s))
     if xlsx_path:
@@ -213,7 +222,8 @@ def fertility_apply(roster_csv, contracts_csv, db, worker_id, treatment_text, co
     from payroll.welfare import service
     from payroll.welfare.fertility import WAITLISTED
 
-    law, roster = _law(), _roster(roster_csv, contracts_csv, db)
+    roster = _roster(roster_csv, contracts_csv, db)
+    law = _law(db)
     if file_path:
         if any(v is not None for v in (worker_id, treatment_text, cost_text, evidence, submitted_text, application_id)):
             raise InputError("--file과 한 건 신청 옵션은 서로 다른 방식입니다; 하나만 주세요")
@@ -259,7 +269,8 @@ def fertility_decide(roster_csv, contracts_csv, db, apps_file, cancels_file, yea
     from payroll.welfare import fertility as fx
     from payroll.welfare import service
 
-    law, roster = _law(), _roster(roster_csv, contracts_csv, db)
+    roster = _roster(roster_csv, contracts_csv, db)
+    law = _law(db)
     as_of = _datetime(as_of_text, "--as-of")
     if apps_file:
         apps, seen = [], set()
@@ -308,7 +319,8 @@ def fertility_cancel(roster_csv, contracts_csv, db, application_id, at_text, rea
     """승인 또는 대기 중인 신청 취소: 예산을 돌려받고 대기자 중 먼저 신청한 순서로 승인."""
     from payroll.welfare import service
 
-    law, roster = _law(), _roster(roster_csv, contracts_csv, db)
+    roster = _roster(roster_csv, contracts_csv, db)
+    law = _law(db)
     store = _store(db)
     with store.session() as s:
         result = service.cancel(s, law, roster, application_id, _datetime(at_text, "--at"), reason)
@@ -329,7 +341,8 @@ def fertility_report(roster_csv, contracts_csv, db, year, as_json, xlsx_path):
     from payroll.welfare import service
     from payroll.welfare.report_files import fertility_report_xlsx
 
-    law, roster = _law(), _roster(roster_csv, contracts_csv, db)
+    roster = _roster(roster_csv, contracts_csv, db)
+    law = _law(db)
     with _store(db).session() as s:
         report = service.fertility_report(law, service.ledger(s, law, roster), year, service.payments(s))
     if xlsx_path:

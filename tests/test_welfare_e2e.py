@@ -241,6 +241,11 @@ def test_a_figure_announced_beside_a_database_is_read_by_the_welfare_commands_of
         res = CliRunner().invoke(cli, ["rules", "announce", key, "--from", "2027-01-01", "--to", "2027-12-31", "--value", value,
                                        "--source", "구 복지 예산 (시험)", "--db", db])
         assert res.exit_code == 0 or "규칙에 이미" in res.output + (res.stderr or ""), res.output
-    res = invoke("welfare", "fertility", "apply", *files, "--worker", "P00001", "--treatment-date", "2027-01-20", "--cost", "300000",
-                 "--evidence", "영수증 1", "--submitted-at", "2027-01-21T09:00")
-    assert "F2027-" in res.output and "300,000원" in res.output
+    # a process of its own, as a clerk's next command is (this one has the database's installation active already)
+    import subprocess
+    import sys
+
+    res = subprocess.run([sys.executable, "-m", "payroll", "welfare", "fertility", "apply", *files, "--worker", "P00001", "--treatment-date", "2027-01-20",
+                          "--cost", "300000", "--evidence", "영수증 1", "--submitted-at", "2027-01-21T09:00"], capture_output=True, text=True, cwd=tmp_path)
+    assert res.returncode == 0, res.stderr
+    assert "F2027-" in res.stdout and "300,000원" in res.stdout

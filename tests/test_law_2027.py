@@ -129,6 +129,10 @@ def test_an_entered_income_threshold_excludes_new_low_pay_hires_but_not_those_in
     # hired 2026-06: insured before 2027-01-01 by the three-month rule, stays covered (부칙 제2조)
     kept = short_hire(law, "2027-02", "2026-06-01")
     assert kept["employment_insurance"] == 6_300 and "부칙 제2조" in kept["ei_note"]
+    # a full-time worker hired on the 25th earns 500,000 in January: the threshold reads the month's 보수 of the
+    # contract (2,236,300), not the part of it paid — an outside audit found such a hire excluded
+    late = one(law, pay=500_000, insurance_base=2_236_300, hire_date="2027-01-25", month="2027-01", pay_date="2027-02-10")
+    assert late["employment_insurance"] == 4_500 and "소득기준" not in (late["ei_note"] or "")
 
 
 # --- announced figures -------------------------------------------------------------------------

@@ -136,7 +136,10 @@ def _derived() -> list[dict[str, pl.Expr]]:
             "ei_short": t("hours_test") & ((pl.col("monthly_minutes") < pl.col("ei_min_month_hours") * HOUR)
                                            | (pl.col("weekly_minutes") < pl.col("ei_min_week_hours") * HOUR)),
             "insured_before": (pl.col("hire_date") <= pl.col("ei_hours_test_end")) & (~t("old_short") | t("long_enough_before_end") | t("daily")),
-            "below_threshold": ~t("hours_test") & pl.col("ei_income_threshold").is_not_null() & (pl.col("taxable_pay") < pl.col("ei_income_threshold")),
+            # the month's 보수 as the contract gives it (D11's 보수월액), not a first or last month's part of it:
+            # a full-time worker hired on the 25th is not under a monthly 소득기준 (shared/reference 2027 §4)
+            "below_threshold": ~t("hours_test") & pl.col("ei_income_threshold").is_not_null()
+                               & (pl.coalesce(pl.col("insurance_base"), pl.col("taxable_pay")) < pl.col("ei_income_threshold")),
         },
         {"ei_excluded_by_pay": t("below_threshold") & ~t("ei_long_enough") & ~t("daily") & ~t("insured_before")},
         {"ei_covered": pl.when(t("hours_test")).then(~t("ei_short") | t("ei_long_enough") | t("daily")).otherwise(~t("ei_excluded_by_pay"))},

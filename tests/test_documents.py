@@ -82,6 +82,9 @@ def test_payslip_shows_every_mandatory_item(month, law, index):
     assert "임금지급일" in flat and f"{p.year}년{p.month}월{p.day}일" in flat
     # 3. 임금 총액
     assert "임금총액" in flat and f"{row['gross_pay']:,}" in flat
+    # 임금 산정기간: the month, to the last day of work of a leaver inside it (W004 left 04-15; was the whole month)
+    end = row["leave_date"].isoformat() if row["leave_date"] else "2026-04-30"
+    assert f"임금산정기간2026-04-01~{end}" in flat
     # 4. each pay item and its amount
     for item in payslip_items(items, index):
         assert _flat(item["label"]) in flat

@@ -79,6 +79,16 @@ def as_date(value: Any) -> dt.date | None:
     return dt.date.fromisoformat(str(value))
 
 
+def _pay_period(result: dict, year: int, mon: int) -> tuple[dt.date, dt.date]:
+    """The days of the month the pay is for (시행령 §27의2 3호 임금 산정기간): from a hire inside the
+    month, to a last day of work inside it."""
+    first, last = dt.date(year, mon, 1), dt.date(year, mon, calendar.monthrange(year, mon)[1])
+    hired, left = (as_date(result[k]) if result.get(k) else None for k in ("hire_date", "leave_date"))
+    start = hired if hired is not None and first < hired <= last else first
+    end = left if left is not None and start <= left < last else last
+    return start, end
+
+
 def _korean_date(day: dt.date | None) -> str:
     return f"{day.year}년 {day.month}월 {day.day}일" if day else "—"
 
@@ -143,7 +153,7 @@ def payslip_pdf(result: dict, items: list[dict], trace: list[dict], employer: di
     year, mon = (int(x) for x in month.split("-"))
     pay_date = as_date(result["pay_date"])
     birth = as_date(result["birth_date"])
-    last_day = calendar.monthrange(year, mon)[1]
+    period = _pay_period(result, year, mon)
     gross = int(result["gross_pay"])
     noncash = _int(result.get("noncash_pay"))
     separate = _int(result.get("separate_pay"))
@@ -171,7 +181,7 @@ def payslip_pdf(result: dict, items: list[dict], trace: list[dict], employer: di
                 ("생년월일", _korean_date(birth)),
                 ("부서", str(result.get("department") or "—")),
                 ("임금지급일", _korean_date(pay_date)),
-                ("임금 산정기간", f"{year}-{mon:02d}-01 ~ {year}-{mon:02d}-{last_day:02d}"),
+                ("임금 산정기간", f"{period[0].isoformat()} ~ {period[1].isoformat()}"),
                 ("고용형태", employment),
                 ("사업장", str(employer["name"])),
             ]

@@ -643,3 +643,14 @@ def test_a_daily_worker_employed_three_months_on_is_named(tmp_path):
     d = run(tmp_path, staff, rows)
     named = [w for w in d.build.warnings if "§20①3" in w]
     assert len(named) == 1 and named[0].startswith("D: ") and "2026-03-02부터 3개월 이상" in named[0]
+
+
+def test_a_monthly_workers_unpaid_leave_is_named_apart_from_absence(tmp_path):
+    """An outside audit found two 무급 days in leave.csv named 결근 with a third day without punches."""
+    staff = roster((worker("D", employment="public_service", job="시설관리"), contract("D", start="2015-03-01", end=None, pay_type="monthly", wage=2_650_000, grade="공무직2-1")))
+    skip = (dt.date(2026, 7, 6), dt.date(2026, 7, 7), dt.date(2026, 7, 8))
+    d = run(tmp_path, staff, full_days("D", dt.date(2026, 6, 29), dt.date(2026, 7, 31), skip=skip), month="2026-07",
+            leave=[("D", "2026-07-06", "무급", ""), ("D", "2026-07-07", "무급", "")])
+    named = [w for w in d.build.warnings if w.startswith("D: 월급 근로자")]
+    assert named and "결근 1일 (2026-07-08)" in named[0] and "무급휴가 2일 (2026-07-06, 2026-07-07)" in named[0]
+    assert dict((c, a) for c, a, _ in lines(d, "D"))["base_pay"] == 2_650_000

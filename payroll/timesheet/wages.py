@@ -100,8 +100,9 @@ def pay_lines(
         *(pl.col(PAID[c]).sum().alias(c) for c in ("regular", "overtime", "night", "holiday_base", "holiday_over8", "holiday_work", "worked")),
         *(pl.col(c).filter(im).sum() for c in ("paid_leave", "public_holiday_minutes", "late", "early_leave")),
         ((pl.col("worked") > 0) & im).sum().alias("days_worked"),
-        pl.col("absent").sum().alias("absent_days"),
-        pl.col("date").filter(pl.col("absent")).alias("absent_dates"),
+        (pl.col("absent") & (pl.col("unpaid_leave") == 0)).sum().alias("absent_days"),
+        pl.col("date").filter(pl.col("absent") & (pl.col("unpaid_leave") == 0)).alias("absent_dates"),
+        pl.col("date").filter(pl.col("absent") & (pl.col("unpaid_leave") > 0)).alias("unpaid_dates"),
         pl.col("leave_off_schedule").filter(im).sum().alias("leave_off_schedule"),
         pl.col(PAID["regular"]).filter(~pl.col("workday")).sum().alias("off_day_regular"),
         pl.first("pay_type"), pl.first("wage"), pl.first("daily_min"), pl.first("weekly_min"), pl.first("monthly_min"),
@@ -192,9 +193,14 @@ def pay_lines(
     for r in below_living.iter_rows(named=True):
         warnings.append(f"{r['worker_id']}: 계약 {r['contract_id']} 시급 {won(r['wage'])}원 < 생활임금 {won(living)}원 ({on.citation('living_wage.hourly')}) "
                         "— 사업장 정책 (결정 D13): 계약대로 계산함, 계약을 확인하세요")
-    for r in s.filter((pl.col("pay_type") == "monthly") & (pl.col("absent_days") > 0)).iter_rows(named=True):
-        dates = ", ".join(d.isoformat() for d in r["absent_dates"])
-        warnings.append(f"{r['worker_id']}: 월급 근로자 결근 {r['absent_days']}일 ({dates}) — 월급에서 자동 공제하지 않음, 확인 필요")
+    for r in s.filter((pl.col("pay_type") == "monthly") & ((pl.col("absent_days") > 0) | (pl.col("unpaid_dates").list.len() > 0))).iter_rows(named=True):
+        parts = []
+        if r["absent_days"]:
+            parts.append(f"결근 {r['absent_days']}일 ({', '.join(d.isoformat() for d in r['absent_dates'])})")
+        if r["unpaid_dates"]:
+            parts.append(f"무급휴가 {len(r['unpaid_dates'])}일 ({', '.join(d.isoformat() for d in r['unpaid_dates'])})")
+        warnings.append(f"{r['worker_id']}: 월급 근로자 {', '.join(parts)} — 월급에서 자동 공제하지 않음 (공제 방식은 사업장이 정할 일: "
+                        "소급분·공제로 처리하거나 그대로 지급), 확인 필요")
     for r in s.filter(pl.col("leave_off_schedule") > 0).iter_rows(named=True):
         warnings.append(f"{r['worker_id']}: 소정근로일이 아닌 날의 휴가 {r['leave_off_schedule']}건 — 반영하지 않음")
     for r in weeks.filter(pl.col("edge_missing").list.len() > 0).iter_rows(named=True):

@@ -432,11 +432,19 @@ WAGES_COLUMNS = ["worker_id", "month", "wages"]
 def _leaver_history(workers: list[dict], contracts: list[dict], first: dt.date) -> tuple[list[dict], list[dict]]:
     """Pay of the months before the first run in this system, for the month's leavers: the year to date
     (ytd.csv, for the 중도퇴사 settlement) and the last months' wages (wages.csv, for 평균임금). Each month is
-    the contract's scheduled month (209 h at the hourly wage) put through the engine."""
+    the contract's scheduled month (209 h at the hourly wage) put through the engine — under the law with any
+    figure not yet announced carried forward (잠정): this is made-up history, and a 2027 month must not
+    need the 2027 고시s to be generated."""
+    from payroll import law as law_module
+    from payroll import pay_items
     from payroll.case import parse_case
     from payroll.case import case_frames
     from payroll.engine.pipeline import compute
+    from payroll.engine.step import Context
     import json
+
+    law = law_module.current()
+    context = Context(law=law_module.load(law.rules_dir, installation=law.installation_text, provisional=True), catalogue=pay_items.current())
 
     by_id = {w["worker_id"]: w for w in workers}
     ytd, wages = [], []
@@ -462,7 +470,7 @@ def _leaver_history(workers: list[dict], contracts: list[dict], first: dt.date) 
                 "pay_items": [{"code": "base_pay", "amount": pay}],
             })))
             months.append(month)
-        rows = compute(*case_frames(cases)).to_dicts()
+        rows = compute(*case_frames(cases), context).to_dicts()
         for month, r in zip(months, rows):
             wages.append({"worker_id": w["worker_id"], "month": month, "wages": r["gross_pay"]})
         this_year = [r for m, r in zip(months, rows) if m.startswith(str(first.year))]

@@ -142,6 +142,7 @@ def test_correction_carries_signed_retro_lines_into_next_open_month(store, input
     # June picks the lines up as labelled retroactive_pay items
     write_inputs(inputs, NEXT)
     june = _run(store, inputs, tmp_path, month=NEXT)
+    assert june["retro_paid_lines"] == 2 and june["retro_lines"] == 0  # pays two, makes none
     (w2,) = explain(store, june["run_id"], "W002")
     (w3,) = explain(store, june["run_id"], "W003")
     retro2 = [i for i in w2["items"] if i["code"] == "retroactive_pay"]

@@ -49,6 +49,8 @@ def _print_summary(summary: dict) -> None:
     click.echo(f"  출력              {summary['out_dir']}  (파일 {summary['outputs']}개; 임금명세서 {Path(summary['out_dir']) / 'payslips'})")
     if summary.get("retro_lines"):
         click.echo(f"  소급분            {summary['retro_lines']}건을 {summary['retro_pay_month']}에 지급 (코드 retroactive_pay)")
+    if summary.get("retro_paid_lines"):
+        click.echo(f"  지급한 소급분      {summary['retro_paid_lines']}건 (정정·잠정 정산분, 코드 retroactive_pay)")
     for f in summary.get("provisional", []):
         click.echo(f"  잠정             {f['key']} ({f['label']}) = {f['value']}: {f['needed']} 고시 전, 직전 수치 ({f['basis']})")
     for f in summary.get("unconfirmed", []):

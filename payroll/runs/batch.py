@@ -125,7 +125,8 @@ def _execute_held(store: Store, month: str, run_id: str, root: Path, files: list
         summary = _record(store, month=month, pay_date=prepared.pay_date, correction=correction, corrected_id=prepared.corrected_id,
                           corrected_hash=prepared.corrected_hash, old_results=prepared.old_results, manifest=prepared.manifest, computed=computed,
                           outputs=outputs, run_id=run_id, final=final, actor=actor, ctx=run_ctx, welfare=prepared.welfare,
-                          welfare_rows=prepared.welfare_rows, settlement=prepared.settlement, approval_id=prepared.approval_id)
+                          welfare_rows=prepared.welfare_rows, settlement=prepared.settlement, approval_id=prepared.approval_id,
+                          adjustments_paid=prepared.adjustments_paid)
     except BaseException:
         shutil.rmtree(partial, ignore_errors=True)  # nothing recorded: nothing to publish
         raise
@@ -178,6 +179,7 @@ class _Prepared:
     corrected_hash: str | None
     settlement: provisional_module.Settlement
     approval_id: int | None = None
+    adjustments_paid: int = 0  # the 소급분 lines this run pays (of corrections and of settled provisional months)
 
 
 def _prepare_and_compute(store: Store, month: str, root: Path, files: list[tuple[str, Path]], pay_date: dt.date | None, correction: bool,
@@ -234,7 +236,8 @@ def _prepare_and_compute(store: Store, month: str, root: Path, files: list[tuple
             raise type(exc)(_in_root(str(exc), scratch, root)) if type(exc) is InputError else exc from None
         computed.warnings = [_in_root(w, scratch, root) for w in record_notes + imported.notes + computed.warnings]
     computed.warnings.extend(settlement.warnings)
-    return _Prepared(computed, pay_date, manifest, welfare, welfare_rows, old_results, corrected_id, corrected_hash, settlement, approval_id)
+    return _Prepared(computed, pay_date, manifest, welfare, welfare_rows, old_results, corrected_id, corrected_hash, settlement, approval_id,
+                     adjustments_paid=len(adjustments))
 
 
 def _in_root(text: str, scratch: str, root: Path) -> str:
@@ -320,7 +323,7 @@ def _result_records(run_id: str, computed: Computed) -> list[dict]:
 
 def _record(store: Store, *, month, pay_date, correction, corrected_id, corrected_hash, old_results, manifest, computed: Computed,
             outputs, run_id, final: Path, actor, ctx: Context, welfare: _WelfareRoster | None = None, welfare_rows: list[dict] = (),
-            settlement: provisional_module.Settlement | None = None, approval_id: int | None = None) -> dict:
+            settlement: provisional_module.Settlement | None = None, approval_id: int | None = None, adjustments_paid: int = 0) -> dict:
     """The run record, in one transaction (the outputs are published by the caller once it commits)."""
     results_sha = computed.results_sha256()
     kind = "correction" if correction else "regular"
@@ -368,7 +371,7 @@ def _record(store: Store, *, month, pay_date, correction, corrected_id, correcte
         "run_id": run_id, "run_hash": rh, "month": month, "pay_date": pay_date.isoformat(), "kind": kind, "corrects_run_id": corrected_id,
         "workers": computed.frame.height, "gross_pay_total": totals["gross_pay"], "deductions_total": totals["deductions_total"],
         "net_pay_total": totals["net_pay"], "out_dir": str(final.resolve()), "outputs": len(outputs), "warnings": computed.warnings,
-        "retro_lines": len(retro), "retro_pay_month": pay_month, "held": computed.held(),
+        "retro_lines": len(retro), "retro_pay_month": pay_month, "retro_paid_lines": adjustments_paid, "held": computed.held(),
         "provisional": [f.as_dict() for f in computed.figures if f.state == "provisional"],
         "unconfirmed": [f.as_dict() for f in computed.figures if f.state == "unconfirmed"],
         "rules_note": law_state.rules_note(computed.figures),

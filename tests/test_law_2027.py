@@ -248,6 +248,7 @@ def test_a_month_needing_an_unannounced_figure_is_refused_then_run_provisional_t
     lines = [i for i in explain(store, feb["run_id"], "W002")[0]["items"] if i["code"] == "retroactive_pay"]
     assert [i["amount"] for i in lines] == [(12_500 - 12_121) * 209]
     assert "잠정분 정산" in lines[0]["method"] and "생활임금 (시간급) 12,121원 → 12,500원" in lines[0]["method"]
+    assert "0.06% → 0.06%" not in lines[0]["method"]  # a figure announced as carried is not named as a change
     again = _run(store, feb_inputs, tmp_path, "2027-02")  # an open month run again carries the same lines, once
     assert again["run_hash"] == feb["run_hash"]
     close_month(store, "2027-02", "approver")

@@ -140,8 +140,9 @@ def _changes(run: Run, law: Law, keys: tuple[str, ...]) -> list[str]:
             p = law.parameter(figure.key)
             new = p.period_on(figure.first_day)
             old = next(q for q in reversed(p.periods) if q.end < figure.first_day)  # the figure the run carried forward
-            out.append(f"{figure.label} {law_state.change_text(p, old.value, new.value)} ({new.citation.promulgation})")
-    return out
+            if old.value != new.value:  # a figure announced as carried changes no line: it is not named on them
+                out.append(f"{figure.label} {law_state.change_text(p, old.value, new.value)} ({new.citation.promulgation})")
+    return out or ["고시 수치가 잠정 수치와 같음"]
 
 
 def _premium_differences(month: str, old: list[dict], computed, label: str) -> list[str]:

@@ -126,6 +126,10 @@ def test_ten_hours_on_election_day(tmp_path, approved):
         methods = d.build.items.filter(pl.col("code") == "holiday_work_pay").get_column("method").to_list()
         # the clerk sees each premium band on its own line
         assert methods == ["12,121원 × 8시간 × 1.5", "12,121원 × 3시간 × 2"]
+        # 11 hours with no break taken off: named, so that a break taken is left out of the approval (§54①)
+        assert [w for w in d.build.warnings if "휴게 없이" in w] == [
+            "A: 휴일·휴무일 근로를 휴게 없이 계산 (2026-06-03 11시간) — 휴게(근로기준법 §54①: 8시간이면 1시간 이상)를 했다면 "
+            "연장·휴일근로 승인 시간대를 휴게 전후로 나눠 적으세요"]
     else:
         assert not [k for k in got if k[0] == "holiday_work_pay"]
         day = d.build.timesheet.filter(pl.col("date") == dt.date(2026, 6, 3)).row(0, named=True)

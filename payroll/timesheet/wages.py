@@ -201,6 +201,13 @@ def pay_lines(
             parts.append(f"무급휴가 {len(r['unpaid_dates'])}일 ({', '.join(d.isoformat() for d in r['unpaid_dates'])})")
         warnings.append(f"{r['worker_id']}: 월급 근로자 {', '.join(parts)} — 월급에서 자동 공제하지 않음 (공제 방식은 사업장이 정할 일: "
                         "소급분·공제로 처리하거나 그대로 지급), 확인 필요")
+    # a day off counts the approved span whole (no contract break: there is no schedule that day); over 8 hours
+    # that is 휴일근로 at ×2.0 — if the worker took the §54 break, the approval should leave it out
+    long_off = days.filter(~pl.col("workday") & pl.col("in_month") & (pl.col("worked") > pol.daily_cap))
+    for r in long_off.group_by("worker_id", maintain_order=True).agg(pl.col("date"), pl.col("worked")).sort("worker_id").iter_rows(named=True):
+        shown = ", ".join(f"{d.isoformat()} {hm(m)}" for d, m in zip(r["date"], r["worked"]))
+        warnings.append(f"{r['worker_id']}: 휴일·휴무일 근로를 휴게 없이 계산 ({shown}) — 휴게(근로기준법 §54①: 8시간이면 1시간 이상)를 했다면 "
+                        "연장·휴일근로 승인 시간대를 휴게 전후로 나눠 적으세요")
     for r in s.filter(pl.col("leave_off_schedule") > 0).iter_rows(named=True):
         warnings.append(f"{r['worker_id']}: 소정근로일이 아닌 날의 휴가 {r['leave_off_schedule']}건 — 반영하지 않음")
     for r in weeks.filter(pl.col("edge_missing").list.len() > 0).iter_rows(named=True):

@@ -320,3 +320,21 @@ def test_cli_reads_a_messy_export_and_keeps_its_exit_codes(tmp_path):
 def test_a_status_column_named_like_the_time_does_not_shadow_it(tmp_path):
     path = _write(tmp_path / "d.csv", [["사번", "일자", "출근", "출근시간", "퇴근", "퇴근시간"], ["T1", "2026-06-01", "지각", "09:12", "정상", "18:00"]])
     assert read_export(path).frame.select("in_min", "out_min").row(0) == (552, 1080)
+
+
+@pytest.mark.parametrize("header,row,shape", [
+    ("번호,날짜,시간,단말기ID,사용자ID,이름,모드,인증결과", "1,2026-06-01,08:52:13,1,A,김민서,출근,성공", "punch"),  # a NITGEN-style log
+    ("날짜,사용자 ID,이름,부서,출근,퇴근", "2026-06-01,A,김민서,총무과,08:52,18:07", "daily"),  # a BioStar 2 T&A daily report
+])
+def test_a_header_is_read_by_the_profile_that_takes_the_most_of_its_columns(tmp_path, header, row, shape):
+    """The BioStar 2 event-log profile fits any header with 날짜 and a user id (날짜 as a timestamp): it was
+    tried first (alphabetical) and left 시간 / 출근·퇴근 unread, so every row was a malformed time. Of the
+    profiles that fit, the one that reads the most columns is taken (an outside audit of vendor files)."""
+    path = tmp_path / "export.csv"
+    path.write_text(f"{header}\n{row}\n", encoding="utf-8")
+    export = read_export(path)
+    assert export.profile == "generic" and export.shape == shape
+    if shape == "daily":
+        assert export.frame.select("in_min", "out_min").row(0) == (8 * 60 + 52, 18 * 60 + 7)
+    else:
+        assert export.frame.get_column("ts").to_list() == [dt.datetime(2026, 6, 1, 8, 52)]

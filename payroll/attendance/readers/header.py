@@ -24,13 +24,23 @@ class Found:
 
 
 def _fit(headers: list[str], candidates: list[Profile]) -> tuple[Profile, str, dict[str, int]] | None:
-    """The first profile that fits with an id column, else the first that fits with names alone."""
+    """The profile that fits with an id column, else with names alone: of those that fit from the same
+    folder as the first (the installation's profiles come before the bundled ones), the one that reads
+    the most of the header's columns — a header of 날짜 and 시간 is the profile that takes both, not one
+    that reads 날짜 as a timestamp and leaves 시간 (which made every row a malformed time)."""
     for by_name in (False, True):
+        fits = []
         for p in candidates:
             hit = p.match(headers, by_name)
-            if hit:
-                return p, hit[0], hit[1]
+            if hit and (not fits or _folder(p) == _folder(fits[0][0])):
+                fits.append((p, hit[0], hit[1]))
+        if fits:
+            return max(fits, key=lambda f: len(f[2]))  # the first of the widest (max keeps the first)
     return None
+
+
+def _folder(p: Profile):
+    return p.source.parent if p.source else None
 
 
 def find_header(table: Table, profiles: list[Profile]) -> Found | None:

@@ -87,9 +87,9 @@ def timesheet_command(files, month, pay_date, roster, contracts, corrections, le
 
     r = _roster(roster, contracts)
     if db is not None:  # the law with the figures entered beside that database (payroll rules announce --db)
-        from payroll.store import open_store
+        from payroll import installation
 
-        open_store(db)
+        installation.activate_for_database(db)
     inputs = MonthInputs(
         month=month, pay_date=parse_date(pay_date, "--pay-date"), roster=r, attendance=tuple(Path(f) for f in files),
         corrections=Path(corrections) if corrections else None, leave=Path(leave) if leave else None,

@@ -13,16 +13,14 @@ from payroll.errors import InputError, dumps
 from payroll.money import won
 
 
-_NO_STORE = object()
-
-
-def _law(db=_NO_STORE):
-    """The law in force, with the figures HR entered beside ``db`` (opening the store activates its
-    installation: ``payroll rules announce --db`` writes them there)."""
+def _law(db: str | None = None):
+    """The law in force, with the figures HR entered beside ``db`` (``payroll rules announce --db`` writes
+    them in that database's installation folder; the database itself is not opened or made)."""
+    from payroll import installation
     from payroll import law as law_module
 
-    if db is not _NO_STORE:
-        _store(db)
+    if db is not None:
+        installation.activate_for_database(db)
     return law_module.current()
 
 

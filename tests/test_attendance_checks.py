@@ -67,7 +67,9 @@ def test_each_exception_code_from_a_daily_sheet(tmp_path, staff):
     night = r.shifts.filter(pl.col("worker_id") == "N").row(0, named=True)
     assert (night["in_ts"], night["out_ts"]) == (dt.datetime(2026, 6, 1, 22), dt.datetime(2026, 6, 2, 6))
     assert not r.clean
-    assert set(r.exceptions.get_column("severity").unique()) <= {"error", "info"}
+    # E's only row is after the contract ended: no record in June for a worker under contract — a warning
+    assert codes(r, worker_id="E") == ["no_record", "outside_contract"]
+    assert set(r.exceptions.get_column("severity").unique()) <= {"error", "warning", "info"}
 
 
 def test_each_exception_code_from_a_punch_log(tmp_path, staff):
@@ -316,3 +318,15 @@ def test_dates_that_cannot_tell_day_first_from_month_first_are_an_error_when_the
     path.write_text("사번,성명,일자,출근시간,퇴근시간\n" + "".join(f"A,김민서,{d:02d}/12/2026,09:00,18:00\n" for d in range(1, 16)), encoding="utf-8")
     r = check([read_export(path)], staff, month=december)
     assert r.exceptions.filter(pl.col("code") == "date_order").height == 0 and r.shifts.height == 15
+
+
+def test_an_export_with_no_record_of_the_month_is_an_error_and_a_worker_without_one_a_warning(tmp_path, staff):
+    """An export of headers only (or of another month) passed as clean and would have paid every hourly worker
+    nothing (an outside audit of vendor files). No worker of the month with a record: an error each; some
+    without: a warning each (a month of leave is in leave.csv, not in the exports)."""
+    empty = write_daily(tmp_path / "empty.csv", [])
+    r = check([read_export(empty)], staff, month=JUNE)
+    assert sorted(codes(r)) == ["no_records"] * 3 and not r.clean
+    some = write_daily(tmp_path / "some.csv", [("A", "2026-06-01", "09:00", "18:00")])
+    r = check([read_export(some)], staff, month=JUNE)
+    assert sorted(r.exceptions.filter(pl.col("code") == "no_record").get_column("worker_id").to_list()) == ["E", "N"] and r.clean

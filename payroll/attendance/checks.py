@@ -22,6 +22,8 @@ direction_mismatch error     a punch pair the device labels 출근·출근, 퇴�
 out_before_in      error     a day worker's daily row whose 퇴근 is earlier than its 출근 (swapped or 12-hour times)
 date_order         error     a/b/yyyy dates all ≤ 12 (read month-first) whose row fell outside the month
 matched_by_name    warning   no id: the roster's only worker of the row's name was taken
+no_record          warning   a worker under contract in the month has no shift and no daily row in it
+no_records         error     no worker under contract in the month has any (an empty export, or another month's)
 duplicate          info      a punch within ``timesheet.duplicate_window_minutes`` of the previous
 crosses_midnight   info      the shift ends on a later calendar day (kept as one shift)
 other_month        info      the shift belongs to a day outside the month being built
@@ -247,6 +249,8 @@ def with_corrections(part: CheckedExports, corrections: Path | None = None, mont
             pl.when(edge_error).then(pl.format("{}: {}", pl.col("code").replace_strict(LABELS, return_dtype=pl.Utf8), pl.col("detail"))).otherwise(pl.col("detail")).alias("detail"),
             pl.when(edge_error).then(pl.lit("edge_week")).otherwise(pl.col("code")).alias("code"),
         )
+    if month is not None and roster is not None:
+        exceptions = pl.concat([exceptions, _without_records(roster, month, shifts, absences)])
     exceptions = exceptions.with_columns(
         pl.col("code").replace_strict(SEVERITY, return_dtype=pl.Utf8).alias("severity"),
         pl.col("code").replace_strict(LABELS, return_dtype=pl.Utf8).alias("label"),
@@ -330,6 +334,24 @@ def _in_contract(days: pl.DataFrame, contracts: pl.DataFrame) -> pl.Series:
     ).select("worker_id", "date").unique()
     return days.join(covered.with_columns(pl.lit(True).alias("_cov")), on=["worker_id", "date"], how="left", maintain_order="left").select(
         pl.col("_cov").is_not_null()).to_series()
+
+
+def _without_records(roster: Roster, month: tuple[dt.date, dt.date], shifts: pl.DataFrame, absences: pl.DataFrame) -> pl.DataFrame:
+    """The workers under contract in the month with no shift and no daily row in it: each a warning (a month of
+    leave is in leave.csv, not here) — and when that is every one of them, an error each: an empty export, or
+    another month's, would otherwise pay every hourly worker nothing under a clean check."""
+    first, last = month
+    expected = sorted({c.worker_id for c in roster.contracts if c.start <= last and (c.end is None or c.end >= first)})
+    in_month = (pl.col("date") >= first) & (pl.col("date") <= last)
+    ends_in = (pl.col("out_ts").dt.date() >= first) & (pl.col("out_ts").dt.date() <= last)  # a night shift from the evening before
+    seen = set(shifts.filter(in_month | ends_in).get_column("worker_id").to_list()) | set(absences.filter(in_month).get_column("worker_id").to_list())
+    missing = [w for w in expected if w not in seen]
+    code = "no_records" if missing and len(missing) == len(expected) else "no_record"
+    return pl.DataFrame(
+        {"source": [None] * len(missing), "line": [None] * len(missing), "worker_id": missing, "date": [None] * len(missing),
+         "code": [code] * len(missing), "detail": [f"{first.isoformat()}…{last.isoformat()}: 근무·결근 행 없음"] * len(missing)},
+        schema=EXC_SCHEMA,
+    )
 
 
 def contract_frame(roster: Roster) -> pl.DataFrame:

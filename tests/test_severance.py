@@ -57,9 +57,10 @@ def test_three_years_with_a_raise_in_the_last_three_months():
 
 def test_window_not_aligned_to_months_is_prorated():
     # last day 2026-03-15 → 퇴직일 03-16; window 2025-12-16 … 2026-03-15: 16 + 31 + 28 + 15 = 90 days
-    # wages: Dec 3,100,000 × 16/31 = 1,600,000; Jan 3,000,000; Feb 2,800,000; Mar 3,100,000 × 15/31 = 1,500,000
+    # wages: Dec 3,100,000 × 16/31 = 1,600,000; Jan 3,000,000; Feb 2,800,000; Mar 1,500,000 — the pay for 03-01 … 03-15,
+    # already 일할, counted whole (an outside audit found the leaving month cut a second time: × 15/31 again)
     c = [contract("C1", dt.date(2024, 1, 2), dt.date(2026, 3, 15))]
-    wages = {"2025-12": 3_100_000, "2026-01": 3_000_000, "2026-02": 2_800_000, "2026-03": 3_100_000}
+    wages = {"2025-12": 3_100_000, "2026-01": 3_000_000, "2026-02": 2_800_000, "2026-03": 1_500_000}
     s = compute_severance("W1", c, dt.date(2026, 3, 15), wages)
     assert s.window_days == 90 and s.window_wages == 8_900_000
 
@@ -106,3 +107,33 @@ def test_last_working_day_before_the_hire_date_is_an_input_error():
     c = [contract("C1", dt.date(2025, 3, 1), dt.date(2026, 2, 28))]
     with pytest.raises(InputError, match="last working day: 2025-02-27이\\(가\\) 입사일 2025-03-01보다 앞섭니다"):
         compute_severance("W1", c, dt.date(2025, 2, 27), {})
+
+
+def test_a_renewal_over_a_weekend_and_a_holiday_keeps_the_service_whole():
+    """A: 2024-03-04 … 2025-02-28 (Fri), B: 2025-03-04 … — the gap is Sat 3/1 (삼일절), Sun 3/2 and the 대체공휴일
+    3/3: days A would not have worked. One service of 726 days, not two (an outside audit found no 퇴직금)."""
+    c = [contract("A", dt.date(2024, 3, 4), dt.date(2025, 2, 28)), contract("B", dt.date(2025, 3, 4), dt.date(2026, 2, 27))]
+    wages = {"2025-11": 2_500_000, "2025-12": 2_500_000, "2026-01": 2_500_000, "2026-02": 2_500_000}
+    s = compute_severance("W1", c, dt.date(2026, 2, 27), wages)
+    assert s.eligible and s.service_start == dt.date(2024, 3, 4) and s.service_days == 726
+    # a working day in the gap breaks it: B alone, from 2025-03-05, is under a year
+    late = [contract("A", dt.date(2024, 3, 4), dt.date(2025, 2, 28)), contract("B", dt.date(2025, 3, 5), dt.date(2026, 2, 27))]
+    assert compute_severance("W1", late, dt.date(2026, 2, 27), wages).service_start == dt.date(2025, 3, 5)
+
+
+def test_a_part_timers_daily_ordinary_wage_is_four_weeks_hours_over_twenty_days():
+    """근로기준법 시행령 별표2: a 단시간근로자's 1일 소정근로시간 = 4주 소정근로시간 ÷ 통상근로자의 4주 총 소정근로일수.
+    8 h on Mon and Wed (16 h a week, 1 h break): 16 × 4 ÷ 20 = 3.2 h a day, not 8 h."""
+    c = [contract("P", dt.date(2024, 7, 1), dt.date(2026, 6, 30), wage=12_121, pay_type="hourly", days="13")]
+    wages = {m: 69 * 12_121 for m in ("2026-03", "2026-04", "2026-05", "2026-06")}
+    s = compute_severance("W1", c, dt.date(2026, 6, 30), wages)
+    assert s.daily_ordinary == Fraction(12_121 * 16 * 4, 20)
+    assert s.daily_wage == max(s.daily_average, s.daily_ordinary)
+
+
+def test_retirement_tax_under_1000_won_is_not_withheld():
+    """소득세법 §86 1호: tax under 1,000원 withheld on 퇴직소득 is not collected (an outside audit found 500/50 taken)."""
+    c = [contract("C1", dt.date(2025, 7, 1), dt.date(2026, 6, 30))]
+    s = compute_severance("W1", c, dt.date(2026, 6, 30), {m: 1_700_000 for m in ("2026-03", "2026-04", "2026-05", "2026-06")},
+                          daily_ordinary=Fraction(56_250))
+    assert 0 < s.tax_steps["computed_tax"] < 1_000 and s.retirement_income_tax == 0 and s.retirement_local_income_tax == 0

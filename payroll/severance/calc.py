@@ -2,17 +2,19 @@
 
 Eligibility (근로자퇴직급여 보장법 §4①): 계속근로기간 1년 이상 and 4주 평균 1주 소정근로시간
 15시간 이상. The 계속근로기간 is the chain of the worker's contracts that ends on the last working
-day, each starting the day after the previous one ends (a renewal without a gap) and each
-scheduling 15 hours a week or more; a gap, or a contract under 15 hours, ends the chain (such a
-period is outside §4①). A contract of exactly one year qualifies: 2025-03-01 … 2026-02-28 is one
+day, each starting the day after the previous one ends — or after days only that the previous one
+would not have worked (a renewal over a weekend or a 공휴일) — and each scheduling 15 hours a week or
+more; another gap, or a contract under 15 hours, ends the chain (such a period is outside §4①). A contract of exactly one year qualifies: 2025-03-01 … 2026-02-28 is one
 year (365 days, the 퇴직일 being 2026-03-01); 2025-03-01 … 2026-02-27 is not.
 
 평균임금 (근로기준법 §2①6): the wages paid for the 3 calendar months before the 퇴직일 (the day
-after the last working day) ÷ the calendar days of those months. Months cut by the window count
-pro rata by calendar days (truncated to the won). 상여금 and 연차수당 paid in the 12 months before
+after the last working day) ÷ the calendar days of those months. A month cut by the window counts
+pro rata to the days its wages were paid for (truncated to the won): the leaving month's pay, already
+일할 to the last working day, counts whole. 상여금 and 연차수당 paid in the 12 months before
 are added at 3/12 when given (고용노동부 practice for 평균임금; optional inputs). When the daily
 average is below the 1일 통상임금, the 통상임금 is used (§2②): 1일 소정근로시간 × 통상시급 of the contract
-in force on the last working day, as the timesheet and the 연차 ledger count it (``payroll.ordinary_wage``:
+in force on the last working day (a part-timer's day: 4 weeks' hours ÷ the 통상근로자's 20 days,
+근로기준법 시행령 별표2), as the timesheet and the 연차 ledger count it (``payroll.ordinary_wage``:
 the 공무직 pay table, the ordinary fixed allowances of the worker's job, 식대; 209 h for 40 h a week).
 
 퇴직금 = 1일 평균임금 × 30 × 재직일수 ÷ 365 (퇴직급여법 §8①). Rounding: the daily average is kept
@@ -38,7 +40,8 @@ from typing import Any
 
 from payroll import law as law_module
 from payroll.law import Law
-from payroll.money import floor10
+from payroll.holidays import holidays_between
+from payroll.money import floor10, small_amount_exempt
 from payroll.ordinary_wage import ordinary_wage
 from payroll.periods import add_months, require_not_before, service_years_rounded_up, years_end
 from payroll.roster import Contract
@@ -47,8 +50,21 @@ from payroll.settlement.brackets import bracket_amount, service_rows, service_ye
 DAY = dt.timedelta(days=1)
 
 
-def continuous_service(contracts: list[Contract], last_day: dt.date, min_weekly_minutes: int) -> tuple[dt.date | None, list[Contract], str]:
-    """The start of the unbroken chain of contracts ending on ``last_day``, and the chain."""
+def _only_days_off(before: Contract, first: dt.date, last: dt.date, holidays: set[dt.date]) -> bool:
+    """Every day from ``first`` to ``last`` is one the contract before would not have worked (a 휴무일, the
+    주휴일 or a 공휴일): a renewal over a weekend or a holiday is no break in the service."""
+    day = first
+    while day <= last:
+        if day.isoweekday() in before.weekdays and day not in holidays:
+            return False
+        day += DAY
+    return True
+
+
+def continuous_service(contracts: list[Contract], last_day: dt.date, min_weekly_minutes: int,
+                       holidays: set[dt.date] = frozenset()) -> tuple[dt.date | None, list[Contract], str]:
+    """The start of the unbroken chain of contracts ending on ``last_day``, and the chain: a contract starting
+    the day after the one before ends, or after days the one before would not have worked (``holidays``)."""
     chain: list[Contract] = []
     ordered = sorted((c for c in contracts if c.start <= last_day), key=lambda c: c.start)
     if not ordered:
@@ -58,7 +74,7 @@ def continuous_service(contracts: list[Contract], last_day: dt.date, min_weekly_
         return None, [], f"the last working day {last_day} is outside contract {current.contract_id}"
     reason = ""
     for c in reversed(ordered):
-        if chain and c.end is not None and c.end + DAY != chain[0].start:
+        if chain and c.end is not None and c.end + DAY != chain[0].start and not _only_days_off(c, c.end + DAY, chain[0].start - DAY, holidays):
             reason = f"gap before {chain[0].contract_id} (previous contract {c.contract_id} ended {c.end})"
             break
         if c.weekly_minutes < min_weekly_minutes:
@@ -162,7 +178,8 @@ def compute_severance(
     min_minutes = int(on["retirement.min_weekly_hours"] * 60)
     if contracts:
         require_not_before(last_working_day, min(c.start for c in contracts), f"worker {worker_id}: last working day")
-    start, chain, why = continuous_service(contracts, last_working_day, min_minutes)
+    holidays = set(holidays_between(min(c.start for c in contracts), last_working_day, law)) if contracts else set()
+    start, chain, why = continuous_service(contracts, last_working_day, min_minutes, holidays)
     service_days = (last_working_day - start).days + 1 if start else 0
     min_years = on["retirement.min_service_years"]
     # 민법 §160: a year from 2024-02-29 ends on 2025-02-28 (payroll.periods)
@@ -188,12 +205,14 @@ def compute_severance(
         if key not in monthly_wages:
             raise ValueError(f"{worker_id}의 평균임금 ({w_start} … {w_end})에 {key} 임금이 필요합니다")
         covered = (hi - lo).days + 1
-        in_month = (last - day).days + 1
-        wages += monthly_wages[key] * covered // in_month
+        # the days the month's wages were paid for: to the last working day in the leaving month (its pay is
+        # already 일할), from the start of service in a first month
+        paid_for = (min(last, last_working_day) - max(day, start)).days + 1
+        wages += monthly_wages[key] * covered // paid_for
         day = last + DAY
     ref_avg = str(on.citation("retirement.average_wage_months"))
     add("window", f"{w_start.isoformat()} … {w_end.isoformat()}", ref_avg, f"평균임금 산정기간 {window_days}일 (퇴직일 이전 {months}개월)")
-    add("window_wages", wages, ref_avg, "산정기간 임금 총액 (기간에 걸친 달은 달력 일수로 안분, 원 미만 절사)")
+    add("window_wages", wages, ref_avg, "산정기간 임금 총액 (기간에 걸친 달은 그 달 임금이 지급된 일수로 안분, 원 미만 절사; 퇴직하는 달은 지급액 그대로)")
     extra = Fraction((bonus_12m + annual_leave_pay_12m) * months, 12)
     if extra:
         add("bonus_addition", _won_floor(extra), ref_avg, "상여금·연차수당 (최근 12개월) × 3/12 가산")
@@ -203,8 +222,15 @@ def compute_severance(
     else:
         last_contract = chain[-1]
         ow = ordinary_wage(last_contract, last_contract.duties if job is None else job, law, last_working_day)
-        ordinary = ow.daily
-        ord_note = f"1일 통상임금 = 1일 소정 {ow.daily_minutes // 60}시간{f' {ow.daily_minutes % 60}분' if ow.daily_minutes % 60 else ''} × 통상시급 ({ow.how}) (근로기준법 시행령 §6"
+        day_minutes = Fraction(ow.daily_minutes)
+        day_text = f"1일 소정 {ow.daily_minutes // 60}시간{f' {ow.daily_minutes % 60}분' if ow.daily_minutes % 60 else ''}"
+        if last_contract.weekly_minutes < int(on["working_time.weekly_hours"]) * 60:
+            # 단시간근로자: 4주 소정근로시간 ÷ 통상근로자의 4주 총 소정근로일수 (시행령 별표2), not the hours of its own days
+            days_4w = on["retirement.full_time_workdays_4_weeks"]
+            day_minutes = Fraction(last_contract.weekly_minutes * 4, days_4w)
+            day_text = f"1일 소정 {float(day_minutes / 60):g}시간 (주 {last_contract.weekly_minutes / 60:g}시간 × 4주 ÷ {days_4w}일, {on.citation('retirement.full_time_workdays_4_weeks')})"  # float ok: display
+        ordinary = ow.hourly * day_minutes / 60
+        ord_note = f"1일 통상임금 = {day_text} × 통상시급 ({ow.how}) (근로기준법 시행령 §6"
     used = max(average, ordinary)
     add("daily_average", _won_floor(average), ref_avg, f"1일 평균임금 (정확한 값 {float(average):.4f}원으로 계산)")  # float ok: display
     add("daily_ordinary", _won_floor(ordinary), ref_avg, f"{ord_note}; 정확한 값 {float(ordinary):.4f}원)")  # float ok: display
@@ -224,7 +250,7 @@ def compute_severance(
     base = converted - ded_conv
     converted_tax = bracket_amount(base, on["year_end.basic_rate"])
     tax = converted_tax * years // twelve
-    withheld = 0 if to_pension_account else floor10(tax)
+    withheld = 0 if to_pension_account else small_amount_exempt(floor10(tax), on["income_tax.small_amount_limit"])  # §86 1호: under 1,000원 not collected
     local_rate = law.on(leaving)["income_tax.local_income_tax_rate"]
     local = floor10(withheld * local_rate.numerator // local_rate.denominator)
     steps = {"retirement_income": income, "years": years, "service_years_deduction": ded_years, "converted_pay": converted,
@@ -239,7 +265,7 @@ def compute_severance(
     add("converted_tax", converted_tax, str(c("year_end.basic_rate")), "환산산출세액 (기본세율)")
     add("computed_tax", tax, "소득세법 §55② (÷ 12 × 근속연수)", "퇴직소득 산출세액 (원 미만 절사)")
     add("retirement_income_tax", withheld, "소득세법 §146 (원천징수), §146② (연금계좌 이체 시 미징수); 국고금관리법 §47",
-        "퇴직소득세 원천징수 (10원 미만 절사)" + (" — 연금계좌 이체: 원천징수하지 않음" if to_pension_account else ""))
+        "퇴직소득세 원천징수 (10원 미만 절사; 1,000원 미만은 징수하지 않음, §86 1호)" + (" — 연금계좌 이체: 원천징수하지 않음" if to_pension_account else ""))
     add("retirement_local_income_tax", local, str(law.on(leaving).citation("income_tax.local_income_tax_rate")), "퇴직소득 지방소득세 (10%, 10원 미만 절사)")
     return Severance(worker_id, True, "", start, last_working_day, leaving, service_days, (w_start, w_end), window_days, wages,
                      average, ordinary, used, pay, years, withheld, local, to_pension_account, steps, trace)

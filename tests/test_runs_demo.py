@@ -20,6 +20,9 @@ def test_demo_runs_the_month_and_replays_identically(tmp_path, monkeypatch):
     assert {"run_id", "workers", "net_pay_total", "out_dir", "payslips", "db"} <= set(summary)
     slips = sorted(Path(summary["payslips"]).glob("*.pdf"))
     assert len(slips) == summary["workers"] >= 30
+    # T00025 leaves on 06-19 (퇴직일 06-20) and the 퇴직금 goes out with July's pay on 07-10: past §9①'s 14 days
+    late = [w for w in summary.get("warnings", []) if "14일이 지남" in w]
+    assert len(late) == 1 and late[0].startswith("T00025: 퇴직금") and "2026-07-10" in late[0]
     text = PdfReader(str(slips[0])).pages[0].extract_text()
     assert "임금명세서" in text and "실지급액" in text
     res = runner.invoke(cli, ["replay", summary["run_id"], "--db", summary["db"]])

@@ -146,6 +146,7 @@ def test_a_leavers_last_run_pays_leave_settlement_and_severance(store, tmp_path)
     k1 = _result(store, may["run_id"], "K1")
     assert k1["row"]["settlement_income_tax"] == 0 and _amounts(k1, "severance_pay") == [] and _amounts(k1, "annual_leave_pay") == []
     assert not [w for w in may["warnings"] if "not computed" in w], may["warnings"]
+    assert not [w for w in may["warnings"] if "14일이 지남" in w], may["warnings"]  # paid within §9①'s 14 days
 
     # the last payslip shows every line
     text = _pdf_text(may, "L1")

@@ -184,6 +184,10 @@ def _month_figures(frame: pl.DataFrame, items: pl.DataFrame, rows: list[int], le
     return base
 
 
+#: 근로자퇴직급여 보장법 §9①: 퇴직금 within 14 days of the 퇴직 (extendable by agreement)
+SEVERANCE_DUE = dt.timedelta(days=14)
+
+
 def settle_leavers(staged, roster: Roster, frame: pl.DataFrame, items: pl.DataFrame, leaving_pay: dict[str, int], ctx: Context,
                    warnings: list[str]) -> LeaverResult | None:
     """The settlement and 퇴직금 of the month's leavers (None when nobody leaves)."""
@@ -247,6 +251,9 @@ def settle_leavers(staged, roster: Roster, frame: pl.DataFrame, items: pl.DataFr
             method = severance_method(s)
             sev_rows.append({"row": row, "code": SEVERANCE_CODE, "amount": s.severance_pay, "method": method, "minutes": None})
             retirement[wid] = (s.retirement_income_tax, s.retirement_local_income_tax)
+            if staged.pay_date > s.leaving_date + SEVERANCE_DUE:
+                warnings.append(f"{wid}: 퇴직금 {s.severance_pay:,}원을 {staged.pay_date}에 지급 — 퇴직일 {s.leaving_date}로부터 14일이 지남 "
+                                "(근로자퇴직급여 보장법 §9①: 특별한 사정이 있으면 당사자 합의로 연장) — 합의가 없으면 기한 안에 따로 지급하세요")
         traces[row] += [_plain(t) for t in s.trace]
 
     settled: dict[str, dict] = {}

@@ -330,3 +330,19 @@ def test_an_export_with_no_record_of_the_month_is_an_error_and_a_worker_without_
     some = write_daily(tmp_path / "some.csv", [("A", "2026-06-01", "09:00", "18:00")])
     r = check([read_export(some)], staff, month=JUNE)
     assert sorted(r.exceptions.filter(pl.col("code") == "no_record").get_column("worker_id").to_list()) == ["E", "N"] and r.clean
+
+
+def test_a_24_hour_contracts_shifts_are_errors_for_the_corrections_file(tmp_path):
+    """격일제 09:00–09:00: its daily row 08:50 / 09:05 was read as a 15-minute shift and paid so under a clean
+    check (an outside audit of vendor files). Such a worker's shifts are errors (day_long_shift), not used; the
+    corrections file gives each shift with its next-day 퇴근."""
+    staff = roster((worker("G"), contract("G", begin="09:00", finish="09:00", brk=180)), (worker("A"), contract("A")))
+    path = write_daily(tmp_path / "d.csv", [("G", "2026-06-02", "08:50", "09:05"), ("A", "2026-06-02", "09:00", "18:00")])
+    r = check([read_export(path)], staff, month=JUNE)
+    assert codes(r, worker_id="G") == ["day_long_shift", "no_record"] and SEVERITY["day_long_shift"] == "error"
+    assert r.shifts.get_column("worker_id").to_list() == ["A"]
+    fix = tmp_path / "corrections.csv"
+    fix.write_text("worker_id,date,in,out,reason\nG,2026-06-02,08:50,33:05,격일제 (다음 날 09:05 퇴근)\n", encoding="utf-8")
+    fixed = check([read_export(path)], staff, corrections=fix, month=JUNE)
+    g = fixed.shifts.filter(pl.col("worker_id") == "G").row(0, named=True)
+    assert fixed.clean and (g["in_ts"], g["out_ts"]) == (dt.datetime(2026, 6, 2, 8, 50), dt.datetime(2026, 6, 3, 9, 5))

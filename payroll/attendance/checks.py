@@ -21,6 +21,7 @@ outside_contract   error     the shift's day is not covered by any of the worker
 direction_mismatch error     a punch pair the device labels 출근·출근, 퇴근·퇴근 or 퇴근 → 출근 (not paid)
 out_before_in      error     a day worker's daily row whose 퇴근 is earlier than its 출근 (swapped or 12-hour times)
 date_order         error     a/b/yyyy dates all ≤ 12 (read month-first) whose row fell outside the month
+day_long_shift     error     a shift of a worker whose contract spans 20 hours or more (격일제): not read, corrected by hand
 matched_by_name    warning   no id: the roster's only worker of the row's name was taken
 no_record          warning   a worker under contract in the month has no shift and no daily row in it
 no_records         error     no worker under contract in the month has any (an empty export, or another month's)
@@ -123,6 +124,10 @@ def check(
     return with_corrections(check_exports(exports, roster, dup_window, keep or month), corrections, month, extra_corrections)
 
 
+#: a contract's span (work and break) from which its shift is taken to run over a business day
+DAY_LONG_MINUTES = 20 * 60
+
+
 def _date_order_unknown(e: Export) -> bool:
     """The export writes its dates a/b/yyyy and no value tells day-first from month-first (both ≤ 12
     everywhere): it was read month-first (payroll.attendance.readers.normalise.decide_day_first)."""
@@ -188,6 +193,18 @@ def check_exports(exports: list[Export], roster: Roster | None, dup_window: int,
         covered = _in_contract(shifts.select("worker_id", "date"), contract_frame(roster))
         exc_parts.append(_refs_exc(shifts.filter(~covered), "outside_contract", pl.format("{} 근무: 계약기간 밖", pl.col("date"))))
         shifts = shifts.filter(covered)
+
+    # a contract whose shift spans a day or more (24시간 격일제: 09:00–09:00): its punches cannot be paired
+    # within a business day (a 15-minute "shift" from the morning's out to the morning's in) — every such
+    # shift is an error for the corrections file, never a shift paid as read
+    if roster is not None and shifts.height:
+        day_long = sorted({c.worker_id for c in roster.contracts if c.daily_minutes + c.break_minutes >= DAY_LONG_MINUTES})
+        if day_long:
+            mine = pl.col("worker_id").is_in(day_long)
+            exc_parts.append(_refs_exc(shifts.filter(mine), "day_long_shift", pl.format(
+                "{}–{}: 하루를 넘는 교대 계약 (격일제)은 출퇴근 기록에서 근무를 읽지 못함 — 근무마다 정정 파일에 출근·퇴근을 적으세요 (다음 날 09:05 퇴근은 33:05)",
+                pl.col("in_ts").dt.strftime("%m-%d %H:%M"), pl.col("out_ts").dt.strftime("%m-%d %H:%M"))))
+            shifts = shifts.filter(~mine)
 
     # overlapping intervals of one worker (the later one is reported, not used)
     shifts = shifts.sort(["worker_id", "in_ts", "out_ts"])

@@ -21,12 +21,14 @@ from payroll.roster import Roster
 _PLAIN_CLOCK = re.compile(r"([0-9]{2}):([0-9]{2})")
 
 
-def parse_clock(text: str, where: str) -> int | None:
+def parse_clock(text: str, where: str, next_day: bool = False) -> int | None:
+    """Minutes after midnight of HH:MM[:SS]; with ``next_day``, 24:00–47:59 too (the next day's time:
+    33:05 is 09:05 the day after — a 퇴근 after a shift of a day or more)."""
     text = text.strip()
     if not text:
         return None
     plain = _PLAIN_CLOCK.fullmatch(text)  # the usual 09:05, without strptime's cost on every row of a file
-    if plain and int(plain[1]) < 24 and int(plain[2]) < 60:
+    if plain and int(plain[1]) < (48 if next_day else 24) and int(plain[2]) < 60:
         return int(plain[1]) * 60 + int(plain[2])
     for fmt in ("%H:%M", "%H:%M:%S"):
         try:
@@ -80,7 +82,8 @@ CORRECTION_FIELDS = {"worker_id": "사번", "date": "일자", "in": "출근", "o
 def load_corrections(path: Path, roster: Roster | None) -> pl.DataFrame:
     """worker_id,date,in,out,reason. Both times empty: no work that day. Only one of them: that side
     is corrected and the other is taken from the day's own punches (see :func:`check`). Both, with
-    out ≤ in: the shift ends the next day. Messages name the row and the field (사번, 일자, 출근…)."""
+    out ≤ in: the shift ends the next day; an out of 24:00–47:59 is the next day's time whatever the in
+    (33:05: 09:05 the day after, a 24-hour 격일제 shift). Messages name the row and the field (사번, 일자, 출근…)."""
     contract_on = roster.contract_on if roster is not None else None
     rows = []
     for line, r in read_small_csv(path, tuple(CORRECTION_FIELDS), "근태 정정"):
@@ -93,12 +96,14 @@ def load_corrections(path: Path, roster: Roster | None) -> pl.DataFrame:
         day = parse_iso_date(r["date"], f"{where}: 일자(date)")
         if contract_on is not None and contract_on(wid, day) is None:
             raise InputError(f"{where}: 일자(date): {day}은(는) {wid}의 어느 계약 기간에도 들지 않습니다")
-        a, b = parse_clock(r["in"], f"{where}: 출근(in)"), parse_clock(r["out"], f"{where}: 퇴근(out)")
+        a, b = parse_clock(r["in"], f"{where}: 출근(in)"), parse_clock(r["out"], f"{where}: 퇴근(out)", next_day=True)
         if not r["reason"]:
             raise InputError(f"{where}: 사유(reason): 정정 사유를 적으세요 (정정은 기록에 남습니다)")
         base = dt.datetime.combine(day, dt.time())
         in_ts = base + dt.timedelta(minutes=a) if a is not None else None
         out_ts = base + dt.timedelta(minutes=b + (1440 if a is not None and b <= a else 0)) if b is not None else None
+        if a is None and b is not None and b >= 1440:
+            raise InputError(f"{where}: 퇴근(out): 다음 날 시각 {r['out']}에는 출근(in)도 적으세요")
         side = "both" if (a is None) == (b is None) else ("in" if a is not None else "out")
         rows.append((line, wid, day, in_ts, out_ts, r["reason"], str(path), side))
     frame = pl.DataFrame(rows, schema={**CORR_SCHEMA, "side": pl.Utf8}, orient="row")

@@ -137,3 +137,19 @@ def test_retirement_tax_under_1000_won_is_not_withheld():
     s = compute_severance("W1", c, dt.date(2026, 6, 30), {m: 1_700_000 for m in ("2026-03", "2026-04", "2026-05", "2026-06")},
                           daily_ordinary=Fraction(56_250))
     assert 0 < s.tax_steps["computed_tax"] < 1_000 and s.retirement_income_tax == 0 and s.retirement_local_income_tax == 0
+
+
+def test_an_under_15_hour_contract_between_others_is_left_out_and_the_rest_added():
+    """40 h in 2023, 12 h in 2024-01 … 06, 40 h from 2024-07 to 2026-06-30: the 182 days under 15 h are outside
+    퇴직급여법 §4① and the service on each side is added, 1,277 − 182 = 1,095 days (고용노동부 practice); the
+    chain used to restart on 2024-07-01 (730 days) — an outside audit."""
+    c = [contract("A", dt.date(2023, 1, 1), dt.date(2023, 12, 31)),
+         contract("B", dt.date(2024, 1, 1), dt.date(2024, 6, 30), days="123", end_time=dt.time(14)),
+         contract("C", dt.date(2024, 7, 1), dt.date(2026, 6, 30))]
+    assert c[1].weekly_minutes == 12 * 60
+    s = compute_severance("W1", c, dt.date(2026, 6, 30), {m: 2_500_000 for m in ("2026-03", "2026-04", "2026-05", "2026-06")})
+    assert s.eligible and s.service_start == dt.date(2023, 1, 1) and s.service_days == 1_095 and s.years == 3
+    # under 15 h at the leaving day: nothing counted
+    late = [contract("A", dt.date(2023, 1, 1), dt.date(2025, 12, 31)),
+            contract("B", dt.date(2026, 1, 1), dt.date(2026, 6, 30), days="123", end_time=dt.time(14))]
+    assert not compute_severance("W1", late, dt.date(2026, 6, 30), {m: 900_000 for m in ("2026-03", "2026-04", "2026-05", "2026-06")}).eligible

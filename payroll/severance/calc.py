@@ -3,8 +3,9 @@
 Eligibility (근로자퇴직급여 보장법 §4①): 계속근로기간 1년 이상 and 4주 평균 1주 소정근로시간
 15시간 이상. The 계속근로기간 is the chain of the worker's contracts that ends on the last working
 day, each starting the day after the previous one ends — or after days only that the previous one
-would not have worked (a renewal over a weekend or a 공휴일) — and each scheduling 15 hours a week or
-more; another gap, or a contract under 15 hours, ends the chain (such a period is outside §4①). A contract of exactly one year qualifies: 2025-03-01 … 2026-02-28 is one
+would not have worked (a renewal over a weekend or a 공휴일); another gap ends it. A contract under 15
+hours a week is outside §4①: between counted ones its days are left out and the service on each side
+is added (고용노동부 practice); at the leaving day it leaves nothing to count. A contract of exactly one year qualifies: 2025-03-01 … 2026-02-28 is one
 year (365 days, the 퇴직일 being 2026-03-01); 2025-03-01 … 2026-02-27 is not.
 
 평균임금 (근로기준법 §2①6): the wages paid for the 3 calendar months before the 퇴직일 (the day
@@ -62,28 +63,37 @@ def _only_days_off(before: Contract, first: dt.date, last: dt.date, holidays: se
 
 
 def continuous_service(contracts: list[Contract], last_day: dt.date, min_weekly_minutes: int,
-                       holidays: set[dt.date] = frozenset()) -> tuple[dt.date | None, list[Contract], str]:
-    """The start of the unbroken chain of contracts ending on ``last_day``, and the chain: a contract starting
-    the day after the one before ends, or after days the one before would not have worked (``holidays``)."""
+                       holidays: set[dt.date] = frozenset()) -> tuple[dt.date | None, list[Contract], str, int]:
+    """The start of the unbroken chain of contracts ending on ``last_day``, the contracts it counts, why it
+    stops, and the days it leaves out. A contract starts the chain on the day after the one before ends, or
+    after days the one before would not have worked (``holidays``). A contract under 15 h a week between
+    counted ones is outside 퇴직급여법 §4①: its days are left out and the service on each side is added
+    (고용노동부 practice); under 15 h at the leaving day, nothing is counted."""
     chain: list[Contract] = []
     ordered = sorted((c for c in contracts if c.start <= last_day), key=lambda c: c.start)
     if not ordered:
-        return None, [], "no contract covers the last working day"
+        return None, [], "no contract covers the last working day", 0
     current = ordered[-1]
     if not current.covers(last_day):
-        return None, [], f"the last working day {last_day} is outside contract {current.contract_id}"
-    reason = ""
+        return None, [], f"the last working day {last_day} is outside contract {current.contract_id}", 0
+    reason, excluded, linked = "", 0, None
     for c in reversed(ordered):
-        if chain and c.end is not None and c.end + DAY != chain[0].start and not _only_days_off(c, c.end + DAY, chain[0].start - DAY, holidays):
-            reason = f"gap before {chain[0].contract_id} (previous contract {c.contract_id} ended {c.end})"
+        if linked is not None and c.end is not None and c.end + DAY != linked.start and not _only_days_off(c, c.end + DAY, linked.start - DAY, holidays):
+            reason = f"gap before {linked.contract_id} (previous contract {c.contract_id} ended {c.end})"
             break
         if c.weekly_minutes < min_weekly_minutes:
-            reason = f"contract {c.contract_id} schedules {c.weekly_minutes / 60:g} h a week (under 15 h)"  # float ok: message
-            break
+            if not chain:
+                reason = f"contract {c.contract_id} schedules {c.weekly_minutes / 60:g} h a week (under 15 h)"  # float ok: message
+                break
+            excluded += (c.end - c.start).days + 1  # a later contract follows: c has an end
+            reason = f"contract {c.contract_id} ({c.start} … {c.end}) schedules {c.weekly_minutes / 60:g} h a week: its days left out"  # float ok: message
+            linked = c
+            continue
         chain.insert(0, c)
+        linked = c
     if not chain:
-        return None, [], reason
-    return chain[0].start, chain, reason
+        return None, [], reason, 0
+    return chain[0].start, chain, reason, excluded
 
 
 def service_years(start: dt.date, last_day: dt.date) -> int:
@@ -179,14 +189,16 @@ def compute_severance(
     if contracts:
         require_not_before(last_working_day, min(c.start for c in contracts), f"worker {worker_id}: last working day")
     holidays = set(holidays_between(min(c.start for c in contracts), last_working_day, law)) if contracts else set()
-    start, chain, why = continuous_service(contracts, last_working_day, min_minutes, holidays)
-    service_days = (last_working_day - start).days + 1 if start else 0
+    start, chain, why, excluded = continuous_service(contracts, last_working_day, min_minutes, holidays)
+    service_days = (last_working_day - start).days + 1 - excluded if start else 0
+    # the service counted as if it ran on without the days left out (an under-15 h contract between others)
+    counted_from = start + dt.timedelta(days=excluded) if start else None
     min_years = on["retirement.min_service_years"]
     # 민법 §160: a year from 2024-02-29 ends on 2025-02-28 (payroll.periods)
-    eligible = start is not None and years_end(start, min_years) <= last_working_day
+    eligible = start is not None and years_end(counted_from, min_years) <= last_working_day
     ref4 = str(on.citation("retirement.min_service_years")) + "; " + str(on.citation("retirement.min_weekly_hours"))
     add("service_start", start.isoformat() if start else None, ref4, "계속근로 시작일 (갱신 계약 포함, 공백·15시간 미만 계약에서 끊김)" + (f": {why}" if why else ""))
-    add("service_days", service_days, ref4, f"재직일수 {start} … {last_working_day} (퇴직일 {leaving})")
+    add("service_days", service_days, ref4, f"재직일수 {start} … {last_working_day} (퇴직일 {leaving})" + (f", 주 15시간 미만 기간 {excluded}일 제외" if excluded else ""))
     reason = "" if eligible else (why or f"계속근로기간 {service_days}일: 1년 미만")
     add("eligible", eligible, ref4, "퇴직급여 지급 대상" if eligible else f"지급 대상 아님: {reason}")
     zero = Fraction(0)
@@ -241,7 +253,7 @@ def compute_severance(
         f"퇴직금 = 1일 임금 × {per_year} × {service_days} ÷ {year_days} (원 미만 절사)")
 
     # 퇴직소득세
-    years = service_years(start, last_working_day)
+    years = service_years(counted_from, last_working_day)
     income = pay
     ded_years = min(service_years_deduction(years, service_rows(on["retirement.service_years_deduction"])), income)
     twelve = on["retirement.months_per_year"]

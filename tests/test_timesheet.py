@@ -658,3 +658,15 @@ def test_a_monthly_workers_unpaid_leave_is_named_apart_from_absence(tmp_path):
     named = [w for w in d.build.warnings if w.startswith("D: 월급 근로자")]
     assert named and "결근 1일 (2026-07-08)" in named[0] and "무급휴가 2일 (2026-07-06, 2026-07-07)" in named[0]
     assert dict((c, a) for c, a, _ in lines(d, "D"))["base_pay"] == 2_650_000
+
+
+def test_a_part_time_monthly_wage_is_tested_against_the_minimum_by_the_exact_hours(tmp_path):
+    """최저임금법 시행령 §5①3·②: a 월급 ÷ ((주 소정 + 유급 주휴) × 365/7 ÷ 12) hours. 20 h a week: (20 + 4) × 365 ÷ 84 =
+    104.29 h, not 104: 1,045,000 + 직무수당 30,000 = 1,075,000 is 10,308원/h < 10,320 (1,229원 short for the month);
+    rounded to 104 h it passed at 10,336 (an outside audit). A full-timer keeps the 209 h."""
+    staff = roster((worker("P", employment="public_service", job="시설관리"),
+                    contract("P", start="2015-03-01", end=None, pay_type="monthly", wage=1_045_000, begin="09:00", finish="13:00", brk=0)))
+    d = run(tmp_path, staff, full_days("P", dt.date(2026, 6, 1), dt.date(2026, 6, 30), begin="09:00", finish="13:00"))
+    (short,) = d.build.minimum_wage_shortfalls
+    assert (short["hourly"], short["per_hour"], short["month"]) == (10_308, 12, 1_229)
+    assert any("통상시급 10,308원 < 최저임금 10,320원" in w for w in d.build.warnings)

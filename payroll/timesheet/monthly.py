@@ -31,7 +31,7 @@ from payroll.roster import Roster
 from payroll.timesheet.breaks import rest_break_warnings
 from payroll.timesheet.days import build_days, build_weeks, week_span
 from payroll.timesheet.inputs import load_approvals, load_leave
-from payroll.timesheet.wages import day_pay, pay_lines
+from payroll.timesheet.wages import below_minimum, day_pay, minimum_test_hourly, pay_lines
 
 EXTRA_WORKER_SCHEMA = {
     "name": pl.Utf8, "department": pl.Utf8, "job": pl.Utf8, "contract_id": pl.Utf8, "pay_type": pl.Utf8, "wage": pl.Int64,
@@ -99,15 +99,21 @@ def minimum_wage_shortfalls(summary: pl.DataFrame, minimum: int) -> tuple[dict, 
     """Each contract whose 시간급 (통상임금 per hour of the month's paid hours) is below 최저임금.
 
     The figure compared is the timesheet's 통상임금 per minute × 60 (최저임금법 §6①, §5의2: a
-    monthly wage ÷ the month's paid hours incl. 주휴); the shortfall is per hour and for the month."""
-    low = summary.filter(pl.col("ord_num") * 60 < minimum * pl.col("ord_den"))
+    monthly wage ÷ the month's hours incl. 주휴, 시행령 §5②: ``wages.below_minimum``); the shortfall is
+    per hour and for the month."""
+    low = summary.filter(below_minimum(minimum))
     out = []
-    for r in low.select("worker_id", "contract_id", "pay_type", "ord_num", "ord_den", "pm").iter_rows(named=True):
-        hourly = r["ord_num"] * 60 // r["ord_den"]
+    for r in low.select("worker_id", "contract_id", "pay_type", "ord_num", "ord_den", "pm", "mw_min84").iter_rows(named=True):
+        hourly = minimum_test_hourly(r)
         # minimum × hours − what the month pays for those hours, rounded up to the won
-        month_short = -((r["ord_num"] * r["pm"] * 60 - minimum * r["pm"] * r["ord_den"]) // (60 * r["ord_den"]))
+        if r["pay_type"] == "monthly":
+            month_short = -((r["ord_num"] * 84 * 60 - minimum * r["mw_min84"]) // (84 * 60))
+            minutes = r["mw_min84"] // 84
+        else:
+            month_short = -((r["ord_num"] * r["pm"] * 60 - minimum * r["pm"] * r["ord_den"]) // (60 * r["ord_den"]))
+            minutes = r["pm"]
         out.append({"worker_id": r["worker_id"], "contract_id": r["contract_id"], "pay_type": r["pay_type"], "hourly": hourly,
-                    "minimum": minimum, "per_hour": minimum - hourly, "paid_minutes": r["pm"], "month": month_short})
+                    "minimum": minimum, "per_hour": minimum - hourly, "paid_minutes": minutes, "month": month_short})
     return tuple(out)
 
 

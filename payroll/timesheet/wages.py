@@ -56,11 +56,23 @@ def _mult(f: Fraction) -> str:
     return format(Decimal(f.numerator) / Decimal(f.denominator), "f").rstrip("0").rstrip(".")
 
 
+def _weekly_holiday(weekly: pl.Expr, covered: pl.Expr, pol: Policy) -> pl.Expr:
+    return pl.when(covered).then(pl.min_horizontal(weekly * pol.weekly_holiday_max // pol.weekly_cap, pl.lit(pol.weekly_holiday_max))).otherwise(0)
+
+
 def paid_month_minutes_expr(weekly: pl.Expr, covered: pl.Expr, pol: Policy, full_hours: int) -> pl.Expr:
-    wh = pl.when(covered).then(pl.min_horizontal(weekly * pol.weekly_holiday_max // pol.weekly_cap, pl.lit(pol.weekly_holiday_max))).otherwise(0)
     # (weekly + 주휴) × 365 / 7 / 12 minutes, rounded half up to the hour
-    hours = ((weekly + wh) * 365 * 2 + 84 * 60) // (2 * 84 * 60)
+    hours = ((weekly + _weekly_holiday(weekly, covered, pol)) * 365 * 2 + 84 * 60) // (2 * 84 * 60)
     return pl.when(weekly >= pol.weekly_cap).then(full_hours * 60).otherwise(pl.max_horizontal(hours, pl.lit(1)) * 60)
+
+
+def minimum_wage_minutes84_expr(weekly: pl.Expr, covered: pl.Expr, pol: Policy, pm: pl.Expr) -> pl.Expr:
+    """84 × the month's minutes a 월급's 최저임금 test divides by (최저임금법 시행령 §5①3·②: (주 소정 + 유급 주휴)
+    × 365/7 ÷ 12, not rounded): the larger of it and the month's paid hours (209 h for 40 h a week, a
+    part-timer's rounded to the hour) — a part-timer's 104.29 h is not rounded down to 104 in the worker's
+    disfavour."""
+    exact = (weekly + _weekly_holiday(weekly, covered, pol)) * 365
+    return pl.max_horizontal(pm * 84, exact)
 
 
 def pay_lines(
@@ -111,6 +123,7 @@ def pay_lines(
     wk = weeks.group_by(["worker_id", "contract_id"]).agg(pl.col("weekly_holiday_minutes").sum())
     s = s.join(wk, on=["worker_id", "contract_id"], how="left").with_columns(pl.col("weekly_holiday_minutes").fill_null(0))
     s = s.with_columns(paid_month_minutes_expr(pl.col("weekly_min"), pl.col("covered_by_55"), pol, full_hours).alias("pm"))
+    s = s.with_columns(minimum_wage_minutes84_expr(pl.col("weekly_min"), pl.col("covered_by_55"), pol, pl.col("pm")).alias("mw_min84"))
 
     warnings: list[str] = []
     # monthly pay table and fixed allowances (a few hundred contracts: plain Python is fine here)
@@ -186,10 +199,10 @@ def pay_lines(
     lines = lines.with_columns(pl.Series("method", methods, dtype=pl.Utf8)).select(list(LINE_SCHEMA))
 
     # warnings: 최저임금 and what the monthly pay does not do by itself
-    low = s.filter(pl.col("ord_num") * 60 < minimum * pl.col("ord_den"))
+    low = s.filter(below_minimum(minimum))
     for r in low.iter_rows(named=True):
-        warnings.append(f"{r['worker_id']}: 계약 {r['contract_id']} 통상시급 {won(r['ord_num'] * 60 // r['ord_den'])}원 < 최저임금 {won(minimum)}원 (최저임금법 §6)")
-    below_living = s.filter((pl.col("pay_type") == "hourly") & (pl.col("wage") < living) & (pl.col("ord_num") * 60 >= minimum * pl.col("ord_den")))
+        warnings.append(f"{r['worker_id']}: 계약 {r['contract_id']} 통상시급 {won(minimum_test_hourly(r))}원 < 최저임금 {won(minimum)}원 (최저임금법 §6)")
+    below_living = s.filter((pl.col("pay_type") == "hourly") & (pl.col("wage") < living) & ~below_minimum(minimum))
     for r in below_living.iter_rows(named=True):
         warnings.append(f"{r['worker_id']}: 계약 {r['contract_id']} 시급 {won(r['wage'])}원 < 생활임금 {won(living)}원 ({on.citation('living_wage.hourly')}) "
                         "— 사업장 정책 (결정 D13): 계약대로 계산함, 계약을 확인하세요")
@@ -241,6 +254,20 @@ def day_pay(days: pl.DataFrame, summary: pl.DataFrame, daily_workers: list[str],
     amount = (pl.col("wage") * (pl.col(PAID["regular"]) + pl.col("_leave")) // pl.col("base_den")
               + pl.col("ord_num") * premium_minutes // (pl.col("ord_den") * den))
     return d.group_by("worker_id", maintain_order=True).agg(amount.cast(pl.Int64).alias("daily_wages")).select(list(schema)).cast(schema)
+
+
+def below_minimum(minimum: int) -> pl.Expr:
+    """A contract paid below 최저임금: its pay per hour of the month (a 월급: ÷ ``mw_min84`` ÷ 84; hourly and daily:
+    the 통상임금 per minute, ``ord_num`` ÷ ``ord_den``) under ``minimum``."""
+    monthly = pl.col("pay_type") == "monthly"
+    return pl.when(monthly).then(pl.col("ord_num") * 60 * 84 < minimum * pl.col("mw_min84")).otherwise(pl.col("ord_num") * 60 < minimum * pl.col("ord_den"))
+
+
+def minimum_test_hourly(r: dict) -> int:
+    """The hourly figure :func:`below_minimum` compares, rounded down to the won."""
+    if r["pay_type"] == "monthly":
+        return r["ord_num"] * 60 * 84 // r["mw_min84"]
+    return r["ord_num"] * 60 // r["ord_den"]
 
 
 def _prorated(s: pl.DataFrame, allow: pl.DataFrame, dim: int) -> pl.DataFrame:

@@ -16,6 +16,29 @@ def law():
 
 FROZEN_TODAY = dt.date(2026, 10, 15)  # tests never read today's date
 
+#: what the console's jobs and a run's payslip processes import once they are forked: the test
+#: process's forkserver imports them once, before its first child, instead of every job importing
+#: them again (~1.5 s a job: an upload, a run, a replay)
+CHILD_MODULES = ["payroll.web.job_process", "payroll.web.pages.month", "payroll.web.pages.month_inputs", "payroll.web.pages.runs",
+                 "payroll.runs.batch", "payroll.runs.audit"]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _forkserver_imports_what_the_children_run():
+    """Start this test process's forkserver (:func:`payroll.security.sandbox.process_context`) with
+    the readers, the payslip renderer and the console's job functions already imported. The
+    children run the same code with the same settings (each takes its caller's at start); only the
+    imports are done once per test process instead of once per child."""
+    import multiprocessing
+    from multiprocessing import forkserver
+
+    from payroll.security.sandbox import PAYSLIPS, READERS
+
+    if getattr(forkserver._forkserver, "_forkserver_pid", None) is None:
+        multiprocessing.get_context("forkserver").set_forkserver_preload([READERS, PAYSLIPS, *CHILD_MODULES])
+        forkserver.ensure_running()
+    yield
+
 
 @pytest.fixture(autouse=True)
 def _no_installation_carried_over():

@@ -29,13 +29,38 @@ def make_store(tmp_path):
     return open_store(f"sqlite:///{tmp_path / 'console.db'}")
 
 
+class _HashedOnce:
+    """The password hasher with the fixture accounts' hashes made once per test process: an argon2
+    hash costs ~0.3 s (more on a busy machine) and every console test adds the same three accounts.
+    Each stored hash is a real argon2 hash of that password (``add_user`` still validates and stores
+    it, a login still verifies it); only its salt is shared by the test databases of one process."""
+
+    made: dict[str, str] = {}
+
+    def __init__(self, hasher):
+        self._hasher = hasher
+
+    def hash(self, password: str) -> str:
+        if password not in self.made:
+            self.made[password] = self._hasher.hash(password)
+        return self.made[password]
+
+    def __getattr__(self, name):
+        return getattr(self._hasher, name)
+
+
 def add_users(store, clock):
     from payroll.record import users
 
-    with store.session() as s:
-        for role, password in PASSWORDS.items():
-            if role != "worker":  # a worker account belongs to a worker of the record: add_worker_account
-                users.add_user(s, role, role, password, clock=clock)
+    real = users._hasher
+    users._hasher = _HashedOnce(real)
+    try:
+        with store.session() as s:
+            for role, password in PASSWORDS.items():
+                if role != "worker":  # a worker account belongs to a worker of the record: add_worker_account
+                    users.add_user(s, role, role, password, clock=clock)
+    finally:
+        users._hasher = real
 
 
 def add_worker_account(store, clock, worker_id: str = "W0001", login: str = WORKER_LOGIN) -> None:

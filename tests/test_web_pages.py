@@ -21,6 +21,18 @@ def env(tmp_path):
         yield store, clients
 
 
+@pytest.fixture(scope="module")
+def ran(tmp_path_factory):
+    """One month uploaded, corrected and run, shared by the tests that read its pages and outputs and
+    change nothing another of them reads (a run costs seconds; each of those tests made its own)."""
+    for store, clients in role_clients(tmp_path_factory.mktemp("ran"), ("clerk", "auditor")):
+        clerk = clients["clerk"]
+        upload_month(clerk)
+        fix_month(clerk)
+        job, _ = run_month(clerk)
+        yield store, clients, job
+
+
 def upload(c, kind, name, data, month=MONTH):
     """Send one file; an import is a job: the job's page once it has ended (each file: 읽음 or 거부)."""
     return upload_file(c, month, kind, name, data, c.csrf)
@@ -170,23 +182,17 @@ def test_run_register_worker_payslips_close_and_replay(env):
     assert "정정" in clerk.get("/months").text
 
 
-def test_no_full_resident_number_on_pages(env):
-    store, c = env
+def test_no_full_resident_number_on_pages(ran):
+    store, c, job = ran
     clerk = c["clerk"]
-    upload_month(clerk)
-    fix_month(clerk)
-    job, _ = run_month(clerk)
     texts = [clerk.get(u).text for u in ("/months", f"/months/{MONTH}", f"/runs/{job.result['run_id']}", f"/runs/{job.result['run_id']}/workers/W001")]
     for t in texts:
         assert not re.search(r"(?<![\w-])\d{6}-?[1-8]\d{6}(?![\w-])", t)  # not inside a random token
 
 
-def test_run_outputs_filings_and_documents_welfare_leave_pages(env):
-    store, c = env
+def test_run_outputs_filings_and_documents_welfare_leave_pages(ran):
+    store, c, job = ran
     clerk, auditor = c["clerk"], c["auditor"]
-    upload_month(clerk)
-    fix_month(clerk)
-    job, _ = run_month(clerk)
     run_id = job.result["run_id"]
     run = clerk.get(f"/runs/{run_id}").text
     assert "filings/withholding.csv" in run and "근로소득 간이세액 (A01)" in run and 'id="filings-insurance"' in run

@@ -30,13 +30,13 @@ from payroll.runs import results as results_module
 from payroll.runs.inputs import StagedInputs
 from payroll.runs.prechecks import PrecheckInput
 from payroll.runs.results import StoredResults
+from payroll.store.models import HELD, PAID  # the pay states, beside their column
 
 BuildFn = Callable[[StagedInputs], Any]  # returns an object with .workers, .items, .warnings (MonthBuild)
 Precheck = Callable[[PrecheckInput], None]  # raises payroll.runs.prechecks.RunRefused
 RETRO_CODE = "retroactive_pay"
 ITEM_COLUMNS = {"row": pl.Int64, "code": pl.Utf8, "amount": pl.Int64, "method": pl.Utf8, "minutes": pl.Int64}
 ROSTER_COLUMNS = ("name", "department", "job", "bank", "account")
-from payroll.store.models import HELD, PAID  # noqa: E402  (the pay states, beside the column)
 
 
 class BelowMinimumWage(InputError):

@@ -13,9 +13,7 @@ import json
 from sqlmodel import Session, select
 
 from payroll.runs import result_reads as reads_module
-from payroll.store.models import MonthLock, RetroItem, Run, WorkerResult
-
-from payroll.store.models import HELD  # noqa: E402
+from payroll.store.models import HELD, MonthLock, RetroItem, Run, WorkerResult
 
 
 def next_month(month: str) -> str:

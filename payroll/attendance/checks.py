@@ -44,10 +44,10 @@ import polars as pl
 
 from payroll.attendance.codes import ABSENCE_SCHEMA, CORR_SCHEMA, EXC_SCHEMA, LABELS, SEVERITY, SHIFT_SCHEMA, ref
 from payroll.attendance.guarded import read_untrusted_all
+from payroll.attendance.misreads import date_order_unknown, other_month_as_date_order, without_records
 from payroll.attendance.pairing import anchor_table, daily_shifts, day_times, punch_shifts, resolve_names
 from payroll.attendance.profile_files import Catalog
 from payroll.attendance.readers import Export
-from payroll.attendance.readers.clock import day_first_votes
 from payroll.attendance.small_files import complete_one_sided, load_corrections, parse_clock, parse_iso_date, read_small_csv  # noqa: F401
 from payroll.roster import Roster
 
@@ -128,29 +128,6 @@ def check(
 DAY_LONG_MINUTES = 20 * 60
 
 
-def _date_order_unknown(e: Export) -> bool:
-    """The export writes its dates a/b/yyyy and no value tells day-first from month-first (both ≤ 12
-    everywhere): it was read month-first (payroll.attendance.readers.normalise.decide_day_first)."""
-    column = "raw_time" if e.shape == "punch" else "raw_date"
-    if column not in e.frame.columns:
-        return False
-    values = e.frame.get_column(column).drop_nulls()
-    return bool(values.str.contains(r"\d{1,2}/\d{1,2}/\d{4}").any()) and day_first_votes(values) == (False, False)
-
-
-def _other_month_as_date_order(part: pl.DataFrame) -> pl.DataFrame:
-    """A row of such an export that fell outside the month may be a day of it read the wrong way round
-    (01/12/2026: 12 January or 1 December): an error, not a row of another month passed over."""
-    moved = pl.col("code") == "other_month"
-    return part.with_columns(
-        pl.when(moved).then(None).otherwise(pl.col("date")).alias("date"),  # the day is what is in doubt
-        pl.when(moved).then(pl.lit("date_order")).otherwise(pl.col("code")).alias("code"),
-        pl.when(moved)
-        .then(pl.format("{} — 날짜가 모두 12 이하라 월/일 순서로 읽음: 일/월 순서면 프로필에 day_first = true를 적으세요", pl.col("detail")))
-        .otherwise(pl.col("detail")).alias("detail"),
-    )
-
-
 def check_exports(exports: list[Export], roster: Roster | None, dup_window: int, keep: tuple[dt.date, dt.date] | None) -> CheckedExports:
     """The part of :func:`check` that depends on the exports alone (``keep``: the business days used)."""
     anchors = anchor_table(roster)
@@ -182,8 +159,8 @@ def check_exports(exports: list[Export], roster: Roster | None, dup_window: int,
             s, x, a = daily_shifts(f, roster, anchors, dup_window, keep)
             absences_parts.append(a)
         shift_parts.append(s.select(list(SHIFT_SCHEMA)))
-        if keep is not None and _date_order_unknown(e):
-            x = [_other_month_as_date_order(part) for part in x]
+        if keep is not None and date_order_unknown(e):
+            x = [other_month_as_date_order(part) for part in x]
         exc_parts.extend(x)
     shifts = pl.concat(shift_parts) if shift_parts else pl.DataFrame(schema=SHIFT_SCHEMA)
     absences = pl.concat(absences_parts) if absences_parts else pl.DataFrame(schema=ABSENCE_SCHEMA)
@@ -267,7 +244,7 @@ def with_corrections(part: CheckedExports, corrections: Path | None = None, mont
             pl.when(edge_error).then(pl.lit("edge_week")).otherwise(pl.col("code")).alias("code"),
         )
     if month is not None and roster is not None:
-        exceptions = pl.concat([exceptions, _without_records(roster, month, shifts, absences)])
+        exceptions = pl.concat([exceptions, without_records(roster, month, shifts, absences)])
     exceptions = exceptions.with_columns(
         pl.col("code").replace_strict(SEVERITY, return_dtype=pl.Utf8).alias("severity"),
         pl.col("code").replace_strict(LABELS, return_dtype=pl.Utf8).alias("label"),
@@ -351,24 +328,6 @@ def _in_contract(days: pl.DataFrame, contracts: pl.DataFrame) -> pl.Series:
     ).select("worker_id", "date").unique()
     return days.join(covered.with_columns(pl.lit(True).alias("_cov")), on=["worker_id", "date"], how="left", maintain_order="left").select(
         pl.col("_cov").is_not_null()).to_series()
-
-
-def _without_records(roster: Roster, month: tuple[dt.date, dt.date], shifts: pl.DataFrame, absences: pl.DataFrame) -> pl.DataFrame:
-    """The workers under contract in the month with no shift and no daily row in it: each a warning (a month of
-    leave is in leave.csv, not here) — and when that is every one of them, an error each: an empty export, or
-    another month's, would otherwise pay every hourly worker nothing under a clean check."""
-    first, last = month
-    expected = sorted({c.worker_id for c in roster.contracts if c.start <= last and (c.end is None or c.end >= first)})
-    in_month = (pl.col("date") >= first) & (pl.col("date") <= last)
-    ends_in = (pl.col("out_ts").dt.date() >= first) & (pl.col("out_ts").dt.date() <= last)  # a night shift from the evening before
-    seen = set(shifts.filter(in_month | ends_in).get_column("worker_id").to_list()) | set(absences.filter(in_month).get_column("worker_id").to_list())
-    missing = [w for w in expected if w not in seen]
-    code = "no_records" if missing and len(missing) == len(expected) else "no_record"
-    return pl.DataFrame(
-        {"source": [None] * len(missing), "line": [None] * len(missing), "worker_id": missing, "date": [None] * len(missing),
-         "code": [code] * len(missing), "detail": [f"{first.isoformat()}…{last.isoformat()}: 근무·결근 행 없음"] * len(missing)},
-        schema=EXC_SCHEMA,
-    )
 
 
 def contract_frame(roster: Roster) -> pl.DataFrame:

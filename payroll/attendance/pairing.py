@@ -206,7 +206,7 @@ def daily_shifts(frame: pl.DataFrame, roster: Roster | None, anchors: pl.DataFra
     shifts = both.select(
         "worker_id", "date",
         (start + pl.duration(minutes=pl.col("in_min"))).alias("in_ts"),
-        (start + pl.duration(minutes=pl.col("out_min") + pl.when(pl.col("out_min") < pl.col("in_min")).then(1440).otherwise(0))).alias("out_ts"),
+        (start + pl.duration(minutes=pl.col("out_min"))).alias("out_ts"),  # a 퇴근 before the 출근 was reported above
         pl.lit("daily").alias("origin"),
         pl.concat_list(ref(pl.col("source"), pl.col("line"))).alias("refs"),
     )

@@ -27,6 +27,7 @@ from payroll.attendance.checks import CheckedExports, CheckResult, check_exports
 from payroll.attendance.profile_files import Catalog
 from payroll.case import InputError
 from payroll.engine.pipeline import WORKER_SCHEMA
+from payroll.periods import add_months
 from payroll.roster import Roster
 from payroll.timesheet.breaks import rest_break_warnings
 from payroll.timesheet.days import build_days, build_weeks, week_span
@@ -137,17 +138,11 @@ def daily_for_three_months(roster: Roster, first: dt.date, last: dt.date) -> lis
             end = None if end is None or c.end is None else max(end, c.end)
         if start == ordered[0].start and w.first_hire_date:
             start = min(start, w.first_hire_date)
-        three = _add_months(start, 3)
+        three = add_months(start, 3)
         if three <= last + dt.timedelta(days=1):
             out.append(f"{wid}: 일용근로자(income_type=daily)로 {start.isoformat()}부터 3개월 이상 계속 고용 — 소득세법 시행령 §20①3의 일용근로자가 아닐 수 있음: "
                        "명부의 income_type과 원천징수 방식(간이세액표·연말정산)을 확인하세요")
     return out
-
-
-def _add_months(day: dt.date, months: int) -> dt.date:
-    y, m = divmod(day.month - 1 + months, 12)
-    year, month = day.year + y, m + 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def month_bounds(month: str) -> tuple[dt.date, dt.date]:

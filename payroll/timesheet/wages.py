@@ -283,7 +283,7 @@ def _prorated(s: pl.DataFrame, allow: pl.DataFrame, dim: int) -> pl.DataFrame:
         amounts.append(allow.select(*keys, "code", "full", pl.lit("prorate").alias("_kind"), pl.lit(2, dtype=pl.Int64).alias("_o")))
     days = s.select(*keys, pl.col("days_covered").alias("days"), pl.int_range(pl.len(), dtype=pl.Int64).alias("_c"))
     p = pl.concat(amounts, how="vertical_relaxed").join(days, on=keys, how="inner").sort(["_o", "_c", "code"])
-    p = p.group_by(["worker_id", "code", "full", "_kind"], maintain_order=True).agg(pl.col("contract_id").last(), pl.col("days").sum(), pl.col("_o").first())
+    p = p.group_by(["worker_id", "code", "full", "_kind"], maintain_order=True).agg(pl.col("contract_id").last(), pl.col("days").sum())
     return p.select(
         *keys, "code", pl.when(pl.col("days") == dim).then(pl.col("full")).otherwise(pl.col("full") * pl.col("days") // dim).cast(pl.Int64).alias("amount"),
         pl.lit(None, dtype=pl.Int64).alias("minutes"), "_kind", pl.col("full").cast(pl.Int64), pl.col("days").cast(pl.Int64),
